@@ -1,0 +1,119 @@
+# tsload - benchmark harness for time-series databases.
+#
+#   make [BUILD=dir] [SANITIZE=address,undefined] [WERROR=1] [V=1] [target]
+#
+# Out-of-tree build into $(BUILD)/; `make help` lists the targets.
+
+BUILD    ?= build
+CFLAGS   ?= -O2 -g
+DEPS_OK  := $(BUILD)/.deps-ok
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wvla -Wformat=2 -Wpointer-arith -fno-common
+# Warnings are errors in CI (CI=true) or when asked for.
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN += -Werror
+endif
+
+PKGS         := libcurl sqlite3
+PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -Icommon -I/usr/include/iniparser $(CPPFLAGS)
+ALL_CFLAGS    = -std=c11 $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS   = $(LDFLAGS)
+LIBS          = $(PKG_LIBS) -lnng -liniparser -lpthread -lm
+
+ifdef SANITIZE
+ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+ifndef V
+Q := @
+endif
+
+objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)))
+LIB_OBJ    := $(call objs,common/*.c common/targets/*.c query/*.c)
+MAIN_OBJ   := $(call objs,coordinator/*.c worker/*.c)
+TEST_OBJ   := $(call objs,tests/unit/*.c)
+LIB        := $(BUILD)/libtsload.a
+TSLOAD     := $(BUILD)/bin/tsload
+UNIT_TESTS := $(patsubst $(BUILD)/tests/unit/%.o,$(BUILD)/tests/%,$(TEST_OBJ))
+
+all: $(TSLOAD)
+
+$(BUILD)/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(TSLOAD): $(MAIN_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+# Rebuild everything when the compiler or the flags change.
+FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
+
+# Installs missing Debian packages once per build tree (quick when present).
+$(DEPS_OK): scripts/install-deps.sh
+	@bash scripts/install-deps.sh
+	@mkdir -p $(@D) && touch $@
+
+deps: $(DEPS_OK)
+
+build: $(DEPS_OK)
+	$(Q)$(MAKE) --no-print-directory all
+
+unit: build
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
+	@bash tests/run-unit.sh $(UNIT_TESTS)
+
+test: build
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
+	@TSLOAD=$(abspath $(TSLOAD)) bash tests/run-all.sh $(UNIT_TESTS)
+
+demo: build
+	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/demo.sh
+
+bench: build
+	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/bench.sh
+
+SRC_FILES = $(wildcard common/*.[ch] common/targets/*.[ch] query/*.[ch] \
+	coordinator/*.[ch] worker/*.[ch] tests/unit/*.[ch])
+format:
+	clang-format -i $(SRC_FILES)
+
+format-check:
+	clang-format --dry-run -Werror $(SRC_FILES)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo 'tsload make targets:'
+	@echo '  make demo          install deps, build, run an ingest on the embedded'
+	@echo '                     SQLite default and print where the results are'
+	@echo '  make test          install deps, build, run unit, CLI and end-to-end tests'
+	@echo '  make unit          unit tests only (cmocka)'
+	@echo '  make bench         print throughput figures (records/s) per target'
+	@echo '  make               build $(TSLOAD) only'
+	@echo '  make deps          install missing Debian packages (apt-get)'
+	@echo '  make format        clang-format every source file in place'
+	@echo '  make format-check  fail if a file is not formatted'
+	@echo '  make clean         remove $(BUILD)/'
+	@echo 'variables: BUILD=dir SANITIZE=address,undefined WERROR=1 V=1 CFLAGS=...'
+
+.PHONY: all build deps unit test demo bench format format-check clean help FORCE
+.SECONDARY:
+-include $(patsubst %.o,%.d,$(LIB_OBJ) $(MAIN_OBJ) $(TEST_OBJ))

@@ -1,0 +1,41 @@
+/* clock.h - the only place that reads clocks.
+ *
+ * now_ns() is monotonic and times latencies and pacing; wall_ms() is epoch
+ * milliseconds, used only for the timestamps put into generated data.
+ */
+#ifndef TSL_CLOCK_H
+#define TSL_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps until the monotonic time t (ns); returns at once if it is past. */
+static inline void
+sleep_until_ns(uint64_t t)
+{
+	struct timespec ts = { .tv_sec  = (time_t)(t / 1000000000u),
+			       .tv_nsec = (long)(t % 1000000000u) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
+		;
+}
+
+#endif

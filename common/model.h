@@ -1,0 +1,105 @@
+/* model.h - the perf-scale DevOps model of the seed (model.py), exactly.
+ *
+ * 6 regions, 40 cells, 100 silos, 5 microservices. host-scale hs gives
+ * 1000*hs metric dimension sets (hosts) and 1200*hs event dimension sets;
+ * each host emits 20 metrics, each event set 5 events. Generation order,
+ * dimension names and values follow reference/seed-behaviour.md §2.
+ *
+ * A model may be built for a sub-range of hosts (a worker's shard): then
+ * `metrics` holds hosts [first_host, end_host) in global order and `events`
+ * the event sets of exactly those hosts. Local indices (0..n-1) are what
+ * the seed uses for the high/low CPU shuffle.
+ */
+#ifndef TSL_MODEL_H
+#define TSL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	MODEL_N_METRICS      = 20,
+	MODEL_N_EVENTS       = 5,
+	MODEL_N_DIMS         = 8,
+	MODEL_MAX_MEASURES   = 21, /* 20 metrics + request_id measure */
+	MODEL_HOSTS_PER_UNIT = 1000,
+	MODEL_EVENTS_PER_UNIT = 1200,
+	MODEL_PREFIX_LEN     = 8,
+};
+
+enum series_kind { SERIES_METRICS = 0, SERIES_EVENTS = 1 };
+
+enum measure_type { MT_DOUBLE = 0, MT_BIGINT = 1, MT_VARCHAR = 2 };
+
+/* CPU utilisation class of a host (seed §2.6), decides cpu_user's range. */
+enum cpu_class { CPU_NORMAL = 0, CPU_HIGH = 1, CPU_LOW = 2 };
+
+struct str {
+	const char *p;
+	uint32_t    len;
+};
+
+/* One dimension set: a host (kind SERIES_METRICS) or one process of a host
+ * (SERIES_EVENTS). dim[] is in the seed's sending order for the kind:
+ *   metrics: region, cell, silo, availability_zone, microservice_name,
+ *            instance_type, os_version, instance_name
+ *   events:  region, cell, silo, availability_zone, microservice_name,
+ *            instance_name, process_name, jdk_version
+ */
+struct series {
+	struct str dim[MODEL_N_DIMS];
+	uint32_t   host;  /* local index of the host this set belongs to */
+	uint8_t    kind;  /* enum series_kind */
+	uint8_t    cpu;   /* enum cpu_class, metric sets only */
+};
+
+extern const char *const model_metric_names[MODEL_N_METRICS]; /* send order */
+extern const char *const model_event_names[MODEL_N_EVENTS];
+extern const enum measure_type model_event_types[MODEL_N_EVENTS];
+extern const char *const model_metric_dim_names[MODEL_N_DIMS];
+extern const char *const model_event_dim_names[MODEL_N_DIMS];
+/* task_end_state values, in the order of their probabilities:
+ * SUCCESS_WITH_NO_RESULT .2, SUCCESS_WITH_RESULT .7, INTERNAL_ERROR .01,
+ * USER_ERROR .07, UNKNOWN .01, THROTTLED .01 */
+extern const char *const model_end_states[6];
+extern const double model_end_state_p[6];
+
+struct model {
+	unsigned       host_scale;
+	char           prefix[MODEL_PREFIX_LEN + 1];
+	uint32_t       total_hosts;  /* 1000 * hs, whole model */
+	uint32_t       total_events; /* 1200 * hs, whole model */
+	uint32_t       first_host;   /* global index of metrics[0] */
+	uint32_t       n_metrics;    /* hosts held: end_host - first_host */
+	uint32_t       n_events;     /* event sets held */
+	struct series *metrics;
+	struct series *events;
+	uint32_t      *host_events;  /* n_metrics + 1 entries: events of local
+					host h are [host_events[h], host_events[h+1]) */
+	char          *arena;        /* owns every string */
+};
+
+/** Builds hosts [first_host, end_host) of a host_scale model (end_host 0:
+ *  all), with the instance-name prefix from instance_seed, and marks the
+ *  high/low CPU hosts by the seed's shuffle over the local host list.
+ *  @return 0, or -EINVAL for an empty or out-of-range host range. */
+int model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
+		uint32_t first_host, uint32_t end_host);
+void model_free(struct model *m);
+
+/** Total time series of the model: 26,000*hs single, 2,200*hs multi. */
+uint64_t model_series_count(unsigned host_scale, bool multi);
+
+/** Writes the seed's model summary lines (printModelSummary, §2.9) for a
+ *  model, interval and layout into out, '\n'-terminated lines.
+ *  Intervals under 1000 ms are handled as fractions of a second (the seed
+ *  divides by zero there). @return 0 or -ENOSPC. */
+int model_summary(const struct model *m, uint64_t interval_ms, bool multi,
+		  char *out, size_t outlen);
+
+/** Contiguous shard i of n over total hosts: the first total % n shards
+ *  get one extra. @return 0, or -EINVAL when n > total or i >= n. */
+int model_shard(uint32_t total, uint32_t n, uint32_t i, uint32_t *first,
+		uint32_t *end);
+
+#endif

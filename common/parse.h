@@ -1,0 +1,26 @@
+/* parse.h - strict parsing of user-supplied numbers.
+ *
+ * No atoi, no iniparser_getint: the whole string must be a number in range
+ * (strtoull/strtod with endptr and errno checked). On failure these write a
+ * one-line reason into err, e.g. `invalid value "four" (expected an integer
+ * 1..1024)`, and return -EINVAL or -ERANGE.
+ */
+#ifndef TSL_PARSE_H
+#define TSL_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+	      char *err, size_t errlen);
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
+	      char *err, size_t errlen);
+/** Finite double in [min, max]. */
+int parse_double(const char *s, double min, double max, double *out,
+		 char *err, size_t errlen);
+/** Duration in seconds: "90", "1.5", "10s", "5m", "2h", "1d", "250ms". */
+int parse_duration(const char *s, double *secs, char *err, size_t errlen);
+/** Size in bytes: "4096", "64k", "16M", "2G" (powers of 1024). */
+int parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
+
+#endif

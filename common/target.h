@@ -1,0 +1,147 @@
+/* target.h - what a database target is, and the registry of them.
+ *
+ * A target is named by a URL whose scheme picks a `const struct target_ops`
+ * (fio's ioengines). Each target file in common/targets/ keeps everything
+ * static except its ops object, registered in target.c. State lives per
+ * thread in struct tgt_ctx; targets have no globals.
+ *
+ * Who calls what:
+ *   coordinator: ->check (while parsing options), ->setup (once, before
+ *                workers start: create database/table/file), ->cleanup
+ *   each worker thread: ->init, then ->write for every batch, then ->fini
+ */
+#ifndef TSL_TARGET_H
+#define TSL_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+enum { TARGET_OPS_VERSION = 1, TGT_ERR_MAX = 256 };
+
+/* Outcome of one write: accepted, try again later (throttled or busy: HTTP
+ * 429/503, SQLite BUSY, Timestream ThrottlingException), or failed (counted,
+ * first message kept in ctx->err). Records the target accepted the batch
+ * but refused one by one are reported in ctx->rejected with TGT_OK. */
+enum tgt_status { TGT_OK = 0, TGT_RETRY = 1, TGT_FAIL = 2 };
+
+enum tgt_flags {
+	TGT_F_WRITE  = 1u << 0, /* has ->write */
+	TGT_F_QUERY  = 1u << 1, /* has ->query (query issue) */
+	TGT_F_STDOUT = 1u << 2, /* writes to stdout: logs go to stderr */
+};
+
+/* How request ids are added to samples (--add-req-id, --req-id-dim). */
+enum req_id_mode { REQID_NONE = 0, REQID_MEASURE = 1, REQID_DIMENSION = 2 };
+
+/* One generated sample of one dimension set, or the part of it that falls
+ * into this batch: measures [first, first + count) of the kind's measure
+ * list (metrics: model_metric_names then request_id; events:
+ * model_event_names then request_id). In the multi-measure layout a sample
+ * is never split: first = 0 and count = all measures. */
+struct sample {
+	const struct series *series;
+	int64_t              time_ms; /* epoch milliseconds */
+	uint8_t              first;
+	uint8_t              count;
+	double               v[MODEL_MAX_MEASURES]; /* see gen.h for events */
+	char                 req_id[37]; /* "" unless --add-req-id */
+};
+
+/* A batch handed to ->write. Owned by the caller; valid only during the
+ * call. `records` counts as the seed does: one per measure (single) or one
+ * per sample (multi); `points` counts measure values. */
+struct batch {
+	const struct sample *s;
+	unsigned             n;
+	unsigned             records;
+	unsigned             points;
+	bool                 multi;
+	uint8_t              req_id; /* enum req_id_mode */
+};
+
+/* Settings every target sees, from the effective options. */
+struct tgt_conf {
+	const char *url;      /* full target URL, e.g. "sqlite:results/x.db" */
+	const char *database; /* -d */
+	const char *table;    /* -t */
+	bool        multi;
+	uint8_t     req_id;   /* enum req_id_mode */
+	unsigned    mem_store_hours;
+	unsigned    mag_store_days;
+};
+
+struct target_ops;
+
+/* Per-thread state of one target. */
+struct tgt_ctx {
+	const struct target_ops *ops;
+	const struct tgt_conf   *conf;
+	void                    *priv;      /* the target's, from ->init */
+	unsigned                 worker;    /* 0-based worker index */
+	unsigned                 thread;    /* 0-based thread index */
+	uint64_t                 throttles; /* busy waits inside the target
+					       (e.g. SQLite busy handler) */
+	unsigned                 rejected;  /* set by ->write: records of the
+					       last batch refused */
+	char                     err[TGT_ERR_MAX]; /* last error message */
+};
+
+struct target_ops {
+	const char *name;   /* URL scheme without ':', e.g. "sqlite" */
+	int         version; /* TARGET_OPS_VERSION */
+	unsigned    flags;   /* enum tgt_flags */
+	const char *usage;   /* one line for --help, e.g. "sqlite:PATH" */
+	size_t      max_batch; /* most records per write, 0 = no limit */
+
+	/* Validates the URL (path, parameters) without side effects.
+	 * Coordinator, while parsing options. May be NULL. 0 or -EINVAL
+	 * with a one-line reason in err. */
+	int (*check)(const char *url, char *err, size_t errlen);
+
+	/* Creates what the run writes into (database, table, file with its
+	 * header). Coordinator, once, before workers start. May block. May be
+	 * NULL. 0 or a negative errno with the reason in err. */
+	int (*setup)(const struct tgt_conf *conf, char *err, size_t errlen);
+
+	/* Connects one thread: allocates ctx->priv. Worker thread. On
+	 * failure returns a negative errno with ctx->err set; ->fini is still
+	 * called and must cope with a half-built priv. */
+	int (*init)(struct tgt_ctx *ctx);
+
+	/* Writes one batch; blocks until the target has accepted it (then it
+	 * is counted as written) or refused it. Worker thread. */
+	enum tgt_status (*write)(struct tgt_ctx *ctx, const struct batch *b);
+
+	/* Frees ctx->priv; safe on a half-built or NULL priv. */
+	void (*fini)(struct tgt_ctx *ctx);
+
+	/* Drops what ->setup created. Coordinator (tsload cleanup). May be
+	 * NULL. 0 or a negative errno with the reason in err. */
+	int (*cleanup)(const struct tgt_conf *conf, char *err, size_t errlen);
+};
+
+/** The ops for url's scheme ("sqlite:x.db" -> sqlite), or NULL. */
+const struct target_ops *target_find(const char *url);
+/** The registered targets, NULL-terminated. */
+const struct target_ops *const *target_list(void);
+/** Sanity checks one ops table (version, handlers matching flags).
+ *  @return true when it is usable; otherwise the reason is in err. */
+bool target_ops_valid(const struct target_ops *ops, char *err, size_t n);
+
+/** Finds `key` in the URL's query string ("?format=lp&x=1") and copies its
+ *  value (percent-decoded) into out. @return true when present. */
+bool target_url_param(const char *url, const char *key, char *out,
+		      size_t outlen);
+/** The URL without scheme and query string ("file:/a/b?x" -> "/a/b"),
+ *  copied into out. @return 0 or -ENOSPC. */
+int target_url_path(const char *url, char *out, size_t outlen);
+
+extern const struct target_ops target_null;
+extern const struct target_ops target_file;
+extern const struct target_ops target_stdout;
+extern const struct target_ops target_sqlite;
+
+#endif
