@@ -7,6 +7,7 @@
 #define TSL_XALLOC_H
 
 #include <stddef.h>
+#include <stdlib.h> /* free() goes with these */
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);

@@ -1,0 +1,82 @@
+/* opts.h - the command-line options of every subcommand, from one table.
+ *
+ * The same rows drive argv parsing, TSLOAD_<NAME> environment variables
+ * (the command line wins), --help, the effective options written to
+ * run.json, and the text a coordinator sends to its workers.
+ */
+#ifndef TSL_OPTS_H
+#define TSL_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+/* Subcommands, as bits: an option row says where it is accepted. */
+enum opts_cmd {
+	CMD_INGEST  = 1u << 0,
+	CMD_MODEL   = 1u << 1,
+	CMD_CLEANUP = 1u << 2,
+	CMD_WORKER  = 1u << 3,
+};
+
+struct tsl_opts {
+	/* seed options */
+	char    *database;
+	char    *table;
+	char    *region;
+	char    *endpoint;
+	char    *profile;
+	uint64_t concurrency;
+	uint64_t processes;
+	uint64_t host_scale;
+	uint64_t interval_ms;
+	bool     batch_writes;
+	uint64_t batch_size;
+	bool     multi;
+	bool     add_req_id;
+	bool     req_id_dim;
+	int64_t  instance_seed;
+	bool     print_summary;
+	uint64_t mem_hours;
+	uint64_t mag_days;
+	/* tsload's own */
+	char    *target;
+	double   duration;     /* seconds, 0 = until SIGINT */
+	char    *results;      /* results root directory */
+	uint64_t seed;         /* value seed, 0 = pick one */
+	uint64_t max_retries;  /* retries of a throttled batch */
+	char    *connect;      /* worker: coordinator URL */
+	bool     quiet;        /* no live line */
+	bool     help;
+};
+
+/** Sets every option to its default. */
+void opts_defaults(struct tsl_opts *o);
+void opts_free(struct tsl_opts *o);
+
+/** Applies TSLOAD_* variables, then argv (argv[0] is the subcommand), for
+ *  subcommand cmd. @return 0, or -EINVAL with a one-line reason naming
+ *  the option and the accepted values in err. */
+int opts_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
+	       char *err, size_t errlen);
+/** Cross-option checks after parsing (batch size range, ...). */
+int opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
+		  size_t errlen);
+
+/** Appends the options of cmd as "--name=value\n" lines (all of them,
+ *  defaults included), for a worker to parse with opts_parse_text. */
+void opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b);
+int opts_parse_text(struct tsl_opts *o, unsigned cmd, const char *text,
+		    char *err, size_t errlen);
+/** Appends the options of cmd as JSON members ("name": value, ...) to an
+ *  open JSON object being written with json_*. */
+struct json_w;
+int opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w);
+
+/** Prints the option list of cmd for --help. */
+void opts_usage(unsigned cmd, FILE *f);
+
+#endif

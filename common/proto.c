@@ -1,0 +1,312 @@
+/* proto.c - encoding and decoding of coordinator/worker messages.
+ * Everything is little-endian on the wire, whatever the host, so that a
+ * worker on another machine can join a coordinator.
+ */
+#include "proto.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static void
+put_le(struct buf *b, uint64_t v, unsigned n)
+{
+	uint8_t tmp[8];
+
+	for (unsigned i = 0; i < n; i++)
+		tmp[i] = (uint8_t)(v >> (8 * i));
+	/* Messages are bounded (a histogram, a command line) far below the
+	 * PROTO_MAX_MSG cap of the buffers they are built in. */
+	(void)buf_add(b, tmp, n);
+}
+
+static uint64_t
+get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+void
+proto_begin(struct buf *b, enum proto_type type, uint32_t worker,
+	    uint16_t flags)
+{
+	buf_reset(b);
+	put_le(b, PROTO_MAGIC, 2);
+	put_le(b, PROTO_VERSION, 2);
+	put_le(b, type, 2);
+	put_le(b, flags, 2);
+	put_le(b, worker, 4);
+	put_le(b, 0, 4);
+}
+
+void
+proto_end(struct buf *b)
+{
+	uint32_t len = (uint32_t)(b->len - PROTO_HDR_LEN);
+
+	for (unsigned i = 0; i < 4; i++)
+		b->p[12 + i] = (char)(uint8_t)(len >> (8 * i));
+}
+
+void
+proto_put_u32(struct buf *b, uint32_t v)
+{
+	put_le(b, v, 4);
+}
+
+void
+proto_put_u64(struct buf *b, uint64_t v)
+{
+	put_le(b, v, 8);
+}
+
+void
+proto_put_f64(struct buf *b, double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	put_le(b, u, 8);
+}
+
+void
+proto_put_str(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	put_le(b, n, 4);
+	if (n)
+		(void)buf_add(b, s, n);
+}
+
+int
+proto_open(const void *msg, size_t len, struct proto_hdr *h,
+	   struct proto_rd *rd, char *err, size_t errlen)
+{
+	const uint8_t *p = msg;
+
+	if (len < PROTO_HDR_LEN) {
+		snprintf(err, errlen, "message of %zu bytes is shorter than "
+				      "the header", len);
+		return -EPROTO;
+	}
+	h->magic   = (uint16_t)get_le(p, 2);
+	h->version = (uint16_t)get_le(p + 2, 2);
+	h->type    = (uint16_t)get_le(p + 4, 2);
+	h->flags   = (uint16_t)get_le(p + 6, 2);
+	h->worker  = (uint32_t)get_le(p + 8, 4);
+	h->len     = (uint32_t)get_le(p + 12, 4);
+	if (h->magic != PROTO_MAGIC) {
+		snprintf(err, errlen, "not a tsload message (magic 0x%04x)",
+			 h->magic);
+		return -EPROTO;
+	}
+	if (h->version != PROTO_VERSION) {
+		snprintf(err, errlen, "protocol version %u, this tsload "
+				      "speaks version %u",
+			 h->version, PROTO_VERSION);
+		return -EPROTO;
+	}
+	if (h->len != len - PROTO_HDR_LEN) {
+		snprintf(err, errlen, "header says %u payload bytes, got %zu",
+			 h->len, len - PROTO_HDR_LEN);
+		return -EPROTO;
+	}
+	rd->p   = p + PROTO_HDR_LEN;
+	rd->len = h->len;
+	rd->off = 0;
+	rd->bad = false;
+	return 0;
+}
+
+static const uint8_t *
+take(struct proto_rd *rd, size_t n)
+{
+	const uint8_t *p;
+
+	if (rd->bad || rd->len - rd->off < n) {
+		rd->bad = true;
+		return NULL;
+	}
+	p = rd->p + rd->off;
+	rd->off += n;
+	return p;
+}
+
+uint32_t
+proto_get_u32(struct proto_rd *rd)
+{
+	const uint8_t *p = take(rd, 4);
+
+	return p ? (uint32_t)get_le(p, 4) : 0;
+}
+
+uint64_t
+proto_get_u64(struct proto_rd *rd)
+{
+	const uint8_t *p = take(rd, 8);
+
+	return p ? get_le(p, 8) : 0;
+}
+
+double
+proto_get_f64(struct proto_rd *rd)
+{
+	uint64_t u = proto_get_u64(rd);
+	double   v;
+
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+void
+proto_get_str(struct proto_rd *rd, char *out, size_t outlen)
+{
+	uint32_t       n = proto_get_u32(rd);
+	const uint8_t *p = take(rd, n);
+	size_t         m = n < outlen - 1 ? n : outlen - 1;
+
+	if (!p)
+		m = 0;
+	if (m)
+		memcpy(out, p, m);
+	out[m] = '\0';
+}
+
+char *
+proto_get_strdup(struct proto_rd *rd)
+{
+	uint32_t       n = proto_get_u32(rd);
+	const uint8_t *p = take(rd, n);
+
+	return p ? xstrndup((const char *)p, n) : xstrdup("");
+}
+
+void
+proto_put_hello(struct buf *b, const struct proto_hello *m)
+{
+	proto_put_u32(b, m->pid);
+	proto_put_str(b, m->host);
+	proto_put_str(b, m->version);
+}
+
+int
+proto_get_hello(struct proto_rd *rd, struct proto_hello *m)
+{
+	m->pid = proto_get_u32(rd);
+	proto_get_str(rd, m->host, sizeof(m->host));
+	proto_get_str(rd, m->version, sizeof(m->version));
+	return rd->bad ? -EPROTO : 0;
+}
+
+void
+proto_put_assign(struct buf *b, const struct proto_assign *m)
+{
+	proto_put_u32(b, m->index);
+	proto_put_u32(b, m->workers);
+	proto_put_u32(b, m->first_host);
+	proto_put_u32(b, m->end_host);
+	proto_put_u32(b, m->threads);
+	proto_put_u64(b, (uint64_t)m->t0_ms);
+	proto_put_u64(b, m->seed);
+	proto_put_str(b, m->options);
+}
+
+int
+proto_get_assign(struct proto_rd *rd, struct proto_assign *m)
+{
+	m->index      = proto_get_u32(rd);
+	m->workers    = proto_get_u32(rd);
+	m->first_host = proto_get_u32(rd);
+	m->end_host   = proto_get_u32(rd);
+	m->threads    = proto_get_u32(rd);
+	m->t0_ms      = (int64_t)proto_get_u64(rd);
+	m->seed       = proto_get_u64(rd);
+	m->options    = proto_get_strdup(rd);
+	return rd->bad ? -EPROTO : 0;
+}
+
+void
+proto_assign_free(struct proto_assign *m)
+{
+	free(m->options);
+	m->options = NULL;
+}
+
+void
+proto_put_stats(struct buf *b, const struct proto_stats *m)
+{
+	const struct stats *s = &m->s;
+	uint32_t            used = 0;
+
+	proto_put_u64(b, s->attempts);
+	proto_put_u64(b, s->ok);
+	proto_put_u64(b, s->failed);
+	proto_put_u64(b, s->throttles);
+	proto_put_u64(b, s->rejected);
+	proto_put_u64(b, s->records);
+	proto_put_u64(b, s->points);
+	proto_put_u64(b, s->behind);
+	proto_put_f64(b, s->sum);
+	proto_put_f64(b, s->sum2);
+	proto_put_f64(b, s->sum_log);
+	proto_put_u64(b, s->h.count);
+	proto_put_u64(b, s->h.clamped);
+	proto_put_u64(b, s->h.min);
+	proto_put_u64(b, s->h.max);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		used += s->h.b[i] != 0;
+	proto_put_u32(b, used);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		if (!s->h.b[i])
+			continue;
+		proto_put_u32(b, i);
+		proto_put_u64(b, s->h.b[i]);
+	}
+	proto_put_u32(b, m->threads_ok);
+	proto_put_str(b, m->err);
+}
+
+int
+proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
+{
+	struct stats *s = &m->s;
+	uint32_t      used;
+
+	stats_init(s);
+	s->attempts  = proto_get_u64(rd);
+	s->ok        = proto_get_u64(rd);
+	s->failed    = proto_get_u64(rd);
+	s->throttles = proto_get_u64(rd);
+	s->rejected  = proto_get_u64(rd);
+	s->records   = proto_get_u64(rd);
+	s->points    = proto_get_u64(rd);
+	s->behind    = proto_get_u64(rd);
+	s->sum       = proto_get_f64(rd);
+	s->sum2      = proto_get_f64(rd);
+	s->sum_log   = proto_get_f64(rd);
+	s->h.count   = proto_get_u64(rd);
+	s->h.clamped = proto_get_u64(rd);
+	s->h.min     = proto_get_u64(rd);
+	s->h.max     = proto_get_u64(rd);
+	used         = proto_get_u32(rd);
+	if (used > HIST_BUCKETS)
+		return -EPROTO;
+	for (uint32_t k = 0; k < used && !rd->bad; k++) {
+		uint32_t i = proto_get_u32(rd);
+		uint64_t c = proto_get_u64(rd);
+
+		if (i >= HIST_BUCKETS)
+			return -EPROTO;
+		s->h.b[i] = c;
+	}
+	m->threads_ok = proto_get_u32(rd);
+	proto_get_str(rd, m->err, sizeof(m->err));
+	return rd->bad ? -EPROTO : 0;
+}

@@ -1,0 +1,312 @@
+/* report.c - live line, closing lines, timeseries.csv and run.json.
+ * The closing lines reproduce the seed's format character for character;
+ * everything else adds what the seed does not say (data points, throttles,
+ * finer latency figures).
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "json.h"
+#include "pyfmt.h"
+#include "version.h"
+#include "xalloc.h"
+
+static int
+mkdir_p(const char *path)
+{
+	char  tmp[512];
+	char *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0777) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int
+report_open_dir(struct report_run *r, const char *results, char *err,
+		size_t errlen)
+{
+	struct tm tm;
+	time_t    now = time(NULL);
+	int       rc;
+
+	gmtime_r(&now, &tm);
+	snprintf(r->id, sizeof(r->id), "%04d%02d%02d-%02d%02d%02d-%s-%d",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, r->cmd, (int)getpid());
+	snprintf(r->dir, sizeof(r->dir), "%s/%s", results, r->id);
+	rc = mkdir_p(r->dir);
+	if (rc)
+		snprintf(err, errlen, "--results: cannot create %s: %s",
+			 r->dir, strerror(-rc));
+	return rc;
+}
+
+/* '{:,}' of round(x, nd), as the seed prints its statistics. */
+static const char *
+pyc(char *out, size_t n, double x, int nd)
+{
+	pyfmt_float_comma(out, n, pyfmt_round(x, nd));
+	return out;
+}
+
+void
+report_closing(FILE *f, const struct stats *t, double secs)
+{
+	char a[48], sd[48], p50[48], p90[48], p99[48], tt[48], tps[48],
+		rps[48], tot[32], ok[32];
+	const struct hist *h = &t->h;
+
+	pyfmt_int_comma(tot, sizeof(tot), (int64_t)t->attempts);
+	pyfmt_int_comma(ok, sizeof(ok), (int64_t)t->ok);
+	fprintf(f,
+		"[OVERALL] Total=%s, Success=%s, Avg=%s, Stddev=%s, "
+		"50thPerc=%s, 90thPerc=%s, 99thPerc=%s. Records written: "
+		"%llu\n",
+		tot, ok, pyc(a, sizeof(a), stats_mean_s(t), 3),
+		pyc(sd, sizeof(sd), stats_stddev_s(t), 3),
+		pyc(p50, sizeof(p50), hist_percentile(h, 50) / 1e9, 3),
+		pyc(p90, sizeof(p90), hist_percentile(h, 90) / 1e9, 3),
+		pyc(p99, sizeof(p99), hist_percentile(h, 99) / 1e9, 3),
+		(unsigned long long)t->records);
+	fprintf(f,
+		"Total time to ingest: %s seconds. TPS: %s, Records/sec: %s\n",
+		pyc(tt, sizeof(tt), secs, 2),
+		pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
+		pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
+	fprintf(f,
+		"Data points written: %llu (%.0f/s). Throttled retries: %llu. "
+		"Failed writes: %llu. Rejected records: %llu. Behind "
+		"schedule: %llu\n",
+		(unsigned long long)t->points,
+		secs > 0 ? t->points / secs : 0.0,
+		(unsigned long long)t->throttles,
+		(unsigned long long)t->failed,
+		(unsigned long long)t->rejected,
+		(unsigned long long)t->behind);
+	fprintf(f,
+		"Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, "
+		"p99.9 %.3f, max %.3f\n",
+		stats_mean_s(t) * 1e3, hist_percentile(h, 50) / 1e6,
+		hist_percentile(h, 90) / 1e6, hist_percentile(h, 99) / 1e6,
+		hist_percentile(h, 99.9) / 1e6,
+		hist_is_empty(h) ? 0.0 : h->max / 1e6);
+	fflush(f);
+}
+
+static void
+iso_time(char *out, size_t n, int64_t ms)
+{
+	time_t    s = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+static int
+json_stats(struct json_w *w, const struct stats *s, double secs)
+{
+	const struct hist *h = &s->h;
+	int                rc = 0;
+
+	rc |= json_key(w, "attempts") | json_uint(w, s->attempts);
+	rc |= json_key(w, "ok") | json_uint(w, s->ok);
+	rc |= json_key(w, "failed") | json_uint(w, s->failed);
+	rc |= json_key(w, "throttles") | json_uint(w, s->throttles);
+	rc |= json_key(w, "rejected") | json_uint(w, s->rejected);
+	rc |= json_key(w, "records") | json_uint(w, s->records);
+	rc |= json_key(w, "points") | json_uint(w, s->points);
+	rc |= json_key(w, "behind_schedule") | json_uint(w, s->behind);
+	if (secs > 0) {
+		rc |= json_key(w, "records_per_s") |
+		      json_double(w, s->records / secs);
+		rc |= json_key(w, "points_per_s") |
+		      json_double(w, s->points / secs);
+	}
+	rc |= json_key(w, "latency_s") | json_obj_begin(w);
+	rc |= json_key(w, "avg") | json_double(w, stats_mean_s(s));
+	rc |= json_key(w, "stddev") | json_double(w, stats_stddev_s(s));
+	rc |= json_key(w, "min") |
+	      json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
+	rc |= json_key(w, "p50") | json_double(w, hist_percentile(h, 50) / 1e9);
+	rc |= json_key(w, "p90") | json_double(w, hist_percentile(h, 90) / 1e9);
+	rc |= json_key(w, "p99") | json_double(w, hist_percentile(h, 99) / 1e9);
+	rc |= json_key(w, "p99_9") |
+	      json_double(w, hist_percentile(h, 99.9) / 1e9);
+	rc |= json_key(w, "max") |
+	      json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	rc |= json_obj_end(w);
+	return rc;
+}
+
+int
+report_write_json(const struct report_run *r)
+{
+	struct buf    b;
+	struct json_w w;
+	char          path[600], tmp[620], host[64] = "", t0[40], t1[40];
+	FILE         *f;
+	int           rc = 0;
+
+	gethostname(host, sizeof(host) - 1);
+	iso_time(t0, sizeof(t0), r->start_ms);
+	iso_time(t1, sizeof(t1), r->end_ms);
+	buf_init(&b, 64 << 20);
+	json_w_init(&w, &b, true);
+	rc |= json_obj_begin(&w);
+	rc |= json_key(&w, "tool") | json_str(&w, "tsload");
+	rc |= json_key(&w, "version") | json_str(&w, TSLOAD_VERSION);
+	rc |= json_key(&w, "command") | json_str(&w, r->cmd);
+	rc |= json_key(&w, "run_id") | json_str(&w, r->id);
+	rc |= json_key(&w, "host") | json_str(&w, host);
+	rc |= json_key(&w, "start") | json_str(&w, t0);
+	rc |= json_key(&w, "end") | json_str(&w, t1);
+	rc |= json_key(&w, "seconds") | json_double(&w, r->secs);
+	rc |= json_key(&w, "exit_code") | json_int(&w, r->exit_code);
+	rc |= json_key(&w, "options") | json_obj_begin(&w);
+	rc |= opts_to_json(r->o, CMD_INGEST, &w);
+	rc |= json_obj_end(&w);
+	rc |= json_key(&w, "model") | json_obj_begin(&w);
+	rc |= json_key(&w, "name") | json_str(&w, "perf-scale");
+	rc |= json_key(&w, "instance_prefix") | json_str(&w, r->prefix);
+	rc |= json_key(&w, "hosts") | json_uint(&w, r->hosts);
+	rc |= json_key(&w, "event_sets") | json_uint(&w, r->event_sets);
+	rc |= json_key(&w, "series") | json_uint(&w, r->series);
+	rc |= json_obj_end(&w);
+	rc |= json_key(&w, "totals") | json_obj_begin(&w);
+	rc |= json_stats(&w, r->total, r->secs);
+	rc |= json_obj_end(&w);
+	rc |= json_key(&w, "workers") | json_arr_begin(&w);
+	for (unsigned i = 0; i < r->nw; i++) {
+		const struct report_worker *x = &r->w[i];
+
+		rc |= json_obj_begin(&w);
+		rc |= json_key(&w, "index") | json_uint(&w, x->index + 1);
+		rc |= json_key(&w, "pid") | json_int(&w, x->pid);
+		rc |= json_key(&w, "host") | json_str(&w, x->host);
+		rc |= json_key(&w, "first_host") | json_uint(&w, x->first_host);
+		rc |= json_key(&w, "end_host") | json_uint(&w, x->end_host);
+		rc |= json_key(&w, "result_delivered") | json_bool(&w, x->done);
+		if (x->fate[0])
+			rc |= json_key(&w, "fate") | json_str(&w, x->fate);
+		if (x->err[0])
+			rc |= json_key(&w, "first_error") |
+			      json_str(&w, x->err);
+		rc |= json_stats(&w, x->s, r->secs);
+		rc |= json_obj_end(&w);
+	}
+	rc |= json_arr_end(&w);
+	rc |= json_obj_end(&w);
+	if (rc) {
+		buf_free(&b);
+		return -ENOSPC;
+	}
+	snprintf(path, sizeof(path), "%s/run.json", r->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		rc = -errno;
+	} else {
+		fwrite(b.p, 1, b.len, f);
+		fputc('\n', f);
+		if (fclose(f))
+			rc = -errno;
+		else if (rename(tmp, path))
+			rc = -errno;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int
+report_tick_open(struct report_tick *k, const char *dir)
+{
+	char path[600];
+
+	memset(k, 0, sizeof(*k));
+	k->last_h = xmalloc(sizeof(*k->last_h));
+	hist_init(k->last_h);
+	snprintf(path, sizeof(path), "%s/timeseries.csv", dir);
+	k->csv = fopen(path, "w");
+	if (!k->csv)
+		return -errno;
+	fprintf(k->csv, "time_s,records,records_per_s,points,points_per_s,"
+			"throttles,errors,p50_ms,p99_ms\n");
+	fflush(k->csv);
+	return 0;
+}
+
+void
+report_tick(struct report_tick *k, double t, const struct stats *cur,
+	    FILE *f)
+{
+	struct hist *d  = xmalloc(sizeof(*d));
+	double       dt = t - k->last_t;
+	double       rps, pps, p50, p99;
+
+	/* The last interval's latencies: today's cumulative histogram less
+	 * the one of the previous tick. */
+	hist_init(d);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		d->b[i] = cur->h.b[i] - k->last_h->b[i];
+		d->count += d->b[i];
+	}
+	d->min = 0;
+	d->max = cur->h.max;
+	rps = dt > 0 ? (cur->records - k->last_records) / dt : 0;
+	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
+	p50 = hist_percentile(d, 50) / 1e6;
+	p99 = hist_percentile(d, 99) / 1e6;
+	if (f) {
+		fprintf(f,
+			"[%6.0fs] %10.0f records/s  %12llu records  %13llu "
+			"points  throttles %llu  errors %llu  write p50 %.3f "
+			"ms  p99 %.3f ms\n",
+			t, rps, (unsigned long long)cur->records,
+			(unsigned long long)cur->points,
+			(unsigned long long)cur->throttles,
+			(unsigned long long)cur->failed, p50, p99);
+		fflush(f);
+	}
+	if (k->csv) {
+		fprintf(k->csv, "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f\n",
+			t, (unsigned long long)cur->records, rps,
+			(unsigned long long)cur->points, pps,
+			(unsigned long long)cur->throttles,
+			(unsigned long long)cur->failed, p50, p99);
+		fflush(k->csv);
+	}
+	memcpy(k->last_h, &cur->h, sizeof(cur->h));
+	k->last_records = cur->records;
+	k->last_points  = cur->points;
+	k->last_t       = t;
+	free(d);
+}
+
+void
+report_tick_close(struct report_tick *k)
+{
+	if (k->csv)
+		fclose(k->csv);
+	free(k->last_h);
+	memset(k, 0, sizeof(*k));
+}

@@ -1,0 +1,63 @@
+/* report.h - what a run prints and writes: the live line, the seed's
+ * closing lines, results/<run-id>/timeseries.csv and run.json.
+ */
+#ifndef TSL_REPORT_H
+#define TSL_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "opts.h"
+#include "stats.h"
+
+struct report_worker {
+	unsigned index;
+	int      pid;
+	char     host[64];
+	uint32_t first_host, end_host;
+	bool     done;       /* delivered its result */
+	char     fate[128];  /* how it ended when it did not */
+	struct stats *s;     /* its latest totals */
+	char     err[256];
+};
+
+struct report_run {
+	const char           *cmd;     /* "ingest" */
+	char                  id[64];  /* run id */
+	char                  dir[512]; /* results/<id> */
+	const struct tsl_opts *o;
+	int64_t               start_ms, end_ms;
+	double                secs;    /* measured run time */
+	const char           *prefix;  /* instance-name prefix */
+	uint64_t              hosts, event_sets, series;
+	struct report_worker *w;
+	unsigned              nw;
+	const struct stats   *total;
+	int                   exit_code;
+};
+
+/** Makes <results>/<id>/ with a fresh run id. 0 or -errno (msg in err). */
+int report_open_dir(struct report_run *r, const char *results, char *err,
+		    size_t errlen);
+/** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
+ *  the seed, then tsload's own data-point and latency lines. */
+void report_closing(FILE *f, const struct stats *t, double secs);
+/** Writes run.json into r->dir. 0 or -errno. */
+int report_write_json(const struct report_run *r);
+
+/* Per-second time series (timeseries.csv) and live line. */
+struct report_tick {
+	FILE        *csv;
+	uint64_t     last_records, last_points;
+	struct hist *last_h;  /* cumulative histogram at the last tick */
+	double       last_t;
+};
+int report_tick_open(struct report_tick *k, const char *dir);
+/** One tick at t seconds into the run with cumulative totals `cur`:
+ *  prints the live line to f (unless NULL) and appends a CSV row. */
+void report_tick(struct report_tick *k, double t, const struct stats *cur,
+		 FILE *f);
+void report_tick_close(struct report_tick *k);
+
+#endif

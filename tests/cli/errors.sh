@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Bad command lines: each must exit 2 with one line on stderr naming the
+# problem, and start nothing.
+. "$(dirname "$0")/../lib.sh"
+
+# name | arguments | stderr pattern (grep -E)
+cases=(
+	"no command||usage: tsload"
+	"unknown command|frobnicate|unknown command \"frobnicate\""
+	"unknown option|ingest --frobnicate|unknown option --frobnicate"
+	"unknown short option|ingest -Z|unknown option -Z"
+	"bad number|ingest --processes four|--processes: invalid value \"four\""
+	"trailing junk|ingest -p 2x|-p/--processes: invalid value \"2x\""
+	"zero processes|ingest -p 0|--processes: .*1\.\.4096"
+	"negative threads|ingest -c -1|--concurrency: invalid value \"-1\""
+	"huge host scale|ingest --host-scale 99999999999999999999|--host-scale: .*out of range"
+	"missing value|ingest --host-scale|--host-scale needs a value"
+	"bad duration|ingest --duration 5x|--duration: invalid value \"5x\""
+	"unknown target|ingest --target mysql://x|--target: unknown scheme in \"mysql://x\""
+	"bad file format|ingest --target file:/tmp/x?format=xml|format"
+	"bad bool|ingest --multi=maybe|--multi: invalid value \"maybe\""
+	"req-id-dim alone|ingest --req-id-dim|--req-id-dim only has a meaning with --add-req-id"
+	"too many processes|ingest --host-scale 1 -p 1001 --target null:|--processes: 1001 workers for 1000 hosts"
+	"too many threads|ingest --host-scale 1 -p 2 -c 501 --target null:|--concurrency: 501 threads per worker, but a worker has only 500 hosts"
+	"bad env|ingest|TSLOAD_HOST_SCALE: invalid value \"lots\""
+	"unexpected arg|ingest extra|unexpected argument \"extra\""
+	"model bad interval|model --interval-millis -5|--interval-millis: invalid value \"-5\""
+	"worker without url|worker|--connect URL is required"
+)
+
+for c in "${cases[@]}"; do
+	IFS='|' read -r name args pattern <<<"$c"
+	env=()
+	[ "$name" = "bad env" ] && env=(TSLOAD_HOST_SCALE=lots)
+	# shellcheck disable=SC2086
+	err=$(cd "$T_TMP" && env "${env[@]}" "$TSLOAD" $args 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		bad "$name: exit $rc, want 2 ($err)"
+	elif ! grep -qE -- "$pattern" <<<"$err"; then
+		bad "$name: stderr '$err' does not match '$pattern'"
+	elif [ "$name" != "no command" ] && [ "$(grep -c . <<<"$err")" -ne 1 ]; then
+		bad "$name: want one line on stderr, got: $err"
+	else
+		ok "$name"
+	fi
+done
+check "nothing written by bad runs" test ! -e "$T_TMP/results/tsload.db"
+
+# --help works everywhere and exits 0
+for sub in ingest model cleanup worker; do
+	out=$("$TSLOAD" $sub --help 2>&1)
+	check "$sub --help" grep -q "usage: tsload $sub" <<<"$out"
+done
+check "ingest --help lists targets" grep -q "sqlite:PATH" <<<"$("$TSLOAD" ingest --help)"
+check "--version" grep -qE '^tsload [0-9]' <<<"$("$TSLOAD" --version)"
+finish

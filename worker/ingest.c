@@ -1,0 +1,333 @@
+/* ingest.c - the ingestion loop of one worker thread: generate samples for
+ * the thread's series, batch their records, write them with retries, pace
+ * the cycles as the seed does, and count everything.
+ */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "gen.h"
+#include "log.h"
+#include "rng.h"
+#include "xalloc.h"
+
+enum {
+	PACE_STEP_NS   = 50 * 1000 * 1000, /* stop-flag check while pacing */
+	BACKOFF_BASE_NS = 10 * 1000 * 1000,
+	BACKOFF_CAP_NS = 5000ull * 1000 * 1000,
+};
+
+/* What one thread is writing: its batch under construction. */
+struct wstate {
+	struct ingest_thread  *t;
+	struct tgt_ctx         ctx;
+	struct xrng            rng;
+	struct sample         *s;     /* batch slots */
+	unsigned               cap;   /* slots */
+	struct batch           b;
+	unsigned               limit; /* records per batch, 0: one sample */
+	uint64_t               last_throttles;
+};
+
+void
+ingest_shared_init(struct ingest_shared *sh)
+{
+	memset(sh, 0, sizeof(*sh));
+	atomic_init(&sh->stop, false);
+	atomic_init(&sh->warned_ms, 0);
+	pthread_mutex_init(&sh->lock, NULL);
+	pthread_cond_init(&sh->cond, NULL);
+}
+
+void
+ingest_shared_destroy(struct ingest_shared *sh)
+{
+	pthread_mutex_destroy(&sh->lock);
+	pthread_cond_destroy(&sh->cond);
+}
+
+void
+ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
+		   unsigned index, uint32_t h0, uint32_t h1)
+{
+	memset(t, 0, sizeof(*t));
+	t->sh    = sh;
+	t->index = index;
+	t->h0    = h0;
+	t->h1    = h1;
+	pthread_mutex_init(&t->lock, NULL);
+	stats_init(&t->st);
+}
+
+void
+ingest_thread_destroy(struct ingest_thread *t)
+{
+	pthread_mutex_destroy(&t->lock);
+}
+
+void
+ingest_thread_collect(struct ingest_thread *t, struct stats *dst, char *err,
+		      size_t errlen)
+{
+	pthread_mutex_lock(&t->lock);
+	stats_merge(dst, &t->st);
+	if (!err[0] && t->err[0])
+		snprintf(err, errlen, "%s", t->err);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static bool
+stopping(const struct ingest_shared *sh)
+{
+	return atomic_load_explicit(&sh->stop, memory_order_relaxed);
+}
+
+static void
+keep_error(struct ingest_thread *t, const char *msg)
+{
+	pthread_mutex_lock(&t->lock);
+	if (!t->err[0])
+		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+			 t->index + 1, msg);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* Sleeps until monotonic time `until`, in steps, returning early when the
+ * run stops. */
+static void
+nap_until(const struct ingest_shared *sh, uint64_t until)
+{
+	while (!stopping(sh)) {
+		uint64_t now = now_ns();
+
+		if (now >= until)
+			return;
+		sleep_until_ns(until - now > PACE_STEP_NS ? now + PACE_STEP_NS
+							  : until);
+	}
+}
+
+/* Writes the pending batch, retrying throttled or busy answers with
+ * exponential backoff and full jitter, and records the outcome. The
+ * latency covers every attempt, as the seed's covers botocore's retries. */
+static void
+write_batch(struct wstate *w)
+{
+	struct ingest_thread *t  = w->t;
+	const struct tsl_opts *o = t->sh->o;
+	uint64_t              start = now_ns(), lat, throttles = 0;
+	enum tgt_status       st;
+
+	if (!w->b.n)
+		return;
+	w->ctx.rejected = 0;
+	for (uint64_t attempt = 0;; attempt++) {
+		uint64_t cap;
+
+		st = w->ctx.ops->write(&w->ctx, &w->b);
+		if (st != TGT_RETRY)
+			break;
+		throttles++;
+		if (attempt >= o->max_retries) {
+			snprintf(w->ctx.err, sizeof(w->ctx.err),
+				 "gave up after %llu retries of a busy or "
+				 "throttled target",
+				 (unsigned long long)attempt);
+			st = TGT_FAIL;
+			break;
+		}
+		cap = BACKOFF_BASE_NS << (attempt < 20 ? attempt : 20);
+		if (cap > BACKOFF_CAP_NS)
+			cap = BACKOFF_CAP_NS;
+		sleep_until_ns(now_ns() + xrng_below(&w->rng, cap));
+	}
+	lat = now_ns() - start;
+
+	pthread_mutex_lock(&t->lock);
+	stats_record(&t->st, lat, st == TGT_OK);
+	t->st.throttles += throttles + (w->ctx.throttles - w->last_throttles);
+	w->last_throttles = w->ctx.throttles;
+	if (st == TGT_OK) {
+		t->st.records += w->b.records;
+		t->st.points += w->b.points;
+		t->st.rejected += w->ctx.rejected;
+	} else if (!t->err[0]) {
+		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+			 t->index + 1,
+			 w->ctx.err[0] ? w->ctx.err : "write failed");
+	}
+	pthread_mutex_unlock(&t->lock);
+
+	w->b.n       = 0;
+	w->b.records = 0;
+	w->b.points  = 0;
+}
+
+/* Fills slot s with a fresh sample of series `se` at time T and returns
+ * its number of measures. */
+static unsigned
+make_sample(struct wstate *w, struct sample *s, const struct series *se,
+	    int64_t T)
+{
+	unsigned n;
+
+	s->series  = se;
+	s->time_ms = T;
+	if (se->kind == SERIES_METRICS) {
+		gen_metrics(&w->rng, (enum cpu_class)se->cpu, s->v);
+		n = MODEL_N_METRICS;
+	} else {
+		gen_events(&w->rng, s->v);
+		n = MODEL_N_EVENTS;
+	}
+	if (w->b.req_id != REQID_NONE) {
+		gen_uuid4(&w->rng, s->req_id);
+		if (w->b.req_id == REQID_MEASURE)
+			n++;
+	} else {
+		s->req_id[0] = '\0';
+	}
+	return n;
+}
+
+/* Generates one sample and adds its records to the batch, writing the
+ * batch whenever it is full. In the single-measure layout a sample may be
+ * split over two batches (seed §3.2, without its record loss). */
+static void
+add_sample(struct wstate *w, const struct series *se, int64_t T)
+{
+	unsigned       k = w->b.n;
+	struct sample *s = &w->s[k];
+	unsigned       nmeas = make_sample(w, s, se, T), first = 0;
+
+	if (w->b.multi) {
+		s->first = 0;
+		s->count = (uint8_t)nmeas;
+		w->b.n++;
+		w->b.records++;
+		w->b.points += nmeas;
+		if (!w->limit || w->b.records >= w->limit)
+			write_batch(w);
+		return;
+	}
+	while (first < nmeas) {
+		unsigned take = nmeas - first;
+
+		if (w->limit && take > w->limit - w->b.records)
+			take = w->limit - w->b.records;
+		if (w->b.n != k) /* continuing after a flush: move to slot 0 */
+			memcpy(&w->s[w->b.n], &w->s[k], sizeof(*s));
+		k        = w->b.n;
+		s        = &w->s[k];
+		s->first = (uint8_t)first;
+		s->count = (uint8_t)take;
+		w->b.n++;
+		w->b.records += take;
+		w->b.points += take;
+		first += take;
+		if (!w->limit || w->b.records >= w->limit)
+			write_batch(w);
+	}
+}
+
+static void
+warn_behind(struct ingest_shared *sh, int64_t now, int64_t T)
+{
+	int64_t last = atomic_load(&sh->warned_ms);
+
+	/* The seed prints this once per cycle; once a second per worker is
+	 * enough to read, the count goes to the statistics. */
+	if (now - last < 1000 ||
+	    !atomic_compare_exchange_strong(&sh->warned_ms, &last, now))
+		return;
+	log_warn("Can't keep up ingestion to the desired inter-event "
+		 "interval. Expected interval: %llu ms. Actual: %lld ms. "
+		 "Consider increasing concurrency or processes.",
+		 (unsigned long long)sh->o->interval_ms, (long long)(now - T));
+}
+
+/* Moves T to the next cycle and sleeps until it is due (seed §2.8). */
+static int64_t
+next_cycle(struct wstate *w, int64_t T)
+{
+	struct ingest_shared *sh = w->t->sh;
+	int64_t               iv = (int64_t)sh->o->interval_ms;
+	int64_t               now = wall_ms(), newT;
+
+	if (!iv) /* unpaced: stamp each cycle with the clock, never twice */
+		return now > T ? now : T + 1;
+	newT = T + iv;
+	if ((double)newT < (double)now - 0.05 * (double)iv) {
+		warn_behind(sh, now, T);
+		pthread_mutex_lock(&w->t->lock);
+		w->t->st.behind++;
+		pthread_mutex_unlock(&w->t->lock);
+		return now + (int64_t)xrng_below(&w->rng, 201) - 100;
+	}
+	if (newT > now)
+		nap_until(sh, now_ns() + (uint64_t)(newT - now) * 1000000u);
+	return newT;
+}
+
+static void
+run_cycles(struct wstate *w)
+{
+	struct ingest_thread *t  = w->t;
+	const struct model   *m  = t->sh->m;
+	uint32_t              e0 = m->host_events[t->h0];
+	uint32_t              e1 = m->host_events[t->h1];
+	int64_t               T  = t->sh->t0_ms;
+
+	while (!stopping(t->sh)) {
+		for (uint32_t h = t->h0; h < t->h1 && !stopping(t->sh); h++)
+			add_sample(w, &m->metrics[h], T);
+		for (uint32_t e = e0; e < e1 && !stopping(t->sh); e++)
+			add_sample(w, &m->events[e], T);
+		write_batch(w); /* a cycle's records never wait for the next */
+		if (!stopping(t->sh))
+			T = next_cycle(w, T);
+	}
+	write_batch(w);
+}
+
+void *
+ingest_thread_main(void *arg)
+{
+	struct ingest_thread *t  = arg;
+	struct ingest_shared *sh = t->sh;
+	const struct tsl_opts *o = sh->o;
+	struct wstate         w;
+	int                   rc;
+
+	memset(&w, 0, sizeof(w));
+	w.t          = t;
+	w.ctx.ops    = target_find(o->target);
+	w.ctx.conf   = sh->conf;
+	w.ctx.worker = sh->worker;
+	w.ctx.thread = t->index;
+	w.limit      = o->batch_writes ? (unsigned)o->batch_size : 0;
+	w.cap        = w.limit ? w.limit : 1;
+	w.s          = xcalloc(w.cap, sizeof(*w.s));
+	w.b.s        = w.s;
+	w.b.multi    = o->multi;
+	w.b.req_id   = sh->conf->req_id;
+	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
+
+	rc = w.ctx.ops->init(&w.ctx);
+	if (rc)
+		keep_error(t, w.ctx.err[0] ? w.ctx.err : "target init failed");
+	t->init_ok = rc == 0;
+
+	pthread_mutex_lock(&sh->lock);
+	sh->inited++;
+	pthread_cond_broadcast(&sh->cond);
+	pthread_mutex_unlock(&sh->lock);
+
+	if (t->init_ok)
+		run_cycles(&w);
+	w.ctx.ops->fini(&w.ctx);
+	free(w.s);
+	return NULL;
+}

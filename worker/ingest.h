@@ -1,0 +1,62 @@
+/* ingest.h - one ingestion thread of a worker.
+ *
+ * A thread owns a contiguous slice of its worker's hosts: their metric
+ * sets, then their event sets. Each cycle it writes one sample per series
+ * stamped with the cycle's timestamp, then sleeps until the next cycle is
+ * due (seed §2.8 pacing, without holding any lock). Statistics are kept
+ * per thread behind a mutex that only the worker's reporter also takes.
+ */
+#ifndef TSL_INGEST_H
+#define TSL_INGEST_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "opts.h"
+#include "stats.h"
+#include "target.h"
+
+struct ingest_shared {
+	const struct tsl_opts *o;
+	const struct model    *m;
+	const struct tgt_conf *conf;
+	unsigned               worker;   /* 0-based worker index */
+	int64_t                t0_ms;    /* first cycle's timestamp */
+	uint64_t               seed;     /* value seed of the run */
+	atomic_bool            stop;     /* set: finish the sample, flush */
+	atomic_int_fast64_t    warned_ms; /* last "can't keep up" message */
+	/* start barrier: threads report after ->init */
+	pthread_mutex_t        lock;
+	pthread_cond_t         cond;
+	unsigned               inited;
+};
+
+struct ingest_thread {
+	struct ingest_shared *sh;
+	pthread_t             tid;
+	unsigned              index;  /* 0-based thread index */
+	uint32_t              h0, h1; /* local hosts [h0, h1) */
+	bool                  init_ok;
+	bool                  running; /* pthread_create succeeded */
+	/* guarded by lock */
+	pthread_mutex_t       lock;
+	struct stats          st;
+	char                  err[TGT_ERR_MAX]; /* first error */
+} __attribute__((aligned(64)));
+
+void ingest_shared_init(struct ingest_shared *sh);
+void ingest_shared_destroy(struct ingest_shared *sh);
+void ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
+			unsigned index, uint32_t h0, uint32_t h1);
+void ingest_thread_destroy(struct ingest_thread *t);
+/** pthread entry point; arg is a struct ingest_thread. */
+void *ingest_thread_main(void *arg);
+/** Adds the thread's statistics to dst and copies its first error into
+ *  err when err is still empty. */
+void ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
+			   char *err, size_t errlen);
+
+#endif
