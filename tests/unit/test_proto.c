@@ -1,0 +1,187 @@
+/* test_proto.c - coordinator/worker messages: round trips, header checks,
+ * truncated payloads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "proto.h"
+#include "xalloc.h"
+
+static void
+test_hello_roundtrip(void **state)
+{
+	struct proto_hello in = { .pid = 4242 }, out;
+	struct proto_hdr   h;
+	struct proto_rd    rd;
+	struct buf         b;
+	char               err[128];
+
+	(void)state;
+	strcpy(in.host, "node-7");
+	strcpy(in.version, "9.9.9");
+	buf_init(&b, PROTO_MAX_MSG);
+	proto_begin(&b, MSG_HELLO, 7, 0);
+	proto_put_hello(&b, &in);
+	proto_end(&b);
+	assert_int_equal(proto_open(b.p, b.len, &h, &rd, err, sizeof(err)), 0);
+	assert_int_equal(h.type, MSG_HELLO);
+	assert_int_equal(h.worker, 7);
+	assert_int_equal(h.len, b.len - PROTO_HDR_LEN);
+	assert_int_equal(proto_get_hello(&rd, &out), 0);
+	assert_int_equal(out.pid, 4242);
+	assert_string_equal(out.host, "node-7");
+	assert_string_equal(out.version, "9.9.9");
+	buf_free(&b);
+}
+
+static void
+test_header_is_little_endian(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, PROTO_MAX_MSG);
+	proto_begin(&b, MSG_STATS, 0x01020304, PROTO_F_STOP);
+	proto_put_u32(&b, 0xaabbccdd);
+	proto_end(&b);
+	assert_int_equal(b.len, PROTO_HDR_LEN + 4);
+	assert_memory_equal(b.p,
+			    "\x53\x54\x01\x00\x03\x00\x01\x00"
+			    "\x04\x03\x02\x01\x04\x00\x00\x00"
+			    "\xdd\xcc\xbb\xaa",
+			    20);
+	buf_free(&b);
+}
+
+static void
+test_assign_roundtrip(void **state)
+{
+	struct proto_assign in = { .index      = 3,
+				   .workers    = 4,
+				   .first_host = 750,
+				   .end_host   = 1000,
+				   .threads    = 8,
+				   .t0_ms      = 1700000000123,
+				   .seed       = 0xfedcba9876543210ull,
+				   .options    = "--host-scale=1\n--multi=true\n" };
+	struct proto_assign out;
+	struct proto_hdr    h;
+	struct proto_rd     rd;
+	struct buf          b;
+	char                err[128];
+
+	(void)state;
+	buf_init(&b, PROTO_MAX_MSG);
+	proto_begin(&b, MSG_ASSIGN, 3, 0);
+	proto_put_assign(&b, &in);
+	proto_end(&b);
+	assert_int_equal(proto_open(b.p, b.len, &h, &rd, err, sizeof(err)), 0);
+	assert_int_equal(proto_get_assign(&rd, &out), 0);
+	assert_int_equal(out.index, 3);
+	assert_int_equal(out.workers, 4);
+	assert_int_equal(out.first_host, 750);
+	assert_int_equal(out.end_host, 1000);
+	assert_int_equal(out.threads, 8);
+	assert_true(out.t0_ms == 1700000000123);
+	assert_true(out.seed == 0xfedcba9876543210ull);
+	assert_string_equal(out.options, in.options);
+	proto_assign_free(&out);
+	buf_free(&b);
+}
+
+static void
+test_stats_roundtrip(void **state)
+{
+	struct proto_stats *in  = xcalloc(1, sizeof(*in));
+	struct proto_stats *out = xcalloc(1, sizeof(*out));
+	struct proto_hdr    h;
+	struct proto_rd     rd;
+	struct buf          b;
+	char                err[128];
+
+	(void)state;
+	stats_init(&in->s);
+	for (uint64_t v = 1; v < 5000000; v = v * 3 + 1)
+		stats_record(&in->s, v, v % 2 == 0);
+	in->s.records    = 123456;
+	in->s.points     = 234567;
+	in->s.throttles  = 5;
+	in->s.rejected   = 6;
+	in->s.behind     = 7;
+	in->threads_ok   = 2;
+	strcpy(in->err, "thread 1: sqlite x.db: disk I/O error");
+	buf_init(&b, PROTO_MAX_MSG);
+	proto_begin(&b, MSG_RESULT, 1, 0);
+	proto_put_stats(&b, in);
+	proto_end(&b);
+	assert_int_equal(proto_open(b.p, b.len, &h, &rd, err, sizeof(err)), 0);
+	assert_int_equal(proto_get_stats(&rd, out), 0);
+	assert_memory_equal(&in->s, &out->s, sizeof(in->s));
+	assert_int_equal(out->threads_ok, 2);
+	assert_string_equal(out->err, in->err);
+
+	/* every truncation of the payload is detected */
+	for (size_t cut = PROTO_HDR_LEN; cut < b.len; cut += 7) {
+		b.p[12] = (char)(cut - PROTO_HDR_LEN);
+		b.p[13] = (char)((cut - PROTO_HDR_LEN) >> 8);
+		b.p[14] = b.p[15] = 0;
+		assert_int_equal(proto_open(b.p, cut, &h, &rd, err,
+					    sizeof(err)),
+				 0);
+		assert_int_not_equal(proto_get_stats(&rd, out), 0);
+	}
+	buf_free(&b);
+	free(in);
+	free(out);
+}
+
+static void
+test_bad_headers(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t      off;
+		char        val;
+		const char *want;
+	} cases[] = {
+		{ "magic", 0, 'X', "magic" },
+		{ "version", 2, 9, "version 9" },
+		{ "length", 12, 99, "payload bytes" },
+	};
+	struct proto_hdr h;
+	struct proto_rd  rd;
+	struct buf       b;
+	char             err[128];
+
+	(void)state;
+	buf_init(&b, PROTO_MAX_MSG);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		proto_begin(&b, MSG_ACK, 0, 0);
+		proto_end(&b);
+		b.p[cases[i].off] = cases[i].val;
+		err[0]            = '\0';
+		assert_int_not_equal(
+			proto_open(b.p, b.len, &h, &rd, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, cases[i].want));
+	}
+	assert_int_not_equal(proto_open(b.p, 3, &h, &rd, err, sizeof(err)), 0);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hello_roundtrip),
+		cmocka_unit_test(test_header_is_little_endian),
+		cmocka_unit_test(test_assign_roundtrip),
+		cmocka_unit_test(test_stats_roundtrip),
+		cmocka_unit_test(test_bad_headers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
