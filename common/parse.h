@@ -3,7 +3,9 @@
  * No atoi, no iniparser_getint: the whole string must be a number in range
  * (strtoull/strtod with endptr and errno checked). On failure these write a
  * one-line reason into err, e.g. `invalid value "four" (expected an integer
- * 1..1024)`, and return -EINVAL or -ERANGE.
+ * 1..1024)`, and return -EINVAL (not a number of that kind) or -ERANGE
+ * (out of range), leaving *out unchanged. Base 10 only; signs only where
+ * negative values make sense (parse_i64, parse_double).
  */
 #ifndef TSL_PARSE_H
 #define TSL_PARSE_H
@@ -18,9 +20,11 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
 /** Finite double in [min, max]. */
 int parse_double(const char *s, double min, double max, double *out,
 		 char *err, size_t errlen);
-/** Duration in seconds: "90", "1.5", "10s", "5m", "2h", "1d", "250ms". */
+/** Duration in seconds: "90", "1.5", "10s", "5m", "2h", "1d", "250ms";
+ *  fractions allowed ("1.5h"), no sign, result finite. */
 int parse_duration(const char *s, double *secs, char *err, size_t errlen);
-/** Size in bytes: "4096", "64k", "16M", "2G" (powers of 1024). */
+/** Size in bytes: "4096", "64k", "16M", "2G", "1T" (powers of 1024, unit
+ *  in either case, optionally followed by "B" or "iB": "64KiB"). */
 int parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
 
 #endif

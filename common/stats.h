@@ -24,8 +24,8 @@ struct stats {
 	uint64_t    behind;    /* "can't keep up" events */
 	double      sum;       /* of latencies, ns */
 	double      sum2;      /* of squared latencies, ns^2 */
-	double      sum_log;   /* of ln(latency in seconds) over ok, for the
-				  geometric mean */
+	double      sum_log;   /* of ln(latency in s) over ok, for geomean */
+	uint64_t    n_log;     /* terms in sum_log: ok attempts with ns > 0 */
 	struct hist h;
 };
 
@@ -33,8 +33,12 @@ void stats_init(struct stats *s);
 /** Records one finished attempt of latency ns. */
 void stats_record(struct stats *s, uint64_t ns, bool ok);
 void stats_merge(struct stats *dst, const struct stats *src);
-/** Mean and population standard deviation of latencies in seconds. */
+/** Mean and population standard deviation of latencies in seconds, over
+ *  all attempts; 0 when there are none. */
 double stats_mean_s(const struct stats *s);
 double stats_stddev_s(const struct stats *s);
+/** Geometric mean in seconds of the latencies of ok attempts with ns > 0;
+ *  0 when there are none. */
+double stats_geomean_s(const struct stats *s);
 
 #endif

@@ -1,0 +1,302 @@
+/* parse.c - strict parsing of numbers, durations and sizes from the user.
+ *
+ * Every function accepts the whole string or nothing: no surrounding space,
+ * no trailing junk, base 10 only. Failures name the bad value and what would
+ * have been accepted, so that the caller only has to prefix the option.
+ */
+#include "parse.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest part of a bad value quoted in a message. */
+#define QUOTE_MAX 64
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Copies s into out[QUOTE_MAX + 4] for quoting: control characters become
+ * '?' so the message stays one line, and long values are cut with "...". */
+static void
+quote(char *out, const char *s)
+{
+	size_t i;
+
+	if (!s)
+		s = "";
+	for (i = 0; s[i] && i < QUOTE_MAX; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	strcpy(out + i, s[i] ? "..." : "");
+}
+
+/* Writes `invalid value "s" (expected ...)` for -EINVAL or `value "s" out of
+ * range (expected ...)` for -ERANGE into err, and returns rc. */
+static int fail(char *err, size_t errlen, int rc, const char *s,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+fail(char *err, size_t errlen, int rc, const char *s, const char *fmt, ...)
+{
+	char    q[QUOTE_MAX + 4];
+	char    expect[128];
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return rc;
+	quote(q, s);
+	va_start(ap, fmt);
+	vsnprintf(expect, sizeof(expect), fmt, ap);
+	va_end(ap);
+	if (rc == -ERANGE)
+		snprintf(err, errlen,
+		    "value \"%s\" out of range (expected %s)", q, expect);
+	else
+		snprintf(err, errlen, "invalid value \"%s\" (expected %s)", q,
+		    expect);
+	return rc;
+}
+
+/* Length of the decimal number at the start of s:
+ * [sign] (digits [. [digits]] | . digits) [(e|E) [sign] digits].
+ * 0 when there is none. Rules out what strtod would also take: hex,
+ * "inf", "nan" and leading space. */
+static size_t
+scan_decimal(const char *s, bool sign)
+{
+	size_t i = 0, digits = 0, e;
+
+	if (sign && (s[i] == '+' || s[i] == '-'))
+		i++;
+	while (is_digit(s[i])) {
+		i++;
+		digits++;
+	}
+	if (s[i] == '.') {
+		i++;
+		while (is_digit(s[i])) {
+			i++;
+			digits++;
+		}
+	}
+	if (digits == 0)
+		return 0;
+	if (s[i] == 'e' || s[i] == 'E') {
+		e = i + 1;
+		if (s[e] == '+' || s[e] == '-')
+			e++;
+		if (is_digit(s[e])) {
+			while (is_digit(s[e]))
+				e++;
+			i = e;
+		}
+	}
+	return i;
+}
+
+/* strtod over exactly the first n bytes of s, which scan_decimal accepted.
+ * Returns false on overflow; underflow yields the tiny or zero result. */
+static bool
+strtod_n(const char *s, size_t n, double *out)
+{
+	char  *end;
+	double v;
+
+	errno = 0;
+	v     = strtod(s, &end);
+	if ((size_t)(end - s) != n)
+		return false;
+	if (errno == ERANGE && isinf(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+int
+parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err,
+    size_t errlen)
+{
+	unsigned long long v;
+	char              *end;
+
+	/* A leading digit rules out "", spaces and signs (strtoull would
+	 * quietly negate "-1"). */
+	if (!s || !is_digit(s[0]))
+		goto invalid;
+	errno = 0;
+	v     = strtoull(s, &end, 10);
+	if (*end)
+		goto invalid;
+	if (errno == ERANGE || v < min || v > max)
+		return fail(err, errlen, -ERANGE, s,
+		    "an integer %" PRIu64 "..%" PRIu64, min, max);
+	*out = v;
+	return 0;
+invalid:
+	return fail(err, errlen, -EINVAL, s,
+	    "an integer %" PRIu64 "..%" PRIu64, min, max);
+}
+
+int
+parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, char *err,
+    size_t errlen)
+{
+	long long v;
+	char     *end;
+	size_t    i = 0;
+
+	if (!s)
+		goto invalid;
+	if (s[0] == '+' || s[0] == '-')
+		i++;
+	if (!is_digit(s[i]))
+		goto invalid;
+	errno = 0;
+	v     = strtoll(s, &end, 10);
+	if (*end)
+		goto invalid;
+	if (errno == ERANGE || v < min || v > max)
+		return fail(err, errlen, -ERANGE, s,
+		    "an integer %" PRId64 "..%" PRId64, min, max);
+	*out = v;
+	return 0;
+invalid:
+	return fail(err, errlen, -EINVAL, s,
+	    "an integer %" PRId64 "..%" PRId64, min, max);
+}
+
+/* "a number 0..1", "a number >= 0", ... for the messages of parse_double. */
+static void
+describe_range(char *out, size_t outlen, double min, double max)
+{
+	bool lo = isfinite(min), hi = isfinite(max);
+
+	if (lo && hi)
+		snprintf(out, outlen, "a number %g..%g", min, max);
+	else if (lo)
+		snprintf(out, outlen, "a number >= %g", min);
+	else if (hi)
+		snprintf(out, outlen, "a number <= %g", max);
+	else
+		snprintf(out, outlen, "a finite number");
+}
+
+int
+parse_double(const char *s, double min, double max, double *out, char *err,
+    size_t errlen)
+{
+	char   range[96];
+	size_t n;
+	double v;
+
+	describe_range(range, sizeof(range), min, max);
+	if (!s)
+		return fail(err, errlen, -EINVAL, s, "%s", range);
+	n = scan_decimal(s, true);
+	if (n == 0 || s[n])
+		return fail(err, errlen, -EINVAL, s, "%s", range);
+	if (!strtod_n(s, n, &v) || !isfinite(v) || v < min || v > max)
+		return fail(err, errlen, -ERANGE, s, "%s", range);
+	*out = v;
+	return 0;
+}
+
+/* v * num / den seconds; ms divides so that "250ms" is exactly 0.25. */
+static const struct {
+	const char *suffix;
+	double      num, den;
+} duration_units[] = {
+	{ "", 1, 1 },
+	{ "ms", 1, 1000 },
+	{ "s", 1, 1 },
+	{ "m", 60, 1 },
+	{ "h", 3600, 1 },
+	{ "d", 86400, 1 },
+};
+
+#define N_DURATION_UNITS (sizeof(duration_units) / sizeof(duration_units[0]))
+#define DURATION_EXPECT "a duration such as 90, 1.5, 250ms, 10s, 5m, 2h, 1d"
+
+int
+parse_duration(const char *s, double *secs, char *err, size_t errlen)
+{
+	size_t n, i;
+	double v;
+
+	/* No sign: negative durations are never meant. */
+	n = s ? scan_decimal(s, false) : 0;
+	if (n == 0)
+		return fail(err, errlen, -EINVAL, s, DURATION_EXPECT);
+	for (i = 0; i < N_DURATION_UNITS; i++)
+		if (strcmp(s + n, duration_units[i].suffix) == 0)
+			break;
+	if (i == N_DURATION_UNITS)
+		return fail(err, errlen, -EINVAL, s, DURATION_EXPECT);
+	if (!strtod_n(s, n, &v))
+		return fail(err, errlen, -ERANGE, s, "a finite duration");
+	v = v * duration_units[i].num / duration_units[i].den;
+	if (!isfinite(v))
+		return fail(err, errlen, -ERANGE, s, "a finite duration");
+	*secs = v;
+	return 0;
+}
+
+#define SIZE_EXPECT "a size such as 4096, 64k, 16M, 2G"
+
+int
+parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	unsigned long long v;
+	unsigned           shift = 0;
+	char              *end;
+	const char        *p;
+
+	if (!s || !is_digit(s[0]))
+		return fail(err, errlen, -EINVAL, s, SIZE_EXPECT);
+	errno = 0;
+	v     = strtoull(s, &end, 10);
+	p     = end;
+	switch (*p) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		break;
+	}
+	if (shift)
+		p++;
+	/* Optional byte unit: "64k", "64kB", "64KiB", "4096B". */
+	if (p[0] == 'B')
+		p++;
+	else if (shift && p[0] == 'i' && p[1] == 'B')
+		p += 2;
+	if (*p)
+		return fail(err, errlen, -EINVAL, s, SIZE_EXPECT);
+	if (errno == ERANGE || v > (UINT64_MAX >> shift))
+		return fail(err, errlen, -ERANGE, s,
+		    "a size up to %" PRIu64 " bytes", UINT64_MAX);
+	*out = (uint64_t)v << shift;
+	return 0;
+}
