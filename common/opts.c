@@ -251,8 +251,8 @@ apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 }
 
 int
-opts_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
-	   char *err, size_t errlen)
+opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
+	   const char *const *argv, char *err, size_t errlen)
 {
 	int rc = cmd == CMD_WORKER ? 0 : apply_env(o, cmd, err, errlen);
 
@@ -393,7 +393,7 @@ opts_parse_text(struct tsl_opts *o, unsigned cmd, const char *text,
 		char *err, size_t errlen)
 {
 	char  *copy = xstrdup(text);
-	char **argv = NULL;
+	const char **argv;
 	int    argc = 1, rc;
 
 	argv = xcalloc(strlen(text) + 2, sizeof(*argv));

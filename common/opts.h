@@ -60,8 +60,8 @@ void opts_free(struct tsl_opts *o);
 /** Applies TSLOAD_* variables, then argv (argv[0] is the subcommand), for
  *  subcommand cmd. @return 0, or -EINVAL with a one-line reason naming
  *  the option and the accepted values in err. */
-int opts_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
-	       char *err, size_t errlen);
+int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
+	       const char *const *argv, char *err, size_t errlen);
 /** Cross-option checks after parsing (batch size range, ...). */
 int opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 		  size_t errlen);

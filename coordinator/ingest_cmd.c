@@ -423,7 +423,8 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 	int  rc;
 
 	opts_defaults(o);
-	rc = opts_parse(o, cmd, argc, argv, err, sizeof(err));
+	rc = opts_parse(o, cmd, argc, (const char *const *)argv, err,
+			sizeof(err));
 	if (!rc && o->help) {
 		help(stdout);
 		return 0;

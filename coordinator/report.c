@@ -163,7 +163,7 @@ report_write_json(const struct report_run *r)
 {
 	struct buf    b;
 	struct json_w w;
-	char          path[600], tmp[620], host[64] = "", t0[40], t1[40];
+	char          path[600], tmp[620], host[64] = "", t0[96], t1[96];
 	FILE         *f;
 	int           rc = 0;
 

@@ -274,7 +274,8 @@ worker_main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	log_set_who("tsload worker");
 	opts_defaults(&w.o);
-	rc = opts_parse(&w.o, CMD_WORKER, argc, argv, err, sizeof(err));
+	rc = opts_parse(&w.o, CMD_WORKER, argc, (const char *const *)argv,
+			err, sizeof(err));
 	if (!rc && !w.o.connect[0]) {
 		snprintf(err, sizeof(err), "--connect URL is required");
 		rc = -EINVAL;

@@ -12,7 +12,8 @@
 #include "opts.h"
 
 static int
-parse(struct tsl_opts *o, char *err, size_t n, int argc, char **argv)
+parse(struct tsl_opts *o, char *err, size_t n, int argc,
+      const char *const *argv)
 {
 	opts_defaults(o);
 	return opts_parse(o, CMD_INGEST, argc, argv, err, n);
@@ -41,7 +42,7 @@ test_defaults_are_the_seeds(void **state)
 static void
 test_argv_forms(void **state)
 {
-	char *argv[] = { "ingest", "-p", "3", "-c4", "--host-scale=7",
+	const char *argv[] = { "ingest", "-p", "3", "-c4", "--host-scale=7",
 			 "--multi", "--batch-writes", "--batch-size", "50",
 			 "--duration", "2m", "--instance-name-seed=-5",
 			 "-d", "db1", "--target", "null:" };
@@ -86,11 +87,11 @@ test_bad_input(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *argv[4] = { "ingest" };
+		const char *argv[4] = { "ingest" };
 		int   argc    = 1;
 
 		for (int k = 0; k < 3 && cases[i].args[k]; k++)
-			argv[argc++] = (char *)cases[i].args[k];
+			argv[argc++] = cases[i].args[k];
 		err[0] = '\0';
 		assert_int_not_equal(parse(&o, err, sizeof(err), argc, argv),
 				     0);
@@ -104,7 +105,7 @@ test_bad_input(void **state)
 static void
 test_environment(void **state)
 {
-	char           *argv[] = { "ingest", "--host-scale", "9" };
+	const char     *argv[] = { "ingest", "--host-scale", "9" };
 	struct tsl_opts o;
 	char            err[256];
 
@@ -129,7 +130,7 @@ test_environment(void **state)
 static void
 test_text_roundtrip(void **state)
 {
-	char *argv[] = { "ingest", "-p", "3", "--target", "file:/a b?format=csv",
+	const char *argv[] = { "ingest", "-p", "3", "--target", "file:/a b?format=csv",
 			 "--duration", "1.25", "--seed", "18446744073709551615",
 			 "--instance-name-seed", "-9" };
 	struct tsl_opts a, b;
@@ -160,8 +161,8 @@ test_validate(void **state)
 {
 	struct tsl_opts o;
 	char            err[256];
-	char *argv1[] = { "ingest", "--target", "nosuch://x" };
-	char *argv2[] = { "ingest", "--req-id-dim" };
+	const char *argv1[] = { "ingest", "--target", "nosuch://x" };
+	const char *argv2[] = { "ingest", "--req-id-dim" };
 
 	(void)state;
 	assert_int_equal(parse(&o, err, sizeof(err), 3, argv1), 0);
