@@ -256,6 +256,7 @@ proto_put_stats(struct buf *b, const struct proto_stats *m)
 	proto_put_f64(b, s->sum);
 	proto_put_f64(b, s->sum2);
 	proto_put_f64(b, s->sum_log);
+	proto_put_u64(b, s->n_log);
 	proto_put_u64(b, s->h.count);
 	proto_put_u64(b, s->h.clamped);
 	proto_put_u64(b, s->h.min);
@@ -291,6 +292,7 @@ proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
 	s->sum       = proto_get_f64(rd);
 	s->sum2      = proto_get_f64(rd);
 	s->sum_log   = proto_get_f64(rd);
+	s->n_log     = proto_get_u64(rd);
 	s->h.count   = proto_get_u64(rd);
 	s->h.clamped = proto_get_u64(rd);
 	s->h.min     = proto_get_u64(rd);

@@ -60,6 +60,7 @@ test_header_is_little_endian(void **state)
 static void
 test_assign_roundtrip(void **state)
 {
+	char                options[] = "--host-scale=1\n--multi=true\n";
 	struct proto_assign in = { .index      = 3,
 				   .workers    = 4,
 				   .first_host = 750,
@@ -67,7 +68,7 @@ test_assign_roundtrip(void **state)
 				   .threads    = 8,
 				   .t0_ms      = 1700000000123,
 				   .seed       = 0xfedcba9876543210ull,
-				   .options    = "--host-scale=1\n--multi=true\n" };
+				   .options    = options };
 	struct proto_assign out;
 	struct proto_hdr    h;
 	struct proto_rd     rd;
