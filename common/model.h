@@ -74,15 +74,22 @@ struct model {
 	uint32_t       n_events;     /* event sets held */
 	struct series *metrics;
 	struct series *events;
-	uint32_t      *host_events;  /* n_metrics + 1 entries: events of local
-					host h are [host_events[h], host_events[h+1]) */
-	char          *arena;        /* owns every string */
+	/* n_metrics + 1 entries: the events of local host h are
+	 * [host_events[h], host_events[h + 1]) */
+	uint32_t *host_events;
+	/* The one allocation, holding metrics, events, host_events and every
+	 * string (NUL-terminated; shared values such as region or silo are
+	 * stored once, instance names once per host). */
+	char *arena;
 };
 
 /** Builds hosts [first_host, end_host) of a host_scale model (end_host 0:
  *  all), with the instance-name prefix from instance_seed, and marks the
  *  high/low CPU hosts by the seed's shuffle over the local host list.
- *  @return 0, or -EINVAL for an empty or out-of-range host range. */
+ *  Names depend on the global position, so a sub-range build holds the
+ *  same strings as the same hosts of a full build.
+ *  @return 0, or -EINVAL for an empty or out-of-range host range or a
+ *  host_scale of 0 or above UINT32_MAX / 1200. */
 int model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 		uint32_t first_host, uint32_t end_host);
 void model_free(struct model *m);
@@ -91,9 +98,18 @@ void model_free(struct model *m);
 uint64_t model_series_count(unsigned host_scale, bool multi);
 
 /** Writes the seed's model summary lines (printModelSummary, §2.9) for a
- *  model, interval and layout into out, '\n'-terminated lines.
- *  Intervals under 1000 ms are handled as fractions of a second (the seed
- *  divides by zero there). @return 0 or -ENOSPC. */
+ *  model, interval and layout into out, '\n'-terminated lines. Counts are
+ *  the whole model's, whatever range m holds.
+ *  The 2-decimal figures are rounded as the seed's numpy float64 values
+ *  are (scale by 100, round half-even, scale back), which is not always
+ *  Python's round(). A data-point rate that rounds to 0 gives
+ *  "avg row size: nan Bytes", as in the seed.
+ *  Intervals from 1000 ms use I = int(ms / 1000) s like the seed; shorter
+ *  ones use I = ms / 1000.0 (the seed divides by zero there), so 500 ms
+ *  doubles the rates. Interval 0 (unpaced) prints "unpaced" in place of
+ *  every rate, volume and size figure, and as avg row size the average
+ *  bytes per data point (single) or row (multi) of one full cycle.
+ *  @return 0 or -ENOSPC. */
 int model_summary(const struct model *m, uint64_t interval_ms, bool multi,
 		  char *out, size_t outlen);
 

@@ -9,7 +9,8 @@
 #include <stdint.h>
 
 /** Python round(x, nd): correctly rounded, ties to even on the exact
- *  binary value. */
+ *  binary value; nd may be negative. Where Python raises OverflowError
+ *  (e.g. round(1.7e308, -308)) this returns +-inf. */
 double pyfmt_round(double x, int nd);
 /** Python repr(x) for a float: the shortest string that reads back as x,
  *  "0.6", "3.0", "1e+16", "1.5e-05", "nan", "inf". Writes a NUL; returns

@@ -35,7 +35,7 @@ struct xrng {
 };
 
 /** Seeds stream `stream` of run seed `seed`; distinct streams are
- *  independent (splitmix64 of seed ^ stream mixing). */
+ *  independent (seed and stream mixed through splitmix64). */
 void xrng_seed(struct xrng *r, uint64_t seed, uint64_t stream);
 uint64_t xrng_next(struct xrng *r);
 /** Uniform double in [0, 1) with 53 bits. */

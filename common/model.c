@@ -1,0 +1,750 @@
+/* model.c - builds the seed's DevOps model (model.py) for a host range.
+ *
+ * Everything lives in one allocation: the series arrays, the host -> event
+ * index and the strings. Region, cell, silo, AZ and the constant values are
+ * stored once; only instance names are per host. Also the shard split and
+ * the seed's --print-model-summary text.
+ */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pyfmt.h"
+#include "rng.h"
+#include "xalloc.h"
+
+const char *const model_metric_names[MODEL_N_METRICS] = {
+	"cpu_user",
+	"cpu_system",
+	"cpu_steal",
+	"cpu_iowait",
+	"cpu_nice",
+	"cpu_hi",
+	"cpu_si",
+	"cpu_idle",
+	"memory_free",
+	"memory_used",
+	"memory_cached",
+	"disk_io_reads",
+	"disk_io_writes",
+	"latency_per_read",
+	"latency_per_write",
+	"network_bytes_in",
+	"network_bytes_out",
+	"disk_used",
+	"disk_free",
+	"file_descriptors_in_use",
+};
+const char *const model_event_names[MODEL_N_EVENTS] = {
+	"task_completed",
+	"task_end_state",
+	"gc_reclaimed",
+	"gc_pause",
+	"memory_free",
+};
+const enum measure_type model_event_types[MODEL_N_EVENTS] = {
+	MT_BIGINT,
+	MT_VARCHAR,
+	MT_DOUBLE,
+	MT_DOUBLE,
+	MT_DOUBLE,
+};
+const char *const model_metric_dim_names[MODEL_N_DIMS] = {
+	"region",
+	"cell",
+	"silo",
+	"availability_zone",
+	"microservice_name",
+	"instance_type",
+	"os_version",
+	"instance_name",
+};
+const char *const model_event_dim_names[MODEL_N_DIMS] = {
+	"region",
+	"cell",
+	"silo",
+	"availability_zone",
+	"microservice_name",
+	"instance_name",
+	"process_name",
+	"jdk_version",
+};
+const char *const model_end_states[6] = {
+	"SUCCESS_WITH_NO_RESULT",
+	"SUCCESS_WITH_RESULT",
+	"INTERNAL_ERROR",
+	"USER_ERROR",
+	"UNKNOWN",
+	"THROTTLED",
+};
+const double model_end_state_p[6] = { 0.2, 0.7, 0.01, 0.07, 0.01, 0.01 };
+
+enum {
+	N_REGIONS  = 6,
+	N_CELLS    = 40,
+	N_SILOS    = 100,
+	N_MS       = 5,
+	N_AZ       = 3,
+	HOSTS_SILO = 10, /* per silo and unit of host scale */
+	IDX_WIDTH  = 8,  /* {:08} of the instance index */
+	/* seed used for the high/low CPU shuffle (model.py) */
+	CPU_SHUFFLE_SEED = 12345,
+};
+
+#define INSTANCE_SUFFIX ".amazonaws.com"
+
+static const struct region {
+	const char *name;
+	unsigned    cells, silos_per_cell;
+} regions[N_REGIONS] = {
+	{ "us-east-1", 15, 3 },
+	{ "us-east-2", 2, 2 },
+	{ "us-west-1", 6, 2 },
+	{ "us-west-2", 2, 2 },
+	{ "eu-west-1", 10, 2 },
+	{ "ap-northeast-1", 5, 3 },
+};
+
+/* Distinct constant dimension values, stored once in the arena. */
+enum konst {
+	K_APOLLO,
+	K_ATHENA,
+	K_DEMETER,
+	K_HERCULES,
+	K_ZEUS,
+	K_R5_4XL,
+	K_M5_8XL,
+	K_C5_16XL,
+	K_M5_4XL,
+	K_AL2,
+	K_AL2012,
+	K_SERVER,
+	K_HOST_MANAGER,
+	K_JDK8,
+	K_JDK11,
+	N_KONST
+};
+
+static const char *const konst_text[N_KONST] = {
+	"apollo",
+	"athena",
+	"demeter",
+	"hercules",
+	"zeus",
+	"r5.4xlarge",
+	"m5.8xlarge",
+	"c5.16xlarge",
+	"m5.4xlarge",
+	"AL2",
+	"AL2012",
+	"server",
+	"host_manager",
+	"JDK_8",
+	"JDK_11",
+};
+
+/* Microservices in generation order; off = first host of the service in
+ * a silo, in units of host scale. */
+static const struct microservice {
+	uint8_t name, type, os, jdk;
+	uint8_t k, off, nproc;
+} services[N_MS] = {
+	{ K_APOLLO, K_R5_4XL, K_AL2, K_JDK11, 3, 0, 1 },
+	{ K_ATHENA, K_M5_8XL, K_AL2012, K_JDK8, 1, 3, 2 },
+	{ K_DEMETER, K_C5_16XL, K_AL2012, K_JDK8, 1, 4, 2 },
+	{ K_HERCULES, K_R5_4XL, K_AL2012, K_JDK8, 2, 5, 1 },
+	{ K_ZEUS, K_M5_4XL, K_AL2, K_JDK11, 3, 7, 1 },
+};
+static const uint8_t procs[2] = { K_SERVER, K_HOST_MANAGER };
+
+/* Region, cell number and silo number of global silo index s. */
+struct silo_pos {
+	unsigned region, cell, silo;
+};
+
+static struct silo_pos
+silo_pos(unsigned s)
+{
+	struct silo_pos p = { 0, 0, 0 };
+	unsigned        n;
+
+	for (p.region = 0; p.region < N_REGIONS; p.region++) {
+		n = regions[p.region].cells * regions[p.region].silos_per_cell;
+		if (s < n)
+			break;
+		s -= n;
+	}
+	p.cell = s / regions[p.region].silos_per_cell + 1;
+	p.silo = s % regions[p.region].silos_per_cell + 1;
+	return p;
+}
+
+static int
+cell_name(char *out, size_t n, struct silo_pos p)
+{
+	return snprintf(out, n, "%s-cell-%u", regions[p.region].name, p.cell);
+}
+
+static int
+silo_name(char *out, size_t n, struct silo_pos p)
+{
+	return snprintf(out, n, "%s-cell-%u-silo-%u", regions[p.region].name,
+	    p.cell, p.silo);
+}
+
+static int
+az_name(char *out, size_t n, unsigned region, unsigned az)
+{
+	return snprintf(out, n, "%s-%u", regions[region].name, az + 1);
+}
+
+/* "i-{prefix}-{ms}-{silo}-": the part of an instance name before the
+ * index. */
+static int
+instance_head(
+    char *out, size_t n, const char *prefix, unsigned ms, const char *silo)
+{
+	return snprintf(out, n, "i-%s-%s-%s-", prefix,
+	    konst_text[services[ms].name], silo);
+}
+
+static size_t
+head_len(const char *prefix, unsigned ms, size_t silo_len)
+{
+	return 2 + strlen(prefix) + 1 + strlen(konst_text[services[ms].name])
+	    + 1 + silo_len + 1;
+}
+
+/* Bump allocator over the arena; with base NULL it only measures. */
+struct arena {
+	char  *base;
+	size_t used;
+};
+
+static struct str
+arena_put(struct arena *a, const char *s, size_t len)
+{
+	struct str r = { NULL, (uint32_t)len };
+
+	if (a->base) {
+		r.p = a->base + a->used;
+		memcpy(a->base + a->used, s, len);
+		a->base[a->used + len] = '\0';
+	}
+	a->used += len + 1;
+	return r;
+}
+
+/* The strings shared between hosts. */
+struct shared {
+	struct str region[N_REGIONS];
+	struct str az[N_REGIONS][N_AZ];
+	struct str cell[N_CELLS];
+	struct str silo[N_SILOS];
+	struct str konst[N_KONST];
+};
+
+static void
+put_shared(struct arena *a, struct shared *sh)
+{
+	char     buf[64];
+	unsigned r, z, s, c = 0;
+	int      n;
+
+	for (r = 0; r < N_REGIONS; r++) {
+		sh->region[r]
+		    = arena_put(a, regions[r].name, strlen(regions[r].name));
+		for (z = 0; z < N_AZ; z++) {
+			n            = az_name(buf, sizeof(buf), r, z);
+			sh->az[r][z] = arena_put(a, buf, (size_t)n);
+		}
+	}
+	for (s = 0; s < N_SILOS; s++) {
+		struct silo_pos p = silo_pos(s);
+
+		if (p.silo == 1) { /* first silo of a new cell */
+			n             = cell_name(buf, sizeof(buf), p);
+			sh->cell[c++] = arena_put(a, buf, (size_t)n);
+		}
+		n           = silo_name(buf, sizeof(buf), p);
+		sh->silo[s] = arena_put(a, buf, (size_t)n);
+	}
+	for (r = 0; r < N_KONST; r++)
+		sh->konst[r]
+		    = arena_put(a, konst_text[r], strlen(konst_text[r]));
+}
+
+/* Global cell index of silo s (cells are numbered in generation order). */
+static unsigned
+silo_cell(unsigned s)
+{
+	struct silo_pos p = silo_pos(s);
+	unsigned        r, c = 0;
+
+	for (r = 0; r < p.region; r++)
+		c += regions[r].cells;
+	return c + p.cell - 1;
+}
+
+/* Hosts [lo, hi) of service ms in silo s that fall in [first, end). */
+static void
+block_range(unsigned hs, unsigned s, unsigned ms, uint32_t first, uint32_t end,
+    uint32_t *lo, uint32_t *hi)
+{
+	uint32_t g0 = s * HOSTS_SILO * hs + services[ms].off * hs;
+	uint32_t g1 = g0 + services[ms].k * hs;
+
+	*lo = g0 > first ? g0 : first;
+	*hi = g1 < end ? g1 : end;
+	if (*lo > *hi)
+		*lo = *hi;
+}
+
+/* Writes i as at least IDX_WIDTH zero-padded digits; returns the count. */
+static size_t
+put_index(char *out, uint32_t i)
+{
+	char   tmp[12];
+	size_t n = 0, w;
+
+	do {
+		tmp[n++] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	w = n < IDX_WIDTH ? IDX_WIDTH : n;
+	memset(out, '0', w - n);
+	for (size_t k = 0; k < n; k++)
+		out[w - 1 - k] = tmp[k];
+	return w;
+}
+
+static size_t
+index_width(uint32_t i)
+{
+	size_t n = 1;
+
+	while (i >= 10) {
+		i /= 10;
+		n++;
+	}
+	return n < IDX_WIDTH ? IDX_WIDTH : n;
+}
+
+/* Marks high/low CPU hosts like the seed: shuffle of the local ids with
+ * Random(12345); the first int(0.2n) are low, the last int(0.2n) high,
+ * and when int(0.2n) is 0 the slice [-0:] makes every host high. */
+static void
+mark_cpu(struct series *metrics, uint32_t n)
+{
+	struct mt19937 r;
+	uint32_t      *ids, q, i;
+
+	q = (uint32_t)(0.2 * (double)n);
+	if (q == 0) {
+		for (i = 0; i < n; i++)
+			metrics[i].cpu = CPU_HIGH;
+		return;
+	}
+	ids = xmalloc((size_t)n * sizeof(*ids));
+	for (i = 0; i < n; i++)
+		ids[i] = i;
+	mt_seed(&r, CPU_SHUFFLE_SEED);
+	mt_shuffle(&r, ids, n);
+	for (i = 0; i < q; i++)
+		metrics[ids[i]].cpu = CPU_LOW;
+	for (i = n - q; i < n; i++) /* high wins: it is checked first */
+		metrics[ids[i]].cpu = CPU_HIGH;
+	free(ids);
+}
+
+/* Large models are mostly page faults: ask for transparent huge pages
+ * (a hint; where THP is "madvise" it cuts the build time). */
+static void
+advise_huge(void *p, size_t n)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(pg - 1);
+
+	if (n >= ((size_t)8 << 20) && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+}
+
+static bool
+scale_ok(unsigned hs)
+{
+	return hs > 0 && hs <= UINT32_MAX / MODEL_EVENTS_PER_UNIT;
+}
+
+/* Where a build is: the shared strings, the string cursor and the next
+ * local host and event set to fill. */
+struct build {
+	struct model *m;
+	struct shared sh;
+	struct arena  a;
+	uint32_t      h, e;
+};
+
+/* Writes instance name "{head}{i:08d}.amazonaws.com" at the cursor. */
+static struct str
+put_instance(struct arena *a, const char *head, size_t hl, uint32_t i)
+{
+	char  *dst = a->base + a->used;
+	size_t len = hl;
+
+	memcpy(dst, head, hl);
+	len += put_index(dst + len, i);
+	memcpy(dst + len, INSTANCE_SUFFIX, sizeof(INSTANCE_SUFFIX));
+	len += sizeof(INSTANCE_SUFFIX) - 1;
+	a->used += len + 1;
+	return (struct str) { dst, (uint32_t)len };
+}
+
+/* Fills global hosts [lo, hi) of service j in silo s, with their event
+ * sets right after each other (server, then host_manager). */
+static void
+fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
+{
+	const struct microservice *ms = &services[j];
+	const struct shared       *sh = &b->sh;
+	struct silo_pos            sp = silo_pos(s);
+	unsigned                   hs = b->m->host_scale;
+	uint32_t                   g0 = s * HOSTS_SILO * hs + ms->off * hs;
+	struct series              tm, te, *ser;
+	char                       head[128];
+	size_t                     hl;
+	uint32_t                   g, p;
+
+	hl = (size_t)instance_head(
+	    head, sizeof(head), b->m->prefix, j, sh->silo[s].p);
+
+	/* Templates: only AZ, instance name, host and process vary. */
+	memset(&tm, 0, sizeof(tm));
+	tm.kind   = SERIES_METRICS;
+	tm.cpu    = CPU_NORMAL;
+	tm.dim[0] = sh->region[sp.region];
+	tm.dim[1] = sh->cell[silo_cell(s)];
+	tm.dim[2] = sh->silo[s];
+	tm.dim[4] = sh->konst[ms->name];
+	tm.dim[5] = sh->konst[ms->type];
+	tm.dim[6] = sh->konst[ms->os];
+	te        = tm;
+	te.kind   = SERIES_EVENTS;
+	te.dim[7] = sh->konst[ms->jdk];
+
+	for (g = lo; g < hi; g++, b->h++) {
+		struct str az = sh->az[sp.region][(g - g0) % N_AZ];
+		struct str in = put_instance(&b->a, head, hl, g - g0);
+
+		ser         = &b->m->metrics[b->h];
+		*ser        = tm;
+		ser->host   = b->h;
+		ser->dim[3] = az;
+		ser->dim[7] = in;
+
+		b->m->host_events[b->h] = b->e;
+		for (p = 0; p < ms->nproc; p++, b->e++) {
+			ser         = &b->m->events[b->e];
+			*ser        = te;
+			ser->host   = b->h;
+			ser->dim[3] = az;
+			ser->dim[5] = in;
+			ser->dim[6] = sh->konst[procs[p]];
+		}
+	}
+}
+
+int
+model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
+    uint32_t first_host, uint32_t end_host)
+{
+	struct build b     = { .m = m };
+	size_t       names = 0, off_ev, off_he, off_str, size;
+	uint32_t     total, nm = 0, ne = 0, lo, hi;
+	unsigned     s, j, s0, s1, hs = host_scale;
+
+	memset(m, 0, sizeof(*m));
+	if (!scale_ok(hs))
+		return -EINVAL;
+	total = MODEL_HOSTS_PER_UNIT * hs;
+	if (end_host == 0)
+		end_host = total;
+	if (first_host >= end_host || end_host > total)
+		return -EINVAL;
+
+	mt_alnum_string(instance_seed, m->prefix, MODEL_PREFIX_LEN);
+	m->host_scale   = hs;
+	m->total_hosts  = total;
+	m->total_events = MODEL_EVENTS_PER_UNIT * hs;
+	m->first_host   = first_host;
+
+	/* Measure: hosts, event sets and string bytes in range. */
+	s0 = first_host / (HOSTS_SILO * hs);
+	s1 = (end_host - 1) / (HOSTS_SILO * hs);
+	put_shared(&b.a, &b.sh);
+	for (s = s0; s <= s1; s++) {
+		for (j = 0; j < N_MS; j++) {
+			block_range(hs, s, j, first_host, end_host, &lo, &hi);
+			names += (size_t)(hi - lo)
+			    * (head_len(m->prefix, j, b.sh.silo[s].len)
+			        + index_width(services[j].k * hs - 1)
+			        + sizeof(INSTANCE_SUFFIX));
+			nm += hi - lo;
+			ne += (hi - lo) * services[j].nproc;
+		}
+	}
+
+	/* One allocation: metrics, events, host_events, strings. */
+	off_ev   = (size_t)nm * sizeof(struct series);
+	off_he   = off_ev + (size_t)ne * sizeof(struct series);
+	off_str  = off_he + ((size_t)nm + 1) * sizeof(uint32_t);
+	size     = off_str + b.a.used + names;
+	m->arena = xmalloc(size);
+	advise_huge(m->arena, size);
+	m->metrics     = (struct series *)m->arena;
+	m->events      = (struct series *)(m->arena + off_ev);
+	m->host_events = (uint32_t *)(m->arena + off_he);
+	m->n_metrics   = nm;
+	m->n_events    = ne;
+	b.a.base       = m->arena + off_str;
+	b.a.used       = 0;
+	put_shared(&b.a, &b.sh);
+
+	for (s = s0; s <= s1; s++) {
+		for (j = 0; j < N_MS; j++) {
+			block_range(hs, s, j, first_host, end_host, &lo, &hi);
+			if (lo < hi)
+				fill_block(&b, s, j, lo, hi);
+		}
+	}
+	m->host_events[nm] = b.e;
+	mark_cpu(m->metrics, nm);
+	return 0;
+}
+
+void
+model_free(struct model *m)
+{
+	free(m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+uint64_t
+model_series_count(unsigned host_scale, bool multi)
+{
+	uint64_t hs = host_scale;
+
+	if (multi)
+		return (MODEL_HOSTS_PER_UNIT + MODEL_EVENTS_PER_UNIT) * hs;
+	return (MODEL_N_METRICS * MODEL_HOSTS_PER_UNIT
+	           + MODEL_N_EVENTS * MODEL_EVENTS_PER_UNIT)
+	    * hs;
+}
+
+int
+model_shard(
+    uint32_t total, uint32_t n, uint32_t i, uint32_t *first, uint32_t *end)
+{
+	uint32_t base, rem;
+
+	if (n == 0 || n > total || i >= n)
+		return -EINVAL;
+	base   = total / n;
+	rem    = total % n;
+	*first = i * base + (i < rem ? i : rem);
+	*end   = *first + base + (i < rem ? 1 : 0);
+	return 0;
+}
+
+/* Dimension bytes of global host 0 (DM) and of its first event set (DE):
+ * the sum of 2 * len(value) over the eight values. */
+static void
+first_dim_bytes(const char *prefix, unsigned *dm, unsigned *de)
+{
+	struct silo_pos p = silo_pos(0);
+	char            cell[64], silo[64], az[64], head[128];
+	size_t          shared, inst;
+
+	shared = strlen(regions[0].name)
+	    + (size_t)cell_name(cell, sizeof(cell), p)
+	    + (size_t)silo_name(silo, sizeof(silo), p)
+	    + (size_t)az_name(az, sizeof(az), 0, 0)
+	    + strlen(konst_text[services[0].name]);
+	inst = (size_t)instance_head(head, sizeof(head), prefix, 0, silo)
+	    + index_width(0) + strlen(INSTANCE_SUFFIX);
+	*dm = (unsigned)(2
+	    * (shared + inst + strlen(konst_text[services[0].type])
+	        + strlen(konst_text[services[0].os])));
+	*de = (unsigned)(2
+	    * (shared + inst + strlen(konst_text[procs[0]])
+	        + strlen(konst_text[services[0].jdk])));
+}
+
+static unsigned
+names_len(const char *const *names, unsigned n)
+{
+	unsigned i, len = 0;
+
+	for (i = 0; i < n; i++)
+		len += (unsigned)strlen(names[i]);
+	return len;
+}
+
+/* round(x, 2) on a numpy float64, as the seed's summary values are:
+ * numpy scales, rounds half-even and scales back (not correctly rounded
+ * like Python's round; they differ e.g. for hs 51, 1000 ms, multi). */
+static double
+np_round2(double x)
+{
+	return rint(x * 100.0) / 100.0;
+}
+
+/* Python round(x) to an integer. */
+static int64_t
+py_round0(double x)
+{
+	return (int64_t)pyfmt_round(x, 0);
+}
+
+struct sumbuf {
+	char  *p;
+	size_t left;
+	int    err;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+sum_line(struct sumbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int     n;
+
+	if (b->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p, b->left, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->left) {
+		b->err = -ENOSPC;
+		return;
+	}
+	b->p += n;
+	b->left -= (size_t)n;
+}
+
+int
+model_summary(const struct model *m, uint64_t interval_ms, bool multi,
+    char *out, size_t outlen)
+{
+	struct sumbuf b = { out, outlen, 0 };
+	char          sm[32], se[32], sts[32], sdps[32], smps[32], sdph[32];
+	char          svol[40], sgbh[40], sgbd[40], styr[40], savg[40];
+	uint64_t      M = m->total_hosts, E = m->total_events;
+	unsigned      dm, de, nmb, neb;
+	double        inv, rowm, rowe, vol, gbh, gbd, tby, avg;
+	int64_t       ts, dps, mps, nms, nes;
+
+	if (outlen == 0)
+		return -ENOSPC;
+	out[0] = '\0';
+	first_dim_bytes(m->prefix, &dm, &de);
+	nmb = names_len(model_metric_names, MODEL_N_METRICS);
+	neb = names_len(model_event_names, MODEL_N_EVENTS);
+
+	pyfmt_int_comma(sm, sizeof(sm), (int64_t)M);
+	pyfmt_int_comma(se, sizeof(se), (int64_t)E);
+	sum_line(&b, "Dimensions for metrics: %s\n", sm);
+	sum_line(&b, "Dimensions for events: %s\n", se);
+	sum_line(&b, "Dimension bytes: Events: %u, Metrics: %u\n", de, dm);
+	sum_line(&b, "Bytes for names: Metrics: %u, Events: %u\n", nmb, neb);
+
+	/* Bytes per data point (single) or per row (multi), as the seed
+	 * computes them: the name average is numpy's float mean. */
+	if (multi) {
+		rowm = dm + 7 + 8 + MODEL_N_METRICS * 8 + nmb;
+		rowe = de + 6 + 8 + neb;
+		ts   = (int64_t)(M + E);
+	} else {
+		rowm = (dm + nmb / (double)MODEL_N_METRICS) + 16;
+		rowe = (de + neb / (double)MODEL_N_EVENTS) + 16;
+		ts   = (int64_t)(MODEL_N_METRICS * M + MODEL_N_EVENTS * E);
+	}
+	pyfmt_int_comma(sts, sizeof(sts), ts);
+
+	if (interval_ms == 0) {
+		/* Unpaced: no rates; the row size is the cycle average. */
+		double pm = multi ? 1 : MODEL_N_METRICS;
+		double pe = multi ? 1 : MODEL_N_EVENTS;
+
+		avg = np_round2(
+		    (pm * M * rowm + pe * E * rowe) / (pm * M + pe * E));
+		pyfmt_repr(savg, sizeof(savg), avg);
+		sum_line(&b, "avg row size: %s Bytes\n", savg);
+		sum_line(&b,
+		    "Number of timeseries: %s. Avg. data points per "
+		    "second: unpaced. Avg. no. of metrics per second: "
+		    "unpaced Avg. data points per hour: unpaced\n",
+		    sts);
+		sum_line(&b,
+		    "Avg. Ingestion volume: unpaced MB/s. Data size "
+		    "per hour: unpaced GB. Data size per day: "
+		    "unpaced GB. Data size per year: unpaced TB\n");
+		return b.err;
+	}
+
+	/* The seed's I = int(ms / 1000); below a second a fraction. */
+	if (interval_ms >= 1000)
+		inv = 1.0 / trunc((double)interval_ms / 1000.0);
+	else
+		inv = 1.0 / ((double)interval_ms / 1000.0);
+
+	/* Same operation order as model.py, e.g. (1/I) * M * 20. */
+	mps = py_round0(inv * M * MODEL_N_METRICS + inv * E * MODEL_N_EVENTS);
+	if (multi) {
+		dps = py_round0(inv * M + inv * E);
+		nms = py_round0(inv * M);
+		nes = py_round0(inv * E);
+		vol = np_round2(
+		    (double)(nms * (int64_t)rowm + nes * (int64_t)rowe)
+		    / (1024.0 * 1024.0));
+	} else {
+		dps = mps;
+		nms = py_round0(inv * M * MODEL_N_METRICS);
+		nes = py_round0(inv * E * MODEL_N_EVENTS);
+		vol = np_round2((nms * rowm + nes * rowe) / (1024.0 * 1024.0));
+	}
+	gbh = np_round2(vol * 3600 / 1024.0);
+	gbd = np_round2(gbh * 24);
+	tby = np_round2(gbd * 365 / 1024.0);
+	/* numpy divides by a zero DPS without raising: nan (vol is 0). */
+	if (dps)
+		avg = np_round2(vol * 1024 * 1024 / (double)dps);
+	else
+		avg = vol == 0.0 ? NAN : INFINITY;
+
+	pyfmt_repr(savg, sizeof(savg), avg);
+	pyfmt_int_comma(sdps, sizeof(sdps), dps);
+	pyfmt_int_comma(smps, sizeof(smps), mps);
+	pyfmt_int_comma(sdph, sizeof(sdph), 3600 * dps);
+	pyfmt_float_comma(svol, sizeof(svol), vol);
+	pyfmt_float_comma(sgbh, sizeof(sgbh), gbh);
+	pyfmt_float_comma(sgbd, sizeof(sgbd), gbd);
+	pyfmt_float_comma(styr, sizeof(styr), tby);
+	sum_line(&b, "avg row size: %s Bytes\n", savg);
+	sum_line(&b,
+	    "Number of timeseries: %s. Avg. data points per second: %s. "
+	    "Avg. no. of metrics per second: %s Avg. data points per "
+	    "hour: %s\n",
+	    sts, sdps, smps, sdph);
+	sum_line(&b,
+	    "Avg. Ingestion volume: %s MB/s. Data size per hour: %s GB. "
+	    "Data size per day: %s GB. Data size per year: %s TB\n",
+	    svol, sgbh, sgbd, styr);
+	return b.err;
+}
