@@ -17,7 +17,9 @@ size_t fmt_u64(char *out, uint64_t v);
 /** A finite double with 15 significant digits, trailing zeros trimmed:
  *  "47.3891288321587", "0.5", "3", "-2.5"; exponent form ("3.2e-05",
  *  "1.5e+20") below 1e-4 or from 1e15 on in magnitude. Parses back within
- *  5e-16 relative. NaN and infinities are written as "nan", "inf", "-inf". */
+ *  half a unit of the 15th digit (5e-16 of the value's decade, up to 5e-15
+ *  of the value); the same text as printf("%.15g") from 1e-8 to 1e37.
+ *  NaN and infinities are written as "nan", "inf", "-inf". */
 size_t fmt_double(char *out, double v);
 
 #endif

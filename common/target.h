@@ -132,12 +132,64 @@ const struct target_ops *const *target_list(void);
 bool target_ops_valid(const struct target_ops *ops, char *err, size_t n);
 
 /** Finds `key` in the URL's query string ("?format=lp&x=1") and copies its
- *  value (percent-decoded) into out. @return true when present. */
+ *  value (percent-decoded, cut to outlen - 1 bytes) into out; "" for a
+ *  bare key. @return true when present. */
 bool target_url_param(const char *url, const char *key, char *out,
 		      size_t outlen);
 /** The URL without scheme and query string ("file:/a/b?x" -> "/a/b"),
  *  copied into out. @return 0 or -ENOSPC. */
 int target_url_path(const char *url, char *out, size_t outlen);
+
+/** Checks that each query parameter of url is one of known (NULL-terminated,
+ *  may be empty). @return 0, or -EINVAL with a one-line reason naming the
+ *  accepted keys in err. */
+int target_url_check_keys(const char *url, const char *const *known,
+			  char *err, size_t errlen);
+/** Creates the missing parent directories of path (mkdir -p dirname).
+ *  @return 0, or a negative errno with "mkdir DIR: reason" in err. */
+int target_mkdir_parents(const char *path, char *err, size_t errlen);
+
+/* The union schema: one table holding both kinds in both layouts, like a
+ * Timestream table. Dimension columns: region, cell, silo,
+ * availability_zone, microservice_name, instance_type, os_version,
+ * instance_name, process_name, jdk_version, request_id (NULL or empty
+ * where a kind has no such dimension). Measure columns of the
+ * multi-measure layout: the 20 metrics in send order, then task_completed,
+ * task_end_state, gc_reclaimed, gc_pause; the events' memory_free shares
+ * the metric's column, and a request_id measure goes to the request_id
+ * dimension column. */
+enum {
+	TGT_N_DCOLS     = 11,
+	TGT_DCOL_REQ_ID = 10,
+	TGT_N_MCOLS     = 24,
+	TGT_MCOL_NONE   = 255,
+};
+
+extern const char *const target_dcol_names[TGT_N_DCOLS];
+/** The dimension column of dimension d (send order) of a kind. */
+unsigned target_dcol(enum series_kind kind, unsigned d);
+/** Name and type of multi-measure column c < TGT_N_MCOLS. */
+const char       *target_mcol_name(unsigned c);
+enum measure_type target_mcol_type(unsigned c);
+
+/* One measure of a sample, resolved for writing. */
+struct tgt_measure {
+	const char *name;
+	const char *s;    /* MT_VARCHAR: the text (len bytes, then NUL) */
+	size_t      len;
+	double      d;    /* MT_DOUBLE */
+	int64_t     i;    /* MT_BIGINT */
+	uint8_t     type; /* enum measure_type */
+	uint8_t     mcol; /* multi-measure column, or TGT_MCOL_NONE */
+};
+
+/** Length of a kind's measure list: 20 or 5, plus 1 in REQID_MEASURE mode
+ *  (the request_id measure comes last). */
+unsigned target_n_measures(enum series_kind kind, uint8_t req_id);
+/** Measure i of the measure list of s's kind. Event values follow gen.h:
+ *  task_completed as an integer, task_end_state as the state's name. */
+void target_measure(const struct sample *s, unsigned i,
+		    struct tgt_measure *m);
 
 extern const struct target_ops target_null;
 extern const struct target_ops target_file;

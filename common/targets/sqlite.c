@@ -1,0 +1,519 @@
+/* sqlite.c - the sqlite: target (the default, sqlite:results/tsload.db):
+ * SQLite in-process, one table in a union schema holding both kinds in
+ * both layouts, like a Timestream table.
+ *
+ * Threads and processes share one file: WAL journal, a connection per
+ * thread, one BEGIN IMMEDIATE transaction per batch, and a busy handler
+ * that backs off, counts each wait as a throttle and gives up after
+ * busy_timeout ms (then the batch is retried by the caller, never lost).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "target.h"
+#include "xalloc.h"
+
+enum {
+	SQ_BUSY_MS     = 30000, /* default give-up time of the busy wait */
+	SQ_BUSY_MS_MAX = 86400000,
+	SQ_BACKOFF_MAX = 50, /* ms: longest single busy sleep */
+	SQ_TABLE_MAX   = 128,
+	SQ_IDENT_MAX   = 2 * SQ_TABLE_MAX + 3,
+	SQ_SQL_MAX     = 1 << 16,
+	/* Parameters of the insert statements. */
+	SQ_P_TIME = 1,
+	SQ_P_DCOL = 2, /* + dimension column */
+	SQ_P_NAME = SQ_P_DCOL + TGT_N_DCOLS,
+	SQ_P_VAL  = SQ_P_NAME + 1, /* single: + enum measure_type */
+	SQ_P_MCOL = SQ_P_NAME + 1, /* multi: + measure column */
+};
+
+static const char *const sq_val_cols[]  = { "measure_value_double",
+	 "measure_value_bigint", "measure_value_varchar" };
+static const char *const sq_sql_types[] = { "REAL", "INTEGER", "TEXT" };
+
+struct sq_priv {
+	sqlite3        *db;
+	sqlite3_stmt   *begin, *commit, *rollback, *ins_single, *ins_multi;
+	struct tgt_ctx *ctx;
+	char           *path;
+	unsigned        busy_ms;
+	struct timespec busy_t0; /* start of the current busy wait */
+};
+
+/* ---- URL and names ---- */
+
+struct sq_url {
+	char     path[PATH_MAX];
+	unsigned busy_ms;
+};
+
+static int
+sq_parse_url(const char *url, struct sq_url *u, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "busy_timeout", NULL };
+	char                     v[32], *end;
+	unsigned long            ms;
+	int                      rc;
+
+	rc = target_url_check_keys(url, keys, err, errlen);
+	if (rc)
+		return rc;
+	if (target_url_path(url, u->path, sizeof(u->path)) != 0) {
+		snprintf(err, errlen, "sqlite: path too long");
+		return -EINVAL;
+	}
+	if (!u->path[0]) {
+		snprintf(err, errlen,
+		    "sqlite: no path (use sqlite:PATH, e.g. "
+		    "sqlite:results/tsload.db)");
+		return -EINVAL;
+	}
+	u->busy_ms = SQ_BUSY_MS;
+	if (!target_url_param(url, "busy_timeout", v, sizeof(v)))
+		return 0;
+	errno = 0;
+	ms    = strtoul(v, &end, 10);
+	if (!v[0] || *end || v[0] == '-' || errno || ms > SQ_BUSY_MS_MAX) {
+		snprintf(err, errlen,
+		    "sqlite: invalid busy_timeout \"%s\" (expected "
+		    "milliseconds 0..%d)",
+		    v, SQ_BUSY_MS_MAX);
+		return -EINVAL;
+	}
+	u->busy_ms = (unsigned)ms;
+	return 0;
+}
+
+/* The table name as a quoted identifier, after checking it. */
+static int
+sq_ident(const char *table, char *out, size_t outlen, char *err, size_t errlen)
+{
+	size_t      n = table ? strlen(table) : 0, o = 0, i;
+	const char *why = NULL;
+
+	if (!n)
+		why = "empty";
+	else if (n > SQ_TABLE_MAX)
+		why = "longer than 128 bytes";
+	else if (strncasecmp(table, "sqlite_", 7) == 0)
+		why = "names starting with sqlite_ are reserved";
+	for (i = 0; !why && i < n; i++)
+		if ((unsigned char)table[i] < 0x20 || table[i] == 0x7f)
+			why = "control character";
+	if (why || outlen < 2 * n + 3) {
+		snprintf(err, errlen, "sqlite: invalid table name \"%s\" (%s)",
+		    table ? table : "", why ? why : "too long");
+		return -EINVAL;
+	}
+	out[o++] = '"';
+	for (i = 0; i < n; i++) {
+		if (table[i] == '"')
+			out[o++] = '"';
+		out[o++] = table[i];
+	}
+	out[o++] = '"';
+	out[o]   = '\0';
+	return 0;
+}
+
+/* ---- SQL text ---- */
+
+static void
+sq_sql_create(struct buf *b, const char *ident)
+{
+	int c;
+
+	buf_printf(
+	    b, "CREATE TABLE IF NOT EXISTS %s (time INTEGER NOT NULL", ident);
+	for (c = 0; c < TGT_N_DCOLS; c++)
+		buf_printf(b, ", %s TEXT", target_dcol_names[c]);
+	buf_adds(b, ", measure_name TEXT NOT NULL");
+	for (c = 0; c < 3; c++)
+		buf_printf(b, ", %s %s", sq_val_cols[c], sq_sql_types[c]);
+	for (c = 0; c < TGT_N_MCOLS; c++)
+		buf_printf(b, ", %s %s", target_mcol_name((unsigned)c),
+		    sq_sql_types[target_mcol_type((unsigned)c)]);
+	buf_adds(b, ")");
+}
+
+static void
+sq_sql_insert(struct buf *b, const char *ident, bool multi)
+{
+	int c, n;
+
+	buf_printf(b, "INSERT INTO %s (time", ident);
+	for (c = 0; c < TGT_N_DCOLS; c++)
+		buf_printf(b, ", %s", target_dcol_names[c]);
+	buf_adds(b, ", measure_name");
+	if (multi) {
+		for (c = 0; c < TGT_N_MCOLS; c++)
+			buf_printf(b, ", %s", target_mcol_name((unsigned)c));
+	} else {
+		for (c = 0; c < 3; c++)
+			buf_printf(b, ", %s", sq_val_cols[c]);
+	}
+	buf_adds(b, ") VALUES (?");
+	n = SQ_P_NAME + (multi ? TGT_N_MCOLS : 3);
+	for (c = 1; c < n; c++)
+		buf_adds(b, ", ?");
+	buf_adds(b, ")");
+}
+
+/* ---- connections ---- */
+
+static int
+sq_open(const char *path, int flags, sqlite3 **db, char *err, size_t errlen)
+{
+	int rc = sqlite3_open_v2(path, db, flags, NULL);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "sqlite %s: %s", path,
+	    *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
+	sqlite3_close(*db);
+	*db = NULL;
+	return rc == SQLITE_CANTOPEN ? -ENOENT : -EIO;
+}
+
+/* Runs SQL text that returns nothing of interest. */
+static int
+sq_exec(
+    sqlite3 *db, const char *path, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "sqlite %s: %s", path,
+	    msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -EIO;
+}
+
+static int
+sq_setup(const struct tgt_conf *conf, char *err, size_t errlen)
+{
+	char          ident[SQ_IDENT_MAX];
+	struct sq_url u;
+	struct buf    sql;
+	sqlite3      *db;
+	int           rc;
+
+	rc = sq_parse_url(conf->url, &u, err, errlen);
+	if (!rc)
+		rc = sq_ident(conf->table, ident, sizeof(ident), err, errlen);
+	if (!rc)
+		rc = target_mkdir_parents(u.path, err, errlen);
+	if (!rc)
+		rc = sq_open(u.path,
+		    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db, err,
+		    errlen);
+	if (rc)
+		return rc;
+	sqlite3_busy_timeout(db, (int)u.busy_ms);
+	buf_init(&sql, SQ_SQL_MAX);
+	sq_sql_create(&sql, ident);
+	buf_cstr(&sql);
+	/* WAL lets readers go on while one writer commits; it is a property
+	 * of the file, so setting it once here is enough. */
+	rc = sq_exec(db, u.path, "PRAGMA journal_mode=WAL", err, errlen);
+	if (!rc)
+		rc = sq_exec(db, u.path, sql.p, err, errlen);
+	buf_free(&sql);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int
+sq_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
+{
+	char          ident[SQ_IDENT_MAX], sql[SQ_IDENT_MAX + 32];
+	struct sq_url u;
+	sqlite3      *db;
+	int           rc;
+
+	rc = sq_parse_url(conf->url, &u, err, errlen);
+	if (!rc)
+		rc = sq_ident(conf->table, ident, sizeof(ident), err, errlen);
+	if (rc)
+		return rc;
+	rc = sq_open(u.path, SQLITE_OPEN_READWRITE, &db, err, errlen);
+	if (rc == -ENOENT)
+		return 0; /* no database, nothing to drop */
+	if (rc)
+		return rc;
+	sqlite3_busy_timeout(db, (int)u.busy_ms);
+	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", ident);
+	rc = sq_exec(db, u.path, sql, err, errlen);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int
+sq_check(const char *url, char *err, size_t errlen)
+{
+	struct sq_url u;
+
+	return sq_parse_url(url, &u, err, errlen);
+}
+
+/* Called by SQLite while another connection holds the lock: sleep 1, 2,
+ * 4, ... up to 50 ms, and give up busy_ms after the first call. */
+static int
+sq_busy(void *arg, int count)
+{
+	struct sq_priv *q = arg;
+	struct timespec now, d;
+	long            ms;
+
+	q->ctx->throttles++;
+	if (count == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &q->busy_t0);
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - q->busy_t0.tv_sec) * 1000L
+		    + (now.tv_nsec - q->busy_t0.tv_nsec) / 1000000L;
+		if (ms >= (long)q->busy_ms)
+			return 0;
+	}
+	if (!q->busy_ms)
+		return 0;
+	ms        = count < 6 ? 1L << count : SQ_BACKOFF_MAX;
+	ms        = ms > SQ_BACKOFF_MAX ? SQ_BACKOFF_MAX : ms;
+	d.tv_sec  = 0;
+	d.tv_nsec = ms * 1000000L;
+	while (nanosleep(&d, &d) != 0 && errno == EINTR)
+		;
+	return 1;
+}
+
+static int
+sq_prepare(struct sq_priv *q, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v3(
+	        q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL)
+	    == SQLITE_OK)
+		return 0;
+	snprintf(q->ctx->err, sizeof(q->ctx->err), "sqlite %s: %s", q->path,
+	    sqlite3_errmsg(q->db));
+	return -EIO;
+}
+
+static int
+sq_init(struct tgt_ctx *ctx)
+{
+	struct sq_priv *q = xcalloc(1, sizeof(*q));
+	char            ident[SQ_IDENT_MAX];
+	struct sq_url   u;
+	struct buf      sql;
+	int             rc;
+
+	ctx->priv = q;
+	q->ctx    = ctx;
+	rc = sq_parse_url(ctx->conf->url, &u, ctx->err, sizeof(ctx->err));
+	if (!rc)
+		rc = sq_ident(ctx->conf->table, ident, sizeof(ident), ctx->err,
+		    sizeof(ctx->err));
+	if (rc)
+		return rc;
+	q->path    = xstrdup(u.path);
+	q->busy_ms = u.busy_ms;
+	rc = sq_open(u.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	    &q->db, ctx->err, sizeof(ctx->err));
+	if (rc)
+		return rc;
+	sqlite3_busy_handler(q->db, sq_busy, q);
+	/* In WAL mode NORMAL syncs at checkpoints only: durable against a
+	 * crash of the process, fast enough for a benchmark. */
+	rc = sq_exec(q->db, q->path, "PRAGMA synchronous=NORMAL", ctx->err,
+	    sizeof(ctx->err));
+	if (rc)
+		return rc;
+
+	buf_init(&sql, SQ_SQL_MAX);
+	sq_sql_insert(&sql, ident, false);
+	buf_cstr(&sql);
+	rc = sq_prepare(q, sql.p, &q->ins_single);
+	buf_reset(&sql);
+	sq_sql_insert(&sql, ident, true);
+	buf_cstr(&sql);
+	if (!rc)
+		rc = sq_prepare(q, sql.p, &q->ins_multi);
+	buf_free(&sql);
+	if (!rc)
+		rc = sq_prepare(q, "BEGIN IMMEDIATE", &q->begin);
+	if (!rc)
+		rc = sq_prepare(q, "COMMIT", &q->commit);
+	if (!rc)
+		rc = sq_prepare(q, "ROLLBACK", &q->rollback);
+	return rc;
+}
+
+/* Steps a statement once and resets it: SQLITE_OK or the error. */
+static int
+sq_run(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Binds a sample's time and dimensions; strings live in the model. */
+static int
+sq_bind_dims(sqlite3_stmt *st, const struct sample *s, bool req)
+{
+	const struct series *se   = s->series;
+	enum series_kind     kind = (enum series_kind)se->kind;
+	int                  bad, d;
+
+	bad = sqlite3_bind_int64(st, SQ_P_TIME, s->time_ms);
+	for (d = 0; d < MODEL_N_DIMS; d++)
+		bad |= sqlite3_bind_text(st,
+		    SQ_P_DCOL + (int)target_dcol(kind, (unsigned)d),
+		    se->dim[d].p, (int)se->dim[d].len, SQLITE_STATIC);
+	if (req)
+		bad |= sqlite3_bind_text(st, SQ_P_DCOL + TGT_DCOL_REQ_ID,
+		    s->req_id, -1, SQLITE_STATIC);
+	return bad;
+}
+
+static int
+sq_bind_value(sqlite3_stmt *st, int p, const struct tgt_measure *m)
+{
+	if (m->type == MT_DOUBLE)
+		return sqlite3_bind_double(st, p, m->d);
+	if (m->type == MT_BIGINT)
+		return sqlite3_bind_int64(st, p, m->i);
+	return sqlite3_bind_text(st, p, m->s, (int)m->len, SQLITE_STATIC);
+}
+
+/* One row per measure: measure_name and one of the three value columns. */
+static int
+sq_put_single(struct sq_priv *q, const struct sample *s, const struct batch *b)
+{
+	sqlite3_stmt      *st = q->ins_single;
+	struct tgt_measure m;
+	unsigned           i, end, n;
+	int                bad, t, rc;
+
+	n   = target_n_measures((enum series_kind)s->series->kind, b->req_id);
+	end = s->first + s->count < n ? s->first + s->count : n;
+	sqlite3_clear_bindings(st);
+	bad = sq_bind_dims(
+	    st, s, b->req_id == REQID_DIMENSION && s->req_id[0]);
+	if (bad)
+		return SQLITE_ERROR;
+	for (i = s->first; i < end; i++) {
+		target_measure(s, i, &m);
+		bad = sqlite3_bind_text(
+		    st, SQ_P_NAME, m.name, -1, SQLITE_STATIC);
+		for (t = 0; t < 3; t++)
+			if (t != m.type)
+				bad |= sqlite3_bind_null(st, SQ_P_VAL + t);
+		bad |= sq_bind_value(st, SQ_P_VAL + m.type, &m);
+		if (bad)
+			return SQLITE_ERROR;
+		rc = sq_run(st);
+		if (rc)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/* One row per sample: measure_name 'metrics' or 'events', one column per
+ * measure; a request_id measure goes to the request_id column. */
+static int
+sq_put_multi(struct sq_priv *q, const struct sample *s, const struct batch *b)
+{
+	sqlite3_stmt      *st   = q->ins_multi;
+	enum series_kind   kind = (enum series_kind)s->series->kind;
+	struct tgt_measure m;
+	unsigned           i, n;
+	int                bad;
+
+	n = target_n_measures(kind, b->req_id);
+	sqlite3_clear_bindings(st);
+	bad = sq_bind_dims(st, s, b->req_id != REQID_NONE && s->req_id[0]);
+	bad |= sqlite3_bind_text(st, SQ_P_NAME,
+	    kind == SERIES_EVENTS ? "events" : "metrics", -1, SQLITE_STATIC);
+	for (i = 0; i < n; i++) {
+		target_measure(s, i, &m);
+		if (m.mcol != TGT_MCOL_NONE)
+			bad |= sq_bind_value(st, SQ_P_MCOL + m.mcol, &m);
+	}
+	if (bad)
+		return SQLITE_ERROR;
+	return sq_run(st);
+}
+
+/* Ends a failed batch: keeps the message, rolls back what is open.
+ * Busy or locked means try again later. */
+static enum tgt_status
+sq_abort(struct sq_priv *q, int rc)
+{
+	int prim = rc & 0xff;
+
+	snprintf(q->ctx->err, sizeof(q->ctx->err), "sqlite %s: %s", q->path,
+	    sqlite3_errmsg(q->db));
+	if (!sqlite3_get_autocommit(q->db))
+		(void)sq_run(q->rollback);
+	return prim == SQLITE_BUSY || prim == SQLITE_LOCKED ? TGT_RETRY
+	                                                    : TGT_FAIL;
+}
+
+static enum tgt_status
+sq_write(struct tgt_ctx *ctx, const struct batch *b)
+{
+	struct sq_priv *q = ctx->priv;
+	unsigned        i;
+	int             rc;
+
+	ctx->rejected = 0;
+	rc            = sq_run(q->begin);
+	for (i = 0; !rc && i < b->n; i++)
+		rc = b->multi ? sq_put_multi(q, &b->s[i], b)
+		              : sq_put_single(q, &b->s[i], b);
+	if (!rc)
+		rc = sq_run(q->commit);
+	return rc ? sq_abort(q, rc) : TGT_OK;
+}
+
+static void
+sq_fini(struct tgt_ctx *ctx)
+{
+	struct sq_priv *q = ctx->priv;
+
+	if (!q)
+		return;
+	sqlite3_finalize(q->ins_single);
+	sqlite3_finalize(q->ins_multi);
+	sqlite3_finalize(q->begin);
+	sqlite3_finalize(q->commit);
+	sqlite3_finalize(q->rollback);
+	sqlite3_close(q->db);
+	free(q->path);
+	free(q);
+	ctx->priv = NULL;
+}
+
+const struct target_ops target_sqlite = {
+	.name    = "sqlite",
+	.version = TARGET_OPS_VERSION,
+	.flags   = TGT_F_WRITE,
+	.usage   = "sqlite:PATH[?busy_timeout=MS]",
+	.check   = sq_check,
+	.setup   = sq_setup,
+	.init    = sq_init,
+	.write   = sq_write,
+	.fini    = sq_fini,
+	.cleanup = sq_cleanup,
+};
