@@ -20,71 +20,7 @@
 #include "rng.h"
 #include "xalloc.h"
 
-const char *const model_metric_names[MODEL_N_METRICS] = {
-	"cpu_user",
-	"cpu_system",
-	"cpu_steal",
-	"cpu_iowait",
-	"cpu_nice",
-	"cpu_hi",
-	"cpu_si",
-	"cpu_idle",
-	"memory_free",
-	"memory_used",
-	"memory_cached",
-	"disk_io_reads",
-	"disk_io_writes",
-	"latency_per_read",
-	"latency_per_write",
-	"network_bytes_in",
-	"network_bytes_out",
-	"disk_used",
-	"disk_free",
-	"file_descriptors_in_use",
-};
-const char *const model_event_names[MODEL_N_EVENTS] = {
-	"task_completed",
-	"task_end_state",
-	"gc_reclaimed",
-	"gc_pause",
-	"memory_free",
-};
-const enum measure_type model_event_types[MODEL_N_EVENTS] = {
-	MT_BIGINT,
-	MT_VARCHAR,
-	MT_DOUBLE,
-	MT_DOUBLE,
-	MT_DOUBLE,
-};
-const char *const model_metric_dim_names[MODEL_N_DIMS] = {
-	"region",
-	"cell",
-	"silo",
-	"availability_zone",
-	"microservice_name",
-	"instance_type",
-	"os_version",
-	"instance_name",
-};
-const char *const model_event_dim_names[MODEL_N_DIMS] = {
-	"region",
-	"cell",
-	"silo",
-	"availability_zone",
-	"microservice_name",
-	"instance_name",
-	"process_name",
-	"jdk_version",
-};
-const char *const model_end_states[6] = {
-	"SUCCESS_WITH_NO_RESULT",
-	"SUCCESS_WITH_RESULT",
-	"INTERNAL_ERROR",
-	"USER_ERROR",
-	"UNKNOWN",
-	"THROTTLED",
-};
-const double model_end_state_p[6] = { 0.2, 0.7, 0.01, 0.07, 0.01, 0.01 };
+/* The name arrays of model.h live in model_names.c. */
 
 enum {
 	N_REGIONS  = 6,
