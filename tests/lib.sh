@@ -19,6 +19,8 @@ check() {
 check_eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1 (want '$2', got '$3')"; fi
 }
+# not CMD...: succeeds when the command fails (for check)
+not() { ! "$@"; }
 finish() {
 	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]

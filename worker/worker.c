@@ -282,9 +282,11 @@ worker_main(int argc, char **argv)
 	}
 	if (rc || w.o.help) {
 		if (rc)
-			log_err("%s", err);
-		fprintf(rc ? stderr : stdout,
-			"usage: tsload worker --connect URL\n");
+			log_err("%s (usage: tsload worker --connect URL)", err);
+		else
+			printf("usage: tsload worker --connect URL\n\n"
+			       "Joins a coordinator (ipc:// or tcp://), takes "
+			       "its assignment and runs it.\n");
 		opts_free(&w.o);
 		return rc ? 2 : 0;
 	}
