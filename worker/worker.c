@@ -239,6 +239,16 @@ join_threads(struct worker *w)
 			pthread_join(w->th[i].tid, NULL);
 }
 
+/* With --duration the worker stops by itself when the run's time is up
+ * (counted from the coordinator's start), instead of waiting up to a
+ * second for the next reply to say so. */
+static bool
+past_deadline(const struct worker *w)
+{
+	return w->o.duration > 0 &&
+	       wall_ms() >= w->as.t0_ms + (int64_t)(w->o.duration * 1000);
+}
+
 /* Reports every second until told to stop (by the coordinator, a signal,
  * or a silent coordinator). @return 0, or < 0 when the coordinator is
  * gone and no result can be delivered. */
@@ -254,10 +264,12 @@ report_loop(struct worker *w)
 		if (rc < 0 || (rc & PROTO_F_STOP) || m->threads_ok == 0)
 			break;
 		next += REPORT_EVERY_NS;
-		while (!got_signal && now_ns() < next)
-			sleep_until_ns(now_ns() + 50 * 1000 * 1000 < next
-					       ? now_ns() + 50 * 1000 * 1000
+		while (!got_signal && !past_deadline(w) && now_ns() < next)
+			sleep_until_ns(now_ns() + 20 * 1000 * 1000 < next
+					       ? now_ns() + 20 * 1000 * 1000
 					       : next);
+		if (past_deadline(w))
+			break;
 	}
 	free(m);
 	return rc < 0 ? rc : 0;
