@@ -1,0 +1,76 @@
+/* engine.h - the coordinator's machinery, shared by ingest, query and run:
+ * spawn workers, hand out assignments over nng, collect their statistics
+ * every second, stop on --duration, SIGINT or a dead worker, and drain.
+ *
+ * A slot is one worker process with a role (ingest or query). The
+ * subcommands fill the slots, call engine_run(), then read the totals.
+ */
+#ifndef TSL_ENGINE_H
+#define TSL_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ipc.h"
+#include "opts.h"
+#include "proto.h"
+#include "report.h"
+
+enum role { ROLE_INGEST = 0, ROLE_QUERY = 1, ROLE_N };
+
+enum slot_state { SLOT_SPAWNED, SLOT_RUNNING, SLOT_DONE, SLOT_DEAD };
+
+struct slot {
+	enum slot_state    state;
+	enum role          role;
+	unsigned           rindex;  /* 0-based index within its role */
+	uint32_t           first_host, end_host; /* ingest shard */
+	uint32_t           threads;
+	pid_t              pid;
+	bool               reaped;
+	char               host[64];
+	char               fate[128]; /* how it ended, when it died */
+	struct proto_stats cur;       /* latest cumulative totals */
+	void              *extra;     /* role payload of the RESULT */
+	size_t             extra_len;
+};
+
+struct engine {
+	const struct tsl_opts *o;
+	unsigned               cmd;    /* CMD_INGEST, CMD_QUERY or CMD_RUN */
+	struct slot           *slot;
+	unsigned               n;
+	unsigned               per_role[ROLE_N];
+	const char            *dir;    /* results/<run-id> */
+	/* set by engine_run */
+	bool                   failed;
+	double                 secs;
+	int64_t                start_ms, end_ms;
+	uint64_t               seed;
+	/* private */
+	nng_socket             sock;
+	char                   url[160];
+	char                   ipc_path[128];
+	struct buf             msg;
+	bool                   stopping;
+	unsigned               assigned;
+	uint64_t               t_start, t_stop;
+	struct report_tick     tick[ROLE_N];
+};
+
+/** Prepares an engine for options o and subcommand cmd. */
+void engine_init(struct engine *e, const struct tsl_opts *o, unsigned cmd,
+		 const char *dir);
+/** Adds `n` workers of a role with `threads` threads each; ingest workers
+ *  get contiguous shards of `hosts`. */
+void engine_add(struct engine *e, enum role role, unsigned n,
+		uint32_t threads, uint32_t hosts);
+/** Runs the workers to the end. @return 0, or 1 when the run failed (the
+ *  reasons were printed). Totals stay in the slots. */
+int engine_run(struct engine *e);
+/** Sums the statistics of every slot of a role. */
+void engine_total(const struct engine *e, enum role role, struct stats *t);
+void engine_free(struct engine *e);
+
+#endif
