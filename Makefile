@@ -18,7 +18,7 @@ endif
 PKGS         := libcurl sqlite3
 PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -Icommon -Icoordinator -Iworker -I/usr/include/iniparser $(CPPFLAGS)
+ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -Icommon -Icoordinator -Iworker -Iquery -I/usr/include/iniparser $(CPPFLAGS)
 ALL_CFLAGS    = -std=c11 $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS   = $(LDFLAGS)
 LIBS          = $(PKG_LIBS) -lnng -liniparser -lpthread -lm
