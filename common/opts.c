@@ -32,65 +32,101 @@ struct opt {
 #define MOD    CMD_MODEL
 #define CLN    CMD_CLEANUP
 #define WRK    CMD_WORKER
+#define QRY    CMD_QUERY
+#define RUN    CMD_RUN
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
 static const struct opt opt_table[] = {
 	{ "target", 0, OPT_STR, OFF(target), "sqlite:results/tsload.db", 0, 0,
-	  ING | CLN | WRK, "URL", "where to write (see TARGETS below)" },
+	  ING | CLN | QRY | RUN | WRK, "URL", "where to write (see TARGETS below)" },
 	{ "database-name", 'd', OPT_STR, OFF(database), "devops", 0, 0,
-	  ING | CLN | WRK, "NAME", "database name" },
+	  ING | CLN | QRY | RUN | WRK, "NAME", "database name" },
 	{ "table-name", 't', OPT_STR, OFF(table), "host_metrics", 0, 0,
-	  ING | CLN | WRK, "NAME", "table name" },
-	{ "region", 'r', OPT_STR, OFF(region), "", 0, 0, ING | CLN | WRK,
+	  ING | CLN | QRY | RUN | WRK, "NAME", "table name" },
+	{ "region", 'r', OPT_STR, OFF(region), "", 0, 0, ING | CLN | QRY | RUN | WRK,
 	  "REGION", "AWS region (Timestream targets)" },
-	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0, ING | CLN | WRK,
+	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0, ING | CLN | QRY | RUN | WRK,
 	  "URL", "explicit endpoint (Timestream targets)" },
-	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0, ING | CLN | WRK,
+	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0, ING | CLN | QRY | RUN | WRK,
 	  "NAME", "AWS named profile" },
-	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096, ING | WRK,
+	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096, ING | QRY | RUN | WRK,
 	  "N", "worker processes" },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	  ING | WRK, "N", "threads per worker process" },
+	  ING | QRY | RUN | WRK, "N", "threads per worker process" },
 	{ "host-scale", 0, OPT_U64, OFF(host_scale), "100", 1, 4000,
-	  ING | MOD | WRK, "N", "hosts = 1000 x N, event sets = 1200 x N" },
+	  ING | MOD | QRY | RUN | WRK, "N", "hosts = 1000 x N, event sets = 1200 x N" },
 	{ "interval-millis", 0, OPT_U64, OFF(interval_ms), "5000", 0,
-	  86400000, ING | MOD | WRK, "MS",
+	  86400000, ING | MOD | RUN | WRK, "MS",
 	  "one sample per series every MS (0: as fast as possible)" },
 	{ "batch-writes", 0, OPT_BOOL, OFF(batch_writes), "false", 0, 0,
-	  ING | WRK, NULL, "batch records across hosts" },
+	  ING | RUN | WRK, NULL, "batch records across hosts" },
 	{ "batch-size", 0, OPT_U64, OFF(batch_size), "100", 1, 100000,
-	  ING | WRK, "N",
+	  ING | RUN | WRK, "N",
 	  "records per batch with --batch-writes (Timestream: 1..100)" },
-	{ "multi", 0, OPT_BOOL, OFF(multi), "false", 0, 0, ING | MOD | WRK,
+	{ "multi", 0, OPT_BOOL, OFF(multi), "false", 0, 0, ING | MOD | QRY | RUN | WRK,
 	  NULL, "multi-measure records (one per host sample)" },
 	{ "add-req-id", 0, OPT_BOOL, OFF(add_req_id), "false", 0, 0,
-	  ING | WRK, NULL, "add a UUID request_id to every sample" },
+	  ING | RUN | WRK, NULL, "add a UUID request_id to every sample" },
 	{ "req-id-dim", 0, OPT_BOOL, OFF(req_id_dim), "false", 0, 0,
-	  ING | WRK, NULL, "with --add-req-id: as a dimension, not a measure" },
+	  ING | RUN | WRK, NULL, "with --add-req-id: as a dimension, not a measure" },
 	{ "instance-name-seed", 0, OPT_I64, OFF(instance_seed), "12345",
-	  -9.2e18, 9.2e18, ING | MOD | WRK, "N",
+	  -9.2e18, 9.2e18, ING | MOD | QRY | RUN | WRK, "N",
 	  "seed of the 8-character instance-name prefix" },
 	{ "print-model-summary", 0, OPT_BOOL, OFF(print_summary), "false", 0,
-	  0, ING, NULL, "print the model summary and exit" },
+	  0, ING | RUN, NULL, "print the model summary and exit" },
 	{ "memory-store-retention-hours", 0, OPT_U64, OFF(mem_hours), "2", 1,
-	  8766, ING | WRK, "H", "memory store retention (new tables)" },
+	  8766, ING | RUN | WRK, "H", "memory store retention (new tables)" },
 	{ "magnetic-store-retention-days", 0, OPT_U64, OFF(mag_days), "365",
-	  1, 73000, ING | WRK, "D", "magnetic store retention (new tables)" },
+	  1, 73000, ING | RUN | WRK, "D", "magnetic store retention (new tables)" },
 	{ "duration", 0, OPT_SECS, OFF(duration), "0", 0, 31536000,
-	  ING | WRK, "SECS", "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)" },
-	{ "results", 0, OPT_STR, OFF(results), "results", 0, 0, ING | WRK,
+	  ING | QRY | RUN | WRK, "SECS", "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)" },
+	{ "results", 0, OPT_STR, OFF(results), "results", 0, 0, ING | QRY | RUN | WRK,
 	  "DIR", "results root: DIR/<run-id>/run.json, timeseries.csv" },
-	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | WRK, "N",
+	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK, "N",
 	  "seed of the generated values (same seed, same data; 0: random)" },
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
-	  ING | WRK, "N", "retries of a throttled or busy batch" },
-	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING, NULL,
+	  ING | RUN | WRK, "N", "retries of a throttled or busy batch" },
+	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN, NULL,
 	  "no live progress line" },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
 	  "coordinator to join (ipc:// or tcp://)" },
+	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
+	  "set by the coordinator: ingest or query" },
+	{ "config", 0, OPT_STR, OFF(config), "configs/config.ini", 0, 0,
+	  QRY | RUN | WRK, "FILE", "query workload (seed config.ini format)" },
+	{ "log-dir", 'l', OPT_STR, OFF(log_dir), "results/query-logs", 0, 0,
+	  QRY | RUN | WRK, "DIR", "root of the per-thread query log dirs" },
+	{ "run-prefix", 0, OPT_STR, OFF(run_prefix), "tsload", 0, 0,
+	  QRY | RUN | WRK, "NAME", "first part of every log dir name" },
+	{ "query-end-time", 0, OPT_STR, OFF(query_end), "", 0, 0,
+	  QRY | RUN | WRK, "EXPR",
+	  "end of every time window, pasted into the query (default: now)" },
+	{ "think-time-milliseconds", 0, OPT_U64, OFF(think_ms), "30000", 0,
+	  86400000, QRY | RUN | WRK, "MS",
+	  "pause after each successful query, and between thread starts" },
+	{ "randomized-think-time", 0, OPT_BOOL, OFF(think_random), "false",
+	  0, 0, QRY | RUN | WRK, NULL,
+	  "think 5000..MS ms at random (0..MS when MS < 5000)" },
+	{ "fixed-params", 0, OPT_BOOL, OFF(fixed_params), "false", 0, 0,
+	  QRY | RUN | WRK, NULL, "the seed's built-in parameters (= --params fixed)" },
+	{ "params", 0, OPT_STR, OFF(params), "table", 0, 0, QRY | RUN | WRK,
+	  "table|fixed|random",
+	  "query parameters: from the table, built in, or fresh per query" },
+	{ "repetitions", 0, OPT_U64, OFF(repetitions), "0", 0, 1e9,
+	  QRY | RUN | WRK, "N", "queries per thread (0: config.ini's)" },
+	{ "query-processes", 0, OPT_U64, OFF(q_processes), "1", 1, 4096,
+	  RUN | WRK, "N", "run: query worker processes" },
+	{ "query-concurrency", 0, OPT_U64, OFF(q_concurrency), "1", 1, 4096,
+	  RUN | WRK, "N", "run: threads per query worker" },
+	{ "query-wait", 0, OPT_SECS, OFF(query_wait), "0", 0, 3600,
+	  QRY | RUN | WRK, "SECS",
+	  "how long query threads wait for data to take --params table from "
+	  "(run: 60)" },
+	{ "queries-dir", 0, OPT_STR, OFF(queries_dir), "configs/queries", 0,
+	  0, QRY | RUN | WRK, "DIR", "query templates, DIR/<dialect>/*.sql" },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	  ING | MOD | CLN | WRK, NULL, "this help" },
+	  ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help" },
 	{ NULL },
 };
 
@@ -316,13 +352,22 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 {
 	const struct target_ops *t;
 
-	if (cmd & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER)) {
+	if (cmd & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY |
+		   CMD_RUN)) {
 		t = target_find(o->target);
 		if (!t) {
 			snprintf(err, errlen,
 				 "--target: unknown scheme in \"%s\" (expected "
 				 "one of: sqlite:, null:, file:, stdout:)",
 				 o->target);
+			return -EINVAL;
+		}
+		if ((cmd & (CMD_QUERY | CMD_RUN)) &&
+		    !(t->flags & TGT_F_QUERY)) {
+			snprintf(err, errlen,
+				 "--target: %s: cannot run queries (targets "
+				 "that can: sqlite:)",
+				 t->name);
 			return -EINVAL;
 		}
 		if (t->check && t->check(o->target, err, errlen))
@@ -343,12 +388,27 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 			return -EINVAL;
 		}
 	}
-	if (o->req_id_dim && !o->add_req_id && (cmd & CMD_INGEST)) {
+	if ((cmd & (CMD_QUERY | CMD_RUN | CMD_WORKER)) &&
+	    strcmp(o->params, "table") && strcmp(o->params, "fixed") &&
+	    strcmp(o->params, "random")) {
+		snprintf(err, errlen,
+			 "--params: invalid value \"%s\" (expected table, "
+			 "fixed or random)",
+			 o->params);
+		return -EINVAL;
+	}
+	if (o->req_id_dim && !o->add_req_id && (cmd & (CMD_INGEST | CMD_RUN))) {
 		snprintf(err, errlen,
 			 "--req-id-dim only has a meaning with --add-req-id");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+const char *
+opts_params(const struct tsl_opts *o)
+{
+	return o->fixed_params ? "fixed" : o->params;
 }
 
 static void

@@ -20,6 +20,8 @@ enum opts_cmd {
 	CMD_MODEL   = 1u << 1,
 	CMD_CLEANUP = 1u << 2,
 	CMD_WORKER  = 1u << 3,
+	CMD_QUERY   = 1u << 4,
+	CMD_RUN     = 1u << 5,
 };
 
 struct tsl_opts {
@@ -49,6 +51,21 @@ struct tsl_opts {
 	uint64_t seed;         /* value seed, 0 = pick one */
 	uint64_t max_retries;  /* retries of a throttled batch */
 	char    *connect;      /* worker: coordinator URL */
+	char    *role;         /* worker: "ingest" or "query" */
+	/* query driver */
+	char    *config;       /* config.ini */
+	char    *log_dir;      /* -l */
+	char    *run_prefix;
+	char    *query_end;    /* "" = the dialect's now */
+	uint64_t think_ms;
+	bool     think_random;
+	bool     fixed_params;
+	char    *params;       /* table | fixed | random */
+	uint64_t repetitions;  /* 0 = config.ini's */
+	uint64_t q_processes;  /* run: query workers */
+	uint64_t q_concurrency; /* run: threads per query worker */
+	char    *queries_dir;  /* configs/queries */
+	double   query_wait;   /* seconds to wait for data to take params */
 	bool     quiet;        /* no live line */
 	bool     help;
 };
@@ -65,6 +82,10 @@ int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
 /** Cross-option checks after parsing (batch size range, ...). */
 int opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 		  size_t errlen);
+
+/** Where query parameters come from: "table", "fixed" or "random"
+ *  (--fixed-params is the seed's spelling of --params fixed). */
+const char *opts_params(const struct tsl_opts *o);
 
 /** Appends the options of cmd as "--name=value\n" lines (all of them,
  *  defaults included), for a worker to parse with opts_parse_text. */

@@ -208,6 +208,7 @@ proto_get_hello(struct proto_rd *rd, struct proto_hello *m)
 void
 proto_put_assign(struct buf *b, const struct proto_assign *m)
 {
+	proto_put_u32(b, m->slot);
 	proto_put_u32(b, m->index);
 	proto_put_u32(b, m->workers);
 	proto_put_u32(b, m->first_host);
@@ -221,6 +222,7 @@ proto_put_assign(struct buf *b, const struct proto_assign *m)
 int
 proto_get_assign(struct proto_rd *rd, struct proto_assign *m)
 {
+	m->slot       = proto_get_u32(rd);
 	m->index      = proto_get_u32(rd);
 	m->workers    = proto_get_u32(rd);
 	m->first_host = proto_get_u32(rd);

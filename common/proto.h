@@ -61,7 +61,8 @@ struct proto_hello {
 /* What a worker is to do. `options` is the effective command line, one
  * "--name=value" per line, parsed by the worker with the same table. */
 struct proto_assign {
-	uint32_t index;      /* 0-based worker index */
+	uint32_t slot;       /* the id to put in every later header */
+	uint32_t index;      /* 0-based worker index within its role */
 	uint32_t workers;    /* how many workers the run has */
 	uint32_t first_host; /* shard of global hosts [first, end) */
 	uint32_t end_host;

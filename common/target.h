@@ -73,6 +73,18 @@ struct tgt_conf {
 	unsigned    mag_store_days;
 };
 
+/* What one query returned. `row`, when set, is called for every row with
+ * the column names and values as text (NULL for SQL NULL); the parameter
+ * query uses it. */
+struct tgt_qres {
+	uint64_t rows;
+	char     query_id[64]; /* "" when the target has none */
+	uint64_t bytes_metered;
+	void (*row)(void *arg, unsigned ncol, const char *const *names,
+		    const char *const *vals);
+	void *row_arg;
+};
+
 struct target_ops;
 
 /* Per-thread state of one target. */
@@ -114,6 +126,16 @@ struct target_ops {
 	/* Writes one batch; blocks until the target has accepted it (then it
 	 * is counted as written) or refused it. Worker thread. */
 	enum tgt_status (*write)(struct tgt_ctx *ctx, const struct batch *b);
+
+	/* Query dialect: the directory of its templates under
+	 * configs/queries/. NULL unless TGT_F_QUERY. */
+	const char *dialect;
+
+	/* Runs one query text and reads every row (every page), counting
+	 * them in res->rows. Worker thread, after ->init. TGT_RETRY when the
+	 * target was busy or throttled, TGT_FAIL with ctx->err otherwise. */
+	enum tgt_status (*query)(struct tgt_ctx *ctx, const char *text,
+				 struct tgt_qres *res);
 
 	/* Frees ctx->priv; safe on a half-built or NULL priv. */
 	void (*fini)(struct tgt_ctx *ctx);

@@ -1,13 +1,25 @@
-/* coord.h - the coordinator: subcommands that run in the foreground and
- * drive workers.
+/* coord.h - the coordinator's subcommands, and the ingest steps that the
+ * mixed `run` shares with `ingest`.
  */
 #ifndef TSL_COORD_H
 #define TSL_COORD_H
 
+#include "model.h"
+#include "opts.h"
+#include "stats.h"
+
 /* Each returns the process exit code: 0 success, 1 the run failed, 2 bad
  * usage or configuration. argv[0] is the subcommand name. */
 int coord_ingest(int argc, char **argv);
+int coord_query(int argc, char **argv);
+int coord_run(int argc, char **argv);
 int coord_model(int argc, char **argv);
 int coord_cleanup(int argc, char **argv);
+
+/** Prints the model summary, checks the shape and sets up the target.
+ *  @return -1 to go on, or an exit code (0 after --print-model-summary). */
+int ingest_prepare(const struct tsl_opts *o, struct model *m);
+/** Prints the seed's closing lines; turns failed writes into exit 1. */
+int ingest_finish(struct stats *t, double secs, int rc);
 
 #endif

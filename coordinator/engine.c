@@ -161,6 +161,7 @@ on_hello(struct engine *e, struct proto_rd *rd)
 	opts_to_text(e->o, e->cmd, &text);
 	buf_cstr(&text);
 	as = (struct proto_assign){
+		.slot       = idx,
 		.index      = s->rindex,
 		.workers    = e->per_role[s->role],
 		.first_host = s->first_host,

@@ -16,6 +16,9 @@ struct command {
 static const struct command commands[] = {
 	{ "ingest", coord_ingest,
 	  "drive the perf-scale DevOps ingest load into a target" },
+	{ "query", coord_query,
+	  "run the weighted query workload of config.ini" },
+	{ "run", coord_run, "ingest and query at once, one coordinator" },
 	{ "model", coord_model, "print the model summary and exit" },
 	{ "cleanup", coord_cleanup, "drop the table the ingest created" },
 	{ "worker", worker_main,
@@ -53,8 +56,8 @@ main(int argc, char **argv)
 	for (const struct command *c = commands; c->name; c++)
 		if (!strcmp(argv[1], c->name))
 			return c->run(argc - 1, argv + 1);
-	log_err("unknown command \"%s\" (expected one of: ingest, model, "
-		"cleanup, worker)",
+	log_err("unknown command \"%s\" (expected one of: ingest, query, "
+		"run, model, cleanup, worker)",
 		argv[1]);
 	return 2;
 }

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "json.h"
 #include "pyfmt.h"
+#include "qsummary.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -158,6 +159,47 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	return rc;
 }
 
+/* The query side: totals and, per query, the statistics of the merged
+ * latencies (all of them, from every thread and process). */
+static int
+json_query(struct json_w *w, const struct report_run *r)
+{
+	int rc = 0;
+
+	rc |= json_key(w, "queries") | json_obj_begin(w);
+	if (r->qdir)
+		rc |= json_key(w, "log_dir") | json_str(w, r->qdir);
+	rc |= json_key(w, "totals") | json_obj_begin(w);
+	rc |= json_stats(w, r->qtotal, r->secs);
+	rc |= json_obj_end(w);
+	rc |= json_key(w, "per_query") | json_arr_begin(w);
+	for (unsigned i = 0; r->qsum && i < r->qsum->n; i++) {
+		struct qsum_row  *q = &r->qsum->row[i];
+		struct qsum_stats st;
+		char              name[16];
+
+		snprintf(name, sizeof(name), "do-q%u", q->id);
+		rc |= json_obj_begin(w);
+		rc |= json_key(w, "query") | json_str(w, name);
+		rc |= json_key(w, "total") | json_uint(w, q->total);
+		rc |= json_key(w, "ok") | json_uint(w, q->ok);
+		if (qsum_row_stats(q, &st) == 0) {
+			rc |= json_key(w, "avg_s") | json_double(w, st.avg);
+			rc |= json_key(w, "stddev_s") |
+			      json_double(w, st.stddev);
+			rc |= json_key(w, "p50_s") | json_double(w, st.median);
+			rc |= json_key(w, "p90_s") | json_double(w, st.p90);
+			rc |= json_key(w, "p99_s") | json_double(w, st.p99);
+			rc |= json_key(w, "geomean_s") |
+			      json_double(w, st.geomean);
+		}
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	rc |= json_obj_end(w);
+	return rc;
+}
+
 int
 report_write_json(const struct report_run *r)
 {
@@ -183,8 +225,12 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "seconds") | json_double(&w, r->secs);
 	rc |= json_key(&w, "exit_code") | json_int(&w, r->exit_code);
 	rc |= json_key(&w, "options") | json_obj_begin(&w);
-	rc |= opts_to_json(r->o, CMD_INGEST, &w);
+	rc |= opts_to_json(r->o, r->opts_cmd, &w);
 	rc |= json_obj_end(&w);
+	if (r->qtotal)
+		rc |= json_query(&w, r);
+	if (!r->total)
+		goto workers;
 	rc |= json_key(&w, "model") | json_obj_begin(&w);
 	rc |= json_key(&w, "name") | json_str(&w, "perf-scale");
 	rc |= json_key(&w, "instance_prefix") | json_str(&w, r->prefix);
@@ -195,11 +241,13 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "totals") | json_obj_begin(&w);
 	rc |= json_stats(&w, r->total, r->secs);
 	rc |= json_obj_end(&w);
+workers:
 	rc |= json_key(&w, "workers") | json_arr_begin(&w);
 	for (unsigned i = 0; i < r->nw; i++) {
 		const struct report_worker *x = &r->w[i];
 
 		rc |= json_obj_begin(&w);
+		rc |= json_key(&w, "role") | json_str(&w, x->role);
 		rc |= json_key(&w, "index") | json_uint(&w, x->index + 1);
 		rc |= json_key(&w, "pid") | json_int(&w, x->pid);
 		rc |= json_key(&w, "host") | json_str(&w, x->host);
@@ -238,19 +286,25 @@ report_write_json(const struct report_run *r)
 }
 
 int
-report_tick_open(struct report_tick *k, const char *dir)
+report_tick_open(struct report_tick *k, const char *dir, const char *name,
+		 const char *unit)
 {
 	char path[600];
 
 	memset(k, 0, sizeof(*k));
-	k->last_h = xmalloc(sizeof(*k->last_h));
+	k->queries = !strcmp(unit, "queries");
+	k->last_h  = xmalloc(sizeof(*k->last_h));
 	hist_init(k->last_h);
-	snprintf(path, sizeof(path), "%s/timeseries.csv", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	k->csv = fopen(path, "w");
 	if (!k->csv)
 		return -errno;
-	fprintf(k->csv, "time_s,records,records_per_s,points,points_per_s,"
-			"throttles,errors,p50_ms,p99_ms\n");
+	if (k->queries)
+		fprintf(k->csv, "time_s,queries,queries_per_s,ok,rows,"
+				"throttles,errors,p50_ms,p99_ms\n");
+	else
+		fprintf(k->csv, "time_s,records,records_per_s,points,"
+				"points_per_s,throttles,errors,p50_ms,p99_ms\n");
 	fflush(k->csv);
 	return 0;
 }
@@ -272,10 +326,37 @@ report_tick(struct report_tick *k, double t, const struct stats *cur,
 	}
 	d->min = 0;
 	d->max = cur->h.max;
-	rps = dt > 0 ? (cur->records - k->last_records) / dt : 0;
-	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
 	p50 = hist_percentile(d, 50) / 1e6;
 	p99 = hist_percentile(d, 99) / 1e6;
+	if (k->queries) {
+		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
+		if (f)
+			fprintf(f,
+				"[%6.0fs] %10.1f queries/s  %8llu queries  "
+				"%8llu ok  %10llu rows  errors %llu  query p50 "
+				"%.3f ms  p99 %.3f ms\n",
+				t, rps, (unsigned long long)cur->attempts,
+				(unsigned long long)cur->ok,
+				(unsigned long long)cur->records,
+				(unsigned long long)cur->failed, p50, p99);
+		if (k->csv)
+			fprintf(k->csv,
+				"%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f"
+				"\n",
+				t, (unsigned long long)cur->attempts, rps,
+				(unsigned long long)cur->ok,
+				(unsigned long long)cur->records,
+				(unsigned long long)cur->throttles,
+				(unsigned long long)cur->failed, p50, p99);
+		if (f)
+			fflush(f);
+		if (k->csv)
+			fflush(k->csv);
+		k->last_records = cur->attempts;
+		goto out;
+	}
+	rps = dt > 0 ? (cur->records - k->last_records) / dt : 0;
+	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
 	if (f) {
 		fprintf(f,
 			"[%6.0fs] %10.0f records/s  %12llu records  %13llu "
@@ -295,10 +376,11 @@ report_tick(struct report_tick *k, double t, const struct stats *cur,
 			(unsigned long long)cur->failed, p50, p99);
 		fflush(k->csv);
 	}
-	memcpy(k->last_h, &cur->h, sizeof(cur->h));
 	k->last_records = cur->records;
 	k->last_points  = cur->points;
-	k->last_t       = t;
+out:
+	memcpy(k->last_h, &cur->h, sizeof(cur->h));
+	k->last_t = t;
 	free(d);
 }
 

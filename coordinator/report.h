@@ -11,7 +11,10 @@
 #include "opts.h"
 #include "stats.h"
 
+struct qsum;
+
 struct report_worker {
+	const char *role; /* "ingest" or "query" */
 	unsigned index;
 	int      pid;
 	char     host[64];
@@ -33,7 +36,11 @@ struct report_run {
 	uint64_t              hosts, event_sets, series;
 	struct report_worker *w;
 	unsigned              nw;
-	const struct stats   *total;
+	const struct stats   *total;   /* ingest totals, or NULL */
+	const struct stats   *qtotal;  /* query totals, or NULL */
+	struct qsum          *qsum;    /* per-query summaries, or NULL */
+	const char           *qdir;    /* query log directory, or NULL */
+	unsigned              opts_cmd; /* which options run.json lists */
 	int                   exit_code;
 };
 
@@ -49,11 +56,14 @@ int report_write_json(const struct report_run *r);
 /* Per-second time series (timeseries.csv) and live line. */
 struct report_tick {
 	FILE        *csv;
+	bool         queries; /* query side: counts executions, not records */
 	uint64_t     last_records, last_points;
 	struct hist *last_h;  /* cumulative histogram at the last tick */
 	double       last_t;
 };
-int report_tick_open(struct report_tick *k, const char *dir);
+/** Opens dir/name; unit is "records" (ingest) or "queries". */
+int report_tick_open(struct report_tick *k, const char *dir, const char *name,
+		     const char *unit);
 /** One tick at t seconds into the run with cumulative totals `cur`:
  *  prints the live line to f (unless NULL) and appends a CSV row. */
 void report_tick(struct report_tick *k, double t, const struct stats *cur,

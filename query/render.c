@@ -120,6 +120,9 @@ qparams_init(
 	p->db    = db;
 	p->table = table;
 	p->end   = end;
+	/* do-q1's metric is part of the workload, whatever the parameter
+	 * source (seed §4.2) */
+	p->measure = "memory_used";
 }
 
 int

@@ -18,6 +18,7 @@
 #include "model.h"
 #include "opts.h"
 #include "proto.h"
+#include "query.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -37,13 +38,17 @@ on_signal(int sig)
 struct worker {
 	nng_socket             sock;
 	struct buf             msg;
-	uint32_t               index;
+	uint32_t               index; /* within the role, for names */
+	uint32_t               slot;  /* coordinator's id, for headers */
 	struct proto_assign    as;
 	struct tsl_opts        o;
 	struct model           m;
 	struct tgt_conf        conf;
+	bool                   query;  /* role: query, else ingest */
 	struct ingest_shared   sh;
 	struct ingest_thread  *th;
+	struct query_shared    qsh;
+	struct query_thread   *qth;
 	unsigned               nth;
 };
 
@@ -102,19 +107,27 @@ say_hello(struct worker *w)
 		return rc;
 	}
 	w->index = w->as.index;
+	w->slot  = w->as.slot;
 	return 0;
 }
 
-/* Sums the threads' statistics into m. */
+/* Sums the threads' statistics into m, and their latencies into qs when
+ * asked (query role). */
 static void
-collect(struct worker *w, struct proto_stats *m)
+collect(struct worker *w, struct proto_stats *m, struct qsum *qs)
 {
 	memset(m, 0, sizeof(*m));
 	stats_init(&m->s);
 	for (unsigned i = 0; i < w->nth; i++) {
-		ingest_thread_collect(&w->th[i], &m->s, m->err,
-				      sizeof(m->err));
-		m->threads_ok += w->th[i].init_ok;
+		if (w->query) {
+			query_thread_collect(&w->qth[i], &m->s, qs, m->err,
+					     sizeof(m->err));
+			m->threads_ok += w->qth[i].init_ok;
+		} else {
+			ingest_thread_collect(&w->th[i], &m->s, m->err,
+					      sizeof(m->err));
+			m->threads_ok += w->th[i].init_ok;
+		}
 	}
 }
 
@@ -127,14 +140,63 @@ report(struct worker *w, enum proto_type type, struct proto_stats *m)
 	size_t          len;
 	int             rc;
 
-	collect(w, m);
-	proto_begin(&w->msg, type, w->index, 0);
+	struct qsum     qs;
+
+	qsum_init(&qs);
+	if (w->query && type == MSG_RESULT)
+		for (unsigned i = 0; i < w->qsh.cfg.n; i++)
+			qsum_add_query(&qs, w->qsh.cfg.q[i].id);
+	collect(w, m, w->query && type == MSG_RESULT ? &qs : NULL);
+	proto_begin(&w->msg, type, w->slot, 0);
 	proto_put_stats(&w->msg, m);
+	/* a query worker's result carries every latency, for the merge */
+	if (w->query && type == MSG_RESULT)
+		qsum_encode(&qs, &w->msg);
 	proto_end(&w->msg);
+	qsum_free(&qs);
 	rc = exchange(w, MSG_ACK, &rd, &reply, &len);
 	if (rc >= 0)
 		nng_free(reply, len);
 	return rc;
+}
+
+static struct tgt_conf
+cmd_conf(const struct tsl_opts *o)
+{
+	return (struct tgt_conf){
+		.url             = o->target,
+		.database        = o->database,
+		.table           = o->table,
+		.multi           = o->multi,
+		.req_id          = !o->add_req_id  ? REQID_NONE
+				   : o->req_id_dim ? REQID_DIMENSION
+						   : REQID_MEASURE,
+		.mem_store_hours = (unsigned)o->mem_hours,
+		.mag_store_days  = (unsigned)o->mag_days,
+	};
+}
+
+static int
+setup_query(struct worker *w)
+{
+	char err[512];
+	int  rc;
+
+	if (w->nth == 0) {
+		log_err("an assignment of 0 query threads");
+		return -EINVAL;
+	}
+	rc = query_shared_init(&w->qsh, &w->o, &w->conf, w->index,
+			       w->as.t0_ms, w->as.seed, err, sizeof(err));
+	if (rc) {
+		log_err("%s", err);
+		query_shared_destroy(&w->qsh);
+		return rc;
+	}
+	w->qth = xcalloc(w->nth, sizeof(*w->qth));
+	for (unsigned i = 0; i < w->nth; i++)
+		query_thread_init(&w->qth[i], &w->qsh, i);
+	return 0;
 }
 
 static int
@@ -155,6 +217,11 @@ setup_run(struct worker *w)
 	}
 	if (target_find(w->o.target)->flags & TGT_F_STDOUT)
 		log_info_to_stderr(true);
+	w->conf  = cmd_conf(&w->o);
+	w->nth   = w->as.threads;
+	w->query = !strcmp(w->o.role, "query");
+	if (w->query)
+		return setup_query(w);
 	rc = model_build(&w->m, (unsigned)w->o.host_scale,
 			 w->o.instance_seed, w->as.first_host, w->as.end_host);
 	if (rc) {
@@ -169,17 +236,6 @@ setup_run(struct worker *w)
 			w->as.threads, n);
 		return -EINVAL;
 	}
-	w->conf = (struct tgt_conf){
-		.url             = w->o.target,
-		.database        = w->o.database,
-		.table           = w->o.table,
-		.multi           = w->o.multi,
-		.req_id          = !w->o.add_req_id  ? REQID_NONE
-				   : w->o.req_id_dim ? REQID_DIMENSION
-						     : REQID_MEASURE,
-		.mem_store_hours = (unsigned)w->o.mem_hours,
-		.mag_store_days  = (unsigned)w->o.mag_days,
-	};
 	ingest_shared_init(&w->sh);
 	w->sh.o      = &w->o;
 	w->sh.m      = &w->m;
@@ -187,7 +243,6 @@ setup_run(struct worker *w)
 	w->sh.worker = w->index;
 	w->sh.t0_ms  = w->as.t0_ms;
 	w->sh.seed   = w->as.seed;
-	w->nth       = w->as.threads;
 	w->th        = xcalloc(w->nth, sizeof(*w->th));
 	for (unsigned i = 0; i < w->nth; i++) {
 		uint32_t h0, h1;
@@ -198,45 +253,67 @@ setup_run(struct worker *w)
 	return 0;
 }
 
+static void
+stop_threads(struct worker *w)
+{
+	atomic_store(w->query ? &w->qsh.stop : &w->sh.stop, true);
+}
+
+/* A query worker is done when every thread ran its repetitions. */
+static bool
+threads_finished(struct worker *w)
+{
+	return w->query && atomic_load(&w->qsh.finished) >= w->nth;
+}
+
 static int
 start_threads(struct worker *w)
 {
 	int rc;
 
+	pthread_mutex_t *lock = w->query ? &w->qsh.lock : &w->sh.lock;
+	pthread_cond_t  *cond = w->query ? &w->qsh.cond : &w->sh.cond;
+	unsigned        *inited = w->query ? &w->qsh.inited : &w->sh.inited;
+	unsigned         started = 0;
+
 	for (unsigned i = 0; i < w->nth; i++) {
-		rc = pthread_create(&w->th[i].tid, NULL, ingest_thread_main,
-				    &w->th[i]);
+		if (w->query)
+			rc = pthread_create(&w->qth[i].tid, NULL,
+					    query_thread_main, &w->qth[i]);
+		else
+			rc = pthread_create(&w->th[i].tid, NULL,
+					    ingest_thread_main, &w->th[i]);
 		if (rc) {
 			log_err("cannot start thread %u: %s", i + 1,
 				strerror(rc));
-			atomic_store(&w->sh.stop, true);
+			stop_threads(w);
 			break;
 		}
-		w->th[i].running = true;
+		if (w->query)
+			w->qth[i].running = true;
+		else
+			w->th[i].running = true;
+		started++;
 	}
 	/* Wait until every started thread has connected its target, so the
 	 * first report says how many could. */
-	pthread_mutex_lock(&w->sh.lock);
-	for (;;) {
-		unsigned started = 0;
-
-		for (unsigned i = 0; i < w->nth; i++)
-			started += w->th[i].running;
-		if (w->sh.inited >= started)
-			break;
-		pthread_cond_wait(&w->sh.cond, &w->sh.lock);
-	}
-	pthread_mutex_unlock(&w->sh.lock);
+	pthread_mutex_lock(lock);
+	while (*inited < started)
+		pthread_cond_wait(cond, lock);
+	pthread_mutex_unlock(lock);
 	return 0;
 }
 
 static void
 join_threads(struct worker *w)
 {
-	atomic_store(&w->sh.stop, true);
-	for (unsigned i = 0; i < w->nth; i++)
-		if (w->th[i].running)
+	stop_threads(w);
+	for (unsigned i = 0; i < w->nth; i++) {
+		if (w->query && w->qth[i].running)
+			pthread_join(w->qth[i].tid, NULL);
+		else if (!w->query && w->th[i].running)
 			pthread_join(w->th[i].tid, NULL);
+	}
 }
 
 /* With --duration the worker stops by itself when the run's time is up
@@ -264,11 +341,12 @@ report_loop(struct worker *w)
 		if (rc < 0 || (rc & PROTO_F_STOP) || m->threads_ok == 0)
 			break;
 		next += REPORT_EVERY_NS;
-		while (!got_signal && !past_deadline(w) && now_ns() < next)
+		while (!got_signal && !past_deadline(w) &&
+		       !threads_finished(w) && now_ns() < next)
 			sleep_until_ns(now_ns() + 20 * 1000 * 1000 < next
 					       ? now_ns() + 20 * 1000 * 1000
 					       : next);
-		if (past_deadline(w))
+		if (past_deadline(w) || threads_finished(w))
 			break;
 	}
 	free(m);
@@ -284,6 +362,7 @@ worker_main(int argc, char **argv)
 	int                 rc;
 
 	memset(&w, 0, sizeof(w));
+	w.slot = UINT32_MAX;
 	log_set_who("tsload worker");
 	opts_defaults(&w.o);
 	rc = opts_parse(&w.o, CMD_WORKER, argc, (const char *const *)argv,
@@ -321,9 +400,14 @@ worker_main(int argc, char **argv)
 		snprintf(who, sizeof(who), "tsload worker %u", w.index + 1);
 		log_set_who(who);
 		rc = setup_run(&w);
+		if (w.query) {
+			snprintf(who, sizeof(who), "tsload query worker %u",
+				 w.index + 1);
+			log_set_who(who);
+		}
 	}
 	if (rc) {
-		proto_begin(&w.msg, MSG_ERROR, w.index, 0);
+		proto_begin(&w.msg, MSG_ERROR, w.slot, 0);
 		proto_put_str(&w.msg, "worker set-up failed (see its error)");
 		proto_end(&w.msg);
 		if (ipc_send(w.sock, &w.msg) == 0) {
@@ -345,17 +429,26 @@ worker_main(int argc, char **argv)
 	if (rc == 0)
 		rc = report(&w, MSG_RESULT, m) < 0 ? -EIO : 0;
 	else
-		collect(&w, m);
+		collect(&w, m, NULL);
 	if (rc)
 		log_err("result not delivered: %llu records written by this "
 			"worker",
 			(unsigned long long)m->s.records);
 	free(m);
 
-	for (unsigned i = 0; i < w.nth; i++)
-		ingest_thread_destroy(&w.th[i]);
-	free(w.th);
-	ingest_shared_destroy(&w.sh);
+	for (unsigned i = 0; i < w.nth; i++) {
+		if (w.query)
+			query_thread_destroy(&w.qth[i]);
+		else
+			ingest_thread_destroy(&w.th[i]);
+	}
+	if (w.query) {
+		free(w.qth);
+		query_shared_destroy(&w.qsh);
+	} else {
+		free(w.th);
+		ingest_shared_destroy(&w.sh);
+	}
 	model_free(&w.m);
 	proto_assign_free(&w.as);
 	opts_free(&w.o);

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "sqlite_funcs.h"
 #include "target.h"
 #include "xalloc.h"
 
@@ -334,6 +335,12 @@ sq_init(struct tgt_ctx *ctx)
 	if (rc)
 		return rc;
 	sqlite3_busy_handler(q->db, sq_busy, q);
+	/* bin(), approx_percentile() and friends for the query dialect */
+	if (sqlfn_register(q->db)) {
+		snprintf(ctx->err, sizeof(ctx->err),
+			 "sqlite %s: cannot register query functions", q->path);
+		return -EIO;
+	}
 	/* In WAL mode NORMAL syncs at checkpoints only: durable against a
 	 * crash of the process, fast enough for a benchmark. */
 	rc = sq_exec(q->db, q->path, "PRAGMA synchronous=NORMAL", ctx->err,
@@ -508,15 +515,69 @@ sq_fini(struct tgt_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+static bool
+sq_is_busy(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
+/* Runs one query to its last row. Columns are handed out as text only
+ * when the caller asked for rows (the parameter query). */
+static enum tgt_status
+sq_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
+{
+	struct sq_priv *q = ctx->priv;
+	sqlite3_stmt   *st = NULL;
+	int             rc;
+
+	rc = sqlite3_prepare_v2(q->db, text, -1, &st, NULL);
+	if (rc == SQLITE_OK && !st) {
+		snprintf(ctx->err, sizeof(ctx->err),
+			 "sqlite %s: the query text is empty", q->path);
+		return TGT_FAIL;
+	}
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		res->rows++;
+		if (res->row) {
+			enum { MAXC = 32 };
+			const char *names[MAXC], *vals[MAXC];
+			unsigned    n = (unsigned)sqlite3_column_count(st);
+
+			n = n > MAXC ? MAXC : n;
+			for (unsigned i = 0; i < n; i++) {
+				names[i] = sqlite3_column_name(st, (int)i);
+				vals[i]  = (const char *)sqlite3_column_text(
+					 st, (int)i);
+			}
+			res->row(res->row_arg, n, names, vals);
+		}
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	if (rc != SQLITE_OK)
+		snprintf(ctx->err, sizeof(ctx->err), "sqlite %s: %s", q->path,
+			 sqlite3_errmsg(q->db));
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		return TGT_OK;
+	return sq_is_busy(rc) ? TGT_RETRY : TGT_FAIL;
+}
+
 const struct target_ops target_sqlite = {
 	.name    = "sqlite",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE,
+	.flags   = TGT_F_WRITE | TGT_F_QUERY,
 	.usage   = "sqlite:PATH[?busy_timeout=MS]",
 	.check   = sq_check,
 	.setup   = sq_setup,
 	.init    = sq_init,
 	.write   = sq_write,
+	.dialect = "sqlite",
+	.query   = sq_query,
 	.fini    = sq_fini,
 	.cleanup = sq_cleanup,
 };

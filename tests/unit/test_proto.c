@@ -61,7 +61,8 @@ static void
 test_assign_roundtrip(void **state)
 {
 	char                options[] = "--host-scale=1\n--multi=true\n";
-	struct proto_assign in = { .index      = 3,
+	struct proto_assign in = { .slot       = 9,
+				   .index      = 3,
 				   .workers    = 4,
 				   .first_host = 750,
 				   .end_host   = 1000,
@@ -82,6 +83,7 @@ test_assign_roundtrip(void **state)
 	proto_end(&b);
 	assert_int_equal(proto_open(b.p, b.len, &h, &rd, err, sizeof(err)), 0);
 	assert_int_equal(proto_get_assign(&rd, &out), 0);
+	assert_int_equal(out.slot, 9);
 	assert_int_equal(out.index, 3);
 	assert_int_equal(out.workers, 4);
 	assert_int_equal(out.first_host, 750);

@@ -1,0 +1,82 @@
+/* cmdutil.c - option parsing, target settings and result collection
+ * shared by the ingest, query and run subcommands. */
+#include "cmdutil.h"
+
+#include "log.h"
+#include "xalloc.h"
+
+int
+cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
+	  void (*usage)(FILE *))
+{
+	char err[512];
+	int  rc;
+
+	opts_defaults(o);
+	rc = opts_parse(o, cmd, argc, (const char *const *)argv, err,
+			sizeof(err));
+	if (!rc && o->help) {
+		usage(stdout);
+		return 0;
+	}
+	if (!rc)
+		rc = opts_validate(o, cmd, err, sizeof(err));
+	if (rc) {
+		log_err("%s", err);
+		return 2;
+	}
+	return -1;
+}
+
+struct tgt_conf
+cmd_tgt_conf(const struct tsl_opts *o)
+{
+	return (struct tgt_conf){
+		.url             = o->target,
+		.database        = o->database,
+		.table           = o->table,
+		.multi           = o->multi,
+		.req_id          = !o->add_req_id  ? REQID_NONE
+				   : o->req_id_dim ? REQID_DIMENSION
+						   : REQID_MEASURE,
+		.mem_store_hours = (unsigned)o->mem_hours,
+		.mag_store_days  = (unsigned)o->mag_days,
+	};
+}
+
+void
+cmd_list_targets(FILE *f)
+{
+	fprintf(f, "\ntargets:\n");
+	for (const struct target_ops *const *t = target_list(); *t; t++)
+		fprintf(f, "  %-34s %s\n", (*t)->usage,
+			(*t)->flags & TGT_F_QUERY ? "(ingest, query)"
+						  : "(ingest)");
+	fprintf(f, "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
+		   "TSLOAD_HOST_SCALE=2.\n");
+}
+
+void
+cmd_collect_workers(const struct engine *e, struct report_run *r)
+{
+	r->nw = e->n;
+	r->w  = xcalloc(e->n ? e->n : 1, sizeof(*r->w));
+	for (unsigned i = 0; i < e->n; i++) {
+		const struct slot    *s = &e->slot[i];
+		struct report_worker *x = &r->w[i];
+
+		x->role       = s->role == ROLE_INGEST ? "ingest" : "query";
+		x->index      = s->rindex;
+		x->pid        = (int)s->pid;
+		x->first_host = s->first_host;
+		x->end_host   = s->end_host;
+		x->done       = s->state == SLOT_DONE;
+		x->s          = (struct stats *)&s->cur.s;
+		snprintf(x->host, sizeof(x->host), "%s", s->host);
+		snprintf(x->fate, sizeof(x->fate), "%s", s->fate);
+		snprintf(x->err, sizeof(x->err), "%s", s->cur.err);
+		if (x->err[0])
+			log_warn("%s worker %u: first error: %s", x->role,
+				 x->index + 1, x->err);
+	}
+}

@@ -1,0 +1,24 @@
+/* cmdutil.h - pieces every coordinator subcommand shares. */
+#ifndef TSL_CMDUTIL_H
+#define TSL_CMDUTIL_H
+
+#include <stdio.h>
+
+#include "engine.h"
+#include "opts.h"
+#include "report.h"
+#include "target.h"
+
+/** Parses and validates the options of cmd. @return -1 to go on, or the
+ *  exit code to return now (0 after --help, 2 on bad usage). */
+int cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
+	      void (*usage)(FILE *));
+/** The target settings the options describe. */
+struct tgt_conf cmd_tgt_conf(const struct tsl_opts *o);
+/** Lists the registered targets for --help. */
+void cmd_list_targets(FILE *f);
+/** Copies every slot into r->w (allocated; free it) for run.json, and
+ *  warns once per worker about its first error. */
+void cmd_collect_workers(const struct engine *e, struct report_run *r);
+
+#endif

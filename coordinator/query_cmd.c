@@ -1,0 +1,294 @@
+/* query_cmd.c - `tsload query` (the seed's query driver) and `tsload run`
+ * (ingest and query at once under one coordinator).
+ *
+ * Both check config.ini and the dialect's templates before any worker
+ * starts, run the workers through the engine, merge every latency of
+ * every thread into one summary, and print the seed's closing lines.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdutil.h"
+#include "coord.h"
+#include "engine.h"
+#include "log.h"
+#include "qsummary.h"
+#include "query.h"
+#include "xalloc.h"
+
+static void
+query_usage(FILE *f)
+{
+	fprintf(f, "usage: tsload query --config FILE [options]\n\n"
+		   "Runs the weighted query workload of config.ini (do-q1 .. "
+		   "do-q6) against a target.\n\noptions:\n");
+	opts_usage(CMD_QUERY, f);
+	cmd_list_targets(f);
+}
+
+static void
+run_usage(FILE *f)
+{
+	fprintf(f, "usage: tsload run [options]\n\n"
+		   "Ingest (-p/-c) and query (--query-processes/"
+		   "--query-concurrency) at once,\nunder one coordinator, "
+		   "each side with its own statistics.\n\noptions:\n");
+	opts_usage(CMD_RUN, f);
+	cmd_list_targets(f);
+}
+
+/* Loads config.ini and every template the workers will need, so that a
+ * mistake is a usage error before anything starts. */
+static int
+check_queries(const struct tsl_opts *o)
+{
+	struct query_shared sh;
+	struct tgt_conf     conf = cmd_tgt_conf(o);
+	char                err[512];
+	int                 rc;
+
+	rc = query_shared_init(&sh, o, &conf, 0, 0, 1, err, sizeof(err));
+	query_shared_destroy(&sh);
+	if (rc)
+		log_err("%s", err);
+	return rc;
+}
+
+/* Merges the latencies every query worker sent with its result. */
+static void
+merge_latencies(const struct engine *e, struct qsum *all)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		const struct slot *s = &e->slot[i];
+		struct qsum        one;
+
+		if (s->role != ROLE_QUERY || s->state != SLOT_DONE)
+			continue;
+		if (qsum_decode(&one, s->extra, s->extra_len, NULL)) {
+			log_err("query worker %u sent malformed latencies",
+				s->rindex + 1);
+			continue;
+		}
+		qsum_merge(all, &one);
+		qsum_free(&one);
+	}
+}
+
+/* The seed's closing output, then summary.csv of the whole run in
+ * <log-dir>/<prefix>-<time>/. */
+static int
+query_finish(const struct tsl_opts *o, const struct engine *e,
+	     struct qsum *all, const struct stats *t, char *dir, size_t n)
+{
+	char        exp[256], line[64], path[1100], err[256];
+	struct buf  csv;
+	FILE       *f;
+	int         rc = 0;
+
+	query_exp_name(exp, sizeof(exp), o->run_prefix, e->start_ms);
+	snprintf(dir, n, "%s/%s", o->log_dir, exp);
+	buf_init(&csv, 16 << 20);
+	qsum_csv(all, &csv);
+	buf_cstr(&csv);
+	log_info("Experiment %s complete", o->run_prefix);
+	log_info("%s", csv.p);
+	if (qsum_tps_line(line, sizeof(line), t->attempts, e->secs) > 0)
+		log_info("%s", line);
+	qsum_print_table(all, log_info_stream());
+
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (target_mkdir_parents(path, err, sizeof(err))) {
+		log_err("%s", err);
+		rc = 1;
+	} else if (!(f = fopen(path, "w"))) {
+		log_err("cannot write %s: %s", path, strerror(errno));
+		rc = 1;
+	} else {
+		fwrite(csv.p, 1, csv.len, f);
+		fputc('\n', f);
+		fclose(f);
+		log_info("query logs: %s/%s-*/, merged summary: %s",
+			 o->log_dir, exp, path);
+	}
+	buf_free(&csv);
+	if (t->attempts && !t->ok) {
+		log_err("no query succeeded; the first error: %s",
+			e->n ? e->slot[0].cur.err : "");
+		rc = 1;
+	}
+	return rc;
+}
+
+static void
+init_qsum(struct qsum *all, const struct tsl_opts *o)
+{
+	struct qconfig cfg;
+	char           err[256];
+
+	qsum_init(all);
+	if (qconfig_load(&cfg, o->config, err, sizeof(err)) == 0)
+		for (unsigned i = 0; i < cfg.n; i++)
+			qsum_add_query(all, cfg.q[i].id);
+}
+
+int
+coord_query(int argc, char **argv)
+{
+	struct tsl_opts   o;
+	struct engine     e;
+	struct report_run rr = { .cmd = "query" };
+	struct stats     *t;
+	struct qsum       all;
+	char              err[512], qdir[1024];
+	int               rc, frc;
+
+	rc = cmd_parse(&o, CMD_QUERY, argc, argv, query_usage);
+	if (rc >= 0)
+		goto out;
+	rc = 2;
+	if (check_queries(&o))
+		goto out;
+	if (report_open_dir(&rr, o.results, err, sizeof(err))) {
+		log_err("%s", err);
+		rc = 1;
+		goto out;
+	}
+	engine_init(&e, &o, CMD_QUERY, rr.dir);
+	engine_add(&e, ROLE_QUERY, (unsigned)o.processes,
+		   (uint32_t)o.concurrency, 0);
+	log_info("query run %s: %llu worker%s x %llu thread%s, %s, params "
+		 "%s, target %s",
+		 rr.id, (unsigned long long)o.processes,
+		 o.processes == 1 ? "" : "s",
+		 (unsigned long long)o.concurrency,
+		 o.concurrency == 1 ? "" : "s", o.config, opts_params(&o),
+		 o.target);
+	rc = engine_run(&e);
+
+	t = xmalloc(sizeof(*t));
+	engine_total(&e, ROLE_QUERY, t);
+	init_qsum(&all, &o);
+	merge_latencies(&e, &all);
+	cmd_collect_workers(&e, &rr);
+	frc = query_finish(&o, &e, &all, t, qdir, sizeof(qdir));
+	rc  = rc ? rc : frc;
+	rr.o         = &o;
+	rr.opts_cmd  = CMD_QUERY;
+	rr.start_ms  = e.start_ms;
+	rr.end_ms    = e.end_ms;
+	rr.secs      = e.secs;
+	rr.qtotal    = t;
+	rr.qsum      = &all;
+	rr.qdir      = qdir;
+	rr.exit_code = rc;
+	if (report_write_json(&rr))
+		log_err("cannot write %s/run.json", rr.dir);
+	log_info("results: %s/run.json", rr.dir);
+	free(rr.w);
+	free(t);
+	qsum_free(&all);
+	engine_free(&e);
+out:
+	opts_free(&o);
+	return rc;
+}
+
+/* In a mixed run the table fills only after the start, so query threads
+ * wait for data unless told otherwise. */
+enum { RUN_QUERY_WAIT_S = 60 };
+
+static bool
+wait_given(int argc, char **argv)
+{
+	if (getenv("TSLOAD_QUERY_WAIT"))
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--query-wait", 12))
+			return true;
+	return false;
+}
+
+int
+coord_run(int argc, char **argv)
+{
+	struct tsl_opts   o;
+	struct model      m;
+	struct engine     e;
+	struct report_run rr = { .cmd = "run" };
+	struct stats     *t, *qt;
+	struct qsum       all;
+	char              err[512], qdir[1024];
+	int               rc, frc;
+
+	memset(&m, 0, sizeof(m));
+	rc = cmd_parse(&o, CMD_RUN, argc, argv, run_usage);
+	if (rc >= 0)
+		goto out;
+	if (!wait_given(argc, argv))
+		o.query_wait = RUN_QUERY_WAIT_S;
+	rc = 2;
+	if (check_queries(&o))
+		goto out;
+	rc = ingest_prepare(&o, &m);
+	if (rc >= 0)
+		goto out;
+	if (report_open_dir(&rr, o.results, err, sizeof(err))) {
+		log_err("%s", err);
+		rc = 1;
+		goto out;
+	}
+	engine_init(&e, &o, CMD_RUN, rr.dir);
+	engine_add(&e, ROLE_INGEST, (unsigned)o.processes,
+		   (uint32_t)o.concurrency, m.total_hosts);
+	engine_add(&e, ROLE_QUERY, (unsigned)o.q_processes,
+		   (uint32_t)o.q_concurrency, 0);
+	log_info("run %s: ingest %llu x %llu, query %llu x %llu, results in "
+		 "%s",
+		 rr.id, (unsigned long long)o.processes,
+		 (unsigned long long)o.concurrency,
+		 (unsigned long long)o.q_processes,
+		 (unsigned long long)o.q_concurrency, rr.dir);
+	rc = engine_run(&e);
+
+	t  = xmalloc(sizeof(*t));
+	qt = xmalloc(sizeof(*qt));
+	engine_total(&e, ROLE_INGEST, t);
+	engine_total(&e, ROLE_QUERY, qt);
+	cmd_collect_workers(&e, &rr);
+	log_info("== ingest");
+	rc = ingest_finish(t, e.secs, rc);
+	log_info("== query");
+	init_qsum(&all, &o);
+	merge_latencies(&e, &all);
+	frc = query_finish(&o, &e, &all, qt, qdir, sizeof(qdir));
+	rc  = rc ? rc : frc;
+	rr.o          = &o;
+	rr.opts_cmd   = CMD_RUN;
+	rr.start_ms   = e.start_ms;
+	rr.end_ms     = e.end_ms;
+	rr.secs       = e.secs;
+	rr.prefix     = m.prefix;
+	rr.hosts      = m.total_hosts;
+	rr.event_sets = m.total_events;
+	rr.series     = model_series_count((unsigned)o.host_scale, o.multi);
+	rr.total      = t;
+	rr.qtotal     = qt;
+	rr.qsum       = &all;
+	rr.qdir       = qdir;
+	rr.exit_code  = rc;
+	if (report_write_json(&rr))
+		log_err("cannot write %s/run.json", rr.dir);
+	log_info("results: %s/run.json", rr.dir);
+	free(rr.w);
+	free(t);
+	free(qt);
+	qsum_free(&all);
+	engine_free(&e);
+out:
+	model_free(&m);
+	opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,603 @@
+/* query.c - the query loop of one worker thread: parameters, the begin
+ * and end data-point counts, weighted picks, executions with retries,
+ * think time, and the per-thread files of the seed (§4.3-4.7), without
+ * its bugs: think times under 5 s work, failures are counted, and a query
+ * that never succeeded still gets a well-formed summary row.
+ */
+#include "query.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
+#include "rng.h"
+#include "xalloc.h"
+
+enum {
+	STEP_NS         = 50 * 1000 * 1000, /* stop-flag check while sleeping */
+	BACKOFF_BASE_NS = 50 * 1000 * 1000,
+	BACKOFF_CAP_NS  = 5000ull * 1000 * 1000,
+	SQL_MAX         = 4 << 20,
+};
+
+/* State of one running thread. */
+struct qrun {
+	struct query_thread *t;
+	struct tgt_ctx       ctx;
+	struct xrng          rng;
+	struct qparams       p;
+	char                *owned[16]; /* parameter values from the table */
+	unsigned             nowned;
+	char                 name[320]; /* expName */
+	char                 dir[1024];
+	char                *sql[6];    /* rendered texts (not --params random) */
+	FILE                *log[6], *errf[6];
+	struct buf           text;
+	uint64_t             exec;
+};
+
+void
+query_exp_name(char *out, size_t n, const char *prefix, int64_t t0_ms)
+{
+	time_t    s = (time_t)(t0_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	snprintf(out, n, "%s-%04d-%02d-%02d-%02d-%02d-%02d", prefix,
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+}
+
+static int
+load_tpl(struct query_shared *sh, struct template *t, const char *key,
+	 bool multi, char *err, size_t errlen)
+{
+	char name[64];
+
+	render_name(name, sizeof(name), key, multi);
+	return render_load(t, sh->o->queries_dir, sh->ops->dialect, name, err,
+			   errlen);
+}
+
+int
+query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
+		  const struct tgt_conf *conf, unsigned worker, int64_t t0_ms,
+		  uint64_t seed, char *err, size_t errlen)
+{
+	double w[6];
+	int    rc;
+
+	memset(sh, 0, sizeof(*sh));
+	atomic_init(&sh->stop, false);
+	atomic_init(&sh->finished, 0);
+	pthread_mutex_init(&sh->lock, NULL);
+	pthread_cond_init(&sh->cond, NULL);
+	sh->o      = o;
+	sh->conf   = conf;
+	sh->ops    = target_find(o->target);
+	sh->worker = worker;
+	sh->seed   = seed;
+	sh->end    = o->query_end[0] ? o->query_end
+				     : render_default_end(sh->ops->dialect);
+	query_exp_name(sh->exp, sizeof(sh->exp), o->run_prefix, t0_ms);
+	mt_alnum_string(o->instance_seed, sh->prefix, 8);
+
+	rc = qconfig_load(&sh->cfg, o->config, err, errlen);
+	if (rc)
+		return rc;
+	sh->reps = o->repetitions ? o->repetitions
+		   : o->duration > 0 ? 0 : sh->cfg.repetitions;
+	for (unsigned i = 0; i < sh->cfg.n; i++)
+		w[i] = sh->cfg.q[i].weight;
+	rc = choose_init(&sh->choose, w, sh->cfg.n);
+	for (unsigned i = 0; !rc && i < sh->cfg.n; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "do-q%u", sh->cfg.q[i].id);
+		rc = load_tpl(sh, &sh->tpl[i], key, o->multi, err, errlen);
+	}
+	if (!rc)
+		rc = load_tpl(sh, &sh->params, "params", o->multi, err, errlen);
+	if (!rc)
+		rc = load_tpl(sh, &sh->count, "count", false, err, errlen);
+	return rc;
+}
+
+void
+query_shared_destroy(struct query_shared *sh)
+{
+	for (unsigned i = 0; i < 6; i++)
+		render_free(&sh->tpl[i]);
+	render_free(&sh->params);
+	render_free(&sh->count);
+	choose_free(&sh->choose);
+	pthread_mutex_destroy(&sh->lock);
+	pthread_cond_destroy(&sh->cond);
+}
+
+void
+query_thread_init(struct query_thread *t, struct query_shared *sh,
+		  unsigned index)
+{
+	memset(t, 0, sizeof(*t));
+	t->sh    = sh;
+	t->index = index;
+	pthread_mutex_init(&t->lock, NULL);
+	stats_init(&t->st);
+	qsum_init(&t->qs);
+	for (unsigned i = 0; i < sh->cfg.n; i++)
+		qsum_add_query(&t->qs, sh->cfg.q[i].id);
+}
+
+void
+query_thread_destroy(struct query_thread *t)
+{
+	qsum_free(&t->qs);
+	pthread_mutex_destroy(&t->lock);
+}
+
+void
+query_thread_collect(struct query_thread *t, struct stats *dst,
+		     struct qsum *qs, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&t->lock);
+	stats_merge(dst, &t->st);
+	if (qs)
+		qsum_merge(qs, &t->qs);
+	if (!err[0] && t->err[0])
+		snprintf(err, errlen, "%s", t->err);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static bool
+stopping(const struct query_shared *sh)
+{
+	return atomic_load_explicit(&sh->stop, memory_order_relaxed);
+}
+
+static void
+keep_error(struct query_thread *t, const char *msg)
+{
+	pthread_mutex_lock(&t->lock);
+	if (!t->err[0])
+		snprintf(t->err, sizeof(t->err), "query thread %u: %.200s",
+			 t->index + 1, msg);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* Sleeps ns nanoseconds, waking early when the run stops. */
+static void
+nap(const struct query_shared *sh, uint64_t ns)
+{
+	uint64_t until = now_ns() + ns;
+
+	while (!stopping(sh)) {
+		uint64_t now = now_ns();
+
+		if (now >= until)
+			return;
+		sleep_until_ns(until - now > STEP_NS ? now + STEP_NS : until);
+	}
+}
+
+static double
+uniform(void *arg)
+{
+	return xrng_uniform(arg);
+}
+
+static void
+utc_now(char *out, size_t n)
+{
+	time_t    s = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static int
+mkdir_p(const char *dir, char *err, size_t errlen)
+{
+	char probe[1100];
+	int  rc;
+
+	snprintf(probe, sizeof(probe), "%s/x", dir);
+	rc = target_mkdir_parents(probe, err, errlen);
+	return rc;
+}
+
+static FILE *
+open_in(struct qrun *r, const char *name, const char *mode)
+{
+	char  path[1400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+	f = fopen(path, mode);
+	if (!f)
+		snprintf(r->ctx.err, sizeof(r->ctx.err), "cannot write %.180s: %.60s",
+			 path, strerror(errno));
+	return f;
+}
+
+/* Runs text with the configured retries of busy or throttled answers;
+ * returns the outcome and the latency of all attempts in *ns. */
+static enum tgt_status
+run_query(struct qrun *r, const char *text, struct tgt_qres *res,
+	  uint64_t *ns, uint64_t *throttles)
+{
+	const struct query_shared *sh    = r->t->sh;
+	uint64_t                   start = now_ns();
+	enum tgt_status            st;
+
+	for (uint64_t attempt = 0;; attempt++) {
+		uint64_t cap;
+
+		res->rows = 0;
+		st        = sh->ops->query(&r->ctx, text, res);
+		if (st != TGT_RETRY)
+			break;
+		(*throttles)++;
+		if (attempt >= sh->cfg.retries || stopping(sh)) {
+			st = TGT_FAIL;
+			break;
+		}
+		cap = BACKOFF_BASE_NS << (attempt < 16 ? attempt : 16);
+		cap = cap > BACKOFF_CAP_NS ? BACKOFF_CAP_NS : cap;
+		sleep_until_ns(now_ns() + xrng_below(&r->rng, cap));
+	}
+	*ns = now_ns() - start;
+	return st;
+}
+
+/* The parameter query: metric values from row 0, process name and JDK
+ * version from row 1 (seed §4.1). */
+struct prow {
+	struct qrun *r;
+	unsigned     row;
+};
+
+static void
+take_row(void *arg, unsigned ncol, const char *const *names,
+	 const char *const *vals)
+{
+	static const char *const first[] = { "region", "availability_zone",
+					     "cell", "silo",
+					     "microservice_name",
+					     "instance_type", "os_version",
+					     "instance_name" };
+	static const char *const second[] = { "process_name", "jdk_version" };
+	struct prow             *pr = arg;
+	const char *const       *want = pr->row == 0 ? first : second;
+	unsigned nwant = pr->row == 0 ? 8 : (pr->row == 1 ? 2 : 0);
+
+	for (unsigned k = 0; k < nwant; k++)
+		for (unsigned c = 0; c < ncol; c++)
+			if (vals[c] && !strcmp(names[c], want[k]) &&
+			    pr->r->nowned < 16) {
+				char *v = xstrdup(vals[c]);
+
+				pr->r->owned[pr->r->nowned++] = v;
+				qparams_set(&pr->r->p, want[k], v);
+			}
+	pr->row++;
+}
+
+static int
+table_params(struct qrun *r)
+{
+	const struct query_shared *sh = r->t->sh;
+	struct tgt_qres            res = { 0 };
+	struct prow                pr  = { .r = r };
+	uint64_t                   ns, thr = 0;
+	char                       err[256];
+
+	buf_reset(&r->text);
+	if (render(&sh->params, &r->p, &r->text, err, sizeof(err))) {
+		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
+		return -EINVAL;
+	}
+	res.row     = take_row;
+	res.row_arg = &pr;
+	for (uint64_t t0 = now_ns();;) {
+		pr.row = 0;
+		if (run_query(r, r->text.p, &res, &ns, &thr) != TGT_OK)
+			return -EIO;
+		if (pr.row >= 2 || stopping(sh) ||
+		    now_ns() - t0 >= sh->o->query_wait * 1e9)
+			break;
+		nap(sh, 1000000000ull); /* a mixed run: wait for data */
+	}
+	if (pr.row < 2) {
+		snprintf(r->ctx.err, sizeof(r->ctx.err),
+			 "no data in the last 12 hours of table %s to take "
+			 "query parameters from (ingest first, or use --params "
+			 "fixed or random)",
+			 sh->conf->table);
+		return -ENODATA;
+	}
+	return 0;
+}
+
+/* Count of data points in the last 15 minutes, before or after the loop:
+ * numDatapoints-<stage>.log/.err/-result.txt. */
+static void
+count_rows(void *arg, unsigned ncol, const char *const *names,
+	   const char *const *vals)
+{
+	(void)names;
+	if (ncol)
+		snprintf(arg, 32, "%s", vals[0] ? vals[0] : "NULL");
+}
+
+static void
+count_points(struct qrun *r, const char *stage)
+{
+	const struct query_shared *sh  = r->t->sh;
+	struct tgt_qres            res = { 0 };
+	char   name[64], when[32], value[32] = "None", err[256];
+	FILE  *log, *ef, *out;
+	uint64_t ns, thr = 0;
+	enum tgt_status st;
+
+	snprintf(name, sizeof(name), "numDatapoints-%s.log", stage);
+	log = open_in(r, name, "w");
+	snprintf(name, sizeof(name), "numDatapoints-%s.err", stage);
+	ef = open_in(r, name, "w");
+	snprintf(name, sizeof(name), "numDatapoints-%s-result.txt", stage);
+	out = open_in(r, name, "w");
+	buf_reset(&r->text);
+	if (render(&sh->count, &r->p, &r->text, err, sizeof(err)) == 0) {
+		res.row     = count_rows;
+		res.row_arg = value;
+		st          = run_query(r, r->text.p, &res, &ns, &thr);
+	} else {
+		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
+		st = TGT_FAIL;
+		ns = 0;
+	}
+	utc_now(when, sizeof(when));
+	if (log)
+		fprintf(log, "%s 1. %s. QueryId: %s. Time: %.3f. Rows: %llu\n",
+			r->name, when, res.query_id[0] ? res.query_id : "None",
+			ns / 1e9, (unsigned long long)res.rows);
+	if (st != TGT_OK && ef)
+		fprintf(ef, "%s count query failed: %s\n\n", when, r->ctx.err);
+	if (out)
+		fprintf(out, "num_data_points\n%s\n", value);
+	if (log)
+		fclose(log);
+	if (ef)
+		fclose(ef);
+	if (out)
+		fclose(out);
+}
+
+/* Renders the workload's texts once and writes do-qN.sql and opens the
+ * .log/.err files of every query in the distribution. */
+static int
+open_files(struct qrun *r)
+{
+	const struct query_shared *sh = r->t->sh;
+	char                       name[64], err[256];
+
+	for (unsigned i = 0; i < sh->cfg.n; i++) {
+		unsigned id   = sh->cfg.q[i].id;
+		bool     rand = !strcmp(opts_params(sh->o), "random");
+		FILE    *f;
+
+		buf_reset(&r->text);
+		if (rand)
+			qparams_random(&r->p, uniform, &r->rng,
+				       (unsigned)sh->o->host_scale, sh->prefix);
+		if (render(&sh->tpl[i], &r->p, &r->text, err, sizeof(err))) {
+			snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
+			return -EINVAL;
+		}
+		r->sql[i] = xstrdup(r->text.p);
+		snprintf(name, sizeof(name), "do-q%u.sql", id);
+		f = open_in(r, name, "w");
+		if (!f)
+			return -EIO;
+		fputs(r->sql[i], f);
+		fclose(f);
+		snprintf(name, sizeof(name), "do-q%u.log", id);
+		r->log[i] = open_in(r, name, "w");
+		snprintf(name, sizeof(name), "do-q%u.err", id);
+		r->errf[i] = open_in(r, name, "w");
+		if (!r->log[i] || !r->errf[i])
+			return -EIO;
+	}
+	return 0;
+}
+
+/* Connects, takes parameters and prepares the files: everything that can
+ * fail before the first query. */
+static int
+prepare(struct qrun *r)
+{
+	struct query_thread       *t  = r->t;
+	const struct query_shared *sh = t->sh;
+	const char                *mode = opts_params(sh->o);
+	char                       err[256];
+	int                        rc;
+
+	snprintf(r->name, sizeof(r->name), "%s-%u-%u", sh->exp,
+		 sh->worker + 1, t->index + 1);
+	snprintf(r->dir, sizeof(r->dir), "%s/%s", sh->o->log_dir, r->name);
+	rc = mkdir_p(r->dir, err, sizeof(err));
+	if (rc) {
+		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
+		return rc;
+	}
+	rc = sh->ops->init(&r->ctx);
+	if (rc)
+		return rc;
+	qparams_init(&r->p, sh->o->database, sh->o->table, sh->end);
+	if (!strcmp(mode, "fixed"))
+		qparams_fixed(&r->p);
+	else if (!strcmp(mode, "table"))
+		rc = table_params(r);
+	else
+		rc = qparams_random(&r->p, uniform, &r->rng,
+				    (unsigned)sh->o->host_scale, sh->prefix);
+	if (!rc)
+		rc = open_files(r);
+	return rc;
+}
+
+/* Think time after a success: TT, or uniform in [5000, TT] ms with
+ * --randomized-think-time ([0, TT] when TT < 5000: the seed crashes). */
+static uint64_t
+think_ms(struct qrun *r)
+{
+	const struct tsl_opts *o = r->t->sh->o;
+	uint64_t               lo;
+
+	if (!o->think_ms || !o->think_random)
+		return o->think_ms;
+	lo = o->think_ms >= 5000 ? 5000 : 0;
+	return lo + xrng_below(&r->rng, o->think_ms - lo + 1);
+}
+
+static void
+execute_one(struct qrun *r, unsigned i)
+{
+	struct query_thread       *t  = r->t;
+	const struct query_shared *sh = t->sh;
+	struct tgt_qres            res = { 0 };
+	const char                *text = r->sql[i];
+	char                       when[32], err[256], rows[24] = "None";
+	uint64_t                   ns, thr = 0;
+	enum tgt_status            st;
+
+	r->exec++;
+	if (!strcmp(opts_params(sh->o), "random")) {
+		qparams_random(&r->p, uniform, &r->rng,
+			       (unsigned)sh->o->host_scale, sh->prefix);
+		buf_reset(&r->text);
+		if (render(&sh->tpl[i], &r->p, &r->text, err, sizeof(err)) == 0)
+			text = r->text.p;
+	}
+	st = run_query(r, text, &res, &ns, &thr);
+	utc_now(when, sizeof(when));
+	if (st == TGT_OK)
+		snprintf(rows, sizeof(rows), "%llu",
+			 (unsigned long long)res.rows);
+	fprintf(r->log[i], "%s %llu. %s. QueryId: %s. Time: %.3f. Rows: %s\n",
+		r->name, (unsigned long long)r->exec, when,
+		res.query_id[0] ? res.query_id : "None", ns / 1e9, rows);
+	if (st != TGT_OK) {
+		fprintf(r->errf[i], "%s execution %llu: %s\n", when,
+			(unsigned long long)r->exec, r->ctx.err);
+		if (!strcmp(opts_params(sh->o), "random"))
+			fprintf(r->errf[i], "%s\n", text);
+		fputc('\n', r->errf[i]);
+	}
+
+	pthread_mutex_lock(&t->lock);
+	stats_record(&t->st, ns, st == TGT_OK);
+	t->st.throttles += thr;
+	if (st == TGT_OK)
+		t->st.records += res.rows;
+	else if (!t->err[0])
+		snprintf(t->err, sizeof(t->err), "query thread %u: do-q%u: "
+						  "%.200s",
+			 t->index + 1, sh->cfg.q[i].id, r->ctx.err);
+	qsum_record(&t->qs, i, st == TGT_OK, ns / 1e9);
+	pthread_mutex_unlock(&t->lock);
+
+	if (st == TGT_OK)
+		nap(sh, think_ms(r) * 1000000ull);
+}
+
+static void
+write_summary(struct qrun *r)
+{
+	struct query_thread *t = r->t;
+	struct buf           b;
+	char                 name[400];
+	FILE                *f;
+
+	buf_init(&b, 1 << 20);
+	pthread_mutex_lock(&t->lock);
+	qsum_csv(&t->qs, &b);
+	pthread_mutex_unlock(&t->lock);
+	snprintf(name, sizeof(name), "%s-summary.csv", r->name);
+	f = open_in(r, name, "w");
+	if (f) {
+		fwrite(b.p, 1, b.len, f);
+		fclose(f);
+	}
+	buf_free(&b);
+}
+
+static void
+run_loop(struct qrun *r)
+{
+	struct query_shared *sh = r->t->sh;
+	uint64_t             delay = 0;
+
+	/* Staggered start, as the seed's process starts its threads. */
+	for (unsigned k = 0; k < r->t->index; k++)
+		delay += sh->o->think_random
+				 ? xrng_below(&r->rng, sh->o->think_ms + 1)
+				 : sh->o->think_ms;
+	nap(sh, delay * 1000000ull);
+	count_points(r, "begin");
+	while (!stopping(sh) && (!sh->reps || r->exec < sh->reps))
+		execute_one(r, choose_pick(&sh->choose, xrng_uniform(&r->rng)));
+	count_points(r, "end");
+	write_summary(r);
+}
+
+void *
+query_thread_main(void *arg)
+{
+	struct query_thread *t  = arg;
+	struct query_shared *sh = t->sh;
+	struct qrun          r;
+	int                  rc;
+
+	memset(&r, 0, sizeof(r));
+	r.t          = t;
+	r.ctx.ops    = sh->ops;
+	r.ctx.conf   = sh->conf;
+	r.ctx.worker = sh->worker;
+	r.ctx.thread = t->index;
+	buf_init(&r.text, SQL_MAX);
+	xrng_seed(&r.rng, sh->seed,
+		  (1ull << 40) | ((uint64_t)sh->worker << 20) | t->index);
+
+	rc = prepare(&r);
+	if (rc)
+		keep_error(t, r.ctx.err[0] ? r.ctx.err : "query set-up failed");
+	t->init_ok = rc == 0;
+
+	pthread_mutex_lock(&sh->lock);
+	sh->inited++;
+	pthread_cond_broadcast(&sh->cond);
+	pthread_mutex_unlock(&sh->lock);
+
+	if (t->init_ok)
+		run_loop(&r);
+	sh->ops->fini(&r.ctx);
+	for (unsigned i = 0; i < 6; i++) {
+		free(r.sql[i]);
+		if (r.log[i])
+			fclose(r.log[i]);
+		if (r.errf[i])
+			fclose(r.errf[i]);
+	}
+	for (unsigned i = 0; i < r.nowned; i++)
+		free(r.owned[i]);
+	buf_free(&r.text);
+	atomic_fetch_add(&sh->finished, 1);
+	return NULL;
+}
