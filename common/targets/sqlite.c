@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "sqlite_funcs.h"
@@ -177,8 +178,13 @@ sq_open(const char *path, int flags, sqlite3 **db, char *err, size_t errlen)
 
 	if (rc == SQLITE_OK)
 		return 0;
-	snprintf(err, errlen, "sqlite %s: %s", path,
-	    *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
+	if (!(flags & SQLITE_OPEN_CREATE) && access(path, F_OK) != 0)
+		snprintf(err, errlen,
+		    "sqlite %s: no such database file (tsload ingest creates "
+		    "it)", path);
+	else
+		snprintf(err, errlen, "sqlite %s: %s", path,
+		    *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
 	sqlite3_close(*db);
 	*db = NULL;
 	return rc == SQLITE_CANTOPEN ? -ENOENT : -EIO;
