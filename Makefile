@@ -103,7 +103,8 @@ clean:
 help:
 	@echo 'tsload make targets:'
 	@echo '  make demo          install deps, build, run an ingest on the embedded'
-	@echo '                     SQLite default and print where the results are'
+	@echo '                     SQLite default, then the query workload on it,'
+	@echo '                     and print where the results are'
 	@echo '  make test          install deps, build, run unit, CLI and end-to-end tests'
 	@echo '  make unit          unit tests only (cmocka)'
 	@echo '  make bench         print throughput figures (records/s) per target'

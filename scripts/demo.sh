@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# make demo: a short ingest on the embedded SQLite default, then where the
+# make demo: a short ingest on the embedded SQLite default, then the query
+# workload of configs/config.ini on the data it wrote, then where the
 # results are. Runs from the repository root.
 set -euo pipefail
 : "${TSLOAD:=build/bin/tsload}"
 secs=${DEMO_SECONDS:-10}
+reps=${DEMO_REPETITIONS:-25}
+db=results/tsload.db
 
-echo "== tsload demo: ${secs} s of perf-scale ingest (host-scale 1, 2 workers x 2 threads) into sqlite:results/tsload.db"
+echo "== 1/2 ingest: ${secs} s of perf-scale data (host-scale 1, 2 workers x 2 threads, one-second cycles) into sqlite:$db"
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --interval-millis 1000 \
-	--duration "$secs" --batch-writes --batch-size 100
-run=$(ls -td results/*-ingest-* | head -1)
+	--duration "$secs" --batch-writes --batch-size 100 --target "sqlite:$db"
+ingest=$(ls -td results/*-ingest-* | head -1)
+
+echo
+echo "== 2/2 query: configs/config.ini, 2 workers x 2 threads, ${reps} queries each, no think time"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$TSLOAD" query --config configs/config.ini -p 2 -c 2 --repetitions "$reps" \
+	--think-time-milliseconds 0 --target "sqlite:$db" --log-dir results/query-logs \
+	--run-prefix demo | tee "$out"
+query=$(ls -td results/*-query-* | head -1)
+qlogs=$(sed -n 's|.*merged summary: \(.*\)/summary.csv$|\1|p' "$out")
+
 echo
 echo "== results"
-echo "  database:     results/tsload.db (table host_metrics; try: sqlite3 results/tsload.db 'select measure_name, count(*) from host_metrics group by 1')"
-echo "  run summary:  $run/run.json"
-echo "  per second:   $run/timeseries.csv"
+echo "  database:        $db (table host_metrics)"
+echo "  ingest summary:  $ingest/run.json, per second: $ingest/timeseries.csv"
+echo "  query summary:   $qlogs/summary.csv (merged from every thread), $query/run.json"
+echo "  per-thread logs: $qlogs-<process>-<thread>/ (do-qN.sql/.log/.err, summary CSV)"
