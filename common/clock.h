@@ -6,6 +6,7 @@
 #ifndef TSL_CLOCK_H
 #define TSL_CLOCK_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -36,6 +37,23 @@ sleep_until_ns(uint64_t t)
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
 		;
+}
+
+/* Sleeps until monotonic time `until` (ns) in steps of at most 50 ms,
+ * returning early once *stop is set: pacing and think time must not hold
+ * up a stop. */
+static inline void
+nap_until_ns(uint64_t until, const atomic_bool *stop)
+{
+	const uint64_t step = 50 * 1000 * 1000;
+
+	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+		uint64_t now = now_ns();
+
+		if (now >= until)
+			return;
+		sleep_until_ns(until - now > step ? now + step : until);
+	}
 }
 
 #endif

@@ -405,6 +405,22 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 	return 0;
 }
 
+struct tgt_conf
+opts_tgt_conf(const struct tsl_opts *o)
+{
+	return (struct tgt_conf){
+		.url             = o->target,
+		.database        = o->database,
+		.table           = o->table,
+		.multi           = o->multi,
+		.req_id          = !o->add_req_id  ? REQID_NONE
+				   : o->req_id_dim ? REQID_DIMENSION
+						   : REQID_MEASURE,
+		.mem_store_hours = (unsigned)o->mem_hours,
+		.mag_store_days  = (unsigned)o->mag_days,
+	};
+}
+
 const char *
 opts_params(const struct tsl_opts *o)
 {

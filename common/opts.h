@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "target.h"
 
 /* Subcommands, as bits: an option row says where it is accepted. */
 enum opts_cmd {
@@ -82,6 +83,9 @@ int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
 /** Cross-option checks after parsing (batch size range, ...). */
 int opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 		  size_t errlen);
+
+/** The target settings the options describe. */
+struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
 
 /** Where query parameters come from: "table", "fixed" or "random"
  *  (--fixed-params is the seed's spelling of --params fixed). */

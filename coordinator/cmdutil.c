@@ -28,22 +28,6 @@ cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 	return -1;
 }
 
-struct tgt_conf
-cmd_tgt_conf(const struct tsl_opts *o)
-{
-	return (struct tgt_conf){
-		.url             = o->target,
-		.database        = o->database,
-		.table           = o->table,
-		.multi           = o->multi,
-		.req_id          = !o->add_req_id  ? REQID_NONE
-				   : o->req_id_dim ? REQID_DIMENSION
-						   : REQID_MEASURE,
-		.mem_store_hours = (unsigned)o->mem_hours,
-		.mag_store_days  = (unsigned)o->mag_days,
-	};
-}
-
 void
 cmd_list_targets(FILE *f)
 {
@@ -54,6 +38,25 @@ cmd_list_targets(FILE *f)
 						  : "(ingest)");
 	fprintf(f, "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
 		   "TSLOAD_HOST_SCALE=2.\n");
+}
+
+void
+cmd_fill_run(struct report_run *r, const struct engine *e,
+	     const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
+	     const struct model *m)
+{
+	r->o         = o;
+	r->opts_cmd  = opts_cmd;
+	r->start_ms  = e->start_ms;
+	r->end_ms    = e->end_ms;
+	r->secs      = e->secs;
+	r->exit_code = exit_code;
+	if (!m)
+		return;
+	r->prefix     = m->prefix;
+	r->hosts      = m->total_hosts;
+	r->event_sets = m->total_events;
+	r->series     = model_series_count((unsigned)o->host_scale, o->multi);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "model.h"
 #include "opts.h"
 #include "report.h"
 #include "target.h"
@@ -13,10 +14,13 @@
  *  exit code to return now (0 after --help, 2 on bad usage). */
 int cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 	      void (*usage)(FILE *));
-/** The target settings the options describe. */
-struct tgt_conf cmd_tgt_conf(const struct tsl_opts *o);
 /** Lists the registered targets for --help. */
 void cmd_list_targets(FILE *f);
+/** Fills what run.json says of the run itself (options, times, exit code)
+ *  and, with a model, of the model. */
+void cmd_fill_run(struct report_run *r, const struct engine *e,
+		  const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
+		  const struct model *m);
 /** Copies every slot into r->w (allocated; free it) for run.json, and
  *  warns once per worker about its first error. */
 void cmd_collect_workers(const struct engine *e, struct report_run *r);

@@ -75,7 +75,7 @@ int
 ingest_prepare(const struct tsl_opts *o, struct model *m)
 {
 	const struct target_ops *ops = target_find(o->target);
-	struct tgt_conf          conf = cmd_tgt_conf(o);
+	struct tgt_conf          conf = opts_tgt_conf(o);
 	char                     err[512];
 
 	if (ops->flags & TGT_F_STDOUT)
@@ -144,18 +144,9 @@ coord_ingest(int argc, char **argv)
 	t = xmalloc(sizeof(*t));
 	engine_total(&e, ROLE_INGEST, t);
 	cmd_collect_workers(&e, &rr);
-	rc            = ingest_finish(t, e.secs, rc);
-	rr.o          = &o;
-	rr.opts_cmd   = CMD_INGEST;
-	rr.start_ms   = e.start_ms;
-	rr.end_ms     = e.end_ms;
-	rr.secs       = e.secs;
-	rr.prefix     = m.prefix;
-	rr.hosts      = m.total_hosts;
-	rr.event_sets = m.total_events;
-	rr.series     = model_series_count((unsigned)o.host_scale, o.multi);
-	rr.total      = t;
-	rr.exit_code  = rc;
+	rc       = ingest_finish(t, e.secs, rc);
+	rr.total = t;
+	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
 	if (report_write_json(&rr))
 		log_err("cannot write %s/run.json", rr.dir);
 	log_info("value seed %llu; results: %s/run.json, %s/timeseries.csv",
@@ -218,7 +209,7 @@ coord_cleanup(int argc, char **argv)
 		return rc;
 	}
 	ops  = target_find(o.target);
-	conf = cmd_tgt_conf(&o);
+	conf = opts_tgt_conf(&o);
 	rc   = 0;
 	if (!ops->cleanup) {
 		log_info("%s: nothing to clean up", ops->name);

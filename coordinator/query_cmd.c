@@ -46,7 +46,7 @@ static int
 check_queries(const struct tsl_opts *o)
 {
 	struct query_shared sh;
-	struct tgt_conf     conf = cmd_tgt_conf(o);
+	struct tgt_conf     conf = opts_tgt_conf(o);
 	char                err[512];
 	int                 rc;
 
@@ -174,16 +174,11 @@ coord_query(int argc, char **argv)
 	merge_latencies(&e, &all);
 	cmd_collect_workers(&e, &rr);
 	frc = query_finish(&o, &e, &all, t, qdir, sizeof(qdir));
-	rc  = rc ? rc : frc;
-	rr.o         = &o;
-	rr.opts_cmd  = CMD_QUERY;
-	rr.start_ms  = e.start_ms;
-	rr.end_ms    = e.end_ms;
-	rr.secs      = e.secs;
-	rr.qtotal    = t;
-	rr.qsum      = &all;
-	rr.qdir      = qdir;
-	rr.exit_code = rc;
+	rc        = rc ? rc : frc;
+	rr.qtotal = t;
+	rr.qsum   = &all;
+	rr.qdir   = qdir;
+	cmd_fill_run(&rr, &e, &o, CMD_QUERY, rc, NULL);
 	if (report_write_json(&rr))
 		log_err("cannot write %s/run.json", rr.dir);
 	log_info("results: %s/run.json", rr.dir);
@@ -264,21 +259,12 @@ coord_run(int argc, char **argv)
 	init_qsum(&all, &o);
 	merge_latencies(&e, &all);
 	frc = query_finish(&o, &e, &all, qt, qdir, sizeof(qdir));
-	rc  = rc ? rc : frc;
-	rr.o          = &o;
-	rr.opts_cmd   = CMD_RUN;
-	rr.start_ms   = e.start_ms;
-	rr.end_ms     = e.end_ms;
-	rr.secs       = e.secs;
-	rr.prefix     = m.prefix;
-	rr.hosts      = m.total_hosts;
-	rr.event_sets = m.total_events;
-	rr.series     = model_series_count((unsigned)o.host_scale, o.multi);
-	rr.total      = t;
-	rr.qtotal     = qt;
-	rr.qsum       = &all;
-	rr.qdir       = qdir;
-	rr.exit_code  = rc;
+	rc        = rc ? rc : frc;
+	rr.total  = t;
+	rr.qtotal = qt;
+	rr.qsum   = &all;
+	rr.qdir   = qdir;
+	cmd_fill_run(&rr, &e, &o, CMD_RUN, rc, &m);
 	if (report_write_json(&rr))
 		log_err("cannot write %s/run.json", rr.dir);
 	log_info("results: %s/run.json", rr.dir);

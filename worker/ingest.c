@@ -14,7 +14,6 @@
 #include "xalloc.h"
 
 enum {
-	PACE_STEP_NS   = 50 * 1000 * 1000, /* stop-flag check while pacing */
 	BACKOFF_BASE_NS = 10 * 1000 * 1000,
 	BACKOFF_CAP_NS = 5000ull * 1000 * 1000,
 };
@@ -92,21 +91,6 @@ keep_error(struct ingest_thread *t, const char *msg)
 		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
 			 t->index + 1, msg);
 	pthread_mutex_unlock(&t->lock);
-}
-
-/* Sleeps until monotonic time `until`, in steps, returning early when the
- * run stops. */
-static void
-nap_until(const struct ingest_shared *sh, uint64_t until)
-{
-	while (!stopping(sh)) {
-		uint64_t now = now_ns();
-
-		if (now >= until)
-			return;
-		sleep_until_ns(until - now > PACE_STEP_NS ? now + PACE_STEP_NS
-							  : until);
-	}
 }
 
 /* Writes the pending batch, retrying throttled or busy answers with
@@ -267,7 +251,8 @@ next_cycle(struct wstate *w, int64_t T)
 		return now + (int64_t)xrng_below(&w->rng, 201) - 100;
 	}
 	if (newT > now)
-		nap_until(sh, now_ns() + (uint64_t)(newT - now) * 1000000u);
+		nap_until_ns(now_ns() + (uint64_t)(newT - now) * 1000000u,
+			     &sh->stop);
 	return newT;
 }
 

@@ -19,7 +19,6 @@
 #include "xalloc.h"
 
 enum {
-	STEP_NS         = 50 * 1000 * 1000, /* stop-flag check while sleeping */
 	BACKOFF_BASE_NS = 50 * 1000 * 1000,
 	BACKOFF_CAP_NS  = 5000ull * 1000 * 1000,
 	SQL_MAX         = 4 << 20,
@@ -174,15 +173,7 @@ keep_error(struct query_thread *t, const char *msg)
 static void
 nap(const struct query_shared *sh, uint64_t ns)
 {
-	uint64_t until = now_ns() + ns;
-
-	while (!stopping(sh)) {
-		uint64_t now = now_ns();
-
-		if (now >= until)
-			return;
-		sleep_until_ns(until - now > STEP_NS ? now + STEP_NS : until);
-	}
+	nap_until_ns(now_ns() + ns, &sh->stop);
 }
 
 static double

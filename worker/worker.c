@@ -160,22 +160,6 @@ report(struct worker *w, enum proto_type type, struct proto_stats *m)
 	return rc;
 }
 
-static struct tgt_conf
-cmd_conf(const struct tsl_opts *o)
-{
-	return (struct tgt_conf){
-		.url             = o->target,
-		.database        = o->database,
-		.table           = o->table,
-		.multi           = o->multi,
-		.req_id          = !o->add_req_id  ? REQID_NONE
-				   : o->req_id_dim ? REQID_DIMENSION
-						   : REQID_MEASURE,
-		.mem_store_hours = (unsigned)o->mem_hours,
-		.mag_store_days  = (unsigned)o->mag_days,
-	};
-}
-
 static int
 setup_query(struct worker *w)
 {
@@ -217,7 +201,7 @@ setup_run(struct worker *w)
 	}
 	if (target_find(w->o.target)->flags & TGT_F_STDOUT)
 		log_info_to_stderr(true);
-	w->conf  = cmd_conf(&w->o);
+	w->conf  = opts_tgt_conf(&w->o);
 	w->nth   = w->as.threads;
 	w->query = !strcmp(w->o.role, "query");
 	if (w->query)
