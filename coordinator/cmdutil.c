@@ -51,6 +51,10 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->end_ms    = e->end_ms;
 	r->secs      = e->secs;
 	r->exit_code = exit_code;
+	r->cpu_s[0]    = e->cpu_s[ROLE_INGEST];
+	r->cpu_s[1]    = e->cpu_s[ROLE_QUERY];
+	r->coord_cpu_s = e->coord_cpu_s;
+	r->maxrss_kb   = e->maxrss_kb;
 	if (!m)
 		return;
 	r->prefix     = m->prefix;

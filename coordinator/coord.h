@@ -19,7 +19,9 @@ int coord_cleanup(int argc, char **argv);
 /** Prints the model summary, checks the shape and sets up the target.
  *  @return -1 to go on, or an exit code (0 after --print-model-summary). */
 int ingest_prepare(const struct tsl_opts *o, struct model *m);
-/** Prints the seed's closing lines; turns failed writes into exit 1. */
-int ingest_finish(struct stats *t, double secs, int rc);
+struct engine;
+/** Prints the seed's closing lines and tsload's resource line; turns
+ *  failed writes into exit 1. */
+int ingest_finish(struct stats *t, const struct engine *e, int rc);
 
 #endif

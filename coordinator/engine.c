@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -260,21 +261,49 @@ handle(struct engine *e, void *m, size_t len)
 	}
 }
 
+static double
+tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + tv->tv_usec / 1e6;
+}
+
+/* CPU seconds per role, and the peak memory of the whole run: the
+ * coordinator's plus every worker's (each measured at its own peak, so
+ * the sum is an upper bound). */
+static void
+account(struct engine *e)
+{
+	struct rusage ru;
+
+	for (int r = 0; r < ROLE_N; r++)
+		e->cpu_s[r] = 0;
+	getrusage(RUSAGE_SELF, &ru);
+	e->coord_cpu_s = tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime);
+	e->maxrss_kb   = ru.ru_maxrss;
+	for (unsigned i = 0; i < e->n; i++) {
+		e->cpu_s[e->slot[i].role] += e->slot[i].cpu_s;
+		e->maxrss_kb += e->slot[i].maxrss_kb;
+	}
+}
+
 /* Notices workers that ended: one that dies before its result is reported
  * and fails the run. */
 static void
 reap(struct engine *e)
 {
-	int   status;
-	pid_t pid;
-	char  who[48];
+	struct rusage ru;
+	int           status;
+	pid_t         pid;
+	char          who[48];
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
 		struct slot *s = slot_of_pid(e, pid);
 
 		if (!s)
 			continue;
-		s->reaped = true;
+		s->reaped    = true;
+		s->cpu_s     = tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime);
+		s->maxrss_kb = ru.ru_maxrss;
 		if (s->state == SLOT_DONE)
 			continue;
 		spawn_describe(status, s->fate, sizeof(s->fate));
@@ -494,6 +523,7 @@ engine_run(struct engine *e)
 	}
 	serve(e);
 	finish_children(e);
+	account(e);
 	e->end_ms = wall_ms();
 	e->secs   = (now_ns() - e->t_start) / 1e9;
 	ipc_close(e->sock);

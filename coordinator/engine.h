@@ -34,6 +34,8 @@ struct slot {
 	struct proto_stats cur;       /* latest cumulative totals */
 	void              *extra;     /* role payload of the RESULT */
 	size_t             extra_len;
+	double             cpu_s;     /* user + sys, from wait4 */
+	long               maxrss_kb; /* peak resident set */
 };
 
 struct engine {
@@ -48,6 +50,9 @@ struct engine {
 	double                 secs;
 	int64_t                start_ms, end_ms;
 	uint64_t               seed;
+	double                 cpu_s[ROLE_N]; /* workers' CPU seconds */
+	double                 coord_cpu_s;   /* the coordinator's own */
+	long                   maxrss_kb;     /* coordinator + all workers */
 	/* private */
 	nng_socket             sock;
 	char                   url[160];

@@ -96,9 +96,16 @@ ingest_prepare(const struct tsl_opts *o, struct model *m)
 }
 
 int
-ingest_finish(struct stats *t, double secs, int rc)
+ingest_finish(struct stats *t, const struct engine *e, int rc)
 {
-	report_closing(log_info_stream(), t, secs);
+	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
+
+	report_closing(log_info_stream(), t, e->secs);
+	log_info("tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), "
+		 "%.0f data points per CPU-second. Peak memory: %.1f MiB "
+		 "(coordinator + workers)",
+		 cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
+		 cpu > 0 ? t->points / cpu : 0.0, e->maxrss_kb / 1024.0);
 	if (t->failed && !rc) {
 		log_err("%llu writes failed", (unsigned long long)t->failed);
 		rc = 1;
@@ -144,7 +151,7 @@ coord_ingest(int argc, char **argv)
 	t = xmalloc(sizeof(*t));
 	engine_total(&e, ROLE_INGEST, t);
 	cmd_collect_workers(&e, &rr);
-	rc       = ingest_finish(t, e.secs, rc);
+	rc       = ingest_finish(t, &e, rc);
 	rr.total = t;
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
 	if (report_write_json(&rr))

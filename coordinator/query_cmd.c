@@ -254,7 +254,7 @@ coord_run(int argc, char **argv)
 	engine_total(&e, ROLE_QUERY, qt);
 	cmd_collect_workers(&e, &rr);
 	log_info("== ingest");
-	rc = ingest_finish(t, e.secs, rc);
+	rc = ingest_finish(t, &e, rc);
 	log_info("== query");
 	init_qsum(&all, &o);
 	merge_latencies(&e, &all);

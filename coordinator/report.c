@@ -224,6 +224,12 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "end") | json_str(&w, t1);
 	rc |= json_key(&w, "seconds") | json_double(&w, r->secs);
 	rc |= json_key(&w, "exit_code") | json_int(&w, r->exit_code);
+	rc |= json_key(&w, "resources") | json_obj_begin(&w);
+	rc |= json_key(&w, "cpu_s_ingest_workers") | json_double(&w, r->cpu_s[0]);
+	rc |= json_key(&w, "cpu_s_query_workers") | json_double(&w, r->cpu_s[1]);
+	rc |= json_key(&w, "cpu_s_coordinator") | json_double(&w, r->coord_cpu_s);
+	rc |= json_key(&w, "peak_rss_kib_total") | json_int(&w, r->maxrss_kb);
+	rc |= json_obj_end(&w);
 	rc |= json_key(&w, "options") | json_obj_begin(&w);
 	rc |= opts_to_json(r->o, r->opts_cmd, &w);
 	rc |= json_obj_end(&w);

@@ -41,6 +41,9 @@ struct report_run {
 	struct qsum          *qsum;    /* per-query summaries, or NULL */
 	const char           *qdir;    /* query log directory, or NULL */
 	unsigned              opts_cmd; /* which options run.json lists */
+	double                cpu_s[2];  /* ingest, query workers */
+	double                coord_cpu_s;
+	long                  maxrss_kb; /* coordinator + workers */
 	int                   exit_code;
 };
 

@@ -1,30 +1,75 @@
 #!/usr/bin/env bash
-# make bench: throughput of the harness itself (null:) and of the embedded
-# default (sqlite:), unpaced, at -p 2 -c 2. Prints one line per case.
+# make bench: what tsload itself costs. Each case runs BENCH_RUNS times
+# (default 3); the table shows the median and the spread (min..max) of
+# data points per wall second and per CPU second of tsload's own processes
+# (coordinator + workers, user + sys, from wait4), and peak memory. The
+# table also goes to results/bench-<time>.csv. Not part of `make test`.
 set -euo pipefail
 : "${TSLOAD:=build/bin/tsload}"
-secs=${BENCH_SECONDS:-10}
+secs=${BENCH_SECONDS:-8}
+runs=${BENCH_RUNS:-3}
+only=${BENCH_ONLY:-}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tsload-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
+mkdir -p results
+csv=results/bench-$(date -u +%Y%m%d-%H%M%S).csv
+echo "case,runs,points_per_s_median,points_per_s_min,points_per_s_max,points_per_cpu_s_median,points_per_cpu_s_min,points_per_cpu_s_max,records_per_s_median,peak_rss_mib_max" >"$csv"
 
-run() {
-	local name=$1
-	shift
-	"$TSLOAD" ingest --quiet --interval-millis 0 --duration "$secs" \
-		--results "$dir/results" "$@" >"$dir/out" 2>"$dir/err" || {
-		cat "$dir/err"
+# one run: prints "points_per_s points_per_cpu_s records_per_s rss_mib"
+one() {
+	"$TSLOAD" ingest --quiet --results "$dir/results" "$@" >"$dir/out" 2>"$dir/err" || {
+		echo "bench: tsload ingest $* failed:" >&2
+		cat "$dir/err" >&2
 		return 1
 	}
-	local rps pps
-	rps=$(sed -n 's/.*Records\/sec: \(.*\)$/\1/p' "$dir/out")
-	pps=$(sed -n 's/^Data points written: [0-9]* (\([0-9]*\)\/s).*/\1/p' "$dir/out")
-	printf '%-44s %14s records/s %12s points/s\n' "$name" "$rps" "$pps"
+	awk '
+		/^Data points written:/ { gsub(/[()\/s]/, " "); pps = $5 }
+		/Records\/sec:/ { r = $NF; gsub(/,/, "", r) }
+		/^tsload CPU:/ {
+			for (i = 1; i <= NF; i++) {
+				if ($i == "data" && $(i + 1) == "points") ppc = $(i - 1)
+				if ($i == "memory:") rss = $(i + 1)
+			}
+		}
+		END { print pps, ppc, r, rss }' "$dir/out"
 }
 
-echo "tsload bench: $(nproc) cores, ${secs} s per case, unpaced (--interval-millis 0)"
-run "null:, -p 2 -c 2, single, batches of 100" -p 2 -c 2 --host-scale 10 --batch-writes --target null:
-run "null:, -p 2 -c 2, multi, batches of 100" -p 2 -c 2 --host-scale 10 --batch-writes --multi --target null:
-run "file lp, -p 2 -c 2, single, batches of 100" -p 2 -c 2 --host-scale 10 --batch-writes --target "file:$dir/out.lp"
-run "sqlite:, -p 2 -c 2, single, batches of 100" -p 2 -c 2 --host-scale 1 --batch-writes --target "sqlite:$dir/b.db"
-run "sqlite:, -p 2 -c 2, multi, batches of 100" -p 2 -c 2 --host-scale 1 --batch-writes --multi --target "sqlite:$dir/m.db"
-run "sqlite:, -p 2 -c 2, single, seed default (one sample a write)" -p 2 -c 2 --host-scale 1 --target "sqlite:$dir/c.db"
+# median and min/max of column $1 of the run lines in $2
+stat() { sort -g -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END {
+	printf "%s %s %s", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+
+bench() {
+	local name=$1
+	shift
+	[ -n "$only" ] && [[ $name != *$only* ]] && return 0
+	: >"$dir/runs"
+	for _ in $(seq "$runs"); do
+		rm -f "$dir"/*.db "$dir"/*.db-*
+		one "$@" >>"$dir/runs"
+	done
+	read -r pm pl ph <<<"$(stat 1 "$dir/runs")"
+	read -r cm cl ch <<<"$(stat 2 "$dir/runs")"
+	read -r rm _ _ <<<"$(stat 3 "$dir/runs")"
+	rss=$(sort -g -k4 "$dir/runs" | tail -1 | awk '{ print $4 }')
+	printf '%-46s %12.0f (%5.1f%%) %12.0f (%5.1f%%) %8.1f\n' "$name" "$pm" \
+		"$(awk -v l="$pl" -v h="$ph" -v m="$pm" 'BEGIN { print m ? 100 * (h - l) / m : 0 }')" \
+		"$cm" "$(awk -v l="$cl" -v h="$ch" -v m="$cm" 'BEGIN { print m ? 100 * (h - l) / m : 0 }')" "$rss"
+	echo "$name,$runs,$pm,$pl,$ph,$cm,$cl,$ch,$rm,$rss" >>"$csv"
+}
+
+echo "tsload bench on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), ${secs} s x ${runs} runs per case, unpaced"
+printf '%-46s %21s %21s %8s\n' "case" "points/s (spread)" "points/CPU-s (spread)" "RSS MiB"
+u=(--interval-millis 0 --duration "$secs" --batch-writes --batch-size 100)
+bench "null: generation only, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target null:
+bench "line protocol to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=lp"
+bench "JSON records to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=json"
+bench "CSV to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=csv"
+bench "multi-measure lp to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --multi --target "file:/dev/null?format=lp"
+bench "sqlite:, -p 1 -c 1" -p 1 -c 1 --host-scale 1 "${u[@]}" --target "sqlite:$dir/a.db"
+bench "sqlite:, -p 2 -c 2" -p 2 -c 2 --host-scale 1 "${u[@]}" --target "sqlite:$dir/b.db"
+bench "sqlite:, -p 2 -c 2, seed default (no batching)" -p 2 -c 2 --host-scale 1 --interval-millis 0 --duration "$secs" --target "sqlite:$dir/c.db"
+bench "scaling: null lp, host-scale 1" -p 2 -c 2 --host-scale 1 "${u[@]}" --target "file:/dev/null?format=lp"
+bench "scaling: null lp, host-scale 100" -p 2 -c 2 --host-scale 100 "${u[@]}" --target "file:/dev/null?format=lp"
+bench "scaling: null lp, host-scale 1000" -p 2 -c 2 --host-scale 1000 "${u[@]}" --target "file:/dev/null?format=lp"
+bench "memory: host-scale 4000 (4M hosts), -p 2 -c 2" -p 2 -c 2 --host-scale 4000 "${u[@]}" --target null:
+echo "table written to $csv"
