@@ -50,7 +50,11 @@ buf_reserve(struct buf *b, size_t n)
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	int rc = buf_reserve(b, n);
+	int rc;
+
+	if (n == 0) /* nothing to copy, and b->p may still be NULL */
+		return 0;
+	rc = buf_reserve(b, n);
 
 	if (rc)
 		return rc;

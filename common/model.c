@@ -320,13 +320,26 @@ scale_ok(unsigned hs)
 }
 
 /* Where a build is: the shared strings, the string cursor and the next
- * local host and event set to fill. */
+ * local host and event set to fill. s0 is the first silo of the range:
+ * groups are numbered from it. */
 struct build {
 	struct model *m;
 	struct shared sh;
 	struct arena  a;
 	uint32_t      h, e;
+	unsigned      s0;
 };
+
+/* Kinds of group within a silo, microservice and availability zone: the
+ * metric sets, and the event sets of each process. */
+enum { GK_METRICS = 0, GK_N = 3 };
+
+static uint32_t
+group_index(const struct build *b, unsigned s, unsigned j, unsigned z,
+    unsigned gk)
+{
+	return (((s - b->s0) * N_MS + j) * N_AZ + z) * GK_N + gk;
+}
 
 /* Writes instance name "{head}{i:08d}.amazonaws.com" at the cursor. */
 static struct str
@@ -353,46 +366,67 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 	struct silo_pos            sp = silo_pos(s);
 	unsigned                   hs = b->m->host_scale;
 	uint32_t                   g0 = s * HOSTS_SILO * hs + ms->off * hs;
-	struct series              tm, te, *ser;
+	struct dimgroup            tm, te, *grp = b->m->groups;
+	struct series             *ser;
 	char                       head[128];
 	size_t                     hl;
-	uint32_t                   g, p;
+	uint32_t                   g, p, z;
 
 	hl = (size_t)instance_head(
 	    head, sizeof(head), b->m->prefix, j, sh->silo[s].p);
 
-	/* Templates: only AZ, instance name, host and process vary. */
+	/* The groups of this silo and service: per availability zone, the
+	 * metric sets and the event sets of each process. */
 	memset(&tm, 0, sizeof(tm));
-	tm.kind   = SERIES_METRICS;
-	tm.cpu    = CPU_NORMAL;
-	tm.dim[0] = sh->region[sp.region];
-	tm.dim[1] = sh->cell[silo_cell(s)];
-	tm.dim[2] = sh->silo[s];
-	tm.dim[4] = sh->konst[ms->name];
-	tm.dim[5] = sh->konst[ms->type];
-	tm.dim[6] = sh->konst[ms->os];
-	te        = tm;
-	te.kind   = SERIES_EVENTS;
-	te.dim[7] = sh->konst[ms->jdk];
+	tm.kind    = SERIES_METRICS;
+	tm.name_at = 7;
+	tm.dim[0]  = sh->region[sp.region];
+	tm.dim[1]  = sh->cell[silo_cell(s)];
+	tm.dim[2]  = sh->silo[s];
+	tm.dim[4]  = sh->konst[ms->name];
+	tm.dim[5]  = sh->konst[ms->type];
+	tm.dim[6]  = sh->konst[ms->os];
+	te         = tm;
+	te.kind    = SERIES_EVENTS;
+	te.name_at = 5;
+	te.dim[5]  = (struct str) { NULL, 0 };
+	te.dim[7]  = sh->konst[ms->jdk];
+	for (z = 0; z < N_AZ; z++) {
+		uint32_t gi = group_index(b, s, j, z, GK_METRICS);
+
+		grp[gi]        = tm;
+		grp[gi].dim[3] = sh->az[sp.region][z];
+		grp[gi].id     = (uint16_t)gi;
+		for (p = 0; p < ms->nproc; p++) {
+			gi             = group_index(b, s, j, z, 1 + p);
+			grp[gi]        = te;
+			grp[gi].dim[3] = sh->az[sp.region][z];
+			grp[gi].dim[6] = sh->konst[procs[p]];
+			grp[gi].id     = (uint16_t)gi;
+		}
+	}
 
 	for (g = lo; g < hi; g++, b->h++) {
-		struct str az = sh->az[sp.region][(g - g0) % N_AZ];
+		uint32_t   az = (g - g0) % N_AZ;
 		struct str in = put_instance(&b->a, head, hl, g - g0);
 
-		ser         = &b->m->metrics[b->h];
-		*ser        = tm;
-		ser->host   = b->h;
-		ser->dim[3] = az;
-		ser->dim[7] = in;
+		ser           = &b->m->metrics[b->h];
+		ser->g        = &grp[group_index(b, s, j, az, GK_METRICS)];
+		ser->name     = in.p;
+		ser->name_len = (uint16_t)in.len;
+		ser->host     = b->h;
+		ser->kind     = SERIES_METRICS;
+		ser->cpu      = CPU_NORMAL;
 
 		b->m->host_events[b->h] = b->e;
 		for (p = 0; p < ms->nproc; p++, b->e++) {
-			ser         = &b->m->events[b->e];
-			*ser        = te;
-			ser->host   = b->h;
-			ser->dim[3] = az;
-			ser->dim[5] = in;
-			ser->dim[6] = sh->konst[procs[p]];
+			ser       = &b->m->events[b->e];
+			ser->g    = &grp[group_index(b, s, j, az, 1 + p)];
+			ser->name = in.p;
+			ser->name_len = (uint16_t)in.len;
+			ser->host     = b->h;
+			ser->kind     = SERIES_EVENTS;
+			ser->cpu      = CPU_NORMAL;
 		}
 	}
 }
@@ -402,7 +436,7 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
     uint32_t first_host, uint32_t end_host)
 {
 	struct build b     = { .m = m };
-	size_t       names = 0, off_ev, off_he, off_str, size;
+	size_t       names = 0, off_ev, off_he, off_gr, off_str, size;
 	uint32_t     total, nm = 0, ne = 0, lo, hi;
 	unsigned     s, j, s0, s1, hs = host_scale;
 
@@ -437,16 +471,22 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 		}
 	}
 
-	/* One allocation: metrics, events, host_events, strings. */
-	off_ev   = (size_t)nm * sizeof(struct series);
-	off_he   = off_ev + (size_t)ne * sizeof(struct series);
-	off_str  = off_he + ((size_t)nm + 1) * sizeof(uint32_t);
+	/* One allocation: metrics, events, host_events, groups, strings. */
+	b.s0        = s0;
+	m->n_groups = (s1 - s0 + 1) * N_MS * N_AZ * GK_N;
+	off_ev      = (size_t)nm * sizeof(struct series);
+	off_he      = off_ev + (size_t)ne * sizeof(struct series);
+	off_gr      = off_he + ((size_t)nm + 1) * sizeof(uint32_t);
+	off_gr      = (off_gr + 15) & ~(size_t)15;
+	off_str     = off_gr + (size_t)m->n_groups * sizeof(struct dimgroup);
 	size     = off_str + b.a.used + names;
 	m->arena = xmalloc(size);
 	advise_huge(m->arena, size);
 	m->metrics     = (struct series *)m->arena;
 	m->events      = (struct series *)(m->arena + off_ev);
 	m->host_events = (uint32_t *)(m->arena + off_he);
+	m->groups      = (struct dimgroup *)(m->arena + off_gr);
+	memset(m->groups, 0, (size_t)m->n_groups * sizeof(struct dimgroup));
 	m->n_metrics   = nm;
 	m->n_events    = ne;
 	b.a.base       = m->arena + off_str;

@@ -39,19 +39,44 @@ struct str {
 	uint32_t    len;
 };
 
-/* One dimension set: a host (kind SERIES_METRICS) or one process of a host
- * (SERIES_EVENTS). dim[] is in the seed's sending order for the kind:
+/* The dimensions that a group of dimension sets share: all but the
+ * instance name (same silo, availability zone, microservice, and for
+ * events the same process). dim[] is in the seed's sending order:
  *   metrics: region, cell, silo, availability_zone, microservice_name,
  *            instance_type, os_version, instance_name
  *   events:  region, cell, silo, availability_zone, microservice_name,
  *            instance_name, process_name, jdk_version
+ * with the instance name's slot (name_at) left empty. Targets may cache
+ * per-group encodings (a line-protocol tag prefix) indexed by id.
  */
-struct series {
+struct dimgroup {
 	struct str dim[MODEL_N_DIMS];
-	uint32_t   host;  /* local index of the host this set belongs to */
-	uint8_t    kind;  /* enum series_kind */
-	uint8_t    cpu;   /* enum cpu_class, metric sets only */
+	uint16_t   id;      /* 0 .. model.n_groups - 1 */
+	uint8_t    kind;    /* enum series_kind */
+	uint8_t    name_at; /* index of instance_name in dim[] */
 };
+
+/* One dimension set: a host (kind SERIES_METRICS) or one process of a host
+ * (SERIES_EVENTS): its group and its instance name. 24 bytes, so that a
+ * million hosts fit in a few tens of MiB; read dimensions with
+ * series_dim(). */
+struct series {
+	const struct dimgroup *g;
+	const char            *name;     /* NUL-terminated */
+	uint32_t               host;     /* local index of the host */
+	uint16_t               name_len;
+	uint8_t                kind;     /* enum series_kind */
+	uint8_t                cpu;      /* enum cpu_class, metric sets only */
+};
+
+/** Dimension d (sending order of the series' kind) of a series. */
+static inline struct str
+series_dim(const struct series *s, unsigned d)
+{
+	if (d == s->g->name_at)
+		return (struct str){ s->name, s->name_len };
+	return s->g->dim[d];
+}
 
 extern const char *const model_metric_names[MODEL_N_METRICS]; /* send order */
 extern const char *const model_event_names[MODEL_N_EVENTS];
@@ -74,6 +99,8 @@ struct model {
 	uint32_t       n_events;     /* event sets held */
 	struct series *metrics;
 	struct series *events;
+	struct dimgroup *groups;     /* n_groups, shared by the series */
+	uint32_t       n_groups;
 	/* n_metrics + 1 entries: the events of local host h are
 	 * [host_events[h], host_events[h + 1]) */
 	uint32_t *host_events;

@@ -337,7 +337,7 @@ file_bound(const struct file_rec *r, bool multi)
 	unsigned d;
 
 	for (d = 0; d < MODEL_N_DIMS; d++)
-		dims += r->s->series->dim[d].len;
+		dims += series_dim(r->s->series, d).len;
 	return recs * (6 * dims + FILE_REC_FIX)
 	    + (size_t)(r->end - r->first) * FILE_MEAS_MAX + 64;
 }
@@ -372,12 +372,14 @@ file_lp(char *w, const struct file_rec *r, bool multi)
 	pre = w;
 	w   = file_put(w, r->kind, strlen(r->kind));
 	for (d = 0; d < MODEL_N_DIMS; d++) {
-		if (!se->dim[d].len)
+		struct str v = series_dim(se, d);
+
+		if (!v.len)
 			continue; /* an empty tag value is not allowed */
 		*w++ = ',';
 		w    = file_put(w, r->dim_names[d], strlen(r->dim_names[d]));
 		*w++ = '=';
-		w    = lp_tag(w, se->dim[d].p, se->dim[d].len);
+		w    = lp_tag(w, v.p, v.len);
 	}
 	if (r->req_dim) {
 		w = FILE_PUTL(w, ",request_id=");
@@ -440,9 +442,11 @@ file_json(char *w, const struct file_rec *r, bool multi)
 	pre = w;
 	w   = FILE_PUTL(w, "{\"Dimensions\":[");
 	for (d = 0; d < MODEL_N_DIMS; d++) {
+		struct str v = series_dim(se, d);
+
 		if (d)
 			*w++ = ',';
-		w = json_dim(w, r->dim_names[d], se->dim[d].p, se->dim[d].len);
+		w = json_dim(w, r->dim_names[d], v.p, v.len);
 	}
 	if (r->req_dim) {
 		*w++ = ',';
@@ -516,7 +520,7 @@ file_csv(char *w, const struct file_rec *r, bool multi, uint8_t req_id)
 	unsigned             d, i, c;
 
 	for (d = 0; d < MODEL_N_DIMS; d++)
-		col[target_dcol(kind, d)] = se->dim[d];
+		col[target_dcol(kind, d)] = series_dim(se, d);
 	/* Multi-measure rows carry a request_id measure in its dimension
 	 * column; single-measure rows give it a row of its own. */
 	if (r->req_dim || (multi && req_id == REQID_MEASURE)) {

@@ -392,10 +392,13 @@ sq_bind_dims(sqlite3_stmt *st, const struct sample *s, bool req)
 	int                  bad, d;
 
 	bad = sqlite3_bind_int64(st, SQ_P_TIME, s->time_ms);
-	for (d = 0; d < MODEL_N_DIMS; d++)
+	for (d = 0; d < MODEL_N_DIMS; d++) {
+		struct str v = series_dim(se, (unsigned)d);
+
 		bad |= sqlite3_bind_text(st,
-		    SQ_P_DCOL + (int)target_dcol(kind, (unsigned)d),
-		    se->dim[d].p, (int)se->dim[d].len, SQLITE_STATIC);
+		    SQ_P_DCOL + (int)target_dcol(kind, (unsigned)d), v.p,
+		    (int)v.len, SQLITE_STATIC);
+	}
 	if (req)
 		bad |= sqlite3_bind_text(st, SQ_P_DCOL + TGT_DCOL_REQ_ID,
 		    s->req_id, -1, SQLITE_STATIC);

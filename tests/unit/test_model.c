@@ -94,10 +94,10 @@ test_first_sets(void **state)
 	assert_int_equal(model_build(&m, 1, 12345, 0, 0), 0);
 	assert_string_equal(m.prefix, "zaZswmJk");
 	for (k = 0; k < MODEL_N_DIMS; k++) {
-		assert_str(m.metrics[0].dim[k], metric[k]);
-		assert_str(m.events[0].dim[k], event[k]);
-		dm += 2 * m.metrics[0].dim[k].len;
-		de += 2 * m.events[0].dim[k].len;
+		assert_str(series_dim(&m.metrics[0], k), metric[k]);
+		assert_str(series_dim(&m.events[0], k), event[k]);
+		dm += 2 * series_dim(&m.metrics[0], k).len;
+		de += 2 * series_dim(&m.events[0], k).len;
 	}
 	assert_int_equal(dm, 284);
 	assert_int_equal(de, 282);
@@ -107,23 +107,23 @@ test_first_sets(void **state)
 
 	/* The last host: ap-northeast-1 cell 5 silo 3, zeus, index 2. */
 	struct series *last = &m.metrics[999];
-	assert_str(last->dim[2], "ap-northeast-1-cell-5-silo-3");
-	assert_str(last->dim[3], "ap-northeast-1-3");
-	assert_str(last->dim[4], "zeus");
-	assert_str(last->dim[5], "m5.4xlarge");
-	assert_str(last->dim[7],
+	assert_str(series_dim(last, 2), "ap-northeast-1-cell-5-silo-3");
+	assert_str(series_dim(last, 3), "ap-northeast-1-3");
+	assert_str(series_dim(last, 4), "zeus");
+	assert_str(series_dim(last, 5), "m5.4xlarge");
+	assert_str(series_dim(last, 7),
 	    "i-zaZswmJk-zeus-ap-northeast-1-cell-5-"
 	    "silo-3-00000002.amazonaws.com");
 	model_free(&m);
 
 	/* Another seed, another prefix; hs 100 widens nothing. */
 	assert_int_equal(model_build(&m, 100, 56789, 0, 0), 0);
-	assert_str(m.metrics[299].dim[7],
+	assert_str(series_dim(&m.metrics[299], 7),
 	    "i-sS6Eq1tZ-apollo-us-east-1-cell-"
 	    "1-silo-1-00000299.amazonaws.com");
-	assert_str(m.metrics[299].dim[3], "us-east-1-3");
-	assert_str(m.metrics[300].dim[4], "athena");
-	assert_str(m.metrics[300].dim[7],
+	assert_str(series_dim(&m.metrics[299], 3), "us-east-1-3");
+	assert_str(series_dim(&m.metrics[300], 4), "athena");
+	assert_str(series_dim(&m.metrics[300], 7),
 	    "i-sS6Eq1tZ-athena-us-east-1-cell-"
 	    "1-silo-1-00000000.amazonaws.com");
 	model_free(&m);
@@ -161,29 +161,29 @@ test_events_per_host(void **state)
 		n = m.host_events[h + 1] - m.host_events[h];
 		assert_int_equal(n, silo[h % 10].nev);
 		assert_int_equal(s->host, h);
-		assert_str(s->dim[4], silo[h % 10].ms);
-		assert_str(s->dim[5], silo[h % 10].type);
-		assert_str(s->dim[6], silo[h % 10].os);
+		assert_str(series_dim(s, 4), silo[h % 10].ms);
+		assert_str(series_dim(s, 5), silo[h % 10].type);
+		assert_str(series_dim(s, 6), silo[h % 10].os);
 		for (e = 0; e < n; e++) {
 			const struct series *ev
 			    = &m.events[m.host_events[h] + e];
 
 			assert_int_equal(ev->host, h);
 			assert_int_equal(ev->kind, SERIES_EVENTS);
-			assert_str(ev->dim[6], procs[e]);
-			assert_str(ev->dim[7], silo[h % 10].jdk);
+			assert_str(series_dim(ev, 6), procs[e]);
+			assert_str(series_dim(ev, 7), silo[h % 10].jdk);
 			/* shared with the host: same string, same copy */
-			assert_ptr_equal(ev->dim[5].p, s->dim[7].p);
-			assert_ptr_equal(ev->dim[3].p, s->dim[3].p);
+			assert_ptr_equal(series_dim(ev, 5).p, series_dim(s, 7).p);
+			assert_ptr_equal(series_dim(ev, 3).p, series_dim(s, 3).p);
 			for (int k = 0; k < 4; k++)
-				assert_ptr_equal(ev->dim[k].p, s->dim[k].p);
+				assert_ptr_equal(series_dim(ev, k).p, series_dim(s, k).p);
 		}
 	}
 	/* Shared strings are stored once. */
-	assert_ptr_equal(m.metrics[0].dim[2].p, m.metrics[9].dim[2].p);
-	assert_ptr_equal(m.metrics[0].dim[3].p, m.metrics[3].dim[3].p);
-	assert_ptr_equal(m.metrics[0].dim[5].p, m.metrics[5].dim[5].p);
-	assert_ptr_equal(m.metrics[0].dim[0].p, m.metrics[134].dim[0].p);
+	assert_ptr_equal(series_dim(&m.metrics[0], 2).p, series_dim(&m.metrics[9], 2).p);
+	assert_ptr_equal(series_dim(&m.metrics[0], 3).p, series_dim(&m.metrics[3], 3).p);
+	assert_ptr_equal(series_dim(&m.metrics[0], 5).p, series_dim(&m.metrics[5], 5).p);
+	assert_ptr_equal(series_dim(&m.metrics[0], 0).p, series_dim(&m.metrics[134], 0).p);
 	model_free(&m);
 }
 
@@ -284,8 +284,8 @@ test_sub_range(void **state)
 		for (h = 0; h < sub.n_metrics; h++) {
 			g = first + h;
 			for (k = 0; k < MODEL_N_DIMS; k++)
-				assert_str_same(sub.metrics[h].dim[k],
-				    full.metrics[g].dim[k]);
+				assert_str_same(series_dim(&sub.metrics[h], k),
+				    series_dim(&full.metrics[g], k));
 			assert_int_equal(
 			    sub.host_events[h + 1] - sub.host_events[h],
 			    full.host_events[g + 1] - full.host_events[g]);
@@ -297,7 +297,7 @@ test_sub_range(void **state)
 
 			assert_int_equal(a->host + first, b->host);
 			for (k = 0; k < MODEL_N_DIMS; k++)
-				assert_str_same(a->dim[k], b->dim[k]);
+				assert_str_same(series_dim(a, k), series_dim(b, k));
 		}
 		model_free(&sub);
 	}

@@ -20,63 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "target.h"
-
-#define INST "i-zaZswmJk-apollo-us-east-1-cell-1-silo-1-00000000.amazonaws.com"
-#define REQ "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab"
-
-#define S(x)                                                                  \
-	{                                                                     \
-		x, sizeof(x) - 1                                              \
-	}
-
-static const struct series metric_series = {
-	.dim  = { S("us-east-1"), S("us-east-1-cell-1"),
-	     S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
-	     S("r5.4xlarge"), S("AL2"), S(INST) },
-	.kind = SERIES_METRICS,
-};
-
-static const struct series event_series = {
-	.dim  = { S("us-east-1"), S("us-east-1-cell-1"),
-	     S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
-	     S(INST), S("server"), S("JDK_11") },
-	.kind = SERIES_EVENTS,
-};
-
-static char tmpdir[] = "/tmp/tsl-sqlite-XXXXXX";
-
-static void
-metric_sample(struct sample *s, unsigned first, unsigned count)
-{
-	unsigned i;
-
-	memset(s, 0, sizeof(*s));
-	s->series  = &metric_series;
-	s->time_ms = 1700000000000;
-	s->first   = (uint8_t)first;
-	s->count   = (uint8_t)count;
-	s->v[0]    = 47.38912883215873;
-	for (i = 1; i < MODEL_N_METRICS; i++)
-		s->v[i] = i + 0.25;
-	strcpy(s->req_id, REQ);
-}
+#include "series_fixture.h"
 
 static void
 event_sample(struct sample *s, unsigned first, unsigned count)
 {
-	memset(s, 0, sizeof(*s));
-	s->series  = &event_series;
-	s->time_ms = 1700000000001;
-	s->first   = (uint8_t)first;
-	s->count   = (uint8_t)count;
-	s->v[0]    = 123;
-	s->v[1]    = 1;
-	s->v[2]    = 55.5;
-	s->v[3]    = 0.125;
-	s->v[4]    = 3.2e-05;
-	strcpy(s->req_id, REQ);
+	event_sample_at(s, first, count, 1700000000001);
 }
+
+
+
+static char tmpdir[] = "/tmp/tsl-sqlite-XXXXXX";
 
 static void
 batch_count(struct batch *b)
