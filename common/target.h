@@ -130,6 +130,7 @@ struct target_ops {
 	/* Query dialect: the directory of its templates under
 	 * configs/queries/. NULL unless TGT_F_QUERY. */
 	const char *dialect;
+	bool        sql; /* the dialect is SQL: row_count mode can wrap it */
 
 	/* Runs one query text and reads every row (every page), counting
 	 * them in res->rows. Worker thread, after ->init. TGT_RETRY when the

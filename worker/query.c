@@ -89,6 +89,13 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 	rc = qconfig_load(&sh->cfg, o->config, err, errlen);
 	if (rc)
 		return rc;
+	if (sh->cfg.mode == QMODE_ROW_COUNT && !sh->ops->sql) {
+		snprintf(err, errlen,
+			 "%s: query_mode = row_count needs an SQL dialect; %s "
+			 "queries are %s",
+			 o->config, sh->ops->name, sh->ops->dialect);
+		return -EINVAL;
+	}
 	sh->reps = o->repetitions ? o->repetitions
 		   : o->duration > 0 ? 0 : sh->cfg.repetitions;
 	for (unsigned i = 0; i < sh->cfg.n; i++)
@@ -370,6 +377,34 @@ count_points(struct qrun *r, const char *stage)
 		fclose(out);
 }
 
+/* Renders workload query i with the current parameters into r->text; in
+ * row_count mode wrapped as the seed does (§4.2), with an alias where
+ * the dialect needs one (PostgreSQL) and the seed's exact text for
+ * Timestream. */
+static int
+render_workload(struct qrun *r, unsigned i, char *err, size_t errlen)
+{
+	const struct query_shared *sh = r->t->sh;
+	struct buf                 q;
+	int                        rc;
+
+	buf_reset(&r->text);
+	if (sh->cfg.mode != QMODE_ROW_COUNT)
+		return render(&sh->tpl[i], &r->p, &r->text, err, errlen);
+	buf_init(&q, SQL_MAX);
+	rc = render(&sh->tpl[i], &r->p, &q, err, errlen);
+	if (!rc) {
+		bool ts = !strcmp(sh->ops->dialect, "timestream");
+
+		buf_adds(&r->text, "\nSELECT COUNT(*)\nFROM (\n    ");
+		buf_add(&r->text, q.p, q.len);
+		buf_adds(&r->text, ts ? "\n)\n" : "\n) AS q\n");
+		rc = buf_cstr(&r->text);
+	}
+	buf_free(&q);
+	return rc;
+}
+
 /* Renders the workload's texts once and writes do-qN.sql and opens the
  * .log/.err files of every query in the distribution. */
 static int
@@ -383,11 +418,10 @@ open_files(struct qrun *r)
 		bool     rand = !strcmp(opts_params(sh->o), "random");
 		FILE    *f;
 
-		buf_reset(&r->text);
 		if (rand)
 			qparams_random(&r->p, uniform, &r->rng,
 				       (unsigned)sh->o->host_scale, sh->prefix);
-		if (render(&sh->tpl[i], &r->p, &r->text, err, sizeof(err))) {
+		if (render_workload(r, i, err, sizeof(err))) {
 			snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
 			return -EINVAL;
 		}
@@ -472,8 +506,7 @@ execute_one(struct qrun *r, unsigned i)
 	if (!strcmp(opts_params(sh->o), "random")) {
 		qparams_random(&r->p, uniform, &r->rng,
 			       (unsigned)sh->o->host_scale, sh->prefix);
-		buf_reset(&r->text);
-		if (render(&sh->tpl[i], &r->p, &r->text, err, sizeof(err)) == 0)
+		if (render_workload(r, i, err, sizeof(err)) == 0)
 			text = r->text.p;
 	}
 	st = run_query(r, text, &res, &ns, &thr);

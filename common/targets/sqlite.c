@@ -586,6 +586,7 @@ const struct target_ops target_sqlite = {
 	.init    = sq_init,
 	.write   = sq_write,
 	.dialect = "sqlite",
+	.sql     = true,
 	.query   = sq_query,
 	.fini    = sq_fini,
 	.cleanup = sq_cleanup,

@@ -73,6 +73,14 @@ run=$(ls -d "$T_TMP"/results/*-query-*)
 check "run.json has the query totals" grep -q '"per_query"' "$run/run.json"
 check "query-timeseries.csv written" test -s "$run/query-timeseries.csv"
 
+# 1b. row_count mode: each query wrapped in SELECT COUNT(*), one row each
+"$TSLOAD" query --config "$src/configs/config_row_count.ini" --repetitions 6 --think-time-milliseconds 0 \
+	--queries-dir "$qdir" --target "sqlite:$db" -l "$T_TMP/logs-rc" --results "$T_TMP/results" >rc.out 2>&1
+check_eq "row_count mode: exit 0" 0 $?
+rcdir=$(ls -d "$T_TMP"/logs-rc/*-1-1)
+check "row_count mode: the .sql is wrapped" grep -q '^SELECT COUNT(\*)$' "$rcdir/do-q1.sql"
+check "row_count mode: one row per execution" not grep -qv 'Rows: 1$' "$rcdir"/do-q*.log
+
 # 2. a query that never succeeds still gives a 9-field row
 cat >only6.ini <<'EOF'
 [default]
