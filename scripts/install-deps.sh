@@ -8,6 +8,7 @@ pkgs=(
 	libnng-dev libiniparser-dev libcmocka-dev
 	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev zlib1g-dev
 	sqlite3 procps
+	clickhouse-server clickhouse-client curl
 )
 
 missing=()
