@@ -358,7 +358,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 		if (!t) {
 			snprintf(err, errlen,
 				 "--target: unknown scheme in \"%s\" (expected "
-				 "one of: sqlite:, null:, file:, stdout:)",
+				 "one of: sqlite:, clickhouse://, null:, file:, "
+				 "stdout:)",
 				 o->target);
 			return -EINVAL;
 		}

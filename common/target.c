@@ -16,6 +16,7 @@
 
 static const struct target_ops *const target_table[] = {
 	&target_sqlite,
+	&target_clickhouse,
 	&target_file,
 	&target_stdout,
 	&target_null,

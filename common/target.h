@@ -218,5 +218,6 @@ extern const struct target_ops target_null;
 extern const struct target_ops target_file;
 extern const struct target_ops target_stdout;
 extern const struct target_ops target_sqlite;
+extern const struct target_ops target_clickhouse;
 
 #endif

@@ -22,10 +22,11 @@ struct buf;
 struct render_seg;
 
 /* Default query end time per dialect, what {end} is when not given:
- * "now", as the seed's --query-end-time default. SQLite's time column
- * holds epoch milliseconds. */
+ * "now", as the seed's --query-end-time default. SQLite's and ClickHouse's
+ * time columns hold epoch milliseconds. */
 #define RENDER_END_TIMESTREAM "now()"
 #define RENDER_END_SQLITE "CAST(strftime('%s','now') AS INTEGER) * 1000"
+#define RENDER_END_CLICKHOUSE "toInt64(toUnixTimestamp(now())) * 1000"
 
 enum {
 	RENDER_MAX_FILE = 1 << 20, /* largest template file accepted */

@@ -6,8 +6,9 @@ set -euo pipefail
 pkgs=(
 	gcc make pkg-config
 	libnng-dev libiniparser-dev libcmocka-dev
-	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev
+	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev zlib1g-dev
 	sqlite3 procps
+	clickhouse-server clickhouse-client curl
 )
 
 missing=()

@@ -1,0 +1,21 @@
+
+SELECT region, silo, cell, microservice_name,
+    intDiv(time, 3600000) * 3600000 AS hour,
+    countIf(measure_value_double, measure_name = 'cpu_user')
+        AS num_cpu_user_samples,
+    round(avgIf(measure_value_double, measure_name = 'cpu_user'), 2)
+        AS avg_cpu_user,
+    round(maxIf(measure_value_double, measure_name = 'cpu_user'), 2)
+        AS max_cpu_user,
+    countIf(measure_value_double, measure_name = 'memory_used')
+        AS num_memory_used_samples,
+    round(avgIf(measure_value_double, measure_name = 'memory_used'), 2)
+        AS avg_memory_used,
+    round(maxIf(measure_value_double, measure_name = 'memory_used'), 2)
+        AS max_memory_used
+FROM "{table}"
+WHERE time BETWEEN {end} - 10800000 AND {end}
+    AND measure_name IN ('cpu_user', 'memory_used')
+    AND microservice_name = '{microservice_name}'
+GROUP BY region, silo, cell, microservice_name, hour
+ORDER BY region, silo, cell, microservice_name, hour DESC
