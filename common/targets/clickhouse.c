@@ -611,6 +611,7 @@ const struct target_ops target_clickhouse = {
 	.init    = ch_init,
 	.write   = ch_write,
 	.dialect = "clickhouse",
+	.sql     = true,
 	.query   = ch_query,
 	.fini    = ch_fini,
 	.cleanup = ch_cleanup,
