@@ -65,6 +65,8 @@ static const struct {
 } default_ends[] = {
 	{ "timestream", RENDER_END_TIMESTREAM },
 	{ "sqlite", RENDER_END_SQLITE },
+	{ "influxql", RENDER_END_INFLUXQL },
+	{ "promql", RENDER_END_PROMQL },
 };
 
 const char *

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -326,14 +327,30 @@ table_params(struct qrun *r)
 }
 
 /* Count of data points in the last 15 minutes, before or after the loop:
- * numDatapoints-<stage>.log/.err/-result.txt. */
+ * numDatapoints-<stage>.log/.err/-result.txt. A dialect without one
+ * total (InfluxQL: a row per measurement) gives several rows: their
+ * first columns add up. */
 static void
 count_rows(void *arg, unsigned ncol, const char *const *names,
 	   const char *const *vals)
 {
+	char              *out = arg, *end;
+	unsigned long long a, b;
+
 	(void)names;
-	if (ncol)
-		snprintf(arg, 32, "%s", vals[0] ? vals[0] : "NULL");
+	if (!ncol)
+		return;
+	if (vals[0] && strcmp(out, "None") != 0) {
+		a = strtoull(out, &end, 10);
+		if (!*end && *out) {
+			b = strtoull(vals[0], &end, 10);
+			if (!*end && *vals[0]) {
+				snprintf(out, 32, "%llu", a + b);
+				return;
+			}
+		}
+	}
+	snprintf(out, 32, "%s", vals[0] ? vals[0] : "NULL");
 }
 
 static void
