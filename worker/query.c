@@ -60,9 +60,21 @@ load_tpl(struct query_shared *sh, struct template *t, const char *key,
 {
 	char name[64];
 
+	int  rc;
+
 	render_name(name, sizeof(name), key, multi);
-	return render_load(t, sh->o->queries_dir, sh->ops->dialect, name, err,
-			   errlen);
+	rc = render_load(t, sh->o->queries_dir, sh->ops->dialect, name, err,
+			 errlen);
+	/* Not every query can be said in every dialect (InfluxQL has no
+	 * joins, ...): say so rather than just "no such file". */
+	if (rc == -ENOENT && strncmp(key, "do-q", 4) == 0)
+		snprintf(err, errlen,
+			 "%s/%s/%s.sql not found: %s has no %s version "
+			 "(configs/queries/README.md); leave it out of "
+			 "[query_distribution]",
+			 sh->o->queries_dir, sh->ops->dialect, name, key,
+			 sh->ops->dialect);
+	return rc;
 }
 
 int
