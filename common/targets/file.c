@@ -4,8 +4,9 @@
  * The line protocol encoder is common/lp.c, shared with the influx and vm
  * targets. Each batch is built in a per-thread buffer and written with one
  * write() on an O_APPEND descriptor, so threads and processes sharing a
- * file only ever interleave whole batches. On a pipe or terminal, where only writes
- * up to PIPE_BUF are atomic, the batch goes out in chunks of whole lines.
+ * file only ever interleave whole batches. On a pipe or terminal, where
+ * only writes up to PIPE_BUF are atomic, the batch goes out in chunks of
+ * whole lines.
  */
 #include <assert.h>
 #include <errno.h>
