@@ -346,6 +346,20 @@ opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
 	return rc;
 }
 
+/* "sqlite:, influx:, ..." for the registered targets with all of flags. */
+static void
+target_schemes(char *out, size_t n, unsigned flags)
+{
+	const struct target_ops *const *t = target_list();
+	size_t                          o = 0;
+
+	out[0] = '\0';
+	for (; *t && o < n; t++)
+		if (((*t)->flags & flags) == flags)
+			o += (size_t)snprintf(out + o, n - o, "%s%s:",
+					      o ? ", " : "", (*t)->name);
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 	      size_t errlen)
@@ -356,19 +370,24 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 		   CMD_RUN)) {
 		t = target_find(o->target);
 		if (!t) {
+			char list[256];
+
+			target_schemes(list, sizeof(list), 0);
 			snprintf(err, errlen,
 				 "--target: unknown scheme in \"%s\" (expected "
-				 "one of: sqlite:, clickhouse://, null:, file:, "
-				 "stdout:)",
-				 o->target);
+				 "one of: %s)",
+				 o->target, list);
 			return -EINVAL;
 		}
 		if ((cmd & (CMD_QUERY | CMD_RUN)) &&
 		    !(t->flags & TGT_F_QUERY)) {
+			char list[256];
+
+			target_schemes(list, sizeof(list), TGT_F_QUERY);
 			snprintf(err, errlen,
 				 "--target: %s: cannot run queries (targets "
-				 "that can: sqlite:)",
-				 t->name);
+				 "that can: %s)",
+				 t->name, list);
 			return -EINVAL;
 		}
 		if (t->check && t->check(o->target, err, errlen))

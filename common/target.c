@@ -17,6 +17,8 @@
 static const struct target_ops *const target_table[] = {
 	&target_sqlite,
 	&target_clickhouse,
+	&target_influx,
+	&target_vm,
 	&target_file,
 	&target_stdout,
 	&target_null,

@@ -219,5 +219,7 @@ extern const struct target_ops target_file;
 extern const struct target_ops target_stdout;
 extern const struct target_ops target_sqlite;
 extern const struct target_ops target_clickhouse;
+extern const struct target_ops target_influx;
+extern const struct target_ops target_vm;
 
 #endif

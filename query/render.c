@@ -66,6 +66,8 @@ static const struct {
 	{ "timestream", RENDER_END_TIMESTREAM },
 	{ "sqlite", RENDER_END_SQLITE },
 	{ "clickhouse", RENDER_END_CLICKHOUSE },
+	{ "influxql", RENDER_END_INFLUXQL },
+	{ "promql", RENDER_END_PROMQL },
 };
 
 const char *

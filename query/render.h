@@ -27,6 +27,10 @@ struct render_seg;
 #define RENDER_END_TIMESTREAM "now()"
 #define RENDER_END_SQLITE "CAST(strftime('%s','now') AS INTEGER) * 1000"
 #define RENDER_END_CLICKHOUSE "toInt64(toUnixTimestamp(now())) * 1000"
+/* InfluxQL: a time expression; PromQL: "now" or epoch seconds, read by
+ * the vm target from the template's "# tsload: end=..." line. */
+#define RENDER_END_INFLUXQL "now()"
+#define RENDER_END_PROMQL "now"
 
 enum {
 	RENDER_MAX_FILE = 1 << 20, /* largest template file accepted */

@@ -7,8 +7,8 @@ pkgs=(
 	gcc make pkg-config
 	libnng-dev libiniparser-dev libcmocka-dev
 	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev zlib1g-dev
-	sqlite3 procps
-	clickhouse-server clickhouse-client curl
+	sqlite3 procps curl iproute2
+	clickhouse-server clickhouse-client influxdb victoria-metrics
 )
 
 missing=()

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -58,9 +59,21 @@ load_tpl(struct query_shared *sh, struct template *t, const char *key,
 {
 	char name[64];
 
+	int  rc;
+
 	render_name(name, sizeof(name), key, multi);
-	return render_load(t, sh->o->queries_dir, sh->ops->dialect, name, err,
-			   errlen);
+	rc = render_load(t, sh->o->queries_dir, sh->ops->dialect, name, err,
+			 errlen);
+	/* Not every query can be said in every dialect (InfluxQL has no
+	 * joins, ...): say so rather than just "no such file". */
+	if (rc == -ENOENT && strncmp(key, "do-q", 4) == 0)
+		snprintf(err, errlen,
+			 "%s/%s/%s.sql not found: %s has no %s version "
+			 "(configs/queries/README.md); leave it out of "
+			 "[query_distribution]",
+			 sh->o->queries_dir, sh->ops->dialect, name, key,
+			 sh->ops->dialect);
+	return rc;
 }
 
 int
@@ -324,14 +337,30 @@ table_params(struct qrun *r)
 }
 
 /* Count of data points in the last 15 minutes, before or after the loop:
- * numDatapoints-<stage>.log/.err/-result.txt. */
+ * numDatapoints-<stage>.log/.err/-result.txt. A dialect without one
+ * total (InfluxQL: a row per measurement) gives several rows: their
+ * first columns add up. */
 static void
 count_rows(void *arg, unsigned ncol, const char *const *names,
 	   const char *const *vals)
 {
+	char              *out = arg, *end;
+	unsigned long long a, b;
+
 	(void)names;
-	if (ncol)
-		snprintf(arg, 32, "%s", vals[0] ? vals[0] : "NULL");
+	if (!ncol)
+		return;
+	if (vals[0] && strcmp(out, "None") != 0) {
+		a = strtoull(out, &end, 10);
+		if (!*end && *out) {
+			b = strtoull(vals[0], &end, 10);
+			if (!*end && *vals[0]) {
+				snprintf(out, 32, "%llu", a + b);
+				return;
+			}
+		}
+	}
+	snprintf(out, 32, "%s", vals[0] ? vals[0] : "NULL");
 }
 
 static void

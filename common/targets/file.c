@@ -1,10 +1,12 @@
 /* file.c - the file: and stdout: targets: batches as text lines in InfluxDB
  * line protocol, Timestream WriteRecords JSON (one record a line) or CSV.
  *
- * Each batch is built in a per-thread buffer and written with one write()
- * on an O_APPEND descriptor, so threads and processes sharing a file only
- * ever interleave whole batches. On a pipe or terminal, where only writes
- * up to PIPE_BUF are atomic, the batch goes out in chunks of whole lines.
+ * The line protocol encoder is common/lp.c, shared with the influx and vm
+ * targets. Each batch is built in a per-thread buffer and written with one
+ * write() on an O_APPEND descriptor, so threads and processes sharing a
+ * file only ever interleave whole batches. On a pipe or terminal, where
+ * only writes up to PIPE_BUF are atomic, the batch goes out in chunks of
+ * whole lines.
  */
 #include <assert.h>
 #include <errno.h>
@@ -19,6 +21,7 @@
 
 #include "buf.h"
 #include "fmt.h"
+#include "lp.h"
 #include "target.h"
 #include "xalloc.h"
 
@@ -198,54 +201,6 @@ file_csv_header(struct buf *b, bool multi)
 
 /* ---- escaping ---- */
 
-/* Line protocol has no way to carry a line break in a value: it becomes
- * the two characters \n (or \r) so that a record stays one line. */
-static char *
-lp_break(char *w, char c)
-{
-	*w++ = '\\';
-	*w++ = c == '\n' ? 'n' : 'r';
-	return w;
-}
-
-/* Line protocol tag value: ',', '=' and ' ' get a backslash. */
-static char *
-lp_tag(char *w, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\n' || s[i] == '\r') {
-			w = lp_break(w, s[i]);
-			continue;
-		}
-		if (s[i] == ',' || s[i] == '=' || s[i] == ' ')
-			*w++ = '\\';
-		*w++ = s[i];
-	}
-	return w;
-}
-
-/* Line protocol string field: '"' and '\' get a backslash. */
-static char *
-lp_str(char *w, const char *s, size_t n)
-{
-	size_t i;
-
-	*w++ = '"';
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\n' || s[i] == '\r') {
-			w = lp_break(w, s[i]);
-			continue;
-		}
-		if (s[i] == '"' || s[i] == '\\')
-			*w++ = '\\';
-		*w++ = s[i];
-	}
-	*w++ = '"';
-	return w;
-}
-
 /* JSON string contents (no quotes): at most 6 bytes per input byte. */
 static char *
 json_str(char *w, const char *s, size_t n)
@@ -340,74 +295,6 @@ file_bound(const struct file_rec *r, bool multi)
 		dims += series_dim(r->s->series, d).len;
 	return recs * (6 * dims + FILE_REC_FIX)
 	    + (size_t)(r->end - r->first) * FILE_MEAS_MAX + 64;
-}
-
-static char *
-lp_field(char *w, const struct tgt_measure *m)
-{
-	w    = file_put(w, m->name, strlen(m->name));
-	*w++ = '=';
-	if (m->type == MT_DOUBLE) {
-		w += fmt_double(w, m->d);
-	} else if (m->type == MT_BIGINT) {
-		w += fmt_i64(w, m->i);
-		*w++ = 'i';
-	} else {
-		w = lp_str(w, m->s, m->len);
-	}
-	return w;
-}
-
-static char *
-file_lp(char *w, const struct file_rec *r, bool multi)
-{
-	const struct series *se = r->s->series;
-	struct tgt_measure   m;
-	char                 ts[FMT_NUM_MAX + 2];
-	size_t               ts_len, pre_len;
-	char                *pre;
-	unsigned             d, i;
-
-	/* Measurement and tags, written once and copied for each line. */
-	pre = w;
-	w   = file_put(w, r->kind, strlen(r->kind));
-	for (d = 0; d < MODEL_N_DIMS; d++) {
-		struct str v = series_dim(se, d);
-
-		if (!v.len)
-			continue; /* an empty tag value is not allowed */
-		*w++ = ',';
-		w    = file_put(w, r->dim_names[d], strlen(r->dim_names[d]));
-		*w++ = '=';
-		w    = lp_tag(w, v.p, v.len);
-	}
-	if (r->req_dim) {
-		w = FILE_PUTL(w, ",request_id=");
-		w = lp_tag(w, r->s->req_id, strlen(r->s->req_id));
-	}
-	*w++    = ' ';
-	pre_len = (size_t)(w - pre);
-
-	ts[0]  = ' ';
-	ts_len = 1
-	    + fmt_i64(ts + 1, (int64_t)((uint64_t)r->s->time_ms * 1000000u));
-	ts[ts_len++] = '\n';
-
-	for (i = r->first; i < r->end; i++) {
-		if (i > r->first) {
-			if (multi)
-				*w++ = ',';
-			else
-				w = file_put(w, pre, pre_len);
-		}
-		target_measure(r->s, i, &m);
-		w = lp_field(w, &m);
-		if (!multi)
-			w = file_put(w, ts, ts_len);
-	}
-	if (multi)
-		w = file_put(w, ts, ts_len);
-	return w;
 }
 
 static char *
@@ -710,7 +597,7 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 		w = f->out.p + f->out.len;
 		switch (f->fmt) {
 		case FF_LP:
-			w = file_lp(w, &r, b->multi);
+			w = lp_put(w, r.s, b, LP_NS);
 			break;
 		case FF_JSON:
 			w = file_json(w, &r, b->multi);

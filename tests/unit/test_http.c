@@ -26,6 +26,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "targets/lphttp.h"
 
 enum { SRV_CONNS = 64, REQ_MAX = 1 << 20 };
 
@@ -137,6 +138,30 @@ answer(struct conn *c, const char *method, const char *full, const char *head,
 		memcpy(out + n, body, blen);
 		respond(c->fd, 200, "OK", out, n + blen);
 		free(out);
+	} else if (strcmp(path, "/write") == 0) {
+		/* line protocol: the db parameter picks the answer */
+		static const char rej[]
+		    = "{\"error\":\"unable to parse 'a': bad\nunable to parse "
+		      "'b': bad\"}";
+		static const char drop[]
+		    = "{\"error\":\"partial write: field type conflict "
+		      "dropped=3\"}";
+		static const char ts[] = "{\"error\":\"bad timestamp\"}";
+
+		if (strstr(full, "db=rej"))
+			respond(
+			    c->fd, 400, "Bad Request", rej, sizeof(rej) - 1);
+		else if (strstr(full, "db=drop"))
+			respond(
+			    c->fd, 400, "Bad Request", drop, sizeof(drop) - 1);
+		else if (strstr(full, "db=ts"))
+			respond(c->fd, 400, "Bad Request", ts, sizeof(ts) - 1);
+		else if (strstr(full, "db=busy"))
+			respond(c->fd, 429, "Too Many Requests", NULL, 0);
+		else if (blen && body[blen - 1] == '\n')
+			respond(c->fd, 204, "No Content", NULL, 0);
+		else
+			respond(c->fd, 500, "Internal Server Error", NULL, 0);
 	} else if (strcmp(path, "/big") == 0) {
 		char *big = malloc(10000);
 
@@ -712,6 +737,71 @@ test_init_errors(void **state)
 	http_fini(&h);
 }
 
+#define STR(x)                                                                \
+	{                                                                     \
+		x, sizeof(x) - 1                                              \
+	}
+
+/* lph_write: outcomes of /write answers, refused lines counted. */
+static void
+test_lp_write(void **state)
+{
+	static const struct dimgroup g = {
+		.dim     = { STR("r"), STR("c"), STR("s"), STR("az"), STR("m"),
+			STR("t"), STR("o"), { NULL, 0 } },
+		.kind    = SERIES_METRICS,
+		.name_at = 7,
+	};
+	static const struct series se = {
+		.g = &g, .name = "i", .name_len = 1, .kind = SERIES_METRICS
+	};
+	static const struct {
+		const char     *db;
+		enum tgt_status st;
+		unsigned        rejected;
+	} cases[] = {
+		{ "ok", TGT_OK, 0 },
+		{ "rej", TGT_OK, 2 },
+		{ "drop", TGT_OK, 3 },
+		{ "ts", TGT_FAIL, 0 },
+		{ "busy", TGT_RETRY, 0 },
+	};
+	struct sample   smp  = { .series = &se, .time_ms = 1, .count = 20 };
+	struct batch    b    = { .s = &smp, .n = 1, .records = 20 };
+	struct tgt_conf conf = { .database = "devops" };
+	struct srv      s;
+	struct lph      l;
+	char            url[96], err[256];
+	unsigned        rej, i;
+
+	(void)state;
+	srv_start(&s);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(url, sizeof(url), "test://127.0.0.1:%d/?db=%s",
+		    s.port, cases[i].db);
+		conf.url = url;
+		assert_int_equal(
+		    lph_open(&l, "test", 80, &conf, err, sizeof(err)), 0);
+		err[0] = '\0';
+		rej    = 99;
+		assert_int_equal(
+		    lph_write(&l, &b, &rej, err, sizeof(err)), cases[i].st);
+		assert_int_equal(rej, cases[i].rejected);
+		if (cases[i].st == TGT_FAIL)
+			assert_non_null(strstr(err, "HTTP 400: "));
+		lph_close(&l);
+	}
+	/* 20 lines in bodies of at most 4 KiB (at least one sample each) */
+	snprintf(
+	    url, sizeof(url), "test://127.0.0.1:%d/?max_body=4096", s.port);
+	conf.url = url;
+	assert_int_equal(lph_open(&l, "test", 80, &conf, err, sizeof(err)), 0);
+	assert_string_equal(l.wpath, "/write?db=devops&precision=ms");
+	assert_int_equal(lph_write(&l, &b, &rej, err, sizeof(err)), TGT_OK);
+	lph_close(&l);
+	srv_stop(&s);
+}
+
 int
 main(void)
 {
@@ -728,6 +818,7 @@ main(void)
 		cmocka_unit_test(test_failover),
 		cmocka_unit_test(test_urlencode),
 		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test(test_lp_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,207 @@
+/* lphttp.c - line protocol over HTTP, shared by the influx and vm
+ * targets.
+ */
+#include "lphttp.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+enum {
+	LPH_BODY_CAP = 1 << 30, /* hard cap of one batch's text */
+	LPH_TMP_CAP  = 8 << 20,
+};
+
+/* Database names we pass unquoted into URLs and quoted into InfluxQL:
+ * letters, digits, '_', '-', '.'. */
+static bool
+lph_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
+		        || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'
+		        || *s == '.'))
+			return false;
+	return true;
+}
+
+int
+lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
+    char *err, size_t errlen)
+{
+	static const char *const keys[]
+	    = { "db", "gzip", "precision", "max_body", NULL };
+	int                sn = (int)strcspn(url, ":");
+	char               v[LPH_DB_MAX], *end;
+	unsigned long long n;
+	int                rc;
+
+	memset(u, 0, sizeof(*u));
+	u->prec     = LP_MS;
+	u->max_body = LPH_MAX_BODY;
+	rc          = target_url_check_keys(url, keys, err, errlen);
+	if (!rc)
+		rc = http_check_url(url, err, errlen);
+	if (rc)
+		return rc;
+	if (strncmp(url + sn, "://", 3) != 0) {
+		snprintf(err, errlen,
+		    "%.*s: expected %.*s://HOST:PORT[,HOST:"
+		    "PORT...][/?db=NAME]",
+		    sn, url, sn, url);
+		return -EINVAL;
+	}
+	if (!target_url_param(url, "db", u->db, sizeof(u->db)))
+		snprintf(u->db, sizeof(u->db), "%s", def_db ? def_db : "");
+	if (!lph_name_ok(u->db)) {
+		snprintf(err, errlen,
+		    "%.*s: invalid database name \"%s\" (letters, digits, "
+		    "_ - .)",
+		    sn, url, u->db);
+		return -EINVAL;
+	}
+	if (target_url_param(url, "gzip", v, sizeof(v))) {
+		if (strcmp(v, "1") && strcmp(v, "0") && strcmp(v, "")) {
+			snprintf(err, errlen,
+			    "%.*s: gzip=%s (expected gzip=0 or gzip=1)", sn,
+			    url, v);
+			return -EINVAL;
+		}
+		u->gzip = strcmp(v, "0") != 0;
+	}
+	if (target_url_param(url, "precision", v, sizeof(v))
+	    && lp_precision_parse(v, &u->prec) != 0) {
+		snprintf(err, errlen,
+		    "%.*s: precision=%s (expected ns, us, ms or s)", sn, url,
+		    v);
+		return -EINVAL;
+	}
+	if (target_url_param(url, "max_body", v, sizeof(v))) {
+		errno = 0;
+		n     = strtoull(v, &end, 10);
+		if (errno || end == v || *end || v[0] == '-' || n < 4096
+		    || n > LPH_BODY_CAP) {
+			snprintf(err, errlen,
+			    "%.*s: max_body=%s (expected bytes, 4096..%d)", sn,
+			    url, v, LPH_BODY_CAP);
+			return -EINVAL;
+		}
+		u->max_body = (size_t)n;
+	}
+	return 0;
+}
+
+int
+lph_open(struct lph *l, const char *name, unsigned port,
+    const struct tgt_conf *conf, char *err, size_t errlen)
+{
+	struct http_opts o = { .name = name, .def_port = port };
+	int              rc;
+
+	memset(l, 0, sizeof(*l));
+	buf_init(&l->body, LPH_BODY_CAP);
+	buf_init(&l->tmp, LPH_TMP_CAP);
+	rc = lph_url_parse(conf->url, conf->database, &l->u, err, errlen);
+	if (!rc)
+		rc = http_init(&l->h, conf->url, &o, err, errlen);
+	if (!rc)
+		l->wpath = xasprintf("/write?db=%s&precision=%s", l->u.db,
+		    lp_precision_name(l->u.prec));
+	return rc;
+}
+
+void
+lph_close(struct lph *l)
+{
+	http_fini(&l->h);
+	buf_free(&l->body);
+	buf_free(&l->tmp);
+	free(l->wpath);
+	l->wpath = NULL;
+}
+
+/* Lines a 400 answer says were refused: InfluxDB's "dropped=N" of a
+ * partial write, else one per "unable to parse"; 0 when the answer is
+ * about the request as a whole. */
+static unsigned
+lph_refused(const char *body)
+{
+	const char *p = strstr(body, "dropped=");
+	unsigned    n = 0;
+
+	if (p)
+		return (unsigned)strtoul(p + 8, NULL, 10);
+	for (p = body; (p = strstr(p, "unable to parse")) != NULL; p++)
+		n++;
+	return n;
+}
+
+enum tgt_status
+lph_write(struct lph *l, const struct batch *b, unsigned *rejected, char *err,
+    size_t errlen)
+{
+	struct http_req r    = { .path = l->wpath,
+		   .gzip               = l->u.gzip,
+		   .ctype              = "text/plain; charset=utf-8" };
+	unsigned        next = 0, n;
+	enum tgt_status st;
+	int             rc;
+
+	*rejected = 0;
+	while (next < b->n) {
+		buf_reset(&l->body);
+		rc = lp_encode(&l->body, b, &next, l->u.max_body, l->u.prec);
+		if (rc) {
+			snprintf(err, errlen,
+			    "%s: a sample does not fit in "
+			    "a request body",
+			    l->h.o.name);
+			return TGT_FAIL;
+		}
+		r.body = l->body.p;
+		r.len  = l->body.len;
+		st     = http_request(&l->h, &r, err, errlen);
+		if (st == TGT_FAIL && l->h.status == 400
+		    && (n = lph_refused(l->h.resp.p)) > 0) {
+			*rejected += n;
+			continue;
+		}
+		/* A part that failed fails the batch: parts already
+		 * written are written again on a retry, which both servers
+		 * take as the same points (same series, field and time). */
+		if (st != TGT_OK)
+			return st;
+	}
+	return TGT_OK;
+}
+
+enum tgt_status
+lph_post_form(struct lph *l, const char *path, const char *const *kv,
+    char *err, size_t errlen)
+{
+	struct http_req r
+	    = { .path = path, .ctype = "application/x-www-form-urlencoded" };
+	unsigned i;
+
+	buf_reset(&l->body);
+	for (i = 0; kv[i] && kv[i + 1]; i += 2) {
+		if ((i && buf_addc(&l->body, '&'))
+		    || http_urlencode(&l->body, kv[i], strlen(kv[i]))
+		    || buf_addc(&l->body, '=')
+		    || http_urlencode(
+		        &l->body, kv[i + 1], strlen(kv[i + 1]))) {
+			snprintf(
+			    err, errlen, "%s: request too long", l->h.o.name);
+			return TGT_FAIL;
+		}
+	}
+	r.body = l->body.p ? l->body.p : "";
+	r.len  = l->body.len;
+	return http_request(&l->h, &r, err, errlen);
+}

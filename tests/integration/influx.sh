@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Integration: tsload against InfluxDB 1.x (Debian influxdb), started here
+# on a free loopback port by scripts/influx-local.sh and stopped by PID.
+# Ingest in both layouts (and gzip, and a cluster URL with a dead host):
+# the server holds exactly the data points tsload says it wrote; every
+# InfluxQL query runs and returns rows; cleanup drops the database;
+# failures exit 1 with one line.
+. "$(dirname "$0")/../lib.sh"
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$T_TMP" || exit 1
+srv=$T_TMP/influx
+if ! out=$("$src/scripts/influx-local.sh" start "$srv" 2>&1); then
+	bad "influx-local.sh start: $out"
+	finish
+	exit 1
+fi
+trap '"$src/scripts/influx-local.sh" stop "$srv" >/dev/null; rm -rf "$T_TMP"' EXIT
+url=${out%% *}
+port=$(cat "$srv/port")
+http=http://127.0.0.1:$port
+check "influx-local.sh prints influx://127.0.0.1:PORT PID" \
+	test "$url" = "influx://127.0.0.1:$port"
+check "the server answers /ping" curl -sf -o /dev/null "$http/ping"
+check "it listens on loopback only" \
+	not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$port '"
+
+# points the server holds in db $1: the sum of count(*) over every field
+held() {
+	curl -sS -G "$http/query" --data-urlencode "db=$1" --data-urlencode epoch=ms \
+		--data-urlencode 'q=SELECT count(*) FROM metrics, events' |
+		grep -o '"values":\[\[[^]]*' | sed 's/.*\[\[//' |
+		awk -F, '{ for (i = 2; i <= NF; i++) if ($i != "null") s += $i } END { print s + 0 }'
+}
+written() { sed -n 's/^Data points written: \([0-9]*\).*/\1/p' "$1"; }
+records() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1"; }
+
+# 1. single-measure layout, 2 workers x 2 threads
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 \
+	--target "$url/?db=itest" --results "$T_TMP/results" >single.out 2>single.err
+check_eq "ingest (single): exit 0" 0 $?
+w=$(written single.out)
+check "ingest (single): wrote points" test "${w:-0}" -gt 0
+check_eq "ingest (single): records = data points" "$w" "$(records single.out)"
+check_eq "server holds the data points written (single)" "$w" "$(held itest)"
+check "no failed writes" grep -q 'Failed writes: 0\. Rejected records: 0' single.out
+
+# 2. multi-measure layout, batches, gzip bodies: same points per sample
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --multi --batch-writes \
+	--target "$url/?db=imulti&gzip=1" --results "$T_TMP/results" >multi.out 2>multi.err
+check_eq "ingest (multi, gzip): exit 0" 0 $?
+w=$(written multi.out)
+check "ingest (multi): fewer records than points" test "$(records multi.out)" -lt "$w"
+check_eq "server holds the data points written (multi)" "$w" "$(held imulti)"
+
+# 3. a cluster URL with a host that is down: the rest carry on. Bodies
+# of at most 4 KiB: each batch of 1000 records goes out in many parts.
+dead=$(bash -c ". '$src/scripts/server-lib.sh'; srv_free_port")
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 --batch-writes \
+	--batch-size 1000 \
+	--target "influx://127.0.0.1:$dead,127.0.0.1:$port/?db=icluster&max_body=4096" \
+	--results "$T_TMP/results" >cluster.out 2>cluster.err
+check_eq "ingest with a dead host in the cluster: exit 0" 0 $?
+check_eq "every point reached the live host" "$(written cluster.out)" "$(held icluster)"
+
+# 4. every InfluxQL query, both layouts, parameters from the data
+cat >all.ini <<'INI'
+[default]
+query_mode = regular
+repetitions = 60
+retries = 2
+
+[query_distribution]
+do-q1 = 25
+do-q2 = 25
+do-q4 = 25
+do-q6 = 25
+INI
+"$TSLOAD" query --config all.ini -p 1 -c 2 --think-time-milliseconds 0 \
+	--queries-dir "$src/configs/queries" --target "$url/?db=itest" \
+	-l "$T_TMP/logs" --run-prefix ix --results "$T_TMP/results" >q.out 2>q.err
+check_eq "query: exit 0" 0 $?
+check "query: nothing on stderr" test ! -s q.err
+for q in 1 2 4 6; do
+	n=$(cat "$T_TMP"/logs/ix-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
+	check "do-q$q ran" test "$n" -gt 0
+	check "do-q$q returned rows every time" \
+		not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/ix-*-1-[12]/do-q$q.log
+done
+check "every .err is empty" test -z "$(cat "$T_TMP"/logs/ix-*-1-[12]/*.err)"
+one=$(ls -d "$T_TMP"/logs/ix-*-1-1)
+check_eq "count query: the points of the last 15 minutes" \
+	"$(held itest)" "$(tail -1 "$one/numDatapoints-begin-result.txt")"
+"$TSLOAD" query --config all.ini --repetitions 8 --multi -p 1 -c 1 \
+	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
+	--target "$url/?db=imulti" -l "$T_TMP/logs" --run-prefix ixm \
+	--results "$T_TMP/results" >qm.out 2>qm.err
+check_eq "query (multi): exit 0" 0 $?
+check "query (multi): rows every time" not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/ixm-*-1-1/do-q*.log
+printf '[default]\nrepetitions = 1\n[query_distribution]\ndo-q3 = 100\n' >q3.ini
+"$TSLOAD" query --config q3.ini --target "$url/?db=itest" \
+	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" >q3.out 2>q3.err
+check_eq "a query InfluxQL cannot express: exit 2" 2 $?
+check "... saying so in one line" \
+	test "$(grep -c 'do-q3 has no influxql version' q3.err)" = 1
+
+# 5. cleanup drops the database
+"$TSLOAD" cleanup --target "$url/?db=itest" >clean.out 2>&1
+check_eq "cleanup: exit 0" 0 $?
+dbs=$(curl -sS -G "$http/query" --data-urlencode 'q=SHOW DATABASES')
+check "the database is gone" not grep -q '"itest"' <<<"$dbs"
+check "the others are still there" grep -q '"imulti"' <<<"$dbs"
+
+# 6. failures: one line, exit 1, no crash
+"$TSLOAD" ingest --duration 2 --host-scale 1 --target "influx://127.0.0.1:$dead/?db=x" \
+	--results "$T_TMP/results" >refused.out 2>refused.err
+check_eq "connection refused: exit 1" 1 $?
+check_eq "connection refused: one line on stderr" 1 "$(wc -l <refused.err)"
+check "it names the URL and the reason" \
+	grep -q "influx http://127.0.0.1:$dead/query: .*onnect" refused.err
+"$TSLOAD" query --config all.ini --target "influx://127.0.0.1:$dead/?db=x" \
+	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" \
+	--results "$T_TMP/results" >qrefused.out 2>qrefused.err
+check_eq "query, connection refused: exit 1" 1 $?
+"$TSLOAD" cleanup --target "influx://127.0.0.1:$dead" >crefused.out 2>&1
+check_eq "cleanup, connection refused: exit 1" 1 $?
+"$TSLOAD" ingest --duration 1 --target "influx://127.0.0.1:$port/?db=bad%20name" \
+	>badurl.out 2>&1
+check_eq "a bad database name: exit 2" 2 $?
+"$TSLOAD" ingest --duration 1 --target "influx://127.0.0.1:$port/?gzip=2" >badgz.out 2>&1
+check_eq "gzip=2: exit 2" 2 $?
+check "the server is still up" curl -sf -o /dev/null "$http/ping"
+finish

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Integration: tsload against VictoriaMetrics (Debian victoria-metrics),
+# started here on a free loopback port by scripts/vm-local.sh and stopped
+# by PID. Ingest in both layouts: the server holds exactly the data points
+# tsload says it wrote; every PromQL query runs and returns rows; cleanup
+# deletes the run's series; failures exit 1 with one line.
+. "$(dirname "$0")/../lib.sh"
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$T_TMP" || exit 1
+srv=$T_TMP/vm
+if ! out=$("$src/scripts/vm-local.sh" start "$srv" 2>&1); then
+	bad "vm-local.sh start: $out"
+	finish
+	exit 1
+fi
+trap '"$src/scripts/vm-local.sh" stop "$srv" >/dev/null; rm -rf "$T_TMP"' EXIT
+url=${out%% *}
+port=$(cat "$srv/port")
+http=http://127.0.0.1:$port
+check "vm-local.sh prints vm://127.0.0.1:PORT PID" test "$url" = "vm://127.0.0.1:$port"
+check "the server answers /health" curl -sf -o /dev/null "$http/health"
+check "it listens on loopback only" \
+	not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$port '"
+
+# samples the server holds with label db=$1
+held() {
+	curl -sS -XPOST "$http/internal/force_flush" >/dev/null
+	curl -sS "$http/api/v1/query" --data-urlencode "query=sum(count_over_time({db=\"$1\"}[1h]))" |
+		sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p'
+}
+# the same once it reaches $2, or after 10 s: VM buffers incoming rows
+# for about a second before they can be searched
+held_when() {
+	local i n
+	for i in $(seq 1 50); do
+		n=$(held "$1")
+		[ "$n" = "$2" ] && break
+		sleep 0.2
+	done
+	echo "$n"
+}
+written() { sed -n 's/^Data points written: \([0-9]*\).*/\1/p' "$1"; }
+records() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1"; }
+
+# 1. single-measure layout, 2 workers x 2 threads
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 \
+	--target "$url/?db=vtest" --results "$T_TMP/results" >single.out 2>single.err
+check_eq "ingest (single): exit 0" 0 $?
+w=$(written single.out)
+check "ingest (single): wrote points" test "${w:-0}" -gt 0
+check_eq "ingest (single): records = data points" "$w" "$(records single.out)"
+check_eq "server holds the data points written (single)" "$w" "$(held_when vtest "$w")"
+check "no failed writes" grep -q 'Failed writes: 0\. Rejected records: 0' single.out
+check "series are named measurement_field" \
+	bash -c "curl -sS '$http/api/v1/label/__name__/values' | grep -q metrics_cpu_user"
+
+# 2. multi-measure layout, batches, gzip: -d names the db label
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --multi --batch-writes \
+	-d vmulti --target "$url/?gzip=1" --results "$T_TMP/results" >multi.out 2>multi.err
+check_eq "ingest (multi, gzip): exit 0" 0 $?
+w=$(written multi.out)
+check "ingest (multi): fewer records than points" test "$(records multi.out)" -lt "$w"
+check_eq "server holds the data points written (multi)" "$w" "$(held_when vmulti "$w")"
+
+# 3. every PromQL query. The end is 400 s ahead so that do-q5's
+# 5-minute subquery steps cover the few seconds of data.
+cat >all.ini <<'INI'
+[default]
+query_mode = regular
+repetitions = 60
+retries = 2
+
+[query_distribution]
+do-q1 = 20
+do-q2 = 20
+do-q3 = 20
+do-q4 = 20
+do-q5 = 20
+INI
+end=$(($(date +%s) + 400))
+"$TSLOAD" query --config all.ini -p 1 -c 2 --think-time-milliseconds 0 \
+	--queries-dir "$src/configs/queries" --target "$url/?db=vtest" \
+	--query-end-time "$end" -l "$T_TMP/logs" --run-prefix vm \
+	--results "$T_TMP/results" >q.out 2>q.err
+check_eq "query: exit 0" 0 $?
+check "query: nothing on stderr" test ! -s q.err
+for q in 1 2 3 4 5; do
+	n=$(cat "$T_TMP"/logs/vm-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
+	check "do-q$q ran" test "$n" -gt 0
+	check "do-q$q returned rows every time" \
+		not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/vm-*-1-[12]/do-q$q.log
+done
+check "every .err is empty" test -z "$(cat "$T_TMP"/logs/vm-*-1-[12]/*.err)"
+one=$(ls -d "$T_TMP"/logs/vm-*-1-1)
+check_eq "count query: the points of the last 15 minutes" \
+	"$(held vtest)" "$(tail -1 "$one/numDatapoints-begin-result.txt")"
+"$TSLOAD" query --config all.ini --repetitions 10 --multi -p 1 -c 1 \
+	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
+	--target "$url" -d vmulti --query-end-time "$end" -l "$T_TMP/logs" \
+	--run-prefix vmm --results "$T_TMP/results" >qm.out 2>qm.err
+check_eq "query (multi): exit 0" 0 $?
+check "query (multi): rows every time" not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/vmm-*-1-1/do-q*.log
+printf '[default]\nrepetitions = 1\n[query_distribution]\ndo-q6 = 100\n' >q6.ini
+"$TSLOAD" query --config q6.ini --target "$url/?db=vtest" \
+	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" >q6.out 2>q6.err
+check_eq "a query PromQL cannot express: exit 2" 2 $?
+check "... saying so in one line" test "$(grep -c 'do-q6 has no promql version' q6.err)" = 1
+
+# 4. cleanup deletes the series of one db label only
+"$TSLOAD" cleanup --target "$url/?db=vtest" >clean.out 2>&1
+check_eq "cleanup: exit 0" 0 $?
+check_eq "its series are gone" "" "$(held vtest)"
+check "the other db's are still there" test "$(held vmulti)" -gt 0
+
+# 5. failures: one line, exit 1, no crash
+dead=$(bash -c ". '$src/scripts/server-lib.sh'; srv_free_port")
+"$TSLOAD" ingest --duration 2 --host-scale 1 --target "vm://127.0.0.1:$dead" \
+	--results "$T_TMP/results" >refused.out 2>refused.err
+check_eq "connection refused: exit 1" 1 $?
+check_eq "connection refused: one line on stderr" 1 "$(wc -l <refused.err)"
+check "it names the URL and the reason" \
+	grep -q "vm http://127.0.0.1:$dead/health: .*onnect" refused.err
+"$TSLOAD" query --config all.ini --target "vm://127.0.0.1:$dead" \
+	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" \
+	--results "$T_TMP/results" >qrefused.out 2>qrefused.err
+check_eq "query, connection refused: exit 1" 1 $?
+"$TSLOAD" cleanup --target "vm://127.0.0.1:$dead" >crefused.out 2>&1
+check_eq "cleanup, connection refused: exit 1" 1 $?
+"$TSLOAD" query --config all.ini --repetitions 2 --target "$url/?db=vtest" \
+	--queries-dir "$src/configs/queries" --query-end-time yesterday \
+	-l "$T_TMP/logs" --results "$T_TMP/results" >qend.out 2>qend.err
+rc=$?
+check "a bad query end: the run fails (exit 1)" test "$rc" = 1
+check "... naming the accepted values" grep -q 'expected now or epoch seconds' qend.err
+check "the server is still up" curl -sf -o /dev/null "$http/health"
+finish
