@@ -42,18 +42,49 @@ static const double fmt_pow10[23] = {
 #define FMT_LO 100000000000000ULL  /* 1e14: smallest 15-digit integer */
 #define FMT_HI 1000000000000000ULL /* 1e15 */
 
+/* "00" "01" ... "99": two decimal digits per table entry. */
+static const char fmt_dig2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Writes x < 10^n as exactly n digits (n even), two at a time, with
+ * 32-bit arithmetic (cheaper than 64-bit division). */
+static void
+fmt_put_even(char *p, uint32_t x, unsigned n)
+{
+	for (unsigned i = n; i >= 2; i -= 2) {
+		memcpy(p + i - 2, fmt_dig2 + 2 * (x % 100), 2);
+		x /= 100;
+	}
+}
+
 size_t
 fmt_u64(char *out, uint64_t v)
 {
 	char   tmp[20];
-	size_t n = 0, i;
+	char  *p = tmp + sizeof(tmp);
+	size_t n;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	/* Eight digits at a time in 32-bit arithmetic, then pairs. */
+	while (v >= 100000000u) {
+		p -= 8;
+		fmt_put_even(p, (uint32_t)(v % 100000000u), 8);
+		v /= 100000000u;
+	}
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, fmt_dig2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, fmt_dig2 + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(out, p, n);
 	return n;
 }
 
@@ -114,11 +145,17 @@ fmt_scale_round(double a, int k)
 static int
 fmt_exp10_guess(double a)
 {
-	int    b2;
-	double t;
-	int    e;
+	uint64_t bits;
+	int      b2;
+	double   t;
+	int      e;
 
-	(void)frexp(a, &b2); /* a = f * 2^b2, f in [0.5, 1) */
+	/* a = f * 2^b2 with f in [0.5, 1): the exponent field of a normal
+	 * number, frexp() for the rare subnormal. */
+	memcpy(&bits, &a, sizeof(bits));
+	b2 = (int)((bits >> 52) & 0x7ff) - 1022;
+	if (b2 == -1022)
+		(void)frexp(a, &b2);
 	t = (b2 - 1) * 0.30102999566398120;
 	e = (int)t;
 	if (t < e)
@@ -171,10 +208,11 @@ fmt_double(char *out, double v)
 		r /= 10;
 		e++;
 	}
-	for (i = 14; i >= 0; i--) {
-		dig[i] = (char)('0' + r % 10);
-		r /= 10;
-	}
+	/* 15 digits: the low 8 and the high 7 in 32-bit arithmetic */
+	fmt_put_even(dig + 7, (uint32_t)(r % 100000000u), 8);
+	r /= 100000000u;
+	fmt_put_even(dig + 1, (uint32_t)(r % 1000000u), 6);
+	dig[0] = (char)('0' + r / 1000000u);
 	for (nd = 15; nd > 1 && dig[nd - 1] == '0'; nd--)
 		;
 

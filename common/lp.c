@@ -58,16 +58,29 @@ lp_break(char *w, char c)
 static char *
 lp_tag(char *w, const char *s, size_t n)
 {
-	size_t i;
+	/* Bytes a tag value cannot hold as they are. */
+	static const bool special[256] = {
+		['\n'] = true, ['\r'] = true, [','] = true, ['='] = true,
+		[' '] = true,
+	};
+	size_t i = 0, clean;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
+		/* Copy the run of plain bytes in one go: the model's values
+		 * are all plain, so this is the whole value. */
+		for (clean = i; i < n && !special[(unsigned char)s[i]]; i++)
+			;
+		memcpy(w, s + clean, i - clean);
+		w += i - clean;
+		if (i == n)
+			break;
 		if (s[i] == '\n' || s[i] == '\r') {
 			w = lp_break(w, s[i]);
-			continue;
-		}
-		if (s[i] == ',' || s[i] == '=' || s[i] == ' ')
+		} else {
 			*w++ = '\\';
-		*w++ = s[i];
+			*w++ = s[i];
+		}
+		i++;
 	}
 	return w;
 }
