@@ -65,6 +65,7 @@ static const struct {
 } default_ends[] = {
 	{ "timestream", RENDER_END_TIMESTREAM },
 	{ "sqlite", RENDER_END_SQLITE },
+	{ "postgres", RENDER_END_POSTGRES },
 };
 
 const char *

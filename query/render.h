@@ -26,6 +26,8 @@ struct render_seg;
  * holds epoch milliseconds. */
 #define RENDER_END_TIMESTREAM "now()"
 #define RENDER_END_SQLITE "CAST(strftime('%s','now') AS INTEGER) * 1000"
+/* PostgreSQL's time column is BIGINT epoch milliseconds too. */
+#define RENDER_END_POSTGRES "(EXTRACT(EPOCH FROM now()) * 1000)::bigint"
 
 enum {
 	RENDER_MAX_FILE = 1 << 20, /* largest template file accepted */
