@@ -8,6 +8,7 @@ pkgs=(
 	libnng-dev libiniparser-dev libcmocka-dev
 	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev
 	sqlite3 procps
+	postgresql-15 iproute2 # postgres: target tests (scripts/pg-local.sh)
 )
 
 missing=()

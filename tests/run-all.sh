@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: unit tests (cmocka binaries given as arguments), then the
-# shell suites under tests/cli and tests/e2e. Ends with one summary line.
+# shell suites under tests/cli, tests/e2e and tests/integration (real
+# servers on loopback). Ends with one summary line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TSLOAD:?TSLOAD must point at the tsload binary}"
@@ -19,7 +20,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 bash "$here/run-unit.sh" "$@" | tee "$log"
 summary "$log"
-for suite in "$here"/cli/*.sh "$here"/e2e/*.sh; do
+for suite in "$here"/cli/*.sh "$here"/e2e/*.sh "$here"/integration/*.sh; do
 	[ -f "$suite" ] || continue
 	echo "== $(basename "$(dirname "$suite")")/$(basename "$suite")"
 	bash "$suite" 2>&1 | tee "$log"

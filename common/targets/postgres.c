@@ -431,12 +431,11 @@ pg_init(struct tgt_ctx *ctx)
 	return 0;
 }
 
-/* Brings a lost connection back, once. true when it is usable. */
+/* Connects again (closing what is left first), once. true when the
+ * connection is usable; otherwise the reason is in ctx->err. */
 static bool
-pg_revive(struct tgt_ctx *ctx, struct pg_priv *p)
+pg_reconnect(struct tgt_ctx *ctx, struct pg_priv *p)
 {
-	if (PQstatus(p->conn) == CONNECTION_OK)
-		return true;
 	PQreset(p->conn);
 	if (PQstatus(p->conn) == CONNECTION_OK) {
 		PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
@@ -445,6 +444,29 @@ pg_revive(struct tgt_ctx *ctx, struct pg_priv *p)
 	pg_msg(ctx->err, sizeof(ctx->err), &p->u, "reconnect",
 	    PQerrorMessage(p->conn));
 	return false;
+}
+
+/* Before a command: a connection lost earlier is tried again, once. */
+static bool
+pg_revive(struct tgt_ctx *ctx, struct pg_priv *p)
+{
+	return PQstatus(p->conn) == CONNECTION_OK || pg_reconnect(ctx, p);
+}
+
+/* Whether a failed command lost the connection: libpq noticed, or the
+ * server said it is closing it (FATAL: terminated by an administrator,
+ * shutting down) and libpq has not read the end of the stream yet. */
+static bool
+pg_lost(PGconn *conn, const PGresult *r)
+{
+	const char *sev, *state;
+
+	if (PQstatus(conn) != CONNECTION_OK || !r)
+		return true;
+	sev   = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	return (sev && (!strcmp(sev, "FATAL") || !strcmp(sev, "PANIC")))
+	    || (state && !strncmp(state, "08", 2));
 }
 
 /* Maps a failed command: keeps the message, and says whether to retry. */
@@ -460,8 +482,8 @@ pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
 
 	pg_msg(ctx->err, sizeof(ctx->err), &p->u, NULL,
 	    msg ? msg : PQerrorMessage(p->conn));
-	if (PQstatus(p->conn) != CONNECTION_OK) {
-		(void)pg_revive(ctx, p);
+	if (pg_lost(p->conn, r)) {
+		(void)pg_reconnect(ctx, p);
 		return TGT_RETRY;
 	}
 	for (i = 0; state && again[i]; i++)
@@ -482,13 +504,11 @@ pg_copy(struct tgt_ctx *ctx, struct pg_priv *p, bool multi, long rows)
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		st = pg_failed(ctx, p, r);
 		PQclear(r);
-		/* A COPY that did start must be ended before anything else;
-		 * results are drained until libpq says there are no more. */
-		while ((r = PQgetResult(p->conn)))
-			PQclear(r);
 		return st;
 	}
 	PQclear(r);
+	/* Then every result is read until libpq says there are no more:
+	 * the connection is idle again afterwards, whatever happened. */
 	if (PQputCopyData(p->conn, p->out.p, (int)p->out.len) != 1
 	    || PQputCopyEnd(p->conn, NULL) != 1)
 		st = pg_failed(ctx, p, NULL);
