@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -36,7 +35,8 @@ enum {
 	PG_IDENT_MAX  = 63, /* NAMEDATALEN - 1 */
 	PG_QIDENT_MAX = 2 * PG_IDENT_MAX + 3,
 	PG_SQL_MAX    = 1 << 16,
-	PG_BUF_MAX    = 256 << 20, /* most bytes of one batch's COPY data */
+	PG_BUF_MAX    = 256 << 20, /* most bytes of one batch's COPY data
+	                              (an int for PQputCopyData) */
 	PG_PW_MAX     = 256,
 	PG_COLS_MAX   = 64, /* columns handed to a row callback */
 	PG_CONN_TRIES = 5,  /* connects in ->init when the server is busy */
@@ -550,11 +550,6 @@ pg_write(struct tgt_ctx *ctx, const struct batch *b)
 	}
 	if (!rows)
 		return TGT_OK;
-	if (p->out.len > (size_t)0x7fffffff) {
-		snprintf(ctx->err, sizeof(ctx->err),
-		    "postgres: a batch of %u records is too big", b->records);
-		return TGT_FAIL;
-	}
 	return pg_copy(ctx, p, b->multi, rows);
 }
 
