@@ -518,6 +518,14 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			rc = json_bool(w, *(const bool *)cfield(o, r));
 			break;
 		case OPT_STR:
+			if (r->off == OFF(target)) { /* no password in files */
+				char shown[1024];
+
+				target_url_redact(o->target, shown,
+						  sizeof(shown));
+				rc = json_str(w, shown);
+				break;
+			}
 			rc = json_str(w, *(char *const *)cfield(o, r));
 			break;
 		case OPT_U64:

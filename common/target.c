@@ -19,6 +19,7 @@ static const struct target_ops *const target_table[] = {
 	&target_clickhouse,
 	&target_influx,
 	&target_vm,
+	&target_postgres,
 	&target_file,
 	&target_stdout,
 	&target_null,
@@ -265,6 +266,47 @@ target_url_check_keys(
 	struct target_key_check c = { known, url, err, errlen };
 
 	return target_url_each(url, target_key_known, &c);
+}
+
+void
+target_url_redact(const char *url, char *out, size_t outlen)
+{
+	const char *auth = strstr(url, "://"), *end, *at = NULL, *colon;
+	const char *p = url;
+	size_t      o = 0;
+
+	if (!outlen)
+		return;
+#define PUT(s, n)                                                             \
+	do {                                                                  \
+		size_t k_ = (n) < outlen - 1 - o ? (n) : outlen - 1 - o;      \
+		memcpy(out + o, (s), k_);                                     \
+		o += k_;                                                      \
+	} while (0)
+	if (auth) {
+		auth += 3;
+		end = auth + strcspn(auth, "/?#");
+		for (const char *q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon) {
+			PUT(url, (size_t)(colon + 1 - url));
+			PUT("***", 3);
+			p = at;
+		}
+	}
+	/* password=VALUE in the query string */
+	for (const char *q = strchr(p, '?'); q; q = strchr(q + 1, '&')) {
+		if (strncmp(q + 1, "password=", 9) != 0)
+			continue;
+		PUT(p, (size_t)(q + 10 - p));
+		PUT("***", 3);
+		p = q + 10 + strcspn(q + 10, "&#");
+	}
+	PUT(p, strlen(p));
+#undef PUT
+	out[o] = '\0';
 }
 
 int

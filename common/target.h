@@ -168,6 +168,10 @@ int target_url_path(const char *url, char *out, size_t outlen);
  *  accepted keys in err. */
 int target_url_check_keys(const char *url, const char *const *known,
 			  char *err, size_t errlen);
+/** The URL for showing (logs, run.json): the password of
+ *  "scheme://user:password@host" and the value of a password= parameter
+ *  replaced by "***"; cut to outlen - 1 bytes. */
+void target_url_redact(const char *url, char *out, size_t outlen);
 /** Creates the missing parent directories of path (mkdir -p dirname).
  *  @return 0, or a negative errno with "mkdir DIR: reason" in err. */
 int target_mkdir_parents(const char *path, char *err, size_t errlen);
@@ -221,5 +225,6 @@ extern const struct target_ops target_sqlite;
 extern const struct target_ops target_clickhouse;
 extern const struct target_ops target_influx;
 extern const struct target_ops target_vm;
+extern const struct target_ops target_postgres;
 
 #endif

@@ -224,7 +224,10 @@ coord_cleanup(int argc, char **argv)
 		log_err("cleanup: %s", err);
 		rc = 1;
 	} else {
-		log_info("dropped table %s of %s", o.table, o.target);
+		char shown[1024];
+
+		target_url_redact(o.target, shown, sizeof(shown));
+		log_info("dropped table %s of %s", o.table, shown);
 	}
 	opts_free(&o);
 	return rc;

@@ -142,7 +142,7 @@ coord_query(int argc, char **argv)
 	struct report_run rr = { .cmd = "query" };
 	struct stats     *t;
 	struct qsum       all;
-	char              err[512], qdir[1024];
+	char              err[512], qdir[1024], shown[1024];
 	int               rc, frc;
 
 	rc = cmd_parse(&o, CMD_QUERY, argc, argv, query_usage);
@@ -159,13 +159,14 @@ coord_query(int argc, char **argv)
 	engine_init(&e, &o, CMD_QUERY, rr.dir);
 	engine_add(&e, ROLE_QUERY, (unsigned)o.processes,
 		   (uint32_t)o.concurrency, 0);
+	target_url_redact(o.target, shown, sizeof(shown));
 	log_info("query run %s: %llu worker%s x %llu thread%s, %s, params "
 		 "%s, target %s",
 		 rr.id, (unsigned long long)o.processes,
 		 o.processes == 1 ? "" : "s",
 		 (unsigned long long)o.concurrency,
 		 o.concurrency == 1 ? "" : "s", o.config, opts_params(&o),
-		 o.target);
+		 shown);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));

@@ -31,6 +31,8 @@ struct render_seg;
  * the vm target from the template's "# tsload: end=..." line. */
 #define RENDER_END_INFLUXQL "now()"
 #define RENDER_END_PROMQL "now"
+/* PostgreSQL's time column is BIGINT epoch milliseconds too. */
+#define RENDER_END_POSTGRES "(EXTRACT(EPOCH FROM now()) * 1000)::bigint"
 
 enum {
 	RENDER_MAX_FILE = 1 << 20, /* largest template file accepted */

@@ -9,6 +9,7 @@ pkgs=(
 	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev zlib1g-dev
 	sqlite3 procps curl iproute2
 	clickhouse-server clickhouse-client influxdb victoria-metrics
+	postgresql-15
 )
 
 missing=()

@@ -25,7 +25,7 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const dialects[] = { "timestream", "sqlite" };
+static const char *const dialects[] = { "timestream", "sqlite", "postgres" };
 static const char *const keys[]
     = { "do-q1", "do-q2", "do-q3", "do-q4", "do-q5", "do-q6", "params" };
 
@@ -304,6 +304,8 @@ test_sqlite_shape(void **state)
 	    "1700000000000\n"));
 	assert_string_equal(render_default_end("sqlite"), RENDER_END_SQLITE);
 	assert_string_equal(render_default_end("timestream"), "now()");
+	assert_string_equal(
+	    render_default_end("postgres"), RENDER_END_POSTGRES);
 	assert_null(render_default_end("nosuch"));
 	buf_free(&out);
 }

@@ -124,7 +124,8 @@ test_find(void **state)
 		{ ":x", NULL },
 		{ "nul:", NULL },
 		{ "nullx:", NULL },
-		{ "postgres://localhost/db", NULL },
+		{ "postgres://localhost/db", &target_postgres },
+		{ "postgresql://localhost/db", NULL },
 		{ "timestream+http://127.0.0.1:5000", NULL },
 		{ "/tmp/x.db", NULL },
 	};

@@ -1,0 +1,220 @@
+/* pg_copy.c - the COPY text encoder of the postgres: target (pg_copy.h).
+ *
+ * A sample's time and dimension fields are encoded once and copied in
+ * front of each of its single-measure rows. Room is reserved per sample
+ * from a bound, then the fields are written through a plain pointer.
+ */
+#include "pg_copy.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fmt.h"
+
+enum {
+	PGC_TEXT_MAX = 64, /* longest measure name or VARCHAR value */
+	PGC_VAL_MAX  = 2 * PGC_TEXT_MAX + 2, /* one value field + '\t' */
+	PGC_ROW_FIX  = 2 * PGC_TEXT_MAX + 3 * PGC_VAL_MAX + 8,
+};
+
+static const char *const pgc_val_cols[] = { "measure_value_double",
+	"measure_value_bigint", "measure_value_varchar" };
+
+static inline char *
+pgc_put(char *w, const char *s, size_t n)
+{
+	memcpy(w, s, n);
+	return w + n;
+}
+
+#define PGC_NULL(w) pgc_put((w), "\\N", 2)
+
+char *
+pgcopy_field(char *w, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		switch (c) {
+		case '\\':
+			*w++ = '\\';
+			*w++ = '\\';
+			break;
+		case '\t':
+			*w++ = '\\';
+			*w++ = 't';
+			break;
+		case '\n':
+			*w++ = '\\';
+			*w++ = 'n';
+			break;
+		case '\r':
+			*w++ = '\\';
+			*w++ = 'r';
+			break;
+		default:
+			*w++ = c;
+		}
+	}
+	return w;
+}
+
+void
+pgcopy_columns(struct buf *b, bool multi)
+{
+	unsigned c;
+
+	buf_adds(b, "(time");
+	for (c = 0; c < TGT_N_DCOLS; c++)
+		buf_printf(b, ", %s", target_dcol_names[c]);
+	buf_adds(b, ", measure_name");
+	if (multi) {
+		for (c = 0; c < TGT_N_MCOLS; c++)
+			buf_printf(b, ", %s", target_mcol_name(c));
+	} else {
+		for (c = 0; c < 3; c++)
+			buf_printf(b, ", %s", pgc_val_cols[c]);
+	}
+	buf_adds(b, ")");
+}
+
+static char *
+pgc_value(char *w, const struct tgt_measure *m)
+{
+	if (m->type == MT_DOUBLE)
+		return w + fmt_double(w, m->d);
+	if (m->type == MT_BIGINT)
+		return w + fmt_i64(w, m->i);
+	return pgcopy_field(
+	    w, m->s, m->len < PGC_TEXT_MAX ? m->len : PGC_TEXT_MAX);
+}
+
+/* Time and the 11 dimension fields, each followed by '\t'; at most
+ * pgc_prefix_bound() bytes. */
+static char *
+pgc_prefix(char *w, const struct sample *s, bool req)
+{
+	const struct series *se               = s->series;
+	enum series_kind     kind             = (enum series_kind)se->kind;
+	struct str           col[TGT_N_DCOLS] = { { NULL, 0 } };
+	unsigned             d, c;
+
+	for (d = 0; d < MODEL_N_DIMS; d++)
+		col[target_dcol(kind, d)] = series_dim(se, d);
+	w    = w + fmt_i64(w, s->time_ms);
+	*w++ = '\t';
+	for (c = 0; c < TGT_N_DCOLS; c++) {
+		if (c == TGT_DCOL_REQ_ID && req)
+			w = pgcopy_field(w, s->req_id,
+			    strnlen(s->req_id, sizeof(s->req_id)));
+		else if (col[c].p)
+			w = pgcopy_field(w, col[c].p, col[c].len);
+		else
+			w = PGC_NULL(w);
+		*w++ = '\t';
+	}
+	return w;
+}
+
+static size_t
+pgc_prefix_bound(const struct sample *s)
+{
+	size_t   n = FMT_NUM_MAX + 1 + TGT_N_DCOLS * 3 + 2 * sizeof(s->req_id);
+	unsigned d;
+
+	for (d = 0; d < MODEL_N_DIMS; d++)
+		n += 2 * (size_t)series_dim(s->series, d).len;
+	return n;
+}
+
+/* One row per measure: measure_name and one of the three value fields. */
+static char *
+pgc_single(char *w, const struct sample *s, unsigned end, bool req, long *rows)
+{
+	struct tgt_measure m;
+	char              *pre = w;
+	size_t             pre_len;
+	unsigned           i, t;
+
+	w       = pgc_prefix(w, s, req);
+	pre_len = (size_t)(w - pre);
+	for (i = s->first; i < end; i++) {
+		if (i > s->first)
+			w = pgc_put(w, pre, pre_len);
+		target_measure(s, i, &m);
+		w = pgcopy_field(w, m.name, strnlen(m.name, PGC_TEXT_MAX));
+		for (t = 0; t < 3; t++) {
+			*w++ = '\t';
+			w    = t == m.type ? pgc_value(w, &m) : PGC_NULL(w);
+		}
+		*w++ = '\n';
+		(*rows)++;
+	}
+	return w;
+}
+
+/* One row per sample: 'metrics' or 'events', then one field per column;
+ * a request_id measure is in the prefix's request_id field. */
+static char *
+pgc_multi(char *w, const struct sample *s, unsigned n, bool req)
+{
+	enum series_kind   kind = (enum series_kind)s->series->kind;
+	struct tgt_measure m, mc[TGT_N_MCOLS];
+	bool               has[TGT_N_MCOLS] = { false };
+	unsigned           i, c;
+
+	w = pgc_prefix(w, s, req);
+	w = kind == SERIES_EVENTS ? pgc_put(w, "events", 6)
+	                          : pgc_put(w, "metrics", 7);
+	for (i = 0; i < n; i++) {
+		target_measure(s, i, &m);
+		if (m.mcol != TGT_MCOL_NONE) {
+			mc[m.mcol]  = m;
+			has[m.mcol] = true;
+		}
+	}
+	for (c = 0; c < TGT_N_MCOLS; c++) {
+		*w++ = '\t';
+		w    = has[c] ? pgc_value(w, &mc[c]) : PGC_NULL(w);
+	}
+	*w++ = '\n';
+	return w;
+}
+
+long
+pgcopy_batch(struct buf *b, const struct batch *bt)
+{
+	long     rows = 0;
+	unsigned k;
+
+	for (k = 0; k < bt->n; k++) {
+		const struct sample *s    = &bt->s[k];
+		enum series_kind     kind = (enum series_kind)s->series->kind;
+		unsigned             n   = target_n_measures(kind, bt->req_id);
+		unsigned             end = s->first + s->count;
+		size_t               pre = pgc_prefix_bound(s), need;
+		char                *w;
+
+		end  = end < n ? end : n;
+		need = bt->multi ? pre + 8 + TGT_N_MCOLS * PGC_VAL_MAX + 2
+		                 : (end > s->first ? end - s->first : 0)
+		        * (pre + PGC_ROW_FIX);
+		if (buf_reserve(b, need) != 0)
+			return -ENOSPC;
+		w = b->p + b->len;
+		if (bt->multi) {
+			w = pgc_multi(
+			    w, s, n, bt->req_id != REQID_NONE && s->req_id[0]);
+			rows++;
+		} else {
+			w = pgc_single(w, s, end,
+			    bt->req_id == REQID_DIMENSION && s->req_id[0],
+			    &rows);
+		}
+		b->len = (size_t)(w - b->p);
+	}
+	return rows;
+}

@@ -1,0 +1,33 @@
+/* pg_copy.h - rows of the union schema in PostgreSQL's COPY text format.
+ *
+ * The postgres: target streams each batch with COPY ... FROM STDIN; this is
+ * the encoder, kept apart from libpq so the unit tests can check its bytes.
+ * Columns are tab-separated, rows end in '\n', SQL NULL is \N, and a
+ * backslash, tab, newline or carriage return inside a text value is written
+ * as \\, \t, \n or \r. Numbers go through fmt.h (no printf).
+ */
+#ifndef TSL_PG_COPY_H
+#define TSL_PG_COPY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "target.h"
+
+struct buf;
+
+/** Appends s (n bytes) escaped as one COPY text field at w, which has room
+ *  for 2 * n bytes. @return the end of what was written. */
+char *pgcopy_field(char *w, const char *s, size_t n);
+
+/** The column list of one layout, "(time, region, ..., measure_name, ...)",
+ *  in the order pgcopy_batch() writes the fields. */
+void pgcopy_columns(struct buf *b, bool multi);
+
+/** Appends every row of batch bt to b: one per measure (single layout) or
+ *  one per sample (multi). @return the number of rows, or -ENOSPC when b
+ *  would grow past its cap. */
+long pgcopy_batch(struct buf *b, const struct batch *bt);
+
+#endif

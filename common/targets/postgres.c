@@ -1,0 +1,627 @@
+/* postgres.c - the postgres: target: PostgreSQL through libpq, one table
+ * in the union schema of the sqlite: target (both kinds, both layouts),
+ * batches streamed with COPY ... FROM STDIN in text format.
+ *
+ * URL: postgres://[user[:password]@][host][:port][/dbname][?param=value]
+ * handed to libpq as is (after the scheme is spelt "postgresql:"), so every
+ * libpq URI parameter works; "postgres:" alone or "postgres:///db" take the
+ * rest from the PG* environment variables. -d is not used here (it is the
+ * Timestream database); the table is -t.
+ *
+ * Schema: time is BIGINT epoch milliseconds, as in SQLite, so the query
+ * dialect stays close to SQLite's (binning is integer arithmetic).
+ *
+ * A connection per thread. A lost connection is reset once and the batch
+ * reported as TGT_RETRY (the caller backs off and writes it again; a batch
+ * whose COMMIT raced the loss may then be written twice). Serialization
+ * failures, deadlocks and "too many connections" / "cannot connect now"
+ * are TGT_RETRY too; anything else fails with the server's message. The
+ * password never appears in a message.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "pg_copy.h"
+#include "target.h"
+#include "xalloc.h"
+
+enum {
+	PG_URL_MAX    = 2048,
+	PG_IDENT_MAX  = 63, /* NAMEDATALEN - 1 */
+	PG_QIDENT_MAX = 2 * PG_IDENT_MAX + 3,
+	PG_SQL_MAX    = 1 << 16,
+	PG_BUF_MAX    = 256 << 20, /* most bytes of one batch's COPY data
+	                              (an int for PQputCopyData) */
+	PG_PW_MAX     = 256,
+	PG_COLS_MAX   = 64, /* columns handed to a row callback */
+	PG_CONN_TRIES = 5,  /* connects in ->init when the server is busy */
+};
+
+#define PG_CONNECT_TIMEOUT "10" /* seconds, unless the URL or env says */
+
+static const char *const pg_val_types[]
+    = { "double precision", "bigint", "text" };
+
+/* The URL turned into a libpq conninfo, and what a message may show. */
+struct pg_url {
+	char conninfo[PG_URL_MAX];
+	char pw[3][PG_PW_MAX]; /* user info and password= as written, and
+	                          decoded: scrubbed from messages */
+};
+
+struct pg_priv {
+	PGconn       *conn;
+	struct pg_url u;
+	char         *copy_sql[2]; /* [multi] */
+	struct buf    out;
+};
+
+/* ---- URL and messages ---- */
+
+/* Copies the passwords of the URL as written: the user info's into pw0,
+ * a password= parameter's into pw1 ("" when none). */
+static void
+pg_url_passwords(const char *rest, char *pw0, char *pw1, size_t n)
+{
+	const char *auth, *end, *at = NULL, *colon, *q;
+	size_t      len;
+
+	pw0[0] = pw1[0] = '\0';
+	if (strncmp(rest, "//", 2) == 0) {
+		auth = rest + 2;
+		end  = auth + strcspn(auth, "/?");
+		for (const char *p = auth; p < end; p++)
+			if (*p == '@')
+				at = p;
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon)
+			snprintf(
+			    pw0, n, "%.*s", (int)(at - colon - 1), colon + 1);
+	}
+	for (q = strchr(rest, '?'); q; q = strchr(q + 1, '&')) {
+		if (strncmp(q + 1, "password=", 9) != 0)
+			continue;
+		len = strcspn(q + 10, "&");
+		snprintf(pw1, n, "%.*s", (int)len, q + 10);
+	}
+}
+
+/* Replaces every occurrence of each known password in msg by "***". */
+static void
+pg_scrub(char *msg, size_t n, const struct pg_url *u)
+{
+	char   tmp[1024];
+	size_t i, k;
+
+	for (k = 0; k < 3; k++) {
+		const char *pw  = u->pw[k];
+		size_t      len = strlen(pw), o = 0;
+
+		if (!len || !strstr(msg, pw))
+			continue;
+		for (i = 0; msg[i] && o + 4 < sizeof(tmp);) {
+			if (strncmp(msg + i, pw, len) == 0) {
+				memcpy(tmp + o, "***", 3);
+				o += 3;
+				i += len;
+			} else {
+				tmp[o++] = msg[i++];
+			}
+		}
+		tmp[o] = '\0';
+		snprintf(msg, n, "%s", tmp);
+	}
+}
+
+/* "postgres: " and the first line of a libpq or server message. */
+static void
+pg_msg(char *err, size_t n, const struct pg_url *u, const char *what,
+    const char *msg)
+{
+	size_t len;
+
+	if (!msg || !*msg)
+		msg = "unknown error";
+	len = strcspn(msg, "\n");
+	snprintf(err, n, "postgres: %s%s%.*s", what ? what : "",
+	    what ? ": " : "", (int)len, msg);
+	if (u)
+		pg_scrub(err, n, u);
+}
+
+/* URL -> conninfo. libpq takes "postgresql://..." and "postgres://...";
+ * "postgres:" alone is the empty conninfo (all from the environment). */
+static int
+pg_parse_url(const char *url, struct pg_url *u, char *err, size_t errlen)
+{
+	const char       *rest = strchr(url, ':');
+	PQconninfoOption *opts, *o;
+	char             *msg = NULL;
+	int               n;
+
+	memset(u, 0, sizeof(*u));
+	rest = rest ? rest + 1 : "";
+	pg_url_passwords(rest, u->pw[0], u->pw[1], sizeof(u->pw[0]));
+	if (!*rest)
+		n = 0;
+	else if (strncmp(rest, "//", 2) == 0 || rest[0] == '?')
+		n = snprintf(u->conninfo, sizeof(u->conninfo),
+		    "postgresql:%s%s", rest[0] == '?' ? "//" : "", rest);
+	else
+		n = -1;
+	if (n < 0 || (size_t)n >= sizeof(u->conninfo)) {
+		snprintf(err, errlen,
+		    "postgres: %s (use postgres://[user[:password]@][host]"
+		    "[:port][/dbname][?param=value...])",
+		    n < 0 ? "invalid URL" : "URL too long");
+		return -EINVAL;
+	}
+	opts = PQconninfoParse(u->conninfo, &msg);
+	if (!opts) {
+		pg_msg(err, errlen, u, "invalid URL",
+		    msg ? msg : "out of memory");
+		PQfreemem(msg);
+		return -EINVAL;
+	}
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val)
+			snprintf(u->pw[2], sizeof(u->pw[2]), "%s", o->val);
+	PQconninfoFree(opts);
+	return 0;
+}
+
+/* The table name as a quoted identifier, after checking it. */
+static int
+pg_ident(const char *table, char *out, size_t outlen, char *err, size_t errlen)
+{
+	size_t      n = table ? strlen(table) : 0, o = 0, i;
+	const char *why = NULL;
+
+	if (!n)
+		why = "empty";
+	else if (n > PG_IDENT_MAX)
+		why = "longer than 63 bytes";
+	for (i = 0; !why && i < n; i++)
+		if ((unsigned char)table[i] < 0x20 || table[i] == 0x7f)
+			why = "control character";
+	if (why || outlen < 2 * n + 3) {
+		snprintf(err, errlen,
+		    "postgres: invalid table name \"%s\" (%s)",
+		    table ? table : "", why ? why : "too long");
+		return -EINVAL;
+	}
+	out[o++] = '"';
+	for (i = 0; i < n; i++) {
+		if (table[i] == '"')
+			out[o++] = '"';
+		out[o++] = table[i];
+	}
+	out[o++] = '"';
+	out[o]   = '\0';
+	return 0;
+}
+
+/* ---- connections ---- */
+
+static void
+pg_quiet(void *arg, const char *msg)
+{
+	(void)arg; /* NOTICEs ("table does not exist, skipping") */
+	(void)msg;
+}
+
+/* Connects; libpq fills in what the URL leaves out from PG* variables.
+ * NULL with the reason in err. */
+static PGconn *
+pg_connect(const struct pg_url *u, char *err, size_t errlen)
+{
+	const char *kw[4], *val[4];
+	PGconn     *conn;
+	int         k = 0;
+
+	/* Before dbname, so that the URL's own values win. */
+	if (!getenv("PGCONNECT_TIMEOUT")) {
+		kw[k]    = "connect_timeout";
+		val[k++] = PG_CONNECT_TIMEOUT;
+	}
+	if (!getenv("PGAPPNAME")) {
+		kw[k]    = "application_name";
+		val[k++] = "tsload";
+	}
+	kw[k]    = "dbname";
+	val[k++] = u->conninfo;
+	kw[k]    = NULL;
+	val[k]   = NULL;
+	conn     = PQconnectdbParams(kw, val, 1);
+	if (conn && PQstatus(conn) == CONNECTION_OK) {
+		PQsetNoticeProcessor(conn, pg_quiet, NULL);
+		return conn;
+	}
+	pg_msg(err, errlen, u, NULL,
+	    conn ? PQerrorMessage(conn) : "out of memory");
+	PQfinish(conn);
+	return NULL;
+}
+
+/* A refusal that goes away by itself: too many connections (53300), or
+ * a server starting or stopping (57P03). libpq gives no SQLSTATE for a
+ * failed connect, so this looks at the (C locale) message. */
+static bool
+pg_connect_busy(const char *msg)
+{
+	return strstr(msg, "too many clients")
+	    || strstr(msg, "the database system is");
+}
+
+/* Runs SQL text whose result is not needed. 0, or -EIO with the reason;
+ * *state gets the SQLSTATE ("" when there is none). */
+static int
+pg_exec(PGconn *conn, const struct pg_url *u, const char *sql, char *err,
+    size_t errlen, char state[6])
+{
+	PGresult      *r  = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	const char    *s;
+	int            rc = 0;
+
+	state[0] = '\0';
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		snprintf(state, 6, "%s", s ? s : "");
+		s = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		pg_msg(err, errlen, u, NULL, s ? s : PQerrorMessage(conn));
+		rc = -EIO;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* ---- set-up and clean-up ---- */
+
+/* The table and its one index, (measure_name, time): every query and
+ * params filter on a measure_name (single layout: one measure's rows;
+ * multi: 'metrics' or 'events') and a time window, then on dimensions;
+ * count has the window only and reads the index alone. Measured with 2.9 M
+ * rows inside every window (host-scale 1, -p 2 -c 2, unpaced, batches):
+ *   no index:                 ingest 459k rec/s, do-q1..6 380-1090 ms
+ *   (measure_name, time):     295k rec/s, do-q1..6 250-550 ms, count 100
+ *   + (instance_name, time):  219k rec/s; only do-q5 (-30 %) and params
+ *                             (3 -> 0.6 ms) gain
+ *   (measure_name, microservice_name, time) + (instance_name, time):
+ *                             201k rec/s; do-q1..4 twice as fast, but
+ *                             do-q5/q6/count lose the time bound once the
+ *                             history is longer than the windows.
+ * Each index costs ingest throughput, so there is only the first. */
+static void
+pg_sql_create(struct buf *b, const char *ident)
+{
+	unsigned c;
+
+	buf_printf(b, "CREATE TABLE %s (time bigint NOT NULL", ident);
+	for (c = 0; c < TGT_N_DCOLS; c++)
+		buf_printf(b, ", %s text", target_dcol_names[c]);
+	buf_adds(b, ", measure_name text NOT NULL");
+	buf_printf(b,
+	    ", measure_value_double %s, measure_value_bigint %s"
+	    ", measure_value_varchar %s",
+	    pg_val_types[0], pg_val_types[1], pg_val_types[2]);
+	for (c = 0; c < TGT_N_MCOLS; c++)
+		buf_printf(b, ", %s %s", target_mcol_name(c),
+		    pg_val_types[target_mcol_type(c)]);
+	buf_printf(b, "); CREATE INDEX ON %s (measure_name, time)", ident);
+}
+
+static int
+pg_setup(const struct tgt_conf *conf, char *err, size_t errlen)
+{
+	char          ident[PG_QIDENT_MAX], state[6];
+	struct pg_url u;
+	struct buf    sql;
+	PGconn       *conn;
+	int           rc;
+
+	rc = pg_parse_url(conf->url, &u, err, errlen);
+	if (!rc)
+		rc = pg_ident(conf->table, ident, sizeof(ident), err, errlen);
+	if (rc)
+		return rc;
+	conn = pg_connect(&u, err, errlen);
+	if (!conn)
+		return -ECONNREFUSED;
+	/* One implicit transaction: the table comes with its indexes or
+	 * not at all. An existing table (42P07, or 23505 when another
+	 * set-up created it at the same moment) is used as it is. */
+	buf_init(&sql, PG_SQL_MAX);
+	pg_sql_create(&sql, ident);
+	buf_cstr(&sql);
+	rc = pg_exec(conn, &u, sql.p, err, errlen, state);
+	if (rc && (!strcmp(state, "42P07") || !strcmp(state, "23505"))) {
+		rc     = 0;
+		err[0] = '\0';
+	}
+	buf_free(&sql);
+	PQfinish(conn);
+	return rc;
+}
+
+static int
+pg_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
+{
+	char          ident[PG_QIDENT_MAX], sql[PG_QIDENT_MAX + 32], state[6];
+	struct pg_url u;
+	PGconn       *conn;
+	int           rc;
+
+	rc = pg_parse_url(conf->url, &u, err, errlen);
+	if (!rc)
+		rc = pg_ident(conf->table, ident, sizeof(ident), err, errlen);
+	if (rc)
+		return rc;
+	conn = pg_connect(&u, err, errlen);
+	if (!conn)
+		return -ECONNREFUSED;
+	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", ident);
+	rc = pg_exec(conn, &u, sql, err, errlen, state);
+	PQfinish(conn);
+	return rc;
+}
+
+static int
+pg_check(const char *url, char *err, size_t errlen)
+{
+	struct pg_url u;
+
+	return pg_parse_url(url, &u, err, errlen);
+}
+
+/* ---- per thread ---- */
+
+static void
+pg_nap_ms(long ms)
+{
+	struct timespec d = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&d, &d) != 0 && errno == EINTR)
+		;
+}
+
+static int
+pg_init(struct tgt_ctx *ctx)
+{
+	struct pg_priv *p = xcalloc(1, sizeof(*p));
+	char            ident[PG_QIDENT_MAX];
+	struct buf      sql;
+	int             rc, k;
+
+	ctx->priv = p;
+	buf_init(&p->out, PG_BUF_MAX);
+	rc = pg_parse_url(ctx->conf->url, &p->u, ctx->err, sizeof(ctx->err));
+	if (!rc)
+		rc = pg_ident(ctx->conf->table, ident, sizeof(ident), ctx->err,
+		    sizeof(ctx->err));
+	if (rc)
+		return rc;
+	for (k = 0; k < 2; k++) {
+		buf_init(&sql, PG_SQL_MAX);
+		buf_printf(&sql, "COPY %s ", ident);
+		pgcopy_columns(&sql, k == 1);
+		buf_adds(&sql, " FROM STDIN");
+		buf_cstr(&sql);
+		p->copy_sql[k] = xstrdup(sql.p);
+		buf_free(&sql);
+	}
+	/* Many threads connecting at once may find the server full for a
+	 * moment: a few tries, 50, 100, 200, 400 ms apart. */
+	for (k = 0; k < PG_CONN_TRIES; k++) {
+		if (k)
+			pg_nap_ms(50L << (k - 1));
+		p->conn = pg_connect(&p->u, ctx->err, sizeof(ctx->err));
+		if (p->conn || !pg_connect_busy(ctx->err))
+			break;
+		ctx->throttles++;
+	}
+	if (!p->conn)
+		return -ECONNREFUSED;
+	ctx->err[0] = '\0';
+	return 0;
+}
+
+/* Connects again (closing what is left first), once. true when the
+ * connection is usable; otherwise the reason is in ctx->err. */
+static bool
+pg_reconnect(struct tgt_ctx *ctx, struct pg_priv *p)
+{
+	PQreset(p->conn);
+	if (PQstatus(p->conn) == CONNECTION_OK) {
+		PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
+		return true;
+	}
+	pg_msg(ctx->err, sizeof(ctx->err), &p->u, "reconnect",
+	    PQerrorMessage(p->conn));
+	return false;
+}
+
+/* Before a command: a connection lost earlier is tried again, once. */
+static bool
+pg_revive(struct tgt_ctx *ctx, struct pg_priv *p)
+{
+	return PQstatus(p->conn) == CONNECTION_OK || pg_reconnect(ctx, p);
+}
+
+/* Whether a failed command lost the connection: libpq noticed, or the
+ * server said it is closing it (FATAL: terminated by an administrator,
+ * shutting down) and libpq has not read the end of the stream yet. */
+static bool
+pg_lost(PGconn *conn, const PGresult *r)
+{
+	const char *sev, *state;
+
+	if (PQstatus(conn) != CONNECTION_OK || !r)
+		return true;
+	sev   = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	return (sev && (!strcmp(sev, "FATAL") || !strcmp(sev, "PANIC")))
+	    || (state && !strncmp(state, "08", 2));
+}
+
+/* Maps a failed command: keeps the message, and says whether to retry. */
+static enum tgt_status
+pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
+{
+	static const char *const again[]
+	    = { "40001", "40P01", "53300", "57P03", NULL };
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg
+	    = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	unsigned i;
+
+	pg_msg(ctx->err, sizeof(ctx->err), &p->u, NULL,
+	    msg ? msg : PQerrorMessage(p->conn));
+	if (pg_lost(p->conn, r)) {
+		(void)pg_reconnect(ctx, p);
+		return TGT_RETRY;
+	}
+	for (i = 0; state && again[i]; i++)
+		if (!strcmp(state, again[i]))
+			return TGT_RETRY;
+	return TGT_FAIL;
+}
+
+/* Sends the COPY data in p->out; `rows` is what the server must count. */
+static enum tgt_status
+pg_copy(struct tgt_ctx *ctx, struct pg_priv *p, bool multi, long rows)
+{
+	enum tgt_status st = TGT_OK;
+	PGresult       *r;
+	const char     *n;
+
+	r = PQexec(p->conn, p->copy_sql[multi]);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		st = pg_failed(ctx, p, r);
+		PQclear(r);
+		return st;
+	}
+	PQclear(r);
+	/* Then every result is read until libpq says there are no more:
+	 * the connection is idle again afterwards, whatever happened. */
+	if (PQputCopyData(p->conn, p->out.p, (int)p->out.len) != 1
+	    || PQputCopyEnd(p->conn, NULL) != 1)
+		st = pg_failed(ctx, p, NULL);
+	while ((r = PQgetResult(p->conn))) {
+		if (st == TGT_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+			st = pg_failed(ctx, p, r);
+		} else if (st == TGT_OK) {
+			n = PQcmdTuples(r);
+			if (strtol(n, NULL, 10) != rows) {
+				snprintf(ctx->err, sizeof(ctx->err),
+				    "postgres: COPY stored %s rows of %ld", n,
+				    rows);
+				st = TGT_FAIL;
+			}
+		}
+		PQclear(r);
+		if (PQstatus(p->conn) != CONNECTION_OK)
+			break;
+	}
+	return st;
+}
+
+static enum tgt_status
+pg_write(struct tgt_ctx *ctx, const struct batch *b)
+{
+	struct pg_priv *p = ctx->priv;
+	long            rows;
+
+	ctx->rejected = 0;
+	if (!pg_revive(ctx, p))
+		return TGT_RETRY;
+	buf_reset(&p->out);
+	rows = pgcopy_batch(&p->out, b);
+	if (rows < 0) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "postgres: a batch of %u records exceeds %d MiB",
+		    b->records, PG_BUF_MAX >> 20);
+		return TGT_FAIL;
+	}
+	if (!rows)
+		return TGT_OK;
+	return pg_copy(ctx, p, b->multi, rows);
+}
+
+/* Runs one query text (one statement: the extended protocol refuses
+ * several) and hands every row to res->row when asked. */
+static enum tgt_status
+pg_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
+{
+	struct pg_priv *p = ctx->priv;
+	const char     *names[PG_COLS_MAX], *vals[PG_COLS_MAX];
+	enum tgt_status st = TGT_OK;
+	ExecStatusType  es;
+	PGresult       *r;
+	int             i, c, nrow, ncol;
+
+	if (!pg_revive(ctx, p))
+		return TGT_RETRY;
+	r  = PQexecParams(p->conn, text, 0, NULL, NULL, NULL, NULL, 0);
+	es = PQresultStatus(r);
+	if (es == PGRES_TUPLES_OK) {
+		nrow = PQntuples(r);
+		ncol = PQnfields(r);
+		ncol = ncol > PG_COLS_MAX ? PG_COLS_MAX : ncol;
+		res->rows += (uint64_t)nrow;
+		for (c = 0; res->row && c < ncol; c++)
+			names[c] = PQfname(r, c);
+		for (i = 0; res->row && i < nrow; i++) {
+			for (c = 0; c < ncol; c++)
+				vals[c] = PQgetisnull(r, i, c)
+				    ? NULL
+				    : PQgetvalue(r, i, c);
+			res->row(res->row_arg, (unsigned)ncol, names, vals);
+		}
+	} else if (es == PGRES_EMPTY_QUERY) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "postgres: the query text is empty");
+		st = TGT_FAIL;
+	} else if (es != PGRES_COMMAND_OK) {
+		st = pg_failed(ctx, p, r);
+	}
+	PQclear(r);
+	return st;
+}
+
+static void
+pg_fini(struct tgt_ctx *ctx)
+{
+	struct pg_priv *p = ctx->priv;
+
+	if (!p)
+		return;
+	PQfinish(p->conn);
+	free(p->copy_sql[0]);
+	free(p->copy_sql[1]);
+	buf_free(&p->out);
+	free(p);
+	ctx->priv = NULL;
+}
+
+const struct target_ops target_postgres = {
+	.name    = "postgres",
+	.version = TARGET_OPS_VERSION,
+	.flags   = TGT_F_WRITE | TGT_F_QUERY,
+	.usage   = "postgres://[user[:password]@][host][:port][/dbname]"
+	           "[?param=value]",
+	.check   = pg_check,
+	.setup   = pg_setup,
+	.init    = pg_init,
+	.write   = pg_write,
+	.dialect = "postgres",
+	.sql     = true,
+	.query   = pg_query,
+	.fini    = pg_fini,
+	.cleanup = pg_cleanup,
+};

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Integration: the postgres: target against a real PostgreSQL 15 that
+# scripts/pg-local.sh starts on 127.0.0.1 (installed by install-deps.sh when
+# missing; never skipped). Ingest in both layouts and with batches, every
+# query of the postgres dialect, cleanup, lost connections, and the errors:
+# refused connection, bad URL, missing table, no password in any output.
+. "$(dirname "$0")/../lib.sh"
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$T_TMP" || exit 1
+qdir=$src/configs/queries
+
+records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
+points_of() { sed -n 's/^Data points written: \([0-9]*\) .*/\1/p' "$1" | tail -1; }
+throttles_of() { sed -n 's/.*Throttled retries: \([0-9]*\)\..*/\1/p' "$1" | tail -1; }
+
+bash "$src/scripts/install-deps.sh" >deps.out 2>&1
+check_eq "install-deps: exit 0" 0 $?
+
+# The server runs as the postgres user: it must reach its directory.
+chmod 711 "$T_TMP"
+pgdir=$T_TMP/pg
+trap 'bash "$src/scripts/pg-local.sh" stop "$pgdir" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
+url=$(bash "$src/scripts/pg-local.sh" start "$pgdir" 2>start.err)
+check "server started on 127.0.0.1 ($url)" \
+	grep -qE '^postgres://postgres@127\.0\.0\.1:[0-9]+/tsload$' <<<"$url"
+if [ -z "$url" ]; then
+	cat start.err
+	finish
+	exit 1
+fi
+port=${url##*:}
+port=${port%%/*}
+check "listening on 127.0.0.1 only" \
+	bash -c "ss -Hltn 'sport = :$port' | awk '{print \$4}' | grep -qx '127.0.0.1:$port'"
+q() { psql "$url" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+# A password in the URL: trust authentication never asks for it, so the
+# runs work, and it must not show anywhere.
+secret=Zq7secretPw
+purl="postgres://postgres:$secret@127.0.0.1:$port/tsload"
+
+# 1. single-measure layout, paced: every record is a row
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 -t single \
+	--target "$purl" --results "$T_TMP/results" >out1 2>err1
+check_eq "single: exit 0" 0 $?
+n=$(records_of out1)
+check "single: records written (${n:-0})" test "${n:-0}" -gt 0
+check_eq "single: rows = Records written" "$n" "$(q 'select count(*) from single')"
+check_eq "single: data points = records" "$n" "$(points_of out1)"
+check_eq "single: 1000 distinct instance names" 1000 \
+	"$(q 'select count(distinct instance_name) from single')"
+check_eq "single: every host has its 20 metrics per cycle" 0 \
+	"$(q "select count(*) from (select instance_name, time from single where process_name is null group by 1, 2 having count(*) != 20) x")"
+check_eq "single: every value in its typed column" 0 \
+	"$(q "select count(*) from single where (measure_name = 'task_completed') != (measure_value_bigint is not null) or (measure_name = 'task_end_state') != (measure_value_varchar is not null)")"
+check "single: stderr is empty" test ! -s err1
+check "single: no password on the terminal" not grep -q "$secret" out1 err1
+run=$(ls -d "$T_TMP"/results/*-ingest-* | head -1)
+check "single: no password in run.json" not grep -q "$secret" "$run/run.json"
+check "single: run.json names the target" grep -q "postgres://postgres:\*\*\*@127.0.0.1:$port/tsload" "$run/run.json"
+
+# 2. multi-measure layout: one row per sample
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --multi -t multi \
+	--target "$url" --results "$T_TMP/results" >out2 2>err2
+check_eq "multi: exit 0" 0 $?
+n=$(records_of out2)
+check_eq "multi: rows = Records written" "$n" "$(q 'select count(*) from multi')"
+m=$(q "select count(*) from multi where measure_name = 'metrics'")
+e=$(q "select count(*) from multi where measure_name = 'events'")
+check_eq "multi: points = 20 x metrics rows + 5 x events rows" "$((20 * m + 5 * e))" "$(points_of out2)"
+check_eq "multi: every metrics row is full" 0 \
+	"$(q "select count(*) from multi where measure_name = 'metrics' and (cpu_user is null or file_descriptors_in_use is null)")"
+
+# 3. batches, unpaced: the throughput figure, still nothing lost
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --interval-millis 0 \
+	--batch-writes -t batch --target "$url" --results "$T_TMP/results" >out3 2>err3
+check_eq "batch: exit 0" 0 $?
+n=$(records_of out3)
+check_eq "batch: rows = Records written" "$n" "$(q 'select count(*) from batch')"
+echo "     $(grep -o 'Records/sec: .*' out3) (postgres, -p 2 -c 2, --batch-writes)"
+"$TSLOAD" cleanup -t batch --target "$url" >/dev/null 2>&1
+
+# 4. lost connections: the server ends every tsload session twice during
+#    a run; the batches are written again, none lost
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 6 --interval-millis 0 \
+	--batch-writes -t lost --target "$url" --results "$T_TMP/results" >out4 2>err4 &
+pid=$!
+for t in 2 2; do
+	sleep $t
+	q "select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tsload' and pid <> pg_backend_pid()" >/dev/null
+done
+wait $pid
+check_eq "lost connections: exit 0" 0 $?
+n=$(records_of out4)
+check_eq "lost connections: rows = Records written" "$n" "$(q 'select count(*) from lost')"
+check "lost connections: counted as retries ($(throttles_of out4))" test "$(throttles_of out4)" -gt 0
+check "lost connections: no failed write" grep -q 'Failed writes: 0\.' out4
+"$TSLOAD" cleanup -t lost --target "$url" >/dev/null 2>&1
+
+# 5. every query of the dialect, both layouts, on 8 one-second cycles
+cat >all.ini <<'EOF'
+[default]
+query_mode = regular
+repetitions = 12
+retries = 2
+
+[query_distribution]
+do-q1 = 16.5
+do-q2 = 16.5
+do-q3 = 16.5
+do-q4 = 16.5
+do-q5 = 17
+do-q6 = 17
+EOF
+for layout in single multi; do
+	flag=
+	[ $layout = multi ] && flag=--multi
+	tbl=q$layout
+	# One thread and a fixed seed: the same rows in the same order every
+	# time, so params picks the same host (us-east-1, athena) and do-q3
+	# (hosts 20 % over their cell's average) has rows every time; with
+	# two writers the first row may be a us-west-1 host without any.
+	"$TSLOAD" ingest -q -p 1 -c 1 --host-scale 1 --interval-millis 1000 --duration 8 \
+		--seed 11 --batch-writes $flag -t $tbl --target "$url" --results "$T_TMP/results" >qi.out 2>&1
+	check_eq "$layout: ingest for the queries: exit 0" 0 $?
+	"$TSLOAD" query --config all.ini -p 1 -c 2 --repetitions 48 --seed 7 $flag -t $tbl \
+		--think-time-milliseconds 0 --queries-dir "$qdir" --target "$purl" \
+		-l "$T_TMP/logs-$layout" --run-prefix pg --results "$T_TMP/results" >q.out 2>q.err
+	check_eq "$layout: query run: exit 0" 0 $?
+	check "$layout: query: stderr is empty" test ! -s q.err
+	check "$layout: query: no password on the terminal" not grep -q "$secret" q.out q.err
+	one=$(ls -d "$T_TMP/logs-$layout"/pg-*-1-1)
+	check "$layout: do-q1.sql is PostgreSQL" grep -q 'percentile_cont(0.99)' "$one/do-q1.sql"
+	check "$layout: every .err is empty" test -z "$(cat "$T_TMP/logs-$layout"/pg-*-1-[12]/do-q*.err)"
+	check_eq "$layout: every execution returned rows" "" \
+		"$(grep -l 'Rows: \(0\|None\)$' "$T_TMP/logs-$layout"/pg-*/do-q*.log)"
+	check "$layout: count query gave a number" \
+		grep -qE '^[1-9][0-9]*$' <(tail -1 "$one/numDatapoints-begin-result.txt")
+	merged=$(ls "$T_TMP/logs-$layout"/pg-*[0-9]/summary.csv)
+	check_eq "$layout: merged total = all executions" 96 \
+		"$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$merged")"
+	for i in 1 2 3 4 5 6; do
+		ok=$(awk -F', ' -v q="do-q$i" '$1 == q && $2 == $3 { print $3 }' "$merged")
+		check "$layout: do-q$i succeeded every time (${ok:-0})" test "${ok:-0}" -gt 0
+	done
+done
+
+# the same for queries: a lost session is retried, not an error
+"$TSLOAD" query --config all.ini -p 1 -c 2 --duration 4 --params fixed -t qsingle \
+	--think-time-milliseconds 0 --queries-dir "$qdir" --target "$url" \
+	-l "$T_TMP/logs-lost" --run-prefix pg --results "$T_TMP/results" >ql.out 2>ql.err &
+pid=$!
+sleep 2
+q "select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tsload' and pid <> pg_backend_pid()" >/dev/null
+wait $pid
+check_eq "query, lost connections: exit 0" 0 $?
+check "query, lost connections: every .err is empty" \
+	test -z "$(cat "$T_TMP"/logs-lost/pg-*-1-[12]/do-q*.err)"
+
+# 6. cleanup drops the table
+"$TSLOAD" cleanup -t single --target "$purl" >cl.out 2>&1
+check_eq "cleanup: exit 0" 0 $?
+check_eq "cleanup: table gone" "" "$(q "select to_regclass('single')")"
+check "cleanup: no password in its message" not grep -q "$secret" cl.out
+"$TSLOAD" cleanup -t single --target "$url" >/dev/null 2>&1
+check_eq "cleanup of a missing table: exit 0" 0 $?
+
+# 7. errors: exit 1 (or 2 for usage) with one line naming the target
+free=
+for i in $(seq 1 50); do
+	p=$((20000 + RANDOM % 40000))
+	ss -Hltn "sport = :$p" | grep -q . || { free=$p; break; }
+done
+"$TSLOAD" ingest -q --duration 2 --host-scale 1 \
+	--target "postgres://postgres:$secret@127.0.0.1:$free/tsload" \
+	--results "$T_TMP/results" >r.out 2>r.err
+rc=$?
+check_eq "refused connection: exit 1" 1 $rc
+check_eq "refused connection: one line on stderr" 1 "$(wc -l <r.err)"
+check "refused connection: names the target and the reason" \
+	grep -qE '^tsload: error: .*postgres: .*127\.0\.0\.1.*'"$free"'.*Connection refused' r.err
+check "refused connection: no password" not grep -q "$secret" r.out r.err
+"$TSLOAD" query --config all.ini --queries-dir "$qdir" --think-time-milliseconds 0 \
+	--target "postgres://127.0.0.1:$free/tsload" -l "$T_TMP/logs-r" \
+	--results "$T_TMP/results" >r2.out 2>r2.err
+check_eq "query on a refused connection: exit 1" 1 $?
+check "query on a refused connection: says so" grep -q 'Connection refused' r2.err
+"$TSLOAD" cleanup --target "postgres://127.0.0.1:$free/tsload" >r3.out 2>r3.err
+check_eq "cleanup on a refused connection: exit 1" 1 $?
+"$TSLOAD" ingest -q --duration 1 --target "postgres://127.0.0.1:$port/tsload?nosuch=1" >b.out 2>b.err
+check_eq "unknown URL parameter: exit 2" 2 $?
+check "unknown URL parameter: named" grep -q 'postgres: invalid URL: .*"nosuch"' b.err
+"$TSLOAD" ingest -q --duration 1 --target "postgres:tsload" >b.out 2>b.err
+check_eq "URL without //: exit 2" 2 $?
+"$TSLOAD" ingest -q --duration 1 --target "postgres://postgres@127.0.0.1:$port/nosuchdb" \
+	--results "$T_TMP/results" >b.out 2>b.err
+check_eq "missing database: exit 1" 1 $?
+check "missing database: named" grep -q 'database "nosuchdb" does not exist' b.err
+"$TSLOAD" query --config all.ini --repetitions 1 --params fixed --queries-dir "$qdir" \
+	--think-time-milliseconds 0 -t nosuchtable --target "$url" -l "$T_TMP/logs-m" \
+	--results "$T_TMP/results" >m.out 2>m.err
+check_eq "query on a missing table: exit 1" 1 $?
+check "query on a missing table: the server's message" \
+	grep -q 'relation "nosuchtable" does not exist' m.err
+# the environment alone: postgres: with PG* variables
+PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=tsload \
+	"$TSLOAD" ingest -q -p 1 -c 1 --host-scale 1 --duration 2 -t envt --target postgres: \
+	--results "$T_TMP/results" >env.out 2>&1
+check_eq "postgres: from PG* variables: exit 0" 0 $?
+check_eq "postgres: from PG* variables: rows = Records written" \
+	"$(records_of env.out)" "$(q 'select count(*) from envt')"
+
+bash "$src/scripts/pg-local.sh" stop "$pgdir"
+check_eq "server stopped: exit 0" 0 $?
+check "server stopped: directory removed" test ! -e "$pgdir"
+check "server stopped: port closed" not bash -c "ss -Hltn 'sport = :$port' | grep -q ."
+finish
