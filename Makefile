@@ -15,7 +15,7 @@ ifneq ($(filter true 1,$(CI) $(WERROR)),)
 WARN += -Werror
 endif
 
-PKGS         := libcurl sqlite3 openssl
+PKGS         := libcurl sqlite3 openssl zlib
 PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -Icommon -Icoordinator -Iworker -Iquery -I/usr/include/iniparser $(CPPFLAGS)

@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(
 	gcc make pkg-config
 	libnng-dev libiniparser-dev libcmocka-dev
-	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev
+	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev zlib1g-dev
 	sqlite3 procps
 )
 
