@@ -619,8 +619,8 @@ ts_discover(struct ts_client *c, enum ts_svc svc, char *err, size_t errlen)
 		if (ts_ep_set(c, ep, svc, addr, err, errlen))
 			goto out;
 	}
-	if (minutes < 1)
-		minutes = 1;
+	if (minutes < 0)
+		minutes = 0; /* 0: ask again before every call */
 	ep->stale_ns = now_ns() + (uint64_t)minutes * 60000000000ull;
 	st           = TGT_OK;
 out:
@@ -949,6 +949,14 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 			ts_rows(res, jsonr_get(root, "ColumnInfo"),
 			    jsonr_get(root, "Rows"));
 		next = jsonr_get_str(root, "NextToken");
+		if (next && token && strcmp(next, token) == 0) {
+			snprintf(ctx->err, sizeof(ctx->err),
+			    "timestream Query: the same NextToken twice "
+			    "(page %u)",
+			    res->pages);
+			st = TGT_FAIL;
+			break;
+		}
 		free(token);
 		token = next && next[0] ? xstrdup(next) : NULL;
 		if (!token)
