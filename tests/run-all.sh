@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: unit tests (cmocka binaries given as arguments), then the
-# shell suites under tests/cli and tests/e2e. Ends with one summary line.
+# shell suites under tests/cli, tests/e2e and tests/integration. Ends with
+# one summary line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TSLOAD:?TSLOAD must point at the tsload binary}"
@@ -22,6 +23,12 @@ summary "$log"
 for suite in "$here"/cli/*.sh "$here"/e2e/*.sh; do
 	[ -f "$suite" ] || continue
 	echo "== $(basename "$(dirname "$suite")")/$(basename "$suite")"
+	bash "$suite" 2>&1 | tee "$log"
+	summary "$log"
+done
+for suite in "$here"/integration/*.sh; do
+	[ -f "$suite" ] || continue
+	echo "== integration/$(basename "$suite")"
 	bash "$suite" 2>&1 | tee "$log"
 	summary "$log"
 done
