@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../tools/tsfake.h"
 #include "jsonr.h"
@@ -891,6 +892,36 @@ test_credentials(void **state)
 	assert_non_null(strstr(err, "InvalidSignatureException"));
 	no_secret(err);
 	fx_stop(&x);
+
+	/* --profile: the named profile of the credentials file, even with
+	 * keys in the environment */
+	env_creds(false);
+	{
+		char  path[] = "/tmp/tsload-test-creds.XXXXXX";
+		int   fd     = mkstemp(path);
+		FILE *cf     = fdopen(fd, "w");
+
+		assert_non_null(cf);
+		fprintf(cf,
+		    "[default]\naws_access_key_id = AKIDDEFAULT\n"
+		    "aws_secret_access_key = wrong\n\n[bench]\n"
+		    "aws_access_key_id = AKIDPROFILE\n"
+		    "aws_secret_access_key = " SECRET "\n");
+		fclose(cf);
+		setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+		o = (struct tsfake_opts) { .keep = true, .secret = SECRET };
+		fx_start(&x, &o, "timestream+http://127.0.0.1:PORT");
+		x.conf.profile = "bench";
+		fx_init(&x);
+		assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
+		last_req(x.f, "WriteRecords", &r);
+		assert_non_null(strstr(r.auth, "Credential=AKIDPROFILE/"));
+		tsfake_req_free(&r);
+		tsfake_stats(x.f, &st);
+		assert_int_equal(st.bad_sigs, 0);
+		fx_stop(&x);
+		unlink(path);
+	}
 	env_creds(false);
 }
 
