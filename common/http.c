@@ -382,7 +382,10 @@ http_perform(struct http *h, unsigned i, const struct http_req *r,
 		    HTTP_URL_MAX);
 		return;
 	}
-	post = r->method ? strcmp(r->method, "POST") == 0 : body != NULL;
+	/* A body goes out as with POST, under the method asked for (PUT). */
+	post = r->method ? strcmp(r->method, "POST") == 0
+	        || (body != NULL && strcmp(r->method, "GET") != 0)
+	                 : body != NULL;
 	curl_easy_setopt(c, CURLOPT_URL, h->url.p);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
 	if (post) {
@@ -390,6 +393,8 @@ http_perform(struct http *h, unsigned i, const struct http_req *r,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
 		curl_easy_setopt(
 		    c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		if (r->method && strcmp(r->method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
 	} else {
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 		if (r->method && strcmp(r->method, "GET") != 0)

@@ -36,32 +36,30 @@
 #include <strings.h>
 #include <time.h>
 
-#include "awscreds.h"
+#include "aws.h"
 #include "buf.h"
 #include "clock.h"
 #include "http.h"
 #include "json.h"
 #include "jsonr.h"
-#include "sigv4.h"
 #include "target.h"
 #include "tsjson.h"
 #include "xalloc.h"
 
 enum {
-	TS_MAX_RECORDS  = 100,      /* WriteRecords limit */
-	TS_BODY_MAX     = 32 << 20, /* request body cap */
-	TS_AUTH_MAX     = 4096,     /* Authorization header */
-	TS_HOST_MAX     = 256,      /* "host[:port]" */
-	TS_BASE_MAX     = TS_HOST_MAX + 16,
-	TS_ADMIN_TRIES  = 6,   /* setup/cleanup calls, throttled */
-	TS_REASONS      = 3,   /* rejected-record reasons kept */
-	TS_CREDS_MARGIN = 300, /* refresh IMDS credentials 5 min early */
-	TS_MAX_COLS     = 256, /* columns handed to a row callback */
+	TS_MAX_RECORDS = 100,          /* WriteRecords limit */
+	TS_BODY_MAX    = 32 << 20,     /* request body cap */
+	TS_HOST_MAX    = AWS_HOST_MAX, /* "host[:port]" */
+	TS_BASE_MAX    = TS_HOST_MAX + 16,
+	TS_ADMIN_TRIES = 6,   /* setup/cleanup calls, throttled */
+	TS_REASONS     = 3,   /* rejected-record reasons kept */
+	TS_MAX_COLS    = 256, /* columns handed to a row callback */
 };
 
 #define TS_CTYPE "application/x-amz-json-1.0"
 #define TS_PREFIX "Timestream_20181101."
 #define TS_SIGN "timestream"
+#define TS_NAME "timestream"
 
 /* Seed timeouts (§3.3, §4.9): connect 20 s (write) / 5 s (query), read
  * 335 s; curl's is a whole-request limit. */
@@ -74,13 +72,13 @@ static const char *const ts_svc_host[2] = { "ingest", "query" };
 
 /* What the URL (and --endpoint, --region) say. */
 struct ts_cfg {
-	bool discover;          /* timestream://REGION */
-	bool tls;               /* explicit: https; discovered: scheme */
-	bool common;            /* ?common=1 */
-	long timeout_ms;        /* ?timeout= */
-	char host[TS_HOST_MAX]; /* explicit endpoint "host[:port]" */
-	char disc[TS_BASE_MAX]; /* ?discovery_endpoint= base URL, or "" */
-	char region[64];        /* from the URL; then resolved */
+	bool discover;               /* timestream://REGION */
+	bool tls;                    /* explicit: https; discovered: scheme */
+	bool common;                 /* ?common=1 */
+	long timeout_ms;             /* ?timeout= */
+	char host[TS_HOST_MAX];      /* explicit endpoint "host[:port]" */
+	char disc[TS_BASE_MAX];      /* ?discovery_endpoint= base URL, or "" */
+	char region[AWS_REGION_MAX]; /* from the URL, "" if none */
 };
 
 /* One service's endpoint. */
@@ -96,86 +94,16 @@ struct ts_ep {
 struct ts_client {
 	const struct tgt_conf *conf;
 	struct ts_cfg          cfg;
-	struct awscreds_opts   ao;
-	struct aws_creds       cr;
-	bool                   have_cr;
+	struct aws_client      aws;
 	struct ts_ep           ep[2];
 	struct buf             body;
-	struct buf             auth;
-	char                   code[64]; /* error code of the last answer */
-	struct jsonr_doc      *doc;      /* parsed answer, when kept */
+	struct jsonr_doc      *doc; /* parsed answer, when kept */
 };
 
 /* ---- URL ---- */
 
 static const char *const ts_keys[]
     = { "common", "timeout", "discovery_endpoint", NULL };
-
-static bool
-ts_region_ok(const char *s)
-{
-	if (!*s || strlen(s) >= 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')
-		        || *s == '-'))
-			return false;
-	return true;
-}
-
-/* "host[:port]" as the Host header has it: without the scheme's default
- * port, as curl would send it. */
-static void
-ts_host_header(const char *auth, bool tls, char *out, size_t n)
-{
-	const char *dflt = tls ? ":443" : ":80";
-	size_t      len = strlen(auth), dl = strlen(dflt);
-	const char *colon = strrchr(auth, ':');
-	const char *rb    = strrchr(auth, ']');
-
-	if (colon && (!rb || colon > rb) && len > dl
-	    && strcmp(auth + len - dl, dflt) == 0)
-		len -= dl;
-	snprintf(out, n, "%.*s", (int)len, auth);
-}
-
-/* Splits "http[s]://host[:port][/]" into tls and host; only that form. */
-static int
-ts_split_base(const char *what, const char *url, bool *tls, char *host,
-    size_t hostlen, char *err, size_t errlen)
-{
-	const char *p;
-	char        probe[TS_BASE_MAX + 8];
-	size_t      n;
-
-	if (strncasecmp(url, "https://", 8) == 0) {
-		*tls = true;
-		p    = url + 8;
-	} else if (strncasecmp(url, "http://", 7) == 0) {
-		*tls = false;
-		p    = url + 7;
-	} else {
-		snprintf(err, errlen,
-		    "timestream: %s: expected http://HOST[:PORT] or "
-		    "https://HOST[:PORT]",
-		    what);
-		return -EINVAL;
-	}
-	n = strcspn(p, "/?#");
-	if (!n || n >= hostlen || strspn(p + n, "/") != strlen(p + n)
-	    || memchr(p, ',', n)) {
-		snprintf(err, errlen,
-		    "timestream: %s: expected one HOST[:PORT], without path "
-		    "or query",
-		    what);
-		return -EINVAL;
-	}
-	snprintf(probe, sizeof(probe), "http://%.*s", (int)n, p);
-	if (http_check_url(probe, err, errlen))
-		return -EINVAL;
-	snprintf(host, hostlen, "%.*s", (int)n, p);
-	return 0;
-}
 
 /* Parses the URL alone (no environment, no side effects). */
 static int
@@ -205,7 +133,7 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		path[n] = '\0';
-		if (path[0] && !ts_region_ok(path)) {
+		if (path[0] && !aws_region_ok(path)) {
 			snprintf(err, errlen,
 			    "timestream: bad region \"%.64s\" (expected "
 			    "timestream://REGION, e.g. "
@@ -221,8 +149,8 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 		snprintf(base, sizeof(base), "%s%s",
 		    url[15] == 's' || url[15] == 'S' ? "https://" : "http://",
 		    path);
-		rc = ts_split_base("endpoint", base, &c->tls, c->host,
-		    sizeof(c->host), err, errlen);
+		rc = aws_split_base(TS_NAME, "endpoint", base, &c->tls,
+		    c->host, sizeof(c->host), err, errlen);
 		if (rc)
 			return rc;
 	} else {
@@ -262,8 +190,8 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 			    "timestream://REGION");
 			return -EINVAL;
 		}
-		rc = ts_split_base("discovery_endpoint", v, &c->tls, host,
-		    sizeof(host), err, errlen);
+		rc = aws_split_base(TS_NAME, "discovery_endpoint", v, &c->tls,
+		    host, sizeof(host), err, errlen);
 		if (rc)
 			return rc;
 		snprintf(c->disc, sizeof(c->disc), "%s://%s",
@@ -274,82 +202,26 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* "ingest-cell1.timestream.eu-west-1.amazonaws.com" -> "eu-west-1". */
-static void
-ts_host_region(const char *host, char *out, size_t n)
-{
-	const char *p = strstr(host, ".timestream.");
-	const char *e;
-
-	if (!p)
-		return;
-	p += 12;
-	e = strchr(p, '.');
-	if (e && e > p && strncmp(e, ".amazonaws.com", 14) == 0
-	    && (size_t)(e - p) < n) {
-		snprintf(out, n, "%.*s", (int)(e - p), p);
-		if (!ts_region_ok(out))
-			out[0] = '\0';
-	}
-}
-
-/* The URL, then --endpoint and the region: URL, --region, an AWS host
- * name, AWS_REGION / AWS_DEFAULT_REGION / the profile; an explicit
- * endpoint falls back to us-east-1 (local emulators ignore it). */
+/* The URL, then --endpoint, which turns discovery off. */
 static int
-ts_parse(const struct tgt_conf *conf, struct ts_cfg *c,
-    const struct awscreds_opts *ao, char *err, size_t errlen)
+ts_parse(
+    const struct tgt_conf *conf, struct ts_cfg *c, char *err, size_t errlen)
 {
-	char *r = NULL;
-	int   rc;
+	int rc;
 
 	rc = ts_parse_url(conf->url, c, err, errlen);
-	if (rc)
+	if (rc || !c->discover || !conf->endpoint || !conf->endpoint[0])
 		return rc;
-	if (c->discover && conf->endpoint && conf->endpoint[0]) {
-		if (c->disc[0]) {
-			snprintf(err, errlen,
-			    "timestream: --endpoint and discovery_endpoint "
-			    "exclude each other");
-			return -EINVAL;
-		}
-		rc = ts_split_base("--endpoint", conf->endpoint, &c->tls,
-		    c->host, sizeof(c->host), err, errlen);
-		if (rc)
-			return rc;
-		c->discover = false;
+	if (c->disc[0]) {
+		snprintf(err, errlen,
+		    "timestream: --endpoint and discovery_endpoint exclude "
+		    "each other");
+		return -EINVAL;
 	}
-	if (!c->region[0] && conf->region && conf->region[0]) {
-		if (!ts_region_ok(conf->region)) {
-			snprintf(err, errlen,
-			    "timestream: --region: bad region \"%.64s\"",
-			    conf->region);
-			return -EINVAL;
-		}
-		snprintf(c->region, sizeof(c->region), "%s", conf->region);
-	}
-	if (!c->region[0] && !c->discover)
-		ts_host_region(c->host, c->region, sizeof(c->region));
-	if (!c->region[0]) {
-		char why[256];
-
-		rc = awscreds_region(ao, &r, why, sizeof(why));
-		if (!rc) {
-			snprintf(c->region, sizeof(c->region), "%s", r);
-			free(r);
-		} else if (rc != -ENOENT) {
-			snprintf(err, errlen, "timestream: %s", why);
-			return rc;
-		} else if (c->discover) {
-			snprintf(err, errlen,
-			    "timestream: no region (use timestream://REGION, "
-			    "--region or AWS_REGION)");
-			return -EINVAL;
-		} else {
-			snprintf(c->region, sizeof(c->region), "us-east-1");
-		}
-	}
-	return 0;
+	rc = aws_split_base(TS_NAME, "--endpoint", conf->endpoint, &c->tls,
+	    c->host, sizeof(c->host), err, errlen);
+	c->discover = false;
+	return rc;
 }
 
 static int
@@ -362,6 +234,9 @@ ts_check(const char *url, char *err, size_t errlen)
 
 /* ---- a client ---- */
 
+/* Credentials, then the region: URL, --region, an AWS host name,
+ * AWS_REGION / AWS_DEFAULT_REGION / the profile; an explicit endpoint
+ * falls back to us-east-1 (local emulators ignore it). */
 static int
 ts_open(
     struct ts_client *c, const struct tgt_conf *conf, char *err, size_t errlen)
@@ -370,19 +245,16 @@ ts_open(
 
 	memset(c, 0, sizeof(*c));
 	c->conf = conf;
-	c->ao.profile
-	    = conf->profile && conf->profile[0] ? conf->profile : NULL;
-	c->ao.imds_http = http_aws_imds;
 	buf_init(&c->body, TS_BODY_MAX);
-	buf_init(&c->auth, TS_AUTH_MAX);
-	rc = ts_parse(conf, &c->cfg, &c->ao, err, errlen);
-	if (rc)
-		return rc;
-	rc = awscreds_load(&c->ao, &c->cr, err, errlen);
-	if (rc)
-		return rc;
-	c->have_cr = true;
-	return 0;
+	rc = ts_parse(conf, &c->cfg, err, errlen);
+	if (!rc)
+		rc = aws_open(
+		    &c->aws, TS_NAME, TS_SIGN, conf->profile, err, errlen);
+	if (!rc)
+		rc = aws_resolve_region(&c->aws, c->cfg.region, conf->region,
+		    c->cfg.discover ? NULL : c->cfg.host, !c->cfg.discover,
+		    "timestream://REGION, ", err, errlen);
+	return rc;
 }
 
 static void
@@ -393,11 +265,9 @@ ts_close(struct ts_client *c)
 	for (i = 0; i < 2; i++)
 		if (c->ep[i].up)
 			http_fini(&c->ep[i].h);
-	if (c->have_cr)
-		awscreds_free(&c->cr);
+	aws_close(&c->aws);
 	jsonr_free(c->doc);
 	buf_free(&c->body);
-	buf_free(&c->auth);
 }
 
 /* Sets ep's handle up for "scheme://host". */
@@ -405,165 +275,30 @@ static int
 ts_ep_set(struct ts_client *c, struct ts_ep *ep, enum ts_svc svc,
     const char *host, char *err, size_t errlen)
 {
-	struct http_opts o = {
-		.name       = "timestream",
-		.connect_ms = ts_connect_ms[svc],
-		.timeout_ms = c->cfg.timeout_ms,
-		.tls        = c->cfg.tls,
-	};
-	char url[TS_BASE_MAX];
-	int  rc;
+	int rc;
 
 	if (ep->up)
 		http_fini(&ep->h);
 	ep->up = false;
-	snprintf(
-	    url, sizeof(url), "%s://%s", c->cfg.tls ? "https" : "http", host);
-	rc = http_init(&ep->h, url, &o, err, errlen);
+	rc = aws_http(&ep->h, TS_NAME, host, c->cfg.tls, ts_connect_ms[svc],
+	    c->cfg.timeout_ms, err, errlen);
 	if (rc) {
 		http_fini(&ep->h);
 		return rc;
 	}
 	ep->up = true;
 	snprintf(ep->addr, sizeof(ep->addr), "%s", host);
-	ts_host_header(host, c->cfg.tls, ep->host, sizeof(ep->host));
+	aws_host_header(host, c->cfg.tls, ep->host, sizeof(ep->host));
 	return 0;
 }
 
-static bool
-ts_code_is(const struct ts_client *c, const char *code)
-{
-	return strcmp(c->code, code) == 0;
-}
-
-/* Error codes botocore retries (throttling and transient ones). */
-static bool
-ts_code_retry(const char *code)
-{
-	static const char *const codes[] = { "Throttling",
-		"ThrottlingException", "ThrottledException",
-		"RequestThrottledException", "TooManyRequestsException",
-		"ProvisionedThroughputExceededException",
-		"RequestLimitExceeded", "InternalServerException",
-		"InternalFailure", "ServiceUnavailable", "RequestTimeout",
-		"RequestTimeoutException", "PriorRequestNotComplete", NULL };
-	unsigned                 i;
-
-	for (i = 0; codes[i]; i++)
-		if (strcmp(code, codes[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Reads the error code and message of a non-2xx answer: AWS JSON 1.0
- * {"__type":"ns#Code","message":"..."}. */
-static void
-ts_error_of(struct ts_client *c, const struct http *h, const char *op,
-    char *err, size_t errlen)
-{
-	struct jsonr_doc *doc = NULL;
-	const char       *type, *msg, *hash;
-	char              why[64];
-
-	c->code[0] = '\0';
-	if (h->cc != 0 || !h->resp.len
-	    || jsonr_parse(h->resp.p, h->resp.len, &doc, why, sizeof(why)))
-		return; /* keep http.c's message */
-	type = jsonr_get_str(jsonr_root(doc), "__type");
-	msg  = jsonr_get_str(jsonr_root(doc), "message");
-	if (!msg)
-		msg = jsonr_get_str(jsonr_root(doc), "Message");
-	if (type) {
-		hash = strrchr(type, '#');
-		snprintf(
-		    c->code, sizeof(c->code), "%s", hash ? hash + 1 : type);
-		c->code[strcspn(c->code, ":")] = '\0';
-		snprintf(err, errlen, "timestream %s: %s%s%.200s", op, c->code,
-		    msg ? ": " : "", msg ? msg : "");
-	}
-	jsonr_free(doc);
-}
-
-/* Refreshes credentials that expire soon (instance metadata). */
-static int
-ts_fresh_creds(struct ts_client *c, char *err, size_t errlen)
-{
-	struct aws_creds n;
-	int              rc;
-
-	if (!awscreds_expiring(&c->cr, time(NULL), TS_CREDS_MARGIN))
-		return 0;
-	rc = awscreds_load(&c->ao, &n, err, errlen);
-	if (rc)
-		return rc;
-	awscreds_free(&c->cr);
-	c->cr = n;
-	return 0;
-}
-
-/* Signs and sends one call of op to h; the outcome as http.c maps it,
- * refined by the AWS error code. */
+/* One call of op to h (host as the Host header has it). */
 static enum tgt_status
 ts_send(struct ts_client *c, struct http *h, const char *host, const char *op,
     const char *body, size_t len, char *err, size_t errlen)
 {
-	char                target[64], date[SIGV4_DATE_SIZE];
-	char               *hdr[6] = { NULL };
-	struct sigv4_header sh[2];
-	struct sigv4_req    r;
-	struct http_req     q;
-	enum tgt_status     st;
-	unsigned            i, n = 0;
-	int                 rc;
-
-	c->code[0] = '\0';
-	snprintf(target, sizeof(target), TS_PREFIX "%s", op);
-	rc = ts_fresh_creds(c, err, errlen);
-	if (rc)
-		return TGT_FAIL;
-	sh[0] = (struct sigv4_header) { "Content-Type", TS_CTYPE };
-	sh[1] = (struct sigv4_header) { "X-Amz-Target", target };
-	r     = (struct sigv4_req) {
-		    .method   = "POST",
-		    .host     = host,
-		    .path     = "/",
-		    .headers  = sh,
-		    .nheaders = 2,
-		    .body     = body,
-		    .body_len = len,
-	};
-	rc = sigv4_sign(
-	    &r, &c->cr, c->cfg.region, TS_SIGN, time(NULL), &c->auth, date);
-	if (rc) {
-		snprintf(err, errlen, "timestream %s: cannot sign: %s", op,
-		    strerror(-rc));
-		return TGT_FAIL;
-	}
-	hdr[n++] = xasprintf("Host: %s", host);
-	hdr[n++] = xasprintf("X-Amz-Target: %s", target);
-	hdr[n++] = xasprintf("X-Amz-Date: %s", date);
-	hdr[n++] = xasprintf("Authorization: %s", c->auth.p);
-	if (c->cr.session_token)
-		hdr[n++] = xasprintf(
-		    "X-Amz-Security-Token: %s", c->cr.session_token);
-	q = (struct http_req) {
-		.path  = "/",
-		.ctype = TS_CTYPE,
-		.body  = body,
-		.len   = len,
-		.hdrs  = (const char *const *)hdr,
-	};
-	st = http_request(h, &q, err, errlen);
-	for (i = 0; i < n; i++) {
-		explicit_bzero(hdr[i], strlen(hdr[i]));
-		free(hdr[i]);
-	}
-	if (st == TGT_OK)
-		return st;
-	ts_error_of(c, h, op, err, errlen);
-	if (c->code[0] && ts_code_retry(c->code))
-		return TGT_RETRY;
-	return st;
+	return aws_json_call(
+	    &c->aws, h, host, TS_CTYPE, TS_PREFIX, op, body, len, err, errlen);
 }
 
 /* DescribeEndpoints for svc; sets the endpoint up for the answer. */
@@ -572,10 +307,6 @@ ts_discover(struct ts_client *c, enum ts_svc svc, char *err, size_t errlen)
 {
 	struct ts_ep           *ep = &c->ep[svc];
 	struct http             d;
-	struct http_opts        o = { .name = "timestream",
-		       .connect_ms          = ts_connect_ms[svc],
-		       .timeout_ms          = c->cfg.timeout_ms,
-		       .tls                 = c->cfg.tls };
 	const struct jsonr_val *e;
 	struct jsonr_doc       *doc = NULL;
 	char                    base[TS_BASE_MAX], host[TS_HOST_MAX];
@@ -585,18 +316,17 @@ ts_discover(struct ts_client *c, enum ts_svc svc, char *err, size_t errlen)
 	enum tgt_status         st;
 
 	if (c->cfg.disc[0])
-		snprintf(base, sizeof(base), "%s", c->cfg.disc);
+		snprintf(
+		    base, sizeof(base), "%s", strstr(c->cfg.disc, "://") + 3);
 	else
-		snprintf(base, sizeof(base),
-		    "https://%s.timestream.%s."
-		    "amazonaws.com",
-		    ts_svc_host[svc], c->cfg.region);
-	if (http_init(&d, base, &o, err, errlen)) {
+		snprintf(base, sizeof(base), "%s.timestream.%s.amazonaws.com",
+		    ts_svc_host[svc], c->aws.region);
+	if (aws_http(&d, TS_NAME, base, c->cfg.tls, ts_connect_ms[svc],
+	        c->cfg.timeout_ms, err, errlen)) {
 		http_fini(&d);
 		return TGT_FAIL;
 	}
-	ts_host_header(
-	    strstr(base, "://") + 3, c->cfg.tls, host, sizeof(host));
+	aws_host_header(base, c->cfg.tls, host, sizeof(host));
 	st = ts_send(c, &d, host, "DescribeEndpoints", "{}", 2, err, errlen);
 	if (st != TGT_OK)
 		goto out;
@@ -639,7 +369,7 @@ ts_call(struct ts_client *c, enum ts_svc svc, const char *op, const char *body,
 	struct ts_ep   *ep = &c->ep[svc];
 	enum tgt_status st;
 
-	c->code[0] = '\0';
+	c->aws.code[0] = '\0';
 	if (c->cfg.discover) {
 		if (!ep->up || now_ns() >= ep->stale_ns) {
 			st = ts_discover(c, svc, err, errlen);
@@ -651,7 +381,7 @@ ts_call(struct ts_client *c, enum ts_svc svc, const char *op, const char *body,
 		return TGT_FAIL;
 	}
 	st = ts_send(c, &ep->h, ep->host, op, body, len, err, errlen);
-	if (st != TGT_OK && ts_code_is(c, "InvalidEndpointException")) {
+	if (st != TGT_OK && aws_code_is(&c->aws, "InvalidEndpointException")) {
 		if (!c->cfg.discover)
 			return TGT_FAIL;
 		ep->stale_ns = 0;
@@ -681,7 +411,7 @@ ts_admin(struct ts_client *c, const char *op, const char *ok_code, char *err,
 	}
 	if (st == TGT_OK)
 		return 0;
-	if (ok_code && ts_code_is(c, ok_code))
+	if (ok_code && aws_code_is(&c->aws, ok_code))
 		return 1;
 	return st == TGT_RETRY ? -EAGAIN : -EIO;
 }
@@ -851,7 +581,7 @@ ts_write(struct tgt_ctx *ctx, const struct batch *b)
 	}
 	st = ts_call(c, TS_WRITE, "WriteRecords", c->body.p, c->body.len,
 	    ctx->err, sizeof(ctx->err));
-	if (st == TGT_FAIL && ts_code_is(c, "RejectedRecordsException"))
+	if (st == TGT_FAIL && aws_code_is(&c->aws, "RejectedRecordsException"))
 		st = ts_rejected(ctx, c, b);
 	return st;
 }
