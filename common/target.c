@@ -22,6 +22,7 @@ static const struct target_ops *const target_table[] = {
 	&target_timestream,
 	&target_timestream_http,
 	&target_timestream_https,
+	&target_kinesis,
 	NULL,
 };
 

@@ -229,5 +229,6 @@ extern const struct target_ops target_sqlite;
 extern const struct target_ops target_timestream;
 extern const struct target_ops target_timestream_http;
 extern const struct target_ops target_timestream_https;
+extern const struct target_ops target_kinesis;
 
 #endif
