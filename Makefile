@@ -68,7 +68,8 @@ $(TSFAKE): $(BUILD)/tests/tools/tsfake_main.o $(BUILD)/tests/tools/tsfake.o $(LI
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
-$(BUILD)/tests/test_timestream: $(BUILD)/tests/tools/tsfake.o
+$(BUILD)/tests/test_timestream $(BUILD)/tests/test_aws_sinks: \
+	$(BUILD)/tests/tools/tsfake.o
 
 # Rebuild everything when the compiler or the flags change.
 FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)

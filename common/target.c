@@ -23,6 +23,7 @@ static const struct target_ops *const target_table[] = {
 	&target_timestream_http,
 	&target_timestream_https,
 	&target_kinesis,
+	&target_s3,
 	NULL,
 };
 

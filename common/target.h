@@ -230,5 +230,6 @@ extern const struct target_ops target_timestream;
 extern const struct target_ops target_timestream_http;
 extern const struct target_ops target_timestream_https;
 extern const struct target_ops target_kinesis;
+extern const struct target_ops target_s3;
 
 #endif

@@ -523,7 +523,7 @@ ks_write(struct tgt_ctx *ctx, const struct batch *b)
 		if (round + 1 >= KS_ROUNDS)
 			break;
 		ctx->throttles++;
-		sleep_until_ns(now_ns() + (50000000ull << round));
+		sleep_until_ns(now_ns() + (25000000ull << round));
 		memcpy(k->todo, k->again, nagain * sizeof(*k->todo));
 		ntodo = nagain;
 	}

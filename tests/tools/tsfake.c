@@ -31,6 +31,7 @@ enum {
 };
 
 #define FK_TARGET "Timestream_20181101."
+#define FK_KINESIS "Kinesis_20131202."
 #define FK_NS "com.amazonaws.timestream.v20181101#"
 #define FK_TOKEN "fake-imds-session-token"
 #define FK_ROLE "tsfake-role"
@@ -60,6 +61,10 @@ struct tsfake {
 	unsigned            nsc;
 	char               *db[FK_NAMES], *tab[FK_NAMES]; /* "db/table" */
 	unsigned            ndb, ntab;
+	char               *stream[FK_NAMES], *bucket[FK_NAMES];
+	unsigned            nstream, nbucket;
+	char              **obj; /* "bucket/key" */
+	size_t              nobj;
 	struct tsfake_stats st;
 	struct tsfake_req  *req;
 	size_t              nreq;
@@ -180,50 +185,68 @@ fk_fault(struct tsfake *f, const char *op)
 
 /* ---- SigV4 ---- */
 
-/* Recomputes the signature of the request with the fake's secret. */
+/* Recomputes the signature of the request with the fake's secret, over
+ * the headers its SignedHeaders names (sigv4 adds host, x-amz-date and the
+ * token itself). */
 static bool
-fk_sig_ok(struct tsfake *f, const char *head, const char *body, size_t blen)
+fk_sig_ok(struct tsfake *f, const char *method, const char *target,
+    const char *head, const char *body, size_t blen)
 {
-	char                auth[1024], host[256], date[32], ctype[128];
-	char                target[128], token[1024], akid[128], region[64];
-	char                d8[16], svc[32];
+	char                auth[1024], host[256], date[32], token[1024];
+	char                akid[128], region[64], d8[16], svc[32], sh[256];
+	char                val[8][256], name[8][64], path[1024], sha[128];
 	struct aws_creds    c = { 0 };
-	struct sigv4_header h[2];
+	struct sigv4_header h[8];
 	struct sigv4_req    r;
 	struct buf          out;
 	struct tm           tm = { 0 };
-	char                amz[SIGV4_DATE_SIZE];
+	char                amz[SIGV4_DATE_SIZE], *q, *tok, *save;
+	const char         *p;
+	size_t              n = 0;
 	bool                ok;
 
 	fk_header(head, "Authorization", auth, sizeof(auth));
 	fk_header(head, "Host", host, sizeof(host));
 	fk_header(head, "X-Amz-Date", date, sizeof(date));
-	fk_header(head, "Content-Type", ctype, sizeof(ctype));
-	fk_header(head, "X-Amz-Target", target, sizeof(target));
 	fk_header(head, "X-Amz-Security-Token", token, sizeof(token));
+	fk_header(head, "x-amz-content-sha256", sha, sizeof(sha));
+	p = strstr(auth, "SignedHeaders=");
 	if (sscanf(auth,
 	        "AWS4-HMAC-SHA256 Credential=%127[^/]/%15[^/]/%63[^/]/"
 	        "%31[^/]/aws4_request",
 	        akid, d8, region, svc)
 	        != 4
-	    || strcmp(svc, "timestream") != 0
+	    || !p || sscanf(p, "SignedHeaders=%255[^,]", sh) != 1
 	    || !strptime(date, "%Y%m%dT%H%M%SZ", &tm))
 		return false;
+	for (tok = strtok_r(sh, ";", &save); tok && n < 8;
+	     tok = strtok_r(NULL, ";", &save)) {
+		if (!strcmp(tok, "host") || !strcmp(tok, "x-amz-date")
+		    || !strcmp(tok, "x-amz-security-token"))
+			continue;
+		snprintf(name[n], sizeof(name[n]), "%s", tok);
+		fk_header(head, tok, val[n], sizeof(val[n]));
+		h[n] = (struct sigv4_header) { name[n], val[n] };
+		n++;
+	}
+	snprintf(path, sizeof(path), "%s", target);
+	q = strchr(path, '?');
+	if (q)
+		*q++ = '\0';
 	c.access_key_id     = akid;
 	c.secret_access_key = f->secret;
 	c.session_token     = token[0] ? token : NULL;
-	h[0]                = (struct sigv4_header) { "Content-Type", ctype };
-	h[1]                = (struct sigv4_header) { "X-Amz-Target", target };
-	r                   = (struct sigv4_req) { .method = "POST",
+	r                   = (struct sigv4_req) { .method = method,
 		                  .host                    = host,
-		                  .path                    = "/",
+		                  .path                    = path,
+		                  .query                   = q,
 		                  .headers                 = h,
-		                  .nheaders                = 2,
+		                  .nheaders                = n,
 		                  .body                    = body,
-		                  .body_len                = blen };
+		                  .body_len                = blen,
+		                  .payload_hash            = sha[0] ? sha : NULL };
 	buf_init(&out, 4096);
-	ok = sigv4_sign(&r, &c, region, "timestream", timegm(&tm), &out, amz)
-	        == 0
+	ok = sigv4_sign(&r, &c, region, svc, timegm(&tm), &out, amz) == 0
 	    && strcmp(out.p, auth) == 0;
 	buf_free(&out);
 	return ok;
@@ -576,6 +599,178 @@ fk_query(struct tsfake *f, int fd, const struct jsonr_val *rq)
 	buf_free(&b);
 }
 
+/* Kinesis: CreateStream, DescribeStreamSummary (always ACTIVE),
+ * DeleteStream, PutRecords (with fail:N, the first N records fail). */
+static void
+fk_kinesis(struct tsfake *f, int fd, const char *op,
+    const struct jsonr_val *rq, unsigned nfail)
+{
+	const char             *name = jsonr_get_str(rq, "StreamName");
+	const struct jsonr_val *recs = jsonr_get(rq, "Records"), *r;
+	size_t                  n    = jsonr_len(recs), i;
+	struct buf              b;
+	struct json_w           w;
+	int                     si;
+
+	if (!name) {
+		fk_error(fd, 400, "ValidationException", "no StreamName");
+		return;
+	}
+	pthread_mutex_lock(&f->lk);
+	si = fk_find(f->stream, f->nstream, name);
+	if (!strcmp(op, "CreateStream")) {
+		if (si < 0 && f->nstream < FK_NAMES)
+			f->stream[f->nstream++] = xstrdup(name);
+		pthread_mutex_unlock(&f->lk);
+		if (si >= 0)
+			fk_error(fd, 400, "ResourceInUseException",
+			    "Stream already exists");
+		else
+			fk_respond(fd, 200, "{}", 2);
+		return;
+	}
+	if (si < 0) {
+		pthread_mutex_unlock(&f->lk);
+		fk_error(
+		    fd, 400, "ResourceNotFoundException", "Stream not found");
+		return;
+	}
+	if (!strcmp(op, "DeleteStream")) {
+		fk_drop(f->stream, &f->nstream, si);
+		pthread_mutex_unlock(&f->lk);
+		fk_respond(fd, 200, "{}", 2);
+		return;
+	}
+	if (!strcmp(op, "DescribeStreamSummary")) {
+		pthread_mutex_unlock(&f->lk);
+		static const char active[] = "{\"StreamDescriptionSummary\":"
+		                             "{\"StreamStatus\":\"ACTIVE\"}}";
+
+		fk_respond(fd, 200, active, sizeof(active) - 1);
+		return;
+	}
+	if (strcmp(op, "PutRecords") || !n || n > 500) {
+		pthread_mutex_unlock(&f->lk);
+		fk_error(fd, 400, "ValidationException", op);
+		return;
+	}
+	if (nfail > n)
+		nfail = (unsigned)n;
+	f->st.writes++;
+	f->st.records += n - nfail;
+	f->st.rejected += nfail;
+	pthread_mutex_unlock(&f->lk);
+	buf_init(&b, 1 << 20);
+	json_w_init(&w, &b, false);
+	json_obj_begin(&w);
+	json_kv_uint(&w, "FailedRecordCount", nfail);
+	json_key(&w, "Records");
+	json_arr_begin(&w);
+	for (i = 0, r = jsonr_first(recs); r; r = jsonr_next(r), i++) {
+		json_obj_begin(&w);
+		if (i < nfail) {
+			json_kv_str(&w, "ErrorCode",
+			    "ProvisionedThroughputExceededException");
+			json_kv_str(
+			    &w, "ErrorMessage", "Rate exceeded for shard");
+		} else {
+			json_kv_str(&w, "SequenceNumber", "1");
+			json_kv_str(&w, "ShardId", "shardId-000000000000");
+		}
+		json_obj_end(&w);
+	}
+	json_arr_end(&w);
+	json_obj_end(&w);
+	fk_ok_json(fd, &b);
+	buf_free(&b);
+}
+
+static void
+fk_s3_error(int fd, int status, const char *code)
+{
+	char body[256];
+	int  n = snprintf(body, sizeof(body),
+	     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s"
+	      "</Code><Message>%s</Message></Error>",
+	     code, code);
+
+	fk_respond(fd, status, body, (size_t)n);
+}
+
+/* S3, path-style: CreateBucket, PutObject (its lines counted; a body
+ * starting with the gzip magic is counted after inflating), ListObjectsV2
+ * (one page), DeleteObject. */
+static void
+fk_s3(struct tsfake *f, int fd, const char *method, const char *path,
+    const char *op, const char *body, size_t blen)
+{
+	char       bucket[128], key[512];
+	size_t     bn = strcspn(path + 1, "/?"), i, lines = 0;
+	struct buf b;
+	int        bi;
+
+	(void)method;
+	snprintf(bucket, sizeof(bucket), "%.*s", (int)bn, path + 1);
+	snprintf(key, sizeof(key), "%s", path + 1);
+	key[strcspn(key, "?")] = '\0';
+	pthread_mutex_lock(&f->lk);
+	bi = fk_find(f->bucket, f->nbucket, bucket);
+	if (!strcmp(op, "CreateBucket")) {
+		if (bi < 0 && f->nbucket < FK_NAMES)
+			f->bucket[f->nbucket++] = xstrdup(bucket);
+		pthread_mutex_unlock(&f->lk);
+		if (bi >= 0)
+			fk_s3_error(fd, 409, "BucketAlreadyOwnedByYou");
+		else
+			fk_respond(fd, 200, "", 0);
+		return;
+	}
+	if (bi < 0) {
+		pthread_mutex_unlock(&f->lk);
+		fk_s3_error(fd, 404, "NoSuchBucket");
+		return;
+	}
+	if (!strcmp(op, "PutObject")) {
+		if (blen > 2 && (unsigned char)body[0] == 0x1f
+		    && (unsigned char)body[1] == 0x8b) {
+			lines = (size_t)-1; /* not inflated: counted as 0 */
+		} else {
+			for (i = 0; i < blen; i++)
+				lines += body[i] == '\n';
+		}
+		f->obj = xrealloc(f->obj, (f->nobj + 1) * sizeof(*f->obj));
+		f->obj[f->nobj++] = xstrdup(key);
+		f->st.writes++;
+		f->st.records += lines == (size_t)-1 ? 0 : lines;
+		pthread_mutex_unlock(&f->lk);
+		fk_respond(fd, 200, "", 0);
+		return;
+	}
+	if (!strcmp(op, "DeleteObject")) {
+		for (i = 0; i < f->nobj; i++)
+			if (!strcmp(f->obj[i], key)) {
+				free(f->obj[i]);
+				f->obj[i] = f->obj[--f->nobj];
+				break;
+			}
+		pthread_mutex_unlock(&f->lk);
+		fk_respond(fd, 204, "", 0);
+		return;
+	}
+	buf_init(&b, 1 << 24);
+	buf_adds(&b,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ListBucketResult>");
+	for (i = 0; i < f->nobj; i++)
+		if (!strncmp(f->obj[i], bucket, bn) && f->obj[i][bn] == '/')
+			buf_printf(&b, "<Contents><Key>%s</Key></Contents>",
+			    f->obj[i] + bn + 1);
+	buf_adds(&b, "</ListBucketResult>");
+	pthread_mutex_unlock(&f->lk);
+	fk_respond(fd, 200, b.p, b.len);
+	buf_free(&b);
+}
+
 /* Instance metadata (IMDSv2). */
 static void
 fk_imds(struct tsfake *f, int fd, const char *method, const char *path,
@@ -637,7 +832,7 @@ fk_handle(struct tsfake *f, int fd, const char *method, const char *path,
 	struct jsonr_doc *doc = NULL;
 	char              target[128], op[64], err[64], *fault;
 	unsigned          rej  = 0;
-	bool              keep = true;
+	bool              keep = true, kinesis = false, s3 = false;
 
 	pthread_mutex_lock(&f->lk);
 	f->st.requests++;
@@ -652,15 +847,30 @@ fk_handle(struct tsfake *f, int fd, const char *method, const char *path,
 		return true;
 	}
 	fk_header(head, "X-Amz-Target", target, sizeof(target));
-	if (strcmp(method, "POST") || strcmp(path, "/")
-	    || strncmp(target, FK_TARGET, strlen(FK_TARGET))) {
+	if (!strcmp(method, "POST") && !strcmp(path, "/")
+	    && !strncmp(target, FK_TARGET, strlen(FK_TARGET))) {
+		snprintf(op, sizeof(op), "%.63s", target + strlen(FK_TARGET));
+	} else if (!strcmp(method, "POST") && !strcmp(path, "/")
+	    && !strncmp(target, FK_KINESIS, strlen(FK_KINESIS))) {
+		snprintf(op, sizeof(op), "%.63s", target + strlen(FK_KINESIS));
+		kinesis = true;
+	} else if (path[0] == '/' && path[1] && !target[0]) {
+		const char *k = path + 1 + strcspn(path + 1, "/?");
+
+		s3 = true;
+		snprintf(op, sizeof(op), "%s",
+		    !strcmp(method, "PUT")
+		        ? (*k == '/' && k[1] ? "PutObject" : "CreateBucket")
+		        : !strcmp(method, "GET")    ? "ListObjectsV2"
+		        : !strcmp(method, "DELETE") ? "DeleteObject"
+		                                    : "?");
+	} else {
 		fk_error(fd, 400, "UnknownOperationException", "not an op");
 		return true;
 	}
-	snprintf(op, sizeof(op), "%.63s", target + strlen(FK_TARGET));
 	if (f->o.keep)
 		fk_keep(f, op, head, body, blen);
-	if (f->secret && !fk_sig_ok(f, head, body, blen)) {
+	if (f->secret && !fk_sig_ok(f, method, path, head, body, blen)) {
 		pthread_mutex_lock(&f->lk);
 		f->st.bad_sigs++;
 		pthread_mutex_unlock(&f->lk);
@@ -691,7 +901,8 @@ fk_handle(struct tsfake *f, int fd, const char *method, const char *path,
 		else if (!strcmp(fault, "notfound"))
 			fk_error(fd, 400, "ResourceNotFoundException",
 			    "The table does not exist.");
-		else if (sscanf(fault, "reject:%u", &rej) == 1)
+		else if (sscanf(fault, "reject:%u", &rej) == 1
+		    || sscanf(fault, "fail:%u", &rej) == 1)
 			fault[0] = '\0'; /* answered below */
 		else if (sscanf(fault, "slow:%d", &ms) == 1) {
 			struct timespec ts
@@ -707,6 +918,10 @@ fk_handle(struct tsfake *f, int fd, const char *method, const char *path,
 		}
 		free(fault);
 	}
+	if (s3) {
+		fk_s3(f, fd, method, path, op, body, blen);
+		return true;
+	}
 	if (!strcmp(op, "DescribeEndpoints")) {
 		pthread_mutex_lock(&f->lk);
 		f->st.describes++;
@@ -718,7 +933,9 @@ fk_handle(struct tsfake *f, int fd, const char *method, const char *path,
 		fk_error(fd, 400, "SerializationException", err);
 		return true;
 	}
-	if (!strcmp(op, "WriteRecords"))
+	if (kinesis)
+		fk_kinesis(f, fd, op, jsonr_root(doc), rej);
+	else if (!strcmp(op, "WriteRecords"))
 		fk_write(f, fd, jsonr_root(doc), rej);
 	else if (!strcmp(op, "Query"))
 		fk_query(f, fd, jsonr_root(doc));
@@ -895,6 +1112,13 @@ tsfake_stop(struct tsfake *f)
 		free(f->db[j]);
 	for (j = 0; j < f->ntab; j++)
 		free(f->tab[j]);
+	for (j = 0; j < f->nstream; j++)
+		free(f->stream[j]);
+	for (j = 0; j < f->nbucket; j++)
+		free(f->bucket[j]);
+	for (k = 0; k < f->nobj; k++)
+		free(f->obj[k]);
+	free(f->obj);
 	tsfake_clear(f);
 	free(f->secret);
 	free(f->imds_id);
@@ -916,6 +1140,7 @@ fk_fault_ok(const char *s)
 		if (!strcmp(s, plain[i]))
 			return true;
 	return sscanf(s, "reject:%u%c", &v, &c) == 1
+	    || sscanf(s, "fail:%u%c", &v, &c) == 1
 	    || sscanf(s, "slow:%u%c", &v, &c) == 1;
 }
 

@@ -9,13 +9,17 @@
  * by NextToken; the parameter query of the query driver gets one metric
  * row and one event row). With a secret set it checks each SigV4
  * signature. It also serves the instance-metadata paths (IMDSv2) when
- * given credentials to hand out.
+ * given credentials to hand out, a little of Kinesis (CreateStream,
+ * DescribeStreamSummary, DeleteStream, PutRecords) and of S3, path-style
+ * (CreateBucket, PutObject, ListObjectsV2, DeleteObject); their records
+ * (Kinesis records, lines of uncompressed objects) count as records.
  *
  * Faults are scripted per operation and used up one per call, in order:
  *   ok           answer normally
  *   throttle     400 ThrottlingException
  *   500 503 429  that status, with an InternalServerException body
  *   reject:N     400 RejectedRecordsException for the first N records
+ *   fail:N       PutRecords: the first N records fail (throughput)
  *   slow:MS      answer normally after MS milliseconds
  *   drop         close the connection without an answer
  *   invalid      400 InvalidEndpointException
