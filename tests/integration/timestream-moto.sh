@@ -9,45 +9,9 @@
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 
-py=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import moto.server, flask' 2>/dev/null; then
-		py=$p
-		break
-	fi
-done
-if [ -z "$py" ]; then
-	echo "skip: no Python with moto[server] (the image's pyenv Python has it)"
-	finish
-	exit
-fi
-
-SECRET='motoSecret/0123456789ABCDEFGHIJklmnopqrst'
-export AWS_ACCESS_KEY_ID=AKIDMOTOTEST AWS_SECRET_ACCESS_KEY=$SECRET
-export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export AWS_SHARED_CREDENTIALS_FILE=$T_TMP/none AWS_CONFIG_FILE=$T_TMP/none
-unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE AWS_DEFAULT_REGION
-
-# moto on a free port (another run may take it between the probe and the
-# bind: then try another)
-mpid=
-trap '[ -n "$mpid" ] && kill "$mpid" 2>/dev/null; rm -rf "$T_TMP"' EXIT
-for _ in 1 2 3; do
-	port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	"$py" -m moto.server -H 127.0.0.1 -p "$port" >moto.log 2>&1 &
-	mpid=$!
-	for _ in $(seq 100); do
-		curl -sf -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
-		kill -0 "$mpid" 2>/dev/null || break
-		sleep 0.1
-	done
-	curl -sf -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
-	kill "$mpid" 2>/dev/null
-	wait "$mpid" 2>/dev/null
-	mpid=
-done
-check "moto server up" test -n "$mpid"
-[ -n "$mpid" ] || { finish; exit; }
+. "$src/tests/moto.sh"
+moto_start || { finish; exit; }
+SECRET=$MOTO_SECRET
 url=timestream+http://127.0.0.1:$port
 
 records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
