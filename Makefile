@@ -36,9 +36,11 @@ objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)))
 LIB_OBJ    := $(call objs,common/*.c common/targets/*.c query/*.c)
 MAIN_OBJ   := $(call objs,coordinator/*.c worker/*.c)
 TEST_OBJ   := $(call objs,tests/unit/*.c)
+TOOL_OBJ   := $(call objs,tests/tools/*.c)
 LIB        := $(BUILD)/libtsload.a
 TSLOAD     := $(BUILD)/bin/tsload
 UNIT_TESTS := $(patsubst $(BUILD)/tests/unit/%.o,$(BUILD)/tests/%,$(TEST_OBJ))
+TSFAKE     := $(BUILD)/tests/tsfake
 
 all: $(TSLOAD)
 
@@ -57,7 +59,17 @@ $(TSLOAD): $(MAIN_OBJ) $(LIB)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) \
+		$(LIBS) -lcmocka
+
+# The fake Timestream endpoint: a program for the shell tests, a thread
+# in test_timestream.
+$(TSFAKE): $(BUILD)/tests/tools/tsfake_main.o $(BUILD)/tests/tools/tsfake.o $(LIB)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
+
+$(BUILD)/tests/test_timestream $(BUILD)/tests/test_aws_sinks: \
+	$(BUILD)/tests/tools/tsfake.o
 
 # Rebuild everything when the compiler or the flags change.
 FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)
@@ -76,12 +88,13 @@ build: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory all
 
 unit: build
-	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE)
 	@bash tests/run-unit.sh $(UNIT_TESTS)
 
 test: build
-	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
-	@TSLOAD=$(abspath $(TSLOAD)) bash tests/run-all.sh $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE)
+	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
+		bash tests/run-all.sh $(UNIT_TESTS)
 
 demo: build
 	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/demo.sh
@@ -90,7 +103,7 @@ bench: build
 	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/bench.sh
 
 SRC_FILES = $(wildcard common/*.[ch] common/targets/*.[ch] query/*.[ch] \
-	coordinator/*.[ch] worker/*.[ch] tests/unit/*.[ch])
+	coordinator/*.[ch] worker/*.[ch] tests/unit/*.[ch] tests/tools/*.[ch])
 format:
 	clang-format -i $(SRC_FILES)
 
@@ -117,4 +130,4 @@ help:
 
 .PHONY: all build deps unit test demo bench format format-check clean help FORCE
 .SECONDARY:
--include $(patsubst %.o,%.d,$(LIB_OBJ) $(MAIN_OBJ) $(TEST_OBJ))
+-include $(patsubst %.o,%.d,$(LIB_OBJ) $(MAIN_OBJ) $(TEST_OBJ) $(TOOL_OBJ))

@@ -141,8 +141,8 @@ http_add_host(const char *s, size_t n, void *arg)
 		return -EINVAL;
 	}
 	if (ps->h)
-		ps->h->host[ps->n].base
-		    = xasprintf("http://%.*s:%lu", (int)nlen, name, pv);
+		ps->h->host[ps->n].base = xasprintf("%s://%.*s:%lu",
+		    ps->h->o.tls ? "https" : "http", (int)nlen, name, pv);
 	ps->n++;
 	return 0;
 }
@@ -252,8 +252,11 @@ http_init(struct http *h, const char *url, const struct http_opts *o,
 	buf_init(&h->gz, (size_t)1 << 31);
 	buf_init(&h->url, HTTP_URL_MAX);
 
-	ps = (struct http_parse) { url, o->def_port ? o->def_port : 80, 0, err,
-		errlen, h };
+	ps = (struct http_parse) { url,
+		o->def_port ? o->def_port
+		            : o->tls ? 443
+		                     : 80,
+		0, err, errlen, h };
 	rc = http_each_host(url, http_add_host, &ps);
 	h->nhost = ps.n;
 	if (rc)
@@ -379,7 +382,10 @@ http_perform(struct http *h, unsigned i, const struct http_req *r,
 		    HTTP_URL_MAX);
 		return;
 	}
-	post = r->method ? strcmp(r->method, "POST") == 0 : body != NULL;
+	/* A body goes out as with POST, under the method asked for (PUT). */
+	post = r->method ? strcmp(r->method, "POST") == 0
+	        || (body != NULL && strcmp(r->method, "GET") != 0)
+	                 : body != NULL;
 	curl_easy_setopt(c, CURLOPT_URL, h->url.p);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
 	if (post) {
@@ -387,6 +393,8 @@ http_perform(struct http *h, unsigned i, const struct http_req *r,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
 		curl_easy_setopt(
 		    c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		if (r->method && strcmp(r->method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
 	} else {
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 		if (r->method && strcmp(r->method, "GET") != 0)
@@ -487,4 +495,60 @@ http_request(
 	if (st != TGT_OK)
 		http_message(h, err, errlen);
 	return st;
+}
+
+/* ---- instance metadata (awscreds_http_fn) ---- */
+
+static size_t
+http_imds_data(char *p, size_t size, size_t nmemb, void *arg)
+{
+	size_t n = size * nmemb;
+
+	return buf_add(arg, p, n) == 0 ? n : 0;
+}
+
+int
+http_aws_imds(void *arg, const char *method, const char *url,
+    const char *header, struct buf *body, long *status, char *err,
+    size_t errlen)
+{
+	struct curl_slist *hdrs = NULL;
+	CURL              *c;
+	CURLcode           cc;
+	char               cerr[CURL_ERROR_SIZE] = "";
+
+	(void)arg;
+	*status = 0;
+	pthread_once(&http_once, http_global_init);
+	if (http_global_rc != CURLE_OK || !(c = curl_easy_init())) {
+		snprintf(err, errlen, "curl initialisation failed");
+		return -EIO;
+	}
+	if (header)
+		hdrs = curl_slist_append(hdrs, header);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* Off EC2 nothing answers: give up soon, as the SDKs do. */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_imds_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	if (strcmp(method, "PUT") == 0) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+	}
+	cc = curl_easy_perform(c);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	else
+		snprintf(err, errlen, "%s",
+		    cerr[0] ? cerr : curl_easy_strerror(cc));
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	return cc == CURLE_OK ? 0 : -EIO;
 }

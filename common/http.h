@@ -40,6 +40,7 @@ struct http_opts {
 	long        timeout_ms; /* 0: HTTP_TIMEOUT_MS */
 	unsigned    down_ms;    /* 0: HTTP_DOWN_MS */
 	size_t      resp_max;   /* 0: HTTP_RESP_MAX */
+	bool        tls;        /* https:// to every host (default port 443) */
 };
 
 /* One host of the set. */
@@ -68,7 +69,8 @@ struct http {
 
 /* A request. path is appended to the host's base URL ("/write?db=x"). */
 struct http_req {
-	const char        *method; /* NULL: POST with a body, else GET */
+	const char        *method; /* NULL: POST with a body, else GET; a
+				      body goes with any method but GET */
 	const char        *path;
 	const char        *ctype; /* Content-Type of the body, or NULL */
 	const void        *body;
@@ -102,6 +104,14 @@ enum tgt_status http_map(int cc, long status);
 /** Appends s[0..n) percent-encoded for a URL query (all but A-Z a-z 0-9
  *  - . _ ~). @return 0 or -ENOSPC. */
 int http_urlencode(struct buf *b, const char *s, size_t n);
+
+/** The instance-metadata exchange of awscreds (an awscreds_http_fn): one
+ *  request on a fresh handle, 1 s to connect, 2 s in all, no proxy. arg
+ *  is unused. @return 0 when an answer came (*status set), else -EIO with
+ *  curl's reason in err. */
+int http_aws_imds(void *arg, const char *method, const char *url,
+    const char *header, struct buf *body, long *status, char *err,
+    size_t errlen);
 
 /** Gzip-compresses src[0..n) into dst (replacing its contents).
  *  @return 0, -ENOSPC past dst's cap, or -EIO. */

@@ -346,18 +346,45 @@ opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
 	return rc;
 }
 
-/* "sqlite:, influx:, ..." for the registered targets with all of flags. */
+/* "sqlite:, file:, ..." of the registered targets having every flag. */
 static void
-target_schemes(char *out, size_t n, unsigned flags)
+scheme_list(char *out, size_t n, unsigned flags)
 {
 	const struct target_ops *const *t = target_list();
-	size_t                          o = 0;
+	size_t                          k = 0;
 
 	out[0] = '\0';
-	for (; *t && o < n; t++)
+	for (; *t && k < n; t++)
 		if (((*t)->flags & flags) == flags)
-			o += (size_t)snprintf(out + o, n - o, "%s%s:",
-					      o ? ", " : "", (*t)->name);
+			k += (size_t)snprintf(out + k, n - k, "%s%s:",
+					      k ? ", " : "", (*t)->name);
+}
+
+/* --endpoint: "http[s]://host[:port][/]" and nothing else, so that no
+ * user name or password can sit in it (the options go to run.json). */
+static int
+check_endpoint(const char *url, char *err, size_t errlen)
+{
+	const char *p = strstr(url, "://");
+	size_t      n;
+
+	if (!*url)
+		return 0;
+	if (!p || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
+		snprintf(err, errlen,
+			 "--endpoint: expected http://HOST[:PORT] or "
+			 "https://HOST[:PORT]");
+		return -EINVAL;
+	}
+	p += 3;
+	n = strcspn(p, "/?#");
+	if (!n || memchr(p, '@', n) || strspn(p + n, "/") != strlen(p + n)) {
+		snprintf(err, errlen,
+			 "--endpoint: expected http[s]://HOST[:PORT], without "
+			 "user, path or query");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int
@@ -365,32 +392,31 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
 	      size_t errlen)
 {
 	const struct target_ops *t;
+	char                     names[256];
 
 	if (cmd & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY |
 		   CMD_RUN)) {
 		t = target_find(o->target);
 		if (!t) {
-			char list[256];
-
-			target_schemes(list, sizeof(list), 0);
+			scheme_list(names, sizeof(names), 0);
 			snprintf(err, errlen,
 				 "--target: unknown scheme in \"%s\" (expected "
 				 "one of: %s)",
-				 o->target, list);
+				 o->target, names);
 			return -EINVAL;
 		}
 		if ((cmd & (CMD_QUERY | CMD_RUN)) &&
 		    !(t->flags & TGT_F_QUERY)) {
-			char list[256];
-
-			target_schemes(list, sizeof(list), TGT_F_QUERY);
+			scheme_list(names, sizeof(names), TGT_F_QUERY);
 			snprintf(err, errlen,
 				 "--target: %s: cannot run queries (targets "
 				 "that can: %s)",
-				 t->name, list);
+				 t->name, names);
 			return -EINVAL;
 		}
 		if (t->check && t->check(o->target, err, errlen))
+			return -EINVAL;
+		if (check_endpoint(o->endpoint, err, errlen))
 			return -EINVAL;
 		if (t->max_batch && o->batch_writes &&
 		    o->batch_size > t->max_batch) {
@@ -438,6 +464,9 @@ opts_tgt_conf(const struct tsl_opts *o)
 						   : REQID_MEASURE,
 		.mem_store_hours = (unsigned)o->mem_hours,
 		.mag_store_days  = (unsigned)o->mag_days,
+		.region          = o->region,
+		.endpoint        = o->endpoint,
+		.profile         = o->profile,
 	};
 }
 

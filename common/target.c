@@ -23,6 +23,11 @@ static const struct target_ops *const target_table[] = {
 	&target_file,
 	&target_stdout,
 	&target_null,
+	&target_timestream,
+	&target_timestream_http,
+	&target_timestream_https,
+	&target_kinesis,
+	&target_s3,
 	NULL,
 };
 

@@ -24,7 +24,9 @@ enum { TARGET_OPS_VERSION = 1, TGT_ERR_MAX = 256 };
 /* Outcome of one write: accepted, try again later (throttled or busy: HTTP
  * 429/503, SQLite BUSY, Timestream ThrottlingException), or failed (counted,
  * first message kept in ctx->err). Records the target accepted the batch
- * but refused one by one are reported in ctx->rejected with TGT_OK. */
+ * but refused one by one are reported in ctx->rejected (and their measure
+ * values in ctx->rejected_points) with TGT_OK, and the reasons in
+ * ctx->err. */
 enum tgt_status { TGT_OK = 0, TGT_RETRY = 1, TGT_FAIL = 2 };
 
 enum tgt_flags {
@@ -71,6 +73,10 @@ struct tgt_conf {
 	uint8_t     req_id;   /* enum req_id_mode */
 	unsigned    mem_store_hours;
 	unsigned    mag_store_days;
+	/* AWS targets: "" when not given */
+	const char *region;   /* --region */
+	const char *endpoint; /* --endpoint: explicit endpoint URL */
+	const char *profile;  /* --profile */
 };
 
 /* What one query returned. `row`, when set, is called for every row with
@@ -80,6 +86,8 @@ struct tgt_qres {
 	uint64_t rows;
 	char     query_id[64]; /* "" when the target has none */
 	uint64_t bytes_metered;
+	unsigned pages;       /* result pages read (0: not paged) */
+	unsigned empty_pages; /* of those, pages without rows */
 	void (*row)(void *arg, unsigned ncol, const char *const *names,
 		    const char *const *vals);
 	void *row_arg;
@@ -98,6 +106,7 @@ struct tgt_ctx {
 					       (e.g. SQLite busy handler) */
 	unsigned                 rejected;  /* set by ->write: records of the
 					       last batch refused */
+	unsigned                 rejected_points; /* their measure values */
 	char                     err[TGT_ERR_MAX]; /* last error message */
 };
 
@@ -226,5 +235,10 @@ extern const struct target_ops target_clickhouse;
 extern const struct target_ops target_influx;
 extern const struct target_ops target_vm;
 extern const struct target_ops target_postgres;
+extern const struct target_ops target_timestream;
+extern const struct target_ops target_timestream_http;
+extern const struct target_ops target_timestream_https;
+extern const struct target_ops target_kinesis;
+extern const struct target_ops target_s3;
 
 #endif

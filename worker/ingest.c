@@ -106,7 +106,8 @@ write_batch(struct wstate *w)
 
 	if (!w->b.n)
 		return;
-	w->ctx.rejected = 0;
+	w->ctx.rejected        = 0;
+	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
 		uint64_t cap;
 
@@ -115,10 +116,14 @@ write_batch(struct wstate *w)
 			break;
 		throttles++;
 		if (attempt >= o->max_retries) {
+			char last[sizeof(w->ctx.err)];
+
+			memcpy(last, w->ctx.err, sizeof(last));
 			snprintf(w->ctx.err, sizeof(w->ctx.err),
 				 "gave up after %llu retries of a busy or "
-				 "throttled target",
-				 (unsigned long long)attempt);
+				 "throttled target%s%.180s",
+				 (unsigned long long)attempt,
+				 last[0] ? ": " : "", last);
 			st = TGT_FAIL;
 			break;
 		}
@@ -134,9 +139,21 @@ write_batch(struct wstate *w)
 	t->st.throttles += throttles + (w->ctx.throttles - w->last_throttles);
 	w->last_throttles = w->ctx.throttles;
 	if (st == TGT_OK) {
-		t->st.records += w->b.records;
-		t->st.points += w->b.points;
-		t->st.rejected += w->ctx.rejected;
+		/* Records the target refused one by one are not written;
+		 * their reasons are kept like a first error. */
+		unsigned rr = w->ctx.rejected < w->b.records
+				      ? w->ctx.rejected
+				      : w->b.records;
+		unsigned rp = w->ctx.rejected_points < w->b.points
+				      ? w->ctx.rejected_points
+				      : w->b.points;
+
+		t->st.records += w->b.records - rr;
+		t->st.points += w->b.points - rp;
+		t->st.rejected += rr;
+		if (rr && !t->err[0])
+			snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+				 t->index + 1, w->ctx.err);
 	} else if (!t->err[0]) {
 		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
 			 t->index + 1,

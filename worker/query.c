@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "log.h"
+#include "pyfmt.h"
 #include "rng.h"
 #include "xalloc.h"
 
@@ -543,6 +544,16 @@ execute_one(struct qrun *r, unsigned i)
 	if (st == TGT_OK)
 		snprintf(rows, sizeof(rows), "%llu",
 			 (unsigned long long)res.rows);
+	if (st == TGT_OK && res.pages) { /* a paged target: the seed's */
+		char mb[40];
+
+		pyfmt_repr(mb, sizeof(mb),
+			   pyfmt_round(res.bytes_metered / 1048576.0, 3));
+		fprintf(r->log[i],
+			"Read %u pages of result. Empty pages: %u. Bytes "
+			"metered (MB): %s\n",
+			res.pages - res.empty_pages, res.empty_pages, mb);
+	}
 	fprintf(r->log[i], "%s %llu. %s. QueryId: %s. Time: %.3f. Rows: %s\n",
 		r->name, (unsigned long long)r->exec, when,
 		res.query_id[0] ? res.query_id : "None", ns / 1e9, rows);

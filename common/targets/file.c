@@ -1,5 +1,6 @@
 /* file.c - the file: and stdout: targets: batches as text lines in InfluxDB
- * line protocol, Timestream WriteRecords JSON (one record a line) or CSV.
+ * line protocol (lp.c), Timestream WriteRecords JSON (one record a line,
+ * from tsjson.c, the timestream target's encoder) or CSV.
  *
  * The line protocol encoder is common/lp.c, shared with the influx and vm
  * targets. Each batch is built in a per-thread buffer and written with one
@@ -23,6 +24,7 @@
 #include "fmt.h"
 #include "lp.h"
 #include "target.h"
+#include "tsjson.h"
 #include "xalloc.h"
 
 enum file_fmt { FF_LP = 0, FF_JSON = 1, FF_CSV = 2 };
@@ -201,36 +203,6 @@ file_csv_header(struct buf *b, bool multi)
 
 /* ---- escaping ---- */
 
-/* JSON string contents (no quotes): at most 6 bytes per input byte. */
-static char *
-json_str(char *w, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t            i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			*w++ = '\\';
-			*w++ = (char)c;
-		} else if (c == '\n') {
-			w = FILE_PUTL(w, "\\n");
-		} else if (c == '\t') {
-			w = FILE_PUTL(w, "\\t");
-		} else if (c == '\r') {
-			w = FILE_PUTL(w, "\\r");
-		} else if (c < 0x20) {
-			w    = FILE_PUTL(w, "\\u00");
-			*w++ = hex[c >> 4];
-			*w++ = hex[c & 15];
-		} else {
-			*w++ = (char)c;
-		}
-	}
-	return w;
-}
-
 /* One CSV field, quoted (RFC 4180) only when it must be. */
 static char *
 csv_field(char *w, const char *s, size_t n)
@@ -295,93 +267,6 @@ file_bound(const struct file_rec *r, bool multi)
 		dims += series_dim(r->s->series, d).len;
 	return recs * (6 * dims + FILE_REC_FIX)
 	    + (size_t)(r->end - r->first) * FILE_MEAS_MAX + 64;
-}
-
-static char *
-json_dim(char *w, const char *name, const char *v, size_t n)
-{
-	w = FILE_PUTL(w, "{\"Name\":\"");
-	w = file_put(w, name, strlen(name));
-	w = FILE_PUTL(w, "\",\"Value\":\"");
-	w = json_str(w, v, n);
-	return FILE_PUTL(w, "\",\"DimensionValueType\":\"VARCHAR\"}");
-}
-
-static char *
-json_value(char *w, const struct tgt_measure *m)
-{
-	if (m->type == MT_DOUBLE)
-		return w + fmt_double(w, m->d);
-	if (m->type == MT_BIGINT)
-		return w + fmt_i64(w, m->i);
-	return json_str(w, m->s, m->len);
-}
-
-static char *
-file_json(char *w, const struct file_rec *r, bool multi)
-{
-	const struct series *se = r->s->series;
-	struct tgt_measure   m;
-	char                *pre;
-	size_t               pre_len;
-	unsigned             d, i;
-
-	pre = w;
-	w   = FILE_PUTL(w, "{\"Dimensions\":[");
-	for (d = 0; d < MODEL_N_DIMS; d++) {
-		struct str v = series_dim(se, d);
-
-		if (d)
-			*w++ = ',';
-		w = json_dim(w, r->dim_names[d], v.p, v.len);
-	}
-	if (r->req_dim) {
-		*w++ = ',';
-		w    = json_dim(
-		       w, "request_id", r->s->req_id, strlen(r->s->req_id));
-	}
-	w       = FILE_PUTL(w, "],");
-	pre_len = (size_t)(w - pre);
-
-	if (multi)
-		w = FILE_PUTL(w, "\"MeasureValues\":[");
-	for (i = r->first; i < r->end; i++) {
-		target_measure(r->s, i, &m);
-		if (multi) {
-			if (i > r->first)
-				*w++ = ',';
-			w = FILE_PUTL(w, "{\"Name\":\"");
-			w = file_put(w, m.name, strlen(m.name));
-			w = FILE_PUTL(w, "\",\"Value\":\"");
-			w = json_value(w, &m);
-			w = FILE_PUTL(w, "\",\"Type\":\"");
-			w = file_put(w, file_type_names[m.type],
-			    strlen(file_type_names[m.type]));
-			w = FILE_PUTL(w, "\"}");
-			continue;
-		}
-		if (i > r->first)
-			w = file_put(w, pre, pre_len);
-		w = FILE_PUTL(w, "\"MeasureName\":\"");
-		w = file_put(w, m.name, strlen(m.name));
-		w = FILE_PUTL(w, "\",\"MeasureValue\":\"");
-		w = json_value(w, &m);
-		w = FILE_PUTL(w, "\",\"MeasureValueType\":\"");
-		w = file_put(w, file_type_names[m.type],
-		    strlen(file_type_names[m.type]));
-		w = FILE_PUTL(w, "\",\"Time\":\"");
-		w = file_put(w, r->ms, r->ms_len);
-		w = FILE_PUTL(w, "\",\"TimeUnit\":\"MILLISECONDS\"}\n");
-	}
-	if (multi) {
-		w = FILE_PUTL(w, "],\"MeasureName\":\"");
-		w = file_put(w, r->kind, strlen(r->kind));
-		w = FILE_PUTL(
-		    w, "\",\"MeasureValueType\":\"MULTI\",\"Time\":\"");
-		w = file_put(w, r->ms, r->ms_len);
-		w = FILE_PUTL(w, "\",\"TimeUnit\":\"MILLISECONDS\"}\n");
-	}
-	return w;
 }
 
 static char *
@@ -587,7 +472,8 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 	buf_reset(&f->out);
 	for (i = 0; i < b->n; i++) {
 		file_rec_init(&r, &b->s[i], b);
-		need = file_bound(&r, b->multi);
+		need = f->fmt == FF_JSON ? tsjson_bound(r.s, b)
+					 : file_bound(&r, b->multi);
 		if (buf_reserve(&f->out, need) != 0) {
 			snprintf(ctx->err, sizeof(ctx->err),
 			    "%s: a batch of %u records exceeds %d MiB",
@@ -600,7 +486,7 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 			w = lp_put(w, r.s, b, LP_NS);
 			break;
 		case FF_JSON:
-			w = file_json(w, &r, b->multi);
+			w = tsjson_sample(w, r.s, b, true, '\n');
 			break;
 		case FF_CSV:
 			w = file_csv(w, &r, b->multi, b->req_id);

@@ -126,7 +126,10 @@ test_find(void **state)
 		{ "nullx:", NULL },
 		{ "postgres://localhost/db", &target_postgres },
 		{ "postgresql://localhost/db", NULL },
-		{ "timestream+http://127.0.0.1:5000", NULL },
+		{ "timestream+http://127.0.0.1:5000", &target_timestream_http },
+		{ "timestream+https://h:443", &target_timestream_https },
+		{ "timestream://us-east-1", &target_timestream },
+		{ "timestream+ftp://h", NULL },
 		{ "/tmp/x.db", NULL },
 	};
 	size_t i;
