@@ -33,10 +33,13 @@ start)
 		echo "influx-local: already running in $dir (PID $(cat "$dir/influxd.pid"))" >&2
 		exit 1
 	fi
-	port=$(srv_free_port)
-	rpc=$(srv_free_port)
-	mkdir -p "$dir/data/meta" "$dir/data/data" "$dir/data/wal"
-	cat >"$dir/influxdb.conf" <<CONF
+	# Two tries, each on fresh ports: on a loaded machine a port taken
+	# between the check and the bind, or a slow first start, is retried.
+	for try in 1 2; do
+		port=$(srv_free_port)
+		rpc=$(srv_free_port)
+		mkdir -p "$dir/data/meta" "$dir/data/data" "$dir/data/wal"
+		cat >"$dir/influxdb.conf" <<CONF
 reporting-enabled = false
 bind-address = "127.0.0.1:$rpc"
 [meta]
@@ -58,16 +61,21 @@ bind-address = "127.0.0.1:$rpc"
 [subscriber]
   enabled = false
 CONF
-	influxd -config "$dir/influxdb.conf" </dev/null >"$dir/influxd.log" 2>&1 &
-	pid=$!
-	echo "$pid" >"$dir/influxd.pid"
-	echo "$port" >"$dir/port"
-	if ! srv_wait_http "http://127.0.0.1:$port/ping" 30 "$pid"; then
-		echo "influx-local: influxd did not answer on 127.0.0.1:$port; last log lines:" >&2
+		influxd -config "$dir/influxdb.conf" </dev/null >"$dir/influxd.log" 2>&1 &
+		pid=$!
+		echo "$pid" >"$dir/influxd.pid"
+		echo "$port" >"$dir/port"
+		if srv_wait_http "http://127.0.0.1:$port/ping" 60 "$pid"; then
+			break
+		fi
+		state="exited"
+		kill -0 "$pid" 2>/dev/null && state="still running"
+		echo "influx-local: influxd (PID $pid, $state) did not answer on 127.0.0.1:$port (try $try); last log lines:" >&2
 		tail -5 "$dir/influxd.log" >&2
 		kill -TERM "$pid" 2>/dev/null || true
-		exit 1
-	fi
+		wait "$pid" 2>/dev/null || true
+		[ "$try" -eq 2 ] && exit 1
+	done
 	echo "influx://127.0.0.1:$port $pid"
 	;;
 stop)

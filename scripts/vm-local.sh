@@ -47,7 +47,7 @@ start)
 	pid=$!
 	echo "$pid" >"$dir/victoria-metrics.pid"
 	echo "$port" >"$dir/port"
-	if ! srv_wait_http "http://127.0.0.1:$port/health" 30 "$pid"; then
+	if ! srv_wait_http "http://127.0.0.1:$port/health" 60 "$pid"; then
 		echo "vm-local: victoria-metrics did not answer on 127.0.0.1:$port; last log lines:" >&2
 		tail -5 "$dir/victoria-metrics.log" >&2
 		kill -TERM "$pid" 2>/dev/null || true
