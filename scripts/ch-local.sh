@@ -105,10 +105,10 @@ EOF
 EOF
 }
 
-# Waits up to 15 s for /ping; fails early when the server exits.
+# Waits up to 60 s for /ping; fails early when the server exits.
 wait_ready() {
 	local port=$1 pid=$2 i
-	for i in $(seq 1 300); do
+	for i in $(seq 1 1200); do
 		if [ "$(curl -s --max-time 1 --noproxy '*' \
 			"http://127.0.0.1:$port/ping" 2>/dev/null)" = "Ok." ]; then
 			return 0

@@ -15,7 +15,7 @@
 set -euo pipefail
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
-READY_S=30
+READY_S=60
 
 die() {
 	echo "pg-local: $*" >&2
