@@ -32,7 +32,7 @@ int buf_add(struct buf *b, const void *p, size_t n);
 int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /** NUL-terminates without counting the NUL in len; 0 or -ENOSPC. */
 int buf_cstr(struct buf *b);
 

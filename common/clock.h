@@ -32,8 +32,8 @@ wall_ms(void)
 static inline void
 sleep_until_ns(uint64_t t)
 {
-	struct timespec ts = { .tv_sec  = (time_t)(t / 1000000000u),
-			       .tv_nsec = (long)(t % 1000000000u) };
+	struct timespec ts = { .tv_sec = (time_t)(t / 1000000000u),
+		.tv_nsec               = (long)(t % 1000000000u) };
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
 		;

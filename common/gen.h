@@ -11,8 +11,8 @@
 #include "model.h"
 #include "rng.h"
 
-void gen_metrics(struct xrng *r, enum cpu_class cpu,
-		 double v[MODEL_N_METRICS]);
+void gen_metrics(
+    struct xrng *r, enum cpu_class cpu, double v[MODEL_N_METRICS]);
 void gen_events(struct xrng *r, double v[MODEL_N_EVENTS]);
 /** A random (version 4) UUID as 36 characters plus NUL. */
 void gen_uuid4(struct xrng *r, char out[37]);

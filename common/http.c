@@ -252,12 +252,12 @@ http_init(struct http *h, const char *url, const struct http_opts *o,
 	buf_init(&h->gz, (size_t)1 << 31);
 	buf_init(&h->url, HTTP_URL_MAX);
 
-	ps = (struct http_parse) { url,
-		o->def_port ? o->def_port
-		            : o->tls ? 443
-		                     : 80,
-		0, err, errlen, h };
-	rc = http_each_host(url, http_add_host, &ps);
+	ps       = (struct http_parse) { url,
+                o->def_port  ? o->def_port
+		          : o->tls ? 443
+		                   : 80,
+		      0, err, errlen, h };
+	rc       = http_each_host(url, http_add_host, &ps);
 	h->nhost = ps.n;
 	if (rc)
 		return rc;

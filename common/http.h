@@ -69,8 +69,8 @@ struct http {
 
 /* A request. path is appended to the host's base URL ("/write?db=x"). */
 struct http_req {
-	const char        *method; /* NULL: POST with a body, else GET; a
-				      body goes with any method but GET */
+	const char *method; /* NULL: POST with a body, else GET; a
+	                       body goes with any method but GET */
 	const char        *path;
 	const char        *ctype; /* Content-Type of the body, or NULL */
 	const void        *body;

@@ -24,7 +24,7 @@ int ipc_send(nng_socket s, const struct buf *b);
  *  NNG_ETIMEDOUT when nothing came within the socket's receive timeout. */
 int ipc_recv(nng_socket s, void **msg, size_t *len);
 /** Sets the receive timeout (ms). */
-int ipc_set_timeout(nng_socket s, int timeout_ms);
+int  ipc_set_timeout(nng_socket s, int timeout_ms);
 void ipc_close(nng_socket s);
 
 #endif

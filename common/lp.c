@@ -60,8 +60,11 @@ lp_tag(char *w, const char *s, size_t n)
 {
 	/* Bytes a tag value cannot hold as they are. */
 	static const bool special[256] = {
-		['\n'] = true, ['\r'] = true, [','] = true, ['='] = true,
-		[' '] = true,
+		['\n'] = true,
+		['\r'] = true,
+		[',']  = true,
+		['=']  = true,
+		[' ']  = true,
 	};
 	size_t i = 0, clean;
 

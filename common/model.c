@@ -335,8 +335,8 @@ struct build {
 enum { GK_METRICS = 0, GK_N = 3 };
 
 static uint32_t
-group_index(const struct build *b, unsigned s, unsigned j, unsigned z,
-    unsigned gk)
+group_index(
+    const struct build *b, unsigned s, unsigned j, unsigned z, unsigned gk)
 {
 	return (((s - b->s0) * N_MS + j) * N_AZ + z) * GK_N + gk;
 }
@@ -420,9 +420,9 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 
 		b->m->host_events[b->h] = b->e;
 		for (p = 0; p < ms->nproc; p++, b->e++) {
-			ser       = &b->m->events[b->e];
-			ser->g    = &grp[group_index(b, s, j, az, 1 + p)];
-			ser->name = in.p;
+			ser           = &b->m->events[b->e];
+			ser->g        = &grp[group_index(b, s, j, az, 1 + p)];
+			ser->name     = in.p;
 			ser->name_len = (uint16_t)in.len;
 			ser->host     = b->h;
 			ser->kind     = SERIES_EVENTS;
@@ -479,18 +479,18 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 	off_gr      = off_he + ((size_t)nm + 1) * sizeof(uint32_t);
 	off_gr      = (off_gr + 15) & ~(size_t)15;
 	off_str     = off_gr + (size_t)m->n_groups * sizeof(struct dimgroup);
-	size     = off_str + b.a.used + names;
-	m->arena = xmalloc(size);
+	size        = off_str + b.a.used + names;
+	m->arena    = xmalloc(size);
 	advise_huge(m->arena, size);
 	m->metrics     = (struct series *)m->arena;
 	m->events      = (struct series *)(m->arena + off_ev);
 	m->host_events = (uint32_t *)(m->arena + off_he);
 	m->groups      = (struct dimgroup *)(m->arena + off_gr);
 	memset(m->groups, 0, (size_t)m->n_groups * sizeof(struct dimgroup));
-	m->n_metrics   = nm;
-	m->n_events    = ne;
-	b.a.base       = m->arena + off_str;
-	b.a.used       = 0;
+	m->n_metrics = nm;
+	m->n_events  = ne;
+	b.a.base     = m->arena + off_str;
+	b.a.used     = 0;
 	put_shared(&b.a, &b.sh);
 
 	for (s = s0; s <= s1; s++) {

@@ -18,13 +18,13 @@
 #include <stdint.h>
 
 enum {
-	MODEL_N_METRICS      = 20,
-	MODEL_N_EVENTS       = 5,
-	MODEL_N_DIMS         = 8,
-	MODEL_MAX_MEASURES   = 21, /* 20 metrics + request_id measure */
-	MODEL_HOSTS_PER_UNIT = 1000,
+	MODEL_N_METRICS       = 20,
+	MODEL_N_EVENTS        = 5,
+	MODEL_N_DIMS          = 8,
+	MODEL_MAX_MEASURES    = 21, /* 20 metrics + request_id measure */
+	MODEL_HOSTS_PER_UNIT  = 1000,
 	MODEL_EVENTS_PER_UNIT = 1200,
-	MODEL_PREFIX_LEN     = 8,
+	MODEL_PREFIX_LEN      = 8,
 };
 
 enum series_kind { SERIES_METRICS = 0, SERIES_EVENTS = 1 };
@@ -62,11 +62,11 @@ struct dimgroup {
  * series_dim(). */
 struct series {
 	const struct dimgroup *g;
-	const char            *name;     /* NUL-terminated */
-	uint32_t               host;     /* local index of the host */
+	const char            *name; /* NUL-terminated */
+	uint32_t               host; /* local index of the host */
 	uint16_t               name_len;
-	uint8_t                kind;     /* enum series_kind */
-	uint8_t                cpu;      /* enum cpu_class, metric sets only */
+	uint8_t                kind; /* enum series_kind */
+	uint8_t                cpu;  /* enum cpu_class, metric sets only */
 };
 
 /** Dimension d (sending order of the series' kind) of a series. */
@@ -74,33 +74,33 @@ static inline struct str
 series_dim(const struct series *s, unsigned d)
 {
 	if (d == s->g->name_at)
-		return (struct str){ s->name, s->name_len };
+		return (struct str) { s->name, s->name_len };
 	return s->g->dim[d];
 }
 
 extern const char *const model_metric_names[MODEL_N_METRICS]; /* send order */
 extern const char *const model_event_names[MODEL_N_EVENTS];
 extern const enum measure_type model_event_types[MODEL_N_EVENTS];
-extern const char *const model_metric_dim_names[MODEL_N_DIMS];
-extern const char *const model_event_dim_names[MODEL_N_DIMS];
+extern const char *const       model_metric_dim_names[MODEL_N_DIMS];
+extern const char *const       model_event_dim_names[MODEL_N_DIMS];
 /* task_end_state values, in the order of their probabilities:
  * SUCCESS_WITH_NO_RESULT .2, SUCCESS_WITH_RESULT .7, INTERNAL_ERROR .01,
  * USER_ERROR .07, UNKNOWN .01, THROTTLED .01 */
 extern const char *const model_end_states[6];
-extern const double model_end_state_p[6];
+extern const double      model_end_state_p[6];
 
 struct model {
-	unsigned       host_scale;
-	char           prefix[MODEL_PREFIX_LEN + 1];
-	uint32_t       total_hosts;  /* 1000 * hs, whole model */
-	uint32_t       total_events; /* 1200 * hs, whole model */
-	uint32_t       first_host;   /* global index of metrics[0] */
-	uint32_t       n_metrics;    /* hosts held: end_host - first_host */
-	uint32_t       n_events;     /* event sets held */
-	struct series *metrics;
-	struct series *events;
-	struct dimgroup *groups;     /* n_groups, shared by the series */
-	uint32_t       n_groups;
+	unsigned         host_scale;
+	char             prefix[MODEL_PREFIX_LEN + 1];
+	uint32_t         total_hosts;  /* 1000 * hs, whole model */
+	uint32_t         total_events; /* 1200 * hs, whole model */
+	uint32_t         first_host;   /* global index of metrics[0] */
+	uint32_t         n_metrics;    /* hosts held: end_host - first_host */
+	uint32_t         n_events;     /* event sets held */
+	struct series   *metrics;
+	struct series   *events;
+	struct dimgroup *groups; /* n_groups, shared by the series */
+	uint32_t         n_groups;
 	/* n_metrics + 1 entries: the events of local host h are
 	 * [host_events[h], host_events[h + 1]) */
 	uint32_t *host_events;
@@ -117,8 +117,8 @@ struct model {
  *  same strings as the same hosts of a full build.
  *  @return 0, or -EINVAL for an empty or out-of-range host range or a
  *  host_scale of 0 or above UINT32_MAX / 1200. */
-int model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
-		uint32_t first_host, uint32_t end_host);
+int  model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
+     uint32_t first_host, uint32_t end_host);
 void model_free(struct model *m);
 
 /** Total time series of the model: 26,000*hs single, 2,200*hs multi. */
@@ -138,11 +138,11 @@ uint64_t model_series_count(unsigned host_scale, bool multi);
  *  bytes per data point (single) or row (multi) of one full cycle.
  *  @return 0 or -ENOSPC. */
 int model_summary(const struct model *m, uint64_t interval_ms, bool multi,
-		  char *out, size_t outlen);
+    char *out, size_t outlen);
 
 /** Contiguous shard i of n over total hosts: the first total % n shards
  *  get one extra. @return 0, or -EINVAL when n > total or i >= n. */
-int model_shard(uint32_t total, uint32_t n, uint32_t i, uint32_t *first,
-		uint32_t *end);
+int model_shard(
+    uint32_t total, uint32_t n, uint32_t i, uint32_t *first, uint32_t *end);
 
 #endif

@@ -47,27 +47,27 @@ struct tsl_opts {
 	uint64_t mag_days;
 	/* tsload's own */
 	char    *target;
-	double   duration;     /* seconds, 0 = until SIGINT */
-	char    *results;      /* results root directory */
-	uint64_t seed;         /* value seed, 0 = pick one */
-	uint64_t max_retries;  /* retries of a throttled batch */
-	char    *connect;      /* worker: coordinator URL */
-	char    *role;         /* worker: "ingest" or "query" */
+	double   duration;    /* seconds, 0 = until SIGINT */
+	char    *results;     /* results root directory */
+	uint64_t seed;        /* value seed, 0 = pick one */
+	uint64_t max_retries; /* retries of a throttled batch */
+	char    *connect;     /* worker: coordinator URL */
+	char    *role;        /* worker: "ingest" or "query" */
 	/* query driver */
-	char    *config;       /* config.ini */
-	char    *log_dir;      /* -l */
+	char    *config;  /* config.ini */
+	char    *log_dir; /* -l */
 	char    *run_prefix;
-	char    *query_end;    /* "" = the dialect's now */
+	char    *query_end; /* "" = the dialect's now */
 	uint64_t think_ms;
 	bool     think_random;
 	bool     fixed_params;
-	char    *params;       /* table | fixed | random */
-	uint64_t repetitions;  /* 0 = config.ini's */
-	uint64_t q_processes;  /* run: query workers */
+	char    *params;        /* table | fixed | random */
+	uint64_t repetitions;   /* 0 = config.ini's */
+	uint64_t q_processes;   /* run: query workers */
 	uint64_t q_concurrency; /* run: threads per query worker */
-	char    *queries_dir;  /* configs/queries */
-	double   query_wait;   /* seconds to wait for data to take params */
-	bool     quiet;        /* no live line */
+	char    *queries_dir;   /* configs/queries */
+	double   query_wait;    /* seconds to wait for data to take params */
+	bool     quiet;         /* no live line */
 	bool     help;
 };
 
@@ -79,10 +79,10 @@ void opts_free(struct tsl_opts *o);
  *  subcommand cmd. @return 0, or -EINVAL with a one-line reason naming
  *  the option and the accepted values in err. */
 int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
-	       const char *const *argv, char *err, size_t errlen);
+    const char *const *argv, char *err, size_t errlen);
 /** Cross-option checks after parsing (batch size range, ...). */
-int opts_validate(const struct tsl_opts *o, unsigned cmd, char *err,
-		  size_t errlen);
+int opts_validate(
+    const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen);
 
 /** The target settings the options describe. */
 struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
@@ -94,8 +94,8 @@ const char *opts_params(const struct tsl_opts *o);
 /** Appends the options of cmd as "--name=value\n" lines (all of them,
  *  defaults included), for a worker to parse with opts_parse_text. */
 void opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b);
-int opts_parse_text(struct tsl_opts *o, unsigned cmd, const char *text,
-		    char *err, size_t errlen);
+int  opts_parse_text(struct tsl_opts *o, unsigned cmd, const char *text,
+     char *err, size_t errlen);
 /** Appends the options of cmd as JSON members ("name": value, ...) to an
  *  open JSON object being written with json_*. */
 struct json_w;

@@ -14,12 +14,12 @@
 #include <stdint.h>
 
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-	      char *err, size_t errlen);
-int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
-	      char *err, size_t errlen);
+    char *err, size_t errlen);
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, char *err,
+    size_t errlen);
 /** Finite double in [min, max]. */
-int parse_double(const char *s, double min, double max, double *out,
-		 char *err, size_t errlen);
+int parse_double(const char *s, double min, double max, double *out, char *err,
+    size_t errlen);
 /** Duration in seconds: "90", "1.5", "10s", "5m", "2h", "1d", "250ms";
  *  fractions allowed ("1.5h"), no sign, result finite. */
 int parse_duration(const char *s, double *secs, char *err, size_t errlen);

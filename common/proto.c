@@ -33,8 +33,8 @@ get_le(const uint8_t *p, unsigned n)
 }
 
 void
-proto_begin(struct buf *b, enum proto_type type, uint32_t worker,
-	    uint16_t flags)
+proto_begin(
+    struct buf *b, enum proto_type type, uint32_t worker, uint16_t flags)
 {
 	buf_reset(b);
 	put_le(b, PROTO_MAGIC, 2);
@@ -87,13 +87,15 @@ proto_put_str(struct buf *b, const char *s)
 
 int
 proto_open(const void *msg, size_t len, struct proto_hdr *h,
-	   struct proto_rd *rd, char *err, size_t errlen)
+    struct proto_rd *rd, char *err, size_t errlen)
 {
 	const uint8_t *p = msg;
 
 	if (len < PROTO_HDR_LEN) {
-		snprintf(err, errlen, "message of %zu bytes is shorter than "
-				      "the header", len);
+		snprintf(err, errlen,
+		    "message of %zu bytes is shorter than "
+		    "the header",
+		    len);
 		return -EPROTO;
 	}
 	h->magic   = (uint16_t)get_le(p, 2);
@@ -104,18 +106,19 @@ proto_open(const void *msg, size_t len, struct proto_hdr *h,
 	h->len     = (uint32_t)get_le(p + 12, 4);
 	if (h->magic != PROTO_MAGIC) {
 		snprintf(err, errlen, "not a tsload message (magic 0x%04x)",
-			 h->magic);
+		    h->magic);
 		return -EPROTO;
 	}
 	if (h->version != PROTO_VERSION) {
-		snprintf(err, errlen, "protocol version %u, this tsload "
-				      "speaks version %u",
-			 h->version, PROTO_VERSION);
+		snprintf(err, errlen,
+		    "protocol version %u, this tsload "
+		    "speaks version %u",
+		    h->version, PROTO_VERSION);
 		return -EPROTO;
 	}
 	if (h->len != len - PROTO_HDR_LEN) {
 		snprintf(err, errlen, "header says %u payload bytes, got %zu",
-			 h->len, len - PROTO_HDR_LEN);
+		    h->len, len - PROTO_HDR_LEN);
 		return -EPROTO;
 	}
 	rd->p   = p + PROTO_HDR_LEN;
@@ -244,7 +247,7 @@ proto_assign_free(struct proto_assign *m)
 void
 proto_put_stats(struct buf *b, const struct proto_stats *m)
 {
-	const struct stats *s = &m->s;
+	const struct stats *s    = &m->s;
 	uint32_t            used = 0;
 
 	proto_put_u64(b, s->attempts);

@@ -67,9 +67,9 @@ struct proto_assign {
 	uint32_t first_host; /* shard of global hosts [first, end) */
 	uint32_t end_host;
 	uint32_t threads;
-	int64_t  t0_ms;      /* timestamp of the first cycle (epoch ms) */
-	uint64_t seed;       /* value seed of the run */
-	char    *options;    /* owned; freed by proto_assign_free() */
+	int64_t  t0_ms;   /* timestamp of the first cycle (epoch ms) */
+	uint64_t seed;    /* value seed of the run */
+	char    *options; /* owned; freed by proto_assign_free() */
 };
 
 /* Totals of a worker; `threads_ok` threads started, `err` the first error
@@ -81,8 +81,8 @@ struct proto_stats {
 };
 
 /** Starts a message in b (reset first) with a header for type/worker. */
-void proto_begin(struct buf *b, enum proto_type type, uint32_t worker,
-		 uint16_t flags);
+void proto_begin(
+    struct buf *b, enum proto_type type, uint32_t worker, uint16_t flags);
 /** Patches the header's payload length; call after the payload. */
 void proto_end(struct buf *b);
 
@@ -102,11 +102,11 @@ struct proto_rd {
 
 /** Checks and decodes the header of a received message and points rd at
  *  its payload. @return 0, or -EPROTO with a reason in err. */
-int proto_open(const void *msg, size_t len, struct proto_hdr *h,
-	       struct proto_rd *rd, char *err, size_t errlen);
+int      proto_open(const void *msg, size_t len, struct proto_hdr *h,
+         struct proto_rd *rd, char *err, size_t errlen);
 uint32_t proto_get_u32(struct proto_rd *rd);
 uint64_t proto_get_u64(struct proto_rd *rd);
-double proto_get_f64(struct proto_rd *rd);
+double   proto_get_f64(struct proto_rd *rd);
 /** Copies a string into out (truncating to outlen - 1). */
 void proto_get_str(struct proto_rd *rd, char *out, size_t outlen);
 /** A string as a fresh allocation. */
@@ -115,12 +115,12 @@ char *proto_get_strdup(struct proto_rd *rd);
 /* Whole payloads. The encoders append to a message begun with
  * proto_begin; decoders return 0 or -EPROTO on a truncated payload. */
 void proto_put_hello(struct buf *b, const struct proto_hello *m);
-int proto_get_hello(struct proto_rd *rd, struct proto_hello *m);
+int  proto_get_hello(struct proto_rd *rd, struct proto_hello *m);
 void proto_put_assign(struct buf *b, const struct proto_assign *m);
-int proto_get_assign(struct proto_rd *rd, struct proto_assign *m);
+int  proto_get_assign(struct proto_rd *rd, struct proto_assign *m);
 void proto_assign_free(struct proto_assign *m);
 /** Stats go as counters, sums and the non-empty histogram buckets. */
 void proto_put_stats(struct buf *b, const struct proto_stats *m);
-int proto_get_stats(struct proto_rd *rd, struct proto_stats *m);
+int  proto_get_stats(struct proto_rd *rd, struct proto_stats *m);
 
 #endif

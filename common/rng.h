@@ -17,7 +17,7 @@ struct mt19937 {
 };
 
 /** Seeds like CPython random.Random(seed): key = 32-bit words of |seed|. */
-void mt_seed(struct mt19937 *r, int64_t seed);
+void     mt_seed(struct mt19937 *r, int64_t seed);
 uint32_t mt_u32(struct mt19937 *r);
 /** random.random(): 53-bit double in [0, 1). */
 double mt_random(struct mt19937 *r);
@@ -36,7 +36,7 @@ struct xrng {
 
 /** Seeds stream `stream` of run seed `seed`; distinct streams are
  *  independent (seed and stream mixed through splitmix64). */
-void xrng_seed(struct xrng *r, uint64_t seed, uint64_t stream);
+void     xrng_seed(struct xrng *r, uint64_t seed, uint64_t stream);
 uint64_t xrng_next(struct xrng *r);
 /** Uniform double in [0, 1) with 53 bits. */
 static inline double

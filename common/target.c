@@ -93,11 +93,12 @@ target_ops_valid(const struct target_ops *ops, char *err, size_t n)
 		snprintf(err, n, "target %s: no usage line", name);
 		return false;
 	}
-	if ((ops->flags & TGT_F_QUERY) &&
-	    (!ops->query || !ops->dialect || !ops->init || !ops->fini)) {
+	if ((ops->flags & TGT_F_QUERY)
+	    && (!ops->query || !ops->dialect || !ops->init || !ops->fini)) {
 		snprintf(err, n,
 		    "target %s: TGT_F_QUERY needs query, dialect, init and "
-		    "fini", name);
+		    "fini",
+		    name);
 		return false;
 	}
 	if (!(ops->flags & TGT_F_QUERY) && (ops->query || ops->dialect)) {

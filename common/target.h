@@ -70,7 +70,7 @@ struct tgt_conf {
 	const char *database; /* -d */
 	const char *table;    /* -t */
 	bool        multi;
-	uint8_t     req_id;   /* enum req_id_mode */
+	uint8_t     req_id; /* enum req_id_mode */
 	unsigned    mem_store_hours;
 	unsigned    mag_store_days;
 	/* AWS targets: "" when not given */
@@ -89,7 +89,7 @@ struct tgt_qres {
 	unsigned pages;       /* result pages read (0: not paged) */
 	unsigned empty_pages; /* of those, pages without rows */
 	void (*row)(void *arg, unsigned ncol, const char *const *names,
-		    const char *const *vals);
+	    const char *const *vals);
 	void *row_arg;
 };
 
@@ -103,18 +103,18 @@ struct tgt_ctx {
 	unsigned                 worker;    /* 0-based worker index */
 	unsigned                 thread;    /* 0-based thread index */
 	uint64_t                 throttles; /* busy waits inside the target
-					       (e.g. SQLite busy handler) */
-	unsigned                 rejected;  /* set by ->write: records of the
-					       last batch refused */
-	unsigned                 rejected_points; /* their measure values */
-	char                     err[TGT_ERR_MAX]; /* last error message */
+	                                       (e.g. SQLite busy handler) */
+	unsigned rejected;                  /* set by ->write: records of the
+	                                       last batch refused */
+	unsigned rejected_points;           /* their measure values */
+	char     err[TGT_ERR_MAX];          /* last error message */
 };
 
 struct target_ops {
-	const char *name;   /* URL scheme without ':', e.g. "sqlite" */
-	int         version; /* TARGET_OPS_VERSION */
-	unsigned    flags;   /* enum tgt_flags */
-	const char *usage;   /* one line for --help, e.g. "sqlite:PATH" */
+	const char *name;      /* URL scheme without ':', e.g. "sqlite" */
+	int         version;   /* TARGET_OPS_VERSION */
+	unsigned    flags;     /* enum tgt_flags */
+	const char *usage;     /* one line for --help, e.g. "sqlite:PATH" */
 	size_t      max_batch; /* most records per write, 0 = no limit */
 
 	/* Validates the URL (path, parameters) without side effects.
@@ -144,8 +144,8 @@ struct target_ops {
 	/* Runs one query text and reads every row (every page), counting
 	 * them in res->rows. Worker thread, after ->init. TGT_RETRY when the
 	 * target was busy or throttled, TGT_FAIL with ctx->err otherwise. */
-	enum tgt_status (*query)(struct tgt_ctx *ctx, const char *text,
-				 struct tgt_qres *res);
+	enum tgt_status (*query)(
+	    struct tgt_ctx *ctx, const char *text, struct tgt_qres *res);
 
 	/* Frees ctx->priv; safe on a half-built or NULL priv. */
 	void (*fini)(struct tgt_ctx *ctx);
@@ -166,8 +166,8 @@ bool target_ops_valid(const struct target_ops *ops, char *err, size_t n);
 /** Finds `key` in the URL's query string ("?format=lp&x=1") and copies its
  *  value (percent-decoded, cut to outlen - 1 bytes) into out; "" for a
  *  bare key. @return true when present. */
-bool target_url_param(const char *url, const char *key, char *out,
-		      size_t outlen);
+bool target_url_param(
+    const char *url, const char *key, char *out, size_t outlen);
 /** The URL without scheme and query string ("file:/a/b?x" -> "/a/b"),
  *  copied into out. @return 0 or -ENOSPC. */
 int target_url_path(const char *url, char *out, size_t outlen);
@@ -175,8 +175,8 @@ int target_url_path(const char *url, char *out, size_t outlen);
 /** Checks that each query parameter of url is one of known (NULL-terminated,
  *  may be empty). @return 0, or -EINVAL with a one-line reason naming the
  *  accepted keys in err. */
-int target_url_check_keys(const char *url, const char *const *known,
-			  char *err, size_t errlen);
+int target_url_check_keys(
+    const char *url, const char *const *known, char *err, size_t errlen);
 /** The URL for showing (logs, run.json): the password of
  *  "scheme://user:password@host" and the value of a password= parameter
  *  replaced by "***"; cut to outlen - 1 bytes. */
@@ -211,7 +211,7 @@ enum measure_type target_mcol_type(unsigned c);
 /* One measure of a sample, resolved for writing. */
 struct tgt_measure {
 	const char *name;
-	const char *s;    /* MT_VARCHAR: the text (len bytes, then NUL) */
+	const char *s; /* MT_VARCHAR: the text (len bytes, then NUL) */
 	size_t      len;
 	double      d;    /* MT_DOUBLE */
 	int64_t     i;    /* MT_BIGINT */
@@ -224,8 +224,7 @@ struct tgt_measure {
 unsigned target_n_measures(enum series_kind kind, uint8_t req_id);
 /** Measure i of the measure list of s's kind. Event values follow gen.h:
  *  task_completed as an integer, task_end_state as the state's name. */
-void target_measure(const struct sample *s, unsigned i,
-		    struct tgt_measure *m);
+void target_measure(const struct sample *s, unsigned i, struct tgt_measure *m);
 
 extern const struct target_ops target_null;
 extern const struct target_ops target_file;

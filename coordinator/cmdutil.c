@@ -7,14 +7,14 @@
 
 int
 cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
-	  void (*usage)(FILE *))
+    void (*usage)(FILE *))
 {
 	char err[512];
 	int  rc;
 
 	opts_defaults(o);
-	rc = opts_parse(o, cmd, argc, (const char *const *)argv, err,
-			sizeof(err));
+	rc = opts_parse(
+	    o, cmd, argc, (const char *const *)argv, err, sizeof(err));
 	if (!rc && o->help) {
 		usage(stdout);
 		return 0;
@@ -34,23 +34,24 @@ cmd_list_targets(FILE *f)
 	fprintf(f, "\ntargets:\n");
 	for (const struct target_ops *const *t = target_list(); *t; t++)
 		fprintf(f, "  %-34s %s\n", (*t)->usage,
-			(*t)->flags & TGT_F_QUERY ? "(ingest, query)"
-						  : "(ingest)");
-	fprintf(f, "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
-		   "TSLOAD_HOST_SCALE=2.\n");
+		    (*t)->flags & TGT_F_QUERY ? "(ingest, query)"
+		                              : "(ingest)");
+	fprintf(f,
+	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
+	    "TSLOAD_HOST_SCALE=2.\n");
 }
 
 void
 cmd_fill_run(struct report_run *r, const struct engine *e,
-	     const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
-	     const struct model *m)
+    const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
+    const struct model *m)
 {
-	r->o         = o;
-	r->opts_cmd  = opts_cmd;
-	r->start_ms  = e->start_ms;
-	r->end_ms    = e->end_ms;
-	r->secs      = e->secs;
-	r->exit_code = exit_code;
+	r->o           = o;
+	r->opts_cmd    = opts_cmd;
+	r->start_ms    = e->start_ms;
+	r->end_ms      = e->end_ms;
+	r->secs        = e->secs;
+	r->exit_code   = exit_code;
 	r->cpu_s[0]    = e->cpu_s[ROLE_INGEST];
 	r->cpu_s[1]    = e->cpu_s[ROLE_QUERY];
 	r->coord_cpu_s = e->coord_cpu_s;
@@ -84,6 +85,6 @@ cmd_collect_workers(const struct engine *e, struct report_run *r)
 		snprintf(x->err, sizeof(x->err), "%s", s->cur.err);
 		if (x->err[0])
 			log_warn("%s worker %u: first error: %s", x->role,
-				 x->index + 1, x->err);
+			    x->index + 1, x->err);
 	}
 }

@@ -13,14 +13,14 @@
 /** Parses and validates the options of cmd. @return -1 to go on, or the
  *  exit code to return now (0 after --help, 2 on bad usage). */
 int cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
-	      void (*usage)(FILE *));
+    void (*usage)(FILE *));
 /** Lists the registered targets for --help. */
 void cmd_list_targets(FILE *f);
 /** Fills what run.json says of the run itself (options, times, exit code)
  *  and, with a model, of the model. */
 void cmd_fill_run(struct report_run *r, const struct engine *e,
-		  const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
-		  const struct model *m);
+    const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
+    const struct model *m);
 /** Copies every slot into r->w (allocated; free it) for run.json, and
  *  warns once per worker about its first error. */
 void cmd_collect_workers(const struct engine *e, struct report_run *r);

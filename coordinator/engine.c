@@ -38,8 +38,8 @@ on_sigint(int sig)
 }
 
 void
-engine_init(struct engine *e, const struct tsl_opts *o, unsigned cmd,
-	    const char *dir)
+engine_init(
+    struct engine *e, const struct tsl_opts *o, unsigned cmd, const char *dir)
 {
 	memset(e, 0, sizeof(*e));
 	e->o   = o;
@@ -49,7 +49,7 @@ engine_init(struct engine *e, const struct tsl_opts *o, unsigned cmd,
 
 void
 engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
-	   uint32_t hosts)
+    uint32_t hosts)
 {
 	e->slot = xrealloc(e->slot, (e->n + n) * sizeof(*e->slot));
 	for (unsigned i = 0; i < n; i++) {
@@ -61,8 +61,7 @@ engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
 		s->threads = threads;
 		stats_init(&s->cur.s);
 		if (role == ROLE_INGEST)
-			model_shard(hosts, n, i, &s->first_host,
-				    &s->end_host);
+			model_shard(hosts, n, i, &s->first_host, &s->end_host);
 	}
 	e->n += n;
 	e->per_role[role] += n;
@@ -120,7 +119,7 @@ name_of(const struct engine *e, const struct slot *s, char *out, size_t n)
 {
 	if (e->per_role[ROLE_QUERY] && e->per_role[ROLE_INGEST])
 		snprintf(out, n, "%s worker %u", role_names[s->role],
-			 s->rindex + 1);
+		    s->rindex + 1);
 	else
 		snprintf(out, n, "worker %u", s->rindex + 1);
 	return out;
@@ -161,7 +160,7 @@ on_hello(struct engine *e, struct proto_rd *rd)
 	buf_printf(&text, "--role=%s\n", role_names[s->role]);
 	opts_to_text(e->o, e->cmd, &text);
 	buf_cstr(&text);
-	as = (struct proto_assign){
+	as = (struct proto_assign) {
 		.slot       = idx,
 		.index      = s->rindex,
 		.workers    = e->per_role[s->role],
@@ -193,15 +192,15 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 	s = &e->slot[h->worker];
 	if (proto_get_stats(rd, &s->cur)) {
 		log_err("%s sent truncated statistics",
-			name_of(e, s, who, sizeof(who)));
+		    name_of(e, s, who, sizeof(who)));
 		reply(e, h->worker, PROTO_F_STOP);
 		return;
 	}
 	if (s->cur.threads_ok < s->threads && !e->failed) {
 		log_err("%s: %u of %u threads could not start: %s",
-			name_of(e, s, who, sizeof(who)),
-			s->threads - s->cur.threads_ok, s->threads,
-			s->cur.err[0] ? s->cur.err : "no reason given");
+		    name_of(e, s, who, sizeof(who)),
+		    s->threads - s->cur.threads_ok, s->threads,
+		    s->cur.err[0] ? s->cur.err : "no reason given");
 		fail(e);
 	}
 	if (h->type == MSG_RESULT && s->state == SLOT_RUNNING) {
@@ -309,9 +308,9 @@ reap(struct engine *e)
 		spawn_describe(status, s->fate, sizeof(s->fate));
 		if (s->state != SLOT_DEAD)
 			log_err("%s (pid %d) %s before it delivered its "
-				"result",
-				name_of(e, s, who, sizeof(who)), (int)pid,
-				s->fate);
+			        "result",
+			    name_of(e, s, who, sizeof(who)), (int)pid,
+			    s->fate);
 		s->state = SLOT_DEAD;
 		fail(e);
 	}
@@ -321,8 +320,8 @@ static bool
 all_finished(const struct engine *e)
 {
 	for (unsigned i = 0; i < e->n; i++)
-		if (e->slot[i].state != SLOT_DONE &&
-		    e->slot[i].state != SLOT_DEAD)
+		if (e->slot[i].state != SLOT_DONE
+		    && e->slot[i].state != SLOT_DEAD)
 			return false;
 	return true;
 }
@@ -333,9 +332,9 @@ query_workers_done(const struct engine *e)
 	if (!e->per_role[ROLE_QUERY])
 		return false;
 	for (unsigned i = 0; i < e->n; i++)
-		if (e->slot[i].role == ROLE_QUERY &&
-		    e->slot[i].state != SLOT_DONE &&
-		    e->slot[i].state != SLOT_DEAD)
+		if (e->slot[i].role == ROLE_QUERY
+		    && e->slot[i].state != SLOT_DONE
+		    && e->slot[i].state != SLOT_DEAD)
 			return false;
 	return true;
 }
@@ -344,7 +343,7 @@ static void
 tick(struct engine *e, double el, bool live)
 {
 	struct stats *t = xmalloc(sizeof(*t));
-	FILE *f = live && !e->o->quiet ? log_info_stream() : NULL;
+	FILE         *f = live && !e->o->quiet ? log_info_stream() : NULL;
 
 	for (int r = 0; r < ROLE_N; r++) {
 		if (!e->per_role[r])
@@ -390,11 +389,11 @@ serve(struct engine *e)
 		 * run stops its ingest then too. */
 		if (query_workers_done(e))
 			begin_stop(e, NULL);
-		if (!e->stopping && e->assigned < e->n &&
-		    el > HELLO_TIMEOUT_S) {
+		if (!e->stopping && e->assigned < e->n
+		    && el > HELLO_TIMEOUT_S) {
 			log_err("%u of %u workers did not say hello within "
-				"%d s",
-				e->n - e->assigned, e->n, HELLO_TIMEOUT_S);
+			        "%d s",
+			    e->n - e->assigned, e->n, HELLO_TIMEOUT_S);
 			fail(e);
 		}
 		if (now_ns() >= next) {
@@ -405,11 +404,12 @@ serve(struct engine *e)
 		}
 		if (e->stopping && all_finished(e))
 			break;
-		if (e->stopping &&
-		    now_ns() - e->t_stop > DRAIN_TIMEOUT_S * 1000000000ull) {
+		if (e->stopping
+		    && now_ns() - e->t_stop
+		        > DRAIN_TIMEOUT_S * 1000000000ull) {
 			log_err("workers did not finish within %d s of the "
-				"stop",
-				DRAIN_TIMEOUT_S);
+			        "stop",
+			    DRAIN_TIMEOUT_S);
 			e->failed = true;
 			break;
 		}
@@ -468,13 +468,13 @@ open_ticks(struct engine *e)
 			continue;
 		/* ingest keeps the plain name; a query side gets its own */
 		snprintf(name, sizeof(name), "%s",
-			 r == ROLE_INGEST ? "timeseries.csv"
-					  : "query-timeseries.csv");
+		    r == ROLE_INGEST ? "timeseries.csv"
+		                     : "query-timeseries.csv");
 		rc = report_tick_open(&e->tick[r], e->dir, name,
-				      r == ROLE_INGEST ? "records" : "queries");
+		    r == ROLE_INGEST ? "records" : "queries");
 		if (rc) {
 			log_err("cannot write %s/%s: %s", e->dir, name,
-				strerror(-rc));
+			    strerror(-rc));
 			return rc;
 		}
 	}
@@ -484,14 +484,14 @@ open_ticks(struct engine *e)
 int
 engine_run(struct engine *e)
 {
-	struct sigaction sa = { .sa_handler = on_sigint };
+	struct sigaction sa  = { .sa_handler = on_sigint };
 	const char      *tmp = getenv("TMPDIR");
 	int              rc;
 
 	if (open_ticks(e))
 		return 1;
 	snprintf(e->ipc_path, sizeof(e->ipc_path), "%s/tsload-%d.ipc",
-		 tmp && tmp[0] ? tmp : "/tmp", (int)getpid());
+	    tmp && tmp[0] ? tmp : "/tmp", (int)getpid());
 	snprintf(e->url, sizeof(e->url), "ipc://%s", e->ipc_path);
 	unlink(e->ipc_path);
 	buf_init(&e->msg, PROTO_MAX_MSG);
@@ -514,7 +514,7 @@ engine_run(struct engine *e)
 
 		if (pid < 0) {
 			log_err("cannot start worker %u: %s", i + 1,
-				strerror((int)-pid));
+			    strerror((int)-pid));
 			e->slot[i].state = SLOT_DEAD;
 			fail(e);
 			continue;

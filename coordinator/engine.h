@@ -24,7 +24,7 @@ enum slot_state { SLOT_SPAWNED, SLOT_RUNNING, SLOT_DONE, SLOT_DEAD };
 struct slot {
 	enum slot_state    state;
 	enum role          role;
-	unsigned           rindex;  /* 0-based index within its role */
+	unsigned           rindex; /* 0-based index within its role */
 	uint32_t           first_host, end_host; /* ingest shard */
 	uint32_t           threads;
 	pid_t              pid;
@@ -40,37 +40,37 @@ struct slot {
 
 struct engine {
 	const struct tsl_opts *o;
-	unsigned               cmd;    /* CMD_INGEST, CMD_QUERY or CMD_RUN */
+	unsigned               cmd; /* CMD_INGEST, CMD_QUERY or CMD_RUN */
 	struct slot           *slot;
 	unsigned               n;
 	unsigned               per_role[ROLE_N];
-	const char            *dir;    /* results/<run-id> */
+	const char            *dir; /* results/<run-id> */
 	/* set by engine_run */
-	bool                   failed;
-	double                 secs;
-	int64_t                start_ms, end_ms;
-	uint64_t               seed;
-	double                 cpu_s[ROLE_N]; /* workers' CPU seconds */
-	double                 coord_cpu_s;   /* the coordinator's own */
-	long                   maxrss_kb;     /* coordinator + all workers */
+	bool     failed;
+	double   secs;
+	int64_t  start_ms, end_ms;
+	uint64_t seed;
+	double   cpu_s[ROLE_N]; /* workers' CPU seconds */
+	double   coord_cpu_s;   /* the coordinator's own */
+	long     maxrss_kb;     /* coordinator + all workers */
 	/* private */
-	nng_socket             sock;
-	char                   url[160];
-	char                   ipc_path[128];
-	struct buf             msg;
-	bool                   stopping;
-	unsigned               assigned;
-	uint64_t               t_start, t_stop;
-	struct report_tick     tick[ROLE_N];
+	nng_socket         sock;
+	char               url[160];
+	char               ipc_path[128];
+	struct buf         msg;
+	bool               stopping;
+	unsigned           assigned;
+	uint64_t           t_start, t_stop;
+	struct report_tick tick[ROLE_N];
 };
 
 /** Prepares an engine for options o and subcommand cmd. */
-void engine_init(struct engine *e, const struct tsl_opts *o, unsigned cmd,
-		 const char *dir);
+void engine_init(
+    struct engine *e, const struct tsl_opts *o, unsigned cmd, const char *dir);
 /** Adds `n` workers of a role with `threads` threads each; ingest workers
  *  get contiguous shards of `hosts`. */
-void engine_add(struct engine *e, enum role role, unsigned n,
-		uint32_t threads, uint32_t hosts);
+void engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
+    uint32_t hosts);
 /** Runs the workers to the end. @return 0, or 1 when the run failed (the
  *  reasons were printed). Totals stay in the slots. */
 int engine_run(struct engine *e);

@@ -19,9 +19,10 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: tsload ingest [options]\n\n"
-		   "Drives the perf-scale DevOps ingest load into a target.\n\n"
-		   "options:\n");
+	fprintf(f,
+	    "usage: tsload ingest [options]\n\n"
+	    "Drives the perf-scale DevOps ingest load into a target.\n\n"
+	    "options:\n");
 	opts_usage(CMD_INGEST, f);
 	cmd_list_targets(f);
 }
@@ -53,19 +54,19 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 
 	if (o->processes > hosts) {
 		snprintf(err, errlen,
-			 "--processes: %llu workers for %llu hosts (host-scale "
-			 "%llu): every worker needs at least one host",
-			 (unsigned long long)o->processes,
-			 (unsigned long long)hosts,
-			 (unsigned long long)o->host_scale);
+		    "--processes: %llu workers for %llu hosts (host-scale "
+		    "%llu): every worker needs at least one host",
+		    (unsigned long long)o->processes,
+		    (unsigned long long)hosts,
+		    (unsigned long long)o->host_scale);
 		return -EINVAL;
 	}
 	if (o->concurrency > least) {
 		snprintf(err, errlen,
-			 "--concurrency: %llu threads per worker, but a worker "
-			 "has only %llu hosts: every thread needs at least one",
-			 (unsigned long long)o->concurrency,
-			 (unsigned long long)least);
+		    "--concurrency: %llu threads per worker, but a worker "
+		    "has only %llu hosts: every thread needs at least one",
+		    (unsigned long long)o->concurrency,
+		    (unsigned long long)least);
 		return -EINVAL;
 	}
 	return 0;
@@ -74,7 +75,7 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 int
 ingest_prepare(const struct tsl_opts *o, struct model *m)
 {
-	const struct target_ops *ops = target_find(o->target);
+	const struct target_ops *ops  = target_find(o->target);
 	struct tgt_conf          conf = opts_tgt_conf(o);
 	char                     err[512];
 
@@ -102,10 +103,10 @@ ingest_finish(struct stats *t, const struct engine *e, int rc)
 
 	report_closing(log_info_stream(), t, e->secs);
 	log_info("tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), "
-		 "%.0f data points per CPU-second. Peak memory: %.1f MiB "
-		 "(coordinator + workers)",
-		 cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
-		 cpu > 0 ? t->points / cpu : 0.0, e->maxrss_kb / 1024.0);
+	         "%.0f data points per CPU-second. Peak memory: %.1f MiB "
+	         "(coordinator + workers)",
+	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
+	    cpu > 0 ? t->points / cpu : 0.0, e->maxrss_kb / 1024.0);
 	if (t->failed && !rc) {
 		log_err("%llu writes failed", (unsigned long long)t->failed);
 		rc = 1;
@@ -139,13 +140,12 @@ coord_ingest(int argc, char **argv)
 	}
 	engine_init(&e, &o, CMD_INGEST, rr.dir);
 	engine_add(&e, ROLE_INGEST, (unsigned)o.processes,
-		   (uint32_t)o.concurrency, m.total_hosts);
+	    (uint32_t)o.concurrency, m.total_hosts);
 	log_info("run %s: %llu worker%s x %llu thread%s, %u hosts, results in "
-		 "%s",
-		 rr.id, (unsigned long long)o.processes,
-		 o.processes == 1 ? "" : "s",
-		 (unsigned long long)o.concurrency,
-		 o.concurrency == 1 ? "" : "s", m.total_hosts, rr.dir);
+	         "%s",
+	    rr.id, (unsigned long long)o.processes,
+	    o.processes == 1 ? "" : "s", (unsigned long long)o.concurrency,
+	    o.concurrency == 1 ? "" : "s", m.total_hosts, rr.dir);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));
@@ -157,7 +157,7 @@ coord_ingest(int argc, char **argv)
 	if (report_write_json(&rr))
 		log_err("cannot write %s/run.json", rr.dir);
 	log_info("value seed %llu; results: %s/run.json, %s/timeseries.csv",
-		 (unsigned long long)e.seed, rr.dir, rr.dir);
+	    (unsigned long long)e.seed, rr.dir, rr.dir);
 	free(rr.w);
 	free(t);
 	engine_free(&e);
@@ -171,9 +171,10 @@ out_opts:
 static void
 model_usage(FILE *f)
 {
-	fprintf(f, "usage: tsload model [options]\n\n"
-		   "Prints the perf-scale model summary (as ingest "
-		   "--print-model-summary).\n\noptions:\n");
+	fprintf(f,
+	    "usage: tsload model [options]\n\n"
+	    "Prints the perf-scale model summary (as ingest "
+	    "--print-model-summary).\n\noptions:\n");
 	opts_usage(CMD_MODEL, f);
 }
 
@@ -196,9 +197,10 @@ coord_model(int argc, char **argv)
 static void
 cleanup_usage(FILE *f)
 {
-	fprintf(f, "usage: tsload cleanup [options]\n\n"
-		   "Drops the table (and database, where the target has one) "
-		   "that ingest created.\n\noptions:\n");
+	fprintf(f,
+	    "usage: tsload cleanup [options]\n\n"
+	    "Drops the table (and database, where the target has one) "
+	    "that ingest created.\n\noptions:\n");
 	opts_usage(CMD_CLEANUP, f);
 }
 

@@ -15,26 +15,28 @@ struct command {
 
 static const struct command commands[] = {
 	{ "ingest", coord_ingest,
-	  "drive the perf-scale DevOps ingest load into a target" },
+	    "drive the perf-scale DevOps ingest load into a target" },
 	{ "query", coord_query,
-	  "run the weighted query workload of config.ini" },
+	    "run the weighted query workload of config.ini" },
 	{ "run", coord_run, "ingest and query at once, one coordinator" },
 	{ "model", coord_model, "print the model summary and exit" },
 	{ "cleanup", coord_cleanup, "drop the table the ingest created" },
 	{ "worker", worker_main,
-	  "a worker process (started by ingest, or by hand)" },
+	    "a worker process (started by ingest, or by hand)" },
 	{ NULL },
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: tsload COMMAND [options]   (tsload COMMAND --help)"
-		   "\n\ncommands:\n");
+	fprintf(f,
+	    "usage: tsload COMMAND [options]   (tsload COMMAND --help)"
+	    "\n\ncommands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->help);
-	fprintf(f, "\nExit codes: 0 success, 1 the run failed, 2 bad usage or "
-		   "configuration.\n");
+	fprintf(f,
+	    "\nExit codes: 0 success, 1 the run failed, 2 bad usage or "
+	    "configuration.\n");
 }
 
 int
@@ -44,8 +46,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")
+	    || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}
@@ -57,7 +59,7 @@ main(int argc, char **argv)
 		if (!strcmp(argv[1], c->name))
 			return c->run(argc - 1, argv + 1);
 	log_err("unknown command \"%s\" (expected one of: ingest, query, "
-		"run, model, cleanup, worker)",
-		argv[1]);
+	        "run, model, cleanup, worker)",
+	    argv[1]);
 	return 2;
 }

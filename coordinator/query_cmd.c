@@ -22,9 +22,10 @@
 static void
 query_usage(FILE *f)
 {
-	fprintf(f, "usage: tsload query --config FILE [options]\n\n"
-		   "Runs the weighted query workload of config.ini (do-q1 .. "
-		   "do-q6) against a target.\n\noptions:\n");
+	fprintf(f,
+	    "usage: tsload query --config FILE [options]\n\n"
+	    "Runs the weighted query workload of config.ini (do-q1 .. "
+	    "do-q6) against a target.\n\noptions:\n");
 	opts_usage(CMD_QUERY, f);
 	cmd_list_targets(f);
 }
@@ -32,10 +33,11 @@ query_usage(FILE *f)
 static void
 run_usage(FILE *f)
 {
-	fprintf(f, "usage: tsload run [options]\n\n"
-		   "Ingest (-p/-c) and query (--query-processes/"
-		   "--query-concurrency) at once,\nunder one coordinator, "
-		   "each side with its own statistics.\n\noptions:\n");
+	fprintf(f,
+	    "usage: tsload run [options]\n\n"
+	    "Ingest (-p/-c) and query (--query-processes/"
+	    "--query-concurrency) at once,\nunder one coordinator, "
+	    "each side with its own statistics.\n\noptions:\n");
 	opts_usage(CMD_RUN, f);
 	cmd_list_targets(f);
 }
@@ -69,7 +71,7 @@ merge_latencies(const struct engine *e, struct qsum *all)
 			continue;
 		if (qsum_decode(&one, s->extra, s->extra_len, NULL)) {
 			log_err("query worker %u sent malformed latencies",
-				s->rindex + 1);
+			    s->rindex + 1);
 			continue;
 		}
 		qsum_merge(all, &one);
@@ -81,12 +83,12 @@ merge_latencies(const struct engine *e, struct qsum *all)
  * <log-dir>/<prefix>-<time>/. */
 static int
 query_finish(const struct tsl_opts *o, const struct engine *e,
-	     struct qsum *all, const struct stats *t, char *dir, size_t n)
+    struct qsum *all, const struct stats *t, char *dir, size_t n)
 {
-	char        exp[256], line[64], path[1100], err[256];
-	struct buf  csv;
-	FILE       *f;
-	int         rc = 0;
+	char       exp[256], line[64], path[1100], err[256];
+	struct buf csv;
+	FILE      *f;
+	int        rc = 0;
 
 	query_exp_name(exp, sizeof(exp), o->run_prefix, e->start_ms);
 	snprintf(dir, n, "%s/%s", o->log_dir, exp);
@@ -111,12 +113,12 @@ query_finish(const struct tsl_opts *o, const struct engine *e,
 		fputc('\n', f);
 		fclose(f);
 		log_info("query logs: %s/%s-*/, merged summary: %s",
-			 o->log_dir, exp, path);
+		    o->log_dir, exp, path);
 	}
 	buf_free(&csv);
 	if (t->attempts && !t->ok) {
 		log_err("no query succeeded; the first error: %s",
-			e->n ? e->slot[0].cur.err : "");
+		    e->n ? e->slot[0].cur.err : "");
 		rc = 1;
 	}
 	return rc;
@@ -157,16 +159,14 @@ coord_query(int argc, char **argv)
 		goto out;
 	}
 	engine_init(&e, &o, CMD_QUERY, rr.dir);
-	engine_add(&e, ROLE_QUERY, (unsigned)o.processes,
-		   (uint32_t)o.concurrency, 0);
+	engine_add(
+	    &e, ROLE_QUERY, (unsigned)o.processes, (uint32_t)o.concurrency, 0);
 	target_url_redact(o.target, shown, sizeof(shown));
 	log_info("query run %s: %llu worker%s x %llu thread%s, %s, params "
-		 "%s, target %s",
-		 rr.id, (unsigned long long)o.processes,
-		 o.processes == 1 ? "" : "s",
-		 (unsigned long long)o.concurrency,
-		 o.concurrency == 1 ? "" : "s", o.config, opts_params(&o),
-		 shown);
+	         "%s, target %s",
+	    rr.id, (unsigned long long)o.processes,
+	    o.processes == 1 ? "" : "s", (unsigned long long)o.concurrency,
+	    o.concurrency == 1 ? "" : "s", o.config, opts_params(&o), shown);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));
@@ -174,7 +174,7 @@ coord_query(int argc, char **argv)
 	init_qsum(&all, &o);
 	merge_latencies(&e, &all);
 	cmd_collect_workers(&e, &rr);
-	frc = query_finish(&o, &e, &all, t, qdir, sizeof(qdir));
+	frc       = query_finish(&o, &e, &all, t, qdir, sizeof(qdir));
 	rc        = rc ? rc : frc;
 	rr.qtotal = t;
 	rr.qsum   = &all;
@@ -238,15 +238,15 @@ coord_run(int argc, char **argv)
 	}
 	engine_init(&e, &o, CMD_RUN, rr.dir);
 	engine_add(&e, ROLE_INGEST, (unsigned)o.processes,
-		   (uint32_t)o.concurrency, m.total_hosts);
+	    (uint32_t)o.concurrency, m.total_hosts);
 	engine_add(&e, ROLE_QUERY, (unsigned)o.q_processes,
-		   (uint32_t)o.q_concurrency, 0);
+	    (uint32_t)o.q_concurrency, 0);
 	log_info("run %s: ingest %llu x %llu, query %llu x %llu, results in "
-		 "%s",
-		 rr.id, (unsigned long long)o.processes,
-		 (unsigned long long)o.concurrency,
-		 (unsigned long long)o.q_processes,
-		 (unsigned long long)o.q_concurrency, rr.dir);
+	         "%s",
+	    rr.id, (unsigned long long)o.processes,
+	    (unsigned long long)o.concurrency,
+	    (unsigned long long)o.q_processes,
+	    (unsigned long long)o.q_concurrency, rr.dir);
 	rc = engine_run(&e);
 
 	t  = xmalloc(sizeof(*t));
@@ -259,7 +259,7 @@ coord_run(int argc, char **argv)
 	log_info("== query");
 	init_qsum(&all, &o);
 	merge_latencies(&e, &all);
-	frc = query_finish(&o, &e, &all, qt, qdir, sizeof(qdir));
+	frc       = query_finish(&o, &e, &all, qt, qdir, sizeof(qdir));
 	rc        = rc ? rc : frc;
 	rr.total  = t;
 	rr.qtotal = qt;

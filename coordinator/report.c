@@ -40,8 +40,8 @@ mkdir_p(const char *path)
 }
 
 int
-report_open_dir(struct report_run *r, const char *results, char *err,
-		size_t errlen)
+report_open_dir(
+    struct report_run *r, const char *results, char *err, size_t errlen)
 {
 	struct tm tm;
 	time_t    now = time(NULL);
@@ -49,13 +49,13 @@ report_open_dir(struct report_run *r, const char *results, char *err,
 
 	gmtime_r(&now, &tm);
 	snprintf(r->id, sizeof(r->id), "%04d%02d%02d-%02d%02d%02d-%s-%d",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, r->cmd, (int)getpid());
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, r->cmd, (int)getpid());
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", results, r->id);
 	rc = mkdir_p(r->dir);
 	if (rc)
 		snprintf(err, errlen, "--results: cannot create %s: %s",
-			 r->dir, strerror(-rc));
+		    r->dir, strerror(-rc));
 	return rc;
 }
 
@@ -71,43 +71,40 @@ void
 report_closing(FILE *f, const struct stats *t, double secs)
 {
 	char a[48], sd[48], p50[48], p90[48], p99[48], tt[48], tps[48],
-		rps[48], tot[32], ok[32];
+	    rps[48], tot[32], ok[32];
 	const struct hist *h = &t->h;
 
 	pyfmt_int_comma(tot, sizeof(tot), (int64_t)t->attempts);
 	pyfmt_int_comma(ok, sizeof(ok), (int64_t)t->ok);
 	fprintf(f,
-		"[OVERALL] Total=%s, Success=%s, Avg=%s, Stddev=%s, "
-		"50thPerc=%s, 90thPerc=%s, 99thPerc=%s. Records written: "
-		"%llu\n",
-		tot, ok, pyc(a, sizeof(a), stats_mean_s(t), 3),
-		pyc(sd, sizeof(sd), stats_stddev_s(t), 3),
-		pyc(p50, sizeof(p50), hist_percentile(h, 50) / 1e9, 3),
-		pyc(p90, sizeof(p90), hist_percentile(h, 90) / 1e9, 3),
-		pyc(p99, sizeof(p99), hist_percentile(h, 99) / 1e9, 3),
-		(unsigned long long)t->records);
+	    "[OVERALL] Total=%s, Success=%s, Avg=%s, Stddev=%s, "
+	    "50thPerc=%s, 90thPerc=%s, 99thPerc=%s. Records written: "
+	    "%llu\n",
+	    tot, ok, pyc(a, sizeof(a), stats_mean_s(t), 3),
+	    pyc(sd, sizeof(sd), stats_stddev_s(t), 3),
+	    pyc(p50, sizeof(p50), hist_percentile(h, 50) / 1e9, 3),
+	    pyc(p90, sizeof(p90), hist_percentile(h, 90) / 1e9, 3),
+	    pyc(p99, sizeof(p99), hist_percentile(h, 99) / 1e9, 3),
+	    (unsigned long long)t->records);
 	fprintf(f,
-		"Total time to ingest: %s seconds. TPS: %s, Records/sec: %s\n",
-		pyc(tt, sizeof(tt), secs, 2),
-		pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
-		pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
+	    "Total time to ingest: %s seconds. TPS: %s, Records/sec: %s\n",
+	    pyc(tt, sizeof(tt), secs, 2),
+	    pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
+	    pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
 	fprintf(f,
-		"Data points written: %llu (%.0f/s). Throttled retries: %llu. "
-		"Failed writes: %llu. Rejected records: %llu. Behind "
-		"schedule: %llu\n",
-		(unsigned long long)t->points,
-		secs > 0 ? t->points / secs : 0.0,
-		(unsigned long long)t->throttles,
-		(unsigned long long)t->failed,
-		(unsigned long long)t->rejected,
-		(unsigned long long)t->behind);
+	    "Data points written: %llu (%.0f/s). Throttled retries: %llu. "
+	    "Failed writes: %llu. Rejected records: %llu. Behind "
+	    "schedule: %llu\n",
+	    (unsigned long long)t->points, secs > 0 ? t->points / secs : 0.0,
+	    (unsigned long long)t->throttles, (unsigned long long)t->failed,
+	    (unsigned long long)t->rejected, (unsigned long long)t->behind);
 	fprintf(f,
-		"Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, "
-		"p99.9 %.3f, max %.3f\n",
-		stats_mean_s(t) * 1e3, hist_percentile(h, 50) / 1e6,
-		hist_percentile(h, 90) / 1e6, hist_percentile(h, 99) / 1e6,
-		hist_percentile(h, 99.9) / 1e6,
-		hist_is_empty(h) ? 0.0 : h->max / 1e6);
+	    "Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, "
+	    "p99.9 %.3f, max %.3f\n",
+	    stats_mean_s(t) * 1e3, hist_percentile(h, 50) / 1e6,
+	    hist_percentile(h, 90) / 1e6, hist_percentile(h, 99) / 1e6,
+	    hist_percentile(h, 99.9) / 1e6,
+	    hist_is_empty(h) ? 0.0 : h->max / 1e6);
 	fflush(f);
 }
 
@@ -119,14 +116,14 @@ iso_time(char *out, size_t n, int64_t ms)
 
 	gmtime_r(&s, &tm);
 	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 static int
 json_stats(struct json_w *w, const struct stats *s, double secs)
 {
-	const struct hist *h = &s->h;
+	const struct hist *h  = &s->h;
 	int                rc = 0;
 
 	rc |= json_key(w, "attempts") | json_uint(w, s->attempts);
@@ -138,23 +135,26 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "points") | json_uint(w, s->points);
 	rc |= json_key(w, "behind_schedule") | json_uint(w, s->behind);
 	if (secs > 0) {
-		rc |= json_key(w, "records_per_s") |
-		      json_double(w, s->records / secs);
-		rc |= json_key(w, "points_per_s") |
-		      json_double(w, s->points / secs);
+		rc |= json_key(w, "records_per_s")
+		    | json_double(w, s->records / secs);
+		rc |= json_key(w, "points_per_s")
+		    | json_double(w, s->points / secs);
 	}
 	rc |= json_key(w, "latency_s") | json_obj_begin(w);
 	rc |= json_key(w, "avg") | json_double(w, stats_mean_s(s));
 	rc |= json_key(w, "stddev") | json_double(w, stats_stddev_s(s));
-	rc |= json_key(w, "min") |
-	      json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
-	rc |= json_key(w, "p50") | json_double(w, hist_percentile(h, 50) / 1e9);
-	rc |= json_key(w, "p90") | json_double(w, hist_percentile(h, 90) / 1e9);
-	rc |= json_key(w, "p99") | json_double(w, hist_percentile(h, 99) / 1e9);
-	rc |= json_key(w, "p99_9") |
-	      json_double(w, hist_percentile(h, 99.9) / 1e9);
-	rc |= json_key(w, "max") |
-	      json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	rc |= json_key(w, "min")
+	    | json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
+	rc |= json_key(w, "p50")
+	    | json_double(w, hist_percentile(h, 50) / 1e9);
+	rc |= json_key(w, "p90")
+	    | json_double(w, hist_percentile(h, 90) / 1e9);
+	rc |= json_key(w, "p99")
+	    | json_double(w, hist_percentile(h, 99) / 1e9);
+	rc |= json_key(w, "p99_9")
+	    | json_double(w, hist_percentile(h, 99.9) / 1e9);
+	rc |= json_key(w, "max")
+	    | json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -185,13 +185,13 @@ json_query(struct json_w *w, const struct report_run *r)
 		rc |= json_key(w, "ok") | json_uint(w, q->ok);
 		if (qsum_row_stats(q, &st) == 0) {
 			rc |= json_key(w, "avg_s") | json_double(w, st.avg);
-			rc |= json_key(w, "stddev_s") |
-			      json_double(w, st.stddev);
+			rc |= json_key(w, "stddev_s")
+			    | json_double(w, st.stddev);
 			rc |= json_key(w, "p50_s") | json_double(w, st.median);
 			rc |= json_key(w, "p90_s") | json_double(w, st.p90);
 			rc |= json_key(w, "p99_s") | json_double(w, st.p99);
-			rc |= json_key(w, "geomean_s") |
-			      json_double(w, st.geomean);
+			rc |= json_key(w, "geomean_s")
+			    | json_double(w, st.geomean);
 		}
 		rc |= json_obj_end(w);
 	}
@@ -225,9 +225,12 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "seconds") | json_double(&w, r->secs);
 	rc |= json_key(&w, "exit_code") | json_int(&w, r->exit_code);
 	rc |= json_key(&w, "resources") | json_obj_begin(&w);
-	rc |= json_key(&w, "cpu_s_ingest_workers") | json_double(&w, r->cpu_s[0]);
-	rc |= json_key(&w, "cpu_s_query_workers") | json_double(&w, r->cpu_s[1]);
-	rc |= json_key(&w, "cpu_s_coordinator") | json_double(&w, r->coord_cpu_s);
+	rc |= json_key(&w, "cpu_s_ingest_workers")
+	    | json_double(&w, r->cpu_s[0]);
+	rc |= json_key(&w, "cpu_s_query_workers")
+	    | json_double(&w, r->cpu_s[1]);
+	rc |= json_key(&w, "cpu_s_coordinator")
+	    | json_double(&w, r->coord_cpu_s);
 	rc |= json_key(&w, "peak_rss_kib_total") | json_int(&w, r->maxrss_kb);
 	rc |= json_obj_end(&w);
 	rc |= json_key(&w, "options") | json_obj_begin(&w);
@@ -257,14 +260,16 @@ workers:
 		rc |= json_key(&w, "index") | json_uint(&w, x->index + 1);
 		rc |= json_key(&w, "pid") | json_int(&w, x->pid);
 		rc |= json_key(&w, "host") | json_str(&w, x->host);
-		rc |= json_key(&w, "first_host") | json_uint(&w, x->first_host);
+		rc |= json_key(&w, "first_host")
+		    | json_uint(&w, x->first_host);
 		rc |= json_key(&w, "end_host") | json_uint(&w, x->end_host);
-		rc |= json_key(&w, "result_delivered") | json_bool(&w, x->done);
+		rc |= json_key(&w, "result_delivered")
+		    | json_bool(&w, x->done);
 		if (x->fate[0])
 			rc |= json_key(&w, "fate") | json_str(&w, x->fate);
 		if (x->err[0])
-			rc |= json_key(&w, "first_error") |
-			      json_str(&w, x->err);
+			rc |= json_key(&w, "first_error")
+			    | json_str(&w, x->err);
 		rc |= json_stats(&w, x->s, r->secs);
 		rc |= json_obj_end(&w);
 	}
@@ -292,8 +297,8 @@ workers:
 }
 
 int
-report_tick_open(struct report_tick *k, const char *dir, const char *name,
-		 const char *unit)
+report_tick_open(
+    struct report_tick *k, const char *dir, const char *name, const char *unit)
 {
 	char path[600];
 
@@ -306,18 +311,19 @@ report_tick_open(struct report_tick *k, const char *dir, const char *name,
 	if (!k->csv)
 		return -errno;
 	if (k->queries)
-		fprintf(k->csv, "time_s,queries,queries_per_s,ok,rows,"
-				"throttles,errors,p50_ms,p99_ms\n");
+		fprintf(k->csv,
+		    "time_s,queries,queries_per_s,ok,rows,"
+		    "throttles,errors,p50_ms,p99_ms\n");
 	else
-		fprintf(k->csv, "time_s,records,records_per_s,points,"
-				"points_per_s,throttles,errors,p50_ms,p99_ms\n");
+		fprintf(k->csv,
+		    "time_s,records,records_per_s,points,"
+		    "points_per_s,throttles,errors,p50_ms,p99_ms\n");
 	fflush(k->csv);
 	return 0;
 }
 
 void
-report_tick(struct report_tick *k, double t, const struct stats *cur,
-	    FILE *f)
+report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
 {
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
@@ -332,28 +338,28 @@ report_tick(struct report_tick *k, double t, const struct stats *cur,
 	}
 	d->min = 0;
 	d->max = cur->h.max;
-	p50 = hist_percentile(d, 50) / 1e6;
-	p99 = hist_percentile(d, 99) / 1e6;
+	p50    = hist_percentile(d, 50) / 1e6;
+	p99    = hist_percentile(d, 99) / 1e6;
 	if (k->queries) {
 		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
 		if (f)
 			fprintf(f,
-				"[%6.0fs] %10.1f queries/s  %8llu queries  "
-				"%8llu ok  %10llu rows  errors %llu  query p50 "
-				"%.3f ms  p99 %.3f ms\n",
-				t, rps, (unsigned long long)cur->attempts,
-				(unsigned long long)cur->ok,
-				(unsigned long long)cur->records,
-				(unsigned long long)cur->failed, p50, p99);
+			    "[%6.0fs] %10.1f queries/s  %8llu queries  "
+			    "%8llu ok  %10llu rows  errors %llu  query p50 "
+			    "%.3f ms  p99 %.3f ms\n",
+			    t, rps, (unsigned long long)cur->attempts,
+			    (unsigned long long)cur->ok,
+			    (unsigned long long)cur->records,
+			    (unsigned long long)cur->failed, p50, p99);
 		if (k->csv)
 			fprintf(k->csv,
-				"%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f"
-				"\n",
-				t, (unsigned long long)cur->attempts, rps,
-				(unsigned long long)cur->ok,
-				(unsigned long long)cur->records,
-				(unsigned long long)cur->throttles,
-				(unsigned long long)cur->failed, p50, p99);
+			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f"
+			    "\n",
+			    t, (unsigned long long)cur->attempts, rps,
+			    (unsigned long long)cur->ok,
+			    (unsigned long long)cur->records,
+			    (unsigned long long)cur->throttles,
+			    (unsigned long long)cur->failed, p50, p99);
 		if (f)
 			fflush(f);
 		if (k->csv)
@@ -365,21 +371,22 @@ report_tick(struct report_tick *k, double t, const struct stats *cur,
 	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
 	if (f) {
 		fprintf(f,
-			"[%6.0fs] %10.0f records/s  %12llu records  %13llu "
-			"points  throttles %llu  errors %llu  write p50 %.3f "
-			"ms  p99 %.3f ms\n",
-			t, rps, (unsigned long long)cur->records,
-			(unsigned long long)cur->points,
-			(unsigned long long)cur->throttles,
-			(unsigned long long)cur->failed, p50, p99);
+		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu "
+		    "points  throttles %llu  errors %llu  write p50 %.3f "
+		    "ms  p99 %.3f ms\n",
+		    t, rps, (unsigned long long)cur->records,
+		    (unsigned long long)cur->points,
+		    (unsigned long long)cur->throttles,
+		    (unsigned long long)cur->failed, p50, p99);
 		fflush(f);
 	}
 	if (k->csv) {
-		fprintf(k->csv, "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f\n",
-			t, (unsigned long long)cur->records, rps,
-			(unsigned long long)cur->points, pps,
-			(unsigned long long)cur->throttles,
-			(unsigned long long)cur->failed, p50, p99);
+		fprintf(k->csv,
+		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f\n", t,
+		    (unsigned long long)cur->records, rps,
+		    (unsigned long long)cur->points, pps,
+		    (unsigned long long)cur->throttles,
+		    (unsigned long long)cur->failed, p50, p99);
 		fflush(k->csv);
 	}
 	k->last_records = cur->records;

@@ -14,42 +14,42 @@
 struct qsum;
 
 struct report_worker {
-	const char *role; /* "ingest" or "query" */
-	unsigned index;
-	int      pid;
-	char     host[64];
-	uint32_t first_host, end_host;
-	bool     done;       /* delivered its result */
-	char     fate[128];  /* how it ended when it did not */
-	struct stats *s;     /* its latest totals */
-	char     err[256];
+	const char   *role; /* "ingest" or "query" */
+	unsigned      index;
+	int           pid;
+	char          host[64];
+	uint32_t      first_host, end_host;
+	bool          done;      /* delivered its result */
+	char          fate[128]; /* how it ended when it did not */
+	struct stats *s;         /* its latest totals */
+	char          err[256];
 };
 
 struct report_run {
-	const char           *cmd;     /* "ingest" */
-	char                  id[64];  /* run id */
-	char                  dir[512]; /* results/<id> */
+	const char            *cmd;      /* "ingest" */
+	char                   id[64];   /* run id */
+	char                   dir[512]; /* results/<id> */
 	const struct tsl_opts *o;
-	int64_t               start_ms, end_ms;
-	double                secs;    /* measured run time */
-	const char           *prefix;  /* instance-name prefix */
-	uint64_t              hosts, event_sets, series;
-	struct report_worker *w;
-	unsigned              nw;
-	const struct stats   *total;   /* ingest totals, or NULL */
-	const struct stats   *qtotal;  /* query totals, or NULL */
-	struct qsum          *qsum;    /* per-query summaries, or NULL */
-	const char           *qdir;    /* query log directory, or NULL */
-	unsigned              opts_cmd; /* which options run.json lists */
-	double                cpu_s[2];  /* ingest, query workers */
-	double                coord_cpu_s;
-	long                  maxrss_kb; /* coordinator + workers */
-	int                   exit_code;
+	int64_t                start_ms, end_ms;
+	double                 secs;   /* measured run time */
+	const char            *prefix; /* instance-name prefix */
+	uint64_t               hosts, event_sets, series;
+	struct report_worker  *w;
+	unsigned               nw;
+	const struct stats    *total;    /* ingest totals, or NULL */
+	const struct stats    *qtotal;   /* query totals, or NULL */
+	struct qsum           *qsum;     /* per-query summaries, or NULL */
+	const char            *qdir;     /* query log directory, or NULL */
+	unsigned               opts_cmd; /* which options run.json lists */
+	double                 cpu_s[2]; /* ingest, query workers */
+	double                 coord_cpu_s;
+	long                   maxrss_kb; /* coordinator + workers */
+	int                    exit_code;
 };
 
 /** Makes <results>/<id>/ with a fresh run id. 0 or -errno (msg in err). */
-int report_open_dir(struct report_run *r, const char *results, char *err,
-		    size_t errlen);
+int report_open_dir(
+    struct report_run *r, const char *results, char *err, size_t errlen);
 /** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
  *  the seed, then tsload's own data-point and latency lines. */
 void report_closing(FILE *f, const struct stats *t, double secs);
@@ -61,16 +61,16 @@ struct report_tick {
 	FILE        *csv;
 	bool         queries; /* query side: counts executions, not records */
 	uint64_t     last_records, last_points;
-	struct hist *last_h;  /* cumulative histogram at the last tick */
+	struct hist *last_h; /* cumulative histogram at the last tick */
 	double       last_t;
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries". */
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,
-		     const char *unit);
+    const char *unit);
 /** One tick at t seconds into the run with cumulative totals `cur`:
  *  prints the live line to f (unless NULL) and appends a CSV row. */
-void report_tick(struct report_tick *k, double t, const struct stats *cur,
-		 FILE *f);
+void report_tick(
+    struct report_tick *k, double t, const struct stats *cur, FILE *f);
 void report_tick_close(struct report_tick *k);
 
 #endif

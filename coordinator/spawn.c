@@ -30,13 +30,13 @@ spawn_worker(const char *url)
 		return -errno;
 	if (pid == 0) {
 		static char a0[] = "tsload", a1[] = "worker",
-			    a2[] = "--connect";
-		char *argv[] = { a0, a1, a2, (char *)url, NULL };
+		            a2[] = "--connect";
+		char *argv[]     = { a0, a1, a2, (char *)url, NULL };
 
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execv(self, argv);
 		fprintf(stderr, "tsload: cannot exec %s: %s\n", self,
-			strerror(errno));
+		    strerror(errno));
 		_exit(127);
 	}
 	return pid;
@@ -47,10 +47,10 @@ spawn_describe(int status, char *out, size_t outlen)
 {
 	if (WIFSIGNALED(status))
 		snprintf(out, outlen, "was killed by signal %d (%s)",
-			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else if (WIFEXITED(status))
-		snprintf(out, outlen, "exited with status %d",
-			 WEXITSTATUS(status));
+		snprintf(
+		    out, outlen, "exited with status %d", WEXITSTATUS(status));
 	else
 		snprintf(out, outlen, "ended (status 0x%x)", status);
 }

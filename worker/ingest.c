@@ -15,19 +15,19 @@
 
 enum {
 	BACKOFF_BASE_NS = 10 * 1000 * 1000,
-	BACKOFF_CAP_NS = 5000ull * 1000 * 1000,
+	BACKOFF_CAP_NS  = 5000ull * 1000 * 1000,
 };
 
 /* What one thread is writing: its batch under construction. */
 struct wstate {
-	struct ingest_thread  *t;
-	struct tgt_ctx         ctx;
-	struct xrng            rng;
-	struct sample         *s;     /* batch slots */
-	unsigned               cap;   /* slots */
-	struct batch           b;
-	unsigned               limit; /* records per batch, 0: one sample */
-	uint64_t               last_throttles;
+	struct ingest_thread *t;
+	struct tgt_ctx        ctx;
+	struct xrng           rng;
+	struct sample        *s;   /* batch slots */
+	unsigned              cap; /* slots */
+	struct batch          b;
+	unsigned              limit; /* records per batch, 0: one sample */
+	uint64_t              last_throttles;
 };
 
 void
@@ -49,7 +49,7 @@ ingest_shared_destroy(struct ingest_shared *sh)
 
 void
 ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
-		   unsigned index, uint32_t h0, uint32_t h1)
+    unsigned index, uint32_t h0, uint32_t h1)
 {
 	memset(t, 0, sizeof(*t));
 	t->sh    = sh;
@@ -67,8 +67,8 @@ ingest_thread_destroy(struct ingest_thread *t)
 }
 
 void
-ingest_thread_collect(struct ingest_thread *t, struct stats *dst, char *err,
-		      size_t errlen)
+ingest_thread_collect(
+    struct ingest_thread *t, struct stats *dst, char *err, size_t errlen)
 {
 	pthread_mutex_lock(&t->lock);
 	stats_merge(dst, &t->st);
@@ -89,7 +89,7 @@ keep_error(struct ingest_thread *t, const char *msg)
 	pthread_mutex_lock(&t->lock);
 	if (!t->err[0])
 		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
-			 t->index + 1, msg);
+		    t->index + 1, msg);
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -99,10 +99,10 @@ keep_error(struct ingest_thread *t, const char *msg)
 static void
 write_batch(struct wstate *w)
 {
-	struct ingest_thread *t  = w->t;
-	const struct tsl_opts *o = t->sh->o;
-	uint64_t              start = now_ns(), lat, throttles = 0;
-	enum tgt_status       st;
+	struct ingest_thread  *t     = w->t;
+	const struct tsl_opts *o     = t->sh->o;
+	uint64_t               start = now_ns(), lat, throttles = 0;
+	enum tgt_status        st;
 
 	if (!w->b.n)
 		return;
@@ -120,10 +120,10 @@ write_batch(struct wstate *w)
 
 			memcpy(last, w->ctx.err, sizeof(last));
 			snprintf(w->ctx.err, sizeof(w->ctx.err),
-				 "gave up after %llu retries of a busy or "
-				 "throttled target%s%.180s",
-				 (unsigned long long)attempt,
-				 last[0] ? ": " : "", last);
+			    "gave up after %llu retries of a busy or "
+			    "throttled target%s%.180s",
+			    (unsigned long long)attempt, last[0] ? ": " : "",
+			    last);
 			st = TGT_FAIL;
 			break;
 		}
@@ -141,23 +141,21 @@ write_batch(struct wstate *w)
 	if (st == TGT_OK) {
 		/* Records the target refused one by one are not written;
 		 * their reasons are kept like a first error. */
-		unsigned rr = w->ctx.rejected < w->b.records
-				      ? w->ctx.rejected
-				      : w->b.records;
+		unsigned rr = w->ctx.rejected < w->b.records ? w->ctx.rejected
+		                                             : w->b.records;
 		unsigned rp = w->ctx.rejected_points < w->b.points
-				      ? w->ctx.rejected_points
-				      : w->b.points;
+		    ? w->ctx.rejected_points
+		    : w->b.points;
 
 		t->st.records += w->b.records - rr;
 		t->st.points += w->b.points - rp;
 		t->st.rejected += rr;
 		if (rr && !t->err[0])
 			snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
-				 t->index + 1, w->ctx.err);
+			    t->index + 1, w->ctx.err);
 	} else if (!t->err[0]) {
 		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
-			 t->index + 1,
-			 w->ctx.err[0] ? w->ctx.err : "write failed");
+		    t->index + 1, w->ctx.err[0] ? w->ctx.err : "write failed");
 	}
 	pthread_mutex_unlock(&t->lock);
 
@@ -169,8 +167,8 @@ write_batch(struct wstate *w)
 /* Fills slot s with a fresh sample of series `se` at time T and returns
  * its number of measures. */
 static unsigned
-make_sample(struct wstate *w, struct sample *s, const struct series *se,
-	    int64_t T)
+make_sample(
+    struct wstate *w, struct sample *s, const struct series *se, int64_t T)
 {
 	unsigned n;
 
@@ -199,8 +197,8 @@ make_sample(struct wstate *w, struct sample *s, const struct series *se,
 static void
 add_sample(struct wstate *w, const struct series *se, int64_t T)
 {
-	unsigned       k = w->b.n;
-	struct sample *s = &w->s[k];
+	unsigned       k     = w->b.n;
+	struct sample *s     = &w->s[k];
 	unsigned       nmeas = make_sample(w, s, se, T), first = 0;
 
 	if (w->b.multi) {
@@ -240,21 +238,21 @@ warn_behind(struct ingest_shared *sh, int64_t now, int64_t T)
 
 	/* The seed prints this once per cycle; once a second per worker is
 	 * enough to read, the count goes to the statistics. */
-	if (now - last < 1000 ||
-	    !atomic_compare_exchange_strong(&sh->warned_ms, &last, now))
+	if (now - last < 1000
+	    || !atomic_compare_exchange_strong(&sh->warned_ms, &last, now))
 		return;
 	log_warn("Can't keep up ingestion to the desired inter-event "
-		 "interval. Expected interval: %llu ms. Actual: %lld ms. "
-		 "Consider increasing concurrency or processes.",
-		 (unsigned long long)sh->o->interval_ms, (long long)(now - T));
+	         "interval. Expected interval: %llu ms. Actual: %lld ms. "
+	         "Consider increasing concurrency or processes.",
+	    (unsigned long long)sh->o->interval_ms, (long long)(now - T));
 }
 
 /* Moves T to the next cycle and sleeps until it is due (seed §2.8). */
 static int64_t
 next_cycle(struct wstate *w, int64_t T)
 {
-	struct ingest_shared *sh = w->t->sh;
-	int64_t               iv = (int64_t)sh->o->interval_ms;
+	struct ingest_shared *sh  = w->t->sh;
+	int64_t               iv  = (int64_t)sh->o->interval_ms;
 	int64_t               now = wall_ms(), newT;
 
 	if (!iv) /* unpaced: stamp each cycle with the clock, never twice */
@@ -268,8 +266,8 @@ next_cycle(struct wstate *w, int64_t T)
 		return now + (int64_t)xrng_below(&w->rng, 201) - 100;
 	}
 	if (newT > now)
-		nap_until_ns(now_ns() + (uint64_t)(newT - now) * 1000000u,
-			     &sh->stop);
+		nap_until_ns(
+		    now_ns() + (uint64_t)(newT - now) * 1000000u, &sh->stop);
 	return newT;
 }
 
@@ -297,11 +295,11 @@ run_cycles(struct wstate *w)
 void *
 ingest_thread_main(void *arg)
 {
-	struct ingest_thread *t  = arg;
-	struct ingest_shared *sh = t->sh;
-	const struct tsl_opts *o = sh->o;
-	struct wstate         w;
-	int                   rc;
+	struct ingest_thread  *t  = arg;
+	struct ingest_shared  *sh = t->sh;
+	const struct tsl_opts *o  = sh->o;
+	struct wstate          w;
+	int                    rc;
 
 	memset(&w, 0, sizeof(w));
 	w.t          = t;

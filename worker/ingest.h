@@ -23,15 +23,15 @@ struct ingest_shared {
 	const struct tsl_opts *o;
 	const struct model    *m;
 	const struct tgt_conf *conf;
-	unsigned               worker;   /* 0-based worker index */
-	int64_t                t0_ms;    /* first cycle's timestamp */
-	uint64_t               seed;     /* value seed of the run */
-	atomic_bool            stop;     /* set: finish the sample, flush */
+	unsigned               worker;    /* 0-based worker index */
+	int64_t                t0_ms;     /* first cycle's timestamp */
+	uint64_t               seed;      /* value seed of the run */
+	atomic_bool            stop;      /* set: finish the sample, flush */
 	atomic_int_fast64_t    warned_ms; /* last "can't keep up" message */
 	/* start barrier: threads report after ->init */
-	pthread_mutex_t        lock;
-	pthread_cond_t         cond;
-	unsigned               inited;
+	pthread_mutex_t lock;
+	pthread_cond_t  cond;
+	unsigned        inited;
 };
 
 struct ingest_thread {
@@ -42,21 +42,21 @@ struct ingest_thread {
 	bool                  init_ok;
 	bool                  running; /* pthread_create succeeded */
 	/* guarded by lock */
-	pthread_mutex_t       lock;
-	struct stats          st;
-	char                  err[TGT_ERR_MAX]; /* first error */
+	pthread_mutex_t lock;
+	struct stats    st;
+	char            err[TGT_ERR_MAX]; /* first error */
 } __attribute__((aligned(64)));
 
 void ingest_shared_init(struct ingest_shared *sh);
 void ingest_shared_destroy(struct ingest_shared *sh);
 void ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
-			unsigned index, uint32_t h0, uint32_t h1);
+    unsigned index, uint32_t h0, uint32_t h1);
 void ingest_thread_destroy(struct ingest_thread *t);
 /** pthread entry point; arg is a struct ingest_thread. */
 void *ingest_thread_main(void *arg);
 /** Adds the thread's statistics to dst and copies its first error into
  *  err when err is still empty. */
-void ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
-			   char *err, size_t errlen);
+void ingest_thread_collect(
+    struct ingest_thread *t, struct stats *dst, char *err, size_t errlen);
 
 #endif

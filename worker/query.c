@@ -36,7 +36,7 @@ struct qrun {
 	unsigned             nowned;
 	char                 name[320]; /* expName */
 	char                 dir[1024];
-	char                *sql[6];    /* rendered texts (not --params random) */
+	char                *sql[6]; /* rendered texts (not --params random) */
 	FILE                *log[6], *errf[6];
 	struct buf           text;
 	uint64_t             exec;
@@ -50,37 +50,37 @@ query_exp_name(char *out, size_t n, const char *prefix, int64_t t0_ms)
 
 	gmtime_r(&s, &tm);
 	snprintf(out, n, "%s-%04d-%02d-%02d-%02d-%02d-%02d", prefix,
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec);
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
 }
 
 static int
 load_tpl(struct query_shared *sh, struct template *t, const char *key,
-	 bool multi, char *err, size_t errlen)
+    bool multi, char *err, size_t errlen)
 {
 	char name[64];
 
-	int  rc;
+	int rc;
 
 	render_name(name, sizeof(name), key, multi);
-	rc = render_load(t, sh->o->queries_dir, sh->ops->dialect, name, err,
-			 errlen);
+	rc = render_load(
+	    t, sh->o->queries_dir, sh->ops->dialect, name, err, errlen);
 	/* Not every query can be said in every dialect (InfluxQL has no
 	 * joins, ...): say so rather than just "no such file". */
 	if (rc == -ENOENT && strncmp(key, "do-q", 4) == 0)
 		snprintf(err, errlen,
-			 "%s/%s/%s.sql not found: %s has no %s version "
-			 "(configs/queries/README.md); leave it out of "
-			 "[query_distribution]",
-			 sh->o->queries_dir, sh->ops->dialect, name, key,
-			 sh->ops->dialect);
+		    "%s/%s/%s.sql not found: %s has no %s version "
+		    "(configs/queries/README.md); leave it out of "
+		    "[query_distribution]",
+		    sh->o->queries_dir, sh->ops->dialect, name, key,
+		    sh->ops->dialect);
 	return rc;
 }
 
 int
 query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
-		  const struct tgt_conf *conf, unsigned worker, int64_t t0_ms,
-		  uint64_t seed, char *err, size_t errlen)
+    const struct tgt_conf *conf, unsigned worker, int64_t t0_ms, uint64_t seed,
+    char *err, size_t errlen)
 {
 	double w[6];
 	int    rc;
@@ -96,7 +96,7 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 	sh->worker = worker;
 	sh->seed   = seed;
 	sh->end    = o->query_end[0] ? o->query_end
-				     : render_default_end(sh->ops->dialect);
+	                             : render_default_end(sh->ops->dialect);
 	query_exp_name(sh->exp, sizeof(sh->exp), o->run_prefix, t0_ms);
 	mt_alnum_string(o->instance_seed, sh->prefix, 8);
 
@@ -105,13 +105,14 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 		return rc;
 	if (sh->cfg.mode == QMODE_ROW_COUNT && !sh->ops->sql) {
 		snprintf(err, errlen,
-			 "%s: query_mode = row_count needs an SQL dialect; %s "
-			 "queries are %s",
-			 o->config, sh->ops->name, sh->ops->dialect);
+		    "%s: query_mode = row_count needs an SQL dialect; %s "
+		    "queries are %s",
+		    o->config, sh->ops->name, sh->ops->dialect);
 		return -EINVAL;
 	}
 	sh->reps = o->repetitions ? o->repetitions
-		   : o->duration > 0 ? 0 : sh->cfg.repetitions;
+	    : o->duration > 0     ? 0
+	                          : sh->cfg.repetitions;
 	for (unsigned i = 0; i < sh->cfg.n; i++)
 		w[i] = sh->cfg.q[i].weight;
 	rc = choose_init(&sh->choose, w, sh->cfg.n);
@@ -122,7 +123,8 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 		rc = load_tpl(sh, &sh->tpl[i], key, o->multi, err, errlen);
 	}
 	if (!rc)
-		rc = load_tpl(sh, &sh->params, "params", o->multi, err, errlen);
+		rc = load_tpl(
+		    sh, &sh->params, "params", o->multi, err, errlen);
 	if (!rc)
 		rc = load_tpl(sh, &sh->count, "count", false, err, errlen);
 	return rc;
@@ -141,8 +143,8 @@ query_shared_destroy(struct query_shared *sh)
 }
 
 void
-query_thread_init(struct query_thread *t, struct query_shared *sh,
-		  unsigned index)
+query_thread_init(
+    struct query_thread *t, struct query_shared *sh, unsigned index)
 {
 	memset(t, 0, sizeof(*t));
 	t->sh    = sh;
@@ -163,7 +165,7 @@ query_thread_destroy(struct query_thread *t)
 
 void
 query_thread_collect(struct query_thread *t, struct stats *dst,
-		     struct qsum *qs, char *err, size_t errlen)
+    struct qsum *qs, char *err, size_t errlen)
 {
 	pthread_mutex_lock(&t->lock);
 	stats_merge(dst, &t->st);
@@ -186,7 +188,7 @@ keep_error(struct query_thread *t, const char *msg)
 	pthread_mutex_lock(&t->lock);
 	if (!t->err[0])
 		snprintf(t->err, sizeof(t->err), "query thread %u: %.200s",
-			 t->index + 1, msg);
+		    t->index + 1, msg);
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -233,16 +235,16 @@ open_in(struct qrun *r, const char *name, const char *mode)
 	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
 	f = fopen(path, mode);
 	if (!f)
-		snprintf(r->ctx.err, sizeof(r->ctx.err), "cannot write %.180s: %.60s",
-			 path, strerror(errno));
+		snprintf(r->ctx.err, sizeof(r->ctx.err),
+		    "cannot write %.180s: %.60s", path, strerror(errno));
 	return f;
 }
 
 /* Runs text with the configured retries of busy or throttled answers;
  * returns the outcome and the latency of all attempts in *ns. */
 static enum tgt_status
-run_query(struct qrun *r, const char *text, struct tgt_qres *res,
-	  uint64_t *ns, uint64_t *throttles)
+run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
+    uint64_t *throttles)
 {
 	const struct query_shared *sh    = r->t->sh;
 	uint64_t                   start = now_ns();
@@ -277,22 +279,20 @@ struct prow {
 
 static void
 take_row(void *arg, unsigned ncol, const char *const *names,
-	 const char *const *vals)
+    const char *const *vals)
 {
-	static const char *const first[] = { "region", "availability_zone",
-					     "cell", "silo",
-					     "microservice_name",
-					     "instance_type", "os_version",
-					     "instance_name" };
+	static const char *const first[]  = { "region", "availability_zone",
+		 "cell", "silo", "microservice_name", "instance_type",
+		 "os_version", "instance_name" };
 	static const char *const second[] = { "process_name", "jdk_version" };
-	struct prow             *pr = arg;
-	const char *const       *want = pr->row == 0 ? first : second;
+	struct prow             *pr       = arg;
+	const char *const       *want     = pr->row == 0 ? first : second;
 	unsigned nwant = pr->row == 0 ? 8 : (pr->row == 1 ? 2 : 0);
 
 	for (unsigned k = 0; k < nwant; k++)
 		for (unsigned c = 0; c < ncol; c++)
-			if (vals[c] && !strcmp(names[c], want[k]) &&
-			    pr->r->nowned < 16) {
+			if (vals[c] && !strcmp(names[c], want[k])
+			    && pr->r->nowned < 16) {
 				char *v = xstrdup(vals[c]);
 
 				pr->r->owned[pr->r->nowned++] = v;
@@ -304,7 +304,7 @@ take_row(void *arg, unsigned ncol, const char *const *names,
 static int
 table_params(struct qrun *r)
 {
-	const struct query_shared *sh = r->t->sh;
+	const struct query_shared *sh  = r->t->sh;
 	struct tgt_qres            res = { 0 };
 	struct prow                pr  = { .r = r };
 	uint64_t                   ns, thr = 0;
@@ -321,17 +321,17 @@ table_params(struct qrun *r)
 		pr.row = 0;
 		if (run_query(r, r->text.p, &res, &ns, &thr) != TGT_OK)
 			return -EIO;
-		if (pr.row >= 2 || stopping(sh) ||
-		    now_ns() - t0 >= sh->o->query_wait * 1e9)
+		if (pr.row >= 2 || stopping(sh)
+		    || now_ns() - t0 >= sh->o->query_wait * 1e9)
 			break;
 		nap(sh, 1000000000ull); /* a mixed run: wait for data */
 	}
 	if (pr.row < 2) {
 		snprintf(r->ctx.err, sizeof(r->ctx.err),
-			 "no data in the last 12 hours of table %s to take "
-			 "query parameters from (ingest first, or use --params "
-			 "fixed or random)",
-			 sh->conf->table);
+		    "no data in the last 12 hours of table %s to take "
+		    "query parameters from (ingest first, or use --params "
+		    "fixed or random)",
+		    sh->conf->table);
 		return -ENODATA;
 	}
 	return 0;
@@ -343,7 +343,7 @@ table_params(struct qrun *r)
  * first columns add up. */
 static void
 count_rows(void *arg, unsigned ncol, const char *const *names,
-	   const char *const *vals)
+    const char *const *vals)
 {
 	char              *out = arg, *end;
 	unsigned long long a, b;
@@ -369,9 +369,9 @@ count_points(struct qrun *r, const char *stage)
 {
 	const struct query_shared *sh  = r->t->sh;
 	struct tgt_qres            res = { 0 };
-	char   name[64], when[32], value[32] = "None", err[256];
-	FILE  *log, *ef, *out;
-	uint64_t ns, thr = 0;
+	char            name[64], when[32], value[32] = "None", err[256];
+	FILE           *log, *ef, *out;
+	uint64_t        ns, thr = 0;
 	enum tgt_status st;
 
 	snprintf(name, sizeof(name), "numDatapoints-%s.log", stage);
@@ -393,8 +393,8 @@ count_points(struct qrun *r, const char *stage)
 	utc_now(when, sizeof(when));
 	if (log)
 		fprintf(log, "%s 1. %s. QueryId: %s. Time: %.3f. Rows: %llu\n",
-			r->name, when, res.query_id[0] ? res.query_id : "None",
-			ns / 1e9, (unsigned long long)res.rows);
+		    r->name, when, res.query_id[0] ? res.query_id : "None",
+		    ns / 1e9, (unsigned long long)res.rows);
 	if (st != TGT_OK && ef)
 		fprintf(ef, "%s count query failed: %s\n\n", when, r->ctx.err);
 	if (out)
@@ -450,9 +450,10 @@ open_files(struct qrun *r)
 
 		if (rand)
 			qparams_random(&r->p, uniform, &r->rng,
-				       (unsigned)sh->o->host_scale, sh->prefix);
+			    (unsigned)sh->o->host_scale, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err))) {
-			snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
+			snprintf(
+			    r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
 			return -EINVAL;
 		}
 		r->sql[i] = xstrdup(r->text.p);
@@ -477,14 +478,14 @@ open_files(struct qrun *r)
 static int
 prepare(struct qrun *r)
 {
-	struct query_thread       *t  = r->t;
-	const struct query_shared *sh = t->sh;
+	struct query_thread       *t    = r->t;
+	const struct query_shared *sh   = t->sh;
 	const char                *mode = opts_params(sh->o);
 	char                       err[256];
 	int                        rc;
 
-	snprintf(r->name, sizeof(r->name), "%s-%u-%u", sh->exp,
-		 sh->worker + 1, t->index + 1);
+	snprintf(r->name, sizeof(r->name), "%s-%u-%u", sh->exp, sh->worker + 1,
+	    t->index + 1);
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", sh->o->log_dir, r->name);
 	rc = mkdir_p(r->dir, err, sizeof(err));
 	if (rc) {
@@ -501,7 +502,7 @@ prepare(struct qrun *r)
 		rc = table_params(r);
 	else
 		rc = qparams_random(&r->p, uniform, &r->rng,
-				    (unsigned)sh->o->host_scale, sh->prefix);
+		    (unsigned)sh->o->host_scale, sh->prefix);
 	if (!rc)
 		rc = open_files(r);
 	return rc;
@@ -524,9 +525,9 @@ think_ms(struct qrun *r)
 static void
 execute_one(struct qrun *r, unsigned i)
 {
-	struct query_thread       *t  = r->t;
-	const struct query_shared *sh = t->sh;
-	struct tgt_qres            res = { 0 };
+	struct query_thread       *t    = r->t;
+	const struct query_shared *sh   = t->sh;
+	struct tgt_qres            res  = { 0 };
 	const char                *text = r->sql[i];
 	char                       when[32], err[256], rows[24] = "None";
 	uint64_t                   ns, thr = 0;
@@ -535,31 +536,31 @@ execute_one(struct qrun *r, unsigned i)
 	r->exec++;
 	if (!strcmp(opts_params(sh->o), "random")) {
 		qparams_random(&r->p, uniform, &r->rng,
-			       (unsigned)sh->o->host_scale, sh->prefix);
+		    (unsigned)sh->o->host_scale, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err)) == 0)
 			text = r->text.p;
 	}
 	st = run_query(r, text, &res, &ns, &thr);
 	utc_now(when, sizeof(when));
 	if (st == TGT_OK)
-		snprintf(rows, sizeof(rows), "%llu",
-			 (unsigned long long)res.rows);
+		snprintf(
+		    rows, sizeof(rows), "%llu", (unsigned long long)res.rows);
 	if (st == TGT_OK && res.pages) { /* a paged target: the seed's */
 		char mb[40];
 
 		pyfmt_repr(mb, sizeof(mb),
-			   pyfmt_round(res.bytes_metered / 1048576.0, 3));
+		    pyfmt_round(res.bytes_metered / 1048576.0, 3));
 		fprintf(r->log[i],
-			"Read %u pages of result. Empty pages: %u. Bytes "
-			"metered (MB): %s\n",
-			res.pages - res.empty_pages, res.empty_pages, mb);
+		    "Read %u pages of result. Empty pages: %u. Bytes "
+		    "metered (MB): %s\n",
+		    res.pages - res.empty_pages, res.empty_pages, mb);
 	}
 	fprintf(r->log[i], "%s %llu. %s. QueryId: %s. Time: %.3f. Rows: %s\n",
-		r->name, (unsigned long long)r->exec, when,
-		res.query_id[0] ? res.query_id : "None", ns / 1e9, rows);
+	    r->name, (unsigned long long)r->exec, when,
+	    res.query_id[0] ? res.query_id : "None", ns / 1e9, rows);
 	if (st != TGT_OK) {
 		fprintf(r->errf[i], "%s execution %llu: %s\n", when,
-			(unsigned long long)r->exec, r->ctx.err);
+		    (unsigned long long)r->exec, r->ctx.err);
 		if (!strcmp(opts_params(sh->o), "random"))
 			fprintf(r->errf[i], "%s\n", text);
 		fputc('\n', r->errf[i]);
@@ -571,9 +572,10 @@ execute_one(struct qrun *r, unsigned i)
 	if (st == TGT_OK)
 		t->st.records += res.rows;
 	else if (!t->err[0])
-		snprintf(t->err, sizeof(t->err), "query thread %u: do-q%u: "
-						  "%.200s",
-			 t->index + 1, sh->cfg.q[i].id, r->ctx.err);
+		snprintf(t->err, sizeof(t->err),
+		    "query thread %u: do-q%u: "
+		    "%.200s",
+		    t->index + 1, sh->cfg.q[i].id, r->ctx.err);
 	qsum_record(&t->qs, i, st == TGT_OK, ns / 1e9);
 	pthread_mutex_unlock(&t->lock);
 
@@ -605,18 +607,19 @@ write_summary(struct qrun *r)
 static void
 run_loop(struct qrun *r)
 {
-	struct query_shared *sh = r->t->sh;
+	struct query_shared *sh    = r->t->sh;
 	uint64_t             delay = 0;
 
 	/* Staggered start, as the seed's process starts its threads. */
 	for (unsigned k = 0; k < r->t->index; k++)
 		delay += sh->o->think_random
-				 ? xrng_below(&r->rng, sh->o->think_ms + 1)
-				 : sh->o->think_ms;
+		    ? xrng_below(&r->rng, sh->o->think_ms + 1)
+		    : sh->o->think_ms;
 	nap(sh, delay * 1000000ull);
 	count_points(r, "begin");
 	while (!stopping(sh) && (!sh->reps || r->exec < sh->reps))
-		execute_one(r, choose_pick(&sh->choose, xrng_uniform(&r->rng)));
+		execute_one(
+		    r, choose_pick(&sh->choose, xrng_uniform(&r->rng)));
 	count_points(r, "end");
 	write_summary(r);
 }
@@ -637,11 +640,12 @@ query_thread_main(void *arg)
 	r.ctx.thread = t->index;
 	buf_init(&r.text, SQL_MAX);
 	xrng_seed(&r.rng, sh->seed,
-		  (1ull << 40) | ((uint64_t)sh->worker << 20) | t->index);
+	    (1ull << 40) | ((uint64_t)sh->worker << 20) | t->index);
 
 	rc = prepare(&r);
 	if (rc)
-		keep_error(t, r.ctx.err[0] ? r.ctx.err : "query set-up failed");
+		keep_error(
+		    t, r.ctx.err[0] ? r.ctx.err : "query set-up failed");
 	t->init_ok = rc == 0;
 
 	pthread_mutex_lock(&sh->lock);

@@ -28,20 +28,20 @@ struct query_shared {
 	const struct target_ops *ops;
 	struct qconfig           cfg;
 	struct chooser           choose;
-	struct template          tpl[6];   /* per config row, in file order */
-	struct template          params;   /* params(-multi).sql */
-	struct template          count;    /* count.sql */
-	const char              *end;      /* query end-time expression */
-	char                     exp[256]; /* "<prefix>-<UTC start time>" */
-	char                     prefix[9]; /* instance-name prefix */
-	unsigned                 worker;   /* 0-based */
-	uint64_t                 seed;
-	uint64_t                 reps;     /* per thread, 0 = until stopped */
-	atomic_bool              stop;
-	atomic_uint              finished; /* threads that have returned */
-	pthread_mutex_t          lock;     /* start barrier */
-	pthread_cond_t           cond;
-	unsigned                 inited;
+	struct template tpl[6];    /* per config row, in file order */
+	struct template params;    /* params(-multi).sql */
+	struct template count;     /* count.sql */
+	const char     *end;       /* query end-time expression */
+	char            exp[256];  /* "<prefix>-<UTC start time>" */
+	char            prefix[9]; /* instance-name prefix */
+	unsigned        worker;    /* 0-based */
+	uint64_t        seed;
+	uint64_t        reps; /* per thread, 0 = until stopped */
+	atomic_bool     stop;
+	atomic_uint     finished; /* threads that have returned */
+	pthread_mutex_t lock;     /* start barrier */
+	pthread_cond_t  cond;
+	unsigned        inited;
 };
 
 struct query_thread {
@@ -50,29 +50,29 @@ struct query_thread {
 	unsigned             index; /* 0-based */
 	bool                 init_ok;
 	bool                 running;
-	pthread_mutex_t      lock;  /* guards st, qs, err */
-	struct stats         st;    /* executions; records = rows read */
+	pthread_mutex_t      lock; /* guards st, qs, err */
+	struct stats         st;   /* executions; records = rows read */
 	struct qsum          qs;
 	char                 err[TGT_ERR_MAX];
 } __attribute__((aligned(64)));
 
 /** Loads config.ini and the templates of the target's dialect for options
  *  o; t0_ms names the run. 0, or -errno with the reason in err. */
-int query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
-		      const struct tgt_conf *conf, unsigned worker,
-		      int64_t t0_ms, uint64_t seed, char *err, size_t errlen);
+int  query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
+     const struct tgt_conf *conf, unsigned worker, int64_t t0_ms, uint64_t seed,
+     char *err, size_t errlen);
 void query_shared_destroy(struct query_shared *sh);
 /** "<run-prefix>-<YYYY-mm-dd-HH-MM-SS UTC of t0_ms>", the seed's name. */
 void query_exp_name(char *out, size_t n, const char *prefix, int64_t t0_ms);
 
-void query_thread_init(struct query_thread *t, struct query_shared *sh,
-		       unsigned index);
+void query_thread_init(
+    struct query_thread *t, struct query_shared *sh, unsigned index);
 void query_thread_destroy(struct query_thread *t);
 /** pthread entry point; arg is a struct query_thread. */
 void *query_thread_main(void *arg);
 /** Adds the thread's statistics and latencies to dst/qs and its first
  *  error to err when err is still empty. */
 void query_thread_collect(struct query_thread *t, struct stats *dst,
-			  struct qsum *qs, char *err, size_t errlen);
+    struct qsum *qs, char *err, size_t errlen);
 
 #endif

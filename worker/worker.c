@@ -36,27 +36,27 @@ on_signal(int sig)
 }
 
 struct worker {
-	nng_socket             sock;
-	struct buf             msg;
-	uint32_t               index; /* within the role, for names */
-	uint32_t               slot;  /* coordinator's id, for headers */
-	struct proto_assign    as;
-	struct tsl_opts        o;
-	struct model           m;
-	struct tgt_conf        conf;
-	bool                   query;  /* role: query, else ingest */
-	struct ingest_shared   sh;
-	struct ingest_thread  *th;
-	struct query_shared    qsh;
-	struct query_thread   *qth;
-	unsigned               nth;
+	nng_socket            sock;
+	struct buf            msg;
+	uint32_t              index; /* within the role, for names */
+	uint32_t              slot;  /* coordinator's id, for headers */
+	struct proto_assign   as;
+	struct tsl_opts       o;
+	struct model          m;
+	struct tgt_conf       conf;
+	bool                  query; /* role: query, else ingest */
+	struct ingest_shared  sh;
+	struct ingest_thread *th;
+	struct query_shared   qsh;
+	struct query_thread  *qth;
+	unsigned              nth;
 };
 
 /* Sends the message in w->msg and waits for the reply; returns its flags
  * or a negative number when the coordinator did not answer. */
 static int
 exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
-	 void **reply, size_t *len)
+    void **reply, size_t *len)
 {
 	struct proto_hdr h;
 	char             err[160];
@@ -66,7 +66,8 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
 	if (!rc)
 		rc = ipc_recv(w->sock, reply, len);
 	if (rc) {
-		log_err("no answer from the coordinator: %s", nng_strerror(rc));
+		log_err(
+		    "no answer from the coordinator: %s", nng_strerror(rc));
 		return -EIO;
 	}
 	if (proto_open(*reply, *len, &h, rd, err, sizeof(err))) {
@@ -76,7 +77,7 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
 	}
 	if (h.type != want) {
 		log_err("coordinator answered message type %u, expected %u",
-			h.type, (unsigned)want);
+		    h.type, (unsigned)want);
 		nng_free(*reply, *len);
 		return -EPROTO;
 	}
@@ -120,12 +121,12 @@ collect(struct worker *w, struct proto_stats *m, struct qsum *qs)
 	stats_init(&m->s);
 	for (unsigned i = 0; i < w->nth; i++) {
 		if (w->query) {
-			query_thread_collect(&w->qth[i], &m->s, qs, m->err,
-					     sizeof(m->err));
+			query_thread_collect(
+			    &w->qth[i], &m->s, qs, m->err, sizeof(m->err));
 			m->threads_ok += w->qth[i].init_ok;
 		} else {
-			ingest_thread_collect(&w->th[i], &m->s, m->err,
-					      sizeof(m->err));
+			ingest_thread_collect(
+			    &w->th[i], &m->s, m->err, sizeof(m->err));
 			m->threads_ok += w->th[i].init_ok;
 		}
 	}
@@ -140,7 +141,7 @@ report(struct worker *w, enum proto_type type, struct proto_stats *m)
 	size_t          len;
 	int             rc;
 
-	struct qsum     qs;
+	struct qsum qs;
 
 	qsum_init(&qs);
 	if (w->query && type == MSG_RESULT)
@@ -170,8 +171,8 @@ setup_query(struct worker *w)
 		log_err("an assignment of 0 query threads");
 		return -EINVAL;
 	}
-	rc = query_shared_init(&w->qsh, &w->o, &w->conf, w->index,
-			       w->as.t0_ms, w->as.seed, err, sizeof(err));
+	rc = query_shared_init(&w->qsh, &w->o, &w->conf, w->index, w->as.t0_ms,
+	    w->as.seed, err, sizeof(err));
 	if (rc) {
 		log_err("%s", err);
 		query_shared_destroy(&w->qsh);
@@ -191,8 +192,8 @@ setup_run(struct worker *w)
 	int      rc;
 
 	opts_defaults(&w->o);
-	rc = opts_parse_text(&w->o, CMD_WORKER, w->as.options, err,
-			     sizeof(err));
+	rc = opts_parse_text(
+	    &w->o, CMD_WORKER, w->as.options, err, sizeof(err));
 	if (!rc)
 		rc = opts_validate(&w->o, CMD_WORKER, err, sizeof(err));
 	if (rc) {
@@ -206,18 +207,18 @@ setup_run(struct worker *w)
 	w->query = !strcmp(w->o.role, "query");
 	if (w->query)
 		return setup_query(w);
-	rc = model_build(&w->m, (unsigned)w->o.host_scale,
-			 w->o.instance_seed, w->as.first_host, w->as.end_host);
+	rc = model_build(&w->m, (unsigned)w->o.host_scale, w->o.instance_seed,
+	    w->as.first_host, w->as.end_host);
 	if (rc) {
 		log_err("hosts [%u, %u) are not in a host-scale %llu model",
-			w->as.first_host, w->as.end_host,
-			(unsigned long long)w->o.host_scale);
+		    w->as.first_host, w->as.end_host,
+		    (unsigned long long)w->o.host_scale);
 		return rc;
 	}
 	n = w->m.n_metrics;
 	if (w->as.threads == 0 || w->as.threads > n) {
 		log_err("%u threads for %u hosts: every thread needs a host",
-			w->as.threads, n);
+		    w->as.threads, n);
 		return -EINVAL;
 	}
 	ingest_shared_init(&w->sh);
@@ -255,21 +256,21 @@ start_threads(struct worker *w)
 {
 	int rc;
 
-	pthread_mutex_t *lock = w->query ? &w->qsh.lock : &w->sh.lock;
-	pthread_cond_t  *cond = w->query ? &w->qsh.cond : &w->sh.cond;
-	unsigned        *inited = w->query ? &w->qsh.inited : &w->sh.inited;
+	pthread_mutex_t *lock    = w->query ? &w->qsh.lock : &w->sh.lock;
+	pthread_cond_t  *cond    = w->query ? &w->qsh.cond : &w->sh.cond;
+	unsigned        *inited  = w->query ? &w->qsh.inited : &w->sh.inited;
 	unsigned         started = 0;
 
 	for (unsigned i = 0; i < w->nth; i++) {
 		if (w->query)
 			rc = pthread_create(&w->qth[i].tid, NULL,
-					    query_thread_main, &w->qth[i]);
+			    query_thread_main, &w->qth[i]);
 		else
 			rc = pthread_create(&w->th[i].tid, NULL,
-					    ingest_thread_main, &w->th[i]);
+			    ingest_thread_main, &w->th[i]);
 		if (rc) {
-			log_err("cannot start thread %u: %s", i + 1,
-				strerror(rc));
+			log_err(
+			    "cannot start thread %u: %s", i + 1, strerror(rc));
 			stop_threads(w);
 			break;
 		}
@@ -306,8 +307,8 @@ join_threads(struct worker *w)
 static bool
 past_deadline(const struct worker *w)
 {
-	return w->o.duration > 0 &&
-	       wall_ms() >= w->as.t0_ms + (int64_t)(w->o.duration * 1000);
+	return w->o.duration > 0
+	    && wall_ms() >= w->as.t0_ms + (int64_t)(w->o.duration * 1000);
 }
 
 /* Reports every second until told to stop (by the coordinator, a signal,
@@ -325,11 +326,11 @@ report_loop(struct worker *w)
 		if (rc < 0 || (rc & PROTO_F_STOP) || m->threads_ok == 0)
 			break;
 		next += REPORT_EVERY_NS;
-		while (!got_signal && !past_deadline(w) &&
-		       !threads_finished(w) && now_ns() < next)
+		while (!got_signal && !past_deadline(w) && !threads_finished(w)
+		    && now_ns() < next)
 			sleep_until_ns(now_ns() + 20 * 1000 * 1000 < next
-					       ? now_ns() + 20 * 1000 * 1000
-					       : next);
+			        ? now_ns() + 20 * 1000 * 1000
+			        : next);
 		if (past_deadline(w) || threads_finished(w))
 			break;
 	}
@@ -349,15 +350,16 @@ worker_main(int argc, char **argv)
 	w.slot = UINT32_MAX;
 	log_set_who("tsload worker");
 	opts_defaults(&w.o);
-	rc = opts_parse(&w.o, CMD_WORKER, argc, (const char *const *)argv,
-			err, sizeof(err));
+	rc = opts_parse(&w.o, CMD_WORKER, argc, (const char *const *)argv, err,
+	    sizeof(err));
 	if (!rc && !w.o.connect[0]) {
 		snprintf(err, sizeof(err), "--connect URL is required");
 		rc = -EINVAL;
 	}
 	if (rc || w.o.help) {
 		if (rc)
-			log_err("%s (usage: tsload worker --connect URL)", err);
+			log_err(
+			    "%s (usage: tsload worker --connect URL)", err);
 		else
 			printf("usage: tsload worker --connect URL\n\n"
 			       "Joins a coordinator (ipc:// or tcp://), takes "
@@ -373,7 +375,7 @@ worker_main(int argc, char **argv)
 	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS);
 	if (rc) {
 		log_err("cannot reach coordinator %s: %s", w.o.connect,
-			nng_strerror(rc));
+		    nng_strerror(rc));
 		buf_free(&w.msg);
 		opts_free(&w.o);
 		return 1;
@@ -386,7 +388,7 @@ worker_main(int argc, char **argv)
 		rc = setup_run(&w);
 		if (w.query) {
 			snprintf(who, sizeof(who), "tsload query worker %u",
-				 w.index + 1);
+			    w.index + 1);
 			log_set_who(who);
 		}
 	}
@@ -416,8 +418,8 @@ worker_main(int argc, char **argv)
 		collect(&w, m, NULL);
 	if (rc)
 		log_err("result not delivered: %llu records written by this "
-			"worker",
-			(unsigned long long)m->s.records);
+		        "worker",
+		    (unsigned long long)m->s.records);
 	free(m);
 
 	for (unsigned i = 0; i < w.nth; i++) {

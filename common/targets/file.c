@@ -473,7 +473,7 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 	for (i = 0; i < b->n; i++) {
 		file_rec_init(&r, &b->s[i], b);
 		need = f->fmt == FF_JSON ? tsjson_bound(r.s, b)
-					 : file_bound(&r, b->multi);
+		                         : file_bound(&r, b->multi);
 		if (buf_reserve(&f->out, need) != 0) {
 			snprintf(ctx->err, sizeof(ctx->err),
 			    "%s: a batch of %u records exceeds %d MiB",

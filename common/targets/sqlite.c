@@ -181,7 +181,8 @@ sq_open(const char *path, int flags, sqlite3 **db, char *err, size_t errlen)
 	if (!(flags & SQLITE_OPEN_CREATE) && access(path, F_OK) != 0)
 		snprintf(err, errlen,
 		    "sqlite %s: no such database file (tsload ingest creates "
-		    "it)", path);
+		    "it)",
+		    path);
 	else
 		snprintf(err, errlen, "sqlite %s: %s", path,
 		    *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
@@ -344,7 +345,7 @@ sq_init(struct tgt_ctx *ctx)
 	/* bin(), approx_percentile() and friends for the query dialect */
 	if (sqlfn_register(q->db)) {
 		snprintf(ctx->err, sizeof(ctx->err),
-			 "sqlite %s: cannot register query functions", q->path);
+		    "sqlite %s: cannot register query functions", q->path);
 		return -EIO;
 	}
 	/* In WAL mode NORMAL syncs at checkpoints only: durable against a
@@ -536,14 +537,14 @@ sq_is_busy(int rc)
 static enum tgt_status
 sq_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 {
-	struct sq_priv *q = ctx->priv;
+	struct sq_priv *q  = ctx->priv;
 	sqlite3_stmt   *st = NULL;
 	int             rc;
 
 	rc = sqlite3_prepare_v2(q->db, text, -1, &st, NULL);
 	if (rc == SQLITE_OK && !st) {
 		snprintf(ctx->err, sizeof(ctx->err),
-			 "sqlite %s: the query text is empty", q->path);
+		    "sqlite %s: the query text is empty", q->path);
 		return TGT_FAIL;
 	}
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
@@ -560,7 +561,7 @@ sq_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 			for (unsigned i = 0; i < n; i++) {
 				names[i] = sqlite3_column_name(st, (int)i);
 				vals[i]  = (const char *)sqlite3_column_text(
-					 st, (int)i);
+				     st, (int)i);
 			}
 			res->row(res->row_arg, n, names, vals);
 		}
@@ -569,7 +570,7 @@ sq_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		rc = SQLITE_OK;
 	if (rc != SQLITE_OK)
 		snprintf(ctx->err, sizeof(ctx->err), "sqlite %s: %s", q->path,
-			 sqlite3_errmsg(q->db));
+		    sqlite3_errmsg(q->db));
 	sqlite3_finalize(st);
 	if (rc == SQLITE_OK)
 		return TGT_OK;

@@ -17,16 +17,16 @@
 
 static const struct dimgroup metric_group = {
 	.dim     = { S("us-east-1"), S("us-east-1-cell-1"),
-		S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
-		S("r5.4xlarge"), S("AL2"), { NULL, 0 } },
+	        S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
+	        S("r5.4xlarge"), S("AL2"), { NULL, 0 } },
 	.kind    = SERIES_METRICS,
 	.name_at = 7,
 };
 
 static const struct dimgroup event_group = {
 	.dim     = { S("us-east-1"), S("us-east-1-cell-1"),
-		S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
-		{ NULL, 0 }, S("server"), S("JDK_11") },
+	        S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
+	        { NULL, 0 }, S("server"), S("JDK_11") },
 	.id      = 1,
 	.kind    = SERIES_EVENTS,
 	.name_at = 5,
@@ -64,8 +64,8 @@ metric_sample(struct sample *s, unsigned first, unsigned count)
 /* An events sample at time_ms: 123, SUCCESS_WITH_RESULT, 55.5, 0.125,
  * 3.2e-05. */
 static inline void
-event_sample_at(struct sample *s, unsigned first, unsigned count,
-		int64_t time_ms)
+event_sample_at(
+    struct sample *s, unsigned first, unsigned count, int64_t time_ms)
 {
 	memset(s, 0, sizeof(*s));
 	s->series  = &event_series;

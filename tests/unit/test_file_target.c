@@ -29,11 +29,10 @@ event_sample(struct sample *s, unsigned first, unsigned count)
 #define MS "1700000000000"
 #define NS "1700000000000000000"
 
-
 /* Values that need escaping in every format. */
 static const struct dimgroup odd_group = {
 	.dim     = { S("a b"), S("c,d"), S("e=f"), S("q\"t"), S("back\\slash"),
-		S("tab\there"), S("nl\nx"), { NULL, 0 } },
+	        S("tab\there"), S("nl\nx"), { NULL, 0 } },
 	.kind    = SERIES_METRICS,
 	.name_at = 7,
 };

@@ -748,13 +748,12 @@ test_lp_write(void **state)
 {
 	static const struct dimgroup g = {
 		.dim     = { STR("r"), STR("c"), STR("s"), STR("az"), STR("m"),
-			STR("t"), STR("o"), { NULL, 0 } },
+		        STR("t"), STR("o"), { NULL, 0 } },
 		.kind    = SERIES_METRICS,
 		.name_at = 7,
 	};
-	static const struct series se = {
-		.g = &g, .name = "i", .name_len = 1, .kind = SERIES_METRICS
-	};
+	static const struct series se
+	    = { .g = &g, .name = "i", .name_len = 1, .kind = SERIES_METRICS };
 	static const struct {
 		const char     *db;
 		enum tgt_status st;

@@ -23,25 +23,23 @@
 
 static const struct dimgroup mg = {
 	.dim     = { S("r"), S("c"), S("s"), S("az"), S("m"), S("t"), S("o"),
-		{ NULL, 0 } },
+	        { NULL, 0 } },
 	.kind    = SERIES_METRICS,
 	.name_at = 7,
 };
 
 static const struct dimgroup eg = {
 	.dim     = { S("r"), S("c"), S("s"), S("az"), S("m"), { NULL, 0 },
-		S("p a"), S("") },
+	        S("p a"), S("") },
 	.kind    = SERIES_EVENTS,
 	.name_at = 5,
 };
 
-static const struct series ms = {
-	.g = &mg, .name = "i-1", .name_len = 3, .kind = SERIES_METRICS
-};
+static const struct series ms
+    = { .g = &mg, .name = "i-1", .name_len = 3, .kind = SERIES_METRICS };
 
-static const struct series es = {
-	.g = &eg, .name = "i-1", .name_len = 3, .kind = SERIES_EVENTS
-};
+static const struct series es
+    = { .g = &eg, .name = "i-1", .name_len = 3, .kind = SERIES_EVENTS };
 
 static void
 sample(

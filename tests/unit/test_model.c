@@ -173,17 +173,24 @@ test_events_per_host(void **state)
 			assert_str(series_dim(ev, 6), procs[e]);
 			assert_str(series_dim(ev, 7), silo[h % 10].jdk);
 			/* shared with the host: same string, same copy */
-			assert_ptr_equal(series_dim(ev, 5).p, series_dim(s, 7).p);
-			assert_ptr_equal(series_dim(ev, 3).p, series_dim(s, 3).p);
+			assert_ptr_equal(
+			    series_dim(ev, 5).p, series_dim(s, 7).p);
+			assert_ptr_equal(
+			    series_dim(ev, 3).p, series_dim(s, 3).p);
 			for (int k = 0; k < 4; k++)
-				assert_ptr_equal(series_dim(ev, k).p, series_dim(s, k).p);
+				assert_ptr_equal(
+				    series_dim(ev, k).p, series_dim(s, k).p);
 		}
 	}
 	/* Shared strings are stored once. */
-	assert_ptr_equal(series_dim(&m.metrics[0], 2).p, series_dim(&m.metrics[9], 2).p);
-	assert_ptr_equal(series_dim(&m.metrics[0], 3).p, series_dim(&m.metrics[3], 3).p);
-	assert_ptr_equal(series_dim(&m.metrics[0], 5).p, series_dim(&m.metrics[5], 5).p);
-	assert_ptr_equal(series_dim(&m.metrics[0], 0).p, series_dim(&m.metrics[134], 0).p);
+	assert_ptr_equal(
+	    series_dim(&m.metrics[0], 2).p, series_dim(&m.metrics[9], 2).p);
+	assert_ptr_equal(
+	    series_dim(&m.metrics[0], 3).p, series_dim(&m.metrics[3], 3).p);
+	assert_ptr_equal(
+	    series_dim(&m.metrics[0], 5).p, series_dim(&m.metrics[5], 5).p);
+	assert_ptr_equal(
+	    series_dim(&m.metrics[0], 0).p, series_dim(&m.metrics[134], 0).p);
 	model_free(&m);
 }
 
@@ -297,7 +304,8 @@ test_sub_range(void **state)
 
 			assert_int_equal(a->host + first, b->host);
 			for (k = 0; k < MODEL_N_DIMS; k++)
-				assert_str_same(series_dim(a, k), series_dim(b, k));
+				assert_str_same(
+				    series_dim(a, k), series_dim(b, k));
 		}
 		model_free(&sub);
 	}

@@ -12,8 +12,8 @@
 #include "opts.h"
 
 static int
-parse(struct tsl_opts *o, char *err, size_t n, int argc,
-      const char *const *argv)
+parse(
+    struct tsl_opts *o, char *err, size_t n, int argc, const char *const *argv)
 {
 	opts_defaults(o);
 	return opts_parse(o, CMD_INGEST, argc, argv, err, n);
@@ -43,9 +43,9 @@ static void
 test_argv_forms(void **state)
 {
 	const char *argv[] = { "ingest", "-p", "3", "-c4", "--host-scale=7",
-			 "--multi", "--batch-writes", "--batch-size", "50",
-			 "--duration", "2m", "--instance-name-seed=-5",
-			 "-d", "db1", "--target", "null:" };
+		"--multi", "--batch-writes", "--batch-size", "50",
+		"--duration", "2m", "--instance-name-seed=-5", "-d", "db1",
+		"--target", "null:" };
 	struct tsl_opts o;
 	char            err[256];
 
@@ -72,12 +72,14 @@ test_bad_input(void **state)
 		const char *args[3];
 		const char *want;
 	} cases[] = {
-		{ { "--processes", "four" }, "--processes: invalid value \"four\"" },
+		{ { "--processes", "four" },
+		    "--processes: invalid value \"four\"" },
 		{ { "-p", "0" }, "-p/--processes" },
 		{ { "--host-scale", "1.5" }, "--host-scale: invalid value" },
 		{ { "--interval-millis", "-1" }, "--interval-millis" },
 		{ { "--nope" }, "unknown option --nope" },
-		{ { "--multi=perhaps" }, "--multi: invalid value \"perhaps\"" },
+		{ { "--multi=perhaps" },
+		    "--multi: invalid value \"perhaps\"" },
 		{ { "--batch-size" }, "--batch-size needs a value" },
 		{ { "stray" }, "unexpected argument \"stray\"" },
 		{ { "--duration", "-3" }, "--duration" },
@@ -88,16 +90,16 @@ test_bad_input(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *argv[4] = { "ingest" };
-		int   argc    = 1;
+		int         argc    = 1;
 
 		for (int k = 0; k < 3 && cases[i].args[k]; k++)
 			argv[argc++] = cases[i].args[k];
 		err[0] = '\0';
-		assert_int_not_equal(parse(&o, err, sizeof(err), argc, argv),
-				     0);
+		assert_int_not_equal(
+		    parse(&o, err, sizeof(err), argc, argv), 0);
 		if (!strstr(err, cases[i].want))
 			fail_msg("case %zu: '%s' lacks '%s'", i, err,
-				 cases[i].want);
+			    cases[i].want);
 		opts_free(&o);
 	}
 }
@@ -130,9 +132,9 @@ test_environment(void **state)
 static void
 test_text_roundtrip(void **state)
 {
-	const char *argv[] = { "ingest", "-p", "3", "--target", "file:/a b?format=csv",
-			 "--duration", "1.25", "--seed", "18446744073709551615",
-			 "--instance-name-seed", "-9" };
+	const char     *argv[] = { "ingest", "-p", "3", "--target",
+		    "file:/a b?format=csv", "--duration", "1.25", "--seed",
+		    "18446744073709551615", "--instance-name-seed", "-9" };
 	struct tsl_opts a, b;
 	struct buf      text;
 	char            err[256];
@@ -143,9 +145,8 @@ test_text_roundtrip(void **state)
 	opts_to_text(&a, CMD_INGEST, &text);
 	buf_cstr(&text);
 	opts_defaults(&b);
-	assert_int_equal(opts_parse_text(&b, CMD_WORKER, text.p, err,
-					 sizeof(err)),
-			 0);
+	assert_int_equal(
+	    opts_parse_text(&b, CMD_WORKER, text.p, err, sizeof(err)), 0);
 	assert_int_equal(b.processes, 3);
 	assert_string_equal(b.target, "file:/a b?format=csv");
 	assert_true(b.duration == 1.25);
@@ -161,18 +162,18 @@ test_validate(void **state)
 {
 	struct tsl_opts o;
 	char            err[256];
-	const char *argv1[] = { "ingest", "--target", "nosuch://x" };
-	const char *argv2[] = { "ingest", "--req-id-dim" };
+	const char     *argv1[] = { "ingest", "--target", "nosuch://x" };
+	const char     *argv2[] = { "ingest", "--req-id-dim" };
 
 	(void)state;
 	assert_int_equal(parse(&o, err, sizeof(err), 3, argv1), 0);
-	assert_int_not_equal(opts_validate(&o, CMD_INGEST, err, sizeof(err)),
-			     0);
+	assert_int_not_equal(
+	    opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "unknown scheme"));
 	opts_free(&o);
 	assert_int_equal(parse(&o, err, sizeof(err), 2, argv2), 0);
-	assert_int_not_equal(opts_validate(&o, CMD_INGEST, err, sizeof(err)),
-			     0);
+	assert_int_not_equal(
+	    opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
 	opts_free(&o);
 }
 

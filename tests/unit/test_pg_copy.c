@@ -21,7 +21,7 @@
 /* Dimension values with every character COPY text escapes. */
 static const struct dimgroup odd_group = {
 	.dim     = { S("tab\there"), S("nl\nx"), S("cr\rx"), S("back\\slash"),
-		S("a b,c\"d"), S(""), S("\\N"), { NULL, 0 } },
+	        S("a b,c\"d"), S(""), S("\\N"), { NULL, 0 } },
 	.kind    = SERIES_METRICS,
 	.name_at = 7,
 };

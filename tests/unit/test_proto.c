@@ -50,10 +50,10 @@ test_header_is_little_endian(void **state)
 	proto_end(&b);
 	assert_int_equal(b.len, PROTO_HDR_LEN + 4);
 	assert_memory_equal(b.p,
-			    "\x53\x54\x01\x00\x03\x00\x01\x00"
-			    "\x04\x03\x02\x01\x04\x00\x00\x00"
-			    "\xdd\xcc\xbb\xaa",
-			    20);
+	    "\x53\x54\x01\x00\x03\x00\x01\x00"
+	    "\x04\x03\x02\x01\x04\x00\x00\x00"
+	    "\xdd\xcc\xbb\xaa",
+	    20);
 	buf_free(&b);
 }
 
@@ -61,15 +61,15 @@ static void
 test_assign_roundtrip(void **state)
 {
 	char                options[] = "--host-scale=1\n--multi=true\n";
-	struct proto_assign in = { .slot       = 9,
-				   .index      = 3,
-				   .workers    = 4,
-				   .first_host = 750,
-				   .end_host   = 1000,
-				   .threads    = 8,
-				   .t0_ms      = 1700000000123,
-				   .seed       = 0xfedcba9876543210ull,
-				   .options    = options };
+	struct proto_assign in        = { .slot = 9,
+		       .index                   = 3,
+		       .workers                 = 4,
+		       .first_host              = 750,
+		       .end_host                = 1000,
+		       .threads                 = 8,
+		       .t0_ms                   = 1700000000123,
+		       .seed                    = 0xfedcba9876543210ull,
+		       .options                 = options };
 	struct proto_assign out;
 	struct proto_hdr    h;
 	struct proto_rd     rd;
@@ -110,12 +110,12 @@ test_stats_roundtrip(void **state)
 	stats_init(&in->s);
 	for (uint64_t v = 1; v < 5000000; v = v * 3 + 1)
 		stats_record(&in->s, v, v % 2 == 0);
-	in->s.records    = 123456;
-	in->s.points     = 234567;
-	in->s.throttles  = 5;
-	in->s.rejected   = 6;
-	in->s.behind     = 7;
-	in->threads_ok   = 2;
+	in->s.records   = 123456;
+	in->s.points    = 234567;
+	in->s.throttles = 5;
+	in->s.rejected  = 6;
+	in->s.behind    = 7;
+	in->threads_ok  = 2;
 	strcpy(in->err, "thread 1: sqlite x.db: disk I/O error");
 	buf_init(&b, PROTO_MAX_MSG);
 	proto_begin(&b, MSG_RESULT, 1, 0);
@@ -132,9 +132,8 @@ test_stats_roundtrip(void **state)
 		b.p[12] = (char)(cut - PROTO_HDR_LEN);
 		b.p[13] = (char)((cut - PROTO_HDR_LEN) >> 8);
 		b.p[14] = b.p[15] = 0;
-		assert_int_equal(proto_open(b.p, cut, &h, &rd, err,
-					    sizeof(err)),
-				 0);
+		assert_int_equal(
+		    proto_open(b.p, cut, &h, &rd, err, sizeof(err)), 0);
 		assert_int_not_equal(proto_get_stats(&rd, out), 0);
 	}
 	buf_free(&b);
@@ -168,7 +167,7 @@ test_bad_headers(void **state)
 		b.p[cases[i].off] = cases[i].val;
 		err[0]            = '\0';
 		assert_int_not_equal(
-			proto_open(b.p, b.len, &h, &rd, err, sizeof(err)), 0);
+		    proto_open(b.p, b.len, &h, &rd, err, sizeof(err)), 0);
 		assert_non_null(strstr(err, cases[i].want));
 	}
 	assert_int_not_equal(proto_open(b.p, 3, &h, &rd, err, sizeof(err)), 0);

@@ -28,8 +28,6 @@ event_sample(struct sample *s, unsigned first, unsigned count)
 	event_sample_at(s, first, count, 1700000000001);
 }
 
-
-
 static char tmpdir[] = "/tmp/tsl-sqlite-XXXXXX";
 
 static void
