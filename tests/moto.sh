@@ -2,7 +2,8 @@
 # after lib.sh, in $T_TMP). moto_start finds a Python that has moto[server]
 # (the image's pyenv Python does), starts it on a free 127.0.0.1 port and
 # sets py, port and mpid; the server is stopped at exit. Without moto it
-# prints "skip: ..." and fails, so that the suite can finish at once.
+# counts a failure (never a skip) and returns 1, so that the suite can
+# finish at once.
 # Dummy credentials for the signatures (moto checks none).
 MOTO_SECRET='motoSecret/0123456789ABCDEFGHIJklmnopqrst'
 export AWS_ACCESS_KEY_ID=AKIDMOTOTEST AWS_SECRET_ACCESS_KEY=$MOTO_SECRET
@@ -16,14 +17,18 @@ trap '[ -n "$mpid" ] && kill "$mpid" 2>/dev/null; rm -rf "$T_TMP"' EXIT
 moto_start() {
 	local p
 	py=
-	for p in python3 /usr/bin/python3; do
+	# moto is not packaged by Debian: the machine image's pyenv Python
+	# has it, whether or not its shims are on PATH.
+	for p in python3 "$HOME"/.pyenv/versions/*/bin/python3 \
+		/root/.pyenv/versions/*/bin/python3 /usr/bin/python3; do
+		[ -x "$(command -v "$p" 2>/dev/null)" ] || continue
 		if "$p" -c 'import moto.server, flask' 2>/dev/null; then
 			py=$p
 			break
 		fi
 	done
 	if [ -z "$py" ]; then
-		echo "skip: no Python with moto[server] (the image's pyenv Python has it)"
+		bad "no Python with moto[server] found (python3 on PATH or ~/.pyenv/versions/*): the AWS tests cannot run"
 		return 1
 	fi
 	# another run may take the port between the probe and the bind:

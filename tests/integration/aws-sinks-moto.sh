@@ -10,7 +10,7 @@ cd "$T_TMP" || exit 1
 . "$src/tests/moto.sh"
 moto_start || { finish; exit; }
 if ! "$py" -c 'import boto3' 2>/dev/null; then
-	echo "skip: no boto3 next to moto"
+	bad "no boto3 next to moto ($py): the sink checks cannot run"
 	finish
 	exit
 fi

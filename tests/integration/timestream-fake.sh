@@ -10,7 +10,7 @@ cd "$T_TMP" || exit 1
 
 : "${TSFAKE:=$(dirname "$TSLOAD")/../tests/tsfake}"
 if [ ! -x "$TSFAKE" ]; then
-	echo "skip: no fake endpoint at $TSFAKE (make $(dirname "$TSLOAD")/../tests/tsfake)"
+	bad "no fake endpoint at $TSFAKE (make builds it with the tests)"
 	finish
 	exit
 fi
