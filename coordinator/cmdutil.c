@@ -33,9 +33,9 @@ cmd_list_targets(FILE *f)
 {
 	fprintf(f, "\ntargets:\n");
 	for (const struct target_ops *const *t = target_list(); *t; t++)
-		fprintf(f, "  %-34s %s\n", (*t)->usage,
-		    (*t)->flags & TGT_F_QUERY ? "(ingest, query)"
-		                              : "(ingest)");
+		fprintf(f, "  %-15s %s\n",
+		    (*t)->flags & TGT_F_QUERY ? "ingest, query" : "ingest",
+		    (*t)->usage);
 	fprintf(f,
 	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
 	    "TSLOAD_HOST_SCALE=2.\n");

@@ -26,12 +26,6 @@ for suite in "$here"/cli/*.sh "$here"/e2e/*.sh "$here"/integration/*.sh; do
 	bash "$suite" 2>&1 | tee "$log"
 	summary "$log"
 done
-for suite in "$here"/integration/*.sh; do
-	[ -f "$suite" ] || continue
-	echo "== integration/$(basename "$suite")"
-	bash "$suite" 2>&1 | tee "$log"
-	summary "$log"
-done
 echo
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
