@@ -33,9 +33,9 @@ start)
 		echo "influx-local: already running in $dir (PID $(cat "$dir/influxd.pid"))" >&2
 		exit 1
 	fi
-	# Two tries, each on fresh ports: on a loaded machine a port taken
+	# Three tries, each on fresh ports: on a loaded machine a port taken
 	# between the check and the bind, or a slow first start, is retried.
-	for try in 1 2; do
+	for try in 1 2 3; do
 		port=$(srv_free_port)
 		rpc=$(srv_free_port)
 		mkdir -p "$dir/data/meta" "$dir/data/data" "$dir/data/wal"
@@ -74,7 +74,7 @@ CONF
 		tail -5 "$dir/influxd.log" >&2
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		[ "$try" -eq 2 ] && exit 1
+		[ "$try" -eq 3 ] && exit 1
 	done
 	echo "influx://127.0.0.1:$port $pid"
 	;;

@@ -37,22 +37,28 @@ start)
 		echo "vm-local: already running in $dir" >&2
 		exit 1
 	fi
-	port=$(srv_free_port)
 	mkdir -p "$dir/data"
-	victoria-metrics -storageDataPath="$dir/data" \
-		-httpListenAddr="127.0.0.1:$port" -retentionPeriod=100y \
-		-search.latencyOffset=0s -dedup.minScrapeInterval=1ms \
-		-search.disableCache -loggerLevel=WARN \
-		</dev/null >"$dir/victoria-metrics.log" 2>&1 &
-	pid=$!
-	echo "$pid" >"$dir/victoria-metrics.pid"
-	echo "$port" >"$dir/port"
-	if ! srv_wait_http "http://127.0.0.1:$port/health" 60 "$pid"; then
-		echo "vm-local: victoria-metrics did not answer on 127.0.0.1:$port; last log lines:" >&2
+	# Up to three tries, each on a fresh port: another process may take
+	# the port between the check and the bind.
+	for try in 1 2 3; do
+		port=$(srv_free_port)
+		victoria-metrics -storageDataPath="$dir/data" \
+			-httpListenAddr="127.0.0.1:$port" -retentionPeriod=100y \
+			-search.latencyOffset=0s -dedup.minScrapeInterval=1ms \
+			-search.disableCache -loggerLevel=WARN \
+			</dev/null >"$dir/victoria-metrics.log" 2>&1 &
+		pid=$!
+		echo "$pid" >"$dir/victoria-metrics.pid"
+		echo "$port" >"$dir/port"
+		if srv_wait_http "http://127.0.0.1:$port/health" 60 "$pid"; then
+			break
+		fi
+		echo "vm-local: victoria-metrics did not answer on 127.0.0.1:$port (try $try); last log lines:" >&2
 		tail -5 "$dir/victoria-metrics.log" >&2
 		kill -TERM "$pid" 2>/dev/null || true
-		exit 1
-	fi
+		wait "$pid" 2>/dev/null || true
+		[ "$try" -eq 3 ] && exit 1
+	done
 	echo "vm://127.0.0.1:$port $pid"
 	;;
 stop)
