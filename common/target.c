@@ -316,6 +316,41 @@ target_url_redact(const char *url, char *out, size_t outlen)
 }
 
 int
+target_sql_ident(const char *who, const char *table, size_t max,
+    const char *reserved, char *out, size_t outlen, char *err, size_t errlen)
+{
+	size_t      n = table ? strlen(table) : 0, o = 0, i;
+	const char *why = NULL;
+	char        toolong[48];
+
+	snprintf(toolong, sizeof(toolong), "longer than %zu bytes", max);
+	if (!n)
+		why = "empty";
+	else if (n > max)
+		why = toolong;
+	else if (reserved
+	    && strncasecmp(table, reserved, strlen(reserved)) == 0)
+		why = "a reserved prefix";
+	for (i = 0; !why && i < n; i++)
+		if ((unsigned char)table[i] < 0x20 || table[i] == 0x7f)
+			why = "control character";
+	if (why || outlen < 2 * n + 3) {
+		snprintf(err, errlen, "%s: invalid table name \"%s\" (%s)",
+		    who, table ? table : "", why ? why : "too long");
+		return -EINVAL;
+	}
+	out[o++] = '"';
+	for (i = 0; i < n; i++) {
+		if (table[i] == '"')
+			out[o++] = '"'; /* "" inside a quoted identifier */
+		out[o++] = table[i];
+	}
+	out[o++] = '"';
+	out[o]   = '\0';
+	return 0;
+}
+
+int
 target_mkdir_parents(const char *path, char *err, size_t errlen)
 {
 	char *dir   = xstrdup(path);

@@ -181,6 +181,13 @@ int target_url_check_keys(
  *  "scheme://user:password@host" and the value of a password= parameter
  *  replaced by "***"; cut to outlen - 1 bytes. */
 void target_url_redact(const char *url, char *out, size_t outlen);
+/** Checks a table name for an SQL target (not empty, at most max bytes,
+ *  no control characters, not starting with `reserved` when given) and
+ *  writes it as a double-quoted identifier into out. 0, or -EINVAL with
+ *  "<who>: invalid table name ..." in err. */
+int target_sql_ident(const char *who, const char *table, size_t max,
+    const char *reserved, char *out, size_t outlen, char *err, size_t errlen);
+
 /** Creates the missing parent directories of path (mkdir -p dirname).
  *  @return 0, or a negative errno with "mkdir DIR: reason" in err. */
 int target_mkdir_parents(const char *path, char *err, size_t errlen);

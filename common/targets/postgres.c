@@ -179,31 +179,8 @@ pg_parse_url(const char *url, struct pg_url *u, char *err, size_t errlen)
 static int
 pg_ident(const char *table, char *out, size_t outlen, char *err, size_t errlen)
 {
-	size_t      n = table ? strlen(table) : 0, o = 0, i;
-	const char *why = NULL;
-
-	if (!n)
-		why = "empty";
-	else if (n > PG_IDENT_MAX)
-		why = "longer than 63 bytes";
-	for (i = 0; !why && i < n; i++)
-		if ((unsigned char)table[i] < 0x20 || table[i] == 0x7f)
-			why = "control character";
-	if (why || outlen < 2 * n + 3) {
-		snprintf(err, errlen,
-		    "postgres: invalid table name \"%s\" (%s)",
-		    table ? table : "", why ? why : "too long");
-		return -EINVAL;
-	}
-	out[o++] = '"';
-	for (i = 0; i < n; i++) {
-		if (table[i] == '"')
-			out[o++] = '"';
-		out[o++] = table[i];
-	}
-	out[o++] = '"';
-	out[o]   = '\0';
-	return 0;
+	return target_sql_ident(
+	    "postgres", table, PG_IDENT_MAX, NULL, out, outlen, err, errlen);
 }
 
 /* ---- connections ---- */

@@ -98,32 +98,8 @@ sq_parse_url(const char *url, struct sq_url *u, char *err, size_t errlen)
 static int
 sq_ident(const char *table, char *out, size_t outlen, char *err, size_t errlen)
 {
-	size_t      n = table ? strlen(table) : 0, o = 0, i;
-	const char *why = NULL;
-
-	if (!n)
-		why = "empty";
-	else if (n > SQ_TABLE_MAX)
-		why = "longer than 128 bytes";
-	else if (strncasecmp(table, "sqlite_", 7) == 0)
-		why = "names starting with sqlite_ are reserved";
-	for (i = 0; !why && i < n; i++)
-		if ((unsigned char)table[i] < 0x20 || table[i] == 0x7f)
-			why = "control character";
-	if (why || outlen < 2 * n + 3) {
-		snprintf(err, errlen, "sqlite: invalid table name \"%s\" (%s)",
-		    table ? table : "", why ? why : "too long");
-		return -EINVAL;
-	}
-	out[o++] = '"';
-	for (i = 0; i < n; i++) {
-		if (table[i] == '"')
-			out[o++] = '"';
-		out[o++] = table[i];
-	}
-	out[o++] = '"';
-	out[o]   = '\0';
-	return 0;
+	return target_sql_ident("sqlite", table, SQ_TABLE_MAX, "sqlite_", out,
+	    outlen, err, errlen);
 }
 
 /* ---- SQL text ---- */
