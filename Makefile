@@ -100,7 +100,9 @@ demo: build
 	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/demo.sh
 
 bench: build
-	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/bench.sh
+	$(Q)$(MAKE) --no-print-directory $(TSFAKE)
+	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
+		bash scripts/bench.sh
 
 SRC_FILES = $(wildcard common/*.[ch] common/targets/*.[ch] query/*.[ch] \
 	coordinator/*.[ch] worker/*.[ch] tests/unit/*.[ch] tests/tools/*.[ch])

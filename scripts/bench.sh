@@ -72,4 +72,21 @@ bench "scaling: null lp, host-scale 1" -p 2 -c 2 --host-scale 1 "${u[@]}" --targ
 bench "scaling: null lp, host-scale 100" -p 2 -c 2 --host-scale 100 "${u[@]}" --target "file:/dev/null?format=lp"
 bench "scaling: null lp, host-scale 1000" -p 2 -c 2 --host-scale 1000 "${u[@]}" --target "file:/dev/null?format=lp"
 bench "memory: host-scale 4000 (4M hosts), -p 2 -c 2" -p 2 -c 2 --host-scale 4000 "${u[@]}" --target null:
+
+# Timestream WriteRecords (JSON, SigV4-signed, 100 records a call) to the
+# fake endpoint of the tests, which acknowledges at once (it checks every
+# signature). It runs on the same 2 cores as tsload.
+if [ -n "${TSFAKE:-}" ] && [ -x "$TSFAKE" ]; then
+	secret='benchSecret/0123456789ABCDEFGHIJklmnopqrst'
+	"$TSFAKE" --port-file "$dir/tsport" --stats-file "$dir/tsstats" --secret "$secret" &
+	tspid=$!
+	for _ in $(seq 100); do [ -s "$dir/tsport" ] && break; sleep 0.05; done
+	export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=$secret AWS_REGION=us-east-1 \
+		AWS_EC2_METADATA_DISABLED=true
+	ts="timestream+http://127.0.0.1:$(cat "$dir/tsport")"
+	bench "timestream WriteRecords to instant ack, -p 1 -c 1" -p 1 -c 1 --host-scale 1 "${u[@]}" --target "$ts"
+	bench "timestream WriteRecords to instant ack, -p 2 -c 4" -p 2 -c 4 --host-scale 1 "${u[@]}" --target "$ts"
+	kill "$tspid" 2>/dev/null
+	wait "$tspid" 2>/dev/null || true
+fi
 echo "table written to $csv"
