@@ -1,46 +1,18 @@
 /* fmt.c - integers and doubles as decimal text without printf.
  *
- * fmt_double scales the value by a power of ten to a 15-digit integer and
- * prints its digits. With an exact power of ten (|scale| <= 22, values from
- * about 1e-8 to 1e37) the rounding is decided on the exact product, so the
- * text equals printf("%.15g"); outside that range long double scaling gets
- * within a hair of it.
+ * fmt_double writes what Python's repr() writes for a float, as the seed
+ * sends its values: the shortest decimal that reads back as the same
+ * double (the nearest such when several have that length), found with
+ * exact 128-bit integer arithmetic for the values the model generates and
+ * with printf/strtod for the rest.
  */
 #include "fmt.h"
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-/* The powers of ten that are exact doubles. */
-static const double fmt_pow10[23] = {
-	1e0,
-	1e1,
-	1e2,
-	1e3,
-	1e4,
-	1e5,
-	1e6,
-	1e7,
-	1e8,
-	1e9,
-	1e10,
-	1e11,
-	1e12,
-	1e13,
-	1e14,
-	1e15,
-	1e16,
-	1e17,
-	1e18,
-	1e19,
-	1e20,
-	1e21,
-	1e22,
-};
-
-#define FMT_LO 100000000000000ULL  /* 1e14: smallest 15-digit integer */
-#define FMT_HI 1000000000000000ULL /* 1e15 */
 
 /* "00" "01" ... "99": two decimal digits per table entry. */
 static const char fmt_dig2[201]
@@ -48,43 +20,100 @@ static const char fmt_dig2[201]
       "34353637383940414243444546474849505152535455565758596061626364656667"
       "6869707172737475767778798081828384858687888990919293949596979899";
 
-/* Writes x < 10^n as exactly n digits (n even), two at a time, with
- * 32-bit arithmetic (cheaper than 64-bit division). */
-static void
-fmt_put_even(char *p, uint32_t x, unsigned n)
+static inline char *
+fmt_put(char *w, const char *s, size_t n)
 {
-	for (unsigned i = n; i >= 2; i -= 2) {
-		memcpy(p + i - 2, fmt_dig2 + 2 * (x % 100), 2);
-		x /= 100;
-	}
+	memcpy(w, s, n);
+	return w + n;
+}
+
+/* Fixed-width decimal writers: exactly 2, 4, 8 or 18 digits, leading
+ * zeros included, two digits per table lookup and divisions by constants
+ * only (the compiler turns them into multiplications). */
+static inline void
+fmt_put2(char *p, uint32_t x)
+{
+	memcpy(p, fmt_dig2 + 2 * x, 2);
+}
+
+static inline void
+fmt_put4(char *p, uint32_t x)
+{
+	fmt_put2(p, x / 100);
+	fmt_put2(p + 2, x % 100);
+}
+
+static inline void
+fmt_put8(char *p, uint32_t x)
+{
+	fmt_put4(p, x / 10000);
+	fmt_put4(p + 4, x % 10000);
+}
+
+/* d < 10^18 */
+static inline void
+fmt_put18(char *p, uint64_t d)
+{
+	uint64_t hi = d / 100000000u;
+
+	fmt_put8(p + 10, (uint32_t)(d % 100000000u));
+	fmt_put8(p + 2, (uint32_t)(hi % 100000000u));
+	fmt_put2(p, (uint32_t)(hi / 100000000u));
+}
+
+static const uint64_t fmt_pow10[20] = {
+	1ULL,
+	10ULL,
+	100ULL,
+	1000ULL,
+	10000ULL,
+	100000ULL,
+	1000000ULL,
+	10000000ULL,
+	100000000ULL,
+	1000000000ULL,
+	10000000000ULL,
+	100000000000ULL,
+	1000000000000ULL,
+	10000000000000ULL,
+	100000000000000ULL,
+	1000000000000000ULL,
+	10000000000000000ULL,
+	100000000000000000ULL,
+	1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/* Decimal digits of d (1 for 0). */
+static inline unsigned
+fmt_ndigits(uint64_t d)
+{
+	/* bits * log10(2) is the count or one less */
+	unsigned t = (unsigned)(64 - __builtin_clzll(d | 1)) * 1233u >> 12;
+
+	return d ? t + (d >= fmt_pow10[t]) : 1;
 }
 
 size_t
 fmt_u64(char *out, uint64_t v)
 {
-	char   tmp[20];
-	char  *p = tmp + sizeof(tmp);
-	size_t n;
+	char     tmp[40];
+	unsigned n = fmt_ndigits(v);
 
-	/* Eight digits at a time in 32-bit arithmetic, then pairs. */
-	while (v >= 100000000u) {
-		p -= 8;
-		fmt_put_even(p, (uint32_t)(v % 100000000u), 8);
-		v /= 100000000u;
+	if (n > 18) {
+		/* the two top digits of a 19- or 20-digit number */
+		uint64_t top = v / fmt_pow10[18];
+
+		if (top >= 10) {
+			fmt_put2(out, (uint32_t)top);
+		} else {
+			out[0] = (char)('0' + top);
+		}
+		fmt_put18(out + n - 18, v % fmt_pow10[18]);
+		return n;
 	}
-	while (v >= 100) {
-		p -= 2;
-		memcpy(p, fmt_dig2 + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, fmt_dig2 + 2 * v, 2);
-	} else {
-		*--p = (char)('0' + v);
-	}
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(out, p, n);
+	fmt_put18(tmp, v);
+	memcpy(out, tmp + 18 - n, 20); /* fixed size: one move, no call */
 	return n;
 }
 
@@ -99,128 +128,207 @@ fmt_i64(char *out, int64_t v)
 	return fmt_u64(out, (uint64_t)v);
 }
 
-/* a * 10^k rounded to the nearest integer; a > 0 and the result is
- * expected below 2^53. Ties go to even on the exact product. */
-static uint64_t
-fmt_scale_round(double a, int k)
+/* 5^k for k = 0..27, the powers that fit 64 bits. */
+static const uint64_t fmt_pow5[28] = {
+	1ULL,
+	5ULL,
+	25ULL,
+	125ULL,
+	625ULL,
+	3125ULL,
+	15625ULL,
+	78125ULL,
+	390625ULL,
+	1953125ULL,
+	9765625ULL,
+	48828125ULL,
+	244140625ULL,
+	1220703125ULL,
+	6103515625ULL,
+	30517578125ULL,
+	152587890625ULL,
+	762939453125ULL,
+	3814697265625ULL,
+	19073486328125ULL,
+	95367431640625ULL,
+	476837158203125ULL,
+	2384185791015625ULL,
+	11920928955078125ULL,
+	59604644775390625ULL,
+	298023223876953125ULL,
+	1490116119384765625ULL,
+	7450580596923828125ULL,
+};
+
+__extension__ typedef unsigned __int128 u128;
+
+/* Shortest digits of a = m * 2^e2 (m a 53-bit significand, -88 <= e2 <= 0,
+ * so 1.5e-11 <= a < 2^53) by exact integer arithmetic: the values that
+ * read back as a form the interval (a - lower gap / 2, a + gap / 2), ends
+ * included when m is even (round-half-even reading). Scaled by 10^k to
+ * about one unit wide, the interval's integers are candidates; dropping
+ * decimal digits while a multiple of ten remains gives the shortest, and
+ * the one nearest a is taken (ties to even). Sets *dig and *x with
+ * a ~ *dig * 10^*x. */
+static void
+fmt_shortest(uint64_t m, int e2, bool narrow_below, uint64_t *dig, int *x)
 {
-	double   p, m, frac, err;
-	uint64_t r;
+	/* k = ceil(-e2 * log10(2)): the scaled gap 2^e2 * 10^k is in (1, 10]
+	 * and the shift s = -(e2 + k) is >= 0. Two extra bits hold the
+	 * quarter units of the interval's ends. */
+	int      k = e2 == 0 ? 0 : (int)(((uint32_t)-e2 * 78913u) >> 18) + 1;
+	unsigned s = (unsigned)(-(e2 + k)) + 2;
+	u128     mask = ((u128)1 << s) - 1, p5 = fmt_pow5[k];
+	u128     nv   = (u128)(m << 2) * p5;
+	u128     np   = nv + 2 * p5;
+	u128     nm   = nv - (narrow_below ? 1 : 2) * p5;
+	bool     incl = (m & 1) == 0;
+	uint64_t vr, hi, lo;
+	unsigned last = 0, j = 0;
+	bool     rest, up;
 
-	if (k < -22 || k > 22) {
-		/* Far from 1: no exact power; 64-bit mantissa is close enough.
-		 */
-		long double lm = a, lp = 1.0L, base = 10.0L;
-		unsigned    e = (unsigned)(k < 0 ? -k : k);
+	for (;;) {
+		vr = (uint64_t)(nv >> s);
+		hi = (uint64_t)(np >> s);
+		lo = (uint64_t)(nm >> s);
+		if ((np & mask) == 0 && !incl)
+			hi--;
+		if ((nm & mask) != 0 || !incl)
+			lo++;
+		if (lo <= hi)
+			break;
+		/* Narrower than one unit (only below a power of two): one
+		 * more digit. */
+		nv *= 10;
+		np *= 10;
+		nm *= 10;
+		k++;
+	}
+	rest = (nv & mask) != 0;
+	if (hi / 10 >= (lo + 9) / 10) {
+		/* A multiple of ten fits: drop digits while one does. */
+		do {
+			rest = rest || last != 0;
+			last = (unsigned)(vr % 10);
+			vr /= 10;
+			hi /= 10;
+			lo = (lo + 9) / 10;
+			j++;
+		} while (hi / 10 >= (lo + 9) / 10);
+		up = last > 5 || (last == 5 && (rest || (vr & 1)));
+	} else {
+		u128 half = (u128)1 << (s - 1), f = nv & mask;
 
-		for (; e; e >>= 1, base *= base)
-			if (e & 1)
-				lp *= base;
-		lm = k < 0 ? lm / lp : lm * lp;
-		r  = (uint64_t)lm;
-		if (lm - (long double)r >= 0.5L)
-			r++;
-		return r;
+		up = f > half || (f == half && (vr & 1));
 	}
-	p    = fmt_pow10[k < 0 ? -k : k];
-	m    = k < 0 ? a / p : a * p;
-	r    = (uint64_t)m;
-	frac = m - (double)r; /* exact: m < 2^53 */
-	if (frac > 0.5) {
-		r++;
-	} else if (frac == 0.5) {
-		/* m was rounded, perhaps onto the tie: the exact remainder
-		 * (a*p - m, or a - m*p for a quotient) says on which side the
-		 * true value lies. */
-		err = k < 0 ? fma(-m, p, a) : fma(a, p, -m);
-		if (err > 0 || (err == 0 && (r & 1)))
-			r++;
-	}
-	/* Otherwise m lies a whole ulp from the tie and was rounded by at most
-	 * half an ulp, so it is on the same side as the exact product. */
-	return r;
+	vr += up;
+	if (vr < lo)
+		vr = lo;
+	if (vr > hi)
+		vr = hi;
+	*dig = vr;
+	*x   = (int)j - k;
 }
 
-/* Decimal exponent estimate of a > 0: floor(log10(a)) or one less. */
-static int
-fmt_exp10_guess(double a)
+/* p significant digits of a from printf (correctly rounded): *dig, *x. */
+static void
+fmt_digits_printf(double a, int p, uint64_t *dig, int *x)
 {
-	uint64_t bits;
-	int      b2;
-	double   t;
-	int      e;
+	char        buf[40];
+	const char *c;
+	uint64_t    d  = 0;
+	int         nd = 0;
 
-	/* a = f * 2^b2 with f in [0.5, 1): the exponent field of a normal
-	 * number, frexp() for the rare subnormal. */
-	memcpy(&bits, &a, sizeof(bits));
-	b2 = (int)((bits >> 52) & 0x7ff) - 1022;
-	if (b2 == -1022)
-		(void)frexp(a, &b2);
-	t = (b2 - 1) * 0.30102999566398120;
-	e = (int)t;
-	if (t < e)
-		e--;
-	return e;
+	snprintf(buf, sizeof(buf), "%.*e", p - 1, a);
+	for (c = buf; *c != 'e'; c++) {
+		if (*c != '.') {
+			d = d * 10 + (uint64_t)(*c - '0');
+			nd++;
+		}
+	}
+	*dig = d;
+	*x   = atoi(c + 1) - (nd - 1);
 }
 
-static size_t
-fmt_special(char *out, double v)
+/* Whether dig * 10^x reads back as a. */
+static bool
+fmt_reads_back(uint64_t dig, int x, double a)
 {
-	if (isnan(v)) {
-		memcpy(out, "nan", 3);
-		return 3;
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%llue%d", (unsigned long long)dig, x);
+	return strtod(buf, NULL) == a;
+}
+
+/* The same digits for the doubles outside fmt_shortest's range (huge,
+ * tiny or subnormal), from printf and strtod: for each length the nearest
+ * decimal, and at a power of two, whose gap below is half the gap above,
+ * also the next one up. Slow, and such values do not occur in generated
+ * data. */
+static void
+fmt_shortest_slow(double a, bool pow2, uint64_t *dig, int *x)
+{
+	int p;
+
+	for (p = 1; p < 17; p++) {
+		fmt_digits_printf(a, p, dig, x);
+		if (fmt_reads_back(*dig, *x, a))
+			return;
+		if (pow2 && fmt_reads_back(*dig + 1, *x, a)) {
+			for (++*dig; *dig % 10 == 0; *dig /= 10)
+				++*x;
+			return;
+		}
 	}
-	if (v < 0) {
-		memcpy(out, "-inf", 4);
-		return 4;
-	}
-	memcpy(out, "inf", 3);
-	return 3;
+	fmt_digits_printf(a, 17, dig, x);
 }
 
 size_t
 fmt_double(char *out, double v)
 {
-	char     dig[15];
-	char    *w = out;
-	double   a;
-	uint64_t r;
-	int      e, i, nd;
+	char     dig[48], *w = out;
+	char    *ds;
+	uint64_t bits, m, d;
+	int      be, x, nd, pt, i;
 
-	if (!isfinite(v))
-		return fmt_special(out, v);
-	if (signbit(v))
+	memcpy(&bits, &v, sizeof(bits));
+	be = (int)((bits >> 52) & 0x7ff);
+	m  = bits & ((1ULL << 52) - 1);
+	if (be == 0x7ff) {
+		if (m)
+			return (size_t)(fmt_put(out, "nan", 3) - out);
+		if (bits >> 63)
+			*w++ = '-';
+		return (size_t)(fmt_put(w, "inf", 3) - out);
+	}
+	if (bits >> 63)
 		*w++ = '-';
-	a = fabs(v);
-	if (a == 0) {
-		*w++ = '0';
-		return (size_t)(w - out);
-	}
+	if (be == 0 && m == 0)
+		return (size_t)(fmt_put(w, "0.0", 3) - out);
+	if (be >= 1075 - 88 && be <= 1075)
+		fmt_shortest(m | 1ULL << 52, be - 1075, m == 0, &d, &x);
+	else
+		fmt_shortest_slow(fabs(v), m == 0, &d, &x);
 
-	/* 15 significant digits: r in [1e14, 1e15) and a ~ r * 10^(e-14). */
-	e = fmt_exp10_guess(a);
-	r = fmt_scale_round(a, 14 - e);
-	for (i = 0; i < 3 && (r >= FMT_HI || r < FMT_LO); i++) {
-		e += r >= FMT_HI ? 1 : -1;
-		r = fmt_scale_round(a, 14 - e);
-	}
-	if (r >= FMT_HI) { /* 9.99...95 rounded up to the next decade */
-		r /= 10;
-		e++;
-	}
-	/* 15 digits: the low 8 and the high 7 in 32-bit arithmetic */
-	fmt_put_even(dig + 7, (uint32_t)(r % 100000000u), 8);
-	r /= 100000000u;
-	fmt_put_even(dig + 1, (uint32_t)(r % 1000000u), 6);
-	dig[0] = (char)('0' + r / 1000000u);
-	for (nd = 15; nd > 1 && dig[nd - 1] == '0'; nd--)
-		;
+	/* The digits of d end at dig + 18; fixed-size copies below may take
+	 * bytes past them, which the layout then overwrites or leaves past
+	 * the end. */
+	fmt_put18(dig, d);
+	nd = (int)fmt_ndigits(d);
+	ds = dig + 18 - nd;
+	pt = nd + x;             /* digits before the decimal point */
+	if (pt > 0 && pt < nd) { /* 47.38912883215873 */
+		memcpy(w, ds, 16);
+		w[pt] = '.';
+		memcpy(w + pt + 1, ds + pt, 16);
+		w += nd + 1;
+	} else if (pt - 1 < -4 || pt - 1 >= 16) { /* 1e-05, 1.5e+20 */
+		int e = pt - 1;
 
-	if (e < -4 || e >= 15) {
-		*w++ = dig[0];
+		*w++ = ds[0];
 		if (nd > 1) {
 			*w++ = '.';
-			memcpy(w, dig + 1, (size_t)nd - 1);
+			memcpy(w, ds + 1, 16);
 			w += nd - 1;
 		}
 		*w++ = 'e';
@@ -229,23 +337,20 @@ fmt_double(char *out, double v)
 			e = -e;
 		if (e >= 100)
 			*w++ = (char)('0' + e / 100);
-		*w++ = (char)('0' + e / 10 % 10);
-		*w++ = (char)('0' + e % 10);
-	} else if (e >= 0) {
-		memcpy(w, dig, (size_t)e + 1);
-		w += e + 1;
-		if (nd > e + 1) {
-			*w++ = '.';
-			memcpy(w, dig + e + 1, (size_t)(nd - e - 1));
-			w += nd - e - 1;
-		}
-	} else {
-		*w++ = '0';
-		*w++ = '.';
-		for (i = -1; i > e; i--)
-			*w++ = '0';
-		memcpy(w, dig, (size_t)nd);
+		fmt_put2(w, (uint32_t)(e % 100));
+		w += 2;
+	} else if (pt <= 0) { /* 0.000123 */
+		memcpy(w, "0.0000", 6);
+		w += 2 - pt;
+		memcpy(w, ds, 18);
 		w += nd;
+	} else { /* 1500.0 */
+		memcpy(w, ds, 18);
+		w += nd;
+		for (i = nd; i < pt; i++)
+			*w++ = '0';
+		memcpy(w, ".0", 2);
+		w += 2;
 	}
 	return (size_t)(w - out);
 }

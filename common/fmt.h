@@ -10,16 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { FMT_NUM_MAX = 32 };
+enum { FMT_NUM_MAX = 48 }; /* room the writers need; they may use it all */
 
 size_t fmt_i64(char *out, int64_t v);
 size_t fmt_u64(char *out, uint64_t v);
-/** A finite double with 15 significant digits, trailing zeros trimmed:
- *  "47.3891288321587", "0.5", "3", "-2.5"; exponent form ("3.2e-05",
- *  "1.5e+20") below 1e-4 or from 1e15 on in magnitude. Parses back within
- *  half a unit of the 15th digit (5e-16 of the value's decade, up to 5e-15
- *  of the value); the same text as printf("%.15g") from 1e-8 to 1e37.
- *  NaN and infinities are written as "nan", "inf", "-inf". */
+/** A double as Python's repr() writes it: the shortest decimal that
+ *  reads back as v, the nearest to v among those: "47.38912883215873",
+ *  "0.1", "50.0", "-2.5", "0.0001", "1e-05", "3.2e-05", "1e+16",
+ *  "1234567890123456.0"; "nan", "inf", "-inf"; "-0.0". */
 size_t fmt_double(char *out, double v);
 
 #endif

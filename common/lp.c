@@ -4,9 +4,11 @@
 #include "lp.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
+#include "xalloc.h"
 
 enum {
 	LP_REC_FIX  = 1536, /* a line's bytes besides tags and values */
@@ -108,22 +110,6 @@ lp_str(char *w, const char *s, size_t n)
 	return w;
 }
 
-static char *
-lp_field(char *w, const struct tgt_measure *m)
-{
-	w    = lp_mem(w, m->name, strlen(m->name));
-	*w++ = '=';
-	if (m->type == MT_DOUBLE) {
-		w += fmt_double(w, m->d);
-	} else if (m->type == MT_BIGINT) {
-		w += fmt_i64(w, m->i);
-		*w++ = 'i';
-	} else {
-		w = lp_str(w, m->s, m->len);
-	}
-	return w;
-}
-
 /* The measures [*first, *end) of s that go into this batch. */
 static void
 lp_span(const struct sample *s, const struct batch *b, unsigned *first,
@@ -171,35 +157,147 @@ lp_time(int64_t ms, enum lp_precision p)
 	return ms;
 }
 
-char *
-lp_put(char *w, const struct sample *s, const struct batch *b,
-    enum lp_precision p)
+struct lp_tags {
+	const struct dimgroup *g;
+	uint16_t               pre_len; /* measurement, tags before the name */
+	uint16_t               post_len; /* tags after it */
+	char                   text[];   /* pre, then post */
+};
+
+void
+lp_enc_init(struct lp_enc *e, enum lp_precision p)
 {
-	const struct series *se = s->series;
-	bool                 ev = se->kind == SERIES_EVENTS;
-	const char *const   *dn
-	    = ev ? model_event_dim_names : model_metric_dim_names;
-	const char        *kind = ev ? "events" : "metrics";
+	unsigned k, i, n;
+
+	memset(e, 0, sizeof(*e));
+	e->prec = p;
+	for (k = 0; k < 2; k++) {
+		n = k == SERIES_EVENTS ? MODEL_N_EVENTS : MODEL_N_METRICS;
+		for (i = 0; i <= n && i < MODEL_MAX_MEASURES; i++) {
+			const char *name = i < n
+			    ? (k == SERIES_EVENTS ? model_event_names[i]
+			                          : model_metric_names[i])
+			    : "request_id";
+			char       *w    = lp_tag(e->key[k][i].s, name,
+			             strnlen(name, sizeof(e->key[k][i].s) / 2 - 1));
+
+			*w++             = '=';
+			e->key[k][i].len = (uint8_t)(w - e->key[k][i].s);
+		}
+	}
+}
+
+void
+lp_enc_free(struct lp_enc *e)
+{
+	unsigned i;
+
+	for (i = 0; i < e->n_tags; i++)
+		free(e->tags[i]);
+	free(e->tags);
+	e->tags   = NULL;
+	e->n_tags = 0;
+}
+
+/* Escaped ",name=value" for dims [d0, d1) of g but the instance name. */
+static char *
+lp_group_tags(char *w, const struct dimgroup *g, unsigned d0, unsigned d1)
+{
+	const char *const *dn = g->kind == SERIES_EVENTS
+	    ? model_event_dim_names
+	    : model_metric_dim_names;
+	unsigned           d;
+
+	for (d = d0; d < d1; d++) {
+		if (d == g->name_at || !g->dim[d].len)
+			continue; /* an empty tag value is not allowed */
+		*w++ = ',';
+		w    = lp_tag(w, dn[d], strlen(dn[d]));
+		*w++ = '=';
+		w    = lp_tag(w, g->dim[d].p, g->dim[d].len);
+	}
+	return w;
+}
+
+static struct lp_tags *
+lp_tags_of(struct lp_enc *e, const struct dimgroup *g)
+{
+	struct lp_tags *t;
+	size_t          n = 16;
+	char           *w;
+	unsigned        d;
+
+	if (g->id < e->n_tags && e->tags[g->id] && e->tags[g->id]->g == g)
+		return e->tags[g->id];
+	if (g->id >= e->n_tags) {
+		unsigned cap
+		    = g->id + 1u > 2 * e->n_tags ? g->id + 1u : 2 * e->n_tags;
+
+		e->tags = xrealloc(e->tags, cap * sizeof(*e->tags));
+		memset(e->tags + e->n_tags, 0,
+		    (cap - e->n_tags) * sizeof(*e->tags));
+		e->n_tags = cap;
+	}
+	for (d = 0; d < MODEL_N_DIMS; d++)
+		n += 2 * (32 + g->dim[d].len); /* escaped name and value */
+	free(e->tags[g->id]);
+	t          = xmalloc(sizeof(*t) + n);
+	t->g       = g;
+	w          = t->text;
+	w          = lp_mem(w, g->kind == SERIES_EVENTS ? "events" : "metrics",
+            g->kind == SERIES_EVENTS ? 6 : 7);
+	w          = lp_group_tags(w, g, 0, g->name_at);
+	t->pre_len = (uint16_t)(w - t->text);
+	w          = lp_group_tags(w, g, g->name_at + 1u, MODEL_N_DIMS);
+	t->post_len    = (uint16_t)(w - t->text - t->pre_len);
+	e->tags[g->id] = t;
+	return t;
+}
+
+/* One field value of sample s: measure i. */
+static char *
+lp_value(char *w, const struct sample *s, bool ev, unsigned i)
+{
 	struct tgt_measure m;
-	char               ts[FMT_NUM_MAX + 2];
-	size_t             ts_len, pre_len;
-	char              *pre;
-	unsigned           d, i, first, end;
+
+	if (!ev && i < MODEL_N_METRICS)
+		return w + fmt_double(w, s->v[i]); /* the common case */
+	target_measure(s, i, &m);
+	if (m.type == MT_DOUBLE)
+		return w + fmt_double(w, m.d);
+	if (m.type == MT_BIGINT) {
+		w += fmt_i64(w, m.i);
+		*w++ = 'i';
+		return w;
+	}
+	return lp_str(w, m.s, m.len);
+}
+
+char *
+lp_put(
+    struct lp_enc *e, char *w, const struct sample *s, const struct batch *b)
+{
+	const struct series  *se = s->series;
+	const struct lp_tags *t  = lp_tags_of(e, se->g);
+	bool                  ev = se->kind == SERIES_EVENTS;
+	const char           *dn = (ev ? model_event_dim_names
+	                               : model_metric_dim_names)[se->g->name_at];
+	char                  ts[FMT_NUM_MAX + 2];
+	size_t                ts_len, pre_len;
+	char                 *pre;
+	unsigned              i, first, end;
 
 	lp_span(s, b, &first, &end);
 	/* Measurement and tags, written once and copied for each line. */
 	pre = w;
-	w   = lp_mem(w, kind, strlen(kind));
-	for (d = 0; d < MODEL_N_DIMS; d++) {
-		struct str v = series_dim(se, d);
-
-		if (!v.len)
-			continue; /* an empty tag value is not allowed */
+	w   = lp_mem(w, t->text, t->pre_len);
+	if (se->name_len) {
 		*w++ = ',';
-		w    = lp_mem(w, dn[d], strlen(dn[d]));
+		w    = lp_mem(w, dn, strlen(dn));
 		*w++ = '=';
-		w    = lp_tag(w, v.p, v.len);
+		w    = lp_tag(w, se->name, se->name_len);
 	}
+	w = lp_mem(w, t->text + t->pre_len, t->post_len);
 	if (b->req_id == REQID_DIMENSION && s->req_id[0]) {
 		w = LP_PUTL(w, ",request_id=");
 		w = lp_tag(
@@ -209,7 +307,7 @@ lp_put(char *w, const struct sample *s, const struct batch *b,
 	pre_len = (size_t)(w - pre);
 
 	ts[0]        = ' ';
-	ts_len       = 1 + fmt_i64(ts + 1, lp_time(s->time_ms, p));
+	ts_len       = 1 + fmt_i64(ts + 1, lp_time(s->time_ms, e->prec));
 	ts[ts_len++] = '\n';
 
 	for (i = first; i < end; i++) {
@@ -219,10 +317,14 @@ lp_put(char *w, const struct sample *s, const struct batch *b,
 			else
 				w = lp_mem(w, pre, pre_len);
 		}
-		target_measure(s, i, &m);
-		w = lp_field(w, &m);
-		if (!b->multi)
-			w = lp_mem(w, ts, ts_len);
+		/* fixed-size copies: the room after w is scratch */
+		memcpy(w, e->key[ev][i].s, sizeof(e->key[ev][i].s));
+		w += e->key[ev][i].len;
+		w = lp_value(w, s, ev, i);
+		if (!b->multi) {
+			memcpy(w, ts, 24);
+			w += ts_len;
+		}
 	}
 	if (b->multi)
 		w = lp_mem(w, ts, ts_len);
@@ -230,8 +332,8 @@ lp_put(char *w, const struct sample *s, const struct batch *b,
 }
 
 int
-lp_encode(struct buf *out, const struct batch *b, unsigned *next, size_t limit,
-    enum lp_precision p)
+lp_encode(struct lp_enc *e, struct buf *out, const struct batch *b,
+    unsigned *next, size_t limit)
 {
 	size_t   start = out->len, before;
 	unsigned i;
@@ -242,7 +344,7 @@ lp_encode(struct buf *out, const struct batch *b, unsigned *next, size_t limit,
 		if (rc)
 			break;
 		before   = out->len;
-		out->len = (size_t)(lp_put(out->p + out->len, &b->s[i], b, p)
+		out->len = (size_t)(lp_put(e, out->p + out->len, &b->s[i], b)
 		    - out->p);
 		if (out->len > limit && before > start) {
 			out->len = before; /* goes into the next body */

@@ -13,6 +13,7 @@
 #define TSL_LP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "target.h"
@@ -25,19 +26,44 @@ const char *lp_precision_name(enum lp_precision p);
 /** Parses a precision name; 0 or -EINVAL. */
 int lp_precision_parse(const char *s, enum lp_precision *p);
 
+/* Escaped text of one dimension group: the measurement and the tags before
+ * the instance name ("metrics,region=..,os_version=..") and after it
+ * (",process_name=..,jdk_version=.."), so that a sample's tags take three
+ * copies instead of escaping ten values. */
+struct lp_tags;
+
+/* One thread's line protocol encoder: the precision, the field keys
+ * ("cpu_user=") and the escaped tags of the groups seen so far, built on
+ * first use and kept (a few hundred bytes a group). */
+struct lp_enc {
+	enum lp_precision prec;
+	struct lp_tags  **tags; /* by dimgroup id */
+	unsigned          n_tags;
+	struct {
+		/* "cpu_user=", padded: copied whole (the longest key,
+		 * file_descriptors_in_use, takes 24 bytes) */
+		char    s[48];
+		uint8_t len;
+	} key[2][MODEL_MAX_MEASURES]; /* [SERIES_METRICS / SERIES_EVENTS] */
+};
+
+void lp_enc_init(struct lp_enc *e, enum lp_precision p);
+void lp_enc_free(struct lp_enc *e);
+
 /** Most bytes the lines of sample s of batch b can take. */
 size_t lp_bound(const struct sample *s, const struct batch *b);
 
 /** Writes the lines of sample s at w, which has lp_bound() bytes of
- *  room. @return the end of what was written. */
-char *lp_put(char *w, const struct sample *s, const struct batch *b,
-    enum lp_precision p);
+ *  room (all of which it may use as scratch). @return the end of what
+ *  was written. */
+char *lp_put(
+    struct lp_enc *e, char *w, const struct sample *s, const struct batch *b);
 
 /** Appends samples of b from *next on to out, stopping before the one
  *  that would take out past limit bytes (but always taking one), and
  *  moves *next past what was appended. Use limit = SIZE_MAX for all.
  *  @return 0, or -ENOSPC when out's cap is too small for one sample. */
-int lp_encode(struct buf *out, const struct batch *b, unsigned *next,
-    size_t limit, enum lp_precision p);
+int lp_encode(struct lp_enc *e, struct buf *out, const struct batch *b,
+    unsigned *next, size_t limit);
 
 #endif

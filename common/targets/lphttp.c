@@ -113,6 +113,7 @@ lph_open(struct lph *l, const char *name, unsigned port,
 	if (!rc)
 		l->wpath = xasprintf("/write?db=%s&precision=%s", l->u.db,
 		    lp_precision_name(l->u.prec));
+	lp_enc_init(&l->enc, l->u.prec);
 	return rc;
 }
 
@@ -122,6 +123,7 @@ lph_close(struct lph *l)
 	http_fini(&l->h);
 	buf_free(&l->body);
 	buf_free(&l->tmp);
+	lp_enc_free(&l->enc);
 	free(l->wpath);
 	l->wpath = NULL;
 }
@@ -156,7 +158,7 @@ lph_write(struct lph *l, const struct batch *b, unsigned *rejected, char *err,
 	*rejected = 0;
 	while (next < b->n) {
 		buf_reset(&l->body);
-		rc = lp_encode(&l->body, b, &next, l->u.max_body, l->u.prec);
+		rc = lp_encode(&l->enc, &l->body, b, &next, l->u.max_body);
 		if (rc) {
 			snprintf(err, errlen,
 			    "%s: a sample does not fit in "

@@ -33,6 +33,7 @@ struct lph {
 	struct lph_url u;
 	struct buf     body;  /* line protocol of the batch (or a part) */
 	struct buf     tmp;   /* request texts, decoded strings */
+	struct lp_enc  enc;   /* this thread's line protocol encoder */
 	char          *wpath; /* "/write?db=..&precision=ms" */
 };
 

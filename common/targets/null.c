@@ -1,45 +1,94 @@
 /* null.c - the null: target accepts and discards every batch.
  *
  * It measures the harness itself (generation, batching, accounting) with
- * no database in the way. The caller counts what was written.
+ * no database in the way. With ?format=lp|json|csv it first serialises
+ * each batch into a per-thread buffer, as file: would, so the cost of
+ * building the text is measured without any I/O. The caller counts what
+ * was written.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "target.h"
+#include "textfmt.h"
+#include "xalloc.h"
+
+enum { NULL_BUF_MAX = 64 << 20 }; /* most bytes of one batch's text */
+
+struct null_priv {
+	struct textfmt_enc enc;
+	struct buf         out; /* reused for every batch */
+};
 
 static int
 null_check(const char *url, char *err, size_t errlen)
 {
-	static const char *const none[] = { NULL };
+	static const char *const keys[] = { "format", NULL };
+	enum textfmt             fmt;
 	char                     path[8];
+	int                      rc;
 
 	if (target_url_path(url, path, sizeof(path)) != 0 || path[0]) {
-		snprintf(err, errlen, "null: takes no path (use \"null:\")");
+		snprintf(err, errlen,
+		    "null: takes no path (use \"null:\" or "
+		    "\"null:?format=lp|json|csv\")");
 		return -EINVAL;
 	}
-	return target_url_check_keys(url, none, err, errlen);
+	rc = target_url_check_keys(url, keys, err, errlen);
+	return rc ? rc : textfmt_from_url(url, &fmt, err, errlen);
 }
 
 static int
 null_init(struct tgt_ctx *ctx)
 {
+	struct null_priv *p;
+	enum textfmt      fmt;
+	char              v[16];
+	int               rc;
+
 	ctx->priv = NULL;
-	return 0;
+	if (!target_url_param(ctx->conf->url, "format", v, sizeof(v)))
+		return 0; /* plain null: drops the samples as they are */
+	p         = xcalloc(1, sizeof(*p));
+	ctx->priv = p;
+	buf_init(&p->out, NULL_BUF_MAX);
+	rc = textfmt_from_url(
+	    ctx->conf->url, &fmt, ctx->err, sizeof(ctx->err));
+	textfmt_enc_init(&p->enc, fmt);
+	return rc;
 }
 
 static enum tgt_status
 null_write(struct tgt_ctx *ctx, const struct batch *b)
 {
-	(void)b;
+	struct null_priv *p = ctx->priv;
+
 	ctx->rejected = 0;
+	if (!p)
+		return TGT_OK;
+	buf_reset(&p->out);
+	if (textfmt_encode(&p->enc, &p->out, b) != 0) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "null: a batch of %u records exceeds %d MiB of text",
+		    b->records, NULL_BUF_MAX >> 20);
+		return TGT_FAIL;
+	}
 	return TGT_OK;
 }
 
 static void
 null_fini(struct tgt_ctx *ctx)
 {
+	struct null_priv *p = ctx->priv;
+
+	if (p) {
+		buf_free(&p->out);
+		textfmt_enc_free(&p->enc);
+		free(p);
+	}
 	ctx->priv = NULL;
 }
 
@@ -47,7 +96,7 @@ const struct target_ops target_null = {
 	.name    = "null",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE,
-	.usage   = "null:",
+	.usage   = "null:[?format=lp|json|csv]",
 	.check   = null_check,
 	.init    = null_init,
 	.write   = null_write,

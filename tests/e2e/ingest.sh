@@ -125,6 +125,14 @@ check_eq "req id as a measure: 1000 x 21 + 1200 x 6 records a cycle" 28200 "$(re
 	--results "$T_TMP/results" >out6 2>&1
 check_eq "multi, req id as a dimension: 2200 records a cycle" 2200 "$(records_of out6)"
 check_eq "multi: 1000 x 20 + 1200 x 5 points a cycle" 26000 "$(points_of out6)"
+# null: with a format builds the text in memory and drops it
+for fmt in lp json csv; do
+	"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --interval-millis 60000 --duration 2 \
+		--batch-writes --batch-size 100 --target "null:?format=$fmt" \
+		--results "$T_TMP/results" >out6 2>&1
+	check_eq "null:?format=$fmt: exit 0" 0 $?
+	check_eq "null:?format=$fmt: one cycle, 26000 records" 26000 "$(records_of out6)"
+done
 
 # 7. --seed gives the same values; another seed, other values
 for s in 42 42 43; do

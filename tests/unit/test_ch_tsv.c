@@ -172,7 +172,7 @@ test_single_metrics(void **state)
 	metric_sample(&s, 0, 2);
 	run_batch(&s, 1, false, REQID_NONE);
 	assert_string_equal(text(),
-	    MDIMS "cpu_user\t47.3891288321587\t\\N\t\\N\n" MDIMS
+	    MDIMS "cpu_user\t47.38912883215873\t\\N\t\\N\n" MDIMS
 	          "cpu_system\t1.25\t\\N\t\\N\n");
 	/* a slice further on */
 	metric_sample(&s, 19, 1);
@@ -213,7 +213,7 @@ test_single_req_id(void **state)
 	assert_string_equal(text(),
 	    MS "\tus-east-1\tus-east-1-cell-1\tus-east-1-cell-1-silo-1\t"
 	       "us-east-1-1\tapollo\tr5.4xlarge\tAL2\t" INST "\t\t\t" REQ
-	       "\tcpu_user\t47.3891288321587\t\\N\t\\N\n");
+	       "\tcpu_user\t47.38912883215873\t\\N\t\\N\n");
 }
 
 static void
@@ -227,7 +227,7 @@ test_multi(void **state)
 	event_sample(&s[1], 0, 5);
 	run_batch(s, 2, true, REQID_MEASURE);
 	snprintf(want, sizeof(want),
-	    "%.*s" REQ "\tmetrics\t47.3891288321587\t1.25\t2.25\t3.25\t4.25"
+	    "%.*s" REQ "\tmetrics\t47.38912883215873\t1.25\t2.25\t3.25\t4.25"
 	    "\t5.25\t6.25\t7.25\t8.25\t9.25\t10.25\t11.25\t12.25\t13.25"
 	    "\t14.25\t15.25\t16.25\t17.25\t18.25\t19.25\t" N4 "\n"
 	    "%.*s" REQ "\tevents\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
@@ -237,7 +237,8 @@ test_multi(void **state)
 	assert_string_equal(text(), want);
 	/* without request ids the column stays empty */
 	run_batch(s, 1, true, REQID_NONE);
-	assert_non_null(strstr(text(), "\t\t\t\tmetrics\t47.3891288321587\t"));
+	assert_non_null(
+	    strstr(text(), "\t\t\t\tmetrics\t47.38912883215873\t"));
 }
 
 /* Dimension values that need escaping, NaN and infinities. */

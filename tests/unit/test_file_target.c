@@ -58,7 +58,7 @@ static const struct series odd_series = {
 	"microservice_name=apollo,instance_name=" INST                        \
 	",process_name=server,jdk_version=JDK_11"
 #define LP_M_FIELDS                                                           \
-	"cpu_user=47.3891288321587,cpu_system=1.25,cpu_steal=2.25,"           \
+	"cpu_user=47.38912883215873,cpu_system=1.25,cpu_steal=2.25,"           \
 	"cpu_iowait=3.25,cpu_nice=4.25,cpu_hi=5.25,cpu_si=6.25,"              \
 	"cpu_idle=7.25,memory_free=8.25,memory_used=9.25,"                    \
 	"memory_cached=10.25,disk_io_reads=11.25,disk_io_writes=12.25,"       \
@@ -103,7 +103,7 @@ static const struct series odd_series = {
 	"{\"Name\":\"" n "\",\"Value\":\"" v "\",\"Type\":\"" t "\"}"
 #define JMD(n, v) JM(n, v, "DOUBLE") ","
 #define J_M_VALUES                                                            \
-	JMD("cpu_user", "47.3891288321587")                                   \
+	JMD("cpu_user", "47.38912883215873")                                   \
 	JMD("cpu_system", "1.25")                                             \
 	JMD("cpu_steal", "2.25")                                              \
 	JMD("cpu_iowait", "3.25")                                             \
@@ -154,7 +154,7 @@ static const struct series odd_series = {
 	MS ",us-east-1,us-east-1-cell-1,us-east-1-cell-1-silo-1,us-east-1-1," \
 	"apollo,,," INST ",server,JDK_11"
 #define CSV_M_VALUES                                                          \
-	"47.3891288321587,1.25,2.25,3.25,4.25,5.25,6.25,7.25,8.25,9.25,"      \
+	"47.38912883215873,1.25,2.25,3.25,4.25,5.25,6.25,7.25,8.25,9.25,"      \
 	"10.25,11.25,12.25,13.25,14.25,15.25,16.25,17.25,18.25,19.25,,,,"
 /* c0..c7 empty, memory_free, c9..c19 empty, the four events. */
 #define CSV_E_VALUES                                                          \
@@ -269,7 +269,7 @@ struct fcase {
 /* clang-format off */
 static const struct fcase fcases[] = {
 	{ "lp", false, REQID_NONE, 0, 3, 0, 5,
-	  LP_M " cpu_user=47.3891288321587 " NS "\n"
+	  LP_M " cpu_user=47.38912883215873 " NS "\n"
 	  LP_M " cpu_system=1.25 " NS "\n"
 	  LP_M " cpu_steal=2.25 " NS "\n"
 	  LP_E " task_completed=123i " NS "\n"
@@ -298,7 +298,7 @@ static const struct fcase fcases[] = {
 	  LP_E ",request_id=" REQ " " LP_E_FIELDS " " NS "\n" },
 
 	{ "json", false, REQID_NONE, 0, 2, 0, 2,
-	  J_MDIMS "]," J_ONE("cpu_user", "47.3891288321587", "DOUBLE")
+	  J_MDIMS "]," J_ONE("cpu_user", "47.38912883215873", "DOUBLE")
 	  J_MDIMS "]," J_ONE("cpu_system", "1.25", "DOUBLE")
 	  J_EDIMS "]," J_ONE("task_completed", "123", "BIGINT")
 	  J_EDIMS "]," J_ONE("task_end_state", "SUCCESS_WITH_RESULT",
@@ -323,7 +323,7 @@ static const struct fcase fcases[] = {
 
 	{ "csv", false, REQID_NONE, 0, 2, 0, 2,
 	  CSV_H1
-	  CSV_M ",,cpu_user,DOUBLE,47.3891288321587\n"
+	  CSV_M ",,cpu_user,DOUBLE,47.38912883215873\n"
 	  CSV_M ",,cpu_system,DOUBLE,1.25\n"
 	  CSV_E ",,task_completed,BIGINT,123\n"
 	  CSV_E ",,task_end_state,VARCHAR,SUCCESS_WITH_RESULT\n" },
@@ -394,7 +394,7 @@ test_escaping(void **state)
 		  "metrics,region=a\\ b,cell=c\\,d,silo=e\\=f,"
 		  "availability_zone=q\"t,microservice_name=back\\slash,"
 		  "instance_type=tab\there,os_version=nl\\nx,"
-		  "instance_name=plain cpu_user=47.3891288321587 " NS "\n" },
+		  "instance_name=plain cpu_user=47.38912883215873 " NS "\n" },
 		{ "json",
 		  "{\"Dimensions\":["
 		  JD("region", "a b") ","
@@ -405,11 +405,11 @@ test_escaping(void **state)
 		  JD("instance_type", "tab\\there") ","
 		  JD("os_version", "nl\\nx") ","
 		  JD("instance_name", "plain") "],"
-		  J_ONE("cpu_user", "47.3891288321587", "DOUBLE") },
+		  J_ONE("cpu_user", "47.38912883215873", "DOUBLE") },
 		{ "csv",
 		  CSV_H1 MS ",a b,\"c,d\",e=f,\"q\"\"t\",back\\slash,"
 		  "tab\there,\"nl\nx\",plain,,,,cpu_user,DOUBLE,"
-		  "47.3891288321587\n" },
+		  "47.38912883215873\n" },
 	};
 	/* clang-format on */
 	struct sample s;
@@ -562,7 +562,7 @@ test_stdout(void **state)
 	assert_true(write(1, "", 0) == 0);
 	got = slurp(path);
 	assert_string_equal(
-	    got, CSV_H1 CSV_M ",,cpu_user,DOUBLE,47.3891288321587\n");
+	    got, CSV_H1 CSV_M ",,cpu_user,DOUBLE,47.38912883215873\n");
 	free(got);
 }
 

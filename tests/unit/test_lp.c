@@ -61,11 +61,14 @@ sample(
 static char *
 encode_all(const struct batch *b, enum lp_precision p)
 {
-	struct buf out;
-	unsigned   next = 0;
+	struct buf    out;
+	struct lp_enc e;
+	unsigned      next = 0;
 
 	buf_init(&out, 1 << 20);
-	assert_int_equal(lp_encode(&out, b, &next, SIZE_MAX, p), 0);
+	lp_enc_init(&e, p);
+	assert_int_equal(lp_encode(&e, &out, b, &next, SIZE_MAX), 0);
+	lp_enc_free(&e);
 	assert_int_equal(next, b->n);
 	assert_int_equal(buf_cstr(&out), 0);
 	return out.p;
@@ -138,8 +141,10 @@ test_split(void **state)
 	unsigned      next = 0, i, bodies = 0;
 	char         *whole;
 	size_t        one;
+	struct lp_enc e;
 
 	(void)state;
+	lp_enc_init(&e, LP_MS);
 	for (i = 0; i < 10; i++)
 		sample(&s[i], i % 2 ? &es : &ms, 0, i % 2 ? 5 : 20);
 	whole = encode_all(&b, LP_MS);
@@ -147,7 +152,7 @@ test_split(void **state)
 	buf_init(&all, 1 << 20);
 	while (next < b.n) {
 		buf_reset(&out);
-		assert_int_equal(lp_encode(&out, &b, &next, 3000, LP_MS), 0);
+		assert_int_equal(lp_encode(&e, &out, &b, &next, 3000), 0);
 		assert_true(out.len <= 3000 || bodies == next - 1);
 		assert_true(out.len > 0 && out.p[out.len - 1] == '\n');
 		buf_add(&all, out.p, out.len);
@@ -160,7 +165,7 @@ test_split(void **state)
 	/* a limit below one sample: one sample per body */
 	next = 0;
 	buf_reset(&out);
-	assert_int_equal(lp_encode(&out, &b, &next, 10, LP_MS), 0);
+	assert_int_equal(lp_encode(&e, &out, &b, &next, 10), 0);
 	assert_int_equal(next, 1);
 	one = out.len;
 	assert_true(one > 10);
@@ -168,10 +173,11 @@ test_split(void **state)
 	buf_free(&out);
 	buf_init(&out, 100);
 	next = 0;
-	assert_int_equal(lp_encode(&out, &b, &next, SIZE_MAX, LP_MS), -ENOSPC);
+	assert_int_equal(lp_encode(&e, &out, &b, &next, SIZE_MAX), -ENOSPC);
 	assert_int_equal(next, 0);
 	buf_free(&out);
 	buf_free(&all);
+	lp_enc_free(&e);
 	free(whole);
 }
 

@@ -119,7 +119,7 @@ test_single_metrics(void **state)
 	assert_int_equal(rows, MODEL_N_METRICS);
 	/* first and last row, and one row per measure */
 	assert_non_null(strstr(t,
-	    M_PRE "\\N\tcpu_user\t47.3891288321587\t\\N\t"
+	    M_PRE "\\N\tcpu_user\t47.38912883215873\t\\N\t"
 	          "\\N\n"));
 	assert_non_null(strstr(t,
 	    M_PRE "\\N\tfile_descriptors_in_use\t19.25"
@@ -188,7 +188,7 @@ test_multi(void **state)
 	assert_int_equal(rows, 1);
 	o = (size_t)snprintf(want, sizeof(want), "%s", M_PRE "\\N\tmetrics");
 	o += (size_t)snprintf(
-	    want + o, sizeof(want) - o, "\t47.3891288321587");
+	    want + o, sizeof(want) - o, "\t47.38912883215873");
 	for (c = 1; c < MODEL_N_METRICS; c++)
 		o += (size_t)snprintf(
 		    want + o, sizeof(want) - o, "\t%u.25", c);
@@ -254,7 +254,7 @@ test_odd_dimensions(void **state)
 	assert_string_equal(t,
 	    "1700000000000\ttab\\there\tnl\\nx\tcr\\rx\tback\\\\slash\t"
 	    "a b,c\"d\t\t\\\\N\tplain\t\\N\t\\N\t\\N\tcpu_user\t"
-	    "47.3891288321587\t\\N\t\\N\n");
+	    "47.38912883215873\t\\N\t\\N\n");
 }
 
 /* Every row has as many fields as the column list names. */

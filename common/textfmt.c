@@ -1,0 +1,252 @@
+/* textfmt.c - a batch as line protocol, JSON records or CSV text (see
+ * textfmt.h); the line protocol and JSON encoders are lp.c and tsjson.c,
+ * CSV is here.
+ */
+#include "textfmt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "lp.h"
+#include "tsjson.h"
+
+enum {
+	TF_REC_FIX  = 1536, /* a record's bytes besides dims and values */
+	TF_MEAS_MAX = 512,  /* one measure's bytes, escaped */
+};
+
+static const char *const tf_fmt_names[]  = { "lp", "json", "csv", NULL };
+static const char *const tf_type_names[] = { "DOUBLE", "BIGINT", "VARCHAR" };
+
+static inline char *
+tf_put(char *w, const char *s, size_t n)
+{
+	memcpy(w, s, n);
+	return w + n;
+}
+
+int
+textfmt_from_url(const char *url, enum textfmt *fmt, char *err, size_t errlen)
+{
+	char v[16];
+	int  i;
+
+	*fmt = TEXTFMT_LP;
+	if (!target_url_param(url, "format", v, sizeof(v)))
+		return 0;
+	for (i = 0; tf_fmt_names[i]; i++) {
+		if (strcmp(v, tf_fmt_names[i]) == 0) {
+			*fmt = (enum textfmt)i;
+			return 0;
+		}
+	}
+	snprintf(err, errlen,
+	    "%.*s: unknown format \"%s\" (expected lp, json or csv)",
+	    (int)strcspn(url, ":"), url, v);
+	return -EINVAL;
+}
+
+void
+textfmt_csv_header(struct buf *b, bool multi)
+{
+	int i;
+
+	buf_adds(b, "time_ms");
+	for (i = 0; i < TGT_N_DCOLS; i++) {
+		buf_addc(b, ',');
+		buf_adds(b, target_dcol_names[i]);
+	}
+	if (!multi) {
+		buf_adds(b, ",measure_name,measure_type,measure_value\n");
+		return;
+	}
+	buf_adds(b, ",measure_name");
+	for (i = 0; i < TGT_N_MCOLS; i++) {
+		buf_addc(b, ',');
+		buf_adds(b, target_mcol_name((unsigned)i));
+	}
+	buf_addc(b, '\n');
+}
+
+/* One CSV field, quoted (RFC 4180) only when it must be. */
+static char *
+csv_field(char *w, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n)
+	    && !memchr(s, '\r', n))
+		return tf_put(w, s, n);
+	*w++ = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			*w++ = '"';
+		*w++ = s[i];
+	}
+	*w++ = '"';
+	return w;
+}
+
+struct tf_rec {
+	const struct sample *s;
+	const char *const   *dim_names;
+	const char          *kind;    /* "metrics" or "events" */
+	bool                 req_dim; /* request_id as a dimension */
+	unsigned             first, end;
+	char                 ms[FMT_NUM_MAX];
+	size_t               ms_len;
+};
+
+static void
+tf_rec_init(struct tf_rec *r, const struct sample *s, const struct batch *b)
+{
+	bool     ev = s->series->kind == SERIES_EVENTS;
+	unsigned n  = target_n_measures(
+	     ev ? SERIES_EVENTS : SERIES_METRICS, b->req_id);
+
+	r->s         = s;
+	r->dim_names = ev ? model_event_dim_names : model_metric_dim_names;
+	r->kind      = ev ? "events" : "metrics";
+	r->req_dim   = b->req_id == REQID_DIMENSION && s->req_id[0];
+	r->first     = b->multi ? 0 : s->first;
+	r->end       = b->multi ? n : s->first + s->count;
+	if (r->end > n)
+		r->end = n;
+	if (r->first > r->end)
+		r->first = r->end;
+	r->ms_len = fmt_i64(r->ms, s->time_ms);
+}
+
+/* Upper bound of the bytes one sample can take in any format. */
+static size_t
+tf_bound(const struct tf_rec *r, bool multi)
+{
+	size_t   dims = sizeof(r->s->req_id);
+	size_t   recs = multi ? 1 : r->end - r->first;
+	unsigned d;
+
+	for (d = 0; d < MODEL_N_DIMS; d++)
+		dims += series_dim(r->s->series, d).len;
+	return recs * (6 * dims + TF_REC_FIX)
+	    + (size_t)(r->end - r->first) * TF_MEAS_MAX + 64;
+}
+
+static char *
+csv_value(char *w, const struct tgt_measure *m)
+{
+	if (m->type == MT_DOUBLE)
+		return w + fmt_double(w, m->d);
+	if (m->type == MT_BIGINT)
+		return w + fmt_i64(w, m->i);
+	return csv_field(w, m->s, m->len);
+}
+
+static char *
+tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
+{
+	const struct series *se               = r->s->series;
+	enum series_kind     kind             = (enum series_kind)se->kind;
+	struct str           col[TGT_N_DCOLS] = { { NULL, 0 } };
+	struct tgt_measure   m, mc[TGT_N_MCOLS];
+	bool                 has[TGT_N_MCOLS] = { false };
+	char                *pre;
+	size_t               pre_len;
+	unsigned             d, i, c;
+
+	for (d = 0; d < MODEL_N_DIMS; d++)
+		col[target_dcol(kind, d)] = series_dim(se, d);
+	/* Multi-measure rows carry a request_id measure in its dimension
+	 * column; single-measure rows give it a row of its own. */
+	if (r->req_dim || (multi && req_id == REQID_MEASURE)) {
+		col[TGT_DCOL_REQ_ID].p   = r->s->req_id;
+		col[TGT_DCOL_REQ_ID].len = (uint32_t)strlen(r->s->req_id);
+	}
+
+	pre = w;
+	w   = tf_put(w, r->ms, r->ms_len);
+	for (c = 0; c < TGT_N_DCOLS; c++) {
+		*w++ = ',';
+		if (col[c].len)
+			w = csv_field(w, col[c].p, col[c].len);
+	}
+	*w++    = ',';
+	pre_len = (size_t)(w - pre);
+
+	if (!multi) {
+		for (i = r->first; i < r->end; i++) {
+			if (i > r->first)
+				w = tf_put(w, pre, pre_len);
+			target_measure(r->s, i, &m);
+			w    = tf_put(w, m.name, strlen(m.name));
+			*w++ = ',';
+			w    = tf_put(w, tf_type_names[m.type],
+			       strlen(tf_type_names[m.type]));
+			*w++ = ',';
+			w    = csv_value(w, &m);
+			*w++ = '\n';
+		}
+		return w;
+	}
+	w = tf_put(w, r->kind, strlen(r->kind));
+	for (i = r->first; i < r->end; i++) {
+		target_measure(r->s, i, &m);
+		if (m.mcol != TGT_MCOL_NONE) {
+			mc[m.mcol]  = m;
+			has[m.mcol] = true;
+		}
+	}
+	for (c = 0; c < TGT_N_MCOLS; c++) {
+		*w++ = ',';
+		if (has[c])
+			w = csv_value(w, &mc[c]);
+	}
+	*w++ = '\n';
+	return w;
+}
+
+void
+textfmt_enc_init(struct textfmt_enc *e, enum textfmt fmt)
+{
+	e->fmt = fmt;
+	lp_enc_init(&e->lp, LP_NS);
+}
+
+void
+textfmt_enc_free(struct textfmt_enc *e)
+{
+	lp_enc_free(&e->lp);
+}
+
+int
+textfmt_encode(struct textfmt_enc *e, struct buf *out, const struct batch *b)
+{
+	enum textfmt  fmt = e->fmt;
+	struct tf_rec r;
+	unsigned      i;
+	char         *w;
+
+	for (i = 0; i < b->n; i++) {
+		tf_rec_init(&r, &b->s[i], b);
+		if (buf_reserve(out,
+		        fmt == TEXTFMT_JSON ? tsjson_bound(r.s, b)
+		                            : tf_bound(&r, b->multi))
+		    != 0)
+			return -ENOSPC;
+		w = out->p + out->len;
+		switch (fmt) {
+		case TEXTFMT_LP:
+			w = lp_put(&e->lp, w, r.s, b);
+			break;
+		case TEXTFMT_JSON:
+			w = tsjson_sample(w, r.s, b, true, '\n');
+			break;
+		case TEXTFMT_CSV:
+			w = tf_csv(w, &r, b->multi, b->req_id);
+			break;
+		}
+		out->len = (size_t)(w - out->p);
+	}
+	return 0;
+}

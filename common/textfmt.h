@@ -1,0 +1,41 @@
+/* textfmt.h - batches as text: line protocol (lp.c), Timestream
+ * WriteRecords JSON records (tsjson.c) or CSV in the union schema. Shared by
+ * the file: and stdout: targets, which write the text, and the null:
+ * target, which builds it in memory and drops it (the cost of
+ * serialising, with no I/O).
+ */
+#ifndef TSL_TEXTFMT_H
+#define TSL_TEXTFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "lp.h"
+#include "target.h"
+
+enum textfmt { TEXTFMT_LP = 0, TEXTFMT_JSON = 1, TEXTFMT_CSV = 2 };
+
+/** The format named by the URL's format= parameter (lp when absent).
+ *  @return 0, or -EINVAL with "<scheme>: unknown format ..." in err. */
+int textfmt_from_url(
+    const char *url, enum textfmt *fmt, char *err, size_t errlen);
+
+/** The CSV header line (columns of the union schema) for a layout. */
+void textfmt_csv_header(struct buf *b, bool multi);
+
+/* One thread's encoder. */
+struct textfmt_enc {
+	enum textfmt  fmt;
+	struct lp_enc lp; /* line protocol, nanosecond times */
+};
+
+void textfmt_enc_init(struct textfmt_enc *e, enum textfmt fmt);
+void textfmt_enc_free(struct textfmt_enc *e);
+
+/** Appends every sample of b to out in e's format (one JSON record a
+ *  line). @return 0, or -ENOSPC when out's cap is too small for it. */
+int textfmt_encode(
+    struct textfmt_enc *e, struct buf *out, const struct batch *b);
+
+#endif
