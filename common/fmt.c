@@ -27,27 +27,31 @@ fmt_put(char *w, const char *s, size_t n)
 	return w + n;
 }
 
-/* Fixed-width decimal writers: exactly 2, 4, 8 or 18 digits, leading
- * zeros included, two digits per table lookup and divisions by constants
- * only (the compiler turns them into multiplications). */
+/* Fixed-width decimal writers: exactly 2, 8 or 18 digits, leading zeros
+ * included. */
 static inline void
 fmt_put2(char *p, uint32_t x)
 {
 	memcpy(p, fmt_dig2 + 2 * x, 2);
 }
 
-static inline void
-fmt_put4(char *p, uint32_t x)
-{
-	fmt_put2(p, x / 100);
-	fmt_put2(p + 2, x % 100);
-}
-
+/* x < 10^8: x / 10^6 as a 16.48 fixed-point number (the multiplier
+ * rounded up; exact for every x, the unit test checks all 10^8), then
+ * each further pair of digits is the integer part after a multiplication
+ * by 100. Four multiplications, no division. */
 static inline void
 fmt_put8(char *p, uint32_t x)
 {
-	fmt_put4(p, x / 10000);
-	fmt_put4(p + 4, x % 10000);
+	const uint64_t frac = (1ULL << 48) - 1;
+	uint64_t       t    = (uint64_t)x * 281474977u; /* 2^48 / 10^6 */
+
+	fmt_put2(p, (uint32_t)(t >> 48));
+	t = (t & frac) * 100;
+	fmt_put2(p + 2, (uint32_t)(t >> 48));
+	t = (t & frac) * 100;
+	fmt_put2(p + 4, (uint32_t)(t >> 48));
+	t = (t & frac) * 100;
+	fmt_put2(p + 6, (uint32_t)(t >> 48));
 }
 
 /* d < 10^18 */
@@ -56,7 +60,7 @@ fmt_put18(char *p, uint64_t d)
 {
 	uint64_t hi = d / 100000000u;
 
-	fmt_put8(p + 10, (uint32_t)(d % 100000000u));
+	fmt_put8(p + 10, (uint32_t)(d - hi * 100000000u));
 	fmt_put8(p + 2, (uint32_t)(hi % 100000000u));
 	fmt_put2(p, (uint32_t)(hi / 100000000u));
 }
@@ -101,15 +105,14 @@ fmt_u64(char *out, uint64_t v)
 	unsigned n = fmt_ndigits(v);
 
 	if (n > 18) {
-		/* the two top digits of a 19- or 20-digit number */
-		uint64_t top = v / fmt_pow10[18];
+		/* 19 or 20 digits: the top one or two, then 18 */
+		uint64_t top = v / 1000000000000000000u;
 
-		if (top >= 10) {
+		if (top >= 10)
 			fmt_put2(out, (uint32_t)top);
-		} else {
+		else
 			out[0] = (char)('0' + top);
-		}
-		fmt_put18(out + n - 18, v % fmt_pow10[18]);
+		fmt_put18(out + n - 18, v - top * 1000000000000000000u);
 		return n;
 	}
 	fmt_put18(tmp, v);
@@ -162,49 +165,37 @@ static const uint64_t fmt_pow5[28] = {
 
 __extension__ typedef unsigned __int128 u128;
 
-/* Shortest digits of a = m * 2^e2 (m a 53-bit significand, -88 <= e2 <= 0,
- * so 1.5e-11 <= a < 2^53) by exact integer arithmetic: the values that
- * read back as a form the interval (a - lower gap / 2, a + gap / 2), ends
- * included when m is even (round-half-even reading). Scaled by 10^k to
- * about one unit wide, the interval's integers are candidates; dropping
- * decimal digits while a multiple of ten remains gives the shortest, and
- * the one nearest a is taken (ties to even). Sets *dig and *x with
- * a ~ *dig * 10^*x. */
+/* Shortest digits of a = m * 2^e2 (m a 53-bit significand, not a power of
+ * two, -88 <= e2 <= 0, so 1.5e-11 <= a < 2^53) by exact integer
+ * arithmetic. The values that read back as a form the interval
+ * a +- 2^e2 / 2, ends included when m is even (round-half-even reading).
+ * Scaled by 10^k to between one and ten units wide, its integers are the
+ * candidates; dropping decimal digits while a multiple of ten remains
+ * gives the shortest, and the one nearest a is taken (ties to even). Sets
+ * *dig and *x with a ~ *dig * 10^*x. */
 static void
-fmt_shortest(uint64_t m, int e2, bool narrow_below, uint64_t *dig, int *x)
+fmt_shortest(uint64_t m, int e2, uint64_t *dig, int *x)
 {
 	/* k = ceil(-e2 * log10(2)): the scaled gap 2^e2 * 10^k is in (1, 10]
-	 * and the shift s = -(e2 + k) is >= 0. Two extra bits hold the
-	 * quarter units of the interval's ends. */
+	 * and a * 10^k = 4m * 5^k / 2^s, with two extra bits in s for the
+	 * half gaps: s = 2 - e2 - k, from 2 to 63. */
 	int      k = e2 == 0 ? 0 : (int)(((uint32_t)-e2 * 78913u) >> 18) + 1;
-	unsigned s = (unsigned)(-(e2 + k)) + 2;
-	u128     mask = ((u128)1 << s) - 1, p5 = fmt_pow5[k];
-	u128     nv   = (u128)(m << 2) * p5;
-	u128     np   = nv + 2 * p5;
-	u128     nm   = nv - (narrow_below ? 1 : 2) * p5;
-	bool     incl = (m & 1) == 0;
-	uint64_t vr, hi, lo;
+	unsigned s = (unsigned)(2 - e2 - k);
+	uint64_t mask = (1ULL << s) - 1, p5 = fmt_pow5[k], half_gap = 2 * p5;
+	u128     nv = (u128)(m << 2) * p5;
+	/* floor and remainder of the value and of its interval's ends */
+	uint64_t vr = (uint64_t)(nv >> s), rv = (uint64_t)nv & mask;
+	uint64_t ru = rv + (half_gap & mask), rd = half_gap & mask;
+	uint64_t hi   = vr + (half_gap >> s) + (ru >> s);
+	uint64_t lo   = vr - (half_gap >> s) - (rv < rd);
+	bool     incl = (m & 1) == 0, rest, up;
 	unsigned last = 0, j = 0;
-	bool     rest, up;
 
-	for (;;) {
-		vr = (uint64_t)(nv >> s);
-		hi = (uint64_t)(np >> s);
-		lo = (uint64_t)(nm >> s);
-		if ((np & mask) == 0 && !incl)
-			hi--;
-		if ((nm & mask) != 0 || !incl)
-			lo++;
-		if (lo <= hi)
-			break;
-		/* Narrower than one unit (only below a power of two): one
-		 * more digit. */
-		nv *= 10;
-		np *= 10;
-		nm *= 10;
-		k++;
-	}
-	rest = (nv & mask) != 0;
+	if ((ru & mask) == 0 && !incl)
+		hi--;
+	if (((rv - rd) & mask) != 0 || !incl)
+		lo++;
+	rest = rv != 0;
 	if (hi / 10 >= (lo + 9) / 10) {
 		/* A multiple of ten fits: drop digits while one does. */
 		do {
@@ -217,9 +208,9 @@ fmt_shortest(uint64_t m, int e2, bool narrow_below, uint64_t *dig, int *x)
 		} while (hi / 10 >= (lo + 9) / 10);
 		up = last > 5 || (last == 5 && (rest || (vr & 1)));
 	} else {
-		u128 half = (u128)1 << (s - 1), f = nv & mask;
+		uint64_t half = 1ULL << (s - 1);
 
-		up = f > half || (f == half && (vr & 1));
+		up = rv > half || (rv == half && (vr & 1));
 	}
 	vr += up;
 	if (vr < lo)
@@ -261,10 +252,10 @@ fmt_reads_back(uint64_t dig, int x, double a)
 }
 
 /* The same digits for the doubles outside fmt_shortest's range (huge,
- * tiny or subnormal), from printf and strtod: for each length the nearest
- * decimal, and at a power of two, whose gap below is half the gap above,
- * also the next one up. Slow, and such values do not occur in generated
- * data. */
+ * tiny, subnormal or a power of two), from printf and strtod: for each
+ * length the nearest decimal, and at a power of two, whose gap below is
+ * half the gap above, also the next one up. A few microseconds; such
+ * values are rare in generated data. */
 static void
 fmt_shortest_slow(double a, bool pow2, uint64_t *dig, int *x)
 {
@@ -305,8 +296,8 @@ fmt_double(char *out, double v)
 		*w++ = '-';
 	if (be == 0 && m == 0)
 		return (size_t)(fmt_put(w, "0.0", 3) - out);
-	if (be >= 1075 - 88 && be <= 1075)
-		fmt_shortest(m | 1ULL << 52, be - 1075, m == 0, &d, &x);
+	if (be >= 1075 - 88 && be <= 1075 && m != 0)
+		fmt_shortest(m | 1ULL << 52, be - 1075, &d, &x);
 	else
 		fmt_shortest_slow(fabs(v), m == 0, &d, &x);
 

@@ -282,8 +282,7 @@ lp_put(
 	bool                  ev = se->kind == SERIES_EVENTS;
 	const char           *dn = (ev ? model_event_dim_names
 	                               : model_metric_dim_names)[se->g->name_at];
-	char                  ts[FMT_NUM_MAX + 2];
-	size_t                ts_len, pre_len;
+	size_t                pre_len;
 	char                 *pre;
 	unsigned              i, first, end;
 
@@ -295,7 +294,8 @@ lp_put(
 		*w++ = ',';
 		w    = lp_mem(w, dn, strlen(dn));
 		*w++ = '=';
-		w    = lp_tag(w, se->name, se->name_len);
+		w    = se->g->plain ? lp_mem(w, se->name, se->name_len)
+		                    : lp_tag(w, se->name, se->name_len);
 	}
 	w = lp_mem(w, t->text + t->pre_len, t->post_len);
 	if (b->req_id == REQID_DIMENSION && s->req_id[0]) {
@@ -306,9 +306,13 @@ lp_put(
 	*w++    = ' ';
 	pre_len = (size_t)(w - pre);
 
-	ts[0]        = ' ';
-	ts_len       = 1 + fmt_i64(ts + 1, lp_time(s->time_ms, e->prec));
-	ts[ts_len++] = '\n';
+	if (s->time_ms != e->ts_ms || !e->ts_len) {
+		e->ts[0]           = ' ';
+		e->ts_len          = (uint8_t)(1
+                    + fmt_i64(e->ts + 1, lp_time(s->time_ms, e->prec)));
+		e->ts[e->ts_len++] = '\n';
+		e->ts_ms           = s->time_ms;
+	}
 
 	for (i = first; i < end; i++) {
 		if (i > first) {
@@ -322,12 +326,12 @@ lp_put(
 		w += e->key[ev][i].len;
 		w = lp_value(w, s, ev, i);
 		if (!b->multi) {
-			memcpy(w, ts, 24);
-			w += ts_len;
+			memcpy(w, e->ts, 24);
+			w += e->ts_len;
 		}
 	}
 	if (b->multi)
-		w = lp_mem(w, ts, ts_len);
+		w = lp_mem(w, e->ts, e->ts_len);
 	return w;
 }
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "fmt.h"
 #include "target.h"
 
 /* Unit of the timestamps written (InfluxDB's precision=...). */
@@ -39,6 +40,10 @@ struct lp_enc {
 	enum lp_precision prec;
 	struct lp_tags  **tags; /* by dimgroup id */
 	unsigned          n_tags;
+	/* " <time>\n" of the last sample: a cycle's samples share it */
+	int64_t ts_ms;
+	uint8_t ts_len;
+	char    ts[FMT_NUM_MAX + 2];
 	struct {
 		/* "cpu_user=", padded: copied whole (the longest key,
 		 * file_descriptors_in_use, takes 24 bytes) */

@@ -356,6 +356,33 @@ put_instance(struct arena *a, const char *head, size_t hl, uint32_t i)
 	return (struct str) { dst, (uint32_t)len };
 }
 
+bool
+model_plain(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		        || (c >= '0' && c <= '9') || c == '-' || c == '.'
+		        || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static bool
+group_plain(const struct dimgroup *g)
+{
+	unsigned d;
+
+	for (d = 0; d < MODEL_N_DIMS; d++)
+		if (!model_plain(g->dim[d].p, g->dim[d].len))
+			return false;
+	return true;
+}
+
 /* Fills global hosts [lo, hi) of service j in silo s, with their event
  * sets right after each other (server, then host_manager). */
 static void
@@ -371,9 +398,13 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 	char                       head[128];
 	size_t                     hl;
 	uint32_t                   g, p, z;
+	bool                       names_plain;
 
 	hl = (size_t)instance_head(
 	    head, sizeof(head), b->m->prefix, j, sh->silo[s].p);
+	/* Names are the head, digits and the suffix. */
+	names_plain = model_plain(head, hl)
+	    && model_plain(INSTANCE_SUFFIX, sizeof(INSTANCE_SUFFIX) - 1);
 
 	/* The groups of this silo and service: per availability zone, the
 	 * metric sets and the event sets of each process. */
@@ -397,12 +428,14 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 		grp[gi]        = tm;
 		grp[gi].dim[3] = sh->az[sp.region][z];
 		grp[gi].id     = (uint16_t)gi;
+		grp[gi].plain  = names_plain && group_plain(&grp[gi]);
 		for (p = 0; p < ms->nproc; p++) {
 			gi             = group_index(b, s, j, z, 1 + p);
 			grp[gi]        = te;
 			grp[gi].dim[3] = sh->az[sp.region][z];
 			grp[gi].dim[6] = sh->konst[procs[p]];
 			grp[gi].id     = (uint16_t)gi;
+			grp[gi].plain  = names_plain && group_plain(&grp[gi]);
 		}
 	}
 

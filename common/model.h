@@ -54,7 +54,13 @@ struct dimgroup {
 	uint16_t   id;      /* 0 .. model.n_groups - 1 */
 	uint8_t    kind;    /* enum series_kind */
 	uint8_t    name_at; /* index of instance_name in dim[] */
+	bool       plain; /* every value and instance name is model_plain() */
 };
+
+/** Whether s is made of letters, digits, '-', '.' and '_' only: text
+ *  that no output format (line protocol, CSV, JSON, SQL) escapes or
+ *  quotes, so encoders may copy it as it is. */
+bool model_plain(const char *s, size_t n);
 
 /* One dimension set: a host (kind SERIES_METRICS) or one process of a host
  * (SERIES_EVENTS): its group and its instance name. 24 bytes, so that a

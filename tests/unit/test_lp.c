@@ -318,11 +318,48 @@ test_jscan_errors(void **state)
 	buf_free(&key);
 }
 
+/* The per-group tag cache: two groups with the same id in one encoder
+ * each get their own tags; a plain group copies the instance name as it
+ * is, any other escapes it. */
+static void
+test_tag_cache(void **state)
+{
+	struct dimgroup g1 = mg, g2 = mg;
+	struct series   s1 = ms, s2 = ms;
+	struct sample   a[3];
+	struct batch    b = { .s = a, .n = 3 };
+	char           *t;
+
+	(void)state;
+	g2.dim[0]   = (struct str) { "other", 5 };
+	g1.plain    = true;
+	s1.g        = &g1;
+	s2.g        = &g2;
+	s2.name     = "i 2,x";
+	s2.name_len = 5;
+	sample(&a[0], &s1, 0, 1);
+	sample(&a[1], &s2, 0, 1);
+	sample(&a[2], &s1, 1, 1);
+	t = encode_all(&b, LP_MS);
+	assert_string_equal(t,
+	    "metrics,region=r,cell=c,silo=s,availability_zone=az,"
+	    "microservice_name=m,instance_type=t,os_version=o,"
+	    "instance_name=i-1 cpu_user=0.5 1700000000123\n"
+	    "metrics,region=other,cell=c,silo=s,availability_zone=az,"
+	    "microservice_name=m,instance_type=t,os_version=o,"
+	    "instance_name=i\\ 2\\,x cpu_user=0.5 1700000000123\n"
+	    "metrics,region=r,cell=c,silo=s,availability_zone=az,"
+	    "microservice_name=m,instance_type=t,os_version=o,"
+	    "instance_name=i-1 cpu_system=1.5 1700000000123\n");
+	free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_precision),
+		cmocka_unit_test(test_tag_cache),
 		cmocka_unit_test(test_events_multi),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_jscan_walk),

@@ -61,6 +61,40 @@ test_counts(void **state)
 	}
 }
 
+/* The plain flag: set on every group of a built model (its values and
+ * names are letters, digits, '-', '.'), and only when it holds. */
+static void
+test_plain(void **state)
+{
+	struct model m;
+	uint32_t     i;
+	unsigned     d;
+
+	(void)state;
+	assert_true(model_plain("i-zaZswmJk-apollo.amazonaws.com", 31));
+	assert_true(model_plain("", 0));
+	assert_false(model_plain("a b", 3));
+	assert_false(model_plain("a,b", 3));
+	assert_false(model_plain("a=b", 3));
+	assert_false(model_plain("a\"b", 3));
+	assert_false(model_plain("a\\b", 3));
+	assert_false(model_plain("a\nb", 3));
+	assert_false(model_plain("caf\xc3\xa9", 5));
+
+	assert_int_equal(model_build(&m, 1, 12345, 0, 0), 0);
+	for (i = 0; i < m.n_metrics + m.n_events; i++) {
+		const struct series *se = i < m.n_metrics
+		    ? &m.metrics[i]
+		    : &m.events[i - m.n_metrics];
+
+		assert_true(se->g->plain);
+		for (d = 0; d < MODEL_N_DIMS; d++)
+			assert_true(model_plain(
+			    series_dim(se, d).p, series_dim(se, d).len));
+	}
+	model_free(&m);
+}
+
 static void
 test_first_sets(void **state)
 {
@@ -533,6 +567,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_first_sets),
 		cmocka_unit_test(test_events_per_host),
 		cmocka_unit_test(test_cpu_classes),
