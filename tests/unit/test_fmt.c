@@ -124,6 +124,26 @@ fmt_str(struct guarded *g, double v)
 	return g->out;
 }
 
+/* fmt_u64's 8-digit writer uses fixed-point pairs: every value below 10^8
+ * (and the same with a high part) reads back. */
+static void
+test_every_8_digits(void **state)
+{
+	char     out[FMT_NUM_MAX];
+	uint32_t x;
+
+	(void)state;
+	for (x = 0; x < 100000000u; x++) {
+		size_t   n = fmt_u64(out, 1000000000000000000ULL + x), i;
+		uint64_t v = 0;
+
+		for (i = 0; i < n; i++)
+			v = v * 10 + (uint64_t)(out[i] - '0');
+		if (n != 19 || v != 1000000000000000000ULL + x)
+			fail_msg("%u: got %.*s", x, (int)n, out);
+	}
+}
+
 static void
 test_double_cases(void **state)
 {
@@ -290,6 +310,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_every_8_digits),
 		cmocka_unit_test(test_double_cases),
 		cmocka_unit_test(test_double_python),
 		cmocka_unit_test(test_double_random),
