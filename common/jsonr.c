@@ -1,18 +1,15 @@
-/* jsonr.c - strict JSON reader into a tree held by one arena.
+/* jsonr.c - the tree side of jsonr.h: a document read into one arena.
  *
- * A recursive-descent parser (depth bounded by JSONR_MAX_DEPTH) that
- * allocates values and decoded strings from a chain of growing blocks, so
- * a document costs a handful of mallocs and one jsonr_free(). Siblings are
- * linked in document order; lookups are linear, which suits the small
- * objects of AWS answers.
+ * Built by recursive descent over the pull reader of jsonr_scan.c (which
+ * checks the text and bounds the depth); values and decoded strings come
+ * from a chain of growing blocks, so a document costs a handful of
+ * mallocs and one jsonr_free(). Siblings are linked in document order;
+ * lookups are linear, which suits the small objects of AWS answers.
  */
 #include "jsonr.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdalign.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,14 +43,10 @@ struct jsonr_doc {
 
 enum { BLK_MIN = 4096, BLK_GROW_MAX = 1 << 20, NUM_MAX = 512 };
 
-struct parser {
-	const char       *s;
-	size_t            n;
-	size_t            i; /* next byte */
-	unsigned          depth;
+struct builder {
+	struct jsonr      s;
 	struct jsonr_doc *doc;
-	char             *err;
-	size_t            errlen;
+	struct buf        text; /* a string or number as read */
 };
 
 static void *
@@ -87,258 +80,28 @@ arena_alloc(struct jsonr_doc *d, size_t n, size_t align)
 }
 
 static struct jsonr_val *
-new_val(struct parser *p, enum jsonr_type t)
+new_val(struct jsonr_doc *d, enum jsonr_type t)
 {
 	struct jsonr_val *v
-	    = arena_alloc(p->doc, sizeof(*v), alignof(struct jsonr_val));
+	    = arena_alloc(d, sizeof(*v), alignof(struct jsonr_val));
 
 	memset(v, 0, sizeof(*v));
 	v->type = t;
 	return v;
 }
 
-static int fail(struct parser *p, size_t at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Writes "JSON: <what> at byte <at>" into err; returns -EINVAL. */
-static int
-fail(struct parser *p, size_t at, const char *fmt, ...)
+/* The text read into b->text, NUL-terminated in the arena. */
+static const char *
+keep_text(struct builder *b, size_t *len)
 {
-	char    what[96];
-	va_list ap;
+	char *o = arena_alloc(b->doc, b->text.len + 1, 1);
 
-	if (p->err && p->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(what, sizeof(what), fmt, ap);
-		va_end(ap);
-		snprintf(p->err, p->errlen, "JSON: %s at byte %zu", what, at);
-	}
-	return -EINVAL;
-}
-
-/* The byte at p->i is not allowed here (outside any string). */
-static int
-unexpected(struct parser *p)
-{
-	unsigned char c;
-
-	if (p->i >= p->n)
-		return fail(p, p->i, "unexpected end of input");
-	c = (unsigned char)p->s[p->i];
-	if (c > 0x20 && c < 0x7f)
-		return fail(p, p->i, "unexpected '%c'", c);
-	return fail(p, p->i, "unexpected byte 0x%02x", c);
-}
-
-static void
-skip_ws(struct parser *p)
-{
-	while (p->i < p->n) {
-		char c = p->s[p->i];
-
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			break;
-		p->i++;
-	}
-}
-
-/* Consumes c after optional whitespace, or fails. */
-static int
-expect(struct parser *p, char c)
-{
-	skip_ws(p);
-	if (p->i < p->n && p->s[p->i] == c) {
-		p->i++;
-		return 0;
-	}
-	return unexpected(p);
-}
-
-static int
-literal(struct parser *p, const char *word)
-{
-	size_t k;
-
-	for (k = 0; word[k]; k++, p->i++)
-		if (p->i >= p->n || p->s[p->i] != word[k])
-			return unexpected(p);
-	return 0;
-}
-
-static int
-hex4(const char *s, unsigned *out)
-{
-	unsigned v = 0;
-	int      k;
-
-	for (k = 0; k < 4; k++) {
-		char c = s[k];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static size_t
-put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. Follows
- * the RFC 3629 table: no overlongs, no surrogates, nothing past U+10FFFF. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t        len, k;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (k = 2; k < len; k++)
-		if (s[k] < 0x80 || s[k] > 0xbf)
-			return 0;
-	return len;
-}
-
-/* Reads the \uXXXX escape at s + i (i at the backslash) and, for a high
- * surrogate, the low one after it; the code point goes to *cp and the
- * escape's length to *used. */
-static int
-unicode_escape(struct parser *p, size_t i, unsigned *cp, size_t *used)
-{
-	unsigned hi, lo;
-
-	if (p->n - i < 6 || hex4(p->s + i + 2, &hi))
-		return fail(p, i, "invalid \\u escape in string");
-	if (hi >= 0xdc00 && hi <= 0xdfff)
-		return fail(p, i, "lone low surrogate in string");
-	if (hi < 0xd800 || hi > 0xdbff) {
-		*cp   = hi;
-		*used = 6;
-		return 0;
-	}
-	if (p->n - i < 12 || p->s[i + 6] != '\\' || p->s[i + 7] != 'u'
-	    || hex4(p->s + i + 8, &lo) || lo < 0xdc00 || lo > 0xdfff)
-		return fail(p, i, "lone high surrogate in string");
-	*cp   = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
-	*used = 12;
-	return 0;
-}
-
-/* Two-character escapes and what they stand for. */
-static const char ESC_FROM[] = "\"\\/bfnrt";
-static const char ESC_TO[]   = "\"\\/\b\f\n\r\t";
-
-/* Parses the string starting at the '"' at p->i into arena text. Escapes
- * only shrink, so the raw length bounds the decoded one. */
-static int
-parse_string(struct parser *p, const char **out, size_t *outlen)
-{
-	size_t start = p->i + 1, end = start, k;
-	char  *o;
-	size_t len = 0;
-
-	/* Find the closing quote first to size the copy. */
-	while (end < p->n && p->s[end] != '"')
-		end += p->s[end] == '\\' ? 2 : 1;
-	if (end >= p->n)
-		return fail(p, p->n, "unterminated string");
-	o = arena_alloc(p->doc, end - start + 1, 1);
-	for (k = start; k < end;) {
-		unsigned char c    = (unsigned char)p->s[k];
-		size_t        used = 0;
-		unsigned      cp   = 0;
-		const char   *esc;
-
-		if (c < 0x20)
-			return fail(
-			    p, k, "control character 0x%02x in string", c);
-		if (c >= 0x80) {
-			used = utf8_len(
-			    (const unsigned char *)p->s + k, end - k);
-			if (!used)
-				return fail(p, k, "invalid UTF-8 in string");
-			memcpy(o + len, p->s + k, used);
-			len += used;
-			k += used;
-			continue;
-		}
-		if (c != '\\') {
-			o[len++] = (char)c;
-			k++;
-			continue;
-		}
-		if (p->s[k + 1] == 'u') {
-			if (unicode_escape(p, k, &cp, &used))
-				return -EINVAL;
-			len += put_utf8(o + len, cp);
-			k += used;
-			continue;
-		}
-		esc = memchr(ESC_FROM, p->s[k + 1], sizeof(ESC_FROM) - 1);
-		if (!esc)
-			return fail(p, k, "invalid escape in string");
-		o[len++] = ESC_TO[esc - ESC_FROM];
-		k += 2;
-	}
-	o[len]  = '\0';
-	*out    = o;
-	*outlen = len;
-	p->i    = end + 1;
-	return 0;
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
+	if (b->text.len)
+		memcpy(o, b->text.p, b->text.len);
+	o[b->text.len] = '\0';
+	if (len)
+		*len = b->text.len;
+	return o;
 }
 
 /* Exact int64 from an optional '-' and digits, or false on overflow. */
@@ -360,165 +123,76 @@ digits_i64(const char *s, size_t n, int64_t *out)
 	return true;
 }
 
+/* The value of the number in b->text (checked by the scanner), which
+ * started at byte at. */
 static int
-parse_number(struct parser *p, struct jsonr_val *v)
+number_value(struct builder *b, struct jsonr_val *v, size_t at)
 {
-	size_t start = p->i, k = p->i;
-	bool   frac = false;
-	char   tmp[NUM_MAX + 1];
+	const char *t = b->text.p;
+	size_t      n = b->text.len;
 
-	if (k < p->n && p->s[k] == '-')
-		k++;
-	if (k < p->n && p->s[k] == '0')
-		k++;
-	else if (k < p->n && is_digit(p->s[k]))
-		while (k < p->n && is_digit(p->s[k]))
-			k++;
-	else
-		return fail(p, start, "invalid number");
-	if (k < p->n && p->s[k] == '.') {
-		frac = true;
-		if (++k >= p->n || !is_digit(p->s[k]))
-			return fail(p, start, "invalid number");
-		while (k < p->n && is_digit(p->s[k]))
-			k++;
-	}
-	if (k < p->n && (p->s[k] == 'e' || p->s[k] == 'E')) {
-		frac = true;
-		k++;
-		if (k < p->n && (p->s[k] == '+' || p->s[k] == '-'))
-			k++;
-		if (k >= p->n || !is_digit(p->s[k]))
-			return fail(p, start, "invalid number");
-		while (k < p->n && is_digit(p->s[k]))
-			k++;
-	}
-	/* "01" would otherwise read as 0 followed by junk at the top level
-	 * and as a missing comma inside containers: name it for what it is. */
-	if (k < p->n && is_digit(p->s[k]))
-		return fail(p, start, "invalid number");
-	if (k - start > NUM_MAX)
-		return fail(p, start, "number too long");
-	memcpy(tmp, p->s + start, k - start);
-	tmp[k - start] = '\0';
-	errno          = 0;
-	v->num         = strtod(tmp, NULL);
+	if (n > NUM_MAX)
+		return jsonr_fail(&b->s, at, -EINVAL, "number too long");
+	buf_cstr(&b->text); /* fits: the buf may hold the whole text + 1 */
+	errno  = 0;
+	v->num = strtod(t, NULL);
 	if (errno == ERANGE && (v->num > 1 || v->num < -1))
-		return fail(p, start, "number out of range");
-	v->is_int = !frac && digits_i64(tmp, k - start, &v->i64);
-	p->i      = k;
+		return jsonr_fail(&b->s, at, -EINVAL, "number out of range");
+	v->is_int = !strpbrk(t, ".eE") && digits_i64(t, n, &v->i64);
 	return 0;
 }
 
-static int parse_value(struct parser *p, struct jsonr_val *v);
-
+/* Reads the next value into v; containers recurse (at most
+ * JSONR_MAX_DEPTH deep: the scanner refuses more). */
 static int
-parse_array(struct parser *p, struct jsonr_val *v)
+build(struct builder *b, struct jsonr_val *v)
 {
+	struct jsonr      *s    = &b->s;
 	struct jsonr_val **tail = &v->head;
+	char               c    = jsonr_peek(s);
+	size_t             at   = (size_t)(s->p - s->text);
 
-	p->i++; /* '[' */
-	skip_ws(p);
-	if (p->i < p->n && p->s[p->i] == ']') {
-		p->i++;
-		return 0;
-	}
-	for (;;) {
-		struct jsonr_val *e = new_val(p, JSONR_NULL);
-
-		skip_ws(p);
-		if (parse_value(p, e))
-			return -EINVAL;
-		*tail = e;
-		tail  = &e->next;
-		v->len++;
-		skip_ws(p);
-		if (p->i < p->n && p->s[p->i] == ',') {
-			p->i++;
-			continue;
-		}
-		return expect(p, ']');
-	}
-}
-
-static int
-parse_object(struct parser *p, struct jsonr_val *v)
-{
-	struct jsonr_val **tail = &v->head;
-
-	p->i++; /* '{' */
-	skip_ws(p);
-	if (p->i < p->n && p->s[p->i] == '}') {
-		p->i++;
-		return 0;
-	}
-	for (;;) {
-		struct jsonr_val *m = new_val(p, JSONR_NULL);
-		size_t            klen;
-
-		skip_ws(p);
-		if (p->i >= p->n || p->s[p->i] != '"')
-			return unexpected(p);
-		if (parse_string(p, &m->key, &klen) || expect(p, ':'))
-			return -EINVAL;
-		skip_ws(p);
-		if (parse_value(p, m))
-			return -EINVAL;
-		*tail = m;
-		tail  = &m->next;
-		v->len++;
-		skip_ws(p);
-		if (p->i < p->n && p->s[p->i] == ',') {
-			p->i++;
-			continue;
-		}
-		return expect(p, '}');
-	}
-}
-
-/* Parses the value at p->i (whitespace already skipped) into v. */
-static int
-parse_value(struct parser *p, struct jsonr_val *v)
-{
-	int rc;
-
-	if (p->i >= p->n)
-		return unexpected(p);
-	switch (p->s[p->i]) {
+	buf_reset(&b->text);
+	switch (c) {
 	case '{':
 	case '[':
-		if (p->depth >= JSONR_MAX_DEPTH)
-			return fail(p, p->i, "nesting deeper than %d",
-			    JSONR_MAX_DEPTH);
-		p->depth++;
-		if (p->s[p->i] == '{') {
-			v->type = JSONR_OBJ;
-			rc      = parse_object(p, v);
-		} else {
-			v->type = JSONR_ARR;
-			rc      = parse_array(p, v);
+		v->type = c == '{' ? JSONR_OBJ : JSONR_ARR;
+		if (!jsonr_enter(s, c))
+			return s->err;
+		while (jsonr_more(s, c == '{' ? '}' : ']')) {
+			struct jsonr_val *e = new_val(b->doc, JSONR_NULL);
+
+			if (c == '{') {
+				if (jsonr_member(s, &b->text))
+					return s->err;
+				e->key = keep_text(b, NULL);
+			}
+			if (build(b, e))
+				return s->err;
+			*tail = e;
+			tail  = &e->next;
+			v->len++;
 		}
-		p->depth--;
-		return rc;
+		return s->err;
 	case '"':
 		v->type = JSONR_STR;
-		return parse_string(p, &v->s, &v->len);
+		if (jsonr_scalar(s, &b->text))
+			return s->err;
+		v->s = keep_text(b, &v->len);
+		return 0;
 	case 't':
-		v->type = JSONR_BOOL;
-		v->b    = true;
-		return literal(p, "true");
 	case 'f':
 		v->type = JSONR_BOOL;
-		return literal(p, "false");
+		v->b    = c == 't';
+		return jsonr_scalar(s, &b->text) < 0 ? s->err : 0;
 	case 'n':
 		v->type = JSONR_NULL;
-		return literal(p, "null");
-	default:
-		if (p->s[p->i] == '-' || is_digit(p->s[p->i])) {
-			v->type = JSONR_NUM;
-			return parse_number(p, v);
-		}
-		return unexpected(p);
+		return jsonr_scalar(s, NULL) < 0 ? s->err : 0;
+	default: /* a number, or what the scanner names */
+		v->type = JSONR_NUM;
+		if (jsonr_scalar(s, &b->text))
+			return s->err;
+		return number_value(b, v, at);
 	}
 }
 
@@ -526,25 +200,23 @@ int
 jsonr_parse(const char *text, size_t len, struct jsonr_doc **doc, char *err,
     size_t errlen)
 {
-	struct parser p
-	    = { .s = text, .n = len, .err = err, .errlen = errlen };
+	struct builder b;
 
-	*doc        = NULL;
-	p.doc       = xcalloc(1, sizeof(*p.doc));
-	p.doc->root = new_val(&p, JSONR_NULL);
-	skip_ws(&p);
-	if (parse_value(&p, p.doc->root))
-		goto fail;
-	skip_ws(&p);
-	if (p.i < p.n) {
-		unexpected(&p);
-		goto fail;
+	*doc = NULL;
+	jsonr_init(&b.s, text, len);
+	/* No string or number is longer than the text. */
+	buf_init(&b.text, len + 1);
+	b.doc       = xcalloc(1, sizeof(*b.doc));
+	b.doc->root = new_val(b.doc, JSONR_NULL);
+	if (build(&b, b.doc->root) || jsonr_end(&b.s)) {
+		jsonr_error(&b.s, err, errlen);
+		buf_free(&b.text);
+		jsonr_free(b.doc);
+		return -EINVAL;
 	}
-	*doc = p.doc;
+	buf_free(&b.text);
+	*doc = b.doc;
 	return 0;
-fail:
-	jsonr_free(p.doc);
-	return -EINVAL;
 }
 
 void

@@ -1,27 +1,49 @@
-/* jsonr.h - a small, strict JSON reader: the whole document becomes a tree
- * of values in one arena, read through accessors.
+/* jsonr.h - the JSON reader: one strict tokenizer, read in two ways.
  *
- * Made for AWS JSON 1.0 answers (DescribeEndpoints, WriteRecords errors,
- * Query pages). Strict RFC 8259: no comments, trailing commas, leading
- * zeros, NaN, single quotes or bytes after the value; strings must be valid
- * UTF-8 (no overlongs, no encoded surrogates) and \uXXXX escapes must pair
- * surrogates. Nesting deeper than JSONR_MAX_DEPTH is refused.
+ * Strict RFC 8259: no comments, trailing commas, leading zeros, NaN,
+ * single quotes or bytes after the value; strings must be valid UTF-8 (no
+ * overlongs, no encoded surrogates) and \uXXXX escapes must pair
+ * surrogates. Nesting deeper than JSONR_MAX_DEPTH is refused. Error
+ * messages read "JSON: <what> at byte <offset>" (offset from 0) and never
+ * quote the contents of a string (it may be a secret).
+ *
+ * Pulling (jsonr_scan.c), for answers that may be large (InfluxDB /query,
+ * the Prometheus API): walk objects and arrays, read strings and scalars
+ * as text into a caller's struct buf, skip the rest. Nothing is kept, so
+ * memory does not grow with the answer.
+ *
+ *	jsonr_init(&s, text, len);
+ *	if (jsonr_enter(&s, '{'))
+ *		while (jsonr_more(&s, '}')) {
+ *			jsonr_member(&s, &name);
+ *			if (strcmp(name.p, "results") == 0)
+ *				...
+ *			else
+ *				jsonr_skip(&s);
+ *		}
+ *	if (s.err) ... malformed; jsonr_error() says where
+ *
+ * The first error sticks in s.err (-EINVAL malformed, -ENOSPC a buf cap,
+ * -ELOOP nesting too deep) and every later call fails.
+ *
+ * As a tree (jsonr.c, built with the pull reader), for AWS JSON 1.0
+ * answers (DescribeEndpoints, WriteRecords errors, Query pages): the whole
+ * document becomes values in one arena, read through accessors.
  *
  *	struct jsonr_doc       *doc;
  *	const struct jsonr_val *rows, *row;
  *
  *	if (jsonr_parse(body, len, &doc, err, sizeof(err)))
- *		return -EINVAL;        // err: "JSON: unexpected '}' at byte
- *42" rows = jsonr_get(jsonr_root(doc), "Rows"); for (row = jsonr_first(rows);
- *row; row = jsonr_next(row))
+ *		return -EINVAL; // err: "JSON: unexpected '}' at byte 42"
+ *	rows = jsonr_get(jsonr_root(doc), "Rows");
+ *	for (row = jsonr_first(rows); row; row = jsonr_next(row))
  *		...
  *	jsonr_free(doc);
  *
  * Accessors accept NULL and values of the wrong type and then answer NULL,
  * 0 or -EINVAL, so lookups chain without checks in between:
  * jsonr_get(jsonr_get(root, "QueryStatus"), "CumulativeBytesMetered").
- * Values live as long as their document. Error messages give the byte
- * offset but never quote the contents of a string (it may be a secret).
+ * Values live as long as their document.
  */
 #ifndef TSL_JSONR_H
 #define TSL_JSONR_H
@@ -30,7 +52,54 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 enum { JSONR_MAX_DEPTH = 64 };
+
+/* ---- pulling ---- */
+
+struct jsonr {
+	const char *p, *end; /* next byte, end of the text */
+	const char *text;    /* its first byte, for offsets */
+	int         err;     /* first error, or 0 */
+	unsigned    depth;   /* containers open */
+	bool        first;   /* the innermost one has no entry yet */
+	size_t      err_at;  /* offset of the first error */
+	char        why[48]; /* what it is, for jsonr_error() */
+};
+
+/** Starts reading len bytes of text (no NUL needed). */
+void jsonr_init(struct jsonr *s, const char *text, size_t len);
+/** The first byte of the next value ('{', '[', '"', '-', digit, 't',
+ *  'f', 'n'), or 0 at the end or after an error. */
+char jsonr_peek(struct jsonr *s);
+/** Consumes an opening '{' or '['; false (and an error) if another value
+ *  comes. */
+bool jsonr_enter(struct jsonr *s, char open);
+/** Inside an object or array: true when another member or element
+ *  follows (a comma is consumed); false after consuming the closing
+ *  bracket close, or on error. */
+bool jsonr_more(struct jsonr *s, char close);
+/** Reads a member name and its ':' into name (replaced, NUL-ended; NULL:
+ *  not kept). 0 or the error. */
+int jsonr_member(struct jsonr *s, struct buf *name);
+/** Appends a scalar to out (NULL: only checked): a string decoded, a
+ *  number, true or false as written. A null appends nothing and returns
+ *  1; 0 otherwise, or the error. Objects and arrays are an error. */
+int jsonr_scalar(struct jsonr *s, struct buf *out);
+/** Skips one value of any kind, checking it. 0 or the error. */
+int jsonr_skip(struct jsonr *s);
+/** After the top-level value: 0 when only whitespace is left, else the
+ *  error. */
+int jsonr_end(struct jsonr *s);
+/** Fails the scan (unless it failed before) with err, at byte offset at,
+ *  for what a caller found wrong in a value it read. Returns s->err. */
+int jsonr_fail(struct jsonr *s, size_t at, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/** "JSON: <what> at byte <offset>" of the first error into err. */
+void jsonr_error(const struct jsonr *s, char *err, size_t errlen);
+
+/* ---- as a tree ---- */
 
 enum jsonr_type {
 	JSONR_NULL,

@@ -20,125 +20,38 @@
 #include "rng.h"
 #include "xalloc.h"
 
-/* The name arrays of model.h live in model_names.c. */
+/* The name arrays of model.h live in model_names.c; the regions, silos
+ * and services in model_layout.c. */
 
 enum {
-	N_REGIONS  = 6,
-	N_CELLS    = 40,
-	N_SILOS    = 100,
-	N_MS       = 5,
-	N_AZ       = 3,
-	HOSTS_SILO = 10, /* per silo and unit of host scale */
-	IDX_WIDTH  = 8,  /* {:08} of the instance index */
+	IDX_WIDTH = 8, /* {:08} of the instance index */
 	/* seed used for the high/low CPU shuffle (model.py) */
 	CPU_SHUFFLE_SEED = 12345,
 };
 
 #define INSTANCE_SUFFIX ".amazonaws.com"
 
-static const struct region {
-	const char *name;
-	unsigned    cells, silos_per_cell;
-} regions[N_REGIONS] = {
-	{ "us-east-1", 15, 3 },
-	{ "us-east-2", 2, 2 },
-	{ "us-west-1", 6, 2 },
-	{ "us-west-2", 2, 2 },
-	{ "eu-west-1", 10, 2 },
-	{ "ap-northeast-1", 5, 3 },
-};
+_Static_assert(MODEL_N_SILOS *MODEL_HOSTS_SILO == MODEL_HOSTS_PER_UNIT,
+    "every silo holds the same number of hosts");
 
-/* Distinct constant dimension values, stored once in the arena. */
-enum konst {
-	K_APOLLO,
-	K_ATHENA,
-	K_DEMETER,
-	K_HERCULES,
-	K_ZEUS,
-	K_R5_4XL,
-	K_M5_8XL,
-	K_C5_16XL,
-	K_M5_4XL,
-	K_AL2,
-	K_AL2012,
-	K_SERVER,
-	K_HOST_MANAGER,
-	K_JDK8,
-	K_JDK11,
-	N_KONST
-};
-
-static const char *const konst_text[N_KONST] = {
-	"apollo",
-	"athena",
-	"demeter",
-	"hercules",
-	"zeus",
-	"r5.4xlarge",
-	"m5.8xlarge",
-	"c5.16xlarge",
-	"m5.4xlarge",
-	"AL2",
-	"AL2012",
-	"server",
-	"host_manager",
-	"JDK_8",
-	"JDK_11",
-};
-
-/* Microservices in generation order; off = first host of the service in
- * a silo, in units of host scale. */
-static const struct microservice {
-	uint8_t name, type, os, jdk;
-	uint8_t k, off, nproc;
-} services[N_MS] = {
-	{ K_APOLLO, K_R5_4XL, K_AL2, K_JDK11, 3, 0, 1 },
-	{ K_ATHENA, K_M5_8XL, K_AL2012, K_JDK8, 1, 3, 2 },
-	{ K_DEMETER, K_C5_16XL, K_AL2012, K_JDK8, 1, 4, 2 },
-	{ K_HERCULES, K_R5_4XL, K_AL2012, K_JDK8, 2, 5, 1 },
-	{ K_ZEUS, K_M5_4XL, K_AL2, K_JDK11, 3, 7, 1 },
-};
-static const uint8_t procs[2] = { K_SERVER, K_HOST_MANAGER };
-
-/* Region, cell number and silo number of global silo index s. */
-struct silo_pos {
-	unsigned region, cell, silo;
-};
-
-static struct silo_pos
-silo_pos(unsigned s)
+static int
+cell_name(char *out, size_t n, struct model_silo p)
 {
-	struct silo_pos p = { 0, 0, 0 };
-	unsigned        n;
-
-	for (p.region = 0; p.region < N_REGIONS; p.region++) {
-		n = regions[p.region].cells * regions[p.region].silos_per_cell;
-		if (s < n)
-			break;
-		s -= n;
-	}
-	p.cell = s / regions[p.region].silos_per_cell + 1;
-	p.silo = s % regions[p.region].silos_per_cell + 1;
-	return p;
+	return snprintf(
+	    out, n, "%s-cell-%u", model_regions[p.region].name, p.cell);
 }
 
 static int
-cell_name(char *out, size_t n, struct silo_pos p)
+silo_name(char *out, size_t n, struct model_silo p)
 {
-	return snprintf(out, n, "%s-cell-%u", regions[p.region].name, p.cell);
-}
-
-static int
-silo_name(char *out, size_t n, struct silo_pos p)
-{
-	return snprintf(out, n, "%s-cell-%u-silo-%u", regions[p.region].name,
-	    p.cell, p.silo);
+	return snprintf(out, n, "%s-cell-%u-silo-%u",
+	    model_regions[p.region].name, p.cell, p.silo);
 }
 
 static int
 az_name(char *out, size_t n, unsigned region, unsigned az)
 {
-	return snprintf(out, n, "%s-%u", regions[region].name, az + 1);
+	return snprintf(out, n, "%s-%u", model_regions[region].name, az + 1);
 }
 
 /* "i-{prefix}-{ms}-{silo}-": the part of an instance name before the
@@ -147,15 +60,15 @@ static int
 instance_head(
     char *out, size_t n, const char *prefix, unsigned ms, const char *silo)
 {
-	return snprintf(out, n, "i-%s-%s-%s-", prefix,
-	    konst_text[services[ms].name], silo);
+	return snprintf(
+	    out, n, "i-%s-%s-%s-", prefix, model_services[ms].name, silo);
 }
 
 static size_t
 head_len(const char *prefix, unsigned ms, size_t silo_len)
 {
-	return 2 + strlen(prefix) + 1 + strlen(konst_text[services[ms].name])
-	    + 1 + silo_len + 1;
+	return 2 + strlen(prefix) + 1 + strlen(model_services[ms].name) + 1
+	    + silo_len + 1;
 }
 
 /* Bump allocator over the arena; with base NULL it only measures. */
@@ -178,14 +91,39 @@ arena_put(struct arena *a, const char *s, size_t len)
 	return r;
 }
 
+/* Most distinct constant values: a service's name, type, OS and JDK,
+ * and the process names. */
+enum { KONST_MAX = MODEL_N_SERVICES * 4 + MODEL_N_PROCS };
+
 /* The strings shared between hosts. */
 struct shared {
-	struct str region[N_REGIONS];
-	struct str az[N_REGIONS][N_AZ];
-	struct str cell[N_CELLS];
-	struct str silo[N_SILOS];
-	struct str konst[N_KONST];
+	struct str region[MODEL_N_REGIONS];
+	struct str az[MODEL_N_REGIONS][MODEL_N_AZ];
+	struct str cell[MODEL_N_CELLS];
+	struct str silo[MODEL_N_SILOS];
+	struct {
+		struct str name, type, os, jdk;
+	} svc[MODEL_N_SERVICES];
+	struct str proc[MODEL_N_PROCS];
+	/* the distinct constant values stored so far */
+	const char *ktext[KONST_MAX];
+	struct str  konst[KONST_MAX];
+	unsigned    nkonst;
 };
+
+/* A constant value, stored once however many services share it. */
+static struct str
+put_konst(struct arena *a, struct shared *sh, const char *text)
+{
+	unsigned i;
+
+	for (i = 0; i < sh->nkonst; i++)
+		if (strcmp(sh->ktext[i], text) == 0)
+			return sh->konst[i];
+	sh->ktext[sh->nkonst] = text;
+	sh->konst[sh->nkonst] = arena_put(a, text, strlen(text));
+	return sh->konst[sh->nkonst++];
+}
 
 static void
 put_shared(struct arena *a, struct shared *sh)
@@ -194,16 +132,16 @@ put_shared(struct arena *a, struct shared *sh)
 	unsigned r, z, s, c = 0;
 	int      n;
 
-	for (r = 0; r < N_REGIONS; r++) {
-		sh->region[r]
-		    = arena_put(a, regions[r].name, strlen(regions[r].name));
-		for (z = 0; z < N_AZ; z++) {
+	for (r = 0; r < MODEL_N_REGIONS; r++) {
+		sh->region[r] = arena_put(
+		    a, model_regions[r].name, strlen(model_regions[r].name));
+		for (z = 0; z < MODEL_N_AZ; z++) {
 			n            = az_name(buf, sizeof(buf), r, z);
 			sh->az[r][z] = arena_put(a, buf, (size_t)n);
 		}
 	}
-	for (s = 0; s < N_SILOS; s++) {
-		struct silo_pos p = silo_pos(s);
+	for (s = 0; s < MODEL_N_SILOS; s++) {
+		struct model_silo p = model_silo_at(s);
 
 		if (p.silo == 1) { /* first silo of a new cell */
 			n             = cell_name(buf, sizeof(buf), p);
@@ -212,20 +150,28 @@ put_shared(struct arena *a, struct shared *sh)
 		n           = silo_name(buf, sizeof(buf), p);
 		sh->silo[s] = arena_put(a, buf, (size_t)n);
 	}
-	for (r = 0; r < N_KONST; r++)
-		sh->konst[r]
-		    = arena_put(a, konst_text[r], strlen(konst_text[r]));
+	sh->nkonst = 0;
+	for (r = 0; r < MODEL_N_SERVICES; r++) {
+		const struct model_service *ms = &model_services[r];
+
+		sh->svc[r].name = put_konst(a, sh, ms->name);
+		sh->svc[r].type = put_konst(a, sh, ms->instance_type);
+		sh->svc[r].os   = put_konst(a, sh, ms->os_version);
+		sh->svc[r].jdk  = put_konst(a, sh, ms->jdk_version);
+	}
+	for (r = 0; r < MODEL_N_PROCS; r++)
+		sh->proc[r] = put_konst(a, sh, model_process_names[r]);
 }
 
 /* Global cell index of silo s (cells are numbered in generation order). */
 static unsigned
 silo_cell(unsigned s)
 {
-	struct silo_pos p = silo_pos(s);
-	unsigned        r, c = 0;
+	struct model_silo p = model_silo_at(s);
+	unsigned          r, c = 0;
 
 	for (r = 0; r < p.region; r++)
-		c += regions[r].cells;
+		c += model_regions[r].cells;
 	return c + p.cell - 1;
 }
 
@@ -234,8 +180,8 @@ static void
 block_range(unsigned hs, unsigned s, unsigned ms, uint32_t first, uint32_t end,
     uint32_t *lo, uint32_t *hi)
 {
-	uint32_t g0 = s * HOSTS_SILO * hs + services[ms].off * hs;
-	uint32_t g1 = g0 + services[ms].k * hs;
+	uint32_t g0 = s * MODEL_HOSTS_SILO * hs + model_services[ms].off * hs;
+	uint32_t g1 = g0 + model_services[ms].per_silo * hs;
 
 	*lo = g0 > first ? g0 : first;
 	*hi = g1 < end ? g1 : end;
@@ -338,7 +284,8 @@ static uint32_t
 group_index(
     const struct build *b, unsigned s, unsigned j, unsigned z, unsigned gk)
 {
-	return (((s - b->s0) * N_MS + j) * N_AZ + z) * GK_N + gk;
+	return (((s - b->s0) * MODEL_N_SERVICES + j) * MODEL_N_AZ + z) * GK_N
+	    + gk;
 }
 
 /* Writes instance name "{head}{i:08d}.amazonaws.com" at the cursor. */
@@ -388,17 +335,17 @@ group_plain(const struct dimgroup *g)
 static void
 fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 {
-	const struct microservice *ms = &services[j];
-	const struct shared       *sh = &b->sh;
-	struct silo_pos            sp = silo_pos(s);
-	unsigned                   hs = b->m->host_scale;
-	uint32_t                   g0 = s * HOSTS_SILO * hs + ms->off * hs;
-	struct dimgroup            tm, te, *grp = b->m->groups;
-	struct series             *ser;
-	char                       head[128];
-	size_t                     hl;
-	uint32_t                   g, p, z;
-	bool                       names_plain;
+	const struct model_service *ms = &model_services[j];
+	const struct shared        *sh = &b->sh;
+	struct model_silo           sp = model_silo_at(s);
+	unsigned                    hs = b->m->host_scale;
+	uint32_t        g0 = s * MODEL_HOSTS_SILO * hs + ms->off * hs;
+	struct dimgroup tm, te, *grp = b->m->groups;
+	struct series  *ser;
+	char            head[128];
+	size_t          hl;
+	uint32_t        g, p, z;
+	bool            names_plain;
 
 	hl = (size_t)instance_head(
 	    head, sizeof(head), b->m->prefix, j, sh->silo[s].p);
@@ -414,15 +361,15 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 	tm.dim[0]  = sh->region[sp.region];
 	tm.dim[1]  = sh->cell[silo_cell(s)];
 	tm.dim[2]  = sh->silo[s];
-	tm.dim[4]  = sh->konst[ms->name];
-	tm.dim[5]  = sh->konst[ms->type];
-	tm.dim[6]  = sh->konst[ms->os];
+	tm.dim[4]  = sh->svc[j].name;
+	tm.dim[5]  = sh->svc[j].type;
+	tm.dim[6]  = sh->svc[j].os;
 	te         = tm;
 	te.kind    = SERIES_EVENTS;
 	te.name_at = 5;
 	te.dim[5]  = (struct str) { NULL, 0 };
-	te.dim[7]  = sh->konst[ms->jdk];
-	for (z = 0; z < N_AZ; z++) {
+	te.dim[7]  = sh->svc[j].jdk;
+	for (z = 0; z < MODEL_N_AZ; z++) {
 		uint32_t gi = group_index(b, s, j, z, GK_METRICS);
 
 		grp[gi]        = tm;
@@ -433,14 +380,14 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 			gi             = group_index(b, s, j, z, 1 + p);
 			grp[gi]        = te;
 			grp[gi].dim[3] = sh->az[sp.region][z];
-			grp[gi].dim[6] = sh->konst[procs[p]];
+			grp[gi].dim[6] = sh->proc[p];
 			grp[gi].id     = (uint16_t)gi;
 			grp[gi].plain  = names_plain && group_plain(&grp[gi]);
 		}
 	}
 
 	for (g = lo; g < hi; g++, b->h++) {
-		uint32_t   az = (g - g0) % N_AZ;
+		uint32_t   az = (g - g0) % MODEL_N_AZ;
 		struct str in = put_instance(&b->a, head, hl, g - g0);
 
 		ser           = &b->m->metrics[b->h];
@@ -489,24 +436,25 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 	m->first_host   = first_host;
 
 	/* Measure: hosts, event sets and string bytes in range. */
-	s0 = first_host / (HOSTS_SILO * hs);
-	s1 = (end_host - 1) / (HOSTS_SILO * hs);
+	s0 = first_host / (MODEL_HOSTS_SILO * hs);
+	s1 = (end_host - 1) / (MODEL_HOSTS_SILO * hs);
 	put_shared(&b.a, &b.sh);
 	for (s = s0; s <= s1; s++) {
-		for (j = 0; j < N_MS; j++) {
+		for (j = 0; j < MODEL_N_SERVICES; j++) {
 			block_range(hs, s, j, first_host, end_host, &lo, &hi);
 			names += (size_t)(hi - lo)
 			    * (head_len(m->prefix, j, b.sh.silo[s].len)
-			        + index_width(services[j].k * hs - 1)
+			        + index_width(
+			            model_services[j].per_silo * hs - 1)
 			        + sizeof(INSTANCE_SUFFIX));
 			nm += hi - lo;
-			ne += (hi - lo) * services[j].nproc;
+			ne += (hi - lo) * model_services[j].nproc;
 		}
 	}
 
 	/* One allocation: metrics, events, host_events, groups, strings. */
 	b.s0        = s0;
-	m->n_groups = (s1 - s0 + 1) * N_MS * N_AZ * GK_N;
+	m->n_groups = (s1 - s0 + 1) * MODEL_N_SERVICES * MODEL_N_AZ * GK_N;
 	off_ev      = (size_t)nm * sizeof(struct series);
 	off_he      = off_ev + (size_t)ne * sizeof(struct series);
 	off_gr      = off_he + ((size_t)nm + 1) * sizeof(uint32_t);
@@ -527,7 +475,7 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 	put_shared(&b.a, &b.sh);
 
 	for (s = s0; s <= s1; s++) {
-		for (j = 0; j < N_MS; j++) {
+		for (j = 0; j < MODEL_N_SERVICES; j++) {
 			block_range(hs, s, j, first_host, end_host, &lo, &hi);
 			if (lo < hi)
 				fill_block(&b, s, j, lo, hi);
@@ -577,23 +525,23 @@ model_shard(
 static void
 first_dim_bytes(const char *prefix, unsigned *dm, unsigned *de)
 {
-	struct silo_pos p = silo_pos(0);
-	char            cell[64], silo[64], az[64], head[128];
-	size_t          shared, inst;
+	struct model_silo p = model_silo_at(0);
+	char              cell[64], silo[64], az[64], head[128];
+	size_t            shared, inst;
 
-	shared = strlen(regions[0].name)
+	shared = strlen(model_regions[0].name)
 	    + (size_t)cell_name(cell, sizeof(cell), p)
 	    + (size_t)silo_name(silo, sizeof(silo), p)
 	    + (size_t)az_name(az, sizeof(az), 0, 0)
-	    + strlen(konst_text[services[0].name]);
+	    + strlen(model_services[0].name);
 	inst = (size_t)instance_head(head, sizeof(head), prefix, 0, silo)
 	    + index_width(0) + strlen(INSTANCE_SUFFIX);
 	*dm = (unsigned)(2
-	    * (shared + inst + strlen(konst_text[services[0].type])
-	        + strlen(konst_text[services[0].os])));
+	    * (shared + inst + strlen(model_services[0].instance_type)
+	        + strlen(model_services[0].os_version)));
 	*de = (unsigned)(2
-	    * (shared + inst + strlen(konst_text[procs[0]])
-	        + strlen(konst_text[services[0].jdk])));
+	    * (shared + inst + strlen(model_process_names[0])
+	        + strlen(model_services[0].jdk_version)));
 }
 
 static unsigned

@@ -27,6 +27,46 @@ enum {
 	MODEL_PREFIX_LEN      = 8,
 };
 
+/* The hierarchy (seed 2.1): 6 regions of 40 cells and 100 silos in all,
+ * 5 microservices in every silo, 3 availability zones per region. */
+enum {
+	MODEL_N_REGIONS  = 6,
+	MODEL_N_CELLS    = 40,
+	MODEL_N_SILOS    = 100,
+	MODEL_N_SERVICES = 5,
+	MODEL_N_AZ       = 3,
+	MODEL_N_PROCS    = 2,  /* processes of an events host, at most */
+	MODEL_HOSTS_SILO = 10, /* hosts per silo and unit of host scale */
+};
+
+/* A region: cells * silos_per_cell silos, numbered from 1 in each cell. */
+struct model_region {
+	const char *name;
+	unsigned    cells, silos_per_cell;
+};
+
+/* A microservice of every silo, in generation order: per_silo * hs hosts
+ * from host off * hs of the silo, and the constant dimension values of
+ * those hosts; its event sets are the first nproc model_process_names. */
+struct model_service {
+	const char *name, *instance_type, *os_version, *jdk_version;
+	unsigned    per_silo, off, nproc;
+};
+
+/* Region (index into model_regions), cell and silo (from 1) of a silo. */
+struct model_silo {
+	unsigned region, cell, silo;
+};
+
+/* model_layout.c */
+extern const struct model_region  model_regions[MODEL_N_REGIONS];
+extern const struct model_service model_services[MODEL_N_SERVICES];
+extern const char *const          model_process_names[MODEL_N_PROCS];
+
+/** Where global silo index s (0 .. MODEL_N_SILOS - 1, generation order)
+ *  is: region, cell and silo. */
+struct model_silo model_silo_at(unsigned s);
+
 enum series_kind { SERIES_METRICS = 0, SERIES_EVENTS = 1 };
 
 enum measure_type { MT_DOUBLE = 0, MT_BIGINT = 1, MT_VARCHAR = 2 };

@@ -1,8 +1,8 @@
 /* qparams.c - query parameter sets: the seed's fixed host and random
  * valid hosts of the perf-scale model (seed-behaviour.md §2.1, §4.1).
  *
- * The model's hierarchy is repeated here in small tables on purpose, so
- * the query side does not depend on the generator module.
+ * The hierarchy (regions, silos, services) is common/model_layout.c's,
+ * which does not pull in the model builder.
  */
 #include "render.h"
 
@@ -13,40 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct qregion {
-	const char *name;
-	unsigned    cells;
-	unsigned    silos; /* per cell */
-} qregions[] = {
-	{ "us-east-1", 15, 3 },
-	{ "us-east-2", 2, 2 },
-	{ "us-west-1", 6, 2 },
-	{ "us-west-2", 2, 2 },
-	{ "eu-west-1", 10, 2 },
-	{ "ap-northeast-1", 5, 3 },
-};
-#define N_QREGIONS (sizeof(qregions) / sizeof(qregions[0]))
-#define N_SILOS 100 /* sum of cells * silos */
-
-static const struct qservice {
-	const char *name;
-	unsigned    per_silo; /* instances per silo at host scale 1 */
-	const char *instance_type;
-	const char *os_version;
-	const char *jdk_version;
-	unsigned    nproc;
-	const char *proc[2];
-} qservices[] = {
-	{ "apollo", 3, "r5.4xlarge", "AL2", "JDK_11", 1, { "server" } },
-	{ "athena", 1, "m5.8xlarge", "AL2012", "JDK_8", 2,
-	    { "server", "host_manager" } },
-	{ "demeter", 1, "c5.16xlarge", "AL2012", "JDK_8", 2,
-	    { "server", "host_manager" } },
-	{ "hercules", 2, "r5.4xlarge", "AL2012", "JDK_8", 1, { "server" } },
-	{ "zeus", 3, "m5.4xlarge", "AL2", "JDK_11", 1, { "server" } },
-};
-#define N_QSERVICES (sizeof(qservices) / sizeof(qservices[0]))
-#define HOSTS_PER_SILO 10 /* sum of per_silo */
+#include "model.h"
 
 /* Host-scale limit: keeps every index well inside 64 bits. */
 #define MAX_HOST_SCALE 100000000u
@@ -109,33 +76,27 @@ int
 qparams_random(struct qparams *p, double (*u)(void *), void *ctx,
     unsigned host_scale, const char *prefix)
 {
-	const struct qregion  *r  = qregions;
-	const struct qservice *ms = qservices;
-	uint64_t               s, h, i, span;
-	unsigned               cell, silo;
-	size_t                 used = 0;
-	long                   cs, ss, az, in;
-	char                   st[QPARAMS_STORE];
+	const struct model_region  *r;
+	const struct model_service *ms = model_services;
+	struct model_silo           sp;
+	uint64_t                    h, i, span;
+	size_t                      used = 0;
+	long                        cs, ss, az, in;
+	char                        st[QPARAMS_STORE];
 
 	if (!host_scale || host_scale > MAX_HOST_SCALE || !prefix || !u)
 		return -EINVAL;
 
 	/* Every silo holds the same number of hosts, so a uniform host is a
 	 * uniform silo and then a uniform host inside it. */
-	s = draw(u, ctx, N_SILOS);
-	while (s >= (uint64_t)r->cells * r->silos
-	    && r + 1 < qregions + N_QREGIONS) {
-		s -= (uint64_t)r->cells * r->silos;
-		r++;
-	}
-	cell = (unsigned)(s / r->silos) + 1;
-	silo = (unsigned)(s % r->silos) + 1;
+	sp = model_silo_at((unsigned)draw(u, ctx, MODEL_N_SILOS));
+	r  = &model_regions[sp.region];
 
 	/* Hosts of a silo in generation order: apollo 0..3hs-1, athena... */
-	h = draw(u, ctx, (uint64_t)HOSTS_PER_SILO * host_scale);
+	h = draw(u, ctx, (uint64_t)MODEL_HOSTS_SILO * host_scale);
 	for (;;) {
 		span = (uint64_t)ms->per_silo * host_scale;
-		if (h < span || ms + 1 == qservices + N_QSERVICES)
+		if (h < span || ms + 1 == model_services + MODEL_N_SERVICES)
 			break;
 		h -= span;
 		ms++;
@@ -143,10 +104,11 @@ qparams_random(struct qparams *p, double (*u)(void *), void *ctx,
 	i = h;
 
 	/* Built aside first, so a failure leaves p as it was. */
-	cs = store_printf(st, &used, "%s-cell-%u", r->name, cell);
+	cs = store_printf(st, &used, "%s-cell-%u", r->name, sp.cell);
 	ss = store_printf(
-	    st, &used, "%s-cell-%u-silo-%u", r->name, cell, silo);
-	az = store_printf(st, &used, "%s-%u", r->name, (unsigned)(i % 3) + 1);
+	    st, &used, "%s-cell-%u-silo-%u", r->name, sp.cell, sp.silo);
+	az = store_printf(
+	    st, &used, "%s-%u", r->name, (unsigned)(i % MODEL_N_AZ) + 1);
 	in = ss < 0
 	    ? -1
 	    : store_printf(st, &used, "i-%s-%s-%s-%08" PRIu64 ".amazonaws.com",
@@ -163,7 +125,7 @@ qparams_random(struct qparams *p, double (*u)(void *), void *ctx,
 	p->instance_type     = ms->instance_type;
 	p->os_version        = ms->os_version;
 	p->instance_name     = p->store + in;
-	p->process_name      = ms->proc[draw(u, ctx, ms->nproc)];
+	p->process_name      = model_process_names[draw(u, ctx, ms->nproc)];
 	p->jdk_version       = ms->jdk_version;
 	p->measure           = "memory_used";
 	return 0;

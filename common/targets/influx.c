@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jscan.h"
+#include "jsonr.h"
 #include "lphttp.h"
 #include "xalloc.h"
 
@@ -36,7 +36,7 @@ struct ix_strs {
 };
 
 struct ix_scan {
-	struct jscan     s;
+	struct jsonr     s;
 	struct tgt_qres *res;
 	struct buf       key;
 	struct ix_strs   cols, tags, tagv, row;
@@ -52,14 +52,14 @@ ix_strs_reset(struct ix_strs *v)
 
 /* Reads a scalar as the next string of v (beyond IX_COLS: skipped). */
 static int
-ix_strs_add(struct jscan *s, struct ix_strs *v)
+ix_strs_add(struct jsonr *s, struct ix_strs *v)
 {
 	int rc;
 
 	if (v->n >= IX_COLS)
-		return js_skip(s);
+		return jsonr_skip(s);
 	v->off[v->n] = v->b.len;
-	rc           = js_scalar(s, &v->b);
+	rc           = jsonr_scalar(s, &v->b);
 	if (rc < 0)
 		return rc;
 	v->null[v->n] = rc == 1;
@@ -101,21 +101,21 @@ ix_emit(struct ix_scan *x)
 static int
 ix_series(struct ix_scan *x)
 {
-	struct jscan *s = &x->s;
+	struct jsonr *s = &x->s;
 
 	ix_strs_reset(&x->cols);
 	ix_strs_reset(&x->tags);
 	ix_strs_reset(&x->tagv);
-	if (!js_enter(s, '{'))
+	if (!jsonr_enter(s, '{'))
 		return s->err;
-	while (js_more(s, '}')) {
-		if (js_key(s, &x->key))
+	while (jsonr_more(s, '}')) {
+		if (jsonr_member(s, &x->key))
 			break;
-		if (strcmp(x->key.p, "tags") == 0 && js_peek(s) == '{') {
-			js_enter(s, '{');
-			while (js_more(s, '}') && x->tags.n < IX_COLS) {
+		if (strcmp(x->key.p, "tags") == 0 && jsonr_peek(s) == '{') {
+			jsonr_enter(s, '{');
+			while (jsonr_more(s, '}') && x->tags.n < IX_COLS) {
 				x->tags.off[x->tags.n] = x->tags.b.len;
-				if (js_key(s, &x->key)
+				if (jsonr_member(s, &x->key)
 				    || buf_add(
 				        &x->tags.b, x->key.p, x->key.len + 1)
 				    || ix_strs_add(s, &x->tagv))
@@ -123,21 +123,21 @@ ix_series(struct ix_scan *x)
 				x->tags.n++;
 			}
 		} else if (strcmp(x->key.p, "columns") == 0) {
-			js_enter(s, '[');
-			while (js_more(s, ']'))
+			jsonr_enter(s, '[');
+			while (jsonr_more(s, ']'))
 				if (ix_strs_add(s, &x->cols))
 					return s->err ? s->err : -ENOSPC;
 		} else if (strcmp(x->key.p, "values") == 0) {
-			js_enter(s, '[');
-			while (js_more(s, ']')) {
+			jsonr_enter(s, '[');
+			while (jsonr_more(s, ']')) {
 				x->res->rows++;
 				if (!x->res->row) {
-					js_skip(s);
+					jsonr_skip(s);
 					continue;
 				}
 				ix_strs_reset(&x->row);
-				js_enter(s, '[');
-				while (js_more(s, ']'))
+				jsonr_enter(s, '[');
+				while (jsonr_more(s, ']'))
 					if (ix_strs_add(s, &x->row))
 						return s->err ? s->err
 						              : -ENOSPC;
@@ -145,7 +145,7 @@ ix_series(struct ix_scan *x)
 					ix_emit(x);
 			}
 		} else {
-			js_skip(s);
+			jsonr_skip(s);
 		}
 	}
 	return s->err;
@@ -155,22 +155,22 @@ ix_series(struct ix_scan *x)
 static int
 ix_result(struct ix_scan *x)
 {
-	struct jscan *s = &x->s;
+	struct jsonr *s = &x->s;
 
-	if (!js_enter(s, '{'))
+	if (!jsonr_enter(s, '{'))
 		return s->err;
-	while (js_more(s, '}')) {
-		if (js_key(s, &x->key))
+	while (jsonr_more(s, '}')) {
+		if (jsonr_member(s, &x->key))
 			break;
 		if (strcmp(x->key.p, "series") == 0) {
-			js_enter(s, '[');
-			while (js_more(s, ']'))
+			jsonr_enter(s, '[');
+			while (jsonr_more(s, ']'))
 				if (ix_series(x))
 					return s->err ? s->err : -ENOSPC;
 		} else if (strcmp(x->key.p, "error") == 0 && !x->msg->len) {
-			js_scalar(s, x->msg);
+			jsonr_scalar(s, x->msg);
 		} else {
-			js_skip(s);
+			jsonr_skip(s);
 		}
 	}
 	return s->err;
@@ -193,26 +193,26 @@ ix_scan(const char *text, size_t len, struct tgt_qres *res, struct buf *msg)
 	buf_init(&x.tags.b, 1 << 20);
 	buf_init(&x.tagv.b, 1 << 20);
 	buf_init(&x.row.b, 1 << 24);
-	js_init(&x.s, text, len);
-	if (js_enter(&x.s, '{')) {
-		while (js_more(&x.s, '}')) {
-			if (js_key(&x.s, &x.key))
+	jsonr_init(&x.s, text, len);
+	if (jsonr_enter(&x.s, '{')) {
+		while (jsonr_more(&x.s, '}')) {
+			if (jsonr_member(&x.s, &x.key))
 				break;
 			if (strcmp(x.key.p, "results") == 0) {
-				js_enter(&x.s, '[');
-				while (js_more(&x.s, ']'))
+				jsonr_enter(&x.s, '[');
+				while (jsonr_more(&x.s, ']'))
 					if (ix_result(&x))
 						break;
 			} else if (strcmp(x.key.p, "error") == 0
 			    && !msg->len) {
-				js_scalar(&x.s, msg);
+				jsonr_scalar(&x.s, msg);
 			} else {
-				js_skip(&x.s);
+				jsonr_skip(&x.s);
 			}
 		}
 	}
 	rc = x.s.err;
-	if (!rc && js_peek(&x.s))
+	if (!rc && jsonr_peek(&x.s))
 		rc = -EINVAL; /* something after the answer */
 	buf_free(&x.key);
 	buf_free(&x.cols.b);

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "jscan.h"
+#include "jsonr.h"
 #include "lphttp.h"
 #include "parse.h"
 #include "xalloc.h"
@@ -39,7 +39,7 @@ enum {
 /* ---- the JSON answer of /api/v1/query[_range] ---- */
 
 struct vm_scan {
-	struct jscan     s;
+	struct jsonr     s;
 	struct tgt_qres *res;
 	struct buf       key, lab, val;
 	size_t           loff[VM_LABELS], voff[VM_LABELS];
@@ -52,7 +52,7 @@ struct vm_scan {
 static int
 vm_point(struct vm_scan *x)
 {
-	struct jscan *s = &x->s;
+	struct jsonr *s = &x->s;
 	const char   *names[VM_LABELS + 2], *vals[VM_LABELS + 2];
 	struct buf    tv;
 	size_t        t0;
@@ -61,19 +61,19 @@ vm_point(struct vm_scan *x)
 
 	x->res->rows++;
 	if (!x->res->row)
-		return js_skip(s);
+		return jsonr_skip(s);
 	buf_init(&tv, 256);
-	js_enter(s, '[');
+	jsonr_enter(s, '[');
 	t0 = 0;
-	if (js_more(s, ']'))
-		js_scalar(s, &tv);
+	if (jsonr_more(s, ']'))
+		jsonr_scalar(s, &tv);
 	buf_addc(&tv, '\0');
 	t0 = tv.len;
-	if (js_more(s, ']'))
-		js_scalar(s, &tv);
+	if (jsonr_more(s, ']'))
+		jsonr_scalar(s, &tv);
 	buf_addc(&tv, '\0');
-	while (js_more(s, ']'))
-		js_skip(s);
+	while (jsonr_more(s, ']'))
+		jsonr_skip(s);
 	rc = s->err;
 	if (!rc) {
 		names[0] = "value";
@@ -93,24 +93,24 @@ vm_point(struct vm_scan *x)
 static int
 vm_labels(struct vm_scan *x)
 {
-	struct jscan *s = &x->s;
+	struct jsonr *s = &x->s;
 
 	buf_reset(&x->lab);
 	buf_reset(&x->val);
 	x->nlab = 0;
-	if (!js_enter(s, '{'))
+	if (!jsonr_enter(s, '{'))
 		return s->err;
-	while (js_more(s, '}')) {
-		if (js_key(s, &x->key))
+	while (jsonr_more(s, '}')) {
+		if (jsonr_member(s, &x->key))
 			break;
 		if (x->nlab >= VM_LABELS) {
-			js_skip(s);
+			jsonr_skip(s);
 			continue;
 		}
 		x->loff[x->nlab] = x->lab.len;
 		x->voff[x->nlab] = x->val.len;
 		if (buf_add(&x->lab, x->key.p, x->key.len + 1)
-		    || js_scalar(s, &x->val) < 0 || buf_addc(&x->val, '\0'))
+		    || jsonr_scalar(s, &x->val) < 0 || buf_addc(&x->val, '\0'))
 			return s->err ? s->err : -ENOSPC;
 		x->nlab++;
 	}
@@ -122,25 +122,25 @@ vm_labels(struct vm_scan *x)
 static int
 vm_series(struct vm_scan *x)
 {
-	struct jscan *s = &x->s;
+	struct jsonr *s = &x->s;
 
 	x->nlab = 0;
-	if (!js_enter(s, '{'))
+	if (!jsonr_enter(s, '{'))
 		return s->err;
-	while (js_more(s, '}')) {
-		if (js_key(s, &x->key))
+	while (jsonr_more(s, '}')) {
+		if (jsonr_member(s, &x->key))
 			break;
 		if (strcmp(x->key.p, "metric") == 0) {
 			vm_labels(x);
 		} else if (strcmp(x->key.p, "value") == 0) {
 			vm_point(x);
 		} else if (strcmp(x->key.p, "values") == 0) {
-			js_enter(s, '[');
-			while (js_more(s, ']'))
+			jsonr_enter(s, '[');
+			while (jsonr_more(s, ']'))
 				if (vm_point(x))
 					break;
 		} else {
-			js_skip(s);
+			jsonr_skip(s);
 		}
 	}
 	return s->err;
@@ -149,32 +149,33 @@ vm_series(struct vm_scan *x)
 static int
 vm_data(struct vm_scan *x)
 {
-	struct jscan *s = &x->s;
+	struct jsonr *s = &x->s;
 
-	if (!js_enter(s, '{'))
+	if (!jsonr_enter(s, '{'))
 		return s->err;
-	while (js_more(s, '}')) {
-		if (js_key(s, &x->key))
+	while (jsonr_more(s, '}')) {
+		if (jsonr_member(s, &x->key))
 			break;
 		if (strcmp(x->key.p, "result") != 0) {
-			js_skip(s);
+			jsonr_skip(s);
 			continue;
 		}
-		if (js_peek(s) != '[')
-			return js_skip(s);
+		if (jsonr_peek(s) != '[')
+			return jsonr_skip(s);
 		/* a scalar or string result is one [t, v] pair */
 		{
-			struct jscan peek = *s;
+			struct jsonr peek = *s;
 
 			peek.p++;
-			if (js_peek(&peek) != '{' && js_peek(&peek) != ']') {
+			if (jsonr_peek(&peek) != '{'
+			    && jsonr_peek(&peek) != ']') {
 				x->nlab = 0;
 				vm_point(x);
 				continue;
 			}
 		}
-		js_enter(s, '[');
-		while (js_more(s, ']'))
+		jsonr_enter(s, '[');
+		while (jsonr_more(s, ']'))
 			if (vm_series(x))
 				break;
 	}
@@ -194,19 +195,19 @@ vm_scan(const char *text, size_t len, struct tgt_qres *res, struct buf *msg)
 	buf_init(&x.lab, 1 << 20);
 	buf_init(&x.val, 1 << 20);
 	buf_init(&x.status, 64);
-	js_init(&x.s, text, len);
-	if (js_enter(&x.s, '{')) {
-		while (js_more(&x.s, '}')) {
-			if (js_key(&x.s, &x.key))
+	jsonr_init(&x.s, text, len);
+	if (jsonr_enter(&x.s, '{')) {
+		while (jsonr_more(&x.s, '}')) {
+			if (jsonr_member(&x.s, &x.key))
 				break;
 			if (strcmp(x.key.p, "data") == 0)
 				vm_data(&x);
 			else if (strcmp(x.key.p, "error") == 0)
-				js_scalar(&x.s, msg);
+				jsonr_scalar(&x.s, msg);
 			else if (strcmp(x.key.p, "status") == 0)
-				js_scalar(&x.s, &x.status);
+				jsonr_scalar(&x.s, &x.status);
 			else
-				js_skip(&x.s);
+				jsonr_skip(&x.s);
 		}
 	}
 	rc = x.s.err;

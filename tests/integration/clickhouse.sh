@@ -9,10 +9,9 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 qdir=$src/configs/queries
 
-command -v clickhouse-server >/dev/null || bash "$src/scripts/install-deps.sh"
 chdir=$T_TMP/ch
-trap 'bash "$src/scripts/ch-local.sh" stop "$chdir"; rm -rf "$T_TMP"' EXIT
-read -r churl chpid < <(bash "$src/scripts/ch-local.sh" start "$chdir")
+start_server ch-local.sh "$chdir"
+churl=$SRV_URL chpid=$SRV_PID
 check "server started (${churl:-none}, pid ${chpid:-none})" test -n "$chpid"
 [ -n "$chpid" ] || { finish; exit 1; }
 port=${churl##*:}

@@ -9,13 +9,8 @@
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 srv=$T_TMP/influx
-if ! out=$("$src/scripts/influx-local.sh" start "$srv" 2>&1); then
-	bad "influx-local.sh start: $out"
-	finish
-	exit 1
-fi
-trap '"$src/scripts/influx-local.sh" stop "$srv" >/dev/null; rm -rf "$T_TMP"' EXIT
-url=${out%% *}
+start_server influx-local.sh "$srv"
+url=$SRV_URL
 port=$(cat "$srv/port")
 http=http://127.0.0.1:$port
 check "influx-local.sh prints influx://127.0.0.1:PORT PID" \

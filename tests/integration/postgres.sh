@@ -13,21 +13,13 @@ records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
 points_of() { sed -n 's/^Data points written: \([0-9]*\) .*/\1/p' "$1" | tail -1; }
 throttles_of() { sed -n 's/.*Throttled retries: \([0-9]*\)\..*/\1/p' "$1" | tail -1; }
 
-bash "$src/scripts/install-deps.sh" >deps.out 2>&1
-check_eq "install-deps: exit 0" 0 $?
-
-# The server runs as the postgres user: it must reach its directory.
-chmod 711 "$T_TMP"
+# The server runs as the postgres user when the suite runs as root.
 pgdir=$T_TMP/pg
-trap 'bash "$src/scripts/pg-local.sh" stop "$pgdir" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
-url=$(bash "$src/scripts/pg-local.sh" start "$pgdir" 2>start.err)
+start_server pg-local.sh "$pgdir"
+check_eq "install-deps: exit 0" 0 "$SRV_DEPS"
+url=$SRV_URL
 check "server started on 127.0.0.1 ($url)" \
 	grep -qE '^postgres://postgres@127\.0\.0\.1:[0-9]+/tsload$' <<<"$url"
-if [ -z "$url" ]; then
-	cat start.err
-	finish
-	exit 1
-fi
 port=${url##*:}
 port=${port%%/*}
 check "listening on 127.0.0.1 only" \

@@ -8,13 +8,8 @@
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 srv=$T_TMP/vm
-if ! out=$("$src/scripts/vm-local.sh" start "$srv" 2>&1); then
-	bad "vm-local.sh start: $out"
-	finish
-	exit 1
-fi
-trap '"$src/scripts/vm-local.sh" stop "$srv" >/dev/null; rm -rf "$T_TMP"' EXIT
-url=${out%% *}
+start_server vm-local.sh "$srv"
+url=$SRV_URL
 port=$(cat "$srv/port")
 http=http://127.0.0.1:$port
 check "vm-local.sh prints vm://127.0.0.1:PORT PID" test "$url" = "vm://127.0.0.1:$port"

@@ -1,9 +1,12 @@
-/* test_jsonr.c - unit tests of the JSON reader (common/jsonr.c).
+/* test_jsonr.c - unit tests of the JSON reader (common/jsonr.h): the
+ * tree (jsonr.c) and the pull reader under it (jsonr_scan.c).
  *
  * Good documents are read and written back with the JSON writer, bad ones
  * must fail with the exact message and byte offset; then the AWS answers
  * the Timestream target reads (Query page, RejectedRecordsException,
- * DescribeEndpoints) through the accessors.
+ * DescribeEndpoints) through the accessors; then an InfluxDB answer walked
+ * with the pull reader as the influx target does, and its errors, which
+ * are the tree's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -555,6 +558,244 @@ test_large(void **state)
 	buf_free(&b);
 }
 
+/* ---- pulling ---- */
+
+/* An InfluxDB /query answer walked as the influx target does. */
+static void
+test_scan_walk(void **state)
+{
+	static const char text[]
+	    = " {\"results\": [ {\"statement_id\":0, \"series\":[{\"name\":"
+	      "\"m\",\"tags\":{\"h\":\"a\\\"b\"},\"columns\":[\"time\",\"v\"],"
+	      "\"values\":[[1,2.5],[2,null],[3,-1e-3]]}]}], \"x\":true,"
+	      "\"u\":\"\\u00e9\\ud83d\\ude00\\n\\/\"} ";
+	struct jsonr s;
+	struct buf   key, v;
+	unsigned     rows = 0, nulls = 0;
+	int          rc;
+
+	(void)state;
+	buf_init(&key, 256);
+	buf_init(&v, 256);
+	jsonr_init(&s, text, sizeof(text) - 1);
+	assert_true(jsonr_enter(&s, '{'));
+	while (jsonr_more(&s, '}')) {
+		assert_int_equal(jsonr_member(&s, &key), 0);
+		if (strcmp(key.p, "results") == 0) {
+			jsonr_enter(&s, '[');
+			while (jsonr_more(&s, ']')) {
+				jsonr_enter(&s, '{');
+				while (jsonr_more(&s, '}')) {
+					jsonr_member(&s, &key);
+					if (strcmp(key.p, "series") != 0) {
+						jsonr_skip(&s);
+						continue;
+					}
+					jsonr_enter(&s, '[');
+					while (jsonr_more(&s, ']')) {
+						jsonr_enter(&s, '{');
+						while (jsonr_more(&s, '}')) {
+							jsonr_member(&s, &key);
+							if (strcmp(key.p,
+							        "values"))
+								jsonr_skip(&s);
+							else
+								break;
+						}
+						jsonr_enter(&s, '[');
+						while (jsonr_more(&s, ']')) {
+							jsonr_enter(&s, '[');
+							while (jsonr_more(
+							    &s, ']')) {
+								buf_reset(&v);
+								rc = jsonr_scalar(
+								    &s, &v);
+								nulls
+								    += rc == 1;
+							}
+							rows++;
+						}
+						assert_false(
+						    jsonr_more(&s, '}'));
+					}
+				}
+			}
+		} else if (strcmp(key.p, "u") == 0) {
+			buf_reset(&v);
+			assert_int_equal(jsonr_scalar(&s, &v), 0);
+			buf_cstr(&v);
+			assert_string_equal(
+			    v.p, "\xc3\xa9\xf0\x9f\x98\x80\n/");
+		} else if (strcmp(key.p, "x") == 0) {
+			buf_reset(&v);
+			assert_int_equal(jsonr_scalar(&s, &v), 0);
+			assert_int_equal(v.len, 4);
+		} else {
+			jsonr_skip(&s);
+		}
+	}
+	assert_int_equal(s.err, 0);
+	assert_int_equal(rows, 3);
+	assert_int_equal(nulls, 1);
+	assert_int_equal(jsonr_peek(&s), 0);
+	assert_int_equal(jsonr_end(&s), 0);
+	buf_free(&key);
+	buf_free(&v);
+}
+
+static void
+test_scan_errors(void **state)
+{
+	static const char *const bad_docs[] = {
+		"{\"a\":1",
+		"{\"a\":\"x}",
+		"{\"a\":\"\\q\"}",
+		"[1 2",
+		"{\"a\":\"\\u12\"}",
+		"}",
+		"",
+		"{\"a\":\"x\ny\"}",
+		"[1 2]",
+		"{\"a\" 1}",
+		"{\"a\":1,}",
+		"[,1]",
+		"[1,,2]",
+		"{\"a\":1 \"b\":2}",
+		"[nul]",
+		"[1e]",
+	};
+	struct jsonr s;
+	struct buf   key, v;
+	char         deep[200], err[128];
+	size_t       i;
+
+	(void)state;
+	buf_init(&key, 64);
+	buf_init(&v, 8);
+	for (i = 0; i < sizeof(bad_docs) / sizeof(bad_docs[0]); i++) {
+		jsonr_init(&s, bad_docs[i], strlen(bad_docs[i]));
+		jsonr_skip(&s);
+		if (!s.err)
+			print_error("accepted: %s\n", bad_docs[i]);
+		assert_int_equal(s.err, -EINVAL);
+		/* the error sticks */
+		assert_false(jsonr_more(&s, '}'));
+		assert_true(jsonr_member(&s, &key) < 0);
+		assert_true(jsonr_scalar(&s, &v) < 0);
+		assert_int_equal(jsonr_peek(&s), 0);
+	}
+	/* a trailing comma fails in jsonr_more, a missing colon in
+	 * jsonr_member, each with the tree's message */
+	jsonr_init(&s, "[1,]", 4);
+	assert_true(jsonr_enter(&s, '['));
+	assert_true(jsonr_more(&s, ']'));
+	assert_int_equal(jsonr_skip(&s), 0);
+	assert_false(jsonr_more(&s, ']'));
+	assert_int_equal(s.err, -EINVAL);
+	jsonr_error(&s, err, sizeof(err));
+	assert_string_equal(err, "JSON: unexpected ']' at byte 3");
+	jsonr_init(&s, "{\"a\" 1}", 7);
+	assert_true(jsonr_enter(&s, '{'));
+	assert_true(jsonr_more(&s, '}'));
+	assert_int_equal(jsonr_member(&s, &key), -EINVAL);
+	jsonr_error(&s, err, sizeof(err));
+	assert_string_equal(err, "JSON: unexpected '1' at byte 5");
+	/* too deep */
+	memset(deep, '[', sizeof(deep));
+	jsonr_init(&s, deep, sizeof(deep));
+	assert_int_equal(jsonr_skip(&s), -ELOOP);
+	jsonr_error(&s, err, sizeof(err));
+	assert_string_equal(err, "JSON: nesting deeper than 64 at byte 64");
+	/* empty containers, and the wrong one */
+	jsonr_init(&s, "[]", 2);
+	assert_true(jsonr_enter(&s, '['));
+	assert_false(jsonr_more(&s, ']'));
+	assert_int_equal(s.err, 0);
+	assert_int_equal(jsonr_end(&s), 0);
+	jsonr_init(&s, "{}", 2);
+	assert_false(jsonr_enter(&s, '['));
+	assert_int_equal(s.err, -EINVAL);
+	/* a buf cap */
+	jsonr_init(&s, "\"0123456789\"", 12);
+	assert_int_equal(jsonr_scalar(&s, &v), -ENOSPC);
+	/* something after the value */
+	jsonr_init(&s, "{} x", 4);
+	assert_int_equal(jsonr_skip(&s), 0);
+	assert_int_equal(jsonr_end(&s), -EINVAL);
+	buf_free(&key);
+	buf_free(&v);
+}
+
+/* One tokenizer: skipping a bad document fails with the message the tree
+ * gives, but for the range of a number, which only the tree converts. */
+static void
+test_scan_agrees(void **state)
+{
+	struct jsonr s;
+	char         err[128];
+	size_t       i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t n = bad[i].len ? bad[i].len : strlen(bad[i].in);
+
+		jsonr_init(&s, bad[i].in, n);
+		if (jsonr_skip(&s) == 0 && jsonr_end(&s) == 0) {
+			if (!strstr(bad[i].err, "out of range"))
+				fail_msg("case %zu (%s) skipped without error",
+				    i, bad[i].in);
+			continue;
+		}
+		jsonr_error(&s, err, sizeof(err));
+		if (strcmp(err, bad[i].err) != 0)
+			fail_msg("case %zu (%s): got \"%s\", want \"%s\"", i,
+			    bad[i].in, err, bad[i].err);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		jsonr_init(&s, good[i].in, strlen(good[i].in));
+		assert_int_equal(jsonr_skip(&s), 0);
+		assert_int_equal(jsonr_end(&s), 0);
+	}
+}
+
+/* A large answer is walked in bounded memory: the row buffer is reused,
+ * so it never holds more than one row. */
+static void
+test_scan_large(void **state)
+{
+	struct buf   text, row;
+	struct jsonr s;
+	int          i, rows = 0;
+
+	(void)state;
+	buf_init(&text, 64 << 20);
+	buf_init(&row, 4096);
+	assert_int_equal(buf_adds(&text, "{\"values\":["), 0);
+	for (i = 0; i < 500000; i++)
+		assert_int_equal(
+		    buf_printf(&text, "%s[%d,\"v%d\"]", i ? "," : "", i, i),
+		    0);
+	assert_int_equal(buf_adds(&text, "]}"), 0);
+	jsonr_init(&s, text.p, text.len);
+	assert_true(jsonr_enter(&s, '{'));
+	while (jsonr_more(&s, '}')) {
+		assert_int_equal(jsonr_member(&s, NULL), 0);
+		assert_true(jsonr_enter(&s, '['));
+		while (jsonr_more(&s, ']')) {
+			buf_reset(&row);
+			assert_true(jsonr_enter(&s, '['));
+			while (jsonr_more(&s, ']'))
+				assert_int_equal(jsonr_scalar(&s, &row), 0);
+			rows++;
+		}
+	}
+	assert_int_equal(s.err, 0);
+	assert_int_equal(rows, 500000);
+	assert_true(row.cap <= 4096);
+	buf_free(&row);
+	buf_free(&text);
+}
+
 int
 main(void)
 {
@@ -568,6 +809,10 @@ main(void)
 		cmocka_unit_test(test_rejected_records),
 		cmocka_unit_test(test_describe_endpoints),
 		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_scan_walk),
+		cmocka_unit_test(test_scan_errors),
+		cmocka_unit_test(test_scan_agrees),
+		cmocka_unit_test(test_scan_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /* test_lp.c - the line protocol encoder (precisions, splitting a batch
- * into bodies under a size limit) and the JSON pull scanner used to read
- * InfluxDB and Prometheus-API answers.
+ * into bodies under a size limit). The JSON pull reader that reads
+ * InfluxDB and Prometheus-API answers is tested in test_jsonr.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jscan.h"
 #include "lp.h"
 
 #define S(x)                                                                  \
@@ -181,143 +180,6 @@ test_split(void **state)
 	free(whole);
 }
 
-/* ---- jscan ---- */
-
-static void
-test_jscan_walk(void **state)
-{
-	static const char text[]
-	    = " {\"results\": [ {\"statement_id\":0, \"series\":[{\"name\":"
-	      "\"m\",\"tags\":{\"h\":\"a\\\"b\"},\"columns\":[\"time\",\"v\"],"
-	      "\"values\":[[1,2.5],[2,null],[3,-1e-3]]}]}], \"x\":true,"
-	      "\"u\":\"\\u00e9\\ud83d\\ude00\\n\\/\"} ";
-	struct jscan s;
-	struct buf   key, v;
-	unsigned     rows = 0, nulls = 0;
-	int          rc;
-
-	(void)state;
-	buf_init(&key, 256);
-	buf_init(&v, 256);
-	js_init(&s, text, sizeof(text) - 1);
-	assert_true(js_enter(&s, '{'));
-	while (js_more(&s, '}')) {
-		assert_int_equal(js_key(&s, &key), 0);
-		if (strcmp(key.p, "results") == 0) {
-			js_enter(&s, '[');
-			while (js_more(&s, ']')) {
-				js_enter(&s, '{');
-				while (js_more(&s, '}')) {
-					js_key(&s, &key);
-					if (strcmp(key.p, "series") != 0) {
-						js_skip(&s);
-						continue;
-					}
-					js_enter(&s, '[');
-					while (js_more(&s, ']')) {
-						js_enter(&s, '{');
-						while (js_more(&s, '}')) {
-							js_key(&s, &key);
-							if (strcmp(key.p,
-							        "values"))
-								js_skip(&s);
-							else
-								break;
-						}
-						js_enter(&s, '[');
-						while (js_more(&s, ']')) {
-							js_enter(&s, '[');
-							while (
-							    js_more(&s, ']')) {
-								buf_reset(&v);
-								rc = js_scalar(
-								    &s, &v);
-								nulls
-								    += rc == 1;
-							}
-							rows++;
-						}
-						assert_false(js_more(&s, '}'));
-					}
-				}
-			}
-		} else if (strcmp(key.p, "u") == 0) {
-			buf_reset(&v);
-			assert_int_equal(js_scalar(&s, &v), 0);
-			buf_cstr(&v);
-			assert_string_equal(
-			    v.p, "\xc3\xa9\xf0\x9f\x98\x80\n/");
-		} else if (strcmp(key.p, "x") == 0) {
-			buf_reset(&v);
-			assert_int_equal(js_scalar(&s, &v), 0);
-			assert_int_equal(v.len, 4);
-		} else {
-			js_skip(&s);
-		}
-	}
-	assert_int_equal(s.err, 0);
-	assert_int_equal(rows, 3);
-	assert_int_equal(nulls, 1);
-	assert_int_equal(js_peek(&s), 0);
-	buf_free(&key);
-	buf_free(&v);
-}
-
-static void
-test_jscan_errors(void **state)
-{
-	static const char *const bad[] = {
-		"{\"a\":1",
-		"{\"a\":\"x}",
-		"{\"a\":\"\\q\"}",
-		"[1 2",
-		"{\"a\":\"\\u12\"}",
-		"}",
-		"",
-		"{\"a\":\"x\ny\"}",
-	};
-	struct jscan s;
-	struct buf   key;
-	char         deep[200];
-	size_t       i;
-
-	(void)state;
-	buf_init(&key, 64);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		js_init(&s, bad[i], strlen(bad[i]));
-		js_skip(&s);
-		if (!s.err)
-			print_error("accepted: %s\n", bad[i]);
-		assert_true(s.err < 0);
-		/* the error sticks */
-		assert_false(js_more(&s, '}'));
-		assert_true(js_key(&s, &key) < 0);
-	}
-	/* the skipper is lenient about ':' and ','; js_key and js_more
-	 * are not */
-	js_init(&s, "[1,]", 4);
-	assert_true(js_enter(&s, '['));
-	assert_true(js_more(&s, ']'));
-	assert_int_equal(js_skip(&s), 0);
-	assert_false(js_more(&s, ']'));
-	assert_int_equal(s.err, -EINVAL);
-	js_init(&s, "{\"a\" 1}", 7);
-	assert_true(js_enter(&s, '{'));
-	assert_true(js_more(&s, '}'));
-	assert_int_equal(js_key(&s, &key), -EINVAL);
-	memset(deep, '[', sizeof(deep));
-	js_init(&s, deep, sizeof(deep));
-	assert_int_equal(js_skip(&s), -ELOOP);
-	js_init(&s, "[]", 2);
-	assert_true(js_enter(&s, '['));
-	assert_false(js_more(&s, ']'));
-	assert_int_equal(s.err, 0);
-	js_init(&s, "{}", 2);
-	assert_false(js_enter(&s, '['));
-	assert_int_equal(s.err, -EINVAL);
-	buf_free(&key);
-}
-
 /* The per-group tag cache: two groups with the same id in one encoder
  * each get their own tags; a plain group copies the instance name as it
  * is, any other escapes it. */
@@ -362,8 +224,6 @@ main(void)
 		cmocka_unit_test(test_tag_cache),
 		cmocka_unit_test(test_events_multi),
 		cmocka_unit_test(test_split),
-		cmocka_unit_test(test_jscan_walk),
-		cmocka_unit_test(test_jscan_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
