@@ -36,8 +36,30 @@ struct xrng {
 
 /** Seeds stream `stream` of run seed `seed`; distinct streams are
  *  independent (seed and stream mixed through splitmix64). */
-void     xrng_seed(struct xrng *r, uint64_t seed, uint64_t stream);
-uint64_t xrng_next(struct xrng *r);
+void xrng_seed(struct xrng *r, uint64_t seed, uint64_t stream);
+
+static inline uint64_t
+xrng_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/** The next 64 random bits (inline: a few per generated value). */
+static inline uint64_t
+xrng_next(struct xrng *r)
+{
+	uint64_t *s      = r->s;
+	uint64_t  result = xrng_rotl(s[1] * 5, 7) * 9;
+	uint64_t  t      = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = xrng_rotl(s[3], 45);
+	return result;
+}
 /** Uniform double in [0, 1) with 53 bits. */
 static inline double
 xrng_uniform(struct xrng *r)
