@@ -89,4 +89,5 @@ if [ -n "${TSFAKE:-}" ] && [ -x "$TSFAKE" ]; then
 	kill "$tspid" 2>/dev/null
 	wait "$tspid" 2>/dev/null || true
 fi
+TSLOAD=$TSLOAD bash "$(dirname "$0")/bench-query.sh" "$csv" # query driver vs pgbench
 echo "table written to $csv"

@@ -40,6 +40,8 @@ struct qrun {
 	FILE                *log[6], *errf[6];
 	struct buf           text;
 	uint64_t             exec;
+	time_t               when_s;   /* the second of when */
+	char                 when[24]; /* UTC, as the log lines show it */
 };
 
 void
@@ -143,6 +145,15 @@ query_shared_destroy(struct query_shared *sh)
 }
 
 void
+query_shared_running(struct query_shared *sh, unsigned n)
+{
+	pthread_mutex_lock(&sh->lock);
+	sh->running = n;
+	pthread_cond_broadcast(&sh->cond);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+void
 query_thread_init(
     struct query_thread *t, struct query_shared *sh, unsigned index)
 {
@@ -199,20 +210,41 @@ nap(const struct query_shared *sh, uint64_t ns)
 	nap_until_ns(now_ns() + ns, &sh->stop);
 }
 
+/* Passes gate g (0: after the begin count, 1: before the end count),
+ * and with wait, waits until every running thread of the worker has.
+ * The counts read the last 15 minutes of the table: they must not slow
+ * down, and so inflate, another thread's timed queries. */
+static void
+gate(struct query_shared *sh, unsigned g, bool wait)
+{
+	pthread_mutex_lock(&sh->lock);
+	sh->gate[g]++;
+	pthread_cond_broadcast(&sh->cond);
+	while (wait && (!sh->running || sh->gate[g] < sh->running))
+		pthread_cond_wait(&sh->cond, &sh->lock);
+	pthread_mutex_unlock(&sh->lock);
+}
+
 static double
 uniform(void *arg)
 {
 	return xrng_uniform(arg);
 }
 
-static void
-utc_now(char *out, size_t n)
+/* "YYYY-mm-dd HH:MM:SS" UTC, formatted once a second (a log line is
+ * written after every query). */
+static const char *
+utc_now(struct qrun *r)
 {
 	time_t    s = time(NULL);
 	struct tm tm;
 
-	gmtime_r(&s, &tm);
-	strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+	if (s != r->when_s || !r->when[0]) {
+		gmtime_r(&s, &tm);
+		strftime(r->when, sizeof(r->when), "%Y-%m-%d %H:%M:%S", &tm);
+		r->when_s = s;
+	}
+	return r->when;
 }
 
 static int
@@ -369,10 +401,11 @@ count_points(struct qrun *r, const char *stage)
 {
 	const struct query_shared *sh  = r->t->sh;
 	struct tgt_qres            res = { 0 };
-	char            name[64], when[32], value[32] = "None", err[256];
-	FILE           *log, *ef, *out;
-	uint64_t        ns, thr = 0;
-	enum tgt_status st;
+	char                       name[64], value[32] = "None", err[256];
+	const char                *when;
+	FILE                      *log, *ef, *out;
+	uint64_t                   ns, thr = 0;
+	enum tgt_status            st;
 
 	snprintf(name, sizeof(name), "numDatapoints-%s.log", stage);
 	log = open_in(r, name, "w");
@@ -390,7 +423,7 @@ count_points(struct qrun *r, const char *stage)
 		st = TGT_FAIL;
 		ns = 0;
 	}
-	utc_now(when, sizeof(when));
+	when = utc_now(r);
 	if (log)
 		fprintf(log, "%s 1. %s. QueryId: %s. Time: %.3f. Rows: %llu\n",
 		    r->name, when, res.query_id[0] ? res.query_id : "None",
@@ -529,7 +562,8 @@ execute_one(struct qrun *r, unsigned i)
 	const struct query_shared *sh   = t->sh;
 	struct tgt_qres            res  = { 0 };
 	const char                *text = r->sql[i];
-	char                       when[32], err[256], rows[24] = "None";
+	char                       err[256], rows[24] = "None";
+	const char                *when;
 	uint64_t                   ns, thr = 0;
 	enum tgt_status            st;
 
@@ -540,8 +574,8 @@ execute_one(struct qrun *r, unsigned i)
 		if (render_workload(r, i, err, sizeof(err)) == 0)
 			text = r->text.p;
 	}
-	st = run_query(r, text, &res, &ns, &thr);
-	utc_now(when, sizeof(when));
+	st   = run_query(r, text, &res, &ns, &thr);
+	when = utc_now(r);
 	if (st == TGT_OK)
 		snprintf(
 		    rows, sizeof(rows), "%llu", (unsigned long long)res.rows);
@@ -610,16 +644,18 @@ run_loop(struct qrun *r)
 	struct query_shared *sh    = r->t->sh;
 	uint64_t             delay = 0;
 
+	count_points(r, "begin");
+	gate(sh, 0, true);
 	/* Staggered start, as the seed's process starts its threads. */
 	for (unsigned k = 0; k < r->t->index; k++)
 		delay += sh->o->think_random
 		    ? xrng_below(&r->rng, sh->o->think_ms + 1)
 		    : sh->o->think_ms;
 	nap(sh, delay * 1000000ull);
-	count_points(r, "begin");
 	while (!stopping(sh) && (!sh->reps || r->exec < sh->reps))
 		execute_one(
 		    r, choose_pick(&sh->choose, xrng_uniform(&r->rng)));
+	gate(sh, 1, true);
 	count_points(r, "end");
 	write_summary(r);
 }
@@ -653,8 +689,12 @@ query_thread_main(void *arg)
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
 
-	if (t->init_ok)
+	if (t->init_ok) {
 		run_loop(&r);
+	} else {
+		gate(sh, 0, false);
+		gate(sh, 1, false);
+	}
 	sh->ops->fini(&r.ctx);
 	for (unsigned i = 0; i < 6; i++) {
 		free(r.sql[i]);

@@ -39,9 +39,11 @@ struct query_shared {
 	uint64_t        reps; /* per thread, 0 = until stopped */
 	atomic_bool     stop;
 	atomic_uint     finished; /* threads that have returned */
-	pthread_mutex_t lock;     /* start barrier */
+	pthread_mutex_t lock;     /* start barrier and count gates */
 	pthread_cond_t  cond;
 	unsigned        inited;
+	unsigned        running; /* threads started, 0 until known */
+	unsigned        gate[2]; /* threads past the begin / end count */
 };
 
 struct query_thread {
@@ -64,6 +66,10 @@ int  query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 void query_shared_destroy(struct query_shared *sh);
 /** "<run-prefix>-<YYYY-mm-dd-HH-MM-SS UTC of t0_ms>", the seed's name. */
 void query_exp_name(char *out, size_t n, const char *prefix, int64_t t0_ms);
+
+/** Says how many threads were started (after the last pthread_create):
+ *  the count gates wait for that many. */
+void query_shared_running(struct query_shared *sh, unsigned n);
 
 void query_thread_init(
     struct query_thread *t, struct query_shared *sh, unsigned index);

@@ -280,6 +280,8 @@ start_threads(struct worker *w)
 			w->th[i].running = true;
 		started++;
 	}
+	if (w->query)
+		query_shared_running(&w->qsh, started);
 	/* Wait until every started thread has connected its target, so the
 	 * first report says how many could. */
 	pthread_mutex_lock(lock);

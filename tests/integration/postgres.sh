@@ -193,6 +193,18 @@ check "missing database: named" grep -q 'database "nosuchdb" does not exist' b.e
 check_eq "query on a missing table: exit 1" 1 $?
 check "query on a missing table: the server's message" \
 	grep -q 'relation "nosuchtable" does not exist' m.err
+# queries go with the simple protocol, as pgbench's do: a text of two
+# statements is refused, not half counted
+mkdir -p two/postgres
+cp "$qdir"/postgres/params.sql "$qdir"/postgres/count.sql two/postgres/
+printf 'SELECT 1;\nSELECT 2\n' >two/postgres/do-q1.sql
+printf '[default]\nrepetitions = 1\nretries = 0\n\n[query_distribution]\ndo-q1 = 100\n' >two.ini
+"$TSLOAD" query --config two.ini --params fixed --queries-dir two -t qsingle \
+	--think-time-milliseconds 0 --target "$url" -l "$T_TMP/logs-two" \
+	--results "$T_TMP/results" >two.out 2>two.err
+check_eq "two statements in one query text: exit 1" 1 $?
+check "two statements in one query text: says so" \
+	grep -q 'postgres: the query text holds more than one statement' two.err
 # the environment alone: postgres: with PG* variables
 PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=tsload \
 	"$TSLOAD" ingest -q -p 1 -c 1 --host-scale 1 --duration 2 -t envt --target postgres: \
