@@ -5,6 +5,7 @@
 #include "textfmt.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,29 +223,28 @@ textfmt_enc_free(struct textfmt_enc *e)
 int
 textfmt_encode(struct textfmt_enc *e, struct buf *out, const struct batch *b)
 {
-	enum textfmt  fmt = e->fmt;
 	struct tf_rec r;
 	unsigned      i;
 	char         *w;
+	unsigned      next = 0;
 
+	if (e->fmt == TEXTFMT_LP) {
+		int rc = lp_encode(&e->lp, out, b, &next, SIZE_MAX);
+
+		return rc || next == b->n ? rc : -ENOSPC; /* all or nothing */
+	}
 	for (i = 0; i < b->n; i++) {
-		tf_rec_init(&r, &b->s[i], b);
-		if (buf_reserve(out,
-		        fmt == TEXTFMT_JSON ? tsjson_bound(r.s, b)
-		                            : tf_bound(&r, b->multi))
-		    != 0)
-			return -ENOSPC;
-		w = out->p + out->len;
-		switch (fmt) {
-		case TEXTFMT_LP:
-			w = lp_put(&e->lp, w, r.s, b);
-			break;
-		case TEXTFMT_JSON:
-			w = tsjson_sample(w, r.s, b, true, '\n');
-			break;
-		case TEXTFMT_CSV:
-			w = tf_csv(w, &r, b->multi, b->req_id);
-			break;
+		const struct sample *s = &b->s[i];
+
+		if (e->fmt == TEXTFMT_JSON) {
+			if (buf_reserve(out, tsjson_bound(s, b)) != 0)
+				return -ENOSPC;
+			w = tsjson_sample(out->p + out->len, s, b, true, '\n');
+		} else {
+			tf_rec_init(&r, s, b);
+			if (buf_reserve(out, tf_bound(&r, b->multi)) != 0)
+				return -ENOSPC;
+			w = tf_csv(out->p + out->len, &r, b->multi, b->req_id);
 		}
 		out->len = (size_t)(w - out->p);
 	}

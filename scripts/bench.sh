@@ -61,16 +61,18 @@ echo "tsload bench on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' 
 printf '%-46s %21s %21s %8s\n' "case" "points/s (spread)" "points/CPU-s (spread)" "RSS MiB"
 u=(--interval-millis 0 --duration "$secs" --batch-writes --batch-size 100)
 bench "null: generation only, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target null:
-bench "line protocol to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=lp"
-bench "JSON records to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=json"
-bench "CSV to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=csv"
-bench "multi-measure lp to /dev/null, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --multi --target "file:/dev/null?format=lp"
+# Serialised in memory: null:?format= builds each batch's text and drops it.
+bench "line protocol in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=lp"
+bench "line protocol in memory, multi-measure" -p 2 -c 2 --host-scale 10 "${u[@]}" --multi --target "null:?format=lp"
+bench "JSON records in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=json"
+bench "CSV in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=csv"
+bench "line protocol to /dev/null (file:), -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=lp"
 bench "sqlite:, -p 1 -c 1" -p 1 -c 1 --host-scale 1 "${u[@]}" --target "sqlite:$dir/a.db"
 bench "sqlite:, -p 2 -c 2" -p 2 -c 2 --host-scale 1 "${u[@]}" --target "sqlite:$dir/b.db"
 bench "sqlite:, -p 2 -c 2, seed default (no batching)" -p 2 -c 2 --host-scale 1 --interval-millis 0 --duration "$secs" --target "sqlite:$dir/c.db"
-bench "scaling: null lp, host-scale 1" -p 2 -c 2 --host-scale 1 "${u[@]}" --target "file:/dev/null?format=lp"
-bench "scaling: null lp, host-scale 100" -p 2 -c 2 --host-scale 100 "${u[@]}" --target "file:/dev/null?format=lp"
-bench "scaling: null lp, host-scale 1000" -p 2 -c 2 --host-scale 1000 "${u[@]}" --target "file:/dev/null?format=lp"
+bench "scaling: lp in memory, host-scale 1" -p 2 -c 2 --host-scale 1 "${u[@]}" --target "null:?format=lp"
+bench "scaling: lp in memory, host-scale 100" -p 2 -c 2 --host-scale 100 "${u[@]}" --target "null:?format=lp"
+bench "scaling: lp in memory, host-scale 1000" -p 2 -c 2 --host-scale 1000 "${u[@]}" --target "null:?format=lp"
 bench "memory: host-scale 4000 (4M hosts), -p 2 -c 2" -p 2 -c 2 --host-scale 4000 "${u[@]}" --target null:
 
 # Timestream WriteRecords (JSON, SigV4-signed, 100 records a call) to the
