@@ -1,6 +1,9 @@
 /* file.c - the file: and stdout: targets: batches as text lines in InfluxDB
  * line protocol (lp.c), Timestream WriteRecords JSON (one record a line,
- * from tsjson.c, the timestream target's encoder) or CSV.
+ * from tsjson.c, the timestream target's encoder) or CSV; or as the rows
+ * the postgres and clickhouse targets send (pgcopy: COPY text, pg_copy.c;
+ * chtsv: TabSeparated, chtsv.c), which their own clients can load into
+ * the table those targets create (make bench replays them).
  *
  * The line protocol encoder is common/lp.c, shared with the influx and vm
  * targets. Each batch is built in a per-thread buffer and written with one
@@ -21,13 +24,21 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "chtsv.h"
 #include "fmt.h"
 #include "lp.h"
+#include "pg_copy.h"
 #include "target.h"
 #include "tsjson.h"
 #include "xalloc.h"
 
-enum file_fmt { FF_LP = 0, FF_JSON = 1, FF_CSV = 2 };
+enum file_fmt {
+	FF_LP     = 0,
+	FF_JSON   = 1,
+	FF_CSV    = 2,
+	FF_PGCOPY = 3,
+	FF_CHTSV  = 4
+};
 
 enum {
 	FILE_BUF_MAX  = 64 << 20, /* most bytes of one batch's text */
@@ -35,7 +46,8 @@ enum {
 	FILE_MEAS_MAX = 512,  /* one measure's bytes, escaped */
 };
 
-static const char *const file_fmt_names[]  = { "lp", "json", "csv", NULL };
+static const char *const file_fmt_names[]
+    = { "lp", "json", "csv", "pgcopy", "chtsv", NULL };
 static const char *const file_type_names[] = { "DOUBLE", "BIGINT", "VARCHAR" };
 
 struct file_priv {
@@ -75,7 +87,8 @@ file_url_fmt(const char *url, enum file_fmt *fmt, char *err, size_t errlen)
 		}
 	}
 	snprintf(err, errlen,
-	    "%.*s: unknown format \"%s\" (expected lp, json or csv)",
+	    "%.*s: unknown format \"%s\" (expected lp, json, csv, pgcopy "
+	    "or chtsv)",
 	    (int)strcspn(url, ":"), url, v);
 	return -EINVAL;
 }
@@ -100,12 +113,13 @@ file_url_check(const char *url, bool is_stdout, char *err, size_t errlen)
 	if (is_stdout && path[0]) {
 		snprintf(err, errlen,
 		    "stdout: takes no path (use stdout:?format=lp|json|"
-		    "csv)");
+		    "csv|pgcopy|chtsv)");
 		return -EINVAL;
 	}
 	if (!is_stdout && !path[0]) {
 		snprintf(err, errlen,
-		    "file: no path (use file:PATH?format=lp|json|csv)");
+		    "file: no path (use file:PATH?format=lp|json|csv|"
+		    "pgcopy|chtsv)");
 		return -EINVAL;
 	}
 	return 0;
@@ -458,6 +472,31 @@ stdout_init(struct tgt_ctx *ctx)
 	return file_init_any(ctx, true);
 }
 
+/* Writes batch b in a format whose encoder takes whole batches: the rows
+ * of the postgres or clickhouse target. */
+static enum tgt_status
+file_write_rows(
+    struct tgt_ctx *ctx, struct file_priv *f, const struct batch *b)
+{
+	int rc;
+
+	rc = f->fmt == FF_PGCOPY ? (pgcopy_batch(&f->out, b) < 0 ? -ENOSPC : 0)
+	                         : chtsv_batch(&f->out, b);
+	if (rc) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "%s: a batch of %u records exceeds %d MiB", f->name,
+		    b->records, FILE_BUF_MAX >> 20);
+		return TGT_FAIL;
+	}
+	rc = file_flush(f);
+	if (rc) {
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name,
+		    strerror(-rc));
+		return TGT_FAIL;
+	}
+	return TGT_OK;
+}
+
 static enum tgt_status
 file_write(struct tgt_ctx *ctx, const struct batch *b)
 {
@@ -470,6 +509,8 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 
 	ctx->rejected = 0;
 	buf_reset(&f->out);
+	if (f->fmt == FF_PGCOPY || f->fmt == FF_CHTSV)
+		return file_write_rows(ctx, f, b);
 	for (i = 0; i < b->n; i++) {
 		file_rec_init(&r, &b->s[i], b);
 		need = f->fmt == FF_JSON ? tsjson_bound(r.s, b)
@@ -490,6 +531,9 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 			break;
 		case FF_CSV:
 			w = file_csv(w, &r, b->multi, b->req_id);
+			break;
+		case FF_PGCOPY: /* whole batches: file_write_rows */
+		case FF_CHTSV:
 			break;
 		}
 		f->out.len = (size_t)(w - f->out.p);
@@ -523,7 +567,7 @@ const struct target_ops target_file = {
 	.name    = "file",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE,
-	.usage   = "file:PATH[?format=lp|json|csv]",
+	.usage   = "file:PATH[?format=lp|json|csv|pgcopy|chtsv]",
 	.check   = file_check,
 	.setup   = file_setup,
 	.init    = file_init,
@@ -535,7 +579,7 @@ const struct target_ops target_stdout = {
 	.name    = "stdout",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_STDOUT,
-	.usage   = "stdout:[?format=lp|json|csv]",
+	.usage   = "stdout:[?format=lp|json|csv|pgcopy|chtsv]",
 	.check   = stdout_check,
 	.setup   = stdout_setup,
 	.init    = stdout_init,
