@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chtsv.h"
 #include "fmt.h"
 #include "lp.h"
+#include "targets/pg_copy.h"
 #include "tsjson.h"
 
 enum {
@@ -18,7 +20,8 @@ enum {
 	TF_MEAS_MAX = 512,  /* one measure's bytes, escaped */
 };
 
-static const char *const tf_fmt_names[]  = { "lp", "json", "csv", NULL };
+static const char *const tf_fmt_names[]
+    = { "lp", "json", "csv", "pgcopy", "chtsv", NULL };
 static const char *const tf_type_names[] = { "DOUBLE", "BIGINT", "VARCHAR" };
 
 static inline char *
@@ -44,7 +47,8 @@ textfmt_from_url(const char *url, enum textfmt *fmt, char *err, size_t errlen)
 		}
 	}
 	snprintf(err, errlen,
-	    "%.*s: unknown format \"%s\" (expected lp, json or csv)",
+	    "%.*s: unknown format \"%s\" (expected lp, json, csv, pgcopy or "
+	    "chtsv)",
 	    (int)strcspn(url, ":"), url, v);
 	return -EINVAL;
 }
@@ -233,6 +237,10 @@ textfmt_encode(struct textfmt_enc *e, struct buf *out, const struct batch *b)
 
 		return rc || next == b->n ? rc : -ENOSPC; /* all or nothing */
 	}
+	if (e->fmt == TEXTFMT_PGCOPY)
+		return pgcopy_batch(out, b) < 0 ? -ENOSPC : 0;
+	if (e->fmt == TEXTFMT_CHTSV)
+		return chtsv_batch(out, b);
 	for (i = 0; i < b->n; i++) {
 		const struct sample *s = &b->s[i];
 

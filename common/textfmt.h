@@ -1,5 +1,6 @@
 /* textfmt.h - batches as text: line protocol (lp.c), Timestream
- * WriteRecords JSON records (tsjson.c) or CSV in the union schema. Shared by
+ * WriteRecords JSON records (tsjson.c), CSV in the union schema, or the
+ * rows of the postgres and clickhouse targets (pg_copy.c, chtsv.c). Shared by
  * the file: and stdout: targets, which write the text, and the null:
  * target, which builds it in memory and drops it (the cost of
  * serialising, with no I/O).
@@ -14,7 +15,16 @@
 #include "lp.h"
 #include "target.h"
 
-enum textfmt { TEXTFMT_LP = 0, TEXTFMT_JSON = 1, TEXTFMT_CSV = 2 };
+/* pgcopy and chtsv are the rows the postgres and clickhouse targets send
+ * (COPY text, TabSeparated), which psql \copy and curl load into the
+ * tables those targets create. */
+enum textfmt {
+	TEXTFMT_LP     = 0,
+	TEXTFMT_JSON   = 1,
+	TEXTFMT_CSV    = 2,
+	TEXTFMT_PGCOPY = 3,
+	TEXTFMT_CHTSV  = 4,
+};
 
 /** The format named by the URL's format= parameter (lp when absent).
  *  @return 0, or -EINVAL with "<scheme>: unknown format ..." in err. */

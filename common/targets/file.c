@@ -1,6 +1,9 @@
 /* file.c - the file: and stdout: targets: batches as text lines in InfluxDB
  * line protocol (lp.c), Timestream WriteRecords JSON (one record a line,
- * from tsjson.c, the timestream target's encoder) or CSV.
+ * from tsjson.c, the timestream target's encoder) or CSV; or as the rows
+ * the postgres and clickhouse targets send (pgcopy: COPY text; chtsv:
+ * TabSeparated), which their own clients load into the table those
+ * targets create (make bench replays them).
  *
  * The text comes from textfmt.c (shared with null:). Each batch is built in a
  * per-thread buffer and written with one write() on an O_APPEND descriptor, so
@@ -56,12 +59,13 @@ file_url_check(const char *url, bool is_stdout, char *err, size_t errlen)
 	if (is_stdout && path[0]) {
 		snprintf(err, errlen,
 		    "stdout: takes no path (use stdout:?format=lp|json|"
-		    "csv)");
+		    "csv|pgcopy|chtsv)");
 		return -EINVAL;
 	}
 	if (!is_stdout && !path[0]) {
 		snprintf(err, errlen,
-		    "file: no path (use file:PATH?format=lp|json|csv)");
+		    "file: no path (use file:PATH?format=lp|json|csv|"
+		    "pgcopy|chtsv)");
 		return -EINVAL;
 	}
 	return 0;
@@ -294,7 +298,7 @@ const struct target_ops target_file = {
 	.name    = "file",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE,
-	.usage   = "file:PATH[?format=lp|json|csv]",
+	.usage   = "file:PATH[?format=lp|json|csv|pgcopy|chtsv]",
 	.check   = file_check,
 	.setup   = file_setup,
 	.init    = file_init,
@@ -306,7 +310,7 @@ const struct target_ops target_stdout = {
 	.name    = "stdout",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_STDOUT,
-	.usage   = "stdout:[?format=lp|json|csv]",
+	.usage   = "stdout:[?format=lp|json|csv|pgcopy|chtsv]",
 	.check   = stdout_check,
 	.setup   = stdout_setup,
 	.init    = stdout_init,

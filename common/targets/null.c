@@ -1,10 +1,10 @@
 /* null.c - the null: target accepts and discards every batch.
  *
  * It measures the harness itself (generation, batching, accounting) with
- * no database in the way. With ?format=lp|json|csv it first serialises
- * each batch into a per-thread buffer, as file: would, so the cost of
- * building the text is measured without any I/O. The caller counts what
- * was written.
+ * no database in the way. With ?format= (any format of file:) it first
+ * serialises each batch into a per-thread buffer, as file: would, so the
+ * cost of building the text is measured without any I/O. The caller
+ * counts what was written.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@ null_check(const char *url, char *err, size_t errlen)
 	if (target_url_path(url, path, sizeof(path)) != 0 || path[0]) {
 		snprintf(err, errlen,
 		    "null: takes no path (use \"null:\" or "
-		    "\"null:?format=lp|json|csv\")");
+		    "\"null:?format=lp|json|csv|pgcopy|chtsv\")");
 		return -EINVAL;
 	}
 	rc = target_url_check_keys(url, keys, err, errlen);
@@ -96,7 +96,7 @@ const struct target_ops target_null = {
 	.name    = "null",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE,
-	.usage   = "null:[?format=lp|json|csv]",
+	.usage   = "null:[?format=lp|json|csv|pgcopy|chtsv]",
 	.check   = null_check,
 	.init    = null_init,
 	.write   = null_write,

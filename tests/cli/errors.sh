@@ -18,7 +18,7 @@ cases=(
 	"bad duration|ingest --duration 5x|--duration: invalid value \"5x\""
 	"unknown target|ingest --target mysql://x|--target: unknown scheme in \"mysql://x\""
 	"bad file format|ingest --target file:/tmp/x?format=xml|format"
-	"bad null format|ingest --target null:?format=xml|null: unknown format \"xml\" \(expected lp, json or csv\)"
+	"bad null format|ingest --target null:?format=xml|null: unknown format \"xml\" \(expected lp, json, csv, pgcopy or chtsv\)"
 	"null with a path|ingest --target null:/tmp/x|null: takes no path"
 	"bad bool|ingest --multi=maybe|--multi: invalid value \"maybe\""
 	"req-id-dim alone|ingest --req-id-dim|--req-id-dim only has a meaning with --add-req-id"

@@ -20,6 +20,10 @@
 
 #include "series_fixture.h"
 
+#include "buf.h"
+#include "chtsv.h"
+#include "targets/pg_copy.h"
+
 static void
 event_sample(struct sample *s, unsigned first, unsigned count)
 {
@@ -488,6 +492,50 @@ test_line_counts(void **state)
 	free(s);
 }
 
+/* pgcopy and chtsv: exactly the bytes of the postgres and clickhouse
+ * targets' encoders, batch after batch, in both layouts. */
+static void
+test_target_rows(void **state)
+{
+	struct sample s[4];
+	struct batch  b[2];
+	struct buf    want;
+	char          url[512], *got;
+	unsigned      f, m, k;
+
+	(void)state;
+	for (f = 0; f < 2; f++)
+		for (m = 0; m < 2; m++) {
+			metric_sample(&s[0], m ? 0 : 3, m ? 20 : 4);
+			event_sample(&s[1], 0, 5);
+			event_sample(&s[2], m ? 0 : 1, m ? 5 : 2);
+			metric_sample(&s[3], 0, 20);
+			buf_init(&want, 1 << 20);
+			for (k = 0; k < 2; k++) {
+				b[k] = (struct batch) {
+					.s = &s[2 * k], .n = 2, .multi = m
+				};
+				batch_count(&b[k]);
+				if (f == 0)
+					assert_true(
+					    pgcopy_batch(&want, &b[k]) > 0);
+				else
+					assert_int_equal(
+					    chtsv_batch(&want, &b[k]), 0);
+			}
+			assert_int_equal(buf_cstr(&want), 0);
+			snprintf(url, sizeof(url),
+			    "file:%s/rows/%u-%u?format=%s", tmpdir, f, m,
+			    f ? "chtsv" : "pgcopy");
+			got = run_file(url, b, 2);
+			assert_string_equal(got, want.p);
+			assert_int_equal(
+			    count_lines(got), b[0].records + b[1].records);
+			free(got);
+			buf_free(&want);
+		}
+}
+
 static void
 test_bad_urls(void **state)
 {
@@ -501,7 +549,7 @@ test_bad_urls(void **state)
 	    -EINVAL);
 	assert_string_equal(err,
 	    "file: unknown format \"xml\" (expected lp, "
-	    "json or csv)");
+	    "json, csv, pgcopy or chtsv)");
 	assert_int_equal(
 	    target_stdout.check("stdout:?format=LP", err, sizeof(err)),
 	    -EINVAL);
@@ -645,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_exact_lines),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_line_counts),
+		cmocka_unit_test(test_target_rows),
 		cmocka_unit_test(test_bad_urls),
 		cmocka_unit_test(test_stdout),
 		cmocka_unit_test(test_stdout_pipe),
