@@ -113,10 +113,16 @@ ix_series(struct ix_scan *x)
 			break;
 		if (strcmp(x->key.p, "tags") == 0 && jsonr_peek(s) == '{') {
 			jsonr_enter(s, '{');
-			while (jsonr_more(s, '}') && x->tags.n < IX_COLS) {
+			while (jsonr_more(s, '}')) {
+				if (jsonr_member(s, &x->key))
+					return s->err;
+				if (x->tags.n >= IX_COLS) { /* not kept */
+					if (jsonr_skip(s))
+						return s->err;
+					continue;
+				}
 				x->tags.off[x->tags.n] = x->tags.b.len;
-				if (jsonr_member(s, &x->key)
-				    || buf_add(
+				if (buf_add(
 				        &x->tags.b, x->key.p, x->key.len + 1)
 				    || ix_strs_add(s, &x->tagv))
 					return s->err ? s->err : -ENOSPC;

@@ -26,6 +26,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "target.h"
 #include "targets/lphttp.h"
 
 enum { SRV_CONNS = 64, REQ_MAX = 1 << 20 };
@@ -162,6 +163,22 @@ answer(struct conn *c, const char *method, const char *full, const char *head,
 			respond(c->fd, 204, "No Content", NULL, 0);
 		else
 			respond(c->fd, 500, "Internal Server Error", NULL, 0);
+	} else if (strcmp(path, "/query") == 0) {
+		/* InfluxQL: one series with 70 tags (more than a row hands
+		 * to its callback) and two rows */
+		char  *out = malloc(8192);
+		size_t n   = (size_t)sprintf(out,
+		      "{\"results\":[{\"statement_id\":0,\"series\":[{"
+		        "\"name\":\"metrics\",\"tags\":{");
+
+		for (int i = 0; i < 70; i++)
+			n += (size_t)sprintf(
+			    out + n, "%s\"t%d\":\"v%d\"", i ? "," : "", i, i);
+		n += (size_t)sprintf(out + n,
+		    "},\"columns\":[\"time\",\"mean\"],\"values\":[["
+		    "1,2.5],[2,3.5]]}]}]}");
+		respond(c->fd, 200, "OK", out, n);
+		free(out);
 	} else if (strcmp(path, "/big") == 0) {
 		char *big = malloc(10000);
 
@@ -801,6 +818,28 @@ test_lp_write(void **state)
 	srv_stop(&s);
 }
 
+/* An InfluxQL answer whose series has more tags than are kept: the rest
+ * are skipped and the rows still read. */
+static void
+test_influx_many_tags(void **state)
+{
+	struct tgt_conf conf = { .database = "devops" };
+	struct tgt_ctx  ctx  = { .ops = &target_influx, .conf = &conf };
+	struct tgt_qres res  = { 0 };
+	struct srv      s;
+	char            url[96];
+
+	(void)state;
+	srv_start(&s);
+	snprintf(url, sizeof(url), "influx://127.0.0.1:%d/?db=x", s.port);
+	conf.url = url;
+	assert_int_equal(target_influx.init(&ctx), 0);
+	assert_int_equal(target_influx.query(&ctx, "SELECT 1", &res), TGT_OK);
+	assert_int_equal(res.rows, 2);
+	target_influx.fini(&ctx);
+	srv_stop(&s);
+}
+
 int
 main(void)
 {
@@ -818,6 +857,7 @@ main(void)
 		cmocka_unit_test(test_urlencode),
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_lp_write),
+		cmocka_unit_test(test_influx_many_tags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
