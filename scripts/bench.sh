@@ -6,14 +6,24 @@
 # table also goes to results/bench-<time>.csv. Not part of `make test`.
 set -euo pipefail
 : "${TSLOAD:=build/bin/tsload}"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 secs=${BENCH_SECONDS:-8}
 runs=${BENCH_RUNS:-3}
 only=${BENCH_ONLY:-}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tsload-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+# Commands the exit trap runs, last first: the servers bench-servers.sh
+# starts are stopped before their directories go.
+on_exit=("rm -rf '$dir'")
+cleanup() {
+	local i
+	for ((i = ${#on_exit[@]} - 1; i >= 0; i--)); do eval "${on_exit[i]}" || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 mkdir -p results
 csv=results/bench-$(date -u +%Y%m%d-%H%M%S).csv
-echo "case,runs,points_per_s_median,points_per_s_min,points_per_s_max,points_per_cpu_s_median,points_per_cpu_s_min,points_per_cpu_s_max,records_per_s_median,peak_rss_mib_max" >"$csv"
+# the last six columns: the real-server cases only (bench-servers.sh)
+echo "case,runs,points_per_s_median,points_per_s_min,points_per_s_max,points_per_cpu_s_median,points_per_cpu_s_min,points_per_cpu_s_max,records_per_s_median,peak_rss_mib_max,replay_records_per_s_median,replay_records_per_s_min,replay_records_per_s_max,ratio_median,ratio_min,ratio_max" >"$csv"
 
 # one run: prints "points_per_s points_per_cpu_s records_per_s rss_mib"
 one() {
@@ -38,6 +48,9 @@ one() {
 stat() { sort -g -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END {
 	printf "%s %s %s", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
 
+# spread MIN MAX MEDIAN: (max - min) in % of the median
+spread() { awk -v l="$1" -v h="$2" -v m="$3" 'BEGIN { print m ? 100 * (h - l) / m : 0 }'; }
+
 bench() {
 	local name=$1
 	shift
@@ -52,9 +65,8 @@ bench() {
 	read -r rm _ _ <<<"$(stat 3 "$dir/runs")"
 	rss=$(sort -g -k4 "$dir/runs" | tail -1 | awk '{ print $4 }')
 	printf '%-46s %12.0f (%5.1f%%) %12.0f (%5.1f%%) %8.1f\n' "$name" "$pm" \
-		"$(awk -v l="$pl" -v h="$ph" -v m="$pm" 'BEGIN { print m ? 100 * (h - l) / m : 0 }')" \
-		"$cm" "$(awk -v l="$cl" -v h="$ch" -v m="$cm" 'BEGIN { print m ? 100 * (h - l) / m : 0 }')" "$rss"
-	echo "$name,$runs,$pm,$pl,$ph,$cm,$cl,$ch,$rm,$rss" >>"$csv"
+		"$(spread "$pl" "$ph" "$pm")" "$cm" "$(spread "$cl" "$ch" "$cm")" "$rss"
+	echo "$name,$runs,$pm,$pl,$ph,$cm,$cl,$ch,$rm,$rss,,,,,," >>"$csv"
 }
 
 echo "tsload bench on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), ${secs} s x ${runs} runs per case, unpaced"
@@ -91,5 +103,12 @@ if [ -n "${TSFAKE:-}" ] && [ -x "$TSFAKE" ]; then
 	kill "$tspid" 2>/dev/null
 	wait "$tspid" 2>/dev/null || true
 fi
-TSLOAD=$TSLOAD bash "$(dirname "$0")/bench-query.sh" "$csv" # query driver vs pgbench
+
+# PostgreSQL, InfluxDB, VictoriaMetrics and ClickHouse, each against a
+# replay of the same bytes by its own client
+# shellcheck source-path=SCRIPTDIR source=bench-servers.sh
+. "$here/bench-servers.sh"
+
+# the query driver against pgbench
+TSLOAD=$TSLOAD bash "$here/bench-query.sh" "$csv"
 echo "table written to $csv"
