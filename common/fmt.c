@@ -5,8 +5,16 @@
  * double (the nearest such when several have that length), found with
  * exact 128-bit integer arithmetic for the values the model generates and
  * with printf/strtod for the rest.
+ *
+ * Speed matters here (most of line protocol's time is these values), so
+ * the usual case avoids what stalls a modern core: the choice between
+ * dropping a digit or not is made without a branch, and digits are
+ * stored once, straight into place (digits.h), never into a buffer that
+ * is then copied (a copy must wait for the small stores it reads).
  */
 #include "fmt.h"
+
+#include "digits.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -14,55 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "00" "01" ... "99": two decimal digits per table entry. */
-static const char fmt_dig2[201]
-    = "00010203040506070809101112131415161718192021222324252627282930313233"
-      "34353637383940414243444546474849505152535455565758596061626364656667"
-      "6869707172737475767778798081828384858687888990919293949596979899";
-
 static inline char *
 fmt_put(char *w, const char *s, size_t n)
 {
 	memcpy(w, s, n);
 	return w + n;
-}
-
-/* Fixed-width decimal writers: exactly 2, 8 or 18 digits, leading zeros
- * included. */
-static inline void
-fmt_put2(char *p, uint32_t x)
-{
-	memcpy(p, fmt_dig2 + 2 * x, 2);
-}
-
-/* x < 10^8: x / 10^6 as a 16.48 fixed-point number (the multiplier
- * rounded up; exact for every x, the unit test checks all 10^8), then
- * each further pair of digits is the integer part after a multiplication
- * by 100. Four multiplications, no division. */
-static inline void
-fmt_put8(char *p, uint32_t x)
-{
-	const uint64_t frac = (1ULL << 48) - 1;
-	uint64_t       t    = (uint64_t)x * 281474977u; /* 2^48 / 10^6 */
-
-	fmt_put2(p, (uint32_t)(t >> 48));
-	t = (t & frac) * 100;
-	fmt_put2(p + 2, (uint32_t)(t >> 48));
-	t = (t & frac) * 100;
-	fmt_put2(p + 4, (uint32_t)(t >> 48));
-	t = (t & frac) * 100;
-	fmt_put2(p + 6, (uint32_t)(t >> 48));
-}
-
-/* d < 10^18 */
-static inline void
-fmt_put18(char *p, uint64_t d)
-{
-	uint64_t hi = d / 100000000u;
-
-	fmt_put8(p + 10, (uint32_t)(d - hi * 100000000u));
-	fmt_put8(p + 2, (uint32_t)(hi % 100000000u));
-	fmt_put2(p, (uint32_t)(hi / 100000000u));
 }
 
 static const uint64_t fmt_pow10[20] = {
@@ -101,7 +65,6 @@ fmt_ndigits(uint64_t d)
 size_t
 fmt_u64(char *out, uint64_t v)
 {
-	char     tmp[40];
 	unsigned n = fmt_ndigits(v);
 
 	if (n > 18) {
@@ -109,14 +72,15 @@ fmt_u64(char *out, uint64_t v)
 		uint64_t top = v / 1000000000000000000u;
 
 		if (top >= 10)
-			fmt_put2(out, (uint32_t)top);
+			digits_put2(out, (uint32_t)top);
 		else
 			out[0] = (char)('0' + top);
-		fmt_put18(out + n - 18, v - top * 1000000000000000000u);
+		digits_put18(out + n - 18, v - top * 1000000000000000000u);
 		return n;
 	}
-	fmt_put18(tmp, v);
-	memcpy(out, tmp + 18 - n, 20); /* fixed size: one move, no call */
+	/* left-aligned in 18 digits: the zeros after go into the scratch
+	 * room, and nothing is copied after being written */
+	digits_put18(out, v * fmt_pow10[18 - n]);
 	return n;
 }
 
@@ -165,16 +129,22 @@ static const uint64_t fmt_pow5[28] = {
 
 __extension__ typedef unsigned __int128 u128;
 
+/* A decimal: dig * 10^exp, dig having nd digits. */
+struct fmt_dec {
+	uint64_t dig;
+	int      exp;
+	int      nd;
+};
+
 /* Shortest digits of a = m * 2^e2 (m a 53-bit significand, not a power of
  * two, -88 <= e2 <= 0, so 1.5e-11 <= a < 2^53) by exact integer
  * arithmetic. The values that read back as a form the interval
  * a +- 2^e2 / 2, ends included when m is even (round-half-even reading).
  * Scaled by 10^k to between one and ten units wide, its integers are the
  * candidates; dropping decimal digits while a multiple of ten remains
- * gives the shortest, and the one nearest a is taken (ties to even). Sets
- * *dig and *x with a ~ *dig * 10^*x. */
-static void
-fmt_shortest(uint64_t m, int e2, uint64_t *dig, int *x)
+ * gives the shortest, and the one nearest a is taken (ties to even). */
+static inline struct fmt_dec
+fmt_shortest(uint64_t m, int e2)
 {
 	/* k = ceil(-e2 * log10(2)): the scaled gap 2^e2 * 10^k is in (1, 10]
 	 * and a * 10^k = 4m * 5^k / 2^s, with two extra bits in s for the
@@ -184,41 +154,61 @@ fmt_shortest(uint64_t m, int e2, uint64_t *dig, int *x)
 	uint64_t mask = (1ULL << s) - 1, p5 = fmt_pow5[k], half_gap = 2 * p5;
 	u128     nv = (u128)(m << 2) * p5;
 	/* floor and remainder of the value and of its interval's ends */
-	uint64_t vr = (uint64_t)(nv >> s), rv = (uint64_t)nv & mask;
-	uint64_t ru = rv + (half_gap & mask), rd = half_gap & mask;
-	uint64_t hi   = vr + (half_gap >> s) + (ru >> s);
-	uint64_t lo   = vr - (half_gap >> s) - (rv < rd);
-	bool     incl = (m & 1) == 0, rest, up;
-	unsigned last = 0, j = 0;
+	uint64_t vr = (uint64_t)nv >> s | (uint64_t)(nv >> 64) << (64 - s);
+	uint64_t rv = (uint64_t)nv & mask, hg = half_gap & mask;
+	uint64_t hi   = vr + (half_gap >> s) + ((rv + hg) >> s);
+	uint64_t lo   = vr - (half_gap >> s) - (rv < hg);
+	bool     incl = (m & 1) == 0, rest = rv != 0;
+	unsigned nv_digits = fmt_ndigits(vr), last = 0;
+	struct fmt_dec r = { .exp = -k };
 
-	if ((ru & mask) == 0 && !incl)
+	if (((rv + hg) & mask) == 0 && !incl)
 		hi--;
-	if (((rv - rd) & mask) != 0 || !incl)
+	if (((rv - hg) & mask) != 0 || !incl)
 		lo++;
-	rest = rv != 0;
-	if (hi / 10 >= (lo + 9) / 10) {
-		/* A multiple of ten fits: drop digits while one does. */
-		do {
-			rest = rest || last != 0;
-			last = (unsigned)(vr % 10);
-			vr /= 10;
-			hi /= 10;
-			lo = (lo + 9) / 10;
-			j++;
-		} while (hi / 10 >= (lo + 9) / 10);
-		up = last > 5 || (last == 5 && (rest || (vr & 1)));
-	} else {
-		uint64_t half = 1ULL << (s - 1);
+	if (__builtin_expect(hi / 100 < (lo + 99) / 100, 1)) {
+		/* No multiple of 100 fits; one of ten does or not, at
+		 * random. Both answers are made and one is picked by a mask:
+		 * a branch here would be mispredicted half the time. */
+		uint64_t q = vr / 10, lo10 = (lo + 9) / 10, hi10 = hi / 10;
+		uint64_t half = 1ULL << (s - 1), r1, r10, pick;
+		unsigned d0 = (unsigned)(vr - q * 10), fits10 = hi10 >= lo10;
 
-		up = rv > half || (rv == half && (vr & 1));
+		/* the nearest integer, ties to even, kept inside */
+		r1 = vr + ((rv > half) | ((rv == half) & (vr & 1)));
+		r1 = r1 < lo ? lo : r1;
+		r1 = r1 > hi ? hi : r1;
+		/* the nearest multiple of ten, the same way */
+		r10   = q + ((d0 > 5) | ((d0 == 5) & (rest | (q & 1))));
+		r10   = r10 < lo10 ? lo10 : r10;
+		r10   = r10 > hi10 ? hi10 : r10;
+		pick  = -(uint64_t)fits10;
+		r.dig = (r10 & pick) | (r1 & ~pick);
+		r.exp += (int)fits10;
+		/* vr's digits, one less when one went, one more when rounding
+		 * up reached the next power of ten */
+		r.nd = (int)(nv_digits - fits10);
+		r.nd += r.dig >= fmt_pow10[r.nd];
+		return r;
 	}
-	vr += up;
+	/* A multiple of 100 fits: drop digits while a multiple of ten
+	 * does. */
+	do {
+		rest = rest || last != 0;
+		last = (unsigned)(vr % 10);
+		vr /= 10;
+		hi /= 10;
+		lo = (lo + 9) / 10;
+		r.exp++;
+	} while (hi / 10 >= (lo + 9) / 10);
+	vr += last > 5 || (last == 5 && (rest || (vr & 1)));
 	if (vr < lo)
 		vr = lo;
 	if (vr > hi)
 		vr = hi;
-	*dig = vr;
-	*x   = (int)j - k;
+	r.dig = vr;
+	r.nd  = (int)fmt_ndigits(vr);
+	return r;
 }
 
 /* p significant digits of a from printf (correctly rounded): *dig, *x. */
@@ -274,13 +264,87 @@ fmt_shortest_slow(double a, bool pow2, uint64_t *dig, int *x)
 	fmt_digits_printf(a, 17, dig, x);
 }
 
+/* The general layout of r (rare in generated data): from a buffer. */
+static char *
+fmt_layout(char *w, struct fmt_dec r)
+{
+	char        dig[48];
+	const char *ds = dig + 18 - r.nd;
+	int         pt = r.nd + r.exp, i;
+
+	digits_put18(dig, r.dig);
+	if (pt > 0 && pt < r.nd) { /* 123.456 */
+		memcpy(w, ds, 16);
+		w[pt] = '.';
+		memcpy(w + pt + 1, ds + pt, 16);
+		return w + r.nd + 1;
+	}
+	if (pt - 1 < -4 || pt - 1 >= 16) { /* 1e-05, 1.5e+20 */
+		int e = pt - 1;
+
+		*w++ = ds[0];
+		if (r.nd > 1) {
+			*w++ = '.';
+			memcpy(w, ds + 1, 16);
+			w += r.nd - 1;
+		}
+		*w++ = 'e';
+		*w++ = e < 0 ? '-' : '+';
+		if (e < 0)
+			e = -e;
+		if (e >= 100)
+			*w++ = (char)('0' + e / 100);
+		digits_put2(w, (uint32_t)(e % 100));
+		return w + 2;
+	}
+	if (pt <= 0) { /* 0.00012345 */
+		memcpy(w, "0.0000", 6);
+		w += 2 - pt;
+		memcpy(w, ds, 18);
+		return w + r.nd;
+	}
+	memcpy(w, ds, 18); /* 1500.0 */
+	w += r.nd;
+	for (i = r.nd; i < pt; i++)
+		*w++ = '0';
+	memcpy(w, ".0", 2);
+	return w + 2;
+}
+
+/* r with one or two digits before the point ("47.38912883215873") or
+ * none ("0.0123"), the generated data's usual shapes: each digit stored
+ * once, in place. Left-aligned in 18 digits, r.dig is two digits and 16
+ * more; the zeros after r's digits go into the scratch room. */
+static inline char *
+fmt_layout_fast(char *w, struct fmt_dec r, int pt)
+{
+	uint64_t dd  = r.dig * fmt_pow10[18 - r.nd];
+	uint64_t top = dd / 10000000000000000u;
+	uint32_t two = 0;
+
+	memcpy(&two, digits_pairs + 2 * top, 2);
+	if (pt <= 0) {
+		memcpy(w, "0.0000", 6);
+		w += 2 - pt;
+		memcpy(w, &two, 2);
+		digits_put16(w + 2, dd - top * 10000000000000000u);
+		return w + r.nd;
+	}
+	/* "d.d" or "dd.", then the rest after it */
+	two = pt == 1 ? (two & 0xff) | '.' << 8 | (two >> 8) << 16
+	              : two | '.' << 16;
+	memcpy(w, &two, 3);
+	digits_put16(w + 3, dd - top * 10000000000000000u);
+	return w + r.nd + 1;
+}
+
 size_t
 fmt_double(char *out, double v)
 {
-	char     dig[48], *w = out;
-	char    *ds;
-	uint64_t bits, m, d;
-	int      be, x, nd, pt, i;
+	char          *w = out;
+	uint64_t       bits, m;
+	int            be, pt;
+	struct fmt_dec r;
 
 	memcpy(&bits, &v, sizeof(bits));
 	be = (int)((bits >> 52) & 0x7ff);
@@ -296,52 +360,14 @@ fmt_double(char *out, double v)
 		*w++ = '-';
 	if (be == 0 && m == 0)
 		return (size_t)(fmt_put(w, "0.0", 3) - out);
-	if (be >= 1075 - 88 && be <= 1075 && m != 0)
-		fmt_shortest(m | 1ULL << 52, be - 1075, &d, &x);
-	else
-		fmt_shortest_slow(fabs(v), m == 0, &d, &x);
-
-	/* The digits of d end at dig + 18; fixed-size copies below may take
-	 * bytes past them, which the layout then overwrites or leaves past
-	 * the end. */
-	fmt_put18(dig, d);
-	nd = (int)fmt_ndigits(d);
-	ds = dig + 18 - nd;
-	pt = nd + x;             /* digits before the decimal point */
-	if (pt > 0 && pt < nd) { /* 47.38912883215873 */
-		memcpy(w, ds, 16);
-		w[pt] = '.';
-		memcpy(w + pt + 1, ds + pt, 16);
-		w += nd + 1;
-	} else if (pt - 1 < -4 || pt - 1 >= 16) { /* 1e-05, 1.5e+20 */
-		int e = pt - 1;
-
-		*w++ = ds[0];
-		if (nd > 1) {
-			*w++ = '.';
-			memcpy(w, ds + 1, 16);
-			w += nd - 1;
-		}
-		*w++ = 'e';
-		*w++ = e < 0 ? '-' : '+';
-		if (e < 0)
-			e = -e;
-		if (e >= 100)
-			*w++ = (char)('0' + e / 100);
-		fmt_put2(w, (uint32_t)(e % 100));
-		w += 2;
-	} else if (pt <= 0) { /* 0.000123 */
-		memcpy(w, "0.0000", 6);
-		w += 2 - pt;
-		memcpy(w, ds, 18);
-		w += nd;
-	} else { /* 1500.0 */
-		memcpy(w, ds, 18);
-		w += nd;
-		for (i = nd; i < pt; i++)
-			*w++ = '0';
-		memcpy(w, ".0", 2);
-		w += 2;
+	if (be >= 1075 - 88 && be <= 1075 && m != 0) {
+		r  = fmt_shortest(m | 1ULL << 52, be - 1075);
+		pt = r.nd + r.exp; /* digits before the point */
+		if (pt >= -3 && pt <= 2 && pt < r.nd)
+			return (size_t)(fmt_layout_fast(w, r, pt) - out);
+	} else {
+		fmt_shortest_slow(fabs(v), m == 0, &r.dig, &r.exp);
+		r.nd = (int)fmt_ndigits(r.dig);
 	}
-	return (size_t)(w - out);
+	return (size_t)(fmt_layout(w, r) - out);
 }
