@@ -136,6 +136,45 @@ struct fmt_dec {
 	int      nd;
 };
 
+/* Per binary exponent e2 = -i of fmt_shortest's range (i = 0..88): the
+ * decimal scaling, made once at start-up (fmt_scale_init). */
+struct fmt_scale {
+	uint64_t p5;      /* 5^k */
+	uint64_t half_hi; /* half the scaled gap: 2 * 5^k = half_hi * 2^s */
+	uint64_t half_lo; /*   + half_lo */
+	uint64_t big; /* 10^nd: a scaled value this big has nd + 1 digits */
+	uint8_t k, s, nd; /* a * 10^k = 4m * 5^k / 2^s; nd: digits, at least */
+};
+
+enum { FMT_SCALES = 89 };
+
+static struct fmt_scale fmt_scales[FMT_SCALES];
+
+/* k = ceil(-e2 * log10(2)), so that the scaled gap 2^e2 * 10^k is in
+ * (1, 10]; two extra bits in s for the half gaps: s = 2 - e2 - k, from 2
+ * to 63. The scaled values of one exponent (m from 2^52 to 2^53) have nd
+ * or nd + 1 digits. */
+__attribute__((constructor)) static void
+fmt_scale_init(void)
+{
+	int i;
+
+	for (i = 0; i < FMT_SCALES; i++) {
+		struct fmt_scale *c = &fmt_scales[i];
+		int k = i == 0 ? 0 : (int)(((uint32_t)i * 78913u) >> 18) + 1;
+		unsigned s     = (unsigned)(2 + i - k);
+		u128     least = ((u128)1 << 54) * fmt_pow5[k] >> s;
+
+		c->k       = (uint8_t)k;
+		c->s       = (uint8_t)s;
+		c->p5      = fmt_pow5[k];
+		c->half_hi = 2 * c->p5 >> s;
+		c->half_lo = 2 * c->p5 & ((1ULL << s) - 1);
+		c->nd      = (uint8_t)fmt_ndigits((uint64_t)least);
+		c->big     = fmt_pow10[c->nd];
+	}
+}
+
 /* Shortest digits of a = m * 2^e2 (m a 53-bit significand, not a power of
  * two, -88 <= e2 <= 0, so 1.5e-11 <= a < 2^53) by exact integer
  * arithmetic. The values that read back as a form the interval
@@ -146,48 +185,41 @@ struct fmt_dec {
 static inline struct fmt_dec
 fmt_shortest(uint64_t m, int e2)
 {
-	/* k = ceil(-e2 * log10(2)): the scaled gap 2^e2 * 10^k is in (1, 10]
-	 * and a * 10^k = 4m * 5^k / 2^s, with two extra bits in s for the
-	 * half gaps: s = 2 - e2 - k, from 2 to 63. */
-	int      k = e2 == 0 ? 0 : (int)(((uint32_t)-e2 * 78913u) >> 18) + 1;
-	unsigned s = (unsigned)(2 - e2 - k);
-	uint64_t mask = (1ULL << s) - 1, p5 = fmt_pow5[k], half_gap = 2 * p5;
-	u128     nv = (u128)(m << 2) * p5;
+	const struct fmt_scale *c    = &fmt_scales[-e2];
+	unsigned                s    = c->s;
+	uint64_t                mask = (1ULL << s) - 1;
+	u128                    nv   = (u128)(m << 2) * c->p5;
 	/* floor and remainder of the value and of its interval's ends */
 	uint64_t vr = (uint64_t)nv >> s | (uint64_t)(nv >> 64) << (64 - s);
-	uint64_t rv = (uint64_t)nv & mask, hg = half_gap & mask;
-	uint64_t hi   = vr + (half_gap >> s) + ((rv + hg) >> s);
-	uint64_t lo   = vr - (half_gap >> s) - (rv < hg);
+	uint64_t rv = (uint64_t)nv & mask, half = 1ULL << (s - 1);
+	uint64_t hi   = vr + c->half_hi + ((rv + c->half_lo) >> s);
+	uint64_t lo   = vr - c->half_hi - (rv < c->half_lo);
 	bool     incl = (m & 1) == 0, rest = rv != 0;
-	unsigned nv_digits = fmt_ndigits(vr), last = 0;
-	struct fmt_dec r = { .exp = -k };
+	/* The interval is at most ten wide, so the nearest integer is in
+	 * it, and a multiple of ten is in it only if the nearest one is. */
+	uint64_t       q    = vr / 10, r1, r10, pick;
+	unsigned       d0   = (unsigned)(vr - q * 10), fits10;
+	struct fmt_dec r    = { .exp = -(int)c->k };
+	unsigned       last = 0;
 
-	if (((rv + hg) & mask) == 0 && !incl)
+	if (((rv + c->half_lo) & mask) == 0 && !incl)
 		hi--;
-	if (((rv - hg) & mask) != 0 || !incl)
+	if (((rv - c->half_lo) & mask) != 0 || !incl)
 		lo++;
-	if (__builtin_expect(hi / 100 < (lo + 99) / 100, 1)) {
-		/* No multiple of 100 fits; one of ten does or not, at
-		 * random. Both answers are made and one is picked by a mask:
-		 * a branch here would be mispredicted half the time. */
-		uint64_t q = vr / 10, lo10 = (lo + 9) / 10, hi10 = hi / 10;
-		uint64_t half = 1ULL << (s - 1), r1, r10, pick;
-		unsigned d0 = (unsigned)(vr - q * 10), fits10 = hi10 >= lo10;
-
-		/* the nearest integer, ties to even, kept inside */
-		r1 = vr + ((rv > half) | ((rv == half) & (vr & 1)));
-		r1 = r1 < lo ? lo : r1;
-		r1 = r1 > hi ? hi : r1;
-		/* the nearest multiple of ten, the same way */
-		r10   = q + ((d0 > 5) | ((d0 == 5) & (rest | (q & 1))));
-		r10   = r10 < lo10 ? lo10 : r10;
-		r10   = r10 > hi10 ? hi10 : r10;
+	/* nearest integer and nearest multiple of ten, ties to even */
+	r1     = vr + ((rv > half) | ((rv == half) & (vr & 1)));
+	r10    = q + ((d0 > 5) | ((d0 == 5) & (rest | (q & 1))));
+	fits10 = (r10 * 10 >= lo) & (r10 * 10 <= hi);
+	/* (one test: two would be a mispredicted branch in ten) */
+	if (__builtin_expect(((r10 % 10) | (fits10 ^ 1)) != 0, 1)) {
+		/* One digit goes or none, at random: the answer is picked
+		 * by a mask, as a branch would be mispredicted. */
 		pick  = -(uint64_t)fits10;
 		r.dig = (r10 & pick) | (r1 & ~pick);
 		r.exp += (int)fits10;
 		/* vr's digits, one less when one went, one more when rounding
 		 * up reached the next power of ten */
-		r.nd = (int)(nv_digits - fits10);
+		r.nd = c->nd + (vr >= c->big) - (int)fits10;
 		r.nd += r.dig >= fmt_pow10[r.nd];
 		return r;
 	}
@@ -313,16 +345,21 @@ fmt_layout(char *w, struct fmt_dec r)
 
 /* r with one or two digits before the point ("47.38912883215873") or
  * none ("0.0123"), the generated data's usual shapes: each digit stored
- * once, in place. Left-aligned in 18 digits, r.dig is two digits and 16
- * more; the zeros after r's digits go into the scratch room. */
+ * once, in place. Left-aligned in 18 digits, r.dig is a pair of digits
+ * and 16 more; the zeros after r's digits go into the scratch room. The
+ * pair is shuffled with the point in a register: byte order matters. */
 static inline char *
 fmt_layout_fast(char *w, struct fmt_dec r, int pt)
 {
 	uint64_t dd  = r.dig * fmt_pow10[18 - r.nd];
 	uint64_t top = dd / 10000000000000000u;
-	uint32_t two = 0;
+	uint16_t pair;
+	uint32_t two;
 
-	memcpy(&two, digits_pairs + 2 * top, 2);
+	/* read as 16 bits then widened: a 4-byte read of a 2-byte store
+	 * could not be forwarded */
+	memcpy(&pair, digits_pairs + 2 * top, 2);
+	two = pair;
 	if (pt <= 0) {
 		memcpy(w, "0.0000", 6);
 		w += 2 - pt;
@@ -333,7 +370,7 @@ fmt_layout_fast(char *w, struct fmt_dec r, int pt)
 	/* "d.d" or "dd.", then the rest after it */
 	two = pt == 1 ? (two & 0xff) | '.' << 8 | (two >> 8) << 16
 	              : two | '.' << 16;
-	memcpy(w, &two, 3);
+	memcpy(w, &two, 4);
 	digits_put16(w + 3, dd - top * 10000000000000000u);
 	return w + r.nd + 1;
 }
@@ -360,11 +397,13 @@ fmt_double(char *out, double v)
 		*w++ = '-';
 	if (be == 0 && m == 0)
 		return (size_t)(fmt_put(w, "0.0", 3) - out);
-	if (be >= 1075 - 88 && be <= 1075 && m != 0) {
+	if (be >= 1075 - (FMT_SCALES - 1) && be <= 1075 && m != 0) {
 		r  = fmt_shortest(m | 1ULL << 52, be - 1075);
 		pt = r.nd + r.exp; /* digits before the point */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		if (pt >= -3 && pt <= 2 && pt < r.nd)
 			return (size_t)(fmt_layout_fast(w, r, pt) - out);
+#endif
 	} else {
 		fmt_shortest_slow(fabs(v), m == 0, &r.dig, &r.exp);
 		r.nd = (int)fmt_ndigits(r.dig);
