@@ -143,6 +143,7 @@ struct fmt_scale {
 	uint64_t half_hi; /* half the scaled gap: 2 * 5^k = half_hi * 2^s */
 	uint64_t half_lo; /*   + half_lo */
 	uint64_t big; /* 10^nd: a scaled value this big has nd + 1 digits */
+	uint64_t align[2]; /* 10^(18 - nd), 10^(17 - nd): to 18 digits */
 	uint8_t k, s, nd; /* a * 10^k = 4m * 5^k / 2^s; nd: digits, at least */
 };
 
@@ -165,83 +166,191 @@ fmt_scale_init(void)
 		unsigned s     = (unsigned)(2 + i - k);
 		u128     least = ((u128)1 << 54) * fmt_pow5[k] >> s;
 
-		c->k       = (uint8_t)k;
-		c->s       = (uint8_t)s;
-		c->p5      = fmt_pow5[k];
-		c->half_hi = 2 * c->p5 >> s;
-		c->half_lo = 2 * c->p5 & ((1ULL << s) - 1);
-		c->nd      = (uint8_t)fmt_ndigits((uint64_t)least);
-		c->big     = fmt_pow10[c->nd];
+		c->k        = (uint8_t)k;
+		c->s        = (uint8_t)s;
+		c->p5       = fmt_pow5[k];
+		c->half_hi  = 2 * c->p5 >> s;
+		c->half_lo  = 2 * c->p5 & ((1ULL << s) - 1);
+		c->nd       = (uint8_t)fmt_ndigits((uint64_t)least);
+		c->big      = fmt_pow10[c->nd];
+		c->align[0] = fmt_pow10[18 - c->nd];
+		c->align[1] = fmt_pow10[17 - c->nd];
 	}
 }
 
-/* Shortest digits of a = m * 2^e2 (m a 53-bit significand, not a power of
- * two, -88 <= e2 <= 0, so 1.5e-11 <= a < 2^53) by exact integer
- * arithmetic. The values that read back as a form the interval
- * a +- 2^e2 / 2, ends included when m is even (round-half-even reading).
- * Scaled by 10^k to between one and ten units wide, its integers are the
- * candidates; dropping decimal digits while a multiple of ten remains
- * gives the shortest, and the one nearest a is taken (ties to even). */
-static inline struct fmt_dec
+/* a = m * 2^e2 (m a 53-bit significand, not a power of two, -88 <= e2
+ * <= 0, so 1.5e-11 <= a < 2^53) scaled by 10^k: its floor vr and the
+ * remainder rv in units of 2^-s, and the integers [lo, hi] of the
+ * interval of values that read back as a: a +- 2^e2 / 2, ends included
+ * when m is even (round-half-even reading). Exact integer arithmetic. */
+struct fmt_scaled {
+	uint64_t vr, rv, lo, hi;
+	unsigned s;
+};
+
+static inline struct fmt_scaled
+fmt_scale(const struct fmt_scale *c, uint64_t m)
+{
+	struct fmt_scaled v;
+	u128              nv   = (u128)(m << 2) * c->p5;
+	uint64_t          mask = (1ULL << c->s) - 1;
+	bool              incl = (m & 1) == 0;
+
+	v.s  = c->s;
+	v.vr = (uint64_t)nv >> v.s | (uint64_t)(nv >> 64) << (64 - v.s);
+	v.rv = (uint64_t)nv & mask;
+	v.hi = v.vr + c->half_hi + ((v.rv + c->half_lo) >> v.s);
+	v.lo = v.vr - c->half_hi - (v.rv < c->half_lo);
+	if (((v.rv + c->half_lo) & mask) == 0 && !incl)
+		v.hi--;
+	if (((v.rv - c->half_lo) & mask) != 0 || !incl)
+		v.lo++;
+	return v;
+}
+
+/* Shortest digits of a (as for fmt_scale), any case: the interval's
+ * integers are the candidates; dropping decimal digits while a multiple
+ * of ten remains gives the shortest, and the one nearest a is taken
+ * (ties to even). */
+static __attribute__((noinline)) struct fmt_dec
 fmt_shortest(uint64_t m, int e2)
 {
 	const struct fmt_scale *c    = &fmt_scales[-e2];
-	unsigned                s    = c->s;
-	uint64_t                mask = (1ULL << s) - 1;
-	u128                    nv   = (u128)(m << 2) * c->p5;
-	/* floor and remainder of the value and of its interval's ends */
-	uint64_t vr = (uint64_t)nv >> s | (uint64_t)(nv >> 64) << (64 - s);
-	uint64_t rv = (uint64_t)nv & mask, half = 1ULL << (s - 1);
-	uint64_t hi   = vr + c->half_hi + ((rv + c->half_lo) >> s);
-	uint64_t lo   = vr - c->half_hi - (rv < c->half_lo);
-	bool     incl = (m & 1) == 0, rest = rv != 0;
-	/* The interval is at most ten wide, so the nearest integer is in
-	 * it, and a multiple of ten is in it only if the nearest one is. */
-	uint64_t       q    = vr / 10, r1, r10, pick;
-	unsigned       d0   = (unsigned)(vr - q * 10), fits10;
-	struct fmt_dec r    = { .exp = -(int)c->k };
-	unsigned       last = 0;
+	struct fmt_scaled       v    = fmt_scale(c, m);
+	struct fmt_dec          r    = { .exp = -(int)c->k };
+	bool                    rest = v.rv != 0, up;
+	unsigned                last = 0;
 
-	if (((rv + c->half_lo) & mask) == 0 && !incl)
-		hi--;
-	if (((rv - c->half_lo) & mask) != 0 || !incl)
-		lo++;
-	/* nearest integer and nearest multiple of ten, ties to even */
-	r1     = vr + ((rv > half) | ((rv == half) & (vr & 1)));
-	r10    = q + ((d0 > 5) | ((d0 == 5) & (rest | (q & 1))));
-	fits10 = (r10 * 10 >= lo) & (r10 * 10 <= hi);
-	/* (one test: two would be a mispredicted branch in ten) */
-	if (__builtin_expect(((r10 % 10) | (fits10 ^ 1)) != 0, 1)) {
-		/* One digit goes or none, at random: the answer is picked
-		 * by a mask, as a branch would be mispredicted. */
-		pick  = -(uint64_t)fits10;
-		r.dig = (r10 & pick) | (r1 & ~pick);
-		r.exp += (int)fits10;
-		/* vr's digits, one less when one went, one more when rounding
-		 * up reached the next power of ten */
-		r.nd = c->nd + (vr >= c->big) - (int)fits10;
-		r.nd += r.dig >= fmt_pow10[r.nd];
-		return r;
+	if (v.hi / 10 >= (v.lo + 9) / 10) {
+		do {
+			rest = rest || last != 0;
+			last = (unsigned)(v.vr % 10);
+			v.vr /= 10;
+			v.hi /= 10;
+			v.lo = (v.lo + 9) / 10;
+			r.exp++;
+		} while (v.hi / 10 >= (v.lo + 9) / 10);
+		up = last > 5 || (last == 5 && (rest || (v.vr & 1)));
+	} else {
+		uint64_t half = 1ULL << (v.s - 1);
+
+		up = v.rv > half || (v.rv == half && (v.vr & 1));
 	}
-	/* A multiple of 100 fits: drop digits while a multiple of ten
-	 * does. */
-	do {
-		rest = rest || last != 0;
-		last = (unsigned)(vr % 10);
-		vr /= 10;
-		hi /= 10;
-		lo = (lo + 9) / 10;
-		r.exp++;
-	} while (hi / 10 >= (lo + 9) / 10);
-	vr += last > 5 || (last == 5 && (rest || (vr & 1)));
-	if (vr < lo)
-		vr = lo;
-	if (vr > hi)
-		vr = hi;
-	r.dig = vr;
-	r.nd  = (int)fmt_ndigits(vr);
+	v.vr += up;
+	if (v.vr < v.lo)
+		v.vr = v.lo;
+	if (v.vr > v.hi)
+		v.vr = v.hi;
+	r.dig = v.vr;
+	r.nd  = (int)fmt_ndigits(v.vr);
 	return r;
 }
+
+/* The general layout of r (rare in generated data): from a buffer. */
+static __attribute__((noinline)) char *
+fmt_layout(char *w, struct fmt_dec r)
+{
+	char        dig[48];
+	const char *ds = dig + 18 - r.nd;
+	int         pt = r.nd + r.exp, i;
+
+	digits_put18(dig, r.dig);
+	if (pt > 0 && pt < r.nd) { /* 123.456 */
+		memcpy(w, ds, 16);
+		w[pt] = '.';
+		memcpy(w + pt + 1, ds + pt, 16);
+		return w + r.nd + 1;
+	}
+	if (pt - 1 < -4 || pt - 1 >= 16) { /* 1e-05, 1.5e+20 */
+		int e = pt - 1;
+
+		*w++ = ds[0];
+		if (r.nd > 1) {
+			*w++ = '.';
+			memcpy(w, ds + 1, 16);
+			w += r.nd - 1;
+		}
+		*w++ = 'e';
+		*w++ = e < 0 ? '-' : '+';
+		if (e < 0)
+			e = -e;
+		if (e >= 100)
+			*w++ = (char)('0' + e / 100);
+		digits_put2(w, (uint32_t)(e % 100));
+		return w + 2;
+	}
+	if (pt <= 0) { /* 0.00012345 */
+		memcpy(w, "0.0000", 6);
+		w += 2 - pt;
+		memcpy(w, ds, 18);
+		return w + r.nd;
+	}
+	memcpy(w, ds, 18); /* 1500.0 */
+	w += r.nd;
+	for (i = r.nd; i < pt; i++)
+		*w++ = '0';
+	memcpy(w, ".0", 2);
+	return w + 2;
+}
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The usual case as text, or NULL when a is not: one or no digit to
+ * drop, not half-way between two candidates, and one or two digits
+ * before the point ("47.38912883215873") or none ("0.0123"). Written
+ * for a short chain of dependent steps, as that is what a value costs:
+ *
+ * The interval is at most ten units wide, so the nearest integer r1 is
+ * in it, and a multiple of ten is in it only if the nearest one, r10, is.
+ * Both are known at once from vr (away from half-way points), their
+ * lengths from the exponent's table, and the one to print is picked by
+ * a mask, as a branch would be mispredicted. Left-aligned in 18 digits
+ * it is a pair and 16 more, each stored once, in place: the pair goes
+ * with the point in a register (byte order matters), and the zeros
+ * after the digits go into the scratch room. */
+static inline char *
+fmt_fast(char *w, uint64_t m, int e2)
+{
+	const struct fmt_scale *c    = &fmt_scales[-e2];
+	struct fmt_scaled       v    = fmt_scale(c, m);
+	uint64_t                half = 1ULL << (v.s - 1);
+	/* r1 = b; r10 = a / 10, a's last digit not printed */
+	uint64_t a = v.vr + 5, b = v.vr + (v.rv > half), r10 = a / 10;
+	unsigned a_long = a >= c->big, b_long = b >= c->big;
+	unsigned fits10 = (r10 * 10 >= v.lo) & (r10 * 10 <= v.hi);
+	uint64_t pick   = -(uint64_t)fits10, dd, top, rare;
+	int      nd, pt;
+	uint16_t pair;
+	uint32_t two;
+
+	/* half-way, or a multiple of 100 fits: fmt_shortest */
+	rare = ((v.rv & (half - 1)) == 0) | ((r10 % 10 | (fits10 ^ 1)) == 0);
+	nd   = (int)c->nd + (int)((a_long & fits10) | (b_long & ~fits10))
+	    - (int)fits10;
+	pt = nd + (int)fits10 - (int)c->k; /* digits before the point */
+	if (__builtin_expect(rare || pt < -3 || pt > 2 || pt >= nd, 0))
+		return NULL;
+	dd = ((a * c->align[a_long]) & pick)
+	    | ((b * c->align[b_long]) & ~pick);
+	top = dd / 10000000000000000u;
+	/* read as 16 bits then widened: a 4-byte read of a 2-byte store
+	 * could not be forwarded */
+	memcpy(&pair, digits_pairs + 2 * top, 2);
+	two = pair;
+	if (pt <= 0) {
+		memcpy(w, "0.0000", 6);
+		w += 2 - pt;
+		memcpy(w, &two, 2);
+		digits_put16(w + 2, dd - top * 10000000000000000u);
+		return w + nd;
+	}
+	/* "d.d" or "dd.", then the rest after it */
+	two = pt == 1 ? (two & 0xff) | '.' << 8 | (two >> 8) << 16
+	              : two | '.' << 16;
+	memcpy(w, &two, 4);
+	digits_put16(w + 3, dd - top * 10000000000000000u);
+	return w + nd + 1;
+}
+#endif
 
 /* p significant digits of a from printf (correctly rounded): *dig, *x. */
 static void
@@ -296,117 +405,42 @@ fmt_shortest_slow(double a, bool pow2, uint64_t *dig, int *x)
 	fmt_digits_printf(a, 17, dig, x);
 }
 
-/* The general layout of r (rare in generated data): from a buffer. */
-static char *
-fmt_layout(char *w, struct fmt_dec r)
+/* fmt_double for what is not in fmt_shortest's range: nan, inf, zero,
+ * huge, tiny, powers of two. w is past the sign, if any. */
+static __attribute__((noinline)) size_t
+fmt_double_rare(char *out, char *w, double v, int be, uint64_t m)
 {
-	char        dig[48];
-	const char *ds = dig + 18 - r.nd;
-	int         pt = r.nd + r.exp, i;
+	struct fmt_dec r;
 
-	digits_put18(dig, r.dig);
-	if (pt > 0 && pt < r.nd) { /* 123.456 */
-		memcpy(w, ds, 16);
-		w[pt] = '.';
-		memcpy(w + pt + 1, ds + pt, 16);
-		return w + r.nd + 1;
-	}
-	if (pt - 1 < -4 || pt - 1 >= 16) { /* 1e-05, 1.5e+20 */
-		int e = pt - 1;
-
-		*w++ = ds[0];
-		if (r.nd > 1) {
-			*w++ = '.';
-			memcpy(w, ds + 1, 16);
-			w += r.nd - 1;
-		}
-		*w++ = 'e';
-		*w++ = e < 0 ? '-' : '+';
-		if (e < 0)
-			e = -e;
-		if (e >= 100)
-			*w++ = (char)('0' + e / 100);
-		digits_put2(w, (uint32_t)(e % 100));
-		return w + 2;
-	}
-	if (pt <= 0) { /* 0.00012345 */
-		memcpy(w, "0.0000", 6);
-		w += 2 - pt;
-		memcpy(w, ds, 18);
-		return w + r.nd;
-	}
-	memcpy(w, ds, 18); /* 1500.0 */
-	w += r.nd;
-	for (i = r.nd; i < pt; i++)
-		*w++ = '0';
-	memcpy(w, ".0", 2);
-	return w + 2;
-}
-
-/* r with one or two digits before the point ("47.38912883215873") or
- * none ("0.0123"), the generated data's usual shapes: each digit stored
- * once, in place. Left-aligned in 18 digits, r.dig is a pair of digits
- * and 16 more; the zeros after r's digits go into the scratch room. The
- * pair is shuffled with the point in a register: byte order matters. */
-static inline char *
-fmt_layout_fast(char *w, struct fmt_dec r, int pt)
-{
-	uint64_t dd  = r.dig * fmt_pow10[18 - r.nd];
-	uint64_t top = dd / 10000000000000000u;
-	uint16_t pair;
-	uint32_t two;
-
-	/* read as 16 bits then widened: a 4-byte read of a 2-byte store
-	 * could not be forwarded */
-	memcpy(&pair, digits_pairs + 2 * top, 2);
-	two = pair;
-	if (pt <= 0) {
-		memcpy(w, "0.0000", 6);
-		w += 2 - pt;
-		memcpy(w, &two, 2);
-		digits_put16(w + 2, dd - top * 10000000000000000u);
-		return w + r.nd;
-	}
-	/* "d.d" or "dd.", then the rest after it */
-	two = pt == 1 ? (two & 0xff) | '.' << 8 | (two >> 8) << 16
-	              : two | '.' << 16;
-	memcpy(w, &two, 4);
-	digits_put16(w + 3, dd - top * 10000000000000000u);
-	return w + r.nd + 1;
+	if (be == 0x7ff)
+		return m ? (size_t)(fmt_put(out, "nan", 3) - out)
+		         : (size_t)(fmt_put(w, "inf", 3) - out);
+	if (be == 0 && m == 0)
+		return (size_t)(fmt_put(w, "0.0", 3) - out);
+	fmt_shortest_slow(fabs(v), m == 0, &r.dig, &r.exp);
+	r.nd = (int)fmt_ndigits(r.dig);
+	return (size_t)(fmt_layout(w, r) - out);
 }
 
 size_t
 fmt_double(char *out, double v)
 {
-	char          *w = out;
-	uint64_t       bits, m;
-	int            be, pt;
-	struct fmt_dec r;
+	char    *w = out, *end;
+	uint64_t bits, m;
+	int      be;
 
 	memcpy(&bits, &v, sizeof(bits));
 	be = (int)((bits >> 52) & 0x7ff);
 	m  = bits & ((1ULL << 52) - 1);
-	if (be == 0x7ff) {
-		if (m)
-			return (size_t)(fmt_put(out, "nan", 3) - out);
-		if (bits >> 63)
-			*w++ = '-';
-		return (size_t)(fmt_put(w, "inf", 3) - out);
-	}
-	if (bits >> 63)
-		*w++ = '-';
-	if (be == 0 && m == 0)
-		return (size_t)(fmt_put(w, "0.0", 3) - out);
-	if (be >= 1075 - (FMT_SCALES - 1) && be <= 1075 && m != 0) {
-		r  = fmt_shortest(m | 1ULL << 52, be - 1075);
-		pt = r.nd + r.exp; /* digits before the point */
+	*w = '-';
+	w += bits >> 63;
+	if (__builtin_expect((unsigned)(1075 - be) >= FMT_SCALES || m == 0, 0))
+		return fmt_double_rare(out, w, v, be, m);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		if (pt >= -3 && pt <= 2 && pt < r.nd)
-			return (size_t)(fmt_layout_fast(w, r, pt) - out);
+	end = fmt_fast(w, m | 1ULL << 52, be - 1075);
+	if (__builtin_expect(end != NULL, 1))
+		return (size_t)(end - out);
 #endif
-	} else {
-		fmt_shortest_slow(fabs(v), m == 0, &r.dig, &r.exp);
-		r.nd = (int)fmt_ndigits(r.dig);
-	}
-	return (size_t)(fmt_layout(w, r) - out);
+	end = fmt_layout(w, fmt_shortest(m | 1ULL << 52, be - 1075));
+	return (size_t)(end - out);
 }
