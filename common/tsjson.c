@@ -15,6 +15,18 @@ enum {
 
 static const char *const tsj_type_names[] = { "DOUBLE", "BIGINT", "VARCHAR" };
 
+/* A single-measure record's text after the value, up to the time. */
+#define TSJ_TYPE(t)                                                           \
+	{                                                                     \
+		"\",\"MeasureValueType\":\"" t "\",",                         \
+		    sizeof("\",\"MeasureValueType\":\"" t "\",") - 1          \
+	}
+static const struct {
+	char    s[32];
+	uint8_t len;
+} tsj_types[]
+    = { TSJ_TYPE("DOUBLE"), TSJ_TYPE("BIGINT"), TSJ_TYPE("VARCHAR") };
+
 static inline char *
 tsj_put(char *w, const char *s, size_t n)
 {
@@ -30,15 +42,30 @@ tsj_puts(char *w, const char *s)
 
 #define TSJ_PUTL(w, lit) tsj_put((w), (lit), sizeof(lit) - 1)
 
+/* Whether a JSON string holds c as it is: not '"', '\\' nor a control
+ * character. */
+static inline bool
+tsj_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
 char *
 tsjson_str(char *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t            i;
+	size_t            i     = 0, clean;
+	unsigned char     c;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
+	while (i < n) {
+		/* Copy the run of plain bytes in one go: the model's strings
+		 * are all plain, so this is the whole string. */
+		for (clean = i; i < n && tsj_plain((unsigned char)s[i]); i++)
+			;
+		w = tsj_put(w, s + clean, i - clean);
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
 		if (c == '"' || c == '\\') {
 			*w++ = '\\';
 			*w++ = (char)c;
@@ -48,15 +75,65 @@ tsjson_str(char *w, const char *s, size_t n)
 			w = TSJ_PUTL(w, "\\t");
 		} else if (c == '\r') {
 			w = TSJ_PUTL(w, "\\r");
-		} else if (c < 0x20) {
+		} else {
 			w    = TSJ_PUTL(w, "\\u00");
 			*w++ = hex[c >> 4];
 			*w++ = hex[c & 15];
-		} else {
-			*w++ = (char)c;
 		}
 	}
 	return w;
+}
+
+/* Per series kind and measure (request_id last), the text before a
+ * value: "MeasureName":"cpu_user","MeasureValue":" for single-measure
+ * records and {"Name":"cpu_user","Value":" for multi-measure ones,
+ * made once at start-up and copied whole (the room after is scratch). */
+struct tsj_key {
+	char    s[96];
+	uint8_t len;
+};
+
+static struct tsj_key tsj_keys[2][2][MODEL_MAX_MEASURES];
+
+__attribute__((constructor)) static void
+tsj_keys_init(void)
+{
+	static const char *const open[2]
+	    = { "\"MeasureName\":\"", "{\"Name\":\"" };
+	static const char *const close[2]
+	    = { "\",\"MeasureValue\":\"", "\",\"Value\":\"" };
+	unsigned k, multi, i, n;
+
+	for (k = 0; k < 2; k++) {
+		n = k == SERIES_EVENTS ? MODEL_N_EVENTS : MODEL_N_METRICS;
+		for (multi = 0; multi < 2; multi++) {
+			for (i = 0; i <= n && i < MODEL_MAX_MEASURES; i++) {
+				struct tsj_key *key  = &tsj_keys[k][multi][i];
+				const char     *name = i == n ? "request_id"
+				        : k == SERIES_EVENTS
+				        ? model_event_names[i]
+				        : model_metric_names[i];
+				char           *w    = key->s;
+
+				/* names are plain and short (model.h) */
+				w = tsj_puts(w, open[multi]);
+				w = tsjson_str(w, name, strnlen(name, 48));
+				w = tsj_puts(w, close[multi]);
+				key->len = (uint8_t)(w - key->s);
+			}
+		}
+	}
+}
+
+/* The key before measure i's value, copied whole. */
+static inline char *
+tsj_key(char *w, const struct sample *s, unsigned i, bool multi)
+{
+	const struct tsj_key *key
+	    = &tsj_keys[s->series->kind == SERIES_EVENTS][multi][i];
+
+	memcpy(w, key->s, sizeof(key->s));
+	return w + key->len;
 }
 
 /* The measures [*first, *end) of s that this batch holds. */
@@ -96,13 +173,14 @@ tsjson_bound(const struct sample *s, const struct batch *b)
 	    + (size_t)(end - first) * TSJ_MEAS_MAX + 64;
 }
 
+/* plain: v needs no escaping (dimgroup.plain) */
 static char *
-tsj_dim(char *w, const char *name, const char *v, size_t n)
+tsj_dim(char *w, const char *name, const char *v, size_t n, bool plain)
 {
 	w = TSJ_PUTL(w, "{\"Name\":\"");
 	w = tsj_puts(w, name);
 	w = TSJ_PUTL(w, "\",\"Value\":\"");
-	w = tsjson_str(w, v, n);
+	w = plain ? tsj_put(w, v, n) : tsjson_str(w, v, n);
 	return TSJ_PUTL(w, "\",\"DimensionValueType\":\"VARCHAR\"}");
 }
 
@@ -120,11 +198,12 @@ tsjson_dims(char *w, const struct sample *s, const struct batch *b)
 
 		if (d)
 			*w++ = ',';
-		w = tsj_dim(w, names[d], v.p, v.len);
+		w = tsj_dim(w, names[d], v.p, v.len, s->series->g->plain);
 	}
 	if (tsj_req_dim(s, b)) {
 		*w++ = ',';
-		w    = tsj_dim(w, "request_id", s->req_id, strlen(s->req_id));
+		w    = tsj_dim(
+		       w, "request_id", s->req_id, strlen(s->req_id), false);
 	}
 	*w++ = ']';
 	return w;
@@ -156,10 +235,10 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
     bool dims, char sep)
 {
 	struct tgt_measure m;
-	char               ms[FMT_NUM_MAX];
-	size_t             ms_len = fmt_i64(ms, s->time_ms), pre_len = 0;
-	char              *pre = w;
-	unsigned           i, first, end;
+	char               ms[FMT_NUM_MAX], tail[80];
+	size_t   ms_len = fmt_i64(ms, s->time_ms), pre_len = 0, tail_len;
+	char    *pre = w;
+	unsigned i, first, end;
 
 	tsj_range(s, b, &first, &end);
 	/* The record's head, written once and copied for each measure. */
@@ -177,9 +256,7 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 			target_measure(s, i, &m);
 			if (i > first)
 				*w++ = ',';
-			w = TSJ_PUTL(w, "{\"Name\":\"");
-			w = tsj_puts(w, m.name);
-			w = TSJ_PUTL(w, "\",\"Value\":\"");
+			w = tsj_key(w, s, i, true);
 			w = tsj_value(w, &m);
 			w = TSJ_PUTL(w, "\",\"Type\":\"");
 			w = tsj_puts(w, tsj_type_names[m.type]);
@@ -191,18 +268,18 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 		w = TSJ_PUTL(w, "\",\"MeasureValueType\":\"MULTI\",");
 		return tsj_time(w, ms, ms_len, sep);
 	}
+	/* what follows the type: the same for each record of s */
+	tail_len = (size_t)(tsj_time(tail, ms, ms_len, sep) - tail);
 	for (i = first; i < end; i++) {
 		target_measure(s, i, &m);
 		if (i > first)
 			w = tsj_put(w, pre, pre_len);
-		w = TSJ_PUTL(w, "\"MeasureName\":\"");
-		w = tsj_puts(w, m.name);
-		w = TSJ_PUTL(w, "\",\"MeasureValue\":\"");
+		w = tsj_key(w, s, i, false);
 		w = tsj_value(w, &m);
-		w = TSJ_PUTL(w, "\",\"MeasureValueType\":\"");
-		w = tsj_puts(w, tsj_type_names[m.type]);
-		w = TSJ_PUTL(w, "\",");
-		w = tsj_time(w, ms, ms_len, sep);
+		memcpy(w, tsj_types[m.type].s, sizeof(tsj_types[m.type].s));
+		w += tsj_types[m.type].len;
+		memcpy(w, tail, sizeof(tail));
+		w += tail_len;
 	}
 	return w;
 }
