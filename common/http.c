@@ -283,6 +283,10 @@ http_init(struct http *h, const char *url, const struct http_opts *o,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->cerr);
 	curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* A body goes out in one write where the socket takes it (curl's
+	 * default, 64 KiB, splits a 100-record WriteRecords call in two);
+	 * allocated on the first upload. */
+	curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
 	/* A benchmark talks to the server itself: no proxy from the
 	 * environment in between. */
 	curl_easy_setopt(c, CURLOPT_PROXY, "");

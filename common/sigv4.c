@@ -495,6 +495,40 @@ sigv4_string_to_sign(const char *amz_date, const char *region,
 	    ALGORITHM, amz_date, amz_date, region, service, hash);
 }
 
+/* The signing key changes once a day per secret, region and service:
+ * each thread keeps the last one (four HMACs saved on every request). */
+static _Thread_local struct {
+	char          secret[128], date8[9], region[64], service[64];
+	unsigned char key[32];
+} sigv4_last;
+
+static int
+signing_key_cached(const char *secret, const char *date8, const char *region,
+    const char *service, unsigned char key[32])
+{
+	int rc;
+
+	if (strcmp(sigv4_last.date8, date8) == 0
+	    && strcmp(sigv4_last.secret, secret) == 0
+	    && strcmp(sigv4_last.region, region) == 0
+	    && strcmp(sigv4_last.service, service) == 0) {
+		memcpy(key, sigv4_last.key, 32);
+		return 0;
+	}
+	rc = sigv4_signing_key(secret, date8, region, service, key);
+	if (rc || strlen(secret) >= sizeof(sigv4_last.secret)
+	    || strlen(region) >= sizeof(sigv4_last.region)
+	    || strlen(service) >= sizeof(sigv4_last.service))
+		return rc; /* too long to keep: derived each time */
+	OPENSSL_cleanse(&sigv4_last, sizeof(sigv4_last));
+	strcpy(sigv4_last.secret, secret);
+	strcpy(sigv4_last.region, region);
+	strcpy(sigv4_last.service, service);
+	memcpy(sigv4_last.key, key, 32);
+	memcpy(sigv4_last.date8, date8, 9);
+	return 0;
+}
+
 int
 sigv4_sign(const struct sigv4_req *r, const struct aws_creds *c,
     const char *region, const char *service, time_t now, struct buf *auth,
@@ -522,7 +556,7 @@ sigv4_sign(const struct sigv4_req *r, const struct aws_creds *c,
 		rc = sigv4_string_to_sign(
 		    amz_date, region, service, creq.p, creq.len, &sts);
 	if (!rc)
-		rc = sigv4_signing_key(
+		rc = signing_key_cached(
 		    c->secret_access_key, date8, region, service, key);
 	if (!rc) {
 		rc = hmac256(key, sizeof(key), sts.p, sts.len, sig);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -530,12 +531,79 @@ test_amz_date(void **state)
 	assert_int_equal(sigv4_amz_date((time_t)253402300800LL, d), -EINVAL);
 }
 
+/* Each thread keeps its last signing key: a change of secret, day,
+ * region or service must derive a new one. Every signature must equal
+ * the one a new thread (no kept key) makes. */
+struct sign_case {
+	const char *secret, *region, *service;
+	time_t      t;
+	char        auth[512];
+};
+
+static void
+sign_one(struct sign_case *k)
+{
+	struct aws_creds c = creds(NULL);
+	struct sigv4_req r = wr_req();
+	struct buf       auth;
+	char             date[SIGV4_DATE_SIZE];
+
+	c.secret_access_key = (char *)k->secret;
+	buf_init(&auth, 4096);
+	assert_int_equal(
+	    sigv4_sign(&r, &c, k->region, k->service, k->t, &auth, date), 0);
+	assert_true(auth.len < sizeof(k->auth));
+	memcpy(k->auth, auth.p, auth.len + 1);
+	buf_free(&auth);
+}
+
+static void *
+sign_thread(void *arg)
+{
+	sign_one(arg);
+	return NULL;
+}
+
+static void
+test_signing_key_kept(void **state)
+{
+	struct sign_case cases[] = {
+		{ SECRET, "us-east-1", "timestream", T_SUITE, "" },
+		{ "anotherSecret", "us-east-1", "timestream", T_SUITE, "" },
+		{ SECRET, "us-east-1", "timestream", T_SUITE + 86400, "" },
+		{ SECRET, "eu-west-1", "timestream", T_SUITE, "" },
+		{ SECRET, "us-east-1", "kinesis", T_SUITE, "" },
+		{ SECRET, "us-east-1", "timestream", T_SUITE, "" },
+	};
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sign_case fresh = cases[i];
+		pthread_t        t;
+
+		sign_one(&cases[i]);
+		assert_int_equal(
+		    pthread_create(&t, NULL, sign_thread, &fresh), 0);
+		assert_int_equal(pthread_join(t, NULL), 0);
+		assert_string_equal(cases[i].auth, fresh.auth);
+	}
+	assert_non_null(strstr(cases[0].auth,
+	    "Signature=41d378a37d92cb7bdc3505c43bb"
+	    "b381dee37a8840bb9c10bd3d8f7de7a55c92c"));
+	assert_string_equal(cases[0].auth, cases[5].auth);
+	for (i = 0; i < 5; i++)
+		for (j = i + 1; j < 5; j++)
+			assert_string_not_equal(cases[i].auth, cases[j].auth);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timestream_reference),
 		cmocka_unit_test(test_signing_key),
+		cmocka_unit_test(test_signing_key_kept),
 		cmocka_unit_test(test_suite_cases),
 		cmocka_unit_test(test_canonical_parts),
 		cmocka_unit_test(test_session_token),
