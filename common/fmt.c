@@ -78,9 +78,12 @@ fmt_u64(char *out, uint64_t v)
 		digits_put18(out + n - 18, v - top * 1000000000000000000u);
 		return n;
 	}
-	/* left-aligned in 18 digits: the zeros after go into the scratch
-	 * room, and nothing is copied after being written */
-	digits_put18(out, v * fmt_pow10[18 - n]);
+	/* left-aligned in 8 or 18 digits: the zeros after go into the
+	 * scratch room, and nothing is copied after being written */
+	if (n <= 8)
+		digits_put8(out, (uint32_t)(v * fmt_pow10[8 - n]));
+	else
+		digits_put18(out, v * fmt_pow10[18 - n]);
 	return n;
 }
 

@@ -125,6 +125,42 @@ fmt_str(struct guarded *g, double v)
 	return g->out;
 }
 
+/* fmt_u64 and fmt_i64 of every length, against printf. */
+static void
+test_integers_random(void **state)
+{
+	uint64_t s = 0x2545f4914f6cdd1dULL;
+	char     want[32];
+	int      i, len;
+
+	(void)state;
+	for (len = 1; len <= 20; len++) {
+		for (i = 0; i < 20000; i++) {
+			struct guarded g;
+			uint64_t       v;
+			size_t         n;
+
+			s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+			/* a random value of len digits (or fewer at len 20) */
+			v = len == 20 ? s : s % (uint64_t)pow(10, len);
+			guard_init(&g);
+			n = fmt_u64(g.out, v);
+			guard_check(&g, n);
+			snprintf(
+			    want, sizeof(want), "%llu", (unsigned long long)v);
+			assert_int_equal(n, strlen(want));
+			assert_memory_equal(g.out, want, n);
+			guard_init(&g);
+			n = fmt_i64(g.out, (int64_t)v);
+			guard_check(&g, n);
+			snprintf(
+			    want, sizeof(want), "%lld", (long long)(int64_t)v);
+			assert_int_equal(n, strlen(want));
+			assert_memory_equal(g.out, want, n);
+		}
+	}
+}
+
 /* The fixed-width writers of digits.h: every 8-digit group in both halves
  * of a 16-digit write, from the portable writer and (on x86-64) the SSE2
  * one, read back as the number written. */
@@ -331,6 +367,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_integers_random),
 		cmocka_unit_test(test_every_8_digits),
 		cmocka_unit_test(test_double_cases),
 		cmocka_unit_test(test_double_python),
