@@ -81,8 +81,11 @@ csv_field(char *w, const char *s, size_t n)
 {
 	size_t i;
 
-	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n)
-	    && !memchr(s, '\r', n))
+	/* one pass: quotes are needed for ',', '"' and line breaks */
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			break;
+	if (i == n)
 		return tf_put(w, s, n);
 	*w++ = '"';
 	for (i = 0; i < n; i++) {
@@ -173,7 +176,12 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 	w   = tf_put(w, r->ms, r->ms_len);
 	for (c = 0; c < TGT_N_DCOLS; c++) {
 		*w++ = ',';
-		if (col[c].len)
+		if (!col[c].len)
+			continue;
+		/* the model's values and names need no quotes when plain */
+		if (se->g->plain && c != TGT_DCOL_REQ_ID)
+			w = tf_put(w, col[c].p, col[c].len);
+		else
 			w = csv_field(w, col[c].p, col[c].len);
 	}
 	*w++    = ',';
