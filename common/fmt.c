@@ -154,7 +154,10 @@ enum { FMT_SCALES = 89 };
 
 static struct fmt_scale fmt_scales[FMT_SCALES];
 
-/* k = ceil(-e2 * log10(2)), so that the scaled gap 2^e2 * 10^k is in
+/* A constructor, so that the table is there before main() and no call
+ * pays for a check (no other constructor formats numbers).
+ *
+ * k = ceil(-e2 * log10(2)), so that the scaled gap 2^e2 * 10^k is in
  * (1, 10]; two extra bits in s for the half gaps: s = 2 - e2 - k, from 2
  * to 63. The scaled values of one exponent (m from 2^52 to 2^53) have nd
  * or nd + 1 digits. */
@@ -327,7 +330,8 @@ fmt_fast(char *w, uint64_t m, int e2)
 
 	/* half-way, or a multiple of 100 fits: fmt_shortest */
 	rare = ((v.rv & (half - 1)) == 0) | ((r10 % 10 | (fits10 ^ 1)) == 0);
-	nd   = (int)c->nd + (int)((a_long & fits10) | (b_long & ~fits10))
+	/* the picked one's length: a_long if fits10, else b_long */
+	nd = (int)c->nd + (int)((a_long & fits10) | (b_long & ~fits10))
 	    - (int)fits10;
 	pt = nd + (int)fits10 - (int)c->k; /* digits before the point */
 	if (__builtin_expect(rare || pt < -3 || pt > 2 || pt >= nd, 0))
