@@ -147,6 +147,7 @@ coord_query(int argc, char **argv)
 	char              err[512], qdir[1024], shown[1024];
 	int               rc, frc;
 
+	engine_catch_signals(); /* first: a stop in set-up is clean */
 	rc = cmd_parse(&o, CMD_QUERY, argc, argv, query_usage);
 	if (rc >= 0)
 		goto out;
@@ -220,6 +221,7 @@ coord_run(int argc, char **argv)
 	int               rc, frc;
 
 	memset(&m, 0, sizeof(m));
+	engine_catch_signals(); /* first: a stop in set-up is clean */
 	rc = cmd_parse(&o, CMD_RUN, argc, argv, run_usage);
 	if (rc >= 0)
 		goto out;

@@ -345,7 +345,8 @@ const struct target_ops target_influx = {
 	.name    = "influx",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_QUERY,
-	.usage   = "influx://HOST:PORT[,HOST:PORT...][/?db=NAME][&gzip=1]"
+	.usage   = "influx://HOST:PORT[,HOST:PORT...][/"
+	           "?db=NAME][&gzip=1][&timeout=SECS]"
 	           "[&precision=ms]",
 	.check   = ix_check,
 	.setup   = ix_setup,

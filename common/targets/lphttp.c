@@ -36,10 +36,11 @@ lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
     char *err, size_t errlen)
 {
 	static const char *const keys[]
-	    = { "db", "gzip", "precision", "max_body", NULL };
+	    = { "db", "gzip", "precision", "max_body", "timeout", NULL };
 	int                sn = (int)strcspn(url, ":");
 	char               v[LPH_DB_MAX], *end;
 	unsigned long long n;
+	double             secs;
 	int                rc;
 
 	memset(u, 0, sizeof(*u));
@@ -94,6 +95,16 @@ lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
 		}
 		u->max_body = (size_t)n;
 	}
+	if (target_url_param(url, "timeout", v, sizeof(v))) {
+		secs = strtod(v, &end);
+		if (!v[0] || *end || !(secs >= 0.001 && secs <= 3600)) {
+			snprintf(err, errlen,
+			    "%.*s: timeout=%.16s (expected seconds, 0.001..3600)",
+			    sn, url, v);
+			return -EINVAL;
+		}
+		u->timeout_ms = (long)(secs * 1000 + 0.5);
+	}
 	return 0;
 }
 
@@ -108,6 +119,7 @@ lph_open(struct lph *l, const char *name, unsigned port,
 	buf_init(&l->body, LPH_BODY_CAP);
 	buf_init(&l->tmp, LPH_TMP_CAP);
 	rc = lph_url_parse(conf->url, conf->database, &l->u, err, errlen);
+	o.timeout_ms = l->u.timeout_ms;
 	if (!rc)
 		rc = http_init(&l->h, conf->url, &o, err, errlen);
 	if (!rc)

@@ -25,6 +25,7 @@ struct lph_url {
 	bool              gzip;           /* gzip request bodies */
 	enum lp_precision prec;           /* timestamps written */
 	size_t            max_body;       /* most bytes of one POST */
+	long              timeout_ms;     /* one request; 0: the default */
 };
 
 /* A thread's connection. */
@@ -37,7 +38,8 @@ struct lph {
 	char          *wpath; /* "/write?db=..&precision=ms" */
 };
 
-/** Parses and checks url (hosts, db, gzip, precision, max_body); db
+/** Parses and checks url (hosts, db, gzip, precision, max_body,
+ *  timeout); db
  *  defaults to def_db. @return 0 or -EINVAL with the reason in err. */
 int lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
     char *err, size_t errlen);
