@@ -67,7 +67,9 @@ merge_latencies(const struct engine *e, struct qsum *all)
 		const struct slot *s = &e->slot[i];
 		struct qsum        one;
 
-		if (s->role != ROLE_QUERY || s->state != SLOT_DONE)
+		/* no RESULT: released by a stop before it started */
+		if (s->role != ROLE_QUERY || s->state != SLOT_DONE
+		    || !s->extra)
 			continue;
 		if (qsum_decode(&one, s->extra, s->extra_len, NULL)) {
 			log_err("query worker %u sent malformed latencies",

@@ -13,11 +13,11 @@ closing_lines() { grep -q '^Total time to ingest: .* seconds' "$1" && grep -q '^
 # applies, which no program can avoid)
 handlers_up() {
 	local i cgt
-	for i in $(seq 200); do
+	for i in $(seq 2000); do
 		cgt=$(sed -n 's/^SigCgt:\t//p' "/proc/$1/status" 2>/dev/null)
 		[ -n "$cgt" ] && [ $((0x$cgt & 2)) -ne 0 ] && return 0
 		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.1
+		sleep 0.01
 	done
 	return 1
 }

@@ -118,4 +118,29 @@ for sig in TERM INT; do
 	check_eq "query, two SIG${sig}s: summary counts every logged execution" "$logged" "$total"
 done
 
+# 7. a signal while the target is set up (another connection holds the
+#    SQLite lock, so the set-up waits): `tsload run` ends as an empty,
+#    clean run
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE"); print("locked", flush=True); time.sleep(60)' "$T_TMP/e.db" >elock.out &
+locker=$!
+for _ in $(seq 100); do grep -q locked elock.out && break; sleep 0.1; done
+"$TSLOAD" run -p 1 -c 1 --query-processes 1 --query-concurrency 1 --host-scale 1 \
+	--config "$T_SRC/configs/config.ini" --queries-dir "$T_SRC/configs/queries" \
+	--params random -q -l "$T_TMP/qlogs-early" --target "sqlite:$T_TMP/e.db" \
+	--results "$T_TMP/results" >e.out 2>e.err &
+pid=$!
+handlers_up $pid
+sleep 1
+kill -TERM $pid
+sleep 0.5
+kill $locker
+wait $pid
+check_eq "signal during set-up: exit 0" 0 $?
+check "signal during set-up: no error" not grep -q 'error' e.err
+check "signal during set-up: closing lines" closing_lines e.out
+check_eq "signal during set-up: nothing written" 0 "$(records_of e.out)"
+check "signal during set-up: valid run.json" json_ok "$(run_json $pid)"
+
 finish
