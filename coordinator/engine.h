@@ -1,6 +1,7 @@
 /* engine.h - the coordinator's machinery, shared by ingest, query and run:
  * spawn workers, hand out assignments over nng, collect their statistics
- * every second, stop on --duration, SIGINT or a dead worker, and drain.
+ * every second, stop on --duration, a signal (INT, TERM, HUP), a closed
+ * stdout or a dead worker, and drain.
  *
  * A slot is one worker process with a role (ingest or query). The
  * subcommands fill the slots, call engine_run(), then read the totals.
