@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -458,8 +460,7 @@ serve(struct engine *e)
 		if (signals(e))
 			break;
 		if (!e->stopping && stdout_closed()) {
-			/* `tsload ... | head`: finish the run, talk on stderr
-			 */
+			/* `tsload ... | head`: drain, then talk on stderr */
 			log_info_to_stderr(true);
 			begin_stop(e, "standard output was closed");
 		}
@@ -562,8 +563,29 @@ open_ticks(struct engine *e)
 	return 0;
 }
 
+/* True when nobody listens on the unix socket at path any more. */
+static bool
+socket_dead(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int                fd, rc;
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		return false;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	rc = rc && errno == ECONNREFUSED;
+	close(fd);
+	return rc;
+}
+
 /* Removes the tsload-PID.ipc sockets of coordinators that no longer
- * exist (killed with -9), so they do not pile up in the temp directory. */
+ * exist (killed with -9), so they do not pile up in the temp directory:
+ * only when no such process exists and nothing listens on the socket
+ * (another PID namespace may share the directory). */
 static void
 remove_stale_sockets(const char *tmp)
 {
@@ -583,7 +605,8 @@ remove_stale_sockets(const char *tmp)
 		if (kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name);
-		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)
+		    && socket_dead(path))
 			unlink(path);
 	}
 	closedir(d);
