@@ -19,4 +19,23 @@ void abandon_at(uint64_t at_ns);
 /** True once the armed time has passed (false when never armed). */
 bool abandon_due(void);
 
+/* A way to break a call blocked inside a library that has no progress
+ * callback (PostgreSQL: PQcancel). fn runs at most once, on the thread
+ * that calls abandon_poll(), with the hook list locked: a hook being
+ * removed is never running. */
+struct abandon_hook {
+	void (*fn)(void *arg);
+	void                *arg;
+	bool                 fired;
+	struct abandon_hook *next;
+};
+
+/** Registers h (owned by the caller until abandon_hook_del). */
+void abandon_hook_add(struct abandon_hook *h);
+/** Unregisters h; safe when it is not registered. */
+void abandon_hook_del(struct abandon_hook *h);
+/** Once abandonment is due, runs the hooks that have not run yet. Called
+ *  every few tens of ms by a thread that blocks in no target call. */
+void abandon_poll(void);
+
 #endif

@@ -362,7 +362,8 @@ report_loop(struct worker *w)
 /* Watches for a lost coordinator (its connection closed, or, for a
  * worker it spawned, this process re-parented): then requests in flight
  * are abandoned at once and the socket is closed, which ends any wait
- * for a reply, so the worker exits instead of waiting 10 s. */
+ * for a reply, so the worker exits instead of waiting 10 s. Also runs
+ * the abandon hooks once the stop's grace is over. */
 struct watch {
 	nng_socket  sock;
 	pid_t       parent; /* the coordinator, when it is our parent */
@@ -377,14 +378,15 @@ watch_main(void *arg)
 	struct watch *wt = arg;
 
 	while (!atomic_load(&wt->done)) {
-		if (atomic_load(&pipe_lost)
-		    || (wt->parent && getppid() != wt->parent)) {
+		if (!atomic_load(&coord_gone)
+		    && (atomic_load(&pipe_lost)
+		        || (wt->parent && getppid() != wt->parent))) {
 			atomic_store(&coord_gone, true);
 			abandon_at(now_ns());
 			log_err("the coordinator is gone: stopping now");
 			ipc_close(wt->sock);
-			break;
 		}
+		abandon_poll(); /* e.g. cancel PostgreSQL queries in flight */
 		sleep_until_ns(now_ns() + WATCH_EVERY_NS);
 	}
 	return NULL;

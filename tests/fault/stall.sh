@@ -3,7 +3,8 @@
 # a stop by --duration or SIGINT abandons the requests in flight within a
 # few seconds instead of a minute, counted as failed writes; a query in
 # flight at the stop of `tsload run` is abandoned without losing the
-# results gathered; influx:// takes a timeout= parameter.
+# results gathered; influx:// takes a timeout= parameter; PostgreSQL
+# queries in flight are cancelled.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fault-lib.bash"
 cd "$T_TMP" || exit 1
@@ -140,5 +141,26 @@ total=$(awk -F', *' 'NR > 1 { t += $2 } END { print t + 0 }' "$sum" 2>/dev/null)
 logged=$(cat "$T_TMP"/rl/*-*-*/do-q*.log 2>/dev/null | grep -c ' Time: ')
 check_eq "run, query past the stop: every logged execution summed" "$logged" "${total:-none}"
 check_eq "run, query past the stop: rows = Records written" "$(records_of r.out)" "$(rows r.db)"
+
+# 6. PostgreSQL: a query still running at the stop is cancelled
+#    (PQcancel), so the run ends cleanly instead of at the drain timeout
+start_server pg-local.sh "$T_TMP/pg"
+"$TSLOAD" ingest -p 1 -c 1 --host-scale 1 --duration 1 -q --target "$SRV_URL" \
+	--results "$T_TMP/results" >pgi.out 2>pgi.err
+check_eq "postgres: table made" 0 $?
+mkdir -p pgq
+cp -r "$T_SRC/configs/queries/postgres" pgq/
+echo 'SELECT pg_sleep(3600)' >pgq/postgres/do-q1.sql
+start=$(date +%s)
+"$TSLOAD" query --target "$SRV_URL" -p 1 -c 2 --params random --config q1.ini \
+	--queries-dir pgq --think-time-milliseconds 0 --duration 3 -q -l "$T_TMP/pgl" \
+	--results "$T_TMP/results" >pgq.out 2>pgq.err &
+pid=$!
+wait $pid
+rc=$?
+check "postgres, query past the stop: ends within 30 s" test $(($(date +%s) - start)) -le 30
+check_eq "postgres, query past the stop: exit 0" 0 $rc
+check "postgres, query past the stop: no worker killed" not grep -q 'did not finish' pgq.err
+check "postgres, query past the stop: valid run.json" json_ok "$(run_json $pid)"
 
 finish
