@@ -452,6 +452,8 @@ qsum_err_lines(struct buf *out, const struct qsum_exec *e)
 {
 	int rc;
 
+	if (e->ok)
+		return 0;
 	rc = buf_printf(out, "%s\n%s QueryId: %s RequestId: %s\n",
 	    e->error ? e->error : "", e->when, or_none(e->query_id),
 	    or_none(e->request_id));

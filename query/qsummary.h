@@ -128,9 +128,9 @@ struct qsum_exec {
  *  Time: T. Rows: ROWS". A failure has the last two only, with "Rows:
  *  None". 0 or -ENOSPC. */
 int qsum_log_lines(struct buf *out, const struct qsum_exec *e);
-/** Appends what a failure adds to a do-qN.err: the message, "WHEN
- *  QueryId: ID RequestId: RID", the detail (where the seed has its
- *  traceback) and a blank line. 0 or -ENOSPC. */
+/** Appends what a failure adds to a do-qN.err (a success adds nothing):
+ *  the message, "WHEN QueryId: ID RequestId: RID", the detail (where the
+ *  seed has its traceback) and a blank line. 0 or -ENOSPC. */
 int qsum_err_lines(struct buf *out, const struct qsum_exec *e);
 /** Appends numDatapoints-STAGE-result.txt: str() of the seed's pandas
  *  DataFrame, column over value ("   num_data_points\n0   12345", no
