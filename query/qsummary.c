@@ -430,16 +430,16 @@ qsum_log_lines(struct buf *out, const struct qsum_exec *e)
 		}
 		qsum_fmt3(mb, sizeof(mb), (double)e->bytes_metered / 1048576);
 		snprintf(rows, sizeof(rows), "%" PRIu64, e->rows);
-		rc = buf_printf(out,
-		    "Read %u pages of result. Empty pages: %u. Bytes "
-		    "metered (MB): %s\n",
+		/* clang-format off */
+		rc = buf_printf(out, "Read %u pages of result. Empty pages: %u. Bytes metered (MB): %s\n",
 		    pages > empty ? pages - empty : 1, empty, mb);
+		/* clang-format on */
 	}
+	/* clang-format off */
 	if (!rc)
-		rc = buf_printf(out,
-		    "%s. QueryId: %s Time: %s. First result: %s. Time to "
-		    "read results: %s.\n",
+		rc = buf_printf(out, "%s. QueryId: %s Time: %s. First result: %s. Time to read results: %s.\n",
 		    e->when, or_none(e->query_id), t, ttfr, rest);
+	/* clang-format on */
 	if (!rc)
 		rc = buf_printf(out,
 		    "%s %" PRIu64 ". %s. QueryId: %s. Time: %s. Rows: %s\n",

@@ -197,10 +197,9 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 		unsigned long n = strtoul(v, &end, 10);
 
 		if (!v[0] || *end || v[0] == '-' || n < 1 || n > 100000000) {
-			snprintf(err, errlen,
-			    "timestream: max_pages=%.16s: expected pages, "
-			    "1..100000000",
-			    v);
+			/* clang-format off */
+			snprintf(err, errlen, "timestream: max_pages=%.16s: expected pages, 1..100000000", v);
+			/* clang-format on */
 			return -EINVAL;
 		}
 		c->max_pages = (unsigned)n;
@@ -765,12 +764,10 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		if (!token)
 			break;
 		if (res->pages >= c->cfg.max_pages) {
-			snprintf(ctx->err, sizeof(ctx->err),
-			    "timestream Query: more than %u pages "
-			    "(max_pages=%u of the target URL); query %s "
-			    "abandoned",
-			    c->cfg.max_pages, c->cfg.max_pages,
-			    res->query_id[0] ? res->query_id : "(no id)");
+			/* clang-format off */
+			snprintf(ctx->err, sizeof(ctx->err), "timestream Query: more than %u pages (max_pages=%u of the target URL); query %s abandoned",
+			    c->cfg.max_pages, c->cfg.max_pages, res->query_id[0] ? res->query_id : "(no id)");
+			/* clang-format on */
 			st = TGT_FAIL;
 			break;
 		}
