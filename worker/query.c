@@ -415,12 +415,12 @@ table_params(struct qrun *r)
 
 /* Count of data points in the last 15 minutes, before or after the loop:
  * numDatapoints-<stage>.log/.err as the workload's, and -result.txt as
- * the seed's DataFrame (not written when the count failed, as the seed).
- * A dialect without one total (InfluxQL: a row per measurement) gives
- * several rows: their first columns add up. */
+ * the seed's DataFrame of its num_data_points column (not written when
+ * the count failed, as the seed). A dialect without one total (InfluxQL:
+ * a row per measurement) gives several rows: their first columns add
+ * up. */
 struct count {
-	bool any;        /* a row came */
-	char column[64]; /* name of the first column */
+	bool any; /* a row came */
 	char value[32];
 };
 
@@ -434,9 +434,8 @@ count_rows(void *arg, unsigned ncol, const char *const *names,
 
 	if (!ncol)
 		return;
+	(void)names;
 	if (!c->any) {
-		snprintf(c->column, sizeof(c->column), "%s",
-		    names[0] && names[0][0] ? names[0] : "num_data_points");
 		snprintf(c->value, sizeof(c->value), "%s",
 		    vals[0] ? vals[0] : "None");
 		c->any = true;
@@ -486,8 +485,8 @@ count_points(struct qrun *r, const char *stage)
 	snprintf(name, sizeof(name), "numDatapoints-%s-result.txt", stage);
 	if (st == TGT_OK && (out = open_in(r, name, "w"))) {
 		buf_reset(&r->logb);
-		if (qsum_count_result(
-		        &r->logb, cnt.column, cnt.any ? cnt.value : NULL)
+		if (qsum_count_result(&r->logb, "num_data_points",
+		        cnt.any ? cnt.value : NULL)
 		    == 0)
 			fwrite(r->logb.p, 1, r->logb.len, out);
 		fclose(out);
