@@ -86,8 +86,17 @@ struct tgt_qres {
 	uint64_t rows;
 	char     query_id[64]; /* "" when the target has none */
 	uint64_t bytes_metered;
-	unsigned pages;       /* result pages read (0: not paged) */
-	unsigned empty_pages; /* of those, pages without rows */
+	unsigned pages;        /* result pages read (0: not paged) */
+	unsigned empty_pages;  /* of those, pages without rows */
+	uint64_t first_row_ns; /* now_ns() at the first page with rows;
+	                          0: not known (not paged) */
+	char request_id[64];   /* of the last answer, "" if none */
+	/* Idempotency token of one execution (Timestream ClientToken):
+	 * the caller zeroes it for a new execution, the target makes one
+	 * and keeps it over the retries of that execution (same res). */
+	char client_token[48];
+	/* When set, a paged query stops between pages once it is true. */
+	const _Atomic bool *stop;
 	void (*row)(void *arg, unsigned ncol, const char *const *names,
 	    const char *const *vals);
 	void *row_arg;

@@ -169,6 +169,8 @@ json_query(struct json_w *w, const struct report_run *r)
 	rc |= json_key(w, "queries") | json_obj_begin(w);
 	if (r->qdir)
 		rc |= json_key(w, "log_dir") | json_str(w, r->qdir);
+	if (r->qcsv)
+		rc |= json_key(w, "summary_csv") | json_str(w, r->qcsv);
 	rc |= json_key(w, "totals") | json_obj_begin(w);
 	rc |= json_stats(w, r->qtotal, r->secs);
 	rc |= json_obj_end(w);

@@ -40,6 +40,7 @@ struct report_run {
 	const struct stats    *qtotal;   /* query totals, or NULL */
 	struct qsum           *qsum;     /* per-query summaries, or NULL */
 	const char            *qdir;     /* query log directory, or NULL */
+	const char            *qcsv;     /* merged query summary, or NULL */
 	unsigned               opts_cmd; /* which options run.json lists */
 	double                 cpu_s[2]; /* ingest, query workers */
 	double                 coord_cpu_s;

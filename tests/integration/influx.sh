@@ -84,7 +84,7 @@ done
 check "every .err is empty" test -z "$(cat "$T_TMP"/logs/ix-*-1-[12]/*.err)"
 one=$(ls -d "$T_TMP"/logs/ix-*-1-1)
 check_eq "count query: the points of the last 15 minutes" \
-	"$(held itest)" "$(tail -1 "$one/numDatapoints-begin-result.txt")"
+	"$(held itest)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
 "$TSLOAD" query --config all.ini --repetitions 8 --multi -p 1 -c 1 \
 	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
 	--target "$url/?db=imulti" -l "$T_TMP/logs" --run-prefix ixm \
