@@ -37,9 +37,8 @@ enum {
 	PG_SQL_MAX    = 1 << 16,
 	PG_BUF_MAX    = 256 << 20, /* most bytes of one batch's COPY data
 	                              (an int for PQputCopyData) */
-	PG_PW_MAX     = 256,
-	PG_COLS_MAX   = 64, /* columns handed to a row callback */
-	PG_CONN_TRIES = 5,  /* connects in ->init when the server is busy */
+	PG_COLS_MAX   = 64,        /* columns handed to a row callback */
+	PG_CONN_TRIES = 5, /* connects in ->init when the server is busy */
 };
 
 #define PG_CONNECT_TIMEOUT "10" /* seconds, unless the URL or env says */
@@ -47,11 +46,10 @@ enum {
 static const char *const pg_val_types[]
     = { "double precision", "bigint", "text" };
 
-/* The URL turned into a libpq conninfo, and what a message may show. */
+/* The URL turned into a libpq conninfo; a message that quotes it shows
+ * it redacted (target_redact_msg). */
 struct pg_url {
 	char conninfo[PG_URL_MAX];
-	char pw[3][PG_PW_MAX]; /* user info and password= as written, and
-	                          decoded: scrubbed from messages */
 };
 
 struct pg_priv {
@@ -62,61 +60,6 @@ struct pg_priv {
 };
 
 /* ---- URL and messages ---- */
-
-/* Copies the passwords of the URL as written: the user info's into pw0,
- * a password= parameter's into pw1 ("" when none). */
-static void
-pg_url_passwords(const char *rest, char *pw0, char *pw1, size_t n)
-{
-	const char *auth, *end, *at = NULL, *colon, *q;
-	size_t      len;
-
-	pw0[0] = pw1[0] = '\0';
-	if (strncmp(rest, "//", 2) == 0) {
-		auth = rest + 2;
-		end  = auth + strcspn(auth, "/?");
-		for (const char *p = auth; p < end; p++)
-			if (*p == '@')
-				at = p;
-		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon)
-			snprintf(
-			    pw0, n, "%.*s", (int)(at - colon - 1), colon + 1);
-	}
-	for (q = strchr(rest, '?'); q; q = strchr(q + 1, '&')) {
-		if (strncmp(q + 1, "password=", 9) != 0)
-			continue;
-		len = strcspn(q + 10, "&");
-		snprintf(pw1, n, "%.*s", (int)len, q + 10);
-	}
-}
-
-/* Replaces every occurrence of each known password in msg by "***". */
-static void
-pg_scrub(char *msg, size_t n, const struct pg_url *u)
-{
-	char   tmp[1024];
-	size_t i, k;
-
-	for (k = 0; k < 3; k++) {
-		const char *pw  = u->pw[k];
-		size_t      len = strlen(pw), o = 0;
-
-		if (!len || !strstr(msg, pw))
-			continue;
-		for (i = 0; msg[i] && o + 4 < sizeof(tmp);) {
-			if (strncmp(msg + i, pw, len) == 0) {
-				memcpy(tmp + o, "***", 3);
-				o += 3;
-				i += len;
-			} else {
-				tmp[o++] = msg[i++];
-			}
-		}
-		tmp[o] = '\0';
-		snprintf(msg, n, "%s", tmp);
-	}
-}
 
 /* "postgres: " and the first line of a libpq or server message. */
 static void
@@ -131,7 +74,7 @@ pg_msg(char *err, size_t n, const struct pg_url *u, const char *what,
 	snprintf(err, n, "postgres: %s%s%.*s", what ? what : "",
 	    what ? ": " : "", (int)len, msg);
 	if (u)
-		pg_scrub(err, n, u);
+		target_redact_msg(err, n, u->conninfo);
 }
 
 /* URL -> conninfo. libpq takes "postgresql://..." and "postgres://...";
@@ -140,13 +83,12 @@ static int
 pg_parse_url(const char *url, struct pg_url *u, char *err, size_t errlen)
 {
 	const char       *rest = strchr(url, ':');
-	PQconninfoOption *opts, *o;
+	PQconninfoOption *opts;
 	char             *msg = NULL;
 	int               n;
 
 	memset(u, 0, sizeof(*u));
 	rest = rest ? rest + 1 : "";
-	pg_url_passwords(rest, u->pw[0], u->pw[1], sizeof(u->pw[0]));
 	if (!*rest)
 		n = 0;
 	else if (strncmp(rest, "//", 2) == 0 || rest[0] == '?')
@@ -168,9 +110,6 @@ pg_parse_url(const char *url, struct pg_url *u, char *err, size_t errlen)
 		PQfreemem(msg);
 		return -EINVAL;
 	}
-	for (o = opts; o->keyword; o++)
-		if (!strcmp(o->keyword, "password") && o->val)
-			snprintf(u->pw[2], sizeof(u->pw[2]), "%s", o->val);
 	PQconninfoFree(opts);
 	return 0;
 }
