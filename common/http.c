@@ -315,11 +315,12 @@ http_map(int cc, long status)
 	switch (cc) {
 	case CURLE_OK:
 		break;
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
+	case CURLE_COULDNT_CONNECT: /* refused */
+	case CURLE_SEND_ERROR:      /* reset */
 	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
+	case CURLE_GOT_NOTHING: /* closed without an answer */
+		return TGT_UNREACHABLE;
+	case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_PARTIAL_FILE:
 		return TGT_RETRY;
 	default:

@@ -323,8 +323,11 @@ report_tick_open(
 }
 
 void
-report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
+report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
+    const char *note)
 {
+	char why[80] = "";
+
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
 	double       rps, pps, p50, p99;
@@ -338,19 +341,21 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
 	}
 	d->min = 0;
 	d->max = cur->h.max;
-	p50    = hist_percentile(d, 50) / 1e6;
-	p99    = hist_percentile(d, 99) / 1e6;
+	if (note && *note)
+		snprintf(why, sizeof(why), " (%s)", note);
+	p50 = hist_percentile(d, 50) / 1e6;
+	p99 = hist_percentile(d, 99) / 1e6;
 	if (k->queries) {
 		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
 		if (f)
 			fprintf(f,
 			    "[%6.0fs] %10.1f queries/s  %8llu queries  "
-			    "%8llu ok  %10llu rows  errors %llu  query p50 "
+			    "%8llu ok  %10llu rows  errors %llu%s  query p50 "
 			    "%.3f ms  p99 %.3f ms\n",
 			    t, rps, (unsigned long long)cur->attempts,
 			    (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
-			    (unsigned long long)cur->failed, p50, p99);
+			    (unsigned long long)cur->failed, why, p50, p99);
 		if (k->csv)
 			fprintf(k->csv,
 			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f"
@@ -372,12 +377,12 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
 	if (f) {
 		fprintf(f,
 		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu "
-		    "points  throttles %llu  errors %llu  write p50 %.3f "
-		    "ms  p99 %.3f ms\n",
+		    "points  throttles %llu  errors %llu%s  write p50 "
+		    "%.3f ms  p99 %.3f ms\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, p50, p99);
+		    (unsigned long long)cur->failed, why, p50, p99);
 		fflush(f);
 	}
 	if (k->csv) {

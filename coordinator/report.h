@@ -68,9 +68,11 @@ struct report_tick {
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,
     const char *unit);
 /** One tick at t seconds into the run with cumulative totals `cur`:
- *  prints the live line to f (unless NULL) and appends a CSV row. */
-void report_tick(
-    struct report_tick *k, double t, const struct stats *cur, FILE *f);
+ *  prints the live line to f (unless NULL) and appends a CSV row. `note`
+ *  (NULL or "" for none) says which target is failing and how, e.g.
+ *  "postgres unreachable", after the error count. */
+void report_tick(struct report_tick *k, double t, const struct stats *cur,
+    FILE *f, const char *note);
 void report_tick_close(struct report_tick *k);
 
 #endif

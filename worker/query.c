@@ -287,7 +287,7 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 
 		res->rows = 0;
 		st        = sh->ops->query(&r->ctx, text, res);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 		(*throttles)++;
 		if (attempt >= sh->cfg.retries || stopping(sh)) {

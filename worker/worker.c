@@ -125,8 +125,8 @@ collect(struct worker *w, struct proto_stats *m, struct qsum *qs)
 			    &w->qth[i], &m->s, qs, m->err, sizeof(m->err));
 			m->threads_ok += w->qth[i].init_ok;
 		} else {
-			ingest_thread_collect(
-			    &w->th[i], &m->s, m->err, sizeof(m->err));
+			ingest_thread_collect(&w->th[i], &m->s, &m->state,
+			    m->err, sizeof(m->err));
 			m->threads_ok += w->th[i].init_ok;
 		}
 	}

@@ -85,9 +85,12 @@ stdout_check(const char *url, char *err, size_t errlen)
 
 /* ---- writing whole buffers ---- */
 
+/* Writes p[0..n); *done counts the bytes that went out, also on failure.
+ * 0 or -errno. */
 static int
-file_write_all(int fd, const char *p, size_t n)
+file_write_all(int fd, const char *p, size_t n, size_t *done)
 {
+	*done = 0;
 	while (n) {
 		ssize_t k = write(fd, p, n);
 
@@ -103,22 +106,25 @@ file_write_all(int fd, const char *p, size_t n)
 		}
 		p += k;
 		n -= (size_t)k;
+		*done += (size_t)k;
 	}
 	return 0;
 }
 
 /* Writes the batch text; on a pipe in chunks of whole lines of at most
- * PIPE_BUF bytes (a longer line goes alone). */
+ * PIPE_BUF bytes (a longer line goes alone). *done counts the bytes that
+ * went out. */
 static int
-file_flush(struct file_priv *f)
+file_flush(struct file_priv *f, size_t *done)
 {
 	const char *p   = f->out.p;
-	size_t      len = f->out.len, n;
+	size_t      len = f->out.len, n, k;
 	const char *nl;
 	int         rc;
 
 	if (!f->chunked)
-		return file_write_all(f->fd, p, len);
+		return file_write_all(f->fd, p, len, done);
+	*done = 0;
 	while (len) {
 		n = len;
 		if (n > PIPE_BUF) {
@@ -128,12 +134,34 @@ file_flush(struct file_priv *f)
 				    p + PIPE_BUF, '\n', len - PIPE_BUF);
 			n = nl ? (size_t)(nl - p) + 1 : len;
 		}
-		rc = file_write_all(f->fd, p, n);
+		rc = file_write_all(f->fd, p, n, &k);
+		*done += k;
 		if (rc)
 			return rc;
 		p += n;
 		len -= n;
 	}
+	return 0;
+}
+
+/* After a failed write of a regular file, takes back the `done` bytes of
+ * the batch that reached it, so that the file ends with the last whole
+ * batch: when the file still ends where this write left it (no other
+ * writer appended since). 0, or -EAGAIN when the file could not be cut. */
+static int
+file_take_back(struct file_priv *f, size_t done)
+{
+	struct stat st;
+	off_t       end;
+
+	if (!done)
+		return 0;
+	if (f->chunked)
+		return -EAGAIN;
+	end = lseek(f->fd, 0, SEEK_CUR);
+	if (end < (off_t)done || fstat(f->fd, &st) != 0 || st.st_size != end
+	    || ftruncate(f->fd, end - (off_t)done) != 0)
+		return -EAGAIN;
 	return 0;
 }
 
@@ -172,7 +200,9 @@ file_setup_any(
 	if (fmt == TEXTFMT_CSV) {
 		buf_init(&hdr, 1 << 16);
 		textfmt_csv_header(&hdr, conf->multi);
-		rc = file_write_all(fd, hdr.p, hdr.len);
+		size_t done;
+
+		rc = file_write_all(fd, hdr.p, hdr.len, &done);
 		if (rc)
 			snprintf(err, errlen, "%s%s: %s",
 			    is_stdout ? "stdout" : "file ",
@@ -255,10 +285,15 @@ stdout_init(struct tgt_ctx *ctx)
 	return file_init_any(ctx, true);
 }
 
+/* A failed write: a closed pipe ends the run quietly; a full disk (which
+ * may clear) is tried again after a pause, once the partial batch is
+ * taken back; any other error, or a partial batch that cannot be taken
+ * back, ends the run. */
 static enum tgt_status
 file_write(struct tgt_ctx *ctx, const struct batch *b)
 {
 	struct file_priv *f = ctx->priv;
+	size_t            done;
 	int               rc;
 
 	ctx->rejected = 0;
@@ -269,13 +304,23 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 		    b->records, FILE_BUF_MAX >> 20);
 		return TGT_FAIL;
 	}
-	rc = file_flush(f);
-	if (rc) {
-		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name,
-		    strerror(-rc));
-		return TGT_FAIL;
+	rc = file_flush(f, &done);
+	if (!rc)
+		return TGT_OK;
+	if (rc == -EPIPE) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "%s: the reader closed the pipe", f->name);
+		return TGT_CLOSED;
 	}
-	return TGT_OK;
+	if (file_take_back(f, done) != 0) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "%s: %s after %zu of %zu bytes of a batch (a partial "
+		    "batch is left at the end)",
+		    f->name, strerror(-rc), done, f->out.len);
+		return TGT_FATAL;
+	}
+	snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name, strerror(-rc));
+	return rc == -ENOSPC || rc == -EDQUOT ? TGT_RETRY : TGT_FATAL;
 }
 
 static void

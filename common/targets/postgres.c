@@ -11,12 +11,13 @@
  * Schema: time is BIGINT epoch milliseconds, as in SQLite, so the query
  * dialect stays close to SQLite's (binning is integer arithmetic).
  *
- * A connection per thread. A lost connection is reset once and the batch
- * reported as TGT_RETRY (the caller backs off and writes it again; a batch
- * whose COMMIT raced the loss may then be written twice). Serialization
- * failures, deadlocks and "too many connections" / "cannot connect now"
- * are TGT_RETRY too; anything else fails with the server's message. The
- * password never appears in a message.
+ * A connection per thread. A lost connection (refused, reset, closed by
+ * the server) is reset once and the batch reported as TGT_UNREACHABLE (the
+ * caller backs off and writes it again; a batch whose COMMIT raced the
+ * loss may then be written twice). Serialization failures, deadlocks and
+ * "too many connections" / "cannot connect now" are TGT_RETRY (busy);
+ * anything else fails with the server's message. The password never
+ * appears in a message: a message that quotes the URL shows it redacted.
  */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -400,7 +401,7 @@ pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
 	    msg ? msg : PQerrorMessage(p->conn));
 	if (pg_lost(p->conn, r)) {
 		(void)pg_reconnect(ctx, p);
-		return TGT_RETRY;
+		return TGT_UNREACHABLE;
 	}
 	for (i = 0; state && again[i]; i++)
 		if (!strcmp(state, again[i]))
@@ -455,7 +456,7 @@ pg_write(struct tgt_ctx *ctx, const struct batch *b)
 
 	ctx->rejected = 0;
 	if (!pg_revive(ctx, p))
-		return TGT_RETRY;
+		return TGT_UNREACHABLE;
 	buf_reset(&p->out);
 	rows = pgcopy_batch(&p->out, b);
 	if (rows < 0) {
@@ -508,7 +509,7 @@ pg_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 	PGresult       *r;
 
 	if (!pg_revive(ctx, p))
-		return TGT_RETRY;
+		return TGT_UNREACHABLE;
 	if (!PQsendQuery(p->conn, text))
 		return pg_failed(ctx, p, NULL);
 	while ((r = PQgetResult(p->conn))) {

@@ -366,11 +366,11 @@ test_map(void **state)
 	assert_int_equal(http_map(CURLE_OK, 500), TGT_RETRY);
 	assert_int_equal(http_map(CURLE_OK, 503), TGT_RETRY);
 	assert_int_equal(http_map(CURLE_OK, 302), TGT_FAIL);
-	assert_int_equal(http_map(CURLE_COULDNT_CONNECT, 0), TGT_RETRY);
+	assert_int_equal(http_map(CURLE_COULDNT_CONNECT, 0), TGT_UNREACHABLE);
 	assert_int_equal(http_map(CURLE_OPERATION_TIMEDOUT, 0), TGT_RETRY);
-	assert_int_equal(http_map(CURLE_RECV_ERROR, 0), TGT_RETRY);
-	assert_int_equal(http_map(CURLE_SEND_ERROR, 0), TGT_RETRY);
-	assert_int_equal(http_map(CURLE_GOT_NOTHING, 0), TGT_RETRY);
+	assert_int_equal(http_map(CURLE_RECV_ERROR, 0), TGT_UNREACHABLE);
+	assert_int_equal(http_map(CURLE_SEND_ERROR, 0), TGT_UNREACHABLE);
+	assert_int_equal(http_map(CURLE_GOT_NOTHING, 0), TGT_UNREACHABLE);
 	assert_int_equal(http_map(CURLE_COULDNT_RESOLVE_HOST, 0), TGT_FAIL);
 	assert_int_equal(http_map(CURLE_WRITE_ERROR, 200), TGT_FAIL);
 	assert_int_equal(http_map(CURLE_URL_MALFORMAT, 0), TGT_FAIL);
@@ -575,7 +575,7 @@ test_keepalive(void **state)
 	assert_int_equal(h.connects, 1);
 	/* the server closing the connection: curl tries once more on a
 	 * fresh connection, then one more for what follows, kept again */
-	assert_int_equal(get(&h, "/close", err, sizeof(err)), TGT_RETRY);
+	assert_int_equal(get(&h, "/close", err, sizeof(err)), TGT_UNREACHABLE);
 	assert_non_null(strstr(err, "Empty reply"));
 	assert_int_equal(get(&h, "/ok", err, sizeof(err)), TGT_OK);
 	assert_int_equal(get(&h, "/ok", err, sizeof(err)), TGT_OK);
@@ -622,7 +622,8 @@ test_refused(void **state)
 	snprintf(url, sizeof(url), "test://127.0.0.1:%d,127.0.0.1:%d/?db=x",
 	    p1, p2);
 	client(&h, url, 1000, 0);
-	assert_int_equal(get(&h, "/write?db=x", err, sizeof(err)), TGT_RETRY);
+	assert_int_equal(
+	    get(&h, "/write?db=x", err, sizeof(err)), TGT_UNREACHABLE);
 	assert_int_equal(h.status, 0);
 	/* both hosts tried once, the message names the last one */
 	assert_int_equal(h.host[0].fails, 1);
@@ -633,7 +634,7 @@ test_refused(void **state)
 	assert_non_null(strstr(err, "onnect"));
 	assert_null(strchr(err, '\n'));
 	/* all out: the first one back is tried, alone */
-	assert_int_equal(get(&h, "/write", err, sizeof(err)), TGT_RETRY);
+	assert_int_equal(get(&h, "/write", err, sizeof(err)), TGT_UNREACHABLE);
 	assert_int_equal(h.failovers, 1);
 	http_fini(&h);
 }
@@ -706,7 +707,7 @@ test_failover(void **state)
 	assert_true(h.host[0].fails >= 1);
 	/* the last one going away too: retry, with the reason */
 	srv_stop(&b);
-	assert_int_equal(get(&h, "/ok", err, sizeof(err)), TGT_RETRY);
+	assert_int_equal(get(&h, "/ok", err, sizeof(err)), TGT_UNREACHABLE);
 	assert_non_null(strstr(err, "onnect"));
 	http_fini(&h);
 }
