@@ -19,7 +19,11 @@
 
 #include "model.h"
 
-enum { TARGET_OPS_VERSION = 1, TGT_ERR_MAX = 256 };
+enum {
+	TARGET_OPS_VERSION  = 1,
+	TGT_ERR_MAX         = 256,
+	TGT_CLEANUP_NOTHING = 1, /* ->cleanup: nothing to drop */
+};
 
 /* Outcome of one write:
  *   TGT_OK          accepted (records the target refused one by one are
@@ -198,7 +202,11 @@ struct target_ops {
 	void (*fini)(struct tgt_ctx *ctx);
 
 	/* Drops what ->setup created. Coordinator (tsload cleanup). May be
-	 * NULL. 0 or a negative errno with the reason in err. */
+	 * NULL. Before a drop that may take a while it says what it drops
+	 * (log_info "dropping table X (N rows) of FILE ..."). 0 when dropped,
+	 * TGT_CLEANUP_NOTHING with the reason in err when there is nothing to
+	 * drop ("table X does not exist in FILE"), or a negative errno with
+	 * the reason in err. */
 	int (*cleanup)(const struct tgt_conf *conf, char *err, size_t errlen);
 };
 

@@ -11,9 +11,10 @@
  * Schema: time is BIGINT epoch milliseconds, as in SQLite, so the query
  * dialect stays close to SQLite's (binning is integer arithmetic).
  *
- * A connection per thread. A lost connection (refused, reset, closed by
- * the server) is reset once and the batch reported as TGT_UNREACHABLE (the
- * caller backs off and writes it again; a batch whose COMMIT raced the
+ * A connection per thread. A lost connection (reset, closed by the
+ * server) is reset once and the batch reported as TGT_RETRY when that
+ * works, TGT_UNREACHABLE when the server refuses or is gone (the caller
+ * backs off and writes it again either way; a batch whose COMMIT raced the
  * loss may then be written twice). Serialization failures, deadlocks and
  * "too many connections" / "cannot connect now" are TGT_RETRY (busy);
  * anything else fails with the server's message. The password never
@@ -27,6 +28,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "log.h"
 #include "pg_copy.h"
 #include "target.h"
 #include "xalloc.h"
@@ -266,12 +268,17 @@ pg_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	return rc;
 }
 
+/* A missing table is nothing to drop; a table is dropped after a line
+ * that says about how many rows it has (the planner's estimate: a count
+ * would read the whole table). */
 static int
 pg_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 {
 	char          ident[PG_QIDENT_MAX], sql[PG_QIDENT_MAX + 32], state[6];
+	const char   *param[1] = { NULL }, *rows;
 	struct pg_url u;
 	PGconn       *conn;
+	PGresult     *r;
 	int           rc;
 
 	rc = pg_parse_url(conf->url, &u, err, errlen);
@@ -282,8 +289,33 @@ pg_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 	conn = pg_connect(&u, err, errlen);
 	if (!conn)
 		return -ECONNREFUSED;
-	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", ident);
-	rc = pg_exec(conn, &u, sql, err, errlen, state);
+	param[0] = ident;
+	r        = PQexecParams(conn,
+	           "SELECT to_regclass($1) IS NOT NULL, (SELECT reltuples::bigint "
+	                  "FROM pg_class WHERE oid = to_regclass($1))",
+	           1, NULL, param, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		pg_msg(err, errlen, &u, NULL, PQerrorMessage(conn));
+		rc = -EIO;
+	} else if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+		snprintf(err, errlen, "table %s does not exist in database %s",
+		    conf->table, PQdb(conn));
+		rc = TGT_CLEANUP_NOTHING;
+	} else {
+		rows = PQgetisnull(r, 0, 1) ? "-1" : PQgetvalue(r, 0, 1);
+		if (rows[0] == '-')
+			log_info("dropping table %s of database %s ...",
+			    conf->table, PQdb(conn));
+		else
+			log_info("dropping table %s (about %s rows) of "
+			         "database %s ...",
+			    conf->table, rows, PQdb(conn));
+	}
+	PQclear(r);
+	if (!rc) {
+		snprintf(sql, sizeof(sql), "DROP TABLE %s", ident);
+		rc = pg_exec(conn, &u, sql, err, errlen, state);
+	}
 	PQfinish(conn);
 	return rc;
 }
@@ -399,10 +431,9 @@ pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
 
 	pg_msg(ctx->err, sizeof(ctx->err), &p->u, NULL,
 	    msg ? msg : PQerrorMessage(p->conn));
-	if (pg_lost(p->conn, r)) {
-		(void)pg_reconnect(ctx, p);
-		return TGT_UNREACHABLE;
-	}
+	/* a lost session whose server takes a new one is a plain retry */
+	if (pg_lost(p->conn, r))
+		return pg_reconnect(ctx, p) ? TGT_RETRY : TGT_UNREACHABLE;
 	for (i = 0; state && again[i]; i++)
 		if (!strcmp(state, again[i]))
 			return TGT_RETRY;
