@@ -27,6 +27,7 @@
 #include "chtsv.h"
 #include "clock.h"
 #include "http.h"
+#include "log.h"
 #include "target.h"
 #include "xalloc.h"
 
@@ -217,6 +218,7 @@ ch_failed(struct ch_priv *c, enum tgt_status st, const char *msg, char *err,
 	const char       *url    = h->url.p ? h->url.p : "", *cut;
 	size_t            n, ulen = strcspn(url, "?");
 	int               code;
+	char              shown[4 * TGT_ERR_MAX];
 
 	if (h->cc != 0 || !msg || (code = ch_code(msg)) < 0)
 		return st;
@@ -227,11 +229,14 @@ ch_failed(struct ch_priv *c, enum tgt_status st, const char *msg, char *err,
 	cut = strstr(msg, disp);
 	if (cut && (size_t)(cut - msg) < n) {
 		cut += sizeof(disp) - 1;
-		snprintf(err, errlen, "clickhouse %.*s: Code: %d: %.*s",
-		    (int)ulen, url, code, (int)(n - (size_t)(cut - msg)), cut);
+		log_escape(shown, sizeof(shown), cut, n - (size_t)(cut - msg),
+		    TGT_ERR_MAX);
+		snprintf(err, errlen, "clickhouse %.*s: Code: %d: %s",
+		    (int)ulen, url, code, shown);
 	} else {
-		snprintf(err, errlen, "clickhouse %.*s: %.*s", (int)ulen, url,
-		    (int)n, msg);
+		log_escape(shown, sizeof(shown), msg, n, TGT_ERR_MAX);
+		snprintf(
+		    err, errlen, "clickhouse %.*s: %s", (int)ulen, url, shown);
 	}
 	return ch_code_retry(code) ? TGT_RETRY : TGT_FAIL;
 }

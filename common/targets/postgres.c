@@ -69,13 +69,13 @@ static void
 pg_msg(char *err, size_t n, const struct pg_url *u, const char *what,
     const char *msg)
 {
-	size_t len;
+	char shown[4 * TGT_ERR_MAX];
 
 	if (!msg || !*msg)
 		msg = "unknown error";
-	len = strcspn(msg, "\n");
-	snprintf(err, n, "postgres: %s%s%.*s", what ? what : "",
-	    what ? ": " : "", (int)len, msg);
+	log_escape(shown, sizeof(shown), msg, strcspn(msg, "\n"), TGT_ERR_MAX);
+	snprintf(err, n, "postgres: %s%s%s", what ? what : "",
+	    what ? ": " : "", shown);
 	if (u)
 		target_redact_msg(err, n, u->conninfo);
 }
