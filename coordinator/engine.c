@@ -550,7 +550,8 @@ engine_run(struct engine *e)
 	buf_free(&e->msg);
 	tick(e, e->secs, false);
 	for (int r = 0; r < ROLE_N; r++)
-		report_tick_close(&e->tick[r]);
+		if (report_tick_close(&e->tick[r]))
+			e->failed = true; /* a results file is missing */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	return e->failed ? 1 : 0;

@@ -155,9 +155,11 @@ coord_ingest(int argc, char **argv)
 	rr.total = t;
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
 	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
-	log_info("value seed %llu; results: %s/run.json, %s/timeseries.csv",
-	    (unsigned long long)e.seed, rr.dir, rr.dir);
+		rc = 1;
+	else
+		log_info("value seed %llu; results: %s/run.json, "
+		         "%s/timeseries.csv",
+		    (unsigned long long)e.seed, rr.dir, rr.dir);
 	free(rr.w);
 	free(t);
 	engine_free(&e);

@@ -181,8 +181,9 @@ coord_query(int argc, char **argv)
 	rr.qdir   = qdir;
 	cmd_fill_run(&rr, &e, &o, CMD_QUERY, rc, NULL);
 	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
-	log_info("results: %s/run.json", rr.dir);
+		rc = 1;
+	else
+		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(t);
 	qsum_free(&all);
@@ -267,8 +268,9 @@ coord_run(int argc, char **argv)
 	rr.qdir   = qdir;
 	cmd_fill_run(&rr, &e, &o, CMD_RUN, rc, &m);
 	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
-	log_info("results: %s/run.json", rr.dir);
+		rc = 1;
+	else
+		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(t);
 	free(qt);

@@ -22,11 +22,16 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "target.h"
 #include "textfmt.h"
 #include "xalloc.h"
 
 enum { FILE_BUF_MAX = 64 << 20 }; /* most bytes of one batch's text */
+
+/* A full disk is waited for this long (the batch retried with backoff),
+ * then it ends the run. */
+#define FILE_FULL_NS (5ull * 1000 * 1000 * 1000)
 
 struct file_priv {
 	int  fd;
@@ -35,6 +40,8 @@ struct file_priv {
 	struct textfmt_enc enc;
 	char              *name; /* "file PATH" or "stdout", for messages */
 	struct buf         out;
+	uint64_t           full_since; /* now_ns() of the first failure of a
+	                                  full disk in a row, 0 if none */
 };
 
 /* ---- URL ---- */
@@ -287,8 +294,8 @@ stdout_init(struct tgt_ctx *ctx)
 
 /* A failed write: a closed pipe ends the run quietly; a full disk (which
  * may clear) is tried again after a pause, once the partial batch is
- * taken back; any other error, or a partial batch that cannot be taken
- * back, ends the run. */
+ * taken back, for up to FILE_FULL_NS; any other error, a disk full for
+ * longer, or a partial batch that cannot be taken back ends the run. */
 static enum tgt_status
 file_write(struct tgt_ctx *ctx, const struct batch *b)
 {
@@ -305,8 +312,10 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 		return TGT_FAIL;
 	}
 	rc = file_flush(f, &done);
-	if (!rc)
+	if (!rc) {
+		f->full_since = 0;
 		return TGT_OK;
+	}
 	if (rc == -EPIPE) {
 		snprintf(ctx->err, sizeof(ctx->err),
 		    "%s: the reader closed the pipe", f->name);
@@ -319,8 +328,21 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 		    f->name, strerror(-rc), done, f->out.len);
 		return TGT_FATAL;
 	}
-	snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name, strerror(-rc));
-	return rc == -ENOSPC || rc == -EDQUOT ? TGT_RETRY : TGT_FATAL;
+	if (rc != -ENOSPC && rc != -EDQUOT) {
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name,
+		    strerror(-rc));
+		return TGT_FATAL;
+	}
+	if (!f->full_since)
+		f->full_since = now_ns();
+	if (now_ns() - f->full_since < FILE_FULL_NS) {
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name,
+		    strerror(-rc));
+		return TGT_RETRY;
+	}
+	snprintf(ctx->err, sizeof(ctx->err), "%s: %s for %llu s", f->name,
+	    strerror(-rc), FILE_FULL_NS / 1000000000ull);
+	return TGT_FATAL;
 }
 
 static void
