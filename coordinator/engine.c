@@ -204,6 +204,8 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 		    s->cur.err[0] ? s->cur.err : "no reason given");
 		fail(e);
 	}
+	if (s->cur.state & PROTO_S_FILE_ERR)
+		e->failed = true; /* said by the worker */
 	/* A write that ends the run (a closed pipe, a write error) stops
 	 * every worker, with its reason on one line. */
 	if (s->cur.state

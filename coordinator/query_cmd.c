@@ -109,11 +109,20 @@ query_finish(const struct tsl_opts *o, const struct engine *e,
 		log_err("cannot write %s: %s", path, strerror(errno));
 		rc = 1;
 	} else {
-		fwrite(csv.p, 1, csv.len, f);
-		fputc('\n', f);
-		fclose(f);
-		log_info("query logs: %s/%s-*/, merged summary: %s",
-		    o->log_dir, exp, path);
+		int werr = 0;
+
+		if (fwrite(csv.p, 1, csv.len, f) != csv.len
+		    || fputc('\n', f) == EOF || fflush(f) != 0)
+			werr = errno ? errno : EIO;
+		if (fclose(f) != 0 && !werr)
+			werr = errno;
+		if (werr) {
+			log_err("cannot write %s: %s", path, strerror(werr));
+			rc = 1;
+		} else {
+			log_info("query logs: %s/%s-*/, merged summary: %s",
+			    o->log_dir, exp, path);
+		}
 	}
 	buf_free(&csv);
 	if (t->attempts && !t->ok) {

@@ -272,6 +272,24 @@ open_in(struct qrun *r, const char *name, const char *mode)
 	return f;
 }
 
+/* Closes a file of the thread's log directory. A write that failed (a
+ * full disk) is said once per worker, and the run fails. */
+static void
+close_in(struct qrun *r, FILE *f)
+{
+	int rc = 0;
+
+	if (!f)
+		return;
+	if (fflush(f) != 0 || ferror(f))
+		rc = errno ? errno : EIO;
+	if (fclose(f) != 0 && !rc)
+		rc = errno;
+	if (rc && !atomic_exchange(&r->t->sh->file_err, true))
+		log_err("cannot write the query logs in %s: %s", r->dir,
+		    strerror(rc));
+}
+
 /* Runs text with the configured retries of busy or throttled answers;
  * returns the outcome and the latency of all attempts in *ns. */
 static enum tgt_status
@@ -432,12 +450,9 @@ count_points(struct qrun *r, const char *stage)
 		fprintf(ef, "%s count query failed: %s\n\n", when, r->ctx.err);
 	if (out)
 		fprintf(out, "num_data_points\n%s\n", value);
-	if (log)
-		fclose(log);
-	if (ef)
-		fclose(ef);
-	if (out)
-		fclose(out);
+	close_in(r, log);
+	close_in(r, ef);
+	close_in(r, out);
 }
 
 /* Renders workload query i with the current parameters into r->text; in
@@ -495,7 +510,7 @@ open_files(struct qrun *r)
 		if (!f)
 			return -EIO;
 		fputs(r->sql[i], f);
-		fclose(f);
+		close_in(r, f);
 		snprintf(name, sizeof(name), "do-q%u.log", id);
 		r->log[i] = open_in(r, name, "w");
 		snprintf(name, sizeof(name), "do-q%u.err", id);
@@ -633,7 +648,7 @@ write_summary(struct qrun *r)
 	f = open_in(r, name, "w");
 	if (f) {
 		fwrite(b.p, 1, b.len, f);
-		fclose(f);
+		close_in(r, f);
 	}
 	buf_free(&b);
 }
@@ -698,10 +713,8 @@ query_thread_main(void *arg)
 	sh->ops->fini(&r.ctx);
 	for (unsigned i = 0; i < 6; i++) {
 		free(r.sql[i]);
-		if (r.log[i])
-			fclose(r.log[i]);
-		if (r.errf[i])
-			fclose(r.errf[i]);
+		close_in(&r, r.log[i]);
+		close_in(&r, r.errf[i]);
 	}
 	for (unsigned i = 0; i < r.nowned; i++)
 		free(r.owned[i]);

@@ -68,6 +68,20 @@ if mount -t tmpfs -o size=1m tmpfs "$mnt"; then
 		test -z "$(find "$mnt/results" -name 'run.json*' -size 0)"
 	check "full results disk: the closing line does not name run.json" \
 		not grep -q 'results: .*run.json' res.out
+	# query logs (-l) on the full filesystem: exit 1, named, and the
+	# closing lines do not name a summary that is not there
+	"$TSLOAD" ingest -q --host-scale 1 --duration 2 -t qt --target "sqlite:$T_TMP/q.db" \
+		--results "$T_TMP/res-qi" >/dev/null 2>&1
+	timeout 60 "$TSLOAD" query --target "sqlite:$T_TMP/q.db" -t qt --repetitions 2 \
+		--think-time-milliseconds 0 --config "$T_SRC/configs/config.ini" \
+		--queries-dir "$T_SRC/configs/queries" -l "$mnt/logs" \
+		--results "$T_TMP/res-q" >ql.out 2>ql.err
+	check_eq "full log disk, query: exit 1" 1 $?
+	check "full log disk, query: the logs named" \
+		grep -q "error: cannot write .*$mnt/logs/.*: No space left on device$" ql.err
+	check "full log disk, query: no merged summary announced" \
+		not grep -q 'merged summary' ql.out
+	check "full log disk, query: valid run.json" json_ok "$(run_json res-q)"
 	umount "$mnt"
 	trap t_exit EXIT
 else
