@@ -17,14 +17,16 @@ json_ok() { python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="
 run_json() { ls "$1"/*/run.json 2>/dev/null | head -1; }
 
 # ---- 1. a closed pipe ends the run: one line, exit 0 ----
-timeout 60 "$TSLOAD" ingest --target 'stdout:?format=lp' --host-scale 1 -p 2 \
+# (one worker: a second one may still be saying hello when the first stops
+# the run, a start-up case of the signals suite)
+timeout 60 "$TSLOAD" ingest --target 'stdout:?format=lp' --host-scale 1 -p 1 -c 2 \
 	--results "$T_TMP/res-pipe" 2>pipe.err | head -2 >pipe.out
 rc=${PIPESTATUS[0]}
 check_eq "closed pipe: exit 0 (not the timeout's 124)" 0 "$rc"
 check_eq "closed pipe: the reader got its 2 lines" 2 "$(wc -l <pipe.out)"
 check_eq "closed pipe: one line says why" 1 \
-	"$(grep -c '^stopping: worker [12]: thread [0-9]*: stdout: the reader closed the pipe$' pipe.err)"
-check "closed pipe: no error line" not grep -q 'error' pipe.err
+	"$(grep -c '^stopping: worker 1: thread [12]: stdout: the reader closed the pipe$' pipe.err)"
+check "closed pipe: no error or warning line" not grep -qE 'error:|warning:' pipe.err
 check "closed pipe: no failed write" grep -q 'Failed writes: 0\.' pipe.err
 check "closed pipe: valid run.json" json_ok "$(run_json res-pipe)"
 
