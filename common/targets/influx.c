@@ -18,6 +18,7 @@
 
 #include "jsonr.h"
 #include "lphttp.h"
+#include "log.h"
 #include "xalloc.h"
 
 enum {
@@ -251,9 +252,11 @@ ix_run(struct lph *l, const char *q, struct tgt_qres *res, char *err,
 	buf_init(&msg, 4096);
 	rc = ix_scan(l->h.resp.p, l->h.resp.len, res ? res : &dummy, &msg);
 	if (!rc && msg.len) {
-		buf_cstr(&msg);
-		snprintf(err, errlen, "influx %s/query: %.200s",
-		    l->h.host[l->h.last].base, msg.p);
+		char shown[4 * 200 + 4];
+
+		log_escape(shown, sizeof(shown), msg.p, msg.len, 200);
+		snprintf(err, errlen, "influx %s/query: %s",
+		    l->h.host[l->h.last].base, shown);
 		st = TGT_FAIL;
 	} else if (rc) {
 		snprintf(err, errlen,
