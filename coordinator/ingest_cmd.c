@@ -154,12 +154,13 @@ coord_ingest(int argc, char **argv)
 	rc       = ingest_finish(t, &e, rc);
 	rr.total = t;
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
-	if (report_write_json(&rr))
-		rc = 1;
-	else
-		log_info("value seed %llu; results: %s/run.json, "
-		         "%s/timeseries.csv",
-		    (unsigned long long)e.seed, rr.dir, rr.dir);
+	if (report_write_json(&rr)) {
+		rc = 1; /* the file and the reason were said */
+		goto out_run;
+	}
+	log_info("value seed %llu; results: %s/run.json, %s/timeseries.csv",
+	    (unsigned long long)e.seed, rr.dir, rr.dir);
+out_run:
 	free(rr.w);
 	free(t);
 	engine_free(&e);

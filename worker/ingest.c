@@ -113,15 +113,12 @@ tell_first(struct wstate *w, enum tgt_status st, const char *msg)
 	    || (atomic_fetch_or(&sh->told, bit) & bit))
 		return;
 	if (st == TGT_FAIL)
-		log_err("thread %u: %.*s write failed (first of its kind; "
-		        "later ones are counted): %s",
-		    w->t->index + 1, (int)strcspn(url, ":"), url, msg);
+		log_err("thread %u: %.*s write failed: %s", w->t->index + 1,
+		    (int)strcspn(url, ":"), url, msg);
 	else
-		log_warn("thread %u: %.*s %s, retrying up to %llu times with "
-		         "backoff: %s",
+		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
 		    w->t->index + 1, (int)strcspn(url, ":"), url,
-		    target_status_text(st),
-		    (unsigned long long)sh->o->max_retries, msg);
+		    target_status_text(st), msg);
 }
 
 /* Writes the pending batch, retrying busy, throttled or unreachable

@@ -323,9 +323,8 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 	}
 	if (file_take_back(f, done) != 0) {
 		snprintf(ctx->err, sizeof(ctx->err),
-		    "%s: %s after %zu of %zu bytes of a batch (a partial "
-		    "batch is left at the end)",
-		    f->name, strerror(-rc), done, f->out.len);
+		    "%s: %s (a partial batch of %zu bytes is left)", f->name,
+		    strerror(-rc), done);
 		return TGT_FATAL;
 	}
 	if (rc != -ENOSPC && rc != -EDQUOT) {

@@ -302,14 +302,14 @@ pg_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 		    conf->table, PQdb(conn));
 		rc = TGT_CLEANUP_NOTHING;
 	} else {
+		char about[64] = "";
+
 		rows = PQgetisnull(r, 0, 1) ? "-1" : PQgetvalue(r, 0, 1);
-		if (rows[0] == '-')
-			log_info("dropping table %s of database %s ...",
-			    conf->table, PQdb(conn));
-		else
-			log_info("dropping table %s (about %s rows) of "
-			         "database %s ...",
-			    conf->table, rows, PQdb(conn));
+		if (rows[0] != '-')
+			snprintf(
+			    about, sizeof(about), " (about %s rows)", rows);
+		log_info("dropping table %s%s of database %s ...", conf->table,
+		    about, PQdb(conn));
 	}
 	PQclear(r);
 	if (!rc) {
