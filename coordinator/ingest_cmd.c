@@ -240,7 +240,8 @@ coord_cleanup(int argc, char **argv)
 		log_info("nothing to drop: %s", err);
 		rc = 0;
 	} else {
-		log_info("dropped table %s of %s in %.1f s", o.table, shown,
+		/* the target said what it drops, where it knows */
+		log_info("cleanup of %s done in %.1f s", shown,
 		    (now_ns() - t0) / 1e9);
 		rc = 0;
 	}

@@ -156,7 +156,7 @@ check "cleanup: no password in its message" not grep -q "$secret" cl.out
 check "cleanup: says what it drops before the drop" \
 	grep -q '^dropping table single .*of database tsload \.\.\.$' cl.out
 check "cleanup: then how long it took" \
-	grep -qE '^dropped table single of postgres://postgres:\*\*\*@.* in [0-9.]+ s$' cl.out
+	grep -qE '^cleanup of postgres://postgres:\*\*\*@.* done in [0-9.]+ s$' cl.out
 "$TSLOAD" cleanup -t single --target "$url" >cl2.out 2>&1
 check_eq "cleanup of a missing table: exit 0" 0 $?
 check_eq "cleanup of a missing table: says so" \
