@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "jsonr.h"
+#include "log.h"
 #include "xalloc.h"
 
 enum {
@@ -100,7 +101,7 @@ aws_error_of(struct aws_client *a, const struct http *h, const char *op,
 {
 	struct jsonr_doc *doc = NULL;
 	const char       *type, *msg, *hash;
-	char              why[64], xmsg[256];
+	char              why[64], xmsg[256], raw[512];
 
 	a->code[0] = '\0';
 	if (h->cc != 0 || !h->resp.len)
@@ -109,8 +110,9 @@ aws_error_of(struct aws_client *a, const struct http *h, const char *op,
 		if (aws_xml(h->resp.p, "Code", a->code, sizeof(a->code))) {
 			if (!aws_xml(h->resp.p, "Message", xmsg, sizeof(xmsg)))
 				xmsg[0] = '\0';
-			snprintf(err, errlen, "%s %s: %s%s%.200s", a->name, op,
-			    a->code, xmsg[0] ? ": " : "", xmsg);
+			snprintf(raw, sizeof(raw), "%s %s: %s%s%.200s",
+			    a->name, op, a->code, xmsg[0] ? ": " : "", xmsg);
+			log_escape(err, errlen, raw, strlen(raw), sizeof(raw));
 		}
 		return;
 	}
@@ -125,8 +127,10 @@ aws_error_of(struct aws_client *a, const struct http *h, const char *op,
 		snprintf(
 		    a->code, sizeof(a->code), "%s", hash ? hash + 1 : type);
 		a->code[strcspn(a->code, ":")] = '\0';
-		snprintf(err, errlen, "%s %s: %s%s%.200s", a->name, op,
+		/* the server's words, escaped: they reach the terminal */
+		snprintf(raw, sizeof(raw), "%s %s: %s%s%.200s", a->name, op,
 		    a->code, msg ? ": " : "", msg ? msg : "");
+		log_escape(err, errlen, raw, strlen(raw), sizeof(raw));
 	}
 	jsonr_free(doc);
 }

@@ -111,11 +111,20 @@ query_finish(const struct tsl_opts *o, const struct engine *e,
 		log_err("cannot write %s: %s", path, strerror(errno));
 		rc = 1;
 	} else {
-		fwrite(csv.p, 1, csv.len, f);
-		fputc('\n', f);
-		fclose(f);
-		log_info("query logs: %s/%s-*/, merged summary: %s",
-		    o->log_dir, exp, path);
+		int werr = 0;
+
+		if (fwrite(csv.p, 1, csv.len, f) != csv.len
+		    || fputc('\n', f) == EOF || fflush(f) != 0)
+			werr = errno ? errno : EIO;
+		if (fclose(f) != 0 && !werr)
+			werr = errno;
+		if (werr) {
+			log_err("cannot write %s: %s", path, strerror(werr));
+			rc = 1;
+		} else {
+			log_info("query logs: %s/%s-*/, merged summary: %s",
+			    o->log_dir, exp, path);
+		}
 	}
 	buf_free(&csv);
 	if (t->attempts && !t->ok) {
@@ -184,8 +193,9 @@ coord_query(int argc, char **argv)
 	rr.qcsv   = qcsv;
 	cmd_fill_run(&rr, &e, &o, CMD_QUERY, rc, NULL);
 	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
-	log_info("results: %s/run.json", rr.dir);
+		rc = 1;
+	else
+		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(t);
 	qsum_free(&all);
@@ -271,8 +281,9 @@ coord_run(int argc, char **argv)
 	rr.qcsv   = qcsv;
 	cmd_fill_run(&rr, &e, &o, CMD_RUN, rc, &m);
 	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
-	log_info("results: %s/run.json", rr.dir);
+		rc = 1;
+	else
+		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(t);
 	free(qt);

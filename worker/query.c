@@ -273,6 +273,24 @@ open_in(struct qrun *r, const char *name, const char *mode)
 	return f;
 }
 
+/* Closes a file of the thread's log directory. A write that failed (a
+ * full disk) is said once per worker, and the run fails. */
+static void
+close_in(struct qrun *r, FILE *f)
+{
+	int rc = 0;
+
+	if (!f)
+		return;
+	if (fflush(f) != 0 || ferror(f))
+		rc = errno ? errno : EIO;
+	if (fclose(f) != 0 && !rc)
+		rc = errno;
+	if (rc && !atomic_exchange(&r->t->sh->file_err, true))
+		log_err("cannot write the query logs in %s: %s", r->dir,
+		    strerror(rc));
+}
+
 /* Runs text with the configured retries of busy or throttled answers;
  * returns the outcome and the latency of all attempts in *ns. */
 static enum tgt_status
@@ -288,7 +306,7 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 
 		res->rows = 0;
 		st        = sh->ops->query(&r->ctx, text, res);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 		(*throttles)++;
 		if (attempt >= sh->cfg.retries || stopping(sh)) {
@@ -489,12 +507,10 @@ count_points(struct qrun *r, const char *stage)
 		        cnt.any ? cnt.value : NULL)
 		    == 0)
 			fwrite(r->logb.p, 1, r->logb.len, out);
-		fclose(out);
+		close_in(r, out);
 	}
-	if (log)
-		fclose(log);
-	if (ef)
-		fclose(ef);
+	close_in(r, log);
+	close_in(r, ef);
 }
 
 /* Renders workload query i with the current parameters into r->text; in
@@ -552,7 +568,7 @@ open_files(struct qrun *r)
 		if (!f)
 			return -EIO;
 		fputs(r->sql[i], f);
-		fclose(f);
+		close_in(r, f);
 		snprintf(name, sizeof(name), "do-q%u.log", id);
 		r->log[i] = open_in(r, name, "w");
 		snprintf(name, sizeof(name), "do-q%u.err", id);
@@ -671,7 +687,7 @@ write_summary(struct qrun *r)
 	f = open_in(r, name, "w");
 	if (f) {
 		fwrite(b.p, 1, b.len, f);
-		fclose(f);
+		close_in(r, f);
 	}
 	buf_free(&b);
 }
@@ -737,10 +753,8 @@ query_thread_main(void *arg)
 	sh->ops->fini(&r.ctx);
 	for (unsigned i = 0; i < 6; i++) {
 		free(r.sql[i]);
-		if (r.log[i])
-			fclose(r.log[i]);
-		if (r.errf[i])
-			fclose(r.errf[i]);
+		close_in(&r, r.log[i]);
+		close_in(&r, r.errf[i]);
 	}
 	for (unsigned i = 0; i < r.nowned; i++)
 		free(r.owned[i]);

@@ -429,14 +429,14 @@ ts_admin(struct ts_client *c, const char *op, const char *ok_code, char *err,
 			sleep_until_ns(now_ns() + (100000000ull << k));
 		st = ts_call(
 		    c, TS_WRITE, op, c->body.p, c->body.len, err, errlen);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 	}
 	if (st == TGT_OK)
 		return 0;
 	if (ok_code && aws_code_is(&c->aws, ok_code))
 		return 1;
-	return st == TGT_RETRY ? -EAGAIN : -EIO;
+	return target_status_retry(st) ? -EAGAIN : -EIO;
 }
 
 /* Fills c->body with {"DatabaseName":db[,"TableName":t][,retention]}. */

@@ -155,10 +155,14 @@ for db in tsl_single tsl_multi tsl_cluster tsl_user; do
 	"$TSLOAD" cleanup --target "clickhouse://127.0.0.1:$port/?db=$db" >cleanup.out 2>&1
 	check_eq "cleanup $db: exit 0" 0 $?
 done
+check "cleanup: names the table and its rows before the drop" \
+	grep -q "^dropping table tsl_user\.[a-z_]* ([0-9]* rows) of http://127\.0\.0\.1:$port \.\.\.$" cleanup.out
 check_eq "cleanup: no tables left" 0 \
 	"$(ch "SELECT count() FROM system.tables WHERE database LIKE 'tsl\\_%'")"
 check_eq "cleanup: no databases left" 0 \
 	"$(ch "SELECT count() FROM system.databases WHERE name LIKE 'tsl\\_%'")"
 "$TSLOAD" cleanup --target "clickhouse://127.0.0.1:$port/?db=tsl_single" >cleanup.out 2>&1
 check_eq "cleanup of what is gone: exit 0" 0 $?
+check "cleanup of what is gone: says so" \
+	grep -q '^nothing to drop: table tsl_single\.host_metrics does not exist on clickhouse://' cleanup.out
 finish

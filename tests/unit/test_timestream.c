@@ -621,8 +621,8 @@ test_write_faults(void **state)
 		assert_int_equal(
 		    tsfake_script(x.f, "WriteRecords", retry[i]), 0);
 		x.ctx.err[0] = '\0';
-		if (x.ctx.ops->write(&x.ctx, &b) != TGT_RETRY)
-			fail_msg("%s: not TGT_RETRY: %s", retry[i], x.ctx.err);
+		if (!target_status_retry(x.ctx.ops->write(&x.ctx, &b)))
+			fail_msg("%s: not retried: %s", retry[i], x.ctx.err);
 		assert_true(x.ctx.err[0]);
 		no_secret(x.ctx.err);
 		assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
