@@ -274,49 +274,9 @@ target_url_check_keys(
 	return target_url_each(url, target_key_known, &c);
 }
 
-void
-target_url_redact(const char *url, char *out, size_t outlen)
-{
-	const char *auth = strstr(url, "://"), *end, *at = NULL, *colon;
-	const char *p = url;
-	size_t      o = 0;
-
-	if (!outlen)
-		return;
-#define PUT(s, n)                                                             \
-	do {                                                                  \
-		size_t k_ = (n) < outlen - 1 - o ? (n) : outlen - 1 - o;      \
-		memcpy(out + o, (s), k_);                                     \
-		o += k_;                                                      \
-	} while (0)
-	if (auth) {
-		auth += 3;
-		end = auth + strcspn(auth, "/?#");
-		for (const char *q = auth; q < end; q++)
-			if (*q == '@')
-				at = q;
-		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon) {
-			PUT(url, (size_t)(colon + 1 - url));
-			PUT("***", 3);
-			p = at;
-		}
-	}
-	/* password=VALUE in the query string */
-	for (const char *q = strchr(p, '?'); q; q = strchr(q + 1, '&')) {
-		if (strncmp(q + 1, "password=", 9) != 0)
-			continue;
-		PUT(p, (size_t)(q + 10 - p));
-		PUT("***", 3);
-		p = q + 10 + strcspn(q + 10, "&#");
-	}
-	PUT(p, strlen(p));
-#undef PUT
-	out[o] = '\0';
-}
-
-/* The password of url as written: the user info's after ':' (*a) and
- * each password= value; calls fn for each. */
+/* Calls fn for each password of url as written, in order: the user
+ * info's after ':' and each password= value of the query string; pw
+ * points into url. */
 static void
 target_url_passwords(const char *url,
     void (*fn)(const char *pw, size_t n, void *arg), void *arg)
@@ -336,6 +296,44 @@ target_url_passwords(const char *url,
 	for (const char *q = strchr(url, '?'); q; q = strchr(q + 1, '&'))
 		if (strncmp(q + 1, "password=", 9) == 0)
 			fn(q + 10, strcspn(q + 10, "&#"), arg);
+}
+
+struct target_redactor {
+	const char *p; /* the part of the URL not copied yet */
+	char       *out;
+	size_t      o, outlen;
+};
+
+static void
+target_redact_put(struct target_redactor *r, const char *s, size_t n)
+{
+	size_t k = n < r->outlen - 1 - r->o ? n : r->outlen - 1 - r->o;
+
+	memcpy(r->out + r->o, s, k);
+	r->o += k;
+}
+
+/* Copies the URL up to the password, then "***" in its place. */
+static void
+target_redact_pw(const char *pw, size_t n, void *arg)
+{
+	struct target_redactor *r = arg;
+
+	target_redact_put(r, r->p, (size_t)(pw - r->p));
+	target_redact_put(r, "***", 3);
+	r->p = pw + n;
+}
+
+void
+target_url_redact(const char *url, char *out, size_t outlen)
+{
+	struct target_redactor r = { url, out, 0, outlen };
+
+	if (!outlen)
+		return;
+	target_url_passwords(url, target_redact_pw, &r);
+	target_redact_put(&r, r.p, strlen(r.p));
+	out[r.o] = '\0';
 }
 
 /* Replaces every occurrence of pat[0..pn) in msg (within n bytes) by
