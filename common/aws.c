@@ -9,7 +9,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include <curl/curl.h>
+
 #include "jsonr.h"
+#include "log.h"
 #include "xalloc.h"
 
 enum {
@@ -98,7 +101,7 @@ aws_error_of(struct aws_client *a, const struct http *h, const char *op,
 {
 	struct jsonr_doc *doc = NULL;
 	const char       *type, *msg, *hash;
-	char              why[64], xmsg[256];
+	char              why[64], xmsg[256], raw[512];
 
 	a->code[0] = '\0';
 	if (h->cc != 0 || !h->resp.len)
@@ -107,8 +110,9 @@ aws_error_of(struct aws_client *a, const struct http *h, const char *op,
 		if (aws_xml(h->resp.p, "Code", a->code, sizeof(a->code))) {
 			if (!aws_xml(h->resp.p, "Message", xmsg, sizeof(xmsg)))
 				xmsg[0] = '\0';
-			snprintf(err, errlen, "%s %s: %s%s%.200s", a->name, op,
-			    a->code, xmsg[0] ? ": " : "", xmsg);
+			snprintf(raw, sizeof(raw), "%s %s: %s%s%.200s",
+			    a->name, op, a->code, xmsg[0] ? ": " : "", xmsg);
+			log_escape(err, errlen, raw, strlen(raw), sizeof(raw));
 		}
 		return;
 	}
@@ -123,10 +127,32 @@ aws_error_of(struct aws_client *a, const struct http *h, const char *op,
 		snprintf(
 		    a->code, sizeof(a->code), "%s", hash ? hash + 1 : type);
 		a->code[strcspn(a->code, ":")] = '\0';
-		snprintf(err, errlen, "%s %s: %s%s%.200s", a->name, op,
+		/* the server's words, escaped: they reach the terminal */
+		snprintf(raw, sizeof(raw), "%s %s: %s%s%.200s", a->name, op,
 		    a->code, msg ? ": " : "", msg ? msg : "");
+		log_escape(err, errlen, raw, strlen(raw), sizeof(raw));
 	}
 	jsonr_free(doc);
+}
+
+/* The x-amzn-RequestId (or x-amz-request-id, S3) of h's last answer
+ * into out; "" when it has none. */
+static void
+aws_request_id(const struct http *h, char *out, size_t n)
+{
+	static const char *const names[]
+	    = { "x-amzn-RequestId", "x-amz-request-id", NULL };
+	struct curl_header *hh;
+	unsigned            i;
+
+	out[0] = '\0';
+	for (i = 0; h->curl && h->status && names[i]; i++)
+		if (curl_easy_header(
+		        h->curl, names[i], 0, CURLH_HEADER, -1, &hh)
+		    == CURLHE_OK) {
+			snprintf(out, n, "%s", hh->value);
+			return;
+		}
 }
 
 /* Refreshes credentials that expire soon (instance metadata). */
@@ -163,7 +189,8 @@ aws_send(struct aws_client *a, struct http *h, const char *host,
 	unsigned            n  = 0;
 	int                 rc;
 
-	a->code[0] = '\0';
+	a->code[0]       = '\0';
+	a->request_id[0] = '\0';
 	if (r->nhdrs + 2 > AWS_HDRS_MAX) {
 		snprintf(err, errlen, "%s %s: too many headers", a->name, op);
 		return TGT_FAIL;
@@ -204,6 +231,7 @@ aws_send(struct aws_client *a, struct http *h, const char *host,
 	hdr[n++] = xasprintf("Host: %s", host);
 	hdr[n++] = xasprintf("X-Amz-Date: %s", date);
 	hdr[n++] = xasprintf("Authorization: %s", a->auth.p);
+	hdr[n++] = xasprintf("User-Agent: %s", AWS_USER_AGENT);
 	if (a->cr.session_token)
 		hdr[n++] = xasprintf(
 		    "X-Amz-Security-Token: %s", a->cr.session_token);
@@ -220,6 +248,7 @@ aws_send(struct aws_client *a, struct http *h, const char *host,
 		   .hdrs   = (const char *const *)hdr,
 	};
 	st = http_request(h, &q, err, errlen);
+	aws_request_id(h, a->request_id, sizeof(a->request_id));
 	for (i = 0; i < n; i++) {
 		explicit_bzero(hdr[i], strlen(hdr[i]));
 		free(hdr[i]);

@@ -18,6 +18,10 @@
 #include "http.h"
 #include "sigv4.h"
 #include "target.h"
+#include "version.h"
+
+/* The User-Agent of every AWS request. */
+#define AWS_USER_AGENT "tsload/" TSLOAD_VERSION
 
 enum {
 	AWS_REGION_MAX = 64,
@@ -34,10 +38,12 @@ struct aws_client {
 	bool                 have_cr;
 	struct buf           auth;
 	char code[AWS_CODE_MAX]; /* of the last answer, or "" */
+	char request_id[64];     /* x-amzn-RequestId of the last answer */
 };
 
-/* One request. The Host header, X-Amz-Date, the token and Authorization
- * are added; hdrs are signed and sent as they are. */
+/* One request. The Host header, X-Amz-Date, the token, Authorization
+ * and User-Agent (AWS_USER_AGENT, not signed, as botocore does) are
+ * added; hdrs are signed and sent as they are. */
 struct aws_req {
 	const char                *method; /* "POST", "PUT", "GET", ... */
 	const char                *path;   /* "/" or "/bucket/key" (encoded) */
@@ -59,7 +65,8 @@ void aws_close(struct aws_client *a);
 
 /** Signs and sends r to h (whose host is host, as the Host header has
  *  it). The outcome is http.c's, refined by the answer's error code: the
- *  codes of aws_code_retry() give TGT_RETRY. a->code holds the code; err
+ *  codes of aws_code_retry() give TGT_RETRY. a->code holds the code and
+ *  a->request_id the answer's x-amzn-RequestId (or ""); err
  *  "<name> <op>: <Code>: <message>" unless TGT_OK. */
 enum tgt_status aws_send(struct aws_client *a, struct http *h,
     const char *host, const struct aws_req *r, const char *op, char *err,

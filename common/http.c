@@ -14,6 +14,7 @@
 
 #include "abandon.h"
 #include "clock.h"
+#include "log.h"
 #include "xalloc.h"
 
 enum {
@@ -332,11 +333,12 @@ http_map(int cc, long status)
 	switch (cc) {
 	case CURLE_OK:
 		break;
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
+	case CURLE_COULDNT_CONNECT: /* refused */
+	case CURLE_SEND_ERROR:      /* reset */
 	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
+	case CURLE_GOT_NOTHING: /* closed without an answer */
+		return TGT_UNREACHABLE;
+	case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_PARTIAL_FILE:
 		return TGT_RETRY;
 	default:
@@ -439,8 +441,8 @@ static void
 http_message(struct http *h, char *err, size_t errlen)
 {
 	size_t ulen = strcspn(h->url.p ? h->url.p : "", "?");
-	char   body[HTTP_ERR_BODY + 1];
-	size_t i, n;
+	char   body[4 * HTTP_ERR_BODY + 4];
+	size_t n;
 
 	if (h->cc != CURLE_OK) {
 		snprintf(err, errlen, "%s %.*s: %s", h->o.name, (int)ulen,
@@ -449,15 +451,12 @@ http_message(struct http *h, char *err, size_t errlen)
 		               : curl_easy_strerror((CURLcode)h->cc));
 		return;
 	}
-	n = h->resp.len < HTTP_ERR_BODY ? h->resp.len : HTTP_ERR_BODY;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)h->resp.p[i];
-
-		body[i] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
-	}
-	while (n && body[n - 1] == ' ')
+	/* the server's bytes, escaped and cut: they go to the terminal */
+	n = h->resp.len;
+	while (n && (unsigned char)h->resp.p[n - 1] <= ' ')
 		n--;
-	body[n] = '\0';
+	n = log_escape(
+	    body, sizeof(body), h->resp.p ? h->resp.p : "", n, HTTP_ERR_BODY);
 	snprintf(err, errlen, "%s %.*s: HTTP %ld%s%s", h->o.name, (int)ulen,
 	    h->url.p, h->status, n ? ": " : "", body);
 }

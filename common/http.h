@@ -10,9 +10,10 @@
  * host is out, the one that comes back first is tried anyway.
  *
  * Outcomes map to enum tgt_status (http_map): 2xx done; 408, 429, 5xx and
- * transport failures retry; other 4xx fail. The message of a failure names
- * the target, the URL without its query and the reason, e.g.
- * "influx http://127.0.0.1:8086/write: HTTP 400: {"error":...}".
+ * timeouts retry (busy); a connection refused, reset or closed without an
+ * answer is TGT_UNREACHABLE (retried too, and named so); other 4xx fail. The
+ * message of a failure names the target, the URL without its query and the
+ * reason, e.g. "influx http://127.0.0.1:8086/write: HTTP 400: {"error":...}".
  */
 #ifndef TSL_HTTP_H
 #define TSL_HTTP_H

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 void
 json_w_init(struct json_w *w, struct buf *b, bool pretty)
 {
@@ -106,6 +108,21 @@ json_escape(struct buf *b, const char *s, size_t n)
 		char          esc[6] = { '\\', 0, '0', '0', 0, 0 };
 		size_t        len    = 2;
 
+		if (c >= 0x80) {
+			/* well-formed UTF-8 as it is; any other byte becomes
+			 * U+FFFD, so the output is always valid UTF-8 */
+			size_t k = log_utf8_len(s + i, n - i);
+
+			if (k) {
+				i += k - 1;
+				continue;
+			}
+			rc = buf_add(b, s + run, i - run);
+			if (!rc)
+				rc = buf_add(b, "\\ufffd", 6);
+			run = i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		/* Flush the plain run before this byte. */

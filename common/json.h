@@ -18,9 +18,10 @@
  * call writes nothing, and the first error sticks: every later call returns
  * it, so a caller may check only json_w_finish().
  *
- * Strings are UTF-8 and pass through unchanged (not validated); '"', '\\'
- * and control characters are escaped, the latter as \b \f \n \r \t or
- * \u00XX.
+ * Strings are UTF-8: well-formed characters pass through unchanged, any
+ * other byte (malformed, overlong, a surrogate) is written as \ufffd, so
+ * the output is always valid UTF-8; '"', '\\' and control characters are
+ * escaped, the latter as \b \f \n \r \t or \u00XX.
  */
 #ifndef TSL_JSON_H
 #define TSL_JSON_H

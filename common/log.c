@@ -5,6 +5,7 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 static char log_who[64] = "tsload";
@@ -26,6 +27,92 @@ FILE *
 log_info_stream(void)
 {
 	return info_stderr ? stderr : stdout;
+}
+
+size_t
+log_utf8_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t             cp;
+	size_t               len, i;
+
+	if (!n)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp  = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp  = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp  = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* overlong, surrogate, beyond Unicode */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
+	    || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+size_t
+log_escape(char *out, size_t outlen, const char *in, size_t n, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t            i = 0, o = 0;
+
+	if (!outlen)
+		return 0;
+	while (i < n && i < max) {
+		unsigned char c = (unsigned char)in[i];
+		size_t        k = log_utf8_len(in + i, n - i);
+		char          t[4];
+		size_t        tn;
+
+		if (c == '\t' || c == '\n' || c == '\r') {
+			t[0] = ' ';
+			tn   = 1;
+			k    = 1;
+		} else if (k == 1 && c >= 0x20 && c != 0x7f) {
+			t[0] = (char)c;
+			tn   = 1;
+		} else if (k > 1
+		    && !(k == 2 && c == 0xc2
+		        && (unsigned char)in[i + 1] < 0xa0)) {
+			tn = 0; /* a character, copied below */
+		} else {
+			t[0] = '\\';
+			t[1] = 'x';
+			t[2] = hex[c >> 4];
+			t[3] = hex[c & 15];
+			tn   = 4;
+			k    = 1;
+		}
+		if (!tn)
+			tn = k;
+		if (i + k > max || o + tn + 1 > outlen)
+			break;
+		memcpy(out + o, tn == k && k > 1 ? in + i : t, tn);
+		o += tn;
+		i += k;
+	}
+	if (i < n && o + 4 <= outlen) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 static void

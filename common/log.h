@@ -18,6 +18,21 @@ void log_info_to_stderr(bool yes);
 /** The stream log_info writes to. */
 FILE *log_info_stream(void);
 
+/** Length (1 to 4) of the well-formed UTF-8 character at s[0..n), or 0
+ *  when the bytes there are not one (a stray continuation byte, an
+ *  overlong form, a surrogate, past U+10FFFF, cut short). */
+size_t log_utf8_len(const char *s, size_t n);
+
+/** Text from outside (a server's answer, its error message) made fit for
+ *  a one-line message: printable ASCII and well-formed UTF-8 as they are,
+ *  tabs and line ends as one space each, every other byte (controls, DEL,
+ *  C1 controls, malformed UTF-8) as \xHH; more than max input bytes are
+ *  cut to max (on a character boundary) followed by "...". Always
+ *  NUL-terminated within outlen, never cut inside an escape or a
+ *  character. @return the length written. */
+size_t log_escape(
+    char *out, size_t outlen, const char *in, size_t n, size_t max);
+
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -276,6 +276,7 @@ proto_put_stats(struct buf *b, const struct proto_stats *m)
 		proto_put_u64(b, s->h.b[i]);
 	}
 	proto_put_u32(b, m->threads_ok);
+	proto_put_u32(b, m->state);
 	proto_put_str(b, m->err);
 }
 
@@ -314,6 +315,7 @@ proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
 		s->h.b[i] = c;
 	}
 	m->threads_ok = proto_get_u32(rd);
+	m->state      = proto_get_u32(rd);
 	proto_get_str(rd, m->err, sizeof(m->err));
 	return rd->bad ? -EPROTO : 0;
 }

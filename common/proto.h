@@ -72,11 +72,18 @@ struct proto_assign {
 	char    *options; /* owned; freed by proto_assign_free() */
 };
 
-/* Totals of a worker; `threads_ok` threads started, `err` the first error
- * message seen (empty if none). */
+/* Totals of a worker; `threads_ok` threads started, `state` the
+ * TGT_STATE_BITs (target.h) of its threads' last write outcomes (a fatal
+ * or closed one asks the coordinator to stop the run), `err` the first
+ * error message seen (empty if none), or the reason to stop. */
+/* In proto_stats.state besides the TGT_STATE_BITs: a file of the
+ * worker's log directory could not be written (the run fails). */
+enum { PROTO_S_FILE_ERR = 1u << 16 };
+
 struct proto_stats {
 	struct stats s;
 	uint32_t     threads_ok;
+	uint32_t     state;
 	char         err[256];
 };
 

@@ -274,21 +274,15 @@ target_url_check_keys(
 	return target_url_each(url, target_key_known, &c);
 }
 
-void
-target_url_redact(const char *url, char *out, size_t outlen)
+/* Calls fn for each password of url as written, in order: the user
+ * info's after ':' and each password= value of the query string; pw
+ * points into url. */
+static void
+target_url_passwords(const char *url,
+    void (*fn)(const char *pw, size_t n, void *arg), void *arg)
 {
 	const char *auth = strstr(url, "://"), *end, *at = NULL, *colon;
-	const char *p = url;
-	size_t      o = 0;
 
-	if (!outlen)
-		return;
-#define PUT(s, n)                                                             \
-	do {                                                                  \
-		size_t k_ = (n) < outlen - 1 - o ? (n) : outlen - 1 - o;      \
-		memcpy(out + o, (s), k_);                                     \
-		o += k_;                                                      \
-	} while (0)
 	if (auth) {
 		auth += 3;
 		end = auth + strcspn(auth, "/?#");
@@ -296,23 +290,154 @@ target_url_redact(const char *url, char *out, size_t outlen)
 			if (*q == '@')
 				at = q;
 		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon) {
-			PUT(url, (size_t)(colon + 1 - url));
-			PUT("***", 3);
-			p = at;
+		if (colon)
+			fn(colon + 1, (size_t)(at - colon - 1), arg);
+	}
+	for (const char *q = strchr(url, '?'); q; q = strchr(q + 1, '&'))
+		if (strncmp(q + 1, "password=", 9) == 0)
+			fn(q + 10, strcspn(q + 10, "&#"), arg);
+}
+
+struct target_redactor {
+	const char *p; /* the part of the URL not copied yet */
+	char       *out;
+	size_t      o, outlen;
+};
+
+static void
+target_redact_put(struct target_redactor *r, const char *s, size_t n)
+{
+	size_t k = n < r->outlen - 1 - r->o ? n : r->outlen - 1 - r->o;
+
+	memcpy(r->out + r->o, s, k);
+	r->o += k;
+}
+
+/* Copies the URL up to the password, then "***" in its place. */
+static void
+target_redact_pw(const char *pw, size_t n, void *arg)
+{
+	struct target_redactor *r = arg;
+
+	target_redact_put(r, r->p, (size_t)(pw - r->p));
+	target_redact_put(r, "***", 3);
+	r->p = pw + n;
+}
+
+void
+target_url_redact(const char *url, char *out, size_t outlen)
+{
+	struct target_redactor r = { url, out, 0, outlen };
+
+	if (!outlen)
+		return;
+	target_url_passwords(url, target_redact_pw, &r);
+	target_redact_put(&r, r.p, strlen(r.p));
+	out[r.o] = '\0';
+}
+
+/* Replaces every occurrence of pat[0..pn) in msg (within n bytes) by
+ * rep. */
+static void
+target_replace(
+    char *msg, size_t n, const char *pat, size_t pn, const char *rep)
+{
+	char  *tmp;
+	size_t i = 0, o = 0, rn = strlen(rep), len = strlen(msg);
+
+	if (!pn || !memmem(msg, len, pat, pn))
+		return;
+	tmp = xmalloc(n);
+	while (msg[i] && o + 1 < n) {
+		if (strncmp(msg + i, pat, pn) == 0) {
+			size_t k = rn < n - 1 - o ? rn : n - 1 - o;
+
+			memcpy(tmp + o, rep, k);
+			o += k;
+			i += pn;
+		} else {
+			tmp[o++] = msg[i++];
 		}
 	}
-	/* password=VALUE in the query string */
-	for (const char *q = strchr(p, '?'); q; q = strchr(q + 1, '&')) {
-		if (strncmp(q + 1, "password=", 9) != 0)
-			continue;
-		PUT(p, (size_t)(q + 10 - p));
-		PUT("***", 3);
-		p = q + 10 + strcspn(q + 10, "&#");
+	tmp[o] = '\0';
+	memcpy(msg, tmp, o + 1);
+	free(tmp);
+}
+
+struct target_redact_quoted {
+	char  *msg;
+	size_t n;
+};
+
+static void
+target_redact_quoted_pw(const char *pw, size_t pn, void *arg)
+{
+	struct target_redact_quoted *r = arg;
+	char                         pat[TGT_ERR_MAX + 2];
+
+	if (!pn || pn > TGT_ERR_MAX)
+		return;
+	pat[0] = '"';
+	memcpy(pat + 1, pw, pn);
+	pat[pn + 1] = '"';
+	target_replace(r->msg, r->n, pat, pn + 2, "\"***\"");
+}
+
+void
+target_redact_msg(char *msg, size_t n, const char *url)
+{
+	const char *colon = strchr(url, ':');
+	char        shown[2 * TGT_ERR_MAX], alt[2 * TGT_ERR_MAX];
+
+	if (!n || !colon)
+		return;
+	target_url_redact(url, shown, sizeof(shown));
+	target_replace(msg, n, url, strlen(url), shown);
+	/* libpq spells the scheme "postgresql:" */
+	snprintf(alt, sizeof(alt), "postgresql%s", colon);
+	target_url_redact(alt, shown, sizeof(shown));
+	target_replace(msg, n, alt, strlen(alt), shown);
+	target_url_passwords(url, target_redact_quoted_pw,
+	    &(struct target_redact_quoted) { msg, n });
+}
+
+const char *
+target_status_text(enum tgt_status st)
+{
+	switch (st) {
+	case TGT_OK:
+		return "";
+	case TGT_RETRY:
+		return "busy or throttled";
+	case TGT_UNREACHABLE:
+		return "unreachable";
+	case TGT_FATAL:
+		return "stopped by a write error";
+	case TGT_CLOSED:
+		return "closed by its reader";
+	case TGT_FAIL:
+	default:
+		return "failing";
 	}
-	PUT(p, strlen(p));
-#undef PUT
-	out[o] = '\0';
+}
+
+void
+target_state_note(const char *url, uint32_t state, char *out, size_t outlen)
+{
+	/* the worst first: what stops the run, then what loses batches */
+	static const enum tgt_status order[]
+	    = { TGT_FATAL, TGT_CLOSED, TGT_UNREACHABLE, TGT_FAIL, TGT_RETRY };
+	size_t n = strcspn(url, ":");
+
+	if (!outlen)
+		return;
+	out[0] = '\0';
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (state & TGT_STATE_BIT(order[i])) {
+			snprintf(out, outlen, "%.*s %s", (int)n, url,
+			    target_status_text(order[i]));
+			return;
+		}
 }
 
 int

@@ -19,15 +19,66 @@
 
 #include "model.h"
 
-enum { TARGET_OPS_VERSION = 1, TGT_ERR_MAX = 256 };
+enum {
+	TARGET_OPS_VERSION  = 1,
+	TGT_ERR_MAX         = 256,
+	TGT_CLEANUP_NOTHING = 1, /* ->cleanup: nothing to drop */
+};
 
-/* Outcome of one write: accepted, try again later (throttled or busy: HTTP
- * 429/503, SQLite BUSY, Timestream ThrottlingException), or failed (counted,
- * first message kept in ctx->err). Records the target accepted the batch
- * but refused one by one are reported in ctx->rejected (and their measure
- * values in ctx->rejected_points) with TGT_OK, and the reasons in
- * ctx->err. */
-enum tgt_status { TGT_OK = 0, TGT_RETRY = 1, TGT_FAIL = 2 };
+/* Outcome of one write:
+ *   TGT_OK          accepted (records the target refused one by one are
+ *                   in ctx->rejected and ctx->rejected_points, the
+ *                   reasons in ctx->err)
+ *   TGT_RETRY       busy or throttled (HTTP 429/503, SQLite BUSY,
+ *                   Timestream ThrottlingException): try again later
+ *   TGT_FAIL        refused: counted as failed, first message kept
+ *   TGT_UNREACHABLE the server cannot be reached (connection refused,
+ *                   reset or closed): retried like TGT_RETRY, named
+ *                   "unreachable" in messages
+ *   TGT_FATAL       the target cannot take any more writes (a write
+ *                   error on a file): counted as failed, the run stops
+ *   TGT_CLOSED      the reader went away (EPIPE on stdout or a FIFO): not
+ *                   written, not a failure, the run stops (exit 0)
+ * Every outcome but TGT_OK leaves a one-line reason in ctx->err. */
+enum tgt_status {
+	TGT_OK          = 0,
+	TGT_RETRY       = 1,
+	TGT_FAIL        = 2,
+	TGT_UNREACHABLE = 3,
+	TGT_FATAL       = 4,
+	TGT_CLOSED      = 5,
+	TGT_N_STATUS    = 6,
+};
+
+/** Whether an outcome is tried again after a pause (busy, throttled or
+ *  unreachable). */
+static inline bool
+target_status_retry(enum tgt_status st)
+{
+	return st == TGT_RETRY || st == TGT_UNREACHABLE;
+}
+
+/** Whether an outcome ends the run (TGT_FATAL, TGT_CLOSED). */
+static inline bool
+target_status_stop(enum tgt_status st)
+{
+	return st == TGT_FATAL || st == TGT_CLOSED;
+}
+
+/** What an outcome says about the target, for messages and the live line:
+ *  "busy or throttled", "unreachable", "failing", "stopped by a write
+ *  error", "closed by its reader"; "" for TGT_OK. */
+const char *target_status_text(enum tgt_status st);
+
+/** Bits (1u << status) of the outcomes a worker reports in its STATS
+ *  (struct proto_stats.state): which ones its threads saw last. */
+#define TGT_STATE_BIT(st) (1u << (unsigned)(st))
+
+/** "postgres unreachable" (or "" when state says nothing is wrong): the
+ *  target's URL scheme and the worst outcome in state, for the live
+ *  line. */
+void target_state_note(
+    const char *url, uint32_t state, char *out, size_t outlen);
 
 enum tgt_flags {
 	TGT_F_WRITE  = 1u << 0, /* has ->write */
@@ -86,8 +137,17 @@ struct tgt_qres {
 	uint64_t rows;
 	char     query_id[64]; /* "" when the target has none */
 	uint64_t bytes_metered;
-	unsigned pages;       /* result pages read (0: not paged) */
-	unsigned empty_pages; /* of those, pages without rows */
+	unsigned pages;        /* result pages read (0: not paged) */
+	unsigned empty_pages;  /* of those, pages without rows */
+	uint64_t first_row_ns; /* now_ns() at the first page with rows;
+	                          0: not known (not paged) */
+	char request_id[64];   /* of the last answer, "" if none */
+	/* Idempotency token of one execution (Timestream ClientToken):
+	 * the caller zeroes it for a new execution, the target makes one
+	 * and keeps it over the retries of that execution (same res). */
+	char client_token[48];
+	/* When set, a paged query stops between pages once it is true. */
+	const _Atomic bool *stop;
 	void (*row)(void *arg, unsigned ncol, const char *const *names,
 	    const char *const *vals);
 	void *row_arg;
@@ -151,7 +211,11 @@ struct target_ops {
 	void (*fini)(struct tgt_ctx *ctx);
 
 	/* Drops what ->setup created. Coordinator (tsload cleanup). May be
-	 * NULL. 0 or a negative errno with the reason in err. */
+	 * NULL. Before a drop that may take a while it says what it drops
+	 * (log_info "dropping table X (N rows) of FILE ..."). 0 when dropped,
+	 * TGT_CLEANUP_NOTHING with the reason in err when there is nothing to
+	 * drop ("table X does not exist in FILE"), or a negative errno with
+	 * the reason in err. */
 	int (*cleanup)(const struct tgt_conf *conf, char *err, size_t errlen);
 };
 
@@ -181,6 +245,13 @@ int target_url_check_keys(
  *  "scheme://user:password@host" and the value of a password= parameter
  *  replaced by "***"; cut to outlen - 1 bytes. */
 void target_url_redact(const char *url, char *out, size_t outlen);
+/** Redacts a message that may quote the target URL (as written, or
+ *  spelt "postgresql:" as libpq echoes it): every occurrence of that URL
+ *  is replaced by its target_url_redact() form, and a quoted "TOKEN" that
+ *  is exactly the URL's password (user info or password=, as written) by
+ *  "***". Nothing else is touched: a password that happens to be a word
+ *  of the message stays. In place, within n bytes. */
+void target_redact_msg(char *msg, size_t n, const char *url);
 /** Checks a table name for an SQL target (not empty, at most max bytes,
  *  no control characters, not starting with `reserved` when given) and
  *  writes it as a double-quoted identifier into out. 0, or -EINVAL with

@@ -83,7 +83,11 @@ cmd_collect_workers(const struct engine *e, struct report_run *r)
 		snprintf(x->host, sizeof(x->host), "%s", s->host);
 		snprintf(x->fate, sizeof(x->fate), "%s", s->fate);
 		snprintf(x->err, sizeof(x->err), "%s", s->cur.err);
-		if (x->err[0])
+		/* the reason of a stop was said when the run stopped */
+		if (x->err[0]
+		    && !(s->cur.state
+		        & (TGT_STATE_BIT(TGT_FATAL)
+		            | TGT_STATE_BIT(TGT_CLOSED))))
 			log_warn("%s worker %u: first error: %s", x->role,
 			    x->index + 1, x->err);
 	}

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "model.h"
 #include "spawn.h"
+#include "target.h"
 #include "xalloc.h"
 
 enum {
@@ -236,6 +237,19 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 		    s->cur.err[0] ? s->cur.err : "no reason given");
 		fail(e);
 	}
+	if (s->cur.state & PROTO_S_FILE_ERR)
+		e->failed = true; /* said by the worker */
+	/* A write that ends the run (a closed pipe, a write error) stops
+	 * every worker, with its reason on one line. */
+	if (s->cur.state
+	        & (TGT_STATE_BIT(TGT_FATAL) | TGT_STATE_BIT(TGT_CLOSED))
+	    && !e->stopping) {
+		char why[sizeof(s->cur.err) + 64];
+
+		snprintf(why, sizeof(why), "%s: %s",
+		    name_of(e, s, who, sizeof(who)), s->cur.err);
+		begin_stop(e, why);
+	}
 	if (h->type == MSG_RESULT && s->state == SLOT_RUNNING) {
 		s->state = SLOT_DONE;
 		free(s->extra);
@@ -380,10 +394,17 @@ tick(struct engine *e, double el, bool live)
 	FILE         *f = live && !e->o->quiet ? log_info_stream() : NULL;
 
 	for (int r = 0; r < ROLE_N; r++) {
+		uint32_t st = 0;
+		char     note[64];
+
 		if (!e->per_role[r])
 			continue;
 		engine_total(e, (enum role)r, t);
-		report_tick(&e->tick[r], el, t, f);
+		for (unsigned i = 0; i < e->n; i++)
+			if ((int)e->slot[i].role == r)
+				st |= e->slot[i].cur.state;
+		target_state_note(e->o->target, st, note, sizeof(note));
+		report_tick(&e->tick[r], el, t, f, note);
 	}
 	free(t);
 }
@@ -699,7 +720,8 @@ engine_run(struct engine *e)
 	buf_free(&e->msg);
 	tick(e, e->secs, false);
 	for (int r = 0; r < ROLE_N; r++)
-		report_tick_close(&e->tick[r]);
+		if (report_tick_close(&e->tick[r]))
+			e->failed = true; /* a results file is missing */
 	/* The handlers stay: a late signal must not lose run.json. */
 	return e->failed ? 1 : 0;
 }

@@ -155,10 +155,13 @@ coord_ingest(int argc, char **argv)
 	rc       = ingest_finish(t, &e, rc);
 	rr.total = t;
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
-	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
+	if (report_write_json(&rr)) {
+		rc = 1; /* the file and the reason were said */
+		goto out_run;
+	}
 	log_info("value seed %llu; results: %s/run.json, %s/timeseries.csv",
 	    (unsigned long long)e.seed, rr.dir, rr.dir);
+out_run:
 	free(rr.w);
 	free(t);
 	engine_free(&e);
@@ -201,7 +204,11 @@ cleanup_usage(FILE *f)
 	fprintf(f,
 	    "usage: tsload cleanup [options]\n\n"
 	    "Drops the table (and database, where the target has one) "
-	    "that ingest created.\n\noptions:\n");
+	    "that ingest created.\n"
+	    "Exit status: 0 when dropped, or when there is nothing to drop "
+	    "(it says so);\n"
+	    "1 when the target cannot be reached or refuses the drop; 2 "
+	    "for a usage error.\n\noptions:\n");
 	opts_usage(CMD_CLEANUP, f);
 }
 
@@ -211,7 +218,8 @@ coord_cleanup(int argc, char **argv)
 	struct tsl_opts          o;
 	const struct target_ops *ops;
 	struct tgt_conf          conf;
-	char                     err[512];
+	char                     err[512], shown[1024];
+	uint64_t                 t0;
 	int rc = cmd_parse(&o, CMD_CLEANUP, argc, argv, cleanup_usage);
 
 	if (rc >= 0) {
@@ -220,17 +228,23 @@ coord_cleanup(int argc, char **argv)
 	}
 	ops  = target_find(o.target);
 	conf = opts_tgt_conf(&o);
-	rc   = 0;
+	target_url_redact(o.target, shown, sizeof(shown));
+	err[0] = '\0';
+	t0     = now_ns();
 	if (!ops->cleanup) {
 		log_info("%s: nothing to clean up", ops->name);
-	} else if (ops->cleanup(&conf, err, sizeof(err))) {
+		rc = 0;
+	} else if ((rc = ops->cleanup(&conf, err, sizeof(err))) < 0) {
 		log_err("cleanup: %s", err);
 		rc = 1;
+	} else if (rc == TGT_CLEANUP_NOTHING) {
+		log_info("nothing to drop: %s", err);
+		rc = 0;
 	} else {
-		char shown[1024];
-
-		target_url_redact(o.target, shown, sizeof(shown));
-		log_info("dropped table %s of %s", o.table, shown);
+		/* the target said what it drops, where it knows */
+		log_info("cleanup of %s done in %.1f s", shown,
+		    (now_ns() - t0) / 1e9);
+		rc = 0;
 	}
 	opts_free(&o);
 	return rc;

@@ -81,19 +81,22 @@ merge_latencies(const struct engine *e, struct qsum *all)
 	}
 }
 
-/* The seed's closing output, then summary.csv of the whole run in
- * <log-dir>/<prefix>-<time>/. */
+/* The seed's closing output, then the summary of the whole run, in
+ * path: <results>/<run-id>/query-summary.csv, outside the log directory,
+ * where the seed's summarize_results.py (every *.csv below the directory)
+ * would take it for one more thread. */
 static int
 query_finish(const struct tsl_opts *o, const struct engine *e,
-    struct qsum *all, const struct stats *t, char *dir, size_t n)
+    struct qsum *all, const struct stats *t, const char *rdir, char *path,
+    size_t n)
 {
-	char       exp[256], line[64], path[1100], err[256];
+	char       exp[256], line[64], err[256];
 	struct buf csv;
 	FILE      *f;
 	int        rc = 0;
 
 	query_exp_name(exp, sizeof(exp), o->run_prefix, e->start_ms);
-	snprintf(dir, n, "%s/%s", o->log_dir, exp);
+	snprintf(path, n, "%s/" QSUM_MERGED_CSV, rdir);
 	buf_init(&csv, 16 << 20);
 	qsum_csv(all, &csv);
 	buf_cstr(&csv);
@@ -103,7 +106,6 @@ query_finish(const struct tsl_opts *o, const struct engine *e,
 		log_info("%s", line);
 	qsum_print_table(all, log_info_stream());
 
-	snprintf(path, sizeof(path), "%s/summary.csv", dir);
 	if (target_mkdir_parents(path, err, sizeof(err))) {
 		log_err("%s", err);
 		rc = 1;
@@ -111,11 +113,20 @@ query_finish(const struct tsl_opts *o, const struct engine *e,
 		log_err("cannot write %s: %s", path, strerror(errno));
 		rc = 1;
 	} else {
-		fwrite(csv.p, 1, csv.len, f);
-		fputc('\n', f);
-		fclose(f);
-		log_info("query logs: %s/%s-*/, merged summary: %s",
-		    o->log_dir, exp, path);
+		int werr = 0;
+
+		if (fwrite(csv.p, 1, csv.len, f) != csv.len
+		    || fputc('\n', f) == EOF || fflush(f) != 0)
+			werr = errno ? errno : EIO;
+		if (fclose(f) != 0 && !werr)
+			werr = errno;
+		if (werr) {
+			log_err("cannot write %s: %s", path, strerror(werr));
+			rc = 1;
+		} else {
+			log_info("query logs: %s/%s-*/, merged summary: %s",
+			    o->log_dir, exp, path);
+		}
 	}
 	buf_free(&csv);
 	if (t->attempts && !t->ok) {
@@ -146,7 +157,7 @@ coord_query(int argc, char **argv)
 	struct report_run rr = { .cmd = "query" };
 	struct stats     *t;
 	struct qsum       all;
-	char              err[512], qdir[1024], shown[1024];
+	char              err[512], qcsv[1024], shown[1024];
 	int               rc, frc;
 
 	engine_catch_signals(); /* first: a stop in set-up is clean */
@@ -177,15 +188,17 @@ coord_query(int argc, char **argv)
 	init_qsum(&all, &o);
 	merge_latencies(&e, &all);
 	cmd_collect_workers(&e, &rr);
-	frc       = query_finish(&o, &e, &all, t, qdir, sizeof(qdir));
+	frc       = query_finish(&o, &e, &all, t, rr.dir, qcsv, sizeof(qcsv));
 	rc        = rc ? rc : frc;
 	rr.qtotal = t;
 	rr.qsum   = &all;
-	rr.qdir   = qdir;
+	rr.qdir   = o.log_dir;
+	rr.qcsv   = qcsv;
 	cmd_fill_run(&rr, &e, &o, CMD_QUERY, rc, NULL);
 	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
-	log_info("results: %s/run.json", rr.dir);
+		rc = 1;
+	else
+		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(t);
 	qsum_free(&all);
@@ -219,7 +232,7 @@ coord_run(int argc, char **argv)
 	struct report_run rr = { .cmd = "run" };
 	struct stats     *t, *qt;
 	struct qsum       all;
-	char              err[512], qdir[1024];
+	char              err[512], qcsv[1024];
 	int               rc, frc;
 
 	memset(&m, 0, sizeof(m));
@@ -263,16 +276,18 @@ coord_run(int argc, char **argv)
 	log_info("== query");
 	init_qsum(&all, &o);
 	merge_latencies(&e, &all);
-	frc       = query_finish(&o, &e, &all, qt, qdir, sizeof(qdir));
+	frc       = query_finish(&o, &e, &all, qt, rr.dir, qcsv, sizeof(qcsv));
 	rc        = rc ? rc : frc;
 	rr.total  = t;
 	rr.qtotal = qt;
 	rr.qsum   = &all;
-	rr.qdir   = qdir;
+	rr.qdir   = o.log_dir;
+	rr.qcsv   = qcsv;
 	cmd_fill_run(&rr, &e, &o, CMD_RUN, rc, &m);
 	if (report_write_json(&rr))
-		log_err("cannot write %s/run.json", rr.dir);
-	log_info("results: %s/run.json", rr.dir);
+		rc = 1;
+	else
+		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(t);
 	free(qt);

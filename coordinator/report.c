@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "log.h"
 #include "pyfmt.h"
 #include "qsummary.h"
 #include "version.h"
@@ -169,6 +170,8 @@ json_query(struct json_w *w, const struct report_run *r)
 	rc |= json_key(w, "queries") | json_obj_begin(w);
 	if (r->qdir)
 		rc |= json_key(w, "log_dir") | json_str(w, r->qdir);
+	if (r->qcsv)
+		rc |= json_key(w, "summary_csv") | json_str(w, r->qcsv);
 	rc |= json_key(w, "totals") | json_obj_begin(w);
 	rc |= json_stats(w, r->qtotal, r->secs);
 	rc |= json_obj_end(w);
@@ -197,6 +200,22 @@ json_query(struct json_w *w, const struct report_run *r)
 	}
 	rc |= json_arr_end(w);
 	rc |= json_obj_end(w);
+	return rc;
+}
+
+/* Closes a results file written with stdio, making sure its bytes are on
+ * disk: rc is the first error seen while writing (0 if none); returns it,
+ * or the first error of fflush, fsync or fclose. A full disk shows here
+ * at the latest. */
+static int
+report_fclose(FILE *f, int rc)
+{
+	if (!rc && (fflush(f) != 0 || ferror(f)))
+		rc = errno ? -errno : -EIO;
+	if (!rc && fsync(fileno(f)) != 0 && errno != EINVAL)
+		rc = -errno;
+	if (fclose(f) != 0 && !rc)
+		rc = -errno;
 	return rc;
 }
 
@@ -285,29 +304,41 @@ workers:
 	if (!f) {
 		rc = -errno;
 	} else {
-		fwrite(b.p, 1, b.len, f);
-		fputc('\n', f);
-		if (fclose(f))
+		if (fwrite(b.p, 1, b.len, f) != b.len || fputc('\n', f) == EOF)
 			rc = -errno;
-		else if (rename(tmp, path))
+		rc = report_fclose(f, rc);
+		if (!rc && rename(tmp, path))
 			rc = -errno;
+		if (rc)
+			unlink(tmp);
 	}
+	if (rc)
+		log_err("cannot write %s: %s", path, strerror(-rc));
 	buf_free(&b);
 	return rc;
+}
+
+/* Pushes the rows out; the first failure is kept (and reported by
+ * report_tick_close), the file is not written any more after it. */
+static void
+report_tick_flush(struct report_tick *k)
+{
+	if (!k->csv || k->err)
+		return;
+	if (fflush(k->csv) != 0 || ferror(k->csv))
+		k->err = errno ? -errno : -EIO;
 }
 
 int
 report_tick_open(
     struct report_tick *k, const char *dir, const char *name, const char *unit)
 {
-	char path[600];
-
 	memset(k, 0, sizeof(*k));
 	k->queries = !strcmp(unit, "queries");
 	k->last_h  = xmalloc(sizeof(*k->last_h));
 	hist_init(k->last_h);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	k->csv = fopen(path, "w");
+	snprintf(k->path, sizeof(k->path), "%s/%s", dir, name);
+	k->csv = fopen(k->path, "w");
 	if (!k->csv)
 		return -errno;
 	if (k->queries)
@@ -318,13 +349,16 @@ report_tick_open(
 		fprintf(k->csv,
 		    "time_s,records,records_per_s,points,"
 		    "points_per_s,throttles,errors,p50_ms,p99_ms\n");
-	fflush(k->csv);
+	report_tick_flush(k);
 	return 0;
 }
 
 void
-report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
+report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
+    const char *note)
 {
+	char why[80] = "";
+
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
 	double       rps, pps, p50, p99;
@@ -338,19 +372,21 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
 	}
 	d->min = 0;
 	d->max = cur->h.max;
-	p50    = hist_percentile(d, 50) / 1e6;
-	p99    = hist_percentile(d, 99) / 1e6;
+	if (note && *note)
+		snprintf(why, sizeof(why), " (%s)", note);
+	p50 = hist_percentile(d, 50) / 1e6;
+	p99 = hist_percentile(d, 99) / 1e6;
 	if (k->queries) {
 		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
 		if (f)
 			fprintf(f,
 			    "[%6.0fs] %10.1f queries/s  %8llu queries  "
-			    "%8llu ok  %10llu rows  errors %llu  query p50 "
+			    "%8llu ok  %10llu rows  errors %llu%s  query p50 "
 			    "%.3f ms  p99 %.3f ms\n",
 			    t, rps, (unsigned long long)cur->attempts,
 			    (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
-			    (unsigned long long)cur->failed, p50, p99);
+			    (unsigned long long)cur->failed, why, p50, p99);
 		if (k->csv)
 			fprintf(k->csv,
 			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f"
@@ -362,8 +398,7 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
 			    (unsigned long long)cur->failed, p50, p99);
 		if (f)
 			fflush(f);
-		if (k->csv)
-			fflush(k->csv);
+		report_tick_flush(k);
 		k->last_records = cur->attempts;
 		goto out;
 	}
@@ -372,12 +407,12 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
 	if (f) {
 		fprintf(f,
 		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu "
-		    "points  throttles %llu  errors %llu  write p50 %.3f "
-		    "ms  p99 %.3f ms\n",
+		    "points  throttles %llu  errors %llu%s  write p50 "
+		    "%.3f ms  p99 %.3f ms\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, p50, p99);
+		    (unsigned long long)cur->failed, why, p50, p99);
 		fflush(f);
 	}
 	if (k->csv) {
@@ -387,7 +422,7 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f)
 		    (unsigned long long)cur->points, pps,
 		    (unsigned long long)cur->throttles,
 		    (unsigned long long)cur->failed, p50, p99);
-		fflush(k->csv);
+		report_tick_flush(k);
 	}
 	k->last_records = cur->records;
 	k->last_points  = cur->points;
@@ -397,11 +432,16 @@ out:
 	free(d);
 }
 
-void
+int
 report_tick_close(struct report_tick *k)
 {
+	int rc = k->err;
+
 	if (k->csv)
-		fclose(k->csv);
+		rc = report_fclose(k->csv, rc);
+	if (rc)
+		log_err("cannot write %s: %s", k->path, strerror(-rc));
 	free(k->last_h);
 	memset(k, 0, sizeof(*k));
+	return rc;
 }

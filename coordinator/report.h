@@ -40,6 +40,7 @@ struct report_run {
 	const struct stats    *qtotal;   /* query totals, or NULL */
 	struct qsum           *qsum;     /* per-query summaries, or NULL */
 	const char            *qdir;     /* query log directory, or NULL */
+	const char            *qcsv;     /* merged query summary, or NULL */
 	unsigned               opts_cmd; /* which options run.json lists */
 	double                 cpu_s[2]; /* ingest, query workers */
 	double                 coord_cpu_s;
@@ -53,7 +54,9 @@ int report_open_dir(
 /** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
  *  the seed, then tsload's own data-point and latency lines. */
 void report_closing(FILE *f, const struct stats *t, double secs);
-/** Writes run.json into r->dir. 0 or -errno. */
+/** Writes run.json into r->dir (all of it, or no file: a temporary file
+ *  renamed once written and synced). 0, or -errno after one line naming
+ *  the file and the reason. */
 int report_write_json(const struct report_run *r);
 
 /* Per-second time series (timeseries.csv) and live line. */
@@ -63,14 +66,20 @@ struct report_tick {
 	uint64_t     last_records, last_points;
 	struct hist *last_h; /* cumulative histogram at the last tick */
 	double       last_t;
+	char         path[600];
+	int          err; /* first write error (-errno), 0 if none */
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries". */
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,
     const char *unit);
 /** One tick at t seconds into the run with cumulative totals `cur`:
- *  prints the live line to f (unless NULL) and appends a CSV row. */
-void report_tick(
-    struct report_tick *k, double t, const struct stats *cur, FILE *f);
-void report_tick_close(struct report_tick *k);
+ *  prints the live line to f (unless NULL) and appends a CSV row. `note`
+ *  (NULL or "" for none) says which target is failing and how, e.g.
+ *  "postgres unreachable", after the error count. */
+void report_tick(struct report_tick *k, double t, const struct stats *cur,
+    FILE *f, const char *note);
+/** Closes the file (flushed and synced). 0, or -errno after one line
+ *  naming the file and the first write error. */
+int report_tick_close(struct report_tick *k);
 
 #endif

@@ -399,6 +399,86 @@ qsum_print_table(struct qsum *s, FILE *f)
 }
 
 /*
+ * The seed's log files.
+ */
+
+static const char *
+or_none(const char *s)
+{
+	return s && s[0] ? s : "None";
+}
+
+int
+qsum_log_lines(struct buf *out, const struct qsum_exec *e)
+{
+	char     t[32], ttfr[32], rest[32], mb[32], rows[24] = "None";
+	unsigned pages = e->pages, empty = e->empty_pages;
+	int      rc = 0;
+
+	qsum_fmt3(t, sizeof(t), e->secs);
+	if (e->first_secs >= 0) {
+		qsum_fmt3(ttfr, sizeof(ttfr), e->first_secs);
+		qsum_fmt3(rest, sizeof(rest), e->secs - e->first_secs);
+	} else { /* no row: the seed's int 0 */
+		qsum_fmt3(ttfr, sizeof(ttfr), e->secs);
+		snprintf(rest, sizeof(rest), "0");
+	}
+	if (e->ok) {
+		if (!pages) { /* one page, as a paged target would say */
+			pages = 1;
+			empty = e->rows ? 0 : 1;
+		}
+		qsum_fmt3(mb, sizeof(mb), (double)e->bytes_metered / 1048576);
+		snprintf(rows, sizeof(rows), "%" PRIu64, e->rows);
+		/* clang-format off */
+		rc = buf_printf(out, "Read %u pages of result. Empty pages: %u. Bytes metered (MB): %s\n",
+		    pages > empty ? pages - empty : 1, empty, mb);
+		/* clang-format on */
+	}
+	/* clang-format off */
+	if (!rc)
+		rc = buf_printf(out, "%s. QueryId: %s Time: %s. First result: %s. Time to read results: %s.\n",
+		    e->when, or_none(e->query_id), t, ttfr, rest);
+	/* clang-format on */
+	if (!rc)
+		rc = buf_printf(out,
+		    "%s %" PRIu64 ". %s. QueryId: %s. Time: %s. Rows: %s\n",
+		    e->prefix, e->n, e->when, or_none(e->query_id), t, rows);
+	return rc;
+}
+
+int
+qsum_err_lines(struct buf *out, const struct qsum_exec *e)
+{
+	int rc;
+
+	if (e->ok)
+		return 0;
+	rc = buf_printf(out, "%s\n%s QueryId: %s RequestId: %s\n",
+	    e->error ? e->error : "", e->when, or_none(e->query_id),
+	    or_none(e->request_id));
+	if (!rc && e->detail && e->detail[0])
+		rc = buf_printf(out, "%s%s", e->detail,
+		    e->detail[strlen(e->detail) - 1] == '\n' ? "" : "\n");
+	return rc ? rc : buf_adds(out, "\n");
+}
+
+int
+qsum_count_result(struct buf *out, const char *column, const char *value)
+{
+	int w;
+
+	if (!value)
+		return buf_adds(
+		    out, "Empty DataFrame\nColumns: []\nIndex: []");
+	/* pandas: the index column (width 1, no header), two spaces, the
+	 * column right-aligned to its header or its value, the wider. */
+	w = (int)(strlen(column) > strlen(value) ? strlen(column)
+	                                         : strlen(value));
+	return buf_printf(out, "   %*s\n0  %*s", w, column, w, value);
+}
+
+/*
  * Wire format.
  */
 

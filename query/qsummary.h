@@ -34,6 +34,11 @@
 
 #define QSUM_MAX 6 /* do-q1..do-q6 */
 
+/* The merged summary of a run, in its results directory: not under the
+ * log directory, where the seed's summarize_results.py reads every *.csv
+ * as one thread's summary. */
+#define QSUM_MERGED_CSV "query-summary.csv"
+
 /** The seed's CSV header (no newline). */
 #define QSUM_CSV_HEADER                                                       \
 	"Query type, Total Count, Successful Count, Avg. latency (in secs), " \
@@ -88,6 +93,50 @@ int qsum_fmt3(char *out, size_t n, double x);
 /** "TPS: {round(queries / secs, 3)}" as the seed prints it. Returns the
  *  length, -EINVAL if secs <= 0 or -ENOSPC. */
 int qsum_tps_line(char *out, size_t n, uint64_t queries, double secs);
+
+/*
+ * The seed's per-thread log files (query_execution_utils.py and
+ * timestreamquery.py), for every target: what one execution adds to
+ * do-qN.log and do-qN.err, and numDatapoints-STAGE-result.txt.
+ */
+
+/* One execution. Times are seconds; strings may be "" (printed None). */
+struct qsum_exec {
+	const char *prefix;   /* "[p-t]", the seed's logPrefix */
+	uint64_t    n;        /* execution number, 1-based */
+	const char *when;     /* UTC "YYYY-mm-dd HH:MM:SS" */
+	const char *query_id; /* "" when none */
+	const char *request_id;
+	bool        ok;
+	uint64_t    rows;
+	unsigned    pages;       /* pages read; 0: not a paged target */
+	unsigned    empty_pages; /* of those, pages without rows */
+	uint64_t    bytes_metered;
+	double      secs;       /* the latency */
+	double      first_secs; /* start to the first row; < 0 when none */
+	const char *error;      /* the failure's message (!ok) */
+	const char *detail;     /* more for .err (a query text), or NULL */
+};
+
+/** Appends the lines of one execution to a do-qN.log, each ending in
+ *  "\n". A success: "Read N pages of result. Empty pages: E. Bytes
+ *  metered (MB): X" (N counts pages with rows, or 1 when every page was
+ *  empty, as the seed keeps the last one; a target that is not paged
+ *  reads one page, empty when it gave no row, and meters 0 bytes), then
+ *  "WHEN. QueryId: ID Time: T. First result: F. Time to read results:
+ *  R." (R is "0" when no row came) and "PREFIX N. WHEN. QueryId: ID.
+ *  Time: T. Rows: ROWS". A failure has the last two only, with "Rows:
+ *  None". 0 or -ENOSPC. */
+int qsum_log_lines(struct buf *out, const struct qsum_exec *e);
+/** Appends what a failure adds to a do-qN.err (a success adds nothing):
+ *  the message, "WHEN QueryId: ID RequestId: RID", the detail (where the
+ *  seed has its traceback) and a blank line. 0 or -ENOSPC. */
+int qsum_err_lines(struct buf *out, const struct qsum_exec *e);
+/** Appends numDatapoints-STAGE-result.txt: str() of the seed's pandas
+ *  DataFrame, column over value ("   num_data_points\n0   12345", no
+ *  trailing newline), or pandas' empty frame when value is NULL (no
+ *  row). 0 or -ENOSPC. */
+int qsum_count_result(struct buf *out, const char *column, const char *value);
 
 /** Appends s in the wire format above; 0 or -ENOSPC (out's cap). */
 int qsum_encode(const struct qsum *s, struct buf *out);

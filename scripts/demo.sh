@@ -21,11 +21,12 @@ trap 'rm -f "$out"' EXIT
 	--think-time-milliseconds 0 --target "sqlite:$db" --log-dir results/query-logs \
 	--run-prefix demo | tee "$out"
 query=$(ls -td results/*-query-* | head -1)
-qlogs=$(sed -n 's|.*merged summary: \(.*\)/summary.csv$|\1|p' "$out")
+qlogs=$(sed -n 's|.*query logs: \(.*\)-\*/, merged summary: .*|\1|p' "$out")
+qsum=$(sed -n 's|.*merged summary: ||p' "$out")
 
 echo
 echo "== results"
 echo "  database:        $db (table host_metrics)"
 echo "  ingest summary:  $ingest/run.json, per second: $ingest/timeseries.csv"
-echo "  query summary:   $qlogs/summary.csv (merged from every thread), $query/run.json"
+echo "  query summary:   $qsum (merged from every thread), $query/run.json"
 echo "  per-thread logs: $qlogs-<process>-<thread>/ (do-qN.sql/.log/.err, summary CSV)"

@@ -38,6 +38,7 @@ ingest_shared_init(struct ingest_shared *sh)
 	memset(sh, 0, sizeof(*sh));
 	atomic_init(&sh->stop, false);
 	atomic_init(&sh->warned_ms, 0);
+	atomic_init(&sh->told, 0);
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_cond_init(&sh->cond, NULL);
 }
@@ -69,13 +70,18 @@ ingest_thread_destroy(struct ingest_thread *t)
 }
 
 void
-ingest_thread_collect(
-    struct ingest_thread *t, struct stats *dst, char *err, size_t errlen)
+ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
+    uint32_t *state, char *err, size_t errlen)
 {
+	const uint32_t stop
+	    = TGT_STATE_BIT(TGT_FATAL) | TGT_STATE_BIT(TGT_CLOSED);
+
 	pthread_mutex_lock(&t->lock);
 	stats_merge(dst, &t->st);
-	if (!err[0] && t->err[0])
+	if (t->err[0] && (!err[0] || (t->stopped && !(*state & stop))))
 		snprintf(err, errlen, "%s", t->err);
+	if (t->last != TGT_OK)
+		*state |= TGT_STATE_BIT(t->last);
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -95,9 +101,34 @@ keep_error(struct ingest_thread *t, const char *msg)
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* Writes the pending batch, retrying throttled or busy answers with
- * exponential backoff and full jitter, and records the outcome. The
- * latency covers every attempt, as the seed's covers botocore's retries. */
+/* Prints the first outcome of each kind in this worker when it happens
+ * (busy, unreachable, failed); later ones are only counted. What stops
+ * the run is said once by the coordinator. */
+static void
+tell_first(struct wstate *w, enum tgt_status st, const char *msg)
+{
+	struct ingest_shared *sh  = w->t->sh;
+	const char           *url = sh->o->target;
+	unsigned              bit = TGT_STATE_BIT(st);
+
+	if (st == TGT_OK || target_status_stop(st)
+	    || (atomic_fetch_or(&sh->told, bit) & bit))
+		return;
+	if (st == TGT_FAIL)
+		log_err("thread %u: %.*s write failed: %s", w->t->index + 1,
+		    (int)strcspn(url, ":"), url, msg);
+	else
+		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
+		    w->t->index + 1, (int)strcspn(url, ":"), url,
+		    target_status_text(st), msg);
+}
+
+/* Writes the pending batch, retrying busy, throttled or unreachable
+ * answers with exponential backoff and full jitter, and records the
+ * outcome. The latency covers every attempt, as the seed's covers
+ * botocore's retries. A batch that fails after its retries is counted as
+ * failed and its records as not written. An outcome that ends the run
+ * stops this worker's threads; the coordinator stops the others. */
 static void
 write_batch(struct wstate *w)
 {
@@ -106,15 +137,19 @@ write_batch(struct wstate *w)
 	uint64_t               start = now_ns(), lat, throttles = 0;
 	enum tgt_status        st;
 
-	if (!w->b.n)
-		return;
+	if (!w->b.n || t->stopped)
+		goto out;
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
 		st = w->ctx.ops->write(&w->ctx, &w->b);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 		throttles++;
+		tell_first(w, st, w->ctx.err);
+		pthread_mutex_lock(&t->lock);
+		t->last = (uint8_t)st;
+		pthread_mutex_unlock(&t->lock);
 		if (abandon_due()) {
 			/* stopped, and the grace is over: not written */
 			snprintf(w->ctx.err, sizeof(w->ctx.err),
@@ -128,10 +163,11 @@ write_batch(struct wstate *w)
 
 			memcpy(last, w->ctx.err, sizeof(last));
 			snprintf(w->ctx.err, sizeof(w->ctx.err),
-			    "gave up after %llu retries of a busy or "
-			    "throttled target%s%.180s",
-			    (unsigned long long)attempt, last[0] ? ": " : "",
-			    last);
+			    "gave up after %llu retries of %s target%s%.180s",
+			    (unsigned long long)attempt,
+			    st == TGT_UNREACHABLE ? "an unreachable"
+			                          : "a busy or throttled",
+			    last[0] ? ": " : "", last);
 			st = TGT_FAIL;
 			break;
 		}
@@ -140,11 +176,15 @@ write_batch(struct wstate *w)
 		        &w->rng, BACKOFF_BASE_NS, BACKOFF_CAP_NS, attempt));
 	}
 	lat = now_ns() - start;
+	tell_first(w, st, w->ctx.err);
 
 	pthread_mutex_lock(&t->lock);
-	stats_record(&t->st, lat, st == TGT_OK);
+	/* A closed pipe writes nothing and fails nothing: the reader left. */
+	if (st != TGT_CLOSED)
+		stats_record(&t->st, lat, st == TGT_OK);
 	t->st.throttles += throttles + (w->ctx.throttles - w->last_throttles);
 	w->last_throttles = w->ctx.throttles;
+	t->last           = (uint8_t)st;
 	if (st == TGT_OK) {
 		/* Records the target refused one by one are not written;
 		 * their reasons are kept like a first error. */
@@ -160,12 +200,19 @@ write_batch(struct wstate *w)
 		if (rr && !t->err[0])
 			snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
 			    t->index + 1, w->ctx.err);
+	} else if (target_status_stop(st)) {
+		t->stopped = true;
+		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+		    t->index + 1,
+		    w->ctx.err[0] ? w->ctx.err : "the target stopped");
 	} else if (!t->err[0]) {
 		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
 		    t->index + 1, w->ctx.err[0] ? w->ctx.err : "write failed");
 	}
 	pthread_mutex_unlock(&t->lock);
-
+	if (target_status_stop(st))
+		atomic_store(&t->sh->stop, true);
+out:
 	w->b.n       = 0;
 	w->b.records = 0;
 	w->b.points  = 0;

@@ -28,6 +28,7 @@ struct ingest_shared {
 	uint64_t               seed;      /* value seed of the run */
 	atomic_bool            stop;      /* set: finish the sample, flush */
 	atomic_int_fast64_t    warned_ms; /* last "can't keep up" message */
+	atomic_uint            told; /* TGT_STATE_BITs of outcomes printed */
 	/* start barrier: threads report after ->init */
 	pthread_mutex_t lock;
 	pthread_cond_t  cond;
@@ -44,7 +45,10 @@ struct ingest_thread {
 	/* guarded by lock */
 	pthread_mutex_t lock;
 	struct stats    st;
-	char            err[TGT_ERR_MAX]; /* first error */
+	uint8_t         last; /* outcome of the last write: enum tgt_status */
+	bool            stopped; /* a write ended the run (fatal, closed) */
+	char            err[TGT_ERR_MAX]; /* first error; the stop's reason
+	                                     once stopped */
 } __attribute__((aligned(64)));
 
 void ingest_shared_init(struct ingest_shared *sh);
@@ -54,9 +58,11 @@ void ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
 void ingest_thread_destroy(struct ingest_thread *t);
 /** pthread entry point; arg is a struct ingest_thread. */
 void *ingest_thread_main(void *arg);
-/** Adds the thread's statistics to dst and copies its first error into
- *  err when err is still empty. */
-void ingest_thread_collect(
-    struct ingest_thread *t, struct stats *dst, char *err, size_t errlen);
+/** Adds the thread's statistics to dst, its state to *state (the
+ *  TGT_STATE_BIT of its last write's outcome, when not TGT_OK) and copies
+ *  its first error into err when err is still empty, or its reason to stop
+ *  the run when *state says no other thread stopped it yet. */
+void ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
+    uint32_t *state, char *err, size_t errlen);
 
 #endif

@@ -18,7 +18,6 @@
 #include "buf.h"
 #include "clock.h"
 #include "log.h"
-#include "pyfmt.h"
 #include "rng.h"
 #include "xalloc.h"
 
@@ -36,11 +35,13 @@ struct qrun {
 	struct qparams       p;
 	char                *owned[16]; /* parameter values from the table */
 	unsigned             nowned;
-	char                 name[320]; /* expName */
+	char                 name[320];  /* expName */
+	char                 prefix[32]; /* "[p-t]", the seed's logPrefix */
 	char                 dir[1024];
 	char                *sql[6]; /* rendered texts (not --params random) */
 	FILE                *log[6], *errf[6];
 	struct buf           text;
+	struct buf           logb; /* lines for the .log and .err files */
 	uint64_t             exec;
 	time_t               when_s;   /* the second of when */
 	char                 when[24]; /* UTC, as the log lines show it */
@@ -274,6 +275,24 @@ open_in(struct qrun *r, const char *name, const char *mode)
 	return f;
 }
 
+/* Closes a file of the thread's log directory. A write that failed (a
+ * full disk) is said once per worker, and the run fails. */
+static void
+close_in(struct qrun *r, FILE *f)
+{
+	int rc = 0;
+
+	if (!f)
+		return;
+	if (fflush(f) != 0 || ferror(f))
+		rc = errno ? errno : EIO;
+	if (fclose(f) != 0 && !rc)
+		rc = errno;
+	if (rc && !atomic_exchange(&r->t->sh->file_err, true))
+		log_err("cannot write the query logs in %s: %s", r->dir,
+		    strerror(rc));
+}
+
 /* Runs text with the configured retries of busy or throttled answers;
  * returns the outcome and the latency of all attempts in *ns. */
 static enum tgt_status
@@ -287,7 +306,7 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 	for (uint64_t attempt = 0;; attempt++) {
 		res->rows = 0;
 		st        = sh->ops->query(&r->ctx, text, res);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 		(*throttles)++;
 		if (attempt >= sh->cfg.retries || stopping(sh)) {
@@ -300,6 +319,47 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 	}
 	*ns = now_ns() - start;
 	return st;
+}
+
+/* Appends the seed's lines of execution n (a query that took ns and
+ * ended just now) to log, and to ef when it failed (§4.3). */
+static void
+write_exec_logs(struct qrun *r, FILE *log, FILE *ef, uint64_t n,
+    const struct tgt_qres *res, enum tgt_status st, uint64_t ns,
+    const char *detail)
+{
+	uint64_t         start = now_ns() - ns;
+	struct qsum_exec e     = {
+		    .prefix        = r->prefix,
+		    .n             = n,
+		    .when          = utc_now(r),
+		    .query_id      = res->query_id,
+		    .request_id    = res->request_id,
+		    .ok            = st == TGT_OK,
+		    .rows          = res->rows,
+		    .pages         = res->pages,
+		    .empty_pages   = res->empty_pages,
+		    .bytes_metered = res->bytes_metered,
+		    .secs          = ns / 1e9,
+		    .first_secs    = -1,
+		    .error         = r->ctx.err,
+		    .detail        = detail,
+	};
+
+	/* A target that hands over the whole answer at once: its first
+	 * row came with the last one. */
+	if (res->first_row_ns)
+		e.first_secs = res->first_row_ns > start
+		    ? (res->first_row_ns - start) / 1e9
+		    : 0;
+	else if (e.ok && res->rows)
+		e.first_secs = e.secs;
+	buf_reset(&r->logb);
+	if (log && qsum_log_lines(&r->logb, &e) == 0)
+		fwrite(r->logb.p, 1, r->logb.len, log);
+	buf_reset(&r->logb);
+	if (ef && !e.ok && qsum_err_lines(&r->logb, &e) == 0)
+		fwrite(r->logb.p, 1, r->logb.len, ef);
 }
 
 /* The parameter query: metric values from row 0, process name and JDK
@@ -349,8 +409,10 @@ table_params(struct qrun *r)
 	}
 	res.row     = take_row;
 	res.row_arg = &pr;
+	res.stop    = &sh->stop;
 	for (uint64_t t0 = now_ns();;) {
-		pr.row = 0;
+		pr.row              = 0;
+		res.client_token[0] = '\0'; /* each try is a new query */
 		if (run_query(r, r->text.p, &res, &ns, &thr) != TGT_OK)
 			return -EIO;
 		if (pr.row >= 2 || stopping(sh)
@@ -370,30 +432,45 @@ table_params(struct qrun *r)
 }
 
 /* Count of data points in the last 15 minutes, before or after the loop:
- * numDatapoints-<stage>.log/.err/-result.txt. A dialect without one
- * total (InfluxQL: a row per measurement) gives several rows: their
- * first columns add up. */
+ * numDatapoints-<stage>.log/.err as the workload's, and -result.txt as
+ * the seed's DataFrame of its num_data_points column (not written when
+ * the count failed, as the seed). A dialect without one total (InfluxQL:
+ * a row per measurement) gives several rows: their first columns add
+ * up. */
+struct count {
+	bool any; /* a row came */
+	char value[32];
+};
+
 static void
 count_rows(void *arg, unsigned ncol, const char *const *names,
     const char *const *vals)
 {
-	char              *out = arg, *end;
+	struct count      *c = arg;
+	char              *end;
 	unsigned long long a, b;
 
-	(void)names;
 	if (!ncol)
 		return;
-	if (vals[0] && strcmp(out, "None") != 0) {
-		a = strtoull(out, &end, 10);
-		if (!*end && *out) {
+	(void)names;
+	if (!c->any) {
+		snprintf(c->value, sizeof(c->value), "%s",
+		    vals[0] ? vals[0] : "None");
+		c->any = true;
+		return;
+	}
+	if (vals[0]) {
+		a = strtoull(c->value, &end, 10);
+		if (!*end && c->value[0]) {
 			b = strtoull(vals[0], &end, 10);
 			if (!*end && *vals[0]) {
-				snprintf(out, 32, "%llu", a + b);
+				snprintf(
+				    c->value, sizeof(c->value), "%llu", a + b);
 				return;
 			}
 		}
 	}
-	snprintf(out, 32, "%s", vals[0] ? vals[0] : "NULL");
+	snprintf(c->value, sizeof(c->value), "%s", vals[0] ? vals[0] : "None");
 }
 
 static void
@@ -401,8 +478,8 @@ count_points(struct qrun *r, const char *stage)
 {
 	const struct query_shared *sh  = r->t->sh;
 	struct tgt_qres            res = { 0 };
-	char                       name[64], value[32] = "None", err[256];
-	const char                *when;
+	struct count               cnt = { 0 };
+	char                       name[64], err[256];
 	FILE                      *log, *ef, *out;
 	uint64_t                   ns, thr = 0;
 	enum tgt_status            st;
@@ -411,33 +488,29 @@ count_points(struct qrun *r, const char *stage)
 	log = open_in(r, name, "w");
 	snprintf(name, sizeof(name), "numDatapoints-%s.err", stage);
 	ef = open_in(r, name, "w");
-	snprintf(name, sizeof(name), "numDatapoints-%s-result.txt", stage);
-	out = open_in(r, name, "w");
 	buf_reset(&r->text);
 	if (render(&sh->count, &r->p, &r->text, err, sizeof(err)) == 0) {
 		res.row     = count_rows;
-		res.row_arg = value;
+		res.row_arg = &cnt;
+		res.stop    = &sh->stop;
 		st          = run_query(r, r->text.p, &res, &ns, &thr);
 	} else {
 		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
 		st = TGT_FAIL;
 		ns = 0;
 	}
-	when = utc_now(r);
-	if (log)
-		fprintf(log, "%s 1. %s. QueryId: %s. Time: %.3f. Rows: %llu\n",
-		    r->name, when, res.query_id[0] ? res.query_id : "None",
-		    ns / 1e9, (unsigned long long)res.rows);
-	if (st != TGT_OK && ef)
-		fprintf(ef, "%s count query failed: %s\n\n", when, r->ctx.err);
-	if (out)
-		fprintf(out, "num_data_points\n%s\n", value);
-	if (log)
-		fclose(log);
-	if (ef)
-		fclose(ef);
-	if (out)
-		fclose(out);
+	write_exec_logs(r, log, ef, 1, &res, st, ns, NULL);
+	snprintf(name, sizeof(name), "numDatapoints-%s-result.txt", stage);
+	if (st == TGT_OK && (out = open_in(r, name, "w"))) {
+		buf_reset(&r->logb);
+		if (qsum_count_result(&r->logb, "num_data_points",
+		        cnt.any ? cnt.value : NULL)
+		    == 0)
+			fwrite(r->logb.p, 1, r->logb.len, out);
+		close_in(r, out);
+	}
+	close_in(r, log);
+	close_in(r, ef);
 }
 
 /* Renders workload query i with the current parameters into r->text; in
@@ -495,7 +568,7 @@ open_files(struct qrun *r)
 		if (!f)
 			return -EIO;
 		fputs(r->sql[i], f);
-		fclose(f);
+		close_in(r, f);
 		snprintf(name, sizeof(name), "do-q%u.log", id);
 		r->log[i] = open_in(r, name, "w");
 		snprintf(name, sizeof(name), "do-q%u.err", id);
@@ -518,6 +591,8 @@ prepare(struct qrun *r)
 	int                        rc;
 
 	snprintf(r->name, sizeof(r->name), "%s-%u-%u", sh->exp, sh->worker + 1,
+	    t->index + 1);
+	snprintf(r->prefix, sizeof(r->prefix), "[%u-%u]", sh->worker + 1,
 	    t->index + 1);
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", sh->o->log_dir, r->name);
 	rc = mkdir_p(r->dir, err, sizeof(err));
@@ -562,8 +637,7 @@ execute_one(struct qrun *r, unsigned i)
 	const struct query_shared *sh   = t->sh;
 	struct tgt_qres            res  = { 0 };
 	const char                *text = r->sql[i];
-	char                       err[256], rows[24] = "None";
-	const char                *when;
+	char                       err[256];
 	uint64_t                   ns, thr = 0;
 	enum tgt_status            st;
 
@@ -574,36 +648,16 @@ execute_one(struct qrun *r, unsigned i)
 		if (render_workload(r, i, err, sizeof(err)) == 0)
 			text = r->text.p;
 	}
-	st = run_query(r, text, &res, &ns, &thr);
+	res.stop = &sh->stop;
+	st       = run_query(r, text, &res, &ns, &thr);
 	if (st != TGT_OK && abandon_due()) {
 		/* Cut short by the stop: not an execution, no latency. */
 		r->exec--;
 		return;
 	}
-	when = utc_now(r);
-	if (st == TGT_OK)
-		snprintf(
-		    rows, sizeof(rows), "%llu", (unsigned long long)res.rows);
-	if (st == TGT_OK && res.pages) { /* a paged target: the seed's */
-		char mb[40];
-
-		pyfmt_repr(mb, sizeof(mb),
-		    pyfmt_round(res.bytes_metered / 1048576.0, 3));
-		fprintf(r->log[i],
-		    "Read %u pages of result. Empty pages: %u. Bytes "
-		    "metered (MB): %s\n",
-		    res.pages - res.empty_pages, res.empty_pages, mb);
-	}
-	fprintf(r->log[i], "%s %llu. %s. QueryId: %s. Time: %.3f. Rows: %s\n",
-	    r->name, (unsigned long long)r->exec, when,
-	    res.query_id[0] ? res.query_id : "None", ns / 1e9, rows);
-	if (st != TGT_OK) {
-		fprintf(r->errf[i], "%s execution %llu: %s\n", when,
-		    (unsigned long long)r->exec, r->ctx.err);
-		if (!strcmp(opts_params(sh->o), "random"))
-			fprintf(r->errf[i], "%s\n", text);
-		fputc('\n', r->errf[i]);
-	}
+	/* with --params random the text is not in do-qN.sql */
+	write_exec_logs(r, r->log[i], r->errf[i], r->exec, &res, st, ns,
+	    strcmp(opts_params(sh->o), "random") ? NULL : text);
 
 	pthread_mutex_lock(&t->lock);
 	stats_record(&t->st, ns, st == TGT_OK);
@@ -638,7 +692,7 @@ write_summary(struct qrun *r)
 	f = open_in(r, name, "w");
 	if (f) {
 		fwrite(b.p, 1, b.len, f);
-		fclose(f);
+		close_in(r, f);
 	}
 	buf_free(&b);
 }
@@ -680,6 +734,7 @@ query_thread_main(void *arg)
 	r.ctx.worker = sh->worker;
 	r.ctx.thread = t->index;
 	buf_init(&r.text, SQL_MAX);
+	buf_init(&r.logb, SQL_MAX + 4096);
 	xrng_seed(&r.rng, sh->seed,
 	    (1ull << 40) | ((uint64_t)sh->worker << 20) | t->index);
 
@@ -703,14 +758,13 @@ query_thread_main(void *arg)
 	sh->ops->fini(&r.ctx);
 	for (unsigned i = 0; i < 6; i++) {
 		free(r.sql[i]);
-		if (r.log[i])
-			fclose(r.log[i]);
-		if (r.errf[i])
-			fclose(r.errf[i]);
+		close_in(&r, r.log[i]);
+		close_in(&r, r.errf[i]);
 	}
 	for (unsigned i = 0; i < r.nowned; i++)
 		free(r.owned[i]);
 	buf_free(&r.text);
+	buf_free(&r.logb);
 	atomic_fetch_add(&sh->finished, 1);
 	return NULL;
 }

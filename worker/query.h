@@ -28,18 +28,20 @@ struct query_shared {
 	const struct target_ops *ops;
 	struct qconfig           cfg;
 	struct chooser           choose;
-	struct template tpl[6];    /* per config row, in file order */
-	struct template params;    /* params(-multi).sql */
-	struct template count;     /* count.sql */
-	const char     *end;       /* query end-time expression */
-	char            exp[256];  /* "<prefix>-<UTC start time>" */
-	char            prefix[9]; /* instance-name prefix */
-	unsigned        worker;    /* 0-based */
-	uint64_t        seed;
-	uint64_t        reps; /* per thread, 0 = until stopped */
-	atomic_bool     stop;
-	atomic_uint     finished; /* threads that have returned */
-	pthread_mutex_t lock;     /* start barrier and count gates */
+	struct template tpl[6]; /* per config row, in file order */
+	struct template params; /* params(-multi).sql */
+	struct template count;  /* count.sql */
+	const char *end;        /* query end-time expression */
+	char        exp[256];   /* "<prefix>-<UTC start time>" */
+	char        prefix[9];  /* instance-name prefix */
+	unsigned    worker;     /* 0-based */
+	uint64_t    seed;
+	uint64_t    reps; /* per thread, 0 = until stopped */
+	atomic_bool stop;
+	atomic_uint finished; /* threads that have returned */
+	atomic_bool file_err; /* a file of the log directory could not be
+	                         written (said once; the run fails) */
+	pthread_mutex_t lock; /* start barrier and count gates */
 	pthread_cond_t  cond;
 	unsigned        inited;
 	unsigned        running; /* threads started, 0 until known */

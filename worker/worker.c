@@ -138,10 +138,12 @@ collect(struct worker *w, struct proto_stats *m, struct qsum *qs)
 		if (w->query) {
 			query_thread_collect(
 			    &w->qth[i], &m->s, qs, m->err, sizeof(m->err));
+			if (atomic_load(&w->qsh.file_err))
+				m->state |= PROTO_S_FILE_ERR;
 			m->threads_ok += w->qth[i].init_ok;
 		} else {
-			ingest_thread_collect(
-			    &w->th[i], &m->s, m->err, sizeof(m->err));
+			ingest_thread_collect(&w->th[i], &m->s, &m->state,
+			    m->err, sizeof(m->err));
 			m->threads_ok += w->th[i].init_ok;
 		}
 	}

@@ -27,6 +27,7 @@
 #include "chtsv.h"
 #include "clock.h"
 #include "http.h"
+#include "log.h"
 #include "target.h"
 #include "xalloc.h"
 
@@ -217,6 +218,7 @@ ch_failed(struct ch_priv *c, enum tgt_status st, const char *msg, char *err,
 	const char       *url    = h->url.p ? h->url.p : "", *cut;
 	size_t            n, ulen = strcspn(url, "?");
 	int               code;
+	char              shown[4 * TGT_ERR_MAX];
 
 	if (h->cc != 0 || !msg || (code = ch_code(msg)) < 0)
 		return st;
@@ -227,11 +229,14 @@ ch_failed(struct ch_priv *c, enum tgt_status st, const char *msg, char *err,
 	cut = strstr(msg, disp);
 	if (cut && (size_t)(cut - msg) < n) {
 		cut += sizeof(disp) - 1;
-		snprintf(err, errlen, "clickhouse %.*s: Code: %d: %.*s",
-		    (int)ulen, url, code, (int)(n - (size_t)(cut - msg)), cut);
+		log_escape(shown, sizeof(shown), cut, n - (size_t)(cut - msg),
+		    TGT_ERR_MAX);
+		snprintf(err, errlen, "clickhouse %.*s: Code: %d: %s",
+		    (int)ulen, url, code, shown);
 	} else {
-		snprintf(err, errlen, "clickhouse %.*s: %.*s", (int)ulen, url,
-		    (int)n, msg);
+		log_escape(shown, sizeof(shown), msg, n, TGT_ERR_MAX);
+		snprintf(
+		    err, errlen, "clickhouse %.*s: %s", (int)ulen, url, shown);
 	}
 	return ch_code_retry(code) ? TGT_RETRY : TGT_FAIL;
 }
@@ -301,10 +306,23 @@ ch_run(
 	return 0;
 }
 
+/* Appends s as the inside of a '...' SQL string (names have no
+ * backslash: ch_name_ok). */
+static void
+ch_sql_quote(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+}
+
 /* Setup or cleanup on every host in turn: independent servers each need
  * (or held) the table. A host that does not answer is passed over by
  * the failover, so this fails only when none answers. Cleanup drops the
- * table, then the database when nothing else is left in it. */
+ * table (after a line with its rows), then the database when nothing else
+ * is left in it; neither there on any host is nothing to drop. */
 static int
 ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 {
@@ -312,8 +330,8 @@ ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 	    = { .name = "clickhouse", .def_port = CH_PORT };
 	struct ch_priv c;
 	struct ch_url  u;
-	struct buf     path, db, tbl, other;
-	unsigned       k;
+	struct buf     path, db, tbl, other, exists, cnt;
+	unsigned       k, found = 0, dbs = 0;
 	int            rc;
 
 	rc = ch_parse_url(conf->url, conf->database, &u, err, errlen);
@@ -327,25 +345,34 @@ ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 	buf_init(&db, CH_SQL_MAX);
 	buf_init(&tbl, CH_SQL_MAX);
 	buf_init(&other, CH_SQL_MAX);
+	buf_init(&exists, CH_SQL_MAX);
+	buf_init(&cnt, CH_SQL_MAX);
 	if (setup) {
 		buf_printf(&db, "CREATE DATABASE IF NOT EXISTS `%s`", u.db);
 		ch_sql_create(&tbl, u.db, conf->table);
 	} else {
 		buf_printf(
 		    &tbl, "DROP TABLE IF EXISTS `%s`.`%s`", u.db, conf->table);
+		/* "1\t0": the database is there, and empty */
 		buf_adds(&other,
-		    "SELECT count() FROM system.tables WHERE "
-		    "database = '");
-		for (k = 0; u.db[k]; k++) { /* no backslash in names */
-			if (u.db[k] == '\'')
-				buf_addc(&other, '\\');
-			buf_addc(&other, u.db[k]);
-		}
-		buf_addc(&other, '\'');
+		    "SELECT (SELECT count() FROM system.databases WHERE name "
+		    "= '");
+		ch_sql_quote(&other, u.db);
+		buf_adds(&other,
+		    "'), (SELECT count() FROM system.tables WHERE database = "
+		    "'");
+		ch_sql_quote(&other, u.db);
+		buf_adds(&other, "')");
 		buf_printf(&db, "DROP DATABASE IF EXISTS `%s`", u.db);
+		/* "1" when the table is there; then its rows */
+		buf_printf(
+		    &exists, "EXISTS TABLE `%s`.`%s`", u.db, conf->table);
+		buf_printf(
+		    &cnt, "SELECT count() FROM `%s`.`%s`", u.db, conf->table);
 	}
 	if (ch_base_path(&path, &u, false) || buf_cstr(&path) || buf_cstr(&db)
-	    || buf_cstr(&tbl) || buf_cstr(&other)) {
+	    || buf_cstr(&tbl) || buf_cstr(&other) || buf_cstr(&exists)
+	    || buf_cstr(&cnt)) {
 		snprintf(err, errlen, "clickhouse: statement too long");
 		rc = -ENOSPC;
 	}
@@ -359,18 +386,40 @@ ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 				rc = ch_run(&c, k, tbl.p, err, errlen);
 			continue;
 		}
-		rc = ch_run(&c, k, tbl.p, err, errlen);
+		rc = ch_run(&c, k, exists.p, err, errlen);
+		if (!rc && strcmp(c.http.resp.p, "1\n") == 0) {
+			found++;
+			rc = ch_run(&c, k, cnt.p, err, errlen);
+			if (!rc) {
+				c.http.resp.p[strcspn(c.http.resp.p, "\n")]
+				    = '\0';
+				log_info(
+				    "dropping table %s.%s (%s rows) of %s ...",
+				    u.db, conf->table, c.http.resp.p,
+				    c.http.host[c.http.last].base);
+				rc = ch_run(&c, k, tbl.p, err, errlen);
+			}
+		}
 		if (!rc && strcmp(u.db, "default") != 0)
 			rc = ch_run(&c, k, other.p, err, errlen);
 		if (!rc && strcmp(u.db, "default") != 0
-		    && strcmp(c.http.resp.p, "0\n") == 0)
+		    && strcmp(c.http.resp.p, "1\t0\n") == 0) {
 			rc = ch_run(&c, k, db.p, err, errlen);
+			dbs++;
+		}
+	}
+	if (!setup && !rc && !found && !dbs) {
+		snprintf(err, errlen, "table %s.%s does not exist on %s", u.db,
+		    conf->table, conf->url);
+		rc = TGT_CLEANUP_NOTHING;
 	}
 	http_fini(&c.http);
 	buf_free(&path);
 	buf_free(&db);
 	buf_free(&tbl);
 	buf_free(&other);
+	buf_free(&exists);
+	buf_free(&cnt);
 	return rc;
 }
 

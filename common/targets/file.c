@@ -22,11 +22,16 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "target.h"
 #include "textfmt.h"
 #include "xalloc.h"
 
 enum { FILE_BUF_MAX = 64 << 20 }; /* most bytes of one batch's text */
+
+/* A full disk is waited for this long (the batch retried with backoff),
+ * then it ends the run. */
+#define FILE_FULL_NS (5ull * 1000 * 1000 * 1000)
 
 struct file_priv {
 	int  fd;
@@ -35,6 +40,8 @@ struct file_priv {
 	struct textfmt_enc enc;
 	char              *name; /* "file PATH" or "stdout", for messages */
 	struct buf         out;
+	uint64_t           full_since; /* now_ns() of the first failure of a
+	                                  full disk in a row, 0 if none */
 };
 
 /* ---- URL ---- */
@@ -85,9 +92,12 @@ stdout_check(const char *url, char *err, size_t errlen)
 
 /* ---- writing whole buffers ---- */
 
+/* Writes p[0..n); *done counts the bytes that went out, also on failure.
+ * 0 or -errno. */
 static int
-file_write_all(int fd, const char *p, size_t n)
+file_write_all(int fd, const char *p, size_t n, size_t *done)
 {
+	*done = 0;
 	while (n) {
 		ssize_t k = write(fd, p, n);
 
@@ -103,22 +113,25 @@ file_write_all(int fd, const char *p, size_t n)
 		}
 		p += k;
 		n -= (size_t)k;
+		*done += (size_t)k;
 	}
 	return 0;
 }
 
 /* Writes the batch text; on a pipe in chunks of whole lines of at most
- * PIPE_BUF bytes (a longer line goes alone). */
+ * PIPE_BUF bytes (a longer line goes alone). *done counts the bytes that
+ * went out. */
 static int
-file_flush(struct file_priv *f)
+file_flush(struct file_priv *f, size_t *done)
 {
 	const char *p   = f->out.p;
-	size_t      len = f->out.len, n;
+	size_t      len = f->out.len, n, k;
 	const char *nl;
 	int         rc;
 
 	if (!f->chunked)
-		return file_write_all(f->fd, p, len);
+		return file_write_all(f->fd, p, len, done);
+	*done = 0;
 	while (len) {
 		n = len;
 		if (n > PIPE_BUF) {
@@ -128,12 +141,34 @@ file_flush(struct file_priv *f)
 				    p + PIPE_BUF, '\n', len - PIPE_BUF);
 			n = nl ? (size_t)(nl - p) + 1 : len;
 		}
-		rc = file_write_all(f->fd, p, n);
+		rc = file_write_all(f->fd, p, n, &k);
+		*done += k;
 		if (rc)
 			return rc;
 		p += n;
 		len -= n;
 	}
+	return 0;
+}
+
+/* After a failed write of a regular file, takes back the `done` bytes of
+ * the batch that reached it, so that the file ends with the last whole
+ * batch: when the file still ends where this write left it (no other
+ * writer appended since). 0, or -EAGAIN when the file could not be cut. */
+static int
+file_take_back(struct file_priv *f, size_t done)
+{
+	struct stat st;
+	off_t       end;
+
+	if (!done)
+		return 0;
+	if (f->chunked)
+		return -EAGAIN;
+	end = lseek(f->fd, 0, SEEK_CUR);
+	if (end < (off_t)done || fstat(f->fd, &st) != 0 || st.st_size != end
+	    || ftruncate(f->fd, end - (off_t)done) != 0)
+		return -EAGAIN;
 	return 0;
 }
 
@@ -172,7 +207,9 @@ file_setup_any(
 	if (fmt == TEXTFMT_CSV) {
 		buf_init(&hdr, 1 << 16);
 		textfmt_csv_header(&hdr, conf->multi);
-		rc = file_write_all(fd, hdr.p, hdr.len);
+		size_t done;
+
+		rc = file_write_all(fd, hdr.p, hdr.len, &done);
 		if (rc)
 			snprintf(err, errlen, "%s%s: %s",
 			    is_stdout ? "stdout" : "file ",
@@ -255,10 +292,15 @@ stdout_init(struct tgt_ctx *ctx)
 	return file_init_any(ctx, true);
 }
 
+/* A failed write: a closed pipe ends the run quietly; a full disk (which
+ * may clear) is tried again after a pause, once the partial batch is
+ * taken back, for up to FILE_FULL_NS; any other error, a disk full for
+ * longer, or a partial batch that cannot be taken back ends the run. */
 static enum tgt_status
 file_write(struct tgt_ctx *ctx, const struct batch *b)
 {
 	struct file_priv *f = ctx->priv;
+	size_t            done;
 	int               rc;
 
 	ctx->rejected = 0;
@@ -269,13 +311,37 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 		    b->records, FILE_BUF_MAX >> 20);
 		return TGT_FAIL;
 	}
-	rc = file_flush(f);
-	if (rc) {
+	rc = file_flush(f, &done);
+	if (!rc) {
+		f->full_since = 0;
+		return TGT_OK;
+	}
+	if (rc == -EPIPE) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "%s: the reader closed the pipe", f->name);
+		return TGT_CLOSED;
+	}
+	if (file_take_back(f, done) != 0) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "%s: %s (a partial batch of %zu bytes is left)", f->name,
+		    strerror(-rc), done);
+		return TGT_FATAL;
+	}
+	if (rc != -ENOSPC && rc != -EDQUOT) {
 		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name,
 		    strerror(-rc));
-		return TGT_FAIL;
+		return TGT_FATAL;
 	}
-	return TGT_OK;
+	if (!f->full_since)
+		f->full_since = now_ns();
+	if (now_ns() - f->full_since < FILE_FULL_NS) {
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", f->name,
+		    strerror(-rc));
+		return TGT_RETRY;
+	}
+	snprintf(ctx->err, sizeof(ctx->err), "%s: %s for %llu s", f->name,
+	    strerror(-rc), FILE_FULL_NS / 1000000000ull);
+	return TGT_FATAL;
 }
 
 static void

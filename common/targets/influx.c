@@ -18,6 +18,7 @@
 
 #include "jsonr.h"
 #include "lphttp.h"
+#include "log.h"
 #include "xalloc.h"
 
 enum {
@@ -251,9 +252,11 @@ ix_run(struct lph *l, const char *q, struct tgt_qres *res, char *err,
 	buf_init(&msg, 4096);
 	rc = ix_scan(l->h.resp.p, l->h.resp.len, res ? res : &dummy, &msg);
 	if (!rc && msg.len) {
-		buf_cstr(&msg);
-		snprintf(err, errlen, "influx %s/query: %.200s",
-		    l->h.host[l->h.last].base, msg.p);
+		char shown[4 * 200 + 4];
+
+		log_escape(shown, sizeof(shown), msg.p, msg.len, 200);
+		snprintf(err, errlen, "influx %s/query: %s",
+		    l->h.host[l->h.last].base, shown);
 		st = TGT_FAIL;
 	} else if (rc) {
 		snprintf(err, errlen,
@@ -300,10 +303,51 @@ ix_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	return ix_admin(conf, "CREATE", err, errlen);
 }
 
+struct ix_has {
+	const char *db;
+	bool        found;
+};
+
+static void
+ix_has_row(void *arg, unsigned ncol, const char *const *names,
+    const char *const *vals)
+{
+	struct ix_has *h = arg;
+
+	(void)names;
+	if (ncol && vals[0] && strcmp(vals[0], h->db) == 0)
+		h->found = true;
+}
+
+/* Drops the database after a line that names it; a database that is not
+ * there is nothing to drop. */
 static int
 ix_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 {
-	return ix_admin(conf, "DROP", err, errlen);
+	struct tgt_qres res = { .row = ix_has_row };
+	struct ix_has   has = { 0 };
+	struct lph      l;
+	int             rc;
+
+	rc = lph_open(&l, "influx", IX_PORT, conf, err, errlen);
+	if (rc)
+		goto out;
+	has.db      = l.u.db;
+	res.row_arg = &has;
+	if (ix_run(&l, "SHOW DATABASES", &res, err, errlen) != TGT_OK) {
+		rc = -EIO;
+	} else if (!has.found) {
+		snprintf(err, errlen, "database %s does not exist on %s",
+		    l.u.db, l.h.host[l.h.last].base);
+		rc = TGT_CLEANUP_NOTHING;
+	} else {
+		log_info("dropping database %s of %s ...", l.u.db,
+		    l.h.host[l.h.last].base);
+		rc = ix_admin(conf, "DROP", err, errlen);
+	}
+out:
+	lph_close(&l);
+	return rc;
 }
 
 static int

@@ -214,14 +214,14 @@ ks_admin(struct ks_client *k, const char *op, const char *ok_code, char *err,
 		if (i)
 			sleep_until_ns(now_ns() + (100000000ull << i));
 		st = ks_call(k, op, err, errlen);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 	}
 	if (st == TGT_OK)
 		return 0;
 	if (ok_code && aws_code_is(&k->aws, ok_code))
 		return 1;
-	return st == TGT_RETRY ? -EAGAIN : -EIO;
+	return target_status_retry(st) ? -EAGAIN : -EIO;
 }
 
 static void

@@ -11,12 +11,14 @@
  * Schema: time is BIGINT epoch milliseconds, as in SQLite, so the query
  * dialect stays close to SQLite's (binning is integer arithmetic).
  *
- * A connection per thread. A lost connection is reset once and the batch
- * reported as TGT_RETRY (the caller backs off and writes it again; a batch
- * whose COMMIT raced the loss may then be written twice). Serialization
- * failures, deadlocks and "too many connections" / "cannot connect now"
- * are TGT_RETRY too; anything else fails with the server's message. The
- * password never appears in a message.
+ * A connection per thread. A lost connection (reset, closed by the
+ * server) is reset once and the batch reported as TGT_RETRY when that
+ * works, TGT_UNREACHABLE when the server refuses or is gone (the caller
+ * backs off and writes it again either way; a batch whose COMMIT raced the
+ * loss may then be written twice). Serialization failures, deadlocks and
+ * "too many connections" / "cannot connect now" are TGT_RETRY (busy);
+ * anything else fails with the server's message. The password never
+ * appears in a message: a message that quotes the URL shows it redacted.
  */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -27,6 +29,7 @@
 
 #include "abandon.h"
 #include "buf.h"
+#include "log.h"
 #include "pg_copy.h"
 #include "target.h"
 #include "xalloc.h"
@@ -38,9 +41,8 @@ enum {
 	PG_SQL_MAX    = 1 << 16,
 	PG_BUF_MAX    = 256 << 20, /* most bytes of one batch's COPY data
 	                              (an int for PQputCopyData) */
-	PG_PW_MAX     = 256,
-	PG_COLS_MAX   = 64, /* columns handed to a row callback */
-	PG_CONN_TRIES = 5,  /* connects in ->init when the server is busy */
+	PG_COLS_MAX   = 64,        /* columns handed to a row callback */
+	PG_CONN_TRIES = 5, /* connects in ->init when the server is busy */
 };
 
 #define PG_CONNECT_TIMEOUT "10" /* seconds, unless the URL or env says */
@@ -48,11 +50,10 @@ enum {
 static const char *const pg_val_types[]
     = { "double precision", "bigint", "text" };
 
-/* The URL turned into a libpq conninfo, and what a message may show. */
+/* The URL turned into a libpq conninfo; a message that quotes it shows
+ * it redacted (target_redact_msg). */
 struct pg_url {
 	char conninfo[PG_URL_MAX];
-	char pw[3][PG_PW_MAX]; /* user info and password= as written, and
-	                          decoded: scrubbed from messages */
 };
 
 struct pg_priv {
@@ -67,75 +68,20 @@ struct pg_priv {
 
 /* ---- URL and messages ---- */
 
-/* Copies the passwords of the URL as written: the user info's into pw0,
- * a password= parameter's into pw1 ("" when none). */
-static void
-pg_url_passwords(const char *rest, char *pw0, char *pw1, size_t n)
-{
-	const char *auth, *end, *at = NULL, *colon, *q;
-	size_t      len;
-
-	pw0[0] = pw1[0] = '\0';
-	if (strncmp(rest, "//", 2) == 0) {
-		auth = rest + 2;
-		end  = auth + strcspn(auth, "/?");
-		for (const char *p = auth; p < end; p++)
-			if (*p == '@')
-				at = p;
-		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon)
-			snprintf(
-			    pw0, n, "%.*s", (int)(at - colon - 1), colon + 1);
-	}
-	for (q = strchr(rest, '?'); q; q = strchr(q + 1, '&')) {
-		if (strncmp(q + 1, "password=", 9) != 0)
-			continue;
-		len = strcspn(q + 10, "&");
-		snprintf(pw1, n, "%.*s", (int)len, q + 10);
-	}
-}
-
-/* Replaces every occurrence of each known password in msg by "***". */
-static void
-pg_scrub(char *msg, size_t n, const struct pg_url *u)
-{
-	char   tmp[1024];
-	size_t i, k;
-
-	for (k = 0; k < 3; k++) {
-		const char *pw  = u->pw[k];
-		size_t      len = strlen(pw), o = 0;
-
-		if (!len || !strstr(msg, pw))
-			continue;
-		for (i = 0; msg[i] && o + 4 < sizeof(tmp);) {
-			if (strncmp(msg + i, pw, len) == 0) {
-				memcpy(tmp + o, "***", 3);
-				o += 3;
-				i += len;
-			} else {
-				tmp[o++] = msg[i++];
-			}
-		}
-		tmp[o] = '\0';
-		snprintf(msg, n, "%s", tmp);
-	}
-}
-
 /* "postgres: " and the first line of a libpq or server message. */
 static void
 pg_msg(char *err, size_t n, const struct pg_url *u, const char *what,
     const char *msg)
 {
-	size_t len;
+	char shown[4 * TGT_ERR_MAX];
 
 	if (!msg || !*msg)
 		msg = "unknown error";
-	len = strcspn(msg, "\n");
-	snprintf(err, n, "postgres: %s%s%.*s", what ? what : "",
-	    what ? ": " : "", (int)len, msg);
+	log_escape(shown, sizeof(shown), msg, strcspn(msg, "\n"), TGT_ERR_MAX);
+	snprintf(err, n, "postgres: %s%s%s", what ? what : "",
+	    what ? ": " : "", shown);
 	if (u)
-		pg_scrub(err, n, u);
+		target_redact_msg(err, n, u->conninfo);
 }
 
 /* URL -> conninfo. libpq takes "postgresql://..." and "postgres://...";
@@ -144,13 +90,12 @@ static int
 pg_parse_url(const char *url, struct pg_url *u, char *err, size_t errlen)
 {
 	const char       *rest = strchr(url, ':');
-	PQconninfoOption *opts, *o;
+	PQconninfoOption *opts;
 	char             *msg = NULL;
 	int               n;
 
 	memset(u, 0, sizeof(*u));
 	rest = rest ? rest + 1 : "";
-	pg_url_passwords(rest, u->pw[0], u->pw[1], sizeof(u->pw[0]));
 	if (!*rest)
 		n = 0;
 	else if (strncmp(rest, "//", 2) == 0 || rest[0] == '?')
@@ -172,9 +117,6 @@ pg_parse_url(const char *url, struct pg_url *u, char *err, size_t errlen)
 		PQfreemem(msg);
 		return -EINVAL;
 	}
-	for (o = opts; o->keyword; o++)
-		if (!strcmp(o->keyword, "password") && o->val)
-			snprintf(u->pw[2], sizeof(u->pw[2]), "%s", o->val);
 	PQconninfoFree(opts);
 	return 0;
 }
@@ -330,12 +272,17 @@ pg_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	return rc;
 }
 
+/* A missing table is nothing to drop; a table is dropped after a line
+ * that says about how many rows it has (the planner's estimate: a count
+ * would read the whole table). */
 static int
 pg_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 {
 	char          ident[PG_QIDENT_MAX], sql[PG_QIDENT_MAX + 32], state[6];
+	const char   *param[1] = { NULL }, *rows;
 	struct pg_url u;
 	PGconn       *conn;
+	PGresult     *r;
 	int           rc;
 
 	rc = pg_parse_url(conf->url, &u, err, errlen);
@@ -346,8 +293,33 @@ pg_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 	conn = pg_connect(&u, err, errlen);
 	if (!conn)
 		return -ECONNREFUSED;
-	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", ident);
-	rc = pg_exec(conn, &u, sql, err, errlen, state);
+	param[0] = ident;
+	r        = PQexecParams(conn,
+	           "SELECT to_regclass($1) IS NOT NULL, (SELECT reltuples::bigint "
+	                  "FROM pg_class WHERE oid = to_regclass($1))",
+	           1, NULL, param, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		pg_msg(err, errlen, &u, NULL, PQerrorMessage(conn));
+		rc = -EIO;
+	} else if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+		snprintf(err, errlen, "table %s does not exist in database %s",
+		    conf->table, PQdb(conn));
+		rc = TGT_CLEANUP_NOTHING;
+	} else {
+		char about[64] = "";
+
+		rows = PQgetisnull(r, 0, 1) ? "-1" : PQgetvalue(r, 0, 1);
+		if (rows[0] != '-')
+			snprintf(
+			    about, sizeof(about), " (about %s rows)", rows);
+		log_info("dropping table %s%s of database %s ...", conf->table,
+		    about, PQdb(conn));
+	}
+	PQclear(r);
+	if (!rc) {
+		snprintf(sql, sizeof(sql), "DROP TABLE %s", ident);
+		rc = pg_exec(conn, &u, sql, err, errlen, state);
+	}
 	PQfinish(conn);
 	return rc;
 }
@@ -488,10 +460,9 @@ pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
 
 	pg_msg(ctx->err, sizeof(ctx->err), &p->u, NULL,
 	    msg ? msg : PQerrorMessage(p->conn));
-	if (pg_lost(p->conn, r)) {
-		(void)pg_reconnect(ctx, p);
-		return TGT_RETRY;
-	}
+	/* a lost session whose server takes a new one is a plain retry */
+	if (pg_lost(p->conn, r))
+		return pg_reconnect(ctx, p) ? TGT_RETRY : TGT_UNREACHABLE;
 	for (i = 0; state && again[i]; i++)
 		if (!strcmp(state, again[i]))
 			return TGT_RETRY;
@@ -545,7 +516,7 @@ pg_write(struct tgt_ctx *ctx, const struct batch *b)
 
 	ctx->rejected = 0;
 	if (!pg_revive(ctx, p))
-		return TGT_RETRY;
+		return TGT_UNREACHABLE;
 	buf_reset(&p->out);
 	rows = pgcopy_batch(&p->out, b);
 	if (rows < 0) {
@@ -603,7 +574,7 @@ pg_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		return TGT_FAIL;
 	}
 	if (!pg_revive(ctx, p))
-		return TGT_RETRY;
+		return TGT_UNREACHABLE;
 	if (!PQsendQuery(p->conn, text))
 		return pg_failed(ctx, p, NULL);
 	while ((r = PQgetResult(p->conn))) {

@@ -322,11 +322,11 @@ s3_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 		st = s3_request(&s, "PUT", "", NULL,
 		    body ? "application/xml" : NULL, body,
 		    body ? strlen(body) : 0, "CreateBucket", err, errlen);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 	}
 	if (st != TGT_OK && !aws_code_is(&s.aws, "BucketAlreadyOwnedByYou"))
-		rc = st == TGT_RETRY ? -EAGAIN : -EIO;
+		rc = target_status_retry(st) ? -EAGAIN : -EIO;
 out:
 	free(body);
 	s3_close(&s);
@@ -560,8 +560,8 @@ s3_fini(struct tgt_ctx *ctx)
 	for (i = 0; s->up && s->lines.len && i < S3_FINI_TRIES; i++) {
 		if (i)
 			sleep_until_ns(now_ns() + (200000000ull << i));
-		if (s3_put(s, s->lines.len, ctx->err, sizeof(ctx->err))
-		    != TGT_RETRY)
+		if (!target_status_retry(
+		        s3_put(s, s->lines.len, ctx->err, sizeof(ctx->err))))
 			break;
 	}
 	s3_close(s);

@@ -19,6 +19,7 @@
 
 #include "abandon.h"
 #include "buf.h"
+#include "log.h"
 #include "sqlite_funcs.h"
 #include "target.h"
 #include "xalloc.h"
@@ -217,12 +218,44 @@ sq_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	return rc;
 }
 
+/* The number of rows of table `name` (unquoted) in db, or -1 when there is
+ * no such table. */
+static int64_t
+sq_table_rows(sqlite3 *db, const char *name, const char *ident)
+{
+	sqlite3_stmt *st = NULL;
+	char          sql[SQ_IDENT_MAX + 32];
+	int64_t       n = -1;
+
+	if (sqlite3_prepare_v2(db,
+	        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+	        "?",
+	        -1, &st, NULL)
+	        != SQLITE_OK
+	    || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK
+	    || sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", ident);
+	n = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK
+	    && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* A missing file or table is nothing to drop (and no file is created);
+ * a table is dropped after a line that says how many rows it has. */
 static int
 sq_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 {
 	char          ident[SQ_IDENT_MAX], sql[SQ_IDENT_MAX + 32];
 	struct sq_url u;
 	sqlite3      *db;
+	int64_t       rows;
 	int           rc;
 
 	rc = sq_parse_url(conf->url, &u, err, errlen);
@@ -230,13 +263,24 @@ sq_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 		rc = sq_ident(conf->table, ident, sizeof(ident), err, errlen);
 	if (rc)
 		return rc;
+	if (access(u.path, F_OK) != 0 && errno == ENOENT) {
+		snprintf(err, errlen, "no database file %s", u.path);
+		return TGT_CLEANUP_NOTHING;
+	}
 	rc = sq_open(u.path, SQLITE_OPEN_READWRITE, &db, err, errlen);
-	if (rc == -ENOENT)
-		return 0; /* no database, nothing to drop */
 	if (rc)
 		return rc;
 	sqlite3_busy_timeout(db, (int)u.busy_ms);
-	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", ident);
+	rows = sq_table_rows(db, conf->table, ident);
+	if (rows < 0) {
+		snprintf(err, errlen, "table %s does not exist in %s",
+		    conf->table, u.path);
+		sqlite3_close(db);
+		return TGT_CLEANUP_NOTHING;
+	}
+	log_info("dropping table %s (%lld rows) of %s ...", conf->table,
+	    (long long)rows, u.path);
+	snprintf(sql, sizeof(sql), "DROP TABLE %s", ident);
 	rc = sq_exec(db, u.path, sql, err, errlen);
 	sqlite3_close(db);
 	return rc;

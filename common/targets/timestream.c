@@ -13,8 +13,11 @@
  *
  * Parameters: common=1 puts the dimensions into CommonAttributes when
  * every record of a call shares them; timeout=SECS bounds a request;
- * discovery_endpoint=URL sends DescribeEndpoints there instead of AWS
- * and uses the addresses it returns with URL's scheme (tests, proxies).
+ * max_pages=N bounds the pages of one query (default 10000: an endpoint
+ * that answers a new NextToken for ever fails the query instead of
+ * looping); discovery_endpoint=URL sends DescribeEndpoints there instead
+ * of AWS and uses the addresses it returns with URL's scheme (tests,
+ * proxies).
  *
  * Write path: ->setup creates the database and the table (Conflict =
  * there already), ->write is one WriteRecords of at most 100 records.
@@ -22,7 +25,10 @@
  * backs off and counts a throttle); RejectedRecordsException is TGT_OK
  * with the refused records counted and the first reasons in ctx->err;
  * anything else fails with "timestream <Op>: <Code>: <message>".
- * Query path: Query, then NextToken until the last page.
+ * Query path: Query with a ClientToken (one per execution, the same on
+ * its retries), then NextToken until the last page; the caller's stop
+ * flag is checked between pages. Every request carries User-Agent:
+ * tsload/VERSION (aws.c).
  *
  * State is per thread (each its own endpoint cache, like the seed's
  * per-thread boto3 clients). Credentials come from awscreds; no secret is
@@ -30,11 +36,14 @@
  * the parameters above).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "aws.h"
 #include "buf.h"
@@ -51,9 +60,10 @@ enum {
 	TS_BODY_MAX    = 32 << 20,     /* request body cap */
 	TS_HOST_MAX    = AWS_HOST_MAX, /* "host[:port]" */
 	TS_BASE_MAX    = TS_HOST_MAX + 16,
-	TS_ADMIN_TRIES = 6,   /* setup/cleanup calls, throttled */
-	TS_REASONS     = 3,   /* rejected-record reasons kept */
-	TS_MAX_COLS    = 256, /* columns handed to a row callback */
+	TS_ADMIN_TRIES = 6,     /* setup/cleanup calls, throttled */
+	TS_REASONS     = 3,     /* rejected-record reasons kept */
+	TS_MAX_COLS    = 256,   /* columns handed to a row callback */
+	TS_MAX_PAGES   = 10000, /* default ?max_pages= */
 };
 
 #define TS_CTYPE "application/x-amz-json-1.0"
@@ -72,13 +82,14 @@ static const char *const ts_svc_host[2] = { "ingest", "query" };
 
 /* What the URL (and --endpoint, --region) say. */
 struct ts_cfg {
-	bool discover;               /* timestream://REGION */
-	bool tls;                    /* explicit: https; discovered: scheme */
-	bool common;                 /* ?common=1 */
-	long timeout_ms;             /* ?timeout= */
-	char host[TS_HOST_MAX];      /* explicit endpoint "host[:port]" */
-	char disc[TS_BASE_MAX];      /* ?discovery_endpoint= base URL, or "" */
-	char region[AWS_REGION_MAX]; /* from the URL, "" if none */
+	bool     discover;          /* timestream://REGION */
+	bool     tls;               /* explicit: https; discovered: scheme */
+	bool     common;            /* ?common=1 */
+	long     timeout_ms;        /* ?timeout= */
+	unsigned max_pages;         /* ?max_pages= */
+	char     host[TS_HOST_MAX]; /* explicit endpoint "host[:port]" */
+	char     disc[TS_BASE_MAX]; /* ?discovery_endpoint= base URL, or "" */
+	char     region[AWS_REGION_MAX]; /* from the URL, "" if none */
 };
 
 /* One service's endpoint. */
@@ -103,7 +114,7 @@ struct ts_client {
 /* ---- URL ---- */
 
 static const char *const ts_keys[]
-    = { "common", "timeout", "discovery_endpoint", NULL };
+    = { "common", "timeout", "max_pages", "discovery_endpoint", NULL };
 
 /* Parses the URL alone (no environment, no side effects). */
 static int
@@ -115,6 +126,7 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 
 	memset(c, 0, sizeof(*c));
 	c->timeout_ms = TS_TIMEOUT_MS;
+	c->max_pages  = TS_MAX_PAGES;
 	rc            = target_url_check_keys(url, ts_keys, err, errlen);
 	if (rc)
 		return rc;
@@ -180,6 +192,17 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		c->timeout_ms = (long)(secs * 1000 + 0.5);
+	}
+	if (target_url_param(url, "max_pages", v, sizeof(v))) {
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (!v[0] || *end || v[0] == '-' || n < 1 || n > 100000000) {
+			/* clang-format off */
+			snprintf(err, errlen, "timestream: max_pages=%.16s: expected pages, 1..100000000", v);
+			/* clang-format on */
+			return -EINVAL;
+		}
+		c->max_pages = (unsigned)n;
 	}
 	if (target_url_param(url, "discovery_endpoint", v, sizeof(v))) {
 		char host[TS_HOST_MAX];
@@ -406,14 +429,14 @@ ts_admin(struct ts_client *c, const char *op, const char *ok_code, char *err,
 			sleep_until_ns(now_ns() + (100000000ull << k));
 		st = ts_call(
 		    c, TS_WRITE, op, c->body.p, c->body.len, err, errlen);
-		if (st != TGT_RETRY)
+		if (!target_status_retry(st))
 			break;
 	}
 	if (st == TGT_OK)
 		return 0;
 	if (ok_code && aws_code_is(&c->aws, ok_code))
 		return 1;
-	return st == TGT_RETRY ? -EAGAIN : -EIO;
+	return target_status_retry(st) ? -EAGAIN : -EIO;
 }
 
 /* Fills c->body with {"DatabaseName":db[,"TableName":t][,retention]}. */
@@ -616,6 +639,55 @@ ts_rows(struct tgt_qres *res, const struct jsonr_val *cols,
 	free(vals);
 }
 
+/* A new ClientToken into out (n >= 37): a random UUID, as botocore
+ * makes them (the API takes 32..128 characters). */
+static void
+ts_client_token(char *out, size_t n)
+{
+	static _Atomic uint64_t seq;
+	unsigned char           b[16];
+	unsigned                i;
+
+	if (getrandom(b, sizeof(b), GRND_NONBLOCK) != (ssize_t)sizeof(b)) {
+		/* No entropy yet: time, process and a counter, mixed. */
+		uint64_t x = now_ns() ^ ((uint64_t)getpid() << 40)
+		    ^ (atomic_fetch_add(&seq, 1) * 0x9e3779b97f4a7c15ull);
+
+		for (i = 0; i < sizeof(b); i++) {
+			x ^= x >> 31;
+			x *= 0xbf58476d1ce4e5b9ull;
+			b[i] = (unsigned char)(x >> 56);
+		}
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant */
+	snprintf(out, n,
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x",
+	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+	    b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* The body of one Query request: the first page with the execution's
+ * ClientToken, the next ones with the NextToken of the last answer. */
+static int
+ts_query_body(struct buf *b, const char *text, const char *client_token,
+    const char *next)
+{
+	struct json_w w;
+
+	buf_reset(b);
+	json_w_init(&w, b, false);
+	json_obj_begin(&w);
+	json_kv_str(&w, "QueryString", text);
+	if (next)
+		json_kv_str(&w, "NextToken", next);
+	else
+		json_kv_str(&w, "ClientToken", client_token);
+	json_obj_end(&w);
+	return json_w_finish(&w);
+}
+
 static enum tgt_status
 ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 {
@@ -623,7 +695,6 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 	char                   *token = NULL;
 	const struct jsonr_val *root;
 	const char             *id, *next;
-	struct json_w           w;
 	double                  bytes;
 	enum tgt_status         st = TGT_OK;
 	char                    why[64];
@@ -632,16 +703,13 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 	res->pages         = 0;
 	res->empty_pages   = 0;
 	res->bytes_metered = 0;
+	res->first_row_ns  = 0;
 	res->query_id[0]   = '\0';
+	res->request_id[0] = '\0';
+	if (!res->client_token[0]) /* a new execution, not a retry */
+		ts_client_token(res->client_token, sizeof(res->client_token));
 	for (;;) {
-		buf_reset(&c->body);
-		json_w_init(&w, &c->body, false);
-		json_obj_begin(&w);
-		json_kv_str(&w, "QueryString", text);
-		if (token)
-			json_kv_str(&w, "NextToken", token);
-		json_obj_end(&w);
-		if (json_w_finish(&w)) {
+		if (ts_query_body(&c->body, text, res->client_token, token)) {
 			snprintf(ctx->err, sizeof(ctx->err),
 			    "timestream Query: query text too long");
 			st = TGT_FAIL;
@@ -649,6 +717,8 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		}
 		st = ts_call(c, TS_QUERY, "Query", c->body.p, c->body.len,
 		    ctx->err, sizeof(ctx->err));
+		snprintf(res->request_id, sizeof(res->request_id), "%s",
+		    c->aws.request_id);
 		if (st != TGT_OK)
 			break;
 		jsonr_free(c->doc);
@@ -669,6 +739,8 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		res->pages++;
 		if (!jsonr_len(jsonr_get(root, "Rows")))
 			res->empty_pages++;
+		else if (!res->first_row_ns)
+			res->first_row_ns = now_ns();
 		res->rows += jsonr_len(jsonr_get(root, "Rows"));
 		if (!jsonr_num(jsonr_get(jsonr_get(root, "QueryStatus"),
 		                   "CumulativeBytesMetered"),
@@ -691,6 +763,21 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		token = next && next[0] ? xstrdup(next) : NULL;
 		if (!token)
 			break;
+		if (res->pages >= c->cfg.max_pages) {
+			/* clang-format off */
+			snprintf(ctx->err, sizeof(ctx->err), "timestream Query: more than %u pages (max_pages=%u of the target URL); query %s abandoned",
+			    c->cfg.max_pages, c->cfg.max_pages, res->query_id[0] ? res->query_id : "(no id)");
+			/* clang-format on */
+			st = TGT_FAIL;
+			break;
+		}
+		if (res->stop && atomic_load(res->stop)) {
+			snprintf(ctx->err, sizeof(ctx->err),
+			    "timestream Query: stopped after %u pages",
+			    res->pages);
+			st = TGT_FAIL;
+			break;
+		}
 	}
 	free(token);
 	jsonr_free(c->doc);
@@ -717,8 +804,8 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 	}
 
 TS_OPS(target_timestream, "timestream",
-    "timestream://REGION[?common=1&timeout=SECS]");
+    "timestream://REGION[?common=1&timeout=SECS&max_pages=N]");
 TS_OPS(target_timestream_http, "timestream+http",
-    "timestream+http://HOST:PORT[?common=1&timeout=SECS]");
+    "timestream+http://HOST:PORT[?common=1&timeout=SECS&max_pages=N]");
 TS_OPS(target_timestream_https, "timestream+https",
-    "timestream+https://HOST[:PORT][?common=1&timeout=SECS]");
+    "timestream+https://HOST[:PORT][?common=1&timeout=SECS&max_pages=N]");

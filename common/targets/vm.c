@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "jsonr.h"
 #include "lphttp.h"
+#include "log.h"
 #include "parse.h"
 #include "xalloc.h"
 
@@ -349,16 +350,18 @@ vm_run(struct lph *l, const char *q, const struct vm_how *how,
 	if (rc && st != TGT_OK) {
 		/* not JSON: keep http's message with the body */
 	} else if (rc || msg.len) {
-		buf_cstr(&msg);
-		char code[32] = "";
+		char code[32] = "", shown[4 * 200 + 4];
 
+		buf_cstr(&msg);
+		log_escape(shown, sizeof(shown), vm_reason(msg.p),
+		    strlen(vm_reason(msg.p)), 200);
 		if (st != TGT_OK)
 			snprintf(
 			    code, sizeof(code), "HTTP %ld: ", l->h.status);
 		snprintf(err, errlen, "vm %s%s: %s%.200s",
 		    l->h.host[l->h.last].base,
 		    how->range > 0 ? "/api/v1/query_range" : "/api/v1/query",
-		    code, rc ? "malformed answer" : vm_reason(msg.p));
+		    code, rc ? "malformed answer" : shown);
 		if (st == TGT_OK)
 			st = TGT_FAIL;
 	}

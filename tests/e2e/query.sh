@@ -6,6 +6,33 @@
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 cfg=$src/configs/config.ini
+# merged_of OUT: the merged summary that the closing line in OUT names
+merged_of() { sed -n 's/.*merged summary: //p' "$1"; }
+# The seed's lines (query_execution_utils.py, timestreamquery.py):
+# a success adds READ, TIMING and RESULT to do-qN.log, a failure TIMING
+# and RESULT with "Rows: None".
+d2='[0-9][0-9]'
+export utc="$d2$d2-$d2-$d2 $d2:$d2:$d2"
+export num='[0-9]+(\.[0-9]+)?'
+export re_read="^Read 1 pages of result\. Empty pages: 0\. Bytes metered \(MB\): 0\.0$"
+export re_timing="^$utc\. QueryId: None Time: $num\. First result: $num\. Time to read results: $num\.$"
+# seed_log FILE PREFIX: every line of a do-qN.log of successes, in order
+seed_log() {
+	P=$2 awk '
+		BEGIN { p = ENVIRON["P"]
+			rres = "^[0-9]+[.] " ENVIRON["utc"] "[.] QueryId: None[.] Time: " ENVIRON["num"] "[.] Rows: [0-9]+$" }
+		NR % 3 == 1 && $0 !~ ENVIRON["re_read"] { bad++ }
+		NR % 3 == 2 && $0 !~ ENVIRON["re_timing"] { bad++ }
+		NR % 3 == 0 && (index($0, p " ") != 1 || substr($0, length(p) + 2) !~ rres) { bad++ }
+		END { exit (bad || NR % 3) ? 1 : 0 }' "$1"
+}
+# pandas_count FILE: str() of a one-column, one-row DataFrame, as the
+# seed writes numDatapoints-*-result.txt (no newline at the end)
+pandas_count() {
+	[ "$(wc -l <"$1")" -eq 1 ] &&
+		awk 'NR == 1 && $0 != "   num_data_points" { exit 1 }
+			NR == 2 && ($0 !~ /^0  +[0-9]+$/ || length($0) != 18) { exit 1 }' "$1"
+}
 qdir=$src/configs/queries
 db=$T_TMP/q.db
 
@@ -42,22 +69,50 @@ check "directory names carry the UTC start time" \
 	bash -c "ls '$T_TMP/logs' | grep -qE '^exp-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}-1-1$'"
 one=$(ls -d "$T_TMP"/logs/exp-*-1-1)
 for f in do-q1.sql do-q1.log do-q1.err numDatapoints-begin.log numDatapoints-end.log \
+	numDatapoints-begin.err numDatapoints-end.err \
 	numDatapoints-begin-result.txt numDatapoints-end-result.txt "$(basename "$one")-summary.csv"; do
 	check "thread file $f" test -e "$one/$f"
 done
 check "do-q1.sql holds the rendered SQLite query" grep -q "memory_used" "$one/do-q1.sql"
 check "no placeholder left in the .sql files" not grep -q '{[a-z_]*}' "$one"/do-q*.sql
-check "begin count is a number" grep -qE '^[0-9]+$' <(tail -1 "$one/numDatapoints-begin-result.txt")
+for s in begin end; do
+	check "numDatapoints-$s-result.txt is the seed's DataFrame" pandas_count "$one/numDatapoints-$s-result.txt"
+	check "numDatapoints-$s.log: the seed's three lines, execution 1" seed_log "$one/numDatapoints-$s.log" '[1-1]'
+	check "numDatapoints-$s.log: execution 1, one row" grep -qE '^\[1-1\] 1\. .*Rows: 1$' "$one/numDatapoints-$s.log"
+	check "numDatapoints-$s.err is empty" test ! -s "$one/numDatapoints-$s.err"
+done
 check "every .err is empty" test -z "$(cat "$one"/do-q*.err)"
-execs=$(cat "$T_TMP"/logs/exp-*-[12]-[12]/do-q*.log | wc -l)
-check_eq "one .log line per execution" 48 "$execs"
-bad_lines=$(cat "$one"/do-q*.log | grep -cvE '^exp-.*-1-1 [0-9]+\. [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}\. QueryId: None\. Time: [0-9.]+\. Rows: [0-9]+$')
-check_eq "every log line: name, number, UTC time, QueryId, Time, Rows" 0 "$bad_lines"
+execs=$(cat "$T_TMP"/logs/exp-*-[12]-[12]/do-q*.log | grep -c '^\[')
+check_eq "one result line per execution" 48 "$execs"
+check_eq "three .log lines per execution" 144 "$(cat "$T_TMP"/logs/exp-*-[12]-[12]/do-q*.log | wc -l)"
+for d in "$T_TMP"/logs/exp-*-[12]-[12]; do
+	pt="[$(basename "$d" | sed 's/^.*-\([0-9]*\)-\([0-9]*\)$/\1-\2/')]"
+	for f in "$d"/do-q*.log; do
+		check "$(basename "$d")/$(basename "$f"): the seed's lines with the $pt prefix" seed_log "$f" "$pt"
+	done
+done
+check "the execution numbers of a thread run 1..12" \
+	test "$(cat "$one"/do-q*.log | sed -n 's/^\[1-1\] \([0-9]*\)\. .*/\1/p' | sort -n | tr '\n' ' ')" = "$(seq -s ' ' 12) "
 check "every execution returned rows" not grep -q 'Rows: 0$' "$T_TMP"/logs/exp-*/do-q*.log
 hdr='Query type, Total Count, Successful Count, Avg. latency (in secs), Std dev latency (in secs), Median, 90th perc (in secs), 99th Perc (in secs), Geo Mean (in secs)'
 check_eq "thread summary header is the seed's" "$hdr" "$(head -1 "$one/$(basename "$one")-summary.csv")"
-merged=$(ls "$T_TMP"/logs/exp-*[0-9]/summary.csv | head -1)
-check "merged summary.csv written" test -s "$merged"
+merged=$(merged_of q1.out)
+run=$(ls -d "$T_TMP"/results/*-query-*)
+check_eq "the merged summary is in the run's results directory" "$run/query-summary.csv" "$merged"
+check "merged summary written" test -s "$merged"
+check "nothing but the thread directories in the log directory" \
+	test "$(ls "$T_TMP/logs" | grep -cvE '^exp-.*-[12]-[12]$')" -eq 0
+# summarize_results.py's selection: every *.csv below -d, recursively
+# (glob '<abs dir>/**/*.csv', recursive=True): one summary per thread
+if command -v python3 >/dev/null; then
+	csvs=$(python3 -c 'import glob, os, sys
+for f in glob.iglob(os.path.join(os.path.abspath(sys.argv[1]), "") + os.path.join("**", "*.csv"), recursive=True): print(f)' "$T_TMP/logs")
+else
+	csvs=$(shopt -s globstar nullglob; printf '%s\n' "$T_TMP"/logs/**/*.csv)
+fi
+check_eq "summarize_results.py's glob finds the 4 thread summaries" 4 "$(grep -c . <<<"$csvs")"
+check "summarize_results.py's glob: each <thread dir>/<thread dir>-summary.csv" \
+	test "$(grep -cE '/(exp-[0-9-]*-[12]-[12])/\1-summary\.csv$' <<<"$csvs")" -eq 4
 total=$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$merged")
 check_eq "merged total = all executions" 48 "$total"
 check "every merged row has 9 fields" awk -F', ' 'NF != 9 { exit 1 }' "$merged"
@@ -69,8 +124,8 @@ for q in 1 2 3 4 5 6; do
 done
 check "closing TPS line" grep -qE '^TPS: [0-9.]+$' q1.out
 check "terminal table" grep -qE '^do-q1 +[0-9]+ +[0-9]+ +[0-9.]+' q1.out
-run=$(ls -d "$T_TMP"/results/*-query-*)
 check "run.json has the query totals" grep -q '"per_query"' "$run/run.json"
+check "run.json names the merged summary" grep -q "\"summary_csv\": \"$merged\"" "$run/run.json"
 check "query-timeseries.csv written" test -s "$run/query-timeseries.csv"
 
 # 1b. row_count mode: each query wrapped in SELECT COUNT(*), one row each
@@ -79,7 +134,37 @@ check "query-timeseries.csv written" test -s "$run/query-timeseries.csv"
 check_eq "row_count mode: exit 0" 0 $?
 rcdir=$(ls -d "$T_TMP"/logs-rc/*-1-1)
 check "row_count mode: the .sql is wrapped" grep -q '^SELECT COUNT(\*)$' "$rcdir/do-q1.sql"
-check "row_count mode: one row per execution" not grep -qv 'Rows: 1$' "$rcdir"/do-q*.log
+check "row_count mode: one row per execution" not grep -qE '^\[1-1\] .*Rows: [^1]' "$rcdir"/do-q*.log
+for f in "$rcdir"/do-q*.log "$rcdir"/numDatapoints-begin.log "$rcdir"/numDatapoints-end.log; do
+	check "row_count mode: $(basename "$f"): the seed's lines" seed_log "$f" '[1-1]'
+done
+check "row_count mode: numDatapoints result is the seed's DataFrame" pandas_count "$rcdir/numDatapoints-end-result.txt"
+
+# 1c. failures and empty results: a query the database refuses, one
+# that finds no row (templates of a copied queries directory)
+cp -r "$qdir" "$T_TMP/qbad"
+printf 'SELECT no_such_column FROM "{table}"\n' >"$T_TMP/qbad/sqlite/do-q1.sql"
+printf 'SELECT 1 FROM "{table}" WHERE 0\n' >"$T_TMP/qbad/sqlite/do-q2.sql"
+printf '[default]\nrepetitions = 6\n[query_distribution]\ndo-q1 = 50\ndo-q2 = 50\n' >bad.ini
+"$TSLOAD" query --config bad.ini --think-time-milliseconds 0 --queries-dir "$T_TMP/qbad" \
+	--target "sqlite:$db" -l "$T_TMP/logs-bad" --results "$T_TMP/results" >bad.out 2>&1
+bdir=$(ls -d "$T_TMP"/logs-bad/*-1-1)
+nfail=$(grep -c '^\[1-1\] ' "$bdir/do-q1.log")
+check "failing query: executions ran ($nfail)" test "$nfail" -gt 0
+check_eq "failing query: two .log lines per failure" $((2 * nfail)) "$(wc -l <"$bdir/do-q1.log")"
+check "failing query: the timing line, no row" \
+	not grep -qvE "^($utc\. QueryId: None Time: $num\. First result: $num\. Time to read results: 0\.|\[1-1\] [0-9]+\. $utc\. QueryId: None\. Time: $num\. Rows: None)$" "$bdir/do-q1.log"
+check_eq "failing query: three .err lines per failure" $((3 * nfail)) "$(wc -l <"$bdir/do-q1.err")"
+check "failing query: .err is message, ids, blank line" awk '
+	NR % 3 == 1 && !/no such column: no_such_column/ { exit 1 }
+	NR % 3 == 2 && $0 !~ ("^" ENVIRON["utc"] " QueryId: None RequestId: None$") { exit 1 }
+	NR % 3 == 0 && $0 != "" { exit 1 }' "$bdir/do-q1.err"
+check "empty result: Read 1 pages, 1 empty, then no time to read rows" awk '
+	NR % 3 == 1 && $0 != "Read 1 pages of result. Empty pages: 1. Bytes metered (MB): 0.0" { exit 1 }
+	NR % 3 == 2 && $0 !~ ("^" ENVIRON["utc"] "[.] QueryId: None Time: " ENVIRON["num"] "[.] First result: " ENVIRON["num"] "[.] Time to read results: 0[.]$") { exit 1 }
+	NR % 3 == 0 && $0 !~ / Rows: 0$/ { exit 1 }
+	END { exit NR && NR % 3 == 0 ? 0 : 1 }' "$bdir/do-q2.log"
+check "empty result: no .err" test ! -s "$bdir/do-q2.err"
 
 # 2. a query that never succeeds still gives a 9-field row
 cat >only6.ini <<'EOF'
@@ -92,7 +177,7 @@ EOF
 "$TSLOAD" query --config only6.ini -p 1 -c 1 --think-time-milliseconds 0 --queries-dir "$qdir" \
 	--target "sqlite:$db" -l "$T_TMP/logs2" --results "$T_TMP/results" >q2.out 2>&1
 check_eq "zero-weight query: exit 0" 0 $?
-check "do-q6 row with 9 fields and no statistics" grep -qx 'do-q6, 0, 0, , , , , , ' "$(ls "$T_TMP"/logs2/*[0-9]/summary.csv)"
+check "do-q6 row with 9 fields and no statistics" grep -qx 'do-q6, 0, 0, , , , , , ' "$(merged_of q2.out)"
 
 # 3. think time: 4 queries with 400 ms after each success take at least
 #    1.6 s; randomized think time under 5 s works (the seed crashes)
@@ -110,8 +195,8 @@ check "randomized think time: all 3 counted" grep -q '^do-q1, 3, 3, ' q4.out
 # staggered start: thread 2 starts TT after thread 1
 "$TSLOAD" query --config only6.ini --repetitions 1 -c 2 --think-time-milliseconds 1500 \
 	--queries-dir "$qdir" --target "sqlite:$db" -l "$T_TMP/logs5" --results "$T_TMP/results" >q5.out 2>&1
-t1=$(date -d "$(awk '{print $3, $4}' "$T_TMP"/logs5/*-1-1/do-q1.log | tr -d .)" +%s)
-t2=$(date -d "$(awk '{print $3, $4}' "$T_TMP"/logs5/*-1-2/do-q1.log | tr -d .)" +%s)
+t1=$(date -d "$(awk '/^\[/ {print $3, $4}' "$T_TMP"/logs5/*-1-1/do-q1.log | tr -d .)" +%s)
+t2=$(date -d "$(awk '/^\[/ {print $3, $4}' "$T_TMP"/logs5/*-1-2/do-q1.log | tr -d .)" +%s)
 check "staggered start: thread 2 ran at least 1 s after thread 1" test $((t2 - t1)) -ge 1
 
 # 4. parameter sources: fixed and random also run; random gives several
@@ -131,7 +216,7 @@ start=$(date +%s)
 	--target "sqlite:$db" -l "$T_TMP/logs6" --results "$T_TMP/results" >q6.out 2>&1
 check_eq "--duration: exit 0" 0 $?
 check "--duration 3 stops within 20 s" test $(($(date +%s) - start)) -le 20
-n=$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$(ls "$T_TMP"/logs6/*[0-9]/summary.csv)")
+n=$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$(merged_of q6.out)")
 check "--duration: queries ran ($n)" test "${n:-0}" -gt 0
 
 # 6. bad configurations and targets: exit 2, one line, nothing run
@@ -169,7 +254,7 @@ db2=$T_TMP/run.db
 check_eq "mixed run: exit 0" 0 $?
 n=$(sed -n 's/.*Records written: \([0-9]*\)$/\1/p' run.out)
 check_eq "mixed run: rows = Records written" "$n" "$(sqlite3 "$db2" 'select count(*) from host_metrics')"
-q=$(awk -F', ' 'NR > 1 { s += $3 } END { print s }' "$(ls "$T_TMP"/logs8/*[0-9]/summary.csv)")
+q=$(awk -F', ' 'NR > 1 { s += $3 } END { print s }' "$(merged_of run.out)")
 check "mixed run: queries succeeded while ingesting ($q)" test "${q:-0}" -gt 0
 run=$(ls -d "$T_TMP"/results/*-run-*)
 check "mixed run: run.json has both sides" \

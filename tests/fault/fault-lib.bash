@@ -8,6 +8,9 @@ json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/d
 # run_json PID: run.json of coordinator PID under $T_TMP/results
 run_json() { ls "$T_TMP"/results/*-"$1"/run.json 2>/dev/null | head -1; }
 closing_lines() { grep -q '^Total time to ingest: .* seconds' "$1" && grep -q '^\[OVERALL\]' "$1"; }
+# executions LOGDIR: query executions logged under LOGDIR (one
+# "[p-t] N. ..." line each in the do-qN.log files)
+executions() { cat "$1"/*-*-*/do-q*.log 2>/dev/null | grep -cE '^\[[0-9]+-[0-9]+\] [0-9]+\. '; }
 # handlers_up PID: waits (at most 20 s) until PID catches SIGINT, i.e. the
 # coordinator installed its handlers (before that the default disposition
 # applies, which no program can avoid)

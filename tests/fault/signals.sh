@@ -111,9 +111,9 @@ for sig in TERM INT; do
 	wait $pid
 	check_eq "query, two SIG${sig}s: exit 0" 0 $?
 	check "query, two SIG${sig}s: valid run.json" json_ok "$(run_json $pid)"
-	sum=$(ls "$T_TMP"/qlogs-$sig/*/summary.csv 2>/dev/null | head -1)
+	sum=$(dirname "$(run_json $pid)")/query-summary.csv
 	total=$(awk -F', *' 'NR > 1 { t += $2 } END { print t + 0 }' "$sum" 2>/dev/null)
-	logged=$(cat "$T_TMP"/qlogs-$sig/*-*-*/do-q*.log 2>/dev/null | grep -c ' Time: ')
+	logged=$(executions "$T_TMP"/qlogs-$sig)
 	check "query, two SIG${sig}s: latencies kept" test "${total:-0}" -gt 0
 	check_eq "query, two SIG${sig}s: summary counts every logged execution" "$logged" "$total"
 done

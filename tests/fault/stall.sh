@@ -136,9 +136,9 @@ check "run, query past the stop: ends within 40 s" test $(($(date +%s) - start))
 check_eq "run, query past the stop: exit 0" 0 $rc
 check "run, query past the stop: no worker killed" not grep -q 'did not finish' r.err
 check "run, query past the stop: valid run.json" json_ok "$(run_json $pid)"
-sum=$(ls "$T_TMP"/rl/*/summary.csv 2>/dev/null | head -1)
+sum=$(dirname "$(run_json $pid)")/query-summary.csv
 total=$(awk -F', *' 'NR > 1 { t += $2 } END { print t + 0 }' "$sum" 2>/dev/null)
-logged=$(cat "$T_TMP"/rl/*-*-*/do-q*.log 2>/dev/null | grep -c ' Time: ')
+logged=$(executions "$T_TMP"/rl)
 check_eq "run, query past the stop: every logged execution summed" "$logged" "${total:-none}"
 check_eq "run, query past the stop: rows = Records written" "$(records_of r.out)" "$(rows r.db)"
 

@@ -72,15 +72,15 @@ for layout in single multi; do
 	check_eq "query $layout: exit 0" 0 $?
 	check "query $layout: nothing on stderr" test ! -s "q-$layout.err"
 	logs=$T_TMP/logs-$layout
-	check_eq "query $layout: 48 executions logged" 48 "$(cat "$logs"/exp-*-[12]-[12]/do-q*.log | wc -l)"
+	check_eq "query $layout: 48 executions logged" 48 "$(cat "$logs"/exp-*-[12]-[12]/do-q*.log | grep -c '^\[')"
 	check "query $layout: every execution returned rows" \
 		not grep -q 'Rows: 0$' "$logs"/exp-*-[12]-[12]/do-q*.log
 	check "query $layout: every .err is empty" test -z "$(cat "$logs"/exp-*-[12]-[12]/*.err)"
 	check "query $layout: ClickHouse query ids in the logs" \
 		grep -q 'QueryId: tsload-[0-9a-f]*-1-1-[0-9]*\.' "$(ls "$logs"/exp-*-1-1/do-q*.log | head -1)"
 	check "query $layout: begin count is a positive number" \
-		grep -qE '^[1-9][0-9]*$' <(tail -1 "$(ls -d "$logs"/exp-*-1-1)/numDatapoints-begin-result.txt")
-	merged=$(ls "$logs"/exp-*[0-9]/summary.csv)
+		grep -qE '^0 +[1-9][0-9]*$' <(tail -1 "$(ls -d "$logs"/exp-*-1-1)/numDatapoints-begin-result.txt")
+	merged=$(sed -n 's/.*merged summary: //p' "q-$layout.out")
 	for q in 1 2 3 4 5 6; do
 		row=$(awk -F', ' -v q="do-q$q" '$1 == q { print $2 "/" $3 }' "$merged")
 		check "query $layout: do-q$q all succeeded (${row:-none})" \
@@ -155,10 +155,14 @@ for db in tsl_single tsl_multi tsl_cluster tsl_user; do
 	"$TSLOAD" cleanup --target "clickhouse://127.0.0.1:$port/?db=$db" >cleanup.out 2>&1
 	check_eq "cleanup $db: exit 0" 0 $?
 done
+check "cleanup: names the table and its rows before the drop" \
+	grep -q "^dropping table tsl_user\.[a-z_]* ([0-9]* rows) of http://127\.0\.0\.1:$port \.\.\.$" cleanup.out
 check_eq "cleanup: no tables left" 0 \
 	"$(ch "SELECT count() FROM system.tables WHERE database LIKE 'tsl\\_%'")"
 check_eq "cleanup: no databases left" 0 \
 	"$(ch "SELECT count() FROM system.databases WHERE name LIKE 'tsl\\_%'")"
 "$TSLOAD" cleanup --target "clickhouse://127.0.0.1:$port/?db=tsl_single" >cleanup.out 2>&1
 check_eq "cleanup of what is gone: exit 0" 0 $?
+check "cleanup of what is gone: says so" \
+	grep -q '^nothing to drop: table tsl_single\.host_metrics does not exist on clickhouse://' cleanup.out
 finish

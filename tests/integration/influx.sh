@@ -84,7 +84,7 @@ done
 check "every .err is empty" test -z "$(cat "$T_TMP"/logs/ix-*-1-[12]/*.err)"
 one=$(ls -d "$T_TMP"/logs/ix-*-1-1)
 check_eq "count query: the points of the last 15 minutes" \
-	"$(held itest)" "$(tail -1 "$one/numDatapoints-begin-result.txt")"
+	"$(held itest)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
 "$TSLOAD" query --config all.ini --repetitions 8 --multi -p 1 -c 1 \
 	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
 	--target "$url/?db=imulti" -l "$T_TMP/logs" --run-prefix ixm \
@@ -104,6 +104,12 @@ check_eq "cleanup: exit 0" 0 $?
 dbs=$(curl -sS -G "$http/query" --data-urlencode 'q=SHOW DATABASES')
 check "the database is gone" not grep -q '"itest"' <<<"$dbs"
 check "the others are still there" grep -q '"imulti"' <<<"$dbs"
+check "cleanup: names the database before dropping it" \
+	grep -q "^dropping database itest of http://127.0.0.1:$port \.\.\.$" clean.out
+"$TSLOAD" cleanup --target "$url/?db=itest" >clean2.out 2>&1
+check_eq "cleanup of a missing database: exit 0" 0 $?
+check_eq "cleanup of a missing database: says so" \
+	"nothing to drop: database itest does not exist on http://127.0.0.1:$port" "$(cat clean2.out)"
 
 # 6. failures: one line, exit 1, no crash
 "$TSLOAD" ingest --duration 2 --host-scale 1 --target "influx://127.0.0.1:$dead/?db=x" \

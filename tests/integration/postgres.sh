@@ -126,8 +126,8 @@ for layout in single multi; do
 	check_eq "$layout: every execution returned rows" "" \
 		"$(grep -l 'Rows: \(0\|None\)$' "$T_TMP/logs-$layout"/pg-*/do-q*.log)"
 	check "$layout: count query gave a number" \
-		grep -qE '^[1-9][0-9]*$' <(tail -1 "$one/numDatapoints-begin-result.txt")
-	merged=$(ls "$T_TMP/logs-$layout"/pg-*[0-9]/summary.csv)
+		grep -qE '^0 +[1-9][0-9]*$' <(tail -1 "$one/numDatapoints-begin-result.txt")
+	merged=$(sed -n 's/.*merged summary: //p' q.out)
 	check_eq "$layout: merged total = all executions" 96 \
 		"$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$merged")"
 	for i in 1 2 3 4 5 6; do
@@ -153,8 +153,14 @@ check "query, lost connections: every .err is empty" \
 check_eq "cleanup: exit 0" 0 $?
 check_eq "cleanup: table gone" "" "$(q "select to_regclass('single')")"
 check "cleanup: no password in its message" not grep -q "$secret" cl.out
-"$TSLOAD" cleanup -t single --target "$url" >/dev/null 2>&1
+check "cleanup: says what it drops before the drop" \
+	grep -q '^dropping table single .*of database tsload \.\.\.$' cl.out
+check "cleanup: then how long it took" \
+	grep -qE '^cleanup of postgres://postgres:\*\*\*@.* done in [0-9.]+ s$' cl.out
+"$TSLOAD" cleanup -t single --target "$url" >cl2.out 2>&1
 check_eq "cleanup of a missing table: exit 0" 0 $?
+check_eq "cleanup of a missing table: says so" \
+	"nothing to drop: table single does not exist in database tsload" "$(cat cl2.out)"
 
 # 7. errors: exit 1 (or 2 for usage) with one line naming the target
 free=

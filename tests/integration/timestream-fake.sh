@@ -3,7 +3,9 @@
 # `make test`): injected throttling, 5xx, dropped connections, slow answers
 # and rejected records, as counted in the closing lines and run.json;
 # giving up after --max-retries; endpoint discovery through tsload; the
-# query driver with paged answers; cleanup; and no secret anywhere.
+# query driver with paged answers, the seed's files, User-Agent and
+# ClientToken, endless NextTokens (max_pages, the stop between pages);
+# cleanup; and no secret anywhere.
 . "$(dirname "$0")/../lib.sh"
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
@@ -109,12 +111,76 @@ printf '[default]\nrepetitions = 6\nretries = 3\n[query_distribution]\ndo-q1 = 5
 check_eq "query: exit 0" 0 $?
 stop
 logs=$(cat qlogs/*-1-1/do-q*.log qlogs/*-1-2/do-q*.log 2>/dev/null)
-check_eq "query: 12 executions logged" 12 "$(grep -c '. QueryId: tsfake-query-' <<<"$logs")"
+check_eq "query: 12 executions logged" 12 "$(grep -c '^\[1-[12]\] [0-9]*\. .*\. QueryId: tsfake-query-[0-9]*\. ' <<<"$logs")"
 check_eq "query: every execution read all its rows" 12 "$(grep -c 'Rows: 4$' <<<"$logs")"
 check_eq "query: the seed's page line" 12 \
 	"$(grep -c '^Read 2 pages of result. Empty pages: 1. Bytes metered (MB): 30.0$' <<<"$logs")"
 check "query: parameters came from the table" grep -q "silo = 'us-east-1-cell-1-silo-1'" qlogs/*-1-1/do-q1.sql
-check "query: data-point count read" grep -qx '[0-9][0-9]*' qlogs/*-1-1/numDatapoints-begin-result.txt
+check "query: data-point count read" grep -qE '^0 +[0-9]+$' qlogs/*-1-1/numDatapoints-begin-result.txt
+
+# 5b. the seed's files over Timestream: three lines per execution with the
+# [p-t] prefix, every request with tsload's User-Agent, one ClientToken
+# per execution on its first page (the next pages go with NextToken)
+ver=$("$TSLOAD" --version 2>&1 | grep -o '[0-9][0-9.]*[^ ]*' | head -1)
+fake --pages 3 --rows 0 --requests-file reqs
+"$TSLOAD" ingest -p 1 -c 1 --host-scale 1 --duration 1 \
+	--target "timestream+http://127.0.0.1:$port" -d bench -t cpu --results res5b >/dev/null 2>&1
+"$TSLOAD" query --config q.ini -p 1 -c 1 --think-time-milliseconds 0 \
+	--target "timestream+http://127.0.0.1:$port" -d bench -t cpu \
+	--queries-dir "$src/configs/queries" -l qlogs5b --results res5b >out5b 2>err5b
+check_eq "seed files: exit 0" 0 $?
+stop
+d=$(ls -d qlogs5b/*-1-1)
+check_eq "seed files: 3 lines per execution" 18 "$(cat "$d"/do-q*.log | wc -l)"
+check_eq "empty result: every page empty reads as the seed's 1 page" 6 \
+	"$(cat "$d"/do-q*.log | grep -c '^Read 1 pages of result. Empty pages: 3. Bytes metered (MB): 30.0$')"
+check_eq "empty result: no time to read rows" 6 \
+	"$(cat "$d"/do-q*.log | grep -cE '^[0-9-]{10} [0-9:]{8}\. QueryId: tsfake-query-[0-9]+ Time: [0-9.]+\. First result: [0-9.]+\. Time to read results: 0\.$')"
+check_eq "result lines with the [1-1] prefix" 6 \
+	"$(cat "$d"/do-q*.log | grep -cE '^\[1-1\] [1-6]\. [0-9-]{10} [0-9:]{8}\. QueryId: tsfake-query-[0-9]+\. Time: [0-9.]+\. Rows: 0$')"
+check "numDatapoints log: the seed's three lines" \
+	grep -qE '^\[1-1\] 1\. .*QueryId: tsfake-query-[0-9]+\. Time: [0-9.]+\. Rows: 1$' "$d/numDatapoints-begin.log"
+check_eq "numDatapoints result: the seed's DataFrame" "   num_data_points" "$(head -1 "$d/numDatapoints-end-result.txt")"
+check "requests logged" test -s reqs
+check "every request: User-Agent tsload/$ver" test -z "$(awk -F'\t' -v ua="tsload/$ver" '$2 != ua' reqs)"
+check "WriteRecords and Query among them" \
+	bash -c "grep -q '^WriteRecords	' reqs && grep -q '^CreateTable	' reqs && grep -q '^Query	' reqs"
+q1=$(awk -F'\t' '$1 == "Query" && $4 == "-"' reqs | wc -l)
+check_eq "a ClientToken on each first page (6 + params + 2 counts)" 9 "$q1"
+check "ClientTokens of 32..128 characters, all different" test -z "$(awk -F'\t' '$1 == "Query" && $4 == "-" {
+	n = length($3); if (n < 32 || n > 128 || seen[$3]++) print }' reqs)"
+check "the next pages: NextToken, no ClientToken" test -z "$(awk -F'\t' '$1 == "Query" && $4 != "-" && $3 != "-"' reqs)"
+check_eq "the next pages: 2 per execution" 12 "$(awk -F'\t' '$1 == "Query" && $4 != "-"' reqs | wc -l)"
+
+# 5c. an endpoint that answers a new NextToken for ever: max_pages ends
+# each query as failed, with the seed's .err layout; a stop (the end of
+# --duration) is seen between pages
+fake --endless-pages --rows 1
+"$TSLOAD" query --config q.ini -p 1 -c 1 --think-time-milliseconds 0 --repetitions 2 \
+	--target "timestream+http://127.0.0.1:$port?max_pages=7" -d bench -t cpu --params fixed \
+	--queries-dir "$src/configs/queries" -l qlogs5c --results res5c >out5c 2>err5c
+check_eq "endless pages: no query succeeded, exit 1" 1 $?
+stop
+d=$(ls -d qlogs5c/*-1-1)
+check_eq "endless pages: 7 pages per query (+ 2 counts)" $((2 * 7 + 2)) "$(stat_of queries)"
+check "endless pages: counted as failed" grep -qE '^do-q[12], 2, 0, |^do-q1, 1, 0, ' out5c
+errs=$(cat "$d"/do-q*.err)
+check_eq "endless pages: .err has message, ids, blank line per failure" 6 "$(cat "$d"/do-q*.err | wc -l)"
+check_eq "endless pages: the message" 2 \
+	"$(grep -c '^timestream Query: more than 7 pages (max_pages=7 of the target URL); query tsfake-query-[0-9]* abandoned$' <<<"$errs")"
+check_eq "endless pages: the ids" 2 \
+	"$(grep -cE '^[0-9-]{10} [0-9:]{8} QueryId: tsfake-query-[0-9]+ RequestId: tsfake$' <<<"$errs")"
+check_eq "endless pages: Rows: None" 2 "$(cat "$d"/do-q*.log | grep -c '^\[1-1\] .*Rows: None$')"
+fake --endless-pages --rows 1
+start=$(date +%s)
+timeout 120 "$TSLOAD" query --config q.ini -p 1 -c 1 --think-time-milliseconds 0 --duration 2 \
+	--target "timestream+http://127.0.0.1:$port?max_pages=100000000" -d bench -t cpu --params fixed \
+	--queries-dir "$src/configs/queries" -l qlogs5d --results res5d >out5d 2>err5d
+rc=$?
+stop
+check "endless pages, --duration 2: ends (rc $rc, $(($(date +%s) - start)) s)" test "$rc" -ne 124
+check "endless pages, --duration 2: stopped between pages" \
+	grep -q '^timestream Query: stopped after [0-9]* pages$' qlogs5d/*-1-1/do-q*.err
 
 # 6. cleanup: drops the table and the database; again: says they are gone
 fake

@@ -88,7 +88,7 @@ done
 check "every .err is empty" test -z "$(cat "$T_TMP"/logs/vm-*-1-[12]/*.err)"
 one=$(ls -d "$T_TMP"/logs/vm-*-1-1)
 check_eq "count query: the points of the last 15 minutes" \
-	"$(held vtest)" "$(tail -1 "$one/numDatapoints-begin-result.txt")"
+	"$(held vtest)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
 "$TSLOAD" query --config all.ini --repetitions 10 --multi -p 1 -c 1 \
 	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
 	--target "$url" -d vmulti --query-end-time "$end" -l "$T_TMP/logs" \

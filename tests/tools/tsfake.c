@@ -51,6 +51,7 @@ struct fk_script {
 struct tsfake {
 	struct tsfake_opts  o;
 	char               *secret, *imds_id, *imds_secret, *imds_token;
+	char               *req_log;
 	int                 lfd, port;
 	pthread_t           acc;
 	atomic_bool         stop;
@@ -270,9 +271,37 @@ fk_keep(struct tsfake *f, const char *op, const char *head, const char *body,
 	fk_header(head, "Authorization", r->auth, sizeof(r->auth));
 	fk_header(head, "X-Amz-Date", r->date, sizeof(r->date));
 	fk_header(head, "X-Amz-Security-Token", r->token, sizeof(r->token));
+	fk_header(head, "User-Agent", r->ua, sizeof(r->ua));
 	r->body = xstrndup(body, blen);
 	r->len  = blen;
 	pthread_mutex_unlock(&f->lk);
+}
+
+/* One line in the request log: op, User-Agent, and the ClientToken and
+ * NextToken of a JSON body. */
+static void
+fk_log(struct tsfake *f, const char *op, const char *head, const char *body,
+    size_t blen)
+{
+	struct jsonr_doc *doc = NULL;
+	const char       *ct = NULL, *nt = NULL;
+	char              ua[128], why[64];
+	FILE             *out;
+
+	fk_header(head, "User-Agent", ua, sizeof(ua));
+	if (blen && !jsonr_parse(body, blen, &doc, why, sizeof(why))) {
+		ct = jsonr_get_str(jsonr_root(doc), "ClientToken");
+		nt = jsonr_get_str(jsonr_root(doc), "NextToken");
+	}
+	pthread_mutex_lock(&f->lk);
+	out = fopen(f->req_log, "a");
+	if (out) {
+		fprintf(out, "%s\t%s\t%s\t%s\n", op, ua[0] ? ua : "-",
+		    ct ? ct : "-", nt ? nt : "-");
+		fclose(out);
+	}
+	pthread_mutex_unlock(&f->lk);
+	jsonr_free(doc);
 }
 
 static void
@@ -535,6 +564,8 @@ fk_query(struct tsfake *f, int fd, const struct jsonr_val *rq)
 	}
 	if (strstr(q, "selectedTaskCompleted") || strstr(q, "num_data_points"))
 		pages = 1;
+	else if (f->o.endless)
+		pages = page + 2; /* one more, for ever */
 	snprintf(id, sizeof(id), "tsfake-query-%llu", qid);
 	buf_init(&b, 1 << 24);
 	json_w_init(&w, &b, false);
@@ -870,6 +901,8 @@ fk_handle(struct tsfake *f, int fd, const char *method, const char *path,
 	}
 	if (f->o.keep)
 		fk_keep(f, op, head, body, blen);
+	if (f->req_log)
+		fk_log(f, op, head, body, blen);
 	if (f->secret && !fk_sig_ok(f, method, path, head, body, blen)) {
 		pthread_mutex_lock(&f->lk);
 		f->st.bad_sigs++;
@@ -1053,8 +1086,9 @@ tsfake_start(const struct tsfake_opts *o)
 	f->imds_id     = fk_dup(o->imds_key_id);
 	f->imds_secret = fk_dup(o->imds_secret);
 	f->imds_token  = fk_dup(o->imds_token);
+	f->req_log     = fk_dup(o->req_log);
 	f->o.secret = f->o.imds_key_id = f->o.imds_secret = f->o.imds_token
-	    = NULL;
+	    = f->o.req_log                                = NULL;
 	pthread_mutex_init(&f->lk, NULL);
 	atomic_init(&f->stop, false);
 	f->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -1072,6 +1106,7 @@ tsfake_start(const struct tsfake_opts *o)
 		free(f->imds_id);
 		free(f->imds_secret);
 		free(f->imds_token);
+		free(f->req_log);
 		pthread_mutex_destroy(&f->lk);
 		free(f);
 		return NULL;
@@ -1124,6 +1159,7 @@ tsfake_stop(struct tsfake *f)
 	free(f->imds_id);
 	free(f->imds_secret);
 	free(f->imds_token);
+	free(f->req_log);
 	pthread_mutex_destroy(&f->lk);
 	free(f);
 }

@@ -6,13 +6,16 @@
  * CreateTable, DeleteTable, DeleteDatabase (with Conflict and
  * ResourceNotFound as Timestream has them), WriteRecords (records counted,
  * at most 100 a call, the table must exist) and Query (canned pages linked
- * by NextToken; the parameter query of the query driver gets one metric
- * row and one event row). With a secret set it checks each SigV4
- * signature. It also serves the instance-metadata paths (IMDSv2) when
- * given credentials to hand out, a little of Kinesis (CreateStream,
- * DescribeStreamSummary, DeleteStream, PutRecords) and of S3, path-style
- * (CreateBucket, PutObject, ListObjectsV2, DeleteObject); their records
- * (Kinesis records, lines of uncompressed objects) count as records.
+ * by NextToken, or a new NextToken for ever with opts.endless; the
+ * parameter query of the query driver gets one metric row and one event
+ * row). It keeps the User-Agent of each request, and with opts.req_log
+ * appends a line per request to that file: "OP<TAB>User-Agent<TAB>
+ * ClientToken<TAB>NextToken" (a missing member: "-"). With a secret set it
+ * checks each SigV4 signature. It also serves the instance-metadata paths
+ * (IMDSv2) when given credentials to hand out, a little of Kinesis
+ * (CreateStream, DescribeStreamSummary, DeleteStream, PutRecords) and of S3,
+ * path-style (CreateBucket, PutObject, ListObjectsV2, DeleteObject); their
+ * records (Kinesis records, lines of uncompressed objects) count as records.
  *
  * Faults are scripted per operation and used up one per call, in order:
  *   ok           answer normally
@@ -42,6 +45,8 @@ struct tsfake_opts {
 	int      cache_minutes; /* DescribeEndpoints' CachePeriodInMinutes */
 	unsigned pages;         /* Query: pages per answer (0: 1) */
 	unsigned rows;          /* Query: rows per non-empty page */
+	bool     endless;       /* Query: a new NextToken on every page */
+	const char *req_log;    /* a line per request appended here */
 	const char *secret;     /* check SigV4 signatures with it */
 	/* instance metadata: credentials to hand out (NULL: 404) */
 	const char *imds_key_id, *imds_secret, *imds_token;
@@ -55,6 +60,7 @@ struct tsfake_req {
 	char   auth[512];  /* Authorization */
 	char   date[32];   /* X-Amz-Date */
 	char   token[256]; /* X-Amz-Security-Token */
+	char   ua[128];    /* User-Agent */
 	char  *body;       /* NUL-terminated */
 	size_t len;
 };

@@ -3,6 +3,7 @@
  *
  *   tsfake [--port N] [--port-file F] [--stats-file F] [--secret S]
  *          [--cache-minutes N] [--pages N] [--rows N] [--no-tables]
+ *          [--endless-pages] [--requests-file F]
  *          [--script OP=FAULT,FAULT,...]... [--imds KEYID:SECRET:TOKEN]
  *
  * Listens on 127.0.0.1 (port 0, the default: any free one, written to
@@ -62,6 +63,7 @@ usage(void)
 	    "[--secret S]\n"
 	    "              [--cache-minutes N] [--pages N] [--rows N] "
 	    "[--no-tables]\n"
+	    "              [--endless-pages] [--requests-file F]\n"
 	    "              [--script OP=FAULT,...]... "
 	    "[--imds KEYID:SECRET:TOKEN]\n");
 	exit(2);
@@ -87,6 +89,10 @@ main(int argc, char **argv)
 			o.no_tables = true;
 			continue;
 		}
+		if (!strcmp(a, "--endless-pages")) {
+			o.endless = true;
+			continue;
+		}
 		if (!v)
 			usage();
 		i++;
@@ -104,6 +110,8 @@ main(int argc, char **argv)
 			o.pages = (unsigned)atoi(v);
 		else if (!strcmp(a, "--rows"))
 			o.rows = (unsigned)atoi(v);
+		else if (!strcmp(a, "--requests-file"))
+			o.req_log = v;
 		else if (!strcmp(a, "--script") && nscript < 16)
 			scripts[nscript++] = v;
 		else if (!strcmp(a, "--imds"))

@@ -12,9 +12,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -686,6 +688,79 @@ test_stdout_pipe(void **state)
 	free(s);
 }
 
+/* A closed pipe is TGT_CLOSED (the run stops, nothing failed); a full
+ * device is tried again (TGT_RETRY); any other error stops the run, and
+ * the file ends with the last whole batch. */
+static void
+test_write_errors(void **state)
+{
+	struct tgt_conf conf = { .url = "stdout:?format=lp", .table = "t" };
+	struct tgt_ctx  ctx  = { .ops = &target_stdout, .conf = &conf };
+	struct sample   s[40];
+	struct batch    b;
+	struct rlimit   rl, cut;
+	struct stat     st;
+	char            url[600], path[512], err[TGT_ERR_MAX], *got;
+	int             pfd[2], saved, i;
+	off_t           one;
+
+	(void)state;
+	for (i = 0; i < 40; i++)
+		metric_sample(&s[i], 0, 20);
+	b = (struct batch) { .s = s, .n = 40 };
+	batch_count(&b);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+
+	/* stdout into a pipe nobody reads any more */
+	assert_int_equal(pipe(pfd), 0);
+	close(pfd[0]);
+	fflush(stdout);
+	saved = dup(1);
+	dup2(pfd[1], 1);
+	close(pfd[1]);
+	assert_int_equal(target_stdout.init(&ctx), 0);
+	assert_int_equal(target_stdout.write(&ctx, &b), TGT_CLOSED);
+	assert_non_null(strstr(ctx.err, "stdout: the reader closed the pipe"));
+	target_stdout.fini(&ctx);
+	dup2(saved, 1);
+	close(saved);
+
+	/* a full device */
+	conf.url = "file:/dev/full?format=lp";
+	ctx      = (struct tgt_ctx) { .ops = &target_file, .conf = &conf };
+	assert_int_equal(target_file.init(&ctx), 0);
+	assert_int_equal(target_file.write(&ctx, &b), TGT_RETRY);
+	assert_non_null(strstr(ctx.err, "file /dev/full: No space left"));
+	target_file.fini(&ctx);
+
+	/* a file that may grow by half a batch more: the partial batch is
+	 * taken back */
+	snprintf(path, sizeof(path), "%s/cut.lp", tmpdir);
+	snprintf(url, sizeof(url), "file:%s?format=lp", path);
+	conf.url = url;
+	ctx      = (struct tgt_ctx) { .ops = &target_file, .conf = &conf };
+	assert_int_equal(target_file.setup(&conf, err, sizeof(err)), 0);
+	assert_int_equal(target_file.init(&ctx), 0);
+	assert_int_equal(target_file.write(&ctx, &b), TGT_OK);
+	assert_int_equal(stat(path, &st), 0);
+	one = st.st_size;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	cut          = rl;
+	cut.rlim_cur = (rlim_t)(one + one / 2);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &cut), 0);
+	i = target_file.write(&ctx, &b);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	assert_int_equal(i, TGT_FATAL);
+	assert_non_null(strstr(ctx.err, "File too large"));
+	target_file.fini(&ctx);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, one);
+	got = slurp(path);
+	assert_int_equal(count_lines(got), b.records);
+	free(got);
+}
+
 int
 main(void)
 {
@@ -697,6 +772,7 @@ main(void)
 		cmocka_unit_test(test_bad_urls),
 		cmocka_unit_test(test_stdout),
 		cmocka_unit_test(test_stdout_pipe),
+		cmocka_unit_test(test_write_errors),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "log.h"
 
 /* NUL-terminates b and returns its text. */
 static const char *
@@ -145,6 +146,18 @@ test_escape(void **state)
 		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
 		    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
 		{ "a\nb\"", "\"a\\nb\\\"\"" },
+		/* malformed UTF-8 never reaches the output: a stray
+		 * continuation byte, a lead byte cut short, an overlong '/',
+		 * a surrogate, beyond U+10FFFF, 0xff */
+		{ "a\x80"
+		  "b",
+		    "\"a\\ufffdb\"" },
+		{ "\xc3(", "\"\\ufffd(\"" },
+		{ "\xe2\x82", "\"\\ufffd\\ufffd\"" },
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xff\xc3\xa9", "\"\\ufffd\xc3\xa9\"" },
 	};
 	struct buf    b;
 	struct json_w w;
@@ -179,6 +192,28 @@ double_text(struct buf *b, double v)
 	json_w_init(&w, b, false);
 	assert_int_equal(json_double(&w, v), 0);
 	return text(b);
+}
+
+/* log_escape: server text made fit for a one-line message. */
+static void
+test_log_escape(void **state)
+{
+	char out[64], big[300];
+
+	(void)state;
+	log_escape(out, sizeof(out), "ok caf\xc3\xa9", 8, 200);
+	assert_string_equal(out, "ok caf\xc3\xa9");
+	log_escape(
+	    out, sizeof(out), "a\nb\tc\x1b[31m\x7f\xff\xc2\x85", 14, 200);
+	assert_string_equal(out, "a b c\\x1b[31m\\x7f\\xff\\xc2\\x85");
+	memset(big, 'x', sizeof(big));
+	log_escape(out, sizeof(out), big, sizeof(big), 10);
+	assert_string_equal(out, "xxxxxxxxxx...");
+	/* never cut inside an escape: what does not fit is left out */
+	log_escape(out, 8, "ab\x01\x02", 4, 200);
+	assert_string_equal(out, "ab\\x01");
+	assert_int_equal(log_utf8_len("\xf0\x9f\x98\x80", 4), 4);
+	assert_int_equal(log_utf8_len("\xf0\x9f\x98", 3), 0);
 }
 
 static void
@@ -351,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_pretty),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_log_escape),
 		cmocka_unit_test(test_doubles),
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_enospc),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "target.h"
 #include "xalloc.h"
 
 static void
@@ -116,6 +117,7 @@ test_stats_roundtrip(void **state)
 	in->s.rejected  = 6;
 	in->s.behind    = 7;
 	in->threads_ok  = 2;
+	in->state       = TGT_STATE_BIT(TGT_UNREACHABLE) | PROTO_S_FILE_ERR;
 	strcpy(in->err, "thread 1: sqlite x.db: disk I/O error");
 	buf_init(&b, PROTO_MAX_MSG);
 	proto_begin(&b, MSG_RESULT, 1, 0);
@@ -125,6 +127,7 @@ test_stats_roundtrip(void **state)
 	assert_int_equal(proto_get_stats(&rd, out), 0);
 	assert_memory_equal(&in->s, &out->s, sizeof(in->s));
 	assert_int_equal(out->threads_ok, 2);
+	assert_int_equal(out->state, in->state);
 	assert_string_equal(out->err, in->err);
 
 	/* every truncation of the payload is detected */

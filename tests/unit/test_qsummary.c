@@ -6,7 +6,8 @@
  * method='inclusive'), which is numpy's linear percentile) and str(round(v,
  * 3)); numpy itself is not installed. Also: Python number formatting, the
  * CSV byte for byte (no-success rows have 9 fields), merging equals the
- * summary of the union, the terminal table, and the wire format.
+ * summary of the union, the terminal table, the wire format, and the
+ * seed's per-execution log lines and count result, byte for byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -616,6 +617,148 @@ test_wire_bad(void **state)
 	assert_int_equal(d.n, 0);
 }
 
+/* The lines of one execution, byte for byte as the seed writes them
+ * (query_execution_utils.py, timestreamquery.py). */
+static void
+check_lines(
+    const struct qsum_exec *e, const char *want_log, const char *want_err)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	assert_int_equal(qsum_log_lines(&b, e), 0);
+	assert_int_equal(buf_cstr(&b), 0);
+	assert_string_equal(b.p, want_log);
+	buf_reset(&b);
+	assert_int_equal(qsum_err_lines(&b, e), 0);
+	assert_int_equal(buf_cstr(&b), 0);
+	assert_string_equal(b.p, want_err);
+	buf_free(&b);
+}
+
+static void
+test_log_lines(void **state)
+{
+	struct qsum_exec e = {
+		.prefix        = "[2-3]",
+		.n             = 7,
+		.when          = "2026-12-07 01:02:03",
+		.query_id      = "q-1",
+		.request_id    = "",
+		.ok            = true,
+		.rows          = 4,
+		.pages         = 3,
+		.empty_pages   = 1,
+		.bytes_metered = 31457280,
+		.secs          = 1.23456,
+		.first_secs    = 0.5,
+	};
+
+	(void)state;
+	/* paged: pages with rows; the time to the first row and after it */
+	check_lines(&e,
+	    "Read 2 pages of result. Empty pages: 1. Bytes metered (MB): "
+	    "30.0\n"
+	    "2026-12-07 01:02:03. QueryId: q-1 Time: 1.235. First result: "
+	    "0.5. Time to read results: 0.735.\n"
+	    "[2-3] 7. 2026-12-07 01:02:03. QueryId: q-1. Time: 1.235. Rows: "
+	    "4\n",
+	    "");
+	/* every page empty: the seed keeps the last one; no row, so the
+	 * time to read results is its int 0 */
+	e.rows          = 0;
+	e.pages         = 2;
+	e.empty_pages   = 2;
+	e.bytes_metered = 0;
+	e.secs          = 0.25;
+	e.first_secs    = -1;
+	check_lines(&e,
+	    "Read 1 pages of result. Empty pages: 2. Bytes metered (MB): "
+	    "0.0\n"
+	    "2026-12-07 01:02:03. QueryId: q-1 Time: 0.25. First result: "
+	    "0.25. Time to read results: 0.\n"
+	    "[2-3] 7. 2026-12-07 01:02:03. QueryId: q-1. Time: 0.25. Rows: "
+	    "0\n",
+	    "");
+	/* a target that is not paged: one page, empty without rows */
+	e.query_id    = "";
+	e.pages       = 0;
+	e.empty_pages = 0;
+	check_lines(&e,
+	    "Read 1 pages of result. Empty pages: 1. Bytes metered (MB): "
+	    "0.0\n"
+	    "2026-12-07 01:02:03. QueryId: None Time: 0.25. First result: "
+	    "0.25. Time to read results: 0.\n"
+	    "[2-3] 7. 2026-12-07 01:02:03. QueryId: None. Time: 0.25. Rows: "
+	    "0\n",
+	    "");
+	e.rows       = 5;
+	e.first_secs = 0.25;
+	check_lines(&e,
+	    "Read 1 pages of result. Empty pages: 0. Bytes metered (MB): "
+	    "0.0\n"
+	    "2026-12-07 01:02:03. QueryId: None Time: 0.25. First result: "
+	    "0.25. Time to read results: 0.0.\n"
+	    "[2-3] 7. 2026-12-07 01:02:03. QueryId: None. Time: 0.25. Rows: "
+	    "5\n",
+	    "");
+	/* a failure: no page line, Rows: None; .err: message, ids, the
+	 * detail, a blank line */
+	e.ok         = false;
+	e.n          = 3;
+	e.prefix     = "[1-2]";
+	e.secs       = 2;
+	e.first_secs = -1;
+	e.error      = "timestream Query: ValidationException: bad";
+	e.request_id = "abc-123";
+	e.detail     = "SELECT 1";
+	check_lines(&e,
+	    "2026-12-07 01:02:03. QueryId: None Time: 2.0. First result: "
+	    "2.0. Time to read results: 0.\n"
+	    "[1-2] 3. 2026-12-07 01:02:03. QueryId: None. Time: 2.0. Rows: "
+	    "None\n",
+	    "timestream Query: ValidationException: bad\n"
+	    "2026-12-07 01:02:03 QueryId: None RequestId: abc-123\n"
+	    "SELECT 1\n"
+	    "\n");
+	e.query_id   = "q-9";
+	e.request_id = "";
+	e.detail     = NULL;
+	e.error      = "sqlite: no such column: x";
+	check_lines(&e,
+	    "2026-12-07 01:02:03. QueryId: q-9 Time: 2.0. First result: "
+	    "2.0. Time to read results: 0.\n"
+	    "[1-2] 3. 2026-12-07 01:02:03. QueryId: q-9. Time: 2.0. Rows: "
+	    "None\n",
+	    "sqlite: no such column: x\n"
+	    "2026-12-07 01:02:03 QueryId: q-9 RequestId: None\n"
+	    "\n");
+}
+
+static void
+test_count_result(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1 << 12);
+	/* str(pandas.DataFrame({'num_data_points': [12345]})) */
+	assert_int_equal(qsum_count_result(&b, "num_data_points", "12345"), 0);
+	buf_cstr(&b);
+	assert_string_equal(b.p, "   num_data_points\n0            12345");
+	/* a value wider than its column name */
+	buf_reset(&b);
+	assert_int_equal(qsum_count_result(&b, "n", "1234567"), 0);
+	buf_cstr(&b);
+	assert_string_equal(b.p, "         n\n0  1234567");
+	/* no row */
+	buf_reset(&b);
+	assert_int_equal(qsum_count_result(&b, "num_data_points", NULL), 0);
+	buf_cstr(&b);
+	assert_string_equal(b.p, "Empty DataFrame\nColumns: []\nIndex: []");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -631,6 +774,8 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_wire_roundtrip),
 		cmocka_unit_test(test_wire_bad),
+		cmocka_unit_test(test_log_lines),
+		cmocka_unit_test(test_count_result),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -597,7 +597,7 @@ static void
 test_cleanup(void **state)
 {
 	struct fixture f;
-	char           err[TGT_ERR_MAX];
+	char           err[TGT_ERR_MAX], want[TGT_ERR_MAX + 600];
 	sqlite3       *db;
 	struct stat    st;
 
@@ -611,10 +611,18 @@ test_cleanup(void **state)
 	                     "WHERE name = 'devops'"),
 	    0);
 	sqlite3_close(db);
-	/* again, and on a file that is not there: nothing to do */
-	assert_int_equal(target_sqlite.cleanup(&f.conf, err, sizeof(err)), 0);
+	/* again, and on a file that is not there: nothing to drop, said so,
+	 * and no file made */
+	assert_int_equal(target_sqlite.cleanup(&f.conf, err, sizeof(err)),
+	    TGT_CLEANUP_NOTHING);
+	snprintf(
+	    want, sizeof(want), "table devops does not exist in %s", f.path);
+	assert_string_equal(err, want);
 	fixture_init(&f, "absent.db", "");
-	assert_int_equal(target_sqlite.cleanup(&f.conf, err, sizeof(err)), 0);
+	assert_int_equal(target_sqlite.cleanup(&f.conf, err, sizeof(err)),
+	    TGT_CLEANUP_NOTHING);
+	snprintf(want, sizeof(want), "no database file %s", f.path);
+	assert_string_equal(err, want);
 	assert_int_equal(stat(f.path, &st), -1);
 }
 

@@ -413,6 +413,76 @@ test_union_schema(void **state)
 	assert_true(m.d == 12.5);
 }
 
+/* Set-up against a closed port on loopback: the message names the server
+ * as libpq does, with the password out and nothing else replaced. */
+static void
+pg_setup_msg(const char *url, char *err, size_t n)
+{
+	struct tgt_conf conf = { .url = url, .table = "t" };
+
+	err[0] = '\0';
+	assert_int_not_equal(target_postgres.setup(&conf, err, n), 0);
+}
+
+static void
+test_redact_structural(void **state)
+{
+	char err[TGT_ERR_MAX], msg[TGT_ERR_MAX];
+
+	(void)state;
+	/* a one-letter password is not every "p" of the message */
+	pg_setup_msg("postgres://u:p@127.0.0.1:1/db?connect_timeout=2", err,
+	    sizeof(err));
+	assert_non_null(strstr(err, "postgres: connection to server"));
+	assert_non_null(strstr(err, "port 1 failed"));
+	assert_null(strstr(err, "***"));
+	/* nor is a password that is a word of the message */
+	pg_setup_msg("postgres://u@127.0.0.1:1/db?password=connection"
+	             "&connect_timeout=2",
+	    err, sizeof(err));
+	assert_non_null(strstr(err, "connection to server"));
+	assert_null(strstr(err, "***"));
+	/* libpq quotes a badly encoded password token: that goes */
+	assert_int_not_equal(target_postgres.check("postgres://u:pa%zzss@h/db",
+	                         err, sizeof(err)),
+	    0);
+	assert_null(strstr(err, "pa%zzss"));
+	assert_non_null(strstr(err, "\"***\""));
+	/* a quoted URL is shown redacted, the rest as it was */
+	snprintf(msg, sizeof(msg),
+	    "bad \"postgresql://bob:pw@h/db?password=pw2\" pw here");
+	target_redact_msg(
+	    msg, sizeof(msg), "postgres://bob:pw@h/db?password=pw2");
+	assert_string_equal(
+	    msg, "bad \"postgresql://bob:***@h/db?password=***\" pw here");
+	snprintf(msg, sizeof(msg), "x file:/a/b y");
+	target_redact_msg(msg, sizeof(msg), "file:/a/b");
+	assert_string_equal(msg, "x file:/a/b y");
+}
+
+static void
+test_state_note(void **state)
+{
+	char out[64];
+
+	(void)state;
+	target_state_note("postgres://h/db", 0, out, sizeof(out));
+	assert_string_equal(out, "");
+	target_state_note("postgres://h/db",
+	    TGT_STATE_BIT(TGT_RETRY) | TGT_STATE_BIT(TGT_UNREACHABLE), out,
+	    sizeof(out));
+	assert_string_equal(out, "postgres unreachable");
+	target_state_note(
+	    "sqlite:x.db", TGT_STATE_BIT(TGT_RETRY), out, sizeof(out));
+	assert_string_equal(out, "sqlite busy or throttled");
+	target_state_note(
+	    "file:/x", TGT_STATE_BIT(TGT_FAIL), out, sizeof(out));
+	assert_string_equal(out, "file failing");
+	assert_true(target_status_retry(TGT_UNREACHABLE));
+	assert_false(target_status_retry(TGT_FAIL));
+	assert_true(target_status_stop(TGT_CLOSED));
+}
+
 int
 main(void)
 {
@@ -426,6 +496,8 @@ main(void)
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_mkdir_parents),
 		cmocka_unit_test(test_union_schema),
+		cmocka_unit_test(test_redact_structural),
+		cmocka_unit_test(test_state_note),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

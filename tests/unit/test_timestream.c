@@ -9,7 +9,9 @@
  *   - setup and cleanup, Conflict and ResourceNotFound;
  *   - throttling, 5xx, dropped connections, slow answers, rejected
  *     records, validation errors;
- *   - query paging; endpoint discovery, its cache and its refresh;
+ *   - query paging, its bound (max_pages) and the stop between pages;
+ *     ClientToken per execution; User-Agent on every request;
+ *   - endpoint discovery, its cache and its refresh;
  *   - credentials from instance metadata; no secret in any message.
  */
 #include <setjmp.h>
@@ -19,6 +21,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,7 @@
 #include "jsonr.h"
 #include "series_fixture.h"
 #include "tsjson.h"
+#include "version.h"
 #include "xalloc.h"
 
 #define AKID "AKIDTESTTESTTEST"
@@ -617,8 +621,8 @@ test_write_faults(void **state)
 		assert_int_equal(
 		    tsfake_script(x.f, "WriteRecords", retry[i]), 0);
 		x.ctx.err[0] = '\0';
-		if (x.ctx.ops->write(&x.ctx, &b) != TGT_RETRY)
-			fail_msg("%s: not TGT_RETRY: %s", retry[i], x.ctx.err);
+		if (!target_status_retry(x.ctx.ops->write(&x.ctx, &b)))
+			fail_msg("%s: not retried: %s", retry[i], x.ctx.err);
 		assert_true(x.ctx.err[0]);
 		no_secret(x.ctx.err);
 		assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
@@ -804,6 +808,172 @@ test_discovery(void **state)
 	fx_stop(&x);
 }
 
+/* The ClientToken of kept request i (a Query), or "" without one. */
+static void
+client_token_of(struct tsfake *f, unsigned i, char *out, size_t n, bool *next)
+{
+	struct tsfake_req r;
+	struct jsonr_doc *doc;
+	const char       *ct;
+	char              why[64];
+
+	assert_true(tsfake_req(f, i, &r));
+	assert_string_equal(r.op, "Query");
+	assert_int_equal(
+	    jsonr_parse(r.body, r.len, &doc, why, sizeof(why)), 0);
+	ct    = jsonr_get_str(jsonr_root(doc), "ClientToken");
+	*next = jsonr_get_str(jsonr_root(doc), "NextToken") != NULL;
+	snprintf(out, n, "%s", ct ? ct : "");
+	jsonr_free(doc);
+	tsfake_req_free(&r);
+}
+
+/* Every request says who sends it; a Query execution has one
+ * ClientToken, on its first page only, the same on its retries and a
+ * new one for the next execution. */
+static void
+test_user_agent_client_token(void **state)
+{
+	struct tsfake_opts o = { .keep = true,
+		.secret                = SECRET,
+		.pages                 = 3,
+		.rows                  = 2,
+		.cache_minutes         = 1440 };
+	struct fixture     x;
+	struct sample      s[1];
+	struct batch       b;
+	struct tgt_qres    res = { 0 };
+	struct tsfake_req  r;
+	char               tok[3][160], err[256];
+	const char        *ops[] = { "DescribeEndpoints", "CreateDatabase",
+		       "CreateTable", "WriteRecords", "Query", "DeleteTable",
+		       "DeleteDatabase" };
+	unsigned           i, k, first;
+	bool               next;
+
+	(void)state;
+	env_creds(false);
+	fx_start(&x, &o,
+	    "timestream://us-east-1?discovery_endpoint=http://"
+	    "127.0.0.1:PORT");
+	fx_init(&x);
+	metric_batch(&b, s, 1);
+	assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
+
+	/* one execution: three pages, the token on the first only */
+	first = tsfake_nreq(x.f);
+	assert_int_equal(x.ctx.ops->query(&x.ctx, "SELECT 1", &res), TGT_OK);
+	for (i = first, k = 0; tsfake_req(x.f, i, &r); i++) {
+		bool q = !strcmp(r.op, "Query");
+
+		tsfake_req_free(&r);
+		if (!q)
+			continue;
+		client_token_of(
+		    x.f, i, tok[k < 3 ? k : 2], sizeof(tok[0]), &next);
+		assert_true(next == (k > 0));
+		if (k == 0) {
+			assert_in_range(strlen(tok[0]), 32, 128);
+			assert_string_equal(tok[0], res.client_token);
+		} else {
+			assert_string_equal(tok[k < 3 ? k : 2], "");
+		}
+		k++;
+	}
+	assert_int_equal(k, 3);
+
+	/* throttled: the retry of the same execution sends the same token */
+	snprintf(tok[0], sizeof(tok[0]), "%s", res.client_token);
+	memset(&res, 0, sizeof(res)); /* a new execution */
+	assert_int_equal(tsfake_script(x.f, "Query", "throttle"), 0);
+	first = tsfake_nreq(x.f);
+	assert_int_equal(
+	    x.ctx.ops->query(&x.ctx, "SELECT 1", &res), TGT_RETRY);
+	assert_int_equal(x.ctx.ops->query(&x.ctx, "SELECT 1", &res), TGT_OK);
+	client_token_of(x.f, first, tok[1], sizeof(tok[1]), &next);
+	assert_false(next);
+	client_token_of(x.f, first + 1, tok[2], sizeof(tok[2]), &next);
+	assert_false(next);
+	assert_string_equal(tok[1], tok[2]);
+	assert_string_equal(tok[1], res.client_token);
+	/* each execution its own (res zeroed, as the caller does) */
+	assert_string_not_equal(tok[0], tok[1]);
+	memset(&res, 0, sizeof(res));
+	first = tsfake_nreq(x.f);
+	assert_int_equal(x.ctx.ops->query(&x.ctx, "SELECT 1", &res), TGT_OK);
+	client_token_of(x.f, first, tok[2], sizeof(tok[2]), &next);
+	assert_string_not_equal(tok[1], tok[2]);
+	/* the RequestId of the last answer */
+	assert_string_equal(res.request_id, "tsfake");
+
+	x.ctx.ops->fini(&x.ctx);
+	x.ctx.priv = NULL;
+	assert_int_equal(x.ctx.ops->cleanup(&x.conf, err, sizeof(err)), 0);
+	/* every operation went out with the User-Agent */
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+		last_req(x.f, ops[k], &r);
+		assert_string_equal(r.ua, "tsload/" TSLOAD_VERSION);
+		tsfake_req_free(&r);
+	}
+	for (i = 0; tsfake_req(x.f, i, &r); i++) {
+		assert_string_equal(r.ua, "tsload/" TSLOAD_VERSION);
+		tsfake_req_free(&r);
+	}
+	check_kept(x.f, "us-east-1");
+	fx_stop(&x);
+}
+
+/* An endpoint that answers a NextToken for ever: the query fails after
+ * max_pages pages; a stop is honoured between pages. */
+static void
+test_query_page_bound(void **state)
+{
+	struct tsfake_opts o
+	    = { .secret = SECRET, .endless = true, .rows = 1 };
+	struct fixture      x;
+	struct tgt_qres     res  = { 0 };
+	atomic_bool         stop = false;
+	struct tsfake_stats st;
+	char                err[256];
+
+	(void)state;
+	env_creds(false);
+	assert_int_equal(target_find("timestream://us-east-1")
+	                     ->check("timestream://us-east-1?max_pages=0", err,
+	                         sizeof(err)),
+	    -EINVAL);
+	assert_non_null(strstr(err, "max_pages=0: expected pages"));
+	assert_int_equal(target_find("timestream://us-east-1")
+	                     ->check("timestream://us-east-1?max_pages=-3",
+	                         err, sizeof(err)),
+	    -EINVAL);
+	assert_int_equal(target_find("timestream://us-east-1")
+	                     ->check("timestream://us-east-1?max_pages=12",
+	                         err, sizeof(err)),
+	    0);
+
+	fx_start(&x, &o, "timestream+http://127.0.0.1:PORT?max_pages=5");
+	fx_init(&x);
+	assert_int_equal(x.ctx.ops->query(&x.ctx, "SELECT 1", &res), TGT_FAIL);
+	assert_non_null(strstr(x.ctx.err,
+	    "timestream Query: more than 5 pages (max_pages=5 of the target "
+	    "URL); query tsfake-query-1 abandoned"));
+	assert_int_equal(res.pages, 5);
+	tsfake_stats(x.f, &st);
+	assert_int_equal(st.queries, 5);
+
+	/* the stop: the page in flight is read, the next is not asked */
+	memset(&res, 0, sizeof(res));
+	res.stop = &stop;
+	atomic_store(&stop, true);
+	assert_int_equal(x.ctx.ops->query(&x.ctx, "SELECT 1", &res), TGT_FAIL);
+	assert_string_equal(
+	    x.ctx.err, "timestream Query: stopped after 1 pages");
+	tsfake_stats(x.f, &st);
+	assert_int_equal(st.queries, 5 + 1);
+	fx_stop(&x);
+}
+
 static void
 test_region_and_endpoint(void **state)
 {
@@ -935,6 +1105,8 @@ main(void)
 		cmocka_unit_test(test_setup_cleanup),
 		cmocka_unit_test(test_write_faults),
 		cmocka_unit_test(test_query),
+		cmocka_unit_test(test_user_agent_client_token),
+		cmocka_unit_test(test_query_page_bound),
 		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_region_and_endpoint),
 		cmocka_unit_test(test_credentials),
