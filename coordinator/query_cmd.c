@@ -22,24 +22,13 @@
 static void
 query_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tsload query --config FILE [options]\n\n"
-	    "Runs the weighted query workload of config.ini (do-q1 .. "
-	    "do-q6) against a target.\n\noptions:\n");
-	opts_usage(CMD_QUERY, f);
-	cmd_list_targets(f);
+	cmd_usage(CMD_QUERY, f);
 }
 
 static void
 run_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tsload run [options]\n\n"
-	    "Ingest (-p/-c) and query (--query-processes/"
-	    "--query-concurrency) at once,\nunder one coordinator, "
-	    "each side with its own statistics.\n\noptions:\n");
-	opts_usage(CMD_RUN, f);
-	cmd_list_targets(f);
+	cmd_usage(CMD_RUN, f);
 }
 
 /* Loads config.ini and every template the workers will need, so that a
@@ -161,6 +150,8 @@ coord_query(int argc, char **argv)
 	engine_init(&e, &o, CMD_QUERY, rr.dir);
 	engine_add(
 	    &e, ROLE_QUERY, (unsigned)o.processes, (uint32_t)o.concurrency, 0);
+	e.planned[ROLE_QUERY]
+	    = cmd_query_plan(&o, o.processes * o.concurrency);
 	target_url_redact(o.target, shown, sizeof(shown));
 	log_info("query run %s: %llu worker%s x %llu thread%s, %s, params "
 	         "%s, target %s",
@@ -241,6 +232,8 @@ coord_run(int argc, char **argv)
 	    (uint32_t)o.concurrency, m.total_hosts);
 	engine_add(&e, ROLE_QUERY, (unsigned)o.q_processes,
 	    (uint32_t)o.q_concurrency, 0);
+	e.planned[ROLE_QUERY]
+	    = cmd_query_plan(&o, o.q_processes * o.q_concurrency);
 	log_info("run %s: ingest %llu x %llu, query %llu x %llu, results in "
 	         "%s",
 	    rr.id, (unsigned long long)o.processes,

@@ -63,6 +63,7 @@ struct report_tick {
 	uint64_t     last_records, last_points;
 	struct hist *last_h; /* cumulative histogram at the last tick */
 	double       last_t;
+	uint64_t     planned; /* queries in all, 0 = open-ended ("N of M") */
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries". */
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,
