@@ -371,8 +371,21 @@ find_long(const char *name, size_t len, unsigned cmd, char *err, size_t errlen)
 			snprintf(err + k, errlen - k, ")");
 		return NULL;
 	}
-	/* Unknown: the nearest name of any subcommand, saying which. */
+	/* Unknown: the nearest name of any subcommand, saying which (the
+	 * only one it abbreviates counts as exact). */
 	snprintf(want, sizeof(want), "%.*s", (int)(len < 63 ? len : 63), name);
+	for (const struct opt *r = opt_table; r->name; r++)
+		if (len && !strncmp(r->name, name, len)) {
+			near = r;
+			hits++;
+		}
+	if (hits == 1) {
+		cmds_text(near->cmds, where, sizeof(where));
+		snprintf(err, errlen, "--%s is an option of %s, not %s",
+		    near->name, where, cmd_name(cmd));
+		return NULL;
+	}
+	near = NULL;
 	for (const struct opt *r = opt_table; r->name; r++) {
 		unsigned d = strcmp(r->name, want)
 		    ? parse_edit_distance(want, r->name)

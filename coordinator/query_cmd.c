@@ -188,14 +188,9 @@ out:
 enum { RUN_QUERY_WAIT_S = 60 };
 
 static bool
-wait_given(int argc, char **argv)
+wait_given(const struct tsl_opts *o)
 {
-	if (getenv("TSLOAD_QUERY_WAIT"))
-		return true;
-	for (int i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "--query-wait", 12))
-			return true;
-	return false;
+	return opts_given(o, "query-wait");
 }
 
 int
@@ -214,7 +209,7 @@ coord_run(int argc, char **argv)
 	rc = cmd_parse(&o, CMD_RUN, argc, argv, run_usage);
 	if (rc >= 0)
 		goto out;
-	if (!wait_given(argc, argv))
+	if (!wait_given(&o))
 		o.query_wait = RUN_QUERY_WAIT_S;
 	rc = 2;
 	if (check_queries(&o))

@@ -52,6 +52,15 @@ json=$(cat abbr/*/run.json 2>/dev/null)
 check "abbreviated: --host = --host-scale" grep -q '"host-scale": 1,' <<<"$json"
 check "abbreviated: --batch-w = --batch-writes" grep -q '"batch-writes": true' <<<"$json"
 check "abbreviated: --batch-s=50 = --batch-size 50" grep -q '"batch-size": 50,' <<<"$json"
+# run's own default of --query-wait (60) yields to an abbreviated one
+"$TSLOAD" run --host 1 --dur 2 --query-w 1 --params random --think 0 \
+	--res runabbr -q >out3r 2>err3r
+check_eq "abbreviated run options: exit 0" 0 $?
+check "abbreviated: --query-w 1 = --query-wait 1" \
+	grep -q '"query-wait": 1,' runabbr/*/run.json
+err=$("$TSLOAD" ingest --think 5 2>&1)
+check_eq "abbreviation of another command's option" \
+	"tsload: error: --think-time-milliseconds is an option of query and run, not ingest" "$err"
 err=$("$TSLOAD" ingest --batch 5 2>&1)
 check_eq "ambiguous abbreviation: exit 2" 2 $?
 check_eq "ambiguous abbreviation: the candidates" \
