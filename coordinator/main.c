@@ -124,6 +124,10 @@ main(int argc, char **argv)
 	    || !strcmp(argv[1], "version"))
 		return version();
 	if (!strcmp(argv[1], "help")) {
+		if (!strcmp(argv[2], "help") || !strcmp(argv[2], "version")) {
+			usage(stdout);
+			return 0;
+		}
 		c = find_command(argv[2]);
 		return c ? command_help(c) : 2;
 	}
