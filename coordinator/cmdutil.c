@@ -171,6 +171,27 @@ resolve_paths(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	return 0;
 }
 
+/* The target's templates must be there: say so here rather than "do-q1
+ * has no sqlite version" for a --queries-dir of something else. */
+static int
+check_dialect_dir(
+    const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	const struct target_ops *t = target_find(o->target);
+	char                     path[PATH_MAX + 64];
+	struct stat              st;
+
+	if (!(cmd & (CMD_QUERY | CMD_RUN)) || !t || !t->dialect)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", o->queries_dir, t->dialect);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(err, errlen,
+	    "--queries-dir %s: no %s/ directory of %s query templates in it",
+	    o->queries_dir, t->dialect, t->name);
+	return -ENOENT;
+}
+
 int
 cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
     void (*usage)(FILE *))
@@ -189,6 +210,8 @@ cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 		rc = resolve_paths(o, cmd, err, sizeof(err));
 	if (!rc)
 		rc = opts_validate(o, cmd, err, sizeof(err));
+	if (!rc)
+		rc = check_dialect_dir(o, cmd, err, sizeof(err));
 	if (rc) {
 		log_err("%s", err);
 		return 2;

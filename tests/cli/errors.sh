@@ -38,7 +38,9 @@ cases=(
 	"config directory|query --config .|\.: not a regular file \(a directory\)"
 	"config too big|query --config big.ini|big.ini: 2000000 bytes, more than the 1048576 a config.ini may have"
 	"no queries dir|query --queries-dir nosuch|--queries-dir nosuch: No such file or directory"
+	"queries dir without the dialect|query --queries-dir emptyq|--queries-dir emptyq: no sqlite/ directory of sqlite query templates in it"
 )
+mkdir "$T_TMP/emptyq"
 mkfifo "$T_TMP/fifo.ini"
 head -c 2000000 /dev/zero | tr '\0' ';' >"$T_TMP/big.ini"
 
