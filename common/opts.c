@@ -129,7 +129,9 @@ static const struct opt opt_table[] = {
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
 	    "set by the coordinator: ingest or query", G_WORKER },
 	{ "config", 0, OPT_STR, OFF(config), "configs/config.ini", 0, 0,
-	    QRY | RUN | WRK, "FILE", "query workload (seed config.ini format)",
+	    QRY | RUN | WRK, "FILE",
+	    "query workload (seed config.ini format); the default is found "
+	    "next to the binary, not in the current directory",
 	    G_QUERY },
 	{ "log-dir", 'l', OPT_STR, OFF(log_dir), "results/query-logs", 0, 0,
 	    QRY | RUN | WRK, "DIR", "root of the per-thread query log dirs",
@@ -168,7 +170,9 @@ static const struct opt opt_table[] = {
 	    "(run: 60)",
 	    G_PACE },
 	{ "queries-dir", 0, OPT_STR, OFF(queries_dir), "configs/queries", 0, 0,
-	    QRY | RUN | WRK, "DIR", "query templates, DIR/<dialect>/*.sql",
+	    QRY | RUN | WRK, "DIR",
+	    "query templates, DIR/<dialect>/*.sql; the default is found next "
+	    "to the binary",
 	    G_QUERY },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
 	    ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help", G_OTHER },
