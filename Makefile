@@ -7,6 +7,12 @@
 BUILD    ?= build
 CFLAGS   ?= -O2 -g
 DEPS_OK  := $(BUILD)/.deps-ok
+# make install: PREFIX/bin/tsload, PREFIX/share/tsload/configs, the man page
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/tsload
+MAN1DIR   = $(PREFIX)/share/man/man1
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla -Wformat=2 -Wpointer-arith -fno-common
@@ -18,7 +24,7 @@ endif
 PKGS         := libcurl sqlite3 openssl zlib libpq
 PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -Icommon -Icoordinator -Iworker -Iquery -I/usr/include/iniparser $(CPPFLAGS)
+ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -I$(BUILD)/gen -Icommon -Icoordinator -Iworker -Iquery -I/usr/include/iniparser $(CPPFLAGS)
 ALL_CFLAGS    = -std=c11 $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS   = $(LDFLAGS)
 LIBS          = $(PKG_LIBS) -lnng -liniparser -lpthread -lm
@@ -48,6 +54,16 @@ $(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The git description for --version, rewritten only when it changes; a
+# tree without .git gets an empty one (--version shows the release only).
+GITVERSION  := $(BUILD)/gen/gitversion.h
+GIT_DESCRIBE = $(shell git describe --always --dirty 2>/dev/null)
+$(GITVERSION): FORCE
+	@mkdir -p $(@D)
+	@echo '#define TSLOAD_GIT_DESCRIBE "$(GIT_DESCRIBE)"' | cmp -s - $@ \
+		|| echo '#define TSLOAD_GIT_DESCRIBE "$(GIT_DESCRIBE)"' > $@
+$(BUILD)/coordinator/main.o: $(GITVERSION)
 
 $(LIB): $(LIB_OBJ)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -112,6 +128,18 @@ format:
 format-check:
 	clang-format --dry-run -Werror $(SRC_FILES)
 
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MAN1DIR)
+	install -m 755 $(TSLOAD) $(DESTDIR)$(BINDIR)/tsload
+	rm -rf $(DESTDIR)$(DATADIR)/configs
+	cp -R configs $(DESTDIR)$(DATADIR)/configs
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/configs
+	install -m 644 docs/tsload.1 $(DESTDIR)$(MAN1DIR)/tsload.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tsload $(DESTDIR)$(MAN1DIR)/tsload.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
 clean:
 	rm -rf $(BUILD)
 
@@ -129,12 +157,18 @@ help:
 	@echo '                     the same bytes (BENCH_ONLY=server: only those),'
 	@echo '                     and tsload query against pgbench on PostgreSQL'
 	@echo '  make               build $(TSLOAD) only'
+	@echo '  make install       build, then install the binary to PREFIX/bin, configs/'
+	@echo '                     to PREFIX/share/tsload/configs and the man page to'
+	@echo '                     PREFIX/share/man/man1 (PREFIX=/usr/local; DESTDIR too)'
+	@echo '  make uninstall     remove what make install installed'
 	@echo '  make deps          install missing Debian packages (apt-get)'
 	@echo '  make format        clang-format every source file in place'
 	@echo '  make format-check  fail if a file is not formatted'
 	@echo '  make clean         remove $(BUILD)/'
 	@echo 'variables: BUILD=dir SANITIZE=address,undefined WERROR=1 V=1 CFLAGS=...'
+	@echo '           PREFIX=/usr/local DESTDIR='
 
-.PHONY: all build deps unit test demo bench format format-check clean help FORCE
+.PHONY: all build deps unit test demo bench format format-check install \
+	uninstall clean help FORCE
 .SECONDARY:
 -include $(patsubst %.o,%.d,$(LIB_OBJ) $(MAIN_OBJ) $(TEST_OBJ) $(TOOL_OBJ))

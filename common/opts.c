@@ -9,11 +9,27 @@
 #include <string.h>
 
 #include "json.h"
+#include "log.h"
 #include "parse.h"
 #include "target.h"
 #include "xalloc.h"
 
 enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_I64, OPT_SECS };
+
+/* Sections of --help, in this order. */
+enum opt_group {
+	G_TARGET,
+	G_SHAPE,
+	G_PACE,
+	G_QUERY,
+	G_OUTPUT,
+	G_WORKER,
+	G_OTHER,
+	G_N
+};
+
+static const char *const group_title[G_N] = { "target", "load shape", "pacing",
+	"query workload", "output", "worker", "other" };
 
 struct opt {
 	const char   *name;
@@ -25,6 +41,7 @@ struct opt {
 	unsigned      cmds;
 	const char   *meta;
 	const char   *help;
+	unsigned      group; /* enum opt_group */
 };
 
 #define OFF(f) offsetof(struct tsl_opts, f)
@@ -40,106 +57,125 @@ struct opt {
 static const struct opt opt_table[] = {
 	{ "target", 0, OPT_STR, OFF(target), "sqlite:results/tsload.db", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "where to write (see TARGETS below)" },
+	    "where to write (see TARGETS below)", G_TARGET },
 	{ "database-name", 'd', OPT_STR, OFF(database), "devops", 0, 0,
-	    ING | CLN | QRY | RUN | WRK, "NAME", "database name" },
+	    ING | CLN | QRY | RUN | WRK, "NAME", "database name", G_TARGET },
 	{ "table-name", 't', OPT_STR, OFF(table), "host_metrics", 0, 0,
-	    ING | CLN | QRY | RUN | WRK, "NAME", "table name" },
+	    ING | CLN | QRY | RUN | WRK, "NAME", "table name", G_TARGET },
 	{ "region", 'r', OPT_STR, OFF(region), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "REGION",
-	    "AWS region (Timestream targets)" },
+	    "AWS region (Timestream targets)", G_TARGET },
 	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "explicit endpoint (Timestream targets)" },
+	    "explicit endpoint (Timestream targets)", G_TARGET },
 	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0,
-	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile" },
+	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile",
+	    G_TARGET },
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "worker processes" },
+	    ING | QRY | RUN | WRK, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "threads per worker process" },
+	    ING | QRY | RUN | WRK, "N", "threads per worker process",
+	    G_SHAPE },
 	{ "host-scale", 0, OPT_U64, OFF(host_scale), "100", 1, 4000,
 	    ING | MOD | QRY | RUN | WRK, "N",
-	    "hosts = 1000 x N, event sets = 1200 x N" },
+	    "hosts = 1000 x N, event sets = 1200 x N", G_SHAPE },
 	{ "interval-millis", 0, OPT_U64, OFF(interval_ms), "5000", 0, 86400000,
 	    ING | MOD | RUN | WRK, "MS",
-	    "one sample per series every MS (0: as fast as possible)" },
+	    "one sample per series every MS (0: as fast as possible)",
+	    G_PACE },
 	{ "batch-writes", 0, OPT_BOOL, OFF(batch_writes), "false", 0, 0,
-	    ING | RUN | WRK, NULL, "batch records across hosts" },
+	    ING | RUN | WRK, NULL, "batch records across hosts", G_SHAPE },
 	{ "batch-size", 0, OPT_U64, OFF(batch_size), "100", 1, 100000,
 	    ING | RUN | WRK, "N",
-	    "records per batch with --batch-writes (Timestream: 1..100)" },
+	    "records per batch with --batch-writes (Timestream: 1..100)",
+	    G_SHAPE },
 	{ "multi", 0, OPT_BOOL, OFF(multi), "false", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, NULL,
-	    "multi-measure records (one per host sample)" },
+	    "multi-measure records (one per host sample)", G_SHAPE },
 	{ "add-req-id", 0, OPT_BOOL, OFF(add_req_id), "false", 0, 0,
-	    ING | RUN | WRK, NULL, "add a UUID request_id to every sample" },
+	    ING | RUN | WRK, NULL, "add a UUID request_id to every sample",
+	    G_SHAPE },
 	{ "req-id-dim", 0, OPT_BOOL, OFF(req_id_dim), "false", 0, 0,
 	    ING | RUN | WRK, NULL,
-	    "with --add-req-id: as a dimension, not a measure" },
+	    "with --add-req-id: as a dimension, not a measure", G_SHAPE },
 	{ "instance-name-seed", 0, OPT_I64, OFF(instance_seed), "12345",
 	    -9.2e18, 9.2e18, ING | MOD | QRY | RUN | WRK, "N",
-	    "seed of the 8-character instance-name prefix" },
+	    "seed of the 8-character instance-name prefix", G_SHAPE },
 	{ "print-model-summary", 0, OPT_BOOL, OFF(print_summary), "false", 0,
-	    0, ING | RUN, NULL, "print the model summary and exit" },
+	    0, ING | RUN, NULL, "print the model summary and exit", G_OUTPUT },
 	{ "memory-store-retention-hours", 0, OPT_U64, OFF(mem_hours), "2", 1,
-	    8766, ING | RUN | WRK, "H",
-	    "memory store retention (new tables)" },
+	    8766, ING | RUN | WRK, "H", "memory store retention (new tables)",
+	    G_TARGET },
 	{ "magnetic-store-retention-days", 0, OPT_U64, OFF(mag_days), "365", 1,
 	    73000, ING | RUN | WRK, "D",
-	    "magnetic store retention (new tables)" },
+	    "magnetic store retention (new tables)", G_TARGET },
 	{ "duration", 0, OPT_SECS, OFF(duration), "0", 0, 31536000,
 	    ING | QRY | RUN | WRK, "SECS",
-	    "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)" },
+	    "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)", G_PACE },
 	{ "results", 0, OPT_STR, OFF(results), "results", 0, 0,
 	    ING | QRY | RUN | WRK, "DIR",
-	    "results root: DIR/<run-id>/run.json, timeseries.csv" },
+	    "results root: DIR/<run-id>/run.json, timeseries.csv", G_OUTPUT },
 	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK,
 	    "N",
-	    "seed of the generated values (same seed, same data; 0: random)" },
+	    "seed of the generated values (same seed, same data; 0: random)",
+	    G_SHAPE },
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
-	    ING | RUN | WRK, "N", "retries of a throttled or busy batch" },
+	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
+	    G_PACE },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
-	    NULL, "no live progress line" },
+	    NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
-	    "coordinator to join (ipc:// or tcp://)" },
+	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
-	    "set by the coordinator: ingest or query" },
+	    "set by the coordinator: ingest or query", G_WORKER },
 	{ "config", 0, OPT_STR, OFF(config), "configs/config.ini", 0, 0,
 	    QRY | RUN | WRK, "FILE",
-	    "query workload (seed config.ini format)" },
+	    "query workload (seed config.ini format); the default is found "
+	    "next to the binary, not in the current directory",
+	    G_QUERY },
 	{ "log-dir", 'l', OPT_STR, OFF(log_dir), "results/query-logs", 0, 0,
-	    QRY | RUN | WRK, "DIR", "root of the per-thread query log dirs" },
+	    QRY | RUN | WRK, "DIR", "root of the per-thread query log dirs",
+	    G_OUTPUT },
 	{ "run-prefix", 0, OPT_STR, OFF(run_prefix), "tsload", 0, 0,
-	    QRY | RUN | WRK, "NAME", "first part of every log dir name" },
+	    QRY | RUN | WRK, "NAME", "first part of every log dir name",
+	    G_OUTPUT },
 	{ "query-end-time", 0, OPT_STR, OFF(query_end), "", 0, 0,
 	    QRY | RUN | WRK, "EXPR",
-	    "end of every time window, pasted into the query (default: now)" },
+	    "end of every time window, pasted into the query (default: now)",
+	    G_QUERY },
 	{ "think-time-milliseconds", 0, OPT_U64, OFF(think_ms), "30000", 0,
 	    86400000, QRY | RUN | WRK, "MS",
-	    "pause after each successful query, and between thread starts" },
+	    "pause after each successful query, and between thread starts",
+	    G_PACE },
 	{ "randomized-think-time", 0, OPT_BOOL, OFF(think_random), "false", 0,
 	    0, QRY | RUN | WRK, NULL,
-	    "think 5000..MS ms at random (0..MS when MS < 5000)" },
+	    "think 5000..MS ms at random (0..MS when MS < 5000)", G_PACE },
 	{ "fixed-params", 0, OPT_BOOL, OFF(fixed_params), "false", 0, 0,
 	    QRY | RUN | WRK, NULL,
-	    "the seed's built-in parameters (= --params fixed)" },
+	    "the seed's built-in parameters (= --params fixed)", G_QUERY },
 	{ "params", 0, OPT_STR, OFF(params), "table", 0, 0, QRY | RUN | WRK,
 	    "table|fixed|random",
-	    "query parameters: from the table, built in, or fresh per query" },
+	    "query parameters: from the table, built in, or fresh per query",
+	    G_QUERY },
 	{ "repetitions", 0, OPT_U64, OFF(repetitions), "0", 0, 1e9,
-	    QRY | RUN | WRK, "N", "queries per thread (0: config.ini's)" },
+	    QRY | RUN | WRK, "N", "queries per thread (0: config.ini's)",
+	    G_PACE },
 	{ "query-processes", 0, OPT_U64, OFF(q_processes), "1", 1, 4096,
-	    RUN | WRK, "N", "run: query worker processes" },
+	    RUN | WRK, "N", "run: query worker processes", G_SHAPE },
 	{ "query-concurrency", 0, OPT_U64, OFF(q_concurrency), "1", 1, 4096,
-	    RUN | WRK, "N", "run: threads per query worker" },
+	    RUN | WRK, "N", "run: threads per query worker", G_SHAPE },
 	{ "query-wait", 0, OPT_SECS, OFF(query_wait), "0", 0, 3600,
 	    QRY | RUN | WRK, "SECS",
 	    "how long query threads wait for data to take --params table from "
-	    "(run: 60)" },
+	    "(run: 60)",
+	    G_PACE },
 	{ "queries-dir", 0, OPT_STR, OFF(queries_dir), "configs/queries", 0, 0,
-	    QRY | RUN | WRK, "DIR", "query templates, DIR/<dialect>/*.sql" },
+	    QRY | RUN | WRK, "DIR",
+	    "query templates, DIR/<dialect>/*.sql; the default is found next "
+	    "to the binary",
+	    G_QUERY },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help" },
+	    ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help", G_OTHER },
 	{ NULL },
 };
 
@@ -261,13 +297,127 @@ opts_free(struct tsl_opts *o)
 	}
 }
 
-static const struct opt *
-find_long(const char *name, size_t len, unsigned cmd)
+#define N_ROWS (sizeof(opt_table) / sizeof(opt_table[0]) - 1)
+_Static_assert(N_ROWS <= 64, "tsl_opts.given has one bit per row");
+
+static unsigned
+row_index(const struct opt *r)
 {
+	return (unsigned)(r - opt_table);
+}
+
+static const char *const cmd_names[]
+    = { "ingest", "model", "cleanup", "worker", "query", "run" };
+
+/* "query and run" for the subcommands of cmds (the worker left out: it
+ * is started by the coordinator). */
+static void
+cmds_text(unsigned cmds, char *out, size_t n)
+{
+	unsigned shown = cmds & ~CMD_WORKER, left;
+	size_t   k     = 0;
+
+	out[0] = '\0';
+	if (!shown)
+		shown = cmds;
+	left = (unsigned)__builtin_popcount(shown);
+	for (unsigned i = 0; i < 6 && k < n; i++) {
+		if (!(shown & (1u << i)))
+			continue;
+		left--;
+		k += (size_t)snprintf(out + k, n - k, "%s%s", cmd_names[i],
+		    !left           ? ""
+		        : left == 1 ? " and "
+		                    : ", ");
+	}
+}
+
+static const char *
+cmd_name(unsigned cmd)
+{
+	for (unsigned i = 0; i < 6; i++)
+		if (cmd == 1u << i)
+			return cmd_names[i];
+	return "this command";
+}
+
+/* The row of the long option name[0..len) for cmd: an exact name, else
+ * the only name it abbreviates (as argparse does). NULL with a reason in
+ * err when there is none or several. */
+static const struct opt *
+find_long(const char *name, size_t len, unsigned cmd, char *err, size_t errlen)
+{
+	const struct opt *hit = NULL, *near = NULL;
+	unsigned          hits = 0, best = 99;
+	char              want[64], where[64];
+	size_t            k = 0;
+
 	for (const struct opt *r = opt_table; r->name; r++)
 		if ((r->cmds & cmd) && strlen(r->name) == len
 		    && !strncmp(r->name, name, len))
 			return r;
+	for (const struct opt *r = opt_table; r->name; r++)
+		if ((r->cmds & cmd) && len && !strncmp(r->name, name, len)) {
+			hit = r;
+			hits++;
+		}
+	if (hits == 1)
+		return hit;
+	if (hits > 1) {
+		k = (size_t)snprintf(err, errlen,
+		    "ambiguous option --%.*s (could be", (int)len, name);
+		for (const struct opt *r = opt_table; r->name && k < errlen;
+		     r++)
+			if ((r->cmds & cmd) && !strncmp(r->name, name, len))
+				k += (size_t)snprintf(
+				    err + k, errlen - k, " --%s", r->name);
+		if (k < errlen)
+			snprintf(err + k, errlen - k, ")");
+		return NULL;
+	}
+	/* Unknown: the nearest name of any subcommand, saying which (the
+	 * only one it abbreviates counts as exact). */
+	snprintf(want, sizeof(want), "%.*s", (int)(len < 63 ? len : 63), name);
+	for (const struct opt *r = opt_table; r->name; r++)
+		if (len && !strncmp(r->name, name, len)) {
+			near = r;
+			hits++;
+		}
+	if (hits == 1) {
+		cmds_text(near->cmds, where, sizeof(where));
+		snprintf(err, errlen, "--%s is an option of %s, not %s",
+		    near->name, where, cmd_name(cmd));
+		return NULL;
+	}
+	near = NULL;
+	for (const struct opt *r = opt_table; r->name; r++) {
+		unsigned d = strcmp(r->name, want)
+		    ? parse_edit_distance(want, r->name)
+		    : 0;
+
+		if (d < best || (d == best && (r->cmds & cmd))) {
+			best = d;
+			near = r;
+		}
+	}
+	if (near && best == 0) {
+		cmds_text(near->cmds, where, sizeof(where));
+		snprintf(err, errlen, "--%s is an option of %s, not %s",
+		    near->name, where, cmd_name(cmd));
+	} else if (near && best <= 1 + strlen(want) / 4) {
+		cmds_text(near->cmds, where, sizeof(where));
+		if (near->cmds & cmd)
+			snprintf(err, errlen,
+			    "unknown option --%s (did you mean --%s?)", want,
+			    near->name);
+		else
+			snprintf(err, errlen,
+			    "unknown option --%s (did you mean --%s? it is an option of %s, not %s)",
+			    want, near->name, where, cmd_name(cmd));
+	} else {
+		snprintf(
+		    err, errlen, "unknown option --%s (see --help)", want);
+	}
 	return NULL;
 }
 
@@ -280,31 +430,114 @@ find_short(char c, unsigned cmd)
 	return NULL;
 }
 
+/* "TSLOAD_HOST_SCALE" of row r. */
+static void
+env_name(const struct opt *r, char *var, size_t n)
+{
+	size_t k = (size_t)snprintf(var, n, "TSLOAD_");
+
+	for (const char *p = r->name; *p && k < n - 1; p++)
+		var[k++] = *p == '-' ? '_' : (char)toupper(*p);
+	var[k] = '\0';
+}
+
+/* Variables TSLOAD_* that are not options: the unit tests' source dir. */
+static const char *const env_other[] = { "TSLOAD_SRCDIR", NULL };
+
+/* Warns about each TSLOAD_<NAME> variable that names no option, with the
+ * nearest one (a typo in a pod spec must not go unseen). */
+static void
+warn_unknown_env(void)
+{
+	extern char **environ;
+
+	for (char **e = environ; e && *e; e++) {
+		const char       *eq   = strchr(*e, '=');
+		const struct opt *near = NULL;
+		char              var[80], name[80];
+		unsigned          best = 99;
+		size_t            n;
+		bool              known = false;
+
+		if (strncmp(*e, "TSLOAD_", 7) || !eq)
+			continue;
+		n = (size_t)(eq - *e);
+		snprintf(var, sizeof(var), "%.*s", (int)(n < 79 ? n : 79), *e);
+		for (const char *const *x = env_other; *x && !known; x++)
+			known = !strcmp(var, *x);
+		for (const struct opt *r = opt_table; r->name && !known; r++) {
+			unsigned d;
+
+			env_name(r, name, sizeof(name));
+			known = !strcmp(var, name);
+			d     = parse_edit_distance(var + 7, name + 7);
+			if (d < best) {
+				best = d;
+				near = r;
+			}
+		}
+		if (known)
+			continue;
+		if (near && best <= 2 + strlen(var + 7) / 4) {
+			env_name(near, name, sizeof(name));
+			log_warn(
+			    "%s is not an option variable, ignored (did you mean %s, for --%s?)",
+			    var, name, near->name);
+		} else {
+			log_warn("%s is not an option variable, ignored", var);
+		}
+	}
+}
+
 static int
 apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
+	warn_unknown_env();
 	for (const struct opt *r = opt_table; r->name; r++) {
-		char        var[80] = "TSLOAD_";
-		size_t      n       = strlen(var);
+		char        var[80];
 		const char *v;
 
 		if (!(r->cmds & cmd))
 			continue;
-		for (const char *p = r->name; *p && n < sizeof(var) - 1; p++)
-			var[n++] = *p == '-' ? '_' : (char)toupper(*p);
-		var[n] = '\0';
-		v      = getenv(var);
-		if (v && set_value(o, r, v, var, err, errlen))
+		env_name(r, var, sizeof(var));
+		v = getenv(var);
+		if (!v)
+			continue;
+		if (set_value(o, r, v, var, err, errlen))
 			return -EINVAL;
+		o->given |= 1ull << row_index(r);
 	}
 	return 0;
 }
 
-int
-opts_parse(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
+bool
+opts_given(const struct tsl_opts *o, const char *name)
+{
+	for (const struct opt *r = opt_table; r->name; r++)
+		if (!strcmp(r->name, name))
+			return o->given & (1ull << row_index(r));
+	return false;
+}
+
+/* A seed command line names Timestream by --endpoint or --region alone:
+ * without --target, that is the target (not the SQLite default). */
+static void
+imply_target(struct tsl_opts *o, unsigned cmd)
+{
+	if (cmd == CMD_WORKER || opts_given(o, "target")
+	    || !(opts_given(o, "endpoint") || opts_given(o, "region")))
+		return;
+	free(o->target);
+	o->target         = xstrdup("timestream://");
+	o->target_implied = true;
+}
+
+static int
+parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
     char *err, size_t errlen)
 {
-	int rc = cmd == CMD_WORKER ? 0 : apply_env(o, cmd, err, errlen);
+	int      rc = cmd == CMD_WORKER ? 0 : apply_env(o, cmd, err, errlen);
+	unsigned targets = 0;
 
 	for (int i = 1; i < argc && !rc; i++) {
 		const char       *a = argv[i];
@@ -316,13 +549,9 @@ opts_parse(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			const char *eq = strchr(a + 2, '=');
 			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 
-			r = find_long(a + 2, n, cmd);
-			if (!r) {
-				snprintf(err, errlen,
-				    "unknown option --%.*s (see --help)",
-				    (int)n, a + 2);
+			r = find_long(a + 2, n, cmd, err, errlen);
+			if (!r)
 				return -EINVAL;
-			}
 			if (eq)
 				v = eq + 1;
 			snprintf(from, sizeof(from), "--%s", r->name);
@@ -342,6 +571,13 @@ opts_parse(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			    "unexpected argument \"%s\" (see --help)", a);
 			return -EINVAL;
 		}
+		if (r->off == OFF(target) && ++targets > 1) {
+			snprintf(err, errlen,
+			    "--target given %u times: writing to several targets at once (fan-out) does not exist yet; give one --target",
+			    targets);
+			return -EINVAL;
+		}
+		o->given |= 1ull << row_index(r);
 		if (r->type == OPT_BOOL && !v) {
 			*(bool *)field(o, r) = true;
 			continue;
@@ -356,6 +592,21 @@ opts_parse(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 		}
 		rc = set_value(o, r, v, from, err, errlen);
 	}
+	if (!rc)
+		imply_target(o, cmd);
+	return rc;
+}
+
+int
+opts_parse(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
+    char *err, size_t errlen)
+{
+	int rc = parse_args(o, cmd, argc, argv, err, errlen);
+
+	/* A refused value leaves nothing allocated, whatever the caller
+	 * does next (a worker that gives up, a fuzzed environment). */
+	if (rc)
+		opts_free(o);
 	return rc;
 }
 
@@ -514,6 +765,58 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 	}
 }
 
+/* Appends s with '\\', line breaks and other control bytes escaped. */
+static void
+escape_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\')
+			buf_adds(b, "\\\\");
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+}
+
+/* Undoes escape_text in place. @return 0, or -EINVAL on a bad escape. */
+static int
+unescape_text(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		unsigned hi, lo;
+
+		if (*s != '\\') {
+			*w++ = *s;
+			continue;
+		}
+		s++;
+		if (*s == '\\' || *s == 'n') {
+			*w++ = *s == 'n' ? '\n' : '\\';
+			continue;
+		}
+		if (*s != 'x' || !isxdigit((unsigned char)s[1])
+		    || !isxdigit((unsigned char)s[2]))
+			return -EINVAL;
+		hi   = (unsigned)(isdigit((unsigned char)s[1])
+		          ? s[1] - '0'
+		          : tolower((unsigned char)s[1]) - 'a' + 10);
+		lo   = (unsigned)(isdigit((unsigned char)s[2])
+		          ? s[2] - '0'
+		          : tolower((unsigned char)s[2]) - 'a' + 10);
+		*w++ = (char)(hi << 4 | lo);
+		s += 2;
+	}
+	*w = '\0';
+	return 0;
+}
+
 void
 opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b)
 {
@@ -522,7 +825,10 @@ opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b)
 		    || r->off == OFF(help) || r->off == OFF(connect))
 			continue;
 		buf_printf(b, "--%s=", r->name);
-		value_text(o, r, b);
+		if (r->type == OPT_STR)
+			escape_text(b, *(char *const *)cfield(o, r));
+		else
+			value_text(o, r, b);
 		buf_addc(b, '\n');
 	}
 }
@@ -533,13 +839,23 @@ opts_parse_text(struct tsl_opts *o, unsigned cmd, const char *text, char *err,
 {
 	char        *copy = xstrdup(text);
 	const char **argv;
-	int          argc = 1, rc;
+	int          argc = 1, rc = 0;
 
 	argv    = xcalloc(strlen(text) + 2, sizeof(*argv));
 	argv[0] = "worker";
-	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n"))
+	for (char *line = strtok(copy, "\n"); line && !rc;
+	     line       = strtok(NULL, "\n")) {
+		char *eq = strchr(line, '=');
+
+		if (eq && unescape_text(eq + 1)) {
+			snprintf(
+			    err, errlen, "bad escape in option line %d", argc);
+			rc = -EINVAL;
+		}
 		argv[argc++] = line;
-	rc = opts_parse(o, cmd, argc, argv, err, errlen);
+	}
+	if (!rc)
+		rc = opts_parse(o, cmd, argc, argv, err, errlen);
 	free(argv);
 	free(copy);
 	return rc;
@@ -585,24 +901,70 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 	return rc;
 }
 
+/* Help columns: options from 2, their text from HELP_COL, lines end
+ * before HELP_WIDTH. */
+enum { HELP_COL = 32, HELP_WIDTH = 80 };
+
+/* Prints text from column col, wrapped at spaces before HELP_WIDTH, each
+ * further line indented to HELP_COL. */
+static void
+print_wrapped(FILE *f, const char *text, int col)
+{
+	while (*text) {
+		int room = HELP_WIDTH - 1 - col, n = (int)strlen(text);
+
+		if (n > room) {
+			n = room;
+			while (n > 0 && text[n] != ' ')
+				n--;
+			if (n == 0)
+				n = room;
+		}
+		fprintf(f, "%.*s\n", n, text);
+		text += n;
+		while (*text == ' ')
+			text++;
+		if (*text)
+			fprintf(f, "%*s", HELP_COL, "");
+		col = HELP_COL;
+	}
+}
+
 void
 opts_usage(unsigned cmd, FILE *f)
 {
-	for (const struct opt *r = opt_table; r->name; r++) {
-		char left[64];
+	for (unsigned g = 0; g < G_N; g++) {
+		bool title = false;
 
-		if (!(r->cmds & cmd))
-			continue;
-		if (r->shortname)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s",
-			    r->shortname, r->name, r->meta ? " " : "",
+		for (const struct opt *r = opt_table; r->name; r++) {
+			char left[64], text[256];
+			int  n;
+
+			if (!(r->cmds & cmd) || r->group != g)
+				continue;
+			if (!title)
+				fprintf(f, "\n%s:\n", group_title[g]);
+			title = true;
+			if (r->shortname)
+				n = snprintf(left, sizeof(left), "  -%c, ",
+				    r->shortname);
+			else
+				n = snprintf(left, sizeof(left), "      ");
+			n += snprintf(left + n, sizeof(left) - (size_t)n,
+			    "--%s%s%s", r->name, r->meta ? " " : "",
 			    r->meta ? r->meta : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", r->name,
-			    r->meta ? " " : "", r->meta ? r->meta : "");
-		fprintf(f, "  %-38s %s", left, r->help);
-		if (r->type != OPT_BOOL && r->def[0] && r->off != OFF(help))
-			fprintf(f, " [%s]", r->def);
-		fputc('\n', f);
+			if (r->type != OPT_BOOL && r->def[0]
+			    && r->off != OFF(help))
+				snprintf(text, sizeof(text), "%s [%s]",
+				    r->help, r->def);
+			else
+				snprintf(text, sizeof(text), "%s", r->help);
+			/* A long option name gets a line of its own. */
+			if (n >= HELP_COL - 1)
+				fprintf(f, "%s\n%*s", left, HELP_COL, "");
+			else
+				fprintf(f, "%-*s", HELP_COL, left);
+			print_wrapped(f, text, HELP_COL);
+		}
 	}
 }

@@ -69,17 +69,26 @@ struct tsl_opts {
 	double   query_wait;    /* seconds to wait for data to take params */
 	bool     quiet;         /* no live line */
 	bool     help;
+	/* set by opts_parse */
+	uint64_t given;          /* bit per option row: from argv or env */
+	bool     target_implied; /* timestream:// from --endpoint/--region */
 };
 
 /** Sets every option to its default. */
 void opts_defaults(struct tsl_opts *o);
 void opts_free(struct tsl_opts *o);
 
-/** Applies TSLOAD_* variables, then argv (argv[0] is the subcommand), for
- *  subcommand cmd. @return 0, or -EINVAL with a one-line reason naming
- *  the option and the accepted values in err. */
+/** Applies TSLOAD_* variables (warning about unknown ones), then argv
+ *  (argv[0] is the subcommand), for subcommand cmd. Long options may be
+ *  abbreviated as with argparse; --target may be given once. Without
+ *  --target, --endpoint or --region imply timestream://. @return 0, or
+ *  -EINVAL with a one-line reason naming the option and the accepted
+ *  values (or the nearest option name) in err, and o freed (as by
+ *  opts_free; freeing it again is harmless). */
 int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
     const char *const *argv, char *err, size_t errlen);
+/** Whether the long option name came from argv or the environment. */
+bool opts_given(const struct tsl_opts *o, const char *name);
 /** Cross-option checks after parsing (batch size range, ...). */
 int opts_validate(
     const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen);
@@ -92,7 +101,9 @@ struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
 const char *opts_params(const struct tsl_opts *o);
 
 /** Appends the options of cmd as "--name=value\n" lines (all of them,
- *  defaults included), for a worker to parse with opts_parse_text. */
+ *  defaults included), for a worker to parse with opts_parse_text. Values
+ *  are escaped (\\, \n, \xHH for other control bytes), so that any byte
+ *  survives and no value can start another line. */
 void opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b);
 int  opts_parse_text(struct tsl_opts *o, unsigned cmd, const char *text,
      char *err, size_t errlen);

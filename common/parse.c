@@ -300,3 +300,34 @@ parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	*out = (uint64_t)v << shift;
 	return 0;
 }
+
+/* Levenshtein distance of two short strings (capped at 31 chars). */
+unsigned
+parse_edit_distance(const char *a, const char *b)
+{
+	unsigned row[32], i, j;
+	unsigned la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
+
+	if (la > 31 || lb > 31)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			/* Substitute, delete or insert. */
+			unsigned up   = row[j];
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag   = up;
+		}
+	}
+	return row[lb];
+}

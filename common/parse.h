@@ -26,5 +26,8 @@ int parse_duration(const char *s, double *secs, char *err, size_t errlen);
 /** Size in bytes: "4096", "64k", "16M", "2G", "1T" (powers of 1024, unit
  *  in either case, optionally followed by "B" or "iB": "64KiB"). */
 int parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
+/** Levenshtein distance of two strings of up to 31 characters (99 for
+ *  longer ones), to suggest the nearest name for a mistyped one. */
+unsigned parse_edit_distance(const char *a, const char *b);
 
 #endif

@@ -2,14 +2,203 @@
  * shared by the ingest, query and run subcommands. */
 #include "cmdutil.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "log.h"
+#include "qconfig.h"
 #include "xalloc.h"
+
+/* What --help says of each subcommand: synopsis, what it does, and two
+ * or three command lines that work as written. */
+static const struct cmd_help {
+	unsigned    cmd;
+	const char *synopsis;
+	const char *what;
+	const char *examples;
+	bool        targets;
+} cmd_helps[] = {
+	{ CMD_INGEST, "tsload ingest [options]",
+	    "Drives the perf-scale DevOps ingest load into a target (default:\n"
+	    "SQLite in results/ of the current directory).\n",
+	    "  tsload ingest --host-scale 1 --duration 30s\n"
+	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
+	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n",
+	    true },
+	{ CMD_QUERY, "tsload query [options]",
+	    "Runs the weighted query workload of config.ini (do-q1 .. do-q6)\n"
+	    "against a target. config.ini asks for 10,000 queries per thread with\n"
+	    "30 s think time: bound the run with --repetitions, --duration or\n"
+	    "--think-time-milliseconds.\n",
+	    "  tsload query --repetitions 20 --think-time-milliseconds 0\n"
+	    "  tsload query -c 4 --duration 1m --think-time-milliseconds 100\n"
+	    "  tsload query --config my.ini --params fixed --repetitions 5\n",
+	    true },
+	{ CMD_RUN, "tsload run [options]",
+	    "Ingest (-p/-c) and query (--query-processes/--query-concurrency) at\n"
+	    "once, under one coordinator, each side with its own statistics.\n",
+	    "  tsload run --host-scale 1 --duration 30s --think-time-milliseconds 500\n"
+	    "  tsload run --host-scale 1 --duration 1m --query-concurrency 4\n",
+	    true },
+	{ CMD_MODEL, "tsload model [options]",
+	    "Prints the perf-scale model summary (as ingest --print-model-summary).\n",
+	    "  tsload model\n"
+	    "  tsload model --host-scale 10 --multi\n",
+	    false },
+	{ CMD_CLEANUP, "tsload cleanup [options]",
+	    "Drops the table (and database, where the target has one) that ingest\n"
+	    "created. Exit status: 0 when dropped, or when there is nothing to drop\n"
+	    "(it says so); 1 when the target cannot be reached or refuses the drop;\n"
+	    "2 for a usage error.\n",
+	    "  tsload cleanup\n"
+	    "  tsload cleanup --target postgres://tsload@127.0.0.1/bench\n",
+	    false },
+	{ CMD_WORKER, "tsload worker --connect URL",
+	    "A worker process. ingest, query and run start their workers themselves\n"
+	    "(tsload worker --connect ipc://...): the worker joins the coordinator at\n"
+	    "URL, takes its assignment (the options come from the coordinator) and runs\n"
+	    "it. There is no reason to start one by hand yet.\n",
+	    "  tsload worker --connect ipc:///tmp/tsload-1234.ipc\n", false },
+};
+
+void
+cmd_usage(unsigned cmd, FILE *f)
+{
+	for (size_t i = 0; i < sizeof(cmd_helps) / sizeof(cmd_helps[0]); i++) {
+		const struct cmd_help *h = &cmd_helps[i];
+
+		if (h->cmd != cmd)
+			continue;
+		fprintf(f, "usage: %s\n\n%s", h->synopsis, h->what);
+		opts_usage(cmd, f);
+		fprintf(f, "\nexamples:\n%s", h->examples);
+		if (h->targets)
+			cmd_list_targets(f);
+		else
+			fprintf(f,
+			    "\nEvery option can also be set as "
+			    "TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
+	}
+}
+
+/* Fills out with name under the data directory of the binary:
+ * PREFIX/share/tsload/configs for an installed PREFIX/bin/tsload, the
+ * checkout's configs/ for a build tree's BUILD/bin/tsload. Not the current
+ * directory: tsload runs from anywhere. -ENOENT with where it looked in
+ * looked. */
+static int
+data_path(const char *name, char *out, size_t n, char *looked, size_t ln)
+{
+	static const char *const under[]
+	    = { "share/tsload/configs", "../configs" };
+	char    exe[PATH_MAX], *slash;
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (k <= 0) {
+		snprintf(looked, ln, "nowhere (/proc/self/exe: %s)",
+		    strerror(errno));
+		return -ENOENT;
+	}
+	exe[k] = '\0';
+	/* PREFIX/bin/tsload -> PREFIX */
+	for (int up = 0; up < 2; up++) {
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	for (size_t i = 0; i < 2; i++) {
+		char *real;
+
+		snprintf(out, n, "%s/%s/%s", exe, under[i], name);
+		real = realpath(out, NULL);
+		if (real) {
+			snprintf(out, n, "%s", real);
+			free(real);
+			return 0;
+		}
+	}
+	snprintf(looked, ln, "%s/%s/%s nor %s/%s/%s", exe, under[0], name, exe,
+	    under[1], name);
+	return -ENOENT;
+}
+
+/* Points an option left at its default ("configs/...") to the file next
+ * to the binary; an option given stays as given (relative to the current
+ * directory). */
+static int
+resolve_default(struct tsl_opts *o, const char *opt, const char *meta,
+    char **value, const char *name, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 64], looked[2 * PATH_MAX + 128];
+
+	if (opts_given(o, opt))
+		return 0;
+	if (data_path(name, path, sizeof(path), looked, sizeof(looked))) {
+		snprintf(err, errlen,
+		    "--%s not given, and its default %s is not installed next to the binary: neither %s (give --%s %s)",
+		    opt, *value, looked, opt, meta);
+		return -ENOENT;
+	}
+	free(*value);
+	*value = xstrdup(path);
+	return 0;
+}
+
+static int
+resolve_paths(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!(cmd & (CMD_QUERY | CMD_RUN)))
+		return 0;
+	if (resolve_default(
+	        o, "config", "FILE", &o->config, "config.ini", err, errlen)
+	    || resolve_default(o, "queries-dir", "DIR", &o->queries_dir,
+	        "queries", err, errlen))
+		return -ENOENT;
+	if (stat(o->queries_dir, &st)) {
+		snprintf(err, errlen, "--queries-dir %s: %s", o->queries_dir,
+		    strerror(errno));
+		return -ENOENT;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "--queries-dir %s: not a directory",
+		    o->queries_dir);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* The target's templates must be there: say so here rather than "do-q1
+ * has no sqlite version" for a --queries-dir of something else. */
+static int
+check_dialect_dir(
+    const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	const struct target_ops *t = target_find(o->target);
+	char                     path[PATH_MAX + 64];
+	struct stat              st;
+
+	if (!(cmd & (CMD_QUERY | CMD_RUN)) || !t || !t->dialect)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", o->queries_dir, t->dialect);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(err, errlen,
+	    "--queries-dir %s: no %s/ directory of %s query templates in it",
+	    o->queries_dir, t->dialect, t->name);
+	return -ENOENT;
+}
 
 int
 cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
     void (*usage)(FILE *))
 {
-	char err[512];
+	char err[PATH_MAX * 3];
 	int  rc;
 
 	opts_defaults(o);
@@ -20,22 +209,81 @@ cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 		return 0;
 	}
 	if (!rc)
+		rc = resolve_paths(o, cmd, err, sizeof(err));
+	if (!rc)
 		rc = opts_validate(o, cmd, err, sizeof(err));
+	if (!rc)
+		rc = check_dialect_dir(o, cmd, err, sizeof(err));
 	if (rc) {
 		log_err("%s", err);
 		return 2;
 	}
+	if (o->target_implied)
+		log_info(
+		    "no --target: --endpoint or --region given, so the target is Timestream (as with the seed's tools)");
 	return -1;
+}
+
+/* "83.3 hours", "25 minutes", "40 s" */
+static void
+human_secs(double s, char *out, size_t n)
+{
+	if (s >= 10 * 86400)
+		snprintf(out, n, "%.1f days", s / 86400);
+	else if (s >= 2 * 3600)
+		snprintf(out, n, "%.1f hours", s / 3600);
+	else if (s >= 120)
+		snprintf(out, n, "%.0f minutes", s / 60);
+	else
+		snprintf(out, n, "%.1f s", s);
+}
+
+uint64_t
+cmd_query_plan(const struct tsl_opts *o, uint64_t threads)
+{
+	struct qconfig cfg;
+	char           err[256], took[32], stop[64] = "";
+	uint64_t       reps = o->repetitions;
+	double         think_ms, least;
+
+	if (!reps && o->duration > 0) {
+		log_info("queries: %llu thread%s until --duration ends",
+		    (unsigned long long)threads, threads == 1 ? "" : "s");
+		return 0;
+	}
+	if (!reps) {
+		if (qconfig_load(&cfg, o->config, err, sizeof(err)))
+			return 0;
+		reps = cfg.repetitions;
+	}
+	/* The shortest think time: --randomized-think-time draws 5000..MS
+	 * (0..MS below 5000). */
+	think_ms = (double)o->think_ms;
+	if (o->think_random)
+		think_ms = o->think_ms < 5000 ? 0 : 5000;
+	least = (double)reps * think_ms / 1000;
+	human_secs(least, took, sizeof(took));
+	if (o->duration > 0)
+		snprintf(stop, sizeof(stop), ", or until --duration ends");
+	log_info(
+	    "queries planned: %llu thread%s x %llu repetitions%s = %llu; at least %s of think time (%llu ms after each query)%s%s",
+	    (unsigned long long)threads, threads == 1 ? "" : "s",
+	    (unsigned long long)reps, o->repetitions ? "" : " (config.ini)",
+	    (unsigned long long)(threads * reps), took,
+	    (unsigned long long)o->think_ms, stop,
+	    least >= 600
+	        ? "; shorten with --repetitions N, --think-time-milliseconds MS or --duration SECS"
+	        : "");
+	return threads * reps;
 }
 
 void
 cmd_list_targets(FILE *f)
 {
-	fprintf(f, "\ntargets:\n");
+	fprintf(f, "\ntargets (ingest and query, unless marked):\n");
 	for (const struct target_ops *const *t = target_list(); *t; t++)
-		fprintf(f, "  %-15s %s\n",
-		    (*t)->flags & TGT_F_QUERY ? "ingest, query" : "ingest",
-		    (*t)->usage);
+		fprintf(f, "  %s%s\n", (*t)->usage,
+		    (*t)->flags & TGT_F_QUERY ? "" : "  (ingest only)");
 	fprintf(f,
 	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
 	    "TSLOAD_HOST_SCALE=2.\n");

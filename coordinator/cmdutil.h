@@ -10,10 +10,19 @@
 #include "report.h"
 #include "target.h"
 
-/** Parses and validates the options of cmd. @return -1 to go on, or the
- *  exit code to return now (0 after --help, 2 on bad usage). */
+/** Parses and validates the options of cmd; --config and --queries-dir
+ *  left at their defaults are taken from next to the binary (an install's
+ *  share/tsload/configs or the checkout's configs). @return -1 to go on,
+ *  or the exit code to return now (0 after --help, 2 on bad usage). */
 int cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
     void (*usage)(FILE *));
+/** Prints the --help of subcommand cmd (synopsis, grouped options,
+ *  examples), every line under 80 columns. */
+void cmd_usage(unsigned cmd, FILE *f);
+/** Says at the start how many queries threads x repetitions plan and how
+ *  long that takes at least (think time), with how to shorten it.
+ *  @return the queries planned, 0 when --duration alone ends the run. */
+uint64_t cmd_query_plan(const struct tsl_opts *o, uint64_t threads);
 /** Lists the registered targets for --help. */
 void cmd_list_targets(FILE *f);
 /** Fills what run.json says of the run itself (options, times, exit code)

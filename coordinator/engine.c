@@ -575,6 +575,7 @@ open_ticks(struct engine *e)
 		                     : "query-timeseries.csv");
 		rc = report_tick_open(&e->tick[r], e->dir, name,
 		    r == ROLE_INGEST ? "records" : "queries");
+		e->tick[r].planned = e->planned[r];
 		if (rc) {
 			log_err("cannot write %s/%s: %s", e->dir, name,
 			    strerror(-rc));

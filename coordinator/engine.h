@@ -48,6 +48,7 @@ struct engine {
 	unsigned               n;
 	unsigned               per_role[ROLE_N];
 	const char            *dir; /* results/<run-id> */
+	uint64_t planned[ROLE_N];   /* queries planned, 0 = open-ended */
 	/* set by engine_run */
 	bool     failed;
 	double   secs;

@@ -19,12 +19,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tsload ingest [options]\n\n"
-	    "Drives the perf-scale DevOps ingest load into a target.\n\n"
-	    "options:\n");
-	opts_usage(CMD_INGEST, f);
-	cmd_list_targets(f);
+	cmd_usage(CMD_INGEST, f);
 }
 
 /* Prints the seed's start-up lines: prefix and model summary. */
@@ -175,11 +170,7 @@ out_opts:
 static void
 model_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tsload model [options]\n\n"
-	    "Prints the perf-scale model summary (as ingest "
-	    "--print-model-summary).\n\noptions:\n");
-	opts_usage(CMD_MODEL, f);
+	cmd_usage(CMD_MODEL, f);
 }
 
 int
@@ -201,15 +192,7 @@ coord_model(int argc, char **argv)
 static void
 cleanup_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tsload cleanup [options]\n\n"
-	    "Drops the table (and database, where the target has one) "
-	    "that ingest created.\n"
-	    "Exit status: 0 when dropped, or when there is nothing to drop "
-	    "(it says so);\n"
-	    "1 when the target cannot be reached or refuses the drop; 2 "
-	    "for a usage error.\n\noptions:\n");
-	opts_usage(CMD_CLEANUP, f);
+	cmd_usage(CMD_CLEANUP, f);
 }
 
 int

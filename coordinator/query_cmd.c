@@ -22,24 +22,13 @@
 static void
 query_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tsload query --config FILE [options]\n\n"
-	    "Runs the weighted query workload of config.ini (do-q1 .. "
-	    "do-q6) against a target.\n\noptions:\n");
-	opts_usage(CMD_QUERY, f);
-	cmd_list_targets(f);
+	cmd_usage(CMD_QUERY, f);
 }
 
 static void
 run_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tsload run [options]\n\n"
-	    "Ingest (-p/-c) and query (--query-processes/"
-	    "--query-concurrency) at once,\nunder one coordinator, "
-	    "each side with its own statistics.\n\noptions:\n");
-	opts_usage(CMD_RUN, f);
-	cmd_list_targets(f);
+	cmd_usage(CMD_RUN, f);
 }
 
 /* Loads config.ini and every template the workers will need, so that a
@@ -175,6 +164,8 @@ coord_query(int argc, char **argv)
 	engine_init(&e, &o, CMD_QUERY, rr.dir);
 	engine_add(
 	    &e, ROLE_QUERY, (unsigned)o.processes, (uint32_t)o.concurrency, 0);
+	e.planned[ROLE_QUERY]
+	    = cmd_query_plan(&o, o.processes * o.concurrency);
 	target_url_redact(o.target, shown, sizeof(shown));
 	log_info("query run %s: %llu worker%s x %llu thread%s, %s, params "
 	         "%s, target %s",
@@ -213,14 +204,9 @@ out:
 enum { RUN_QUERY_WAIT_S = 60 };
 
 static bool
-wait_given(int argc, char **argv)
+wait_given(const struct tsl_opts *o)
 {
-	if (getenv("TSLOAD_QUERY_WAIT"))
-		return true;
-	for (int i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "--query-wait", 12))
-			return true;
-	return false;
+	return opts_given(o, "query-wait");
 }
 
 int
@@ -240,7 +226,7 @@ coord_run(int argc, char **argv)
 	rc = cmd_parse(&o, CMD_RUN, argc, argv, run_usage);
 	if (rc >= 0)
 		goto out;
-	if (!wait_given(argc, argv))
+	if (!wait_given(&o))
 		o.query_wait = RUN_QUERY_WAIT_S;
 	rc = 2;
 	if (check_queries(&o))
@@ -258,6 +244,8 @@ coord_run(int argc, char **argv)
 	    (uint32_t)o.concurrency, m.total_hosts);
 	engine_add(&e, ROLE_QUERY, (unsigned)o.q_processes,
 	    (uint32_t)o.q_concurrency, 0);
+	e.planned[ROLE_QUERY]
+	    = cmd_query_plan(&o, o.q_processes * o.q_concurrency);
 	log_info("run %s: ingest %llu x %llu, query %llu x %llu, results in "
 	         "%s",
 	    rr.id, (unsigned long long)o.processes,

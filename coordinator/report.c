@@ -378,7 +378,15 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	p99 = hist_percentile(d, 99) / 1e6;
 	if (k->queries) {
 		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
-		if (f)
+		if (f && k->planned)
+			fprintf(f,
+			    "[%6.0fs] %10.1f queries/s  %8llu of %llu queries  %8llu ok  %10llu rows  errors %llu  query p50 %.3f ms  p99 %.3f ms\n",
+			    t, rps, (unsigned long long)cur->attempts,
+			    (unsigned long long)k->planned,
+			    (unsigned long long)cur->ok,
+			    (unsigned long long)cur->records,
+			    (unsigned long long)cur->failed, p50, p99);
+		else if (f)
 			fprintf(f,
 			    "[%6.0fs] %10.1f queries/s  %8llu queries  "
 			    "%8llu ok  %10llu rows  errors %llu%s  query p50 "

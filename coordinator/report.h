@@ -67,7 +67,8 @@ struct report_tick {
 	struct hist *last_h; /* cumulative histogram at the last tick */
 	double       last_t;
 	char         path[600];
-	int          err; /* first write error (-errno), 0 if none */
+	int          err;     /* first write error (-errno), 0 if none */
+	uint64_t     planned; /* queries in all, 0 = open-ended ("N of M") */
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries". */
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,

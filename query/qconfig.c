@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include <iniparser.h>
 
@@ -28,6 +31,8 @@
  * choice() allows sqrt(DBL_EPSILON) ~ 1.5e-8 on probabilities, which is
  * about the same on a sum of 100. */
 #define SUM_TOLERANCE 1e-6
+/* Largest config.ini read (the seed's is under 1 KiB). */
+#define QCONFIG_MAX_BYTES (1u << 20)
 
 static __attribute__((format(printf, 3, 4))) int
 fail(char *err, size_t errlen, const char *fmt, ...)
@@ -186,6 +191,55 @@ prescan_line(struct prescan *ps, char *s, unsigned lineno)
 	return 0;
 }
 
+/* Opens path for reading if it is a regular file of at most
+ * QCONFIG_MAX_BYTES: /dev/zero would never end, a FIFO would block. */
+static int
+open_config(const char *path, FILE **f, char *err, size_t errlen)
+{
+	struct stat st;
+	const char *kind;
+	int         fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(
+		    err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return rc;
+	}
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kind = S_ISDIR(st.st_mode) ? "a directory"
+		    : S_ISFIFO(st.st_mode) ? "a FIFO"
+		    : S_ISCHR(st.st_mode)  ? "a character device"
+		    : S_ISBLK(st.st_mode)  ? "a block device"
+		    : S_ISSOCK(st.st_mode) ? "a socket"
+		                           : "of an unknown kind";
+		close(fd);
+		return fail(err, errlen,
+		    "%s: not a regular file (%s); expected a config.ini file",
+		    path, kind);
+	}
+	if (st.st_size > QCONFIG_MAX_BYTES) {
+		close(fd);
+		return fail(err, errlen,
+		    "%s: %lld bytes, more than the %u a config.ini may have",
+		    path, (long long)st.st_size, QCONFIG_MAX_BYTES);
+	}
+	*f = fdopen(fd, "r");
+	if (!*f) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	return 0;
+}
+
 /* Opens and pre-scans path; 0, -EINVAL or the negative errno of a failed
  * open or read. */
 static int
@@ -193,24 +247,27 @@ prescan_file(const char *path, char *err, size_t errlen)
 {
 	struct prescan ps  = { .path = path, .err = err, .errlen = errlen };
 	char          *raw = NULL, *acc = NULL;
-	size_t         rawn = 0, accn = 0, n;
+	size_t         rawn = 0, accn = 0, n, total = 0;
 	unsigned       lineno = 0, start = 0;
 	ssize_t        got;
 	FILE          *f;
 	int            rc = 0;
 
-	f = fopen(path, "r");
-	if (!f) {
-		rc = -errno;
-		snprintf(
-		    err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	rc = open_config(path, &f, err, errlen);
+	if (rc)
 		return rc;
-	}
 	errno = 0;
 	while ((got = getline(&raw, &rawn, f)) >= 0) {
 		char *line;
 
 		lineno++;
+		total += (size_t)got;
+		if (total > QCONFIG_MAX_BYTES) {
+			rc = fail(err, errlen,
+			    "%s: more than %u bytes (a config.ini is a few lines)",
+			    path, QCONFIG_MAX_BYTES);
+			break;
+		}
 		if (memchr(raw, '\0', (size_t)got)) {
 			rc = fail(err, errlen, "%s:%u: NUL byte in line", path,
 			    lineno);
@@ -279,37 +336,6 @@ ini_errback(const char *fmt, ...)
  * Semantic checks on the dictionary.
  */
 
-/* Levenshtein distance of two short strings (capped at 31 chars). */
-static unsigned
-edit_distance(const char *a, const char *b)
-{
-	unsigned row[32], i, j;
-	unsigned la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
-
-	if (la > 31 || lb > 31)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		unsigned diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			/* Substitute, delete or insert. */
-			unsigned up   = row[j];
-			unsigned best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag   = up;
-		}
-	}
-	return row[lb];
-}
-
 static const char *const default_keys[]
     = { "query_mode", "repetitions", "retries" };
 #define N_DEFAULT_KEYS (sizeof(default_keys) / sizeof(default_keys[0]))
@@ -329,7 +355,7 @@ unknown_default_key(
 		    "under [" SECT_DIST "])",
 		    path, q);
 	for (i = 0; i < N_DEFAULT_KEYS; i++) {
-		d = edit_distance(key, default_keys[i]);
+		d = parse_edit_distance(key, default_keys[i]);
 		if (d < best) {
 			best = d;
 			at   = i;

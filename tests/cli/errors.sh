@@ -28,14 +28,29 @@ cases=(
 	"unexpected arg|ingest extra|unexpected argument \"extra\""
 	"model bad interval|model --interval-millis -5|--interval-millis: invalid value \"-5\""
 	"worker without url|worker|--connect URL is required"
+	"repeated target|ingest --target null: --target sqlite:x.db|--target given 2 times: writing to several targets at once \(fan-out\) does not exist yet; give one --target"
+	"ambiguous option|ingest --batch 3|ambiguous option --batch \(could be --batch-writes --batch-size\)"
+	"option of another command|ingest --think-time-milliseconds 5|--think-time-milliseconds is an option of query and run, not ingest"
+	"mistyped option|ingest --procesess 2|unknown option --procesess \(did you mean --processes\?\)"
+	"config /dev/zero|query --config /dev/zero|/dev/zero: not a regular file \(a character device\)"
+	"config /dev/full|query --config /dev/full|/dev/full: not a regular file \(a character device\)"
+	"config fifo|query --config fifo.ini|fifo.ini: not a regular file \(a FIFO\)"
+	"config directory|query --config .|\.: not a regular file \(a directory\)"
+	"config too big|query --config big.ini|big.ini: 2000000 bytes, more than the 1048576 a config.ini may have"
+	"no queries dir|query --queries-dir nosuch|--queries-dir nosuch: No such file or directory"
+	"queries dir without the dialect|query --queries-dir emptyq|--queries-dir emptyq: no sqlite/ directory of sqlite query templates in it"
 )
+mkdir "$T_TMP/emptyq"
+mkfifo "$T_TMP/fifo.ini"
+head -c 2000000 /dev/zero | tr '\0' ';' >"$T_TMP/big.ini"
 
 for c in "${cases[@]}"; do
 	IFS='|' read -r name args pattern <<<"$c"
 	env=()
 	[ "$name" = "bad env" ] && env=(TSLOAD_HOST_SCALE=lots)
 	# shellcheck disable=SC2086
-	err=$(cd "$T_TMP" && env "${env[@]}" "$TSLOAD" $args 2>&1 >/dev/null)
+	# a bounded wait: before the fix, a FIFO or /dev/zero as --config hung
+	err=$(cd "$T_TMP" && env "${env[@]}" timeout 20 "$TSLOAD" $args 2>&1 >/dev/null)
 	rc=$?
 	if [ $rc -ne 2 ]; then
 		bad "$name: exit $rc, want 2 ($err)"

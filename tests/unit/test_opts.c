@@ -157,6 +157,190 @@ test_text_roundtrip(void **state)
 	opts_free(&b);
 }
 
+/* Any byte of a string value reaches the worker as it is, and a line
+ * break in a value cannot add an option (-t $'x\n--target=...'). */
+static void
+test_text_escapes(void **state)
+{
+	static const char table[]  = "host_metrics\n--target=file:/x.lp";
+	static const char prefix[] = "x\n--target=null:\\n\\x41\t\x7f\x01";
+	const char *argv[] = { "query", "--target", "sqlite:t.db", "-t", table,
+		"--run-prefix", prefix, "-d", "a\\b", "--region", "" };
+	struct tsl_opts a, b;
+	struct buf      text;
+	char            err[256];
+
+	(void)state;
+	opts_defaults(&a);
+	assert_int_equal(
+	    opts_parse(&a, CMD_QUERY, 11, argv, err, sizeof(err)), 0);
+	buf_init(&text, 1 << 20);
+	opts_to_text(&a, CMD_QUERY, &text);
+	buf_cstr(&text);
+	/* one option per line, every line an option */
+	for (const char *l = text.p; *l; l = strchr(l, '\n') + 1)
+		assert_memory_equal(l, "--", 2);
+	opts_defaults(&b);
+	assert_int_equal(
+	    opts_parse_text(&b, CMD_WORKER, text.p, err, sizeof(err)), 0);
+	assert_string_equal(b.table, table);
+	assert_string_equal(b.run_prefix, prefix);
+	assert_string_equal(b.database, "a\\b");
+	assert_string_equal(b.target, "sqlite:t.db");
+	assert_string_equal(b.region, "");
+	buf_free(&text);
+	opts_free(&a);
+	opts_free(&b);
+	/* a bad escape is an error, not a guess */
+	opts_defaults(&b);
+	assert_int_not_equal(opts_parse_text(&b, CMD_WORKER,
+	                         "--table-name=a\\q\n", err, sizeof(err)),
+	    0);
+	assert_non_null(strstr(err, "bad escape"));
+	opts_free(&b);
+}
+
+/* A refused value leaves nothing allocated (the sanitizer build checks
+ * that no string is lost; here: every string is gone). */
+static void
+test_refused_value_frees(void **state)
+{
+	const char     *argv[] = { "ingest", "-t", "tbl", "--target",
+		    "null:", "--processes", "x" };
+	struct tsl_opts o;
+	char            err[256];
+
+	(void)state;
+	assert_int_not_equal(parse(&o, err, sizeof(err), 7, argv), 0);
+	assert_null(o.target);
+	assert_null(o.table);
+	assert_null(o.results);
+	setenv("TSLOAD_TABLE_NAME", "t2", 1);
+	setenv("TSLOAD_MULTI", "perhaps", 1);
+	assert_int_not_equal(parse(&o, err, sizeof(err), 1, argv), 0);
+	assert_null(o.table);
+	unsetenv("TSLOAD_TABLE_NAME");
+	unsetenv("TSLOAD_MULTI");
+	opts_free(&o); /* harmless after the failure */
+}
+
+/* Long options abbreviate as with argparse: a unique prefix, exact names
+ * first; an ambiguous one names the candidates. */
+static void
+test_abbreviations(void **state)
+{
+	const char     *ok[]     = { "ingest", "--host", "2", "--batch-w",
+		        "--batch-s=7", "--interval=10", "--tar", "null:" };
+	const char     *amb[]    = { "ingest", "--batch", "3" };
+	const char     *amb_eq[] = { "query", "--query-=1" };
+	struct tsl_opts o;
+	char            err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), 8, ok), 0);
+	assert_int_equal(o.host_scale, 2);
+	assert_true(o.batch_writes);
+	assert_int_equal(o.batch_size, 7);
+	assert_int_equal(o.interval_ms, 10);
+	assert_string_equal(o.target, "null:");
+	opts_free(&o);
+	assert_int_not_equal(parse(&o, err, sizeof(err), 3, amb), 0);
+	assert_string_equal(err,
+	    "ambiguous option --batch (could be --batch-writes --batch-size)");
+	opts_defaults(&o);
+	assert_int_not_equal(
+	    opts_parse(&o, CMD_QUERY, 2, amb_eq, err, sizeof(err)), 0);
+	assert_string_equal(err,
+	    "ambiguous option --query- (could be --query-end-time --query-wait)");
+}
+
+/* A mistyped option names the nearest one, and the subcommands that have
+ * it when it is not this one's. */
+static void
+test_unknown_option_hints(void **state)
+{
+	static const struct {
+		const char *arg, *want;
+	} cases[] = {
+		{ "--think-time-milliseconds=5",
+		    "--think-time-milliseconds is an option of query and run, not ingest" },
+		{ "--procesess",
+		    "unknown option --procesess (did you mean --processes?)" },
+		{ "--thinktime-milliseconds",
+		    "unknown option --thinktime-milliseconds (did you mean --think-time-milliseconds? it is an option of query and run, not ingest)" },
+		{ "--frobnicate", "unknown option --frobnicate (see --help)" },
+	};
+	struct tsl_opts o;
+	char            err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *argv[] = { "ingest", cases[i].arg };
+
+		assert_int_not_equal(parse(&o, err, sizeof(err), 2, argv), 0);
+		assert_string_equal(err, cases[i].want);
+	}
+}
+
+/* Fan-out does not exist yet: a second --target is refused, not lost. */
+static void
+test_repeated_target(void **state)
+{
+	const char *argv[]
+	    = { "ingest", "--target", "null:", "--target=file:/x" };
+	struct tsl_opts o;
+	char            err[256];
+
+	(void)state;
+	assert_int_not_equal(parse(&o, err, sizeof(err), 4, argv), 0);
+	assert_string_equal(err,
+	    "--target given 2 times: writing to several targets at once (fan-out) does not exist yet; give one --target");
+	/* the environment's target and one --target are fine */
+	setenv("TSLOAD_TARGET", "null:", 1);
+	assert_int_equal(parse(&o, err, sizeof(err), 3, argv), 0);
+	assert_string_equal(o.target, "null:");
+	unsetenv("TSLOAD_TARGET");
+	opts_free(&o);
+}
+
+/* The seed's ingest line names Timestream by --endpoint or --region. */
+static void
+test_implied_timestream(void **state)
+{
+	const char *seed[]   = { "ingest", "-d", "db", "-t", "tbl", "-r",
+		  "us-east-1", "--endpoint", "http://127.0.0.1:1" };
+	const char *region[] = { "ingest", "-r", "us-east-1" };
+	const char *given[]
+	    = { "ingest", "-r", "us-east-1", "--target", "null:" };
+	struct tsl_opts o;
+	char            err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), 9, seed), 0);
+	assert_string_equal(o.target, "timestream://");
+	assert_true(o.target_implied);
+	assert_int_equal(opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
+	opts_free(&o);
+	assert_int_equal(parse(&o, err, sizeof(err), 3, region), 0);
+	assert_string_equal(o.target, "timestream://");
+	opts_free(&o);
+	assert_int_equal(parse(&o, err, sizeof(err), 5, given), 0);
+	assert_string_equal(o.target, "null:");
+	assert_false(o.target_implied);
+	opts_free(&o);
+	setenv("TSLOAD_ENDPOINT", "http://127.0.0.1:1", 1);
+	assert_int_equal(parse(&o, err, sizeof(err), 1, region), 0);
+	assert_string_equal(o.target, "timestream://");
+	unsetenv("TSLOAD_ENDPOINT");
+	opts_free(&o);
+	/* the worker takes the target it is sent */
+	opts_defaults(&o);
+	assert_int_equal(
+	    opts_parse(&o, CMD_WORKER, 3, region, err, sizeof(err)), 0);
+	assert_string_equal(o.target, "sqlite:results/tsload.db");
+	opts_free(&o);
+}
+
 static void
 test_validate(void **state)
 {
@@ -187,6 +371,12 @@ main(void)
 		cmocka_unit_test(test_environment),
 		cmocka_unit_test(test_text_roundtrip),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_text_escapes),
+		cmocka_unit_test(test_refused_value_frees),
+		cmocka_unit_test(test_abbreviations),
+		cmocka_unit_test(test_unknown_option_hints),
+		cmocka_unit_test(test_repeated_target),
+		cmocka_unit_test(test_implied_timestream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "qconfig.h"
@@ -285,10 +286,47 @@ test_missing_file(void **state)
 	assert_string_equal(err,
 	    "/nonexistent/config.ini: cannot open: No such file or directory");
 
-	/* A directory opens but cannot be read. */
+	/* A directory is refused before any read. */
 	rc = load_quiet("/tmp", &c, err, sizeof(err));
 	assert_true(rc < 0);
-	assert_non_null(strstr(err, "/tmp: cannot read: "));
+	assert_string_equal(err,
+	    "/tmp: not a regular file (a directory); expected a config.ini file");
+}
+
+/* Only regular files of at most 1 MiB: /dev/zero never ends, /dev/full
+ * neither, a FIFO blocks until a writer comes. */
+static void
+test_not_regular(void **state)
+{
+	char           dir[] = "/tmp/tsload-qconfig.XXXXXX", path[64];
+	struct qconfig c;
+	char           err[512];
+	FILE          *f;
+
+	(void)state;
+	assert_int_equal(
+	    load_quiet("/dev/zero", &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+	    "/dev/zero: not a regular file (a character device); expected a config.ini file");
+	assert_int_equal(
+	    load_quiet("/dev/full", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo.ini", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(load_quiet(path, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "fifo.ini: not a regular file (a FIFO)"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/big.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < (1 << 20) / 8 + 1; i++)
+		fputs("; .....\n", f); /* 8 bytes */
+	fclose(f);
+	assert_int_equal(load_quiet(path, &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err,
+	    "big.ini: 1048584 bytes, more than the 1048576 a config.ini may have"));
+	unlink(path);
+	rmdir(dir);
 }
 
 /* iniparser 4.1 refuses lines over 1024 bytes; its message comes back in
@@ -340,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_quirks),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_not_regular),
 		cmocka_unit_test(test_iniparser_error),
 		cmocka_unit_test(test_short_err),
 	};
