@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { ABANDON_GRACE_MS = 3000 }; /* after the stop, before giving up */
+enum { ABANDON_GRACE_MS = 5000 }; /* after the stop, before giving up */
 
 /** From monotonic time at_ns (now_ns()) on, blocking target calls give
  *  up; an earlier time already armed is kept. */

@@ -481,8 +481,7 @@ const struct target_ops target_vm = {
 	.name    = "vm",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_QUERY,
-	.usage
-	= "vm://HOST:PORT[,HOST:PORT...][/?db=NAME][&gzip=1][&timeout=SECS]",
+	.usage   = "vm://HOST:PORT[,...][/?db=NAME&gzip=1&timeout=SECS]",
 	.check   = vm_check,
 	.setup   = vm_setup,
 	.init    = vm_init,
