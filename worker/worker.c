@@ -361,14 +361,15 @@ report_loop(struct worker *w)
 	return rc < 0 ? rc : 0;
 }
 
-/* Watches for a lost coordinator (its connection closed, or, for a
- * worker it spawned, this process re-parented): then requests in flight
+/* Watches for a lost coordinator (its connection closed, this process
+ * re-parented, or a local coordinator's pid gone): then requests in flight
  * are abandoned at once and the socket is closed, which ends any wait
  * for a reply, so the worker exits instead of waiting 10 s. Also runs
  * the abandon hooks once the stop's grace is over. */
 struct watch {
 	nng_socket  sock;
-	pid_t       parent; /* the coordinator, when it is our parent */
+	pid_t       coord;  /* a local coordinator's pid, from its URL */
+	bool        parent; /* it started this worker */
 	atomic_bool done;
 	pthread_t   tid;
 	bool        started;
@@ -382,7 +383,9 @@ watch_main(void *arg)
 	while (!atomic_load(&wt->done)) {
 		if (!atomic_load(&coord_gone)
 		    && (atomic_load(&pipe_lost)
-		        || (wt->parent && getppid() != wt->parent))) {
+		        || (wt->parent && getppid() != wt->coord)
+		        || (wt->coord && kill(wt->coord, 0)
+		            && errno == ESRCH))) {
 			atomic_store(&coord_gone, true);
 			abandon_at(now_ns());
 			log_err("the coordinator is gone: stopping now");
@@ -394,10 +397,10 @@ watch_main(void *arg)
 	return NULL;
 }
 
-/* The coordinator's pid when it started this worker: its socket is
- * ipc://DIR/tsload-PID.ipc and it is our parent. 0 otherwise. */
+/* A local coordinator's pid, from its socket ipc://DIR/tsload-PID.ipc;
+ * 0 for any other URL. */
 static pid_t
-coordinator_parent(const char *url)
+coordinator_pid(const char *url)
 {
 	const char *p = strrchr(url, '/');
 	int         pid;
@@ -405,7 +408,7 @@ coordinator_parent(const char *url)
 
 	if (strncmp(url, "ipc://", 6) || !p
 	    || sscanf(p, "/tsload-%d.ip%7s", &pid, tail) != 2
-	    || strcmp(tail, "c") || pid != (int)getppid())
+	    || strcmp(tail, "c") || pid <= 0)
 		return 0;
 	return (pid_t)pid;
 }
@@ -415,7 +418,8 @@ watch_start(struct watch *wt, nng_socket sock, const char *url)
 {
 	memset(wt, 0, sizeof(*wt));
 	wt->sock   = sock;
-	wt->parent = coordinator_parent(url);
+	wt->coord  = coordinator_pid(url);
+	wt->parent = wt->coord && wt->coord == getppid();
 	atomic_init(&wt->done, false);
 	ipc_watch_lost(sock, &pipe_lost);
 	wt->started = pthread_create(&wt->tid, NULL, watch_main, wt) == 0;

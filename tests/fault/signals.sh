@@ -118,6 +118,19 @@ for sig in TERM INT; do
 	check_eq "query, two SIG${sig}s: summary counts every logged execution" "$logged" "$total"
 done
 
+# 6b. the same with `timeout` (the workers get the signal too)
+timeout --preserve-status -s TERM "2.$((RANDOM % 10))" "$TSLOAD" query \
+	--target "sqlite:$T_TMP/q.db" -p 2 -c 2 --params random \
+	--config "$T_SRC/configs/config.ini" --queries-dir "$T_SRC/configs/queries" \
+	--think-time-milliseconds 0 --repetitions 1000000 -q \
+	-l "$T_TMP/qlogs-timeout" --results "$T_TMP/results" >qt.out 2>qt.err
+check_eq "query, timeout -s TERM: exit 0" 0 $?
+sum=$(ls -t "$T_TMP"/results/*-query-*/query-summary.csv | head -1)
+total=$(awk -F', *' 'NR > 1 { t += $2 } END { print t + 0 }' "$sum" 2>/dev/null)
+check "query, timeout -s TERM: latencies kept" test "${total:-0}" -gt 0
+check_eq "query, timeout -s TERM: summary counts every logged execution" \
+	"$(executions "$T_TMP"/qlogs-timeout)" "$total"
+
 # 7. a signal while the target is set up (another connection holds the
 #    SQLite lock, so the set-up waits): `tsload run` ends as an empty,
 #    clean run

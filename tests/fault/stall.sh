@@ -25,6 +25,7 @@ class H(http.server.BaseHTTPRequestHandler):
         self.answer(self.rfile.read(int(self.headers.get("Content-Length", 0))))
     def answer(self, body):
         if (self.path.startswith("/write") and mode != "query") or (mode == "query" and b"SELECT" in body.upper()):
+            print("stalled", flush=True)
             if mode == "body":
                 self.send_response(200)
                 self.send_header("Content-Length", "1000")
@@ -42,27 +43,35 @@ class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 s = S(("127.0.0.1", 0), H)
 print(s.server_address[1], flush=True)
-s.serve_forever()' "$1" >"srv-$1.port" &
+s.serve_forever()' "$1" >"srv-$1.out" &
 	SPID=$!
 	SPORT=
 	for _ in $(seq 100); do
-		SPORT=$(head -1 "srv-$1.port" 2>/dev/null)
+		SPORT=$(head -1 "srv-$1.out" 2>/dev/null)
 		[ -n "$SPORT" ] && return 0
 		sleep 0.1
 	done
 	bad "stall server ($1) did not start"
+}
+# stalled MODE: waits (at most 30 s) until the server holds a request
+stalled() {
+	for _ in $(seq 300); do
+		grep -q stalled "srv-$1.out" && return 0
+		sleep 0.1
+	done
+	return 1
 }
 failed_writes() { sed -n 's/.*Failed writes: \([0-9]*\)\..*/\1/p' "$1" | tail -1; }
 
 # 1. writes never answered, stopped by --duration: abandoned, counted
 stall_server write
 start=$(date +%s)
-"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 -q \
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 5 -q \
 	--target "influx://127.0.0.1:$SPORT/?db=x" --results "$T_TMP/results" >d.out 2>d.err &
 pid=$!
 wait $pid
 rc=$?
-check "stalled writes, --duration 3: ends within 30 s" test $(($(date +%s) - start)) -le 30
+check "stalled writes, --duration 5: ends within 30 s" test $(($(date +%s) - start)) -le 30
 check_eq "stalled writes: exit 1 (writes failed)" 1 $rc
 check "stalled writes: the abandoned writes are failed writes" test "$(failed_writes d.out)" -ge 2
 check_eq "stalled writes: nothing counted as written" 0 "$(records_of d.out)"
@@ -76,7 +85,7 @@ stall_server body
 "$TSLOAD" ingest -p 2 -c 1 --host-scale 1 -q \
 	--target "influx://127.0.0.1:$SPORT/?db=x" --results "$T_TMP/results" >i.out 2>i.err &
 pid=$!
-handlers_up $pid
+stalled body
 sleep "0.$((RANDOM % 10))"
 kill -INT $pid
 start=$(date +%s)
