@@ -81,6 +81,30 @@ check "three signals: says so" grep -q 'interrupted 3 times: stopping the worker
 check "three signals: valid run.json" json_ok "$(run_json $PID)"
 check "three signals: no worker left" gone_within 20 $(workers_of $PID)
 
+# 4b. a worker that says hello while the run stops is sent away: it ends
+#     cleanly (exit 0, no message), as the workers of a stop at start-up.
+#     A held database lock keeps the coordinator draining meanwhile.
+k=$((k + 1))
+ingest_bg s$k
+handlers_up $PID
+sleep 1
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE"); print("locked", flush=True); time.sleep(60)' "$T_TMP/s$k.db" >lock2.out &
+locker=$!
+for _ in $(seq 100); do grep -q locked lock2.out && break; sleep 0.1; done
+kill -INT $PID
+sleep 0.5
+timeout 20 "$TSLOAD" worker --connect "ipc://${TMPDIR:-/tmp}/tsload-$PID.ipc" >late.out 2>late.err
+check_eq "hello after the stop: exit 0" 0 $?
+check "hello after the stop: no message" test ! -s late.err
+kill $locker
+wait $PID
+# (exit 1 if the lock outlived the stop's grace: writes abandoned)
+check "hello after the stop: the run's run.json" json_ok "$(run_json $PID)"
+check_eq "hello after the stop: rows = Records written" \
+	"$(records_of s$k.out)" "$(rows s$k.db)"
+
 # 5. stdout closed (`tsload ingest | head`): no SIGPIPE death; the run
 #    stops by itself, exit 0, run.json, nothing lost
 rm -f p.db
