@@ -44,8 +44,11 @@ Q := @
 endif
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)))
-LIB_OBJ    := $(call objs,common/*.c $(addsuffix /*.c,$(LAYER_DIRS)) query/*.c)
-MAIN_OBJ   := $(call objs,coordinator/*.c worker/*.c)
+# The library holds everything but main.c, so that unit tests can link
+# the ingest loop, the engine and the subcommands.
+MAIN_OBJ   := $(BUILD)/coordinator/main.o
+LIB_OBJ    := $(filter-out $(MAIN_OBJ),$(call objs,common/*.c \
+	$(addsuffix /*.c,$(LAYER_DIRS)) query/*.c worker/*.c coordinator/*.c))
 TEST_OBJ   := $(call objs,tests/unit/*.c)
 TOOL_OBJ   := $(call objs,tests/tools/*.c)
 LIB        := $(BUILD)/libtsload.a
