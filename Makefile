@@ -24,7 +24,12 @@ endif
 PKGS         := libcurl sqlite3 openssl zlib libpq
 PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -I$(BUILD)/gen -Icommon -Icoordinator -Iworker -Iquery -I/usr/include/iniparser $(CPPFLAGS)
+# common/ is layered (docs/architecture.md; scripts/check-layers.sh):
+# base <- net <- data <- plug-ins (models, formats, pacers, stages,
+# targets) <- cli, query <- worker, coordinator.
+LAYERS        := base net data models formats pacers stages targets cli
+LAYER_DIRS    := $(addprefix common/,$(LAYERS))
+ALL_CPPFLAGS  = -D_GNU_SOURCE -I. -I$(BUILD)/gen $(addprefix -I,$(LAYER_DIRS)) -Icommon -Icoordinator -Iworker -Iquery -I/usr/include/iniparser $(CPPFLAGS)
 ALL_CFLAGS    = -std=c11 $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS   = $(LDFLAGS)
 LIBS          = $(PKG_LIBS) -lnng -liniparser -lpthread -lm
@@ -39,8 +44,11 @@ Q := @
 endif
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)))
-LIB_OBJ    := $(call objs,common/*.c common/targets/*.c query/*.c)
-MAIN_OBJ   := $(call objs,coordinator/*.c worker/*.c)
+# The library holds everything but main.c, so that unit tests can link
+# the ingest loop, the engine and the subcommands.
+MAIN_OBJ   := $(BUILD)/coordinator/main.o
+LIB_OBJ    := $(filter-out $(MAIN_OBJ),$(call objs,common/*.c \
+	$(addsuffix /*.c,$(LAYER_DIRS)) query/*.c worker/*.c coordinator/*.c))
 TEST_OBJ   := $(call objs,tests/unit/*.c)
 TOOL_OBJ   := $(call objs,tests/tools/*.c)
 LIB        := $(BUILD)/libtsload.a
@@ -108,6 +116,7 @@ unit: build
 	@bash tests/run-unit.sh $(UNIT_TESTS)
 
 test: build
+	@bash scripts/check-layers.sh
 	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
 		bash tests/run-all.sh $(UNIT_TESTS)
@@ -120,7 +129,7 @@ bench: build
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
 		bash scripts/bench.sh
 
-SRC_FILES = $(wildcard common/*.[ch] common/targets/*.[ch] query/*.[ch] \
+SRC_FILES = $(wildcard common/*.[ch] $(addsuffix /*.[ch],$(LAYER_DIRS)) query/*.[ch] \
 	coordinator/*.[ch] worker/*.[ch] tests/unit/*.[ch] tests/tools/*.[ch])
 format:
 	clang-format -i $(SRC_FILES)
@@ -143,6 +152,9 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
+check-layers:
+	@bash scripts/check-layers.sh
+
 help:
 	@echo 'tsload make targets:'
 	@echo '  make demo          install deps, build, run an ingest on the embedded'
@@ -151,6 +163,7 @@ help:
 	@echo '  make test          install deps, build, run unit, CLI, end-to-end and'
 	@echo '                     real-server tests (servers started on loopback)'
 	@echo '  make unit          unit tests only (cmocka)'
+	@echo '  make check-layers  fail on an #include that points up a layer'
 	@echo '  make bench         data points/s per wall and CPU second, memory (3 runs'
 	@echo '                     a case, median and spread; results/bench-*.csv);'
 	@echo '                     tsload vs each real server'"'"'s own client replaying'
@@ -168,7 +181,7 @@ help:
 	@echo 'variables: BUILD=dir SANITIZE=address,undefined WERROR=1 V=1 CFLAGS=...'
 	@echo '           PREFIX=/usr/local DESTDIR='
 
-.PHONY: all build deps unit test demo bench format format-check install \
+.PHONY: check-layers all build deps unit test demo bench format format-check install \
 	uninstall clean help FORCE
 .SECONDARY:
 -include $(patsubst %.o,%.d,$(LIB_OBJ) $(MAIN_OBJ) $(TEST_OBJ) $(TOOL_OBJ))

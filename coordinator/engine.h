@@ -16,6 +16,7 @@
 #include "ipc.h"
 #include "opts.h"
 #include "proto.h"
+#include "stats_msg.h"
 #include "report.h"
 
 enum role { ROLE_INGEST = 0, ROLE_QUERY = 1, ROLE_N };

@@ -22,6 +22,7 @@
 #include "model.h"
 #include "opts.h"
 #include "proto.h"
+#include "stats_msg.h"
 #include "query.h"
 #include "version.h"
 #include "xalloc.h"

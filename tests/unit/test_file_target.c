@@ -24,7 +24,7 @@
 
 #include "buf.h"
 #include "chtsv.h"
-#include "targets/pg_copy.h"
+#include "pg_copy.h"
 
 static void
 event_sample(struct sample *s, unsigned first, unsigned count)

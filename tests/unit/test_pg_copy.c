@@ -16,7 +16,7 @@
 
 #include "buf.h"
 #include "series_fixture.h"
-#include "targets/pg_copy.h"
+#include "pg_copy.h"
 
 /* Dimension values with every character COPY text escapes. */
 static const struct dimgroup odd_group = {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "stats_msg.h"
 #include "target.h"
 #include "xalloc.h"
 

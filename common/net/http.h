@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "target.h"
+#include "outcome.h"
 
 enum {
 	HTTP_HOSTS_MAX  = 16,

@@ -12,7 +12,7 @@
 #include "chtsv.h"
 #include "fmt.h"
 #include "lp.h"
-#include "targets/pg_copy.h"
+#include "pg_copy.h"
 #include "tsjson.h"
 
 enum {

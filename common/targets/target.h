@@ -18,52 +18,13 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "outcome.h"
 
 enum {
 	TARGET_OPS_VERSION  = 1,
 	TGT_ERR_MAX         = 256,
 	TGT_CLEANUP_NOTHING = 1, /* ->cleanup: nothing to drop */
 };
-
-/* Outcome of one write:
- *   TGT_OK          accepted (records the target refused one by one are
- *                   in ctx->rejected and ctx->rejected_points, the
- *                   reasons in ctx->err)
- *   TGT_RETRY       busy or throttled (HTTP 429/503, SQLite BUSY,
- *                   Timestream ThrottlingException): try again later
- *   TGT_FAIL        refused: counted as failed, first message kept
- *   TGT_UNREACHABLE the server cannot be reached (connection refused,
- *                   reset or closed): retried like TGT_RETRY, named
- *                   "unreachable" in messages
- *   TGT_FATAL       the target cannot take any more writes (a write
- *                   error on a file): counted as failed, the run stops
- *   TGT_CLOSED      the reader went away (EPIPE on stdout or a FIFO): not
- *                   written, not a failure, the run stops (exit 0)
- * Every outcome but TGT_OK leaves a one-line reason in ctx->err. */
-enum tgt_status {
-	TGT_OK          = 0,
-	TGT_RETRY       = 1,
-	TGT_FAIL        = 2,
-	TGT_UNREACHABLE = 3,
-	TGT_FATAL       = 4,
-	TGT_CLOSED      = 5,
-	TGT_N_STATUS    = 6,
-};
-
-/** Whether an outcome is tried again after a pause (busy, throttled or
- *  unreachable). */
-static inline bool
-target_status_retry(enum tgt_status st)
-{
-	return st == TGT_RETRY || st == TGT_UNREACHABLE;
-}
-
-/** Whether an outcome ends the run (TGT_FATAL, TGT_CLOSED). */
-static inline bool
-target_status_stop(enum tgt_status st)
-{
-	return st == TGT_FATAL || st == TGT_CLOSED;
-}
 
 /** What an outcome says about the target, for messages and the live line:
  *  "busy or throttled", "unreachable", "failing", "stopped by a write

@@ -21,7 +21,6 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "stats.h"
 
 enum {
 	PROTO_MAGIC   = 0x5453, /* "TS" */
@@ -72,21 +71,6 @@ struct proto_assign {
 	char    *options; /* owned; freed by proto_assign_free() */
 };
 
-/* Totals of a worker; `threads_ok` threads started, `state` the
- * TGT_STATE_BITs (target.h) of its threads' last write outcomes (a fatal
- * or closed one asks the coordinator to stop the run), `err` the first
- * error message seen (empty if none), or the reason to stop. */
-/* In proto_stats.state besides the TGT_STATE_BITs: a file of the
- * worker's log directory could not be written (the run fails). */
-enum { PROTO_S_FILE_ERR = 1u << 16 };
-
-struct proto_stats {
-	struct stats s;
-	uint32_t     threads_ok;
-	uint32_t     state;
-	char         err[256];
-};
-
 /** Starts a message in b (reset first) with a header for type/worker. */
 void proto_begin(
     struct buf *b, enum proto_type type, uint32_t worker, uint16_t flags);
@@ -126,8 +110,4 @@ int  proto_get_hello(struct proto_rd *rd, struct proto_hello *m);
 void proto_put_assign(struct buf *b, const struct proto_assign *m);
 int  proto_get_assign(struct proto_rd *rd, struct proto_assign *m);
 void proto_assign_free(struct proto_assign *m);
-/** Stats go as counters, sums and the non-empty histogram buckets. */
-void proto_put_stats(struct buf *b, const struct proto_stats *m);
-int  proto_get_stats(struct proto_rd *rd, struct proto_stats *m);
-
 #endif

@@ -17,7 +17,7 @@
 #include "buf.h"
 #include "http.h"
 #include "sigv4.h"
-#include "target.h"
+#include "outcome.h"
 #include "version.h"
 
 /* The User-Agent of every AWS request. */

@@ -1,0 +1,80 @@
+/* stats_msg.c - a worker's totals on the wire (STATS and RESULT). */
+#include "stats_msg.h"
+
+#include <errno.h>
+
+void
+proto_put_stats(struct buf *b, const struct proto_stats *m)
+{
+	const struct stats *s    = &m->s;
+	uint32_t            used = 0;
+
+	proto_put_u64(b, s->attempts);
+	proto_put_u64(b, s->ok);
+	proto_put_u64(b, s->failed);
+	proto_put_u64(b, s->throttles);
+	proto_put_u64(b, s->rejected);
+	proto_put_u64(b, s->records);
+	proto_put_u64(b, s->points);
+	proto_put_u64(b, s->behind);
+	proto_put_f64(b, s->sum);
+	proto_put_f64(b, s->sum2);
+	proto_put_f64(b, s->sum_log);
+	proto_put_u64(b, s->n_log);
+	proto_put_u64(b, s->h.count);
+	proto_put_u64(b, s->h.clamped);
+	proto_put_u64(b, s->h.min);
+	proto_put_u64(b, s->h.max);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		used += s->h.b[i] != 0;
+	proto_put_u32(b, used);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		if (!s->h.b[i])
+			continue;
+		proto_put_u32(b, i);
+		proto_put_u64(b, s->h.b[i]);
+	}
+	proto_put_u32(b, m->threads_ok);
+	proto_put_u32(b, m->state);
+	proto_put_str(b, m->err);
+}
+
+int
+proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
+{
+	struct stats *s = &m->s;
+	uint32_t      used;
+
+	stats_init(s);
+	s->attempts  = proto_get_u64(rd);
+	s->ok        = proto_get_u64(rd);
+	s->failed    = proto_get_u64(rd);
+	s->throttles = proto_get_u64(rd);
+	s->rejected  = proto_get_u64(rd);
+	s->records   = proto_get_u64(rd);
+	s->points    = proto_get_u64(rd);
+	s->behind    = proto_get_u64(rd);
+	s->sum       = proto_get_f64(rd);
+	s->sum2      = proto_get_f64(rd);
+	s->sum_log   = proto_get_f64(rd);
+	s->n_log     = proto_get_u64(rd);
+	s->h.count   = proto_get_u64(rd);
+	s->h.clamped = proto_get_u64(rd);
+	s->h.min     = proto_get_u64(rd);
+	s->h.max     = proto_get_u64(rd);
+	used         = proto_get_u32(rd);
+	if (used > HIST_BUCKETS)
+		return -EPROTO;
+	for (uint32_t k = 0; k < used && !rd->bad; k++) {
+		uint32_t i = proto_get_u32(rd);
+		uint64_t c = proto_get_u64(rd);
+
+		if (i >= HIST_BUCKETS)
+			return -EPROTO;
+		s->h.b[i] = c;
+	}
+	m->threads_ok = proto_get_u32(rd);
+	m->state      = proto_get_u32(rd);
+	proto_get_str(rd, m->err, sizeof(m->err));
+	return rd->bad ? -EPROTO : 0;
+}

@@ -1,0 +1,32 @@
+/* stats_msg.h - a worker's totals as they travel to the coordinator in
+ * STATS and RESULT messages (proto.h): counters, sums and the non-empty
+ * histogram buckets, cumulative, so a repeated message is harmless.
+ */
+#ifndef TSL_STATS_MSG_H
+#define TSL_STATS_MSG_H
+
+#include <stdint.h>
+
+#include "proto.h"
+#include "stats.h"
+
+/* Totals of a worker; `threads_ok` threads started, `state` the
+ * TGT_STATE_BITs (target.h) of its threads' last write outcomes (a fatal
+ * or closed one asks the coordinator to stop the run), `err` the first
+ * error message seen (empty if none), or the reason to stop. */
+/* In proto_stats.state besides the TGT_STATE_BITs: a file of the
+ * worker's log directory could not be written (the run fails). */
+enum { PROTO_S_FILE_ERR = 1u << 16 };
+
+struct proto_stats {
+	struct stats s;
+	uint32_t     threads_ok;
+	uint32_t     state;
+	char         err[256];
+};
+
+/** Stats go as counters, sums and the non-empty histogram buckets. */
+void proto_put_stats(struct buf *b, const struct proto_stats *m);
+int  proto_get_stats(struct proto_rd *rd, struct proto_stats *m);
+
+#endif
