@@ -74,6 +74,7 @@ bool
 target_ops_valid(const struct target_ops *ops, char *err, size_t n)
 {
 	const char *name;
+	char        why[192];
 	bool        w;
 
 	if (!ops) {
@@ -118,6 +119,11 @@ target_ops_valid(const struct target_ops *ops, char *err, size_t n)
 	}
 	if (ops->init && !ops->fini) {
 		snprintf(err, n, "target %s: init without fini", name);
+		return false;
+	}
+	if (ops->params
+	    && !params_table_valid(ops->params, why, sizeof(why))) {
+		snprintf(err, n, "target %s: %s", name, why);
 		return false;
 	}
 	return true;

@@ -56,6 +56,16 @@ dummy_fini(struct tgt_ctx *ctx)
 	(void)ctx;
 }
 
+struct dummy_cfg {
+	unsigned n;
+};
+
+static const struct param_row bad_params[] = {
+	{ "n", PARAM_UINT, PARAM_FIELD(struct dummy_cfg, n), "0", 1, 9, NULL,
+	    NULL, "a count whose default is out of its range" },
+	{ NULL },
+};
+
 static void
 test_ops_invalid(void **state)
 {
@@ -100,6 +110,14 @@ test_ops_invalid(void **state)
 	bad       = good;
 	bad.usage = NULL;
 	assert_false(target_ops_valid(&bad, err, sizeof(err)));
+
+	/* a parameter table that does not fit its struct */
+	bad        = good;
+	bad.params = bad_params;
+	assert_false(target_ops_valid(&bad, err, sizeof(err)));
+	assert_string_equal(err,
+	    "target dummy+http: parameter n: default: value \"0\" out of "
+	    "range (expected an integer 1..9)");
 }
 
 static void
