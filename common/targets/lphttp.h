@@ -8,24 +8,25 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "http.h"
 #include "lp.h"
 #include "target.h"
 
-enum {
-	LPH_DB_MAX   = 128,
-	LPH_MAX_BODY = 20000000, /* under InfluxDB's 25 MB default */
+enum { LPH_DB_MAX = 128 };
+
+/* Options common to influx:// and vm:// URLs, the fields of lph_params. */
+struct lph_url {
+	char     db[LPH_DB_MAX]; /* database / db label */
+	bool     gzip;           /* gzip request bodies */
+	int      prec;           /* enum lp_precision: timestamps written */
+	uint64_t max_body;       /* most bytes of one POST */
 };
 
-/* Options common to influx:// and vm:// URLs. */
-struct lph_url {
-	char              db[LPH_DB_MAX]; /* database / db label */
-	bool              gzip;           /* gzip request bodies */
-	enum lp_precision prec;           /* timestamps written */
-	size_t            max_body;       /* most bytes of one POST */
-};
+/* The ?key=value parameters of influx:// and vm:// URLs. */
+extern const struct param_row lph_params[];
 
 /* A thread's connection. */
 struct lph {
