@@ -280,10 +280,23 @@ cmd_query_plan(const struct tsl_opts *o, uint64_t threads)
 void
 cmd_list_targets(FILE *f)
 {
-	fprintf(f, "\ntargets (ingest and query, unless marked):\n");
-	for (const struct target_ops *const *t = target_list(); *t; t++)
+	fprintf(f,
+	    "\ntargets (ingest and query, unless marked), with their URL "
+	    "?key=value\nparameters (joined with &):\n");
+	for (const struct target_ops *const *t = target_list(); *t; t++) {
+		const struct target_ops *const *same = target_list();
+
 		fprintf(f, "  %s%s\n", (*t)->usage,
 		    (*t)->flags & TGT_F_QUERY ? "" : "  (ingest only)");
+		/* A table shared with a target above is not repeated. */
+		while (same < t && (*same)->params != (*t)->params)
+			same++;
+		if (same < t)
+			fprintf(
+			    f, "      the parameters of %s\n", (*same)->name);
+		else if ((*t)->params)
+			params_usage((*t)->params, 6, f);
+	}
 	fprintf(f,
 	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
 	    "TSLOAD_HOST_SCALE=2.\n");

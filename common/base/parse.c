@@ -14,9 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Longest part of a bad value quoted in a message. */
-#define QUOTE_MAX 64
+#include <strings.h>
 
 static bool
 is_digit(char c)
@@ -24,16 +22,14 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Copies s into out[QUOTE_MAX + 4] for quoting: control characters become
- * '?' so the message stays one line, and long values are cut with "...". */
-static void
-quote(char *out, const char *s)
+void
+parse_quote(char out[PARSE_QUOTE_MAX + 4], const char *s)
 {
 	size_t i;
 
 	if (!s)
 		s = "";
-	for (i = 0; s[i] && i < QUOTE_MAX; i++) {
+	for (i = 0; s[i] && i < PARSE_QUOTE_MAX; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
@@ -41,21 +37,17 @@ quote(char *out, const char *s)
 	strcpy(out + i, s[i] ? "..." : "");
 }
 
-/* Writes `invalid value "s" (expected ...)` for -EINVAL or `value "s" out of
- * range (expected ...)` for -ERANGE into err, and returns rc. */
-static int fail(char *err, size_t errlen, int rc, const char *s,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int
-fail(char *err, size_t errlen, int rc, const char *s, const char *fmt, ...)
+int
+parse_error(
+    char *err, size_t errlen, int rc, const char *s, const char *fmt, ...)
 {
-	char    q[QUOTE_MAX + 4];
+	char    q[PARSE_QUOTE_MAX + 4];
 	char    expect[128];
 	va_list ap;
 
 	if (!err || errlen == 0)
 		return rc;
-	quote(q, s);
+	parse_quote(q, s);
 	va_start(ap, fmt);
 	vsnprintf(expect, sizeof(expect), fmt, ap);
 	va_end(ap);
@@ -139,12 +131,12 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err,
 	if (*end)
 		goto invalid;
 	if (errno == ERANGE || v < min || v > max)
-		return fail(err, errlen, -ERANGE, s,
+		return parse_error(err, errlen, -ERANGE, s,
 		    "an integer %" PRIu64 "..%" PRIu64, min, max);
 	*out = v;
 	return 0;
 invalid:
-	return fail(err, errlen, -EINVAL, s,
+	return parse_error(err, errlen, -EINVAL, s,
 	    "an integer %" PRIu64 "..%" PRIu64, min, max);
 }
 
@@ -167,12 +159,12 @@ parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, char *err,
 	if (*end)
 		goto invalid;
 	if (errno == ERANGE || v < min || v > max)
-		return fail(err, errlen, -ERANGE, s,
+		return parse_error(err, errlen, -ERANGE, s,
 		    "an integer %" PRId64 "..%" PRId64, min, max);
 	*out = v;
 	return 0;
 invalid:
-	return fail(err, errlen, -EINVAL, s,
+	return parse_error(err, errlen, -EINVAL, s,
 	    "an integer %" PRId64 "..%" PRId64, min, max);
 }
 
@@ -202,12 +194,12 @@ parse_double(const char *s, double min, double max, double *out, char *err,
 
 	describe_range(range, sizeof(range), min, max);
 	if (!s)
-		return fail(err, errlen, -EINVAL, s, "%s", range);
+		return parse_error(err, errlen, -EINVAL, s, "%s", range);
 	n = scan_decimal(s, true);
 	if (n == 0 || s[n])
-		return fail(err, errlen, -EINVAL, s, "%s", range);
+		return parse_error(err, errlen, -EINVAL, s, "%s", range);
 	if (!strtod_n(s, n, &v) || !isfinite(v) || v < min || v > max)
-		return fail(err, errlen, -ERANGE, s, "%s", range);
+		return parse_error(err, errlen, -ERANGE, s, "%s", range);
 	*out = v;
 	return 0;
 }
@@ -237,17 +229,19 @@ parse_duration(const char *s, double *secs, char *err, size_t errlen)
 	/* No sign: negative durations are never meant. */
 	n = s ? scan_decimal(s, false) : 0;
 	if (n == 0)
-		return fail(err, errlen, -EINVAL, s, DURATION_EXPECT);
+		return parse_error(err, errlen, -EINVAL, s, DURATION_EXPECT);
 	for (i = 0; i < N_DURATION_UNITS; i++)
 		if (strcmp(s + n, duration_units[i].suffix) == 0)
 			break;
 	if (i == N_DURATION_UNITS)
-		return fail(err, errlen, -EINVAL, s, DURATION_EXPECT);
+		return parse_error(err, errlen, -EINVAL, s, DURATION_EXPECT);
 	if (!strtod_n(s, n, &v))
-		return fail(err, errlen, -ERANGE, s, "a finite duration");
+		return parse_error(
+		    err, errlen, -ERANGE, s, "a finite duration");
 	v = v * duration_units[i].num / duration_units[i].den;
 	if (!isfinite(v))
-		return fail(err, errlen, -ERANGE, s, "a finite duration");
+		return parse_error(
+		    err, errlen, -ERANGE, s, "a finite duration");
 	*secs = v;
 	return 0;
 }
@@ -263,7 +257,7 @@ parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	const char        *p;
 
 	if (!s || !is_digit(s[0]))
-		return fail(err, errlen, -EINVAL, s, SIZE_EXPECT);
+		return parse_error(err, errlen, -EINVAL, s, SIZE_EXPECT);
 	errno = 0;
 	v     = strtoull(s, &end, 10);
 	p     = end;
@@ -293,12 +287,32 @@ parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	else if (shift && p[0] == 'i' && p[1] == 'B')
 		p += 2;
 	if (*p)
-		return fail(err, errlen, -EINVAL, s, SIZE_EXPECT);
+		return parse_error(err, errlen, -EINVAL, s, SIZE_EXPECT);
 	if (errno == ERANGE || v > (UINT64_MAX >> shift))
-		return fail(err, errlen, -ERANGE, s,
+		return parse_error(err, errlen, -ERANGE, s,
 		    "a size up to %" PRIu64 " bytes", UINT64_MAX);
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+int
+parse_bool(const char *s, bool *out, char *err, size_t errlen)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[]  = { "0", "false", "no", "off" };
+
+	for (size_t i = 0; s && i < 4; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return parse_error(
+	    err, errlen, -EINVAL, s, "1, true, yes, on, 0, false, no or off");
 }
 
 /* Levenshtein distance of two short strings (capped at 31 chars). */

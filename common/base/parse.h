@@ -10,6 +10,7 @@
 #ifndef TSL_PARSE_H
 #define TSL_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,19 @@ int parse_duration(const char *s, double *secs, char *err, size_t errlen);
 /** Size in bytes: "4096", "64k", "16M", "2G", "1T" (powers of 1024, unit
  *  in either case, optionally followed by "B" or "iB": "64KiB"). */
 int parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
+/** Boolean: 1, true, yes, on or 0, false, no, off (any case). */
+int parse_bool(const char *s, bool *out, char *err, size_t errlen);
+/** Writes `invalid value "s" (expected WHAT)` for -EINVAL or `value "s"
+ *  out of range (expected WHAT)` for -ERANGE into err, with s quoted on
+ *  one line (control characters as '?', long values cut), and returns rc:
+ *  the messages of the parsers above, for checks made after them. */
+int parse_error(char *err, size_t errlen, int rc, const char *s,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+enum { PARSE_QUOTE_MAX = 64 }; /* longest part of a value quoted */
+/** Copies s into out for quoting in a one-line message: control
+ *  characters become '?', and a value longer than PARSE_QUOTE_MAX bytes is
+ *  cut and ends with "...". */
+void parse_quote(char out[PARSE_QUOTE_MAX + 4], const char *s);
 /** Levenshtein distance of two strings of up to 31 characters (99 for
  *  longer ones), to suggest the nearest name for a mistyped one. */
 unsigned parse_edit_distance(const char *a, const char *b);

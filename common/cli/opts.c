@@ -191,25 +191,6 @@ cfield(const struct tsl_opts *o, const struct opt *r)
 	return (const char *)o + r->off;
 }
 
-static int
-parse_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = { "1", "true", "yes", "on" };
-	static const char *const no[]  = { "0", "false", "no", "off" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (!strcasecmp(v, yes[i])) {
-			*out = true;
-			return 0;
-		}
-		if (!strcasecmp(v, no[i])) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 /* Stores value v into the field of row r; `from` names the source for
  * messages ("--processes", "TSLOAD_PROCESSES"). */
 static int
@@ -223,14 +204,8 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 
 	switch (r->type) {
 	case OPT_BOOL:
-		if (parse_bool(v, field(o, r))) {
-			snprintf(err, errlen,
-			    "%s: invalid value \"%s\" (expected true or "
-			    "false)",
-			    from, v);
-			return -EINVAL;
-		}
-		return 0;
+		rc = parse_bool(v, field(o, r), why, sizeof(why));
+		break;
 	case OPT_STR: {
 		char **s = field(o, r);
 

@@ -15,12 +15,12 @@ enum {
 	LP_MEAS_MAX = 512,  /* one measure's bytes, escaped */
 };
 
-static const char *const lp_prec_names[] = { "ns", "us", "ms", "s" };
+const char *const lp_precision_names[] = { "ns", "us", "ms", "s", NULL };
 
 const char *
 lp_precision_name(enum lp_precision p)
 {
-	return lp_prec_names[p];
+	return lp_precision_names[p];
 }
 
 int
@@ -29,7 +29,7 @@ lp_precision_parse(const char *s, enum lp_precision *p)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		if (strcmp(s, lp_prec_names[i]) == 0) {
+		if (strcmp(s, lp_precision_names[i]) == 0) {
 			*p = (enum lp_precision)i;
 			return 0;
 		}

@@ -24,6 +24,8 @@ enum lp_precision { LP_NS = 0, LP_US = 1, LP_MS = 2, LP_S = 3 };
 
 /** "ns", "us", "ms" or "s". */
 const char *lp_precision_name(enum lp_precision p);
+/** The names in enum order, NULL-terminated. */
+extern const char *const lp_precision_names[];
 /** Parses a precision name; 0 or -EINVAL. */
 int lp_precision_parse(const char *s, enum lp_precision *p);
 

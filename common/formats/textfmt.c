@@ -20,7 +20,7 @@ enum {
 	TF_MEAS_MAX = 512,  /* one measure's bytes, escaped */
 };
 
-static const char *const tf_fmt_names[]
+const char *const textfmt_names[]
     = { "lp", "json", "csv", "pgcopy", "chtsv", NULL };
 static const char *const tf_type_names[] = { "DOUBLE", "BIGINT", "VARCHAR" };
 
@@ -29,28 +29,6 @@ tf_put(char *w, const char *s, size_t n)
 {
 	memcpy(w, s, n);
 	return w + n;
-}
-
-int
-textfmt_from_url(const char *url, enum textfmt *fmt, char *err, size_t errlen)
-{
-	char v[16];
-	int  i;
-
-	*fmt = TEXTFMT_LP;
-	if (!target_url_param(url, "format", v, sizeof(v)))
-		return 0;
-	for (i = 0; tf_fmt_names[i]; i++) {
-		if (strcmp(v, tf_fmt_names[i]) == 0) {
-			*fmt = (enum textfmt)i;
-			return 0;
-		}
-	}
-	snprintf(err, errlen,
-	    "%.*s: unknown format \"%s\" (expected lp, json, csv, pgcopy or "
-	    "chtsv)",
-	    (int)strcspn(url, ":"), url, v);
-	return -EINVAL;
 }
 
 void

@@ -26,10 +26,9 @@ enum textfmt {
 	TEXTFMT_CHTSV  = 4,
 };
 
-/** The format named by the URL's format= parameter (lp when absent).
- *  @return 0, or -EINVAL with "<scheme>: unknown format ..." in err. */
-int textfmt_from_url(
-    const char *url, enum textfmt *fmt, char *err, size_t errlen);
+/** The formats' names in enum order, NULL-terminated: the words of a
+ *  format= parameter. */
+extern const char *const textfmt_names[];
 
 /** The CSV header line (columns of the union schema) for a layout. */
 void textfmt_csv_header(struct buf *b, bool multi);

@@ -42,9 +42,6 @@ enum {
 	CH_MS_PER_D = 86400000,
 };
 
-static const char *const ch_keys[]
-    = { "db", "user", "password", "gzip", NULL };
-
 /* ClickHouse error codes that mean "busy, try again later". */
 static const int ch_retry_codes[] = {
 	159, /* TIMEOUT_EXCEEDED */
@@ -101,37 +98,36 @@ ch_name_ok(const char *what, const char *s, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+static const struct param_row ch_params[] = {
+	{ "db", PARAM_STR, PARAM_FIELD(struct ch_url, db), NULL, 0, 0, NULL,
+	    "NAME", "database (default: -d)" },
+	{ "user", PARAM_STR, PARAM_FIELD(struct ch_url, user), NULL, 0, 0,
+	    NULL, "NAME", "user name (default: the server's default user)" },
+	{ "password", PARAM_STR, PARAM_FIELD(struct ch_url, password), NULL, 0,
+	    0, NULL, "TEXT", "the user's password" },
+	{ "gzip", PARAM_BOOL, PARAM_FIELD(struct ch_url, gzip), "0", 0, 0,
+	    NULL, NULL, "gzip request bodies" },
+	{ NULL },
+};
+
 static int
 ch_parse_url(const char *url, const char *def_db, struct ch_url *u, char *err,
     size_t errlen)
 {
-	char v[8];
-	int  rc;
+	int rc;
 
 	memset(u, 0, sizeof(*u));
-	rc = target_url_check_keys(url, ch_keys, err, errlen);
+	rc = params_parse_url(ch_params, u, url, err, errlen);
 	if (!rc)
 		rc = http_check_url(url, err, errlen);
 	if (rc)
 		return rc;
-	if (!target_url_param(url, "db", u->db, sizeof(u->db)) || !u->db[0])
+	if (!u->db[0])
 		snprintf(u->db, sizeof(u->db), "%s", def_db ? def_db : "");
 	if (def_db || u->db[0]) {
 		rc = ch_name_ok("database", u->db, err, errlen);
 		if (rc)
 			return rc;
-	}
-	target_url_param(url, "user", u->user, sizeof(u->user));
-	target_url_param(url, "password", u->password, sizeof(u->password));
-	if (target_url_param(url, "gzip", v, sizeof(v))) {
-		if (strcmp(v, "0") && strcmp(v, "1")) {
-			snprintf(err, errlen,
-			    "clickhouse: invalid gzip \"%s\" (expected 0 or "
-			    "1)",
-			    v);
-			return -EINVAL;
-		}
-		u->gzip = v[0] == '1';
 	}
 	return 0;
 }
@@ -654,7 +650,8 @@ const struct target_ops target_clickhouse = {
 	.name    = "clickhouse",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_QUERY,
-	.usage   = "clickhouse://HOST[:PORT][,...]/?db=DB[&user=U&password=P]",
+	.usage   = "clickhouse://HOST[:PORT][,HOST[:PORT]...][/]",
+	.params  = ch_params,
 	.check   = ch_check,
 	.setup   = ch_setup,
 	.init    = ch_init,

@@ -46,19 +46,29 @@ struct file_priv {
 
 /* ---- URL ---- */
 
-static int
-file_url_check(const char *url, bool is_stdout, char *err, size_t errlen)
-{
-	static const char *const keys[] = { "format", NULL };
-	enum textfmt             fmt;
-	char                     path[PATH_MAX];
-	int                      rc;
+struct file_params {
+	int format; /* enum textfmt */
+};
 
-	rc = target_url_check_keys(url, keys, err, errlen);
-	if (!rc)
-		rc = textfmt_from_url(url, &fmt, err, errlen);
+static const struct param_row file_params[] = {
+	{ "format", PARAM_ENUM, PARAM_FIELD(struct file_params, format), "lp",
+	    0, 0, textfmt_names, NULL, "the text written" },
+	{ NULL },
+};
+
+/* Checks the URL and reads its format into *fmt. */
+static int
+file_url_check(const char *url, bool is_stdout, enum textfmt *fmt, char *err,
+    size_t errlen)
+{
+	struct file_params p;
+	char               path[PATH_MAX];
+	int                rc;
+
+	rc = params_parse_url(file_params, &p, url, err, errlen);
 	if (rc)
 		return rc;
+	*fmt = (enum textfmt)p.format;
 	if (target_url_path(url, path, sizeof(path)) != 0) {
 		snprintf(err, errlen, "file: path too long");
 		return -EINVAL;
@@ -81,13 +91,17 @@ file_url_check(const char *url, bool is_stdout, char *err, size_t errlen)
 static int
 file_check(const char *url, char *err, size_t errlen)
 {
-	return file_url_check(url, false, err, errlen);
+	enum textfmt fmt;
+
+	return file_url_check(url, false, &fmt, err, errlen);
 }
 
 static int
 stdout_check(const char *url, char *err, size_t errlen)
 {
-	return file_url_check(url, true, err, errlen);
+	enum textfmt fmt;
+
+	return file_url_check(url, true, &fmt, err, errlen);
 }
 
 /* ---- writing whole buffers ---- */
@@ -183,9 +197,7 @@ file_setup_any(
 	char         path[PATH_MAX];
 	int          fd, rc;
 
-	rc = file_url_check(conf->url, is_stdout, err, errlen);
-	if (!rc)
-		rc = textfmt_from_url(conf->url, &fmt, err, errlen);
+	rc = file_url_check(conf->url, is_stdout, &fmt, err, errlen);
 	if (rc)
 		return rc;
 	(void)target_url_path(conf->url, path, sizeof(path));
@@ -248,10 +260,7 @@ file_init_any(struct tgt_ctx *ctx, bool is_stdout)
 	ctx->priv = f;
 	buf_init(&f->out, FILE_BUF_MAX);
 	rc = file_url_check(
-	    ctx->conf->url, is_stdout, ctx->err, sizeof(ctx->err));
-	if (!rc)
-		rc = textfmt_from_url(
-		    ctx->conf->url, &fmt, ctx->err, sizeof(ctx->err));
+	    ctx->conf->url, is_stdout, &fmt, ctx->err, sizeof(ctx->err));
 	if (rc)
 		return rc;
 	textfmt_enc_init(&f->enc, fmt);
@@ -364,7 +373,8 @@ const struct target_ops target_file = {
 	.name    = "file",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE,
-	.usage   = "file:PATH[?format=lp|json|csv|pgcopy|chtsv]",
+	.usage   = "file:PATH",
+	.params  = file_params,
 	.check   = file_check,
 	.setup   = file_setup,
 	.init    = file_init,
@@ -376,7 +386,8 @@ const struct target_ops target_stdout = {
 	.name    = "stdout",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_STDOUT,
-	.usage   = "stdout:[?format=lp|json|csv|pgcopy|chtsv]",
+	.usage   = "stdout:",
+	.params  = file_params,
 	.check   = stdout_check,
 	.setup   = stdout_setup,
 	.init    = stdout_init,

@@ -389,8 +389,8 @@ const struct target_ops target_influx = {
 	.name    = "influx",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_QUERY,
-	.usage
-	= "influx://HOST:PORT[,...][/?db=NAME&gzip=1&precision=ms&timeout=SECS]",
+	.usage   = "influx://HOST:PORT[,HOST:PORT...][/]",
+	.params  = lph_params,
 	.check   = ix_check,
 	.setup   = ix_setup,
 	.init    = ix_init,

@@ -39,7 +39,6 @@ enum {
 	KS_WAIT_S      = 300, /* for a new stream to become ACTIVE */
 	KS_REASONS     = 3,
 	KS_CONNECT_MS  = 20000,
-	KS_TIMEOUT_MS  = 120000,
 	KS_NAME_MAX    = 128,
 };
 
@@ -78,21 +77,34 @@ struct ks_client {
 
 /* ---- URL ---- */
 
-static const char *const ks_keys[] = { "shards", "timeout", NULL };
+/* What the URL's parameters say. */
+struct ks_params {
+	unsigned shards;
+	double   timeout; /* seconds */
+};
+
+static const struct param_row ks_params[] = {
+	{ "shards", PARAM_UINT, PARAM_FIELD(struct ks_params, shards), "1", 1,
+	    10000, NULL, "N", "shards of the stream that setup creates" },
+	{ "timeout", PARAM_SECS, PARAM_FIELD(struct ks_params, timeout), "120",
+	    0.001, 3600, NULL, "SECS", "longest request" },
+	{ NULL },
+};
 
 static int
 ks_parse_url(const char *url, struct ks_cfg *c, char *err, size_t errlen)
 {
-	char   v[64], path[KS_NAME_MAX + 64], *end;
-	size_t n;
-	int    rc;
+	struct ks_params p;
+	char             path[KS_NAME_MAX + 64];
+	size_t           n;
+	int              rc;
 
 	memset(c, 0, sizeof(*c));
-	c->shards     = 1;
-	c->timeout_ms = KS_TIMEOUT_MS;
-	rc            = target_url_check_keys(url, ks_keys, err, errlen);
+	rc = params_parse_url(ks_params, &p, url, err, errlen);
 	if (rc)
 		return rc;
+	c->shards     = p.shards;
+	c->timeout_ms = (long)(p.timeout * 1000 + 0.5);
 	if (strncasecmp(url, "kinesis://", 10) != 0
 	    || target_url_path(url, path, sizeof(path)) != 0) {
 		snprintf(err, errlen, "kinesis: expected kinesis://STREAM");
@@ -109,28 +121,6 @@ ks_parse_url(const char *url, struct ks_cfg *c, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	snprintf(c->stream, sizeof(c->stream), "%.*s", (int)n, path);
-	if (target_url_param(url, "shards", v, sizeof(v))) {
-		unsigned long s = strtoul(v, &end, 10);
-
-		if (!v[0] || *end || s < 1 || s > 10000) {
-			snprintf(err, errlen,
-			    "kinesis: shards=%.16s: expected 1..10000", v);
-			return -EINVAL;
-		}
-		c->shards = (unsigned)s;
-	}
-	if (target_url_param(url, "timeout", v, sizeof(v))) {
-		double secs = strtod(v, &end);
-
-		if (!v[0] || *end || !(secs >= 0.001 && secs <= 3600)) {
-			snprintf(err, errlen,
-			    "kinesis: timeout=%.16s: expected seconds, "
-			    "0.001..3600",
-			    v);
-			return -EINVAL;
-		}
-		c->timeout_ms = (long)(secs * 1000 + 0.5);
-	}
 	return 0;
 }
 
@@ -541,7 +531,8 @@ const struct target_ops target_kinesis = {
 	.name      = "kinesis",
 	.version   = TARGET_OPS_VERSION,
 	.flags     = TGT_F_WRITE,
-	.usage     = "kinesis://STREAM[?shards=N&timeout=SECS]",
+	.usage     = "kinesis://STREAM",
+	.params    = ks_params,
 	.max_batch = KS_MAX_RECORDS,
 	.check     = ks_check,
 	.setup     = ks_setup,

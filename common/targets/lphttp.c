@@ -31,22 +31,30 @@ lph_name_ok(const char *s)
 	return true;
 }
 
+const struct param_row lph_params[] = {
+	{ "db", PARAM_STR, PARAM_FIELD(struct lph_url, db), NULL, 0, 0, NULL,
+	    "NAME", "database (default: -d)" },
+	{ "gzip", PARAM_BOOL, PARAM_FIELD(struct lph_url, gzip), "0", 0, 0,
+	    NULL, NULL, "gzip request bodies" },
+	{ "precision", PARAM_ENUM, PARAM_FIELD(struct lph_url, prec), "ms", 0,
+	    0, lp_precision_names, NULL, "timestamps written" },
+	/* InfluxDB refuses bodies over 25 MB by default */
+	{ "max_body", PARAM_SIZE, PARAM_FIELD(struct lph_url, max_body),
+	    "20000000", 4096, LPH_BODY_CAP, NULL, NULL,
+	    "most bytes of one request body" },
+	{ "timeout", PARAM_SECS, PARAM_FIELD(struct lph_url, timeout), "120",
+	    0.001, 3600, NULL, "SECS", "longest request" },
+	{ NULL },
+};
+
 int
 lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
     char *err, size_t errlen)
 {
-	static const char *const keys[]
-	    = { "db", "gzip", "precision", "max_body", "timeout", NULL };
-	int                sn = (int)strcspn(url, ":");
-	char               v[LPH_DB_MAX], *end;
-	unsigned long long n;
-	double             secs;
-	int                rc;
+	int sn = (int)strcspn(url, ":");
+	int rc;
 
-	memset(u, 0, sizeof(*u));
-	u->prec     = LP_MS;
-	u->max_body = LPH_MAX_BODY;
-	rc          = target_url_check_keys(url, keys, err, errlen);
+	rc = params_parse_url(lph_params, u, url, err, errlen);
 	if (!rc)
 		rc = http_check_url(url, err, errlen);
 	if (rc)
@@ -58,7 +66,7 @@ lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
 		    sn, url, sn, url);
 		return -EINVAL;
 	}
-	if (!target_url_param(url, "db", u->db, sizeof(u->db)))
+	if (!u->db[0]) /* absent or empty */
 		snprintf(u->db, sizeof(u->db), "%s", def_db ? def_db : "");
 	if (!lph_name_ok(u->db)) {
 		snprintf(err, errlen,
@@ -66,44 +74,6 @@ lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
 		    "_ - .)",
 		    sn, url, u->db);
 		return -EINVAL;
-	}
-	if (target_url_param(url, "gzip", v, sizeof(v))) {
-		if (strcmp(v, "1") && strcmp(v, "0") && strcmp(v, "")) {
-			snprintf(err, errlen,
-			    "%.*s: gzip=%s (expected gzip=0 or gzip=1)", sn,
-			    url, v);
-			return -EINVAL;
-		}
-		u->gzip = strcmp(v, "0") != 0;
-	}
-	if (target_url_param(url, "precision", v, sizeof(v))
-	    && lp_precision_parse(v, &u->prec) != 0) {
-		snprintf(err, errlen,
-		    "%.*s: precision=%s (expected ns, us, ms or s)", sn, url,
-		    v);
-		return -EINVAL;
-	}
-	if (target_url_param(url, "max_body", v, sizeof(v))) {
-		errno = 0;
-		n     = strtoull(v, &end, 10);
-		if (errno || end == v || *end || v[0] == '-' || n < 4096
-		    || n > LPH_BODY_CAP) {
-			snprintf(err, errlen,
-			    "%.*s: max_body=%s (expected bytes, 4096..%d)", sn,
-			    url, v, LPH_BODY_CAP);
-			return -EINVAL;
-		}
-		u->max_body = (size_t)n;
-	}
-	if (target_url_param(url, "timeout", v, sizeof(v))) {
-		secs = strtod(v, &end);
-		if (!v[0] || *end || !(secs >= 0.001 && secs <= 3600)) {
-			snprintf(err, errlen,
-			    "%.*s: timeout=%.16s (expected seconds, 0.001..3600)",
-			    sn, url, v);
-			return -EINVAL;
-		}
-		u->timeout_ms = (long)(secs * 1000 + 0.5);
 	}
 	return 0;
 }
@@ -119,7 +89,7 @@ lph_open(struct lph *l, const char *name, unsigned port,
 	buf_init(&l->body, LPH_BODY_CAP);
 	buf_init(&l->tmp, LPH_TMP_CAP);
 	rc = lph_url_parse(conf->url, conf->database, &l->u, err, errlen);
-	o.timeout_ms = l->u.timeout_ms;
+	o.timeout_ms = (long)(l->u.timeout * 1000 + 0.5);
 	if (!rc)
 		rc = http_init(&l->h, conf->url, &o, err, errlen);
 	if (!rc)

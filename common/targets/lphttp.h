@@ -8,25 +8,26 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "http.h"
 #include "lp.h"
 #include "target.h"
 
-enum {
-	LPH_DB_MAX   = 128,
-	LPH_MAX_BODY = 20000000, /* under InfluxDB's 25 MB default */
+enum { LPH_DB_MAX = 128 };
+
+/* Options common to influx:// and vm:// URLs, the fields of lph_params. */
+struct lph_url {
+	char     db[LPH_DB_MAX]; /* database / db label */
+	bool     gzip;           /* gzip request bodies */
+	int      prec;           /* enum lp_precision: timestamps written */
+	uint64_t max_body;       /* most bytes of one POST */
+	double   timeout;        /* seconds: longest request */
 };
 
-/* Options common to influx:// and vm:// URLs. */
-struct lph_url {
-	char              db[LPH_DB_MAX]; /* database / db label */
-	bool              gzip;           /* gzip request bodies */
-	enum lp_precision prec;           /* timestamps written */
-	size_t            max_body;       /* most bytes of one POST */
-	long              timeout_ms;     /* one request; 0: the default */
-};
+/* The ?key=value parameters of influx:// and vm:// URLs. */
+extern const struct param_row lph_params[];
 
 /* A thread's connection. */
 struct lph {
@@ -38,8 +39,7 @@ struct lph {
 	char          *wpath; /* "/write?db=..&precision=ms" */
 };
 
-/** Parses and checks url (hosts, db, gzip, precision, max_body,
- *  timeout); db
+/** Parses and checks url (hosts, db, gzip, precision, max_body); db
  *  defaults to def_db. @return 0 or -EINVAL with the reason in err. */
 int lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
     char *err, size_t errlen);

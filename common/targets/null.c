@@ -23,13 +23,22 @@ struct null_priv {
 	struct buf         out; /* reused for every batch */
 };
 
+struct null_params {
+	int format; /* enum textfmt, -1: none */
+};
+
+static const struct param_row null_params[] = {
+	{ "format", PARAM_ENUM, PARAM_FIELD(struct null_params, format), NULL,
+	    0, 0, textfmt_names, NULL,
+	    "build each batch's text in this format, then drop it" },
+	{ NULL },
+};
+
 static int
 null_check(const char *url, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "format", NULL };
-	enum textfmt             fmt;
-	char                     path[8];
-	int                      rc;
+	struct null_params p;
+	char               path[8];
 
 	if (target_url_path(url, path, sizeof(path)) != 0 || path[0]) {
 		snprintf(err, errlen,
@@ -37,28 +46,26 @@ null_check(const char *url, char *err, size_t errlen)
 		    "\"null:?format=lp|json|csv|pgcopy|chtsv\")");
 		return -EINVAL;
 	}
-	rc = target_url_check_keys(url, keys, err, errlen);
-	return rc ? rc : textfmt_from_url(url, &fmt, err, errlen);
+	return params_parse_url(null_params, &p, url, err, errlen);
 }
 
 static int
 null_init(struct tgt_ctx *ctx)
 {
-	struct null_priv *p;
-	enum textfmt      fmt;
-	char              v[16];
-	int               rc;
+	struct null_priv  *p;
+	struct null_params np;
+	int                rc;
 
 	ctx->priv = NULL;
-	if (!target_url_param(ctx->conf->url, "format", v, sizeof(v)))
-		return 0; /* plain null: drops the samples as they are */
+	rc        = params_parse_url(
+	           null_params, &np, ctx->conf->url, ctx->err, sizeof(ctx->err));
+	if (rc || np.format < 0)
+		return rc; /* plain null: drops the samples as they are */
 	p         = xcalloc(1, sizeof(*p));
 	ctx->priv = p;
 	buf_init(&p->out, NULL_BUF_MAX);
-	rc = textfmt_from_url(
-	    ctx->conf->url, &fmt, ctx->err, sizeof(ctx->err));
-	textfmt_enc_init(&p->enc, fmt);
-	return rc;
+	textfmt_enc_init(&p->enc, (enum textfmt)np.format);
+	return 0;
 }
 
 static enum tgt_status
@@ -96,7 +103,8 @@ const struct target_ops target_null = {
 	.name    = "null",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE,
-	.usage   = "null:[?format=lp|json|csv|pgcopy|chtsv]",
+	.usage   = "null:",
+	.params  = null_params,
 	.check   = null_check,
 	.init    = null_init,
 	.write   = null_write,

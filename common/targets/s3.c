@@ -34,7 +34,6 @@
 #include "xalloc.h"
 
 enum {
-	S3_LINES       = 10000, /* default lines per object */
 	S3_LINES_MAX   = 10000000,
 	S3_BUF_MAX     = 1 << 30, /* one thread's pending lines */
 	S3_PREFIX_MAX  = 512,
@@ -42,7 +41,6 @@ enum {
 	S3_ADMIN_TRIES = 6,
 	S3_FINI_TRIES  = 5,
 	S3_CONNECT_MS  = 20000,
-	S3_TIMEOUT_MS  = 300000,
 };
 
 #define S3_NAME "s3"
@@ -73,7 +71,24 @@ struct s3_client {
 
 /* ---- URL ---- */
 
-static const char *const s3_keys[] = { "lines", "compress", "timeout", NULL };
+/* What the URL's parameters say. */
+struct s3_params {
+	unsigned lines;
+	int      compress; /* index in s3_compress */
+	double   timeout;  /* seconds */
+};
+
+static const char *const s3_compress[] = { "none", "gzip", NULL };
+
+static const struct param_row s3_params[] = {
+	{ "lines", PARAM_UINT, PARAM_FIELD(struct s3_params, lines), "10000",
+	    1, S3_LINES_MAX, NULL, "N", "JSON lines per object" },
+	{ "compress", PARAM_ENUM, PARAM_FIELD(struct s3_params, compress),
+	    "none", 0, 0, s3_compress, NULL, "objects as written or gzipped" },
+	{ "timeout", PARAM_SECS, PARAM_FIELD(struct s3_params, timeout), "300",
+	    0.001, 3600, NULL, "SECS", "longest request" },
+	{ NULL },
+};
 
 static bool
 s3_bucket_ok(const char *b, size_t n)
@@ -119,17 +134,19 @@ s3_prefix_ok(const char *p)
 static int
 s3_parse_url(const char *url, struct s3_cfg *c, char *err, size_t errlen)
 {
-	char        v[64], path[S3_BUCKET_MAX + S3_PREFIX_MAX + 8], *end;
-	const char *slash;
-	size_t      bn;
-	int         rc;
+	char             path[S3_BUCKET_MAX + S3_PREFIX_MAX + 8];
+	struct s3_params p;
+	const char      *slash;
+	size_t           bn;
+	int              rc;
 
 	memset(c, 0, sizeof(*c));
-	c->lines      = S3_LINES;
-	c->timeout_ms = S3_TIMEOUT_MS;
-	rc            = target_url_check_keys(url, s3_keys, err, errlen);
+	rc = params_parse_url(s3_params, &p, url, err, errlen);
 	if (rc)
 		return rc;
+	c->lines      = p.lines;
+	c->gzip       = p.compress == 1;
+	c->timeout_ms = (long)(p.timeout * 1000 + 0.5);
 	if (strncasecmp(url, "s3://", 5) != 0
 	    || target_url_path(url, path, sizeof(path)) != 0) {
 		snprintf(err, errlen, "s3: expected s3://BUCKET/PREFIX");
@@ -167,37 +184,6 @@ s3_parse_url(const char *url, struct s3_cfg *c, char *err, size_t errlen)
 		c->prefix[pn + 1] = '\0';
 	}
 	c->path_style = strchr(c->bucket, '.') != NULL;
-	if (target_url_param(url, "lines", v, sizeof(v))) {
-		unsigned long n = strtoul(v, &end, 10);
-
-		if (!v[0] || *end || n < 1 || n > S3_LINES_MAX) {
-			snprintf(err, errlen,
-			    "s3: lines=%.16s: expected 1..%d", v,
-			    S3_LINES_MAX);
-			return -EINVAL;
-		}
-		c->lines = (unsigned)n;
-	}
-	if (target_url_param(url, "compress", v, sizeof(v))) {
-		if (!strcmp(v, "gzip")) {
-			c->gzip = true;
-		} else if (strcmp(v, "none")) {
-			snprintf(err, errlen,
-			    "s3: compress=%.16s: expected none or gzip", v);
-			return -EINVAL;
-		}
-	}
-	if (target_url_param(url, "timeout", v, sizeof(v))) {
-		double secs = strtod(v, &end);
-
-		if (!v[0] || *end || !(secs >= 0.001 && secs <= 3600)) {
-			snprintf(err, errlen,
-			    "s3: timeout=%.16s: expected seconds, 0.001..3600",
-			    v);
-			return -EINVAL;
-		}
-		c->timeout_ms = (long)(secs * 1000 + 0.5);
-	}
 	return 0;
 }
 
@@ -573,8 +559,8 @@ const struct target_ops target_s3 = {
 	.name    = "s3",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE,
-	.usage   = "s3://BUCKET/PREFIX[?lines=N&compress=none|gzip&timeout="
-	           "SECS]",
+	.usage   = "s3://BUCKET/PREFIX",
+	.params  = s3_params,
 	.check   = s3_check,
 	.setup   = s3_setup,
 	.init    = s3_init,

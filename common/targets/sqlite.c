@@ -25,8 +25,6 @@
 #include "xalloc.h"
 
 enum {
-	SQ_BUSY_MS     = 30000, /* default give-up time of the busy wait */
-	SQ_BUSY_MS_MAX = 86400000,
 	SQ_BACKOFF_MAX = 50, /* ms: longest single busy sleep */
 	SQ_TABLE_MAX   = 128,
 	SQ_IDENT_MAX   = 2 * SQ_TABLE_MAX + 3,
@@ -59,15 +57,18 @@ struct sq_url {
 	unsigned busy_ms;
 };
 
+static const struct param_row sq_params[] = {
+	{ "busy_timeout", PARAM_UINT, PARAM_FIELD(struct sq_url, busy_ms),
+	    "30000", 0, 86400000, NULL, "MS",
+	    "give up waiting for a locked database after MS ms" },
+	{ NULL },
+};
+
 static int
 sq_parse_url(const char *url, struct sq_url *u, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "busy_timeout", NULL };
-	char                     v[32], *end;
-	unsigned long            ms;
-	int                      rc;
+	int rc = params_parse_url(sq_params, u, url, err, errlen);
 
-	rc = target_url_check_keys(url, keys, err, errlen);
 	if (rc)
 		return rc;
 	if (target_url_path(url, u->path, sizeof(u->path)) != 0) {
@@ -80,19 +81,6 @@ sq_parse_url(const char *url, struct sq_url *u, char *err, size_t errlen)
 		    "sqlite:results/tsload.db)");
 		return -EINVAL;
 	}
-	u->busy_ms = SQ_BUSY_MS;
-	if (!target_url_param(url, "busy_timeout", v, sizeof(v)))
-		return 0;
-	errno = 0;
-	ms    = strtoul(v, &end, 10);
-	if (!v[0] || *end || v[0] == '-' || errno || ms > SQ_BUSY_MS_MAX) {
-		snprintf(err, errlen,
-		    "sqlite: invalid busy_timeout \"%s\" (expected "
-		    "milliseconds 0..%d)",
-		    v, SQ_BUSY_MS_MAX);
-		return -EINVAL;
-	}
-	u->busy_ms = (unsigned)ms;
 	return 0;
 }
 
@@ -616,7 +604,8 @@ const struct target_ops target_sqlite = {
 	.name    = "sqlite",
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_QUERY,
-	.usage   = "sqlite:PATH[?busy_timeout=MS]",
+	.usage   = "sqlite:PATH",
+	.params  = sq_params,
 	.check   = sq_check,
 	.setup   = sq_setup,
 	.init    = sq_init,

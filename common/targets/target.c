@@ -1,6 +1,7 @@
 /* target.c - the registry of targets and what every target shares: URL
- * parsing (scheme, path, query parameters), parent directory creation, and
- * the union schema that maps a sample's dimensions and measures to columns.
+ * parsing (scheme, path; the query parameters are params.c's), parent
+ * directory creation, and the union schema that maps a sample's dimensions and
+ * measures to columns.
  */
 #include "target.h"
 
@@ -73,6 +74,7 @@ bool
 target_ops_valid(const struct target_ops *ops, char *err, size_t n)
 {
 	const char *name;
+	char        why[192];
 	bool        w;
 
 	if (!ops) {
@@ -119,102 +121,12 @@ target_ops_valid(const struct target_ops *ops, char *err, size_t n)
 		snprintf(err, n, "target %s: init without fini", name);
 		return false;
 	}
+	if (ops->params
+	    && !params_table_valid(ops->params, why, sizeof(why))) {
+		snprintf(err, n, "target %s: %s", name, why);
+		return false;
+	}
 	return true;
-}
-
-static int
-target_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Percent-decodes s[0..n) into out (cut to outlen - 1 bytes, NUL-ended).
- * A '%' not followed by two hex digits stays as it is. */
-static void
-target_url_decode(const char *s, size_t n, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-
-	if (!outlen)
-		return;
-	for (i = 0; i < n && o + 1 < outlen; i++) {
-		int hi, lo;
-
-		if (s[i] == '%' && i + 2 < n
-		    && (hi = target_hexval(s[i + 1])) >= 0
-		    && (lo = target_hexval(s[i + 2])) >= 0) {
-			out[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-}
-
-/* Calls fn for each "key[=value]" of url's query string, with the raw
- * (still encoded) pieces, until fn returns nonzero; returns that. */
-static int
-target_url_each(const char *url,
-    int (*fn)(const char *k, size_t kn, const char *v, size_t vn, void *arg),
-    void *arg)
-{
-	const char *q = strchr(url, '?');
-
-	if (!q)
-		return 0;
-	for (q++; *q && *q != '#';) {
-		size_t      n  = strcspn(q, "&#");
-		const char *eq = memchr(q, '=', n);
-		size_t      kn = eq ? (size_t)(eq - q) : n;
-		int         rc;
-
-		if (n) {
-			rc = fn(q, kn, eq ? eq + 1 : q + n,
-			    eq ? n - kn - 1 : 0, arg);
-			if (rc)
-				return rc;
-		}
-		q += n;
-		if (*q == '&')
-			q++;
-	}
-	return 0;
-}
-
-struct target_param_find {
-	const char *key;
-	char       *out;
-	size_t      outlen;
-};
-
-static int
-target_param_match(
-    const char *k, size_t kn, const char *v, size_t vn, void *arg)
-{
-	struct target_param_find *f = arg;
-	char                      key[128];
-
-	if (kn >= sizeof(key))
-		return 0;
-	target_url_decode(k, kn, key, sizeof(key));
-	if (strcmp(key, f->key) != 0)
-		return 0;
-	target_url_decode(v, vn, f->out, f->outlen);
-	return 1;
-}
-
-bool
-target_url_param(const char *url, const char *key, char *out, size_t outlen)
-{
-	struct target_param_find f = { key, out, outlen };
-
-	return target_url_each(url, target_param_match, &f) == 1;
 }
 
 int
@@ -232,46 +144,6 @@ target_url_path(const char *url, char *out, size_t outlen)
 	memcpy(out, p, n);
 	out[n] = '\0';
 	return 0;
-}
-
-struct target_key_check {
-	const char *const *known;
-	const char        *url;
-	char              *err;
-	size_t             errlen;
-};
-
-static int
-target_key_known(const char *k, size_t kn, const char *v, size_t vn, void *arg)
-{
-	struct target_key_check *c = arg;
-	char                     key[64], list[256];
-	size_t                   o = 0;
-	int                      i;
-
-	(void)v;
-	(void)vn;
-	target_url_decode(k, kn, key, sizeof(key));
-	for (i = 0; c->known[i]; i++)
-		if (strcmp(key, c->known[i]) == 0)
-			return 0;
-	list[0] = '\0';
-	for (i = 0; c->known[i] && o < sizeof(list); i++)
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
-		    i ? ", " : "", c->known[i]);
-	snprintf(c->err, c->errlen, "%.*s: unknown parameter \"%s\" (%s%s)",
-	    (int)strcspn(c->url, ":"), c->url, key,
-	    i ? "accepted: " : "takes no parameters", list);
-	return -EINVAL;
-}
-
-int
-target_url_check_keys(
-    const char *url, const char *const *known, char *err, size_t errlen)
-{
-	struct target_key_check c = { known, url, err, errlen };
-
-	return target_url_each(url, target_key_known, &c);
 }
 
 /* Calls fn for each password of url as written, in order: the user

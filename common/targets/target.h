@@ -19,6 +19,7 @@
 
 #include "model.h"
 #include "outcome.h"
+#include "params.h"
 
 enum {
 	TARGET_OPS_VERSION  = 1,
@@ -137,6 +138,10 @@ struct target_ops {
 	unsigned    flags;     /* enum tgt_flags */
 	const char *usage;     /* one line for --help, e.g. "sqlite:PATH" */
 	size_t      max_batch; /* most records per write, 0 = no limit */
+	/* The URL's ?key=value parameters, read with params_parse_url()
+	 * and listed by --help; NULL when they are not tsload's (postgres:
+	 * libpq reads them). */
+	const struct param_row *params;
 
 	/* Validates the URL (path, parameters) without side effects.
 	 * Coordinator, while parsing options. May be NULL. 0 or -EINVAL
@@ -188,20 +193,10 @@ const struct target_ops *const *target_list(void);
  *  @return true when it is usable; otherwise the reason is in err. */
 bool target_ops_valid(const struct target_ops *ops, char *err, size_t n);
 
-/** Finds `key` in the URL's query string ("?format=lp&x=1") and copies its
- *  value (percent-decoded, cut to outlen - 1 bytes) into out; "" for a
- *  bare key. @return true when present. */
-bool target_url_param(
-    const char *url, const char *key, char *out, size_t outlen);
 /** The URL without scheme and query string ("file:/a/b?x" -> "/a/b"),
  *  copied into out. @return 0 or -ENOSPC. */
 int target_url_path(const char *url, char *out, size_t outlen);
 
-/** Checks that each query parameter of url is one of known (NULL-terminated,
- *  may be empty). @return 0, or -EINVAL with a one-line reason naming the
- *  accepted keys in err. */
-int target_url_check_keys(
-    const char *url, const char *const *known, char *err, size_t errlen);
 /** The URL for showing (logs, run.json): the password of
  *  "scheme://user:password@host" and the value of a password= parameter
  *  replaced by "***"; cut to outlen - 1 bytes. */

@@ -60,10 +60,9 @@ enum {
 	TS_BODY_MAX    = 32 << 20,     /* request body cap */
 	TS_HOST_MAX    = AWS_HOST_MAX, /* "host[:port]" */
 	TS_BASE_MAX    = TS_HOST_MAX + 16,
-	TS_ADMIN_TRIES = 6,     /* setup/cleanup calls, throttled */
-	TS_REASONS     = 3,     /* rejected-record reasons kept */
-	TS_MAX_COLS    = 256,   /* columns handed to a row callback */
-	TS_MAX_PAGES   = 10000, /* default ?max_pages= */
+	TS_ADMIN_TRIES = 6,   /* setup/cleanup calls, throttled */
+	TS_REASONS     = 3,   /* rejected-record reasons kept */
+	TS_MAX_COLS    = 256, /* columns handed to a row callback */
 };
 
 #define TS_CTYPE "application/x-amz-json-1.0"
@@ -74,7 +73,6 @@ enum {
 /* Seed timeouts (§3.3, §4.9): connect 20 s (write) / 5 s (query), read
  * 335 s; curl's is a whole-request limit. */
 static const long ts_connect_ms[2] = { 20000, 5000 };
-enum { TS_TIMEOUT_MS = 335000 };
 
 enum ts_svc { TS_WRITE = 0, TS_QUERY = 1 };
 
@@ -113,23 +111,44 @@ struct ts_client {
 
 /* ---- URL ---- */
 
-static const char *const ts_keys[]
-    = { "common", "timeout", "max_pages", "discovery_endpoint", NULL };
+/* What the URL's parameters say. */
+struct ts_params {
+	bool     common;
+	double   timeout; /* seconds */
+	unsigned max_pages;
+	char     disc[TS_BASE_MAX];
+};
+
+static const struct param_row ts_params[] = {
+	{ "common", PARAM_BOOL, PARAM_FIELD(struct ts_params, common), "0", 0,
+	    0, NULL, NULL,
+	    "send the dimensions a batch shares once, as CommonAttributes" },
+	{ "timeout", PARAM_SECS, PARAM_FIELD(struct ts_params, timeout), "335",
+	    0.001, 3600, NULL, "SECS", "longest request" },
+	{ "max_pages", PARAM_UINT, PARAM_FIELD(struct ts_params, max_pages),
+	    "10000", 1, 100000000, NULL, "N",
+	    "most result pages of one query" },
+	{ "discovery_endpoint", PARAM_STR, PARAM_FIELD(struct ts_params, disc),
+	    NULL, 0, 0, NULL, "URL",
+	    "where timestream://REGION asks for its endpoints" },
+	{ NULL },
+};
 
 /* Parses the URL alone (no environment, no side effects). */
 static int
 ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 {
-	char   v[TS_BASE_MAX], path[TS_BASE_MAX], *end;
-	double secs;
-	int    rc;
+	struct ts_params p;
+	char             path[TS_BASE_MAX];
+	int              rc;
 
 	memset(c, 0, sizeof(*c));
-	c->timeout_ms = TS_TIMEOUT_MS;
-	c->max_pages  = TS_MAX_PAGES;
-	rc            = target_url_check_keys(url, ts_keys, err, errlen);
+	rc = params_parse_url(ts_params, &p, url, err, errlen);
 	if (rc)
 		return rc;
+	c->common     = p.common;
+	c->timeout_ms = (long)(p.timeout * 1000 + 0.5);
+	c->max_pages  = p.max_pages;
 	if (target_url_path(url, path, sizeof(path)) != 0) {
 		snprintf(err, errlen, "timestream: URL too long");
 		return -EINVAL;
@@ -173,38 +192,7 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 		return -EINVAL;
 	}
 
-	if (target_url_param(url, "common", v, sizeof(v))) {
-		if (!strcmp(v, "1") || !strcmp(v, "true") || !v[0]) {
-			c->common = true;
-		} else if (strcmp(v, "0") && strcmp(v, "false")) {
-			snprintf(err, errlen,
-			    "timestream: common=%.16s: expected 1 or 0", v);
-			return -EINVAL;
-		}
-	}
-	if (target_url_param(url, "timeout", v, sizeof(v))) {
-		secs = strtod(v, &end);
-		if (!v[0] || *end || !(secs >= 0.001 && secs <= 3600)) {
-			snprintf(err, errlen,
-			    "timestream: timeout=%.16s: expected seconds, "
-			    "0.001..3600",
-			    v);
-			return -EINVAL;
-		}
-		c->timeout_ms = (long)(secs * 1000 + 0.5);
-	}
-	if (target_url_param(url, "max_pages", v, sizeof(v))) {
-		unsigned long n = strtoul(v, &end, 10);
-
-		if (!v[0] || *end || v[0] == '-' || n < 1 || n > 100000000) {
-			/* clang-format off */
-			snprintf(err, errlen, "timestream: max_pages=%.16s: expected pages, 1..100000000", v);
-			/* clang-format on */
-			return -EINVAL;
-		}
-		c->max_pages = (unsigned)n;
-	}
-	if (target_url_param(url, "discovery_endpoint", v, sizeof(v))) {
+	if (p.disc[0]) {
 		char host[TS_HOST_MAX];
 
 		if (!c->discover) {
@@ -213,8 +201,8 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 			    "timestream://REGION");
 			return -EINVAL;
 		}
-		rc = aws_split_base(TS_NAME, "discovery_endpoint", v, &c->tls,
-		    host, sizeof(host), err, errlen);
+		rc = aws_split_base(TS_NAME, "discovery_endpoint", p.disc,
+		    &c->tls, host, sizeof(host), err, errlen);
 		if (rc)
 			return rc;
 		snprintf(c->disc, sizeof(c->disc), "%s://%s",
@@ -791,6 +779,7 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		.version   = TARGET_OPS_VERSION,                              \
 		.flags     = TGT_F_WRITE | TGT_F_QUERY,                       \
 		.usage     = use,                                             \
+		.params    = ts_params,                                       \
 		.max_batch = TS_MAX_RECORDS,                                  \
 		.check     = ts_check,                                        \
 		.setup     = ts_setup,                                        \
@@ -803,9 +792,8 @@ ts_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 		.cleanup   = ts_cleanup,                                      \
 	}
 
-TS_OPS(target_timestream, "timestream",
-    "timestream://REGION[?common=1&timeout=SECS&max_pages=N]");
-TS_OPS(target_timestream_http, "timestream+http",
-    "timestream+http://HOST:PORT[?common=1&timeout=SECS&max_pages=N]");
+TS_OPS(target_timestream, "timestream", "timestream://REGION");
+TS_OPS(
+    target_timestream_http, "timestream+http", "timestream+http://HOST:PORT");
 TS_OPS(target_timestream_https, "timestream+https",
-    "timestream+https://HOST[:PORT][?common=1&timeout=SECS&max_pages=N]");
+    "timestream+https://HOST[:PORT]");

@@ -18,7 +18,11 @@ cases=(
 	"bad duration|ingest --duration 5x|--duration: invalid value \"5x\""
 	"unknown target|ingest --target mysql://x|--target: unknown scheme in \"mysql://x\""
 	"bad file format|ingest --target file:/tmp/x?format=xml|format"
-	"bad null format|ingest --target null:?format=xml|null: unknown format \"xml\" \(expected lp, json, csv, pgcopy or chtsv\)"
+	"bad null format|ingest --target null:?format=xml|null: format: invalid value \"xml\" \(expected lp, json, csv, pgcopy or chtsv\)"
+	"negative kinesis shards|ingest --endpoint http://127.0.0.1:9 --region us-east-1 --target kinesis://s?shards=-18446744073709551615|^tsload: error: kinesis: shards: invalid value \"-18446744073709551615\" \(expected an integer 1\.\.10000\)$"
+	"trailing junk in a URL number|ingest --target influx://127.0.0.1:9/?db=x&max_body=10x|^tsload: error: influx: max_body: invalid value \"10x\" \(expected a size such as"
+	"unknown URL parameter|ingest --endpoint http://127.0.0.1:9 --region us-east-1 --target kinesis://s?shard=2|^tsload: error: kinesis: unknown parameter \"shard\" \(did you mean \"shards\"\? accepted: shards, timeout\)$"
+	"repeated URL parameter|ingest --target sqlite:x.db?busy_timeout=5&busy_timeout=6|^tsload: error: sqlite: parameter \"busy_timeout\" given twice$"
 	"null with a path|ingest --target null:/tmp/x|null: takes no path"
 	"bad bool|ingest --multi=maybe|--multi: invalid value \"maybe\""
 	"req-id-dim alone|ingest --req-id-dim|--req-id-dim only has a meaning with --add-req-id"
@@ -48,6 +52,10 @@ for c in "${cases[@]}"; do
 	IFS='|' read -r name args pattern <<<"$c"
 	env=()
 	[ "$name" = "bad env" ] && env=(TSLOAD_HOST_SCALE=lots)
+	# should a URL pass by mistake, an AWS target must reach nothing but
+	# 127.0.0.1: credentials of its own, no instance metadata
+	case $args in *kinesis:*) env=(AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y \
+		AWS_EC2_METADATA_DISABLED=true) ;; esac
 	# shellcheck disable=SC2086
 	# a bounded wait: before the fix, a FIFO or /dev/zero as --config hung
 	err=$(cd "$T_TMP" && env "${env[@]}" timeout 20 "$TSLOAD" $args 2>&1 >/dev/null)

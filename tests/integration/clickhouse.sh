@@ -143,7 +143,7 @@ check "late exception: ClickHouse's line in .err" \
 for c in "clickhouse://127.0.0.1:99999/?db=x|port must be 1..65535" \
 	"clickhouse://127.0.0.1/?db=x&bogus=1|unknown parameter \"bogus\"" \
 	"clickhouse://127.0.0.1/?db=a\`b|invalid database name" \
-	"clickhouse://127.0.0.1/?db=x&gzip=yes|invalid gzip"; do
+	"clickhouse://127.0.0.1/?db=x&gzip=2|gzip: invalid value \"2\""; do
 	IFS='|' read -r url pat <<<"$c"
 	err=$("$TSLOAD" ingest --duration 1 --target "$url" 2>&1 >/dev/null)
 	check_eq "bad URL $url: exit 2" 2 $?

@@ -152,6 +152,8 @@ test_kinesis_urls(void **state)
 		NULL };
 	static const char *const bad[]  = { "kinesis://", "kinesis://a/b",
 		 "kinesis://a b", "kinesis://s?shards=0", "kinesis://s?x=1",
+		 "kinesis://s?shards=-18446744073709551615",
+		 "kinesis://s?shards=2&shards=2", "kinesis://s?timeout=5x",
 		 "kinesis:s", NULL };
 	char                     err[256];
 	unsigned                 i;

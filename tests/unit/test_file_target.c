@@ -550,12 +550,12 @@ test_bad_urls(void **state)
 	    target_file.check("file:/tmp/x?format=xml", err, sizeof(err)),
 	    -EINVAL);
 	assert_string_equal(err,
-	    "file: unknown format \"xml\" (expected lp, "
+	    "file: format: invalid value \"xml\" (expected lp, "
 	    "json, csv, pgcopy or chtsv)");
 	assert_int_equal(
 	    target_stdout.check("stdout:?format=LP", err, sizeof(err)),
 	    -EINVAL);
-	assert_non_null(strstr(err, "stdout: unknown format \"LP\""));
+	assert_non_null(strstr(err, "stdout: format: invalid value \"LP\""));
 	assert_int_equal(
 	    target_file.check("file:?format=lp", err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "no path"));

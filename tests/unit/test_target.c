@@ -56,6 +56,16 @@ dummy_fini(struct tgt_ctx *ctx)
 	(void)ctx;
 }
 
+struct dummy_cfg {
+	unsigned n;
+};
+
+static const struct param_row bad_params[] = {
+	{ "n", PARAM_UINT, PARAM_FIELD(struct dummy_cfg, n), "0", 1, 9, NULL,
+	    NULL, "a count whose default is out of its range" },
+	{ NULL },
+};
+
 static void
 test_ops_invalid(void **state)
 {
@@ -100,6 +110,14 @@ test_ops_invalid(void **state)
 	bad       = good;
 	bad.usage = NULL;
 	assert_false(target_ops_valid(&bad, err, sizeof(err)));
+
+	/* a parameter table that does not fit its struct */
+	bad        = good;
+	bad.params = bad_params;
+	assert_false(target_ops_valid(&bad, err, sizeof(err)));
+	assert_string_equal(err,
+	    "target dummy+http: parameter n: default: value \"0\" out of "
+	    "range (expected an integer 1..9)");
 }
 
 static void
@@ -142,53 +160,6 @@ test_find(void **state)
 }
 
 static void
-test_url_param(void **state)
-{
-	static const struct {
-		const char *url, *key;
-		bool        found;
-		const char *want;
-	} cases[] = {
-		{ "file:/a?format=lp", "format", true, "lp" },
-		{ "file:/a?x=1&format=json&y=2", "format", true, "json" },
-		{ "file:/a?x=1&format=csv", "format", true, "csv" },
-		{ "file:/a?format=lp&format=csv", "format", true, "lp" },
-		{ "file:/a?formats=lp", "format", false, "" },
-		{ "file:/a?form=lp", "format", false, "" },
-		{ "file:/a", "format", false, "" },
-		{ "file:/a?", "format", false, "" },
-		{ "file:/a?format", "format", true, "" },
-		{ "file:/a?format=", "format", true, "" },
-		{ "file:/a?&&format=lp&&", "format", true, "lp" },
-		{ "x:?db=my%20db", "db", true, "my db" },
-		{ "x:?db=a%2Fb%3d", "db", true, "a/b=" },
-		{ "x:?db=100%", "db", true, "100%" },
-		{ "x:?db=%zz", "db", true, "%zz" },
-		{ "x:?db=a+b", "db", true, "a+b" },
-		{ "x:?d%62=v", "db", true, "v" },
-		{ "x:?db=v#frag", "db", true, "v" },
-		{ "postgres://u@h:5432/db?sslmode=disable", "sslmode", true,
-		    "disable" },
-	};
-	char   out[64];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		strcpy(out, "unchanged");
-		if (target_url_param(
-		        cases[i].url, cases[i].key, out, sizeof(out))
-		    != cases[i].found)
-			fail_msg("%s: %s found?", cases[i].url, cases[i].key);
-		if (cases[i].found)
-			assert_string_equal(out, cases[i].want);
-	}
-	/* A long value is cut to the buffer. */
-	assert_true(target_url_param("x:?k=abcdef", "k", out, 4));
-	assert_string_equal(out, "abc");
-}
-
-static void
 test_url_path(void **state)
 {
 	static const struct {
@@ -218,33 +189,6 @@ test_url_path(void **state)
 	assert_int_equal(target_url_path("file:/abcd", out, 5), -ENOSPC);
 	assert_int_equal(target_url_path("file:/abc", out, 5), 0);
 	assert_string_equal(out, "/abc");
-}
-
-static void
-test_check_keys(void **state)
-{
-	static const char *const keys[] = { "format", "x", NULL };
-	static const char *const none[] = { NULL };
-	char                     err[TGT_ERR_MAX];
-
-	(void)state;
-	assert_int_equal(
-	    target_url_check_keys("file:/a", keys, err, sizeof(err)), 0);
-	assert_int_equal(target_url_check_keys(
-	                     "file:/a?format=lp&x", keys, err, sizeof(err)),
-	    0);
-	assert_int_equal(
-	    target_url_check_keys("file:/a?fromat=lp", keys, err, sizeof(err)),
-	    -EINVAL);
-	assert_string_equal(err,
-	    "file: unknown parameter \"fromat\" "
-	    "(accepted: format, x)");
-	assert_int_equal(
-	    target_url_check_keys("null:?a=1", none, err, sizeof(err)),
-	    -EINVAL);
-	assert_string_equal(err,
-	    "null: unknown parameter \"a\" (takes no "
-	    "parameters)");
 }
 
 /* Every target's check on good and bad URLs. */
@@ -278,9 +222,13 @@ test_checks(void **state)
 		{ "influx://h:8086/?precision=ns&max_body=1000000", true },
 		{ "influx://h:8086/?precision=m", false },
 		{ "influx://h:8086/?max_body=12", false },
-		{ "influx://h:8086/?gzip=yes", false },
+		{ "influx://h:8086/?gzip=yes", true },
+		{ "influx://h:8086/?gzip=2", false },
+		{ "influx://h:8086/?gzip=1&gzip=0", false },
 		{ "influx://h:8086/?db=a%20b", false },
-		{ "influx://h:8086/?db=", false },
+		{ "influx://h:8086/?db=", true }, /* -d */
+		{ "influx://h:8086/?max_body=16M", true },
+		{ "influx://h:8086/?max_body=-1", false },
 		{ "influx://h:8086/?user=x", false },
 		{ "influx:h:8086", false },
 		{ "influx://", false },
@@ -490,9 +438,7 @@ main(void)
 		cmocka_unit_test(test_registered_valid),
 		cmocka_unit_test(test_ops_invalid),
 		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_url_param),
 		cmocka_unit_test(test_url_path),
-		cmocka_unit_test(test_check_keys),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_mkdir_parents),
 		cmocka_unit_test(test_union_schema),

@@ -942,7 +942,9 @@ test_query_page_bound(void **state)
 	                     ->check("timestream://us-east-1?max_pages=0", err,
 	                         sizeof(err)),
 	    -EINVAL);
-	assert_non_null(strstr(err, "max_pages=0: expected pages"));
+	assert_string_equal(err,
+	    "timestream: max_pages: value \"0\" out of range (expected an "
+	    "integer 1..100000000)");
 	assert_int_equal(target_find("timestream://us-east-1")
 	                     ->check("timestream://us-east-1?max_pages=-3",
 	                         err, sizeof(err)),
