@@ -43,5 +43,9 @@ void parse_quote(char out[PARSE_QUOTE_MAX + 4], const char *s);
 /** Levenshtein distance of two strings of up to 31 characters (99 for
  *  longer ones), to suggest the nearest name for a mistyped one. */
 unsigned parse_edit_distance(const char *a, const char *b);
+/** A point in time as epoch milliseconds: "2026-01-01T00:00:00Z" (UTC,
+ *  optionally ".mmm" before the Z), or an epoch number: seconds below
+ *  10^11, milliseconds from there ("1767225600", "1767225600000"). */
+int parse_time_ms(const char *s, int64_t *ms, char *err, size_t errlen);
 
 #endif
