@@ -6,13 +6,21 @@
  */
 #include "engine.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -24,18 +32,36 @@
 
 enum {
 	HELLO_TIMEOUT_S = 30, /* a worker that never says hello */
-	DRAIN_TIMEOUT_S = 60, /* after the stop, wait this long for results */
+	/* After the stop, wait this long for results. Workers abandon
+	 * requests still in flight a few seconds after the stop, so this
+	 * only catches a stuck worker, well within a 30 s kill grace. */
+	DRAIN_TIMEOUT_S = 20,
+	FORCE_SIGNALS   = 3, /* the signal that stops workers at once */
 };
 
 static const char *const role_names[ROLE_N] = { "ingest", "query" };
 
-static volatile sig_atomic_t sigint_count;
+/* INT, TERM and HUP all ask for a drain; the signals are counted. */
+static volatile sig_atomic_t sig_count, sig_last;
 
 static void
-on_sigint(int sig)
+on_signal(int sig)
 {
-	(void)sig;
-	sigint_count++;
+	sig_last = sig;
+	sig_count++;
+}
+
+void
+engine_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed stdout is seen as EPIPE and ends the run cleanly. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 void
@@ -149,6 +175,12 @@ on_hello(struct engine *e, struct proto_rd *rd)
 		return;
 	}
 	s = slot_of_pid(e, (pid_t)h.pid);
+	if (s && s->state == SLOT_SPAWNED && e->stopping) {
+		/* Stopped during start-up: released with nothing to do. */
+		s->state = SLOT_DONE;
+		reply(e, UINT32_MAX, PROTO_F_STOP);
+		return;
+	}
 	if (!s || s->state != SLOT_SPAWNED || e->stopping) {
 		/* Not one of ours, a repeat, or too late: tell it to go. */
 		reply(e, UINT32_MAX, PROTO_F_STOP);
@@ -190,7 +222,8 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 		reply(e, h->worker, PROTO_F_STOP);
 		return;
 	}
-	s = &e->slot[h->worker];
+	s          = &e->slot[h->worker];
+	s->last_ms = wall_ms();
 	if (proto_get_stats(rd, &s->cur)) {
 		log_err("%s sent truncated statistics",
 		    name_of(e, s, who, sizeof(who)));
@@ -320,6 +353,7 @@ reap(struct engine *e)
 		if (s->state == SLOT_DONE)
 			continue;
 		spawn_describe(status, s->fate, sizeof(s->fate));
+		s->died = true;
 		if (s->state != SLOT_DEAD)
 			log_err("%s (pid %d) %s before it delivered its "
 			        "result",
@@ -375,6 +409,53 @@ tick(struct engine *e, double el, bool live)
 	free(t);
 }
 
+/* Acts on the signals that came since the last look: the first starts
+ * the drain, a second one is only acknowledged (`timeout` signals the
+ * process and then its group), the third stops the workers at once.
+ * @return true when the run must end now. */
+static bool
+signals(struct engine *e)
+{
+	int n = sig_count;
+
+	if (n == e->sigs_seen)
+		return false;
+	e->sigs_seen = n;
+	if (!e->stopping) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "interrupted (%s)",
+		    sig_last == SIGINT       ? "SIGINT"
+		        : sig_last == SIGHUP ? "SIGHUP"
+		                             : "SIGTERM");
+		begin_stop(e, why);
+	}
+	if (n >= FORCE_SIGNALS) {
+		log_err("interrupted %d times: stopping the workers now", n);
+		e->failed = true;
+		e->forced = true;
+		return true;
+	}
+	if (n == FORCE_SIGNALS - 1)
+		log_info(
+		    "still draining: one more signal stops the workers at once");
+	return false;
+}
+
+/* True when stdout is a pipe nobody reads any more. Checked every tick,
+ * so a quiet run notices too. */
+static bool
+stdout_closed(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+	struct stat   st;
+
+	if (fstat(STDOUT_FILENO, &st)
+	    || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return false;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 /* Serve messages, tick every second, stop when due. */
 static void
 serve(struct engine *e)
@@ -397,12 +478,12 @@ serve(struct engine *e)
 		}
 		reap(e);
 		el = (now_ns() - e->t_start) / 1e9;
-		if (sigint_count && !e->stopping)
-			begin_stop(e, "interrupted");
-		if (sigint_count > 1) {
-			log_err("interrupted twice: stopping workers now");
-			e->failed = true;
+		if (signals(e))
 			break;
+		if (!e->stopping && stdout_closed()) {
+			/* `tsload ... | head`: drain, then talk on stderr */
+			log_info_to_stderr(true);
+			begin_stop(e, "standard output was closed");
 		}
 		if (e->o->duration > 0 && el >= e->o->duration)
 			begin_stop(e, NULL);
@@ -442,7 +523,8 @@ serve(struct engine *e)
 static void
 finish_children(struct engine *e)
 {
-	uint64_t deadline = now_ns() + 5000000000ull;
+	/* a forced stop does not wait for the workers */
+	uint64_t deadline = now_ns() + (e->forced ? 0 : 5000000000ull);
 
 	for (;;) {
 		bool left = false;
@@ -504,17 +586,97 @@ open_ticks(struct engine *e)
 	return 0;
 }
 
+/* True when nobody listens on the unix socket at path any more. */
+static bool
+socket_dead(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int                fd, rc;
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		return false;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	rc = rc && errno == ECONNREFUSED;
+	close(fd);
+	return rc;
+}
+
+/* Removes the tsload-PID.ipc sockets of coordinators that no longer
+ * exist (killed with -9), so they do not pile up in the temp directory:
+ * only when no such process exists and nothing listens on the socket
+ * (another PID namespace may share the directory). */
+static void
+remove_stale_sockets(const char *tmp)
+{
+	DIR           *d = opendir(tmp);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char        path[PATH_MAX], tail[8];
+		struct stat st;
+		int         pid;
+
+		if (sscanf(de->d_name, "tsload-%d.ip%7s", &pid, tail) != 2
+		    || strcmp(tail, "c") || pid <= 0 || pid == getpid())
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)
+		    && socket_dead(path))
+			unlink(path);
+	}
+	closedir(d);
+}
+
+/* Dead workers were seen only up to their last report: say what the
+ * totals are missing. */
+static void
+note_dead(const struct engine *e)
+{
+	char who[48], when[32];
+
+	for (unsigned i = 0; i < e->n; i++) {
+		const struct slot *s = &e->slot[i];
+		time_t             t = (time_t)(s->last_ms / 1000);
+		struct tm          tm;
+
+		if (!s->died)
+			continue;
+		if (!s->last_ms) {
+			log_warn(
+			    "%s died before its first report: nothing it did is counted",
+			    name_of(e, s, who, sizeof(who)));
+			continue;
+		}
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		log_warn("%s died: its %s after %s.%03d UTC are not counted",
+		    name_of(e, s, who, sizeof(who)),
+		    s->role == ROLE_INGEST ? "writes" : "queries", when,
+		    (int)(s->last_ms % 1000));
+	}
+}
+
 int
 engine_run(struct engine *e)
 {
-	struct sigaction sa  = { .sa_handler = on_sigint };
-	const char      *tmp = getenv("TMPDIR");
-	int              rc;
+	const char *tmp = getenv("TMPDIR");
+	int         rc;
 
+	engine_catch_signals();
 	if (open_ticks(e))
 		return 1;
-	snprintf(e->ipc_path, sizeof(e->ipc_path), "%s/tsload-%d.ipc",
-	    tmp && tmp[0] ? tmp : "/tmp", (int)getpid());
+	tmp = tmp && tmp[0] ? tmp : "/tmp";
+	remove_stale_sockets(tmp);
+	snprintf(e->ipc_path, sizeof(e->ipc_path), "%s/tsload-%d.ipc", tmp,
+	    (int)getpid());
 	snprintf(e->url, sizeof(e->url), "ipc://%s", e->ipc_path);
 	unlink(e->ipc_path);
 	buf_init(&e->msg, PROTO_MAX_MSG);
@@ -525,15 +687,20 @@ engine_run(struct engine *e)
 		return 1;
 	}
 	ipc_set_timeout(e->sock, 100);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	e->seed     = e->o->seed ? e->o->seed : pick_seed();
 	e->start_ms = wall_ms();
 	e->t_start  = now_ns();
+	/* A signal during the set-up: an empty run, no worker started. */
+	signals(e);
 	for (unsigned i = 0; i < e->n; i++) {
-		pid_t pid = spawn_worker(e->url);
+		pid_t pid;
+
+		if (e->stopping) {
+			e->slot[i].state = SLOT_DONE;
+			continue;
+		}
+		pid = spawn_worker(e->url);
 
 		if (pid < 0) {
 			log_err("cannot start worker %u: %s", i + 1,
@@ -546,6 +713,7 @@ engine_run(struct engine *e)
 	}
 	serve(e);
 	finish_children(e);
+	note_dead(e);
 	account(e);
 	e->end_ms = wall_ms();
 	e->secs   = (now_ns() - e->t_start) / 1e9;
@@ -556,7 +724,6 @@ engine_run(struct engine *e)
 	for (int r = 0; r < ROLE_N; r++)
 		if (report_tick_close(&e->tick[r]))
 			e->failed = true; /* a results file is missing */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	/* The handlers stay: a late signal must not lose run.json. */
 	return e->failed ? 1 : 0;
 }

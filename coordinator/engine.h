@@ -1,6 +1,7 @@
 /* engine.h - the coordinator's machinery, shared by ingest, query and run:
  * spawn workers, hand out assignments over nng, collect their statistics
- * every second, stop on --duration, SIGINT or a dead worker, and drain.
+ * every second, stop on --duration, a signal (INT, TERM, HUP), a closed
+ * stdout or a dead worker, and drain.
  *
  * A slot is one worker process with a role (ingest or query). The
  * subcommands fill the slots, call engine_run(), then read the totals.
@@ -30,6 +31,8 @@ struct slot {
 	uint32_t           threads;
 	pid_t              pid;
 	bool               reaped;
+	bool               died;    /* ended before its result */
+	int64_t            last_ms; /* wall time of its last report */
 	char               host[64];
 	char               fate[128]; /* how it ended, when it died */
 	struct proto_stats cur;       /* latest cumulative totals */
@@ -61,11 +64,17 @@ struct engine {
 	char               ipc_path[128];
 	struct buf         msg;
 	bool               stopping;
+	int                sigs_seen; /* signals acted on */
+	bool               forced;    /* stop without waiting for results */
 	unsigned           assigned;
 	uint64_t           t_start, t_stop;
 	struct report_tick tick[ROLE_N];
 };
 
+/** Makes SIGINT, SIGTERM and SIGHUP ask for a drain (the third forces
+ *  the stop) and ignores SIGPIPE. Called first thing by the run commands,
+ *  so a signal during set-up gives an empty, clean run. */
+void engine_catch_signals(void);
 /** Prepares an engine for options o and subcommand cmd. */
 void engine_init(
     struct engine *e, const struct tsl_opts *o, unsigned cmd, const char *dir);

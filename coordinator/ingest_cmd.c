@@ -120,6 +120,7 @@ coord_ingest(int argc, char **argv)
 	char              err[512];
 	int               rc;
 
+	engine_catch_signals(); /* first: a stop in set-up is clean */
 	rc = cmd_parse(&o, CMD_INGEST, argc, argv, usage);
 	if (rc >= 0)
 		goto out_opts;

@@ -56,7 +56,9 @@ merge_latencies(const struct engine *e, struct qsum *all)
 		const struct slot *s = &e->slot[i];
 		struct qsum        one;
 
-		if (s->role != ROLE_QUERY || s->state != SLOT_DONE)
+		/* no RESULT: released by a stop before it started */
+		if (s->role != ROLE_QUERY || s->state != SLOT_DONE
+		    || !s->extra)
 			continue;
 		if (qsum_decode(&one, s->extra, s->extra_len, NULL)) {
 			log_err("query worker %u sent malformed latencies",
@@ -147,6 +149,7 @@ coord_query(int argc, char **argv)
 	char              err[512], qcsv[1024], shown[1024];
 	int               rc, frc;
 
+	engine_catch_signals(); /* first: a stop in set-up is clean */
 	rc = cmd_parse(&o, CMD_QUERY, argc, argv, query_usage);
 	if (rc >= 0)
 		goto out;
@@ -219,6 +222,7 @@ coord_run(int argc, char **argv)
 	int               rc, frc;
 
 	memset(&m, 0, sizeof(m));
+	engine_catch_signals(); /* first: a stop in set-up is clean */
 	rc = cmd_parse(&o, CMD_RUN, argc, argv, run_usage);
 	if (rc >= 0)
 		goto out;

@@ -17,7 +17,7 @@ spawn_worker(const char *url)
 {
 	static char self[PATH_MAX];
 	ssize_t     n;
-	pid_t       pid;
+	pid_t       pid, parent;
 
 	if (!self[0]) {
 		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -25,7 +25,8 @@ spawn_worker(const char *url)
 			return -errno;
 		self[n] = '\0';
 	}
-	pid = fork();
+	parent = getpid();
+	pid    = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
@@ -34,6 +35,13 @@ spawn_worker(const char *url)
 		char *argv[]     = { a0, a1, a2, (char *)url, NULL };
 
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent) /* the coordinator died already */
+			_exit(1);
+		/* Until the worker installs its handlers, a signal to the
+		 * process group must not kill it: the coordinator stops it. */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
 		execv(self, argv);
 		fprintf(stderr, "tsload: cannot exec %s: %s\n", self,
 		    strerror(errno));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: unit tests (cmocka binaries given as arguments), then the
-# shell suites under tests/cli, tests/e2e and tests/integration (real
-# servers on loopback, started by the suites). Ends with one summary line.
+# shell suites under tests/cli, tests/e2e, tests/integration (real
+# servers on loopback, started by the suites) and tests/fault. Ends with
+# one summary line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TSLOAD:?TSLOAD must point at the tsload binary}"
@@ -20,7 +21,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 bash "$here/run-unit.sh" "$@" | tee "$log"
 summary "$log"
-for suite in "$here"/cli/*.sh "$here"/e2e/*.sh "$here"/integration/*.sh; do
+for suite in "$here"/cli/*.sh "$here"/e2e/*.sh "$here"/integration/*.sh "$here"/fault/*.sh; do
 	[ -f "$suite" ] || continue
 	echo "== $(basename "$(dirname "$suite")")/$(basename "$suite")"
 	bash "$suite" 2>&1 | tee "$log"

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "abandon.h"
+#include "backoff.h"
 #include "clock.h"
 #include "gen.h"
 #include "log.h"
@@ -15,7 +17,7 @@
 #include "xalloc.h"
 
 enum {
-	BACKOFF_BASE_NS = 10 * 1000 * 1000,
+	BACKOFF_BASE_NS = 10ull * 1000 * 1000,
 	BACKOFF_CAP_NS  = 5000ull * 1000 * 1000,
 };
 
@@ -147,8 +149,6 @@ write_batch(struct wstate *w)
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
-		uint64_t cap;
-
 		st = w->ctx.ops->write(&w->ctx, &w->b);
 		if (!target_status_retry(st))
 			break;
@@ -157,6 +157,14 @@ write_batch(struct wstate *w)
 		pthread_mutex_lock(&t->lock);
 		t->last = (uint8_t)st;
 		pthread_mutex_unlock(&t->lock);
+		if (abandon_due()) {
+			/* stopped, and the grace is over: not written */
+			snprintf(w->ctx.err, sizeof(w->ctx.err),
+			    "write abandoned at the stop after %llu retries",
+			    (unsigned long long)attempt);
+			st = TGT_FAIL;
+			break;
+		}
 		if (attempt >= o->max_retries) {
 			char last[sizeof(w->ctx.err)];
 
@@ -170,10 +178,9 @@ write_batch(struct wstate *w)
 			st = TGT_FAIL;
 			break;
 		}
-		cap = BACKOFF_BASE_NS << (attempt < 20 ? attempt : 20);
-		if (cap > BACKOFF_CAP_NS)
-			cap = BACKOFF_CAP_NS;
-		sleep_until_ns(now_ns() + xrng_below(&w->rng, cap));
+		sleep_until_ns(now_ns()
+		    + backoff_ns(
+		        &w->rng, BACKOFF_BASE_NS, BACKOFF_CAP_NS, attempt));
 	}
 	lat = now_ns() - start;
 	tell_first(w, st, w->ctx.err);

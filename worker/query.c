@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "abandon.h"
+#include "backoff.h"
 #include "buf.h"
 #include "clock.h"
 #include "log.h"
@@ -20,7 +22,7 @@
 #include "xalloc.h"
 
 enum {
-	BACKOFF_BASE_NS = 50 * 1000 * 1000,
+	BACKOFF_BASE_NS = 50ull * 1000 * 1000,
 	BACKOFF_CAP_NS  = 5000ull * 1000 * 1000,
 	SQL_MAX         = 4 << 20,
 };
@@ -302,8 +304,6 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 	enum tgt_status            st;
 
 	for (uint64_t attempt = 0;; attempt++) {
-		uint64_t cap;
-
 		res->rows = 0;
 		st        = sh->ops->query(&r->ctx, text, res);
 		if (!target_status_retry(st))
@@ -313,9 +313,9 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 			st = TGT_FAIL;
 			break;
 		}
-		cap = BACKOFF_BASE_NS << (attempt < 16 ? attempt : 16);
-		cap = cap > BACKOFF_CAP_NS ? BACKOFF_CAP_NS : cap;
-		sleep_until_ns(now_ns() + xrng_below(&r->rng, cap));
+		nap(sh,
+		    backoff_ns(
+		        &r->rng, BACKOFF_BASE_NS, BACKOFF_CAP_NS, attempt));
 	}
 	*ns = now_ns() - start;
 	return st;
@@ -650,6 +650,11 @@ execute_one(struct qrun *r, unsigned i)
 	}
 	res.stop = &sh->stop;
 	st       = run_query(r, text, &res, &ns, &thr);
+	if (st != TGT_OK && abandon_due()) {
+		/* Cut short by the stop: not an execution, no latency. */
+		r->exec--;
+		return;
+	}
 	/* with --params random the text is not in do-qN.sql */
 	write_exec_logs(r, r->log[i], r->errf[i], r->exec, &res, st, ns,
 	    strcmp(opts_params(sh->o), "random") ? NULL : text);

@@ -6,11 +6,15 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "abandon.h"
 #include "clock.h"
 #include "ingest.h"
 #include "ipc.h"
@@ -26,9 +30,13 @@
 enum {
 	REPLY_TIMEOUT_MS = 10000, /* coordinator silent this long: gone */
 	REPORT_EVERY_NS  = 1000 * 1000 * 1000,
+	WATCH_EVERY_NS   = 50 * 1000 * 1000, /* coordinator-loss checks */
 };
 
 static volatile sig_atomic_t got_signal;
+/* The connection to the coordinator closed (set by nng's pipe event),
+ * and the watcher's verdict that the coordinator is gone. */
+static atomic_bool pipe_lost, coord_gone;
 
 static void
 on_signal(int sig)
@@ -67,14 +75,21 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
 	if (!rc)
 		rc = ipc_recv(w->sock, reply, len);
 	if (rc) {
-		log_err(
-		    "no answer from the coordinator: %s", nng_strerror(rc));
+		if (!atomic_load(&coord_gone))
+			log_err("no answer from the coordinator: %s",
+			    nng_strerror(rc));
 		return -EIO;
 	}
 	if (proto_open(*reply, *len, &h, rd, err, sizeof(err))) {
 		log_err("bad message from the coordinator: %s", err);
 		nng_free(*reply, *len);
 		return -EPROTO;
+	}
+	if (h.type == MSG_ACK && (h.flags & PROTO_F_STOP)
+	    && want == MSG_ASSIGN) {
+		/* The run stopped while this worker started: nothing to do. */
+		nng_free(*reply, *len);
+		return -ECANCELED;
 	}
 	if (h.type != want) {
 		log_err("coordinator answered message type %u, expected %u",
@@ -299,6 +314,8 @@ start_threads(struct worker *w)
 static void
 join_threads(struct worker *w)
 {
+	/* What is still in flight after a short grace is abandoned. */
+	abandon_at(now_ns() + ABANDON_GRACE_MS * 1000000ull);
 	stop_threads(w);
 	for (unsigned i = 0; i < w->nth; i++) {
 		if (w->query && w->qth[i].running)
@@ -334,7 +351,7 @@ report_loop(struct worker *w)
 			break;
 		next += REPORT_EVERY_NS;
 		while (!got_signal && !past_deadline(w) && !threads_finished(w)
-		    && now_ns() < next)
+		    && !atomic_load(&coord_gone) && now_ns() < next)
 			sleep_until_ns(now_ns() + 20 * 1000 * 1000 < next
 			        ? now_ns() + 20 * 1000 * 1000
 			        : next);
@@ -342,13 +359,102 @@ report_loop(struct worker *w)
 			break;
 	}
 	free(m);
+	if (atomic_load(&coord_gone))
+		return -EPIPE;
 	return rc < 0 ? rc : 0;
+}
+
+/* Watches for a lost coordinator (its connection closed, this process
+ * re-parented, or a local coordinator's pid gone): then requests in flight
+ * are abandoned at once and the socket is closed, which ends any wait
+ * for a reply, so the worker exits instead of waiting 10 s. Also runs
+ * the abandon hooks once the stop's grace is over. */
+struct watch {
+	nng_socket  sock;
+	pid_t       coord;  /* a local coordinator's pid, from its URL */
+	bool        parent; /* it started this worker */
+	atomic_bool done;
+	pthread_t   tid;
+	bool        started;
+};
+
+static void *
+watch_main(void *arg)
+{
+	struct watch *wt = arg;
+
+	while (!atomic_load(&wt->done)) {
+		if (!atomic_load(&coord_gone)
+		    && (atomic_load(&pipe_lost)
+		        || (wt->parent && getppid() != wt->coord)
+		        || (wt->coord && kill(wt->coord, 0)
+		            && errno == ESRCH))) {
+			atomic_store(&coord_gone, true);
+			abandon_at(now_ns());
+			log_err("the coordinator is gone: stopping now");
+			ipc_close(wt->sock);
+		}
+		abandon_poll(); /* e.g. cancel PostgreSQL queries in flight */
+		sleep_until_ns(now_ns() + WATCH_EVERY_NS);
+	}
+	return NULL;
+}
+
+/* A local coordinator's pid, from its socket ipc://DIR/tsload-PID.ipc;
+ * 0 for any other URL. */
+static pid_t
+coordinator_pid(const char *url)
+{
+	const char *p = strrchr(url, '/');
+	int         pid;
+	char        tail[8];
+
+	if (strncmp(url, "ipc://", 6) || !p
+	    || sscanf(p, "/tsload-%d.ip%7s", &pid, tail) != 2
+	    || strcmp(tail, "c") || pid <= 0)
+		return 0;
+	return (pid_t)pid;
+}
+
+static void
+watch_start(struct watch *wt, nng_socket sock, const char *url)
+{
+	memset(wt, 0, sizeof(*wt));
+	wt->sock   = sock;
+	wt->coord  = coordinator_pid(url);
+	wt->parent = wt->coord && wt->coord == getppid();
+	atomic_init(&wt->done, false);
+	ipc_watch_lost(sock, &pipe_lost);
+	wt->started = pthread_create(&wt->tid, NULL, watch_main, wt) == 0;
+}
+
+static void
+watch_stop(struct watch *wt)
+{
+	atomic_store(&wt->done, true);
+	if (wt->started)
+		pthread_join(wt->tid, NULL);
+}
+
+/* INT, TERM (also sent by PR_SET_PDEATHSIG) and HUP make the worker
+ * stop, flush and deliver its result. */
+static void
+catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int
 worker_main(int argc, char **argv)
 {
 	struct worker       w;
+	struct watch        watch;
 	struct proto_stats *m;
 	char                err[256], who[48];
 	int                 rc;
@@ -374,9 +480,7 @@ worker_main(int argc, char **argv)
 		opts_free(&w.o);
 		return rc ? 2 : 0;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	catch_signals();
 
 	buf_init(&w.msg, PROTO_MAX_MSG);
 	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS);
@@ -387,8 +491,15 @@ worker_main(int argc, char **argv)
 		opts_free(&w.o);
 		return 1;
 	}
+	watch_start(&watch, w.sock, w.o.connect);
 	opts_free(&w.o);
 	rc = say_hello(&w);
+	if (rc == -ECANCELED) { /* stopped before it began: a clean end */
+		watch_stop(&watch);
+		ipc_close(w.sock);
+		buf_free(&w.msg);
+		return 0;
+	}
 	if (!rc) {
 		snprintf(who, sizeof(who), "tsload worker %u", w.index + 1);
 		log_set_who(who);
@@ -410,6 +521,7 @@ worker_main(int argc, char **argv)
 			if (ipc_recv(w.sock, &reply, &len) == 0)
 				nng_free(reply, len);
 		}
+		watch_stop(&watch);
 		ipc_close(w.sock);
 		buf_free(&w.msg);
 		return 1;
@@ -445,6 +557,7 @@ worker_main(int argc, char **argv)
 	model_free(&w.m);
 	proto_assign_free(&w.as);
 	opts_free(&w.o);
+	watch_stop(&watch);
 	ipc_close(w.sock);
 	buf_free(&w.msg);
 	return rc ? 1 : 0;

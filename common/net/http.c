@@ -12,6 +12,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "abandon.h"
 #include "clock.h"
 #include "log.h"
 #include "xalloc.h"
@@ -217,6 +218,20 @@ http_gzip(struct buf *dst, const void *src, size_t n)
 
 /* ---- the handle ---- */
 
+/* libcurl calls this about once a second even when nothing moves: a
+ * transfer still going when the stop's grace is over is abandoned. */
+static int
+http_on_progress(
+    void *arg, curl_off_t dlt, curl_off_t dln, curl_off_t ult, curl_off_t uln)
+{
+	(void)arg;
+	(void)dlt;
+	(void)dln;
+	(void)ult;
+	(void)uln;
+	return abandon_due();
+}
+
 static size_t
 http_on_data(char *p, size_t size, size_t nmemb, void *arg)
 {
@@ -281,6 +296,8 @@ http_init(struct http *h, const char *url, const struct http_opts *o,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, http_on_progress);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->cerr);
 	curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -414,6 +431,8 @@ http_perform(struct http *h, unsigned i, const struct http_req *r,
 	if (h->cc == CURLE_WRITE_ERROR)
 		snprintf(h->cerr, sizeof(h->cerr),
 		    "response larger than %zu bytes", h->o.resp_max);
+	if (h->cc == CURLE_ABORTED_BY_CALLBACK)
+		snprintf(h->cerr, sizeof(h->cerr), "abandoned at the stop");
 	(void)buf_cstr(&h->resp); /* the cap keeps a byte for it */
 }
 

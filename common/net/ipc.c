@@ -51,6 +51,20 @@ ipc_dial(nng_socket *s, const char *url, int timeout_ms)
 	return rc;
 }
 
+static void
+ipc_on_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	(void)p;
+	(void)ev;
+	atomic_store((atomic_bool *)arg, true);
+}
+
+int
+ipc_watch_lost(nng_socket s, atomic_bool *lost)
+{
+	return nng_pipe_notify(s, NNG_PIPE_EV_REM_POST, ipc_on_removed, lost);
+}
+
 int
 ipc_send(nng_socket s, const struct buf *b)
 {

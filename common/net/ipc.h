@@ -7,6 +7,8 @@
 #ifndef TSL_IPC_H
 #define TSL_IPC_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <nng/nng.h>
@@ -23,6 +25,9 @@ int ipc_send(nng_socket s, const struct buf *b);
 /** Receives one message into an nng allocation; free with nng_free.
  *  NNG_ETIMEDOUT when nothing came within the socket's receive timeout. */
 int ipc_recv(nng_socket s, void **msg, size_t *len);
+/** Sets *lost once a connection of s closes (the peer ended or died).
+ *  @return 0 or an nng error number. */
+int ipc_watch_lost(nng_socket s, atomic_bool *lost);
 /** Sets the receive timeout (ms). */
 int  ipc_set_timeout(nng_socket s, int timeout_ms);
 void ipc_close(nng_socket s);

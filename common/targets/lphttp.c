@@ -42,6 +42,8 @@ const struct param_row lph_params[] = {
 	{ "max_body", PARAM_SIZE, PARAM_FIELD(struct lph_url, max_body),
 	    "20000000", 4096, LPH_BODY_CAP, NULL, NULL,
 	    "most bytes of one request body" },
+	{ "timeout", PARAM_SECS, PARAM_FIELD(struct lph_url, timeout), "120",
+	    0.001, 3600, NULL, "SECS", "longest request" },
 	{ NULL },
 };
 
@@ -87,6 +89,7 @@ lph_open(struct lph *l, const char *name, unsigned port,
 	buf_init(&l->body, LPH_BODY_CAP);
 	buf_init(&l->tmp, LPH_TMP_CAP);
 	rc = lph_url_parse(conf->url, conf->database, &l->u, err, errlen);
+	o.timeout_ms = (long)(l->u.timeout * 1000 + 0.5);
 	if (!rc)
 		rc = http_init(&l->h, conf->url, &o, err, errlen);
 	if (!rc)

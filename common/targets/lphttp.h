@@ -23,6 +23,7 @@ struct lph_url {
 	bool     gzip;           /* gzip request bodies */
 	int      prec;           /* enum lp_precision: timestamps written */
 	uint64_t max_body;       /* most bytes of one POST */
+	double   timeout;        /* seconds: longest request */
 };
 
 /* The ?key=value parameters of influx:// and vm:// URLs. */

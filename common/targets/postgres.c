@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "abandon.h"
 #include "buf.h"
 #include "log.h"
 #include "pg_copy.h"
@@ -60,6 +61,9 @@ struct pg_priv {
 	struct pg_url u;
 	char         *copy_sql[2]; /* [multi] */
 	struct buf    out;
+	/* cancels the command in flight when a stop abandons it */
+	PGcancel           *cancel;
+	struct abandon_hook hook;
 };
 
 /* ---- URL and messages ---- */
@@ -339,6 +343,29 @@ pg_nap_ms(long ms)
 		;
 }
 
+/* An abandon hook: asks the server to cancel what runs on p->conn. */
+static void
+pg_cancel(void *arg)
+{
+	struct pg_priv *p = arg;
+	char            e[128];
+
+	if (p->cancel)
+		(void)PQcancel(p->cancel, e, sizeof(e));
+}
+
+/* (Re)makes the cancel handle of p->conn, which a reset changes. */
+static void
+pg_arm_cancel(struct pg_priv *p)
+{
+	abandon_hook_del(&p->hook);
+	PQfreeCancel(p->cancel);
+	p->cancel   = PQgetCancel(p->conn);
+	p->hook.fn  = pg_cancel;
+	p->hook.arg = p;
+	abandon_hook_add(&p->hook);
+}
+
 static int
 pg_init(struct tgt_ctx *ctx)
 {
@@ -376,6 +403,7 @@ pg_init(struct tgt_ctx *ctx)
 	}
 	if (!p->conn)
 		return -ECONNREFUSED;
+	pg_arm_cancel(p);
 	ctx->err[0] = '\0';
 	return 0;
 }
@@ -388,6 +416,7 @@ pg_reconnect(struct tgt_ctx *ctx, struct pg_priv *p)
 	PQreset(p->conn);
 	if (PQstatus(p->conn) == CONNECTION_OK) {
 		PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
+		pg_arm_cancel(p);
 		return true;
 	}
 	pg_msg(ctx->err, sizeof(ctx->err), &p->u, "reconnect",
@@ -539,6 +568,11 @@ pg_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 	ExecStatusType  es;
 	PGresult       *r;
 
+	if (abandon_due()) { /* stopped: a new query would be cancelled */
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "postgres: abandoned at the stop");
+		return TGT_FAIL;
+	}
 	if (!pg_revive(ctx, p))
 		return TGT_UNREACHABLE;
 	if (!PQsendQuery(p->conn, text))
@@ -575,6 +609,8 @@ pg_fini(struct tgt_ctx *ctx)
 
 	if (!p)
 		return;
+	abandon_hook_del(&p->hook);
+	PQfreeCancel(p->cancel);
 	PQfinish(p->conn);
 	free(p->copy_sql[0]);
 	free(p->copy_sql[1]);

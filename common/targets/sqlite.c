@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "abandon.h"
 #include "buf.h"
 #include "log.h"
 #include "sqlite_funcs.h"
@@ -281,6 +282,17 @@ sq_check(const char *url, char *err, size_t errlen)
 	return sq_parse_url(url, &u, err, errlen);
 }
 
+enum { SQ_PROGRESS_OPS = 10000 }; /* VM steps between checks for a stop */
+
+/* Every SQ_PROGRESS_OPS virtual-machine steps: a statement still running
+ * when the stop's grace is over is interrupted (abandon.h). */
+static int
+sq_progress(void *arg)
+{
+	(void)arg;
+	return abandon_due();
+}
+
 /* Called by SQLite while another connection holds the lock: sleep 1, 2,
  * 4, ... up to SQ_BACKOFF_MAX ms, and give up busy_ms after the first
  * call. One wait counts as one throttle, however many sleeps it takes.
@@ -293,6 +305,8 @@ sq_busy(void *arg, int count)
 	struct timespec now, d;
 	long            ms;
 
+	if (abandon_due()) /* stopped, grace over: no more waiting */
+		return 0;
 	if (count == 0) {
 		q->ctx->throttles++;
 		clock_gettime(CLOCK_MONOTONIC, &q->busy_t0);
@@ -350,6 +364,7 @@ sq_init(struct tgt_ctx *ctx)
 	if (rc)
 		return rc;
 	sqlite3_busy_handler(q->db, sq_busy, q);
+	sqlite3_progress_handler(q->db, SQ_PROGRESS_OPS, sq_progress, NULL);
 	/* bin(), approx_percentile() and friends for the query dialect */
 	if (sqlfn_register(q->db)) {
 		snprintf(ctx->err, sizeof(ctx->err),
