@@ -145,7 +145,8 @@ check "row_count mode: numDatapoints result is the seed's DataFrame" pandas_coun
 cp -r "$qdir" "$T_TMP/qbad"
 printf 'SELECT no_such_column FROM "{table}"\n' >"$T_TMP/qbad/sqlite/do-q1.sql"
 printf 'SELECT 1 FROM "{table}" WHERE 0\n' >"$T_TMP/qbad/sqlite/do-q2.sql"
-printf '[default]\nrepetitions = 6\n[query_distribution]\ndo-q1 = 50\ndo-q2 = 50\n' >bad.ini
+# 24 picks of two queries at 50%: both run (all one kind: 2 in 2^24)
+printf '[default]\nrepetitions = 24\n[query_distribution]\ndo-q1 = 50\ndo-q2 = 50\n' >bad.ini
 "$TSLOAD" query --config bad.ini --think-time-milliseconds 0 --queries-dir "$T_TMP/qbad" \
 	--target "sqlite:$db" -l "$T_TMP/logs-bad" --results "$T_TMP/results" >bad.out 2>&1
 bdir=$(ls -d "$T_TMP"/logs-bad/*-1-1)
