@@ -76,9 +76,10 @@ $(BUILD)/%.o: %.c $(BUILD)/.flags
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The git description for --version, rewritten only when it changes; a
-# tree without .git gets an empty one (--version shows the release only).
+# tree without .git gets an empty one (--version shows the release only),
+# even when unpacked inside another repository.
 GITVERSION  := $(BUILD)/gen/gitversion.h
-GIT_DESCRIBE = $(shell git describe --always --dirty 2>/dev/null)
+GIT_DESCRIBE = $(if $(wildcard .git),$(shell git describe --always --dirty 2>/dev/null))
 $(GITVERSION): FORCE
 	@mkdir -p $(@D)
 	@echo '#define TSLOAD_GIT_DESCRIBE "$(GIT_DESCRIBE)"' | cmp -s - $@ \
