@@ -6,6 +6,10 @@
 # Out-of-tree build into $(BUILD)/; `make help` lists the targets.
 
 BUILD    ?= build
+# One spelling of the build directory (relative when inside the checkout):
+# tests/cli/install.sh's `make BUILD=/abs/build install` must see the same
+# flags as `make`, or it rebuilds everything in the middle of a test run.
+override BUILD := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD)))
 CFLAGS   ?= -O2 -g
 DEPS_OK  := $(BUILD)/.deps-ok
 # make install: PREFIX/bin/tsload, PREFIX/share/tsload/configs, the man page
