@@ -51,15 +51,19 @@ trap 'rm -f "$log"' EXIT
 for tier in $all_tiers; do
 	wanted "$tier" || continue
 	if [ "$tier" = unit ]; then
+		start=$SECONDS
 		bash "$here/run-unit.sh" "$@" | tee "$log"
 		summary "$log"
+		echo "   ($((SECONDS - start)) s)"
 		continue
 	fi
 	for suite in "$here/$tier"/*.sh; do
 		[ -f "$suite" ] || continue
 		echo "== $tier/$(basename "$suite")"
+		start=$SECONDS
 		bash "$suite" 2>&1 | tee "$log"
 		summary "$log"
+		echo "   ($((SECONDS - start)) s)"
 	done
 done
 echo
