@@ -80,8 +80,7 @@ cmd_usage(unsigned cmd, FILE *f)
 			cmd_list_targets(f);
 		else
 			fprintf(f,
-			    "\nEvery option can also be set as "
-			    "TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
+			    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
 	}
 }
 
@@ -285,8 +284,7 @@ cmd_list_targets(FILE *f)
 		fprintf(f, "  %s%s\n", (*t)->usage,
 		    (*t)->flags & TGT_F_QUERY ? "" : "  (ingest only)");
 	fprintf(f,
-	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
-	    "TSLOAD_HOST_SCALE=2.\n");
+	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
 }
 
 void
