@@ -11,7 +11,7 @@ need() { missing+=("$1"); }
 # package | probe: pc:MODULE (pkg-config), h:HEADER (preprocessed with
 # $CC $CPPFLAGS) or c:COMMAND (on PATH)
 probes=(
-	"gcc|c:$cc"
+	"gcc|c:${cc%% *}"
 	"make|c:make"
 	"pkg-config|c:pkg-config"
 	"libcurl4-openssl-dev|pc:libcurl"
