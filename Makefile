@@ -1,10 +1,15 @@
 # tsload - benchmark harness for time-series databases.
 #
-#   make [BUILD=dir] [SANITIZE=address,undefined] [WERROR=1] [V=1] [target]
+#   make [BUILD=dir] [SANITIZE=address,undefined] [WERROR=1] [DEVELOPER=1]
+#        [V=1] [target]
 #
 # Out-of-tree build into $(BUILD)/; `make help` lists the targets.
 
 BUILD    ?= build
+# One spelling of the build directory (relative when inside the checkout):
+# tests/cli/install.sh's `make BUILD=/abs/build install` must see the same
+# flags as `make`, or it rebuilds everything in the middle of a test run.
+override BUILD := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD)))
 CFLAGS   ?= -O2 -g
 DEPS_OK  := $(BUILD)/.deps-ok
 # make install: PREFIX/bin/tsload, PREFIX/share/tsload/configs, the man page
@@ -19,6 +24,25 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 # Warnings are errors in CI (CI=true) or when asked for.
 ifneq ($(filter true 1,$(CI) $(WERROR)),)
 WARN += -Werror
+endif
+
+# ---- DEVELOPER=1: the stricter warning set, enabled by .ci/run ----
+# After git's config.mak.dev, for C11 and gcc 12. Added here:
+#   -pedantic               ISO C11 only: a GNU extension has to say so
+#                           (__extension__), and does not slip in unseen.
+#                           -D_GNU_SOURCE stays: it selects libc functions,
+#                           not a dialect.
+#   -Wold-style-definition  no K&R definitions, no `f()` for `f(void)`.
+# Already in WARN above: -Wstrict-prototypes -Wmissing-prototypes
+# -Wpointer-arith -Wvla -fno-common -Wextra, -Wformat-security (in
+# -Wformat=2), -Wunused (in -Wall). -Woverflow is on by default.
+# Left out: -Wdeclaration-after-statement (C89's rule; C11 code declares
+# where it first assigns); git's -std=gnu99 (this is -std=c11); git's
+# -Wno-empty-body -Wno-missing-field-initializers -Wno-sign-compare
+# -Wno-unused-parameter (the code is clean with those warnings on).
+DEV_WARN := -pedantic -Wold-style-definition
+ifneq ($(filter true 1,$(DEVELOPER)),)
+WARN += $(DEV_WARN)
 endif
 
 PKGS         := libcurl sqlite3 openssl zlib libpq
@@ -64,9 +88,10 @@ $(BUILD)/%.o: %.c $(BUILD)/.flags
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The git description for --version, rewritten only when it changes; a
-# tree without .git gets an empty one (--version shows the release only).
+# tree without .git gets an empty one (--version shows the release only),
+# even when unpacked inside another repository.
 GITVERSION  := $(BUILD)/gen/gitversion.h
-GIT_DESCRIBE = $(shell git describe --always --dirty 2>/dev/null)
+GIT_DESCRIBE = $(if $(wildcard .git),$(shell git describe --always --dirty 2>/dev/null))
 $(GITVERSION): FORCE
 	@mkdir -p $(@D)
 	@echo '#define TSLOAD_GIT_DESCRIBE "$(GIT_DESCRIBE)"' | cmp -s - $@ \
@@ -121,6 +146,19 @@ test: build
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
 		bash tests/run-all.sh $(UNIT_TESTS)
 
+# ---- make check: the quick tier. No apt (a missing package is one line
+# naming it and `make deps`), no servers: unit, tests/cli, tests/e2e.
+CHECK_TIERS := unit,cli,e2e
+have-deps:
+	@CC='$(CC)' CPPFLAGS='$(ALL_CPPFLAGS) $(PKG_CFLAGS)' \
+		bash scripts/check-deps.sh
+
+check: have-deps
+	@bash scripts/check-layers.sh
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TSFAKE)
+	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
+		bash tests/run-all.sh --tiers=$(CHECK_TIERS) $(UNIT_TESTS)
+
 demo: build
 	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/demo.sh
 
@@ -160,8 +198,12 @@ help:
 	@echo '  make demo          install deps, build, run an ingest on the embedded'
 	@echo '                     SQLite default, then the query workload on it,'
 	@echo '                     and print where the results are'
-	@echo '  make test          install deps, build, run unit, CLI, end-to-end and'
-	@echo '                     real-server tests (servers started on loopback)'
+	@echo '  make check         quick tier (a minute or two): build, then unit, CLI'
+	@echo '                     and end-to-end tests on the embedded targets; no'
+	@echo '                     apt (says when to run make deps), no servers'
+	@echo '  make test          everything: install deps, build, run unit, CLI,'
+	@echo '                     end-to-end, real-server (started on loopback) and'
+	@echo '                     fault tests'
 	@echo '  make unit          unit tests only (cmocka)'
 	@echo '  make check-layers  fail on an #include that points up a layer'
 	@echo '  make bench         data points/s per wall and CPU second, memory (3 runs'
@@ -179,9 +221,11 @@ help:
 	@echo '  make format-check  fail if a file is not formatted'
 	@echo '  make clean         remove $(BUILD)/'
 	@echo 'variables: BUILD=dir SANITIZE=address,undefined WERROR=1 V=1 CFLAGS=...'
+	@echo '           DEVELOPER=1 (-pedantic and more warnings, as in CI)'
 	@echo '           PREFIX=/usr/local DESTDIR='
 
 .PHONY: check-layers all build deps unit test demo bench format format-check install \
 	uninstall clean help FORCE
+.PHONY: check have-deps
 .SECONDARY:
 -include $(patsubst %.o,%.d,$(LIB_OBJ) $(MAIN_OBJ) $(TEST_OBJ) $(TOOL_OBJ))

@@ -80,8 +80,7 @@ cmd_usage(unsigned cmd, FILE *f)
 			cmd_list_targets(f);
 		else
 			fprintf(f,
-			    "\nEvery option can also be set as "
-			    "TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
+			    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
 	}
 }
 
@@ -298,8 +297,7 @@ cmd_list_targets(FILE *f)
 			params_usage((*t)->params, 6, f);
 	}
 	fprintf(f,
-	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
-	    "TSLOAD_HOST_SCALE=2.\n");
+	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
 }
 
 void

@@ -49,8 +49,7 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 
 	if (o->processes > hosts) {
 		snprintf(err, errlen,
-		    "--processes: %llu workers for %llu hosts (host-scale "
-		    "%llu): every worker needs at least one host",
+		    "--processes: %llu workers for %llu hosts (host-scale %llu): every worker needs at least one host",
 		    (unsigned long long)o->processes,
 		    (unsigned long long)hosts,
 		    (unsigned long long)o->host_scale);
@@ -58,8 +57,7 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 	}
 	if (o->concurrency > least) {
 		snprintf(err, errlen,
-		    "--concurrency: %llu threads per worker, but a worker "
-		    "has only %llu hosts: every thread needs at least one",
+		    "--concurrency: %llu threads per worker, but a worker has only %llu hosts: every thread needs at least one",
 		    (unsigned long long)o->concurrency,
 		    (unsigned long long)least);
 		return -EINVAL;
@@ -97,9 +95,8 @@ ingest_finish(struct stats *t, const struct engine *e, int rc)
 	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
 
 	report_closing(log_info_stream(), t, e->secs);
-	log_info("tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), "
-	         "%.0f data points per CPU-second. Peak memory: %.1f MiB "
-	         "(coordinator + workers)",
+	log_info(
+	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
 	    cpu > 0 ? t->points / cpu : 0.0, e->maxrss_kb / 1024.0);
 	if (t->failed && !rc) {
@@ -137,8 +134,8 @@ coord_ingest(int argc, char **argv)
 	engine_init(&e, &o, CMD_INGEST, rr.dir);
 	engine_add(&e, ROLE_INGEST, (unsigned)o.processes,
 	    (uint32_t)o.concurrency, m.total_hosts);
-	log_info("run %s: %llu worker%s x %llu thread%s, %u hosts, results in "
-	         "%s",
+	log_info(
+	    "run %s: %llu worker%s x %llu thread%s, %u hosts, results in %s",
 	    rr.id, (unsigned long long)o.processes,
 	    o.processes == 1 ? "" : "s", (unsigned long long)o.concurrency,
 	    o.concurrency == 1 ? "" : "s", m.total_hosts, rr.dir);

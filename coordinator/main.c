@@ -33,8 +33,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: tsload COMMAND [options]   (tsload COMMAND --help, "
-	    "tsload help COMMAND)\n\ncommands:\n");
+	    "usage: tsload COMMAND [options]   (tsload COMMAND --help, tsload help COMMAND)\n\ncommands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->help);
 	fprintf(f,
@@ -42,8 +41,7 @@ usage(FILE *f)
 	    "  %-10s the help of COMMAND (= tsload COMMAND --help)\n",
 	    "version", "help CMD");
 	fprintf(f,
-	    "\nExit codes: 0 success, 1 the run failed, 2 bad usage or "
-	    "configuration.\n");
+	    "\nExit codes: 0 success, 1 the run failed, 2 bad usage or configuration.\n");
 }
 
 static int

@@ -167,8 +167,8 @@ coord_query(int argc, char **argv)
 	e.planned[ROLE_QUERY]
 	    = cmd_query_plan(&o, o.processes * o.concurrency);
 	target_url_redact(o.target, shown, sizeof(shown));
-	log_info("query run %s: %llu worker%s x %llu thread%s, %s, params "
-	         "%s, target %s",
+	log_info(
+	    "query run %s: %llu worker%s x %llu thread%s, %s, params %s, target %s",
 	    rr.id, (unsigned long long)o.processes,
 	    o.processes == 1 ? "" : "s", (unsigned long long)o.concurrency,
 	    o.concurrency == 1 ? "" : "s", o.config, opts_params(&o), shown);
@@ -246,8 +246,8 @@ coord_run(int argc, char **argv)
 	    (uint32_t)o.q_concurrency, 0);
 	e.planned[ROLE_QUERY]
 	    = cmd_query_plan(&o, o.q_processes * o.q_concurrency);
-	log_info("run %s: ingest %llu x %llu, query %llu x %llu, results in "
-	         "%s",
+	log_info(
+	    "run %s: ingest %llu x %llu, query %llu x %llu, results in %s",
 	    rr.id, (unsigned long long)o.processes,
 	    (unsigned long long)o.concurrency,
 	    (unsigned long long)o.q_processes,

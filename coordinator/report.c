@@ -78,9 +78,7 @@ report_closing(FILE *f, const struct stats *t, double secs)
 	pyfmt_int_comma(tot, sizeof(tot), (int64_t)t->attempts);
 	pyfmt_int_comma(ok, sizeof(ok), (int64_t)t->ok);
 	fprintf(f,
-	    "[OVERALL] Total=%s, Success=%s, Avg=%s, Stddev=%s, "
-	    "50thPerc=%s, 90thPerc=%s, 99thPerc=%s. Records written: "
-	    "%llu\n",
+	    "[OVERALL] Total=%s, Success=%s, Avg=%s, Stddev=%s, 50thPerc=%s, 90thPerc=%s, 99thPerc=%s. Records written: %llu\n",
 	    tot, ok, pyc(a, sizeof(a), stats_mean_s(t), 3),
 	    pyc(sd, sizeof(sd), stats_stddev_s(t), 3),
 	    pyc(p50, sizeof(p50), hist_percentile(h, 50) / 1e9, 3),
@@ -93,15 +91,12 @@ report_closing(FILE *f, const struct stats *t, double secs)
 	    pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
 	    pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
 	fprintf(f,
-	    "Data points written: %llu (%.0f/s). Throttled retries: %llu. "
-	    "Failed writes: %llu. Rejected records: %llu. Behind "
-	    "schedule: %llu\n",
+	    "Data points written: %llu (%.0f/s). Throttled retries: %llu. Failed writes: %llu. Rejected records: %llu. Behind schedule: %llu\n",
 	    (unsigned long long)t->points, secs > 0 ? t->points / secs : 0.0,
 	    (unsigned long long)t->throttles, (unsigned long long)t->failed,
 	    (unsigned long long)t->rejected, (unsigned long long)t->behind);
 	fprintf(f,
-	    "Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, "
-	    "p99.9 %.3f, max %.3f\n",
+	    "Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, p99.9 %.3f, max %.3f\n",
 	    stats_mean_s(t) * 1e3, hist_percentile(h, 50) / 1e6,
 	    hist_percentile(h, 90) / 1e6, hist_percentile(h, 99) / 1e6,
 	    hist_percentile(h, 99.9) / 1e6,
@@ -343,12 +338,10 @@ report_tick_open(
 		return -errno;
 	if (k->queries)
 		fprintf(k->csv,
-		    "time_s,queries,queries_per_s,ok,rows,"
-		    "throttles,errors,p50_ms,p99_ms\n");
+		    "time_s,queries,queries_per_s,ok,rows,throttles,errors,p50_ms,p99_ms\n");
 	else
 		fprintf(k->csv,
-		    "time_s,records,records_per_s,points,"
-		    "points_per_s,throttles,errors,p50_ms,p99_ms\n");
+		    "time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms\n");
 	report_tick_flush(k);
 	return 0;
 }
@@ -388,17 +381,14 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 			    (unsigned long long)cur->failed, p50, p99);
 		else if (f)
 			fprintf(f,
-			    "[%6.0fs] %10.1f queries/s  %8llu queries  "
-			    "%8llu ok  %10llu rows  errors %llu%s  query p50 "
-			    "%.3f ms  p99 %.3f ms\n",
+			    "[%6.0fs] %10.1f queries/s  %8llu queries  %8llu ok  %10llu rows  errors %llu%s  query p50 %.3f ms  p99 %.3f ms\n",
 			    t, rps, (unsigned long long)cur->attempts,
 			    (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
 			    (unsigned long long)cur->failed, why, p50, p99);
 		if (k->csv)
 			fprintf(k->csv,
-			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f"
-			    "\n",
+			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f\n",
 			    t, (unsigned long long)cur->attempts, rps,
 			    (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
@@ -414,9 +404,7 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu "
-		    "points  throttles %llu  errors %llu%s  write p50 "
-		    "%.3f ms  p99 %.3f ms\n",
+		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,

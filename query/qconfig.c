@@ -159,8 +159,7 @@ prescan_line(struct prescan *ps, char *s, unsigned lineno)
 		first = seen_add(ps, name, lineno);
 		if (first)
 			return fail(ps->err, ps->errlen,
-			    "%s:%u: duplicate section [%s] (first on line "
-			    "%u)",
+			    "%s:%u: duplicate section [%s] (first on line %u)",
 			    ps->path, lineno, q, first);
 		strcpy(ps->sect, name);
 		return 0;
@@ -169,8 +168,7 @@ prescan_line(struct prescan *ps, char *s, unsigned lineno)
 	if (!eq || eq == s) {
 		quote(q, s);
 		return fail(ps->err, ps->errlen,
-		    "%s:%u: syntax error: \"%s\" (expected [section], "
-		    "key = value or a # comment)",
+		    "%s:%u: syntax error: \"%s\" (expected [section], key = value or a # comment)",
 		    ps->path, lineno, q);
 	}
 	*eq = '\0';
@@ -351,8 +349,8 @@ unknown_default_key(
 	quote(q, key);
 	if (strncmp(key, "do-q", 4) == 0)
 		return fail(err, errlen,
-		    "%s: [" SECT_DEFAULT "] unknown key \"%s\" (queries go "
-		    "under [" SECT_DIST "])",
+		    "%s: [" SECT_DEFAULT
+		    "] unknown key \"%s\" (queries go under [" SECT_DIST "])",
 		    path, q);
 	for (i = 0; i < N_DEFAULT_KEYS; i++) {
 		d = parse_edit_distance(key, default_keys[i]);
@@ -363,12 +361,12 @@ unknown_default_key(
 	}
 	if (at < N_DEFAULT_KEYS)
 		return fail(err, errlen,
-		    "%s: [" SECT_DEFAULT "] unknown key \"%s\" (did you "
-		    "mean \"%s\"?)",
+		    "%s: [" SECT_DEFAULT
+		    "] unknown key \"%s\" (did you mean \"%s\"?)",
 		    path, q, default_keys[at]);
 	return fail(err, errlen,
-	    "%s: [" SECT_DEFAULT "] unknown key \"%s\" (expected "
-	    "query_mode, repetitions or retries)",
+	    "%s: [" SECT_DEFAULT
+	    "] unknown key \"%s\" (expected query_mode, repetitions or retries)",
 	    path, q);
 }
 
@@ -397,9 +395,8 @@ load_default(struct qconfig *c, dictionary *d, const char *path, char *err,
 			} else {
 				quote(q, val);
 				rc = fail(err, errlen,
-				    "%s: [" SECT_DEFAULT "] query_mode: "
-				    "unknown mode \"%s\" (expected regular "
-				    "or row_count)",
+				    "%s: [" SECT_DEFAULT
+				    "] query_mode: unknown mode \"%s\" (expected regular or row_count)",
 				    path, q);
 			}
 		} else if (strcmp(key, "repetitions") == 0) {
@@ -443,8 +440,8 @@ load_distribution(struct qconfig *c, dictionary *d, const char *path,
 
 	if (!iniparser_find_entry(d, SECT_DIST))
 		return fail(err, errlen,
-		    "%s: [" SECT_DIST "] section missing (it lists the "
-		    "queries to run, e.g. do-q1 = 100)",
+		    "%s: [" SECT_DIST
+		    "] section missing (it lists the queries to run, e.g. do-q1 = 100)",
 		    path);
 	n = iniparser_getsecnkeys(d, SECT_DIST);
 	if (n <= 0)
@@ -461,8 +458,8 @@ load_distribution(struct qconfig *c, dictionary *d, const char *path,
 		quote(q, key);
 		if (!id) {
 			rc = fail(err, errlen,
-			    "%s: [" SECT_DIST "] unknown query \"%s\" "
-			    "(expected do-q1..do-q6)",
+			    "%s: [" SECT_DIST
+			    "] unknown query \"%s\" (expected do-q1..do-q6)",
 			    path, q);
 		} else if (parse_double(val, 0, 100, &w, why, sizeof(why))) {
 			rc = fail(err, errlen, "%s: [" SECT_DIST "] %s: %s",
@@ -480,8 +477,8 @@ load_distribution(struct qconfig *c, dictionary *d, const char *path,
 		return rc;
 	if (sum == 0)
 		return fail(err, errlen,
-		    "%s: [" SECT_DIST "] every weight is 0; at least one "
-		    "query must run",
+		    "%s: [" SECT_DIST
+		    "] every weight is 0; at least one query must run",
 		    path);
 	if (!(fabs(sum - 100) <= SUM_TOLERANCE))
 		return fail(err, errlen,

@@ -217,8 +217,7 @@ parse(struct template *t, char *err, size_t errlen)
 		if (s[i] == '}') {
 			if (s[i + 1] != '}') {
 				snprintf(err, errlen,
-				    "%s:%u: lone '}' (write '}}' for a "
-				    "literal brace)",
+				    "%s:%u: lone '}' (write '}}' for a literal brace)",
 				    t->path, line_of(s, i));
 				return -EINVAL;
 			}
@@ -240,9 +239,7 @@ parse(struct template *t, char *err, size_t errlen)
 		if (j == i + 1 || j >= n || s[j] != '}'
 		    || j - i - 1 > NAME_MAX_LEN) {
 			snprintf(err, errlen,
-			    "%s:%u: malformed placeholder at \"%.20s\" "
-			    "(expected {name}; write '{{' for a "
-			    "literal brace)",
+			    "%s:%u: malformed placeholder at \"%.20s\" (expected {name}; write '{{' for a literal brace)",
 			    t->path, line_of(s, i), s + i);
 			return -EINVAL;
 		}
@@ -343,8 +340,7 @@ add_value(const struct template *t, const struct pdef *d, const char *v,
 	}
 	if (d->kind == PK_IDENT && !is_ident(v)) {
 		snprintf(err, errlen,
-		    "%s: {%s} value \"%.64s\" is not a plain name "
-		    "(letters, digits, _ - .)",
+		    "%s: {%s} value \"%.64s\" is not a plain name (letters, digits, _ - .)",
 		    t->path, d->name, v);
 		return -EINVAL;
 	}

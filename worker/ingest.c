@@ -16,10 +16,10 @@
 #include "rng.h"
 #include "xalloc.h"
 
-enum {
-	BACKOFF_BASE_NS = 10ull * 1000 * 1000,
-	BACKOFF_CAP_NS  = 5000ull * 1000 * 1000,
-};
+/* 64-bit: an int enumerator overflows when shifted by the attempt count
+ * (undefined behaviour), and ISO C limits enumerators to int. */
+#define BACKOFF_BASE_NS (10ull * 1000 * 1000)
+#define BACKOFF_CAP_NS (5000ull * 1000 * 1000)
 
 /* What one thread is writing: its batch under construction. */
 struct wstate {

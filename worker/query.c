@@ -21,10 +21,13 @@
 #include "rng.h"
 #include "xalloc.h"
 
+/* 64-bit: an int enumerator overflows when shifted by the attempt count
+ * (undefined behaviour), and ISO C limits enumerators to int. */
+#define BACKOFF_BASE_NS (50ull * 1000 * 1000)
+#define BACKOFF_CAP_NS (5000ull * 1000 * 1000)
+
 enum {
-	BACKOFF_BASE_NS = 50ull * 1000 * 1000,
-	BACKOFF_CAP_NS  = 5000ull * 1000 * 1000,
-	SQL_MAX         = 4 << 20,
+	SQL_MAX = 4 << 20,
 };
 
 /* State of one running thread. */

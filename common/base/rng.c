@@ -192,18 +192,23 @@ xrng_seed(struct xrng *r, uint64_t seed, uint64_t stream)
 		r->s[i] = splitmix64(&x);
 }
 
+#ifdef __SIZEOF_INT128__
+/* A GNU extension: -pedantic accepts it behind __extension__. */
+__extension__ typedef unsigned __int128 u128;
+#endif
+
 uint64_t
 xrng_below(struct xrng *r, uint64_t n)
 {
 #ifdef __SIZEOF_INT128__
 	/* Lemire's nearly divisionless method. */
-	unsigned __int128 m  = (unsigned __int128)xrng_next(r) * n;
-	uint64_t          lo = (uint64_t)m, t;
+	u128     m  = (u128)xrng_next(r) * n;
+	uint64_t lo = (uint64_t)m, t;
 
 	if (lo < n) {
 		t = -n % n;
 		while (lo < t) {
-			m  = (unsigned __int128)xrng_next(r) * n;
+			m  = (u128)xrng_next(r) * n;
 			lo = (uint64_t)m;
 		}
 	}

@@ -36,10 +36,18 @@ check_eq "-V = --version" "$v" "$("$TSLOAD" -V)"
 check_eq "version = --version" "$v" "$("$TSLOAD" version)"
 check "--version: tsload RELEASE (git DESCRIPTION)" \
 	grep -qE '^tsload [0-9]+\.[0-9]+\.[0-9]+( \(git [0-9a-zA-Z.-]+\))?$' <<<"$v"
-if git -C "$T_SRC" rev-parse --git-dir >/dev/null 2>&1; then
+if [ -e "$T_SRC/.git" ]; then
 	check "--version: the git description in a checkout" \
 		grep -q "(git " <<<"$v"
 fi
+# a tarball (no .git) unpacked inside another repository: no description,
+# not the other repository's
+mkdir -p outer/tsload && git -C outer init -q &&
+	git -C outer -c user.name=t -c user.email=t@t commit -q --allow-empty -m t
+cp "$T_SRC/Makefile" outer/tsload/
+make -s -C outer/tsload BUILD="$T_TMP/tarball" "$T_TMP/tarball/gen/gitversion.h" >/dev/null 2>&1
+check_eq "tarball inside a repository: no git description" \
+	'#define TSLOAD_GIT_DESCRIBE ""' "$(cat "$T_TMP/tarball/gen/gitversion.h" 2>&1)"
 
 # unknown commands
 err=$("$TSLOAD" ingset 2>&1)
