@@ -13,6 +13,7 @@
 #include "gen.h"
 #include "log.h"
 #include "pacer.h"
+#include "stage.h"
 #include "parse.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -33,6 +34,7 @@ struct wstate {
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              last_throttles;
 	struct pacer          pacer; /* when each cycle is due */
+	struct stage          stage; /* the chain from here to the target */
 };
 
 /* The pacer the options ask for (pacers/pacer.h). */
@@ -167,7 +169,7 @@ write_batch(struct wstate *w)
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
-		st = w->ctx.ops->write(&w->ctx, &w->b);
+		st = stage_write(&w->stage, &w->b);
 		if (!target_status_retry(st))
 			break;
 		throttles++;
@@ -363,6 +365,8 @@ ingest_thread_main(void *arg)
 	pick_pacer(&w);
 
 	rc = w.ctx.ops->init(&w.ctx);
+	if (!rc)
+		rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
 	if (rc)
 		keep_error(t, w.ctx.err[0] ? w.ctx.err : "target init failed");
 	t->init_ok = rc == 0;
@@ -374,6 +378,7 @@ ingest_thread_main(void *arg)
 
 	if (t->init_ok)
 		run_cycles(&w);
+	stage_chain_fini(&w.stage);
 	w.ctx.ops->fini(&w.ctx);
 	free(w.s);
 	atomic_fetch_add(&sh->finished, 1);
