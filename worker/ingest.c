@@ -12,6 +12,8 @@
 #include "clock.h"
 #include "gen.h"
 #include "log.h"
+#include "pacer.h"
+#include "stage.h"
 #include "parse.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -31,12 +33,30 @@ struct wstate {
 	struct batch          b;
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              last_throttles;
-	/* --start-time: cycle k is stamped vstart + k * interval (1 ms when
-	 * unpaced), not with the wall clock; --end-time: backfill up to
-	 * vend, unpaced. */
-	bool    virt;
-	int64_t vstart, vend; /* epoch ms; vend 0: no end */
+	struct pacer          pacer; /* when each cycle is due */
+	struct stage          stage; /* the chain from here to the target */
 };
+
+/* The pacer the options ask for (pacers/pacer.h). */
+static void
+pick_pacer(struct wstate *w)
+{
+	const struct ingest_shared *sh = w->t->sh;
+	const struct tsl_opts      *o  = sh->o;
+	struct pacer_conf           c  = {
+		           .interval_ms = o->interval_ms,
+		           .t0_ms       = sh->t0_ms,
+		           .stop        = &w->t->sh->stop,
+		           .warned_ms   = &w->t->sh->warned_ms,
+		           .rng         = &w->rng,
+	};
+
+	/* opts_validate() has checked both times. */
+	c.virt = !parse_time_ms(o->start_time, &c.start_ms, NULL, 0);
+	if (c.virt && o->end_time[0])
+		parse_time_ms(o->end_time, &c.end_ms, NULL, 0);
+	pacer_pick(&w->pacer, &c); /* interval or unpaced always wants */
+}
 
 void
 ingest_shared_init(struct ingest_shared *sh)
@@ -149,7 +169,7 @@ write_batch(struct wstate *w)
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
-		st = w->ctx.ops->write(&w->ctx, &w->b);
+		st = stage_write(&w->stage, &w->b);
 		if (!target_status_retry(st))
 			break;
 		throttles++;
@@ -292,46 +312,8 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	}
 }
 
-static void
-warn_behind(struct ingest_shared *sh, int64_t now, int64_t T)
-{
-	int64_t last = atomic_load(&sh->warned_ms);
-
-	/* The seed prints this once per cycle; once a second per worker is
-	 * enough to read, the count goes to the statistics. */
-	if (now - last < 1000
-	    || !atomic_compare_exchange_strong(&sh->warned_ms, &last, now))
-		return;
-	log_warn("Can't keep up ingestion to the desired inter-event "
-	         "interval. Expected interval: %llu ms. Actual: %lld ms. "
-	         "Consider increasing concurrency or processes.",
-	    (unsigned long long)sh->o->interval_ms, (long long)(now - T));
-}
-
-/* Moves T to the next cycle and sleeps until it is due (seed §2.8). */
-static int64_t
-next_cycle(struct wstate *w, int64_t T)
-{
-	struct ingest_shared *sh  = w->t->sh;
-	int64_t               iv  = (int64_t)sh->o->interval_ms;
-	int64_t               now = wall_ms(), newT;
-
-	if (!iv) /* unpaced: stamp each cycle with the clock, never twice */
-		return now > T ? now : T + 1;
-	newT = T + iv;
-	if ((double)newT < (double)now - 0.05 * (double)iv) {
-		warn_behind(sh, now, T);
-		pthread_mutex_lock(&w->t->lock);
-		w->t->st.behind++;
-		pthread_mutex_unlock(&w->t->lock);
-		return now + (int64_t)xrng_below(&w->rng, 201) - 100;
-	}
-	if (newT > now)
-		nap_until_ns(
-		    now_ns() + (uint64_t)(newT - now) * 1000000u, &sh->stop);
-	return newT;
-}
-
+/* Writes cycle after cycle, as the pacer hands them out, until it ends
+ * the run (a backfill's end) or the run stops. */
 static void
 run_cycles(struct wstate *w)
 {
@@ -339,22 +321,21 @@ run_cycles(struct wstate *w)
 	const struct model   *m  = t->sh->m;
 	uint32_t              e0 = m->host_events[t->h0];
 	uint32_t              e1 = m->host_events[t->h1];
-	int64_t               T  = t->sh->t0_ms;
-	int64_t V = w->vstart, iv = (int64_t)t->sh->o->interval_ms;
+	struct pacer_cycle    cy;
 
-	while (!stopping(t->sh)) {
-		int64_t ts = w->virt ? V : T;
+	while (!stopping(t->sh) && w->pacer.ops->next(&w->pacer, &cy)) {
+		int64_t ts = cy.stamp_ms;
 
-		if (w->vend && ts >= w->vend)
-			break;
+		if (cy.behind) {
+			pthread_mutex_lock(&t->lock);
+			t->st.behind++;
+			pthread_mutex_unlock(&t->lock);
+		}
 		for (uint32_t h = t->h0; h < t->h1 && !stopping(t->sh); h++)
 			add_sample(w, &m->metrics[h], ts);
 		for (uint32_t e = e0; e < e1 && !stopping(t->sh); e++)
 			add_sample(w, &m->events[e], ts);
 		write_batch(w); /* a cycle's records never wait for the next */
-		V += iv ? iv : 1;
-		if (!stopping(t->sh) && !w->vend)
-			T = next_cycle(w, T);
 	}
 	write_batch(w);
 }
@@ -381,12 +362,11 @@ ingest_thread_main(void *arg)
 	w.b.multi    = o->multi;
 	w.b.req_id   = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
-	/* opts_validate() has checked both times. */
-	w.virt = !parse_time_ms(o->start_time, &w.vstart, NULL, 0);
-	if (w.virt && o->end_time[0])
-		parse_time_ms(o->end_time, &w.vend, NULL, 0);
+	pick_pacer(&w);
 
 	rc = w.ctx.ops->init(&w.ctx);
+	if (!rc)
+		rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
 	if (rc)
 		keep_error(t, w.ctx.err[0] ? w.ctx.err : "target init failed");
 	t->init_ok = rc == 0;
@@ -398,6 +378,7 @@ ingest_thread_main(void *arg)
 
 	if (t->init_ok)
 		run_cycles(&w);
+	stage_chain_fini(&w.stage);
 	w.ctx.ops->fini(&w.ctx);
 	free(w.s);
 	atomic_fetch_add(&sh->finished, 1);

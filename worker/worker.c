@@ -1,6 +1,7 @@
 /* worker.c - `tsload worker --connect URL`: joins a coordinator, takes an
- * assignment (a shard of hosts and the run's options), runs the ingestion
- * threads, reports statistics every second and a result at the end.
+ * assignment (a shard of hosts and the run's options), runs the threads of
+ * its role (role.h: ingest or query), reports statistics every second and
+ * a result at the end.
  * Started by the coordinator (fork+exec) or by hand on another host.
  */
 #include "worker.h"
@@ -16,14 +17,12 @@
 
 #include "abandon.h"
 #include "clock.h"
-#include "ingest.h"
 #include "ipc.h"
 #include "log.h"
-#include "model.h"
 #include "opts.h"
 #include "proto.h"
+#include "role.h"
 #include "stats_msg.h"
-#include "query.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -45,20 +44,15 @@ on_signal(int sig)
 }
 
 struct worker {
-	nng_socket            sock;
-	struct buf            msg;
-	uint32_t              index; /* within the role, for names */
-	uint32_t              slot;  /* coordinator's id, for headers */
-	struct proto_assign   as;
-	struct tsl_opts       o;
-	struct model          m;
-	struct tgt_conf       conf;
-	bool                  query; /* role: query, else ingest */
-	struct ingest_shared  sh;
-	struct ingest_thread *th;
-	struct query_shared   qsh;
-	struct query_thread  *qth;
-	unsigned              nth;
+	nng_socket             sock;
+	struct buf             msg;
+	uint32_t               index; /* within the role, for names */
+	uint32_t               slot;  /* coordinator's id, for headers */
+	struct proto_assign    as;
+	struct tsl_opts        o;
+	struct tgt_conf        conf;
+	const struct role_ops *role; /* NULL until the options are read */
+	struct role_run        run;
 };
 
 /* Sends the message in w->msg and waits for the reply; returns its flags
@@ -128,26 +122,13 @@ say_hello(struct worker *w)
 	return 0;
 }
 
-/* Sums the threads' statistics into m, and their latencies into qs when
- * asked (query role). */
+/* Sums the threads' statistics into m. */
 static void
-collect(struct worker *w, struct proto_stats *m, struct qsum *qs)
+collect(struct worker *w, struct proto_stats *m)
 {
 	memset(m, 0, sizeof(*m));
 	stats_init(&m->s);
-	for (unsigned i = 0; i < w->nth; i++) {
-		if (w->query) {
-			query_thread_collect(
-			    &w->qth[i], &m->s, qs, m->err, sizeof(m->err));
-			if (atomic_load(&w->qsh.file_err))
-				m->state |= PROTO_S_FILE_ERR;
-			m->threads_ok += w->qth[i].init_ok;
-		} else {
-			ingest_thread_collect(&w->th[i], &m->s, &m->state,
-			    m->err, sizeof(m->err));
-			m->threads_ok += w->th[i].init_ok;
-		}
-	}
+	w->role->collect(&w->run, m);
 }
 
 /* Sends STATS (or the final RESULT); returns the reply flags or < 0. */
@@ -159,20 +140,12 @@ report(struct worker *w, enum proto_type type, struct proto_stats *m)
 	size_t          len;
 	int             rc;
 
-	struct qsum qs;
-
-	qsum_init(&qs);
-	if (w->query && type == MSG_RESULT)
-		for (unsigned i = 0; i < w->qsh.cfg.n; i++)
-			qsum_add_query(&qs, w->qsh.cfg.q[i].id);
-	collect(w, m, w->query && type == MSG_RESULT ? &qs : NULL);
+	collect(w, m);
 	proto_begin(&w->msg, type, w->slot, 0);
 	proto_put_stats(&w->msg, m);
-	/* a query worker's result carries every latency, for the merge */
-	if (w->query && type == MSG_RESULT)
-		qsum_encode(&qs, &w->msg);
+	if (type == MSG_RESULT && w->role->put_result)
+		w->role->put_result(&w->run, &w->msg);
 	proto_end(&w->msg);
-	qsum_free(&qs);
 	rc = exchange(w, MSG_ACK, &rd, &reply, &len);
 	if (rc >= 0)
 		nng_free(reply, len);
@@ -180,34 +153,10 @@ report(struct worker *w, enum proto_type type, struct proto_stats *m)
 }
 
 static int
-setup_query(struct worker *w)
-{
-	char err[512];
-	int  rc;
-
-	if (w->nth == 0) {
-		log_err("an assignment of 0 query threads");
-		return -EINVAL;
-	}
-	rc = query_shared_init(&w->qsh, &w->o, &w->conf, w->index, w->as.t0_ms,
-	    w->as.seed, err, sizeof(err));
-	if (rc) {
-		log_err("%s", err);
-		query_shared_destroy(&w->qsh);
-		return rc;
-	}
-	w->qth = xcalloc(w->nth, sizeof(*w->qth));
-	for (unsigned i = 0; i < w->nth; i++)
-		query_thread_init(&w->qth[i], &w->qsh, i);
-	return 0;
-}
-
-static int
 setup_run(struct worker *w)
 {
-	char     err[256];
-	uint32_t n;
-	int      rc;
+	char err[256];
+	int  rc;
 
 	opts_defaults(&w->o);
 	rc = opts_parse_text(
@@ -218,97 +167,21 @@ setup_run(struct worker *w)
 		log_err("assignment options: %s", err);
 		return rc;
 	}
-	if (target_find(w->o.target)->flags & TGT_F_STDOUT)
-		log_info_to_stderr(true);
-	w->conf  = opts_tgt_conf(&w->o);
-	w->nth   = w->as.threads;
-	w->query = !strcmp(w->o.role, "query");
-	if (w->query)
-		return setup_query(w);
-	rc = model_build(&w->m, (unsigned)w->o.host_scale, w->o.instance_seed,
-	    w->as.first_host, w->as.end_host);
-	if (rc) {
-		log_err("hosts [%u, %u) are not in a host-scale %llu model",
-		    w->as.first_host, w->as.end_host,
-		    (unsigned long long)w->o.host_scale);
-		return rc;
-	}
-	n = w->m.n_metrics;
-	if (w->as.threads == 0 || w->as.threads > n) {
-		log_err("%u threads for %u hosts: every thread needs a host",
-		    w->as.threads, n);
+	if (!(w->role = role_find(w->o.role))) {
+		log_err("assignment options: --role: unknown role \"%s\"",
+		    w->o.role);
 		return -EINVAL;
 	}
-	ingest_shared_init(&w->sh);
-	w->sh.o      = &w->o;
-	w->sh.m      = &w->m;
-	w->sh.conf   = &w->conf;
-	w->sh.worker = w->index;
-	w->sh.t0_ms  = w->as.t0_ms;
-	w->sh.seed   = w->as.seed;
-	w->th        = xcalloc(w->nth, sizeof(*w->th));
-	for (unsigned i = 0; i < w->nth; i++) {
-		uint32_t h0, h1;
-
-		model_shard(n, w->nth, i, &h0, &h1);
-		ingest_thread_init(&w->th[i], &w->sh, i, h0, h1);
-	}
-	return 0;
-}
-
-static void
-stop_threads(struct worker *w)
-{
-	atomic_store(w->query ? &w->qsh.stop : &w->sh.stop, true);
-}
-
-/* A worker is done when every thread returned: a query thread ran its
- * repetitions, an ingest thread reached --end-time (or stopped). */
-static bool
-threads_finished(struct worker *w)
-{
-	return atomic_load(w->query ? &w->qsh.finished : &w->sh.finished)
-	    >= w->nth;
-}
-
-static int
-start_threads(struct worker *w)
-{
-	int rc;
-
-	pthread_mutex_t *lock    = w->query ? &w->qsh.lock : &w->sh.lock;
-	pthread_cond_t  *cond    = w->query ? &w->qsh.cond : &w->sh.cond;
-	unsigned        *inited  = w->query ? &w->qsh.inited : &w->sh.inited;
-	unsigned         started = 0;
-
-	for (unsigned i = 0; i < w->nth; i++) {
-		if (w->query)
-			rc = pthread_create(&w->qth[i].tid, NULL,
-			    query_thread_main, &w->qth[i]);
-		else
-			rc = pthread_create(&w->th[i].tid, NULL,
-			    ingest_thread_main, &w->th[i]);
-		if (rc) {
-			log_err(
-			    "cannot start thread %u: %s", i + 1, strerror(rc));
-			stop_threads(w);
-			break;
-		}
-		if (w->query)
-			w->qth[i].running = true;
-		else
-			w->th[i].running = true;
-		started++;
-	}
-	if (w->query)
-		query_shared_running(&w->qsh, started);
-	/* Wait until every started thread has connected its target, so the
-	 * first report says how many could. */
-	pthread_mutex_lock(lock);
-	while (*inited < started)
-		pthread_cond_wait(cond, lock);
-	pthread_mutex_unlock(lock);
-	return 0;
+	if (target_find(w->o.target)->flags & TGT_F_STDOUT)
+		log_info_to_stderr(true);
+	w->conf = opts_tgt_conf(&w->o);
+	w->run  = (struct role_run) {
+		 .o    = &w->o,
+		 .as   = &w->as,
+		 .conf = &w->conf,
+		 .nth  = w->as.threads,
+	};
+	return w->role->setup(&w->run);
 }
 
 static void
@@ -316,13 +189,8 @@ join_threads(struct worker *w)
 {
 	/* What is still in flight after a short grace is abandoned. */
 	abandon_at(now_ns() + ABANDON_GRACE_MS * 1000000ull);
-	stop_threads(w);
-	for (unsigned i = 0; i < w->nth; i++) {
-		if (w->query && w->qth[i].running)
-			pthread_join(w->qth[i].tid, NULL);
-		else if (!w->query && w->th[i].running)
-			pthread_join(w->th[i].tid, NULL);
-	}
+	w->role->stop(&w->run);
+	w->role->join(&w->run);
 }
 
 /* With --duration the worker stops by itself when the run's time is up
@@ -350,12 +218,13 @@ report_loop(struct worker *w)
 		if (rc < 0 || (rc & PROTO_F_STOP) || m->threads_ok == 0)
 			break;
 		next += REPORT_EVERY_NS;
-		while (!got_signal && !past_deadline(w) && !threads_finished(w)
-		    && !atomic_load(&coord_gone) && now_ns() < next)
+		while (!got_signal && !past_deadline(w)
+		    && !w->role->finished(&w->run) && !atomic_load(&coord_gone)
+		    && now_ns() < next)
 			sleep_until_ns(now_ns() + 20 * 1000 * 1000 < next
 			        ? now_ns() + 20 * 1000 * 1000
 			        : next);
-		if (past_deadline(w) || threads_finished(w))
+		if (past_deadline(w) || w->role->finished(&w->run))
 			break;
 	}
 	free(m);
@@ -504,8 +373,8 @@ worker_main(int argc, char **argv)
 		snprintf(who, sizeof(who), "tsload worker %u", w.index + 1);
 		log_set_who(who);
 		rc = setup_run(&w);
-		if (w.query) {
-			snprintf(who, sizeof(who), "tsload query worker %u",
+		if (w.role) {
+			snprintf(who, sizeof(who), "%s %u", w.role->who,
 			    w.index + 1);
 			log_set_who(who);
 		}
@@ -521,40 +390,31 @@ worker_main(int argc, char **argv)
 			if (ipc_recv(w.sock, &reply, &len) == 0)
 				nng_free(reply, len);
 		}
+		if (w.role)
+			w.role->destroy(&w.run);
+		proto_assign_free(&w.as);
+		opts_free(&w.o);
 		watch_stop(&watch);
 		ipc_close(w.sock);
 		buf_free(&w.msg);
 		return 1;
 	}
 
-	start_threads(&w);
+	w.role->start(&w.run);
 	rc = report_loop(&w);
 	join_threads(&w);
 	m = xmalloc(sizeof(*m));
 	if (rc == 0)
 		rc = report(&w, MSG_RESULT, m) < 0 ? -EIO : 0;
 	else
-		collect(&w, m, NULL);
+		collect(&w, m);
 	if (rc)
 		log_err("result not delivered: %llu records written by this "
 		        "worker",
 		    (unsigned long long)m->s.records);
 	free(m);
 
-	for (unsigned i = 0; i < w.nth; i++) {
-		if (w.query)
-			query_thread_destroy(&w.qth[i]);
-		else
-			ingest_thread_destroy(&w.th[i]);
-	}
-	if (w.query) {
-		free(w.qth);
-		query_shared_destroy(&w.qsh);
-	} else {
-		free(w.th);
-		ingest_shared_destroy(&w.sh);
-	}
-	model_free(&w.m);
+	w.role->destroy(&w.run);
 	proto_assign_free(&w.as);
 	opts_free(&w.o);
 	watch_stop(&watch);

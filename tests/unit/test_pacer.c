@@ -1,0 +1,185 @@
+/* test_pacer.c - the pacer family: the registry, which pacer the settings
+ * pick, and the stamps and stops of each (no test waits on the clock
+ * for more than a few milliseconds). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "clock.h"
+#include "pacer.h"
+
+static atomic_bool         stop;
+static atomic_int_fast64_t warned;
+static struct xrng         rng;
+
+static struct pacer_conf
+conf(uint64_t iv)
+{
+	atomic_store(&stop, false);
+	atomic_store(&warned, 0);
+	xrng_seed(&rng, 1, 2);
+	return (struct pacer_conf) { .interval_ms = iv,
+		.t0_ms                            = wall_ms(),
+		.stop                             = &stop,
+		.warned_ms                        = &warned,
+		.rng                              = &rng };
+}
+
+static void
+test_registry(void **state)
+{
+	static const char *const want[]
+	    = { "backfill", "unpaced", "interval" };
+	const struct pacer_ops *const *l = pacer_list();
+	size_t                         n = 0;
+
+	(void)state;
+	for (; l[n]; n++) {
+		assert_true(n < 3);
+		assert_string_equal(l[n]->name, want[n]);
+		assert_true(pacer_ops_valid(l[n]));
+		assert_ptr_equal(pacer_find(want[n]), l[n]);
+	}
+	assert_int_equal(n, 3);
+	assert_null(pacer_find("rate"));
+}
+
+static void
+test_pick(void **state)
+{
+	struct pacer      p;
+	struct pacer_conf c = conf(5000);
+
+	(void)state;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "interval");
+	c = conf(0);
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "unpaced");
+	c          = conf(0);
+	c.virt     = true;
+	c.start_ms = 1000;
+	c.end_ms   = 2000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "backfill");
+	c.end_ms = 0; /* a start without an end is paced as usual */
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "unpaced");
+}
+
+/* start + k x interval for every cycle before the end, then the end. */
+static void
+test_backfill(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(5000);
+	int                n = 0;
+
+	(void)state;
+	c.virt     = true;
+	c.start_ms = 1700000000000;
+	c.end_ms   = c.start_ms + 12000;
+	pacer_pick(&p, &c);
+	while (p.ops->next(&p, &cy)) {
+		assert_int_equal(cy.stamp_ms, c.start_ms + n * 5000);
+		assert_false(cy.behind);
+		n++;
+	}
+	assert_int_equal(n, 3); /* +0, +5 s, +10 s; +15 s is past the end */
+	/* unpaced backfill: 1 ms apart */
+	c          = conf(0);
+	c.virt     = true;
+	c.start_ms = 10;
+	c.end_ms   = 14;
+	pacer_pick(&p, &c);
+	for (n = 0; p.ops->next(&p, &cy); n++)
+		assert_int_equal(cy.stamp_ms, 10 + n);
+	assert_int_equal(n, 4);
+	/* a stop ends it early */
+	c          = conf(1);
+	c.virt     = true;
+	c.start_ms = 0;
+	c.end_ms   = 1000000;
+	pacer_pick(&p, &c);
+	assert_true(p.ops->next(&p, &cy));
+	atomic_store(&stop, true);
+	assert_false(p.ops->next(&p, &cy));
+}
+
+/* Each unpaced cycle has a later stamp than the one before. */
+static void
+test_unpaced_never_twice(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(0);
+	int64_t            last;
+
+	(void)state;
+	pacer_pick(&p, &c);
+	assert_true(p.ops->next(&p, &cy));
+	assert_int_equal(cy.stamp_ms, c.t0_ms);
+	last = cy.stamp_ms;
+	for (int i = 0; i < 1000; i++) {
+		assert_true(p.ops->next(&p, &cy));
+		assert_true(cy.stamp_ms > last);
+		last = cy.stamp_ms;
+	}
+	atomic_store(&stop, true);
+	assert_false(p.ops->next(&p, &cy));
+}
+
+/* The first cycle at once with t0; a late cycle is started now, counted
+ * as behind; with --start-time the stamps are start + k x interval. */
+static void
+test_interval(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(1000);
+
+	(void)state;
+	c.t0_ms = wall_ms() - 60000; /* a minute late already */
+	pacer_pick(&p, &c);
+	assert_true(p.ops->next(&p, &cy));
+	assert_int_equal(cy.stamp_ms, c.t0_ms);
+	assert_false(cy.behind);
+	assert_true(p.ops->next(&p, &cy));
+	assert_true(cy.behind);
+	assert_true(cy.stamp_ms > c.t0_ms + 50000); /* now, +-100 ms */
+	assert_true(atomic_load(&warned) != 0);
+	/* virtual stamps, paced by a schedule that is due at once */
+	c          = conf(2);
+	c.virt     = true;
+	c.start_ms = 1000;
+	pacer_pick(&p, &c);
+	for (int k = 0; k < 5; k++) {
+		assert_true(p.ops->next(&p, &cy));
+		assert_int_equal(cy.stamp_ms, 1000 + 2 * k);
+	}
+	/* a stop while waiting returns false */
+	c = conf(3600000);
+	pacer_pick(&p, &c);
+	assert_true(p.ops->next(&p, &cy));
+	atomic_store(&stop, true);
+	assert_false(p.ops->next(&p, &cy));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_backfill),
+		cmocka_unit_test(test_unpaced_never_twice),
+		cmocka_unit_test(test_interval),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,141 @@
+/* role_ingest.c - the ingest role: builds the model for the worker's
+ * shard of hosts and runs one ingest thread per slice of it (ingest.c).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "ingest.h"
+#include "log.h"
+#include "role.h"
+#include "xalloc.h"
+
+struct ingest_role {
+	struct model          m;
+	struct ingest_shared  sh;
+	struct ingest_thread *th;
+	struct role_threads   t; /* th, for role_spawn and role_join_all */
+	bool                  shared; /* sh initialised */
+};
+
+static int
+ingest_setup(struct role_run *r)
+{
+	struct ingest_role *ir = xcalloc(1, sizeof(*ir));
+	uint32_t            n;
+	int                 rc;
+
+	r->priv = ir;
+	rc      = model_build(&ir->m, (unsigned)r->o->host_scale,
+	         r->o->instance_seed, r->as->first_host, r->as->end_host);
+	if (rc) {
+		log_err("hosts [%u, %u) are not in a host-scale %llu model",
+		    r->as->first_host, r->as->end_host,
+		    (unsigned long long)r->o->host_scale);
+		return rc;
+	}
+	n = ir->m.n_metrics;
+	if (r->nth == 0 || r->nth > n) {
+		log_err("%u threads for %u hosts: every thread needs a host",
+		    r->nth, n);
+		return -EINVAL;
+	}
+	ingest_shared_init(&ir->sh);
+	ir->shared    = true;
+	ir->sh.o      = r->o;
+	ir->sh.m      = &ir->m;
+	ir->sh.conf   = r->conf;
+	ir->sh.worker = r->as->index;
+	ir->sh.t0_ms  = r->as->t0_ms;
+	ir->sh.seed   = r->as->seed;
+	ir->th        = xcalloc(r->nth, sizeof(*ir->th));
+	for (unsigned i = 0; i < r->nth; i++) {
+		uint32_t h0, h1;
+
+		model_shard(n, r->nth, i, &h0, &h1);
+		ingest_thread_init(&ir->th[i], &ir->sh, i, h0, h1);
+	}
+	ir->t = (struct role_threads) {
+		.base        = ir->th,
+		.size        = sizeof(*ir->th),
+		.tid_off     = offsetof(struct ingest_thread, tid),
+		.running_off = offsetof(struct ingest_thread, running),
+		.main        = ingest_thread_main,
+	};
+	return 0;
+}
+
+static void
+ingest_start(struct role_run *r)
+{
+	struct ingest_role *ir      = r->priv;
+	unsigned            started = role_spawn(r, &role_ingest, &ir->t);
+
+	role_wait_inited(&ir->sh.lock, &ir->sh.cond, &ir->sh.inited, started);
+}
+
+static void
+ingest_stop(struct role_run *r)
+{
+	struct ingest_role *ir = r->priv;
+
+	atomic_store(&ir->sh.stop, true);
+}
+
+static bool
+ingest_finished(struct role_run *r)
+{
+	struct ingest_role *ir = r->priv;
+
+	return atomic_load(&ir->sh.finished) >= r->nth;
+}
+
+static void
+ingest_join(struct role_run *r)
+{
+	struct ingest_role *ir = r->priv;
+
+	role_join_all(r, &ir->t);
+}
+
+static void
+ingest_collect(struct role_run *r, struct proto_stats *m)
+{
+	struct ingest_role *ir = r->priv;
+
+	for (unsigned i = 0; i < r->nth; i++) {
+		ingest_thread_collect(
+		    &ir->th[i], &m->s, &m->state, m->err, sizeof(m->err));
+		m->threads_ok += ir->th[i].init_ok;
+	}
+}
+
+static void
+ingest_destroy(struct role_run *r)
+{
+	struct ingest_role *ir = r->priv;
+
+	if (!ir)
+		return;
+	if (ir->th)
+		for (unsigned i = 0; i < r->nth; i++)
+			ingest_thread_destroy(&ir->th[i]);
+	free(ir->th);
+	if (ir->shared)
+		ingest_shared_destroy(&ir->sh);
+	model_free(&ir->m);
+	free(ir);
+	r->priv = NULL;
+}
+
+const struct role_ops role_ingest = {
+	.name     = "ingest",
+	.who      = "tsload worker",
+	.setup    = ingest_setup,
+	.start    = ingest_start,
+	.stop     = ingest_stop,
+	.finished = ingest_finished,
+	.join     = ingest_join,
+	.collect  = ingest_collect,
+	.destroy  = ingest_destroy,
+};
