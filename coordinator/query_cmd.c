@@ -16,7 +16,7 @@
 #include "engine.h"
 #include "log.h"
 #include "qsummary.h"
-#include "query.h"
+#include "workload.h"
 #include "xalloc.h"
 
 static void
@@ -36,13 +36,12 @@ run_usage(FILE *f)
 static int
 check_queries(const struct tsl_opts *o)
 {
-	struct query_shared sh;
-	struct tgt_conf     conf = opts_tgt_conf(o);
-	char                err[512];
-	int                 rc;
+	struct qworkload w;
+	char             err[512];
+	int              rc;
 
-	rc = query_shared_init(&sh, o, &conf, 0, 0, 1, err, sizeof(err));
-	query_shared_destroy(&sh);
+	rc = qwork_load(&w, o, target_find(o->target), err, sizeof(err));
+	qwork_free(&w);
 	if (rc)
 		log_err("%s", err);
 	return rc;
@@ -84,7 +83,7 @@ query_finish(const struct tsl_opts *o, const struct engine *e,
 	FILE      *f;
 	int        rc = 0;
 
-	query_exp_name(exp, sizeof(exp), o->run_prefix, e->start_ms);
+	qwork_exp_name(exp, sizeof(exp), o->run_prefix, e->start_ms);
 	snprintf(path, n, "%s/" QSUM_MERGED_CSV, rdir);
 	buf_init(&csv, 16 << 20);
 	qsum_csv(all, &csv);

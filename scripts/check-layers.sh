@@ -36,10 +36,7 @@ level() {
 
 # Known includes against the rule, "FILE HEADER" per line, each with the
 # reason it is still there. Keep this list short.
-#  query_cmd.c checks the workload before workers start with the worker's
-#  own loader (query_shared_init): to move into query/.
 allowed='
-coordinator/query_cmd.c worker/query.h
 '
 
 # Where the compiler finds header h included from file f.

@@ -50,48 +50,12 @@ struct qrun {
 	char                 when[24]; /* UTC, as the log lines show it */
 };
 
-void
-query_exp_name(char *out, size_t n, const char *prefix, int64_t t0_ms)
-{
-	time_t    s = (time_t)(t0_ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&s, &tm);
-	snprintf(out, n, "%s-%04d-%02d-%02d-%02d-%02d-%02d", prefix,
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-}
-
-static int
-load_tpl(struct query_shared *sh, struct template *t, const char *key,
-    bool multi, char *err, size_t errlen)
-{
-	char name[64];
-
-	int rc;
-
-	render_name(name, sizeof(name), key, multi);
-	rc = render_load(
-	    t, sh->o->queries_dir, sh->ops->dialect, name, err, errlen);
-	/* Not every query can be said in every dialect (InfluxQL has no
-	 * joins, ...): say so rather than just "no such file". */
-	if (rc == -ENOENT && strncmp(key, "do-q", 4) == 0)
-		snprintf(err, errlen,
-		    "%s/%s/%s.sql not found: %s has no %s version "
-		    "(configs/queries/README.md); leave it out of "
-		    "[query_distribution]",
-		    sh->o->queries_dir, sh->ops->dialect, name, key,
-		    sh->ops->dialect);
-	return rc;
-}
-
 int
 query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
     const struct tgt_conf *conf, unsigned worker, int64_t t0_ms, uint64_t seed,
     char *err, size_t errlen)
 {
-	double w[6];
-	int    rc;
+	int rc;
 
 	memset(sh, 0, sizeof(*sh));
 	atomic_init(&sh->stop, false);
@@ -105,47 +69,22 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 	sh->seed   = seed;
 	sh->end    = o->query_end[0] ? o->query_end
 	                             : render_default_end(sh->ops->dialect);
-	query_exp_name(sh->exp, sizeof(sh->exp), o->run_prefix, t0_ms);
+	qwork_exp_name(sh->exp, sizeof(sh->exp), o->run_prefix, t0_ms);
 	mt_alnum_string(o->instance_seed, sh->prefix, 8);
 
-	rc = qconfig_load(&sh->cfg, o->config, err, errlen);
+	rc = qwork_load(&sh->wl, o, sh->ops, err, errlen);
 	if (rc)
 		return rc;
-	if (sh->cfg.mode == QMODE_ROW_COUNT && !sh->ops->sql) {
-		snprintf(err, errlen,
-		    "%s: query_mode = row_count needs an SQL dialect; %s "
-		    "queries are %s",
-		    o->config, sh->ops->name, sh->ops->dialect);
-		return -EINVAL;
-	}
 	sh->reps = o->repetitions ? o->repetitions
 	    : o->duration > 0     ? 0
-	                          : sh->cfg.repetitions;
-	for (unsigned i = 0; i < sh->cfg.n; i++)
-		w[i] = sh->cfg.q[i].weight;
-	rc = choose_init(&sh->choose, w, sh->cfg.n);
-	for (unsigned i = 0; !rc && i < sh->cfg.n; i++) {
-		char key[16];
-
-		snprintf(key, sizeof(key), "do-q%u", sh->cfg.q[i].id);
-		rc = load_tpl(sh, &sh->tpl[i], key, o->multi, err, errlen);
-	}
-	if (!rc)
-		rc = load_tpl(
-		    sh, &sh->params, "params", o->multi, err, errlen);
-	if (!rc)
-		rc = load_tpl(sh, &sh->count, "count", false, err, errlen);
+	                          : sh->wl.cfg.repetitions;
 	return rc;
 }
 
 void
 query_shared_destroy(struct query_shared *sh)
 {
-	for (unsigned i = 0; i < 6; i++)
-		render_free(&sh->tpl[i]);
-	render_free(&sh->params);
-	render_free(&sh->count);
-	choose_free(&sh->choose);
+	qwork_free(&sh->wl);
 	pthread_mutex_destroy(&sh->lock);
 	pthread_cond_destroy(&sh->cond);
 }
@@ -169,8 +108,8 @@ query_thread_init(
 	pthread_mutex_init(&t->lock, NULL);
 	stats_init(&t->st);
 	qsum_init(&t->qs);
-	for (unsigned i = 0; i < sh->cfg.n; i++)
-		qsum_add_query(&t->qs, sh->cfg.q[i].id);
+	for (unsigned i = 0; i < sh->wl.cfg.n; i++)
+		qsum_add_query(&t->qs, sh->wl.cfg.q[i].id);
 }
 
 void
@@ -312,7 +251,7 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 		if (!target_status_retry(st))
 			break;
 		(*throttles)++;
-		if (attempt >= sh->cfg.retries || stopping(sh)) {
+		if (attempt >= sh->wl.cfg.retries || stopping(sh)) {
 			st = TGT_FAIL;
 			break;
 		}
@@ -406,7 +345,7 @@ table_params(struct qrun *r)
 	char                       err[256];
 
 	buf_reset(&r->text);
-	if (render(&sh->params, &r->p, &r->text, err, sizeof(err))) {
+	if (render(&sh->wl.params, &r->p, &r->text, err, sizeof(err))) {
 		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
 		return -EINVAL;
 	}
@@ -492,7 +431,7 @@ count_points(struct qrun *r, const char *stage)
 	snprintf(name, sizeof(name), "numDatapoints-%s.err", stage);
 	ef = open_in(r, name, "w");
 	buf_reset(&r->text);
-	if (render(&sh->count, &r->p, &r->text, err, sizeof(err)) == 0) {
+	if (render(&sh->wl.count, &r->p, &r->text, err, sizeof(err)) == 0) {
 		res.row     = count_rows;
 		res.row_arg = &cnt;
 		res.stop    = &sh->stop;
@@ -528,10 +467,10 @@ render_workload(struct qrun *r, unsigned i, char *err, size_t errlen)
 	int                        rc;
 
 	buf_reset(&r->text);
-	if (sh->cfg.mode != QMODE_ROW_COUNT)
-		return render(&sh->tpl[i], &r->p, &r->text, err, errlen);
+	if (sh->wl.cfg.mode != QMODE_ROW_COUNT)
+		return render(&sh->wl.tpl[i], &r->p, &r->text, err, errlen);
 	buf_init(&q, SQL_MAX);
-	rc = render(&sh->tpl[i], &r->p, &q, err, errlen);
+	rc = render(&sh->wl.tpl[i], &r->p, &q, err, errlen);
 	if (!rc) {
 		bool ts = !strcmp(sh->ops->dialect, "timestream");
 
@@ -552,8 +491,8 @@ open_files(struct qrun *r)
 	const struct query_shared *sh = r->t->sh;
 	char                       name[64], err[256];
 
-	for (unsigned i = 0; i < sh->cfg.n; i++) {
-		unsigned id   = sh->cfg.q[i].id;
+	for (unsigned i = 0; i < sh->wl.cfg.n; i++) {
+		unsigned id   = sh->wl.cfg.q[i].id;
 		bool     rand = !strcmp(opts_params(sh->o), "random");
 		FILE    *f;
 
@@ -671,7 +610,7 @@ execute_one(struct qrun *r, unsigned i)
 		snprintf(t->err, sizeof(t->err),
 		    "query thread %u: do-q%u: "
 		    "%.200s",
-		    t->index + 1, sh->cfg.q[i].id, r->ctx.err);
+		    t->index + 1, sh->wl.cfg.q[i].id, r->ctx.err);
 	qsum_record(&t->qs, i, st == TGT_OK, ns / 1e9);
 	pthread_mutex_unlock(&t->lock);
 
@@ -716,7 +655,7 @@ run_loop(struct qrun *r)
 	nap(sh, delay * 1000000ull);
 	while (!stopping(sh) && (!sh->reps || r->exec < sh->reps))
 		execute_one(
-		    r, choose_pick(&sh->choose, xrng_uniform(&r->rng)));
+		    r, choose_pick(&sh->wl.choose, xrng_uniform(&r->rng)));
 	gate(sh, 1, true);
 	count_points(r, "end");
 	write_summary(r);

@@ -14,31 +14,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "choose.h"
 #include "opts.h"
 #include "qconfig.h"
 #include "qsummary.h"
 #include "render.h"
 #include "stats.h"
 #include "target.h"
+#include "workload.h"
 
 struct query_shared {
 	const struct tsl_opts   *o;
 	const struct tgt_conf   *conf;
 	const struct target_ops *ops;
-	struct qconfig           cfg;
-	struct chooser           choose;
-	struct template tpl[6]; /* per config row, in file order */
-	struct template params; /* params(-multi).sql */
-	struct template count;  /* count.sql */
-	const char *end;        /* query end-time expression */
-	char        exp[256];   /* "<prefix>-<UTC start time>" */
-	char        prefix[9];  /* instance-name prefix */
-	unsigned    worker;     /* 0-based */
-	uint64_t    seed;
-	uint64_t    reps; /* per thread, 0 = until stopped */
-	atomic_bool stop;
-	atomic_uint finished; /* threads that have returned */
+	struct qworkload         wl;        /* config.ini and the templates */
+	const char              *end;       /* query end-time expression */
+	char                     exp[256];  /* "<prefix>-<UTC start time>" */
+	char                     prefix[9]; /* instance-name prefix */
+	unsigned                 worker;    /* 0-based */
+	uint64_t                 seed;
+	uint64_t                 reps; /* per thread, 0 = until stopped */
+	atomic_bool              stop;
+	atomic_uint              finished; /* threads that have returned */
 	atomic_bool file_err; /* a file of the log directory could not be
 	                         written (said once; the run fails) */
 	pthread_mutex_t lock; /* start barrier and count gates */
@@ -66,8 +62,6 @@ int  query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
      const struct tgt_conf *conf, unsigned worker, int64_t t0_ms, uint64_t seed,
      char *err, size_t errlen);
 void query_shared_destroy(struct query_shared *sh);
-/** "<run-prefix>-<YYYY-mm-dd-HH-MM-SS UTC of t0_ms>", the seed's name. */
-void query_exp_name(char *out, size_t n, const char *prefix, int64_t t0_ms);
 
 /** Says how many threads were started (after the last pthread_create):
  *  the count gates wait for that many. */

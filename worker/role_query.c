@@ -109,8 +109,8 @@ query_put_result(struct role_run *r, struct buf *msg)
 	char               err[8] = "";
 
 	qsum_init(&qs);
-	for (unsigned i = 0; i < qr->sh.cfg.n; i++)
-		qsum_add_query(&qs, qr->sh.cfg.q[i].id);
+	for (unsigned i = 0; i < qr->sh.wl.cfg.n; i++)
+		qsum_add_query(&qs, qr->sh.wl.cfg.q[i].id);
 	stats_init(&ignore);
 	for (unsigned i = 0; i < r->nth; i++)
 		query_thread_collect(
