@@ -111,6 +111,71 @@ test_ingest_runs_and_stops(void **state)
 	opts_free(&o);
 }
 
+/* Runs the ingest role with 2 threads over host-scale 1 as a backfill of
+ * three cycles into null:, to the end, and returns its totals. */
+static void
+backfill(const char *const *extra, int nextra, struct proto_stats *m)
+{
+	const char *argv[16] = { "ingest", "--target", "null:", "--host-scale",
+		"1", "--start-time", "1700000000000", "--end-time",
+		"1700000015000" };
+	int         argc     = 9;
+	struct tsl_opts     o;
+	struct tgt_conf     conf;
+	struct proto_assign as = { .first_host = 0,
+		.end_host                      = 1000,
+		.threads                       = 2,
+		.seed                          = 3,
+		.t0_ms                         = 1 };
+	struct role_run     r;
+	char                err[256];
+
+	for (int i = 0; i < nextra; i++)
+		argv[argc++] = extra[i];
+	opts_defaults(&o);
+	assert_int_equal(
+	    opts_parse(&o, CMD_INGEST, argc, argv, err, sizeof(err)), 0);
+	conf = opts_tgt_conf(&o);
+	r = (struct role_run) { .o = &o, .as = &as, .conf = &conf, .nth = 2 };
+	assert_int_equal(role_ingest.setup(&r), 0);
+	role_ingest.start(&r);
+	for (int i = 0; i < 60000 && !role_ingest.finished(&r); i++)
+		usleep(1000);
+	assert_true(role_ingest.finished(&r)); /* the backfill's end */
+	role_ingest.join(&r);
+	collect(&role_ingest, &r, m);
+	role_ingest.destroy(&r);
+	opts_free(&o);
+}
+
+/* Batch splitting: three cycles of 26,000 records (1000 hosts x 20
+ * metrics + 1200 event sets x 5); each thread's 13,000 a cycle go in
+ * batches of exactly --batch-size, the cycle's rest in one more. */
+static void
+test_ingest_batches(void **state)
+{
+	static const char *const b7[]
+	    = { "--batch-writes", "--batch-size", "7" };
+	static const char *const multi[]
+	    = { "--multi", "--batch-writes", "--batch-size", "100" };
+	struct proto_stats m;
+
+	(void)state;
+	backfill(NULL, 0, &m); /* one sample a batch */
+	assert_int_equal(m.s.records, 3 * 26000);
+	assert_int_equal(m.s.points, 3 * 26000);
+	assert_int_equal(m.s.attempts, 3 * (1000 + 1200));
+	backfill(b7, 3, &m);
+	assert_int_equal(m.s.records, 3 * 26000);
+	assert_int_equal(m.s.attempts, 2 * 3 * ((13000 + 6) / 7));
+	assert_int_equal(m.s.failed, 0);
+	/* multi: a record per sample, 21 or 5 values... 20 metrics a host */
+	backfill(multi, 4, &m);
+	assert_int_equal(m.s.records, 3 * 2200);
+	assert_int_equal(m.s.points, 3 * 26000);
+	assert_int_equal(m.s.attempts, 2 * 3 * ((1100 + 99) / 100));
+}
+
 /* A shard outside the model is refused, and destroy copes. */
 static void
 test_ingest_bad_shard(void **state)
@@ -142,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_valid_needs_every_member),
 		cmocka_unit_test(test_ingest_runs_and_stops),
+		cmocka_unit_test(test_ingest_batches),
 		cmocka_unit_test(test_ingest_bad_shard),
 	};
 
