@@ -5,10 +5,10 @@
  * TabSeparated), which their own clients load into the table those
  * targets create (make bench replays them).
  *
- * The text comes from a format's ops (format.h, ?format=NAME of the registry,
- * shared with null:). Each batch is built in a
- * per-thread buffer and written with one write() on an O_APPEND descriptor, so
- * threads and processes sharing a file only ever interleave whole batches. On
+ * The text comes from the format ?format=NAME finds in the formats registry
+ * (format.h; shared with null:). Each batch is built in a per-thread buffer
+ * and written with one write() on an O_APPEND descriptor, so threads and
+ * processes sharing a file only ever interleave whole batches. On
  * a pipe or terminal, where only writes up to PIPE_BUF are atomic, the batch
  * goes out in chunks of whole lines.
  */
@@ -71,17 +71,18 @@ file_url_check(const char *url, bool is_stdout, const struct format_ops **fmt,
 	if (rc)
 		return rc;
 	*fmt = format_find(format_names[p.format]);
-	(void)format_names_join(words, sizeof(words), "|");
 	if (target_url_path(url, path, sizeof(path)) != 0) {
 		snprintf(err, errlen, "file: path too long");
 		return -EINVAL;
 	}
 	if (is_stdout && path[0]) {
+		(void)format_names_join(words, sizeof(words), "|");
 		snprintf(err, errlen,
 		    "stdout: takes no path (use stdout:?format=%s)", words);
 		return -EINVAL;
 	}
 	if (!is_stdout && !path[0]) {
+		(void)format_names_join(words, sizeof(words), "|");
 		snprintf(err, errlen,
 		    "file: no path (use file:PATH?format=%s)", words);
 		return -EINVAL;
