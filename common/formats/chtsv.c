@@ -260,6 +260,13 @@ chtsv_unescape(char *s, size_t *n)
 /* ---- format_chtsv: the ops of format.h ---- */
 
 static int
+chtsv_fmt_columns(struct buf *out, const struct schema *sc, bool multi)
+{
+	(void)sc; /* the union schema of target.h */
+	return chtsv_columns(out, multi);
+}
+
+static int
 chtsv_fmt_encode(void *state, struct buf *out, const struct batch *b)
 {
 	(void)state;
@@ -272,6 +279,6 @@ const struct format_ops format_chtsv = {
 	.desc
 	= "ClickHouse TabSeparated rows of the clickhouse target's table",
 	.ctype   = "text/tab-separated-values; charset=UTF-8",
-	.columns = chtsv_columns,
+	.columns = chtsv_fmt_columns,
 	.encode  = chtsv_fmt_encode,
 };

@@ -194,8 +194,9 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 enum { CSV_HEADER_MAX = 4096 };
 
 static int
-csv_header(struct buf *out, bool multi)
+csv_header(struct buf *out, const struct schema *sc, bool multi)
 {
+	(void)sc; /* the union schema of target.h */
 	if (buf_reserve(out, CSV_HEADER_MAX) != 0)
 		return -ENOSPC;
 	csv_header_line(out, multi);

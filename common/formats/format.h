@@ -9,7 +9,7 @@
  *	const struct format_ops *f = format_find("csv");
  *	void *st;
  *	format_init(f, &conf, &st);              once per thread
- *	f->header(&out, multi);                  once per file, when set
+ *	f->header(&out, schema, multi);          once per file, when set
  *	f->encode(st, &out, batch);              once per batch
  *	format_fini(f, st);
  *
@@ -28,6 +28,10 @@
 
 enum { FORMAT_OPS_VERSION = 1 };
 
+/* The run's schema (names of kinds, dimensions and measures), which the
+ * header and column lists name; NULL: the union schema of target.h. */
+struct schema;
+
 /* What a caller may set for a format's state; zero for the defaults. */
 struct format_conf {
 	/* unit of the timestamps, for a format that has one: enum
@@ -42,16 +46,17 @@ struct format_ops {
 	const char *ctype;   /* the Content-Type of an HTTP body of it */
 
 	/* Optional (NULL: none). Appends the text that starts a file of
-	 * this format for a layout (multi: one row per sample), e.g. CSV's
-	 * header line. Called once per file by its creator, before any
-	 * batch. @return 0 or -ENOSPC when out's cap is too small. */
-	int (*header)(struct buf *out, bool multi);
+	 * this format for schema sc and a layout (multi: one row per
+	 * sample), e.g. CSV's header line. Called once per file by its
+	 * creator, before any batch. @return 0 or -ENOSPC when out's cap
+	 * is too small. */
+	int (*header)(struct buf *out, const struct schema *sc, bool multi);
 
 	/* Optional (NULL: none). Appends the parenthesised column list a
-	 * loader names for a layout's rows ("(time, region, ...)", for
-	 * COPY ... FROM STDIN or INSERT ... FORMAT): the order encode writes
-	 * the fields in. @return 0 or -ENOSPC. */
-	int (*columns)(struct buf *out, bool multi);
+	 * loader names for a layout's rows of schema sc ("(time, region,
+	 * ...)", for COPY ... FROM STDIN or INSERT ... FORMAT): the order
+	 * encode writes the fields in. @return 0 or -ENOSPC. */
+	int (*columns)(struct buf *out, const struct schema *sc, bool multi);
 
 	/* Optional, both or neither (NULL: the format keeps no state and
 	 * encode gets NULL). init makes one thread's encoder state in

@@ -227,8 +227,9 @@ pgcopy_batch(struct buf *b, const struct batch *bt)
 enum { PGC_COLUMNS_MAX = 4096 };
 
 static int
-pgcopy_fmt_columns(struct buf *out, bool multi)
+pgcopy_fmt_columns(struct buf *out, const struct schema *sc, bool multi)
 {
+	(void)sc; /* the union schema of target.h */
 	if (buf_reserve(out, PGC_COLUMNS_MAX) != 0)
 		return -ENOSPC;
 	pgcopy_columns(out, multi);

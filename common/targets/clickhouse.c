@@ -465,7 +465,7 @@ ch_init(struct tgt_ctx *ctx)
 		buf_reset(&sql);
 		buf_reset(&b);
 		rc = buf_printf(&sql, "INSERT INTO `%s` ", ctx->conf->table)
-		    || format_chtsv.columns(&sql, m == 1)
+		    || format_chtsv.columns(&sql, NULL, m == 1)
 		    || buf_adds(&sql, " FORMAT TabSeparated")
 		    || ch_base_path(&b, &u, true) || buf_adds(&b, "&query=")
 		    || http_urlencode(&b, sql.p, sql.len) || buf_cstr(&b);

@@ -222,7 +222,7 @@ file_setup_any(
 		size_t done;
 
 		buf_init(&hdr, 1 << 16);
-		rc = fmt->header(&hdr, conf->multi);
+		rc = fmt->header(&hdr, NULL, conf->multi);
 		if (!rc)
 			rc = file_write_all(fd, hdr.p, hdr.len, &done);
 		if (rc)
