@@ -2,9 +2,9 @@
  *
  * Each format is one file in common/formats/ exporting one
  * `const struct format_ops format_<name>` and registered with one FORMAT()
- * line in format.c. The targets that write text (file:, stdout:, null:'s
- * ?format=, clickhouse's rows, the line protocol of influx and vm) find a
- * format by name and call it through these members:
+ * line in format.c. The targets that write text (file:, stdout:, and
+ * null:'s ?format=) find a format by name and call it through these
+ * members; clickhouse and postgres use their format's ops directly:
  *
  *	const struct format_ops *f = format_find("csv");
  *	void *st;
@@ -42,7 +42,7 @@ struct format_conf {
 struct format_ops {
 	const char *name;    /* the ?format= word: a-z, 0-9 */
 	int         version; /* FORMAT_OPS_VERSION */
-	const char *desc;    /* one line for --help and the docs */
+	const char *desc;    /* what it is, one line, for listings */
 	const char *ctype;   /* the Content-Type of an HTTP body of it */
 
 	/* Optional (NULL: none). Appends the text that starts a file of
