@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "format.h"
 
 static const char chtsv_null_s[] = "\\N";
 
@@ -255,3 +256,29 @@ chtsv_unescape(char *s, size_t *n)
 	*n   = o;
 	return true;
 }
+
+/* ---- format_chtsv: the ops of format.h ---- */
+
+static int
+chtsv_fmt_columns(struct buf *out, const struct schema *sc, bool multi)
+{
+	(void)sc; /* the union schema of target.h */
+	return chtsv_columns(out, multi);
+}
+
+static int
+chtsv_fmt_encode(void *state, struct buf *out, const struct batch *b)
+{
+	(void)state;
+	return chtsv_batch(out, b);
+}
+
+const struct format_ops format_chtsv = {
+	.name    = "chtsv",
+	.version = FORMAT_OPS_VERSION,
+	.desc
+	= "ClickHouse TabSeparated rows of the clickhouse target's table",
+	.ctype   = "text/tab-separated-values; charset=UTF-8",
+	.columns = chtsv_fmt_columns,
+	.encode  = chtsv_fmt_encode,
+};

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "format.h"
 #include "target.h"
 
 /** Appends s[0..n) escaped. @return 0 or -ENOSPC. */
@@ -35,5 +36,8 @@ int chtsv_batch(struct buf *b, const struct batch *bt);
  *  have room for that byte). @return false when the field is \N (SQL
  *  NULL), true otherwise with the new length in *n. */
 bool chtsv_unescape(char *s, size_t *n);
+
+/* The "chtsv" format (format.h): chtsv_columns and chtsv_batch. */
+extern const struct format_ops format_chtsv;
 
 #endif

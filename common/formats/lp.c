@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "format.h"
 #include "xalloc.h"
 
 enum {
@@ -359,3 +360,42 @@ lp_encode(struct lp_enc *e, struct buf *out, const struct batch *b,
 	*next = i;
 	return rc;
 }
+
+/* ---- format_lp: the ops of format.h ---- */
+
+static int
+lp_fmt_init(void **state, const struct format_conf *conf)
+{
+	struct lp_enc *e = xmalloc(sizeof(*e));
+
+	lp_enc_init(e, conf ? (enum lp_precision)conf->prec : LP_NS);
+	*state = e;
+	return 0;
+}
+
+static void
+lp_fmt_fini(void *state)
+{
+	lp_enc_free(state);
+	free(state);
+}
+
+/* The whole batch or -ENOSPC: lp_encode with no size limit. */
+static int
+lp_fmt_encode(void *state, struct buf *out, const struct batch *b)
+{
+	unsigned next = 0;
+	int      rc   = lp_encode(state, out, b, &next, SIZE_MAX);
+
+	return rc || next == b->n ? rc : -ENOSPC;
+}
+
+const struct format_ops format_lp = {
+	.name    = "lp",
+	.version = FORMAT_OPS_VERSION,
+	.desc    = "InfluxDB line protocol, one line per measure or sample",
+	.ctype   = "text/plain; charset=utf-8",
+	.init    = lp_fmt_init,
+	.fini    = lp_fmt_fini,
+	.encode  = lp_fmt_encode,
+};

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "fmt.h"
+#include "format.h"
 #include "target.h"
 
 /* Unit of the timestamps written (InfluxDB's precision=...). */
@@ -72,5 +73,9 @@ char *lp_put(
  *  @return 0, or -ENOSPC when out's cap is too small for one sample. */
 int lp_encode(struct lp_enc *e, struct buf *out, const struct batch *b,
     unsigned *next, size_t limit);
+
+/* The "lp" format (format.h): lp_encode over a whole batch, its state a
+ * struct lp_enc (format_conf.prec: enum lp_precision). */
+extern const struct format_ops format_lp;
 
 #endif

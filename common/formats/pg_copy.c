@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "fmt.h"
+#include "format.h"
 
 enum {
 	PGC_TEXT_MAX = 64, /* longest measure name or VARCHAR value */
@@ -218,3 +219,35 @@ pgcopy_batch(struct buf *b, const struct batch *bt)
 	}
 	return rows;
 }
+
+/* ---- format_pgcopy: the ops of format.h ---- */
+
+/* Room for any layout's column list, reserved first so that it goes in
+ * whole or not at all. */
+enum { PGC_COLUMNS_MAX = 4096 };
+
+static int
+pgcopy_fmt_columns(struct buf *out, const struct schema *sc, bool multi)
+{
+	(void)sc; /* the union schema of target.h */
+	if (buf_reserve(out, PGC_COLUMNS_MAX) != 0)
+		return -ENOSPC;
+	pgcopy_columns(out, multi);
+	return 0;
+}
+
+static int
+pgcopy_fmt_encode(void *state, struct buf *out, const struct batch *b)
+{
+	(void)state;
+	return pgcopy_batch(out, b) < 0 ? -ENOSPC : 0;
+}
+
+const struct format_ops format_pgcopy = {
+	.name    = "pgcopy",
+	.version = FORMAT_OPS_VERSION,
+	.desc    = "PostgreSQL COPY text rows of the postgres target's table",
+	.ctype   = "text/plain; charset=utf-8",
+	.columns = pgcopy_fmt_columns,
+	.encode  = pgcopy_fmt_encode,
+};

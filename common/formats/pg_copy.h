@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format.h"
 #include "target.h"
 
 struct buf;
@@ -29,5 +30,8 @@ void pgcopy_columns(struct buf *b, bool multi);
  *  one per sample (multi). @return the number of rows, or -ENOSPC when b
  *  would grow past its cap. */
 long pgcopy_batch(struct buf *b, const struct batch *bt);
+
+/* The "pgcopy" format (format.h): pgcopy_columns and pgcopy_batch. */
+extern const struct format_ops format_pgcopy;
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "format.h"
 
 enum {
 	TSJ_REC_FIX  = 1536, /* a record's bytes besides dims and values */
@@ -335,3 +336,32 @@ tsjson_write_records(struct buf *out, const char *db, const char *table,
 	out->len = (size_t)(w - out->p);
 	return 0;
 }
+
+/* ---- format_json: the ops of format.h ---- */
+
+/* One record a line, every record with its dimensions. */
+static int
+tsjson_fmt_encode(void *state, struct buf *out, const struct batch *b)
+{
+	unsigned i;
+	char    *w;
+
+	(void)state;
+	for (i = 0; i < b->n; i++) {
+		const struct sample *s = &b->s[i];
+
+		if (buf_reserve(out, tsjson_bound(s, b)) != 0)
+			return -ENOSPC;
+		w        = tsjson_sample(out->p + out->len, s, b, true, '\n');
+		out->len = (size_t)(w - out->p);
+	}
+	return 0;
+}
+
+const struct format_ops format_json = {
+	.name    = "json",
+	.version = FORMAT_OPS_VERSION,
+	.desc    = "Timestream WriteRecords records, one JSON object a line",
+	.ctype   = "application/x-ndjson",
+	.encode  = tsjson_fmt_encode,
+};

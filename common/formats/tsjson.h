@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "format.h"
 #include "target.h"
 
 /** Most bytes tsjson_sample() writes for sample s of batch b. */
@@ -50,5 +51,8 @@ bool tsjson_same_dims(const struct batch *b);
  *  shares go once into CommonAttributes. @return 0 or -ENOSPC. */
 int tsjson_write_records(struct buf *out, const char *db, const char *table,
     const struct batch *b, bool common);
+
+/* The "json" format (format.h): tsjson_sample's records, one a line. */
+extern const struct format_ops format_json;
 
 #endif

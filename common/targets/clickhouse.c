@@ -465,7 +465,7 @@ ch_init(struct tgt_ctx *ctx)
 		buf_reset(&sql);
 		buf_reset(&b);
 		rc = buf_printf(&sql, "INSERT INTO `%s` ", ctx->conf->table)
-		    || chtsv_columns(&sql, m == 1)
+		    || format_chtsv.columns(&sql, NULL, m == 1)
 		    || buf_adds(&sql, " FORMAT TabSeparated")
 		    || ch_base_path(&b, &u, true) || buf_adds(&b, "&query=")
 		    || http_urlencode(&b, sql.p, sql.len) || buf_cstr(&b);
@@ -501,7 +501,7 @@ ch_write(struct tgt_ctx *ctx, const struct batch *b)
 
 	ctx->rejected = 0;
 	buf_reset(&c->body);
-	if (chtsv_batch(&c->body, b)) {
+	if (format_chtsv.encode(NULL, &c->body, b)) {
 		snprintf(ctx->err, sizeof(ctx->err),
 		    "clickhouse: batch of %u records larger than %d bytes",
 		    b->records, CH_BODY_MAX);
@@ -510,7 +510,7 @@ ch_write(struct tgt_ctx *ctx, const struct batch *b)
 	r.path  = c->ins[b->multi];
 	r.body  = c->body.p;
 	r.len   = c->body.len;
-	r.ctype = "text/tab-separated-values; charset=UTF-8";
+	r.ctype = format_chtsv.ctype;
 	r.gzip  = c->gzip;
 	st      = http_request(&c->http, &r, ctx->err, sizeof(ctx->err));
 	if (st == TGT_OK)

@@ -5,9 +5,10 @@
  * TabSeparated), which their own clients load into the table those
  * targets create (make bench replays them).
  *
- * The text comes from textfmt.c (shared with null:). Each batch is built in a
- * per-thread buffer and written with one write() on an O_APPEND descriptor, so
- * threads and processes sharing a file only ever interleave whole batches. On
+ * The text comes from the format ?format=NAME finds in the formats registry
+ * (format.h; shared with null:). Each batch is built in a per-thread buffer
+ * and written with one write() on an O_APPEND descriptor, so threads and
+ * processes sharing a file only ever interleave whole batches. On
  * a pipe or terminal, where only writes up to PIPE_BUF are atomic, the batch
  * goes out in chunks of whole lines.
  */
@@ -23,8 +24,8 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "format.h"
 #include "target.h"
-#include "textfmt.h"
 #include "xalloc.h"
 
 enum { FILE_BUF_MAX = 64 << 20 }; /* most bytes of one batch's text */
@@ -37,52 +38,53 @@ struct file_priv {
 	int  fd;
 	bool own_fd;  /* false for stdout */
 	bool chunked; /* not a regular file: PIPE_BUF line chunks */
-	struct textfmt_enc enc;
-	char              *name; /* "file PATH" or "stdout", for messages */
-	struct buf         out;
-	uint64_t           full_since; /* now_ns() of the first failure of a
-	                                  full disk in a row, 0 if none */
+	const struct format_ops *fmt;
+	void                    *enc; /* fmt's state */
+	char      *name; /* "file PATH" or "stdout", for messages */
+	struct buf out;
+	uint64_t   full_since; /* now_ns() of the first failure of a
+	                          full disk in a row, 0 if none */
 };
 
 /* ---- URL ---- */
 
 struct file_params {
-	int format; /* enum textfmt */
+	int format; /* index in format_names */
 };
 
 static const struct param_row file_params[] = {
 	{ "format", PARAM_ENUM, PARAM_FIELD(struct file_params, format), "lp",
-	    0, 0, textfmt_names, NULL, "the text written" },
+	    0, 0, format_names, NULL, "the text written" },
 	{ NULL },
 };
 
 /* Checks the URL and reads its format into *fmt. */
 static int
-file_url_check(const char *url, bool is_stdout, enum textfmt *fmt, char *err,
-    size_t errlen)
+file_url_check(const char *url, bool is_stdout, const struct format_ops **fmt,
+    char *err, size_t errlen)
 {
 	struct file_params p;
-	char               path[PATH_MAX];
+	char               path[PATH_MAX], words[128];
 	int                rc;
 
 	rc = params_parse_url(file_params, &p, url, err, errlen);
 	if (rc)
 		return rc;
-	*fmt = (enum textfmt)p.format;
+	*fmt = format_find(format_names[p.format]);
 	if (target_url_path(url, path, sizeof(path)) != 0) {
 		snprintf(err, errlen, "file: path too long");
 		return -EINVAL;
 	}
 	if (is_stdout && path[0]) {
+		(void)format_names_join(words, sizeof(words), "|");
 		snprintf(err, errlen,
-		    "stdout: takes no path (use stdout:?format=lp|json|"
-		    "csv|pgcopy|chtsv)");
+		    "stdout: takes no path (use stdout:?format=%s)", words);
 		return -EINVAL;
 	}
 	if (!is_stdout && !path[0]) {
+		(void)format_names_join(words, sizeof(words), "|");
 		snprintf(err, errlen,
-		    "file: no path (use file:PATH?format=lp|json|csv|"
-		    "pgcopy|chtsv)");
+		    "file: no path (use file:PATH?format=%s)", words);
 		return -EINVAL;
 	}
 	return 0;
@@ -91,7 +93,7 @@ file_url_check(const char *url, bool is_stdout, enum textfmt *fmt, char *err,
 static int
 file_check(const char *url, char *err, size_t errlen)
 {
-	enum textfmt fmt;
+	const struct format_ops *fmt;
 
 	return file_url_check(url, false, &fmt, err, errlen);
 }
@@ -99,7 +101,7 @@ file_check(const char *url, char *err, size_t errlen)
 static int
 stdout_check(const char *url, char *err, size_t errlen)
 {
-	enum textfmt fmt;
+	const struct format_ops *fmt;
 
 	return file_url_check(url, true, &fmt, err, errlen);
 }
@@ -192,10 +194,10 @@ static int
 file_setup_any(
     const struct tgt_conf *conf, bool is_stdout, char *err, size_t errlen)
 {
-	enum textfmt fmt;
-	struct buf   hdr;
-	char         path[PATH_MAX];
-	int          fd, rc;
+	const struct format_ops *fmt;
+	struct buf               hdr;
+	char                     path[PATH_MAX];
+	int                      fd, rc;
 
 	rc = file_url_check(conf->url, is_stdout, &fmt, err, errlen);
 	if (rc)
@@ -216,12 +218,13 @@ file_setup_any(
 			return rc;
 		}
 	}
-	if (fmt == TEXTFMT_CSV) {
-		buf_init(&hdr, 1 << 16);
-		textfmt_csv_header(&hdr, conf->multi);
+	if (fmt->header) {
 		size_t done;
 
-		rc = file_write_all(fd, hdr.p, hdr.len, &done);
+		buf_init(&hdr, 1 << 16);
+		rc = fmt->header(&hdr, NULL, conf->multi);
+		if (!rc)
+			rc = file_write_all(fd, hdr.p, hdr.len, &done);
 		if (rc)
 			snprintf(err, errlen, "%s%s: %s",
 			    is_stdout ? "stdout" : "file ",
@@ -251,7 +254,6 @@ static int
 file_init_any(struct tgt_ctx *ctx, bool is_stdout)
 {
 	struct file_priv *f = xcalloc(1, sizeof(*f));
-	enum textfmt      fmt;
 	char              path[PATH_MAX];
 	struct stat       st;
 	int               rc;
@@ -260,10 +262,11 @@ file_init_any(struct tgt_ctx *ctx, bool is_stdout)
 	ctx->priv = f;
 	buf_init(&f->out, FILE_BUF_MAX);
 	rc = file_url_check(
-	    ctx->conf->url, is_stdout, &fmt, ctx->err, sizeof(ctx->err));
+	    ctx->conf->url, is_stdout, &f->fmt, ctx->err, sizeof(ctx->err));
+	if (!rc)
+		rc = format_init(f->fmt, NULL, &f->enc);
 	if (rc)
 		return rc;
-	textfmt_enc_init(&f->enc, fmt);
 	(void)target_url_path(ctx->conf->url, path, sizeof(path));
 	if (is_stdout) {
 		f->name = xstrdup("stdout");
@@ -314,7 +317,7 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 
 	ctx->rejected = 0;
 	buf_reset(&f->out);
-	if (textfmt_encode(&f->enc, &f->out, b) != 0) {
+	if (f->fmt->encode(f->enc, &f->out, b) != 0) {
 		snprintf(ctx->err, sizeof(ctx->err),
 		    "%s: a batch of %u records exceeds %d MiB", f->name,
 		    b->records, FILE_BUF_MAX >> 20);
@@ -363,7 +366,8 @@ file_fini(struct tgt_ctx *ctx)
 	if (f->own_fd && f->fd >= 0)
 		close(f->fd);
 	buf_free(&f->out);
-	textfmt_enc_free(&f->enc);
+	if (f->fmt)
+		format_fini(f->fmt, f->enc);
 	free(f->name);
 	free(f);
 	ctx->priv = NULL;

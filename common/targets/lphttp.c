@@ -130,9 +130,9 @@ enum tgt_status
 lph_write(struct lph *l, const struct batch *b, unsigned *rejected, char *err,
     size_t errlen)
 {
-	struct http_req r    = { .path = l->wpath,
-		   .gzip               = l->u.gzip,
-		   .ctype              = "text/plain; charset=utf-8" };
+	struct http_req r = {
+		.path = l->wpath, .gzip = l->u.gzip, .ctype = format_lp.ctype
+	};
 	unsigned        next = 0, n;
 	enum tgt_status st;
 	int             rc;

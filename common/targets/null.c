@@ -12,24 +12,25 @@
 #include <string.h>
 
 #include "buf.h"
+#include "format.h"
 #include "target.h"
-#include "textfmt.h"
 #include "xalloc.h"
 
 enum { NULL_BUF_MAX = 64 << 20 }; /* most bytes of one batch's text */
 
 struct null_priv {
-	struct textfmt_enc enc;
-	struct buf         out; /* reused for every batch */
+	const struct format_ops *fmt;
+	void                    *enc; /* fmt's state */
+	struct buf               out; /* reused for every batch */
 };
 
 struct null_params {
-	int format; /* enum textfmt, -1: none */
+	int format; /* index in format_names, -1: none */
 };
 
 static const struct param_row null_params[] = {
 	{ "format", PARAM_ENUM, PARAM_FIELD(struct null_params, format), NULL,
-	    0, 0, textfmt_names, NULL,
+	    0, 0, format_names, NULL,
 	    "build each batch's text in this format, then drop it" },
 	{ NULL },
 };
@@ -38,12 +39,13 @@ static int
 null_check(const char *url, char *err, size_t errlen)
 {
 	struct null_params p;
-	char               path[8];
+	char               path[8], words[128];
 
 	if (target_url_path(url, path, sizeof(path)) != 0 || path[0]) {
+		(void)format_names_join(words, sizeof(words), "|");
 		snprintf(err, errlen,
-		    "null: takes no path (use \"null:\" or "
-		    "\"null:?format=lp|json|csv|pgcopy|chtsv\")");
+		    "null: takes no path (use \"null:\" or \"null:?format=%s\")",
+		    words);
 		return -EINVAL;
 	}
 	return params_parse_url(null_params, &p, url, err, errlen);
@@ -64,8 +66,8 @@ null_init(struct tgt_ctx *ctx)
 	p         = xcalloc(1, sizeof(*p));
 	ctx->priv = p;
 	buf_init(&p->out, NULL_BUF_MAX);
-	textfmt_enc_init(&p->enc, (enum textfmt)np.format);
-	return 0;
+	p->fmt = format_find(format_names[np.format]);
+	return format_init(p->fmt, NULL, &p->enc);
 }
 
 static enum tgt_status
@@ -77,7 +79,7 @@ null_write(struct tgt_ctx *ctx, const struct batch *b)
 	if (!p)
 		return TGT_OK;
 	buf_reset(&p->out);
-	if (textfmt_encode(&p->enc, &p->out, b) != 0) {
+	if (p->fmt->encode(p->enc, &p->out, b) != 0) {
 		snprintf(ctx->err, sizeof(ctx->err),
 		    "null: a batch of %u records exceeds %d MiB of text",
 		    b->records, NULL_BUF_MAX >> 20);
@@ -93,7 +95,7 @@ null_fini(struct tgt_ctx *ctx)
 
 	if (p) {
 		buf_free(&p->out);
-		textfmt_enc_free(&p->enc);
+		format_fini(p->fmt, p->enc);
 		free(p);
 	}
 	ctx->priv = NULL;

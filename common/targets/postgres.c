@@ -385,7 +385,7 @@ pg_init(struct tgt_ctx *ctx)
 	for (k = 0; k < 2; k++) {
 		buf_init(&sql, PG_SQL_MAX);
 		buf_printf(&sql, "COPY %s ", ident);
-		pgcopy_columns(&sql, k == 1);
+		(void)format_pgcopy.columns(&sql, NULL, k == 1);
 		buf_adds(&sql, " FROM STDIN");
 		buf_cstr(&sql);
 		p->copy_sql[k] = xstrdup(sql.p);

@@ -1,27 +1,19 @@
-/* textfmt.c - a batch as line protocol, JSON records or CSV text (see
- * textfmt.h); the line protocol and JSON encoders are lp.c and tsjson.c,
- * CSV is here.
+/* csv.c - format_csv: a batch as CSV text in the union schema (RFC 4180
+ * quoting), with a header line naming the columns of a layout.
  */
-#include "textfmt.h"
-
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "chtsv.h"
 #include "fmt.h"
-#include "lp.h"
-#include "pg_copy.h"
-#include "tsjson.h"
+#include "format.h"
 
 enum {
 	TF_REC_FIX  = 1536, /* a record's bytes besides dims and values */
 	TF_MEAS_MAX = 512,  /* one measure's bytes, escaped */
 };
 
-const char *const textfmt_names[]
-    = { "lp", "json", "csv", "pgcopy", "chtsv", NULL };
 static const char *const tf_type_names[] = { "DOUBLE", "BIGINT", "VARCHAR" };
 
 static inline char *
@@ -31,8 +23,8 @@ tf_put(char *w, const char *s, size_t n)
 	return w + n;
 }
 
-void
-textfmt_csv_header(struct buf *b, bool multi)
+static void
+csv_header_line(struct buf *b, bool multi)
 {
 	int i;
 
@@ -197,50 +189,43 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 	return w;
 }
 
-void
-textfmt_enc_init(struct textfmt_enc *e, enum textfmt fmt)
+/* Room for any layout's header line, reserved first so that it goes in
+ * whole or not at all. */
+enum { CSV_HEADER_MAX = 4096 };
+
+static int
+csv_header(struct buf *out, const struct schema *sc, bool multi)
 {
-	e->fmt = fmt;
-	lp_enc_init(&e->lp, LP_NS);
+	(void)sc; /* the union schema of target.h */
+	if (buf_reserve(out, CSV_HEADER_MAX) != 0)
+		return -ENOSPC;
+	csv_header_line(out, multi);
+	return 0;
 }
 
-void
-textfmt_enc_free(struct textfmt_enc *e)
-{
-	lp_enc_free(&e->lp);
-}
-
-int
-textfmt_encode(struct textfmt_enc *e, struct buf *out, const struct batch *b)
+static int
+csv_encode(void *state, struct buf *out, const struct batch *b)
 {
 	struct tf_rec r;
 	unsigned      i;
 	char         *w;
-	unsigned      next = 0;
 
-	if (e->fmt == TEXTFMT_LP) {
-		int rc = lp_encode(&e->lp, out, b, &next, SIZE_MAX);
-
-		return rc || next == b->n ? rc : -ENOSPC; /* all or nothing */
-	}
-	if (e->fmt == TEXTFMT_PGCOPY)
-		return pgcopy_batch(out, b) < 0 ? -ENOSPC : 0;
-	if (e->fmt == TEXTFMT_CHTSV)
-		return chtsv_batch(out, b);
+	(void)state;
 	for (i = 0; i < b->n; i++) {
-		const struct sample *s = &b->s[i];
-
-		if (e->fmt == TEXTFMT_JSON) {
-			if (buf_reserve(out, tsjson_bound(s, b)) != 0)
-				return -ENOSPC;
-			w = tsjson_sample(out->p + out->len, s, b, true, '\n');
-		} else {
-			tf_rec_init(&r, s, b);
-			if (buf_reserve(out, tf_bound(&r, b->multi)) != 0)
-				return -ENOSPC;
-			w = tf_csv(out->p + out->len, &r, b->multi, b->req_id);
-		}
+		tf_rec_init(&r, &b->s[i], b);
+		if (buf_reserve(out, tf_bound(&r, b->multi)) != 0)
+			return -ENOSPC;
+		w        = tf_csv(out->p + out->len, &r, b->multi, b->req_id);
 		out->len = (size_t)(w - out->p);
 	}
 	return 0;
 }
+
+const struct format_ops format_csv = {
+	.name    = "csv",
+	.version = FORMAT_OPS_VERSION,
+	.desc    = "CSV in the union schema, after a header line",
+	.ctype   = "text/csv; charset=utf-8",
+	.header  = csv_header,
+	.encode  = csv_encode,
+};
