@@ -45,7 +45,7 @@ cases=(
 )
 todo=()
 for c in "${cases[@]}"; do
-	[ -n "$only" ] && [[ ${c%%|*} != *$only* ]] && continue
+	if [ -n "$only" ]; then IFS="|" read -ra alts <<<"$only"; hit=; for a in "${alts[@]}"; do [[ ${c%%|*} == *"$a"* ]] && hit=1; done; [ -n "$hit" ] || continue; fi
 	todo+=("$c")
 done
 [ ${#todo[@]} -gt 0 ] || exit 0

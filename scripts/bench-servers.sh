@@ -208,7 +208,7 @@ server_bench() {
 # srv_case NAME: whether the case runs (BENCH_ONLY); prints the table's
 # header before the first one.
 srv_case() {
-	[ -n "$only" ] && [[ $1 != *$only* ]] && return 1
+	wanted "$1" || return 1
 	if [ "$srv_cases" -eq 0 ]; then
 		bash "$here/install-deps.sh"
 		# The replay data lives in memory (tmpfs) where there is one:

@@ -4,6 +4,10 @@
 # data points per wall second and per CPU second of tsload's own processes
 # (coordinator + workers, user + sys, from wait4), and peak memory. The
 # table also goes to results/bench-<time>.csv. Not part of `make test`.
+# BENCH_OLD=PATH (another tsload binary): each local case alternates the
+# two binaries run by run, and a line "old" with the other's medians and
+# the ratio new/old follows each case (the servers and query parts run
+# the new binary only).
 set -euo pipefail
 : "${TSLOAD:=build/bin/tsload}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +31,7 @@ echo "case,runs,points_per_s_median,points_per_s_min,points_per_s_max,points_per
 
 # one run: prints "points_per_s points_per_cpu_s records_per_s rss_mib"
 one() {
-	"$TSLOAD" ingest --quiet --results "$dir/results" "$@" >"$dir/out" 2>"$dir/err" || {
+	"${bin:-$TSLOAD}" ingest --quiet --results "$dir/results" "$@" >"$dir/out" 2>"$dir/err" || {
 		echo "bench: tsload ingest $* failed:" >&2
 		cat "$dir/err" >&2
 		return 1
@@ -48,15 +52,29 @@ one() {
 stat() { sort -g -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END {
 	printf "%s %s %s", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
 
+# wanted NAME: whether BENCH_ONLY (parts of case names, "a|b") takes it
+wanted() {
+	local alt
+	[ -n "$only" ] || return 0
+	IFS='|' read -ra alt <<<"$only"
+	for a in "${alt[@]}"; do [[ $1 == *"$a"* ]] && return 0; done
+	return 1
+}
+
 # spread MIN MAX MEDIAN: (max - min) in % of the median
 spread() { awk -v l="$1" -v h="$2" -v m="$3" 'BEGIN { print m ? 100 * (h - l) / m : 0 }'; }
 
 bench() {
 	local name=$1
 	shift
-	[ -n "$only" ] && [[ $name != *$only* ]] && return 0
+	wanted "$name" || return 0
 	: >"$dir/runs"
+	: >"$dir/runs-old"
 	for _ in $(seq "$runs"); do
+		if [ -n "${BENCH_OLD:-}" ]; then
+			rm -f "$dir"/*.db "$dir"/*.db-*
+			bin=$BENCH_OLD one "$@" >>"$dir/runs-old"
+		fi
 		rm -f "$dir"/*.db "$dir"/*.db-*
 		one "$@" >>"$dir/runs"
 	done
@@ -67,6 +85,13 @@ bench() {
 	printf '%-46s %12.0f (%5.1f%%) %12.0f (%5.1f%%) %8.1f\n' "$name" "$pm" \
 		"$(spread "$pl" "$ph" "$pm")" "$cm" "$(spread "$cl" "$ch" "$cm")" "$rss"
 	echo "$name,$runs,$pm,$pl,$ph,$cm,$cl,$ch,$rm,$rss,,,,,," >>"$csv"
+	[ -n "${BENCH_OLD:-}" ] || return 0
+	read -r opm _ _ <<<"$(stat 1 "$dir/runs-old")"
+	read -r ocm _ _ <<<"$(stat 2 "$dir/runs-old")"
+	printf '%-46s %12.0f %8s %12.0f  new/old: %.3f wall, %.3f CPU\n' "  old ($BENCH_OLD)" "$opm" "" "$ocm" \
+		"$(awk -v a="$pm" -v b="$opm" 'BEGIN { print b ? a / b : 0 }')" \
+		"$(awk -v a="$cm" -v b="$ocm" 'BEGIN { print b ? a / b : 0 }')"
+	echo "$name (old),$runs,$opm,,,$ocm,,,,,,,,,," >>"$csv"
 }
 
 echo "tsload bench on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), ${secs} s x ${runs} runs per case, unpaced"
