@@ -210,6 +210,7 @@ help:
 	@echo '                     a case, median and spread; results/bench-*.csv);'
 	@echo '                     tsload vs each real server'"'"'s own client replaying'
 	@echo '                     the same bytes (BENCH_ONLY=server: only those),'
+	@echo '                     BENCH_OLD=PATH: alternate with an older binary,'
 	@echo '                     and tsload query against pgbench on PostgreSQL'
 	@echo '  make               build $(TSLOAD) only'
 	@echo '  make install       build, then install the binary to PREFIX/bin, configs/'
