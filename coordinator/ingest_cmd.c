@@ -80,6 +80,13 @@ ingest_prepare(const struct tsl_opts *o, struct model *m)
 		return 1;
 	if (o->print_summary)
 		return 0;
+	/* the tables ->setup creates: the model's schema, with the run's
+	 * request ids */
+	if (schema_finish(&m->schema, (enum req_id_mode)conf.req_id)) {
+		log_err("cannot build the model's schema");
+		return 1;
+	}
+	conf.schema = &m->schema;
 	if (check_shape(o, err, sizeof(err))) {
 		log_err("%s", err);
 		return 2;

@@ -218,7 +218,12 @@ setup_run(struct worker *w)
 		    (unsigned long long)w->o.host_scale);
 		return rc;
 	}
-	n = w->m.n_metrics;
+	/* the schema with the run's request ids: what targets write */
+	rc = schema_finish(&w->m.schema, (enum req_id_mode)w->conf.req_id);
+	if (rc)
+		return rc;
+	w->conf.schema = &w->m.schema;
+	n              = w->m.n_metrics;
 	if (w->as.threads == 0 || w->as.threads > n) {
 		log_err("%u threads for %u hosts: every thread needs a host",
 		    w->as.threads, n);

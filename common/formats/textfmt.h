@@ -30,8 +30,8 @@ enum textfmt {
  *  format= parameter. */
 extern const char *const textfmt_names[];
 
-/** The CSV header line (columns of the union schema) for a layout. */
-void textfmt_csv_header(struct buf *b, bool multi);
+/** The CSV header line (the union columns of schema sc) for a layout. */
+void textfmt_csv_header(struct buf *b, const struct schema *sc, bool multi);
 
 /* One thread's encoder. */
 struct textfmt_enc {

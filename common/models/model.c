@@ -356,6 +356,7 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 	/* The groups of this silo and service: per availability zone, the
 	 * metric sets and the event sets of each process. */
 	memset(&tm, 0, sizeof(tm));
+	tm.sk      = &b->m->schema.kind[SERIES_METRICS];
 	tm.kind    = SERIES_METRICS;
 	tm.name_at = 7;
 	tm.dim[0]  = sh->region[sp.region];
@@ -365,6 +366,7 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 	tm.dim[5]  = sh->svc[j].type;
 	tm.dim[6]  = sh->svc[j].os;
 	te         = tm;
+	te.sk      = &b->m->schema.kind[SERIES_EVENTS];
 	te.kind    = SERIES_EVENTS;
 	te.name_at = 5;
 	te.dim[5]  = (struct str) { NULL, 0 };
@@ -429,6 +431,8 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 	if (first_host >= end_host || end_host > total)
 		return -EINVAL;
 
+	if (model_schema(&m->schema, REQID_NONE))
+		return -EINVAL;
 	mt_alnum_string(instance_seed, m->prefix, MODEL_PREFIX_LEN);
 	m->host_scale   = hs;
 	m->total_hosts  = total;

@@ -240,7 +240,8 @@ ch_failed(struct ch_priv *c, enum tgt_status st, const char *msg, char *err,
 /* ---- coordinator: setup and cleanup ---- */
 
 static void
-ch_sql_create(struct buf *b, const char *db, const char *table)
+ch_sql_create(
+    struct buf *b, const char *db, const char *table, const struct schema *sc)
 {
 	unsigned c;
 
@@ -251,19 +252,19 @@ ch_sql_create(struct buf *b, const char *db, const char *table)
 	 * value column (single) or one kind's measure columns (multi). */
 	buf_printf(
 	    b, "CREATE TABLE IF NOT EXISTS `%s`.`%s` (time Int64", db, table);
-	for (c = 0; c < TGT_N_DCOLS; c++)
-		buf_printf(b, ", %s String", target_dcol_names[c]);
+	for (c = 0; c < sc->n_dcols; c++)
+		buf_printf(b, ", %s String", sc->dcol[c]);
 	buf_adds(b,
 	    ", measure_name String"
 	    ", measure_value_double Nullable(Float64)"
 	    ", measure_value_bigint Nullable(Int64)"
 	    ", measure_value_varchar Nullable(String)");
-	for (c = 0; c < TGT_N_MCOLS; c++) {
+	for (c = 0; c < sc->n_mcols; c++) {
 		static const char *const types[]
 		    = { "Float64", "Int64", "String" };
 
-		buf_printf(b, ", %s Nullable(%s)", target_mcol_name(c),
-		    types[target_mcol_type(c)]);
+		buf_printf(b, ", %s Nullable(%s)", sc->mcol[c],
+		    types[sc->mcol_type[c]]);
 	}
 	/* Every query filters on measure_name and a time window, most on a
 	 * prefix of region, cell, silo, availability_zone,
@@ -345,7 +346,7 @@ ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 	buf_init(&cnt, CH_SQL_MAX);
 	if (setup) {
 		buf_printf(&db, "CREATE DATABASE IF NOT EXISTS `%s`", u.db);
-		ch_sql_create(&tbl, u.db, conf->table);
+		ch_sql_create(&tbl, u.db, conf->table, conf->schema);
 	} else {
 		buf_printf(
 		    &tbl, "DROP TABLE IF EXISTS `%s`.`%s`", u.db, conf->table);
@@ -422,7 +423,9 @@ ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 static int
 ch_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 {
-	return ch_admin(conf, true, err, errlen);
+	int rc = target_need_schema("clickhouse", conf, err, errlen);
+
+	return rc ? rc : ch_admin(conf, true, err, errlen);
 }
 
 static int
@@ -461,11 +464,11 @@ ch_init(struct tgt_ctx *ctx)
 	 * the body. */
 	buf_init(&b, CH_PATH_MAX);
 	buf_init(&sql, CH_PATH_MAX);
-	for (m = 0; !rc && m < 2; m++) {
+	for (m = 0; !rc && ctx->conf->schema && m < 2; m++) {
 		buf_reset(&sql);
 		buf_reset(&b);
 		rc = buf_printf(&sql, "INSERT INTO `%s` ", ctx->conf->table)
-		    || chtsv_columns(&sql, m == 1)
+		    || chtsv_columns(&sql, ctx->conf->schema, m == 1)
 		    || buf_adds(&sql, " FORMAT TabSeparated")
 		    || ch_base_path(&b, &u, true) || buf_adds(&b, "&query=")
 		    || http_urlencode(&b, sql.p, sql.len) || buf_cstr(&b);

@@ -198,6 +198,9 @@ file_setup_any(
 	int          fd, rc;
 
 	rc = file_url_check(conf->url, is_stdout, &fmt, err, errlen);
+	if (!rc && fmt == TEXTFMT_CSV)
+		rc = target_need_schema(
+		    is_stdout ? "stdout" : "file", conf, err, errlen);
 	if (rc)
 		return rc;
 	(void)target_url_path(conf->url, path, sizeof(path));
@@ -218,7 +221,7 @@ file_setup_any(
 	}
 	if (fmt == TEXTFMT_CSV) {
 		buf_init(&hdr, 1 << 16);
-		textfmt_csv_header(&hdr, conf->multi);
+		textfmt_csv_header(&hdr, conf->schema, conf->multi);
 		size_t done;
 
 		rc = file_write_all(fd, hdr.p, hdr.len, &done);
