@@ -297,6 +297,12 @@ cmd_list_targets(FILE *f)
 		else if ((*t)->params)
 			params_usage((*t)->params, 6, f);
 	}
+	fprintf(f, "\nmodels (--model NAME), with the options they read:\n");
+	for (const struct model_ops *const *m = model_list(); *m; m++) {
+		fprintf(f, "  %-12s %s\n", (*m)->name, (*m)->help);
+		if ((*m)->params)
+			params_usage((*m)->params, 6, f);
+	}
 	fprintf(f,
 	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "
 	    "TSLOAD_HOST_SCALE=2.\n");
@@ -322,7 +328,8 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->prefix     = m->prefix;
 	r->hosts      = m->total_hosts;
 	r->event_sets = m->total_events;
-	r->series     = model_series_count((unsigned)o->host_scale, o->multi);
+	r->series     = m->ops->series_count(&(struct model_conf) {
+	        .host_scale = (unsigned)o->host_scale, .multi = o->multi });
 }
 
 void

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "gen.h"
 #include "log.h"
+#include "model_ops.h"
 #include "parse.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -21,6 +22,8 @@ enum {
 
 /* What one thread is writing: its batch under construction. */
 struct wstate {
+	struct model_emit     emit; /* first: the model's cycle calls it */
+	int64_t               ts;   /* the cycle's timestamp */
 	struct ingest_thread *t;
 	struct tgt_ctx        ctx;
 	struct xrng           rng;
@@ -228,13 +231,7 @@ make_sample(
 
 	s->series  = se;
 	s->time_ms = T;
-	if (se->kind == SERIES_METRICS) {
-		gen_metrics(&w->rng, (enum cpu_class)se->cpu, s->v);
-		n = MODEL_N_METRICS;
-	} else {
-		gen_events(&w->rng, s->v);
-		n = MODEL_N_EVENTS;
-	}
+	n          = w->t->sh->m->ops->values(se, &w->rng, s->v);
 	if (w->b.req_id != REQID_NONE) {
 		gen_uuid4(&w->rng, s->req_id);
 		if (w->b.req_id == REQID_MEASURE)
@@ -325,25 +322,32 @@ next_cycle(struct wstate *w, int64_t T)
 	return newT;
 }
 
+/* The model's cycle hands each series here: a sample of it, batched. */
+static bool
+emit_series(struct model_emit *e, const struct series *se)
+{
+	struct wstate *w = (struct wstate *)e; /* emit is its first member */
+
+	if (stopping(w->t->sh))
+		return false;
+	add_sample(w, se, w->ts);
+	return true;
+}
+
 static void
 run_cycles(struct wstate *w)
 {
-	struct ingest_thread *t  = w->t;
-	const struct model   *m  = t->sh->m;
-	uint32_t              e0 = m->host_events[t->h0];
-	uint32_t              e1 = m->host_events[t->h1];
-	int64_t               T  = t->sh->t0_ms;
+	struct ingest_thread *t = w->t;
+	const struct model   *m = t->sh->m;
+	int64_t               T = t->sh->t0_ms;
 	int64_t V = w->vstart, iv = (int64_t)t->sh->o->interval_ms;
 
+	w->emit.series = emit_series;
 	while (!stopping(t->sh)) {
-		int64_t ts = w->virt ? V : T;
-
-		if (w->vend && ts >= w->vend)
+		w->ts = w->virt ? V : T;
+		if (w->vend && w->ts >= w->vend)
 			break;
-		for (uint32_t h = t->h0; h < t->h1 && !stopping(t->sh); h++)
-			add_sample(w, &m->metrics[h], ts);
-		for (uint32_t e = e0; e < e1 && !stopping(t->sh); e++)
-			add_sample(w, &m->events[e], ts);
+		m->ops->cycle(m, t->h0, t->h1, &w->emit);
 		write_batch(w); /* a cycle's records never wait for the next */
 		V += iv ? iv : 1;
 		if (!stopping(t->sh) && !w->vend)

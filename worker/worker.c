@@ -190,9 +190,10 @@ setup_query(struct worker *w)
 static int
 setup_run(struct worker *w)
 {
-	char     err[256];
-	uint32_t n;
-	int      rc;
+	char              err[256];
+	struct model_conf mc;
+	uint32_t          n;
+	int               rc;
 
 	opts_defaults(&w->o);
 	rc = opts_parse_text(
@@ -210,19 +211,16 @@ setup_run(struct worker *w)
 	w->query = !strcmp(w->o.role, "query");
 	if (w->query)
 		return setup_query(w);
-	rc = model_build(&w->m, (unsigned)w->o.host_scale, w->o.instance_seed,
-	    w->as.first_host, w->as.end_host);
+	mc = opts_model_conf(&w->o);
+	rc = model_find(w->o.model)
+	         ->build(&w->m, &mc, w->as.first_host, w->as.end_host);
 	if (rc) {
 		log_err("hosts [%u, %u) are not in a host-scale %llu model",
 		    w->as.first_host, w->as.end_host,
 		    (unsigned long long)w->o.host_scale);
 		return rc;
 	}
-	/* the schema with the run's request ids: what targets write */
-	rc = schema_finish(&w->m.schema, (enum req_id_mode)w->conf.req_id);
-	if (rc)
-		return rc;
-	w->conf.schema = &w->m.schema;
+	w->conf.schema = &w->m.schema; /* what targets write */
 	n              = w->m.n_metrics;
 	if (w->as.threads == 0 || w->as.threads > n) {
 		log_err("%u threads for %u hosts: every thread needs a host",
@@ -447,7 +445,7 @@ worker_main(int argc, char **argv)
 		free(w.th);
 		ingest_shared_destroy(&w.sh);
 	}
-	model_free(&w.m);
+	model_release(&w.m);
 	proto_assign_free(&w.as);
 	opts_free(&w.o);
 	ipc_close(w.sock);

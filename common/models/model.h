@@ -136,14 +136,19 @@ extern const char *const       model_event_dim_names[MODEL_N_DIMS];
 extern const char *const model_end_states[6];
 extern const double      model_end_state_p[6];
 
+struct model_ops;
+
+/* A built shard of the model. Perf-scale's layout; ops is the model that
+ * built it (model_ops.h), which the ingest loop calls. */
 struct model {
-	unsigned         host_scale;
-	char             prefix[MODEL_PREFIX_LEN + 1];
-	uint32_t         total_hosts;  /* 1000 * hs, whole model */
-	uint32_t         total_events; /* 1200 * hs, whole model */
-	uint32_t         first_host;   /* global index of metrics[0] */
-	uint32_t         n_metrics;    /* hosts held: end_host - first_host */
-	uint32_t         n_events;     /* event sets held */
+	const struct model_ops *ops;
+	unsigned                host_scale;
+	char                    prefix[MODEL_PREFIX_LEN + 1];
+	uint32_t                total_hosts;  /* 1000 * hs, whole model */
+	uint32_t                total_events; /* 1200 * hs, whole model */
+	uint32_t                first_host;   /* global index of metrics[0] */
+	uint32_t         n_metrics; /* hosts held: end_host - first_host */
+	uint32_t         n_events;  /* event sets held */
 	struct series   *metrics;
 	struct series   *events;
 	struct dimgroup *groups; /* n_groups, shared by the series */
