@@ -239,6 +239,22 @@ ch_failed(struct ch_priv *c, enum tgt_status st, const char *msg, char *err,
 
 /* ---- coordinator: setup and cleanup ---- */
 
+/* Whether every kind of sc has dimension name. */
+static bool
+ch_dim_shared(const struct schema *sc, const char *name)
+{
+	unsigned k, d;
+
+	for (k = 0; k < sc->n_kinds; k++) {
+		for (d = 0; d < sc->kind[k].n_dims; d++)
+			if (!strcmp(sc->kind[k].dim[d], name))
+				break;
+		if (d == sc->kind[k].n_dims)
+			return false;
+	}
+	return true;
+}
+
 static void
 ch_sql_create(
     struct buf *b, const char *db, const char *table, const struct schema *sc)
@@ -267,19 +283,23 @@ ch_sql_create(
 		    types[sc->mcol_type[c]]);
 	}
 	/* Every query filters on measure_name and a time window, most on a
-	 * prefix of region, cell, silo, availability_zone,
-	 * microservice_name (do-q4 on microservice_name alone): sorting by
-	 * them, then the instance, then time keeps one host's points of one
-	 * measure together and in time order, so the primary index skips
-	 * other hosts' granules and the window within a host. Day
-	 * partitions let the parts' min/max of time skip whole days outside
-	 * the window (and make dropping old days cheap). */
+	 * prefix of the hierarchy (perf-scale: region, cell, silo,
+	 * availability_zone, microservice_name; do-q4 on microservice_name
+	 * alone): sorting by measure_name, the dimensions every kind has
+	 * (in the first kind's order: the hierarchy, then the instance),
+	 * then time keeps one host's points of one measure together and in
+	 * time order, so the primary index skips other hosts' granules and
+	 * the window within a host. Day partitions let the parts' min/max
+	 * of time skip whole days outside the window (and make dropping old
+	 * days cheap). */
 	buf_printf(b,
 	    ") ENGINE = MergeTree() PARTITION BY intDiv(time, %d)"
-	    " ORDER BY (measure_name, region, cell, silo, availability_zone,"
-	    " microservice_name, instance_name, time)"
-	    " SETTINGS index_granularity = %d",
-	    CH_MS_PER_D, CH_GRANULE);
+	    " ORDER BY (measure_name",
+	    CH_MS_PER_D);
+	for (c = 0; sc->n_kinds && c < sc->kind[0].n_dims; c++)
+		if (ch_dim_shared(sc, sc->kind[0].dim[c]))
+			buf_printf(b, ", %s", sc->kind[0].dim[c]);
+	buf_printf(b, ", time) SETTINGS index_granularity = %d", CH_GRANULE);
 }
 
 /* Runs one statement on host k (or, when it does not answer, on the
