@@ -299,9 +299,15 @@ cmd_list_targets(FILE *f)
 	}
 	fprintf(f, "\nmodels (--model NAME), with the options they read:\n");
 	for (const struct model_ops *const *m = model_list(); *m; m++) {
-		fprintf(f, "  %-12s %s\n", (*m)->name, (*m)->help);
-		if ((*m)->params)
-			params_usage((*m)->params, 6, f);
+		const struct param_row *p = (*m)->params;
+
+		fprintf(f, "  %s: %s\n   ", (*m)->name, (*m)->help);
+		for (; p && p->name; p++) {
+			fputs(" --", f);
+			for (const char *c = p->name; *c; c++)
+				fputc(*c == '_' ? '-' : *c, f);
+		}
+		fputc('\n', f);
 	}
 	fprintf(f,
 	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. "

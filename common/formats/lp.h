@@ -1,9 +1,10 @@
 /* lp.h - InfluxDB line protocol for batches, shared by the file: target
  * (format=lp) and the influx and vm targets.
  *
- * The data model: measurement "metrics" or "events", the dimensions as
- * tags (an empty value is left out: line protocol has no empty tags), one
- * field per measure. The single-measure layout writes one line per
+ * From the sample's schema kind: the kind's name as the measurement
+ * (perf-scale: "metrics" or "events"), its dimensions as tags (an empty
+ * value is left out: line protocol has no empty tags), one field per
+ * measure. The single-measure layout writes one line per
  * measure, all with the sample's measurement, tags and time; the
  * multi-measure layout one line per sample with every measure as a field.
  * A server such as InfluxDB merges the lines of one sample into one point,

@@ -1,7 +1,6 @@
-/* model_names.c - the names of the perf-scale model (seed 2.2, 2.4, 2.5).
- *
- * Kept apart from model.c so that targets, which only need the names, link
- * without the model builder. Orders are the seed's sending orders.
+/* model_names.c - the names of the perf-scale model (seed 2.2, 2.4, 2.5)
+ * and the schema built from them (model_schema()), which is all that
+ * encoders and targets see of them. Orders are the seed's sending orders.
  */
 #include "model.h"
 

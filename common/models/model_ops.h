@@ -64,9 +64,9 @@ struct model_ops {
 	int         version; /* MODEL_OPS_VERSION */
 	const char *help;    /* one line for --help */
 	/* The model's parameters, for --help and checks. Perf-scale's are
-	 * run options parsed by common/cli/opts.c's table (--host-scale
-	 * ...), which fills struct model_conf; the table documents them
-	 * with the same fields. */
+	 * still run options parsed by common/cli/opts.c's table into struct
+	 * model_conf; its table names them (key "host_scale" is option
+	 * --host-scale) with the same fields and defaults. */
 	const struct param_row *params;
 
 	/* Hosts of the whole model: what the coordinator splits into

@@ -705,13 +705,12 @@ model_summary(const struct model *m, uint64_t interval_ms, bool multi,
 static const struct param_row ps_params[] = {
 	{ "host_scale", PARAM_UINT, PARAM_FIELD(struct model_conf, host_scale),
 	    "100", 1, 4000, NULL, "N",
-	    "hosts = 1000 x N, event sets = 1200 x N (--host-scale)" },
-	{ "instance_seed", PARAM_INT,
+	    "hosts = 1000 x N, event sets = 1200 x N" },
+	{ "instance_name_seed", PARAM_INT,
 	    PARAM_FIELD(struct model_conf, instance_seed), "12345", -9.2e18,
-	    9.2e18, NULL, "N",
-	    "seed of the instance-name prefix (--instance-name-seed)" },
+	    9.2e18, NULL, "N", "seed of the instance-name prefix" },
 	{ "multi", PARAM_BOOL, PARAM_FIELD(struct model_conf, multi), "false",
-	    0, 0, NULL, NULL, "multi-measure records (--multi)" },
+	    0, 0, NULL, NULL, "multi-measure records" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL },
 };
 
