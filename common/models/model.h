@@ -139,9 +139,11 @@ extern const double      model_end_state_p[6];
 struct model_ops;
 
 /* A built shard of the model. Perf-scale's layout; ops is the model that
- * built it (model_ops.h), which the ingest loop calls. */
+ * built it (model_ops.h), which the ingest loop calls; another model keeps
+ * what it needs beyond the series in priv. */
 struct model {
 	const struct model_ops *ops;
+	void                   *priv;
 	unsigned                host_scale;
 	char                    prefix[MODEL_PREFIX_LEN + 1];
 	uint32_t                total_hosts;  /* 1000 * hs, whole model */

@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "buf.h"
 #include "model.h"
 #include "schema.h"
+#include "textfmt.h"
 
 static const char *const metric_dims[]
     = { "region", "cell", "silo", "availability_zone", "microservice_name",
@@ -212,6 +214,111 @@ test_limits(void **state)
 	assert_int_equal(schema_finish(&s, REQID_NONE), -EINVAL);
 }
 
+/* A schema that is not perf-scale's: one kind, two dimensions, three
+ * typed measures. The encoders write it from the schema alone. */
+static const char *const acc_dims[]   = { "host", "path" };
+static const char *const acc_status[] = { "ok", "err" };
+static struct schema     acc_schema;
+static struct dimgroup   acc_group;
+static struct series     acc_series;
+
+static void
+acc_sample(struct sample *s, struct batch *b, bool multi)
+{
+	assert_int_equal(
+	    schema_add_kind(&acc_schema, "access", acc_dims, 2, 0), 0);
+	assert_int_equal(
+	    schema_add_measure(&acc_schema, 0, "bytes", MT_BIGINT, NULL, 0),
+	    0);
+	assert_int_equal(schema_add_measure(&acc_schema, 0, "status",
+	                     MT_VARCHAR, acc_status, 2),
+	    0);
+	assert_int_equal(
+	    schema_add_measure(&acc_schema, 0, "latency", MT_DOUBLE, NULL, 0),
+	    0);
+	assert_int_equal(schema_finish(&acc_schema, REQID_NONE), 0);
+	acc_group  = (struct dimgroup) { .sk = &acc_schema.kind[0],
+		 .dim                        = { { NULL, 0 }, { "/a", 2 } },
+		 .name_at                    = 0,
+		 .plain                      = true };
+	acc_series = (struct series) {
+		.g = &acc_group, .name = "web-1", .name_len = 5
+	};
+	memset(s, 0, sizeof(*s));
+	s->series  = &acc_series;
+	s->time_ms = 1700000000000;
+	s->count   = 3;
+	s->v[0]    = 512;
+	s->v[1]    = 1;
+	s->v[2]    = 0.25;
+	*b         = (struct batch) { .s = s,
+		        .n               = 1,
+		        .records         = multi ? 1 : 3,
+		        .points          = 3,
+		        .multi           = multi };
+}
+
+static const char *
+acc_encode(enum textfmt fmt, bool multi, struct buf *out)
+{
+	struct textfmt_enc e;
+	struct sample      s;
+	struct batch       b;
+
+	schema_init(&acc_schema, "test");
+	acc_sample(&s, &b, multi);
+	buf_init(out, 1 << 16);
+	textfmt_enc_init(&e, fmt);
+	assert_int_equal(textfmt_encode(&e, out, &b), 0);
+	textfmt_enc_free(&e);
+	buf_cstr(out);
+	return out->p;
+}
+
+static void
+test_other_schema(void **state)
+{
+	struct buf out, hdr;
+
+	(void)state;
+	assert_string_equal(acc_encode(TEXTFMT_LP, false, &out),
+	    "access,host=web-1,path=/a bytes=512i 1700000000000000000\n"
+	    "access,host=web-1,path=/a status=\"err\" 1700000000000000000\n"
+	    "access,host=web-1,path=/a latency=0.25 1700000000000000000\n");
+	buf_free(&out);
+	assert_string_equal(acc_encode(TEXTFMT_LP, true, &out),
+	    "access,host=web-1,path=/a bytes=512i,status=\"err\","
+	    "latency=0.25 1700000000000000000\n");
+	buf_free(&out);
+	assert_string_equal(acc_encode(TEXTFMT_CSV, true, &out),
+	    "1700000000000,web-1,/a,,access,512,err,0.25\n");
+	buf_free(&out);
+	assert_string_equal(acc_encode(TEXTFMT_CSV, false, &out),
+	    "1700000000000,web-1,/a,,bytes,BIGINT,512\n"
+	    "1700000000000,web-1,/a,,status,VARCHAR,err\n"
+	    "1700000000000,web-1,/a,,latency,DOUBLE,0.25\n");
+	buf_init(&hdr, 1 << 12);
+	textfmt_csv_header(&hdr, &acc_schema, true);
+	buf_cstr(&hdr);
+	assert_string_equal(hdr.p,
+	    "time_ms,host,path,request_id,measure_name,bytes,status,latency\n");
+	buf_free(&hdr);
+	buf_free(&out);
+	assert_string_equal(acc_encode(TEXTFMT_PGCOPY, true, &out),
+	    "1700000000000\tweb-1\t/a\t\\N\taccess\t512\terr\t0.25\n");
+	buf_free(&out);
+	assert_string_equal(acc_encode(TEXTFMT_CHTSV, true, &out),
+	    "1700000000000\tweb-1\t/a\t\taccess\t512\terr\t0.25\n");
+	buf_free(&out);
+	acc_encode(TEXTFMT_JSON, true, &out);
+	assert_non_null(strstr(out.p,
+	    "{\"Name\":\"host\",\"Value\":\"web-1\",\"DimensionValueType\":\"VARCHAR\"}"));
+	assert_non_null(strstr(out.p,
+	    "{\"Name\":\"status\",\"Value\":\"err\",\"Type\":\"VARCHAR\"}"));
+	assert_non_null(strstr(out.p, "\"MeasureName\":\"access\""));
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -220,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_req_id),
 		cmocka_unit_test(test_model_groups),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_other_schema),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
