@@ -45,7 +45,7 @@ static const struct cmd_help {
 	    "  tsload run --host-scale 1 --duration 1m --query-concurrency 4\n",
 	    true },
 	{ CMD_MODEL, "tsload model [options]",
-	    "Prints the perf-scale model summary (as ingest --print-model-summary).\n",
+	    "Prints the summary of --model (as ingest --print-model-summary).\n",
 	    "  tsload model\n"
 	    "  tsload model --host-scale 10 --multi\n",
 	    false },
