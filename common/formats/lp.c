@@ -184,6 +184,8 @@ lp_keys_make(struct lp_enc *e, const struct schema_kind *k)
 
 		*w++                         = '=';
 		e->kind[k->index].key[i].len = (uint8_t)(w - s);
+		e->kind[k->index].key[i].dbl
+		    = i < k->n_values && k->m[i].type == MT_DOUBLE;
 	}
 	e->kind[k->index].k = k;
 }
@@ -254,12 +256,11 @@ lp_tags_of(struct lp_enc *e, const struct dimgroup *g)
 
 /* One field value of sample s: measure i. */
 static char *
-lp_value(
-    char *w, const struct sample *s, const struct schema_kind *k, unsigned i)
+lp_value(char *w, const struct sample *s, bool dbl, unsigned i)
 {
 	struct tgt_measure m;
 
-	if (i < k->n_values && k->m[i].type == MT_DOUBLE)
+	if (dbl)
 		return w + fmt_double(w, s->v[i]); /* the common case */
 	target_measure(s, i, &m);
 	if (m.type == MT_DOUBLE)
@@ -325,7 +326,7 @@ lp_put(
 		/* fixed-size copies: the room after w is scratch */
 		memcpy(w, e->kind[ki].key[i].s, sizeof(e->kind[ki].key[i].s));
 		w += e->kind[ki].key[i].len;
-		w = lp_value(w, s, k, i);
+		w = lp_value(w, s, e->kind[ki].key[i].dbl, i);
 		if (!b->multi) {
 			memcpy(w, e->ts, 24);
 			w += e->ts_len;

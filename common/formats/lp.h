@@ -57,6 +57,7 @@ struct lp_enc {
 			 * bytes; a longer name is cut) */
 			char    s[48];
 			uint8_t len;
+			bool    dbl; /* a double value: written as it is */
 		} key[SCHEMA_MAX_VALUES + 1]; /* values, then request_id */
 	} kind[SCHEMA_MAX_KINDS];
 };

@@ -102,14 +102,16 @@ pgc_prefix(char *w, const struct sample *s, bool req)
 	const struct schema      *sc = k->schema;
 	struct str                col[SCHEMA_MAX_DCOLS];
 	unsigned                  d, c;
+	/* kept in registers: the writes through w may alias the schema */
+	unsigned n_dcols = sc->n_dcols, req_col = sc->dcol_req_id;
 
-	memset(col, 0, sc->n_dcols * sizeof(col[0]));
+	memset(col, 0, n_dcols * sizeof(col[0]));
 	for (d = 0; d < k->n_dims; d++)
 		col[k->dcol[d]] = series_dim(se, d);
 	w    = w + fmt_i64(w, s->time_ms);
 	*w++ = '\t';
-	for (c = 0; c < sc->n_dcols; c++) {
-		if (c == sc->dcol_req_id && req)
+	for (c = 0; c < n_dcols; c++) {
+		if (c == req_col && req)
 			w = pgcopy_field(w, s->req_id,
 			    strnlen(s->req_id, sizeof(s->req_id)));
 		else if (col[c].p)

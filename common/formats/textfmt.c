@@ -138,25 +138,28 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 	char                     *pre;
 	size_t                    pre_len;
 	unsigned                  d, i, c;
+	/* kept in registers: the writes through w may alias the schema */
+	unsigned n_dcols = sc->n_dcols, req_col = sc->dcol_req_id;
+	bool     plain = se->g->plain;
 
-	memset(col, 0, sc->n_dcols * sizeof(col[0]));
+	memset(col, 0, n_dcols * sizeof(col[0]));
 	for (d = 0; d < k->n_dims; d++)
 		col[k->dcol[d]] = series_dim(se, d);
 	/* Multi-measure rows carry a request_id measure in its dimension
 	 * column; single-measure rows give it a row of its own. */
 	if (r->req_dim || (multi && req_id == REQID_MEASURE)) {
-		col[sc->dcol_req_id].p   = r->s->req_id;
-		col[sc->dcol_req_id].len = (uint32_t)strlen(r->s->req_id);
+		col[req_col].p   = r->s->req_id;
+		col[req_col].len = (uint32_t)strlen(r->s->req_id);
 	}
 
 	pre = w;
 	w   = tf_put(w, r->ms, r->ms_len);
-	for (c = 0; c < sc->n_dcols; c++) {
+	for (c = 0; c < n_dcols; c++) {
 		*w++ = ',';
 		if (!col[c].len)
 			continue;
 		/* the model's values and names need no quotes when plain */
-		if (se->g->plain && c != sc->dcol_req_id)
+		if (plain && c != req_col)
 			w = tf_put(w, col[c].p, col[c].len);
 		else
 			w = csv_field(w, col[c].p, col[c].len);
