@@ -45,7 +45,7 @@ static const struct cmd_help {
 	    "  tsload run --host-scale 1 --duration 1m --query-concurrency 4\n",
 	    true },
 	{ CMD_MODEL, "tsload model [options]",
-	    "Prints the perf-scale model summary (as ingest --print-model-summary).\n",
+	    "Prints the summary of --model (as ingest --print-model-summary).\n",
 	    "  tsload model\n"
 	    "  tsload model --host-scale 10 --multi\n",
 	    false },
@@ -296,6 +296,18 @@ cmd_list_targets(FILE *f)
 		else if ((*t)->params)
 			params_usage((*t)->params, 6, f);
 	}
+	fprintf(f, "\nmodels (--model NAME), with the options they read:\n");
+	for (const struct model_ops *const *m = model_list(); *m; m++) {
+		const struct param_row *p = (*m)->params;
+
+		fprintf(f, "  %s: %s\n   ", (*m)->name, (*m)->help);
+		for (; p && p->name; p++) {
+			fputs(" --", f);
+			for (const char *c = p->name; *c; c++)
+				fputc(*c == '_' ? '-' : *c, f);
+		}
+		fputc('\n', f);
+	}
 	fprintf(f,
 	    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
 }
@@ -320,7 +332,8 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->prefix     = m->prefix;
 	r->hosts      = m->total_hosts;
 	r->event_sets = m->total_events;
-	r->series     = model_series_count((unsigned)o->host_scale, o->multi);
+	r->series     = m->ops->series_count(&(struct model_conf) {
+	        .host_scale = (unsigned)o->host_scale, .multi = o->multi });
 }
 
 void

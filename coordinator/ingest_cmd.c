@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "log.h"
 #include "model.h"
+#include "model_ops.h"
 #include "xalloc.h"
 
 static void
@@ -29,13 +30,18 @@ print_model(const struct tsl_opts *o, struct model *m)
 	char text[2048];
 	int  rc;
 
-	rc = model_build(m, (unsigned)o->host_scale, o->instance_seed, 0, 1);
+	const struct model_ops *ops = model_find(o->model);
+	struct model_conf       mc  = opts_model_conf(o);
+
+	/* one host is enough: the summary counts the whole model, and the
+	 * schema is every host's */
+	rc = ops->build(m, &mc, 0, 1);
 	if (rc) {
 		log_err("cannot build the model");
 		return rc;
 	}
 	log_info("Instance name suffix: %s", m->prefix);
-	model_summary(m, o->interval_ms, o->multi, text, sizeof(text));
+	ops->summary(m, o->interval_ms, o->multi, text, sizeof(text));
 	fputs(text, log_info_stream());
 	fflush(log_info_stream());
 	return 0;
@@ -44,8 +50,9 @@ print_model(const struct tsl_opts *o, struct model *m)
 static int
 check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 {
-	uint64_t hosts = (uint64_t)MODEL_HOSTS_PER_UNIT * o->host_scale;
-	uint64_t least = hosts / o->processes;
+	struct model_conf mc    = opts_model_conf(o);
+	uint64_t          hosts = model_find(o->model)->hosts(&mc);
+	uint64_t          least = hosts / o->processes;
 
 	if (o->processes > hosts) {
 		snprintf(err, errlen,
@@ -78,6 +85,7 @@ ingest_prepare(const struct tsl_opts *o, struct model *m)
 		return 1;
 	if (o->print_summary)
 		return 0;
+	conf.schema = &m->schema; /* the tables ->setup creates */
 	if (check_shape(o, err, sizeof(err))) {
 		log_err("%s", err);
 		return 2;
@@ -158,7 +166,7 @@ out_run:
 	free(t);
 	engine_free(&e);
 out_model:
-	model_free(&m);
+	model_release(&m);
 out_opts:
 	opts_free(&o);
 	return rc;
@@ -180,7 +188,7 @@ coord_model(int argc, char **argv)
 	if (rc < 0) {
 		rc = print_model(&o, &m) ? 1 : 0;
 		if (!rc)
-			model_free(&m);
+			model_release(&m);
 	}
 	opts_free(&o);
 	return rc;

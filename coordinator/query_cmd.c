@@ -281,7 +281,7 @@ coord_run(int argc, char **argv)
 	qsum_free(&all);
 	engine_free(&e);
 out:
-	model_free(&m);
+	model_release(&m);
 	opts_free(&o);
 	return rc;
 }

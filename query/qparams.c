@@ -1,22 +1,16 @@
 /* qparams.c - query parameter sets: the seed's fixed host and random
- * valid hosts of the perf-scale model (seed-behaviour.md §2.1, §4.1).
- *
- * The hierarchy (regions, silos, services) is common/model_layout.c's,
- * which does not pull in the model builder.
+ * valid hosts of a model (its model_ops->random_host; perf-scale's follows
+ * seed-behaviour.md §2.1, §4.1).
  */
 #include "render.h"
 
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
-
-/* Host-scale limit: keeps every index well inside 64 bits. */
-#define MAX_HOST_SCALE 100000000u
+#include "model_ops.h"
 
 void
 qparams_fixed(struct qparams *p)
@@ -36,97 +30,67 @@ qparams_fixed(struct qparams *p)
 	p->measure      = "memory_used";
 }
 
-/* floor(u * n) clamped to [0, n): a u() slightly out of [0, 1) still
- * gives a valid index. */
-static uint64_t
-draw(double (*u)(void *), void *ctx, uint64_t n)
+/* The fields a model's host dimensions fill, by dimension name. */
+static const struct {
+	const char *name;
+	size_t      off;
+} qp_fields[] = {
+	{ "region", offsetof(struct qparams, region) },
+	{ "cell", offsetof(struct qparams, cell) },
+	{ "silo", offsetof(struct qparams, silo) },
+	{ "availability_zone", offsetof(struct qparams, availability_zone) },
+	{ "microservice_name", offsetof(struct qparams, microservice_name) },
+	{ "instance_type", offsetof(struct qparams, instance_type) },
+	{ "os_version", offsetof(struct qparams, os_version) },
+	{ "instance_name", offsetof(struct qparams, instance_name) },
+	{ "process_name", offsetof(struct qparams, process_name) },
+	{ "jdk_version", offsetof(struct qparams, jdk_version) },
+};
+
+int
+qparams_random_model(struct qparams *p, const struct model_ops *ops,
+    double (*u)(void *), void *ctx, unsigned host_scale, const char *prefix)
 {
-	double   x = u(ctx);
-	uint64_t k;
+	struct model_conf c = { .host_scale = host_scale };
+	struct model_host h;
+	struct qparams    q    = *p;
+	size_t            used = 0, n;
+	unsigned          i, f;
+	int               rc;
 
-	if (!(x > 0))
-		return 0;
-	if (x >= 1)
-		return n - 1;
-	k = (uint64_t)(x * (double)n);
-	return k < n ? k : n - 1;
-}
+	if (!ops || !ops->random_host)
+		return -EINVAL;
+	rc = ops->random_host(&c, prefix, u, ctx, &h);
+	if (rc)
+		return rc;
+	/* Built aside first, so a failure leaves p as it was: the model's
+	 * own strings move into store[], constants stay where they are. */
+	for (i = 0; i < h.n; i++) {
+		const char *v = h.value[i];
 
-/* printf into st (QPARAMS_STORE bytes) after *used bytes; the offset of
- * the string, or -1 when it does not fit. */
-__attribute__((format(printf, 3, 4))) static long
-store_printf(char *st, size_t *used, const char *fmt, ...)
-{
-	char   *dst  = st + *used;
-	size_t  room = QPARAMS_STORE - *used;
-	size_t  at   = *used;
-	va_list ap;
-	int     n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(dst, room, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= room)
-		return -1;
-	*used += (size_t)n + 1;
-	return (long)at;
+		if (v >= h.store && v < h.store + sizeof(h.store)) {
+			n = strlen(v) + 1;
+			if (n > sizeof(q.store) - used)
+				return -ENAMETOOLONG;
+			memcpy(q.store + used, v, n);
+			v = p->store + used;
+			used += n;
+		}
+		for (f = 0; f < sizeof(qp_fields) / sizeof(qp_fields[0]); f++)
+			if (!strcmp(qp_fields[f].name, h.name[i]))
+				*(const char **)((char *)&q + qp_fields[f].off)
+				    = v;
+	}
+	q.measure = h.measure;
+	memcpy(p, &q, offsetof(struct qparams, store));
+	memcpy(p->store, q.store, used);
+	return 0;
 }
 
 int
 qparams_random(struct qparams *p, double (*u)(void *), void *ctx,
     unsigned host_scale, const char *prefix)
 {
-	const struct model_region  *r;
-	const struct model_service *ms = model_services;
-	struct model_silo           sp;
-	uint64_t                    h, i, span;
-	size_t                      used = 0;
-	long                        cs, ss, az, in;
-	char                        st[QPARAMS_STORE];
-
-	if (!host_scale || host_scale > MAX_HOST_SCALE || !prefix || !u)
-		return -EINVAL;
-
-	/* Every silo holds the same number of hosts, so a uniform host is a
-	 * uniform silo and then a uniform host inside it. */
-	sp = model_silo_at((unsigned)draw(u, ctx, MODEL_N_SILOS));
-	r  = &model_regions[sp.region];
-
-	/* Hosts of a silo in generation order: apollo 0..3hs-1, athena... */
-	h = draw(u, ctx, (uint64_t)MODEL_HOSTS_SILO * host_scale);
-	for (;;) {
-		span = (uint64_t)ms->per_silo * host_scale;
-		if (h < span || ms + 1 == model_services + MODEL_N_SERVICES)
-			break;
-		h -= span;
-		ms++;
-	}
-	i = h;
-
-	/* Built aside first, so a failure leaves p as it was. */
-	cs = store_printf(st, &used, "%s-cell-%u", r->name, sp.cell);
-	ss = store_printf(
-	    st, &used, "%s-cell-%u-silo-%u", r->name, sp.cell, sp.silo);
-	az = store_printf(
-	    st, &used, "%s-%u", r->name, (unsigned)(i % MODEL_N_AZ) + 1);
-	in = ss < 0
-	    ? -1
-	    : store_printf(st, &used, "i-%s-%s-%s-%08" PRIu64 ".amazonaws.com",
-	        prefix, ms->name, st + ss, i);
-	if (cs < 0 || ss < 0 || az < 0 || in < 0)
-		return -ENAMETOOLONG;
-
-	memcpy(p->store, st, used);
-	p->region            = r->name;
-	p->cell              = p->store + cs;
-	p->silo              = p->store + ss;
-	p->availability_zone = p->store + az;
-	p->microservice_name = ms->name;
-	p->instance_type     = ms->instance_type;
-	p->os_version        = ms->os_version;
-	p->instance_name     = p->store + in;
-	p->process_name      = model_process_names[draw(u, ctx, ms->nproc)];
-	p->jdk_version       = ms->jdk_version;
-	p->measure           = "memory_used";
-	return 0;
+	return qparams_random_model(
+	    p, &model_perf_scale, u, ctx, host_scale, prefix);
 }

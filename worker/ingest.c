@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "gen.h"
 #include "log.h"
+#include "model_ops.h"
 #include "pacer.h"
 #include "stage.h"
 #include "parse.h"
@@ -25,6 +26,8 @@
 
 /* What one thread is writing: its batch under construction. */
 struct wstate {
+	struct model_emit     emit; /* first: the model's cycle calls it */
+	int64_t               ts;   /* the cycle's timestamp */
 	struct ingest_thread *t;
 	struct tgt_ctx        ctx;
 	struct xrng           rng;
@@ -255,13 +258,7 @@ make_sample(
 
 	s->series  = se;
 	s->time_ms = T;
-	if (se->kind == SERIES_METRICS) {
-		gen_metrics(&w->rng, (enum cpu_class)se->cpu, s->v);
-		n = MODEL_N_METRICS;
-	} else {
-		gen_events(&w->rng, s->v);
-		n = MODEL_N_EVENTS;
-	}
+	n          = w->t->sh->m->ops->values(se, &w->rng, s->v);
 	if (w->b.req_id != REQID_NONE) {
 		gen_uuid4(&w->rng, s->req_id);
 		if (w->b.req_id == REQID_MEASURE)
@@ -312,29 +309,36 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	}
 }
 
+/* The model's cycle hands each series here: a sample of it, batched. */
+static bool
+emit_series(struct model_emit *e, const struct series *se)
+{
+	struct wstate *w = (struct wstate *)e; /* emit is its first member */
+
+	if (stopping(w->t->sh))
+		return false;
+	add_sample(w, se, w->ts);
+	return true;
+}
+
 /* Writes cycle after cycle, as the pacer hands them out, until it ends
  * the run (a backfill's end) or the run stops. */
 static void
 run_cycles(struct wstate *w)
 {
-	struct ingest_thread *t  = w->t;
-	const struct model   *m  = t->sh->m;
-	uint32_t              e0 = m->host_events[t->h0];
-	uint32_t              e1 = m->host_events[t->h1];
+	struct ingest_thread *t = w->t;
+	const struct model   *m = t->sh->m;
 	struct pacer_cycle    cy;
 
+	w->emit.series = emit_series;
 	while (!stopping(t->sh) && w->pacer.ops->next(&w->pacer, &cy)) {
-		int64_t ts = cy.stamp_ms;
-
+		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);
 			t->st.behind++;
 			pthread_mutex_unlock(&t->lock);
 		}
-		for (uint32_t h = t->h0; h < t->h1 && !stopping(t->sh); h++)
-			add_sample(w, &m->metrics[h], ts);
-		for (uint32_t e = e0; e < e1 && !stopping(t->sh); e++)
-			add_sample(w, &m->events[e], ts);
+		m->ops->cycle(m, t->h0, t->h1, &w->emit);
 		write_batch(w); /* a cycle's records never wait for the next */
 	}
 	write_batch(w);

@@ -27,7 +27,7 @@
 struct role_run {
 	const struct tsl_opts     *o;
 	const struct proto_assign *as;
-	const struct tgt_conf     *conf;
+	struct tgt_conf           *conf; /* the role may set its schema */
 	unsigned                   nth;  /* threads */
 	void                      *priv; /* the role's */
 };

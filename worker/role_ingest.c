@@ -7,6 +7,7 @@
 
 #include "ingest.h"
 #include "log.h"
+#include "model_ops.h"
 #include "role.h"
 #include "xalloc.h"
 
@@ -22,19 +23,21 @@ static int
 ingest_setup(struct role_run *r)
 {
 	struct ingest_role *ir = xcalloc(1, sizeof(*ir));
+	struct model_conf   mc = opts_model_conf(r->o);
 	uint32_t            n;
 	int                 rc;
 
 	r->priv = ir;
-	rc      = model_build(&ir->m, (unsigned)r->o->host_scale,
-	         r->o->instance_seed, r->as->first_host, r->as->end_host);
+	rc      = model_find(r->o->model)
+	         ->build(&ir->m, &mc, r->as->first_host, r->as->end_host);
 	if (rc) {
 		log_err("hosts [%u, %u) are not in a host-scale %llu model",
 		    r->as->first_host, r->as->end_host,
 		    (unsigned long long)r->o->host_scale);
 		return rc;
 	}
-	n = ir->m.n_metrics;
+	r->conf->schema = &ir->m.schema; /* what the targets write */
+	n               = ir->m.n_metrics;
 	if (r->nth == 0 || r->nth > n) {
 		log_err("%u threads for %u hosts: every thread needs a host",
 		    r->nth, n);
@@ -123,7 +126,7 @@ ingest_destroy(struct role_run *r)
 	free(ir->th);
 	if (ir->shared)
 		ingest_shared_destroy(&ir->sh);
-	model_free(&ir->m);
+	model_release(&ir->m);
 	free(ir);
 	r->priv = NULL;
 }

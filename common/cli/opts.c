@@ -76,6 +76,9 @@ static const struct opt opt_table[] = {
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
 	    ING | QRY | RUN | WRK, "N", "threads per worker process",
 	    G_SHAPE },
+	{ "model", 0, OPT_STR, OFF(model), "perf-scale", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "NAME",
+	    "data model (see MODELS below)", G_SHAPE },
 	{ "host-scale", 0, OPT_U64, OFF(host_scale), "100", 1, 4000,
 	    ING | MOD | QRY | RUN | WRK, "N",
 	    "hosts = 1000 x N, event sets = 1200 x N", G_SHAPE },
@@ -666,12 +669,32 @@ check_time_range(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* "perf-scale, ..." of the registered models. */
+static void
+model_names(char *out, size_t n)
+{
+	const struct model_ops *const *m  = model_list();
+	size_t                         at = 0;
+
+	out[0] = '\0';
+	for (; *m && at < n; m++)
+		at += (size_t)snprintf(
+		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
 	const struct target_ops *t;
 	char                     names[256];
 
+	if (!model_find(o->model)) {
+		model_names(names, sizeof(names));
+		snprintf(err, errlen,
+		    "--model: unknown model \"%s\" (expected one of: %s)",
+		    o->model, names);
+		return -EINVAL;
+	}
 	if (cmd
 	    & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY | CMD_RUN)) {
 		t = target_find(o->target);
@@ -731,6 +754,17 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+struct model_conf
+opts_model_conf(const struct tsl_opts *o)
+{
+	return (struct model_conf) {
+		.host_scale    = (unsigned)o->host_scale,
+		.instance_seed = o->instance_seed,
+		.multi         = o->multi,
+		.req_id        = opts_tgt_conf(o).req_id,
+	};
 }
 
 struct tgt_conf

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "model_ops.h"
 #include "target.h"
 
 /* Subcommands, as bits: an option row says where it is accepted. */
@@ -34,6 +35,7 @@ struct tsl_opts {
 	char    *profile;
 	uint64_t concurrency;
 	uint64_t processes;
+	char    *model; /* --model: a registered model's name */
 	uint64_t host_scale;
 	uint64_t interval_ms;
 	bool     batch_writes;
@@ -97,6 +99,8 @@ int opts_validate(
 
 /** The target settings the options describe. */
 struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
+/** The settings the model reads, from the effective options. */
+struct model_conf opts_model_conf(const struct tsl_opts *o);
 
 /** Where query parameters come from: "table", "fixed" or "random"
  *  (--fixed-params is the seed's spelling of --params fixed). */

@@ -56,20 +56,19 @@ chtsv_str(struct buf *b, const char *s, size_t n)
 }
 
 int
-chtsv_columns(struct buf *b, bool multi)
+chtsv_columns(struct buf *b, const struct schema *sc, bool multi)
 {
 	static const char *const vals[] = { "measure_value_double",
 		"measure_value_bigint", "measure_value_varchar" };
 	unsigned                 c;
 	int                      rc = buf_adds(b, "(time");
 
-	for (c = 0; !rc && c < TGT_N_DCOLS; c++)
-		rc = buf_printf(b, ", %s", target_dcol_names[c]);
+	for (c = 0; !rc && c < sc->n_dcols; c++)
+		rc = buf_printf(b, ", %s", sc->dcol[c]);
 	if (!rc)
 		rc = buf_adds(b, ", measure_name");
-	for (c = 0; !rc && c < (multi ? TGT_N_MCOLS : 3u); c++)
-		rc = buf_printf(
-		    b, ", %s", multi ? target_mcol_name(c) : vals[c]);
+	for (c = 0; !rc && c < (multi ? sc->n_mcols : 3u); c++)
+		rc = buf_printf(b, ", %s", multi ? sc->mcol[c] : vals[c]);
 	return rc ? rc : buf_addc(b, ')');
 }
 
@@ -97,18 +96,19 @@ chtsv_value(struct buf *b, const struct tgt_measure *m)
 static int
 chtsv_prefix(struct buf *b, const struct sample *s, bool with_req)
 {
-	const struct series *se   = s->series;
-	enum series_kind     kind = (enum series_kind)se->kind;
-	struct str           col[TGT_N_DCOLS];
-	unsigned             d;
-	int                  rc;
+	const struct series      *se = s->series;
+	const struct schema_kind *k  = se->g->sk;
+	const struct schema      *sc = k->schema;
+	struct str                col[SCHEMA_MAX_DCOLS];
+	unsigned                  d;
+	int                       rc;
 
-	memset(col, 0, sizeof(col));
-	for (d = 0; d < MODEL_N_DIMS; d++)
-		col[target_dcol(kind, d)] = series_dim(se, d);
+	memset(col, 0, sc->n_dcols * sizeof(col[0]));
+	for (d = 0; d < k->n_dims; d++)
+		col[k->dcol[d]] = series_dim(se, d);
 	if (with_req) {
-		col[TGT_DCOL_REQ_ID].p = s->req_id;
-		col[TGT_DCOL_REQ_ID].len
+		col[sc->dcol_req_id].p = s->req_id;
+		col[sc->dcol_req_id].len
 		    = (uint32_t)strnlen(s->req_id, sizeof(s->req_id));
 	}
 	rc = buf_reserve(b, FMT_NUM_MAX + 1);
@@ -116,7 +116,7 @@ chtsv_prefix(struct buf *b, const struct sample *s, bool with_req)
 		return rc;
 	b->len += fmt_i64(b->p + b->len, s->time_ms);
 	b->p[b->len++] = '\t';
-	for (d = 0; d < TGT_N_DCOLS; d++) {
+	for (d = 0; d < sc->n_dcols; d++) {
 		rc = col[d].len ? chtsv_str(b, col[d].p, col[d].len) : 0;
 		if (!rc)
 			rc = buf_addc(b, '\t');
@@ -136,7 +136,7 @@ chtsv_single(struct buf *b, const struct sample *s, const struct batch *bt)
 	size_t             off = b->len, plen;
 	int                rc;
 
-	n   = target_n_measures((enum series_kind)s->series->kind, bt->req_id);
+	n   = schema_n_measures(s->series->g->sk, bt->req_id);
 	end = s->first + s->count < n ? s->first + s->count : n;
 	rc = chtsv_prefix(b, s, bt->req_id == REQID_DIMENSION && s->req_id[0]);
 	plen = b->len - off;
@@ -167,24 +167,25 @@ chtsv_single(struct buf *b, const struct sample *s, const struct batch *bt)
 static int
 chtsv_multi(struct buf *b, const struct sample *s, const struct batch *bt)
 {
-	enum series_kind   kind = (enum series_kind)s->series->kind;
-	struct tgt_measure m[TGT_N_MCOLS], one;
-	bool               have[TGT_N_MCOLS] = { false };
-	unsigned           i, n, c;
-	int                rc;
+	const struct schema_kind *k = s->series->g->sk;
+	struct tgt_measure        m[SCHEMA_MAX_MCOLS], one;
+	bool                      have[SCHEMA_MAX_MCOLS];
+	unsigned                  i, n, c;
+	int                       rc;
 
-	n = target_n_measures(kind, bt->req_id);
+	memset(have, 0, k->schema->n_mcols);
+	n = schema_n_measures(k, bt->req_id);
 	for (i = 0; i < n; i++) {
 		target_measure(s, i, &one);
-		if (one.mcol < TGT_N_MCOLS) {
+		if (one.mcol != SCHEMA_NONE) {
 			m[one.mcol]    = one;
 			have[one.mcol] = true;
 		}
 	}
 	rc = chtsv_prefix(b, s, bt->req_id != REQID_NONE && s->req_id[0]);
 	if (!rc)
-		rc = buf_adds(b, kind == SERIES_EVENTS ? "events" : "metrics");
-	for (c = 0; !rc && c < TGT_N_MCOLS; c++) {
+		rc = buf_add(b, k->name, k->name_len);
+	for (c = 0; !rc && c < k->schema->n_mcols; c++) {
 		rc = buf_addc(b, '\t');
 		if (!rc)
 			rc = have[c] ? chtsv_value(b, &m[c])
@@ -262,8 +263,7 @@ chtsv_unescape(char *s, size_t *n)
 static int
 chtsv_fmt_columns(struct buf *out, const struct schema *sc, bool multi)
 {
-	(void)sc; /* the union schema of target.h */
-	return chtsv_columns(out, multi);
+	return chtsv_columns(out, sc, multi);
 }
 
 static int

@@ -20,14 +20,15 @@
 int chtsv_str(struct buf *b, const char *s, size_t n);
 
 /** Appends the column list of a layout's rows, in the order chtsv_batch
- *  writes them: "(time, region, ..., request_id, measure_name, " then the
- *  three measure_value_* columns (single) or the TGT_N_MCOLS measure
- *  columns (multi), then ")". @return 0 or -ENOSPC. */
-int chtsv_columns(struct buf *b, bool multi);
+ *  writes them: "(time, " the union's dimension columns of sc (request_id
+ *  last), "measure_name, " then the three measure_value_* columns
+ *  (single) or the union's measure columns (multi), then ")".
+ *  @return 0 or -ENOSPC. */
+int chtsv_columns(struct buf *b, const struct schema *sc, bool multi);
 
 /** Appends the rows of bt, each ended by '\n': one per measure (single
  *  layout: the value in the column of its type, \N in the other two) or
- *  one per sample (multi: measure_name "metrics" or "events", \N where a
+ *  one per sample (multi: measure_name the kind's name, \N where a
  *  kind has no such measure). Dimensions a kind lacks are empty strings.
  *  @return 0 or -ENOSPC (b then holds a partial row). */
 int chtsv_batch(struct buf *b, const struct batch *bt);

@@ -24,23 +24,23 @@ tf_put(char *w, const char *s, size_t n)
 }
 
 static void
-csv_header_line(struct buf *b, bool multi)
+csv_header_line(struct buf *b, const struct schema *sc, bool multi)
 {
 	int i;
 
 	buf_adds(b, "time_ms");
-	for (i = 0; i < TGT_N_DCOLS; i++) {
+	for (i = 0; i < sc->n_dcols; i++) {
 		buf_addc(b, ',');
-		buf_adds(b, target_dcol_names[i]);
+		buf_adds(b, sc->dcol[i]);
 	}
 	if (!multi) {
 		buf_adds(b, ",measure_name,measure_type,measure_value\n");
 		return;
 	}
 	buf_adds(b, ",measure_name");
-	for (i = 0; i < TGT_N_MCOLS; i++) {
+	for (i = 0; i < sc->n_mcols; i++) {
 		buf_addc(b, ',');
-		buf_adds(b, target_mcol_name((unsigned)i));
+		buf_adds(b, sc->mcol[i]);
 	}
 	buf_addc(b, '\n');
 }
@@ -68,28 +68,25 @@ csv_field(char *w, const char *s, size_t n)
 }
 
 struct tf_rec {
-	const struct sample *s;
-	const char *const   *dim_names;
-	const char          *kind;    /* "metrics" or "events" */
-	bool                 req_dim; /* request_id as a dimension */
-	unsigned             first, end;
-	char                 ms[FMT_NUM_MAX];
-	size_t               ms_len;
+	const struct sample      *s;
+	const struct schema_kind *k;       /* names and types */
+	bool                      req_dim; /* request_id as a dimension */
+	unsigned                  first, end;
+	char                      ms[FMT_NUM_MAX];
+	size_t                    ms_len;
 };
 
 static void
 tf_rec_init(struct tf_rec *r, const struct sample *s, const struct batch *b)
 {
-	bool     ev = s->series->kind == SERIES_EVENTS;
-	unsigned n  = target_n_measures(
-	     ev ? SERIES_EVENTS : SERIES_METRICS, b->req_id);
+	const struct schema_kind *k = s->series->g->sk;
+	unsigned                  n = schema_n_measures(k, b->req_id);
 
-	r->s         = s;
-	r->dim_names = ev ? model_event_dim_names : model_metric_dim_names;
-	r->kind      = ev ? "events" : "metrics";
-	r->req_dim   = b->req_id == REQID_DIMENSION && s->req_id[0];
-	r->first     = b->multi ? 0 : s->first;
-	r->end       = b->multi ? n : s->first + s->count;
+	r->s       = s;
+	r->k       = k;
+	r->req_dim = b->req_id == REQID_DIMENSION && s->req_id[0];
+	r->first   = b->multi ? 0 : s->first;
+	r->end     = b->multi ? n : s->first + s->count;
 	if (r->end > n)
 		r->end = n;
 	if (r->first > r->end)
@@ -105,7 +102,7 @@ tf_bound(const struct tf_rec *r, bool multi)
 	size_t   recs = multi ? 1 : r->end - r->first;
 	unsigned d;
 
-	for (d = 0; d < MODEL_N_DIMS; d++)
+	for (d = 0; d < r->k->n_dims; d++)
 		dims += series_dim(r->s->series, d).len;
 	return recs * (6 * dims + TF_REC_FIX)
 	    + (size_t)(r->end - r->first) * TF_MEAS_MAX + 64;
@@ -124,32 +121,37 @@ csv_value(char *w, const struct tgt_measure *m)
 static char *
 tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 {
-	const struct series *se               = r->s->series;
-	enum series_kind     kind             = (enum series_kind)se->kind;
-	struct str           col[TGT_N_DCOLS] = { { NULL, 0 } };
-	struct tgt_measure   m, mc[TGT_N_MCOLS];
-	bool                 has[TGT_N_MCOLS] = { false };
-	char                *pre;
-	size_t               pre_len;
-	unsigned             d, i, c;
+	const struct series      *se = r->s->series;
+	const struct schema_kind *k  = r->k;
+	const struct schema      *sc = k->schema;
+	struct str                col[SCHEMA_MAX_DCOLS];
+	struct tgt_measure        m, mc[SCHEMA_MAX_MCOLS];
+	bool                      has[SCHEMA_MAX_MCOLS];
+	char                     *pre;
+	size_t                    pre_len;
+	unsigned                  d, i, c;
+	/* kept in registers: the writes through w may alias the schema */
+	unsigned n_dcols = sc->n_dcols, req_col = sc->dcol_req_id;
+	bool     plain = se->g->plain;
 
-	for (d = 0; d < MODEL_N_DIMS; d++)
-		col[target_dcol(kind, d)] = series_dim(se, d);
+	memset(col, 0, n_dcols * sizeof(col[0]));
+	for (d = 0; d < k->n_dims; d++)
+		col[k->dcol[d]] = series_dim(se, d);
 	/* Multi-measure rows carry a request_id measure in its dimension
 	 * column; single-measure rows give it a row of its own. */
 	if (r->req_dim || (multi && req_id == REQID_MEASURE)) {
-		col[TGT_DCOL_REQ_ID].p   = r->s->req_id;
-		col[TGT_DCOL_REQ_ID].len = (uint32_t)strlen(r->s->req_id);
+		col[req_col].p   = r->s->req_id;
+		col[req_col].len = (uint32_t)strlen(r->s->req_id);
 	}
 
 	pre = w;
 	w   = tf_put(w, r->ms, r->ms_len);
-	for (c = 0; c < TGT_N_DCOLS; c++) {
+	for (c = 0; c < n_dcols; c++) {
 		*w++ = ',';
 		if (!col[c].len)
 			continue;
 		/* the model's values and names need no quotes when plain */
-		if (se->g->plain && c != TGT_DCOL_REQ_ID)
+		if (plain && c != req_col)
 			w = tf_put(w, col[c].p, col[c].len);
 		else
 			w = csv_field(w, col[c].p, col[c].len);
@@ -172,15 +174,16 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 		}
 		return w;
 	}
-	w = tf_put(w, r->kind, strlen(r->kind));
+	w = tf_put(w, k->name, k->name_len);
+	memset(has, 0, sc->n_mcols);
 	for (i = r->first; i < r->end; i++) {
 		target_measure(r->s, i, &m);
-		if (m.mcol != TGT_MCOL_NONE) {
+		if (m.mcol != SCHEMA_NONE) {
 			mc[m.mcol]  = m;
 			has[m.mcol] = true;
 		}
 	}
-	for (c = 0; c < TGT_N_MCOLS; c++) {
+	for (c = 0; c < sc->n_mcols; c++) {
 		*w++ = ',';
 		if (has[c])
 			w = csv_value(w, &mc[c]);
@@ -196,10 +199,9 @@ enum { CSV_HEADER_MAX = 4096 };
 static int
 csv_header(struct buf *out, const struct schema *sc, bool multi)
 {
-	(void)sc; /* the union schema of target.h */
 	if (buf_reserve(out, CSV_HEADER_MAX) != 0)
 		return -ENOSPC;
-	csv_header_line(out, multi);
+	csv_header_line(out, sc, multi);
 	return 0;
 }
 

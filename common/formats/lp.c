@@ -116,8 +116,7 @@ static void
 lp_span(const struct sample *s, const struct batch *b, unsigned *first,
     unsigned *end)
 {
-	unsigned n
-	    = target_n_measures((enum series_kind)s->series->kind, b->req_id);
+	unsigned n = schema_n_measures(s->series->g->sk, b->req_id);
 
 	*first = b->multi ? 0 : s->first;
 	*end   = b->multi ? n : (unsigned)s->first + s->count;
@@ -136,7 +135,7 @@ lp_bound(const struct sample *s, const struct batch *b)
 
 	lp_span(s, b, &first, &end);
 	lines = b->multi ? 1 : end - first;
-	for (d = 0; d < MODEL_N_DIMS; d++)
+	for (d = 0; d < s->series->g->sk->n_dims; d++)
 		dims += series_dim(s->series, d).len;
 	return lines * (6 * dims + LP_REC_FIX)
 	    + (size_t)(end - first) * LP_MEAS_MAX + 64;
@@ -168,24 +167,28 @@ struct lp_tags {
 void
 lp_enc_init(struct lp_enc *e, enum lp_precision p)
 {
-	unsigned k, i, n;
-
 	memset(e, 0, sizeof(*e));
 	e->prec = p;
-	for (k = 0; k < 2; k++) {
-		n = k == SERIES_EVENTS ? MODEL_N_EVENTS : MODEL_N_METRICS;
-		for (i = 0; i <= n && i < MODEL_MAX_MEASURES; i++) {
-			const char *name = i < n
-			    ? (k == SERIES_EVENTS ? model_event_names[i]
-			                          : model_metric_names[i])
-			    : "request_id";
-			char       *w    = lp_tag(e->key[k][i].s, name,
-			             strnlen(name, sizeof(e->key[k][i].s) / 2 - 1));
+}
 
-			*w++             = '=';
-			e->key[k][i].len = (uint8_t)(w - e->key[k][i].s);
-		}
+/* The field keys of kind k: its measures, then request_id. */
+static void
+lp_keys_make(struct lp_enc *e, const struct schema_kind *k)
+{
+	unsigned i;
+
+	for (i = 0; i <= k->n_values; i++) {
+		const char *name = k->m[i].name;
+		char       *s    = e->kind[k->index].key[i].s;
+		char       *w    = lp_tag(s, name,
+		             strnlen(name, sizeof(e->kind[0].key[0].s) / 2 - 1));
+
+		*w++                         = '=';
+		e->kind[k->index].key[i].len = (uint8_t)(w - s);
+		e->kind[k->index].key[i].dbl
+		    = i < k->n_values && k->m[i].type == MT_DOUBLE;
 	}
+	e->kind[k->index].k = k;
 }
 
 void
@@ -204,9 +207,7 @@ lp_enc_free(struct lp_enc *e)
 static char *
 lp_group_tags(char *w, const struct dimgroup *g, unsigned d0, unsigned d1)
 {
-	const char *const *dn = g->kind == SERIES_EVENTS
-	    ? model_event_dim_names
-	    : model_metric_dim_names;
+	const char *const *dn = g->sk->dim;
 	unsigned           d;
 
 	for (d = d0; d < d1; d++) {
@@ -239,17 +240,16 @@ lp_tags_of(struct lp_enc *e, const struct dimgroup *g)
 		    (cap - e->n_tags) * sizeof(*e->tags));
 		e->n_tags = cap;
 	}
-	for (d = 0; d < MODEL_N_DIMS; d++)
+	for (d = 0; d < g->sk->n_dims; d++)
 		n += 2 * (32 + g->dim[d].len); /* escaped name and value */
 	free(e->tags[g->id]);
-	t          = xmalloc(sizeof(*t) + n);
-	t->g       = g;
-	w          = t->text;
-	w          = lp_mem(w, g->kind == SERIES_EVENTS ? "events" : "metrics",
-            g->kind == SERIES_EVENTS ? 6 : 7);
-	w          = lp_group_tags(w, g, 0, g->name_at);
-	t->pre_len = (uint16_t)(w - t->text);
-	w          = lp_group_tags(w, g, g->name_at + 1u, MODEL_N_DIMS);
+	t              = xmalloc(sizeof(*t) + n);
+	t->g           = g;
+	w              = t->text;
+	w              = lp_tag(t->text, g->sk->name, g->sk->name_len);
+	w              = lp_group_tags(w, g, 0, g->name_at);
+	t->pre_len     = (uint16_t)(w - t->text);
+	w              = lp_group_tags(w, g, g->name_at + 1u, g->sk->n_dims);
 	t->post_len    = (uint16_t)(w - t->text - t->pre_len);
 	e->tags[g->id] = t;
 	return t;
@@ -257,11 +257,11 @@ lp_tags_of(struct lp_enc *e, const struct dimgroup *g)
 
 /* One field value of sample s: measure i. */
 static char *
-lp_value(char *w, const struct sample *s, bool ev, unsigned i)
+lp_value(char *w, const struct sample *s, bool dbl, unsigned i)
 {
 	struct tgt_measure m;
 
-	if (!ev && i < MODEL_N_METRICS)
+	if (dbl)
 		return w + fmt_double(w, s->v[i]); /* the common case */
 	target_measure(s, i, &m);
 	if (m.type == MT_DOUBLE)
@@ -278,16 +278,18 @@ char *
 lp_put(
     struct lp_enc *e, char *w, const struct sample *s, const struct batch *b)
 {
-	const struct series  *se = s->series;
-	const struct lp_tags *t  = lp_tags_of(e, se->g);
-	bool                  ev = se->kind == SERIES_EVENTS;
-	const char           *dn = (ev ? model_event_dim_names
-	                               : model_metric_dim_names)[se->g->name_at];
-	size_t                pre_len;
-	char                 *pre;
-	unsigned              i, first, end;
+	const struct series      *se = s->series;
+	const struct lp_tags     *t  = lp_tags_of(e, se->g);
+	const struct schema_kind *k  = se->g->sk;
+	const char               *dn = k->dim[se->g->name_at];
+	size_t                    pre_len;
+	char                     *pre;
+	unsigned                  i, first, end;
+	unsigned                  ki = k->index;
 
 	lp_span(s, b, &first, &end);
+	if (e->kind[ki].k != k)
+		lp_keys_make(e, k);
 	/* Measurement and tags, written once and copied for each line. */
 	pre = w;
 	w   = lp_mem(w, t->text, t->pre_len);
@@ -323,9 +325,9 @@ lp_put(
 				w = lp_mem(w, pre, pre_len);
 		}
 		/* fixed-size copies: the room after w is scratch */
-		memcpy(w, e->key[ev][i].s, sizeof(e->key[ev][i].s));
-		w += e->key[ev][i].len;
-		w = lp_value(w, s, ev, i);
+		memcpy(w, e->kind[ki].key[i].s, sizeof(e->kind[ki].key[i].s));
+		w += e->kind[ki].key[i].len;
+		w = lp_value(w, s, e->kind[ki].key[i].dbl, i);
 		if (!b->multi) {
 			memcpy(w, e->ts, 24);
 			w += e->ts_len;

@@ -1,9 +1,10 @@
 /* lp.h - InfluxDB line protocol for batches, shared by the file: target
  * (format=lp) and the influx and vm targets.
  *
- * The data model: measurement "metrics" or "events", the dimensions as
- * tags (an empty value is left out: line protocol has no empty tags), one
- * field per measure. The single-measure layout writes one line per
+ * From the sample's schema kind: the kind's name as the measurement
+ * (perf-scale: "metrics" or "events"), its dimensions as tags (an empty
+ * value is left out: line protocol has no empty tags), one field per
+ * measure. The single-measure layout writes one line per
  * measure, all with the sample's measurement, tags and time; the
  * multi-measure layout one line per sample with every measure as a field.
  * A server such as InfluxDB merges the lines of one sample into one point,
@@ -47,12 +48,19 @@ struct lp_enc {
 	int64_t ts_ms;
 	uint8_t ts_len;
 	char    ts[FMT_NUM_MAX + 2];
+	/* The field keys of each kind (by schema_kind index), made on the
+	 * first sample of that kind: k is the kind they were made for. */
 	struct {
-		/* "cpu_user=", padded: copied whole (the longest key,
-		 * file_descriptors_in_use, takes 24 bytes) */
-		char    s[48];
-		uint8_t len;
-	} key[2][MODEL_MAX_MEASURES]; /* [SERIES_METRICS / SERIES_EVENTS] */
+		const struct schema_kind *k;
+		struct {
+			/* "cpu_user=", padded: copied whole (the longest
+			 * perf-scale key, file_descriptors_in_use, takes 24
+			 * bytes; a longer name is cut) */
+			char    s[48];
+			uint8_t len;
+			bool    dbl; /* a double value: written as it is */
+		} key[SCHEMA_MAX_VALUES + 1]; /* values, then request_id */
+	} kind[SCHEMA_MAX_KINDS];
 };
 
 void lp_enc_init(struct lp_enc *e, enum lp_precision p);

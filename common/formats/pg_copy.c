@@ -64,17 +64,17 @@ pgcopy_field(char *w, const char *s, size_t n)
 }
 
 void
-pgcopy_columns(struct buf *b, bool multi)
+pgcopy_columns(struct buf *b, const struct schema *sc, bool multi)
 {
 	unsigned c;
 
 	buf_adds(b, "(time");
-	for (c = 0; c < TGT_N_DCOLS; c++)
-		buf_printf(b, ", %s", target_dcol_names[c]);
+	for (c = 0; c < sc->n_dcols; c++)
+		buf_printf(b, ", %s", sc->dcol[c]);
 	buf_adds(b, ", measure_name");
 	if (multi) {
-		for (c = 0; c < TGT_N_MCOLS; c++)
-			buf_printf(b, ", %s", target_mcol_name(c));
+		for (c = 0; c < sc->n_mcols; c++)
+			buf_printf(b, ", %s", sc->mcol[c]);
 	} else {
 		for (c = 0; c < 3; c++)
 			buf_printf(b, ", %s", pgc_val_cols[c]);
@@ -93,22 +93,26 @@ pgc_value(char *w, const struct tgt_measure *m)
 	    w, m->s, m->len < PGC_TEXT_MAX ? m->len : PGC_TEXT_MAX);
 }
 
-/* Time and the 11 dimension fields, each followed by '\t'; at most
+/* Time and the union's dimension fields, each followed by '\t'; at most
  * pgc_prefix_bound() bytes. */
 static char *
 pgc_prefix(char *w, const struct sample *s, bool req)
 {
-	const struct series *se               = s->series;
-	enum series_kind     kind             = (enum series_kind)se->kind;
-	struct str           col[TGT_N_DCOLS] = { { NULL, 0 } };
-	unsigned             d, c;
+	const struct series      *se = s->series;
+	const struct schema_kind *k  = se->g->sk;
+	const struct schema      *sc = k->schema;
+	struct str                col[SCHEMA_MAX_DCOLS];
+	unsigned                  d, c;
+	/* kept in registers: the writes through w may alias the schema */
+	unsigned n_dcols = sc->n_dcols, req_col = sc->dcol_req_id;
 
-	for (d = 0; d < MODEL_N_DIMS; d++)
-		col[target_dcol(kind, d)] = series_dim(se, d);
+	memset(col, 0, n_dcols * sizeof(col[0]));
+	for (d = 0; d < k->n_dims; d++)
+		col[k->dcol[d]] = series_dim(se, d);
 	w    = w + fmt_i64(w, s->time_ms);
 	*w++ = '\t';
-	for (c = 0; c < TGT_N_DCOLS; c++) {
-		if (c == TGT_DCOL_REQ_ID && req)
+	for (c = 0; c < n_dcols; c++) {
+		if (c == req_col && req)
 			w = pgcopy_field(w, s->req_id,
 			    strnlen(s->req_id, sizeof(s->req_id)));
 		else if (col[c].p)
@@ -123,10 +127,12 @@ pgc_prefix(char *w, const struct sample *s, bool req)
 static size_t
 pgc_prefix_bound(const struct sample *s)
 {
-	size_t   n = FMT_NUM_MAX + 1 + TGT_N_DCOLS * 3 + 2 * sizeof(s->req_id);
+	const struct schema_kind *k = s->series->g->sk;
+	size_t                    n
+	    = FMT_NUM_MAX + 1 + k->schema->n_dcols * 3 + 2 * sizeof(s->req_id);
 	unsigned d;
 
-	for (d = 0; d < MODEL_N_DIMS; d++)
+	for (d = 0; d < k->n_dims; d++)
 		n += 2 * (size_t)series_dim(s->series, d).len;
 	return n;
 }
@@ -157,27 +163,27 @@ pgc_single(char *w, const struct sample *s, unsigned end, bool req, long *rows)
 	return w;
 }
 
-/* One row per sample: 'metrics' or 'events', then one field per column;
- * a request_id measure is in the prefix's request_id field. */
+/* One row per sample: the kind's name, then one field per column; a
+ * request_id measure is in the prefix's request_id field. */
 static char *
 pgc_multi(char *w, const struct sample *s, unsigned n, bool req)
 {
-	enum series_kind   kind = (enum series_kind)s->series->kind;
-	struct tgt_measure m, mc[TGT_N_MCOLS];
-	bool               has[TGT_N_MCOLS] = { false };
-	unsigned           i, c;
+	const struct schema_kind *k = s->series->g->sk;
+	struct tgt_measure        m, mc[SCHEMA_MAX_MCOLS];
+	bool                      has[SCHEMA_MAX_MCOLS];
+	unsigned                  i, c;
 
+	memset(has, 0, k->schema->n_mcols);
 	w = pgc_prefix(w, s, req);
-	w = kind == SERIES_EVENTS ? pgc_put(w, "events", 6)
-	                          : pgc_put(w, "metrics", 7);
+	w = pgcopy_field(w, k->name, k->name_len);
 	for (i = 0; i < n; i++) {
 		target_measure(s, i, &m);
-		if (m.mcol != TGT_MCOL_NONE) {
+		if (m.mcol != SCHEMA_NONE) {
 			mc[m.mcol]  = m;
 			has[m.mcol] = true;
 		}
 	}
-	for (c = 0; c < TGT_N_MCOLS; c++) {
+	for (c = 0; c < k->schema->n_mcols; c++) {
 		*w++ = '\t';
 		w    = has[c] ? pgc_value(w, &mc[c]) : PGC_NULL(w);
 	}
@@ -192,15 +198,16 @@ pgcopy_batch(struct buf *b, const struct batch *bt)
 	unsigned k;
 
 	for (k = 0; k < bt->n; k++) {
-		const struct sample *s    = &bt->s[k];
-		enum series_kind     kind = (enum series_kind)s->series->kind;
-		unsigned             n   = target_n_measures(kind, bt->req_id);
-		unsigned             end = s->first + s->count;
-		size_t               pre = pgc_prefix_bound(s), need;
-		char                *w;
+		const struct sample      *s  = &bt->s[k];
+		const struct schema_kind *sk = s->series->g->sk;
+		unsigned n   = schema_n_measures(sk, bt->req_id);
+		unsigned end = s->first + s->count;
+		size_t   pre = pgc_prefix_bound(s), need;
+		char    *w;
 
 		end  = end < n ? end : n;
-		need = bt->multi ? pre + 8 + TGT_N_MCOLS * PGC_VAL_MAX + 2
+		need = bt->multi ? pre + 2 * sk->name_len + 2
+		        + sk->schema->n_mcols * PGC_VAL_MAX + 2
 		                 : (end > s->first ? end - s->first : 0)
 		        * (pre + PGC_ROW_FIX);
 		if (buf_reserve(b, need) != 0)
@@ -229,10 +236,9 @@ enum { PGC_COLUMNS_MAX = 4096 };
 static int
 pgcopy_fmt_columns(struct buf *out, const struct schema *sc, bool multi)
 {
-	(void)sc; /* the union schema of target.h */
 	if (buf_reserve(out, PGC_COLUMNS_MAX) != 0)
 		return -ENOSPC;
-	pgcopy_columns(out, multi);
+	pgcopy_columns(out, sc, multi);
 	return 0;
 }
 

@@ -22,9 +22,10 @@ struct buf;
  *  for 2 * n bytes. @return the end of what was written. */
 char *pgcopy_field(char *w, const char *s, size_t n);
 
-/** The column list of one layout, "(time, region, ..., measure_name, ...)",
- *  in the order pgcopy_batch() writes the fields. */
-void pgcopy_columns(struct buf *b, bool multi);
+/** The column list of one layout of schema sc's union table, "(time,
+ *  region, ..., measure_name, ...)", in the order pgcopy_batch() writes
+ *  the fields. */
+void pgcopy_columns(struct buf *b, const struct schema *sc, bool multi);
 
 /** Appends every row of batch bt to b: one per measure (single layout) or
  *  one per sample (multi). @return the number of rows, or -ENOSPC when b

@@ -94,44 +94,65 @@ struct tsj_key {
 	uint8_t len;
 };
 
-static struct tsj_key tsj_keys[2][2][MODEL_MAX_MEASURES];
+/* The keys of one kind's measures, single and multi layout, made on a
+ * thread's first sample of that kind and kept: a schema lives for the run,
+ * so its kinds' addresses name them. */
+struct tsj_kind_keys {
+	const struct schema_kind *k;
+	struct tsj_key            key[2][SCHEMA_MAX_VALUES + 1];
+};
 
-__attribute__((constructor)) static void
-tsj_keys_init(void)
+static _Thread_local struct tsj_kind_keys tsj_keys[SCHEMA_MAX_KINDS];
+
+static void
+tsj_keys_make(struct tsj_kind_keys *kk, const struct schema_kind *k)
 {
 	static const char *const open[2]
 	    = { "\"MeasureName\":\"", "{\"Name\":\"" };
 	static const char *const close[2]
 	    = { "\",\"MeasureValue\":\"", "\",\"Value\":\"" };
-	unsigned k, multi, i, n;
+	unsigned multi, i;
+	char     name[6 * 48 + 1];
+	size_t   nl;
 
-	for (k = 0; k < 2; k++) {
-		n = k == SERIES_EVENTS ? MODEL_N_EVENTS : MODEL_N_METRICS;
-		for (multi = 0; multi < 2; multi++) {
-			for (i = 0; i <= n && i < MODEL_MAX_MEASURES; i++) {
-				struct tsj_key *key  = &tsj_keys[k][multi][i];
-				const char     *name = i == n ? "request_id"
-				        : k == SERIES_EVENTS
-				        ? model_event_names[i]
-				        : model_metric_names[i];
-				char           *w    = key->s;
+	for (multi = 0; multi < 2; multi++) {
+		for (i = 0; i <= k->n_values; i++) {
+			struct tsj_key *key = &kk->key[multi][i];
+			char           *w   = key->s;
 
-				/* names are plain and short (model.h) */
-				w = tsj_puts(w, open[multi]);
-				w = tsjson_str(w, name, strnlen(name, 48));
-				w = tsj_puts(w, close[multi]);
-				key->len = (uint8_t)(w - key->s);
-			}
+			/* a name that escapes to more than the key's room
+			 * is cut (the models' names are plain and short) */
+			nl = (size_t)(tsjson_str(name, k->m[i].name,
+			                  strnlen(k->m[i].name, 48))
+			    - name);
+			if (nl > sizeof(key->s) - 40)
+				nl = sizeof(key->s) - 40;
+			w        = tsj_puts(w, open[multi]);
+			w        = tsj_put(w, name, nl);
+			w        = tsj_puts(w, close[multi]);
+			key->len = (uint8_t)(w - key->s);
 		}
 	}
+	kk->k = k;
+}
+
+/* The keys of s's kind. */
+static inline const struct tsj_kind_keys *
+tsj_keys_of(const struct sample *s)
+{
+	const struct schema_kind *k  = s->series->g->sk;
+	struct tsj_kind_keys     *kk = &tsj_keys[k->index];
+
+	if (kk->k != k)
+		tsj_keys_make(kk, k);
+	return kk;
 }
 
 /* The key before measure i's value, copied whole. */
 static inline char *
-tsj_key(char *w, const struct sample *s, unsigned i, bool multi)
+tsj_key(char *w, const struct tsj_kind_keys *kk, unsigned i, bool multi)
 {
-	const struct tsj_key *key
-	    = &tsj_keys[s->series->kind == SERIES_EVENTS][multi][i];
+	const struct tsj_key *key = &kk->key[multi][i];
 
 	memcpy(w, key->s, sizeof(key->s));
 	return w + key->len;
@@ -142,8 +163,7 @@ static void
 tsj_range(const struct sample *s, const struct batch *b, unsigned *first,
     unsigned *end)
 {
-	enum series_kind k = (enum series_kind)s->series->kind;
-	unsigned         n = target_n_measures(k, b->req_id);
+	unsigned n = schema_n_measures(s->series->g->sk, b->req_id);
 
 	*first = b->multi ? 0 : s->first;
 	*end   = b->multi ? n : (unsigned)s->first + s->count;
@@ -168,7 +188,7 @@ tsjson_bound(const struct sample *s, const struct batch *b)
 
 	tsj_range(s, b, &first, &end);
 	recs = b->multi ? 1 : end - first;
-	for (d = 0; d < MODEL_N_DIMS; d++)
+	for (d = 0; d < s->series->g->sk->n_dims; d++)
 		dims += series_dim(s->series, d).len;
 	return recs * (6 * dims + TSJ_REC_FIX)
 	    + (size_t)(end - first) * TSJ_MEAS_MAX + 64;
@@ -188,18 +208,16 @@ tsj_dim(char *w, const char *name, const char *v, size_t n, bool plain)
 char *
 tsjson_dims(char *w, const struct sample *s, const struct batch *b)
 {
-	const char *const *names = s->series->kind == SERIES_EVENTS
-	    ? model_event_dim_names
-	    : model_metric_dim_names;
-	unsigned           d;
+	const struct schema_kind *k = s->series->g->sk;
+	unsigned                  d;
 
 	*w++ = '[';
-	for (d = 0; d < MODEL_N_DIMS; d++) {
+	for (d = 0; d < k->n_dims; d++) {
 		struct str v = series_dim(s->series, d);
 
 		if (d)
 			*w++ = ',';
-		w = tsj_dim(w, names[d], v.p, v.len, s->series->g->plain);
+		w = tsj_dim(w, k->dim[d], v.p, v.len, s->series->g->plain);
 	}
 	if (tsj_req_dim(s, b)) {
 		*w++ = ',';
@@ -240,6 +258,7 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 	size_t   ms_len = fmt_i64(ms, s->time_ms), pre_len = 0, tail_len;
 	char    *pre = w;
 	unsigned i, first, end;
+	const struct tsj_kind_keys *kk = tsj_keys_of(s);
 
 	tsj_range(s, b, &first, &end);
 	/* The record's head, written once and copied for each measure. */
@@ -257,15 +276,15 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 			target_measure(s, i, &m);
 			if (i > first)
 				*w++ = ',';
-			w = tsj_key(w, s, i, true);
+			w = tsj_key(w, kk, i, true);
 			w = tsj_value(w, &m);
 			w = TSJ_PUTL(w, "\",\"Type\":\"");
 			w = tsj_puts(w, tsj_type_names[m.type]);
 			w = TSJ_PUTL(w, "\"}");
 		}
 		w = TSJ_PUTL(w, "],\"MeasureName\":\"");
-		w = tsj_puts(w,
-		    s->series->kind == SERIES_EVENTS ? "events" : "metrics");
+		w = tsj_put(
+		    w, s->series->g->sk->name, s->series->g->sk->name_len);
 		w = TSJ_PUTL(w, "\",\"MeasureValueType\":\"MULTI\",");
 		return tsj_time(w, ms, ms_len, sep);
 	}
@@ -275,7 +294,7 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 		target_measure(s, i, &m);
 		if (i > first)
 			w = tsj_put(w, pre, pre_len);
-		w = tsj_key(w, s, i, false);
+		w = tsj_key(w, kk, i, false);
 		w = tsj_value(w, &m);
 		memcpy(w, tsj_types[m.type].s, sizeof(tsj_types[m.type].s));
 		w += tsj_types[m.type].len;

@@ -13,6 +13,8 @@
  *            "TimeUnit":"MILLISECONDS"}
  *
  * Each dimension is {"Name":..,"Value":..,"DimensionValueType":"VARCHAR"}.
+ * Names come from the sample's schema kind (a multi record's MeasureName
+ * is the kind's name).
  * The writers fill a buffer the caller reserved with tsjson_bound(); they
  * never fail.
  */

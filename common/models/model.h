@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schema.h"
+
 enum {
 	MODEL_N_METRICS       = 20,
 	MODEL_N_EVENTS        = 5,
@@ -69,8 +71,6 @@ struct model_silo model_silo_at(unsigned s);
 
 enum series_kind { SERIES_METRICS = 0, SERIES_EVENTS = 1 };
 
-enum measure_type { MT_DOUBLE = 0, MT_BIGINT = 1, MT_VARCHAR = 2 };
-
 /* CPU utilisation class of a host (seed §2.6), decides cpu_user's range. */
 enum cpu_class { CPU_NORMAL = 0, CPU_HIGH = 1, CPU_LOW = 2 };
 
@@ -90,11 +90,12 @@ struct str {
  * per-group encodings (a line-protocol tag prefix) indexed by id.
  */
 struct dimgroup {
-	struct str dim[MODEL_N_DIMS];
-	uint16_t   id;      /* 0 .. model.n_groups - 1 */
-	uint8_t    kind;    /* enum series_kind */
-	uint8_t    name_at; /* index of instance_name in dim[] */
-	bool       plain; /* every value and instance name is model_plain() */
+	const struct schema_kind *sk; /* names, types: the model's schema */
+	struct str                dim[MODEL_N_DIMS];
+	uint16_t                  id;   /* 0 .. model.n_groups - 1 */
+	uint8_t                   kind; /* enum series_kind */
+	uint8_t name_at;                /* index of instance_name in dim[] */
+	bool    plain; /* every value and instance name is model_plain() */
 };
 
 /** Whether s is made of letters, digits, '-', '.' and '_' only: text
@@ -135,14 +136,21 @@ extern const char *const       model_event_dim_names[MODEL_N_DIMS];
 extern const char *const model_end_states[6];
 extern const double      model_end_state_p[6];
 
+struct model_ops;
+
+/* A built shard of the model. Perf-scale's layout; ops is the model that
+ * built it (model_ops.h), which the ingest loop calls; another model keeps
+ * what it needs beyond the series in priv. */
 struct model {
-	unsigned         host_scale;
-	char             prefix[MODEL_PREFIX_LEN + 1];
-	uint32_t         total_hosts;  /* 1000 * hs, whole model */
-	uint32_t         total_events; /* 1200 * hs, whole model */
-	uint32_t         first_host;   /* global index of metrics[0] */
-	uint32_t         n_metrics;    /* hosts held: end_host - first_host */
-	uint32_t         n_events;     /* event sets held */
+	const struct model_ops *ops;
+	void                   *priv;
+	unsigned                host_scale;
+	char                    prefix[MODEL_PREFIX_LEN + 1];
+	uint32_t                total_hosts;  /* 1000 * hs, whole model */
+	uint32_t                total_events; /* 1200 * hs, whole model */
+	uint32_t                first_host;   /* global index of metrics[0] */
+	uint32_t         n_metrics; /* hosts held: end_host - first_host */
+	uint32_t         n_events;  /* event sets held */
 	struct series   *metrics;
 	struct series   *events;
 	struct dimgroup *groups; /* n_groups, shared by the series */
@@ -154,7 +162,16 @@ struct model {
 	 * string (NUL-terminated; shared values such as region or silo are
 	 * stored once, instance names once per host). */
 	char *arena;
+	/* What the data looks like; the groups point into it, so a built
+	 * model is never copied. Without request ids until the caller
+	 * says otherwise (schema_finish(&m->schema, mode)). */
+	struct schema schema;
 };
+
+/** Builds perf-scale's schema: kinds "metrics" and "events" with the
+ *  dimension and measure names above in sending order, request ids as
+ *  req_id says. @return 0 or -EINVAL. */
+int model_schema(struct schema *s, enum req_id_mode req_id);
 
 /** Builds hosts [first_host, end_host) of a host_scale model (end_host 0:
  *  all), with the instance-name prefix from instance_seed, and marks the

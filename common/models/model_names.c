@@ -1,9 +1,10 @@
-/* model_names.c - the names of the perf-scale model (seed 2.2, 2.4, 2.5).
- *
- * Kept apart from model.c so that targets, which only need the names, link
- * without the model builder. Orders are the seed's sending orders.
+/* model_names.c - the names of the perf-scale model (seed 2.2, 2.4, 2.5)
+ * and the schema built from them (model_schema()), which is all that
+ * encoders and targets see of them. Orders are the seed's sending orders.
  */
 #include "model.h"
+
+#include <errno.h>
 
 const char *const model_metric_names[MODEL_N_METRICS] = {
 	"cpu_user",
@@ -77,3 +78,30 @@ const char *const model_end_states[6] = {
 };
 
 const double model_end_state_p[6] = { 0.2, 0.7, 0.01, 0.07, 0.01, 0.01 };
+
+int
+model_schema(struct schema *s, enum req_id_mode req_id)
+{
+	int      k, e = 0;
+	unsigned i;
+
+	schema_init(s, "perf-scale");
+	k = schema_add_kind(
+	    s, "metrics", model_metric_dim_names, MODEL_N_DIMS, 7);
+	for (i = 0; k >= 0 && !e && i < MODEL_N_METRICS; i++)
+		e = schema_add_measure(
+		    s, (unsigned)k, model_metric_names[i], MT_DOUBLE, NULL, 0);
+	if (k < 0 || e)
+		return -EINVAL;
+	k = schema_add_kind(
+	    s, "events", model_event_dim_names, MODEL_N_DIMS, 5);
+	for (i = 0; k >= 0 && !e && i < MODEL_N_EVENTS; i++)
+		e = schema_add_measure(s, (unsigned)k, model_event_names[i],
+		    model_event_types[i],
+		    model_event_types[i] == MT_VARCHAR ? model_end_states
+		                                       : NULL,
+		    model_event_types[i] == MT_VARCHAR ? 6 : 0);
+	if (k < 0 || e)
+		return -EINVAL;
+	return schema_finish(s, req_id);
+}

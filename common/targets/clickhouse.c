@@ -239,8 +239,25 @@ ch_failed(struct ch_priv *c, enum tgt_status st, const char *msg, char *err,
 
 /* ---- coordinator: setup and cleanup ---- */
 
+/* Whether every kind of sc has dimension name. */
+static bool
+ch_dim_shared(const struct schema *sc, const char *name)
+{
+	unsigned k, d;
+
+	for (k = 0; k < sc->n_kinds; k++) {
+		for (d = 0; d < sc->kind[k].n_dims; d++)
+			if (!strcmp(sc->kind[k].dim[d], name))
+				break;
+		if (d == sc->kind[k].n_dims)
+			return false;
+	}
+	return true;
+}
+
 static void
-ch_sql_create(struct buf *b, const char *db, const char *table)
+ch_sql_create(
+    struct buf *b, const char *db, const char *table, const struct schema *sc)
 {
 	unsigned c;
 
@@ -251,34 +268,38 @@ ch_sql_create(struct buf *b, const char *db, const char *table)
 	 * value column (single) or one kind's measure columns (multi). */
 	buf_printf(
 	    b, "CREATE TABLE IF NOT EXISTS `%s`.`%s` (time Int64", db, table);
-	for (c = 0; c < TGT_N_DCOLS; c++)
-		buf_printf(b, ", %s String", target_dcol_names[c]);
+	for (c = 0; c < sc->n_dcols; c++)
+		buf_printf(b, ", %s String", sc->dcol[c]);
 	buf_adds(b,
 	    ", measure_name String"
 	    ", measure_value_double Nullable(Float64)"
 	    ", measure_value_bigint Nullable(Int64)"
 	    ", measure_value_varchar Nullable(String)");
-	for (c = 0; c < TGT_N_MCOLS; c++) {
+	for (c = 0; c < sc->n_mcols; c++) {
 		static const char *const types[]
 		    = { "Float64", "Int64", "String" };
 
-		buf_printf(b, ", %s Nullable(%s)", target_mcol_name(c),
-		    types[target_mcol_type(c)]);
+		buf_printf(b, ", %s Nullable(%s)", sc->mcol[c],
+		    types[sc->mcol_type[c]]);
 	}
 	/* Every query filters on measure_name and a time window, most on a
-	 * prefix of region, cell, silo, availability_zone,
-	 * microservice_name (do-q4 on microservice_name alone): sorting by
-	 * them, then the instance, then time keeps one host's points of one
-	 * measure together and in time order, so the primary index skips
-	 * other hosts' granules and the window within a host. Day
-	 * partitions let the parts' min/max of time skip whole days outside
-	 * the window (and make dropping old days cheap). */
+	 * prefix of the hierarchy (perf-scale: region, cell, silo,
+	 * availability_zone, microservice_name; do-q4 on microservice_name
+	 * alone): sorting by measure_name, the dimensions every kind has
+	 * (in the first kind's order: the hierarchy, then the instance),
+	 * then time keeps one host's points of one measure together and in
+	 * time order, so the primary index skips other hosts' granules and
+	 * the window within a host. Day partitions let the parts' min/max
+	 * of time skip whole days outside the window (and make dropping old
+	 * days cheap). */
 	buf_printf(b,
 	    ") ENGINE = MergeTree() PARTITION BY intDiv(time, %d)"
-	    " ORDER BY (measure_name, region, cell, silo, availability_zone,"
-	    " microservice_name, instance_name, time)"
-	    " SETTINGS index_granularity = %d",
-	    CH_MS_PER_D, CH_GRANULE);
+	    " ORDER BY (measure_name",
+	    CH_MS_PER_D);
+	for (c = 0; sc->n_kinds && c < sc->kind[0].n_dims; c++)
+		if (ch_dim_shared(sc, sc->kind[0].dim[c]))
+			buf_printf(b, ", %s", sc->kind[0].dim[c]);
+	buf_printf(b, ", time) SETTINGS index_granularity = %d", CH_GRANULE);
 }
 
 /* Runs one statement on host k (or, when it does not answer, on the
@@ -345,7 +366,7 @@ ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 	buf_init(&cnt, CH_SQL_MAX);
 	if (setup) {
 		buf_printf(&db, "CREATE DATABASE IF NOT EXISTS `%s`", u.db);
-		ch_sql_create(&tbl, u.db, conf->table);
+		ch_sql_create(&tbl, u.db, conf->table, conf->schema);
 	} else {
 		buf_printf(
 		    &tbl, "DROP TABLE IF EXISTS `%s`.`%s`", u.db, conf->table);
@@ -422,7 +443,9 @@ ch_admin(const struct tgt_conf *conf, bool setup, char *err, size_t errlen)
 static int
 ch_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 {
-	return ch_admin(conf, true, err, errlen);
+	int rc = target_need_schema("clickhouse", conf, err, errlen);
+
+	return rc ? rc : ch_admin(conf, true, err, errlen);
 }
 
 static int
@@ -461,11 +484,11 @@ ch_init(struct tgt_ctx *ctx)
 	 * the body. */
 	buf_init(&b, CH_PATH_MAX);
 	buf_init(&sql, CH_PATH_MAX);
-	for (m = 0; !rc && m < 2; m++) {
+	for (m = 0; !rc && ctx->conf->schema && m < 2; m++) {
 		buf_reset(&sql);
 		buf_reset(&b);
 		rc = buf_printf(&sql, "INSERT INTO `%s` ", ctx->conf->table)
-		    || format_chtsv.columns(&sql, NULL, m == 1)
+		    || format_chtsv.columns(&sql, ctx->conf->schema, m == 1)
 		    || buf_adds(&sql, " FORMAT TabSeparated")
 		    || ch_base_path(&b, &u, true) || buf_adds(&b, "&query=")
 		    || http_urlencode(&b, sql.p, sql.len) || buf_cstr(&b);

@@ -200,6 +200,9 @@ file_setup_any(
 	int                      fd, rc;
 
 	rc = file_url_check(conf->url, is_stdout, &fmt, err, errlen);
+	if (!rc && fmt->header)
+		rc = target_need_schema(
+		    is_stdout ? "stdout" : "file", conf, err, errlen);
 	if (rc)
 		return rc;
 	(void)target_url_path(conf->url, path, sizeof(path));
@@ -222,7 +225,7 @@ file_setup_any(
 		size_t done;
 
 		buf_init(&hdr, 1 << 16);
-		rc = fmt->header(&hdr, NULL, conf->multi);
+		rc = fmt->header(&hdr, conf->schema, conf->multi);
 		if (!rc)
 			rc = file_write_all(fd, hdr.p, hdr.len, &done);
 		if (rc)

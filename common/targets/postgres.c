@@ -221,21 +221,21 @@ pg_exec(PGconn *conn, const struct pg_url *u, const char *sql, char *err,
  *                             history is longer than the windows.
  * Each index costs ingest throughput, so there is only the first. */
 static void
-pg_sql_create(struct buf *b, const char *ident)
+pg_sql_create(struct buf *b, const char *ident, const struct schema *sc)
 {
 	unsigned c;
 
 	buf_printf(b, "CREATE TABLE %s (time bigint NOT NULL", ident);
-	for (c = 0; c < TGT_N_DCOLS; c++)
-		buf_printf(b, ", %s text", target_dcol_names[c]);
+	for (c = 0; c < sc->n_dcols; c++)
+		buf_printf(b, ", %s text", sc->dcol[c]);
 	buf_adds(b, ", measure_name text NOT NULL");
 	buf_printf(b,
 	    ", measure_value_double %s, measure_value_bigint %s"
 	    ", measure_value_varchar %s",
 	    pg_val_types[0], pg_val_types[1], pg_val_types[2]);
-	for (c = 0; c < TGT_N_MCOLS; c++)
-		buf_printf(b, ", %s %s", target_mcol_name(c),
-		    pg_val_types[target_mcol_type(c)]);
+	for (c = 0; c < sc->n_mcols; c++)
+		buf_printf(
+		    b, ", %s %s", sc->mcol[c], pg_val_types[sc->mcol_type[c]]);
 	buf_printf(b, "); CREATE INDEX ON %s (measure_name, time)", ident);
 }
 
@@ -248,7 +248,9 @@ pg_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	PGconn       *conn;
 	int           rc;
 
-	rc = pg_parse_url(conf->url, &u, err, errlen);
+	rc = target_need_schema("postgres", conf, err, errlen);
+	if (!rc)
+		rc = pg_parse_url(conf->url, &u, err, errlen);
 	if (!rc)
 		rc = pg_ident(conf->table, ident, sizeof(ident), err, errlen);
 	if (rc)
@@ -260,7 +262,7 @@ pg_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	 * not at all. An existing table (42P07, or 23505 when another
 	 * set-up created it at the same moment) is used as it is. */
 	buf_init(&sql, PG_SQL_MAX);
-	pg_sql_create(&sql, ident);
+	pg_sql_create(&sql, ident, conf->schema);
 	buf_cstr(&sql);
 	rc = pg_exec(conn, &u, sql.p, err, errlen, state);
 	if (rc && (!strcmp(state, "42P07") || !strcmp(state, "23505"))) {
@@ -382,10 +384,10 @@ pg_init(struct tgt_ctx *ctx)
 		    sizeof(ctx->err));
 	if (rc)
 		return rc;
-	for (k = 0; k < 2; k++) {
+	for (k = 0; ctx->conf->schema && k < 2; k++) {
 		buf_init(&sql, PG_SQL_MAX);
 		buf_printf(&sql, "COPY %s ", ident);
-		(void)format_pgcopy.columns(&sql, NULL, k == 1);
+		(void)format_pgcopy.columns(&sql, ctx->conf->schema, k == 1);
 		buf_adds(&sql, " FROM STDIN");
 		buf_cstr(&sql);
 		p->copy_sql[k] = xstrdup(sql.p);

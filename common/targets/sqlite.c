@@ -31,10 +31,9 @@ enum {
 	SQ_SQL_MAX     = 1 << 16,
 	/* Parameters of the insert statements. */
 	SQ_P_TIME = 1,
-	SQ_P_DCOL = 2, /* + dimension column */
-	SQ_P_NAME = SQ_P_DCOL + TGT_N_DCOLS,
-	SQ_P_VAL  = SQ_P_NAME + 1, /* single: + enum measure_type */
-	SQ_P_MCOL = SQ_P_NAME + 1, /* multi: + measure column */
+	SQ_P_DCOL = 2, /* + dimension column; then measure_name, then the
+	                  value (single: + enum measure_type) or measure
+	                  (multi: + measure column) parameters */
 };
 
 static const char *const sq_val_cols[]  = { "measure_value_double",
@@ -48,6 +47,7 @@ struct sq_priv {
 	char           *path;
 	unsigned        busy_ms;
 	struct timespec busy_t0; /* start of the current busy wait */
+	int             p_name;  /* parameter of measure_name */
 };
 
 /* ---- URL and names ---- */
@@ -94,42 +94,44 @@ sq_ident(const char *table, char *out, size_t outlen, char *err, size_t errlen)
 
 /* ---- SQL text ---- */
 
+/* The union table of the schema (schema.h), both layouts' columns. */
 static void
-sq_sql_create(struct buf *b, const char *ident)
+sq_sql_create(struct buf *b, const char *ident, const struct schema *sc)
 {
 	int c;
 
 	buf_printf(
 	    b, "CREATE TABLE IF NOT EXISTS %s (time INTEGER NOT NULL", ident);
-	for (c = 0; c < TGT_N_DCOLS; c++)
-		buf_printf(b, ", %s TEXT", target_dcol_names[c]);
+	for (c = 0; c < sc->n_dcols; c++)
+		buf_printf(b, ", %s TEXT", sc->dcol[c]);
 	buf_adds(b, ", measure_name TEXT NOT NULL");
 	for (c = 0; c < 3; c++)
 		buf_printf(b, ", %s %s", sq_val_cols[c], sq_sql_types[c]);
-	for (c = 0; c < TGT_N_MCOLS; c++)
-		buf_printf(b, ", %s %s", target_mcol_name((unsigned)c),
-		    sq_sql_types[target_mcol_type((unsigned)c)]);
+	for (c = 0; c < sc->n_mcols; c++)
+		buf_printf(
+		    b, ", %s %s", sc->mcol[c], sq_sql_types[sc->mcol_type[c]]);
 	buf_adds(b, ")");
 }
 
 static void
-sq_sql_insert(struct buf *b, const char *ident, bool multi)
+sq_sql_insert(
+    struct buf *b, const char *ident, const struct schema *sc, bool multi)
 {
 	int c, n;
 
 	buf_printf(b, "INSERT INTO %s (time", ident);
-	for (c = 0; c < TGT_N_DCOLS; c++)
-		buf_printf(b, ", %s", target_dcol_names[c]);
+	for (c = 0; c < sc->n_dcols; c++)
+		buf_printf(b, ", %s", sc->dcol[c]);
 	buf_adds(b, ", measure_name");
 	if (multi) {
-		for (c = 0; c < TGT_N_MCOLS; c++)
-			buf_printf(b, ", %s", target_mcol_name((unsigned)c));
+		for (c = 0; c < sc->n_mcols; c++)
+			buf_printf(b, ", %s", sc->mcol[c]);
 	} else {
 		for (c = 0; c < 3; c++)
 			buf_printf(b, ", %s", sq_val_cols[c]);
 	}
 	buf_adds(b, ") VALUES (?");
-	n = SQ_P_NAME + (multi ? TGT_N_MCOLS : 3);
+	n = SQ_P_DCOL + sc->n_dcols + (multi ? sc->n_mcols : 3);
 	for (c = 1; c < n; c++)
 		buf_adds(b, ", ?");
 	buf_adds(b, ")");
@@ -181,7 +183,9 @@ sq_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	sqlite3      *db;
 	int           rc;
 
-	rc = sq_parse_url(conf->url, &u, err, errlen);
+	rc = target_need_schema("sqlite", conf, err, errlen);
+	if (!rc)
+		rc = sq_parse_url(conf->url, &u, err, errlen);
 	if (!rc)
 		rc = sq_ident(conf->table, ident, sizeof(ident), err, errlen);
 	if (!rc)
@@ -194,7 +198,7 @@ sq_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 		return rc;
 	sqlite3_busy_timeout(db, (int)u.busy_ms);
 	buf_init(&sql, SQ_SQL_MAX);
-	sq_sql_create(&sql, ident);
+	sq_sql_create(&sql, ident, conf->schema);
 	buf_cstr(&sql);
 	/* WAL lets readers go on while one writer commits; it is a property
 	 * of the file, so setting it once here is enough. */
@@ -378,16 +382,21 @@ sq_init(struct tgt_ctx *ctx)
 	if (rc)
 		return rc;
 
-	buf_init(&sql, SQ_SQL_MAX);
-	sq_sql_insert(&sql, ident, false);
-	buf_cstr(&sql);
-	rc = sq_prepare(q, sql.p, &q->ins_single);
-	buf_reset(&sql);
-	sq_sql_insert(&sql, ident, true);
-	buf_cstr(&sql);
-	if (!rc)
-		rc = sq_prepare(q, sql.p, &q->ins_multi);
-	buf_free(&sql);
+	/* the inserts, where the caller has a model's schema (not the
+	 * query role) */
+	if (ctx->conf->schema) {
+		q->p_name = SQ_P_DCOL + ctx->conf->schema->n_dcols;
+		buf_init(&sql, SQ_SQL_MAX);
+		sq_sql_insert(&sql, ident, ctx->conf->schema, false);
+		buf_cstr(&sql);
+		rc = sq_prepare(q, sql.p, &q->ins_single);
+		buf_reset(&sql);
+		sq_sql_insert(&sql, ident, ctx->conf->schema, true);
+		buf_cstr(&sql);
+		if (!rc)
+			rc = sq_prepare(q, sql.p, &q->ins_multi);
+		buf_free(&sql);
+	}
 	if (!rc)
 		rc = sq_prepare(q, "BEGIN IMMEDIATE", &q->begin);
 	if (!rc)
@@ -411,21 +420,21 @@ sq_run(sqlite3_stmt *st)
 static int
 sq_bind_dims(sqlite3_stmt *st, const struct sample *s, bool req)
 {
-	const struct series *se   = s->series;
-	enum series_kind     kind = (enum series_kind)se->kind;
-	int                  bad, d;
+	const struct series      *se = s->series;
+	const struct schema_kind *k  = se->g->sk;
+	int                       bad, d;
 
 	bad = sqlite3_bind_int64(st, SQ_P_TIME, s->time_ms);
-	for (d = 0; d < MODEL_N_DIMS; d++) {
+	for (d = 0; d < k->n_dims; d++) {
 		struct str v = series_dim(se, (unsigned)d);
 
-		bad |= sqlite3_bind_text(st,
-		    SQ_P_DCOL + (int)target_dcol(kind, (unsigned)d), v.p,
+		bad |= sqlite3_bind_text(st, SQ_P_DCOL + k->dcol[d], v.p,
 		    (int)v.len, SQLITE_STATIC);
 	}
 	if (req)
-		bad |= sqlite3_bind_text(st, SQ_P_DCOL + TGT_DCOL_REQ_ID,
-		    s->req_id, -1, SQLITE_STATIC);
+		bad |= sqlite3_bind_text(st,
+		    SQ_P_DCOL + k->schema->dcol_req_id, s->req_id, -1,
+		    SQLITE_STATIC);
 	return bad;
 }
 
@@ -448,7 +457,7 @@ sq_put_single(struct sq_priv *q, const struct sample *s, const struct batch *b)
 	unsigned           i, end, n;
 	int                bad, t, rc;
 
-	n   = target_n_measures((enum series_kind)s->series->kind, b->req_id);
+	n   = schema_n_measures(s->series->g->sk, b->req_id);
 	end = s->first + s->count < n ? s->first + s->count : n;
 	sqlite3_clear_bindings(st);
 	bad = sq_bind_dims(
@@ -458,11 +467,12 @@ sq_put_single(struct sq_priv *q, const struct sample *s, const struct batch *b)
 	for (i = s->first; i < end; i++) {
 		target_measure(s, i, &m);
 		bad = sqlite3_bind_text(
-		    st, SQ_P_NAME, m.name, -1, SQLITE_STATIC);
+		    st, q->p_name, m.name, -1, SQLITE_STATIC);
 		for (t = 0; t < 3; t++)
 			if (t != m.type)
-				bad |= sqlite3_bind_null(st, SQ_P_VAL + t);
-		bad |= sq_bind_value(st, SQ_P_VAL + m.type, &m);
+				bad |= sqlite3_bind_null(
+				    st, q->p_name + 1 + t);
+		bad |= sq_bind_value(st, q->p_name + 1 + m.type, &m);
 		if (bad)
 			return SQLITE_ERROR;
 		rc = sq_run(st);
@@ -477,21 +487,21 @@ sq_put_single(struct sq_priv *q, const struct sample *s, const struct batch *b)
 static int
 sq_put_multi(struct sq_priv *q, const struct sample *s, const struct batch *b)
 {
-	sqlite3_stmt      *st   = q->ins_multi;
-	enum series_kind   kind = (enum series_kind)s->series->kind;
-	struct tgt_measure m;
-	unsigned           i, n;
-	int                bad;
+	sqlite3_stmt             *st = q->ins_multi;
+	const struct schema_kind *k  = s->series->g->sk;
+	struct tgt_measure        m;
+	unsigned                  i, n;
+	int                       bad;
 
-	n = target_n_measures(kind, b->req_id);
+	n = schema_n_measures(k, b->req_id);
 	sqlite3_clear_bindings(st);
 	bad = sq_bind_dims(st, s, b->req_id != REQID_NONE && s->req_id[0]);
-	bad |= sqlite3_bind_text(st, SQ_P_NAME,
-	    kind == SERIES_EVENTS ? "events" : "metrics", -1, SQLITE_STATIC);
+	bad |= sqlite3_bind_text(
+	    st, q->p_name, k->name, k->name_len, SQLITE_STATIC);
 	for (i = 0; i < n; i++) {
 		target_measure(s, i, &m);
-		if (m.mcol != TGT_MCOL_NONE)
-			bad |= sq_bind_value(st, SQ_P_MCOL + m.mcol, &m);
+		if (m.mcol != SCHEMA_NONE)
+			bad |= sq_bind_value(st, q->p_name + 1 + m.mcol, &m);
 	}
 	if (bad)
 		return SQLITE_ERROR;

@@ -379,95 +379,47 @@ out:
 	return rc;
 }
 
-/* ---- the union schema ---- */
+/* ---- measures, from the schema ---- */
 
-const char *const target_dcol_names[TGT_N_DCOLS] = {
-	"region",
-	"cell",
-	"silo",
-	"availability_zone",
-	"microservice_name",
-	"instance_type",
-	"os_version",
-	"instance_name",
-	"process_name",
-	"jdk_version",
-	"request_id",
-};
-
-/* Dimension d of each kind -> its column (names checked by the tests). */
-static const uint8_t target_dcol_map[2][MODEL_N_DIMS] = {
-	[SERIES_METRICS] = { 0, 1, 2, 3, 4, 5, 6, 7 },
-	[SERIES_EVENTS]  = { 0, 1, 2, 3, 4, 7, 8, 9 },
-};
-
-/* Event i -> its multi-measure column; memory_free is metric 8's. */
-static const uint8_t target_event_mcol[MODEL_N_EVENTS] = { 20, 21, 22, 23, 8 };
-
-unsigned
-target_dcol(enum series_kind kind, unsigned d)
+int
+target_need_schema(
+    const char *who, const struct tgt_conf *conf, char *err, size_t errlen)
 {
-	return target_dcol_map[kind == SERIES_EVENTS][d];
-}
-
-const char *
-target_mcol_name(unsigned c)
-{
-	if (c < MODEL_N_METRICS)
-		return model_metric_names[c];
-	return model_event_names[c - MODEL_N_METRICS];
-}
-
-enum measure_type
-target_mcol_type(unsigned c)
-{
-	if (c < MODEL_N_METRICS)
-		return MT_DOUBLE;
-	return model_event_types[c - MODEL_N_METRICS];
-}
-
-unsigned
-target_n_measures(enum series_kind kind, uint8_t req_id)
-{
-	unsigned n = kind == SERIES_EVENTS ? MODEL_N_EVENTS : MODEL_N_METRICS;
-
-	return n + (req_id == REQID_MEASURE);
+	if (conf->schema)
+		return 0;
+	snprintf(err, errlen,
+	    "%s: no schema to create the table from (no model built)", who);
+	return -EINVAL;
 }
 
 void
 target_measure(const struct sample *s, unsigned i, struct tgt_measure *m)
 {
-	bool ev = s->series->kind == SERIES_EVENTS;
+	const struct schema_kind    *k = s->series->g->sk;
+	const struct schema_measure *sm
+	    = &k->m[i < k->n_values ? i : k->n_values];
 
-	if (!ev && i < MODEL_N_METRICS) {
-		m->name = model_metric_names[i];
-		m->type = MT_DOUBLE;
-		m->mcol = (uint8_t)i;
-		m->d    = s->v[i];
-		return;
-	}
-	if (ev && i < MODEL_N_EVENTS) {
-		m->name = model_event_names[i];
-		m->type = (uint8_t)model_event_types[i];
-		m->mcol = target_event_mcol[i];
-		if (m->type == MT_BIGINT) {
-			m->i = (int64_t)s->v[i];
-		} else if (m->type == MT_VARCHAR) {
-			/* The only VARCHAR event: an index into the states. */
-			int k = (int)s->v[i];
+	m->name = sm->name;
+	m->type = sm->type;
+	m->mcol = sm->mcol;
+	if (i >= k->n_values) { /* request_id */
+		m->s   = s->req_id;
+		m->len = strnlen(s->req_id, sizeof(s->req_id));
+	} else if (sm->type == MT_DOUBLE) {
+		m->d = s->v[i];
+	} else if (sm->type == MT_BIGINT) {
+		m->i = (int64_t)s->v[i];
+	} else {
+		/* an index into the measure's texts; the model keeps it in
+		 * range, a wrong one reads as an empty text */
+		double x = s->v[i];
 
-			if (k < 0 || k > 5)
-				k = 4; /* UNKNOWN */
-			m->s   = model_end_states[k];
+		if (x >= 0 && x < sm->n_words) {
+			m->s   = sm->words[(unsigned)x];
 			m->len = strlen(m->s);
 		} else {
-			m->d = s->v[i];
+			m->s   = "";
+			m->len = 0;
 		}
-		return;
 	}
-	m->name = "request_id";
-	m->type = MT_VARCHAR;
-	m->mcol = TGT_MCOL_NONE;
-	m->s    = s->req_id;
-	m->len  = strnlen(s->req_id, sizeof(s->req_id));
 }

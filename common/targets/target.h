@@ -48,21 +48,18 @@ enum tgt_flags {
 	TGT_F_STDOUT = 1u << 2, /* writes to stdout: logs go to stderr */
 };
 
-/* How request ids are added to samples (--add-req-id, --req-id-dim). */
-enum req_id_mode { REQID_NONE = 0, REQID_MEASURE = 1, REQID_DIMENSION = 2 };
-
 /* One generated sample of one dimension set, or the part of it that falls
- * into this batch: measures [first, first + count) of the kind's measure
- * list (metrics: model_metric_names then request_id; events:
- * model_event_names then request_id). In the multi-measure layout a sample
- * is never split: first = 0 and count = all measures. */
+ * into this batch: measures [first, first + count) of the measure list of
+ * its kind (series->g->sk: the values, then request_id in REQID_MEASURE
+ * mode). In the multi-measure layout a sample is never split: first = 0
+ * and count = all measures. */
 struct sample {
 	const struct series *series;
 	int64_t              time_ms; /* epoch milliseconds */
 	uint8_t              first;
 	uint8_t              count;
-	double               v[MODEL_MAX_MEASURES]; /* see gen.h for events */
-	char                 req_id[37]; /* "" unless --add-req-id */
+	double               v[SCHEMA_MAX_VALUES]; /* by the kind's measures */
+	char                 req_id[37];           /* "" unless --add-req-id */
 };
 
 /* A batch handed to ->write. Owned by the caller; valid only during the
@@ -82,10 +79,13 @@ struct tgt_conf {
 	const char *url;      /* full target URL, e.g. "sqlite:results/x.db" */
 	const char *database; /* -d */
 	const char *table;    /* -t */
-	bool        multi;
-	uint8_t     req_id; /* enum req_id_mode */
-	unsigned    mem_store_hours;
-	unsigned    mag_store_days;
+	/* the model's schema: the tables ->setup creates; NULL where the
+	 * caller has built no model (cleanup, query) */
+	const struct schema *schema;
+	bool                 multi;
+	uint8_t              req_id; /* enum req_id_mode */
+	unsigned             mem_store_hours;
+	unsigned             mag_store_days;
 	/* AWS targets: "" when not given */
 	const char *region;   /* --region */
 	const char *endpoint; /* --endpoint: explicit endpoint URL */
@@ -215,32 +215,15 @@ void target_redact_msg(char *msg, size_t n, const char *url);
 int target_sql_ident(const char *who, const char *table, size_t max,
     const char *reserved, char *out, size_t outlen, char *err, size_t errlen);
 
+/** Whether conf carries the model's schema, which ->setup creates its
+ *  tables (or header) from; otherwise "<who>: no schema ..." in err.
+ *  @return 0 or -EINVAL. */
+int target_need_schema(
+    const char *who, const struct tgt_conf *conf, char *err, size_t errlen);
+
 /** Creates the missing parent directories of path (mkdir -p dirname).
  *  @return 0, or a negative errno with "mkdir DIR: reason" in err. */
 int target_mkdir_parents(const char *path, char *err, size_t errlen);
-
-/* The union schema: one table holding both kinds in both layouts, like a
- * Timestream table. Dimension columns: region, cell, silo,
- * availability_zone, microservice_name, instance_type, os_version,
- * instance_name, process_name, jdk_version, request_id (NULL or empty
- * where a kind has no such dimension). Measure columns of the
- * multi-measure layout: the 20 metrics in send order, then task_completed,
- * task_end_state, gc_reclaimed, gc_pause; the events' memory_free shares
- * the metric's column, and a request_id measure goes to the request_id
- * dimension column. */
-enum {
-	TGT_N_DCOLS     = 11,
-	TGT_DCOL_REQ_ID = 10,
-	TGT_N_MCOLS     = 24,
-	TGT_MCOL_NONE   = 255,
-};
-
-extern const char *const target_dcol_names[TGT_N_DCOLS];
-/** The dimension column of dimension d (send order) of a kind. */
-unsigned target_dcol(enum series_kind kind, unsigned d);
-/** Name and type of multi-measure column c < TGT_N_MCOLS. */
-const char       *target_mcol_name(unsigned c);
-enum measure_type target_mcol_type(unsigned c);
 
 /* One measure of a sample, resolved for writing. */
 struct tgt_measure {
@@ -250,14 +233,12 @@ struct tgt_measure {
 	double      d;    /* MT_DOUBLE */
 	int64_t     i;    /* MT_BIGINT */
 	uint8_t     type; /* enum measure_type */
-	uint8_t     mcol; /* multi-measure column, or TGT_MCOL_NONE */
+	uint8_t     mcol; /* union measure column, or SCHEMA_NONE */
 };
 
-/** Length of a kind's measure list: 20 or 5, plus 1 in REQID_MEASURE mode
- *  (the request_id measure comes last). */
-unsigned target_n_measures(enum series_kind kind, uint8_t req_id);
-/** Measure i of the measure list of s's kind. Event values follow gen.h:
- *  task_completed as an integer, task_end_state as the state's name. */
+/** Measure i of the measure list of s's kind (its schema_kind): a
+ *  double, an integer (MT_BIGINT) or a text (MT_VARCHAR: the measure's
+ *  word the value indexes; request_id: the sample's). */
 void target_measure(const struct sample *s, unsigned i, struct tgt_measure *m);
 
 extern const struct target_ops target_null;

@@ -38,4 +38,13 @@ TSLOAD_HOST_SCALE=3 "$TSLOAD" model >"$T_TMP/out"
 check "TSLOAD_HOST_SCALE from the environment" grep -q 'Dimensions for metrics: 3,000' "$T_TMP/out"
 TSLOAD_HOST_SCALE=3 "$TSLOAD" model --host-scale 2 >"$T_TMP/out"
 check "the command line wins over the environment" grep -q 'Dimensions for metrics: 2,000' "$T_TMP/out"
+
+# --model: perf-scale is the default and the only model
+got=$("$TSLOAD" model --model perf-scale --host-scale 1 --interval-millis 60000)
+want=$("$TSLOAD" model --host-scale 1 --interval-millis 60000)
+check_eq "--model perf-scale is the default" "$want" "$got"
+err=$("$TSLOAD" model --model nope 2>&1 >/dev/null)
+check_eq "--model nope: exit 2" 2 $?
+check_eq "--model nope: names the models" \
+	'tsload: error: --model: unknown model "nope" (expected one of: perf-scale)' "$err"
 finish

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "schema_fixture.h"
 #include "target.h"
 
 #define INST "i-zaZswmJk-apollo-us-east-1-cell-1-silo-1-00000000.amazonaws.com"
@@ -16,6 +17,7 @@
 	}
 
 static const struct dimgroup metric_group = {
+	.sk      = FX_METRICS,
 	.dim     = { S("us-east-1"), S("us-east-1-cell-1"),
 	        S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
 	        S("r5.4xlarge"), S("AL2"), { NULL, 0 } },
@@ -24,6 +26,7 @@ static const struct dimgroup metric_group = {
 };
 
 static const struct dimgroup event_group = {
+	.sk      = FX_EVENTS,
 	.dim     = { S("us-east-1"), S("us-east-1-cell-1"),
 	        S("us-east-1-cell-1-silo-1"), S("us-east-1-1"), S("apollo"),
 	        { NULL, 0 }, S("server"), S("JDK_11") },

@@ -143,7 +143,7 @@ test_columns(void **state)
 	unsigned    n;
 
 	(void)state;
-	assert_int_equal(chtsv_columns(&b, false), 0);
+	assert_int_equal(chtsv_columns(&b, &fx_schema, false), 0);
 	assert_string_equal(text(),
 	    "(time, region, cell, silo, availability_zone, "
 	    "microservice_name, instance_type, os_version, instance_name, "
@@ -151,7 +151,7 @@ test_columns(void **state)
 	    "measure_value_double, measure_value_bigint, "
 	    "measure_value_varchar)");
 	buf_reset(&b);
-	assert_int_equal(chtsv_columns(&b, true), 0);
+	assert_int_equal(chtsv_columns(&b, &fx_schema, true), 0);
 	t = text();
 	assert_non_null(strstr(t, "measure_name, cpu_user, cpu_system, "));
 	assert_non_null(strstr(t,
@@ -246,6 +246,7 @@ static void
 test_odd_values(void **state)
 {
 	static const struct dimgroup g = {
+		.sk   = FX_METRICS,
 		.dim  = { S("a\tb"), S("c\nd"), S("back\\slash"), S("cr\rx"),
 		     S("plain"), S("t"), S("o"), { NULL, 0 } },
 		.kind = SERIES_METRICS,

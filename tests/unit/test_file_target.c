@@ -37,6 +37,7 @@ event_sample(struct sample *s, unsigned first, unsigned count)
 
 /* Values that need escaping in every format. */
 static const struct dimgroup odd_group = {
+	.sk      = FX_METRICS,
 	.dim     = { S("a b"), S("c,d"), S("e=f"), S("q\"t"), S("back\\slash"),
 	        S("tab\there"), S("nl\nx"), { NULL, 0 } },
 	.kind    = SERIES_METRICS,
@@ -228,10 +229,11 @@ count_lines(const char *p)
 static char *
 run_file(const char *url, const struct batch *b, unsigned nb)
 {
-	struct tgt_conf conf = { .url = url, .table = "devops" };
-	struct tgt_ctx  ctx  = { .ops = &target_file, .conf = &conf };
-	char            err[TGT_ERR_MAX], path[512];
-	unsigned        i;
+	struct tgt_conf conf
+	    = { .url = url, .table = "devops", .schema = &fx_schema };
+	struct tgt_ctx ctx = { .ops = &target_file, .conf = &conf };
+	char           err[TGT_ERR_MAX], path[512];
+	unsigned       i;
 
 	conf.multi  = b[0].multi;
 	conf.req_id = b[0].req_id;
@@ -541,7 +543,7 @@ test_target_rows(void **state)
 static void
 test_bad_urls(void **state)
 {
-	struct tgt_conf conf = { .table = "devops" };
+	struct tgt_conf conf = { .table = "devops", .schema = &fx_schema };
 	struct tgt_ctx  ctx  = { .ops = &target_file, .conf = &conf };
 	char            err[TGT_ERR_MAX], url[512];
 
@@ -582,12 +584,14 @@ test_bad_urls(void **state)
 static void
 test_stdout(void **state)
 {
-	struct tgt_conf conf = { .url = "stdout:?format=csv", .table = "t" };
-	struct tgt_ctx  ctx  = { .ops = &target_stdout, .conf = &conf };
-	struct sample   s;
-	struct batch    b;
-	char            err[TGT_ERR_MAX], path[512], *got;
-	int             fd, saved;
+	struct tgt_conf conf = {
+		.url = "stdout:?format=csv", .table = "t", .schema = &fx_schema
+	};
+	struct tgt_ctx ctx = { .ops = &target_stdout, .conf = &conf };
+	struct sample  s;
+	struct batch   b;
+	char           err[TGT_ERR_MAX], path[512], *got;
+	int            fd, saved;
 
 	(void)state;
 	assert_true(target_stdout.flags & TGT_F_STDOUT);
@@ -643,7 +647,9 @@ static void
 test_stdout_pipe(void **state)
 {
 	enum { N = 300 };
-	struct tgt_conf conf = { .url = "stdout:?format=json", .table = "t" };
+	struct tgt_conf conf = { .url = "stdout:?format=json",
+		.table                = "t",
+		.schema               = &fx_schema };
 	struct tgt_ctx  ctx  = { .ops = &target_stdout, .conf = &conf };
 	struct sample  *s    = calloc(N, sizeof(*s));
 	struct reader   rd   = { 0 };
@@ -694,15 +700,17 @@ test_stdout_pipe(void **state)
 static void
 test_write_errors(void **state)
 {
-	struct tgt_conf conf = { .url = "stdout:?format=lp", .table = "t" };
-	struct tgt_ctx  ctx  = { .ops = &target_stdout, .conf = &conf };
-	struct sample   s[40];
-	struct batch    b;
-	struct rlimit   rl, cut;
-	struct stat     st;
-	char            url[600], path[512], err[TGT_ERR_MAX], *got;
-	int             pfd[2], saved, i;
-	off_t           one;
+	struct tgt_conf conf = {
+		.url = "stdout:?format=lp", .table = "t", .schema = &fx_schema
+	};
+	struct tgt_ctx ctx = { .ops = &target_stdout, .conf = &conf };
+	struct sample  s[40];
+	struct batch   b;
+	struct rlimit  rl, cut;
+	struct stat    st;
+	char           url[600], path[512], err[TGT_ERR_MAX], *got;
+	int            pfd[2], saved, i;
+	off_t          one;
 
 	(void)state;
 	for (i = 0; i < 40; i++)

@@ -243,7 +243,7 @@ test_header_columns(void **state)
 		buf_init(&got, 1 << 16);
 		buf_init(&want, 1 << 16);
 		assert_int_equal(
-		    format_find("csv")->header(&got, NULL, multi), 0);
+		    format_find("csv")->header(&got, &fx_schema, multi), 0);
 		assert_int_equal(buf_cstr(&got), 0);
 		assert_non_null(strstr(got.p, "time_ms,region,cell,silo,"));
 		assert_non_null(strstr(got.p,
@@ -253,16 +253,17 @@ test_header_columns(void **state)
 
 		buf_reset(&got);
 		assert_int_equal(
-		    format_find("pgcopy")->columns(&got, NULL, multi), 0);
-		pgcopy_columns(&want, multi);
+		    format_find("pgcopy")->columns(&got, &fx_schema, multi),
+		    0);
+		pgcopy_columns(&want, &fx_schema, multi);
 		assert_int_equal(got.len, want.len);
 		assert_memory_equal(got.p, want.p, got.len);
 
 		buf_reset(&got);
 		buf_reset(&want);
 		assert_int_equal(
-		    format_find("chtsv")->columns(&got, NULL, multi), 0);
-		assert_int_equal(chtsv_columns(&want, multi), 0);
+		    format_find("chtsv")->columns(&got, &fx_schema, multi), 0);
+		assert_int_equal(chtsv_columns(&want, &fx_schema, multi), 0);
 		assert_int_equal(got.len, want.len);
 		assert_memory_equal(got.p, want.p, got.len);
 		buf_free(&got);

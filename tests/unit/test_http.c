@@ -27,6 +27,7 @@
 
 #include "http.h"
 #include "target.h"
+#include "schema_fixture.h"
 #include "targets/lphttp.h"
 
 enum { SRV_CONNS = 64, REQ_MAX = 1 << 20 };
@@ -786,6 +787,7 @@ static void
 test_lp_write(void **state)
 {
 	static const struct dimgroup g = {
+		.sk      = FX_METRICS,
 		.dim     = { STR("r"), STR("c"), STR("s"), STR("az"), STR("m"),
 		        STR("t"), STR("o"), { NULL, 0 } },
 		.kind    = SERIES_METRICS,

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lp.h"
+#include "schema_fixture.h"
 
 #define S(x)                                                                  \
 	{                                                                     \
@@ -21,6 +22,7 @@
 	}
 
 static const struct dimgroup mg = {
+	.sk      = FX_METRICS,
 	.dim     = { S("r"), S("c"), S("s"), S("az"), S("m"), S("t"), S("o"),
 	        { NULL, 0 } },
 	.kind    = SERIES_METRICS,
@@ -28,6 +30,7 @@ static const struct dimgroup mg = {
 };
 
 static const struct dimgroup eg = {
+	.sk      = FX_EVENTS,
 	.dim     = { S("r"), S("c"), S("s"), S("az"), S("m"), { NULL, 0 },
 	        S("p a"), S("") },
 	.kind    = SERIES_EVENTS,

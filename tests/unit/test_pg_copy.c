@@ -20,6 +20,7 @@
 
 /* Dimension values with every character COPY text escapes. */
 static const struct dimgroup odd_group = {
+	.sk      = FX_METRICS,
 	.dim     = { S("tab\there"), S("nl\nx"), S("cr\rx"), S("back\\slash"),
 	        S("a b,c\"d"), S(""), S("\\N"), { NULL, 0 } },
 	.kind    = SERIES_METRICS,
@@ -274,7 +275,7 @@ test_columns_match_rows(void **state)
 
 		buf_init(&cols, 1 << 16);
 		buf_init(&out, 1 << 20);
-		pgcopy_columns(&cols, multi);
+		pgcopy_columns(&cols, &fx_schema, multi);
 		buf_cstr(&cols);
 		assert_int_equal(
 		    strncmp(cols.p, "(time, region, cell, ", 21), 0);

@@ -79,8 +79,9 @@ fixture_init(struct fixture *f, const char *name, const char *query)
 	snprintf(f->path, sizeof(f->path), "%s/%s", tmpdir, name);
 	snprintf(f->url, sizeof(f->url), "sqlite:%s%s", f->path, query);
 	memset(&f->conf, 0, sizeof(f->conf));
-	f->conf.url   = f->url;
-	f->conf.table = "devops";
+	f->conf.url    = f->url;
+	f->conf.table  = "devops";
+	f->conf.schema = &fx_schema;
 }
 
 static void

@@ -296,54 +296,42 @@ test_mkdir_parents(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-/* The hard-coded column maps agree with the model's names. */
+/* A sample's measures resolve through its kind's schema: names, types,
+ * union columns, the request_id measure last. */
 static void
 test_union_schema(void **state)
 {
-	struct series      se = { .kind = SERIES_METRICS };
+	struct schema      sc;
+	struct dimgroup    g  = { 0 };
+	struct series      se = { .g = &g };
 	struct sample      s  = { .series = &se };
 	struct tgt_measure m;
-	unsigned           d, i, n;
-	bool               seen[TGT_N_MCOLS] = { false };
+	unsigned           i, n;
+	bool               seen[SCHEMA_MAX_MCOLS] = { false };
 
 	(void)state;
-	for (d = 0; d < MODEL_N_DIMS; d++) {
-		assert_string_equal(
-		    target_dcol_names[target_dcol(SERIES_METRICS, d)],
-		    model_metric_dim_names[d]);
-		assert_string_equal(
-		    target_dcol_names[target_dcol(SERIES_EVENTS, d)],
-		    model_event_dim_names[d]);
-	}
-	assert_string_equal(target_dcol_names[TGT_DCOL_REQ_ID], "request_id");
-
-	assert_int_equal(target_n_measures(SERIES_METRICS, REQID_NONE), 20);
-	assert_int_equal(
-	    target_n_measures(SERIES_METRICS, REQID_DIMENSION), 20);
-	assert_int_equal(target_n_measures(SERIES_METRICS, REQID_MEASURE), 21);
-	assert_int_equal(target_n_measures(SERIES_EVENTS, REQID_MEASURE), 6);
-
+	assert_int_equal(model_schema(&sc, REQID_MEASURE), 0);
 	strcpy(s.req_id, "0a0b0c0d-0000-4000-8000-000000000000");
 	for (int k = 0; k < 2; k++) {
-		se.kind = (uint8_t)(k ? SERIES_EVENTS : SERIES_METRICS);
-		n       = target_n_measures(
-		          (enum series_kind)se.kind, REQID_MEASURE);
+		g.sk = &sc.kind[k];
+		n    = schema_n_measures(g.sk, REQID_MEASURE);
+		assert_int_equal(n, k ? 6 : 21);
 		for (i = 0; i < n; i++) {
 			target_measure(&s, i, &m);
 			if (i == n - 1) {
 				assert_string_equal(m.name, "request_id");
-				assert_int_equal(m.mcol, TGT_MCOL_NONE);
+				assert_int_equal(m.mcol, SCHEMA_NONE);
 				assert_int_equal(m.type, MT_VARCHAR);
 				assert_int_equal(m.len, 36);
 				continue;
 			}
-			assert_true(m.mcol < TGT_N_MCOLS);
-			assert_string_equal(target_mcol_name(m.mcol), m.name);
-			assert_int_equal(target_mcol_type(m.mcol), m.type);
+			assert_true(m.mcol < sc.n_mcols);
+			assert_string_equal(sc.mcol[m.mcol], m.name);
+			assert_int_equal(sc.mcol_type[m.mcol], m.type);
 			seen[m.mcol] = true;
 		}
 	}
-	for (i = 0; i < TGT_N_MCOLS; i++)
+	for (i = 0; i < sc.n_mcols; i++)
 		assert_true(seen[i]);
 	/* Events: integer, state name by index, doubles. */
 	s.v[0] = 17;
@@ -357,7 +345,7 @@ test_union_schema(void **state)
 	assert_int_equal(m.len, strlen("SUCCESS_WITH_RESULT"));
 	target_measure(&s, 4, &m);
 	assert_string_equal(m.name, "memory_free");
-	assert_string_equal(target_mcol_name(m.mcol), "memory_free");
+	assert_string_equal(sc.mcol[m.mcol], "memory_free");
 	assert_true(m.d == 12.5);
 }
 
@@ -366,8 +354,10 @@ test_union_schema(void **state)
 static void
 pg_setup_msg(const char *url, char *err, size_t n)
 {
-	struct tgt_conf conf = { .url = url, .table = "t" };
+	static struct schema sc;
+	struct tgt_conf conf = { .url = url, .table = "t", .schema = &sc };
 
+	assert_int_equal(model_schema(&sc, REQID_NONE), 0);
 	err[0] = '\0';
 	assert_int_not_equal(target_postgres.setup(&conf, err, n), 0);
 }

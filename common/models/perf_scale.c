@@ -1,13 +1,15 @@
-/* model.c - builds the seed's DevOps model (model.py) for a host range.
+/* perf_scale.c - the perf-scale model: builds the seed's DevOps model
+ * (model.py) for a host range, and its model_ops.
  *
  * Everything lives in one allocation: the series arrays, the host -> event
  * index and the strings. Region, cell, silo, AZ and the constant values are
- * stored once; only instance names are per host. Also the shard split and
- * the seed's --print-model-summary text.
+ * stored once; only instance names are per host. Also the seed's
+ * --print-model-summary text and the random hosts of the query side.
  */
 #include "model.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "gen.h"
+#include "model_ops.h"
 #include "pyfmt.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -356,6 +360,7 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 	/* The groups of this silo and service: per availability zone, the
 	 * metric sets and the event sets of each process. */
 	memset(&tm, 0, sizeof(tm));
+	tm.sk      = &b->m->schema.kind[SERIES_METRICS];
 	tm.kind    = SERIES_METRICS;
 	tm.name_at = 7;
 	tm.dim[0]  = sh->region[sp.region];
@@ -365,6 +370,7 @@ fill_block(struct build *b, unsigned s, unsigned j, uint32_t lo, uint32_t hi)
 	tm.dim[5]  = sh->svc[j].type;
 	tm.dim[6]  = sh->svc[j].os;
 	te         = tm;
+	te.sk      = &b->m->schema.kind[SERIES_EVENTS];
 	te.kind    = SERIES_EVENTS;
 	te.name_at = 5;
 	te.dim[5]  = (struct str) { NULL, 0 };
@@ -429,6 +435,9 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 	if (first_host >= end_host || end_host > total)
 		return -EINVAL;
 
+	if (model_schema(&m->schema, REQID_NONE))
+		return -EINVAL;
+	m->ops = &model_perf_scale;
 	mt_alnum_string(instance_seed, m->prefix, MODEL_PREFIX_LEN);
 	m->host_scale   = hs;
 	m->total_hosts  = total;
@@ -503,21 +512,6 @@ model_series_count(unsigned host_scale, bool multi)
 	return (MODEL_N_METRICS * MODEL_HOSTS_PER_UNIT
 	           + MODEL_N_EVENTS * MODEL_EVENTS_PER_UNIT)
 	    * hs;
-}
-
-int
-model_shard(
-    uint32_t total, uint32_t n, uint32_t i, uint32_t *first, uint32_t *end)
-{
-	uint32_t base, rem;
-
-	if (n == 0 || n > total || i >= n)
-		return -EINVAL;
-	base   = total / n;
-	rem    = total % n;
-	*first = i * base + (i < rem ? i : rem);
-	*end   = *first + base + (i < rem ? 1 : 0);
-	return 0;
 }
 
 /* Dimension bytes of global host 0 (DM) and of its first event set (DE):
@@ -705,3 +699,181 @@ model_summary(const struct model *m, uint64_t interval_ms, bool multi,
 	    svol, sgbh, sgbd, styr);
 	return b.err;
 }
+
+/* ---- the model's ops ---- */
+
+static const struct param_row ps_params[] = {
+	{ "host_scale", PARAM_UINT, PARAM_FIELD(struct model_conf, host_scale),
+	    "100", 1, 4000, NULL, "N",
+	    "hosts = 1000 x N, event sets = 1200 x N" },
+	{ "instance_name_seed", PARAM_INT,
+	    PARAM_FIELD(struct model_conf, instance_seed), "12345", -9.2e18,
+	    9.2e18, NULL, "N", "seed of the instance-name prefix" },
+	{ "multi", PARAM_BOOL, PARAM_FIELD(struct model_conf, multi), "false",
+	    0, 0, NULL, NULL, "multi-measure records" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static uint32_t
+ps_hosts(const struct model_conf *c)
+{
+	return scale_ok(c->host_scale) ? MODEL_HOSTS_PER_UNIT * c->host_scale
+	                               : 0;
+}
+
+static uint64_t
+ps_series_count(const struct model_conf *c)
+{
+	return model_series_count(c->host_scale, c->multi);
+}
+
+static int
+ps_build(
+    struct model *m, const struct model_conf *c, uint32_t first, uint32_t end)
+{
+	int rc = model_build(m, c->host_scale, c->instance_seed, first, end);
+
+	if (!rc)
+		rc = schema_finish(&m->schema, (enum req_id_mode)c->req_id);
+	return rc;
+}
+
+/* A thread's hosts' metric sets, then their event sets (seed §2.8). */
+static void
+ps_cycle(const struct model *m, uint32_t h0, uint32_t h1, struct model_emit *e)
+{
+	uint32_t h, k, e1 = m->host_events[h1];
+
+	for (h = h0; h < h1; h++)
+		if (!e->series(e, &m->metrics[h]))
+			return;
+	for (k = m->host_events[h0]; k < e1; k++)
+		if (!e->series(e, &m->events[k]))
+			return;
+}
+
+static unsigned
+ps_values(const struct series *se, struct xrng *r, double *v)
+{
+	if (se->kind == SERIES_METRICS) {
+		gen_metrics(r, (enum cpu_class)se->cpu, v);
+		return MODEL_N_METRICS;
+	}
+	gen_events(r, v);
+	return MODEL_N_EVENTS;
+}
+
+/* Host-scale limit of the query side: keeps every index well inside 64
+ * bits. */
+#define PS_QUERY_MAX_SCALE 100000000u
+
+/* floor(u * n) clamped to [0, n): a u() slightly out of [0, 1) still
+ * gives a valid index. */
+static uint64_t
+ps_draw(double (*u)(void *), void *ctx, uint64_t n)
+{
+	double   x = u(ctx);
+	uint64_t k;
+
+	if (!(x > 0))
+		return 0;
+	if (x >= 1)
+		return n - 1;
+	k = (uint64_t)(x * (double)n);
+	return k < n ? k : n - 1;
+}
+
+/* printf into h's store; the string, or NULL when it does not fit. */
+__attribute__((format(printf, 3, 4))) static const char *
+ps_store(struct model_host *h, size_t *used, const char *fmt, ...)
+{
+	char   *dst  = h->store + *used;
+	size_t  room = sizeof(h->store) - *used;
+	va_list ap;
+	int     n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room)
+		return NULL;
+	*used += (size_t)n + 1;
+	return dst;
+}
+
+static void
+ps_host_dim(struct model_host *h, const char *name, const char *value)
+{
+	h->name[h->n]  = name;
+	h->value[h->n] = value;
+	h->n++;
+}
+
+/* A uniform host is a uniform silo (every silo holds as many hosts), then
+ * a uniform host inside it (seed-behaviour.md §4.1). */
+static int
+ps_random_host(const struct model_conf *c, const char *prefix,
+    double (*u)(void *), void *ctx, struct model_host *h)
+{
+	const struct model_region  *r;
+	const struct model_service *ms = model_services;
+	struct model_silo           sp;
+	uint64_t                    k, i, span;
+	size_t                      used = 0;
+	const char                 *cs, *ss, *az, *in;
+
+	if (!c->host_scale || c->host_scale > PS_QUERY_MAX_SCALE || !prefix
+	    || !u)
+		return -EINVAL;
+	sp = model_silo_at((unsigned)ps_draw(u, ctx, MODEL_N_SILOS));
+	r  = &model_regions[sp.region];
+	/* Hosts of a silo in generation order: apollo 0..3hs-1, athena... */
+	k = ps_draw(u, ctx, (uint64_t)MODEL_HOSTS_SILO * c->host_scale);
+	for (;;) {
+		span = (uint64_t)ms->per_silo * c->host_scale;
+		if (k < span || ms + 1 == model_services + MODEL_N_SERVICES)
+			break;
+		k -= span;
+		ms++;
+	}
+	i    = k;
+	h->n = 0;
+	cs   = ps_store(h, &used, "%s-cell-%u", r->name, sp.cell);
+	ss   = ps_store(
+	      h, &used, "%s-cell-%u-silo-%u", r->name, sp.cell, sp.silo);
+	az = ps_store(
+	    h, &used, "%s-%u", r->name, (unsigned)(i % MODEL_N_AZ) + 1);
+	in = !ss ? NULL
+	         : ps_store(h, &used, "i-%s-%s-%s-%08" PRIu64 ".amazonaws.com",
+	             prefix, ms->name, ss, i);
+	if (!cs || !ss || !az || !in)
+		return -ENAMETOOLONG;
+	ps_host_dim(h, "region", r->name);
+	ps_host_dim(h, "cell", cs);
+	ps_host_dim(h, "silo", ss);
+	ps_host_dim(h, "availability_zone", az);
+	ps_host_dim(h, "microservice_name", ms->name);
+	ps_host_dim(h, "instance_type", ms->instance_type);
+	ps_host_dim(h, "os_version", ms->os_version);
+	ps_host_dim(h, "instance_name", in);
+	ps_host_dim(h, "process_name",
+	    model_process_names[ps_draw(u, ctx, ms->nproc)]);
+	ps_host_dim(h, "jdk_version", ms->jdk_version);
+	h->measure = "memory_used";
+	return 0;
+}
+
+const struct model_ops model_perf_scale = {
+	.name    = "perf-scale",
+	.version = MODEL_OPS_VERSION,
+	.help    = "the seed's DevOps hosts: 20 metrics and 5 events per host",
+	.params  = ps_params,
+	.hosts   = ps_hosts,
+	.series_count = ps_series_count,
+	.build        = ps_build,
+	.free         = model_free,
+	.cycle        = ps_cycle,
+	.values       = ps_values,
+	.summary      = model_summary,
+	.random_host  = ps_random_host,
+};
