@@ -90,6 +90,12 @@ static const struct opt opt_table[] = {
 	{ "duration", 0, OPT_SECS, OFF(duration), "0", 0, 31536000,
 	    ING | QRY | RUN | WRK, "SECS",
 	    "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)" },
+	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0, ING | RUN | WRK,
+	    "T",
+	    "timestamp of the first cycle, then + interval per cycle (epoch s or ms, or 2026-01-01T00:00:00Z; default: now)" },
+	{ "end-time", 0, OPT_STR, OFF(end_time), "", 0, 0, ING | RUN | WRK,
+	    "T",
+	    "with --start-time: end after the last cycle before T, unpaced (backfill)" },
 	{ "results", 0, OPT_STR, OFF(results), "results", 0, 0,
 	    ING | QRY | RUN | WRK, "DIR",
 	    "results root: DIR/<run-id>/run.json, timeseries.csv" },
@@ -401,6 +407,38 @@ check_endpoint(const char *url, char *err, size_t errlen)
 	return 0;
 }
 
+/* --start-time and --end-time: valid times, the end after the start. */
+static int
+check_time_range(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	int64_t start = 0, end = 0;
+	char    why[160];
+
+	if (o->start_time[0]
+	    && parse_time_ms(o->start_time, &start, why, sizeof(why))) {
+		snprintf(err, errlen, "--start-time: %s", why);
+		return -EINVAL;
+	}
+	if (!o->end_time[0])
+		return 0;
+	if (parse_time_ms(o->end_time, &end, why, sizeof(why))) {
+		snprintf(err, errlen, "--end-time: %s", why);
+		return -EINVAL;
+	}
+	if (!o->start_time[0]) {
+		snprintf(err, errlen,
+		    "--end-time needs --start-time (the timestamp of the first cycle)");
+		return -EINVAL;
+	}
+	if (end <= start) {
+		snprintf(err, errlen,
+		    "--end-time: %s is not after --start-time %s", o->end_time,
+		    o->start_time);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
@@ -456,6 +494,9 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		    o->params);
 		return -EINVAL;
 	}
+	if ((cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))
+	    && check_time_range(o, err, errlen))
+		return -EINVAL;
 	if (o->req_id_dim && !o->add_req_id
 	    && (cmd & (CMD_INGEST | CMD_RUN))) {
 		snprintf(err, errlen,

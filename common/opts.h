@@ -48,6 +48,8 @@ struct tsl_opts {
 	/* tsload's own */
 	char    *target;
 	double   duration;    /* seconds, 0 = until SIGINT */
+	char    *start_time;  /* first cycle's timestamp, "" = now */
+	char    *end_time;    /* "" = no end; else backfill up to it */
 	char    *results;     /* results root directory */
 	uint64_t seed;        /* value seed, 0 = pick one */
 	uint64_t max_retries; /* retries of a throttled batch */

@@ -300,3 +300,85 @@ parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	*out = (uint64_t)v << shift;
 	return 0;
 }
+
+#define TIME_EXPECT                                                           \
+	"epoch seconds, epoch milliseconds or YYYY-MM-DDTHH:MM:SS[.mmm]Z"
+
+/* Reads exactly n digits at s into *v. */
+static bool
+digits_n(const char *s, unsigned n, int *v)
+{
+	*v = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil), without timegm and its TZ. */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t  era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool
+parse_iso_ms(const char *s, int64_t *ms)
+{
+	static const int mdays[]
+	    = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int         y, mo, d, h, mi, sec, frac = 0;
+	const char *p = s + 19;
+
+	if (!digits_n(s, 4, &y) || s[4] != '-' || !digits_n(s + 5, 2, &mo)
+	    || s[7] != '-' || !digits_n(s + 8, 2, &d) || s[10] != 'T'
+	    || !digits_n(s + 11, 2, &h) || s[13] != ':'
+	    || !digits_n(s + 14, 2, &mi) || s[16] != ':'
+	    || !digits_n(s + 17, 2, &sec))
+		return false;
+	if (*p == '.') {
+		if (!digits_n(p + 1, 3, &frac))
+			return false;
+		p += 4;
+	}
+	if (strcmp(p, "Z") || y < 1970 || mo < 1 || mo > 12 || d < 1
+	    || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59)
+		return false;
+	if (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
+		return false;
+	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000
+	    + sec * 1000 + frac;
+	return true;
+}
+
+int
+parse_time_ms(const char *s, int64_t *ms, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (s && strlen(s) >= 20 && s[4] == '-') {
+		if (!parse_iso_ms(s, ms))
+			return fail(err, errlen, -EINVAL, s, TIME_EXPECT);
+		return 0;
+	}
+	if (parse_u64(s, 0, UINT64_MAX, &v, NULL, 0))
+		return fail(err, errlen, -EINVAL, s, TIME_EXPECT);
+	if (v < 100000000000ull) /* 10^11 s is the year 5138 */
+		v *= 1000;
+	if (v > 253402300799999ull) /* 9999-12-31T23:59:59.999Z */
+		return fail(
+		    err, errlen, -ERANGE, s, "a time before the year 10000");
+	*ms = (int64_t)v;
+	return 0;
+}

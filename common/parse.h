@@ -26,5 +26,9 @@ int parse_duration(const char *s, double *secs, char *err, size_t errlen);
 /** Size in bytes: "4096", "64k", "16M", "2G", "1T" (powers of 1024, unit
  *  in either case, optionally followed by "B" or "iB": "64KiB"). */
 int parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
+/** A point in time as epoch milliseconds: "2026-01-01T00:00:00Z" (UTC,
+ *  optionally ".mmm" before the Z), or an epoch number: seconds below
+ *  10^11, milliseconds from there ("1767225600", "1767225600000"). */
+int parse_time_ms(const char *s, int64_t *ms, char *err, size_t errlen);
 
 #endif

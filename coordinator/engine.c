@@ -407,8 +407,9 @@ serve(struct engine *e)
 		if (e->o->duration > 0 && el >= e->o->duration)
 			begin_stop(e, NULL);
 		/* A query-only run ends when its repetitions are done; a mixed
-		 * run stops its ingest then too. */
-		if (query_workers_done(e))
+		 * run stops its ingest then too. A backfill (--end-time) ends
+		 * when every worker has sent its result. */
+		if (query_workers_done(e) || all_finished(e))
 			begin_stop(e, NULL);
 		if (!e->stopping && e->assigned < e->n
 		    && el > HELLO_TIMEOUT_S) {

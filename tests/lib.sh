@@ -62,3 +62,8 @@ start_server() {
 	finish
 	exit 1
 }
+
+# Parsers of an ingest or query run's closing lines (its stdout in FILE);
+# each prints the number, or nothing when the line is not there.
+# records_written FILE: N of "... Records written: N" (the [OVERALL] line)
+records_written() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "gen.h"
 #include "log.h"
+#include "parse.h"
 #include "rng.h"
 #include "xalloc.h"
 
@@ -28,6 +29,11 @@ struct wstate {
 	struct batch          b;
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              last_throttles;
+	/* --start-time: cycle k is stamped vstart + k * interval (1 ms when
+	 * unpaced), not with the wall clock; --end-time: backfill up to
+	 * vend, unpaced. */
+	bool    virt;
+	int64_t vstart, vend; /* epoch ms; vend 0: no end */
 };
 
 void
@@ -37,6 +43,7 @@ ingest_shared_init(struct ingest_shared *sh)
 	atomic_init(&sh->stop, false);
 	atomic_init(&sh->warned_ms, 0);
 	atomic_init(&sh->told, 0);
+	atomic_init(&sh->finished, 0);
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_cond_init(&sh->cond, NULL);
 }
@@ -326,14 +333,20 @@ run_cycles(struct wstate *w)
 	uint32_t              e0 = m->host_events[t->h0];
 	uint32_t              e1 = m->host_events[t->h1];
 	int64_t               T  = t->sh->t0_ms;
+	int64_t V = w->vstart, iv = (int64_t)t->sh->o->interval_ms;
 
 	while (!stopping(t->sh)) {
+		int64_t ts = w->virt ? V : T;
+
+		if (w->vend && ts >= w->vend)
+			break;
 		for (uint32_t h = t->h0; h < t->h1 && !stopping(t->sh); h++)
-			add_sample(w, &m->metrics[h], T);
+			add_sample(w, &m->metrics[h], ts);
 		for (uint32_t e = e0; e < e1 && !stopping(t->sh); e++)
-			add_sample(w, &m->events[e], T);
+			add_sample(w, &m->events[e], ts);
 		write_batch(w); /* a cycle's records never wait for the next */
-		if (!stopping(t->sh))
+		V += iv ? iv : 1;
+		if (!stopping(t->sh) && !w->vend)
 			T = next_cycle(w, T);
 	}
 	write_batch(w);
@@ -361,6 +374,10 @@ ingest_thread_main(void *arg)
 	w.b.multi    = o->multi;
 	w.b.req_id   = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
+	/* opts_validate() has checked both times. */
+	w.virt = !parse_time_ms(o->start_time, &w.vstart, NULL, 0);
+	if (w.virt && o->end_time[0])
+		parse_time_ms(o->end_time, &w.vend, NULL, 0);
 
 	rc = w.ctx.ops->init(&w.ctx);
 	if (rc)
@@ -376,5 +393,6 @@ ingest_thread_main(void *arg)
 		run_cycles(&w);
 	w.ctx.ops->fini(&w.ctx);
 	free(w.s);
+	atomic_fetch_add(&sh->finished, 1);
 	return NULL;
 }

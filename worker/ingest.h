@@ -29,6 +29,7 @@ struct ingest_shared {
 	atomic_bool            stop;      /* set: finish the sample, flush */
 	atomic_int_fast64_t    warned_ms; /* last "can't keep up" message */
 	atomic_uint            told; /* TGT_STATE_BITs of outcomes printed */
+	atomic_uint            finished; /* threads that have returned */
 	/* start barrier: threads report after ->init */
 	pthread_mutex_t lock;
 	pthread_cond_t  cond;

@@ -246,11 +246,13 @@ stop_threads(struct worker *w)
 	atomic_store(w->query ? &w->qsh.stop : &w->sh.stop, true);
 }
 
-/* A query worker is done when every thread ran its repetitions. */
+/* A worker is done when every thread returned: a query thread ran its
+ * repetitions, an ingest thread reached --end-time (or stopped). */
 static bool
 threads_finished(struct worker *w)
 {
-	return w->query && atomic_load(&w->qsh.finished) >= w->nth;
+	return atomic_load(w->query ? &w->qsh.finished : &w->sh.finished)
+	    >= w->nth;
 }
 
 static int

@@ -342,6 +342,62 @@ test_size(void **state)
 	    "as 4096, 64k, 16M, 2G)");
 }
 
+static void
+test_time(void **state)
+{
+	static const struct {
+		const char *s;
+		int         rc;
+		int64_t     want;
+	} cases[] = {
+		{ "2026-01-01T00:00:00Z", 0, 1767225600000 },
+		{ "2026-01-01T00:00:00.250Z", 0, 1767225600250 },
+		{ "1970-01-01T00:00:00Z", 0, 0 },
+		{ "2024-02-29T23:59:59Z", 0, 1709251199000 },
+		{ "2000-03-01T12:34:56Z", 0, 951914096000 },
+		{ "9999-12-31T23:59:59.999Z", 0, 253402300799999 },
+		{ "1767225600", 0, 1767225600000 },
+		{ "1767225600000", 0, 1767225600000 },
+		{ "99999999999", 0, 99999999999000 },
+		{ "100000000000", 0, 100000000000 },
+		{ "0", 0, 0 },
+		{ "253402300800000", -ERANGE, 0 },
+		{ "2026-02-29T00:00:00Z", -EINVAL, 0 },
+		{ "1900-02-29T00:00:00Z", -EINVAL, 0 },
+		{ "2026-13-01T00:00:00Z", -EINVAL, 0 },
+		{ "2026-04-31T00:00:00Z", -EINVAL, 0 },
+		{ "2026-01-01T24:00:00Z", -EINVAL, 0 },
+		{ "2026-01-01T00:60:00Z", -EINVAL, 0 },
+		{ "2026-01-01T00:00:60Z", -EINVAL, 0 },
+		{ "2026-01-01T00:00:00", -EINVAL, 0 },
+		{ "2026-01-01T00:00:00+01:00", -EINVAL, 0 },
+		{ "2026-01-01T00:00:00.5Z", -EINVAL, 0 },
+		{ "2026-01-01 00:00:00Z", -EINVAL, 0 },
+		{ "1969-12-31T23:59:59Z", -EINVAL, 0 },
+		{ "2026-01-01", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "1.5", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ "now", -EINVAL, 0 },
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		int64_t out = 12345;
+		int     rc;
+
+		err[0] = '\0';
+		rc     = parse_time_ms(cases[i].s, &out, err, sizeof(err));
+		CHECK(rc == cases[i].rc, cases[i].s);
+		CHECK(out == (rc ? 12345 : cases[i].want), cases[i].s);
+		check_err(rc, cases[i].s, err, NULL);
+	}
+	parse_time_ms("now", &(int64_t) { 0 }, err, sizeof(err));
+	assert_string_equal(err,
+	    "invalid value \"now\" (expected epoch seconds, epoch milliseconds or YYYY-MM-DDTHH:MM:SS[.mmm]Z)");
+}
+
 /* Messages: long values are cut, small or missing buffers are safe. */
 static void
 test_messages(void **state)
@@ -378,6 +434,7 @@ main(void)
 		cmocka_unit_test(test_double),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_messages),
 	};
 
