@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "xalloc.h"
 
 /* Bytes of a row header on the wire: id, total, ok. */
@@ -216,73 +217,6 @@ qsum_row_stats(struct qsum_row *r, struct qsum_stats *st)
  * Python number formatting.
  */
 
-/* Python repr(x): the shortest digits that read back as x, in fixed
- * notation for 1e-4 <= |x| < 1e16 (with ".0" when integral), else as
- * "1.5e+16" / "1e-05". out must hold 32 bytes. */
-static void
-py_repr(char *out, double x)
-{
-	char        tmp[40], digits[20], *p = out;
-	const char *e;
-	int         prec, nd = 0, decpt, i;
-
-	if (isnan(x)) {
-		strcpy(out, "nan");
-		return;
-	}
-	if (isinf(x)) {
-		strcpy(out, x < 0 ? "-inf" : "inf");
-		return;
-	}
-	if (x == 0) {
-		strcpy(out, signbit(x) ? "-0.0" : "0.0");
-		return;
-	}
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
-		if (strtod(tmp, NULL) == x)
-			break;
-	}
-	snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
-	/* tmp is [-]d[.ddd]e(+|-)dd */
-	e = strchr(tmp, 'e');
-	for (i = tmp[0] == '-'; tmp + i < e; i++)
-		if (tmp[i] != '.')
-			digits[nd++] = tmp[i];
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	digits[nd] = '\0';
-	decpt      = atoi(e + 1) + 1; /* x = 0.digits * 10^decpt */
-	if (x < 0)
-		*p++ = '-';
-	if (decpt > 16 || decpt < -3) {
-		*p++ = digits[0];
-		if (nd > 1) {
-			*p++ = '.';
-			memcpy(p, digits + 1, (size_t)nd - 1);
-			p += nd - 1;
-		}
-		sprintf(p, "e%+03d", decpt - 1);
-	} else if (decpt <= 0) {
-		*p++ = '0';
-		*p++ = '.';
-		for (i = 0; i < -decpt; i++)
-			*p++ = '0';
-		strcpy(p, digits);
-	} else if (decpt >= nd) {
-		memcpy(p, digits, (size_t)nd);
-		p += nd;
-		for (i = nd; i < decpt; i++)
-			*p++ = '0';
-		strcpy(p, ".0");
-	} else {
-		memcpy(p, digits, (size_t)decpt);
-		p += decpt;
-		*p++ = '.';
-		strcpy(p, digits + decpt);
-	}
-}
-
 /* Python round(x, 3): the double nearest to x correctly rounded to 3
  * decimals (printf rounds the exact binary value, ties to even). From
  * 2^49 on every double is a multiple of 1/8 and already exact. */
@@ -300,11 +234,11 @@ py_round3(double x)
 int
 qsum_fmt3(char *out, size_t n, double x)
 {
-	char   tmp[32];
+	char   tmp[FMT_NUM_MAX + 1];
 	size_t len;
 
-	py_repr(tmp, py_round3(x));
-	len = strlen(tmp);
+	len      = fmt_double(tmp, py_round3(x)); /* Python's repr() */
+	tmp[len] = '\0';
 	if (len >= n)
 		return -ENOSPC;
 	memcpy(out, tmp, len + 1);
