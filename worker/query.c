@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "fs.h"
 #include "log.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -246,17 +247,6 @@ utc_now(struct qrun *r)
 		r->when_s = s;
 	}
 	return r->when;
-}
-
-static int
-mkdir_p(const char *dir, char *err, size_t errlen)
-{
-	char probe[1100];
-	int  rc;
-
-	snprintf(probe, sizeof(probe), "%s/x", dir);
-	rc = target_mkdir_parents(probe, err, errlen);
-	return rc;
 }
 
 static FILE *
@@ -595,7 +585,7 @@ prepare(struct qrun *r)
 	snprintf(r->prefix, sizeof(r->prefix), "[%u-%u]", sh->worker + 1,
 	    t->index + 1);
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", sh->o->log_dir, r->name);
-	rc = mkdir_p(r->dir, err, sizeof(err));
+	rc = fs_mkdir_p(r->dir, err, sizeof(err));
 	if (rc) {
 		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
 		return rc;
