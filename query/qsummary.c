@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "wire.h"
 #include "xalloc.h"
 
 /* Bytes of a row header on the wire: id, total, ok. */
@@ -416,26 +417,6 @@ qsum_count_result(struct buf *out, const char *column, const char *value)
  * Wire format.
  */
 
-static void
-put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-get_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 int
 qsum_encode(const struct qsum *s, struct buf *out)
 {
@@ -454,20 +435,20 @@ qsum_encode(const struct qsum *s, struct buf *out)
 	if (rc)
 		return rc;
 	p = (uint8_t *)out->p + out->len;
-	put_le(p, s->n, 4);
+	wire_put_le(p, s->n, 4);
 	p += 4;
 	for (i = 0; i < s->n; i++) {
 		const struct qsum_row *r = &s->row[i];
 
-		put_le(p, r->id, 4);
-		put_le(p + 4, r->total, 8);
-		put_le(p + 12, r->ok, 8);
+		wire_put_le(p, r->id, 4);
+		wire_put_le(p + 4, r->total, 8);
+		wire_put_le(p + 12, r->ok, 8);
 		p += WIRE_ROW;
 		for (j = 0; j < r->ok; j++) {
 			uint64_t u;
 
 			memcpy(&u, &r->lat[j], 8);
-			put_le(p, u, 8);
+			wire_put_le(p, u, 8);
 			p += 8;
 		}
 	}
@@ -486,16 +467,16 @@ qsum_decode(struct qsum *s, const void *msg, size_t len, size_t *used)
 	qsum_init(s);
 	if (len < 4)
 		goto bad;
-	rows = get_le(p, 4);
+	rows = wire_get_le(p, 4);
 	p += 4;
 	if (rows > QSUM_MAX)
 		goto bad;
 	for (i = 0; i < rows; i++) {
 		if ((size_t)(end - p) < WIRE_ROW)
 			goto bad;
-		id    = (unsigned)get_le(p, 4);
-		total = get_le(p + 4, 8);
-		ok    = get_le(p + 12, 8);
+		id    = (unsigned)wire_get_le(p, 4);
+		total = wire_get_le(p + 4, 8);
+		ok    = wire_get_le(p + 12, 8);
 		p += WIRE_ROW;
 		if (ok > total || ok > (size_t)(end - p) / 8)
 			goto bad;
@@ -505,7 +486,7 @@ qsum_decode(struct qsum *s, const void *msg, size_t len, size_t *used)
 		row_reserve(&s->row[at], ok);
 		s->row[at].total = total;
 		for (j = 0; j < ok; j++) {
-			uint64_t u = get_le(p, 8);
+			uint64_t u = wire_get_le(p, 8);
 			double   v;
 
 			memcpy(&v, &u, 8);
