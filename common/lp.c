@@ -177,7 +177,7 @@ lp_enc_init(struct lp_enc *e, enum lp_precision p)
 			const char *name = i < n
 			    ? (k == SERIES_EVENTS ? model_event_names[i]
 			                          : model_metric_names[i])
-			    : "request_id";
+			    : MODEL_DIM_REQUEST_ID;
 			char       *w    = lp_tag(e->key[k][i].s, name,
 			             strnlen(name, sizeof(e->key[k][i].s) / 2 - 1));
 

@@ -496,17 +496,17 @@ target_mkdir_parents(const char *path, char *err, size_t errlen)
 /* ---- the union schema ---- */
 
 const char *const target_dcol_names[TGT_N_DCOLS] = {
-	"region",
-	"cell",
-	"silo",
-	"availability_zone",
-	"microservice_name",
-	"instance_type",
-	"os_version",
-	"instance_name",
-	"process_name",
-	"jdk_version",
-	"request_id",
+	MODEL_DIM_REGION,
+	MODEL_DIM_CELL,
+	MODEL_DIM_SILO,
+	MODEL_DIM_AZ,
+	MODEL_DIM_MICROSERVICE,
+	MODEL_DIM_INSTANCE_TYPE,
+	MODEL_DIM_OS_VERSION,
+	MODEL_DIM_INSTANCE_NAME,
+	MODEL_DIM_PROCESS_NAME,
+	MODEL_DIM_JDK_VERSION,
+	MODEL_DIM_REQUEST_ID,
 };
 
 /* Dimension d of each kind -> its column (names checked by the tests). */
@@ -579,7 +579,7 @@ target_measure(const struct sample *s, unsigned i, struct tgt_measure *m)
 		}
 		return;
 	}
-	m->name = "request_id";
+	m->name = MODEL_DIM_REQUEST_ID;
 	m->type = MT_VARCHAR;
 	m->mcol = TGT_MCOL_NONE;
 	m->s    = s->req_id;

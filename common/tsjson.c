@@ -109,7 +109,8 @@ tsj_keys_init(void)
 		for (multi = 0; multi < 2; multi++) {
 			for (i = 0; i <= n && i < MODEL_MAX_MEASURES; i++) {
 				struct tsj_key *key  = &tsj_keys[k][multi][i];
-				const char     *name = i == n ? "request_id"
+				const char     *name = i == n
+				        ? MODEL_DIM_REQUEST_ID
 				        : k == SERIES_EVENTS
 				        ? model_event_names[i]
 				        : model_metric_names[i];
@@ -202,8 +203,8 @@ tsjson_dims(char *w, const struct sample *s, const struct batch *b)
 	}
 	if (tsj_req_dim(s, b)) {
 		*w++ = ',';
-		w    = tsj_dim(
-		       w, "request_id", s->req_id, strlen(s->req_id), false);
+		w    = tsj_dim(w, MODEL_DIM_REQUEST_ID, s->req_id,
+		       strlen(s->req_id), false);
 	}
 	*w++ = ']';
 	return w;

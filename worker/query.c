@@ -363,13 +363,15 @@ static void
 take_row(void *arg, unsigned ncol, const char *const *names,
     const char *const *vals)
 {
-	static const char *const first[]  = { "region", "availability_zone",
-		 "cell", "silo", "microservice_name", "instance_type",
-		 "os_version", "instance_name" };
-	static const char *const second[] = { "process_name", "jdk_version" };
-	struct prow             *pr       = arg;
-	const char *const       *want     = pr->row == 0 ? first : second;
-	unsigned nwant = pr->row == 0 ? 8 : (pr->row == 1 ? 2 : 0);
+	static const char *const first[]
+	    = { MODEL_DIM_REGION, MODEL_DIM_AZ, MODEL_DIM_CELL, MODEL_DIM_SILO,
+		      MODEL_DIM_MICROSERVICE, MODEL_DIM_INSTANCE_TYPE,
+		      MODEL_DIM_OS_VERSION, MODEL_DIM_INSTANCE_NAME };
+	static const char *const second[]
+	    = { MODEL_DIM_PROCESS_NAME, MODEL_DIM_JDK_VERSION };
+	struct prow       *pr    = arg;
+	const char *const *want  = pr->row == 0 ? first : second;
+	unsigned           nwant = pr->row == 0 ? 8 : (pr->row == 1 ? 2 : 0);
 
 	for (unsigned k = 0; k < nwant; k++)
 		for (unsigned c = 0; c < ncol; c++)
