@@ -13,32 +13,13 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fs.h"
 #include "json.h"
 #include "log.h"
 #include "pyfmt.h"
 #include "qsummary.h"
 #include "version.h"
 #include "xalloc.h"
-
-static int
-mkdir_p(const char *path)
-{
-	char  tmp[512];
-	char *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0777) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0777) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 int
 report_open_dir(
@@ -53,7 +34,7 @@ report_open_dir(
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, r->cmd, (int)getpid());
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", results, r->id);
-	rc = mkdir_p(r->dir);
+	rc = fs_mkdir_p(r->dir, NULL, 0);
 	if (rc)
 		snprintf(err, errlen, "--results: cannot create %s: %s",
 		    r->dir, strerror(-rc));

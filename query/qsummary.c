@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+#include "wire.h"
 #include "xalloc.h"
 
 /* Bytes of a row header on the wire: id, total, ok. */
@@ -216,73 +218,6 @@ qsum_row_stats(struct qsum_row *r, struct qsum_stats *st)
  * Python number formatting.
  */
 
-/* Python repr(x): the shortest digits that read back as x, in fixed
- * notation for 1e-4 <= |x| < 1e16 (with ".0" when integral), else as
- * "1.5e+16" / "1e-05". out must hold 32 bytes. */
-static void
-py_repr(char *out, double x)
-{
-	char        tmp[40], digits[20], *p = out;
-	const char *e;
-	int         prec, nd = 0, decpt, i;
-
-	if (isnan(x)) {
-		strcpy(out, "nan");
-		return;
-	}
-	if (isinf(x)) {
-		strcpy(out, x < 0 ? "-inf" : "inf");
-		return;
-	}
-	if (x == 0) {
-		strcpy(out, signbit(x) ? "-0.0" : "0.0");
-		return;
-	}
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
-		if (strtod(tmp, NULL) == x)
-			break;
-	}
-	snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
-	/* tmp is [-]d[.ddd]e(+|-)dd */
-	e = strchr(tmp, 'e');
-	for (i = tmp[0] == '-'; tmp + i < e; i++)
-		if (tmp[i] != '.')
-			digits[nd++] = tmp[i];
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	digits[nd] = '\0';
-	decpt      = atoi(e + 1) + 1; /* x = 0.digits * 10^decpt */
-	if (x < 0)
-		*p++ = '-';
-	if (decpt > 16 || decpt < -3) {
-		*p++ = digits[0];
-		if (nd > 1) {
-			*p++ = '.';
-			memcpy(p, digits + 1, (size_t)nd - 1);
-			p += nd - 1;
-		}
-		sprintf(p, "e%+03d", decpt - 1);
-	} else if (decpt <= 0) {
-		*p++ = '0';
-		*p++ = '.';
-		for (i = 0; i < -decpt; i++)
-			*p++ = '0';
-		strcpy(p, digits);
-	} else if (decpt >= nd) {
-		memcpy(p, digits, (size_t)nd);
-		p += nd;
-		for (i = nd; i < decpt; i++)
-			*p++ = '0';
-		strcpy(p, ".0");
-	} else {
-		memcpy(p, digits, (size_t)decpt);
-		p += decpt;
-		*p++ = '.';
-		strcpy(p, digits + decpt);
-	}
-}
-
 /* Python round(x, 3): the double nearest to x correctly rounded to 3
  * decimals (printf rounds the exact binary value, ties to even). From
  * 2^49 on every double is a multiple of 1/8 and already exact. */
@@ -300,11 +235,11 @@ py_round3(double x)
 int
 qsum_fmt3(char *out, size_t n, double x)
 {
-	char   tmp[32];
+	char   tmp[FMT_NUM_MAX + 1];
 	size_t len;
 
-	py_repr(tmp, py_round3(x));
-	len = strlen(tmp);
+	len      = fmt_double(tmp, py_round3(x)); /* Python's repr() */
+	tmp[len] = '\0';
 	if (len >= n)
 		return -ENOSPC;
 	memcpy(out, tmp, len + 1);
@@ -482,26 +417,6 @@ qsum_count_result(struct buf *out, const char *column, const char *value)
  * Wire format.
  */
 
-static void
-put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-get_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 int
 qsum_encode(const struct qsum *s, struct buf *out)
 {
@@ -520,20 +435,20 @@ qsum_encode(const struct qsum *s, struct buf *out)
 	if (rc)
 		return rc;
 	p = (uint8_t *)out->p + out->len;
-	put_le(p, s->n, 4);
+	wire_put_le(p, s->n, 4);
 	p += 4;
 	for (i = 0; i < s->n; i++) {
 		const struct qsum_row *r = &s->row[i];
 
-		put_le(p, r->id, 4);
-		put_le(p + 4, r->total, 8);
-		put_le(p + 12, r->ok, 8);
+		wire_put_le(p, r->id, 4);
+		wire_put_le(p + 4, r->total, 8);
+		wire_put_le(p + 12, r->ok, 8);
 		p += WIRE_ROW;
 		for (j = 0; j < r->ok; j++) {
 			uint64_t u;
 
 			memcpy(&u, &r->lat[j], 8);
-			put_le(p, u, 8);
+			wire_put_le(p, u, 8);
 			p += 8;
 		}
 	}
@@ -552,16 +467,16 @@ qsum_decode(struct qsum *s, const void *msg, size_t len, size_t *used)
 	qsum_init(s);
 	if (len < 4)
 		goto bad;
-	rows = get_le(p, 4);
+	rows = wire_get_le(p, 4);
 	p += 4;
 	if (rows > QSUM_MAX)
 		goto bad;
 	for (i = 0; i < rows; i++) {
 		if ((size_t)(end - p) < WIRE_ROW)
 			goto bad;
-		id    = (unsigned)get_le(p, 4);
-		total = get_le(p + 4, 8);
-		ok    = get_le(p + 12, 8);
+		id    = (unsigned)wire_get_le(p, 4);
+		total = wire_get_le(p + 4, 8);
+		ok    = wire_get_le(p + 12, 8);
 		p += WIRE_ROW;
 		if (ok > total || ok > (size_t)(end - p) / 8)
 			goto bad;
@@ -571,7 +486,7 @@ qsum_decode(struct qsum *s, const void *msg, size_t len, size_t *used)
 		row_reserve(&s->row[at], ok);
 		s->row[at].total = total;
 		for (j = 0; j < ok; j++) {
-			uint64_t u = get_le(p, 8);
+			uint64_t u = wire_get_le(p, 8);
 			double   v;
 
 			memcpy(&v, &u, 8);

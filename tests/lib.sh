@@ -63,7 +63,101 @@ start_server() {
 	exit 1
 }
 
-# Parsers of an ingest or query run's closing lines (its stdout in FILE);
-# each prints the number, or nothing when the line is not there.
+# Checks over the files a run wrote. A glob that matches nothing stays one
+# literal name of a missing file, and grep on a missing file fails with 2:
+# so each checks that its files are there before it looks inside, and
+# takes "no match" only from grep's status 1. Reasons go to stderr.
+# files_there N FILE...: exactly N files given, each a regular file
+files_there() {
+	local want=$1 f
+	shift
+	if [ $# -ne "$want" ]; then
+		echo "  want $want files, got $#: $*" >&2
+		return 1
+	fi
+	for f in "$@"; do
+		[ -f "$f" ] || {
+			echo "  no file $f" >&2
+			return 1
+		}
+	done
+}
+# empty_files N FILE...: exactly N files, all there and empty
+empty_files() {
+	local f
+	files_there "$@" || return 1
+	shift
+	for f in "$@"; do
+		[ ! -s "$f" ] || {
+			echo "  not empty: $f: $(head -1 "$f")" >&2
+			return 1
+		}
+	done
+}
+# no_line N REGEX FILE...: exactly N files, all there, and no line of any
+# matches REGEX (grep -E)
+no_line() {
+	local n=$1 re=$2
+	shift 2
+	[ "$n" -gt 0 ] && files_there "$n" "$@" || return 1
+	grep -qE -- "$re" "$@"
+	[ $? -eq 1 ] || {
+		echo "  a line matches $re: $(grep -hE -- "$re" "$@" | head -1)" >&2
+		return 1
+	}
+}
+# every_line N REGEX FILE...: exactly N files, all there, some lines, and
+# every line of every file matches REGEX (grep -E)
+every_line() {
+	local n=$1 re=$2
+	shift 2
+	[ "$n" -gt 0 ] && files_there "$n" "$@" || return 1
+	[ "$(cat -- "$@" | wc -l)" -gt 0 ] || {
+		echo "  no lines in $*" >&2
+		return 1
+	}
+	grep -qvE -- "$re" "$@"
+	[ $? -eq 1 ] || {
+		echo "  a line does not match $re: $(grep -hvE -- "$re" "$@" | head -1)" >&2
+		return 1
+	}
+}
+# absent_from FIXED TEXT: TEXT (a server's answer) is not empty and does
+# not hold FIXED: an empty answer proves nothing
+absent_from() {
+	[ -n "$2" ] || {
+		echo "  empty text" >&2
+		return 1
+	}
+	! grep -qF -- "$1" <<<"$2"
+}
+# json_has FILE KEY VALUE: some object in the JSON document FILE has KEY
+# with exactly VALUE, written as JSON (1, "text", true): "records": 12
+# is not "records": 120
+json_has() {
+	python3 - "$@" <<'PY'
+import json, sys
+path, key, want = sys.argv[1:4]
+def walk(v):
+    if isinstance(v, dict):
+        return any((k == key and json.dumps(x) == want) or walk(x) for k, x in v.items())
+    return isinstance(v, list) and any(walk(x) for x in v)
+sys.exit(0 if walk(json.load(open(path, encoding="utf-8"))) else 1)
+PY
+}
+
+# Parsers of a run's closing lines (its stdout in FILE, the last run's
+# lines when there are several); each prints the number, or nothing when
+# the line is not there.
+# closing_number LABEL FILE: N of "LABEL: N" ("Failed writes", ...)
+closing_number() { sed -n "s/.*$1: \([0-9]*\).*/\1/p" "$2" | tail -1; }
 # records_written FILE: N of "... Records written: N" (the [OVERALL] line)
-records_written() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
+records_written() { closing_number "Records written" "$1"; }
+# points_written FILE: N of "Data points written: N (...)"
+points_written() { closing_number "Data points written" "$1"; }
+# failed_writes FILE: N of "Failed writes: N."
+failed_writes() { closing_number "Failed writes" "$1"; }
+# throttled_retries FILE: N of "Throttled retries: N."
+throttled_retries() { closing_number "Throttled retries" "$1"; }
+# merged_summary FILE: the path a query run's closing line names
+merged_summary() { sed -n 's/.*merged summary: //p' "$1"; }

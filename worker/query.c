@@ -17,6 +17,7 @@
 #include "backoff.h"
 #include "buf.h"
 #include "clock.h"
+#include "fs.h"
 #include "log.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -192,17 +193,6 @@ utc_now(struct qrun *r)
 	return r->when;
 }
 
-static int
-mkdir_p(const char *dir, char *err, size_t errlen)
-{
-	char probe[1100];
-	int  rc;
-
-	snprintf(probe, sizeof(probe), "%s/x", dir);
-	rc = target_mkdir_parents(probe, err, errlen);
-	return rc;
-}
-
 static FILE *
 open_in(struct qrun *r, const char *name, const char *mode)
 {
@@ -315,13 +305,15 @@ static void
 take_row(void *arg, unsigned ncol, const char *const *names,
     const char *const *vals)
 {
-	static const char *const first[]  = { "region", "availability_zone",
-		 "cell", "silo", "microservice_name", "instance_type",
-		 "os_version", "instance_name" };
-	static const char *const second[] = { "process_name", "jdk_version" };
-	struct prow             *pr       = arg;
-	const char *const       *want     = pr->row == 0 ? first : second;
-	unsigned nwant = pr->row == 0 ? 8 : (pr->row == 1 ? 2 : 0);
+	static const char *const first[]
+	    = { MODEL_DIM_REGION, MODEL_DIM_AZ, MODEL_DIM_CELL, MODEL_DIM_SILO,
+		      MODEL_DIM_MICROSERVICE, MODEL_DIM_INSTANCE_TYPE,
+		      MODEL_DIM_OS_VERSION, MODEL_DIM_INSTANCE_NAME };
+	static const char *const second[]
+	    = { MODEL_DIM_PROCESS_NAME, MODEL_DIM_JDK_VERSION };
+	struct prow       *pr    = arg;
+	const char *const *want  = pr->row == 0 ? first : second;
+	unsigned           nwant = pr->row == 0 ? 8 : (pr->row == 1 ? 2 : 0);
 
 	for (unsigned k = 0; k < nwant; k++)
 		for (unsigned c = 0; c < ncol; c++)
@@ -537,7 +529,7 @@ prepare(struct qrun *r)
 	snprintf(r->prefix, sizeof(r->prefix), "[%u-%u]", sh->worker + 1,
 	    t->index + 1);
 	snprintf(r->dir, sizeof(r->dir), "%s/%s", sh->o->log_dir, r->name);
-	rc = mkdir_p(r->dir, err, sizeof(err));
+	rc = fs_mkdir_p(r->dir, err, sizeof(err));
 	if (rc) {
 		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
 		return rc;

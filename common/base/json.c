@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 
 void
@@ -320,35 +321,24 @@ json_uint(struct json_w *w, uint64_t v)
 	return json_raw_value(w, t, (size_t)n);
 }
 
+/* The shortest decimal that reads back as v (fmt_double(), Python's
+ * repr()) in the layout of C's %g: no ".0" on integral values, and
+ * 1e16 <= |v| < 1e17 written in full with 17 digits, where repr has an
+ * exponent. */
 int
 json_double(struct json_w *w, double v)
 {
-	char  t[32];
-	char *e;
-	int   prec, n = 0, i, x;
+	char   t[FMT_NUM_MAX];
+	size_t n;
 
 	if (!isfinite(v))
 		return json_null(w);
-	/* The fewest significant digits that read back exactly; 17 always
-	 * do for a binary64. */
-	for (prec = 1; prec <= 17; prec++) {
-		n = snprintf(t, sizeof(t), "%.*g", prec, v);
-		if (strtod(t, NULL) == v)
-			break;
-	}
-	/* %g switches to an exponent once it has more integer digits than
-	 * precision ("1e+02"); write such values in full, like %.17g. */
-	e = strchr(t, 'e');
-	if (e) {
-		x = atoi(e + 1);
-		if (x >= prec && x < 17)
-			n = snprintf(t, sizeof(t), "%.*g", x + 1, v);
-	}
-	/* A locale with a decimal comma must not leak into JSON. */
-	for (i = 0; i < n; i++)
-		if (t[i] == ',')
-			t[i] = '.';
-	return json_raw_value(w, t, (size_t)n);
+	n = fmt_double(t, v);
+	if (n > 4 && !memcmp(t + n - 4, "e+16", 4))
+		n = (size_t)snprintf(t, sizeof(t), "%.17g", v);
+	else if (n >= 2 && t[n - 2] == '.' && t[n - 1] == '0')
+		n -= 2;
+	return json_raw_value(w, t, n);
 }
 
 int

@@ -13,14 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 /* CPython's limits for round(x, nd): beyond them the result is x or 0. */
 enum {
 	NDIGITS_MAX = 323,
 	NDIGITS_MIN = -308,
 	/* "%.1074f" of the largest double: 309 + 1 + 1074 chars + NUL */
 	EXACT_MAX = 1400,
-	/* "-d.ddddddddddddddddde-308" and friends */
-	REPR_MAX = 32,
+	/* what fmt_double() may use, and the NUL */
+	REPR_MAX = FMT_NUM_MAX + 1,
 };
 
 /* Adds one unit at the last of the n decimal digits in d; returns true
@@ -93,102 +95,15 @@ pyfmt_round(double x, int nd)
 	return copysign(strtod(num, NULL), x);
 }
 
-/* Shortest round-trip digits of finite x > 0: writes the significant
- * digits (no trailing zeros) and returns their count; *exp10 is the
- * decimal exponent of the first digit (x = d.ddd * 10^exp10). */
-static int
-shortest_digits(double x, char digits[REPR_MAX], int *exp10)
-{
-	char buf[REPR_MAX], try[REPR_MAX];
-	int  p, n, e;
-
-	for (p = 1; p <= 17; p++) {
-		/* buf = "d.ddde+XX": correctly rounded to p digits */
-		snprintf(buf, sizeof(buf), "%.*e", p - 1, x);
-		digits[0] = buf[0];
-		if (p > 1)
-			memcpy(digits + 1, buf + 2, (size_t)(p - 1));
-		e = atoi(strchr(buf, 'e') + 1);
-		if (strtod(buf, NULL) == x)
-			goto found;
-		/* Next to a power of two the interval that reads back as x
-		 * is lopsided: the p-digit neighbour above may still fit. */
-		if (strtod(buf, NULL) < x) {
-			if (digits_incr(digits, p)) {
-				digits[0] = '1';
-				e++;
-			}
-			snprintf(try, sizeof(try), "%c.%.*se%d", digits[0],
-			    p - 1, digits + 1, e);
-			if (p == 1)
-				snprintf(
-				    try, sizeof(try), "%ce%d", digits[0], e);
-			if (strtod(try, NULL) == x)
-				goto found;
-		}
-	}
-	p = 17; /* not reached: 17 digits always read back */
-found:
-	n = p;
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	*exp10    = e;
-	return n;
-}
-
-/* repr(x) into out (REPR_MAX bytes); returns the length. */
+/* repr(x) into out (REPR_MAX bytes), NUL-terminated; returns the length.
+ * fmt_double() is the one shortest-double writer. */
 static int
 repr_into(char out[REPR_MAX], double x)
 {
-	char digits[REPR_MAX];
-	int  n, e, decpt, len = 0, i;
+	size_t len = fmt_double(out, x);
 
-	if (isnan(x))
-		return (int)strlen(strcpy(out, "nan"));
-	if (signbit(x))
-		out[len++] = '-';
-	x = fabs(x);
-	if (isinf(x))
-		return len + (int)strlen(strcpy(out + len, "inf"));
-	if (x == 0.0)
-		return len + (int)strlen(strcpy(out + len, "0.0"));
-
-	n     = shortest_digits(x, digits, &e);
-	decpt = e + 1; /* digits before the point */
-	if (decpt <= -4 || decpt > 16) {
-		/* Python's 'r' layout: exponent with a sign, 2+ digits */
-		out[len++] = digits[0];
-		if (n > 1) {
-			out[len++] = '.';
-			memcpy(out + len, digits + 1, (size_t)(n - 1));
-			len += n - 1;
-		}
-		len += snprintf(out + len, REPR_MAX - (size_t)len, "e%c%02d",
-		    e < 0 ? '-' : '+', abs(e));
-	} else if (decpt <= 0) {
-		out[len++] = '0';
-		out[len++] = '.';
-		for (i = 0; i < -decpt; i++)
-			out[len++] = '0';
-		memcpy(out + len, digits, (size_t)n);
-		len += n;
-	} else if (decpt >= n) {
-		memcpy(out + len, digits, (size_t)n);
-		len += n;
-		for (i = n; i < decpt; i++)
-			out[len++] = '0';
-		out[len++] = '.';
-		out[len++] = '0';
-	} else {
-		memcpy(out + len, digits, (size_t)decpt);
-		len += decpt;
-		out[len++] = '.';
-		memcpy(out + len, digits + decpt, (size_t)(n - decpt));
-		len += n - decpt;
-	}
 	out[len] = '\0';
-	return len;
+	return (int)len;
 }
 
 /* Copies s to out with a ',' every three digits of its leading run of

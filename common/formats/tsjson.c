@@ -221,8 +221,8 @@ tsjson_dims(char *w, const struct sample *s, const struct batch *b)
 	}
 	if (tsj_req_dim(s, b)) {
 		*w++ = ',';
-		w    = tsj_dim(
-		       w, "request_id", s->req_id, strlen(s->req_id), false);
+		w    = tsj_dim(w, MODEL_DIM_REQUEST_ID, s->req_id,
+		       strlen(s->req_id), false);
 	}
 	*w++ = ']';
 	return w;

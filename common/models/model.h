@@ -128,8 +128,22 @@ series_dim(const struct series *s, unsigned d)
 extern const char *const model_metric_names[MODEL_N_METRICS]; /* send order */
 extern const char *const model_event_names[MODEL_N_EVENTS];
 extern const enum measure_type model_event_types[MODEL_N_EVENTS];
-extern const char *const       model_metric_dim_names[MODEL_N_DIMS];
-extern const char *const       model_event_dim_names[MODEL_N_DIMS];
+/* The dimension names, spelled once: the metric and event sets' lists
+ * below, the union schema's columns (target.c) and the parameter query
+ * (worker/query.c) are made of these. */
+#define MODEL_DIM_REGION "region"
+#define MODEL_DIM_CELL "cell"
+#define MODEL_DIM_SILO "silo"
+#define MODEL_DIM_AZ "availability_zone"
+#define MODEL_DIM_MICROSERVICE "microservice_name"
+#define MODEL_DIM_INSTANCE_TYPE "instance_type"
+#define MODEL_DIM_OS_VERSION "os_version"
+#define MODEL_DIM_INSTANCE_NAME "instance_name"
+#define MODEL_DIM_PROCESS_NAME "process_name"
+#define MODEL_DIM_JDK_VERSION "jdk_version"
+#define MODEL_DIM_REQUEST_ID "request_id" /* --add-req-id */
+extern const char *const model_metric_dim_names[MODEL_N_DIMS];
+extern const char *const model_event_dim_names[MODEL_N_DIMS];
 /* task_end_state values, in the order of their probabilities:
  * SUCCESS_WITH_NO_RESULT .2, SUCCESS_WITH_RESULT .7, INTERNAL_ERROR .01,
  * USER_ERROR .07, UNKNOWN .01, THROTTLED .01 */

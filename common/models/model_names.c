@@ -46,25 +46,25 @@ const enum measure_type model_event_types[MODEL_N_EVENTS] = {
 };
 
 const char *const model_metric_dim_names[MODEL_N_DIMS] = {
-	"region",
-	"cell",
-	"silo",
-	"availability_zone",
-	"microservice_name",
-	"instance_type",
-	"os_version",
-	"instance_name",
+	MODEL_DIM_REGION,
+	MODEL_DIM_CELL,
+	MODEL_DIM_SILO,
+	MODEL_DIM_AZ,
+	MODEL_DIM_MICROSERVICE,
+	MODEL_DIM_INSTANCE_TYPE,
+	MODEL_DIM_OS_VERSION,
+	MODEL_DIM_INSTANCE_NAME,
 };
 
 const char *const model_event_dim_names[MODEL_N_DIMS] = {
-	"region",
-	"cell",
-	"silo",
-	"availability_zone",
-	"microservice_name",
-	"instance_name",
-	"process_name",
-	"jdk_version",
+	MODEL_DIM_REGION,
+	MODEL_DIM_CELL,
+	MODEL_DIM_SILO,
+	MODEL_DIM_AZ,
+	MODEL_DIM_MICROSERVICE,
+	MODEL_DIM_INSTANCE_NAME,
+	MODEL_DIM_PROCESS_NAME,
+	MODEL_DIM_JDK_VERSION,
 };
 
 /* task_end_state values and their probabilities (numpy.random.choice). */

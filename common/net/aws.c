@@ -285,18 +285,6 @@ aws_json_call(struct aws_client *a, struct http *h, const char *host,
 
 /* ---- URLs ---- */
 
-bool
-aws_region_ok(const char *s)
-{
-	if (!*s || strlen(s) >= AWS_REGION_MAX)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')
-		        || *s == '-'))
-			return false;
-	return true;
-}
-
 void
 aws_host_header(const char *hostport, bool tls, char *out, size_t n)
 {
@@ -361,7 +349,7 @@ aws_host_region(const char *host, char *out, size_t n)
 		;
 	if (e > p && (size_t)(e - p) < n) {
 		snprintf(out, n, "%.*s", (int)(e - p), p);
-		if (!aws_region_ok(out))
+		if (!awscreds_region_ok(out))
 			out[0] = '\0';
 	}
 }
@@ -377,7 +365,7 @@ aws_resolve_region(struct aws_client *a, const char *url_region,
 	snprintf(
 	    a->region, sizeof(a->region), "%s", url_region ? url_region : "");
 	if (!a->region[0] && conf_region && conf_region[0]) {
-		if (!aws_region_ok(conf_region)) {
+		if (!awscreds_region_ok(conf_region)) {
 			snprintf(err, errlen,
 			    "%s: --region: bad region \"%.64s\"", a->name,
 			    conf_region);

@@ -24,7 +24,7 @@
 #define AWS_USER_AGENT "tsload/" TSLOAD_VERSION
 
 enum {
-	AWS_REGION_MAX = 64,
+	AWS_REGION_MAX = AWSCREDS_REGION_MAX,
 	AWS_HOST_MAX   = 256, /* "host[:port]" */
 	AWS_CODE_MAX   = 64,
 };
@@ -84,8 +84,6 @@ bool aws_code_retry(const char *code);
 
 /* ---- URLs ---- */
 
-/** A region name: [a-z0-9-]+, shorter than AWS_REGION_MAX. */
-bool aws_region_ok(const char *s);
 /** "host[:port]" as the Host header has it (the scheme's default port
  *  left out, as curl does). */
 void aws_host_header(const char *hostport, bool tls, char *out, size_t n);

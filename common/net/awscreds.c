@@ -620,10 +620,10 @@ out:
 	return rc;
 }
 
-static bool
-valid_region(const char *s)
+bool
+awscreds_region_ok(const char *s)
 {
-	if (!*s)
+	if (!*s || strlen(s) >= AWSCREDS_REGION_MAX)
 		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')
@@ -669,7 +669,7 @@ awscreds_region(
 		    profile, conf_path);
 		goto out;
 	}
-	if (!valid_region(v)) {
+	if (!awscreds_region_ok(v)) {
 		rc = errf(err, errlen, -EINVAL,
 		    "invalid AWS region from %s (expected letters, "
 		    "digits and '-', e.g. us-east-1)",

@@ -80,8 +80,12 @@ struct awscreds_opts {
  *  unreadable files or metadata failures. err says which and where. */
 int awscreds_load(const struct awscreds_opts *o, struct aws_creds *c,
     char *err, size_t errlen);
+enum { AWSCREDS_REGION_MAX = 64 };
+/** The one AWS region check: [a-z0-9-]+, shorter than
+ *  AWSCREDS_REGION_MAX ("us-east-1"). */
+bool awscreds_region_ok(const char *s);
 /** Resolves the region into a fresh string *region. 0, -ENOENT when none
- *  is set anywhere, -EINVAL when it is not [a-z0-9-]+. */
+ *  is set anywhere, -EINVAL when it is not awscreds_region_ok(). */
 int awscreds_region(
     const struct awscreds_opts *o, char **region, char *err, size_t errlen);
 /** The profile in effect: o->profile, AWS_PROFILE or "default". */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wire.h"
 #include "xalloc.h"
 
 static void
@@ -15,21 +16,10 @@ put_le(struct buf *b, uint64_t v, unsigned n)
 {
 	uint8_t tmp[8];
 
-	for (unsigned i = 0; i < n; i++)
-		tmp[i] = (uint8_t)(v >> (8 * i));
+	wire_put_le(tmp, v, n);
 	/* Messages are bounded (a histogram, a command line) far below the
 	 * PROTO_MAX_MSG cap of the buffers they are built in. */
 	(void)buf_add(b, tmp, n);
-}
-
-static uint64_t
-get_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
 }
 
 void
@@ -50,8 +40,7 @@ proto_end(struct buf *b)
 {
 	uint32_t len = (uint32_t)(b->len - PROTO_HDR_LEN);
 
-	for (unsigned i = 0; i < 4; i++)
-		b->p[12 + i] = (char)(uint8_t)(len >> (8 * i));
+	wire_put_le((uint8_t *)b->p + 12, len, 4);
 }
 
 void
@@ -98,12 +87,12 @@ proto_open(const void *msg, size_t len, struct proto_hdr *h,
 		    len);
 		return -EPROTO;
 	}
-	h->magic   = (uint16_t)get_le(p, 2);
-	h->version = (uint16_t)get_le(p + 2, 2);
-	h->type    = (uint16_t)get_le(p + 4, 2);
-	h->flags   = (uint16_t)get_le(p + 6, 2);
-	h->worker  = (uint32_t)get_le(p + 8, 4);
-	h->len     = (uint32_t)get_le(p + 12, 4);
+	h->magic   = (uint16_t)wire_get_le(p, 2);
+	h->version = (uint16_t)wire_get_le(p + 2, 2);
+	h->type    = (uint16_t)wire_get_le(p + 4, 2);
+	h->flags   = (uint16_t)wire_get_le(p + 6, 2);
+	h->worker  = (uint32_t)wire_get_le(p + 8, 4);
+	h->len     = (uint32_t)wire_get_le(p + 12, 4);
 	if (h->magic != PROTO_MAGIC) {
 		snprintf(err, errlen, "not a tsload message (magic 0x%04x)",
 		    h->magic);
@@ -147,7 +136,7 @@ proto_get_u32(struct proto_rd *rd)
 {
 	const uint8_t *p = take(rd, 4);
 
-	return p ? (uint32_t)get_le(p, 4) : 0;
+	return p ? (uint32_t)wire_get_le(p, 4) : 0;
 }
 
 uint64_t
@@ -155,7 +144,7 @@ proto_get_u64(struct proto_rd *rd)
 {
 	const uint8_t *p = take(rd, 8);
 
-	return p ? get_le(p, 8) : 0;
+	return p ? wire_get_le(p, 8) : 0;
 }
 
 double

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "fs.h"
 #include "xalloc.h"
 
 static const struct target_ops *const target_table[] = {
@@ -352,29 +353,12 @@ target_mkdir_parents(const char *path, char *err, size_t errlen)
 {
 	char *dir   = xstrdup(path);
 	char *slash = strrchr(dir, '/');
-	char *p, c;
-	int   rc = 0;
+	int   rc    = 0;
 
-	if (!slash || slash == dir)
-		goto out;
-	*slash = '\0';
-	/* Each prefix in turn: "a", "a/b", ... then the whole directory. */
-	for (p = dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c  = *p;
-		*p = '\0';
-		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-			rc = -errno;
-			snprintf(
-			    err, errlen, "mkdir %s: %s", dir, strerror(errno));
-			goto out;
-		}
-		*p = c;
-		if (!c)
-			break;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc     = fs_mkdir_p(dir, err, errlen);
 	}
-out:
 	free(dir);
 	return rc;
 }

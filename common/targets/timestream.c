@@ -164,7 +164,7 @@ ts_parse_url(const char *url, struct ts_cfg *c, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		path[n] = '\0';
-		if (path[0] && !aws_region_ok(path)) {
+		if (path[0] && !awscreds_region_ok(path)) {
 			snprintf(err, errlen,
 			    "timestream: bad region \"%.64s\" (expected "
 			    "timestream://REGION, e.g. "

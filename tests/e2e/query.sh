@@ -6,8 +6,6 @@
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 cfg=$src/configs/config.ini
-# merged_of OUT: the merged summary that the closing line in OUT names
-merged_of() { sed -n 's/.*merged summary: //p' "$1"; }
 # The seed's lines (query_execution_utils.py, timestreamquery.py):
 # a success adds READ, TIMING and RESULT to do-qN.log, a failure TIMING
 # and RESULT with "Rows: None".
@@ -74,14 +72,14 @@ for f in do-q1.sql do-q1.log do-q1.err numDatapoints-begin.log numDatapoints-end
 	check "thread file $f" test -e "$one/$f"
 done
 check "do-q1.sql holds the rendered SQLite query" grep -q "memory_used" "$one/do-q1.sql"
-check "no placeholder left in the .sql files" not grep -q '{[a-z_]*}' "$one"/do-q*.sql
+check "no placeholder left in the 6 .sql files" no_line 6 '\{[a-z_]*\}' "$one"/do-q*.sql
 for s in begin end; do
 	check "numDatapoints-$s-result.txt is the seed's DataFrame" pandas_count "$one/numDatapoints-$s-result.txt"
 	check "numDatapoints-$s.log: the seed's three lines, execution 1" seed_log "$one/numDatapoints-$s.log" '[1-1]'
 	check "numDatapoints-$s.log: execution 1, one row" grep -qE '^\[1-1\] 1\. .*Rows: 1$' "$one/numDatapoints-$s.log"
-	check "numDatapoints-$s.err is empty" test ! -s "$one/numDatapoints-$s.err"
+	check "numDatapoints-$s.err is empty" empty_files 1 "$one/numDatapoints-$s.err"
 done
-check "every .err is empty" test -z "$(cat "$one"/do-q*.err)"
+check "all 6 do-qN.err are empty" empty_files 6 "$one"/do-q*.err
 execs=$(cat "$T_TMP"/logs/exp-*-[12]-[12]/do-q*.log | grep -c '^\[')
 check_eq "one result line per execution" 48 "$execs"
 check_eq "three .log lines per execution" 144 "$(cat "$T_TMP"/logs/exp-*-[12]-[12]/do-q*.log | wc -l)"
@@ -93,10 +91,10 @@ for d in "$T_TMP"/logs/exp-*-[12]-[12]; do
 done
 check "the execution numbers of a thread run 1..12" \
 	test "$(cat "$one"/do-q*.log | sed -n 's/^\[1-1\] \([0-9]*\)\. .*/\1/p' | sort -n | tr '\n' ' ')" = "$(seq -s ' ' 12) "
-check "every execution returned rows" not grep -q 'Rows: 0$' "$T_TMP"/logs/exp-*/do-q*.log
+check "every execution returned rows (24 logs)" no_line 24 'Rows: 0$' "$T_TMP"/logs/exp-*/do-q*.log
 hdr='Query type, Total Count, Successful Count, Avg. latency (in secs), Std dev latency (in secs), Median, 90th perc (in secs), 99th Perc (in secs), Geo Mean (in secs)'
 check_eq "thread summary header is the seed's" "$hdr" "$(head -1 "$one/$(basename "$one")-summary.csv")"
-merged=$(merged_of q1.out)
+merged=$(merged_summary q1.out)
 run=$(ls -d "$T_TMP"/results/*-query-*)
 check_eq "the merged summary is in the run's results directory" "$run/query-summary.csv" "$merged"
 check "merged summary written" test -s "$merged"
@@ -134,14 +132,15 @@ check "query-timeseries.csv written" test -s "$run/query-timeseries.csv"
 check_eq "row_count mode: exit 0" 0 $?
 rcdir=$(ls -d "$T_TMP"/logs-rc/*-1-1)
 check "row_count mode: the .sql is wrapped" grep -q '^SELECT COUNT(\*)$' "$rcdir/do-q1.sql"
-check "row_count mode: one row per execution" not grep -qE '^\[1-1\] .*Rows: [^1]' "$rcdir"/do-q*.log
+check "row_count mode: one row per execution (6 logs)" no_line 6 '^\[1-1\] .*Rows: [^1]' "$rcdir"/do-q*.log
 for f in "$rcdir"/do-q*.log "$rcdir"/numDatapoints-begin.log "$rcdir"/numDatapoints-end.log; do
 	check "row_count mode: $(basename "$f"): the seed's lines" seed_log "$f" '[1-1]'
 done
 check "row_count mode: numDatapoints result is the seed's DataFrame" pandas_count "$rcdir/numDatapoints-end-result.txt"
 
 # 1c. failures and empty results: a query the database refuses, one
-# that finds no row (templates of a copied queries directory)
+# that finds no row (templates of a copied queries directory); 40 picks
+# at 50:50, so that both run (6 missed one in 32 runs)
 cp -r "$qdir" "$T_TMP/qbad"
 printf 'SELECT no_such_column FROM "{table}"\n' >"$T_TMP/qbad/sqlite/do-q1.sql"
 printf 'SELECT 1 FROM "{table}" WHERE 0\n' >"$T_TMP/qbad/sqlite/do-q2.sql"
@@ -154,7 +153,7 @@ nfail=$(grep -c '^\[1-1\] ' "$bdir/do-q1.log")
 check "failing query: executions ran ($nfail)" test "$nfail" -gt 0
 check_eq "failing query: two .log lines per failure" $((2 * nfail)) "$(wc -l <"$bdir/do-q1.log")"
 check "failing query: the timing line, no row" \
-	not grep -qvE "^($utc\. QueryId: None Time: $num\. First result: $num\. Time to read results: 0\.|\[1-1\] [0-9]+\. $utc\. QueryId: None\. Time: $num\. Rows: None)$" "$bdir/do-q1.log"
+	every_line 1 "^($utc\. QueryId: None Time: $num\. First result: $num\. Time to read results: 0\.|\[1-1\] [0-9]+\. $utc\. QueryId: None\. Time: $num\. Rows: None)$" "$bdir/do-q1.log"
 check_eq "failing query: three .err lines per failure" $((3 * nfail)) "$(wc -l <"$bdir/do-q1.err")"
 check "failing query: .err is message, ids, blank line" awk '
 	NR % 3 == 1 && !/no such column: no_such_column/ { exit 1 }
@@ -165,7 +164,7 @@ check "empty result: Read 1 pages, 1 empty, then no time to read rows" awk '
 	NR % 3 == 2 && $0 !~ ("^" ENVIRON["utc"] "[.] QueryId: None Time: " ENVIRON["num"] "[.] First result: " ENVIRON["num"] "[.] Time to read results: 0[.]$") { exit 1 }
 	NR % 3 == 0 && $0 !~ / Rows: 0$/ { exit 1 }
 	END { exit NR && NR % 3 == 0 ? 0 : 1 }' "$bdir/do-q2.log"
-check "empty result: no .err" test ! -s "$bdir/do-q2.err"
+check "empty result: no .err" empty_files 1 "$bdir/do-q2.err"
 
 # 2. a query that never succeeds still gives a 9-field row
 cat >only6.ini <<'EOF'
@@ -178,7 +177,7 @@ EOF
 "$TSLOAD" query --config only6.ini -p 1 -c 1 --think-time-milliseconds 0 --queries-dir "$qdir" \
 	--target "sqlite:$db" -l "$T_TMP/logs2" --results "$T_TMP/results" >q2.out 2>&1
 check_eq "zero-weight query: exit 0" 0 $?
-check "do-q6 row with 9 fields and no statistics" grep -qx 'do-q6, 0, 0, , , , , , ' "$(merged_of q2.out)"
+check "do-q6 row with 9 fields and no statistics" grep -qx 'do-q6, 0, 0, , , , , , ' "$(merged_summary q2.out)"
 
 # 3. think time: 4 queries with 400 ms after each success take at least
 #    1.6 s; randomized think time under 5 s works (the seed crashes)
@@ -217,7 +216,7 @@ start=$(date +%s)
 	--target "sqlite:$db" -l "$T_TMP/logs6" --results "$T_TMP/results" >q6.out 2>&1
 check_eq "--duration: exit 0" 0 $?
 check "--duration 3 stops within 20 s" test $(($(date +%s) - start)) -le 20
-n=$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$(merged_of q6.out)")
+n=$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$(merged_summary q6.out)")
 check "--duration: queries ran ($n)" test "${n:-0}" -gt 0
 
 # 6. bad configurations and targets: exit 2, one line, nothing run
@@ -253,9 +252,10 @@ db2=$T_TMP/run.db
 	--query-processes 1 --query-concurrency 2 --config even.ini --think-time-milliseconds 200 \
 	--queries-dir "$qdir" --target "sqlite:$db2" -l "$T_TMP/logs8" --results "$T_TMP/results" >run.out 2>run.err
 check_eq "mixed run: exit 0" 0 $?
-n=$(sed -n 's/.*Records written: \([0-9]*\)$/\1/p' run.out)
+n=$(records_written run.out)
+check "mixed run: records written ($n)" test "${n:-0}" -gt 0
 check_eq "mixed run: rows = Records written" "$n" "$(sqlite3 "$db2" 'select count(*) from host_metrics')"
-q=$(awk -F', ' 'NR > 1 { s += $3 } END { print s }' "$(merged_of run.out)")
+q=$(awk -F', ' 'NR > 1 { s += $3 } END { print s }' "$(merged_summary run.out)")
 check "mixed run: queries succeeded while ingesting ($q)" test "${q:-0}" -gt 0
 run=$(ls -d "$T_TMP"/results/*-run-*)
 check "mixed run: run.json has both sides" \

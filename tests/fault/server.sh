@@ -11,8 +11,6 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 
-records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
-failed_of() { sed -n 's/.*Failed writes: \([0-9]*\)\..*/\1/p' "$1" | tail -1; }
 json_ok() { python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$1"; }
 run_json() { ls "$1"/*/run.json 2>/dev/null | head -1; }
 
@@ -49,9 +47,9 @@ if mount -t tmpfs -o size=1m tmpfs "$mnt"; then
 	check "full disk, file: stopped well before --duration 30 (${took} s)" test "$took" -lt 25
 	check_eq "full disk, file: the file ends with a whole line" "" \
 		"$(tail -c 1 "$mnt/out.lp" | tr -d '\n')"
-	check_eq "full disk, file: lines = Records written" "$(records_of file.out)" \
+	check_eq "full disk, file: lines = Records written" "$(records_written file.out)" \
 		"$(wc -l <"$mnt/out.lp")"
-	f=$(failed_of file.out)
+	f=$(failed_writes file.out)
 	check "full disk, file: a few failed writes, not a flood (${f:-none})" \
 		test "${f:-0}" -ge 1 -a "${f:-0}" -le 4
 	check "full disk, file: valid run.json" json_ok "$(run_json res-file)"
@@ -67,7 +65,7 @@ if mount -t tmpfs -o size=1m tmpfs "$mnt"; then
 	check "full results disk: timeseries.csv named" \
 		grep -q "^tsload: error: cannot write $mnt/results/.*/timeseries.csv: No space left on device$" res.err
 	check "full results disk: no empty run.json left" \
-		test -z "$(find "$mnt/results" -name 'run.json*' -size 0)"
+		bash -c 'test -d "$1" && test -z "$(find "$1" -name "run.json*" -size 0)"' - "$mnt/results"
 	check "full results disk: the closing line does not name run.json" \
 		not grep -q 'results: .*run.json' res.out
 	# query logs (-l) on the full filesystem: exit 1, named, and the
@@ -136,7 +134,7 @@ case_run() {
 	wait $pid
 	rc=$?
 	[ "$restart" = 1 ] || pg_up
-	n=$(records_of "$tbl.out")
+	n=$(records_written "$tbl.out")
 	rows=$(q "select count(*) from $tbl")
 	check_eq "$name: rows = Records written" "$n" "$rows"
 	dups=$(q "select count(*) from (select 1 from $tbl group by instance_name, process_name, jdk_version, time, measure_name having count(*) > 1) x")
@@ -153,7 +151,7 @@ case_run() {
 			test "$(q "select count(*) from $tbl where time > (select min(time) + 6000 from $tbl)")" -gt 0
 	else
 		check_eq "$name: exit 1 (writes failed)" 1 "$rc"
-		check "$name: failed writes counted ($(failed_of "$tbl.out"))" test "$(failed_of "$tbl.out")" -gt 0
+		check "$name: failed writes counted ($(failed_writes "$tbl.out"))" test "$(failed_writes "$tbl.out")" -gt 0
 		check "$name: the give-up names the unreachable target" \
 			grep -q 'gave up after 10 retries of an unreachable target: postgres: ' "$tbl.err"
 	fi

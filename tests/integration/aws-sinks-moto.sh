@@ -15,7 +15,6 @@ if ! "$py" -c 'import boto3' 2>/dev/null; then
 	exit
 fi
 ep=http://127.0.0.1:$port
-records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
 
 # read.py kinesis STREAM | s3 BUCKET PREFIX LINES: reads everything back,
 # checks each record, prints "records N" (and "objects N", "full N").
@@ -91,7 +90,7 @@ EOF
 "$TSLOAD" ingest -p 1 -c 1 --host-scale 1 --duration 4 --target 'kinesis://tsl-single?shards=2' \
 	--endpoint "$ep" --results res >out1 2>err1
 check_eq "kinesis: exit 0" 0 $?
-n=$(records_of out1)
+n=$(records_written out1)
 check "kinesis: records written" test "${n:-0}" -gt 0
 if "$py" read.py "$ep" kinesis tsl-single >r1; then ok "kinesis: every record well formed, keyed by its host"; else bad "kinesis: $(head -3 r1 | tr '\n' ' ')"; fi
 check_eq "kinesis: the stream holds Records written" "$n" "$(sed -n 's/^records //p' r1)"
@@ -101,7 +100,7 @@ check_eq "kinesis: the stream holds Records written" "$n" "$(sed -n 's/^records 
 	--target 'kinesis://tsl-multi' --endpoint "$ep" --results res >out2 2>err2
 check_eq "kinesis multi: exit 0" 0 $?
 "$py" read.py "$ep" kinesis tsl-multi >r2
-check_eq "kinesis multi: the stream holds Records written" "$(records_of out2)" "$(sed -n 's/^records //p' r2)"
+check_eq "kinesis multi: the stream holds Records written" "$(records_written out2)" "$(sed -n 's/^records //p' r2)"
 "$TSLOAD" ingest --batch-writes --batch-size 501 --target 'kinesis://x' >out3 2>&1
 check_eq "kinesis: batch of 501 is a usage error" 2 $?
 
@@ -110,7 +109,7 @@ check_eq "kinesis: batch of 501 is a usage error" 2 $?
 	--target 's3://tsl-bench/runs/one?lines=5000&compress=gzip' --endpoint "$ep" \
 	--results res >out4 2>err4
 check_eq "s3: exit 0" 0 $?
-n=$(records_of out4)
+n=$(records_written out4)
 if "$py" read.py "$ep" s3 tsl-bench runs/one/ 5000 >r4; then ok "s3: every line a well-formed record"; else bad "s3: $(head -3 r4 | tr '\n' ' ')"; fi
 check_eq "s3: the objects hold Records written" "$n" "$(sed -n 's/^records //p' r4)"
 objs=$(sed -n 's/^objects //p' r4)

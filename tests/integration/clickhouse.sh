@@ -18,7 +18,6 @@ port=${churl##*:}
 ch() { curl -sS --noproxy '*' "http://127.0.0.1:$port/" --data-binary "$1"; }
 # a port nobody listens on
 dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-written() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1"; }
 
 # 1. ingest, single and multi-measure: every record is a row. Each INSERT
 #    makes a MergeTree part (~0.1 s here), so batches are large enough
@@ -32,7 +31,7 @@ for layout in single multi; do
 		--results "$T_TMP/results" >"in-$layout.out" 2>"in-$layout.err"
 	check_eq "ingest $layout: exit 0" 0 $?
 	check "ingest $layout: nothing on stderr" test ! -s "in-$layout.err"
-	n=$(written "in-$layout.out")
+	n=$(records_written "in-$layout.out")
 	check "ingest $layout: records written (${n:-none})" test "${n:-0}" -gt 0
 	check_eq "ingest $layout: rows in ClickHouse = Records written" "$n" \
 		"$(ch "SELECT count() FROM tsl_$layout.host_metrics")"
@@ -74,8 +73,8 @@ for layout in single multi; do
 	logs=$T_TMP/logs-$layout
 	check_eq "query $layout: 48 executions logged" 48 "$(cat "$logs"/exp-*-[12]-[12]/do-q*.log | grep -c '^\[')"
 	check "query $layout: every execution returned rows" \
-		not grep -q 'Rows: 0$' "$logs"/exp-*-[12]-[12]/do-q*.log
-	check "query $layout: every .err is empty" test -z "$(cat "$logs"/exp-*-[12]-[12]/*.err)"
+		no_line 24 'Rows: 0$' "$logs"/exp-*-[12]-[12]/do-q*.log
+	check "query $layout: all 32 .err files are empty" empty_files 32 "$logs"/exp-*-[12]-[12]/*.err
 	check "query $layout: ClickHouse query ids in the logs" \
 		grep -q 'QueryId: tsload-[0-9a-f]*-1-1-[0-9]*\.' "$(ls "$logs"/exp-*-1-1/do-q*.log | head -1)"
 	check "query $layout: begin count is a positive number" \
@@ -96,7 +95,7 @@ done
 	--target "clickhouse://127.0.0.1:$dead,127.0.0.1:$port/?db=tsl_cluster" \
 	--results "$T_TMP/results" >cl.out 2>cl.err
 check_eq "cluster with a dead host: exit 0" 0 $?
-check_eq "cluster with a dead host: every record arrived" "$(written cl.out)" \
+check_eq "cluster with a dead host: every record arrived" "$(records_written cl.out)" \
 	"$(ch "SELECT count() FROM tsl_cluster.host_metrics")"
 
 # 4. user and password from the URL; gzip bodies
@@ -104,7 +103,7 @@ check_eq "cluster with a dead host: every record arrived" "$(written cl.out)" \
 	--target "clickhouse://127.0.0.1:$port/?db=tsl_user&user=tsload&password=tsload&gzip=1" \
 	--results "$T_TMP/results" >user.out 2>&1
 check_eq "user, password and gzip: exit 0" 0 $?
-check_eq "user, password and gzip: rows = Records written" "$(written user.out)" \
+check_eq "user, password and gzip: rows = Records written" "$(records_written user.out)" \
 	"$(ch "SELECT count() FROM tsl_user.host_metrics")"
 err=$("$TSLOAD" ingest -q --host-scale 1 --duration 2 \
 	--target "clickhouse://127.0.0.1:$port/?db=tsl_user&user=tsload&password=wrong" \

@@ -26,16 +26,14 @@ held() {
 		grep -o '"values":\[\[[^]]*' | sed 's/.*\[\[//' |
 		awk -F, '{ for (i = 2; i <= NF; i++) if ($i != "null") s += $i } END { print s + 0 }'
 }
-written() { sed -n 's/^Data points written: \([0-9]*\).*/\1/p' "$1"; }
-records() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1"; }
 
 # 1. single-measure layout, 2 workers x 2 threads
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 \
 	--target "$url/?db=itest" --results "$T_TMP/results" >single.out 2>single.err
 check_eq "ingest (single): exit 0" 0 $?
-w=$(written single.out)
+w=$(points_written single.out)
 check "ingest (single): wrote points" test "${w:-0}" -gt 0
-check_eq "ingest (single): records = data points" "$w" "$(records single.out)"
+check_eq "ingest (single): records = data points" "$w" "$(records_written single.out)"
 check_eq "server holds the data points written (single)" "$w" "$(held itest)"
 check "no failed writes" grep -q 'Failed writes: 0\. Rejected records: 0' single.out
 
@@ -43,8 +41,8 @@ check "no failed writes" grep -q 'Failed writes: 0\. Rejected records: 0' single
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --multi --batch-writes \
 	--target "$url/?db=imulti&gzip=1" --results "$T_TMP/results" >multi.out 2>multi.err
 check_eq "ingest (multi, gzip): exit 0" 0 $?
-w=$(written multi.out)
-check "ingest (multi): fewer records than points" test "$(records multi.out)" -lt "$w"
+w=$(points_written multi.out)
+check "ingest (multi): fewer records than points" test "$(records_written multi.out)" -lt "$w"
 check_eq "server holds the data points written (multi)" "$w" "$(held imulti)"
 
 # 3. a cluster URL with a host that is down: the rest carry on. Bodies
@@ -55,7 +53,7 @@ dead=$(bash -c ". '$src/scripts/server-lib.sh'; srv_free_port")
 	--target "influx://127.0.0.1:$dead,127.0.0.1:$port/?db=icluster&max_body=4096" \
 	--results "$T_TMP/results" >cluster.out 2>cluster.err
 check_eq "ingest with a dead host in the cluster: exit 0" 0 $?
-check_eq "every point reached the live host" "$(written cluster.out)" "$(held icluster)"
+check_eq "every point reached the live host" "$(points_written cluster.out)" "$(held icluster)"
 
 # 4. every InfluxQL query, both layouts, parameters from the data
 cat >all.ini <<'INI'
@@ -79,9 +77,9 @@ for q in 1 2 4 6; do
 	n=$(cat "$T_TMP"/logs/ix-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
 	check "do-q$q ran" test "$n" -gt 0
 	check "do-q$q returned rows every time" \
-		not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/ix-*-1-[12]/do-q$q.log
+		no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/ix-*-1-[12]/do-q$q.log
 done
-check "every .err is empty" test -z "$(cat "$T_TMP"/logs/ix-*-1-[12]/*.err)"
+check "all 12 .err files are empty" empty_files 12 "$T_TMP"/logs/ix-*-1-[12]/*.err
 one=$(ls -d "$T_TMP"/logs/ix-*-1-1)
 check_eq "count query: the points of the last 15 minutes" \
 	"$(held itest)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
@@ -90,7 +88,7 @@ check_eq "count query: the points of the last 15 minutes" \
 	--target "$url/?db=imulti" -l "$T_TMP/logs" --run-prefix ixm \
 	--results "$T_TMP/results" >qm.out 2>qm.err
 check_eq "query (multi): exit 0" 0 $?
-check "query (multi): rows every time" not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/ixm-*-1-1/do-q*.log
+check "query (multi): rows every time" no_line 4 'Rows: (0|None)$' "$T_TMP"/logs/ixm-*-1-1/do-q*.log
 printf '[default]\nrepetitions = 1\n[query_distribution]\ndo-q3 = 100\n' >q3.ini
 "$TSLOAD" query --config q3.ini --target "$url/?db=itest" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" >q3.out 2>q3.err
@@ -102,7 +100,7 @@ check "... saying so in one line" \
 "$TSLOAD" cleanup --target "$url/?db=itest" >clean.out 2>&1
 check_eq "cleanup: exit 0" 0 $?
 dbs=$(curl -sS -G "$http/query" --data-urlencode 'q=SHOW DATABASES')
-check "the database is gone" not grep -q '"itest"' <<<"$dbs"
+check "the database is gone" absent_from '"itest"' "$dbs"
 check "the others are still there" grep -q '"imulti"' <<<"$dbs"
 check "cleanup: names the database before dropping it" \
 	grep -q "^dropping database itest of http://127.0.0.1:$port \.\.\.$" clean.out

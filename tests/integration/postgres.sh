@@ -9,9 +9,6 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 qdir=$src/configs/queries
 
-records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
-points_of() { sed -n 's/^Data points written: \([0-9]*\) .*/\1/p' "$1" | tail -1; }
-throttles_of() { sed -n 's/.*Throttled retries: \([0-9]*\)\..*/\1/p' "$1" | tail -1; }
 
 # The server runs as the postgres user when the suite runs as root.
 pgdir=$T_TMP/pg
@@ -34,10 +31,10 @@ purl="postgres://postgres:$secret@127.0.0.1:$port/tsload"
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 -t single \
 	--target "$purl" --results "$T_TMP/results" >out1 2>err1
 check_eq "single: exit 0" 0 $?
-n=$(records_of out1)
+n=$(records_written out1)
 check "single: records written (${n:-0})" test "${n:-0}" -gt 0
 check_eq "single: rows = Records written" "$n" "$(q 'select count(*) from single')"
-check_eq "single: data points = records" "$n" "$(points_of out1)"
+check_eq "single: data points = records" "$n" "$(points_written out1)"
 check_eq "single: 1000 distinct instance names" 1000 \
 	"$(q 'select count(distinct instance_name) from single')"
 check_eq "single: every host has its 20 metrics per cycle" 0 \
@@ -47,18 +44,18 @@ check_eq "single: every value in its typed column" 0 \
 check "single: stderr is empty" test ! -s err1
 check "single: no password on the terminal" not grep -q "$secret" out1 err1
 run=$(ls -d "$T_TMP"/results/*-ingest-* | head -1)
-check "single: no password in run.json" not grep -q "$secret" "$run/run.json"
+check "single: no password in run.json" no_line 1 "$secret" "$run/run.json"
 check "single: run.json names the target" grep -q "postgres://postgres:\*\*\*@127.0.0.1:$port/tsload" "$run/run.json"
 
 # 2. multi-measure layout: one row per sample
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --multi -t multi \
 	--target "$url" --results "$T_TMP/results" >out2 2>err2
 check_eq "multi: exit 0" 0 $?
-n=$(records_of out2)
+n=$(records_written out2)
 check_eq "multi: rows = Records written" "$n" "$(q 'select count(*) from multi')"
 m=$(q "select count(*) from multi where measure_name = 'metrics'")
 e=$(q "select count(*) from multi where measure_name = 'events'")
-check_eq "multi: points = 20 x metrics rows + 5 x events rows" "$((20 * m + 5 * e))" "$(points_of out2)"
+check_eq "multi: points = 20 x metrics rows + 5 x events rows" "$((20 * m + 5 * e))" "$(points_written out2)"
 check_eq "multi: every metrics row is full" 0 \
 	"$(q "select count(*) from multi where measure_name = 'metrics' and (cpu_user is null or file_descriptors_in_use is null)")"
 
@@ -66,7 +63,7 @@ check_eq "multi: every metrics row is full" 0 \
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --interval-millis 0 \
 	--batch-writes -t batch --target "$url" --results "$T_TMP/results" >out3 2>err3
 check_eq "batch: exit 0" 0 $?
-n=$(records_of out3)
+n=$(records_written out3)
 check_eq "batch: rows = Records written" "$n" "$(q 'select count(*) from batch')"
 echo "     $(grep -o 'Records/sec: .*' out3) (postgres, -p 2 -c 2, --batch-writes)"
 "$TSLOAD" cleanup -t batch --target "$url" >/dev/null 2>&1
@@ -82,9 +79,9 @@ for t in 2 2; do
 done
 wait $pid
 check_eq "lost connections: exit 0" 0 $?
-n=$(records_of out4)
+n=$(records_written out4)
 check_eq "lost connections: rows = Records written" "$n" "$(q 'select count(*) from lost')"
-check "lost connections: counted as retries ($(throttles_of out4))" test "$(throttles_of out4)" -gt 0
+check "lost connections: counted as retries ($(throttled_retries out4))" test "$(throttled_retries out4)" -gt 0
 check "lost connections: no failed write" grep -q 'Failed writes: 0\.' out4
 "$TSLOAD" cleanup -t lost --target "$url" >/dev/null 2>&1
 
@@ -122,12 +119,12 @@ for layout in single multi; do
 	check "$layout: query: no password on the terminal" not grep -q "$secret" q.out q.err
 	one=$(ls -d "$T_TMP/logs-$layout"/pg-*-1-1)
 	check "$layout: do-q1.sql is PostgreSQL" grep -q 'percentile_cont(0.99)' "$one/do-q1.sql"
-	check "$layout: every .err is empty" test -z "$(cat "$T_TMP/logs-$layout"/pg-*-1-[12]/do-q*.err)"
-	check_eq "$layout: every execution returned rows" "" \
-		"$(grep -l 'Rows: \(0\|None\)$' "$T_TMP/logs-$layout"/pg-*/do-q*.log)"
+	check "$layout: all 12 do-qN.err are empty" empty_files 12 "$T_TMP/logs-$layout"/pg-*-1-[12]/do-q*.err
+	check "$layout: every execution returned rows" \
+		no_line 12 'Rows: (0|None)$' "$T_TMP/logs-$layout"/pg-*/do-q*.log
 	check "$layout: count query gave a number" \
 		grep -qE '^0 +[1-9][0-9]*$' <(tail -1 "$one/numDatapoints-begin-result.txt")
-	merged=$(sed -n 's/.*merged summary: //p' q.out)
+	merged=$(merged_summary q.out)
 	check_eq "$layout: merged total = all executions" 96 \
 		"$(awk -F', ' 'NR > 1 { s += $2 } END { print s }' "$merged")"
 	for i in 1 2 3 4 5 6; do
@@ -145,8 +142,8 @@ sleep 2
 q "select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'tsload' and pid <> pg_backend_pid()" >/dev/null
 wait $pid
 check_eq "query, lost connections: exit 0" 0 $?
-check "query, lost connections: every .err is empty" \
-	test -z "$(cat "$T_TMP"/logs-lost/pg-*-1-[12]/do-q*.err)"
+check "query, lost connections: all 12 do-qN.err are empty" \
+	empty_files 12 "$T_TMP"/logs-lost/pg-*-1-[12]/do-q*.err
 
 # 6. cleanup drops the table
 "$TSLOAD" cleanup -t single --target "$purl" >cl.out 2>&1
@@ -217,7 +214,7 @@ PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=tsload \
 	--results "$T_TMP/results" >env.out 2>&1
 check_eq "postgres: from PG* variables: exit 0" 0 $?
 check_eq "postgres: from PG* variables: rows = Records written" \
-	"$(records_of env.out)" "$(q 'select count(*) from envt')"
+	"$(records_written env.out)" "$(q 'select count(*) from envt')"
 
 bash "$src/scripts/pg-local.sh" stop "$pgdir"
 check_eq "server stopped: exit 0" 0 $?

@@ -41,8 +41,6 @@ stop() {
 	fpid=
 }
 stat_of() { sed -n "s/^$1 //p" stats; }
-records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
-closing() { sed -n "s/.*$1: \([0-9]*\).*/\1/p" "$2" | tail -1; }
 
 # 1. every kind of retryable fault once, and 3 rejected records
 fake --script 'WriteRecords=throttle,500,503,429,drop,drop,slow:1500,reject:3'
@@ -51,18 +49,18 @@ fake --script 'WriteRecords=throttle,500,503,429,drop,drop,slow:1500,reject:3'
 	--results res >out1 2>err1
 check_eq "faults: exit 0" 0 $?
 stop
-n=$(records_of out1)
+n=$(records_written out1)
 check "faults: records written" test "${n:-0}" -gt 0
 # the timed-out call went in too (as it may with Timestream)
 check_eq "faults: the fake took in Records written + the timed-out 20" "$(stat_of records)" "$((n + 20))"
 check_eq "faults: 6 throttled retries (throttle, 500, 503, 429, timeout, drop)" 6 \
-	"$(closing 'Throttled retries' out1)"
-check_eq "faults: 3 rejected records" 3 "$(closing 'Rejected records' out1)"
-check_eq "faults: no failed write" 0 "$(closing 'Failed writes' out1)"
+	"$(throttled_retries out1)"
+check_eq "faults: 3 rejected records" 3 "$(closing_number 'Rejected records' out1)"
+check_eq "faults: no failed write" 0 "$(failed_writes out1)"
 check_eq "faults: every signature checked out" 0 "$(stat_of bad_sigs)"
 run=$(ls -d res/*-ingest-*)
-check "faults: run.json counts the throttles" grep -q '"throttles": 6' "$run/run.json"
-check "faults: run.json counts the rejected" grep -q '"rejected": 3' "$run/run.json"
+check "faults: run.json counts the throttles" json_has "$run/run.json" throttles 6
+check "faults: run.json counts the rejected" json_has "$run/run.json" rejected 3
 check "faults: run.json keeps the rejection reason" \
 	grep -q '"first_error": "thread 1: timestream WriteRecords: 3 of [0-9]* records rejected: record 0: ' "$run/run.json"
 check_eq "faults: data points = records (single-measure)" "$n" \
@@ -75,8 +73,8 @@ fake --script 'WriteRecords=throttle,throttle,throttle'
 	--results res2 >out2 2>err2
 check_eq "give up: exit 1" 1 $?
 stop
-check_eq "give up: one failed write" 1 "$(closing 'Failed writes' out2)"
-check_eq "give up: 3 throttles" 3 "$(closing 'Throttled retries' out2)"
+check_eq "give up: one failed write" 1 "$(failed_writes out2)"
+check_eq "give up: 3 throttles" 3 "$(throttled_retries out2)"
 check "give up: the reason" grep -q 'gave up after 2 retries of a busy or throttled target: timestream WriteRecords: ThrottlingException: Rate exceeded' err2
 
 # 3. refused outright: counted as failed, with the service's message
@@ -97,7 +95,7 @@ fake
 check_eq "discovery: exit 0" 0 $?
 stop
 check_eq "discovery: DescribeEndpoints by setup and 4 threads" 5 "$(stat_of describes)"
-check_eq "discovery: Records written = records taken in" "$(stat_of records)" "$(records_of out4)"
+check_eq "discovery: Records written = records taken in" "$(stat_of records)" "$(records_written out4)"
 
 # 5. the query driver: parameters from the table, paged answers
 fake --pages 3 --rows 2

@@ -14,7 +14,6 @@ moto_start || { finish; exit; }
 SECRET=$MOTO_SECRET
 url=timestream+http://127.0.0.1:$port
 
-records_of() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1" | tail -1; }
 
 # What moto holds in DB.TABLE, record by record; prints "records N" and
 # "instances N", or the first problems and exit 1.
@@ -134,7 +133,7 @@ ingest() {
 		-d "db_$name" -t "$name" --results res "$@" >"out_$name" 2>"err_$name"
 	check_eq "$name: exit 0" 0 $?
 	t1=$(($(now_ms) + 6000))
-	n=$(records_of "out_$name")
+	n=$(records_written "out_$name")
 	check "$name: records written" test "${n:-0}" -gt 0
 	moto_data
 	if "$py" check.py data.json "db_$name" "$name" "$t0" "$t1" "$mode" >"chk_$name"; then

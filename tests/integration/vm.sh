@@ -34,16 +34,14 @@ held_when() {
 	done
 	echo "$n"
 }
-written() { sed -n 's/^Data points written: \([0-9]*\).*/\1/p' "$1"; }
-records() { sed -n 's/.*Records written: \([0-9]*\)$/\1/p' "$1"; }
 
 # 1. single-measure layout, 2 workers x 2 threads
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 \
 	--target "$url/?db=vtest" --results "$T_TMP/results" >single.out 2>single.err
 check_eq "ingest (single): exit 0" 0 $?
-w=$(written single.out)
+w=$(points_written single.out)
 check "ingest (single): wrote points" test "${w:-0}" -gt 0
-check_eq "ingest (single): records = data points" "$w" "$(records single.out)"
+check_eq "ingest (single): records = data points" "$w" "$(records_written single.out)"
 check_eq "server holds the data points written (single)" "$w" "$(held_when vtest "$w")"
 check "no failed writes" grep -q 'Failed writes: 0\. Rejected records: 0' single.out
 check "series are named measurement_field" \
@@ -53,8 +51,8 @@ check "series are named measurement_field" \
 "$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 5 --multi --batch-writes \
 	-d vmulti --target "$url/?gzip=1" --results "$T_TMP/results" >multi.out 2>multi.err
 check_eq "ingest (multi, gzip): exit 0" 0 $?
-w=$(written multi.out)
-check "ingest (multi): fewer records than points" test "$(records multi.out)" -lt "$w"
+w=$(points_written multi.out)
+check "ingest (multi): fewer records than points" test "$(records_written multi.out)" -lt "$w"
 check_eq "server holds the data points written (multi)" "$w" "$(held_when vmulti "$w")"
 
 # 3. every PromQL query. The end is 400 s ahead so that do-q5's
@@ -83,9 +81,9 @@ for q in 1 2 3 4 5; do
 	n=$(cat "$T_TMP"/logs/vm-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
 	check "do-q$q ran" test "$n" -gt 0
 	check "do-q$q returned rows every time" \
-		not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/vm-*-1-[12]/do-q$q.log
+		no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/vm-*-1-[12]/do-q$q.log
 done
-check "every .err is empty" test -z "$(cat "$T_TMP"/logs/vm-*-1-[12]/*.err)"
+check "all 14 .err files are empty" empty_files 14 "$T_TMP"/logs/vm-*-1-[12]/*.err
 one=$(ls -d "$T_TMP"/logs/vm-*-1-1)
 check_eq "count query: the points of the last 15 minutes" \
 	"$(held vtest)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
@@ -94,7 +92,7 @@ check_eq "count query: the points of the last 15 minutes" \
 	--target "$url" -d vmulti --query-end-time "$end" -l "$T_TMP/logs" \
 	--run-prefix vmm --results "$T_TMP/results" >qm.out 2>qm.err
 check_eq "query (multi): exit 0" 0 $?
-check "query (multi): rows every time" not grep -qE 'Rows: (0|None)$' "$T_TMP"/logs/vmm-*-1-1/do-q*.log
+check "query (multi): rows every time" no_line 5 'Rows: (0|None)$' "$T_TMP"/logs/vmm-*-1-1/do-q*.log
 printf '[default]\nrepetitions = 1\n[query_distribution]\ndo-q6 = 100\n' >q6.ini
 "$TSLOAD" query --config q6.ini --target "$url/?db=vtest" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" >q6.out 2>q6.err

@@ -688,6 +688,10 @@ test_parse_imds(void **state)
 	}
 }
 
+/* 64 characters: one more than a region may have */
+static const char long64[]
+    = "a123456789012345678901234567890123456789012345678901234567890123";
+
 static void
 test_region(void **state)
 {
@@ -728,6 +732,17 @@ test_region(void **state)
 	    "invalid AWS region from AWS_REGION (expected "
 	    "letters, digits and '-', e.g. us-east-1)");
 	assert_null(r);
+	/* the one check, as the URL and --region have it: no longer than
+	 * the 63 characters a region buffer holds */
+	setenv("AWS_REGION", long64, 1);
+	assert_int_equal(awscreds_region(&o, &r, err, sizeof(err)), -EINVAL);
+	assert_null(r);
+	assert_true(awscreds_region_ok("us-east-1"));
+	assert_true(awscreds_region_ok(long64 + 1));
+	assert_false(awscreds_region_ok(long64));
+	assert_false(awscreds_region_ok(""));
+	assert_false(awscreds_region_ok("US-EAST-1"));
+	assert_false(awscreds_region_ok("us_east_1"));
 }
 
 static void
