@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "log.h"
 #include "model.h"
+#include "sigstop.h"
 #include "spawn.h"
 #include "target.h"
 #include "xalloc.h"
@@ -54,14 +55,8 @@ on_signal(int sig)
 void
 engine_catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	/* A closed stdout is seen as EPIPE and ends the run cleanly. */
-	signal(SIGPIPE, SIG_IGN);
+	sigstop_catch(on_signal);
 }
 
 void

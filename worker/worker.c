@@ -22,6 +22,7 @@
 #include "opts.h"
 #include "proto.h"
 #include "role.h"
+#include "sigstop.h"
 #include "stats_msg.h"
 #include "version.h"
 #include "xalloc.h"
@@ -310,13 +311,7 @@ watch_stop(struct watch *wt)
 static void
 catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sigstop_catch(on_signal);
 }
 
 int

@@ -275,18 +275,6 @@ params_set(const struct param_row *t, void *cfg, const char *who,
 	return 0;
 }
 
-static int
-params_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Copies s[0..n) into out[n + 1], percent-decoded when asked ("%41" is
  * 'A'; a '%' not followed by two hex digits stays as it is). -EINVAL
  * when the result would hold a NUL byte. */
@@ -298,8 +286,8 @@ params_copy(const char *s, size_t n, bool decode, char *out)
 
 	for (i = 0; i < n; i++) {
 		if (decode && s[i] == '%' && i + 2 < n
-		    && (hi = params_hexval(s[i + 1])) >= 0
-		    && (lo = params_hexval(s[i + 2])) >= 0) {
+		    && (hi = parse_hexval(s[i + 1])) >= 0
+		    && (lo = parse_hexval(s[i + 2])) >= 0) {
 			if (!hi && !lo)
 				return -EINVAL;
 			out[o++] = (char)(hi << 4 | lo);

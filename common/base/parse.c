@@ -315,6 +315,18 @@ parse_bool(const char *s, bool *out, char *err, size_t errlen)
 	    err, errlen, -EINVAL, s, "1, true, yes, on, 0, false, no or off");
 }
 
+int
+parse_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Levenshtein distance of two short strings (capped at 31 chars). */
 unsigned
 parse_edit_distance(const char *a, const char *b)

@@ -40,6 +40,8 @@ enum { PARSE_QUOTE_MAX = 64 }; /* longest part of a value quoted */
  *  characters become '?', and a value longer than PARSE_QUOTE_MAX bytes is
  *  cut and ends with "...". */
 void parse_quote(char out[PARSE_QUOTE_MAX + 4], const char *s);
+/** The value of hex digit c (0-9, a-f, A-F), or -1. */
+int parse_hexval(char c);
 /** Levenshtein distance of two strings of up to 31 characters (99 for
  *  longer ones), to suggest the nearest name for a mistyped one. */
 unsigned parse_edit_distance(const char *a, const char *b);

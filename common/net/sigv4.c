@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "parse.h"
 #include "xalloc.h"
 
 /* Cap of the working buffers: canonical request, string to sign. */
@@ -158,18 +159,6 @@ add_encoded_byte(struct buf *b, unsigned char c)
 	return buf_add(b, e, 3);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes %XX in s[0..n) and appends the result RFC 3986-encoded. */
 static int
 add_reencoded(struct buf *b, const char *s, size_t n)
@@ -183,8 +172,8 @@ add_reencoded(struct buf *b, const char *s, size_t n)
 		if (c == '%') {
 			int hi, lo;
 
-			if (n - i < 3 || (hi = hexval(s[i + 1])) < 0
-			    || (lo = hexval(s[i + 2])) < 0)
+			if (n - i < 3 || (hi = parse_hexval(s[i + 1])) < 0
+			    || (lo = parse_hexval(s[i + 2])) < 0)
 				return -EINVAL;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;
