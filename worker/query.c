@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "fs.h"
 #include "log.h"
+#include "model_ops.h"
 #include "rng.h"
 #include "xalloc.h"
 
@@ -66,6 +67,7 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 	sh->o      = o;
 	sh->conf   = conf;
 	sh->ops    = target_find(o->target);
+	sh->model  = model_find(o->model);
 	sh->worker = worker;
 	sh->seed   = seed;
 	sh->end    = o->query_end[0] ? o->query_end
@@ -489,8 +491,8 @@ open_files(struct qrun *r)
 		FILE    *f;
 
 		if (rand)
-			qparams_random(&r->p, uniform, &r->rng,
-			    (unsigned)sh->o->host_scale, sh->prefix);
+			qparams_random_model(&r->p, sh->model, uniform,
+			    &r->rng, (unsigned)sh->o->host_scale, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err))) {
 			snprintf(
 			    r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
@@ -543,7 +545,7 @@ prepare(struct qrun *r)
 	else if (!strcmp(mode, "table"))
 		rc = table_params(r);
 	else
-		rc = qparams_random(&r->p, uniform, &r->rng,
+		rc = qparams_random_model(&r->p, sh->model, uniform, &r->rng,
 		    (unsigned)sh->o->host_scale, sh->prefix);
 	if (!rc)
 		rc = open_files(r);
@@ -577,7 +579,7 @@ execute_one(struct qrun *r, unsigned i)
 
 	r->exec++;
 	if (!strcmp(opts_params(sh->o), "random")) {
-		qparams_random(&r->p, uniform, &r->rng,
+		qparams_random_model(&r->p, sh->model, uniform, &r->rng,
 		    (unsigned)sh->o->host_scale, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err)) == 0)
 			text = r->text.p;

@@ -26,6 +26,7 @@ struct query_shared {
 	const struct tsl_opts   *o;
 	const struct tgt_conf   *conf;
 	const struct target_ops *ops;
+	const struct model_ops  *model;     /* --model: random hosts */
 	struct qworkload         wl;        /* config.ini and the templates */
 	const char              *end;       /* query end-time expression */
 	char                     exp[256];  /* "<prefix>-<UTC start time>" */
