@@ -125,3 +125,22 @@ schema_kind_find(const struct schema *s, const char *name)
 			return &s->kind[k];
 	return NULL;
 }
+
+const char *const schema_value_cols[3] = { "measure_value_double",
+	"measure_value_bigint", "measure_value_varchar" };
+
+int
+schema_columns(struct buf *b, const struct schema *sc, bool multi)
+{
+	unsigned c;
+	int      rc = buf_adds(b, "(time");
+
+	for (c = 0; !rc && c < sc->n_dcols; c++)
+		rc = buf_printf(b, ", %s", sc->dcol[c]);
+	if (!rc)
+		rc = buf_adds(b, ", measure_name");
+	for (c = 0; !rc && c < (multi ? sc->n_mcols : 3u); c++)
+		rc = buf_printf(
+		    b, ", %s", multi ? sc->mcol[c] : schema_value_cols[c]);
+	return rc ? rc : buf_addc(b, ')');
+}

@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 enum measure_type { MT_DOUBLE = 0, MT_BIGINT = 1, MT_VARCHAR = 2 };
 
 /* How request ids are added to samples (--add-req-id, --req-id-dim). */
@@ -83,6 +85,16 @@ struct schema {
 	const char *mcol[SCHEMA_MAX_MCOLS];
 	uint8_t     mcol_type[SCHEMA_MAX_MCOLS]; /* enum measure_type */
 };
+
+/* The single-measure layout's value columns, by measure type. */
+extern const char *const schema_value_cols[3];
+
+/** Appends the union table's column list, "(time, <dimension columns>,
+ *  measure_name, <measure columns>)": the multi-measure layout's measure
+ *  columns, or the three schema_value_cols of the single-measure one.
+ *  The one list COPY, TabSeparated and SQLite's INSERT name.
+ *  @return 0 or -ENOMEM. */
+int schema_columns(struct buf *b, const struct schema *sc, bool multi);
 
 /** Empties s for model `model` (a static string). */
 void schema_init(struct schema *s, const char *model);

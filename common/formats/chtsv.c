@@ -58,18 +58,7 @@ chtsv_str(struct buf *b, const char *s, size_t n)
 int
 chtsv_columns(struct buf *b, const struct schema *sc, bool multi)
 {
-	static const char *const vals[] = { "measure_value_double",
-		"measure_value_bigint", "measure_value_varchar" };
-	unsigned                 c;
-	int                      rc = buf_adds(b, "(time");
-
-	for (c = 0; !rc && c < sc->n_dcols; c++)
-		rc = buf_printf(b, ", %s", sc->dcol[c]);
-	if (!rc)
-		rc = buf_adds(b, ", measure_name");
-	for (c = 0; !rc && c < (multi ? sc->n_mcols : 3u); c++)
-		rc = buf_printf(b, ", %s", multi ? sc->mcol[c] : vals[c]);
-	return rc ? rc : buf_addc(b, ')');
+	return schema_columns(b, sc, multi);
 }
 
 /* ---- rows ---- */

@@ -19,9 +19,6 @@ enum {
 	PGC_ROW_FIX  = 2 * PGC_TEXT_MAX + 3 * PGC_VAL_MAX + 8,
 };
 
-static const char *const pgc_val_cols[] = { "measure_value_double",
-	"measure_value_bigint", "measure_value_varchar" };
-
 static inline char *
 pgc_put(char *w, const char *s, size_t n)
 {
@@ -66,20 +63,7 @@ pgcopy_field(char *w, const char *s, size_t n)
 void
 pgcopy_columns(struct buf *b, const struct schema *sc, bool multi)
 {
-	unsigned c;
-
-	buf_adds(b, "(time");
-	for (c = 0; c < sc->n_dcols; c++)
-		buf_printf(b, ", %s", sc->dcol[c]);
-	buf_adds(b, ", measure_name");
-	if (multi) {
-		for (c = 0; c < sc->n_mcols; c++)
-			buf_printf(b, ", %s", sc->mcol[c]);
-	} else {
-		for (c = 0; c < 3; c++)
-			buf_printf(b, ", %s", pgc_val_cols[c]);
-	}
-	buf_adds(b, ")");
+	(void)schema_columns(b, sc, multi);
 }
 
 static char *

@@ -36,8 +36,6 @@ enum {
 	                  (multi: + measure column) parameters */
 };
 
-static const char *const sq_val_cols[]  = { "measure_value_double",
-	 "measure_value_bigint", "measure_value_varchar" };
 static const char *const sq_sql_types[] = { "REAL", "INTEGER", "TEXT" };
 
 struct sq_priv {
@@ -106,7 +104,8 @@ sq_sql_create(struct buf *b, const char *ident, const struct schema *sc)
 		buf_printf(b, ", %s TEXT", sc->dcol[c]);
 	buf_adds(b, ", measure_name TEXT NOT NULL");
 	for (c = 0; c < 3; c++)
-		buf_printf(b, ", %s %s", sq_val_cols[c], sq_sql_types[c]);
+		buf_printf(
+		    b, ", %s %s", schema_value_cols[c], sq_sql_types[c]);
 	for (c = 0; c < sc->n_mcols; c++)
 		buf_printf(
 		    b, ", %s %s", sc->mcol[c], sq_sql_types[sc->mcol_type[c]]);
@@ -119,18 +118,9 @@ sq_sql_insert(
 {
 	int c, n;
 
-	buf_printf(b, "INSERT INTO %s (time", ident);
-	for (c = 0; c < sc->n_dcols; c++)
-		buf_printf(b, ", %s", sc->dcol[c]);
-	buf_adds(b, ", measure_name");
-	if (multi) {
-		for (c = 0; c < sc->n_mcols; c++)
-			buf_printf(b, ", %s", sc->mcol[c]);
-	} else {
-		for (c = 0; c < 3; c++)
-			buf_printf(b, ", %s", sq_val_cols[c]);
-	}
-	buf_adds(b, ") VALUES (?");
+	buf_printf(b, "INSERT INTO %s ", ident);
+	schema_columns(b, sc, multi);
+	buf_adds(b, " VALUES (?");
 	n = SQ_P_DCOL + sc->n_dcols + (multi ? sc->n_mcols : 3);
 	for (c = 1; c < n; c++)
 		buf_adds(b, ", ?");
