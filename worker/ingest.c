@@ -31,8 +31,9 @@ struct wstate {
 	struct ingest_thread *t;
 	struct tgt_ctx        ctx;
 	struct xrng           rng;
-	struct sample        *s;   /* batch slots */
-	unsigned              cap; /* slots */
+	struct model_draw     draw; /* what the model's ->values draws from */
+	struct sample        *s;    /* batch slots */
+	unsigned              cap;  /* slots */
 	struct batch          b;
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              last_throttles;
@@ -256,9 +257,13 @@ make_sample(
 {
 	unsigned n;
 
-	s->series  = se;
-	s->time_ms = T;
-	n          = w->t->sh->m->ops->values(se, &w->rng, s->v);
+	const struct model *m = w->t->sh->m;
+
+	s->series       = se;
+	s->time_ms      = T;
+	w->draw.time_ms = T;
+	n               = m->ops->values(m, se, &w->draw, s->v);
+	s->absent       = w->draw.absent;
 	if (w->b.req_id != REQID_NONE) {
 		gen_uuid4(&w->rng, s->req_id);
 		if (w->b.req_id == REQID_MEASURE)
@@ -269,28 +274,51 @@ make_sample(
 	return n;
 }
 
+/* The end of the run of present measures of s from `first` (< nmeas). */
+static unsigned
+present_end(const struct sample *s, unsigned first, unsigned nmeas)
+{
+	while (first < nmeas && !(s->absent >> first & 1))
+		first++;
+	return first;
+}
+
+/* The first present measure of s from `first`, or nmeas. */
+static unsigned
+present_next(const struct sample *s, unsigned first, unsigned nmeas)
+{
+	while (first < nmeas && (s->absent >> first & 1))
+		first++;
+	return first;
+}
+
 /* Generates one sample and adds its records to the batch, writing the
  * batch whenever it is full. In the single-measure layout a sample may be
- * split over two batches (seed §3.2, without its record loss). */
+ * split over two batches (seed §3.2, without its record loss), and
+ * measures the model left out split it too. */
 static void
 add_sample(struct wstate *w, const struct series *se, int64_t T)
 {
 	unsigned       k     = w->b.n;
 	struct sample *s     = &w->s[k];
-	unsigned       nmeas = make_sample(w, s, se, T), first = 0;
+	unsigned       nmeas = make_sample(w, s, se, T), first = 0, end;
 
 	if (w->b.multi) {
 		s->first = 0;
 		s->count = (uint8_t)nmeas;
 		w->b.n++;
 		w->b.records++;
-		w->b.points += nmeas;
+		w->b.points += nmeas - (unsigned)__builtin_popcount(s->absent);
 		if (!w->limit || w->b.records >= w->limit)
 			write_batch(w);
 		return;
 	}
+	first = present_next(s, 0, nmeas);
 	while (first < nmeas) {
-		unsigned take = nmeas - first;
+		unsigned take;
+
+		end  = present_end(s, first, nmeas);
+		take = end - first;
 
 		if (w->limit && take > w->limit - w->b.records)
 			take = w->limit - w->b.records;
@@ -303,7 +331,7 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 		w->b.n++;
 		w->b.records += take;
 		w->b.points += take;
-		first += take;
+		first = present_next(s, first + take, nmeas);
 		if (!w->limit || w->b.records >= w->limit)
 			write_batch(w);
 	}
@@ -366,6 +394,7 @@ ingest_thread_main(void *arg)
 	w.b.multi    = o->multi;
 	w.b.req_id   = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
+	w.draw.r = &w.rng;
 	pick_pacer(&w);
 
 	rc = w.ctx.ops->init(&w.ctx);

@@ -37,6 +37,31 @@ struct model_conf {
 	int64_t  instance_seed;
 	bool     multi;
 	uint8_t  req_id; /* enum req_id_mode */
+	/* The continuous model's (seed-behaviour.md §1.5, §5); zero: off */
+	const char *include_region;   /* comma list of regions, NULL/"": all */
+	const char *include_ms;       /* comma list of microservices */
+	unsigned    region_scale;     /* the first N regions, 0: all */
+	unsigned    ms_scale;         /* the first N microservices, 0: all */
+	unsigned    missing_cpu;      /* % of metric samples without CPU */
+	double      sin_snr, saw_snr; /* > 0: cpu_user signal */
+	uint32_t    sin_period_s, saw_period_s; /* its period, seconds */
+};
+
+/* What ->values draws from and reports, one per ingest thread; the model
+ * may keep state across samples in it (CPython's gauss keeps its second
+ * value). The thread zeroes it once, then sets r, mt and note. */
+struct model_draw {
+	struct xrng    *r;   /* the thread's stream */
+	struct mt19937 *mt;  /* seed-exact mode (one thread, --seed): draw
+	                      * from CPython's sequence instead; else NULL */
+	double   gauss_next; /* CPython random.gauss()'s kept value */
+	bool     has_gauss;
+	int64_t  time_ms; /* in: the sample's timestamp */
+	uint32_t absent;  /* out: bit i set = measure i not in the sample */
+	/* out, when note is not NULL (--dry-run): a debug line for this
+	 * sample ("" when none), without '\n' */
+	char  *note;
+	size_t note_len;
 };
 
 /* Where a cycle's series go: the ingest loop, which makes a sample of
@@ -93,10 +118,13 @@ struct model_ops {
 	    struct model_emit *e);
 
 	/* Fills v (room for SCHEMA_MAX_VALUES) with the values of one
-	 * sample of se, as its kind's measures say, from the thread's r.
+	 * sample of se at d->time_ms, as its kind's measures say, drawn
+	 * from d (d->mt when set, else d->r); sets d->absent (0 unless
+	 * measures are left out) and d->note when asked.
 	 * @return the number of values (the kind's n_values). Ingest
 	 * thread, once per sample: no allocation, no printf. */
-	unsigned (*values)(const struct series *se, struct xrng *r, double *v);
+	unsigned (*values)(const struct model *m, const struct series *se,
+	    struct model_draw *d, double *v);
 
 	/* The start-up summary lines ('\n'-terminated) of a built model for
 	 * a pacing interval and layout. Coordinator. 0 or -ENOSPC. */

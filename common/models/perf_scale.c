@@ -753,13 +753,16 @@ ps_cycle(const struct model *m, uint32_t h0, uint32_t h1, struct model_emit *e)
 }
 
 static unsigned
-ps_values(const struct series *se, struct xrng *r, double *v)
+ps_values(const struct model *m, const struct series *se, struct model_draw *d,
+    double *v)
 {
+	(void)m;
+	d->absent = 0;
 	if (se->kind == SERIES_METRICS) {
-		gen_metrics(r, (enum cpu_class)se->cpu, v);
+		gen_metrics(d->r, (enum cpu_class)se->cpu, v);
 		return MODEL_N_METRICS;
 	}
-	gen_events(r, v);
+	gen_events(d->r, v);
 	return MODEL_N_EVENTS;
 }
 

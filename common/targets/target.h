@@ -58,8 +58,13 @@ struct sample {
 	int64_t              time_ms; /* epoch milliseconds */
 	uint8_t              first;
 	uint8_t              count;
-	double               v[SCHEMA_MAX_VALUES]; /* by the kind's measures */
-	char                 req_id[37];           /* "" unless --add-req-id */
+	/* Bit i set: measure i has no value in this sample (a model left it
+	 * out: the continuous model's missing CPU). The single layout never
+	 * hands such a measure to a target (the ingest loop splits around
+	 * it); the multi layout writes the row without it (NULL in SQL). */
+	uint32_t absent;
+	double   v[SCHEMA_MAX_VALUES]; /* by the kind's measures */
+	char     req_id[37];           /* "" unless --add-req-id */
 };
 
 /* A batch handed to ->write. Owned by the caller; valid only during the

@@ -80,9 +80,10 @@ struct counter {
 static bool
 count_series(struct model_emit *e, const struct series *se)
 {
-	struct counter *c = (struct counter *)e;
-	double          v[SCHEMA_MAX_VALUES];
-	unsigned        n = model_perf_scale.values(se, &c->r, v);
+	struct counter   *c = (struct counter *)e;
+	double            v[SCHEMA_MAX_VALUES];
+	struct model_draw d = { .r = &c->r };
+	unsigned          n = model_perf_scale.values(NULL, se, &d, v);
 
 	assert_int_equal(n, se->g->sk->n_values);
 	c->values += n;
