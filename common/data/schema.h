@@ -73,9 +73,13 @@ struct schema_kind {
 };
 
 struct schema {
-	const char        *model; /* the model that built it */
-	uint8_t            n_kinds;
-	uint8_t            req_id; /* enum req_id_mode */
+	const char *model; /* the model that built it */
+	uint8_t     n_kinds;
+	uint8_t     req_id; /* enum req_id_mode */
+	/* Timestamps are whole seconds (the continuous model): targets
+	 * that say a unit say SECONDS (Timestream's TimeUnit); time_ms
+	 * stays milliseconds everywhere else. */
+	bool               seconds;
 	struct schema_kind kind[SCHEMA_MAX_KINDS];
 	/* the union view (single table of the SQL targets and CSV) */
 	uint8_t     n_dcols;     /* dimension columns, request_id last */

@@ -93,6 +93,12 @@ struct model_ops {
 	 * model_conf; its table names them (key "host_scale" is option
 	 * --host-scale) with the same fields and defaults. */
 	const struct param_row *params;
+	/* > 0: the model's own pacing when no interval or time range is
+	 * asked for: each cycle (a pass over the series) is stamped with
+	 * a new step of this many ms, as soon as the previous one is done,
+	 * so no series gets two points in one step (continuous: 1000).
+	 * 0: the run's --interval-millis pacing. */
+	uint32_t step_ms;
 
 	/* Hosts of the whole model: what the coordinator splits into
 	 * shards (model_shard) over workers and threads. Any thread. */
