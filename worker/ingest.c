@@ -306,9 +306,11 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	if (w->b.multi) {
 		s->first = 0;
 		s->count = (uint8_t)nmeas;
+		if (!target_points(s))
+			return; /* every measure left out: no record */
 		w->b.n++;
 		w->b.records++;
-		w->b.points += nmeas - (unsigned)__builtin_popcount(s->absent);
+		w->b.points += target_points(s);
 		if (!w->limit || w->b.records >= w->limit)
 			write_batch(w);
 		return;
