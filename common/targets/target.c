@@ -386,7 +386,7 @@ target_measure(const struct sample *s, unsigned i, struct tgt_measure *m)
 	m->name   = sm->name;
 	m->type   = sm->type;
 	m->mcol   = sm->mcol;
-	m->absent = i < k->n_values && target_absent(s, i);
+	m->absent = target_absent(s, i);
 	if (m->absent) {
 		m->s   = "";
 		m->len = 0;

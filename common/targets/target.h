@@ -69,7 +69,8 @@ struct sample {
 
 /** Whether measure i of s has no value (struct sample.absent): an
  *  encoder leaves it out of the record (multi layout: the field omitted,
- *  a NULL or empty column). request_id is never absent. */
+ *  a NULL or empty column). A model sets bits only below its kind's
+ *  n_values: request_id is never absent. */
 static inline bool
 target_absent(const struct sample *s, unsigned i)
 {
