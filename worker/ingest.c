@@ -304,13 +304,16 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	unsigned       nmeas = make_sample(w, s, se, T), first = 0, end;
 
 	if (w->b.multi) {
+		unsigned points;
+
 		s->first = 0;
 		s->count = (uint8_t)nmeas;
-		if (!target_points(s))
+		points   = target_points(s);
+		if (!points)
 			return; /* every measure left out: no record */
 		w->b.n++;
 		w->b.records++;
-		w->b.points += target_points(s);
+		w->b.points += points;
 		if (!w->limit || w->b.records >= w->limit)
 			write_batch(w);
 		return;
