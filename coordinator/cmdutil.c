@@ -332,8 +332,9 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->prefix     = m->prefix;
 	r->hosts      = m->total_hosts;
 	r->event_sets = m->total_events;
-	r->series     = m->ops->series_count(&(struct model_conf) {
-	        .host_scale = (unsigned)o->host_scale, .multi = o->multi });
+	opts_host_range(o, &r->id_start, &r->id_end);
+	r->series = m->ops->series_count(&(struct model_conf) {
+	    .host_scale = (unsigned)o->host_scale, .multi = o->multi });
 }
 
 void

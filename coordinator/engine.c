@@ -73,6 +73,13 @@ void
 engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
     uint32_t hosts)
 {
+	engine_add_range(e, role, n, threads, 0, hosts);
+}
+
+void
+engine_add_range(struct engine *e, enum role role, unsigned n,
+    uint32_t threads, uint32_t first_host, uint32_t end_host)
+{
 	e->slot = xrealloc(e->slot, (e->n + n) * sizeof(*e->slot));
 	for (unsigned i = 0; i < n; i++) {
 		struct slot *s = &e->slot[e->n + i];
@@ -82,8 +89,12 @@ engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
 		s->rindex  = i;
 		s->threads = threads;
 		stats_init(&s->cur.s);
-		if (role == ROLE_INGEST)
-			model_shard(hosts, n, i, &s->first_host, &s->end_host);
+		if (role == ROLE_INGEST) {
+			model_shard(end_host - first_host, n, i,
+			    &s->first_host, &s->end_host);
+			s->first_host += first_host;
+			s->end_host += first_host;
+		}
 	}
 	e->n += n;
 	e->per_role[role] += n;

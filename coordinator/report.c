@@ -241,6 +241,8 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "hosts") | json_uint(&w, r->hosts);
 	rc |= json_key(&w, "event_sets") | json_uint(&w, r->event_sets);
 	rc |= json_key(&w, "series") | json_uint(&w, r->series);
+	rc |= json_key(&w, "id_start") | json_uint(&w, r->id_start);
+	rc |= json_key(&w, "id_end") | json_uint(&w, r->id_end);
 	rc |= json_obj_end(&w);
 	rc |= json_key(&w, "totals") | json_obj_begin(&w);
 	rc |= json_stats(&w, r->total, r->secs);

@@ -34,6 +34,7 @@ struct report_run {
 	double                 secs;   /* measured run time */
 	const char            *prefix; /* instance-name prefix */
 	uint64_t               hosts, event_sets, series;
+	uint32_t               id_start, id_end; /* the hosts written */
 	struct report_worker  *w;
 	unsigned               nw;
 	const struct stats    *total;    /* ingest totals, or NULL */

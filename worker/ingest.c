@@ -54,10 +54,12 @@ pick_pacer(struct wstate *w)
 		           .rng         = &w->rng,
 	};
 
-	/* opts_validate() has checked both times. */
-	c.virt = !parse_time_ms(o->start_time, &c.start_ms, NULL, 0);
+	/* opts_validate() has checked both times; relative ones ("-3d",
+	 * "now") are taken from the run's start, the same in every worker. */
+	c.virt
+	    = !parse_time_ms(o->start_time, sh->t0_ms, &c.start_ms, NULL, 0);
 	if (c.virt && o->end_time[0])
-		parse_time_ms(o->end_time, &c.end_ms, NULL, 0);
+		parse_time_ms(o->end_time, sh->t0_ms, &c.end_ms, NULL, 0);
 	pacer_pick(&w->pacer, &c); /* interval or unpaced always wants */
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "json.h"
 #include "log.h"
 #include "parse.h"
@@ -82,6 +83,13 @@ static const struct opt opt_table[] = {
 	{ "host-scale", 0, OPT_U64, OFF(host_scale), "100", 1, 4000,
 	    ING | MOD | QRY | RUN | WRK, "N",
 	    "hosts = 1000 x N, event sets = 1200 x N", G_SHAPE },
+	{ "id-start", 0, OPT_U64, OFF(id_start), "0", 0, 4294967295.0,
+	    ING | RUN | WRK, "N",
+	    "write hosts from N (0-based) of the model: machines split one",
+	    G_SHAPE },
+	{ "id-end", 0, OPT_U64, OFF(id_end), "0", 0, 4294967295.0,
+	    ING | RUN | WRK, "M",
+	    "... up to M, exclusive (0: the model's last host)", G_SHAPE },
 	{ "interval-millis", 0, OPT_U64, OFF(interval_ms), "5000", 0, 86400000,
 	    ING | MOD | RUN | WRK, "MS",
 	    "one sample per series every MS (0: as fast as possible)",
@@ -641,17 +649,19 @@ check_endpoint(const char *url, char *err, size_t errlen)
 static int
 check_time_range(const struct tsl_opts *o, char *err, size_t errlen)
 {
-	int64_t start = 0, end = 0;
+	int64_t start = 0, end = 0, now = wall_ms();
 	char    why[160];
 
+	/* Relative times are checked against the clock here; the workers
+	 * resolve them against the run's start (its t0), all the same. */
 	if (o->start_time[0]
-	    && parse_time_ms(o->start_time, &start, why, sizeof(why))) {
+	    && parse_time_ms(o->start_time, now, &start, why, sizeof(why))) {
 		snprintf(err, errlen, "--start-time: %s", why);
 		return -EINVAL;
 	}
 	if (!o->end_time[0])
 		return 0;
-	if (parse_time_ms(o->end_time, &end, why, sizeof(why))) {
+	if (parse_time_ms(o->end_time, now, &end, why, sizeof(why))) {
 		snprintf(err, errlen, "--end-time: %s", why);
 		return -EINVAL;
 	}
@@ -664,6 +674,50 @@ check_time_range(const struct tsl_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen,
 		    "--end-time: %s is not after --start-time %s", o->end_time,
 		    o->start_time);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void
+opts_host_range(const struct tsl_opts *o, uint32_t *first, uint32_t *end)
+{
+	struct model_conf       mc = opts_model_conf(o);
+	const struct model_ops *m  = model_find(o->model);
+	uint32_t                n  = m ? m->hosts(&mc) : 0;
+
+	*first = (uint32_t)o->id_start;
+	*end   = o->id_end ? (uint32_t)o->id_end : n;
+}
+
+bool
+opts_host_range_given(const struct tsl_opts *o)
+{
+	return o->id_start || o->id_end;
+}
+
+/* --id-start and --id-end: a non-empty range of the model's hosts. */
+static int
+check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	struct model_conf mc = opts_model_conf(o);
+	uint64_t          n  = model_find(o->model)->hosts(&mc);
+	uint32_t          first, end;
+
+	if (o->id_end > n) {
+		snprintf(err, errlen,
+		    "--id-end: %llu is beyond the %llu hosts of the %s model (expected 1..%llu, or 0 for all)",
+		    (unsigned long long)o->id_end, (unsigned long long)n,
+		    o->model, (unsigned long long)n);
+		return -EINVAL;
+	}
+	opts_host_range(o, &first, &end);
+	if (first >= end) {
+		snprintf(err, errlen,
+		    "--id-start: %llu is not below %s %u (the %s model has %llu hosts, 0..%llu)",
+		    (unsigned long long)o->id_start,
+		    o->id_end ? "--id-end" : "the model's end,", end, o->model,
+		    (unsigned long long)n, (unsigned long long)n - 1);
 		return -EINVAL;
 	}
 	return 0;
@@ -745,7 +799,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if ((cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))
-	    && check_time_range(o, err, errlen))
+	    && (check_time_range(o, err, errlen)
+	        || check_host_range(o, err, errlen)))
 		return -EINVAL;
 	if (o->req_id_dim && !o->add_req_id
 	    && (cmd & (CMD_INGEST | CMD_RUN))) {
