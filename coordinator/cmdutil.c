@@ -353,6 +353,10 @@ cmd_collect_workers(const struct engine *e, struct report_run *r)
 		x->end_host   = s->end_host;
 		x->done       = s->state == SLOT_DONE;
 		x->s          = (struct stats *)&s->cur.s;
+		if (s->role == ROLE_INGEST && s->extra_len) {
+			x->batch     = s->extra;
+			x->batch_len = s->extra_len;
+		}
 		snprintf(x->host, sizeof(x->host), "%s", s->host);
 		snprintf(x->fate, sizeof(x->fate), "%s", s->fate);
 		snprintf(x->err, sizeof(x->err), "%s", s->cur.err);

@@ -406,9 +406,20 @@ tick(struct engine *e, double el, bool live)
 		if (!e->per_role[r])
 			continue;
 		engine_total(e, (enum role)r, t);
-		for (unsigned i = 0; i < e->n; i++)
-			if ((int)e->slot[i].role == r)
-				st |= e->slot[i].cur.state;
+		e->tick[r].batch_min = e->tick[r].batch_max = 0;
+		for (unsigned i = 0; i < e->n; i++) {
+			const struct proto_stats *c = &e->slot[i].cur;
+
+			if ((int)e->slot[i].role != r)
+				continue;
+			st |= c->state;
+			if (c->batch_min
+			    && (!e->tick[r].batch_min
+			        || c->batch_min < e->tick[r].batch_min))
+				e->tick[r].batch_min = c->batch_min;
+			if (c->batch_max > e->tick[r].batch_max)
+				e->tick[r].batch_max = c->batch_max;
+		}
 		target_state_note(e->o->target, st, note, sizeof(note));
 		report_tick(&e->tick[r], el, t, f, note);
 	}

@@ -15,7 +15,8 @@
 #include "target.h"
 #include "xalloc.h"
 
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_I64, OPT_SECS };
+/* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
+enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_U64_AUTO, OPT_I64, OPT_SECS };
 
 /* Sections of --help, in this order. */
 enum opt_group {
@@ -96,9 +97,11 @@ static const struct opt opt_table[] = {
 	    G_PACE },
 	{ "batch-writes", 0, OPT_BOOL, OFF(batch_writes), "false", 0, 0,
 	    ING | RUN | WRK, NULL, "batch records across hosts", G_SHAPE },
-	{ "batch-size", 0, OPT_U64, OFF(batch_size), "100", 1, 100000,
-	    ING | RUN | WRK, "N",
-	    "records per batch with --batch-writes (Timestream: 1..100)",
+	{ "batch-size", 0, OPT_U64_AUTO, OFF(batch_size), "100", 1, 100000,
+	    ING | RUN | WRK, "N|auto",
+	    "records per batch with --batch-writes (Timestream: 1..100); "
+	    "auto: batches across hosts, of the size with the best "
+	    "records/s, found and kept by each thread",
 	    G_SHAPE },
 	{ "multi", 0, OPT_BOOL, OFF(multi), "false", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, NULL,
@@ -231,6 +234,22 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		*s = xstrdup(v);
 		return 0;
 	}
+	case OPT_U64_AUTO:
+		if (v && !strcmp(v, "auto")) {
+			*(uint64_t *)field(o, r) = 0;
+			break;
+		}
+		rc = parse_u64(v, (uint64_t)r->min,
+		    r->max >= 1.8e19 ? UINT64_MAX : (uint64_t)r->max, &u, why,
+		    sizeof(why));
+		if (rc)
+			parse_error(why, sizeof(why), rc, v,
+			    "an integer %llu..%llu or auto",
+			    (unsigned long long)r->min,
+			    (unsigned long long)r->max);
+		if (!rc)
+			*(uint64_t *)field(o, r) = u;
+		break;
 	case OPT_U64:
 		rc = parse_u64(v, (uint64_t)r->min,
 		    r->max >= 1.8e19 ? UINT64_MAX : (uint64_t)r->max, &u, why,
@@ -773,7 +792,7 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			return -EINVAL;
 		if (check_endpoint(o->endpoint, err, errlen))
 			return -EINVAL;
-		if (t->max_batch && o->batch_writes
+		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
 		    && o->batch_size > t->max_batch) {
 			snprintf(err, errlen,
 			    "--batch-size: %llu is more than the %zu "
@@ -841,6 +860,12 @@ opts_tgt_conf(const struct tsl_opts *o)
 	};
 }
 
+bool
+opts_batch_auto(const struct tsl_opts *o)
+{
+	return o->batch_size == 0;
+}
+
 const char *
 opts_params(const struct tsl_opts *o)
 {
@@ -857,6 +882,12 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 	case OPT_STR:
 		buf_adds(b, *(char *const *)cfield(o, r));
 		break;
+	case OPT_U64_AUTO:
+		if (!*(const uint64_t *)cfield(o, r)) {
+			buf_adds(b, "auto");
+			break;
+		}
+		/* fall through */
 	case OPT_U64:
 		buf_printf(b, "%llu",
 		    (unsigned long long)*(const uint64_t *)cfield(o, r));
@@ -993,6 +1024,12 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			}
 			rc = json_str(w, *(char *const *)cfield(o, r));
 			break;
+		case OPT_U64_AUTO:
+			if (!*(const uint64_t *)cfield(o, r)) {
+				rc = json_str(w, "auto");
+				break;
+			}
+			/* fall through */
 		case OPT_U64:
 			rc = json_uint(w, *(const uint64_t *)cfield(o, r));
 			break;
