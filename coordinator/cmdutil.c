@@ -27,7 +27,9 @@ static const struct cmd_help {
 	    "SQLite in results/ of the current directory).\n",
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
-	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n",
+	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n"
+	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
+	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n",
 	    true },
 	{ CMD_QUERY, "tsload query [options]",
 	    "Runs the weighted query workload of config.ini (do-q1 .. do-q6)\n"
