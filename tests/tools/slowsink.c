@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ serve(void *arg)
 	int    fd   = (int)(intptr_t)arg;
 	char  *hdr  = malloc(HDR_MAX + 1);
 	size_t have = 0;
-	char  *body = NULL;
+	char  *body = malloc(1);
 	size_t cap  = 0;
 
 	for (;;) {
@@ -84,6 +85,8 @@ serve(void *arg)
 		size_t  hlen, len = 0, got;
 		ssize_t k;
 		long    lines = 0;
+		bool    health, is_write;
+
 		/* headers */
 		while (!(end = memmem(hdr, have, "\r\n\r\n", 4))) {
 			if (have >= HDR_MAX)
@@ -98,6 +101,9 @@ serve(void *arg)
 		for (cl = hdr; (cl = strchr(cl, '\n')); cl++)
 			if (!strncasecmp(cl + 1, "content-length:", 15))
 				len = strtoul(cl + 16, NULL, 10);
+		/* before the next request's bytes move to the front */
+		health   = !strncmp(hdr, "GET /health", 11);
+		is_write = !strncmp(hdr, "POST /write", 11);
 		if (len > cap) {
 			cap  = len;
 			body = realloc(body, cap + 1);
@@ -112,7 +118,7 @@ serve(void *arg)
 				goto out;
 			got += (size_t)k;
 		}
-		if (!strncmp(hdr, "GET /health", 11)) {
+		if (health) {
 			static const char ok[] = "HTTP/1.1 200 OK\r\n"
 			                         "Content-Length: 2\r\n\r\nOK";
 
@@ -120,7 +126,7 @@ serve(void *arg)
 				goto out;
 			continue;
 		}
-		if (strncmp(hdr, "POST /write", 11)) {
+		if (!is_write) {
 			static const char nf[] = "HTTP/1.1 404 Not Found\r\n"
 			                         "Content-Length: 0\r\n\r\n";
 
