@@ -59,6 +59,27 @@ static const struct cmd_help {
 	    "  tsload cleanup\n"
 	    "  tsload cleanup --target postgres://tsload@127.0.0.1/bench\n",
 	    false },
+	{ CMD_STREAM, "tsload stream SINK [options] [FILE...]",
+	    "Sends every line of the FILEs (or stdin; plain, gzip or zstd) to SINK:\n"
+	    "  kafka    --broker HOST:PORT --topic T [-e KEY=VALUE ...]: a message a\n"
+	    "           line, counted once its delivery report says so\n"
+	    "  s3       --bucket B [--prefix P] [--linecount N]: gzip objects of N lines\n"
+	    "  kinesis  --stream S: a record a line, 500 a PutRecords call\n"
+	    "  stdout\n"
+	    "  or a URL: file:PATH, http[s]://HOST/PATH (POSTs of lines),\n"
+	    "  influx://HOST:PORT/?db=D, vm://HOST:PORT (line protocol replayed),\n"
+	    "  kafka://BROKER[,BROKER]/TOPIC, s3://BUCKET/PREFIX, kinesis://STREAM.\n"
+	    "Message sinks (kafka, kinesis) send a line without its newline. -e is\n"
+	    "librdkafka's --config here (the seed's), so --endpoint and --region have\n"
+	    "no short form; -p is the seed's --position (--producer has none).\n"
+	    "SIGINT stops reading, sends what was read and waits for every delivery.\n"
+	    "Exit 0 when every line read was stored or delivered, 1 otherwise.\n",
+	    "  tsload stream kafka --broker 127.0.0.1:9092 --topic my-topic apache.log\n"
+	    "  zcat big.log.gz | tsload stream kafka --broker b:9092 --topic t -e acks=1\n"
+	    "  tsload stream s3 --bucket logs --prefix demo/ --linecount 10000 a.log\n"
+	    "  tsload stream kinesis --stream log-stream a.log.zst\n"
+	    "  tsload stream vm://127.0.0.1:8428 metrics.lp.gz\n",
+	    false },
 	{ CMD_WORKER, "tsload worker --connect URL",
 	    "A worker process. ingest, query and run start their workers themselves\n"
 	    "(tsload worker --connect ipc://...): the worker joins the coordinator at\n"

@@ -197,6 +197,32 @@ report_fclose(FILE *f, int rc)
 }
 
 int
+report_save(const char *dir, const char *name, const char *text, size_t len)
+{
+	char  path[600], tmp[620];
+	FILE *f;
+	int   rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		rc = -errno;
+	} else {
+		if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF)
+			rc = -errno;
+		rc = report_fclose(f, rc);
+		if (!rc && rename(tmp, path))
+			rc = -errno;
+		if (rc)
+			unlink(tmp);
+	}
+	if (rc)
+		log_err("cannot write %s: %s", path, strerror(-rc));
+	return rc;
+}
+
+int
 report_write_json(const struct report_run *r)
 {
 	struct buf    b;

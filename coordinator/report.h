@@ -59,6 +59,11 @@ int report_open_dir(
 /** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
  *  the seed, then tsload's own data-point and latency lines. */
 void report_closing(FILE *f, const struct stats *t, double secs);
+/** Writes text (and a newline) to dir/name the way run.json is written
+ *  (a temporary file, synced, renamed). 0, or -errno after one line
+ *  naming the file and the reason. */
+int report_save(
+    const char *dir, const char *name, const char *text, size_t len);
 /** Writes run.json into r->dir (all of it, or no file: a temporary file
  *  renamed once written and synced). 0, or -errno after one line naming
  *  the file and the reason. */

@@ -16,7 +16,17 @@
 #include "xalloc.h"
 
 /* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_U64_AUTO, OPT_I64, OPT_SECS };
+/* OPT_LIST: text, each further value appended on a line of its own
+ * (repeatable options: --broker, -e). */
+enum opt_type {
+	OPT_BOOL,
+	OPT_STR,
+	OPT_U64,
+	OPT_U64_AUTO,
+	OPT_I64,
+	OPT_SECS,
+	OPT_LIST
+};
 
 /* Sections of --help, in this order. */
 enum opt_group {
@@ -53,6 +63,7 @@ struct opt {
 #define WRK CMD_WORKER
 #define QRY CMD_QUERY
 #define RUN CMD_RUN
+#define STR CMD_STREAM
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
@@ -65,14 +76,43 @@ static const struct opt opt_table[] = {
 	{ "table-name", 't', OPT_STR, OFF(table), "host_metrics", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "NAME", "table name", G_TARGET },
 	{ "region", 'r', OPT_STR, OFF(region), "", 0, 0,
-	    ING | CLN | QRY | RUN | WRK, "REGION",
-	    "AWS region (Timestream targets)", G_TARGET },
-	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0,
-	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "explicit endpoint (Timestream targets)", G_TARGET },
-	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0,
-	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile",
+	    ING | CLN | QRY | RUN | WRK | STR, "REGION",
+	    "AWS region (Timestream, S3 and Kinesis; stream: no -r)",
 	    G_TARGET },
+	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0,
+	    ING | CLN | QRY | RUN | WRK | STR, "URL",
+	    "explicit endpoint (AWS targets; stream: no -e, which is "
+	    "--config)",
+	    G_TARGET },
+	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0,
+	    ING | CLN | QRY | RUN | WRK | STR, "NAME", "AWS named profile",
+	    G_TARGET },
+	{ "broker", 0, OPT_LIST, OFF(brokers), "", 0, 0, STR, "HOST:PORT",
+	    "kafka: a bootstrap broker (repeatable, or HOST:PORT,HOST:PORT)",
+	    G_TARGET },
+	{ "topic", 0, OPT_STR, OFF(topic), "", 0, 0, STR, "NAME",
+	    "kafka: the topic", G_TARGET },
+	{ "config", 'e', OPT_LIST, OFF(kafka_conf), "", 0, 0, STR, "KEY=VALUE",
+	    "kafka: a librdkafka setting, passed as it is (repeatable; "
+	    "compression.type=zstd, acks=1, ...)",
+	    G_TARGET },
+	{ "producer", 0, OPT_STR, OFF(producer), "kafka-confluent", 0, 0, STR,
+	    "NAME",
+	    "kafka: the seed's client choice (kafka-confluent, kafka-python, "
+	    "kafka-confluent-multiprocessing): all are librdkafka here",
+	    G_TARGET },
+	{ "bucket", 0, OPT_STR, OFF(bucket), "", 0, 0, STR, "NAME",
+	    "s3: the bucket", G_TARGET },
+	{ "prefix", 0, OPT_STR, OFF(prefix), "", 0, 0, STR, "PREFIX",
+	    "s3: key prefix of the objects (\"demo/\")", G_TARGET },
+	{ "linecount", 'c', OPT_U64, OFF(linecount), "1000", 1, 10000000, STR,
+	    "N", "s3: lines per object", G_TARGET },
+	{ "stream", 0, OPT_STR, OFF(ks_stream), "", 0, 0, STR, "NAME",
+	    "kinesis: the stream", G_TARGET },
+	{ "position", 'p', OPT_U64, OFF(position), "0", 0, 1000, STR, "N",
+	    "the seed's progress-bar line offset: accepted, no effect (the "
+	    "live line is one line on stderr)",
+	    G_OUTPUT },
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
 	    ING | QRY | RUN | WRK, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
@@ -136,17 +176,17 @@ static const struct opt opt_table[] = {
 	    "T", "with --start-time: write the cycles before T, unpaced",
 	    G_PACE },
 	{ "results", 0, OPT_STR, OFF(results), "results", 0, 0,
-	    ING | QRY | RUN | WRK, "DIR",
+	    ING | QRY | RUN | WRK | STR, "DIR",
 	    "results root: DIR/<run-id>/run.json, timeseries.csv", G_OUTPUT },
 	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK,
 	    "N",
 	    "seed of the generated values (same seed, same data; 0: random)",
 	    G_SHAPE },
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
-	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
+	    ING | RUN | WRK | STR, "N", "retries of a throttled or busy batch",
 	    G_PACE },
-	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
-	    NULL, "no live progress line", G_OUTPUT },
+	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0,
+	    ING | QRY | RUN | STR, NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
 	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
@@ -198,9 +238,27 @@ static const struct opt opt_table[] = {
 	    "to the binary",
 	    G_QUERY },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help", G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | STR, NULL, "this help",
+	    G_OTHER },
 	{ NULL },
 };
+
+/* Options whose short form another command's option takes over: stream
+ * uses -e for --config (librdkafka's, as the seed) and -r for --rate,
+ * where --endpoint and --region stay long options. */
+static const struct {
+	size_t   off;
+	unsigned cmds;
+} short_off[] = { { OFF(region), STR }, { OFF(endpoint), STR } };
+
+static bool
+short_ok(const struct opt *r, unsigned cmd)
+{
+	for (size_t i = 0; i < sizeof(short_off) / sizeof(short_off[0]); i++)
+		if (short_off[i].off == r->off && (short_off[i].cmds & cmd))
+			return false;
+	return r->shortname != 0;
+}
 
 static void *
 field(struct tsl_opts *o, const struct opt *r)
@@ -234,6 +292,13 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 
 		free(*s);
 		*s = xstrdup(v);
+		return 0;
+	}
+	case OPT_LIST: {
+		char **s = field(o, r), *old = *s;
+
+		*s = old && *old ? xasprintf("%s\n%s", old, v) : xstrdup(v);
+		free(old);
 		return 0;
 	}
 	case OPT_U64_AUTO:
@@ -302,13 +367,18 @@ void
 opts_free(struct tsl_opts *o)
 {
 	for (const struct opt *r = opt_table; r->name; r++) {
-		if (r->type == OPT_STR) {
+		if (r->type == OPT_STR || r->type == OPT_LIST) {
 			char **s = field(o, r);
 
 			free(*s);
 			*s = NULL;
 		}
 	}
+	for (unsigned i = 0; i < o->nargs; i++)
+		free(o->args[i]);
+	free(o->args);
+	o->args  = NULL;
+	o->nargs = 0;
 }
 
 #define N_ROWS (sizeof(opt_table) / sizeof(opt_table[0]) - 1)
@@ -321,7 +391,8 @@ row_index(const struct opt *r)
 }
 
 static const char *const cmd_names[]
-    = { "ingest", "model", "cleanup", "worker", "query", "run" };
+    = { "ingest", "model", "cleanup", "worker", "query", "run", "stream" };
+enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
  * is started by the coordinator). */
@@ -335,7 +406,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 	if (!shown)
 		shown = cmds;
 	left = (unsigned)__builtin_popcount(shown);
-	for (unsigned i = 0; i < 6 && k < n; i++) {
+	for (unsigned i = 0; i < N_CMDS && k < n; i++) {
 		if (!(shown & (1u << i)))
 			continue;
 		left--;
@@ -349,7 +420,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 static const char *
 cmd_name(unsigned cmd)
 {
-	for (unsigned i = 0; i < 6; i++)
+	for (unsigned i = 0; i < N_CMDS; i++)
 		if (cmd == 1u << i)
 			return cmd_names[i];
 	return "this command";
@@ -439,7 +510,7 @@ static const struct opt *
 find_short(char c, unsigned cmd)
 {
 	for (const struct opt *r = opt_table; r->name; r++)
-		if ((r->cmds & cmd) && r->shortname == c)
+		if ((r->cmds & cmd) && short_ok(r, cmd) && r->shortname == c)
 			return r;
 	return NULL;
 }
@@ -580,6 +651,11 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 				v = a + 2;
 			snprintf(from, sizeof(from), "-%c/--%s", r->shortname,
 			    r->name);
+		} else if (cmd == CMD_STREAM) { /* SINK [FILE...] */
+			o->args = xrealloc(
+			    o->args, (o->nargs + 1) * sizeof(*o->args));
+			o->args[o->nargs++] = xstrdup(a);
+			continue;
 		} else {
 			snprintf(err, errlen,
 			    "unexpected argument \"%s\" (see --help)", a);
@@ -882,6 +958,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		buf_adds(b, *(const bool *)cfield(o, r) ? "true" : "false");
 		break;
 	case OPT_STR:
+	case OPT_LIST:
 		buf_adds(b, *(char *const *)cfield(o, r));
 		break;
 	case OPT_U64_AUTO:
@@ -1000,6 +1077,36 @@ opts_parse_text(struct tsl_opts *o, unsigned cmd, const char *text, char *err,
 	return rc;
 }
 
+/* A list option as a JSON array; with redact, the value of a key that
+ * names a secret (sasl.password, ssl.key.password, ...) is "***". */
+static int
+list_json(struct json_w *w, const char *list, bool redact)
+{
+	int rc = json_arr_begin(w);
+
+	while (!rc && list && *list) {
+		const char *nl   = strchrnul(list, '\n');
+		const char *eq   = memchr(list, '=', (size_t)(nl - list));
+		char       *item = xstrndup(list, (size_t)(nl - list));
+
+		if (redact && eq) {
+			item[eq - list] = '\0'; /* the key alone */
+			if (strstr(item, "password")
+			    || strstr(item, "secret")) {
+				free(item);
+				item = xasprintf(
+				    "%.*s=***", (int)(eq - list), list);
+			} else {
+				item[eq - list] = '=';
+			}
+		}
+		rc = json_str(w, item);
+		free(item);
+		list = *nl ? nl + 1 : nl;
+	}
+	return rc ? rc : json_arr_end(w);
+}
+
 int
 opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 {
@@ -1025,6 +1132,10 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 				break;
 			}
 			rc = json_str(w, *(char *const *)cfield(o, r));
+			break;
+		case OPT_LIST:
+			rc = list_json(w, *(char *const *)cfield(o, r),
+			    r->off == OFF(kafka_conf));
 			break;
 		case OPT_U64_AUTO:
 			if (!*(const uint64_t *)cfield(o, r)) {
@@ -1090,7 +1201,7 @@ opts_usage(unsigned cmd, FILE *f)
 			if (!title)
 				fprintf(f, "\n%s:\n", group_title[g]);
 			title = true;
-			if (r->shortname)
+			if (short_ok(r, cmd))
 				n = snprintf(left, sizeof(left), "  -%c, ",
 				    r->shortname);
 			else

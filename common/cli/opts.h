@@ -24,6 +24,7 @@ enum opts_cmd {
 	CMD_WORKER  = 1u << 3,
 	CMD_QUERY   = 1u << 4,
 	CMD_RUN     = 1u << 5,
+	CMD_STREAM  = 1u << 6,
 };
 
 struct tsl_opts {
@@ -74,6 +75,19 @@ struct tsl_opts {
 	char    *queries_dir;   /* configs/queries */
 	double   query_wait;    /* seconds to wait for data to take params */
 	bool     quiet;         /* no live line */
+	/* stream: the seed's sink options */
+	char    *brokers;    /* --broker, one a line (repeatable) */
+	char    *topic;      /* --topic */
+	char    *kafka_conf; /* -e/--config key=value, one a line */
+	char    *producer;   /* --producer: the seed's choice of client */
+	uint64_t position;   /* -p/--position: the seed's bar offset */
+	char    *bucket;     /* --bucket */
+	char    *prefix;     /* --prefix */
+	uint64_t linecount;  /* -c/--linecount: lines per object */
+	char    *ks_stream;  /* --stream: Kinesis stream name */
+	/* stream: SINK [FILE...], the arguments that are not options */
+	char   **args;
+	unsigned nargs;
 	bool     help;
 	/* set by opts_parse */
 	uint64_t given;          /* bit per option row: from argv or env */

@@ -311,12 +311,12 @@ stdout_init(struct tgt_ctx *ctx)
  * may clear) is tried again after a pause, once the partial batch is
  * taken back, for up to FILE_FULL_NS; any other error, a disk full for
  * longer, or a partial batch that cannot be taken back ends the run. */
+static enum tgt_status file_out(struct tgt_ctx *ctx, struct file_priv *f);
+
 static enum tgt_status
 file_write(struct tgt_ctx *ctx, const struct batch *b)
 {
 	struct file_priv *f = ctx->priv;
-	size_t            done;
-	int               rc;
 
 	ctx->rejected = 0;
 	buf_reset(&f->out);
@@ -326,6 +326,16 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 		    b->records, FILE_BUF_MAX >> 20);
 		return TGT_FAIL;
 	}
+	return file_out(ctx, f);
+}
+
+/* Writes f->out (see file_write). */
+static enum tgt_status
+file_out(struct tgt_ctx *ctx, struct file_priv *f)
+{
+	size_t done;
+	int    rc;
+
 	rc = file_flush(f, &done);
 	if (!rc) {
 		f->full_since = 0;
@@ -359,6 +369,26 @@ file_write(struct tgt_ctx *ctx, const struct batch *b)
 	return TGT_FATAL;
 }
 
+/* tsload stream: the lines as they are, with the same failure rules. */
+static enum tgt_status
+file_lines(struct tgt_ctx *ctx, const struct tgt_lines *l)
+{
+	struct file_priv *f = ctx->priv;
+	enum tgt_status   st;
+
+	buf_reset(&f->out);
+	if (buf_add(&f->out, l->data, l->len) != 0) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "%s: %zu bytes of lines exceed %d MiB", f->name, l->len,
+		    FILE_BUF_MAX >> 20);
+		return TGT_FAIL;
+	}
+	st = file_out(ctx, f);
+	if (st == TGT_OK)
+		ctx->lines.done += l->n;
+	return st;
+}
+
 static void
 file_fini(struct tgt_ctx *ctx)
 {
@@ -379,25 +409,27 @@ file_fini(struct tgt_ctx *ctx)
 const struct target_ops target_file = {
 	.name    = "file",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE,
+	.flags   = TGT_F_WRITE | TGT_F_LINES,
 	.usage   = "file:PATH",
 	.params  = file_params,
 	.check   = file_check,
 	.setup   = file_setup,
 	.init    = file_init,
 	.write   = file_write,
+	.lines   = file_lines,
 	.fini    = file_fini,
 };
 
 const struct target_ops target_stdout = {
 	.name    = "stdout",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE | TGT_F_STDOUT,
+	.flags   = TGT_F_WRITE | TGT_F_STDOUT | TGT_F_LINES,
 	.usage   = "stdout:",
 	.params  = file_params,
 	.check   = stdout_check,
 	.setup   = stdout_setup,
 	.init    = stdout_init,
 	.write   = file_write,
+	.lines   = file_lines,
 	.fini    = file_fini,
 };

@@ -464,13 +464,14 @@ ks_failed(struct ks_client *k, const unsigned *todo, unsigned from, unsigned n,
 	return 0;
 }
 
+static enum tgt_status ks_send(
+    struct tgt_ctx *ctx, struct ks_client *k, unsigned nrec);
+
 static enum tgt_status
 ks_write(struct tgt_ctx *ctx, const struct batch *b)
 {
 	struct ks_client *k = ctx->priv;
-	unsigned          nrec, ntodo, nagain, from, taken, i, round;
-	char              why[160];
-	enum tgt_status   st;
+	unsigned          nrec;
 
 	ctx->rejected        = 0;
 	ctx->rejected_points = 0;
@@ -480,6 +481,19 @@ ks_write(struct tgt_ctx *ctx, const struct batch *b)
 		    b->records, KS_BODY_MAX >> 20);
 		return TGT_FAIL;
 	}
+	return ks_send(ctx, k, nrec);
+}
+
+/* PutRecords of the records k->rec[0..nrec): refused calls are the
+ * caller's to retry while nothing is written; records refused one by one
+ * are sent again KS_ROUNDS times, then counted in ctx->rejected. */
+static enum tgt_status
+ks_send(struct tgt_ctx *ctx, struct ks_client *k, unsigned nrec)
+{
+	unsigned        ntodo, nagain, from, taken, i, round;
+	char            why[160];
+	enum tgt_status st;
+
 	for (i = 0; i < nrec; i++)
 		k->todo[i] = i;
 	ntodo = nrec;
@@ -513,6 +527,7 @@ ks_write(struct tgt_ctx *ctx, const struct batch *b)
 		if (round + 1 >= KS_ROUNDS)
 			break;
 		ctx->throttles++;
+		ctx->lines.retries += nagain;
 		sleep_until_ns(now_ns() + (25000000ull << round));
 		memcpy(k->todo, k->again, nagain * sizeof(*k->todo));
 		ntodo = nagain;
@@ -527,10 +542,56 @@ ks_write(struct tgt_ctx *ctx, const struct batch *b)
 	return TGT_OK;
 }
 
+/* tsload stream: one record per line, without its newline, keyed by
+ * the line's first 10 characters (the seed's: an access log's client
+ * address spreads over the shards); at most 500 lines a call. */
+static enum tgt_status
+ks_lines(struct tgt_ctx *ctx, const struct tgt_lines *l)
+{
+	struct ks_client *k = ctx->priv;
+	const char       *p, *end;
+	unsigned          n = 0;
+	enum tgt_status   st;
+
+	ctx->rejected = 0;
+	buf_reset(&k->text);
+	if (buf_add(&k->text, l->data, l->len) != 0) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "kinesis: %zu bytes of lines exceed %d MiB", l->len,
+		    KS_BODY_MAX >> 20);
+		return TGT_FAIL;
+	}
+	if (k->cap < l->n) {
+		k->cap   = l->n;
+		k->rec   = xrealloc(k->rec, k->cap * sizeof(*k->rec));
+		k->todo  = xrealloc(k->todo, k->cap * sizeof(*k->todo));
+		k->again = xrealloc(k->again, k->cap * sizeof(*k->again));
+	}
+	for (p = k->text.p, end = p + k->text.len; p < end && n < l->n; n++) {
+		const char *nl  = memchr(p, '\n', (size_t)(end - p));
+		size_t      len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		k->rec[n] = (struct ks_rec) {
+			.off     = (size_t)(p - k->text.p),
+			.len     = len,
+			.key     = len ? p : "-", /* a key is never empty */
+			.key_len = len ? (len < 10 ? (unsigned)len : 10) : 1,
+			.points  = 1,
+		};
+		p += len + 1;
+	}
+	st = ks_send(ctx, k, n);
+	if (st == TGT_OK) {
+		ctx->lines.done += n - ctx->rejected;
+		ctx->lines.failed += ctx->rejected;
+	}
+	return st;
+}
+
 const struct target_ops target_kinesis = {
 	.name      = "kinesis",
 	.version   = TARGET_OPS_VERSION,
-	.flags     = TGT_F_WRITE,
+	.flags     = TGT_F_WRITE | TGT_F_LINES,
 	.usage     = "kinesis://STREAM",
 	.params    = ks_params,
 	.max_batch = KS_MAX_RECORDS,
@@ -538,6 +599,7 @@ const struct target_ops target_kinesis = {
 	.setup     = ks_setup,
 	.init      = ks_init,
 	.write     = ks_write,
+	.lines     = ks_lines,
 	.fini      = ks_fini,
 	.cleanup   = ks_cleanup,
 };

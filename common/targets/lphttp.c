@@ -166,6 +166,63 @@ lph_write(struct lph *l, const struct batch *b, unsigned *rejected, char *err,
 }
 
 enum tgt_status
+lph_write_text(struct lph *l, const char *text, size_t len, unsigned *rejected,
+    char *err, size_t errlen)
+{
+	struct http_req r = {
+		.path = l->wpath, .gzip = l->u.gzip, .ctype = format_lp.ctype
+	};
+	const char     *p = text, *end = text + len;
+	enum tgt_status st;
+	unsigned        n;
+
+	*rejected = 0;
+	while (p < end) {
+		size_t      take = (size_t)(end - p);
+		const char *nl;
+
+		if (take > l->u.max_body) {
+			nl = memrchr(p, '\n', l->u.max_body);
+			if (!nl) {
+				snprintf(err, errlen,
+				    "%s: a line is longer than max_body (%llu bytes)",
+				    l->h.o.name,
+				    (unsigned long long)l->u.max_body);
+				return TGT_FAIL;
+			}
+			take = (size_t)(nl - p) + 1;
+		}
+		r.body = p;
+		r.len  = take;
+		st     = http_request(&l->h, &r, err, errlen);
+		if (st == TGT_FAIL && l->h.status == 400
+		    && (n = lph_refused(l->h.resp.p)) > 0)
+			*rejected += n;
+		else if (st != TGT_OK)
+			return st; /* parts written go again: the same points
+			            */
+		p += take;
+	}
+	return TGT_OK;
+}
+
+enum tgt_status
+lph_lines(struct tgt_ctx *ctx, const struct tgt_lines *l)
+{
+	unsigned        rej = 0;
+	enum tgt_status st  = lph_write_text(
+	     ctx->priv, l->data, l->len, &rej, ctx->err, sizeof(ctx->err));
+
+	if (st != TGT_OK)
+		return st;
+	if (rej > l->n)
+		rej = l->n;
+	ctx->lines.done += l->n - rej;
+	ctx->lines.failed += rej;
+	return TGT_OK;
+}
+
+enum tgt_status
 lph_post_form(struct lph *l, const char *path, const char *const *kv,
     char *err, size_t errlen)
 {

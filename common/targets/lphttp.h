@@ -56,6 +56,16 @@ void lph_close(struct lph *l);
 enum tgt_status lph_write(struct lph *l, const struct batch *b,
     unsigned *rejected, char *err, size_t errlen);
 
+/** Writes line protocol text as it is (tsload stream), in bodies of at
+ *  most max_body bytes cut at line ends; refused lines as lph_write.
+ *  @return the outcome, with the reason in err unless TGT_OK. */
+enum tgt_status lph_write_text(struct lph *l, const char *text, size_t len,
+    unsigned *rejected, char *err, size_t errlen);
+
+/** The ->lines of influx:// and vm://: lph_write_text of the lines,
+ *  counted done (or failed: the ones the server refused) on TGT_OK. */
+enum tgt_status lph_lines(struct tgt_ctx *ctx, const struct tgt_lines *l);
+
 /** POSTs an application/x-www-form-urlencoded body built from name,
  *  value pairs (NULL-ended) to path. The answer is in l->h. */
 enum tgt_status lph_post_form(struct lph *l, const char *path,

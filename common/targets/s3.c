@@ -67,6 +67,7 @@ struct s3_client {
 	struct buf        gz; /* compressed object */
 	char              stem[96];
 	unsigned          seq;
+	const char       *ext; /* ".jsonl" (records) or ".log" (stream) */
 };
 
 /* ---- URL ---- */
@@ -467,11 +468,13 @@ s3_put(struct s3_client *s, size_t n, char *err, size_t errlen)
 		body = s->gz.p;
 		len  = s->gz.len;
 	}
-	snprintf(key, sizeof(key), "%s%s-%06u.jsonl%s", s->cfg.prefix, s->stem,
-	    s->seq + 1, s->cfg.gzip ? ".gz" : "");
+	snprintf(key, sizeof(key), "%s%s-%06u%s%s", s->cfg.prefix, s->stem,
+	    s->seq + 1, s->ext ? s->ext : ".jsonl", s->cfg.gzip ? ".gz" : "");
 	st = s3_request(s, "PUT", key, NULL,
-	    s->cfg.gzip ? "application/gzip" : "application/x-ndjson", body,
-	    len, "PutObject", err, errlen);
+	    s->cfg.gzip  ? "application/gzip"
+	        : s->ext ? "text/plain"
+	                 : "application/x-ndjson",
+	    body, len, "PutObject", err, errlen);
 	if (st == TGT_OK)
 		s->seq++;
 	return st;
@@ -534,6 +537,72 @@ s3_write(struct tgt_ctx *ctx, const struct batch *b)
 	return TGT_OK;
 }
 
+/* tsload stream: the lines go into objects of N lines, PREFIX<stem>-<seq>
+ * .log[.gz], as records do; an object counts its lines done once put. */
+static enum tgt_status
+s3_lines(struct tgt_ctx *ctx, const struct tgt_lines *l)
+{
+	struct s3_client *s      = ctx->priv;
+	size_t            mark   = s->lines.len, cut;
+	unsigned          mark_n = s->nlines, k;
+	enum tgt_status   st;
+
+	s->ext = ".log";
+	if (buf_add(&s->lines, l->data, l->len) != 0) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "s3: more than %d MiB of pending lines", S3_BUF_MAX >> 20);
+		return TGT_FAIL;
+	}
+	s->nlines += l->n;
+	for (k = 0; s->nlines >= s->cfg.lines; k++) {
+		cut = s3_cut(s, s->cfg.lines);
+		st  = s3_put(s, cut, ctx->err, sizeof(ctx->err));
+		if (st != TGT_OK && k) /* the rest goes with the next one */
+			return TGT_OK;
+		if (st != TGT_OK) { /* nothing stored: taken out again */
+			s->lines.len = mark;
+			s->nlines    = mark_n;
+			return st;
+		}
+		ctx->lines.done += s->cfg.lines;
+		memmove(s->lines.p, s->lines.p + cut, s->lines.len - cut);
+		s->lines.len -= cut;
+		s->nlines -= s->cfg.lines;
+	}
+	return TGT_OK;
+}
+
+/* The last, shorter object of a stream, tried S3_FINI_TRIES times. */
+static int
+s3_drain(struct tgt_ctx *ctx)
+{
+	struct s3_client *s  = ctx->priv;
+	enum tgt_status   st = TGT_OK;
+	unsigned          i;
+
+	for (i = 0; s->up && s->lines.len && i < S3_FINI_TRIES; i++) {
+		if (i) {
+			ctx->lines.retries += s->nlines;
+			sleep_until_ns(now_ns() + (200000000ull << i));
+		}
+		st = s3_put(s, s->lines.len, ctx->err, sizeof(ctx->err));
+		if (st == TGT_OK) {
+			ctx->lines.done += s->nlines;
+			s->lines.len = 0;
+			s->nlines    = 0;
+		}
+		if (!target_status_retry(st))
+			break;
+	}
+	if (s->lines.len) {
+		ctx->lines.failed += s->nlines;
+		s->lines.len = 0;
+		s->nlines    = 0;
+		return -EIO;
+	}
+	return 0;
+}
+
 static void
 s3_fini(struct tgt_ctx *ctx)
 {
@@ -558,13 +627,15 @@ s3_fini(struct tgt_ctx *ctx)
 const struct target_ops target_s3 = {
 	.name    = "s3",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE,
+	.flags   = TGT_F_WRITE | TGT_F_LINES,
 	.usage   = "s3://BUCKET/PREFIX",
 	.params  = s3_params,
 	.check   = s3_check,
 	.setup   = s3_setup,
 	.init    = s3_init,
 	.write   = s3_write,
+	.lines   = s3_lines,
+	.drain   = s3_drain,
 	.fini    = s3_fini,
 	.cleanup = s3_cleanup,
 };

@@ -30,6 +30,9 @@ static const struct target_ops *const target_table[] = {
 	&target_timestream_https,
 	&target_kinesis,
 	&target_s3,
+	&target_kafka,
+	&target_http,
+	&target_https,
 	NULL,
 };
 
@@ -116,6 +119,15 @@ target_ops_valid(const struct target_ops *ops, char *err, size_t n)
 	}
 	if (!w && ops->write) {
 		snprintf(err, n, "target %s: write without TGT_F_WRITE", name);
+		return false;
+	}
+	if (!(ops->flags & TGT_F_LINES) != !ops->lines) {
+		snprintf(
+		    err, n, "target %s: TGT_F_LINES goes with lines", name);
+		return false;
+	}
+	if (ops->drain && !ops->lines) {
+		snprintf(err, n, "target %s: drain without lines", name);
 		return false;
 	}
 	if (ops->init && !ops->fini) {

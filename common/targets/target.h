@@ -46,6 +46,25 @@ enum tgt_flags {
 	TGT_F_WRITE  = 1u << 0, /* has ->write */
 	TGT_F_QUERY  = 1u << 1, /* has ->query (query issue) */
 	TGT_F_STDOUT = 1u << 2, /* writes to stdout: logs go to stderr */
+	TGT_F_LINES  = 1u << 3, /* has ->lines: a sink of tsload stream */
+};
+
+/* Text lines handed to ->lines (tsload stream): n lines in data[0..len),
+ * each ending with '\n' but perhaps the last (a final line without one).
+ * Owned by the caller; valid only during the call. */
+struct tgt_lines {
+	const char *data;
+	size_t      len;
+	unsigned    n;
+};
+
+/* What a line sink has done so far (tgt_ctx.lines_*), for the live line
+ * and the closing counts: a line is done once the sink has it stored or
+ * delivered (a put object, a 2xx answer, a Kafka delivery report). */
+struct tgt_line_counts {
+	uint64_t done;    /* stored or delivered */
+	uint64_t failed;  /* given up on: not stored */
+	uint64_t retries; /* sends again after an error (the library's too) */
 };
 
 /* One generated sample of one dimension set, or the part of it that falls
@@ -109,6 +128,9 @@ struct tgt_conf {
 	const char *region;   /* --region */
 	const char *endpoint; /* --endpoint: explicit endpoint URL */
 	const char *profile;  /* --profile */
+	/* client settings "key=value" one a line (stream -e: librdkafka's),
+	 * or NULL */
+	const char *client_conf;
 };
 
 /* What one query returned. `row`, when set, is called for every row with
@@ -147,8 +169,9 @@ struct tgt_ctx {
 	                                       (e.g. SQLite busy handler) */
 	unsigned rejected;                  /* set by ->write: records of the
 	                                       last batch refused */
-	unsigned rejected_points;           /* their measure values */
-	char     err[TGT_ERR_MAX];          /* last error message */
+	unsigned               rejected_points;  /* their measure values */
+	char                   err[TGT_ERR_MAX]; /* last error message */
+	struct tgt_line_counts lines; /* ->lines sinks: kept by the sink */
 };
 
 struct target_ops {
@@ -191,6 +214,20 @@ struct target_ops {
 	 * target was busy or throttled, TGT_FAIL with ctx->err otherwise. */
 	enum tgt_status (*query)(
 	    struct tgt_ctx *ctx, const char *text, struct tgt_qres *res);
+
+	/* Line sinks (TGT_F_LINES, tsload stream): takes the lines of l, as
+	 * messages (kafka, kinesis: one a line, without its newline) or as
+	 * text (file, s3 objects, HTTP bodies). May keep them to send later
+	 * (a part of an object, a Kafka queue); what is stored or refused
+	 * is counted in ctx->lines as it happens. TGT_OK once taken;
+	 * TGT_RETRY (nothing taken, try again) or TGT_FAIL with ctx->err. */
+	enum tgt_status (*lines)(
+	    struct tgt_ctx *ctx, const struct tgt_lines *l);
+	/* Sends whatever ->lines kept and waits until each line is counted
+	 * done or failed (no time limit but the sink's own: Kafka's
+	 * message.timeout.ms). May be NULL (nothing is kept). 0, or a
+	 * negative errno with ctx->err. */
+	int (*drain)(struct tgt_ctx *ctx);
 
 	/* Frees ctx->priv; safe on a half-built or NULL priv. */
 	void (*fini)(struct tgt_ctx *ctx);
@@ -276,5 +313,8 @@ extern const struct target_ops target_timestream_http;
 extern const struct target_ops target_timestream_https;
 extern const struct target_ops target_kinesis;
 extern const struct target_ops target_s3;
+extern const struct target_ops target_kafka;
+extern const struct target_ops target_http;
+extern const struct target_ops target_https;
 
 #endif
