@@ -80,6 +80,7 @@ TSLOAD     := $(BUILD)/bin/tsload
 UNIT_TESTS := $(patsubst $(BUILD)/tests/unit/%.o,$(BUILD)/tests/%,$(TEST_OBJ))
 TSFAKE     := $(BUILD)/tests/tsfake
 SLOWSINK   := $(BUILD)/tests/slowsink
+MOCKKAFKA  := $(BUILD)/tests/mockkafka
 
 all: $(TSLOAD)
 
@@ -126,6 +127,11 @@ $(SLOWSINK): $(BUILD)/tests/tools/slowsink.o
 $(BUILD)/tests/test_timestream $(BUILD)/tests/test_aws_sinks: \
 	$(BUILD)/tests/tools/tsfake.o
 
+# librdkafka's mock cluster, for the Kafka tests and make bench.
+$(MOCKKAFKA): $(BUILD)/tests/tools/mockkafka.o
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # Rebuild everything when the compiler or the flags change.
 FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)
 $(BUILD)/.flags: FORCE
@@ -143,14 +149,14 @@ build: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory all
 
 unit: build
-	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK) $(MOCKKAFKA)
 	@bash tests/run-unit.sh $(UNIT_TESTS)
 
 test: build
 	@bash scripts/check-layers.sh
-	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK) $(MOCKKAFKA)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
-		SLOWSINK=$(abspath $(SLOWSINK)) \
+		SLOWSINK=$(abspath $(SLOWSINK)) MOCKKAFKA=$(abspath $(MOCKKAFKA)) \
 		bash tests/run-all.sh $(UNIT_TESTS)
 
 # ---- make check: the quick tier. No apt (a missing package is one line
@@ -162,18 +168,18 @@ have-deps:
 
 check: have-deps
 	@bash scripts/check-layers.sh
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK) $(MOCKKAFKA)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
-		SLOWSINK=$(abspath $(SLOWSINK)) \
+		SLOWSINK=$(abspath $(SLOWSINK)) MOCKKAFKA=$(abspath $(MOCKKAFKA)) \
 		bash tests/run-all.sh --tiers=$(CHECK_TIERS) $(UNIT_TESTS)
 
 demo: build
 	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/demo.sh
 
 bench: build
-	$(Q)$(MAKE) --no-print-directory $(TSFAKE)
+	$(Q)$(MAKE) --no-print-directory $(TSFAKE) $(MOCKKAFKA)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
-		bash scripts/bench.sh
+		MOCKKAFKA=$(abspath $(MOCKKAFKA)) bash scripts/bench.sh
 
 SRC_FILES = $(wildcard common/*.[ch] $(addsuffix /*.[ch],$(LAYER_DIRS)) query/*.[ch] \
 	coordinator/*.[ch] worker/*.[ch] tests/unit/*.[ch] tests/tools/*.[ch])

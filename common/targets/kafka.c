@@ -6,8 +6,9 @@
  * One producer per thread. A message counts as written only when its
  * delivery report says so: librdkafka retries a failed produce request by
  * itself (retries, retry.backoff.ms) until message.timeout.ms (?timeout=),
- * and those retries are counted from its statistics ("txretries" of every
- * broker); a report with an error is a message given up on.
+ * and those retries are counted from its statistics (the messages it sent
+ * beyond those reported: "txmsgs"); a report with an error is a message
+ * given up on.
  *
  * Metrics (->write): every line of the batch's text in the format
  * ?format= names is one message, keyed by the series name (the host) with
@@ -19,7 +20,7 @@
  * after 10 s and exited 0).
  *
  * Producer settings: bootstrap.servers from the URL, linger.ms 50 (the
- * seed's), statistics.interval.ms 200, SASL_USERNAME and SASL_PASSWORD
+ * seed's), statistics.interval.ms 100, SASL_USERNAME and SASL_PASSWORD
  * from the environment when both are set (the seed's), then every
  * "key=value" line of conf->client_conf (stream -e) verbatim.
  */
@@ -41,7 +42,7 @@ enum {
 	KF_BROKERS_MAX = 1024,
 	KF_TOPIC_MAX   = 249, /* Kafka's limit */
 	KF_BUF_MAX     = 256 << 20,
-	KF_STATS_MS    = 200,
+	KF_STATS_MS    = 100,
 	KF_FULL_WAIT   = 10, /* ms polled when the local queue is full */
 };
 
@@ -91,9 +92,9 @@ struct kf {
 	struct buf               text;
 	rd_kafka_message_t      *msgs; /* ->lines: one batch's messages */
 	size_t                   nmsgs;
-	uint64_t                 lib_retries; /* txretries, last statistics */
-	uint64_t                 stats_seen;  /* statistics received */
-	rd_kafka_resp_err_t      last_err;    /* of the last failed report */
+	uint64_t                 txmsgs;     /* from the last statistics */
+	uint64_t                 stats_seen; /* statistics received */
+	rd_kafka_resp_err_t      last_err;   /* of the last failed report */
 };
 
 /* ---- URL ---- */
@@ -189,24 +190,29 @@ kf_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		k->ctx->lines.done++;
 }
 
-/* Sums "txretries" over the brokers of a statistics document (the only
- * key of that name: one per broker object). */
+/* Keeps the client's "txmsgs" (messages sent to brokers, each sending
+ * again counted again). Partitions have a "txmsgs" too; the client's is
+ * the one followed by "txmsg_bytes". */
 static int
 kf_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
-	struct kf        *k   = opaque;
-	uint64_t          sum = 0;
+	struct kf        *k     = opaque;
+	static const char key[] = "\"txmsgs\":", next[] = "\"txmsg_bytes\"";
 	const char       *p = json, *end = json + len;
-	static const char key[] = "\"txretries\":";
+	char             *e;
 
 	(void)rk;
 	while ((p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1))) {
-		p += sizeof(key) - 1;
-		sum += strtoull(p, NULL, 10);
-	}
-	if (sum > k->lib_retries) {
-		k->ctx->lines.retries += sum - k->lib_retries;
-		k->lib_retries = sum;
+		unsigned long long v = strtoull(p + sizeof(key) - 1, &e, 10);
+
+		p = e;
+		while (p < end && (*p == ',' || *p == ' '))
+			p++;
+		if ((size_t)(end - p) >= sizeof(next) - 1
+		    && !memcmp(p, next, sizeof(next) - 1)) {
+			k->txmsgs = v;
+			break;
+		}
 	}
 	k->stats_seen++;
 	return 0; /* json is librdkafka's to free */
@@ -495,12 +501,17 @@ kf_drain(struct tgt_ctx *ctx)
 		return 0;
 	while (rd_kafka_outq_len(k->rk) > 0)
 		rd_kafka_flush(k->rk, 200);
-	/* one more statistics report, for the retries of the last
-	 * requests */
+	/* the messages librdkafka sent again (retried) are those it sent
+	 * beyond the ones reported: wait for statistics that have caught up
+	 * with the reports (they lag by an interval or two) */
 	seen  = k->stats_seen;
-	until = now_ns() + 3ull * KF_STATS_MS * 1000000;
-	while (k->stats_seen == seen && now_ns() < until)
+	until = now_ns() + 10ull * KF_STATS_MS * 1000000;
+	while ((k->stats_seen < seen + 2 || k->txmsgs < ctx->lines.done)
+	    && now_ns() < until)
 		rd_kafka_poll(k->rk, 20);
+	if (k->txmsgs > ctx->lines.done + ctx->lines.failed)
+		ctx->lines.retries
+		    += k->txmsgs - ctx->lines.done - ctx->lines.failed;
 	if (ctx->lines.failed)
 		snprintf(ctx->err, sizeof(ctx->err),
 		    "kafka %.80s: %llu message(s) not delivered: %.100s",
