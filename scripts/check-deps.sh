@@ -19,6 +19,8 @@ probes=(
 	"libssl-dev|pc:openssl"
 	"zlib1g-dev|pc:zlib"
 	"libpq-dev|pc:libpq"
+	"librdkafka-dev|pc:rdkafka"
+	"libzstd-dev|pc:libzstd"
 	"libnng-dev|h:nng/nng.h"
 	"libiniparser-dev|h:iniparser.h"
 	"libcmocka-dev|h:stdarg.h stddef.h stdint.h setjmp.h cmocka.h"

@@ -205,8 +205,10 @@ text_zstd(struct linein *r)
 		return -EILSEQ;
 	r->rawpos = in.pos;
 	r->end    = out.pos;
-	if (r->raw_eof && r->end == end0 && r->rawpos == pos0) {
-		if (zr) /* in the middle of a frame */
+	if (r->end != end0 || r->rawpos != pos0)
+		r->zmid = zr != 0; /* 0: a frame has just ended */
+	else if (r->raw_eof) {
+		if (r->zmid) /* in the middle of a frame */
 			return -EILSEQ;
 		r->eof = true;
 	}

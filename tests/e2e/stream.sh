@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# tsload stream into librdkafka's mock cluster (tests/tools/mockkafka):
+# every line consumed back, in order per partition; injected Produce
+# errors retried and counted; brokers that are down leave nothing counted
+# as written (exit 1); gzip and zstd input; SIGINT sends what was read and
+# waits for the deliveries; stdout and file: sinks; bad usage exits 2.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_TMP" || exit 1
+MOCKKAFKA=${MOCKKAFKA:-$(dirname "$TSLOAD")/../tests/mockkafka}
+
+serve() { # serve ARGS...: starts a mock cluster, sets MK_PID and BOOT
+	"$MOCKKAFKA" serve "$@" >boot.txt 2>mk.err &
+	MK_PID=$!
+	for _ in $(seq 100); do
+		[ -s boot.txt ] && break
+		sleep 0.1
+	done
+	BOOT=$(head -1 boot.txt)
+}
+stop() { kill -KILL "$MK_PID" 2>/dev/null; wait "$MK_PID" 2>/dev/null; }
+field() { sed -n "s/.*$1 \([0-9]*\).*/\1/p" "$2"; }
+closing() { sed -n "s/.*: \([0-9]*\) stored or delivered.* \([0-9]*\) failed, \([0-9]*\) retries.*/\1 \2 \3/p" "$1"; }
+
+seq -f 'line %08g' 1 100000 >in.txt
+
+# 1. Everything delivered and consumed back, order kept per partition.
+serve --brokers 3 --topic t1 --partitions 4
+"$TSLOAD" stream kafka --broker "$BOOT" --topic t1 -q --results res in.txt >k1.out 2>k1.err
+check_eq "kafka: exit 0" 0 $?
+check_eq "kafka: 100000 delivered, 0 failed" "100000 0" "$(closing k1.err | cut -d' ' -f1,2)"
+"$MOCKKAFKA" count "$BOOT" t1 >c1.out
+check_eq "kafka: consumed back 100000 on 4 partitions, in order" \
+	"messages 100000 partitions 4 out_of_order 0" "$(cat c1.out)"
+run=$(ls -d res/*-stream-* | head -1)
+check "kafka: run.json written" json_has "$run/run.json" lines_done 100000
+stop
+
+# 2. gzip and zstd input, two files and a repeated --broker.
+gzip -c in.txt >in.txt.gz
+zstd -q -c in.txt >in.txt.zst
+serve --brokers 2 --topic t2 --partitions 3
+b1=${BOOT%%,*} b2=${BOOT#*,}
+"$TSLOAD" stream kafka --broker "$b1" --broker "$b2" --topic t2 -q --results res in.txt.gz in.txt.zst 2>k2.err
+check_eq "gzip + zstd: exit 0" 0 $?
+check_eq "gzip + zstd: 200000 lines consumed back" "messages 200000 partitions 3 out_of_order 1" \
+	"$("$MOCKKAFKA" count "$BOOT" t2 | sed 's/out_of_order [0-9]*/out_of_order 1/')"
+check_eq "gzip + zstd: 200000 delivered" "200000 0" "$(closing k2.err | cut -d' ' -f1,2)"
+head -c 100000 in.txt.gz >cut.gz
+"$TSLOAD" stream kafka --broker "$BOOT" --topic t2 -q --results res cut.gz 2>k2b.err
+check_eq "truncated gzip: exit 1" 1 $?
+check "truncated gzip: named" grep -q 'cut.gz: corrupt gzip data' k2b.err
+stop
+
+# 3. Injected Produce errors: retried by librdkafka and counted.
+serve --brokers 3 --topic t3 --partitions 4 --produce-errors 6
+"$TSLOAD" stream kafka --broker "$BOOT" --topic t3 -q --results res in.txt 2>k3.err
+check_eq "errors: exit 0" 0 $?
+read -r done failed retries <<<"$(closing k3.err)"
+check_eq "errors: 100000 delivered, 0 failed" "100000 0" "$done $failed"
+check "errors: retries counted ($retries)" test "${retries:-0}" -gt 0
+check_eq "errors: consumed back exactly once each" "messages 100000 partitions 4 out_of_order 0" \
+	"$("$MOCKKAFKA" count "$BOOT" t3)"
+stop
+
+# 4. Every broker down: nothing counted as written, exit 1.
+serve --brokers 1 --topic t4 --down
+"$TSLOAD" stream kafka --broker "$BOOT" --topic t4 -q --results res -e message.timeout.ms=1500 in.txt 2>k4.err
+check_eq "down: exit 1" 1 $?
+check_eq "down: 0 delivered, 100000 failed" "0 100000" "$(closing k4.err | cut -d' ' -f1,2)"
+check "down: the reason named" grep -q 'not delivered: Local: Message timed out' k4.err
+stop
+
+# 5. SIGINT: what was read is sent and delivered, then exit 0.
+serve --brokers 1 --topic t5 --partitions 2
+mkfifo fifo
+"$TSLOAD" stream kafka --broker "$BOOT" --topic t5 -q --results res fifo 2>k5.err &
+TP=$!
+exec 7>fifo
+head -3000 in.txt >&7
+sleep 1
+kill -INT "$TP"
+timeout 60 tail --pid="$TP" -f /dev/null; wait "$TP"
+check_eq "SIGINT: exit 0" 0 $?
+exec 7>&-
+check_eq "SIGINT: the 3000 lines read are delivered" "3000 0" "$(closing k5.err | cut -d' ' -f1,2)"
+check_eq "SIGINT: 3000 consumed back" "messages 3000 partitions 2 out_of_order 0" \
+	"$("$MOCKKAFKA" count "$BOOT" t5)"
+stop
+
+# 6. stdout and file: sinks keep every line; a last line without its
+# newline gets one.
+printf 'a\nb\nc' | "$TSLOAD" stream stdout -q --results res >s.out 2>s.err
+check_eq "stdout: the lines" "$(printf 'a\nb\nc\n')" "$(cat s.out)"
+"$TSLOAD" stream file:"$T_TMP/f.out" -q --results res in.txt.zst 2>f.err
+check_eq "file: identical to the input" "" "$(cmp in.txt f.out)"
+
+# 7. Bad usage: one line, exit 2.
+"$TSLOAD" stream kafka --topic t in.txt 2>u1.err
+check_eq "no --broker: exit 2" 2 $?
+check "no --broker: named" grep -q 'stream kafka: --broker is required' u1.err
+"$TSLOAD" stream nosuch in.txt 2>u2.err
+check_eq "unknown sink: exit 2" 2 $?
+"$TSLOAD" stream kafka --broker 127.0.0.1:1 --topic t -e nokey in.txt 2>u3.err
+check_eq "bad -e: exit 2" 2 $?
+check "bad -e: named" grep -q 'kafka: -e nokey: expected key=value' u3.err
+"$TSLOAD" stream kafka --broker 127.0.0.1:1 --topic t --producer x in.txt 2>u4.err
+check_eq "bad --producer: exit 2" 2 $?
+"$TSLOAD" stream kafka --broker 127.0.0.1:1 --topic t -p 1 -e linger.ms=5 -q --results res /nonexistent 2>u5.err
+check_eq "missing input: exit 1" 1 $?
+check "missing input: named" grep -q '/nonexistent: No such file' u5.err
+
+finish
