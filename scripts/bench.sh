@@ -129,6 +129,9 @@ if [ -n "${TSFAKE:-}" ] && [ -x "$TSFAKE" ]; then
 	wait "$tspid" 2>/dev/null || true
 fi
 
+# tsload stream kafka FILE against kcat -P, on librdkafka's mock cluster
+TSLOAD=$TSLOAD MOCKKAFKA=${MOCKKAFKA:-} bash "$here/bench-stream.sh" "$csv"
+
 # PostgreSQL, InfluxDB, VictoriaMetrics and ClickHouse, each against a
 # replay of the same bytes by its own client
 # shellcheck source-path=SCRIPTDIR source=bench-servers.sh
