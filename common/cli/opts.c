@@ -595,12 +595,15 @@ apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	return 0;
 }
 
+/* Two rows may share a name in disjoint commands (--config: query's
+ * config.ini, stream's librdkafka settings): either one given counts. */
 bool
 opts_given(const struct tsl_opts *o, const char *name)
 {
 	for (const struct opt *r = opt_table; r->name; r++)
-		if (!strcmp(r->name, name))
-			return o->given & (1ull << row_index(r));
+		if (!strcmp(r->name, name)
+		    && (o->given & (1ull << row_index(r))))
+			return true;
 	return false;
 }
 

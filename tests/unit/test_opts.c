@@ -434,6 +434,51 @@ test_host_range(void **state)
 	opts_free(&o);
 }
 
+/* stream: the seed's short forms (-e librdkafka setting, -p position,
+ * -c linecount), --broker and -e repeatable, SINK and FILEs as arguments;
+ * -e and -r stay --endpoint and --region for ingest. */
+static void
+test_stream_options(void **state)
+{
+	const char *const argv[] = { "stream", "kafka", "--broker", "h1:9092",
+		"--broker", "h2:9092", "--topic", "t", "-e", "acks=1", "-e",
+		"sasl.jaas.config=a=b", "-p", "1", "-c", "50", "in.log", "-",
+		"--endpoint", "http://127.0.0.1:5000" };
+	const char *const ing[]
+	    = { "ingest", "-e", "http://127.0.0.1:1", "-r", "us-east-1" };
+	const char *const bad[] = { "stream", "kafka", "-r", "x" };
+	struct tsl_opts   o;
+	char              err[256];
+
+	(void)state;
+	opts_defaults(&o);
+	assert_int_equal(
+	    opts_parse(&o, CMD_STREAM, 20, argv, err, sizeof(err)), 0);
+	assert_string_equal(o.brokers, "h1:9092\nh2:9092");
+	assert_string_equal(o.kafka_conf, "acks=1\nsasl.jaas.config=a=b");
+	assert_int_equal(o.position, 1);
+	assert_int_equal(o.linecount, 50);
+	assert_string_equal(o.endpoint, "http://127.0.0.1:5000");
+	assert_int_equal(o.nargs, 3);
+	assert_string_equal(o.args[0], "kafka");
+	assert_string_equal(o.args[1], "in.log");
+	assert_string_equal(o.args[2], "-");
+	assert_true(opts_given(&o, "config"));
+	opts_free(&o);
+	assert_int_equal(parse(&o, err, sizeof(err), 5, ing), 0);
+	assert_string_equal(o.endpoint, "http://127.0.0.1:1");
+	assert_string_equal(o.region, "us-east-1");
+	assert_string_equal(o.kafka_conf, "");
+	assert_int_equal(o.nargs, 0);
+	opts_free(&o);
+	/* -r is not --region for stream (it is the seed's --rate) */
+	opts_defaults(&o);
+	assert_int_equal(
+	    opts_parse(&o, CMD_STREAM, 4, bad, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unknown option -r (see --help)");
+	opts_free(&o);
+}
+
 int
 main(void)
 {
@@ -452,6 +497,7 @@ main(void)
 		cmocka_unit_test(test_implied_timestream),
 		cmocka_unit_test(test_batch_auto),
 		cmocka_unit_test(test_host_range),
+		cmocka_unit_test(test_stream_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
