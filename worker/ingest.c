@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abandon.h"
 #include "backoff.h"
@@ -32,8 +33,10 @@ struct wstate {
 	struct tgt_ctx        ctx;
 	struct xrng           rng;
 	struct model_draw     draw; /* what the model's ->values draws from */
-	struct sample        *s;    /* batch slots */
-	unsigned              cap;  /* slots */
+	struct mt19937        mt;   /* seed-exact mode: CPython's stream */
+	char                  note[512]; /* --dry-run: a sample's debug line */
+	struct sample        *s;         /* batch slots */
+	unsigned              cap;       /* slots */
 	struct batch          b;
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              last_throttles;
@@ -49,6 +52,8 @@ pick_pacer(struct wstate *w)
 	const struct tsl_opts      *o  = sh->o;
 	struct pacer_conf           c  = {
 		           .interval_ms = o->interval_ms,
+		           .step_ms     = sh->m->ops->step_ms,
+		           .cycles      = o->autostop,
 		           .t0_ms       = sh->t0_ms,
 		           .stop        = &w->t->sh->stop,
 		           .warned_ms   = &w->t->sh->warned_ms,
@@ -249,6 +254,20 @@ out:
 	w->b.points  = 0;
 }
 
+/* --dry-run: the model's debug line of the sample just made, on stdout
+ * in one write(2), so that the lines of threads and workers never mix. */
+static void
+print_note(struct wstate *w)
+{
+	size_t n = strnlen(w->note, sizeof(w->note) - 1);
+
+	w->note[n] = '\n';
+	if (write(STDOUT_FILENO, w->note, n + 1) < 0) {
+		/* the reader went away: the run goes on without notes */
+	}
+	w->note[n] = '\0';
+}
+
 /* Fills slot s with a fresh sample of series `se` at time T and returns
  * its number of measures. */
 static unsigned
@@ -262,8 +281,12 @@ make_sample(
 	s->series       = se;
 	s->time_ms      = T;
 	w->draw.time_ms = T;
-	n               = m->ops->values(m, se, &w->draw, s->v);
-	s->absent       = w->draw.absent;
+	if (w->draw.note)
+		w->draw.note[0] = '\0';
+	n         = m->ops->values(m, se, &w->draw, s->v);
+	s->absent = w->draw.absent;
+	if (w->draw.note && w->draw.note[0])
+		print_note(w);
 	if (w->b.req_id != REQID_NONE) {
 		gen_uuid4(&w->rng, s->req_id);
 		if (w->b.req_id == REQID_MEASURE)
@@ -359,7 +382,7 @@ run_cycles(struct wstate *w)
 	struct pacer_cycle    cy;
 
 	w->emit.series = emit_series;
-	while (!stopping(t->sh) && w->pacer.ops->next(&w->pacer, &cy)) {
+	while (!stopping(t->sh) && pacer_next(&w->pacer, &cy)) {
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);
@@ -395,6 +418,18 @@ ingest_thread_main(void *arg)
 	w.b.req_id   = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
 	w.draw.r = &w.rng;
+	/* Seed-exact mode: one worker, one thread and --seed N draw the
+	 * values from CPython's random.seed(N) stream, in the seed's order
+	 * (the continuous model; a model that has no such order ignores
+	 * it). */
+	if (o->seed && o->processes == 1 && o->concurrency == 1) {
+		mt_seed(&w.mt, (int64_t)o->seed);
+		w.draw.mt = &w.mt;
+	}
+	if (o->dry_run) {
+		w.draw.note     = w.note;
+		w.draw.note_len = sizeof(w.note) - 1; /* room for '\n' */
+	}
 	pick_pacer(&w);
 
 	rc = w.ctx.ops->init(&w.ctx);

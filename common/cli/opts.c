@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +15,13 @@
 #include "target.h"
 #include "xalloc.h"
 
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_I64, OPT_SECS };
+enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_I64, OPT_SECS, OPT_F64 };
 
 /* Sections of --help, in this order. */
 enum opt_group {
 	G_TARGET,
 	G_SHAPE,
+	G_CONT,
 	G_PACE,
 	G_QUERY,
 	G_OUTPUT,
@@ -28,8 +30,9 @@ enum opt_group {
 	G_N
 };
 
-static const char *const group_title[G_N] = { "target", "load shape", "pacing",
-	"query workload", "output", "worker", "other" };
+static const char *const group_title[G_N]
+    = { "target", "load shape", "continuous model (--model continuous only)",
+	      "pacing", "query workload", "output", "worker", "other" };
 
 struct opt {
 	const char   *name;
@@ -41,7 +44,8 @@ struct opt {
 	unsigned      cmds;
 	const char   *meta;
 	const char   *help;
-	unsigned      group; /* enum opt_group */
+	unsigned      group; /* enum opt_group; G_CONT: only the continuous
+	                        model takes it */
 };
 
 #define OFF(f) offsetof(struct tsl_opts, f)
@@ -67,7 +71,13 @@ static const struct opt opt_table[] = {
 	    "AWS region (Timestream targets)", G_TARGET },
 	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "explicit endpoint (Timestream targets)", G_TARGET },
+	    "explicit endpoint (Timestream targets); with --model continuous "
+	    "the region, as in that seed",
+	    G_TARGET },
+	{ "endpoint-url", 0, OPT_STR, OFF(endpoint_url), "", 0, 0,
+	    ING | CLN | QRY | RUN | WRK, "URL",
+	    "explicit endpoint (the continuous seed's spelling; also -url)",
+	    G_TARGET },
 	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile",
 	    G_TARGET },
@@ -79,9 +89,43 @@ static const struct opt opt_table[] = {
 	{ "model", 0, OPT_STR, OFF(model), "perf-scale", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, "NAME",
 	    "data model (see MODELS below)", G_SHAPE },
-	{ "host-scale", 0, OPT_U64, OFF(host_scale), "100", 1, 4000,
+	{ "host-scale", 's', OPT_U64, OFF(host_scale), "100", 1, 4000,
 	    ING | MOD | QRY | RUN | WRK, "N",
-	    "hosts = 1000 x N, event sets = 1200 x N", G_SHAPE },
+	    "hosts = 1000 x N, event sets = 1200 x N (continuous: 1010 x N "
+	    "and 1212 x N, default 1)",
+	    G_SHAPE },
+	{ "include-region", 0, OPT_STR, OFF(include_region), "", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "LIST",
+	    "only these regions (comma list; default: all 7)", G_CONT },
+	{ "include-ms", 0, OPT_STR, OFF(include_ms), "", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "LIST",
+	    "only these microservices (comma list; default: all 5)", G_CONT },
+	{ "region-scale", 0, OPT_U64, OFF(region_scale), "0", 0, 7,
+	    ING | MOD | QRY | RUN | WRK, "N",
+	    "only the first N regions (0: all)", G_CONT },
+	{ "ms-scale", 0, OPT_U64, OFF(ms_scale), "0", 0, 5,
+	    ING | MOD | QRY | RUN | WRK, "N",
+	    "only the first N microservices (0: all)", G_CONT },
+	{ "missing-cpu", 0, OPT_U64, OFF(missing_cpu), "0", 0, 100,
+	    ING | RUN | WRK, "PCT",
+	    "PCT % of metric samples come without their 8 CPU measures",
+	    G_CONT },
+	{ "sin-signal-cpu", 0, OPT_F64, OFF(sin_snr), "0", 0, INFINITY,
+	    ING | RUN | WRK, "SNR",
+	    "cpu_user is a sine plus noise at this signal-to-noise ratio "
+	    "(>= 100: no noise; 0: off)",
+	    G_CONT },
+	{ "sin-frq-cpu", 0, OPT_STR, OFF(sin_frq), "m", 0, 0, ING | RUN | WRK,
+	    "m|h|d|we|mo|qu|ye",
+	    "the sine's period: minute, hour, day, week, month (30.46 d), "
+	    "quarter, year (365.6 d)",
+	    G_CONT },
+	{ "saw-signal-cpu", 0, OPT_F64, OFF(saw_snr), "0", 0, INFINITY,
+	    ING | RUN | WRK, "SNR",
+	    "cpu_user is a sawtooth plus noise (the sine wins if both)",
+	    G_CONT },
+	{ "saw-frq-cpu", 0, OPT_STR, OFF(saw_frq), "m", 0, 0, ING | RUN | WRK,
+	    "m|h|d|we|mo|qu|ye", "the sawtooth's period", G_CONT },
 	{ "interval-millis", 0, OPT_U64, OFF(interval_ms), "5000", 0, 86400000,
 	    ING | MOD | RUN | WRK, "MS",
 	    "one sample per series every MS (0: as fast as possible)",
@@ -115,6 +159,15 @@ static const struct opt opt_table[] = {
 	{ "duration", 0, OPT_SECS, OFF(duration), "0", 0, 31536000,
 	    ING | QRY | RUN | WRK, "SECS",
 	    "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)", G_PACE },
+	{ "autostop", 0, OPT_U64, OFF(autostop), "0", 0, 1e15, ING | RUN | WRK,
+	    "N",
+	    "each thread stops after N cycles: N values per series (0: no "
+	    "limit)",
+	    G_PACE },
+	{ "dry-run", 0, OPT_BOOL, OFF(dry_run), "false", 0, 0, ING | WRK, NULL,
+	    "generate without writing: the target is null: (nothing is "
+	    "contacted), the model's debug lines are printed",
+	    G_OUTPUT },
 	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0, ING | RUN | WRK,
 	    "T",
 	    "first cycle's timestamp, + interval per cycle (default: now)",
@@ -127,7 +180,9 @@ static const struct opt opt_table[] = {
 	    "results root: DIR/<run-id>/run.json, timeseries.csv", G_OUTPUT },
 	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK,
 	    "N",
-	    "seed of the generated values (same seed, same data; 0: random)",
+	    "seed of the generated values (same seed, same data; 0: random); "
+	    "with --model continuous, -p 1 and -c 1: CPython's random.seed(N), "
+	    "the seed's values exactly",
 	    G_SHAPE },
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
 	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
@@ -253,6 +308,10 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 			*(double *)field(o, r) = d;
 		break;
 	}
+	case OPT_F64:
+		rc = parse_double(
+		    v, r->min, r->max, field(o, r), why, sizeof(why));
+		break;
 	}
 	if (rc)
 		snprintf(err, errlen, "%s: %s", from, why);
@@ -510,11 +569,101 @@ static void
 imply_target(struct tsl_opts *o, unsigned cmd)
 {
 	if (cmd == CMD_WORKER || opts_given(o, "target")
-	    || !(opts_given(o, "endpoint") || opts_given(o, "region")))
+	    || !(opts_given(o, "endpoint") || opts_given(o, "region")
+	        || opts_given(o, "endpoint-url")))
 		return;
 	free(o->target);
 	o->target         = xstrdup("timestream://");
 	o->target_implied = true;
+}
+
+bool
+opts_continuous(const struct tsl_opts *o)
+{
+	return o->model && !strcmp(o->model, "continuous");
+}
+
+static void
+set_str(char **field, const char *v)
+{
+	char *copy = xstrdup(v);
+
+	free(*field);
+	*field = copy;
+}
+
+/* What the seeds mean by their options, said once on the command line's
+ * side (a worker gets the outcome as text). The continuous ingestor's
+ * (seed-behaviour.md §1.5): -e/--endpoint and -r/--region are the
+ * region, --endpoint-url/-url the URL; its defaults -c 10 and
+ * --host-scale 1 when not given; its own pacing (--interval-millis 0:
+ * the model's step) unless an interval is given. Any model:
+ * --endpoint-url is --endpoint; --dry-run writes to null:. */
+static int
+seed_meaning(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	if (opts_continuous(o)) {
+		if (opts_given(o, "endpoint")) {
+			if (opts_given(o, "region")
+			    && strcmp(o->region, o->endpoint)) {
+				snprintf(err, errlen,
+				    "-e/--endpoint \"%s\" and -r/--region \"%s\": with --model continuous both name the region; give one",
+				    o->endpoint, o->region);
+				return -EINVAL;
+			}
+			set_str(&o->region, o->endpoint);
+			set_str(&o->endpoint, "");
+		}
+		if (!opts_given(o, "concurrency")
+		    && (cmd & (CMD_INGEST | CMD_RUN)))
+			o->concurrency = 10;
+		if (!opts_given(o, "host-scale"))
+			o->host_scale = 1;
+		if (!opts_given(o, "interval-millis"))
+			o->interval_ms = 0;
+	}
+	if (o->endpoint_url[0]) {
+		if (o->endpoint[0] && strcmp(o->endpoint, o->endpoint_url)) {
+			snprintf(err, errlen,
+			    "--endpoint-url \"%s\" and --endpoint \"%s\" name two endpoints; give one",
+			    o->endpoint_url, o->endpoint);
+			return -EINVAL;
+		}
+		set_str(&o->endpoint, o->endpoint_url);
+	}
+	imply_target(o, cmd);
+	if (o->dry_run) {
+		set_str(&o->target, "null:");
+		o->target_implied = false;
+	}
+	return 0;
+}
+
+/* Long options that a seed spells with one dash (argparse takes any
+ * spelling): the continuous ingestor's -url. */
+static const struct {
+	const char *dash, *name;
+} dash_long[] = { { "url", "endpoint-url" } };
+
+/* The row of a one-dash long option a ("url" or "url=X" after the dash)
+ * for cmd, with its value in *v when given after '='; NULL if none. */
+static const struct opt *
+find_dash_long(const char *a, unsigned cmd, const char **v)
+{
+	size_t n = strcspn(a, "=");
+
+	for (size_t i = 0; i < sizeof(dash_long) / sizeof(dash_long[0]); i++) {
+		if (strlen(dash_long[i].dash) != n
+		    || strncmp(a, dash_long[i].dash, n))
+			continue;
+		for (const struct opt *r = opt_table; r->name; r++)
+			if ((r->cmds & cmd)
+			    && !strcmp(r->name, dash_long[i].name)) {
+				*v = a[n] ? a + n + 1 : NULL;
+				return r;
+			}
+	}
+	return NULL;
 }
 
 static int
@@ -540,6 +689,10 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			if (eq)
 				v = eq + 1;
 			snprintf(from, sizeof(from), "--%s", r->name);
+		} else if (a[0] == '-'
+		    && (r = find_dash_long(a + 1, cmd, &v))) {
+			snprintf(from, sizeof(from), "-%.*s/--%s",
+			    (int)strcspn(a + 1, "="), a + 1, r->name);
 		} else if (a[0] == '-' && a[1] && a[1] != '-') {
 			r = find_short(a[1], cmd);
 			if (!r) {
@@ -577,8 +730,8 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 		}
 		rc = set_value(o, r, v, from, err, errlen);
 	}
-	if (!rc)
-		imply_target(o, cmd);
+	if (!rc && cmd != CMD_WORKER)
+		rc = seed_meaning(o, cmd, err, errlen);
 	return rc;
 }
 
@@ -682,6 +835,57 @@ model_names(char *out, size_t n)
 		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
 }
 
+/* Periods of --sin-frq-cpu and --saw-frq-cpu (seed-behaviour.md §5.3):
+ * a month is 30.46 days, a quarter three of them, a year 365.6 days. */
+static const struct {
+	const char *code;
+	uint32_t    secs;
+} frq_periods[]
+    = { { "m", 60 }, { "h", 3600 }, { "d", 86400 }, { "we", 604800 },
+	      { "mo", 2631744 }, { "qu", 7895232 }, { "ye", 31587840 } };
+
+/* The period in seconds of a frequency code, 0 for none. */
+static uint32_t
+frq_period(const char *code)
+{
+	for (size_t i = 0; i < sizeof(frq_periods) / sizeof(frq_periods[0]);
+	     i++)
+		if (!strcmp(code, frq_periods[i].code))
+			return frq_periods[i].secs;
+	return 0;
+}
+
+/* The continuous model's options: given only with it, frequency codes
+ * known. A worker gets every row as text, so it is not asked. */
+static int
+check_continuous(
+    const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	if (cmd == CMD_WORKER)
+		return 0;
+	if (!opts_continuous(o)) {
+		for (const struct opt *r = opt_table; r->name; r++)
+			if (r->group == G_CONT && (r->cmds & cmd)
+			    && (o->given & (1ull << row_index(r)))) {
+				snprintf(err, errlen,
+				    "--%s: only --model continuous takes it (the model is %s)",
+				    r->name, o->model);
+				return -EINVAL;
+			}
+		return 0;
+	}
+	if (!(cmd & (CMD_INGEST | CMD_RUN)))
+		return 0;
+	if (!frq_period(o->sin_frq) || !frq_period(o->saw_frq)) {
+		snprintf(err, errlen,
+		    "--%s-frq-cpu: invalid value \"%s\" (expected m, h, d, we, mo, qu or ye)",
+		    frq_period(o->sin_frq) ? "saw" : "sin",
+		    frq_period(o->sin_frq) ? o->saw_frq : o->sin_frq);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
@@ -695,6 +899,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		    o->model, names);
 		return -EINVAL;
 	}
+	if (check_continuous(o, cmd, err, errlen))
+		return -EINVAL;
 	if (cmd
 	    & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY | CMD_RUN)) {
 		t = target_find(o->target);
@@ -760,10 +966,19 @@ struct model_conf
 opts_model_conf(const struct tsl_opts *o)
 {
 	return (struct model_conf) {
-		.host_scale    = (unsigned)o->host_scale,
-		.instance_seed = o->instance_seed,
-		.multi         = o->multi,
-		.req_id        = opts_tgt_conf(o).req_id,
+		.host_scale     = (unsigned)o->host_scale,
+		.instance_seed  = o->instance_seed,
+		.multi          = o->multi,
+		.req_id         = opts_tgt_conf(o).req_id,
+		.include_region = o->include_region,
+		.include_ms     = o->include_ms,
+		.region_scale   = (unsigned)o->region_scale,
+		.ms_scale       = (unsigned)o->ms_scale,
+		.missing_cpu    = (unsigned)o->missing_cpu,
+		.sin_snr        = o->sin_snr,
+		.saw_snr        = o->saw_snr,
+		.sin_period_s   = frq_period(o->sin_frq),
+		.saw_period_s   = frq_period(o->saw_frq),
 	};
 }
 
@@ -811,6 +1026,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		    b, "%lld", (long long)*(const int64_t *)cfield(o, r));
 		break;
 	case OPT_SECS:
+	case OPT_F64:
 		buf_printf(b, "%.17g", *(const double *)cfield(o, r));
 		break;
 	}
@@ -945,6 +1161,7 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			rc = json_int(w, *(const int64_t *)cfield(o, r));
 			break;
 		case OPT_SECS:
+		case OPT_F64:
 			rc = json_double(w, *(const double *)cfield(o, r));
 			break;
 		}

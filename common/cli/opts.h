@@ -72,6 +72,17 @@ struct tsl_opts {
 	char    *queries_dir;   /* configs/queries */
 	double   query_wait;    /* seconds to wait for data to take params */
 	bool     quiet;         /* no live line */
+	/* the continuous model's (seed-behaviour.md §1.5) */
+	char    *endpoint_url;      /* --endpoint-url, -url: the URL there */
+	char    *include_region;    /* comma list, "" = all */
+	char    *include_ms;        /* comma list, "" = all */
+	uint64_t region_scale;      /* the first N regions, 0 = all */
+	uint64_t ms_scale;          /* the first N microservices, 0 = all */
+	uint64_t missing_cpu;       /* % of metric samples without CPU */
+	double   sin_snr, saw_snr;  /* > 0: cpu_user signal, its SNR */
+	char    *sin_frq, *saw_frq; /* m|h|d|we|mo|qu|ye */
+	uint64_t autostop;          /* cycles per thread, 0 = no limit */
+	bool     dry_run;           /* generate, write to null: */
 	bool     help;
 	/* set by opts_parse */
 	uint64_t given;          /* bit per option row: from argv or env */
@@ -101,6 +112,9 @@ int opts_validate(
 struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
 /** The settings the model reads, from the effective options. */
 struct model_conf opts_model_conf(const struct tsl_opts *o);
+
+/** Whether the run's model is the continuous ingestor's. */
+bool opts_continuous(const struct tsl_opts *o);
 
 /** Where query parameters come from: "table", "fixed" or "random"
  *  (--fixed-params is the seed's spelling of --params fixed). */

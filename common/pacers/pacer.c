@@ -6,6 +6,7 @@
 
 static const struct pacer_ops *const pacers[] = {
 	&pacer_backfill, /* --start-time and --end-time */
+	&pacer_step,     /* the model's own step (continuous) */
 	&pacer_unpaced,  /* --interval-millis 0 */
 	&pacer_interval, /* the seed's */
 	NULL,
@@ -30,6 +31,14 @@ bool
 pacer_ops_valid(const struct pacer_ops *ops)
 {
 	return ops && ops->name && ops->help && ops->wants && ops->next;
+}
+
+bool
+pacer_next(struct pacer *p, struct pacer_cycle *c)
+{
+	if (p->c.cycles && p->k >= p->c.cycles)
+		return false;
+	return p->ops->next(p, c);
 }
 
 int

@@ -1,16 +1,27 @@
 /* pacer.h - when each cycle of samples is due, and what time it carries.
  *
- * A pacer is an ops table (interval, unpaced, backfill), registered in
- * pacer.c: a new pacer is one file here plus one line there.
+ * A pacer is an ops table (interval, unpaced, backfill, step), registered
+ * in pacer.c: a new pacer is one file here plus one line there.
  *
  * Who calls what: each ingest thread owns one struct pacer. It calls
- * ->init once before its first cycle, ->next before every cycle (the
- * first call returns the first cycle at once), ->fini at the end. ->next
- * may block until the cycle is due; it returns early, with false, when
- * *stop becomes true. Nothing is shared between threads but the
- * "Can't keep up" warning's clock (struct pacer_conf.warned_ms).
- * An open-loop pacer sets due_ns to each cycle's intended start, so that
- * latency can be measured from it rather than from the send.
+ * pacer_next() before every cycle (the first call returns the first
+ * cycle at once), which asks ->next unless the thread has had its
+ * --autostop cycles. ->next may block until the cycle is due; it returns
+ * early, with false, when *stop becomes true.
+ *
+ * The step pacer is a model's own (model_ops.step_ms, continuous: 1000),
+ * used when no interval or time range is asked for: every cycle carries
+ * the current wall-clock step (epoch ms floored to a multiple of
+ * step_ms), strictly after the previous cycle's; a cycle that would
+ * share its step waits (sleeping) until the next one begins. Cycles run
+ * as fast as the target takes them, and are never behind.
+ * With cycles = N (--autostop N, any pacer) a thread's pacer hands out N
+ * cycles and then ends the run for that thread: each series of the
+ * thread gets exactly N samples (unless the run is stopped first). Nothing is
+ * shared between threads but the "Can't keep up" warning's clock (struct
+ * pacer_conf.warned_ms). An open-loop pacer sets due_ns to each cycle's
+ * intended start, so that latency can be measured from it rather than from the
+ * send.
  */
 #ifndef TSL_PACER_H
 #define TSL_PACER_H
@@ -24,6 +35,8 @@
 /* What every pacer is given. */
 struct pacer_conf {
 	uint64_t             interval_ms; /* --interval-millis, 0: unpaced */
+	uint32_t             step_ms;     /* the model's own step, 0: none */
+	uint64_t             cycles;      /* --autostop: most cycles, 0: all */
 	int64_t              t0_ms; /* the run's first cycle (wall clock) */
 	bool                 virt;  /* --start-time given: stamps from it */
 	int64_t              start_ms, end_ms; /* --start-time, --end-time */
@@ -59,6 +72,11 @@ struct pacer_ops {
 extern const struct pacer_ops pacer_interval;
 extern const struct pacer_ops pacer_unpaced;
 extern const struct pacer_ops pacer_backfill;
+extern const struct pacer_ops pacer_step;
+
+/** The next cycle of p: false after conf.cycles cycles (when set), else
+ *  what p's ->next says. */
+bool pacer_next(struct pacer *p, struct pacer_cycle *c);
 
 /** The registered pacers, NULL-terminated, in the order pacer_pick()
  *  asks them. */

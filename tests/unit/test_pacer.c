@@ -33,18 +33,18 @@ static void
 test_registry(void **state)
 {
 	static const char *const want[]
-	    = { "backfill", "unpaced", "interval" };
+	    = { "backfill", "step", "unpaced", "interval" };
 	const struct pacer_ops *const *l = pacer_list();
 	size_t                         n = 0;
 
 	(void)state;
 	for (; l[n]; n++) {
-		assert_true(n < 3);
+		assert_true(n < 4);
 		assert_string_equal(l[n]->name, want[n]);
 		assert_true(pacer_ops_valid(l[n]));
 		assert_ptr_equal(pacer_find(want[n]), l[n]);
 	}
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_null(pacer_find("rate"));
 }
 
@@ -69,6 +69,91 @@ test_pick(void **state)
 	c.end_ms = 0; /* a start without an end is paced as usual */
 	assert_int_equal(pacer_pick(&p, &c), 0);
 	assert_string_equal(p.ops->name, "unpaced");
+	/* a model with its own step: when no interval or time is asked */
+	c         = conf(0);
+	c.step_ms = 1000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "step");
+	c.interval_ms = 5000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "interval");
+	c          = conf(0);
+	c.step_ms  = 1000;
+	c.virt     = true;
+	c.start_ms = 1000;
+	c.end_ms   = 2000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "backfill");
+}
+
+/* Step pacing: every cycle a new step of the wall clock, a multiple of
+ * step_ms, strictly after the last; never behind. 5 ms steps, so the
+ * test waits a few ms per cycle. */
+static void
+test_step(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(0);
+	int64_t            last, before;
+
+	(void)state;
+	c.step_ms = 5;
+	pacer_pick(&p, &c);
+	before = wall_ms();
+	assert_true(pacer_next(&p, &cy));
+	assert_int_equal(cy.stamp_ms % 5, 0);
+	assert_true(cy.stamp_ms <= before + 5 && cy.stamp_ms > before - 5);
+	last = cy.stamp_ms;
+	for (int i = 0; i < 20; i++) {
+		assert_true(pacer_next(&p, &cy));
+		assert_int_equal(cy.stamp_ms % 5, 0);
+		assert_true(cy.stamp_ms >= last + 5);
+		assert_false(cy.behind);
+		/* the wall clock has reached the step it carries */
+		assert_true(wall_ms() >= cy.stamp_ms);
+		last = cy.stamp_ms;
+	}
+	/* a stop while waiting for the next second returns false */
+	c         = conf(0);
+	c.step_ms = 1000;
+	pacer_pick(&p, &c);
+	assert_true(pacer_next(&p, &cy));
+	atomic_store(&stop, true);
+	assert_false(pacer_next(&p, &cy));
+}
+
+/* --autostop N: N cycles of any pacer, then no more. */
+static void
+test_cycles(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(0);
+	int                n;
+
+	(void)state;
+	c.cycles = 3;
+	pacer_pick(&p, &c);
+	for (n = 0; pacer_next(&p, &cy); n++)
+		assert_true(n < 3);
+	assert_int_equal(n, 3);
+	c          = conf(1000);
+	c.cycles   = 2;
+	c.virt     = true;
+	c.start_ms = 0;
+	c.end_ms   = 100000;
+	pacer_pick(&p, &c);
+	for (n = 0; pacer_next(&p, &cy); n++)
+		assert_int_equal(cy.stamp_ms, n * 1000);
+	assert_int_equal(n, 2);
+	c         = conf(0);
+	c.step_ms = 2;
+	c.cycles  = 4;
+	pacer_pick(&p, &c);
+	for (n = 0; pacer_next(&p, &cy); n++)
+		;
+	assert_int_equal(n, 4);
 }
 
 /* start + k x interval for every cycle before the end, then the end. */
@@ -179,6 +264,8 @@ main(void)
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_unpaced_never_twice),
 		cmocka_unit_test(test_interval),
+		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_cycles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
