@@ -47,8 +47,11 @@ print_model(const struct tsl_opts *o, struct model *m)
 	return 0;
 }
 
+/* Every worker and thread needs a host. The continuous seed works with
+ * fewer threads instead (its -c 10 default meets filtered models of a
+ * few hosts), and says so. */
 static int
-check_shape(const struct tsl_opts *o, char *err, size_t errlen)
+check_shape(struct tsl_opts *o, char *err, size_t errlen)
 {
 	struct model_conf mc    = opts_model_conf(o);
 	uint64_t          hosts = model_find(o->model)->hosts(&mc);
@@ -62,6 +65,12 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 		    (unsigned long long)o->host_scale);
 		return -EINVAL;
 	}
+	if (o->concurrency > least && opts_continuous(o)) {
+		log_info(
+		    "Can't have more threads than dimension metrics. Working with %llu thread(s).",
+		    (unsigned long long)least);
+		o->concurrency = least;
+	}
 	if (o->concurrency > least) {
 		snprintf(err, errlen,
 		    "--concurrency: %llu threads per worker, but a worker has only %llu hosts: every thread needs at least one",
@@ -73,7 +82,7 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 }
 
 int
-ingest_prepare(const struct tsl_opts *o, struct model *m)
+ingest_prepare(struct tsl_opts *o, struct model *m)
 {
 	const struct target_ops *ops  = target_find(o->target);
 	struct tgt_conf          conf = opts_tgt_conf(o);
@@ -102,7 +111,7 @@ ingest_finish(struct stats *t, const struct engine *e, int rc)
 {
 	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
 
-	report_closing(log_info_stream(), t, e->secs);
+	report_closing(log_info_stream(), t, e->secs, opts_continuous(e->o));
 	log_info(
 	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,

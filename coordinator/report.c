@@ -49,13 +49,52 @@ pyc(char *out, size_t n, double x, int nd)
 	return out;
 }
 
+/* repr(round(x, nd)): the continuous seed prints numpy's rounded
+ * floats as they are. */
+static const char *
+pyr(char *out, size_t n, double x, int nd)
+{
+	pyfmt_repr(out, n, pyfmt_round(x, nd));
+	return out;
+}
+
+/* The continuous ingestor's closing lines (seed-behaviour.md §5.5): its
+ * statistics over every attempt, latencies in seconds rounded to 3
+ * places, then the time rounded to 2; tsload's records line after. */
+static void
+closing_continuous(FILE *f, const struct stats *t, double secs)
+{
+	char a[48], sd[48], p50[48], p90[48], p99[48], tt[48], tps[48],
+	    rps[48];
+	const struct hist *h = &t->h;
+
+	fprintf(f,
+	    "Total=%llu, Success=%llu, Avg=%s, Stddev=%s, 50thPerc=%s, 90thPerc=%s, 99thPerc=%s\n",
+	    (unsigned long long)t->attempts, (unsigned long long)t->ok,
+	    pyr(a, sizeof(a), stats_mean_s(t), 3),
+	    pyr(sd, sizeof(sd), stats_stddev_s(t), 3),
+	    pyr(p50, sizeof(p50), hist_percentile(h, 50) / 1e9, 3),
+	    pyr(p90, sizeof(p90), hist_percentile(h, 90) / 1e9, 3),
+	    pyr(p99, sizeof(p99), hist_percentile(h, 99) / 1e9, 3));
+	fprintf(f, "Total time to ingest: %s seconds\n",
+	    pyr(tt, sizeof(tt), secs, 2));
+	fprintf(f, "Records written: %llu. TPS: %s, Records/sec: %s\n",
+	    (unsigned long long)t->records,
+	    pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
+	    pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
+}
+
 void
-report_closing(FILE *f, const struct stats *t, double secs)
+report_closing(FILE *f, const struct stats *t, double secs, bool continuous)
 {
 	char a[48], sd[48], p50[48], p90[48], p99[48], tt[48], tps[48],
 	    rps[48], tot[32], ok[32];
 	const struct hist *h = &t->h;
 
+	if (continuous) {
+		closing_continuous(f, t, secs);
+		goto tsload_lines;
+	}
 	pyfmt_int_comma(tot, sizeof(tot), (int64_t)t->attempts);
 	pyfmt_int_comma(ok, sizeof(ok), (int64_t)t->ok);
 	fprintf(f,
@@ -71,6 +110,7 @@ report_closing(FILE *f, const struct stats *t, double secs)
 	    pyc(tt, sizeof(tt), secs, 2),
 	    pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
 	    pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
+tsload_lines:
 	fprintf(f,
 	    "Data points written: %llu (%.0f/s). Throttled retries: %llu. Failed writes: %llu. Rejected records: %llu. Behind schedule: %llu\n",
 	    (unsigned long long)t->points, secs > 0 ? t->points / secs : 0.0,

@@ -52,8 +52,12 @@ struct report_run {
 int report_open_dir(
     struct report_run *r, const char *results, char *err, size_t errlen);
 /** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
- *  the seed, then tsload's own data-point and latency lines. */
-void report_closing(FILE *f, const struct stats *t, double secs);
+ *  the seed (perf-scale), or, for the continuous model, that seed's
+ *  "Total=..., Success=..." and "Total time to ingest: N seconds" and a
+ *  "Records written: N" line; then tsload's own data-point and latency
+ *  lines. */
+void report_closing(
+    FILE *f, const struct stats *t, double secs, bool continuous);
 /** Writes run.json into r->dir (all of it, or no file: a temporary file
  *  renamed once written and synced). 0, or -errno after one line naming
  *  the file and the reason. */
