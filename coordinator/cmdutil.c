@@ -23,11 +23,13 @@ static const struct cmd_help {
 	bool        targets;
 } cmd_helps[] = {
 	{ CMD_INGEST, "tsload ingest [options]",
-	    "Drives the perf-scale DevOps ingest load into a target (default:\n"
-	    "SQLite in results/ of the current directory).\n",
+	    "Drives the perf-scale DevOps ingest load (or --model continuous, the\n"
+	    "continuous ingestor's) into a target (default: SQLite in results/ of\n"
+	    "the current directory).\n",
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
-	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n",
+	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n"
+	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n",
 	    true },
 	{ CMD_QUERY, "tsload query [options]",
 	    "Runs the weighted query workload of config.ini (do-q1 .. do-q6)\n"
@@ -47,7 +49,8 @@ static const struct cmd_help {
 	{ CMD_MODEL, "tsload model [options]",
 	    "Prints the summary of --model (as ingest --print-model-summary).\n",
 	    "  tsload model\n"
-	    "  tsload model --host-scale 10 --multi\n",
+	    "  tsload model --host-scale 10 --multi\n"
+	    "  tsload model --model continuous --host-scale 3\n",
 	    false },
 	{ CMD_CLEANUP, "tsload cleanup [options]",
 	    "Drops the table (and database, where the target has one) that ingest\n"

@@ -68,6 +68,7 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 	sh->conf   = conf;
 	sh->ops    = target_find(o->target);
 	sh->model  = model_find(o->model);
+	sh->mc     = opts_model_conf(o);
 	sh->worker = worker;
 	sh->seed   = seed;
 	sh->end    = o->query_end[0] ? o->query_end
@@ -492,7 +493,7 @@ open_files(struct qrun *r)
 
 		if (rand)
 			qparams_random_model(&r->p, sh->model, uniform,
-			    &r->rng, (unsigned)sh->o->host_scale, sh->prefix);
+			    &r->rng, &sh->mc, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err))) {
 			snprintf(
 			    r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
@@ -545,8 +546,8 @@ prepare(struct qrun *r)
 	else if (!strcmp(mode, "table"))
 		rc = table_params(r);
 	else
-		rc = qparams_random_model(&r->p, sh->model, uniform, &r->rng,
-		    (unsigned)sh->o->host_scale, sh->prefix);
+		rc = qparams_random_model(
+		    &r->p, sh->model, uniform, &r->rng, &sh->mc, sh->prefix);
 	if (!rc)
 		rc = open_files(r);
 	return rc;
@@ -579,8 +580,8 @@ execute_one(struct qrun *r, unsigned i)
 
 	r->exec++;
 	if (!strcmp(opts_params(sh->o), "random")) {
-		qparams_random_model(&r->p, sh->model, uniform, &r->rng,
-		    (unsigned)sh->o->host_scale, sh->prefix);
+		qparams_random_model(
+		    &r->p, sh->model, uniform, &r->rng, &sh->mc, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err)) == 0)
 			text = r->text.p;
 	}

@@ -26,10 +26,11 @@ struct query_shared {
 	const struct tsl_opts   *o;
 	const struct tgt_conf   *conf;
 	const struct target_ops *ops;
-	const struct model_ops  *model;     /* --model: random hosts */
-	struct qworkload         wl;        /* config.ini and the templates */
-	const char              *end;       /* query end-time expression */
-	char                     exp[256];  /* "<prefix>-<UTC start time>" */
+	const struct model_ops  *model;    /* --model: random hosts */
+	struct model_conf        mc;       /* its settings (opts_model_conf) */
+	struct qworkload         wl;       /* config.ini and the templates */
+	const char              *end;      /* query end-time expression */
+	char                     exp[256]; /* "<prefix>-<UTC start time>" */
 	char                     prefix[9]; /* instance-name prefix */
 	unsigned                 worker;    /* 0-based */
 	uint64_t                 seed;
