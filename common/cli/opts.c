@@ -763,9 +763,10 @@ scheme_list(char *out, size_t n, unsigned flags)
 }
 
 /* --endpoint: "http[s]://host[:port][/]" and nothing else, so that no
- * user name or password can sit in it (the options go to run.json). */
+ * user name or password can sit in it (the options go to run.json);
+ * name is the option the user gave it as. */
 static int
-check_endpoint(const char *url, char *err, size_t errlen)
+check_endpoint(const char *url, const char *name, char *err, size_t errlen)
 {
 	const char *p = strstr(url, "://");
 	size_t      n;
@@ -775,16 +776,16 @@ check_endpoint(const char *url, char *err, size_t errlen)
 	if (!p
 	    || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
 		snprintf(err, errlen,
-		    "--endpoint: expected http://HOST[:PORT] or "
-		    "https://HOST[:PORT]");
+		    "%s: expected http://HOST[:PORT] or https://HOST[:PORT]",
+		    name);
 		return -EINVAL;
 	}
 	p += 3;
 	n = strcspn(p, "/?#");
 	if (!n || memchr(p, '@', n) || strspn(p + n, "/") != strlen(p + n)) {
 		snprintf(err, errlen,
-		    "--endpoint: expected http[s]://HOST[:PORT], without "
-		    "user, path or query");
+		    "%s: expected http[s]://HOST[:PORT], without user, path or query",
+		    name);
 		return -EINVAL;
 	}
 	return 0;
@@ -923,7 +924,9 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		}
 		if (t->check && t->check(o->target, err, errlen))
 			return -EINVAL;
-		if (check_endpoint(o->endpoint, err, errlen))
+		if (check_endpoint(o->endpoint,
+		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint", err,
+		        errlen))
 			return -EINVAL;
 		if (t->max_batch && o->batch_writes
 		    && o->batch_size > t->max_batch) {
