@@ -8,6 +8,14 @@
  * (always_inline on a constant `exact`), so the hot path has no per-draw
  * branch. task_end_state is numpy's in the seed (not seeded): always the
  * xrng.
+ *
+ * Draw order (the seed's code, which the reference's table follows):
+ * cpu_user (signal noise, gauss or 100 U), the six round(U, 2), then
+ * the missing-CPU draw (after cpu_idle, only when --missing-cpu > 0; the
+ * CPU values are drawn either way), memory_used (memory_free derives from
+ * it), memory_cached, d = gauss(5, 5), file descriptors, reads, writes,
+ * the two latencies, network in, out. Values are sent in another order
+ * (continuous_metric_names).
  */
 #include "continuous.h"
 

@@ -251,6 +251,28 @@ def main():
         {"missing": 50, "sin": 20.0, "sinfrq": "h", "saw": 5.0, "sawfrq": "m"})
     run("CV_RUN_SAW", 1, [1009, 17, 3], T,
         {"missing": 0, "sin": 0.0, "sinfrq": "m", "saw": 0.5, "sawfrq": "ye"})
+    run("CV_RUN_SAW_MO", 2, [5, 900], T + 7,
+        {"missing": 0, "sin": 0.0, "sinfrq": "m", "saw": 50.0, "sawfrq": "mo"})
+    run("CV_RUN_SAW_M", 3, [6], T + 8,
+        {"missing": 10, "sin": 0.0, "sinfrq": "m", "saw": 99.5, "sawfrq": "m"})
+    # High and low hosts whose gauss goes above 100 and below 0 (the
+    # min(100, v) and abs() of cpu_user): the first seed from 1 that has
+    # both among these 8 samples.
+    hosts = [3, 4, 6, 8, 9, 21, 10, 33]
+    m, _ = generate(regions, microservices, 1)
+    high, low = high_low(len(m))
+    for seed in range(1, 10000):
+        random.seed(seed)
+        raw = []
+        for h in hosts:
+            st = random.getstate()
+            raw.append(random.gauss(85.0, 10.0) if h in high else random.gauss(15.0, 10.0))
+            random.setstate(st)
+            metrics(h, T, {"missing": 0, "sin": 0.0, "saw": 0.0}, high, low, [])
+        if max(raw) > 100 and min(raw) < 0:
+            break
+    run("CV_RUN_CLAMP", seed, hosts, T,
+        {"missing": 0, "sin": 0.0, "sinfrq": "m", "saw": 0.0, "sawfrq": "m"})
 
 
 main()

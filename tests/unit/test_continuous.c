@@ -383,12 +383,86 @@ test_noise_bounds(void **state)
 	}
 	assert_true(lo < -2.4 && hi > 2.4);
 	model_release(&m);
+
+	/* A sawtooth at 0 (t % 60 == 0): half the noisy values are below
+	 * 0, and max(.., 0) makes them 0 (not mirrored by the abs()). */
+	c              = conf(1);
+	c.saw_snr      = 20;
+	c.saw_period_s = 60;
+	build(&m, &c, 0, 0);
+	d.time_ms = 1765432080LL * 1000;
+	for (i = 0, lo = 0; i < 10000; i++) {
+		model_continuous.values(
+		    &m, &m.metrics[i % m.n_metrics], &d, v);
+		assert_true(v[0] >= 0 && v[0] <= 2.5);
+		lo += v[0] == 0;
+	}
+	assert_true(lo > 4500 && lo < 5500);
+	model_release(&m);
+}
+
+/* The fast path (xrng) draws the seed's distributions: means within a
+ * few standard errors over 30,300 samples (seeded, so deterministic). */
+static void
+test_fast_stats(void **state)
+{
+	struct model      m;
+	struct model_conf c = conf(1);
+	struct model_draw d;
+	struct xrng       r;
+	double            v[SCHEMA_MAX_VALUES], sum[3] = { 0 }, n[3] = { 0 };
+	double            fd = 0, dfree = 0, lat = 0, idle = 0, ev = 0;
+	unsigned          i, k, samples = 0, top = 0, bottom = 0;
+
+	(void)state;
+	build(&m, &c, 0, 0);
+	xrng_seed(&r, 77, 0);
+	draw_init(&d, &r, NULL);
+	for (k = 0; k < 30; k++)
+		for (i = 0; i < m.n_metrics; i++, samples++) {
+			const struct series *se = &m.metrics[i];
+
+			model_continuous.values(&m, se, &d, v);
+			sum[se->cpu] += v[0];
+			n[se->cpu]++;
+			fd += v[13];
+			dfree += v[12];
+			lat += v[17];
+			idle += v[7];
+			assert_true(v[12] + v[11] == 15.0 + i * 30.0
+			    || fabs(v[12] + v[11] - 15.0 - i * 30.0) < 1e-6);
+			assert_true(v[8] + v[9] == 8000.0
+			    || fabs(v[8] + v[9] - 8000.0) < 1e-9);
+			for (unsigned j = 1; j <= 6; j++)
+				assert_true(v[j] >= 0 && v[j] <= 1
+				    && v[j] == pyfmt_round(v[j], 2));
+		}
+	/* normal: 100 U (sd 28.9); high min(gauss(85, 10), 100): 84.7; low
+	 * |gauss(15, 10)|: 15.6;
+	 * 60 % / 20 % / 20 % of 30,300 samples */
+	assert_true(fabs(sum[CPU_NORMAL] / n[CPU_NORMAL] - 50) < 1.0);
+	assert_true(fabs(sum[CPU_HIGH] / n[CPU_HIGH] - 84.7) < 1.0);
+	assert_true(fabs(sum[CPU_LOW] / n[CPU_LOW] - 15.6) < 1.0);
+	assert_true(fabs(fd / samples - 2200) < 30);
+	assert_true(fabs(dfree / samples - 10) < 0.3);
+	assert_true(fabs(lat / samples - 12) < 0.5);
+	assert_true(idle / samples > 40 && idle / samples < 60);
+	for (i = 0; i < 20000; i++) {
+		model_continuous.values(&m, &m.events[i % m.n_events], &d, v);
+		assert_true(v[0] >= 0 && v[0] <= 500 && v[0] == floor(v[0]));
+		ev += v[0];
+		top += v[0] == 500; /* randint's both ends */
+		bottom += v[0] == 0;
+	}
+	assert_true(fabs(ev / 20000 - 250) < 6);
+	assert_true(top > 0 && bottom > 0);
+	model_release(&m);
 }
 
 /* The seed's own values for a seed: every draw from CPython's stream in
  * the seed's order. */
 static void
-check_run(const struct cv_run *cv)
+check_run(const struct cv_run *cv, uint32_t first)
 {
 	struct model      m;
 	struct model_conf c = conf(1);
@@ -404,7 +478,7 @@ check_run(const struct cv_run *cv)
 	c.sin_period_s = cv->sin_p;
 	c.saw_snr      = cv->saw;
 	c.saw_period_s = cv->saw_p;
-	build(&m, &c, 0, 0);
+	build(&m, &c, first, 0); /* a shard: disk_used has the global id */
 	mt_seed(&mt, cv->seed);
 	xrng_seed(&r, 3, 0);
 	draw_init(&d, &r, &mt);
@@ -413,7 +487,7 @@ check_run(const struct cv_run *cv)
 	d.time_ms  = cv->t * 1000;
 	for (i = 0; i < cv->n; i++) {
 		unsigned n = model_continuous.values(
-		    &m, &m.metrics[cv->m[i].host], &d, v);
+		    &m, &m.metrics[cv->m[i].host - first], &d, v);
 
 		assert_int_equal(n, MODEL_N_METRICS);
 		for (k = 0; k < MODEL_N_METRICS; k++)
@@ -447,9 +521,12 @@ static void
 test_exact_runs(void **state)
 {
 	(void)state;
-	check_run(&CV_RUN_PLAIN); /* normal, high and low hosts: gauss */
-	check_run(&CV_RUN_SINE);  /* sine + noise, missing CPU 50 % */
-	check_run(&CV_RUN_SAW);   /* sawtooth "ye": the float period */
+	check_run(&CV_RUN_PLAIN, 0);  /* normal, high and low hosts */
+	check_run(&CV_RUN_SINE, 0);   /* sine + noise, missing CPU 50 % */
+	check_run(&CV_RUN_SAW, 3);    /* sawtooth "ye": the float period */
+	check_run(&CV_RUN_SAW_MO, 5); /* "mo": 2631744.0 in the note */
+	check_run(&CV_RUN_SAW_M, 6);  /* "m": an int, 60 in the note */
+	check_run(&CV_RUN_CLAMP, 0);  /* gauss above 100 and below 0 */
 }
 
 /* --missing-cpu 30: the 8 CPU measures absent in 30 % of the samples,
@@ -661,6 +738,7 @@ main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_noise_bounds),
+		cmocka_unit_test(test_fast_stats),
 		cmocka_unit_test(test_exact_runs),
 		cmocka_unit_test(test_missing_cpu),
 		cmocka_unit_test(test_py_round),
