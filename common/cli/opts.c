@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "continuous.h"
 #include "json.h"
 #include "log.h"
 #include "parse.h"
@@ -836,32 +837,25 @@ model_names(char *out, size_t n)
 		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
 }
 
-/* Periods of --sin-frq-cpu and --saw-frq-cpu (seed-behaviour.md §5.3):
- * a month is 30.46 days, a quarter three of them, a year 365.6 days. */
-static const struct {
-	const char *code;
-	uint32_t    secs;
-} frq_periods[]
-    = { { "m", 60 }, { "h", 3600 }, { "d", 86400 }, { "we", 604800 },
-	      { "mo", 2631744 }, { "qu", 7895232 }, { "ye", 31587840 } };
-
-/* The period in seconds of a frequency code, 0 for none. */
+/* The period in seconds of a --sin-frq-cpu / --saw-frq-cpu code (the
+ * model's table), 0 for none. */
 static uint32_t
 frq_period(const char *code)
 {
-	for (size_t i = 0; i < sizeof(frq_periods) / sizeof(frq_periods[0]);
-	     i++)
-		if (!strcmp(code, frq_periods[i].code))
-			return frq_periods[i].secs;
-	return 0;
+	uint32_t secs = 0;
+
+	return continuous_period_s(code, &secs) ? 0 : secs;
 }
 
 /* The continuous model's options: given only with it, frequency codes
- * known. A worker gets every row as text, so it is not asked. */
+ * known, the include lists and the rest as the model checks them. A
+ * worker gets every row as text, so it is not asked. */
 static int
 check_continuous(
     const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
+	struct model_conf mc;
+
 	if (cmd == CMD_WORKER)
 		return 0;
 	if (!opts_continuous(o)) {
@@ -875,16 +869,16 @@ check_continuous(
 			}
 		return 0;
 	}
-	if (!(cmd & (CMD_INGEST | CMD_RUN)))
-		return 0;
-	if (!frq_period(o->sin_frq) || !frq_period(o->saw_frq)) {
+	if ((cmd & (CMD_INGEST | CMD_RUN))
+	    && (!frq_period(o->sin_frq) || !frq_period(o->saw_frq))) {
 		snprintf(err, errlen,
 		    "--%s-frq-cpu: invalid value \"%s\" (expected m, h, d, we, mo, qu or ye)",
 		    frq_period(o->sin_frq) ? "saw" : "sin",
 		    frq_period(o->sin_frq) ? o->saw_frq : o->sin_frq);
 		return -EINVAL;
 	}
-	return 0;
+	mc = opts_model_conf(o);
+	return continuous_check_conf(&mc, err, errlen) ? -EINVAL : 0;
 }
 
 int
