@@ -149,6 +149,48 @@ ingest_c readme4 -c 30 --host-scale 3 -d testDb -t testTable -e 'us-east-1' \
 check_eq "README -c 30 --host-scale 3: exit 0" 0 $?
 check_eq "README -c 30 --host-scale 3: one pass" $((3 * 26260)) "$(records_written out.readme4)"
 
+# 6b. seed-exact mode: -p 1 -c 1 --seed 42 gives the seed's own values.
+# The vectors are CV_RUN_PLAIN of tests/data/continuous-vectors.h, which
+# tests/data/continuous-vectors.py wrote by running the seed's formulas in
+# CPython (random.seed(42), hosts 0..7 of the first pass, in order).
+db=$T_TMP/exact.db
+ingest_c exact -p 1 -c 1 --seed 42 --autostop 1 --target "sqlite:$db"
+check_eq "seed-exact: exit 0" 0 $?
+python3 - "$src/tests/data/continuous-vectors.h" "$db" >exact.txt 2>&1 <<'PY'
+import re, sqlite3, sys
+text = open(sys.argv[1]).read()
+run = text[text.index("CV_RUN_PLAIN = {"):]
+run = run[:run.index("} };")]
+hosts = re.findall(r"\{ (\d+), \d+, /\* \w+ \*/ \{(.*?)\} \}", run, re.S)
+names = ["cpu_user", "cpu_system", "cpu_steal", "cpu_iowait", "cpu_nice",
+         "cpu_hi", "cpu_si", "cpu_idle", "memory_free", "memory_used",
+         "memory_cached", "disk_used", "disk_free", "file_descriptors_in_use",
+         "disk_io_reads", "disk_io_writes", "latency_per_read",
+         "latency_per_write", "network_bytes_in", "network_bytes_out"]
+# hosts 0..9 of the first silo: apollo 3, athena, demeter, hercules 2, zeus 3
+inst = ["apollo-0000", "apollo-0001", "apollo-0002", "athena-0000",
+        "demeter-0000", "hercules-0000", "hercules-0001", "zeus-0000"]
+db = sqlite3.connect(sys.argv[2])
+same = 0
+for h, body in hosts:
+    want = [float.fromhex(x) for x in re.findall(r"(-?0x[0-9a-f.]+p[+-]\d+)", body)]
+    got = dict(db.execute(
+        "select measure_name, measure_value_double from host_metrics where "
+        "silo = 'us-east-1-cell-1-silo-1' and process_name is null and "
+        "instance_name = ?", ("i-AUa00Zt2-%s.amazonaws.com" % inst[int(h)],)))
+    for n, w in zip(names, want):
+        if got.get(n) == w:
+            same += 1
+        else:
+            print("host %s %s: want %r, got %r" % (h, n, w, got.get(n)))
+print("same", same)
+PY
+check_eq "seed-exact: the 160 values of hosts 0..7 are the seed's, bit for bit" \
+	"same 160" "$(tail -1 exact.txt)"
+ingest_c exact2 -p 1 -c 2 --seed 42 --autostop 1 --target "sqlite:$T_TMP/exact2.db"
+check "seed-exact: not with 2 threads (each its own stream)" \
+	test "$(sqlite3 "$T_TMP/exact2.db" "select measure_value_double from host_metrics where silo = 'us-east-1-cell-1-silo-1' and instance_name = 'i-AUa00Zt2-apollo-0000.amazonaws.com' and measure_name = 'memory_free'")" != 7304.48933896467
+
 # 7. tsload model and tsload query on the table the model filled
 "$TSLOAD" model --model continuous >model.out 2>&1
 check_eq "model: exit 0" 0 $?
