@@ -919,8 +919,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		if (t->check && t->check(o->target, err, errlen))
 			return -EINVAL;
 		if (check_endpoint(o->endpoint,
-		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint", err,
-		        errlen))
+		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint",
+		        err, errlen))
 			return -EINVAL;
 		if (t->max_batch && o->batch_writes
 		    && o->batch_size > t->max_batch) {

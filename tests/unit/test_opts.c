@@ -350,8 +350,9 @@ static void
 test_continuous_seed_line(void **state)
 {
 	const char *seed[] = { "ingest", "--model", "continuous", "-c", "1",
-		"-s", "2", "-d", "testDb", "-t", "testTable", "-e", "us-east-1",
-		"-url", "https://ingest-cell2.timestream.us-east-1.amazonaws.com" };
+		"-s", "2", "-d", "testDb", "-t", "testTable", "-e",
+		"us-east-1", "-url",
+		"https://ingest-cell2.timestream.us-east-1.amazonaws.com" };
 	const char *bare[] = { "ingest", "--model=continuous", "-r",
 		"eu-west-1", "-url=http://127.0.0.1:9", "--sin-frq-cpu", "qu",
 		"--sin-signal-cpu", "20.5", "--missing-cpu", "30",
