@@ -300,11 +300,19 @@ cmd_list_targets(FILE *f)
 	for (const struct model_ops *const *m = model_list(); *m; m++) {
 		const struct param_row *p = (*m)->params;
 
+		unsigned col = 3;
+
 		fprintf(f, "  %s: %s\n   ", (*m)->name, (*m)->help);
 		for (; p && p->name; p++) {
+			/* wrapped under 80 columns */
+			if (col > 3 && col + 3 + strlen(p->name) >= 80) {
+				fputs("\n   ", f);
+				col = 3;
+			}
 			fputs(" --", f);
 			for (const char *c = p->name; *c; c++)
 				fputc(*c == '_' ? '-' : *c, f);
+			col += 3 + (unsigned)strlen(p->name);
 		}
 		fputc('\n', f);
 	}
