@@ -325,6 +325,8 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
     const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
     const struct model *m)
 {
+	struct model_conf mc;
+
 	r->o           = o;
 	r->opts_cmd    = opts_cmd;
 	r->start_ms    = e->start_ms;
@@ -340,8 +342,9 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->prefix     = m->prefix;
 	r->hosts      = m->total_hosts;
 	r->event_sets = m->total_events;
-	r->series     = m->ops->series_count(&(struct model_conf) {
-	        .host_scale = (unsigned)o->host_scale, .multi = o->multi });
+	/* the whole conf: the continuous model's filters change the count */
+	mc        = opts_model_conf(o);
+	r->series = m->ops->series_count(&mc);
 }
 
 void
