@@ -1,11 +1,13 @@
 /* pyround.c - py_round(): Python's round(x, nd) with a fast path.
  *
- * For 0 <= nd <= 8 and |x| * 10^nd below 2^31, y = x * 10^nd is within
- * half an ulp (< 2^-22) of the exact product. When y's fraction is
- * farther than 2^-20 from one half, the exact product rounds to the same
- * integer k as y, and Python's answer (the double nearest k / 10^nd) is
- * the one correctly rounded division k / 10^nd. Anything closer to a tie
- * goes to the exact pyfmt_round().
+ * For 0 <= nd <= 8 and |x * 10^nd| below 2^31, y = fl(x * 10^nd) and its
+ * fraction f = y - floor(y) are cheap and f is exact. Rounding is
+ * monotonic, so y lies on the same side of each k + 1/2 as the exact
+ * product, or on it: when f is not (near) one half, the exact product
+ * rounds to the same integer k as y, and Python's answer (the double
+ * nearest k / 10^nd) is the correctly rounded division k / 10^nd. A
+ * fraction within 2^-20 of one half (a margin beyond what monotonicity
+ * needs) goes to the exact pyfmt_round(), as does anything else.
  */
 #include "pyround.h"
 
@@ -27,10 +29,12 @@ py_round(double x, int nd)
 	y = x * p;
 	if (!(fabs(y) < 2147483648.0))
 		return pyfmt_round(x, nd);
-	f = y - floor(y); /* exact for |y| < 2^52 */
+	k = floor(y);
+	f = y - k; /* exact for |y| < 2^52 */
 	if (fabs(f - 0.5) <= 0x1p-20)
 		return pyfmt_round(x, nd);
-	k = floor(y + 0.5); /* not a tie: nearest integer */
+	if (f > 0.5)
+		k += 1;
 	if (k == 0.0)
 		return copysign(0.0, x);
 	return k / p;

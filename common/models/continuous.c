@@ -835,11 +835,10 @@ continuous_params_conf(const struct continuous_params *p, struct model_conf *c)
 const struct model_ops model_continuous = {
 	.name    = "continuous",
 	.version = MODEL_OPS_VERSION,
-	.help
-	= "the continuous ingestor's hosts: 7 regions, 101 silos, values as the seed draws them",
-	.params       = continuous_param_rows,
-	.step_ms      = 1000,
-	.hosts        = cont_hosts,
+	.help    = "the continuous ingestor's hosts: 1010 x N in 101 silos",
+	.params  = continuous_param_rows,
+	.step_ms = 1000,
+	.hosts   = cont_hosts,
 	.series_count = cont_series_count,
 	.build        = cont_build,
 	.free         = cont_free,

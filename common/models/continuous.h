@@ -30,8 +30,8 @@ enum {
 	CONTINUOUS_N_CPU     = 8, /* cpu_user .. cpu_idle: measures 0..7 */
 	CONTINUOUS_HOSTS_PER_UNIT  = 1010,
 	CONTINUOUS_EVENTS_PER_UNIT = 1212,
-	/* host scale limit: 1212 * hs event sets fit in 32 bits */
-	CONTINUOUS_MAX_SCALE = 100000,
+	/* host scale limit, as --host-scale's */
+	CONTINUOUS_MAX_SCALE = 4000,
 };
 
 /* Metric measures in the seed's sending order (createRandomMetrics). */

@@ -189,6 +189,38 @@ def run(name, seed, hosts, ts, a):
     print()
 
 
+def full_pass(name, seed, ts, a, hs):
+    """One whole pass as the seed's loop makes it with one thread: every
+    metric set in order (series id = host id), then every event set, from
+    one random.seed(seed) stream. Written: the number of samples without
+    CPU, a running sum of every value (metrics: the 20, dropped or not;
+    events: task_completed and the three doubles) in that order, and the
+    last metric sample."""
+    random.seed(seed)
+    m, e = generate(regions, microservices, hs)
+    high, low = high_low(len(m))
+    total, missing, last = 0.0, 0, None
+    for h in range(len(m)):
+        v, miss = metrics(h, ts, a, high, low, [])
+        missing += miss
+        for x in v:
+            total += x
+        last = v
+    for _ in range(len(e)):
+        ev = event()
+        for x in (ev[0], ev[2], ev[3], ev[4]):
+            total += x
+    print("/* %s: random.seed(%d), t = %d, host scale %d, %s */" % (name, seed, ts, hs, a))
+    print("static const struct cv_pass %s = { %d, %d, %d, %d, %s, %s, %d, %s, %d, %s, {" % (
+        name, seed, ts, hs, a["missing"], repr(float(a["sin"])), 
+        int(round(PERIODS[a["sinfrq"]])), missing, total.hex(), len(m),
+        repr(float(a["saw"]))))
+    for x in last:
+        print("  %s, /* %r */" % (x.hex(), x))
+    print("}, %d };" % int(round(PERIODS[a["sawfrq"]])))
+    print()
+
+
 def main():
     print("/* continuous-vectors.h - written by tests/data/continuous-vectors.py")
     print(" * (CPython %s); do not edit. */" % ".".join(map(str, __import__("sys").version_info[:3])))
@@ -273,6 +305,10 @@ def main():
             break
     run("CV_RUN_CLAMP", seed, hosts, T,
         {"missing": 0, "sin": 0.0, "sinfrq": "m", "saw": 0.0, "sawfrq": "m"})
+    full_pass("CV_PASS_PLAIN", 2024, T, {"missing": 25, "sin": 0.0, "sinfrq": "m",
+              "saw": 0.0, "sawfrq": "m"}, 1)
+    full_pass("CV_PASS_SINE", 99, T + 1, {"missing": 0, "sin": 3.0, "sinfrq": "d",
+              "saw": 0.0, "sawfrq": "m"}, 2)
 
 
 main()

@@ -53,6 +53,19 @@ struct cv_run {
 	const char *notes[8];
 };
 
+struct cv_pass {
+	int64_t  seed, t;
+	unsigned hs, missing;
+	double   sin;
+	uint32_t sin_p;
+	unsigned n_missing;
+	double   sum;
+	unsigned n_metrics;
+	double   saw;
+	double   last[MODEL_N_METRICS];
+	uint32_t saw_p;
+};
+
 #include "../data/continuous-vectors.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -529,6 +542,66 @@ test_exact_runs(void **state)
 	check_run(&CV_RUN_CLAMP, 0);  /* gauss above 100 and below 0 */
 }
 
+/* A whole pass as the seed's one thread makes it (metric sets in order,
+ * then event sets): the running sum of every value, the samples without
+ * CPU and the last metric sample equal CPython's, so the gauss value kept
+ * across samples and kinds and every draw's place are the seed's. */
+static void
+check_pass(const struct cv_pass *cv)
+{
+	struct model      m;
+	struct model_conf c = conf(cv->hs);
+	struct model_draw d;
+	struct mt19937    mt;
+	struct xrng       r;
+	double            v[SCHEMA_MAX_VALUES], sum = 0;
+	unsigned          i, k, missing = 0;
+
+	c.missing_cpu  = cv->missing;
+	c.sin_snr      = cv->sin;
+	c.sin_period_s = cv->sin_p;
+	c.saw_snr      = cv->saw;
+	c.saw_period_s = cv->saw_p;
+	build(&m, &c, 0, 0);
+	assert_int_equal(m.n_metrics, cv->n_metrics);
+	mt_seed(&mt, cv->seed);
+	xrng_seed(&r, 3, 0);
+	draw_init(&d, &r, &mt);
+	d.time_ms = cv->t * 1000;
+	for (i = 0; i < m.n_metrics; i++) {
+		model_continuous.values(&m, &m.metrics[i], &d, v);
+		missing += d.absent != 0;
+		for (k = 0; k < MODEL_N_METRICS; k++)
+			sum += v[k];
+	}
+	for (k = 0; k < MODEL_N_METRICS; k++)
+		if (v[k] != cv->last[k])
+			fail_msg(
+			    "seed %lld last host %s: %.17g, CPython %.17g",
+			    (long long)cv->seed, continuous_metric_names[k],
+			    v[k], cv->last[k]);
+	for (i = 0; i < m.n_events; i++) {
+		model_continuous.values(&m, &m.events[i], &d, v);
+		sum += v[0];
+		sum += v[2];
+		sum += v[3];
+		sum += v[4];
+	}
+	assert_int_equal(missing, cv->n_missing);
+	if (sum != cv->sum)
+		fail_msg("seed %lld: sum %a, CPython %a", (long long)cv->seed,
+		    sum, cv->sum);
+	model_release(&m);
+}
+
+static void
+test_exact_pass(void **state)
+{
+	(void)state;
+	check_pass(&CV_PASS_PLAIN); /* --missing-cpu 25, hs 1 */
+	check_pass(&CV_PASS_SINE);  /* sine d, SNR 3, hs 2 */
+}
+
 /* --missing-cpu 30: the 8 CPU measures absent in 30 % of the samples,
  * within 6 standard deviations of the binomial (seeded: deterministic). */
 static void
@@ -740,6 +813,7 @@ main(void)
 		cmocka_unit_test(test_noise_bounds),
 		cmocka_unit_test(test_fast_stats),
 		cmocka_unit_test(test_exact_runs),
+		cmocka_unit_test(test_exact_pass),
 		cmocka_unit_test(test_missing_cpu),
 		cmocka_unit_test(test_py_round),
 		cmocka_unit_test(test_random_host),
