@@ -85,7 +85,9 @@ static const struct opt opt_table[] = {
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
 	    ING | QRY | RUN | WRK, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "threads per worker process",
+	    ING | QRY | RUN | WRK, "N",
+	    "threads per worker process (ingest with --model continuous: "
+	    "default 10)",
 	    G_SHAPE },
 	{ "model", 0, OPT_STR, OFF(model), "perf-scale", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, "NAME",
