@@ -15,13 +15,14 @@
  * step_ms), strictly after the previous cycle's; a cycle that would
  * share its step waits (sleeping) until the next one begins. Cycles run
  * as fast as the target takes them, and are never behind.
- * With cycles = N (--autostop N, any pacer) a thread's pacer hands out N
- * cycles and then ends the run for that thread: each series of the
- * thread gets exactly N samples (unless the run is stopped first). Nothing is
- * shared between threads but the "Can't keep up" warning's clock (struct
- * pacer_conf.warned_ms). An open-loop pacer sets due_ns to each cycle's
- * intended start, so that latency can be measured from it rather than from the
- * send.
+ * With cycles = N (--autostop N, any pacer) a thread's pacer hands out
+ * N cycles and then ends the run for that thread: each series of the
+ * thread gets exactly N samples (unless the run is stopped first).
+ *
+ * Nothing is shared between threads but the "Can't keep up" warning's
+ * clock (struct pacer_conf.warned_ms). An open-loop pacer sets due_ns to
+ * each cycle's intended start, so that latency can be measured from it
+ * rather than from the send.
  */
 #ifndef TSL_PACER_H
 #define TSL_PACER_H
