@@ -67,6 +67,15 @@ check_eq "-p 2 -c 2: 26,260 series" 26260 \
 	"$(q "$db" "select count(*) from (select distinct $series from host_metrics)")"
 check_eq "-p 2 -c 2: whole seconds" 0 "$(q "$db" 'select count(*) from host_metrics where time % 1000 != 0')"
 
+# 2b. --autostop is any model's: perf-scale, unpaced, 3 cycles per thread
+db=$T_TMP/p.db
+"$TSLOAD" ingest -q -p 2 -c 2 --host-scale 1 --interval-millis 0 --autostop 3 \
+	--target "sqlite:$db" --results "$T_TMP/results" >out.perf 2>err.perf
+check_eq "perf-scale --autostop 3: exit 0" 0 $?
+check_eq "perf-scale --autostop 3: 3 x 26,000 rows" 78000 "$(q "$db" 'select count(*) from host_metrics')"
+check_eq "perf-scale --autostop 3: every series has 3 values" 0 \
+	"$(q "$db" "select count(*) from (select instance_name, process_name, measure_name, count(*) c from host_metrics group by 1, 2, 3 having c != 3)")"
+
 # 3. the default -c 10 and the filters and scales: records of one pass
 # (metric hosts x 20 + event sets x 5)
 pass() { # NAME WANT ARGS...: one pass to null:, Records written = WANT
