@@ -79,6 +79,7 @@ LIB        := $(BUILD)/libtsload.a
 TSLOAD     := $(BUILD)/bin/tsload
 UNIT_TESTS := $(patsubst $(BUILD)/tests/unit/%.o,$(BUILD)/tests/%,$(TEST_OBJ))
 TSFAKE     := $(BUILD)/tests/tsfake
+SLOWSINK   := $(BUILD)/tests/slowsink
 
 all: $(TSLOAD)
 
@@ -117,6 +118,11 @@ $(TSFAKE): $(BUILD)/tests/tools/tsfake_main.o $(BUILD)/tests/tools/tsfake.o $(LI
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
+# The test server of --batch-size auto (tests/e2e/batch-auto.sh).
+$(SLOWSINK): $(BUILD)/tests/tools/slowsink.o
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lpthread
+
 $(BUILD)/tests/test_timestream $(BUILD)/tests/test_aws_sinks: \
 	$(BUILD)/tests/tools/tsfake.o
 
@@ -137,13 +143,14 @@ build: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory all
 
 unit: build
-	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK)
 	@bash tests/run-unit.sh $(UNIT_TESTS)
 
 test: build
 	@bash scripts/check-layers.sh
-	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
+		SLOWSINK=$(abspath $(SLOWSINK)) \
 		bash tests/run-all.sh $(UNIT_TESTS)
 
 # ---- make check: the quick tier. No apt (a missing package is one line
@@ -155,8 +162,9 @@ have-deps:
 
 check: have-deps
 	@bash scripts/check-layers.sh
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TSFAKE)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TSFAKE) $(SLOWSINK)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
+		SLOWSINK=$(abspath $(SLOWSINK)) \
 		bash tests/run-all.sh --tiers=$(CHECK_TIERS) $(UNIT_TESTS)
 
 demo: build

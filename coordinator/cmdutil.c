@@ -29,7 +29,9 @@ static const struct cmd_help {
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
 	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n"
-	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n",
+	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n"
+	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
+	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n",
 	    true },
 	{ CMD_QUERY, "tsload query [options]",
 	    "Runs the weighted query workload of config.ini (do-q1 .. do-q6)\n"
@@ -345,6 +347,7 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->prefix     = m->prefix;
 	r->hosts      = m->total_hosts;
 	r->event_sets = m->total_events;
+	opts_host_range(o, &r->id_start, &r->id_end);
 	/* the whole conf: the continuous model's filters change the count */
 	mc        = opts_model_conf(o);
 	r->series = m->ops->series_count(&mc);
@@ -366,6 +369,10 @@ cmd_collect_workers(const struct engine *e, struct report_run *r)
 		x->end_host   = s->end_host;
 		x->done       = s->state == SLOT_DONE;
 		x->s          = (struct stats *)&s->cur.s;
+		if (s->role == ROLE_INGEST && s->extra_len) {
+			x->batch     = s->extra;
+			x->batch_len = s->extra_len;
+		}
 		snprintf(x->host, sizeof(x->host), "%s", s->host);
 		snprintf(x->fate, sizeof(x->fate), "%s", s->fate);
 		snprintf(x->err, sizeof(x->err), "%s", s->cur.err);

@@ -73,6 +73,13 @@ void
 engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
     uint32_t hosts)
 {
+	engine_add_range(e, role, n, threads, 0, hosts);
+}
+
+void
+engine_add_range(struct engine *e, enum role role, unsigned n,
+    uint32_t threads, uint32_t first_host, uint32_t end_host)
+{
 	e->slot = xrealloc(e->slot, (e->n + n) * sizeof(*e->slot));
 	for (unsigned i = 0; i < n; i++) {
 		struct slot *s = &e->slot[e->n + i];
@@ -82,8 +89,12 @@ engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
 		s->rindex  = i;
 		s->threads = threads;
 		stats_init(&s->cur.s);
-		if (role == ROLE_INGEST)
-			model_shard(hosts, n, i, &s->first_host, &s->end_host);
+		if (role == ROLE_INGEST) {
+			model_shard(end_host - first_host, n, i,
+			    &s->first_host, &s->end_host);
+			s->first_host += first_host;
+			s->end_host += first_host;
+		}
 	}
 	e->n += n;
 	e->per_role[role] += n;
@@ -395,9 +406,20 @@ tick(struct engine *e, double el, bool live)
 		if (!e->per_role[r])
 			continue;
 		engine_total(e, (enum role)r, t);
-		for (unsigned i = 0; i < e->n; i++)
-			if ((int)e->slot[i].role == r)
-				st |= e->slot[i].cur.state;
+		e->tick[r].batch_min = e->tick[r].batch_max = 0;
+		for (unsigned i = 0; i < e->n; i++) {
+			const struct proto_stats *c = &e->slot[i].cur;
+
+			if ((int)e->slot[i].role != r)
+				continue;
+			st |= c->state;
+			if (c->batch_min
+			    && (!e->tick[r].batch_min
+			        || c->batch_min < e->tick[r].batch_min))
+				e->tick[r].batch_min = c->batch_min;
+			if (c->batch_max > e->tick[r].batch_max)
+				e->tick[r].batch_max = c->batch_max;
+		}
 		target_state_note(e->o->target, st, note, sizeof(note));
 		report_tick(&e->tick[r], el, t, f, note);
 	}

@@ -82,6 +82,10 @@ void engine_init(
  *  get contiguous shards of `hosts`. */
 void engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
     uint32_t hosts);
+/** The same for ingest workers sharing hosts [first_host, end_host) of
+ *  the model (--id-start, --id-end): contiguous shards of that range. */
+void engine_add_range(struct engine *e, enum role role, unsigned n,
+    uint32_t threads, uint32_t first_host, uint32_t end_host);
 /** Runs the workers to the end. @return 0, or 1 when the run failed (the
  *  reasons were printed). Totals stay in the slots. */
 int engine_run(struct engine *e);

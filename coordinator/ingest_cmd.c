@@ -54,16 +54,24 @@ print_model(const struct tsl_opts *o, struct model *m)
 static int
 check_shape(struct tsl_opts *o, char *err, size_t errlen)
 {
-	struct model_conf mc    = opts_model_conf(o);
-	uint64_t          hosts = model_find(o->model)->hosts(&mc);
-	uint64_t          least = hosts / o->processes;
+	uint32_t first, end;
+	uint64_t hosts, least;
+	char     which[96];
 
+	opts_host_range(o, &first, &end);
+	hosts = end - first;
+	least = hosts / o->processes;
+	if (opts_host_range_given(o))
+		snprintf(which, sizeof(which), "hosts %u..%u of the model",
+		    first, end - 1);
+	else
+		snprintf(which, sizeof(which), "host-scale %llu",
+		    (unsigned long long)o->host_scale);
 	if (o->processes > hosts) {
 		snprintf(err, errlen,
-		    "--processes: %llu workers for %llu hosts (host-scale %llu): every worker needs at least one host",
+		    "--processes: %llu workers for %llu hosts (%s): every worker needs at least one host",
 		    (unsigned long long)o->processes,
-		    (unsigned long long)hosts,
-		    (unsigned long long)o->host_scale);
+		    (unsigned long long)hosts, which);
 		return -EINVAL;
 	}
 	if (o->concurrency > least && opts_continuous(o)) {
@@ -132,7 +140,8 @@ coord_ingest(int argc, char **argv)
 	struct engine     e;
 	struct report_run rr = { .cmd = "ingest" };
 	struct stats     *t;
-	char              err[512];
+	char              err[512], range[64] = "";
+	uint32_t          first, end;
 	int               rc;
 
 	engine_catch_signals(); /* first: a stop in set-up is clean */
@@ -149,14 +158,18 @@ coord_ingest(int argc, char **argv)
 		rc = 1;
 		goto out_model;
 	}
+	opts_host_range(&o, &first, &end);
 	engine_init(&e, &o, CMD_INGEST, rr.dir);
-	engine_add(&e, ROLE_INGEST, (unsigned)o.processes,
-	    (uint32_t)o.concurrency, m.total_hosts);
+	engine_add_range(&e, ROLE_INGEST, (unsigned)o.processes,
+	    (uint32_t)o.concurrency, first, end);
+	if (opts_host_range_given(&o))
+		snprintf(range, sizeof(range), " [%u, %u) of %u", first, end,
+		    m.total_hosts);
 	log_info(
-	    "run %s: %llu worker%s x %llu thread%s, %u hosts, results in %s",
+	    "run %s: %llu worker%s x %llu thread%s, %u hosts%s, results in %s",
 	    rr.id, (unsigned long long)o.processes,
 	    o.processes == 1 ? "" : "s", (unsigned long long)o.concurrency,
-	    o.concurrency == 1 ? "" : "s", m.total_hosts, rr.dir);
+	    o.concurrency == 1 ? "" : "s", end - first, range, rr.dir);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));

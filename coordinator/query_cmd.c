@@ -218,6 +218,7 @@ coord_run(int argc, char **argv)
 	struct stats     *t, *qt;
 	struct qsum       all;
 	char              err[512], qcsv[1024];
+	uint32_t          first, end;
 	int               rc, frc;
 
 	memset(&m, 0, sizeof(m));
@@ -239,8 +240,9 @@ coord_run(int argc, char **argv)
 		goto out;
 	}
 	engine_init(&e, &o, CMD_RUN, rr.dir);
-	engine_add(&e, ROLE_INGEST, (unsigned)o.processes,
-	    (uint32_t)o.concurrency, m.total_hosts);
+	opts_host_range(&o, &first, &end);
+	engine_add_range(&e, ROLE_INGEST, (unsigned)o.processes,
+	    (uint32_t)o.concurrency, first, end);
 	engine_add(&e, ROLE_QUERY, (unsigned)o.q_processes,
 	    (uint32_t)o.q_concurrency, 0);
 	e.planned[ROLE_QUERY]

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batchauto.h"
 #include "buf.h"
 #include "fs.h"
 #include "json.h"
@@ -281,6 +282,8 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "hosts") | json_uint(&w, r->hosts);
 	rc |= json_key(&w, "event_sets") | json_uint(&w, r->event_sets);
 	rc |= json_key(&w, "series") | json_uint(&w, r->series);
+	rc |= json_key(&w, "id_start") | json_uint(&w, r->id_start);
+	rc |= json_key(&w, "id_end") | json_uint(&w, r->id_end);
 	rc |= json_obj_end(&w);
 	rc |= json_key(&w, "totals") | json_obj_begin(&w);
 	rc |= json_stats(&w, r->total, r->secs);
@@ -306,6 +309,10 @@ workers:
 			rc |= json_key(&w, "first_error")
 			    | json_str(&w, x->err);
 		rc |= json_stats(&w, x->s, r->secs);
+		if (x->batch) {
+			rc |= json_key(&w, "batch_size_auto");
+			rc |= bsa_json(&w, x->batch, x->batch_len);
+		}
 		rc |= json_obj_end(&w);
 	}
 	rc |= json_arr_end(&w);
@@ -371,7 +378,7 @@ void
 report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
     const char *note)
 {
-	char why[80] = "";
+	char why[80] = "", batch[48] = "";
 
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
@@ -423,13 +430,18 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	}
 	rps = dt > 0 ? (cur->records - k->last_records) / dt : 0;
 	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
+	if (k->batch_max == k->batch_min && k->batch_max)
+		snprintf(batch, sizeof(batch), "  batch %u", k->batch_max);
+	else if (k->batch_max)
+		snprintf(batch, sizeof(batch), "  batch %u..%u", k->batch_min,
+		    k->batch_max);
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms\n",
+		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, why, p50, p99);
+		    (unsigned long long)cur->failed, why, p50, p99, batch);
 		fflush(f);
 	}
 	if (k->csv) {

@@ -23,6 +23,10 @@ struct report_worker {
 	char          fate[128]; /* how it ended when it did not */
 	struct stats *s;         /* its latest totals */
 	char          err[256];
+	/* --batch-size auto: its threads' histories as the RESULT carried
+	 * them (batchauto.h), or NULL */
+	const void *batch;
+	size_t      batch_len;
 };
 
 struct report_run {
@@ -34,6 +38,7 @@ struct report_run {
 	double                 secs;   /* measured run time */
 	const char            *prefix; /* instance-name prefix */
 	uint64_t               hosts, event_sets, series;
+	uint32_t               id_start, id_end; /* the hosts written */
 	struct report_worker  *w;
 	unsigned               nw;
 	const struct stats    *total;    /* ingest totals, or NULL */
@@ -73,6 +78,9 @@ struct report_tick {
 	char         path[600];
 	int          err;     /* first write error (-errno), 0 if none */
 	uint64_t     planned; /* queries in all, 0 = open-ended ("N of M") */
+	/* --batch-size auto: records per batch now, over every thread
+	 * (0: fixed), set before each tick */
+	uint32_t batch_min, batch_max;
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries". */
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,

@@ -13,6 +13,13 @@
 # over every tier run, and exits 1 if anything failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+case ${1:-} in
+-h | --help)
+	sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+	echo "One suite alone: TSLOAD=build/bin/tsload bash tests/TIER/NAME.sh"
+	exit 0
+	;;
+esac
 : "${TSLOAD:?TSLOAD must point at the tsload binary}"
 export TSLOAD
 

@@ -24,6 +24,8 @@
  * (undefined behaviour), and ISO C limits enumerators to int. */
 #define BACKOFF_BASE_NS (10ull * 1000 * 1000)
 #define BACKOFF_CAP_NS (5000ull * 1000 * 1000)
+/* --batch-size auto without a target limit: --batch-size's own. */
+#define BATCH_AUTO_MAX 100000u
 
 /* What one thread is writing: its batch under construction. */
 struct wstate {
@@ -39,6 +41,7 @@ struct wstate {
 	unsigned              cap;       /* slots */
 	struct batch          b;
 	unsigned              limit; /* records per batch, 0: one sample */
+	uint64_t              cycle_records; /* records of the cycles so far */
 	uint64_t              last_throttles;
 	struct pacer          pacer; /* when each cycle is due */
 	struct stage          stage; /* the chain from here to the target */
@@ -60,10 +63,12 @@ pick_pacer(struct wstate *w)
 		           .rng         = &w->rng,
 	};
 
-	/* opts_validate() has checked both times. */
-	c.virt = !parse_time_ms(o->start_time, &c.start_ms, NULL, 0);
+	/* opts_validate() has checked both times; relative ones ("-3d",
+	 * "now") are taken from the run's start, the same in every worker. */
+	c.virt
+	    = !parse_time_ms(o->start_time, sh->t0_ms, &c.start_ms, NULL, 0);
 	if (c.virt && o->end_time[0])
-		parse_time_ms(o->end_time, &c.end_ms, NULL, 0);
+		parse_time_ms(o->end_time, sh->t0_ms, &c.end_ms, NULL, 0);
 	pacer_pick(&w->pacer, &c); /* interval or unpaced always wants */
 }
 
@@ -102,6 +107,11 @@ ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
 void
 ingest_thread_destroy(struct ingest_thread *t)
 {
+	if (t->bsa) {
+		bsa_free(t->bsa);
+		free(t->bsa);
+		t->bsa = NULL;
+	}
 	pthread_mutex_destroy(&t->lock);
 }
 
@@ -159,6 +169,24 @@ tell_first(struct wstate *w, enum tgt_status st, const char *msg)
 		    target_status_text(st), msg);
 }
 
+/* --batch-size auto: takes the automator's size, with room for it (only
+ * between batches: the slots are moved). */
+static void
+resize_batch(struct wstate *w)
+{
+	struct ingest_thread *t = w->t;
+
+	w->limit = t->bsa->size;
+	if (w->limit > w->cap) {
+		w->s   = xrealloc(w->s, (size_t)w->limit * sizeof(*w->s));
+		w->b.s = w->s;
+		w->cap = w->limit;
+	}
+	pthread_mutex_lock(&t->lock);
+	t->batch = w->limit;
+	pthread_mutex_unlock(&t->lock);
+}
+
 /* Writes the pending batch, retrying busy, throttled or unreachable
  * answers with exponential backoff and full jitter, and records the
  * outcome. The latency covers every attempt, as the seed's covers
@@ -170,11 +198,14 @@ write_batch(struct wstate *w)
 {
 	struct ingest_thread  *t     = w->t;
 	const struct tsl_opts *o     = t->sh->o;
-	uint64_t               start = now_ns(), lat, throttles = 0;
-	enum tgt_status        st;
+	uint64_t               start = now_ns(), lat = 0, throttles = 0;
+	uint64_t               full = 0;
+	enum tgt_status        st   = TGT_FAIL;
 
 	if (!w->b.n || t->stopped)
 		goto out;
+	if (w->b.records == w->limit)
+		full = w->b.records;
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
@@ -252,6 +283,9 @@ out:
 	w->b.n       = 0;
 	w->b.records = 0;
 	w->b.points  = 0;
+	if (t->bsa && full && st == TGT_OK
+	    && bsa_report(t->bsa, full, lat, wall_ms() - t->sh->t0_ms))
+		resize_batch(w);
 }
 
 /* --dry-run: the model's debug line of the sample just made, on stdout
@@ -326,12 +360,18 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	struct sample *s     = &w->s[k];
 	unsigned       nmeas = make_sample(w, s, se, T), first = 0, end;
 
+	w->cycle_records += w->b.multi ? 1 : nmeas;
 	if (w->b.multi) {
+		unsigned points;
+
 		s->first = 0;
 		s->count = (uint8_t)nmeas;
+		points   = target_points(s);
+		if (!points)
+			return; /* every measure left out: no record */
 		w->b.n++;
 		w->b.records++;
-		w->b.points += nmeas - (unsigned)__builtin_popcount(s->absent);
+		w->b.points += points;
 		if (!w->limit || w->b.records >= w->limit)
 			write_batch(w);
 		return;
@@ -380,6 +420,7 @@ run_cycles(struct wstate *w)
 	struct ingest_thread *t = w->t;
 	const struct model   *m = t->sh->m;
 	struct pacer_cycle    cy;
+	bool                  limited = false; /* bsa_limit called */
 
 	w->emit.series = emit_series;
 	while (!stopping(t->sh) && pacer_next(&w->pacer, &cy)) {
@@ -391,6 +432,13 @@ run_cycles(struct wstate *w)
 		}
 		m->ops->cycle(m, t->h0, t->h1, &w->emit);
 		write_batch(w); /* a cycle's records never wait for the next */
+		/* Batches never span cycles: a size beyond one cycle's
+		 * records is never full. */
+		if (t->bsa && !limited && !stopping(t->sh)) {
+			bsa_limit(t->bsa, (uint32_t)w->cycle_records);
+			resize_batch(w);
+			limited = true;
+		}
 	}
 	write_batch(w);
 }
@@ -411,11 +459,19 @@ ingest_thread_main(void *arg)
 	w.ctx.worker = sh->worker;
 	w.ctx.thread = t->index;
 	w.limit      = o->batch_writes ? (unsigned)o->batch_size : 0;
-	w.cap        = w.limit ? w.limit : 1;
-	w.s          = xcalloc(w.cap, sizeof(*w.s));
-	w.b.s        = w.s;
-	w.b.multi    = o->multi;
-	w.b.req_id   = sh->conf->req_id;
+	if (opts_batch_auto(o)) {
+		t->bsa = xmalloc(sizeof(*t->bsa));
+		bsa_init(t->bsa, 1,
+		    w.ctx.ops->max_batch ? (uint32_t)w.ctx.ops->max_batch
+		                         : BATCH_AUTO_MAX);
+		w.limit  = t->bsa->size;
+		t->batch = w.limit;
+	}
+	w.cap      = w.limit ? w.limit : 1;
+	w.s        = xcalloc(w.cap, sizeof(*w.s));
+	w.b.s      = w.s;
+	w.b.multi  = o->multi;
+	w.b.req_id = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
 	w.draw.r = &w.rng;
 	/* Seed-exact mode: one worker, one thread and --seed N draw the

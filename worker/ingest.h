@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "batchauto.h"
 #include "model.h"
 #include "opts.h"
 #include "stats.h"
@@ -43,11 +44,15 @@ struct ingest_thread {
 	uint32_t              h0, h1; /* local hosts [h0, h1) */
 	bool                  init_ok;
 	bool                  running; /* pthread_create succeeded */
+	/* --batch-size auto: the thread's search, NULL otherwise; the
+	 * thread's alone until it is joined, then the role's (RESULT) */
+	struct bsa *bsa;
 	/* guarded by lock */
 	pthread_mutex_t lock;
 	struct stats    st;
 	uint8_t         last; /* outcome of the last write: enum tgt_status */
 	bool            stopped; /* a write ended the run (fatal, closed) */
+	uint32_t        batch;   /* --batch-size auto: records per batch now */
 	char            err[TGT_ERR_MAX]; /* first error; the stop's reason
 	                                     once stopped */
 } __attribute__((aligned(64)));

@@ -107,10 +107,38 @@ ingest_collect(struct role_run *r, struct proto_stats *m)
 	struct ingest_role *ir = r->priv;
 
 	for (unsigned i = 0; i < r->nth; i++) {
+		struct ingest_thread *t = &ir->th[i];
+		uint32_t              b;
+
 		ingest_thread_collect(
-		    &ir->th[i], &m->s, &m->state, m->err, sizeof(m->err));
-		m->threads_ok += ir->th[i].init_ok;
+		    t, &m->s, &m->state, m->err, sizeof(m->err));
+		m->threads_ok += t->init_ok;
+		pthread_mutex_lock(&t->lock);
+		b = t->batch;
+		pthread_mutex_unlock(&t->lock);
+		if (b && (!m->batch_min || b < m->batch_min))
+			m->batch_min = b;
+		if (b > m->batch_max)
+			m->batch_max = b;
 	}
+}
+
+/* --batch-size auto: each thread's size and history, for run.json
+ * (batchauto.h); nothing otherwise. The threads are joined. */
+static void
+ingest_put_result(struct role_run *r, struct buf *msg)
+{
+	struct ingest_role *ir = r->priv;
+	uint32_t            n  = 0;
+
+	for (unsigned i = 0; i < r->nth; i++)
+		n += ir->th[i].bsa != NULL;
+	if (!n)
+		return;
+	proto_put_u32(msg, n);
+	for (unsigned i = 0; i < r->nth; i++)
+		if (ir->th[i].bsa)
+			bsa_put(msg, i, ir->th[i].bsa);
 }
 
 static void
@@ -132,13 +160,14 @@ ingest_destroy(struct role_run *r)
 }
 
 const struct role_ops role_ingest = {
-	.name     = "ingest",
-	.who      = "tsload worker",
-	.setup    = ingest_setup,
-	.start    = ingest_start,
-	.stop     = ingest_stop,
-	.finished = ingest_finished,
-	.join     = ingest_join,
-	.collect  = ingest_collect,
-	.destroy  = ingest_destroy,
+	.name       = "ingest",
+	.who        = "tsload worker",
+	.setup      = ingest_setup,
+	.start      = ingest_start,
+	.stop       = ingest_stop,
+	.finished   = ingest_finished,
+	.join       = ingest_join,
+	.collect    = ingest_collect,
+	.put_result = ingest_put_result,
+	.destroy    = ingest_destroy,
 };

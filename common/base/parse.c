@@ -359,7 +359,10 @@ parse_edit_distance(const char *a, const char *b)
 }
 
 #define TIME_EXPECT                                                           \
-	"epoch seconds, epoch milliseconds or YYYY-MM-DDTHH:MM:SS[.mmm]Z"
+	"RFC 3339 (2026-01-01T00:00:00Z), epoch seconds or milliseconds, or " \
+	"relative: now, -3d, now-90m"
+
+#define TIME_MAX_MS 253402300799999ll /* 9999-12-31T23:59:59.999Z */
 
 /* Reads exactly n digits at s into *v. */
 static bool
@@ -390,51 +393,135 @@ days_from_civil(int y, int m, int d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* RFC 3339: YYYY-MM-DD, then T, t or a space and HH:MM:SS, an optional
+ * fraction of any length (cut to ms), and Z, z or +HH:MM / -HH:MM. A date
+ * alone is its midnight UTC. No leap second (:60). */
 static bool
 parse_iso_ms(const char *s, int64_t *ms)
 {
 	static const int mdays[]
 	    = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int         y, mo, d, h, mi, sec, frac = 0;
-	const char *p = s + 19;
+	int         y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, oh, om;
+	int64_t     off = 0;
+	const char *p   = s + 10;
 
 	if (!digits_n(s, 4, &y) || s[4] != '-' || !digits_n(s + 5, 2, &mo)
-	    || s[7] != '-' || !digits_n(s + 8, 2, &d) || s[10] != 'T'
-	    || !digits_n(s + 11, 2, &h) || s[13] != ':'
-	    || !digits_n(s + 14, 2, &mi) || s[16] != ':'
-	    || !digits_n(s + 17, 2, &sec))
+	    || s[7] != '-' || !digits_n(s + 8, 2, &d))
 		return false;
-	if (*p == '.') {
-		if (!digits_n(p + 1, 3, &frac))
+	if (*p) {
+		if ((*p != 'T' && *p != 't' && *p != ' ')
+		    || !digits_n(p + 1, 2, &h) || p[3] != ':'
+		    || !digits_n(p + 4, 2, &mi) || p[6] != ':'
+		    || !digits_n(p + 7, 2, &sec))
 			return false;
-		p += 4;
+		p += 9;
+		if (*p == '.') {
+			unsigned n = 0;
+
+			for (p++; is_digit(*p); p++, n++)
+				if (n < 3)
+					frac = frac * 10 + (*p - '0');
+			if (n == 0)
+				return false;
+			for (; n < 3; n++)
+				frac *= 10;
+		}
+		if ((*p == 'Z' || *p == 'z') && !p[1]) {
+			off = 0;
+		} else if ((*p == '+' || *p == '-') && digits_n(p + 1, 2, &oh)
+		    && p[3] == ':' && digits_n(p + 4, 2, &om) && !p[6]
+		    && oh <= 23 && om <= 59) {
+			off = (*p == '-' ? -1 : 1) * (oh * 60 + om) * 60000ll;
+		} else {
+			return false;
+		}
 	}
-	if (strcmp(p, "Z") || y < 1970 || mo < 1 || mo > 12 || d < 1
-	    || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59)
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23
+	    || mi > 59 || sec > 59)
 		return false;
 	if (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
 		return false;
 	*ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000
-	    + sec * 1000 + frac;
+	    + sec * 1000 + frac - off;
+	return true;
+}
+
+/* "now", "now-90m", "-3d", "+1h": now_ms plus or minus a duration of
+ * parse_duration. false when s is not relative; *rc says how it failed
+ * when it is relative but bad. */
+static bool
+parse_relative_ms(const char *s, int64_t now_ms, int64_t *ms, int *rc)
+{
+	double secs;
+
+	*rc = 0;
+	if (!strncmp(s, "now", 3)) {
+		s += 3;
+		if (!*s) {
+			*ms = now_ms;
+			return true;
+		}
+	}
+	if (*s != '-' && *s != '+')
+		return false;
+	if (parse_duration(s + 1, &secs, NULL, 0)) {
+		*rc = -EINVAL;
+		return true;
+	}
+	secs = (*s == '-' ? -secs : secs) * 1000 + (double)now_ms;
+	if (!(secs >= 0 && secs <= (double)TIME_MAX_MS)) {
+		*rc = -ERANGE;
+		return true;
+	}
+	*ms = (int64_t)llround(secs);
 	return true;
 }
 
 int
-parse_time_ms(const char *s, int64_t *ms, char *err, size_t errlen)
+parse_time_ms(
+    const char *s, int64_t now_ms, int64_t *ms, char *err, size_t errlen)
 {
 	uint64_t v;
+	size_t   n;
+	double   secs;
+	int64_t  t;
+	int      rc;
 
-	if (s && strlen(s) >= 20 && s[4] == '-') {
-		if (!parse_iso_ms(s, ms))
+	if (!s)
+		return parse_error(err, errlen, -EINVAL, s, TIME_EXPECT);
+	if (parse_relative_ms(s, now_ms, &t, &rc)) {
+		if (rc == -ERANGE)
+			return parse_error(err, errlen, rc, s,
+			    "a time from 1970 to the year 9999");
+		if (rc)
+			return parse_error(err, errlen, rc, s, TIME_EXPECT);
+		*ms = t;
+		return 0;
+	}
+	if (strlen(s) >= 10 && s[4] == '-') {
+		if (!parse_iso_ms(s, &t))
 			return parse_error(
 			    err, errlen, -EINVAL, s, TIME_EXPECT);
+		if (t < 0 || t > TIME_MAX_MS)
+			return parse_error(err, errlen, -ERANGE, s,
+			    "a time from 1970 to the year 9999");
+		*ms = t;
+		return 0;
+	}
+	/* Epoch seconds with a fraction ("1600163743.5"), to the ms. */
+	n = scan_decimal(s, false);
+	if (n && !s[n] && strchr(s, '.') && !strpbrk(s, "eE")) {
+		if (!strtod_n(s, n, &secs) || secs >= 1e11)
+			return parse_error(err, errlen, -ERANGE, s,
+			    "epoch seconds below 10^11");
+		*ms = (int64_t)llround(secs * 1000);
 		return 0;
 	}
 	if (parse_u64(s, 0, UINT64_MAX, &v, NULL, 0))
 		return parse_error(err, errlen, -EINVAL, s, TIME_EXPECT);
 	if (v < 100000000000ull) /* 10^11 s is the year 5138 */
 		v *= 1000;
-	if (v > 253402300799999ull) /* 9999-12-31T23:59:59.999Z */
+	if (v > (uint64_t)TIME_MAX_MS)
 		return parse_error(
 		    err, errlen, -ERANGE, s, "a time before the year 10000");
 	*ms = (int64_t)v;

@@ -45,9 +45,17 @@ int parse_hexval(char c);
 /** Levenshtein distance of two strings of up to 31 characters (99 for
  *  longer ones), to suggest the nearest name for a mistyped one. */
 unsigned parse_edit_distance(const char *a, const char *b);
-/** A point in time as epoch milliseconds: "2026-01-01T00:00:00Z" (UTC,
- *  optionally ".mmm" before the Z), or an epoch number: seconds below
- *  10^11, milliseconds from there ("1767225600", "1767225600000"). */
-int parse_time_ms(const char *s, int64_t *ms, char *err, size_t errlen);
+/** A point in time as epoch milliseconds:
+ *  - RFC 3339: "2026-01-01T00:00:00Z", "2026-01-01t00:00:00.123456+02:00",
+ *    "2026-01-01 00:00:00z", or a date alone ("2026-01-01", midnight UTC);
+ *    fractions are cut to the millisecond;
+ *  - an epoch number: seconds below 10^11, milliseconds from there
+ *    ("1767225600", "1767225600000"), or seconds with a fraction
+ *    ("1600163743.5");
+ *  - relative to now_ms: "now", "-3d", "+1h", "now-90m" (the units of
+ *    parse_duration).
+ *  From 1970 to the year 9999; -ERANGE outside. */
+int parse_time_ms(
+    const char *s, int64_t now_ms, int64_t *ms, char *err, size_t errlen);
 
 #endif

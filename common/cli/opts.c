@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "continuous.h"
 #include "json.h"
 #include "log.h"
@@ -16,7 +17,16 @@
 #include "target.h"
 #include "xalloc.h"
 
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_I64, OPT_SECS, OPT_F64 };
+/* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
+enum opt_type {
+	OPT_BOOL,
+	OPT_STR,
+	OPT_U64,
+	OPT_U64_AUTO,
+	OPT_I64,
+	OPT_SECS,
+	OPT_F64
+};
 
 /* Sections of --help, in this order. */
 enum opt_group {
@@ -97,6 +107,14 @@ static const struct opt opt_table[] = {
 	    "hosts = 1000 x N, event sets = 1200 x N (continuous: 1010 x N "
 	    "and 1212 x N, default 1)",
 	    G_SHAPE },
+	{ "id-start", 0, OPT_U64, OFF(id_start), "0", 0, 4294967295.0,
+	    ING | RUN | WRK, "N",
+	    "write the model's hosts from N (0-based), so that machines "
+	    "split one model",
+	    G_SHAPE },
+	{ "id-end", 0, OPT_U64, OFF(id_end), "0", 0, 4294967295.0,
+	    ING | RUN | WRK, "M",
+	    "... up to M, exclusive (0: the model's end)", G_SHAPE },
 	{ "include-region", 0, OPT_STR, OFF(include_region), "", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, "LIST",
 	    "only these regions (comma list; default: all 7)", G_CONT },
@@ -135,9 +153,11 @@ static const struct opt opt_table[] = {
 	    G_PACE },
 	{ "batch-writes", 0, OPT_BOOL, OFF(batch_writes), "false", 0, 0,
 	    ING | RUN | WRK, NULL, "batch records across hosts", G_SHAPE },
-	{ "batch-size", 0, OPT_U64, OFF(batch_size), "100", 1, 100000,
-	    ING | RUN | WRK, "N",
-	    "records per batch with --batch-writes (Timestream: 1..100)",
+	{ "batch-size", 0, OPT_U64_AUTO, OFF(batch_size), "100", 1, 100000,
+	    ING | RUN | WRK, "N|auto",
+	    "records per batch with --batch-writes (Timestream: 1..100); "
+	    "auto: batches across hosts, of the size with the best "
+	    "records/s, found and kept by each thread",
 	    G_SHAPE },
 	{ "multi", 0, OPT_BOOL, OFF(multi), "false", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, NULL,
@@ -173,7 +193,8 @@ static const struct opt opt_table[] = {
 	    G_OUTPUT },
 	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0, ING | RUN | WRK,
 	    "T",
-	    "first cycle's timestamp, + interval per cycle (default: now)",
+	    "first cycle's timestamp, + interval per cycle (default: now); "
+	    "RFC 3339, epoch s or ms, or relative: now, -3d, now-90m",
 	    G_PACE },
 	{ "end-time", 0, OPT_STR, OFF(end_time), "", 0, 0, ING | RUN | WRK,
 	    "T", "with --start-time: write the cycles before T, unpaced",
@@ -281,6 +302,22 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		*s = xstrdup(v);
 		return 0;
 	}
+	case OPT_U64_AUTO:
+		if (v && !strcmp(v, "auto")) {
+			*(uint64_t *)field(o, r) = 0;
+			break;
+		}
+		rc = parse_u64(v, (uint64_t)r->min,
+		    r->max >= 1.8e19 ? UINT64_MAX : (uint64_t)r->max, &u, why,
+		    sizeof(why));
+		if (rc)
+			parse_error(why, sizeof(why), rc, v,
+			    "an integer %llu..%llu or auto",
+			    (unsigned long long)r->min,
+			    (unsigned long long)r->max);
+		if (!rc)
+			*(uint64_t *)field(o, r) = u;
+		break;
 	case OPT_U64:
 		rc = parse_u64(v, (uint64_t)r->min,
 		    r->max >= 1.8e19 ? UINT64_MAX : (uint64_t)r->max, &u, why,
@@ -798,17 +835,19 @@ check_endpoint(const char *url, const char *name, char *err, size_t errlen)
 static int
 check_time_range(const struct tsl_opts *o, char *err, size_t errlen)
 {
-	int64_t start = 0, end = 0;
+	int64_t start = 0, end = 0, now = wall_ms();
 	char    why[160];
 
+	/* Relative times are checked against the clock here; the workers
+	 * resolve them against the run's start (its t0), all the same. */
 	if (o->start_time[0]
-	    && parse_time_ms(o->start_time, &start, why, sizeof(why))) {
+	    && parse_time_ms(o->start_time, now, &start, why, sizeof(why))) {
 		snprintf(err, errlen, "--start-time: %s", why);
 		return -EINVAL;
 	}
 	if (!o->end_time[0])
 		return 0;
-	if (parse_time_ms(o->end_time, &end, why, sizeof(why))) {
+	if (parse_time_ms(o->end_time, now, &end, why, sizeof(why))) {
 		snprintf(err, errlen, "--end-time: %s", why);
 		return -EINVAL;
 	}
@@ -821,6 +860,50 @@ check_time_range(const struct tsl_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen,
 		    "--end-time: %s is not after --start-time %s", o->end_time,
 		    o->start_time);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void
+opts_host_range(const struct tsl_opts *o, uint32_t *first, uint32_t *end)
+{
+	struct model_conf       mc = opts_model_conf(o);
+	const struct model_ops *m  = model_find(o->model);
+	uint32_t                n  = m ? m->hosts(&mc) : 0;
+
+	*first = (uint32_t)o->id_start;
+	*end   = o->id_end ? (uint32_t)o->id_end : n;
+}
+
+bool
+opts_host_range_given(const struct tsl_opts *o)
+{
+	return o->id_start || o->id_end;
+}
+
+/* --id-start and --id-end: a non-empty range of the model's hosts. */
+static int
+check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	struct model_conf mc = opts_model_conf(o);
+	uint64_t          n  = model_find(o->model)->hosts(&mc);
+	uint32_t          first, end;
+
+	if (o->id_end > n) {
+		snprintf(err, errlen,
+		    "--id-end: %llu is beyond the %llu hosts of the %s model (expected 1..%llu, or 0 for all)",
+		    (unsigned long long)o->id_end, (unsigned long long)n,
+		    o->model, (unsigned long long)n);
+		return -EINVAL;
+	}
+	opts_host_range(o, &first, &end);
+	if (first >= end) {
+		snprintf(err, errlen,
+		    "--id-start: %llu is not below %s %u (the %s model has %llu hosts, 0..%llu)",
+		    (unsigned long long)o->id_start,
+		    o->id_end ? "--id-end" : "the model's end,", end, o->model,
+		    (unsigned long long)n, (unsigned long long)n - 1);
 		return -EINVAL;
 	}
 	return 0;
@@ -924,7 +1007,7 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint",
 		        err, errlen))
 			return -EINVAL;
-		if (t->max_batch && o->batch_writes
+		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
 		    && o->batch_size > t->max_batch) {
 			snprintf(err, errlen,
 			    "--batch-size: %llu is more than the %zu "
@@ -950,7 +1033,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if ((cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))
-	    && check_time_range(o, err, errlen))
+	    && (check_time_range(o, err, errlen)
+	        || check_host_range(o, err, errlen)))
 		return -EINVAL;
 	if (o->req_id_dim && !o->add_req_id
 	    && (cmd & (CMD_INGEST | CMD_RUN))) {
@@ -1000,6 +1084,12 @@ opts_tgt_conf(const struct tsl_opts *o)
 	};
 }
 
+bool
+opts_batch_auto(const struct tsl_opts *o)
+{
+	return o->batch_size == 0;
+}
+
 const char *
 opts_params(const struct tsl_opts *o)
 {
@@ -1016,6 +1106,12 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 	case OPT_STR:
 		buf_adds(b, *(char *const *)cfield(o, r));
 		break;
+	case OPT_U64_AUTO:
+		if (!*(const uint64_t *)cfield(o, r)) {
+			buf_adds(b, "auto");
+			break;
+		}
+		/* fall through */
 	case OPT_U64:
 		buf_printf(b, "%llu",
 		    (unsigned long long)*(const uint64_t *)cfield(o, r));
@@ -1153,6 +1249,12 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			}
 			rc = json_str(w, *(char *const *)cfield(o, r));
 			break;
+		case OPT_U64_AUTO:
+			if (!*(const uint64_t *)cfield(o, r)) {
+				rc = json_str(w, "auto");
+				break;
+			}
+			/* fall through */
 		case OPT_U64:
 			rc = json_uint(w, *(const uint64_t *)cfield(o, r));
 			break;

@@ -37,9 +37,11 @@ struct tsl_opts {
 	uint64_t processes;
 	char    *model; /* --model: a registered model's name */
 	uint64_t host_scale;
+	uint64_t id_start; /* first host of the run (0-based) */
+	uint64_t id_end;   /* end of its hosts, exclusive; 0: the model's */
 	uint64_t interval_ms;
 	bool     batch_writes;
-	uint64_t batch_size;
+	uint64_t batch_size; /* 0: --batch-size auto */
 	bool     multi;
 	bool     add_req_id;
 	bool     req_id_dim;
@@ -115,6 +117,18 @@ struct model_conf opts_model_conf(const struct tsl_opts *o);
 
 /** Whether the run's model is the continuous ingestor's. */
 bool opts_continuous(const struct tsl_opts *o);
+
+/** The hosts this run writes, [*first, *end) of the model's numbering:
+ *  --id-start and --id-end, the end 0 meaning the model's host count.
+ *  Checked by opts_validate. */
+void opts_host_range(const struct tsl_opts *o, uint32_t *first, uint32_t *end);
+/** Whether --id-start or --id-end narrow the run to part of the model. */
+bool opts_host_range_given(const struct tsl_opts *o);
+
+/** Whether --batch-size is auto: each ingest thread searches for its
+ *  best batch size (common/data/batchauto.h); batches across hosts as
+ *  --batch-writes does. */
+bool opts_batch_auto(const struct tsl_opts *o);
 
 /** Where query parameters come from: "table", "fixed" or "random"
  *  (--fixed-params is the seed's spelling of --params fixed). */

@@ -37,6 +37,8 @@ proto_put_stats(struct buf *b, const struct proto_stats *m)
 	proto_put_u32(b, m->threads_ok);
 	proto_put_u32(b, m->state);
 	proto_put_str(b, m->err);
+	proto_put_u32(b, m->batch_min);
+	proto_put_u32(b, m->batch_max);
 }
 
 int
@@ -76,5 +78,7 @@ proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
 	m->threads_ok = proto_get_u32(rd);
 	m->state      = proto_get_u32(rd);
 	proto_get_str(rd, m->err, sizeof(m->err));
+	m->batch_min = proto_get_u32(rd);
+	m->batch_max = proto_get_u32(rd);
 	return rd->bad ? -EPROTO : 0;
 }

@@ -23,6 +23,9 @@ struct proto_stats {
 	uint32_t     threads_ok;
 	uint32_t     state;
 	char         err[256];
+	/* --batch-size auto: the smallest and largest records per batch its
+	 * threads write now (0: fixed sizes) */
+	uint32_t batch_min, batch_max;
 };
 
 /** Stats go as counters, sums and the non-empty histogram buckets. */

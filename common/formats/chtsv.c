@@ -121,7 +121,7 @@ static int
 chtsv_single(struct buf *b, const struct sample *s, const struct batch *bt)
 {
 	struct tgt_measure m;
-	unsigned           i, end, n, t;
+	unsigned           i, end, n, t, rows = 0;
 	size_t             off = b->len, plen;
 	int                rc;
 
@@ -130,14 +130,16 @@ chtsv_single(struct buf *b, const struct sample *s, const struct batch *bt)
 	rc = chtsv_prefix(b, s, bt->req_id == REQID_DIMENSION && s->req_id[0]);
 	plen = b->len - off;
 	for (i = s->first; !rc && i < end; i++) {
-		if (i != s->first) {
+		target_measure(s, i, &m);
+		if (m.absent)
+			continue; /* no value: no row */
+		if (rows++) {
 			rc = buf_reserve(b, plen);
 			if (rc)
 				break;
 			memcpy(b->p + b->len, b->p + off, plen);
 			b->len += plen;
 		}
-		target_measure(s, i, &m);
 		rc = buf_adds(b, m.name);
 		for (t = 0; !rc && t < 3; t++) {
 			rc = buf_addc(b, '\t');
@@ -148,6 +150,8 @@ chtsv_single(struct buf *b, const struct sample *s, const struct batch *bt)
 		if (!rc)
 			rc = buf_addc(b, '\n');
 	}
+	if (!rc && !rows)
+		b->len = off; /* no row: not its prefix either */
 	return rc;
 }
 
@@ -166,7 +170,7 @@ chtsv_multi(struct buf *b, const struct sample *s, const struct batch *bt)
 	n = schema_n_measures(k, bt->req_id);
 	for (i = 0; i < n; i++) {
 		target_measure(s, i, &one);
-		if (one.mcol != SCHEMA_NONE) {
+		if (one.mcol != SCHEMA_NONE && !one.absent) {
 			m[one.mcol]    = one;
 			have[one.mcol] = true;
 		}

@@ -29,7 +29,9 @@ int chtsv_columns(struct buf *b, const struct schema *sc, bool multi);
 /** Appends the rows of bt, each ended by '\n': one per measure (single
  *  layout: the value in the column of its type, \N in the other two) or
  *  one per sample (multi: measure_name the kind's name, \N where a
- *  kind has no such measure). Dimensions a kind lacks are empty strings.
+ *  kind has no such measure or the sample no value for it). A measure
+ *  without a value (target_absent) has no single-layout row. Dimensions
+ *  a kind lacks are empty strings.
  *  @return 0 or -ENOSPC (b then holds a partial row). */
 int chtsv_batch(struct buf *b, const struct batch *bt);
 

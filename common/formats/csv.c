@@ -127,7 +127,7 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 	struct str                col[SCHEMA_MAX_DCOLS];
 	struct tgt_measure        m, mc[SCHEMA_MAX_MCOLS];
 	bool                      has[SCHEMA_MAX_MCOLS];
-	char                     *pre;
+	char                     *pre, *rows;
 	size_t                    pre_len;
 	unsigned                  d, i, c;
 	/* kept in registers: the writes through w may alias the schema */
@@ -160,10 +160,13 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 	pre_len = (size_t)(w - pre);
 
 	if (!multi) {
+		rows = w;
 		for (i = r->first; i < r->end; i++) {
-			if (i > r->first)
-				w = tf_put(w, pre, pre_len);
 			target_measure(r->s, i, &m);
+			if (m.absent)
+				continue; /* no value: no row */
+			if (w != rows)
+				w = tf_put(w, pre, pre_len);
 			w    = tf_put(w, m.name, strlen(m.name));
 			*w++ = ',';
 			w    = tf_put(w, tf_type_names[m.type],
@@ -172,13 +175,13 @@ tf_csv(char *w, const struct tf_rec *r, bool multi, uint8_t req_id)
 			w    = csv_value(w, &m);
 			*w++ = '\n';
 		}
-		return w;
+		return w == rows ? pre : w;
 	}
 	w = tf_put(w, k->name, k->name_len);
 	memset(has, 0, sc->n_mcols);
 	for (i = r->first; i < r->end; i++) {
 		target_measure(r->s, i, &m);
-		if (m.mcol != SCHEMA_NONE) {
+		if (m.mcol != SCHEMA_NONE && !m.absent) {
 			mc[m.mcol]  = m;
 			has[m.mcol] = true;
 		}

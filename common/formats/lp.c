@@ -283,7 +283,7 @@ lp_put(
 	const struct schema_kind *k  = se->g->sk;
 	const char               *dn = k->dim[se->g->name_at];
 	size_t                    pre_len;
-	char                     *pre;
+	char                     *pre, *fields;
 	unsigned                  i, first, end;
 	unsigned                  ki = k->index;
 
@@ -317,8 +317,11 @@ lp_put(
 		e->ts_ms           = s->time_ms;
 	}
 
+	fields = w;
 	for (i = first; i < end; i++) {
-		if (i > first) {
+		if (target_absent(s, i))
+			continue; /* no value: no field (single: no line) */
+		if (w != fields) {
 			if (b->multi)
 				*w++ = ',';
 			else
@@ -333,6 +336,8 @@ lp_put(
 			w += e->ts_len;
 		}
 	}
+	if (w == fields)
+		return pre; /* no field at all: a line needs one */
 	if (b->multi)
 		w = lp_mem(w, e->ts, e->ts_len);
 	return w;

@@ -70,7 +70,9 @@ void lp_enc_free(struct lp_enc *e);
 size_t lp_bound(const struct sample *s, const struct batch *b);
 
 /** Writes the lines of sample s at w, which has lp_bound() bytes of
- *  room (all of which it may use as scratch). @return the end of what
+ *  room (all of which it may use as scratch). A measure s has no value
+ *  for (target_absent) is left out: no field (multi), no line (single);
+ *  a sample without any value writes nothing. @return the end of what
  *  was written. */
 char *lp_put(
     struct lp_enc *e, char *w, const struct sample *s, const struct batch *b);

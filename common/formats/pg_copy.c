@@ -133,9 +133,11 @@ pgc_single(char *w, const struct sample *s, unsigned end, bool req, long *rows)
 	w       = pgc_prefix(w, s, req);
 	pre_len = (size_t)(w - pre);
 	for (i = s->first; i < end; i++) {
-		if (i > s->first)
-			w = pgc_put(w, pre, pre_len);
 		target_measure(s, i, &m);
+		if (m.absent)
+			continue; /* no value: no row */
+		if (w != pre + pre_len)
+			w = pgc_put(w, pre, pre_len);
 		w = pgcopy_field(w, m.name, strnlen(m.name, PGC_TEXT_MAX));
 		for (t = 0; t < 3; t++) {
 			*w++ = '\t';
@@ -144,7 +146,7 @@ pgc_single(char *w, const struct sample *s, unsigned end, bool req, long *rows)
 		*w++ = '\n';
 		(*rows)++;
 	}
-	return w;
+	return w == pre + pre_len ? pre : w;
 }
 
 /* One row per sample: the kind's name, then one field per column; a
@@ -162,7 +164,7 @@ pgc_multi(char *w, const struct sample *s, unsigned n, bool req)
 	w = pgcopy_field(w, k->name, k->name_len);
 	for (i = 0; i < n; i++) {
 		target_measure(s, i, &m);
-		if (m.mcol != SCHEMA_NONE) {
+		if (m.mcol != SCHEMA_NONE && !m.absent) {
 			mc[m.mcol]  = m;
 			has[m.mcol] = true;
 		}

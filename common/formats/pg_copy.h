@@ -28,8 +28,10 @@ char *pgcopy_field(char *w, const char *s, size_t n);
 void pgcopy_columns(struct buf *b, const struct schema *sc, bool multi);
 
 /** Appends every row of batch bt to b: one per measure (single layout) or
- *  one per sample (multi). @return the number of rows, or -ENOSPC when b
- *  would grow past its cap. */
+ *  one per sample (multi). A measure a sample has no value for
+ *  (target_absent) has no row (single) or \N in its column (multi).
+ *  @return the number of rows, or -ENOSPC when b would grow past its
+ *  cap. */
 long pgcopy_batch(struct buf *b, const struct batch *bt);
 
 /* The "pgcopy" format (format.h): pgcopy_columns and pgcopy_batch. */

@@ -262,7 +262,7 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 	bool               secs = s->series->g->sk->schema->seconds;
 	size_t ms_len  = fmt_i64(ms, secs ? s->time_ms / 1000 : s->time_ms),
 	       pre_len = 0, tail_len;
-	char                       *pre = w;
+	char                       *pre = w, *values;
 	unsigned                    i, first, end;
 	const struct tsj_kind_keys *kk = tsj_keys_of(s);
 
@@ -277,10 +277,13 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 	pre_len = (size_t)(w - pre);
 
 	if (b->multi) {
-		w = TSJ_PUTL(w, "\"MeasureValues\":[");
+		w      = TSJ_PUTL(w, "\"MeasureValues\":[");
+		values = w;
 		for (i = first; i < end; i++) {
 			target_measure(s, i, &m);
-			if (i > first)
+			if (m.absent)
+				continue; /* no value: no entry */
+			if (w != values)
 				*w++ = ',';
 			w = tsj_key(w, kk, i, true);
 			w = tsj_value(w, &m);
@@ -288,6 +291,8 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 			w = tsj_puts(w, tsj_type_names[m.type]);
 			w = TSJ_PUTL(w, "\"}");
 		}
+		if (w == values)
+			return pre; /* no value at all: no record */
 		w = TSJ_PUTL(w, "],\"MeasureName\":\"");
 		w = tsj_put(
 		    w, s->series->g->sk->name, s->series->g->sk->name_len);
@@ -296,9 +301,12 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 	}
 	/* what follows the type: the same for each record of s */
 	tail_len = (size_t)(tsj_time(tail, ms, ms_len, secs, sep) - tail);
+	values   = w;
 	for (i = first; i < end; i++) {
 		target_measure(s, i, &m);
-		if (i > first)
+		if (m.absent)
+			continue; /* no value: no record */
+		if (w != values)
 			w = tsj_put(w, pre, pre_len);
 		w = tsj_key(w, kk, i, false);
 		w = tsj_value(w, &m);
@@ -307,7 +315,7 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 		memcpy(w, tail, sizeof(tail));
 		w += tail_len;
 	}
-	return w;
+	return w == values ? pre : w;
 }
 
 bool

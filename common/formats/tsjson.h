@@ -35,8 +35,10 @@ size_t tsjson_bound(const struct sample *s, const struct batch *b);
 
 /** Writes the records of sample s of batch b (one per measure of its
  *  range, or one MULTI record), each followed by sep. With dims false the
- *  records leave out "Dimensions" (they went to CommonAttributes).
- *  @return the new end of the text. */
+ *  records leave out "Dimensions" (they went to CommonAttributes). A
+ *  measure s has no value for (target_absent) is left out: no record
+ *  (single), no MeasureValues entry (multi); a sample without any value
+ *  writes nothing. @return the new end of the text. */
 char *tsjson_sample(char *w, const struct sample *s, const struct batch *b,
     bool dims, char sep);
 

@@ -462,8 +462,6 @@ cont_schema(struct schema *s, enum req_id_mode req_id)
 	return 0;
 }
 
-static void cont_free(struct model *m);
-
 static int
 cont_build(
     struct model *m, const struct model_conf *c, uint32_t first, uint32_t end)

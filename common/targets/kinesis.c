@@ -381,7 +381,7 @@ ks_records(struct ks_client *k, const struct batch *b, unsigned *nrec)
 				.len     = len,
 				.key     = s->series->name,
 				.key_len = s->series->name_len,
-				.points  = b->multi ? s->count : 1,
+				.points  = b->multi ? target_points(s) : 1,
 			};
 			n++;
 			off += len + 1;

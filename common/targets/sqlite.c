@@ -456,6 +456,8 @@ sq_put_single(struct sq_priv *q, const struct sample *s, const struct batch *b)
 		return SQLITE_ERROR;
 	for (i = s->first; i < end; i++) {
 		target_measure(s, i, &m);
+		if (m.absent)
+			continue; /* no value: no row */
 		bad = sqlite3_bind_text(
 		    st, q->p_name, m.name, -1, SQLITE_STATIC);
 		for (t = 0; t < 3; t++)
@@ -490,7 +492,7 @@ sq_put_multi(struct sq_priv *q, const struct sample *s, const struct batch *b)
 	    st, q->p_name, k->name, k->name_len, SQLITE_STATIC);
 	for (i = 0; i < n; i++) {
 		target_measure(s, i, &m);
-		if (m.mcol != SCHEMA_NONE)
+		if (m.mcol != SCHEMA_NONE && !m.absent) /* else NULL */
 			bad |= sq_bind_value(st, q->p_name + 1 + m.mcol, &m);
 	}
 	if (bad)

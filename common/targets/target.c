@@ -383,10 +383,16 @@ target_measure(const struct sample *s, unsigned i, struct tgt_measure *m)
 	const struct schema_measure *sm
 	    = &k->m[i < k->n_values ? i : k->n_values];
 
-	m->name = sm->name;
-	m->type = sm->type;
-	m->mcol = sm->mcol;
-	if (i >= k->n_values) { /* request_id */
+	m->name   = sm->name;
+	m->type   = sm->type;
+	m->mcol   = sm->mcol;
+	m->absent = target_absent(s, i);
+	if (m->absent) {
+		m->s   = "";
+		m->len = 0;
+		m->d   = 0;
+		m->i   = 0;
+	} else if (i >= k->n_values) { /* request_id */
 		m->s   = s->req_id;
 		m->len = strnlen(s->req_id, sizeof(s->req_id));
 	} else if (sm->type == MT_DOUBLE) {
@@ -406,4 +412,14 @@ target_measure(const struct sample *s, unsigned i, struct tgt_measure *m)
 			m->len = 0;
 		}
 	}
+}
+
+unsigned
+target_points(const struct sample *s)
+{
+	uint32_t span = s->count >= 32 ? ~0u : (1u << s->count) - 1u;
+
+	/* the absent bits within [first, first + count) */
+	span = s->first >= 32 ? 0 : span << s->first;
+	return s->count - (unsigned)__builtin_popcount(s->absent & span);
 }

@@ -67,6 +67,20 @@ struct sample {
 	char     req_id[37];           /* "" unless --add-req-id */
 };
 
+/** Whether measure i of s has no value (struct sample.absent): an
+ *  encoder leaves it out of the record (multi layout: the field omitted,
+ *  a NULL or empty column). A model sets bits only below its kind's
+ *  n_values: request_id is never absent. */
+static inline bool
+target_absent(const struct sample *s, unsigned i)
+{
+	return i < 32 && (s->absent >> i & 1u);
+}
+
+/** Measure values s holds in a batch: count, less the absent measures
+ *  in [first, first + count) (the points of a multi-layout record). */
+unsigned target_points(const struct sample *s);
+
 /* A batch handed to ->write. Owned by the caller; valid only during the
  * call. `records` counts as the seed does: one per measure (single) or one
  * per sample (multi); `points` counts measure values. */
@@ -239,11 +253,14 @@ struct tgt_measure {
 	int64_t     i;    /* MT_BIGINT */
 	uint8_t     type; /* enum measure_type */
 	uint8_t     mcol; /* union measure column, or SCHEMA_NONE */
+	bool absent;      /* no value in this sample (target_absent): s is "",
+	                     d and i are 0 */
 };
 
 /** Measure i of the measure list of s's kind (its schema_kind): a
  *  double, an integer (MT_BIGINT) or a text (MT_VARCHAR: the measure's
- *  word the value indexes; request_id: the sample's). */
+ *  word the value indexes; request_id: the sample's); when s has no
+ *  value for it, absent is set and the value fields are empty. */
 void target_measure(const struct sample *s, unsigned i, struct tgt_measure *m);
 
 extern const struct target_ops target_null;

@@ -534,7 +534,7 @@ ts_record_points(const struct batch *b, int64_t i)
 {
 	if (!b->multi)
 		return 1;
-	return i >= 0 && (uint64_t)i < b->n ? b->s[i].count : 0;
+	return i >= 0 && (uint64_t)i < b->n ? target_points(&b->s[i]) : 0;
 }
 
 /* RejectedRecordsException: the other records went in. Counts the

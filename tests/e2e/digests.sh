@@ -68,7 +68,7 @@ bad_time() { # bad_time NAME WANT-IN-MESSAGE OPTION...
 bad_time "end before start" "--end-time: 2025-01-01T00:00:00Z is not after --start-time 2026-01-01T00:00:00Z" \
 	--start-time 2026-01-01T00:00:00Z --end-time 2025-01-01T00:00:00Z
 bad_time "end without start" "--end-time needs --start-time" --end-time 1767225600
-bad_time "not a time" '--start-time: invalid value "yesterday" (expected epoch seconds, epoch milliseconds or YYYY-MM-DDTHH:MM:SS[.mmm]Z)' \
+bad_time "not a time" '--start-time: invalid value "yesterday" (expected RFC 3339 (2026-01-01T00:00:00Z), epoch seconds or milliseconds, or relative: now, -3d, now-90m)' \
 	--start-time yesterday
 bad_time "no such day" '--start-time: invalid value "2026-02-29T00:00:00Z"' --start-time 2026-02-29T00:00:00Z
 

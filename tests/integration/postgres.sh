@@ -233,6 +233,27 @@ check_eq "postgres: from PG* variables: exit 0" 0 $?
 check_eq "postgres: from PG* variables: rows = Records written" \
 	"$(records_written env.out)" "$(q 'select count(*) from envt')"
 
+# 8. backfill: exactly series x cycles rows, every time in [start, end);
+# and two host ranges that together are the whole model
+S=1767225600000 # 2026-01-01T00:00:00Z
+"$TSLOAD" ingest -q -p 2 -c 2 --host-scale 1 --batch-writes --batch-size 500 -t bfill \
+	--interval-millis 15000 --start-time 2026-01-01T00:00:00Z --end-time 2026-01-01T00:01:00Z \
+	--target "$url" --results "$T_TMP/results" >bf.out 2>bf.err
+check_eq "backfill: exit 0" 0 $?
+check_eq "backfill: 26000 series x 4 cycles, from start to the last cycle" "104000|$S|$((S + 45000))|4" \
+	"$(q 'select count(*), min(time), max(time), count(distinct time) from bfill' | tr -d ' ')"
+check_eq "backfill: Records written = rows" 104000 "$(records_written bf.out)"
+"$TSLOAD" ingest -q -c 2 --host-scale 1 --id-end 300 -t bfill2 --interval-millis 15000 \
+	--start-time -1m --end-time now --target "$url" --results "$T_TMP/results" >r1.out 2>&1
+check_eq "range [0, 300): exit 0" 0 $?
+"$TSLOAD" ingest -q -p 2 --host-scale 1 --id-start 300 -t bfill2 --interval-millis 15000 \
+	--start-time -1m --end-time now --target "$url" --results "$T_TMP/results" >r2.out 2>&1
+check_eq "range [300, 1000): exit 0" 0 $?
+check_eq "ranges: 1000 hosts, none twice, all series x 4 cycles" "1000|104000" \
+	"$(q 'select count(distinct instance_name), count(*) from bfill2' | tr -d ' ')"
+check_eq "ranges: the same series as one full run" 0 \
+	"$(q "select count(*) from (select instance_name, process_name, measure_name from bfill2 except select instance_name, process_name, measure_name from bfill) x")"
+
 bash "$src/scripts/pg-local.sh" stop "$pgdir"
 check_eq "server stopped: exit 0" 0 $?
 check "server stopped: directory removed" test ! -e "$pgdir"

@@ -197,6 +197,22 @@ check "cleanup again: says what is missing" \
 check_eq "batch size 101: usage error" 2 $?
 check "batch size 101: says the limit" grep -q 'records a timestream+http write takes (expected 1..100)' out8
 
+# 8. --batch-size auto keeps within the 100 records a write takes
+fake
+"$TSLOAD" ingest -q -c 2 --host-scale 1 --batch-size auto --interval-millis 0 --duration 4 \
+	--target "timestream+http://127.0.0.1:$port" -d bench -t cpu --results res8 >out9 2>err9
+check_eq "auto batches: exit 0" 0 $?
+stop
+check_eq "auto batches: no write refused" 0 "$(failed_writes out9)"
+check_eq "auto batches: records written = records taken in" "$(records_written out9)" "$(stat_of records)"
+check "auto batches: every thread's size within 1..100" python3 - res8/*/run.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ts = [t for w in d["workers"] for t in w["batch_size_auto"]]
+sizes = [t["size"] for t in ts] + [h["size"] for t in ts for h in t["history"]]
+sys.exit(0 if len(ts) == 2 and all(1 <= s <= 100 for s in sizes) else 1)
+PY
+
 # no secret in any output, results or log file
 check "the secret appears nowhere" not grep -rqF "$SECRET" .
 finish

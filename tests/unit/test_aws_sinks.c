@@ -243,6 +243,21 @@ test_kinesis(void **state)
 	assert_non_null(strstr(x.ctx.err,
 	    "kinesis PutRecords: 2 of 20 records still refused after 8 "
 	    "rounds: ProvisionedThroughputExceededException"));
+	/* a multi-measure record without the 8 CPU measures (absent):
+	 * its 12 values are what a refusal loses */
+	metric_sample(&s[0], 0, 20);
+	s[0].absent = 0xff;
+	b           = (struct batch) {
+		          .s = s, .n = 1, .records = 1, .points = 12, .multi = true
+	};
+	assert_int_equal(tsfake_script(x.f, "PutRecords",
+	                     "fail:1,fail:1,fail:1,fail:1,fail:1,fail:1,"
+	                     "fail:1,fail:1"),
+	    0);
+	assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
+	assert_int_equal(x.ctx.rejected, 1);
+	assert_int_equal(x.ctx.rejected_points, 12);
+	metric_batch(&b, s, 1);
 
 	/* a refused call: the caller retries the batch */
 	assert_int_equal(
@@ -254,7 +269,7 @@ test_kinesis(void **state)
 	assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
 	tsfake_stats(x.f, &st);
 	assert_int_equal(st.records, 20 + 20 + 18 + 500);
-	assert_int_equal(st.writes, 1 + 2 + 8 + 1);
+	assert_int_equal(st.writes, 1 + 2 + 8 + 8 + 1);
 
 	assert_int_equal(x.ctx.ops->cleanup(&x.conf, err, sizeof(err)), 0);
 	assert_int_equal(

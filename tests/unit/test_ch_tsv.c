@@ -241,6 +241,39 @@ test_multi(void **state)
 	    strstr(text(), "\t\t\t\tmetrics\t47.38912883215873\t"));
 }
 
+/* Measures a sample has no value for (sample.absent): \\N in their column
+ * (multi, which the table's Nullable columns take), no row (single, where
+ * neither its prefix is left behind). */
+static void
+test_absent(void **state)
+{
+	struct sample s[3];
+
+	(void)state;
+	metric_sample(&s[0], 0, 20);
+	s[0].absent = 0xff; /* the 8 CPU measures */
+	event_sample(&s[1], 0, 5);
+	s[1].absent = 1u << 1 | 1u << 4; /* task_end_state, memory_free */
+	run_batch(s, 2, true, REQID_NONE);
+	assert_string_equal(text(),
+	    MDIMS "metrics\t" N4 "\t" N4 "\t8.25\t9.25\t10.25\t11.25\t12.25"
+	          "\t13.25\t14.25\t15.25\t16.25\t17.25\t18.25\t19.25\t" N4
+	          "\n" EDIMS "events\t" N4 "\t" N4 "\t" N4 "\t" N4 "\t" N4
+	          "\t123\t\\N\t55.5\t0.125\n");
+
+	/* single layout: rows only for the values there are */
+	event_sample(&s[0], 1, 3);
+	s[0].absent = 1u << 2;
+	event_sample(&s[1], 1, 3);
+	s[1].absent = 0xe;
+	event_sample(&s[2], 4, 1);
+	run_batch(s, 3, false, REQID_NONE);
+	assert_string_equal(text(),
+	    EDIMS "task_end_state\t\\N\t\\N\tSUCCESS_WITH_RESULT\n" EDIMS
+	          "gc_pause\t0.125\t\\N\t\\N\n" EDIMS
+	          "memory_free\t3.2e-05\t\\N\t\\N\n");
+}
+
 /* Dimension values that need escaping, NaN and infinities. */
 static void
 test_odd_values(void **state)
@@ -333,6 +366,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_single_req_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_odd_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(

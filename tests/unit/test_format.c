@@ -223,6 +223,100 @@ test_encode_each(void **state)
 	}
 }
 
+/* fmt's text for the absent-measure samples of test_absent: multi
+ * metrics without the 8 CPU measures, multi events without
+ * task_end_state and memory_free, single events [1, 4) without gc_reclaimed
+ * and single events [1, 4) without any value. */
+static char *
+absent_text(const char *fmt)
+{
+	const struct format_ops *f = format_find(fmt);
+	struct sample            s[2];
+	struct batch             b = { .s = s, .n = 2, .multi = true };
+	struct buf               out;
+	void                    *st;
+
+	buf_init(&out, 1 << 20);
+	assert_int_equal(format_init(f, NULL, &st), 0);
+	metric_sample(&s[0], 0, MODEL_N_METRICS);
+	s[0].absent = 0xff;
+	event_sample_at(&s[1], 0, MODEL_N_EVENTS, 1700000000000);
+	s[1].absent = 1u << 1 | 1u << 4;
+	assert_int_equal(f->encode(st, &out, &b), 0);
+	event_sample_at(&s[0], 1, 3, 1700000000000);
+	s[0].absent = 1u << 2;
+	event_sample_at(&s[1], 1, 3, 1700000000000);
+	s[1].absent = 0xe;
+	b.multi     = false;
+	assert_int_equal(f->encode(st, &out, &b), 0);
+	format_fini(f, st);
+	assert_int_equal(buf_cstr(&out), 0);
+	return out.p;
+}
+
+#define CSV_M                                                                 \
+	"1700000000000,us-east-1,us-east-1-cell-1,us-east-1-cell-1-silo-1,"   \
+	"us-east-1-1,apollo,r5.4xlarge,AL2," INST ",,,,"
+#define CSV_E                                                                 \
+	"1700000000000,us-east-1,us-east-1-cell-1,us-east-1-cell-1-silo-1,"   \
+	"us-east-1-1,apollo,,," INST ",server,JDK_11,,"
+#define JS_DIMS_E                                                               \
+	"{\"Dimensions\":[{\"Name\":\"region\",\"Value\":\"us-east-1\","        \
+	"\"DimensionValueType\":\"VARCHAR\"},{\"Name\":\"cell\",\"Value\":"     \
+	"\"us-east-1-cell-1\",\"DimensionValueType\":\"VARCHAR\"},{\"Name\":"   \
+	"\"silo\",\"Value\":\"us-east-1-cell-1-silo-1\",\"DimensionValueType\"" \
+	":\"VARCHAR\"},{\"Name\":\"availability_zone\",\"Value\":"              \
+	"\"us-east-1-1\",\"DimensionValueType\":\"VARCHAR\"},{\"Name\":"        \
+	"\"microservice_name\",\"Value\":\"apollo\",\"DimensionValueType\":"    \
+	"\"VARCHAR\"},{\"Name\":\"instance_name\",\"Value\":\"" INST "\","      \
+	"\"DimensionValueType\":\"VARCHAR\"},{\"Name\":\"process_name\","       \
+	"\"Value\":\"server\",\"DimensionValueType\":\"VARCHAR\"},{\"Name\":"   \
+	"\"jdk_version\",\"Value\":\"JDK_11\",\"DimensionValueType\":"          \
+	"\"VARCHAR\"}],"
+#define JS_TIME "\"Time\":\"1700000000000\",\"TimeUnit\":\"MILLISECONDS\"}\n"
+
+/* Measures a sample has no value for (sample.absent). CSV: the header
+ * stays, the field is empty (as for a measure the kind lacks), a single
+ * row is left out. JSON: no MeasureValues entry (multi), no record
+ * (single). A sample without any value writes nothing. */
+static void
+test_absent(void **state)
+{
+	char *t, *json;
+
+	(void)state;
+	t = absent_text("csv");
+	assert_string_equal(t,
+	    CSV_M "metrics,,,,,,,,,8.25,9.25,10.25,11.25,12.25,13.25,14.25,"
+	          "15.25,16.25,17.25,18.25,19.25,,,,\n" CSV_E
+	          "events,,,,,,,,,,,,,,,,,,,,,123,,55.5,0.125\n" CSV_E
+	          "task_end_state,VARCHAR,SUCCESS_WITH_RESULT\n" CSV_E
+	          "gc_pause,DOUBLE,0.125\n");
+	free(t);
+
+	t = json = absent_text("json");
+	/* the metrics record: its first entry is memory_free */
+	assert_non_null(strstr(t,
+	    "\"MeasureValues\":[{\"Name\":\"memory_free\",\"Value\":\"8.25\","
+	    "\"Type\":\"DOUBLE\"},{\"Name\":\"memory_used\","));
+	assert_null(strstr(t, "cpu_"));
+	t = strchr(t, '\n') + 1;
+	assert_string_equal(t,
+	    JS_DIMS_E
+	    "\"MeasureValues\":[{\"Name\":\"task_completed\","
+	    "\"Value\":\"123\",\"Type\":\"BIGINT\"},{\"Name\":"
+	    "\"gc_reclaimed\",\"Value\":\"55.5\",\"Type\":\"DOUBLE\"},"
+	    "{\"Name\":\"gc_pause\",\"Value\":\"0.125\",\"Type\":"
+	    "\"DOUBLE\"}],\"MeasureName\":\"events\","
+	    "\"MeasureValueType\":\"MULTI\"," JS_TIME JS_DIMS_E
+	    "\"MeasureName\":\"task_end_state\",\"MeasureValue\":"
+	    "\"SUCCESS_WITH_RESULT\",\"MeasureValueType\":\"VARCHAR\"," JS_TIME
+	        JS_DIMS_E "\"MeasureName\":\"gc_pause\","
+	    "\"MeasureValue\":\"0.125\",\"MeasureValueType\":"
+	    "\"DOUBLE\"," JS_TIME);
+	free(json);
+}
+
 /* What starts a file and the column lists, against the writers they
  * wrap; lp and json have neither. */
 static void
@@ -365,6 +459,7 @@ main(void)
 		cmocka_unit_test(test_registry_exact),
 		cmocka_unit_test(test_ops_invalid),
 		cmocka_unit_test(test_encode_each),
+		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_header_columns),
 		cmocka_unit_test(test_lp_precision),
 		cmocka_unit_test(test_enospc),

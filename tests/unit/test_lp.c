@@ -132,6 +132,83 @@ test_events_multi(void **state)
 	free(t);
 }
 
+static unsigned
+lines(const char *t)
+{
+	unsigned n = 0;
+
+	for (; *t; t++)
+		n += *t == '\n';
+	return n;
+}
+
+/* Measures a sample has no value for (sample.absent) are left out: the
+ * multi line has no field for them (a leading one takes no comma), a
+ * single-layout range skips their lines, no value at all is no line. */
+static void
+test_absent(void **state)
+{
+	struct sample s[3];
+	struct batch  b = { .s = s, .n = 1, .multi = true };
+	char         *t;
+
+	(void)state;
+	sample(&s[0], &es, 0, 5);
+	s[0].absent = 1u << 0 | 1u << 1 | 1u << 4;
+	t           = encode_all(&b, LP_MS);
+	assert_string_equal(t,
+	    "events,region=r,cell=c,silo=s,availability_zone=az,"
+	    "microservice_name=m,instance_name=i-1,process_name=p\\ a "
+	    "gc_reclaimed=2.5,gc_pause=3.5 1700000000123\n");
+	free(t);
+
+	/* the 8 CPU measures of metrics out: memory_used first */
+	sample(&s[0], &ms, 0, 20);
+	s[0].absent = 0xff;
+	t           = encode_all(&b, LP_MS);
+	assert_non_null(strstr(t, " memory_free=8.5,memory_used=9.5,"));
+	assert_null(strstr(t, "cpu_"));
+	free(t);
+
+	/* every value out: no line; the samples around it are whole */
+	sample(&s[0], &es, 0, 5);
+	sample(&s[1], &es, 0, 5);
+	sample(&s[2], &es, 0, 5);
+	s[0].absent = 1u << 2 | 1u << 3;
+	s[1].absent = 0x1f;
+	s[2].absent = 1u << 0;
+	b.n         = 3;
+	t           = encode_all(&b, LP_MS);
+	assert_non_null(strstr(t,
+	    "task_end_state=\"SUCCESS_WITH_RESULT\","
+	    "memory_free=4.5 1700000000123\nevents,"));
+	assert_non_null(strstr(t,
+	    " task_end_state=\"SUCCESS_WITH_RESULT\","
+	    "gc_reclaimed=2.5,gc_pause=3.5,"
+	    "memory_free=4.5 1700000000123\n"));
+	assert_int_equal(lines(t), 2);
+	free(t);
+
+	/* single layout: an absent measure inside the range has no line */
+	sample(&s[0], &es, 1, 3);
+	s[0].absent = 1u << 2;
+	b.n         = 1;
+	b.multi     = false;
+	t           = encode_all(&b, LP_MS);
+	assert_string_equal(t,
+	    "events,region=r,cell=c,silo=s,availability_zone=az,"
+	    "microservice_name=m,instance_name=i-1,process_name=p\\ a "
+	    "task_end_state=\"SUCCESS_WITH_RESULT\" 1700000000123\n"
+	    "events,region=r,cell=c,silo=s,availability_zone=az,"
+	    "microservice_name=m,instance_name=i-1,process_name=p\\ a "
+	    "gc_pause=3.5 1700000000123\n");
+	free(t);
+	s[0].absent = 0xe;
+	t           = encode_all(&b, LP_MS);
+	assert_string_equal(t, "");
+	free(t);
+}
+
 /* Bodies under a limit: whole samples, nothing lost or repeated, at
  * least one sample per body even when it alone is over the limit. */
 static void
@@ -226,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_precision),
 		cmocka_unit_test(test_tag_cache),
 		cmocka_unit_test(test_events_multi),
+		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_split),
 	};
 

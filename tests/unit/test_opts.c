@@ -456,6 +456,78 @@ test_validate(void **state)
 	opts_free(&o);
 }
 
+/* --batch-size auto: stored as 0, sent to the workers and written to
+ * run.json as "auto"; a number as before; anything else refused. */
+static void
+test_batch_auto(void **state)
+{
+	const char     *argv[] = { "ingest", "--batch-size", "auto" };
+	const char     *bad[]  = { "ingest", "--batch-size", "Auto" };
+	struct tsl_opts a, b;
+	struct buf      text;
+	char            err[256];
+
+	(void)state;
+	assert_int_equal(parse(&a, err, sizeof(err), 3, argv), 0);
+	assert_true(opts_batch_auto(&a));
+	buf_init(&text, 1 << 20);
+	opts_to_text(&a, CMD_INGEST, &text);
+	buf_cstr(&text);
+	assert_non_null(strstr(text.p, "--batch-size=auto\n"));
+	opts_defaults(&b);
+	assert_int_equal(
+	    opts_parse_text(&b, CMD_WORKER, text.p, err, sizeof(err)), 0);
+	assert_true(opts_batch_auto(&b));
+	buf_free(&text);
+	opts_free(&a);
+	opts_free(&b);
+	assert_int_equal(parse(&a, err, sizeof(err), 3, bad), -EINVAL);
+	assert_string_equal(err,
+	    "--batch-size: invalid value \"Auto\" (expected an integer 1..100000 or auto)");
+	opts_defaults(&a);
+	assert_false(opts_batch_auto(&a)); /* the seed's 100 */
+	opts_free(&a);
+}
+
+/* --id-start/--id-end: a range of the model's hosts, end 0 its end. */
+static void
+test_host_range(void **state)
+{
+	const char *ok[]
+	    = { "ingest", "--host-scale", "2", "--id-start", "1500" };
+	const char *beyond[]
+	    = { "ingest", "--host-scale", "2", "--id-end", "2001" };
+	const char *empty[] = { "ingest", "--id-start", "5", "--id-end", "5" };
+	struct tsl_opts o;
+	uint32_t        first, end;
+	char            err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), 5, ok), 0);
+	assert_int_equal(opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
+	assert_true(opts_host_range_given(&o));
+	opts_host_range(&o, &first, &end);
+	assert_int_equal(first, 1500);
+	assert_int_equal(end, 2000);
+	opts_free(&o);
+	assert_int_equal(parse(&o, err, sizeof(err), 5, beyond), 0);
+	assert_int_equal(
+	    opts_validate(&o, CMD_INGEST, err, sizeof(err)), -EINVAL);
+	assert_non_null(
+	    strstr(err, "--id-end: 2001 is beyond the 2000 hosts"));
+	opts_free(&o);
+	assert_int_equal(parse(&o, err, sizeof(err), 5, empty), 0);
+	assert_int_equal(
+	    opts_validate(&o, CMD_INGEST, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--id-start: 5 is not below --id-end 5"));
+	opts_free(&o);
+	opts_defaults(&o);
+	assert_false(opts_host_range_given(&o));
+	opts_host_range(&o, &first, &end);
+	assert_int_equal(end - first, 100000); /* host-scale 100 */
+	opts_free(&o);
+}
+
 int
 main(void)
 {
@@ -473,6 +545,8 @@ main(void)
 		cmocka_unit_test(test_repeated_target),
 		cmocka_unit_test(test_implied_timestream),
 		cmocka_unit_test(test_continuous_seed_line),
+		cmocka_unit_test(test_batch_auto),
+		cmocka_unit_test(test_host_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

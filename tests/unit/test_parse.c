@@ -370,15 +370,43 @@ test_time(void **state)
 		{ "2026-01-01T00:60:00Z", -EINVAL, 0 },
 		{ "2026-01-01T00:00:60Z", -EINVAL, 0 },
 		{ "2026-01-01T00:00:00", -EINVAL, 0 },
-		{ "2026-01-01T00:00:00+01:00", -EINVAL, 0 },
-		{ "2026-01-01T00:00:00.5Z", -EINVAL, 0 },
-		{ "2026-01-01 00:00:00Z", -EINVAL, 0 },
-		{ "1969-12-31T23:59:59Z", -EINVAL, 0 },
-		{ "2026-01-01", -EINVAL, 0 },
-		{ "-1", -EINVAL, 0 },
-		{ "1.5", -EINVAL, 0 },
+		/* RFC 3339: offsets, any fraction, t/z/space, a date */
+		{ "2026-01-01T00:00:00+01:00", 0, 1767222000000 },
+		{ "2026-01-01T00:00:00-02:30", 0, 1767234600000 },
+		{ "2026-01-01T00:00:00.5Z", 0, 1767225600500 },
+		{ "2026-01-01T00:00:00.123456789Z", 0, 1767225600123 },
+		{ "2026-01-01t00:00:00z", 0, 1767225600000 },
+		{ "2026-01-01 00:00:00Z", 0, 1767225600000 },
+		{ "2026-01-01", 0, 1767225600000 },
+		{ "1970-01-01T00:00:00-00:01", 0, 60000 },
+		{ "1970-01-01T00:00:00+00:01", -ERANGE, 0 },
+		{ "2026-01-01T00:00:00.Z", -EINVAL, 0 },
+		{ "2026-01-01T00:00:00+1:00", -EINVAL, 0 },
+		{ "2026-01-01T00:00:00+24:00", -EINVAL, 0 },
+		{ "2026-01-01T00:00:00+01:00x", -EINVAL, 0 },
+		{ "2026-01-01T00:00Z", -EINVAL, 0 },
+		{ "2026-01-01x", -EINVAL, 0 },
+		{ "1969-12-31T23:59:59Z", -ERANGE, 0 },
+		/* epoch seconds with a fraction (the data generator's) */
+		{ "1600163743.5", 0, 1600163743500 },
+		{ "1.5", 0, 1500 },
+		{ "1e3", -EINVAL, 0 },
+		{ "100000000000.5", -ERANGE, 0 },
+		/* relative to now (here 2026-01-01T00:00:00Z) */
+		{ "now", 0, 1767225600000 },
+		{ "-1", 0, 1767225599000 },
+		{ "-3d", 0, 1767225600000 - 3 * 86400000ll },
+		{ "-90m", 0, 1767225600000 - 90 * 60000ll },
+		{ "now-90m", 0, 1767225600000 - 90 * 60000ll },
+		{ "now+1.5h", 0, 1767225600000 + 5400000 },
+		{ "+250ms", 0, 1767225600250 },
+		{ "-100000d", -ERANGE, 0 },
+		{ "now-", -EINVAL, 0 },
+		{ "now 1h", -EINVAL, 0 },
+		{ "-3x", -EINVAL, 0 },
+		{ "nowish", -EINVAL, 0 },
 		{ "", -EINVAL, 0 },
-		{ "now", -EINVAL, 0 },
+		{ "yesterday", -EINVAL, 0 },
 	};
 	char err[256];
 
@@ -388,14 +416,15 @@ test_time(void **state)
 		int     rc;
 
 		err[0] = '\0';
-		rc     = parse_time_ms(cases[i].s, &out, err, sizeof(err));
+		rc     = parse_time_ms(
+		        cases[i].s, 1767225600000, &out, err, sizeof(err));
 		CHECK(rc == cases[i].rc, cases[i].s);
 		CHECK(out == (rc ? 12345 : cases[i].want), cases[i].s);
 		check_err(rc, cases[i].s, err, NULL);
 	}
-	parse_time_ms("now", &(int64_t) { 0 }, err, sizeof(err));
+	parse_time_ms("soon", 0, &(int64_t) { 0 }, err, sizeof(err));
 	assert_string_equal(err,
-	    "invalid value \"now\" (expected epoch seconds, epoch milliseconds or YYYY-MM-DDTHH:MM:SS[.mmm]Z)");
+	    "invalid value \"soon\" (expected RFC 3339 (2026-01-01T00:00:00Z), epoch seconds or milliseconds, or relative: now, -3d, now-90m)");
 }
 
 /* Messages: long values are cut, small or missing buffers are safe. */

@@ -209,6 +209,51 @@ test_multi(void **state)
 	assert_string_equal(t, want);
 }
 
+/* Measures a sample has no value for (sample.absent): \\N in their column
+ * (multi), no row (single); request_id is never absent. */
+static void
+test_absent(void **state)
+{
+	struct sample s;
+	const char   *t;
+	long          rows;
+
+	(void)state;
+	pg_metric_sample(&s, &metric_series);
+	s.absent = 0xff; /* the 8 CPU measures */
+	t        = encode(&s, true, REQID_NONE, &rows);
+	assert_int_equal(rows, 1);
+	assert_string_equal(t,
+	    M_PRE "\\N\tmetrics"
+	          "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
+	          "\t8.25\t9.25\t10.25\t11.25\t12.25\t13.25\t14.25\t15.25"
+	          "\t16.25\t17.25\t18.25\t19.25\t\\N\t\\N\t\\N\t\\N\n");
+
+	pg_event_sample(&s);
+	s.absent = 1u << 1 | 1u << 4; /* task_end_state, memory_free */
+	t        = encode(&s, true, REQID_MEASURE, &rows);
+	assert_int_equal(rows, 1);
+	assert_string_equal(t,
+	    E_PRE REQ "\tevents"
+	              "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
+	              "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N"
+	              "\t\\N\t\\N\t\\N\t\\N\t123\t\\N\t55.5\t0.125\n");
+
+	/* single layout: an absent measure inside the range has no row */
+	s.first  = 1;
+	s.count  = 3;
+	s.absent = 1u << 2;
+	t        = encode(&s, false, REQID_NONE, &rows);
+	assert_int_equal(rows, 2);
+	assert_string_equal(t,
+	    E_PRE "\\N\ttask_end_state\t\\N\t\\N\tSUCCESS_WITH_RESULT\n" E_PRE
+	          "\\N\tgc_pause\t0.125\t\\N\t\\N\n");
+	s.absent = 0xe;
+	t        = encode(&s, false, REQID_NONE, &rows);
+	assert_int_equal(rows, 0);
+	assert_string_equal(t, "");
+}
+
 static void
 test_request_ids(void **state)
 {
@@ -414,6 +459,7 @@ main(void)
 		cmocka_unit_test(test_single_events),
 		cmocka_unit_test(test_single_part),
 		cmocka_unit_test(test_multi),
+		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_request_ids),
 		cmocka_unit_test(test_odd_dimensions),
 		cmocka_unit_test(test_columns_match_rows),

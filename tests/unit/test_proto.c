@@ -118,6 +118,8 @@ test_stats_roundtrip(void **state)
 	in->s.rejected  = 6;
 	in->s.behind    = 7;
 	in->threads_ok  = 2;
+	in->batch_min   = 354;
+	in->batch_max   = 421;
 	in->state       = TGT_STATE_BIT(TGT_UNREACHABLE) | PROTO_S_FILE_ERR;
 	strcpy(in->err, "thread 1: sqlite x.db: disk I/O error");
 	buf_init(&b, PROTO_MAX_MSG);
@@ -128,6 +130,8 @@ test_stats_roundtrip(void **state)
 	assert_int_equal(proto_get_stats(&rd, out), 0);
 	assert_memory_equal(&in->s, &out->s, sizeof(in->s));
 	assert_int_equal(out->threads_ok, 2);
+	assert_int_equal(out->batch_min, 354);
+	assert_int_equal(out->batch_max, 421);
 	assert_int_equal(out->state, in->state);
 	assert_string_equal(out->err, in->err);
 

@@ -7,11 +7,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "ingest.h"
+#include "model_ops.h"
 #include "opts.h"
 #include "role.h"
 
@@ -176,6 +181,215 @@ test_ingest_batches(void **state)
 	assert_int_equal(m.s.attempts, 2 * 3 * ((1100 + 99) / 100));
 }
 
+/* ---- measures a model leaves out (sample.absent) ---- */
+
+/* A test-only model: perf-scale's, whose ->values leaves measures out by
+ * the sample's number k (of its kind, in sending order; one thread):
+ * metrics none, the 8 CPU ones, the first, a middle and the last one, or
+ * all; events none, two inner ones, all, the last. Metric values are
+ * k * 100 + i, so that a row tells which sample and measure it holds. */
+static const struct model_ops *real_ops;
+static struct model_ops        absent_ops;
+static unsigned                n_msamples, n_esamples;
+
+static const uint32_t mpat[4] = { 0, 0xff, 1u | 1u << 5 | 1u << 19, 0xfffff };
+static const uint32_t epat[4] = { 0, 1u << 1 | 1u << 3, 0x1f, 1u << 4 };
+
+static unsigned
+absent_values(const struct model *m, const struct series *se,
+    struct model_draw *d, double *v)
+{
+	unsigned n = real_ops->values(m, se, d, v), k, i;
+
+	if (se->kind == SERIES_METRICS) {
+		k         = n_msamples++;
+		d->absent = mpat[k % 4];
+		for (i = 0; i < n; i++)
+			v[i] = k * 100 + i;
+	} else {
+		k         = n_esamples++;
+		d->absent = epat[k % 4];
+	}
+	return n;
+}
+
+enum { AB_HOSTS = 10 }; /* and 12 event sets */
+
+static char ab_dir[] = "/tmp/tsl-role-XXXXXX";
+
+/* One cycle of hosts [0, AB_HOSTS) of the test model, one thread, in
+ * batches of 7 records, into sqlite:PATH; the thread's totals in st. */
+static void
+run_absent(const char *path, bool multi, struct stats *st)
+{
+	char        url[600];
+	const char *argv[16]
+	    = { "ingest", "--target", url, "--host-scale", "1", "--start-time",
+		      "1700000000000", "--end-time", "1700000005000",
+		      "--batch-writes", "--batch-size", "7", "--multi" };
+	struct tsl_opts      o;
+	struct tgt_conf      conf;
+	struct model_conf    mc;
+	struct model         m;
+	struct ingest_shared sh;
+	struct ingest_thread t;
+	uint32_t             state    = 0;
+	char                 err[256] = "";
+
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	opts_defaults(&o);
+	if (opts_parse(
+	        &o, CMD_INGEST, multi ? 13 : 12, argv, err, sizeof(err)))
+		fail_msg("%s", err);
+	conf = opts_tgt_conf(&o);
+	mc   = opts_model_conf(&o);
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(model_find(o.model)->build(&m, &mc, 0, AB_HOSTS), 0);
+	real_ops          = m.ops;
+	absent_ops        = *m.ops;
+	absent_ops.values = absent_values;
+	m.ops             = &absent_ops;
+	n_msamples = n_esamples = 0;
+	conf.schema             = &m.schema;
+	if (target_find(url)->setup(&conf, err, sizeof(err)))
+		fail_msg("%s", err);
+
+	ingest_shared_init(&sh);
+	sh.o     = &o;
+	sh.m     = &m;
+	sh.conf  = &conf;
+	sh.t0_ms = 1;
+	sh.seed  = 3;
+	ingest_thread_init(&t, &sh, 0, 0, m.n_metrics);
+	ingest_thread_main(&t); /* to the backfill's end */
+	stats_init(st);
+	ingest_thread_collect(&t, st, &state, err, sizeof(err));
+	assert_string_equal(err, "");
+	assert_int_equal(n_msamples, AB_HOSTS);
+	assert_int_equal(n_esamples, 12);
+	ingest_thread_destroy(&t);
+	ingest_shared_destroy(&sh);
+	m.ops = real_ops;
+	model_release(&m);
+	opts_free(&o);
+}
+
+static int64_t
+ab_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t       v;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Removes database name of ab_dir and its WAL files. */
+static void
+ab_remove(const char *name)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char                     p[600];
+
+	for (unsigned i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s%s", ab_dir, name, sfx[i]);
+		unlink(p);
+	}
+}
+
+/* Single layout: the ingest loop splits a sample around its absent
+ * measures (also where a run of present ones crosses a batch of 7), so
+ * a measure has a row exactly when the model gave it a value, with that
+ * sample's value. Multi: a row per sample that has a value, NULL where
+ * it has none; a sample without any value is no record. */
+static void
+test_ingest_absent(void **state)
+{
+	char         path[600], sql[512];
+	struct stats st;
+	sqlite3     *db;
+	unsigned     i, k, want;
+	int64_t      n;
+
+	(void)state;
+	assert_non_null(mkdtemp(ab_dir));
+	snprintf(path, sizeof(path), "%s/single.db", ab_dir);
+	run_absent(path, false, &st);
+	/* metrics: 3 x 20 + 3 x 12 + 2 x 17 + 0; events: 3 x 5 + 3 x 3 +
+	 * 0 + 3 x 4 */
+	assert_int_equal(st.records, 130 + 36);
+	assert_int_equal(st.points, 130 + 36);
+	assert_int_equal(st.failed, 0);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(ab_int(db, "SELECT count(*) FROM host_metrics"), 166);
+	for (i = 0; i < MODEL_N_METRICS; i++) {
+		want = 0;
+		for (k = 0; k < AB_HOSTS; k++)
+			want += !(mpat[k % 4] >> i & 1);
+		/* rows of measure i holding a value of measure i */
+		snprintf(sql, sizeof(sql),
+		    "SELECT count(*) FROM host_metrics WHERE measure_name = '%s' "
+		    "AND CAST(measure_value_double AS INTEGER) %% 100 = %u",
+		    model_metric_names[i], i);
+		n = ab_int(db, sql);
+		if (n != (int64_t)want)
+			fail_msg("%s: %lld rows, want %u",
+			    model_metric_names[i], (long long)n, want);
+	}
+	/* cpu_idle's rows are samples 0, 2, 4, 6 and 8's (k * 100 + 7) */
+	assert_int_equal(ab_int(db,
+	                     "SELECT count(DISTINCT CAST(measure_value_double "
+	                     "AS INTEGER) / 100) FROM host_metrics WHERE "
+	                     "measure_name = 'cpu_idle'"),
+	    5);
+	assert_int_equal(
+	    ab_int(db,
+	        "SELECT sum(CAST(measure_value_double AS INTEGER) "
+	        "/ 100) FROM host_metrics WHERE measure_name = "
+	        "'cpu_idle'"),
+	    0 + 2 + 4 + 6 + 8);
+	assert_int_equal(
+	    ab_int(db,
+	        "SELECT count(*) FROM host_metrics WHERE measure_name "
+	        "IN ('task_end_state', 'gc_pause')"),
+	    2 * (3 + 3)); /* event samples 0, 3, 4, 7, 8, 11 have both */
+	sqlite3_close(db);
+
+	snprintf(path, sizeof(path), "%s/multi.db", ab_dir);
+	run_absent(path, true, &st);
+	/* 10 - 2 metric samples, 12 - 3 event samples have a value */
+	assert_int_equal(st.records, 8 + 9);
+	assert_int_equal(st.points, 130 + 36);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(ab_int(db, "SELECT count(*) FROM host_metrics"), 17);
+	assert_int_equal(
+	    ab_int(db,
+	        "SELECT count(*) FROM host_metrics WHERE measure_name "
+	        "= 'metrics' AND cpu_user IS NULL AND cpu_idle "
+	        "IS NULL AND memory_free IS NOT NULL"),
+	    3);
+	assert_int_equal(
+	    ab_int(db,
+	        "SELECT count(*) FROM host_metrics WHERE measure_name "
+	        "= 'metrics' AND cpu_user IS NULL AND cpu_idle "
+	        "IS NOT NULL AND file_descriptors_in_use IS NULL"),
+	    2);
+	assert_int_equal(
+	    ab_int(db,
+	        "SELECT count(*) FROM host_metrics WHERE measure_name "
+	        "= 'events' AND task_end_state IS NULL AND "
+	        "gc_pause IS NULL AND gc_reclaimed IS NOT NULL"),
+	    3);
+	sqlite3_close(db);
+	ab_remove("multi.db");
+	ab_remove("single.db");
+	assert_int_equal(rmdir(ab_dir), 0);
+}
+
 /* A shard outside the model is refused, and destroy copes. */
 static void
 test_ingest_bad_shard(void **state)
@@ -208,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_valid_needs_every_member),
 		cmocka_unit_test(test_ingest_runs_and_stops),
 		cmocka_unit_test(test_ingest_batches),
+		cmocka_unit_test(test_ingest_absent),
 		cmocka_unit_test(test_ingest_bad_shard),
 	};
 

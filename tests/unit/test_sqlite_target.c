@@ -298,6 +298,69 @@ test_rows(void **state)
 	sqlite3_close(db);
 }
 
+/* Measures a sample has no value for (sample.absent) are NULL in the
+ * multi row, even after a sample that had them (the statement is reused),
+ * and have no row in the single layout. */
+static void
+test_absent(void **state)
+{
+	struct fixture f;
+	struct tgt_ctx ctx = { .ops = &target_sqlite };
+	struct sample  s[3];
+	struct batch   b;
+	sqlite3       *db;
+	char           row[1024];
+
+	(void)state;
+	fixture_init(&f, "absent-values.db", "");
+	ctx.conf = &f.conf;
+	setup_ok(&f.conf);
+	assert_int_equal(target_sqlite.init(&ctx), 0);
+
+	metric_sample(&s[0], 0, 20);
+	metric_sample(&s[1], 0, 20);
+	s[1].time_ms++;
+	s[1].absent = 0xff; /* the 8 CPU measures */
+	event_sample(&s[2], 0, 5);
+	s[2].absent = 1u << 1 | 1u << 4; /* task_end_state, memory_free */
+	b           = (struct batch) { .s = s, .n = 3, .multi = true };
+	batch_count(&b);
+	write_ok(&ctx, &b);
+	/* single: measures 1..3 of an event, gc_reclaimed absent */
+	event_sample(&s[0], 1, 3);
+	s[0].time_ms++;
+	s[0].absent = 1u << 2;
+	b           = (struct batch) { .s = s, .n = 1 };
+	batch_count(&b);
+	write_ok(&ctx, &b);
+	target_sqlite.fini(&ctx);
+
+	db = db_open(f.path);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM devops"), 5);
+	db_row(db,
+	    "SELECT cpu_user IS NULL, cpu_system, cpu_idle, memory_free, "
+	    "file_descriptors_in_use FROM devops WHERE measure_name = "
+	    "'metrics' AND time = 1700000000001",
+	    row, sizeof(row));
+	assert_string_equal(row, "1|~|~|8.25|19.25");
+	db_row(db,
+	    "SELECT cpu_user IS NULL, cpu_idle FROM devops WHERE "
+	    "measure_name = 'metrics' AND time = 1700000000000",
+	    row, sizeof(row));
+	assert_string_equal(row, "0|7.25");
+	db_row(db,
+	    "SELECT task_completed, task_end_state, gc_reclaimed, gc_pause, "
+	    "memory_free FROM devops WHERE measure_name = 'events'",
+	    row, sizeof(row));
+	assert_string_equal(row, "123|~|55.5|0.125|~");
+	assert_int_equal(db_int(db,
+	                     "SELECT count(*) FROM devops WHERE time = "
+	                     "1700000000002 AND measure_name IN "
+	                     "('task_end_state', 'gc_pause')"),
+	    2);
+	sqlite3_close(db);
+}
+
 /* ---- concurrency ---- */
 
 enum { T_THREADS = 4, T_BATCHES = 60, T_SAMPLES = 5 };
@@ -632,6 +695,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_absent),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_busy_retry),

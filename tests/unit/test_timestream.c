@@ -645,6 +645,19 @@ test_write_faults(void **state)
 	assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
 	assert_int_equal(x.ctx.rejected, 2);
 	assert_int_equal(x.ctx.rejected_points, 25);
+	/* measures left out (sample.absent) are neither sent nor counted */
+	s[0].absent = 0xff; /* the 8 CPU measures */
+	b.points    = 17;
+	assert_int_equal(tsfake_script(x.f, "WriteRecords", "reject:2"), 0);
+	assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
+	assert_int_equal(x.ctx.rejected, 2);
+	assert_int_equal(x.ctx.rejected_points, 17);
+	last_req(x.f, "WriteRecords", &r);
+	assert_null(strstr(r.body, "cpu_"));
+	assert_non_null(strstr(r.body,
+	    "\"MeasureValues\":[{\"Name\":\"memory_free\",\"Value\":"));
+	tsfake_req_free(&r);
+	s[0].absent = 0;
 	/* refusals that retrying cannot help */
 	assert_int_equal(
 	    tsfake_script(x.f, "WriteRecords", "validation,notfound,invalid"),
@@ -664,7 +677,7 @@ test_write_faults(void **state)
 
 	tsfake_stats(x.f, &st);
 	assert_int_equal(st.bad_sigs, 0);
-	assert_int_equal(st.rejected, 5);
+	assert_int_equal(st.rejected, 7);
 	assert_int_equal(st.records, 20 * 7 + 17 + 2);
 	check_kept(x.f, "us-east-1");
 	fx_stop(&x);
