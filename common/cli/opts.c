@@ -382,7 +382,22 @@ opts_free(struct tsl_opts *o)
 }
 
 #define N_ROWS (sizeof(opt_table) / sizeof(opt_table[0]) - 1)
-_Static_assert(N_ROWS <= 64, "tsl_opts.given has one bit per row");
+_Static_assert(N_ROWS <= 64 * sizeof(((struct tsl_opts *)0)->given) / 8,
+    "tsl_opts.given has one bit per row");
+
+/* Marks row i as given. */
+static void
+set_given(struct tsl_opts *o, size_t i)
+{
+	o->given[i / 64] |= 1ull << (i % 64);
+}
+
+/* Whether row i was given. */
+static bool
+is_given(const struct tsl_opts *o, size_t i)
+{
+	return o->given[i / 64] >> (i % 64) & 1;
+}
 
 static unsigned
 row_index(const struct opt *r)
@@ -589,7 +604,7 @@ apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			continue;
 		if (set_value(o, r, v, var, err, errlen))
 			return -EINVAL;
-		o->given |= 1ull << row_index(r);
+		set_given(o, row_index(r));
 	}
 	return 0;
 }
@@ -599,7 +614,7 @@ opts_given(const struct tsl_opts *o, const char *name)
 {
 	for (const struct opt *r = opt_table; r->name; r++)
 		if (!strcmp(r->name, name))
-			return o->given & (1ull << row_index(r));
+			return is_given(o, row_index(r));
 	return false;
 }
 
@@ -755,7 +770,7 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			    targets);
 			return -EINVAL;
 		}
-		o->given |= 1ull << row_index(r);
+		set_given(o, row_index(r));
 		if (r->type == OPT_BOOL && !v) {
 			*(bool *)field(o, r) = true;
 			continue;
@@ -946,7 +961,7 @@ check_continuous(
 	if (!opts_continuous(o)) {
 		for (const struct opt *r = opt_table; r->name; r++)
 			if (r->group == G_CONT && (r->cmds & cmd)
-			    && (o->given & (1ull << row_index(r)))) {
+			    && is_given(o, row_index(r))) {
 				snprintf(err, errlen,
 				    "--%s: only --model continuous takes it (the model is %s)",
 				    r->name, o->model);

@@ -87,7 +87,7 @@ struct tsl_opts {
 	bool     dry_run;           /* generate, write to null: */
 	bool     help;
 	/* set by opts_parse */
-	uint64_t given;          /* bit per option row: from argv or env */
+	uint64_t given[4];       /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */
 };
 
