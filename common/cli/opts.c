@@ -11,10 +11,11 @@
 #include "json.h"
 #include "log.h"
 #include "parse.h"
+#include "schedule.h"
 #include "target.h"
 #include "xalloc.h"
 
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_I64, OPT_SECS };
+enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_I64, OPT_SECS, OPT_F64 };
 
 /* Sections of --help, in this order. */
 enum opt_group {
@@ -132,6 +133,27 @@ static const struct opt opt_table[] = {
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
 	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
 	    G_PACE },
+	{ "rate", 0, OPT_F64, OFF(rate), "0", 0, 1e12, ING | QRY | RUN | WRK,
+	    "N",
+	    "open loop: N data points/s in all (query: queries/s), split over "
+	    "workers and threads; latency also from each batch's intended "
+	    "start (0: closed loop)",
+	    G_PACE },
+	{ "rate-unit", 0, OPT_STR, OFF(rate_unit), "points", 0, 0,
+	    ING | RUN | WRK, "points|records",
+	    "what --rate and --schedule count when ingesting", G_PACE },
+	{ "schedule", 0, OPT_STR, OFF(schedule), "", 0, 0,
+	    ING | QRY | RUN | WRK, "FILE",
+	    "open loop at the rates of a JSON file, re-read when it changes: "
+	    "{\"update_interval\": S, \"schedule\": [R, ...]} (cycling) or "
+	    "{\"steps\": [{\"rate\": R, \"for\": \"30s\"}, {\"ramp_to\": R, "
+	    "\"for\": \"5m\"}, ...]}",
+	    G_PACE },
+	{ "max-lag", 0, OPT_U64, OFF(max_lag_ms), "0", 0, 86400000,
+	    ING | QRY | RUN | WRK, "MS",
+	    "with a rate: skip (and count) a batch or query due more than MS "
+	    "ago (0: never)",
+	    G_PACE },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
 	    NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
@@ -238,6 +260,14 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		if (!rc)
 			*(int64_t *)field(o, r) = i;
 		break;
+	case OPT_F64: {
+		double d;
+
+		rc = parse_double(v, r->min, r->max, &d, why, sizeof(why));
+		if (!rc)
+			*(double *)field(o, r) = d;
+		break;
+	}
 	case OPT_SECS: {
 		double d;
 
@@ -669,6 +699,65 @@ check_time_range(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+int
+opts_sched(const struct tsl_opts *o, struct sched *s, char *err, size_t errlen)
+{
+	char why[400];
+	int  rc;
+
+	if (o->schedule[0]) {
+		rc = sched_load(s, o->schedule, why, sizeof(why));
+		if (rc)
+			snprintf(err, errlen, "--schedule %s: %s", o->schedule,
+			    why);
+		return rc ? rc : 1;
+	}
+	if (o->rate > 0)
+		return sched_const(s, o->rate) ? -EINVAL : 1;
+	return 0;
+}
+
+bool
+opts_rate_records(const struct tsl_opts *o)
+{
+	return !strcmp(o->rate_unit, "records");
+}
+
+/* --rate, --rate-unit, --schedule (the file read and checked) and
+ * --max-lag. */
+static int
+check_rate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct sched s;
+	int          rc;
+
+	if (strcmp(o->rate_unit, "points")
+	    && strcmp(o->rate_unit, "records")) {
+		snprintf(err, errlen,
+		    "--rate-unit: invalid value \"%.40s\" (expected points or records)",
+		    o->rate_unit);
+		return -EINVAL;
+	}
+	if (o->rate > 0 && o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--rate and --schedule: give one of them (a schedule sets the rate)");
+		return -EINVAL;
+	}
+	if (o->max_lag_ms && !(o->rate > 0) && !o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--max-lag needs --rate or --schedule (without them nothing is late)");
+		return -EINVAL;
+	}
+	if (cmd == CMD_WORKER)
+		return 0; /* the worker reads the file itself */
+	rc = opts_sched(o, &s, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		sched_free(&s);
+	return 0;
+}
+
 /* "perf-scale, ..." of the registered models. */
 static void
 model_names(char *out, size_t n)
@@ -747,6 +836,9 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	if ((cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))
 	    && check_time_range(o, err, errlen))
 		return -EINVAL;
+	if ((cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN | CMD_WORKER))
+	    && check_rate(o, cmd, err, errlen))
+		return -EINVAL;
 	if (o->req_id_dim && !o->add_req_id
 	    && (cmd & (CMD_INGEST | CMD_RUN))) {
 		snprintf(err, errlen,
@@ -811,6 +903,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		    b, "%lld", (long long)*(const int64_t *)cfield(o, r));
 		break;
 	case OPT_SECS:
+	case OPT_F64:
 		buf_printf(b, "%.17g", *(const double *)cfield(o, r));
 		break;
 	}
@@ -945,6 +1038,7 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			rc = json_int(w, *(const int64_t *)cfield(o, r));
 			break;
 		case OPT_SECS:
+		case OPT_F64:
 			rc = json_double(w, *(const double *)cfield(o, r));
 			break;
 		}
