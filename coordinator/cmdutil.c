@@ -27,6 +27,7 @@ static const struct cmd_help {
 	    "SQLite in results/ of the current directory).\n",
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
+	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
 	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n",
 	    true },
 	{ CMD_QUERY, "tsload query [options]",
@@ -36,7 +37,8 @@ static const struct cmd_help {
 	    "--think-time-milliseconds.\n",
 	    "  tsload query --repetitions 20 --think-time-milliseconds 0\n"
 	    "  tsload query -c 4 --duration 1m --think-time-milliseconds 100\n"
-	    "  tsload query --config my.ini --params fixed --repetitions 5\n",
+	    "  tsload query --config my.ini --params fixed --repetitions 5\n"
+	    "  tsload query --rate 20 -c 4 --params random --duration 1m    (open loop)\n",
 	    true },
 	{ CMD_RUN, "tsload run [options]",
 	    "Ingest (-p/-c) and query (--query-processes/--query-concurrency) at\n"

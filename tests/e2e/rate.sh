@@ -140,11 +140,11 @@ check "schedule cycling: and the rate came back ($(points_written o6) points)" \
 check_eq "schedule cycling: run.json" "2 rates of 2 s, cycling" "$(jget "$(json_of r6)" rate schedule)"
 
 # 7. steps end the run by themselves: 1000/s for 1 s, a pause of 2 s,
-# 2000/s for 1 s; no --duration
+# 2000/s for 1 s; no --duration (timeout: a guard, should they not end)
 cat >steps.json <<'J'
 {"steps": [{"rate": 1000, "for": "1s"}, {"rate": 0, "for": 2}, {"rate": 2000, "for": "1s"}]}
 J
-"$TSLOAD" ingest --target null: --host-scale 1 --batch-writes --batch-size 100 \
+timeout 120 "$TSLOAD" ingest --target null: --host-scale 1 --batch-writes --batch-size 100 \
 	--schedule steps.json --results r7 >o7 2>e7
 check_eq "steps: exit 0, ended by the schedule" 0 $?
 check "steps: at most the 3000 points of the steps ($(points_written o7))" \
