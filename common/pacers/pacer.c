@@ -64,17 +64,28 @@ sched_t(const struct pacer *p, uint64_t ns)
 	return ns > p->c.origin_ns ? (ns - p->c.origin_ns) / 1e9 : 0;
 }
 
+/* The version of a bad schedule file last said, for the whole process:
+ * every thread reads the file, one says what is wrong with it. */
+static atomic_uint_fast64_t bad_said;
+
 /* Re-reads a schedule file that changed, at most once a RELOAD_NS; a bad
  * new version is said once and the old schedule kept. */
 static void
 look_for_reload(struct pacer *p, uint64_t now)
 {
-	char err[512];
+	const struct sched_stamp *st = &p->c.sched->stamp;
+	char                      err[512];
+	uint64_t                  v;
 
 	if (now - p->checked_ns < RELOAD_NS)
 		return;
 	p->checked_ns = now;
-	if (sched_reload(p->c.sched, sched_t(p, now), err, sizeof(err)) < 0)
+	if (sched_reload(p->c.sched, sched_t(p, now), err, sizeof(err)) >= 0)
+		return;
+	v = st->ino * 0x9e3779b97f4a7c15ull ^ (uint64_t)st->size
+	    ^ (uint64_t)st->mtime.tv_sec * 1000000007ull
+	    ^ (uint64_t)st->mtime.tv_nsec;
+	if (atomic_exchange(&bad_said, v) != v)
 		log_warn("--schedule %s; the schedule in force is kept", err);
 }
 

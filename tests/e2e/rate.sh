@@ -154,6 +154,41 @@ csv=$(dirname "$(json_of r7)")/timeseries.csv
 check "steps: in the pause, at most the first 1000 points" \
 	awk -F, 'NR > 1 && $1 >= 1.1 && $1 <= 2.9 && $4 > 1000 { bad = 1 } END { exit bad }' "$csv"
 
+# 7b. a schedule file replaced during the run is read again: paused (a
+# rate of 0) at the start, 3000/s once replaced, then a bad version (said
+# once, the rate in force kept). Each step waits for the run to show the
+# last one (at most 30 s), then SIGINT stops it.
+# wait_for FILE ERE: until a line of FILE matches (30 s at most)
+wait_for() {
+	for _ in $(seq 300); do grep -Eq "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}
+# wait_lines FILE N: until FILE has N live lines (30 s at most)
+wait_lines() {
+	for _ in $(seq 300); do [ "$(grep -c '^\[' "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+	return 1
+}
+echo '{"update_interval": 1, "schedule": [0]}' >live.json
+"$TSLOAD" ingest --target null: --host-scale 1 -c 2 --batch-writes --batch-size 100 \
+	--schedule live.json --duration 120 --results r11 >o11 2>e11 &
+rpid=$!
+check "replaced schedule: paused at first" wait_for o11 '^\[ +1s\] .* 0 points '
+echo '{"update_interval": 1, "schedule": [3000]}' >live.new && mv live.new live.json
+check "replaced schedule: the new rate is taken" wait_for o11 ' [1-9][0-9]* points .*rate [0-9.]+% of 3000/s'
+echo '{"update_interval": 1, "schedule": [3000, "x"]}' >live.new && mv live.new live.json
+check "replaced schedule: a bad version is said" wait_for e11 'the schedule in force is kept'
+n=$(grep -c '^\[' o11)
+check "replaced schedule: two more live lines" wait_lines o11 $((n + 2))
+check "replaced schedule: the rate in force is kept" \
+	grep -Eq 'rate [0-9.]+% of 3000/s' <<<"$(grep '^\[' o11 | tail -1)"
+kill -INT $rpid
+wait $rpid
+check_eq "replaced schedule: exit 0" 0 $?
+check "replaced schedule: written once replaced ($(points_written o11) points)" \
+	test "$(points_written o11)" -gt 0
+check_eq "replaced schedule: the bad version said once (2 threads)" 1 \
+	"$(grep -c 'live.json: "schedule"\[1\] must be a rate, a number from 0 to 1e12; the schedule in force is kept' e11)"
+
 # 8. tsload query --rate: 20 queries/s over 2 threads, with the default
 # 30 s think time (which a rate replaces): 50..150 %
 db=$T_TMP/q.db
