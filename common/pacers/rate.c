@@ -15,6 +15,7 @@ rate_wants(const struct pacer_conf *c)
 static bool
 rate_next(struct pacer *p, struct pacer_cycle *c)
 {
+	int64_t  step = p->c.interval_ms ? (int64_t)p->c.interval_ms : 1;
 	uint64_t due;
 	int64_t  at;
 
@@ -25,10 +26,7 @@ rate_next(struct pacer *p, struct pacer_cycle *c)
 	if (p->k && at <= p->sched)
 		at = p->sched + 1;
 	p->sched    = at;
-	c->stamp_ms = p->c.virt ? p->c.start_ms
-	        + (int64_t)p->k
-	            * (p->c.interval_ms ? (int64_t)p->c.interval_ms : 1)
-	                        : at;
+	c->stamp_ms = p->c.virt ? p->c.start_ms + (int64_t)p->k * step : at;
 	c->due_ns   = due;
 	c->behind   = false;
 	p->k++;

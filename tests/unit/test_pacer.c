@@ -208,7 +208,24 @@ test_open_loop(void **state)
 	c.end_ms   = 2000;
 	assert_int_equal(pacer_pick(&p, &c), 0);
 	assert_string_equal(p.ops->name, "backfill");
+	/* --start-time without an end: start + k x interval, back to back */
+	c.end_ms = 0;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "rate");
+	for (int k = 0; k < 3; k++) {
+		assert_true(p.ops->next(&p, &cy));
+		assert_int_equal(cy.stamp_ms, 1000 + 5000 * k);
+	}
 	c.virt = false;
+	/* stamps from the clock: never twice the same millisecond */
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_true(p.ops->next(&p, &cy));
+	for (int k = 0; k < 50; k++) {
+		int64_t last = cy.stamp_ms;
+
+		assert_true(p.ops->next(&p, &cy));
+		assert_true(cy.stamp_ms > last);
+	}
 	/* a stop ends it */
 	assert_int_equal(pacer_pick(&p, &c), 0);
 	atomic_store(&stop, true);
