@@ -30,6 +30,7 @@ static const struct cmd_help {
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
 	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n"
 	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n"
+	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
 	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n",
 	    true },
@@ -40,7 +41,8 @@ static const struct cmd_help {
 	    "--think-time-milliseconds.\n",
 	    "  tsload query --repetitions 20 --think-time-milliseconds 0\n"
 	    "  tsload query -c 4 --duration 1m --think-time-milliseconds 100\n"
-	    "  tsload query --config my.ini --params fixed --repetitions 5\n",
+	    "  tsload query --config my.ini --params fixed --repetitions 5\n"
+	    "  tsload query --rate 20 -c 4 --params random --duration 1m    (open loop)\n",
 	    true },
 	{ CMD_RUN, "tsload run [options]",
 	    "Ingest (-p/-c) and query (--query-processes/--query-concurrency) at\n"

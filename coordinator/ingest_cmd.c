@@ -121,6 +121,7 @@ ingest_finish(struct stats *t, const struct engine *e, int rc)
 	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
 
 	report_closing(log_info_stream(), t, e->secs, opts_continuous(e->o));
+	report_open_loop(log_info_stream(), &e->rate[ROLE_INGEST], t, e->secs);
 	log_info(
 	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
@@ -177,6 +178,7 @@ coord_ingest(int argc, char **argv)
 	cmd_collect_workers(&e, &rr);
 	rc       = ingest_finish(t, &e, rc);
 	rr.total = t;
+	rr.rate  = &e.rate[ROLE_INGEST];
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
 	if (report_write_json(&rr)) {
 		rc = 1; /* the file and the reason were said */

@@ -45,11 +45,16 @@ struct wstate {
 	uint64_t              last_throttles;
 	struct pacer          pacer; /* when each cycle is due */
 	struct stage          stage; /* the chain from here to the target */
+	struct sched          sched; /* --rate, --schedule: the thread's */
+	bool                  ended; /* the schedule is over */
 };
 
-/* The pacer the options ask for (pacers/pacer.h). */
-static void
-pick_pacer(struct wstate *w)
+/* The pacer the options ask for (pacers/pacer.h), open loop with a
+ * schedule, each thread taking an equal share of the rate. 0, or -errno
+ * with the reason in err (a schedule file that went bad since the
+ * coordinator read it). */
+static int
+pick_pacer(struct wstate *w, char *err, size_t errlen)
 {
 	const struct ingest_shared *sh = w->t->sh;
 	const struct tsl_opts      *o  = sh->o;
@@ -61,8 +66,16 @@ pick_pacer(struct wstate *w)
 		           .stop        = &w->t->sh->stop,
 		           .warned_ms   = &w->t->sh->warned_ms,
 		           .rng         = &w->rng,
+		           .share = 1.0 / ((double)sh->workers * sh->threads),
+		           .origin_ns  = sh->origin_ns,
+		           .max_lag_ns = o->max_lag_ms * 1000000u,
 	};
+	int rc = opts_sched(o, &w->sched, err, errlen);
 
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		c.sched = &w->sched;
 	/* opts_validate() has checked both times; relative ones ("-3d",
 	 * "now") are taken from the run's start, the same in every worker. */
 	c.virt
@@ -70,6 +83,7 @@ pick_pacer(struct wstate *w)
 	if (c.virt && o->end_time[0])
 		parse_time_ms(o->end_time, sh->t0_ms, &c.end_ms, NULL, 0);
 	pacer_pick(&w->pacer, &c); /* interval or unpaced always wants */
+	return 0;
 }
 
 void
@@ -198,14 +212,30 @@ write_batch(struct wstate *w)
 {
 	struct ingest_thread  *t     = w->t;
 	const struct tsl_opts *o     = t->sh->o;
-	uint64_t               start = now_ns(), lat = 0, throttles = 0;
+	uint64_t               start = 0, lat = 0, throttles = 0, due;
 	uint64_t               full = 0;
 	enum tgt_status        st   = TGT_FAIL;
+	enum pacer_verdict     v;
 
-	if (!w->b.n || t->stopped)
+	if (!w->b.n || t->stopped || w->ended)
 		goto out;
 	if (w->b.records == w->limit)
 		full = w->b.records;
+	/* open loop: wait until the batch is due (at once without a rate) */
+	v = pacer_batch(&w->pacer,
+	    opts_rate_records(o) ? w->b.records : w->b.points, &due);
+	if (v == PACER_END) {
+		w->ended = true; /* not due before the end: not written */
+		goto out;
+	}
+	if (v == PACER_SKIP) {
+		pthread_mutex_lock(&t->lock);
+		t->st.skipped++;
+		t->st.skipped_points += w->b.points;
+		pthread_mutex_unlock(&t->lock);
+		goto out;
+	}
+	start                  = now_ns();
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
@@ -247,8 +277,11 @@ write_batch(struct wstate *w)
 
 	pthread_mutex_lock(&t->lock);
 	/* A closed pipe writes nothing and fails nothing: the reader left. */
-	if (st != TGT_CLOSED)
+	if (st != TGT_CLOSED) {
 		stats_record(&t->st, lat, st == TGT_OK);
+		if (due)
+			stats_record_open(&t->st, due, start, start + lat);
+	}
 	t->st.throttles += throttles + (w->ctx.throttles - w->last_throttles);
 	w->last_throttles = w->ctx.throttles;
 	t->last           = (uint8_t)st;
@@ -406,7 +439,7 @@ emit_series(struct model_emit *e, const struct series *se)
 {
 	struct wstate *w = (struct wstate *)e; /* emit is its first member */
 
-	if (stopping(w->t->sh))
+	if (stopping(w->t->sh) || w->ended)
 		return false;
 	add_sample(w, se, w->ts);
 	return true;
@@ -423,7 +456,7 @@ run_cycles(struct wstate *w)
 	bool                  limited = false; /* bsa_limit called */
 
 	w->emit.series = emit_series;
-	while (!stopping(t->sh) && pacer_next(&w->pacer, &cy)) {
+	while (!stopping(t->sh) && !w->ended && pacer_next(&w->pacer, &cy)) {
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);
@@ -486,9 +519,10 @@ ingest_thread_main(void *arg)
 		w.draw.note     = w.note;
 		w.draw.note_len = sizeof(w.note) - 1; /* room for '\n' */
 	}
-	pick_pacer(&w);
 
-	rc = w.ctx.ops->init(&w.ctx);
+	rc = pick_pacer(&w, w.ctx.err, sizeof(w.ctx.err));
+	if (!rc)
+		rc = w.ctx.ops->init(&w.ctx);
 	if (!rc)
 		rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
 	if (rc)
@@ -504,6 +538,7 @@ ingest_thread_main(void *arg)
 		run_cycles(&w);
 	stage_chain_fini(&w.stage);
 	w.ctx.ops->fini(&w.ctx);
+	sched_free(&w.sched);
 	free(w.s);
 	atomic_fetch_add(&sh->finished, 1);
 	return NULL;

@@ -34,7 +34,10 @@ struct query_shared {
 	char                     prefix[9]; /* instance-name prefix */
 	unsigned                 worker;    /* 0-based */
 	uint64_t                 seed;
-	uint64_t                 reps; /* per thread, 0 = until stopped */
+	uint64_t                 reps;      /* per thread, 0 = until stopped */
+	unsigned                 workers;   /* query workers of the run */
+	unsigned                 threads;   /* threads of this worker */
+	uint64_t                 origin_ns; /* now_ns() at the run's start */
 	atomic_bool              stop;
 	atomic_uint              finished; /* threads that have returned */
 	atomic_bool file_err; /* a file of the log directory could not be

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "parse.h"
+#include "schedule.h"
 #include "target.h"
 #include "xalloc.h"
 
@@ -211,6 +212,27 @@ static const struct opt opt_table[] = {
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
 	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
 	    G_PACE },
+	{ "rate", 0, OPT_F64, OFF(rate), "0", 0, 1e12, ING | QRY | RUN | WRK,
+	    "N",
+	    "open loop: N data points/s in all (query: queries/s), split over "
+	    "workers and threads; latency also from each batch's intended "
+	    "start (0: closed loop)",
+	    G_PACE },
+	{ "rate-unit", 0, OPT_STR, OFF(rate_unit), "points", 0, 0,
+	    ING | RUN | WRK, "points|records",
+	    "what --rate and --schedule count when ingesting", G_PACE },
+	{ "schedule", 0, OPT_STR, OFF(schedule), "", 0, 0,
+	    ING | QRY | RUN | WRK, "FILE",
+	    "open loop at the rates of a JSON file, re-read when it changes: "
+	    "{\"update_interval\": S, \"schedule\": [R, ...]} (cycling) or "
+	    "{\"steps\": [{\"rate\": R, \"for\": \"30s\"}, {\"ramp_to\": R, "
+	    "\"for\": \"5m\"}, ...]}",
+	    G_PACE },
+	{ "max-lag", 0, OPT_U64, OFF(max_lag_ms), "0", 0, 86400000,
+	    ING | QRY | RUN | WRK, "MS",
+	    "with a rate: skip (and count) a batch or query due more than MS "
+	    "ago (0: never)",
+	    G_PACE },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
 	    NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
@@ -333,6 +355,14 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		if (!rc)
 			*(int64_t *)field(o, r) = i;
 		break;
+	case OPT_F64: {
+		double d;
+
+		rc = parse_double(v, r->min, r->max, &d, why, sizeof(why));
+		if (!rc)
+			*(double *)field(o, r) = d;
+		break;
+	}
 	case OPT_SECS: {
 		double d;
 
@@ -348,10 +378,6 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 			*(double *)field(o, r) = d;
 		break;
 	}
-	case OPT_F64:
-		rc = parse_double(
-		    v, r->min, r->max, field(o, r), why, sizeof(why));
-		break;
 	}
 	if (rc)
 		snprintf(err, errlen, "%s: %s", from, why);
@@ -924,6 +950,65 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+int
+opts_sched(const struct tsl_opts *o, struct sched *s, char *err, size_t errlen)
+{
+	char why[400];
+	int  rc;
+
+	if (o->schedule[0]) {
+		rc = sched_load(s, o->schedule, why, sizeof(why));
+		if (rc)
+			snprintf(err, errlen, "--schedule %s: %s", o->schedule,
+			    why);
+		return rc ? rc : 1;
+	}
+	if (o->rate > 0)
+		return sched_const(s, o->rate) ? -EINVAL : 1;
+	return 0;
+}
+
+bool
+opts_rate_records(const struct tsl_opts *o)
+{
+	return !strcmp(o->rate_unit, "records");
+}
+
+/* --rate, --rate-unit, --schedule (the file read and checked) and
+ * --max-lag. */
+static int
+check_rate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct sched s;
+	int          rc;
+
+	if (strcmp(o->rate_unit, "points")
+	    && strcmp(o->rate_unit, "records")) {
+		snprintf(err, errlen,
+		    "--rate-unit: invalid value \"%.40s\" (expected points or records)",
+		    o->rate_unit);
+		return -EINVAL;
+	}
+	if (o->rate > 0 && o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--rate and --schedule: give one of them (a schedule sets the rate)");
+		return -EINVAL;
+	}
+	if (o->max_lag_ms && !(o->rate > 0) && !o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--max-lag needs --rate or --schedule (without them nothing is late)");
+		return -EINVAL;
+	}
+	if (cmd == CMD_WORKER)
+		return 0; /* the worker reads the file itself */
+	rc = opts_sched(o, &s, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		sched_free(&s);
+	return 0;
+}
+
 /* "perf-scale, ..." of the registered models. */
 static void
 model_names(char *out, size_t n)
@@ -1051,6 +1136,9 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	    && (check_time_range(o, err, errlen)
 	        || check_host_range(o, err, errlen)))
 		return -EINVAL;
+	if ((cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN | CMD_WORKER))
+	    && check_rate(o, cmd, err, errlen))
+		return -EINVAL;
 	if (o->req_id_dim && !o->add_req_id
 	    && (cmd & (CMD_INGEST | CMD_RUN))) {
 		snprintf(err, errlen,
@@ -1160,7 +1248,8 @@ escape_text(struct buf *b, const char *s)
 	}
 }
 
-/* Undoes escape_text in place. @return 0, or -EINVAL on a bad escape. */
+/* Undoes escape_text in place. @return 0, or -EINVAL on a bad escape.
+ */
 static int
 unescape_text(char *s)
 {
@@ -1289,8 +1378,8 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
  * before HELP_WIDTH. */
 enum { HELP_COL = 32, HELP_WIDTH = 80 };
 
-/* Prints text from column col, wrapped at spaces before HELP_WIDTH, each
- * further line indented to HELP_COL. */
+/* Prints text from column col, wrapped at spaces before HELP_WIDTH,
+ * each further line indented to HELP_COL. */
 static void
 print_wrapped(FILE *f, const char *text, int col)
 {
@@ -1343,7 +1432,8 @@ opts_usage(unsigned cmd, FILE *f)
 				    r->help, r->def);
 			else
 				snprintf(text, sizeof(text), "%s", r->help);
-			/* A long option name gets a line of its own. */
+			/* A long option name gets a line of its own.
+			 */
 			if (n >= HELP_COL - 1)
 				fprintf(f, "%s\n%*s", left, HELP_COL, "");
 			else

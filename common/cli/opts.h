@@ -57,8 +57,13 @@ struct tsl_opts {
 	char    *results;     /* results root directory */
 	uint64_t seed;        /* value seed, 0 = pick one */
 	uint64_t max_retries; /* retries of a throttled batch */
-	char    *connect;     /* worker: coordinator URL */
-	char    *role;        /* worker: "ingest" or "query" */
+	/* open loop */
+	double   rate;       /* units/s for the whole run, 0 = closed loop */
+	char    *rate_unit;  /* ingest: "points" or "records" */
+	char    *schedule;   /* a schedule file, "" = none */
+	uint64_t max_lag_ms; /* skip work later than this, 0 = never */
+	char    *connect;    /* worker: coordinator URL */
+	char    *role;       /* worker: "ingest" or "query" */
 	/* query driver */
 	char    *config;  /* config.ini */
 	char    *log_dir; /* -l */
@@ -109,6 +114,15 @@ bool opts_given(const struct tsl_opts *o, const char *name);
 /** Cross-option checks after parsing (batch size range, ...). */
 int opts_validate(
     const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen);
+
+/** The load schedule of --rate or --schedule: 1 with *s set (free it
+ *  with sched_free), 0 when there is none (closed loop), or -errno with
+ *  one line naming the option, the file and the key in err. */
+struct sched;
+int opts_sched(
+    const struct tsl_opts *o, struct sched *s, char *err, size_t errlen);
+/** Whether ingest counts the rate in records (--rate-unit records). */
+bool opts_rate_records(const struct tsl_opts *o);
 
 /** The target settings the options describe. */
 struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
