@@ -17,7 +17,7 @@
  * written, and the exit code says whether every line read was stored.
  */
 #include <errno.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +33,7 @@
 #include "log.h"
 #include "outcome.h"
 #include "report.h"
+#include "schedule.h"
 #include "sigstop.h"
 #include "target.h"
 #include "version.h"
@@ -44,13 +45,13 @@ enum {
 	STREAM_URL_MAX   = 4096,
 };
 
-static volatile sig_atomic_t stream_stop;
+static atomic_bool stream_stop;
 
 static void
 on_stop(int sig)
 {
 	(void)sig;
-	stream_stop = 1;
+	atomic_store(&stream_stop, true);
 }
 
 static void
@@ -72,6 +73,10 @@ struct stream_run {
 	uint64_t                 last_lines, last_bytes;
 	bool                     live;
 	bool                     interrupted;
+	struct sched             sched; /* --rate or --schedule */
+	bool                     paced;
+	bool                     ended; /* the schedule has ended */
+	double                   last_reload;
 	char                     err[TGT_ERR_MAX]; /* first failure */
 };
 
@@ -210,6 +215,39 @@ send_run(
 	return -1;
 }
 
+/* With --rate or --schedule: how many lines may go now (at most max),
+ * waiting until the next one is due; 0 when the schedule has ended or a
+ * stop came. Lines are due from the run's start: line u at
+ * sched_time(u), so the rate holds on average however runs are cut. */
+static unsigned
+lines_due(struct stream_run *s, unsigned max)
+{
+	double   t = run_secs(s), at, due;
+	char     err[400];
+	uint64_t sent = s->lines;
+
+	if (!s->paced)
+		return max;
+	if (t - s->last_reload >= 1.0) { /* a schedule file rewritten */
+		s->last_reload = t;
+		if (sched_reload(&s->sched, t, err, sizeof(err)) < 0)
+			log_warn("%s", err);
+	}
+	if (!sched_time(&s->sched, (double)sent, &at)) {
+		s->ended = true;
+		return 0;
+	}
+	if (at > t)
+		nap_until_ns(s->t0 + (uint64_t)(at * 1e9), &stream_stop);
+	if (atomic_load(&stream_stop))
+		return 0;
+	/* what is due by now and the next 10 ms, at least the one line */
+	due = sched_units(&s->sched, run_secs(s) + 0.01) - (double)sent;
+	if (due < 1)
+		due = 1;
+	return due < max ? (unsigned)due : max;
+}
+
 /* Streams one input. 0, or -1 on a read error or a sink failure. */
 static int
 stream_file(struct stream_run *s, const struct tsl_opts *o, const char *path)
@@ -222,9 +260,13 @@ stream_file(struct stream_run *s, const struct tsl_opts *o, const char *path)
 	int rc;
 
 	rc = linein_open(&in, path, err, sizeof(err));
-	while (!rc && !stream_stop) {
-		rc = linein_next(&in, (unsigned)max_lines, STREAM_RUN_BYTES,
-		    &r, err, sizeof(err));
+	while (!rc && !atomic_load(&stream_stop) && !s->ended) {
+		unsigned n = lines_due(s, (unsigned)max_lines);
+
+		if (!n)
+			break;
+		rc = linein_next(
+		    &in, n, STREAM_RUN_BYTES, &r, err, sizeof(err));
 		if (rc == -EINTR) { /* a signal: stop, or read on */
 			rc = 0;
 			continue;
@@ -372,15 +414,24 @@ coord_stream(int argc, char **argv)
 		code = 2;
 		goto out;
 	}
+	code = opts_sched(&o, &s.sched, err, sizeof(err));
+	if (code < 0) {
+		log_err("%s", err);
+		code = 2;
+		goto out;
+	}
+	s.paced    = code > 0;
 	s.live     = !o.quiet;
 	s.t0       = now_ns();
 	s.start_ms = wall_ms();
 	sigstop_catch(on_stop);
 	if (o.nargs < 2)
 		failed |= stream_file(&s, &o, NULL);
-	for (unsigned i = 1; i < o.nargs && !failed && !stream_stop; i++)
+	for (unsigned i = 1;
+	     i < o.nargs && !failed && !s.ended && !atomic_load(&stream_stop);
+	     i++)
 		failed |= stream_file(&s, &o, o.args[i]);
-	s.interrupted = stream_stop;
+	s.interrupted = atomic_load(&stream_stop);
 	if (s.interrupted)
 		log_info(
 		    "stream: stopping: sending the %llu lines read, then waiting for their deliveries",
@@ -404,6 +455,8 @@ coord_stream(int argc, char **argv)
 out:
 	if (s.ops && s.ops->fini)
 		s.ops->fini(&s.ctx);
+	if (s.paced)
+		sched_free(&s.sched);
 	opts_free(&o);
 	return code;
 }

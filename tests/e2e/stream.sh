@@ -8,14 +8,17 @@
 cd "$T_TMP" || exit 1
 MOCKKAFKA=${MOCKKAFKA:-$(dirname "$TSLOAD")/../tests/mockkafka}
 
+N_SERVE=0
 serve() { # serve ARGS...: starts a mock cluster, sets MK_PID and BOOT
-	"$MOCKKAFKA" serve "$@" >boot.txt 2>mk.err &
+	N_SERVE=$((N_SERVE + 1))
+	local f=boot$N_SERVE.txt
+	"$MOCKKAFKA" serve "$@" >"$f" 2>mk.err &
 	MK_PID=$!
 	for _ in $(seq 100); do
-		[ -s boot.txt ] && break
+		grep -q . "$f" && break
 		sleep 0.1
 	done
-	BOOT=$(head -1 boot.txt)
+	BOOT=$(head -1 "$f")
 }
 stop() { kill -KILL "$MK_PID" 2>/dev/null; wait "$MK_PID" 2>/dev/null; }
 field() { sed -n "s/.*$1 \([0-9]*\).*/\1/p" "$2"; }
@@ -94,7 +97,28 @@ check_eq "stdout: the lines" "$(printf 'a\nb\nc\n')" "$(cat s.out)"
 "$TSLOAD" stream file:"$T_TMP/f.out" -q --results res in.txt.zst 2>f.err
 check_eq "file: identical to the input" "" "$(cmp in.txt f.out)"
 
-# 7. Bad usage: one line, exit 2.
+# 7. Pacing: --rate 20 sends 40 lines in no less than 1.95 s (line u is
+# due at u/20 s); a cycling schedule file (the seed's format) too; a slow
+# machine only makes it later, never earlier.
+head -40 in.txt >40.txt
+"$TSLOAD" stream file:"$T_TMP/r.out" -r 20 -q --results rres 40.txt 2>r.err
+check_eq "rate: exit 0" 0 $?
+check_eq "rate: every line" "$(cat 40.txt)" "$(cat r.out)"
+secs=$(python3 -c 'import json,sys,glob; print(json.load(open(glob.glob(sys.argv[1])[0]))["seconds"])' 'rres/*/run.json')
+check "rate: 40 lines at 20/s take >= 1.95 s ($secs)" python3 -c "import sys; sys.exit(not float('$secs') >= 1.95)"
+echo '{"update_interval": 1, "schedule": [10, 20]}' >sched.json
+"$TSLOAD" stream file:"$T_TMP/s.out2" -s sched.json -q --results sres 40.txt 2>s2.err
+check_eq "schedule: exit 0" 0 $?
+check_eq "schedule: every line" 40 "$(wc -l <s.out2)"
+secs=$(python3 -c 'import json,sys,glob; print(json.load(open(glob.glob(sys.argv[1])[0]))["seconds"])' 'sres/*/run.json')
+# 10 in the 1st second, 20 in the 2nd, 10 more in the 3rd: line 39 is due
+# at 2.9 s
+check "schedule: 40 lines take >= 2.85 s ($secs)" python3 -c "import sys; sys.exit(not float('$secs') >= 2.85)"
+echo '{"update_interval": 1, "schedule": [10, 20],}' >badsched.json
+"$TSLOAD" stream stdout -s badsched.json 40.txt 2>bs.err
+check_eq "bad schedule file: exit 2" 2 $?
+
+# 8. Bad usage: one line, exit 2.
 "$TSLOAD" stream kafka --topic t in.txt 2>u1.err
 check_eq "no --broker: exit 2" 2 $?
 check "no --broker: named" grep -q 'stream kafka: --broker is required' u1.err
