@@ -91,11 +91,49 @@ need(const char *what, const char *v, const char *sink)
 	return -EINVAL;
 }
 
+/* The seed's per-sink options, given to another sink: one line naming
+ * the option and its sink. 0 or -EINVAL. */
+static int
+foreign_options(const struct tsl_opts *o, const char *sink)
+{
+	static const struct {
+		const char *opt, *sink;
+	} own[] = {
+		{ "broker", "kafka" },
+		{ "topic", "kafka" },
+		{ "producer", "kafka" },
+		{ "config", "kafka" },
+		{ "bucket", "s3" },
+		{ "prefix", "s3" },
+		{ "linecount", "s3" },
+		{ "stream", "kinesis" },
+	};
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		bool url_of_it
+		    = !strncmp(sink, own[i].sink, strlen(own[i].sink))
+		    && sink[strlen(own[i].sink)] == ':';
+
+		if (!opts_given(o, own[i].opt) || !strcmp(sink, own[i].sink))
+			continue;
+		/* -e goes with a kafka:// URL too (librdkafka's settings) */
+		if (url_of_it && !strcmp(own[i].opt, "config"))
+			continue;
+		log_err(
+		    "stream %s: --%s is an option of the %s sink (with a URL, give it in the URL)",
+		    sink, own[i].opt, own[i].sink);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The target URL of the sink argument: the seed's sink names from their
  * options, or a URL as it is. 0, or -EINVAL after one line saying why. */
 static int
 sink_url(const struct tsl_opts *o, const char *sink, char *url, size_t n)
 {
+	if (foreign_options(o, sink))
+		return -EINVAL;
 	static const char *const producers[] = { "kafka-confluent",
 		"kafka-python", "kafka-confluent-multiprocessing", NULL };
 

@@ -129,6 +129,9 @@ check_eq "bad -e: exit 2" 2 $?
 check "bad -e: named" grep -q 'kafka: -e nokey: expected key=value' u3.err
 "$TSLOAD" stream kafka --broker 127.0.0.1:1 --topic t --producer x in.txt 2>u4.err
 check_eq "bad --producer: exit 2" 2 $?
+"$TSLOAD" stream stdout --topic t in.txt 2>u6.err
+check_eq "--topic for stdout: exit 2" 2 $?
+check "--topic for stdout: named" grep -q 'stream stdout: --topic is an option of the kafka sink' u6.err
 "$TSLOAD" stream kafka --broker 127.0.0.1:1 --topic t -p 1 -e linger.ms=5 -q --results res /nonexistent 2>u5.err
 check_eq "missing input: exit 1" 1 $?
 check "missing input: named" grep -q '/nonexistent: No such file' u5.err

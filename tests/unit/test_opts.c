@@ -540,7 +540,9 @@ test_stream_options(void **state)
 		"--endpoint", "http://127.0.0.1:5000" };
 	const char *const ing[]
 	    = { "ingest", "-e", "http://127.0.0.1:1", "-r", "us-east-1" };
-	const char *const bad[] = { "stream", "kafka", "-r", "x" };
+	const char *const bad[]  = { "stream", "kafka", "-r", "x" };
+	const char *const rate[] = { "stream", "-r", "20", "-ss.json" };
+	const char *const hs[]   = { "ingest", "-s", "3" };
 	struct tsl_opts   o;
 	char              err[256];
 
@@ -565,11 +567,23 @@ test_stream_options(void **state)
 	assert_string_equal(o.kafka_conf, "");
 	assert_int_equal(o.nargs, 0);
 	opts_free(&o);
-	/* -r is not --region for stream (it is the seed's --rate) */
+	/* -r is not --region for stream: it is the seed's --rate */
 	opts_defaults(&o);
 	assert_int_equal(
 	    opts_parse(&o, CMD_STREAM, 4, bad, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "unknown option -r (see --help)");
+	assert_string_equal(err,
+	    "-r/--rate: invalid value \"x\" (expected a number 0..1e+12)");
+	opts_free(&o);
+	opts_defaults(&o);
+	assert_int_equal(
+	    opts_parse(&o, CMD_STREAM, 4, rate, err, sizeof(err)), 0);
+	assert_true(o.rate == 20);
+	assert_string_equal(o.schedule, "s.json");
+	opts_free(&o);
+	/* ... and for ingest -s stays --host-scale */
+	assert_int_equal(parse(&o, err, sizeof(err), 3, hs), 0);
+	assert_int_equal(o.host_scale, 3);
+	assert_true(o.rate == 0);
 	opts_free(&o);
 }
 
