@@ -33,7 +33,7 @@ check_eq "kafka: exit 0" 0 $?
 check_eq "kafka: 100000 delivered, 0 failed" "100000 0" "$(closing k1.err | cut -d' ' -f1,2)"
 "$MOCKKAFKA" count "$BOOT" t1 >c1.out
 check_eq "kafka: consumed back 100000 on 4 partitions, in order" \
-	"messages 100000 partitions 4 out_of_order 0" "$(cat c1.out)"
+	"messages 100000 partitions 4 out_of_order 0 appended 100000" "$(cat c1.out)"
 run=$(ls -d res/*-stream-* | head -1)
 check "kafka: run.json written" json_has "$run/run.json" lines_done 100000
 stop
@@ -45,7 +45,7 @@ serve --brokers 2 --topic t2 --partitions 3
 b1=${BOOT%%,*} b2=${BOOT#*,}
 "$TSLOAD" stream kafka --broker "$b1" --broker "$b2" --topic t2 -q --results res in.txt.gz in.txt.zst 2>k2.err
 check_eq "gzip + zstd: exit 0" 0 $?
-check_eq "gzip + zstd: 200000 lines consumed back" "messages 200000 partitions 3 out_of_order 1" \
+check_eq "gzip + zstd: 200000 lines consumed back" "messages 200000 partitions 3 out_of_order 1 appended 200000" \
 	"$("$MOCKKAFKA" count "$BOOT" t2 | sed 's/out_of_order [0-9]*/out_of_order 1/')"
 check_eq "gzip + zstd: 200000 delivered" "200000 0" "$(closing k2.err | cut -d' ' -f1,2)"
 head -c 100000 in.txt.gz >cut.gz
@@ -61,7 +61,7 @@ check_eq "errors: exit 0" 0 $?
 read -r done failed retries <<<"$(closing k3.err)"
 check_eq "errors: 100000 delivered, 0 failed" "100000 0" "$done $failed"
 check "errors: retries counted ($retries)" test "${retries:-0}" -gt 0
-check_eq "errors: consumed back exactly once each" "messages 100000 partitions 4 out_of_order 0" \
+check_eq "errors: consumed back exactly once each" "messages 100000 partitions 4 out_of_order 0 appended 100000" \
 	"$("$MOCKKAFKA" count "$BOOT" t3)"
 stop
 
@@ -86,18 +86,35 @@ timeout 60 tail --pid="$TP" -f /dev/null; wait "$TP"
 check_eq "SIGINT: exit 0" 0 $?
 exec 7>&-
 check_eq "SIGINT: the 3000 lines read are delivered" "3000 0" "$(closing k5.err | cut -d' ' -f1,2)"
-check_eq "SIGINT: 3000 consumed back" "messages 3000 partitions 2 out_of_order 0" \
+check_eq "SIGINT: 3000 consumed back" "messages 3000 partitions 2 out_of_order 0 appended 3000" \
 	"$("$MOCKKAFKA" count "$BOOT" t5)"
 stop
 
-# 6. stdout and file: sinks keep every line; a last line without its
+# 6. The kafka:// target of ingest: a record a line, written once
+# delivered; with key=series a host's records stay on one partition.
+serve --topic m --partitions 4
+"$TSLOAD" ingest -q --host-scale 1 --duration 2 -c 2 --target "kafka://$BOOT/m?format=lp&key=series" \
+	--results res >i1.out 2>i1.err
+check_eq "ingest kafka://: exit 0" 0 $?
+n=$(records_written i1.out)
+check "ingest kafka://: records written ($n)" test "${n:-0}" -gt 0
+check_eq "ingest kafka://: every record a message" "$n" "$("$MOCKKAFKA" count "$BOOT" m | sed 's/.*appended //')"
+stop
+serve --topic m2 --down
+"$TSLOAD" ingest -q --host-scale 1 --duration 3 --max-retries 0 --target "kafka://$BOOT/m2?timeout=1" \
+	--results res >i2.out 2>i2.err
+check_eq "ingest kafka:// down: exit 1" 1 $?
+check_eq "ingest kafka:// down: nothing written" 0 "$(records_written i2.out)"
+stop
+
+# 7. stdout and file: sinks keep every line; a last line without its
 # newline gets one.
 printf 'a\nb\nc' | "$TSLOAD" stream stdout -q --results res >s.out 2>s.err
 check_eq "stdout: the lines" "$(printf 'a\nb\nc\n')" "$(cat s.out)"
 "$TSLOAD" stream file:"$T_TMP/f.out" -q --results res in.txt.zst 2>f.err
 check_eq "file: identical to the input" "" "$(cmp in.txt f.out)"
 
-# 7. Pacing: --rate 20 sends 40 lines in no less than 1.95 s (line u is
+# 8. Pacing: --rate 20 sends 40 lines in no less than 1.95 s (line u is
 # due at u/20 s); a cycling schedule file (the seed's format) too; a slow
 # machine only makes it later, never earlier.
 head -40 in.txt >40.txt
@@ -118,7 +135,7 @@ echo '{"update_interval": 1, "schedule": [10, 20],}' >badsched.json
 "$TSLOAD" stream stdout -s badsched.json 40.txt 2>bs.err
 check_eq "bad schedule file: exit 2" 2 $?
 
-# 8. Bad usage: one line, exit 2.
+# 9. Bad usage: one line, exit 2.
 "$TSLOAD" stream kafka --topic t in.txt 2>u1.err
 check_eq "no --broker: exit 2" 2 $?
 check "no --broker: named" grep -q 'stream kafka: --broker is required' u1.err

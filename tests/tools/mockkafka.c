@@ -11,9 +11,11 @@
  *
  *   mockkafka count BOOTSTRAPS TOPIC
  *       Consumes TOPIC from the beginning to the end of every partition and
- *       prints "messages N partitions P out_of_order K": K counts messages
- *       whose trailing number is not above the one before it on the same
- *       partition (0 when each partition kept the order it was given).
+ *       prints "messages N partitions P out_of_order K appended A": K counts
+ * messages whose trailing number is not above the one before it on the same
+ *       partition (0 when each partition kept the order it was given); A
+ *       sums the partitions' high watermarks: every message appended,
+ *       also those the mock's log cap (5 MB a partition) dropped since.
  *
  * Exit 0, or 1 with one line on stderr.
  */
@@ -126,6 +128,9 @@ mk_count(const char *boot, const char *topic)
 	char                             why[512];
 	int                              parts, eofs = 0;
 	long long                        last[MK_PARTS_MAX];
+	char                             at_eof[MK_PARTS_MAX];
+	int64_t                          lo, hi; /* watermarks */
+	long long                        marks = 0;
 	unsigned long long               n = 0, bad = 0;
 
 	rd_kafka_conf_set(conf, "bootstrap.servers", boot, why, sizeof(why));
@@ -167,6 +172,8 @@ mk_count(const char *boot, const char *topic)
 	rd_kafka_poll_set_consumer(rk);
 	rd_kafka_assign(rk, tl);
 	rd_kafka_topic_partition_list_destroy(tl);
+	for (int p = 0; p < parts; p++)
+		at_eof[p] = 0;
 	while (eofs < parts) {
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 1000);
 		long long           v;
@@ -174,7 +181,11 @@ mk_count(const char *boot, const char *topic)
 		if (!m)
 			continue;
 		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-			eofs++;
+			if (m->partition >= 0 && m->partition < parts
+			    && !at_eof[m->partition]) {
+				at_eof[m->partition] = 1;
+				eofs++;
+			}
 		} else if (m->err) {
 			fprintf(stderr, "mockkafka: consume: %s\n",
 			    rd_kafka_message_errstr(m));
@@ -191,8 +202,15 @@ mk_count(const char *boot, const char *topic)
 		}
 		rd_kafka_message_destroy(m);
 	}
-	printf(
-	    "messages %llu partitions %d out_of_order %llu\n", n, parts, bad);
+	/* appended: the high watermarks, which count what the partitions
+	 * took even when the mock's log cap (5 MB a partition) has dropped
+	 * the oldest */
+	for (int p = 0; p < parts; p++)
+		if (!rd_kafka_query_watermark_offsets(
+		        rk, topic, p, &lo, &hi, 5000))
+			marks += hi;
+	printf("messages %llu partitions %d out_of_order %llu appended %lld\n",
+	    n, parts, bad, marks);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
 	return 0;
