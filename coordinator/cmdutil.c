@@ -77,9 +77,14 @@ static const struct cmd_help {
 	    "Message sinks (kafka, kinesis) send a line without its newline. -e is\n"
 	    "librdkafka's --config here (the seed's), so --endpoint and --region have\n"
 	    "no short form; -p is the seed's --position (--producer has none).\n"
-	    "SIGINT stops reading, sends what was read and waits for every delivery.\n"
-	    "Exit 0 when every line read was stored or delivered, 1 otherwise.\n",
+	    "-r/--rate N sends N lines/s; -s/--schedule FILE takes the rates of the\n"
+	    "seed's schedule file (cycling) or of {\"steps\": ...}, re-read when it\n"
+	    "changes. SIGINT stops reading, sends what was read and waits for every\n"
+	    "delivery. Exit 0 when every line read was stored or delivered, 1\n"
+	    "otherwise; run.json goes to --results.\n",
 	    "  tsload stream kafka --broker 127.0.0.1:9092 --topic my-topic apache.log\n"
+	    "  tsload stream kafka --broker b:9092 --topic t --rate 1 apache.log\n"
+	    "  tsload stream kafka --broker b:9092 --topic t --schedule sched.json a.log\n"
 	    "  zcat big.log.gz | tsload stream kafka --broker b:9092 --topic t -e acks=1\n"
 	    "  tsload stream s3 --bucket logs --prefix demo/ --linecount 10000 a.log\n"
 	    "  tsload stream kinesis --stream log-stream a.log.zst\n"

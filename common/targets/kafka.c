@@ -456,7 +456,8 @@ kf_lines(struct tgt_ctx *ctx, const struct tgt_lines *l)
 		p += len + 1;
 	}
 	/* produce_batch takes what fits in the local queue; the rest waits
-	 * for room (the reports of earlier messages free it) */
+	 * for room (the reports of earlier messages free it). A message it
+	 * refuses for another reason (too large, ...) is given up on. */
 	while (from < n) {
 		int got = rd_kafka_produce_batch(k->rkt, RD_KAFKA_PARTITION_UA,
 		    RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_PARTITION,
@@ -465,7 +466,6 @@ kf_lines(struct tgt_ctx *ctx, const struct tgt_lines *l)
 
 		if (got == (int)(n - from))
 			break;
-		/* the failed ones carry their error; keep them, in order */
 		for (i = from; i < n; i++) {
 			rd_kafka_resp_err_t e = k->msgs[i].err;
 
@@ -475,16 +475,20 @@ kf_lines(struct tgt_ctx *ctx, const struct tgt_lines *l)
 				snprintf(ctx->err, sizeof(ctx->err),
 				    "kafka: produce to %.80s: %.120s",
 				    k->cfg.topic, rd_kafka_err2str(e));
-				ctx->lines.failed += n - i;
-				return TGT_FAIL;
+				k->last_err = e;
+				ctx->lines.failed++;
+				continue;
 			}
+			/* kept, in order, for the next round */
 			k->msgs[from + left]     = k->msgs[i];
 			k->msgs[from + left].err = 0;
 			left++;
 		}
 		n = from + left;
-		ctx->throttles++;
-		rd_kafka_poll(k->rk, KF_FULL_WAIT);
+		if (left) {
+			ctx->throttles++;
+			rd_kafka_poll(k->rk, KF_FULL_WAIT);
+		}
 	}
 	rd_kafka_poll(k->rk, 0);
 	return TGT_OK;
