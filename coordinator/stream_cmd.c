@@ -97,31 +97,33 @@ static int
 foreign_options(const struct tsl_opts *o, const char *sink)
 {
 	static const struct {
-		const char *opt, *sink;
+		const char *opt, *sinks; /* " s3 kinesis " */
 	} own[] = {
-		{ "broker", "kafka" },
-		{ "topic", "kafka" },
-		{ "producer", "kafka" },
-		{ "config", "kafka" },
-		{ "bucket", "s3" },
-		{ "prefix", "s3" },
-		{ "linecount", "s3" },
-		{ "stream", "kinesis" },
+		{ "broker", " kafka " },
+		{ "topic", " kafka " },
+		{ "producer", " kafka " },
+		{ "config", " kafka " },
+		{ "bucket", " s3 " },
+		{ "prefix", " s3 " },
+		{ "linecount", " s3 filesystem files " },
+		{ "stream", " kinesis " },
+		{ "path", " filesystem files " },
+		{ "compressor", " filesystem files " },
 	};
+	char word[64];
 
+	snprintf(word, sizeof(word), " %.60s ", sink);
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
-		bool url_of_it
-		    = !strncmp(sink, own[i].sink, strlen(own[i].sink))
-		    && sink[strlen(own[i].sink)] == ':';
-
-		if (!opts_given(o, own[i].opt) || !strcmp(sink, own[i].sink))
+		if (!opts_given(o, own[i].opt) || strstr(own[i].sinks, word))
 			continue;
 		/* -e goes with a kafka:// URL too (librdkafka's settings) */
-		if (url_of_it && !strcmp(own[i].opt, "config"))
+		if (!strcmp(own[i].opt, "config")
+		    && !strncmp(sink, "kafka:", 6))
 			continue;
 		log_err(
-		    "stream %s: --%s is an option of the %s sink (with a URL, give it in the URL)",
-		    sink, own[i].opt, own[i].sink);
+		    "stream %s: --%s is an option of the%.*s sink (with a URL, give it in the URL)",
+		    sink, own[i].opt, (int)strcspn(own[i].sinks + 1, " ") + 1,
+		    own[i].sinks);
 		return -EINVAL;
 	}
 	return 0;
@@ -180,16 +182,27 @@ sink_url(const struct tsl_opts *o, const char *sink, char *url, size_t n)
 		snprintf(url, n, "stdout:");
 		return 0;
 	}
-	if (!strcmp(sink, "filesystem") || !strcmp(sink, "files")
-	    || !strcmp(sink, "file")) {
+	if (!strcmp(sink, "filesystem") || !strcmp(sink, "files")) {
+		const char *z = o->compressor;
+
+		if (*z && strcmp(z, "gzip") && strcmp(z, "zstd")) {
+			log_err(
+			    "-z/--compressor: invalid value \"%s\" (expected gzip or zstd; the seed's bzip and lzma are not built in)",
+			    z);
+			return -EINVAL;
+		}
+		snprintf(url, n, "dir:%s?lines=%llu&compress=%s", o->path,
+		    (unsigned long long)o->linecount, *z ? z : "none");
+		return 0;
+	}
+	if (!strcmp(sink, "file")) {
 		log_err(
-		    "stream %s: give the file as a URL, file:PATH (one file; the seed's --path/--linecount rotation is not there yet)",
-		    sink);
+		    "stream file: give the file as a URL, file:PATH (or the seed's filesystem --path DIR)");
 		return -EINVAL;
 	}
 	if (!strchr(sink, ':')) {
 		log_err(
-		    "stream: unknown sink \"%s\" (expected kafka, s3, kinesis, stdout, or a URL: file:PATH, http://HOST/PATH, influx://HOST, vm://HOST, kafka://BROKER/TOPIC)",
+		    "stream: unknown sink \"%s\" (expected kafka, s3, kinesis, filesystem, stdout, or a URL: file:PATH, dir:PATH, http://HOST/PATH, influx://HOST, vm://HOST, kafka://BROKER/TOPIC)",
 		    sink);
 		return -EINVAL;
 	}
@@ -404,7 +417,7 @@ open_sink(struct stream_run *s, const struct tsl_opts *o, char *url)
 	s->ops = target_find(url);
 	if (!s->ops || !(s->ops->flags & TGT_F_LINES)) {
 		log_err(
-		    "stream: %s cannot take lines (sinks: kafka, s3, kinesis, stdout, file:, http://, https://, influx://, vm://, kafka://)",
+		    "stream: %s cannot take lines (sinks: kafka, s3, kinesis, filesystem, stdout, file:, dir:, http://, https://, influx://, vm://, kafka://)",
 		    url);
 		return 2;
 	}

@@ -117,7 +117,11 @@ static const struct opt opt_table[] = {
 	{ "prefix", 0, OPT_STR, OFF(prefix), "", 0, 0, STR, "PREFIX",
 	    "s3: key prefix of the objects (\"demo/\")", G_TARGET },
 	{ "linecount", 'c', OPT_U64, OFF(linecount), "1000", 1, 10000000, STR,
-	    "N", "s3: lines per object", G_TARGET },
+	    "N", "s3, filesystem: lines per object or file", G_TARGET },
+	{ "path", 0, OPT_STR, OFF(path), ".", 0, 0, STR, "DIR",
+	    "filesystem: the directory of the files", G_TARGET },
+	{ "compressor", 'z', OPT_STR, OFF(compressor), "", 0, 0, STR,
+	    "gzip|zstd", "filesystem: compress each file", G_TARGET },
 	{ "stream", 0, OPT_STR, OFF(ks_stream), "", 0, 0, STR, "NAME",
 	    "kinesis: the stream", G_TARGET },
 	{ "position", 'p', OPT_U64, OFF(position), "0", 0, 1000, STR, "N",
@@ -1162,6 +1166,14 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			    "--target: unknown scheme in \"%s\" (expected "
 			    "one of: %s)",
 			    o->target, names);
+			return -EINVAL;
+		}
+		if ((cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))
+		    && !(t->flags & TGT_F_WRITE)) {
+			scheme_list(names, sizeof(names), TGT_F_WRITE);
+			snprintf(err, errlen,
+			    "--target: %s: takes only the lines of tsload stream (targets ingest writes: %s)",
+			    t->name, names);
 			return -EINVAL;
 		}
 		if ((cmd & (CMD_QUERY | CMD_RUN))

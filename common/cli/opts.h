@@ -90,6 +90,8 @@ struct tsl_opts {
 	char    *prefix;     /* --prefix */
 	uint64_t linecount;  /* -c/--linecount: lines per object */
 	char    *ks_stream;  /* --stream: Kinesis stream name */
+	char    *path;       /* --path: filesystem sink directory */
+	char    *compressor; /* -z/--compressor: filesystem sink files */
 	/* stream: SINK [FILE...], the arguments that are not options */
 	char   **args;
 	unsigned nargs;

@@ -33,6 +33,7 @@ static const struct target_ops *const target_table[] = {
 	&target_kafka,
 	&target_http,
 	&target_https,
+	&target_dir,
 	NULL,
 };
 

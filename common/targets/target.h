@@ -316,5 +316,6 @@ extern const struct target_ops target_s3;
 extern const struct target_ops target_kafka;
 extern const struct target_ops target_http;
 extern const struct target_ops target_https;
+extern const struct target_ops target_dir;
 
 #endif

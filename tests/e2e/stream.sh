@@ -15,7 +15,7 @@ serve() { # serve ARGS...: starts a mock cluster, sets MK_PID and BOOT
 	"$MOCKKAFKA" serve "$@" >"$f" 2>mk.err &
 	MK_PID=$!
 	for _ in $(seq 100); do
-		grep -q . "$f" && break
+		grep -qs . "$f" && break
 		sleep 0.1
 	done
 	BOOT=$(head -1 "$f")
@@ -113,6 +113,24 @@ printf 'a\nb\nc' | "$TSLOAD" stream stdout -q --results res >s.out 2>s.err
 check_eq "stdout: the lines" "$(printf 'a\nb\nc\n')" "$(cat s.out)"
 "$TSLOAD" stream file:"$T_TMP/f.out" -q --results res in.txt.zst 2>f.err
 check_eq "file: identical to the input" "" "$(cmp in.txt f.out)"
+
+# 7b. The seed's filesystem sink: files of -c lines in --path, named by
+# their UTC time, gzip or zstd; the last shorter file at the end.
+head -7 in.txt | "$TSLOAD" stream filesystem --path fs1 -c 3 -z gzip -q --results res 2>fs1.err
+check_eq "filesystem gzip: exit 0" 0 $?
+check_eq "filesystem gzip: files of 3, 3 and 1 lines" "3 3 1" \
+	"$(for f in fs1/*; do zcat "$f" | wc -l; done | tr '\n' ' ' | sed 's/ $//')"
+ls fs1 >fs1.names
+check "filesystem gzip: named <UTC time>+00:00.log.gz" every_line 1 \
+	'^20[0-9-]*T[0-9:]*(\.[0-9]{6})?\+00:00(-[0-9]+)?\.log\.gz$' fs1.names
+"$TSLOAD" stream filesystem --path fs2 -c 30000 -z zstd -q --results res in.txt 2>fs2.err
+check_eq "filesystem zstd: 4 files" 4 "$(ls fs2 | grep -c '\.log\.zstd$')"
+zstd -qdc fs2/* >fs2.all
+check "filesystem zstd: the lines, in order" cmp -s in.txt fs2.all
+"$TSLOAD" stream filesystem -z bzip in.txt 2>fs3.err
+check_eq "filesystem -z bzip: exit 2" 2 $?
+"$TSLOAD" ingest --target dir:fs4 2>fs4.err
+check_eq "ingest --target dir: exit 2" 2 $?
 
 # 8. Pacing: --rate 20 sends 40 lines in no less than 1.95 s (line u is
 # due at u/20 s); a cycling schedule file (the seed's format) too; a slow

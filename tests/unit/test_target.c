@@ -21,7 +21,7 @@
 static const char *const registered[]
     = { "sqlite", "clickhouse", "influx", "vm", "postgres", "file", "stdout",
 	      "null", "timestream", "timestream+http", "timestream+https",
-	      "kinesis", "s3", "kafka", "http", "https" };
+	      "kinesis", "s3", "kafka", "http", "https", "dir" };
 
 static void
 test_registered_valid(void **state)
