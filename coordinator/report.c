@@ -202,12 +202,12 @@ iso_time(char *out, size_t n, int64_t ms)
 }
 
 /* Percentiles of an open-loop histogram, in seconds. */
+/* The keys min, p50 .. p99_9 and max of h, in seconds. */
 static int
-json_hist(struct json_w *w, const struct hist *h)
+json_hist_keys(struct json_w *w, const struct hist *h)
 {
-	int rc = json_obj_begin(w);
+	int rc = 0;
 
-	rc |= json_key(w, "count") | json_uint(w, h->count);
 	rc |= json_key(w, "min")
 	    | json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
 	rc |= json_key(w, "p50")
@@ -220,6 +220,16 @@ json_hist(struct json_w *w, const struct hist *h)
 	    | json_double(w, hist_percentile(h, 99.9) / 1e9);
 	rc |= json_key(w, "max")
 	    | json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	return rc;
+}
+
+static int
+json_hist(struct json_w *w, const struct hist *h)
+{
+	int rc = json_obj_begin(w);
+
+	rc |= json_key(w, "count") | json_uint(w, h->count);
+	rc |= json_hist_keys(w, h);
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -247,18 +257,7 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "latency_s") | json_obj_begin(w);
 	rc |= json_key(w, "avg") | json_double(w, stats_mean_s(s));
 	rc |= json_key(w, "stddev") | json_double(w, stats_stddev_s(s));
-	rc |= json_key(w, "min")
-	    | json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
-	rc |= json_key(w, "p50")
-	    | json_double(w, hist_percentile(h, 50) / 1e9);
-	rc |= json_key(w, "p90")
-	    | json_double(w, hist_percentile(h, 90) / 1e9);
-	rc |= json_key(w, "p99")
-	    | json_double(w, hist_percentile(h, 99) / 1e9);
-	rc |= json_key(w, "p99_9")
-	    | json_double(w, hist_percentile(h, 99.9) / 1e9);
-	rc |= json_key(w, "max")
-	    | json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	rc |= json_hist_keys(w, h);
 	rc |= json_obj_end(w);
 	if (!s->hi.count && !s->skipped)
 		return rc; /* closed loop */
