@@ -12,11 +12,21 @@
 #include "json.h"
 #include "log.h"
 #include "parse.h"
+#include "spool.h"
 #include "target.h"
 #include "xalloc.h"
 
 /* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_U64_AUTO, OPT_I64, OPT_SECS };
+/* OPT_SIZE: bytes, written as 64M or 2G (parse_size), kept as a number. */
+enum opt_type {
+	OPT_BOOL,
+	OPT_STR,
+	OPT_U64,
+	OPT_U64_AUTO,
+	OPT_I64,
+	OPT_SECS,
+	OPT_SIZE
+};
 
 /* Sections of --help, in this order. */
 enum opt_group {
@@ -145,6 +155,26 @@ static const struct opt opt_table[] = {
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
 	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
 	    G_PACE },
+	{ "spool-dir", 0, OPT_STR, OFF(spool_dir), "", 0, 0, ING | RUN | WRK,
+	    "DIR",
+	    "keep batches the target cannot take (down, or busy after the "
+	    "retries) in DIR and send them when it answers; a new run on DIR "
+	    "sends what is left",
+	    G_TARGET },
+	{ "spool-max", 0, OPT_SIZE, OFF(spool_max), "1G", 0, 0,
+	    ING | RUN | WRK, "SIZE",
+	    "the spool's cap on disk (64M, 2G), shared evenly by the threads",
+	    G_TARGET },
+	{ "spool-full", 0, OPT_STR, OFF(spool_full), "block", 0, 0,
+	    ING | RUN | WRK, "block|drop-oldest|drop-new",
+	    "when the spool is full: generation waits (back pressure), or "
+	    "the oldest or the new batches are dropped (counted)",
+	    G_TARGET },
+	{ "spool-sync", 0, OPT_BOOL, OFF(spool_sync), "true", 0, 0,
+	    ING | RUN | WRK, NULL,
+	    "fdatasync each spooled batch before counting it (false: a kill "
+	    "of tsload still loses nothing, a machine crash may)",
+	    G_TARGET },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
 	    NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
@@ -266,6 +296,11 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		    sizeof(why));
 		if (!rc)
 			*(int64_t *)field(o, r) = i;
+		break;
+	case OPT_SIZE:
+		rc = parse_size(v, &u, why, sizeof(why));
+		if (!rc)
+			*(uint64_t *)field(o, r) = u;
 		break;
 	case OPT_SECS: {
 		double d;
@@ -757,6 +792,35 @@ model_names(char *out, size_t n)
 		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
 }
 
+/* --spool-*: a policy it knows, and room for a batch in every thread's
+ * share of the cap. */
+static int
+check_spool(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	enum spool_full f;
+	uint64_t        share;
+
+	if (spool_full_parse(o->spool_full, &f)) {
+		snprintf(err, errlen,
+		    "--spool-full: invalid value \"%s\" (expected block, drop-oldest or drop-new)",
+		    o->spool_full);
+		return -EINVAL;
+	}
+	if (!o->spool_dir[0])
+		return 0;
+	share = o->spool_max / (o->processes * o->concurrency);
+	if (share < OPTS_SPOOL_MIN) {
+		snprintf(err, errlen,
+		    "--spool-max: %llu bytes leave %llu to each of the %llu threads, less than the %u a thread's spool needs",
+		    (unsigned long long)o->spool_max,
+		    (unsigned long long)share,
+		    (unsigned long long)(o->processes * o->concurrency),
+		    OPTS_SPOOL_MIN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
@@ -793,6 +857,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		if (t->check && t->check(o->target, err, errlen))
 			return -EINVAL;
 		if (check_endpoint(o->endpoint, err, errlen))
+			return -EINVAL;
+		if (check_spool(o, err, errlen))
 			return -EINVAL;
 		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
 		    && o->batch_size > t->max_batch) {
@@ -891,6 +957,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		}
 		/* fall through */
 	case OPT_U64:
+	case OPT_SIZE:
 		buf_printf(b, "%llu",
 		    (unsigned long long)*(const uint64_t *)cfield(o, r));
 		break;
@@ -1033,6 +1100,7 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			}
 			/* fall through */
 		case OPT_U64:
+		case OPT_SIZE:
 			rc = json_uint(w, *(const uint64_t *)cfield(o, r));
 			break;
 		case OPT_I64:

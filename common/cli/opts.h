@@ -57,6 +57,10 @@ struct tsl_opts {
 	char    *results;     /* results root directory */
 	uint64_t seed;        /* value seed, 0 = pick one */
 	uint64_t max_retries; /* retries of a throttled batch */
+	char    *spool_dir;   /* "" = no spool */
+	uint64_t spool_max;   /* bytes */
+	char    *spool_full;  /* block | drop-oldest | drop-new */
+	bool     spool_sync;  /* fdatasync every append */
 	char    *connect;     /* worker: coordinator URL */
 	char    *role;        /* worker: "ingest" or "query" */
 	/* query driver */
@@ -79,6 +83,9 @@ struct tsl_opts {
 	uint64_t given;          /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */
 };
+
+/* The smallest share of --spool-max one thread's spool may have. */
+enum { OPTS_SPOOL_MIN = 64 * 1024 };
 
 /** Sets every option to its default. */
 void opts_defaults(struct tsl_opts *o);
