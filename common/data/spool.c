@@ -168,9 +168,8 @@ tell_corrupt(struct spool *sp, uint64_t seq, uint64_t off, const char *what)
 		return;
 	sp->told = true;
 	log_warn(
-	    "spool %s/%016" PRIx64 ".seg: %s at byte %" PRIu64
-	    ": skipped, the records around it are still sent (more such damage is counted, not shown)",
-	    sp->dir, seq, what, off);
+	    "spool %s/%016llx.seg: %s at byte %llu: skipped, the records around it are still sent (more such damage is counted, not shown)",
+	    sp->dir, (unsigned long long)seq, what, (unsigned long long)off);
 }
 
 static void
