@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "crc32c.h"
 #include "fs.h"
 #include "log.h"
@@ -21,6 +22,10 @@
 #define SEG_MAGIC "TSLSPL01"
 #define REC_MAGIC 0x53434552u /* "RECS" little-endian */
 #define SEG_DEF_MAX (64ull << 20)
+/* Group commit: one fdatasync for the appends of up to this many bytes
+ * or this long, whichever comes first. */
+#define SYNC_BYTES (4ull << 20)
+#define SYNC_NS (50ull * 1000 * 1000)
 
 struct seg {
 	uint64_t seq;
@@ -29,20 +34,25 @@ struct seg {
 };
 
 struct spool {
-	struct spool_conf   c;
-	char               *dir, *ident;
-	size_t              hdr_len; /* of a segment's header */
-	struct seg         *segs;    /* oldest first */
-	size_t              nseg, capseg;
-	int                 wfd; /* the last segment, -1: none open */
-	int                 rfd; /* the reader's segment, -1: none open */
-	uint64_t            rseq, roff;
-	unsigned char      *buf; /* payload read back */
-	size_t              bufcap;
-	bool                peeked;
-	uint64_t            peek_next;
-	uint32_t            peek_records;
-	bool                told; /* the corruption said */
+	struct spool_conf c;
+	char             *dir, *ident;
+	size_t            hdr_len; /* of a segment's header */
+	struct seg       *segs;    /* oldest first */
+	size_t            nseg, capseg;
+	int               wfd; /* the last segment, -1: none open */
+	int               rfd; /* the reader's segment, -1: none open */
+	int               pfd; /* DIR/read, -1: not open yet */
+	uint64_t          rseq, roff;
+	unsigned char    *buf; /* payload read back */
+	size_t            bufcap;
+	bool              peeked;
+	uint64_t          peek_next;
+	uint32_t          peek_records;
+	bool              told; /* the corruption said */
+	/* group commit: appends not yet fdatasync'd, not yet counted */
+	uint64_t            unsynced;  /* bytes */
+	uint64_t            pend_recs; /* their records */
+	uint64_t            first_ns;  /* when the oldest was written */
 	struct spool_counts n;
 };
 
@@ -182,14 +192,16 @@ save_read_pos(struct spool *sp)
 	wire_put_le(p, sp->rseq, 8);
 	wire_put_le(p + 8, sp->roff, 8);
 	wire_put_le(p + 16, crc32c(0, p, 16), 4);
-	snprintf(path, sizeof(path), "%s/read", sp->dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (sp->pfd < 0) {
+		snprintf(path, sizeof(path), "%s/read", sp->dir);
+		sp->pfd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	}
+	fd = sp->pfd;
 	if (fd < 0)
 		return; /* the next run sends these records again */
 	if (pwrite(fd, p, sizeof(p), 0) != (ssize_t)sizeof(p))
 		log_warn("spool %s: cannot save the read position: %s",
 		    sp->dir, strerror(errno));
-	close(fd);
 }
 
 static void
@@ -405,6 +417,7 @@ spool_open(
 	sp->hdr_len = 12 + strlen(sp->ident) + 4;
 	sp->wfd     = -1;
 	sp->rfd     = -1;
+	sp->pfd     = -1;
 	if (!sp->c.seg_max)
 		sp->c.seg_max = sp->c.max / 8 < SEG_DEF_MAX ? sp->c.max / 8
 		                                            : SEG_DEF_MAX;
@@ -443,6 +456,7 @@ seg_drop_oldest(struct spool *sp, bool drop)
 	if (!sp->nseg)
 		return;
 	if (sp->nseg == 1 && sp->wfd >= 0) {
+		spool_sync(sp, NULL, 0); /* counted, then dropped */
 		close(sp->wfd);
 		sp->wfd = -1;
 	}
@@ -474,8 +488,15 @@ seg_new(struct spool *sp, char *err, size_t errlen)
 	unsigned char *h = xmalloc(sp->hdr_len);
 	int            rc;
 
-	if (sp->wfd >= 0)
+	if (sp->wfd >= 0) {
+		rc = spool_sync(
+		    sp, err, errlen); /* the segment being closed */
+		if (rc) {
+			free(h);
+			return rc;
+		}
 		close(sp->wfd);
+	}
 	seg_path(sp, seq, path, sizeof(path));
 	sp->wfd = open(
 	    path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
@@ -568,8 +589,6 @@ spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
 
 		rc = w < 0 ? -errno : (uint64_t)w != need ? -EIO : 0;
 	}
-	if (!rc && sp->c.sync && fdatasync(sp->wfd))
-		rc = -errno;
 	if (rc) {
 		/* nothing half-written stays: the next open would cut it */
 		if (ftruncate(sp->wfd, (off_t)l->bytes)) { }
@@ -581,7 +600,42 @@ spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
 	l->recs += records;
 	sp->n.bytes += need;
 	sp->n.left += records;
-	sp->n.appended += records;
+	if (!sp->c.sync) {
+		sp->n.appended += records;
+		return 0;
+	}
+	if (!sp->unsynced)
+		sp->first_ns = now_ns();
+	sp->unsynced += need;
+	sp->pend_recs += records;
+	return spool_sync_due(sp, err, errlen);
+}
+
+int
+spool_sync(struct spool *sp, char *err, size_t errlen)
+{
+	if (!sp->unsynced)
+		return 0;
+	if (sp->wfd >= 0 && fdatasync(sp->wfd)) {
+		int rc = -errno;
+
+		if (err)
+			snprintf(err, errlen, "spool %s: fdatasync: %s",
+			    sp->dir, strerror(-rc));
+		return rc;
+	}
+	sp->n.appended += sp->pend_recs;
+	sp->unsynced  = 0;
+	sp->pend_recs = 0;
+	return 0;
+}
+
+int
+spool_sync_due(struct spool *sp, char *err, size_t errlen)
+{
+	if (sp->unsynced >= SYNC_BYTES
+	    || (sp->unsynced && now_ns() - sp->first_ns >= SYNC_NS))
+		return spool_sync(sp, err, errlen);
 	return 0;
 }
 
@@ -715,9 +769,12 @@ spool_close(struct spool *sp)
 {
 	if (!sp)
 		return;
+	spool_sync(sp, NULL, 0);
 	reader_close(sp);
 	if (sp->wfd >= 0)
 		close(sp->wfd);
+	if (sp->pfd >= 0)
+		close(sp->pfd);
 	free(sp->segs);
 	free(sp->buf);
 	free(sp->dir);

@@ -10,12 +10,15 @@
  * CRC-32C of the payload) and its payload. DIR/read holds where the
  * reader is (segment, offset): records before it are sent.
  *
- * Durability: spool_append writes the record with one write() and, with
- * sync set (the default of --spool-sync), fdatasync()s it before it
- * returns: a record it took survives a kill -9 of the process (the page
- * cache has it) and, synced, a crash of the machine. The read position
- * is written after each record is consumed, not synced: a kill -9 keeps
- * it; a machine crash may send records again (duplicates, never loss).
+ * Durability: spool_append writes the record with one writev(), so a
+ * record it took survives a kill -9 of the process (the page cache has
+ * it). With sync set (--spool-sync, the default) the records are also
+ * fdatasync()ed by group commit: one fdatasync for the appends of up to
+ * 4 MiB or 50 ms, and a record counts as appended (spool_counts) only
+ * once that fdatasync has returned; so what is counted also survives a
+ * crash of the machine. The read position is written after each record
+ * is consumed, not synced: a kill -9 keeps it; a machine crash may send
+ * records again (duplicates, never loss).
  *
  * Cap: the segment files together never exceed max bytes; a full spool
  * refuses (block), drops the new record (drop-new) or deletes its
@@ -51,7 +54,7 @@ struct spool_conf {
  * the appended records stood for. */
 struct spool_counts {
 	uint64_t start;         /* records found in it when opened */
-	uint64_t appended;      /* records taken */
+	uint64_t appended;      /* records taken (synced, with sync set) */
 	uint64_t consumed;      /* records read and consumed */
 	uint64_t dropped;       /* records dropped when full */
 	uint64_t corrupt;       /* records whose payload failed its CRC */
@@ -83,6 +86,12 @@ int spool_open(
  *  error, with a line in err. */
 int spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
     uint32_t points, char *err, size_t errlen);
+/** fdatasyncs the appends not yet synced and counts them. 0 or -errno
+ *  (with a line in err when err is not NULL). */
+int spool_sync(struct spool *sp, char *err, size_t errlen);
+/** spool_sync when the oldest unsynced append is 50 ms old or 4 MiB
+ *  wait: call it now and then (each batch). */
+int spool_sync_due(struct spool *sp, char *err, size_t errlen);
 /** The oldest record not consumed: 0, or -ENOENT when the spool is
  *  empty, or -errno on an I/O error. Records whose payload fails its
  *  CRC, and damaged spans, are skipped and counted; the first one is

@@ -52,6 +52,7 @@ struct spool_stage {
 	struct stage_counts c; /* this stage's own (not the spool's) */
 };
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 static void
 put_f64(struct buf *b, double d)
 {
@@ -62,6 +63,7 @@ put_f64(struct buf *b, double d)
 	wire_put_le(p, u, 8);
 	buf_add(b, p, 8);
 }
+#endif
 
 static void
 put_le(struct buf *b, uint64_t v, unsigned n)
@@ -115,8 +117,12 @@ encode(struct stage *st, const struct batch *b)
 		put_le(&p->enc, (uint64_t)ix, 4);
 		put_le(&p->enc, (uint64_t)s->time_ms, 8);
 		put_le(&p->enc, s->absent, 4);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		buf_add(&p->enc, s->v, nv * sizeof(double)); /* as they are */
+#else
 		for (unsigned k = 0; k < nv; k++)
 			put_f64(&p->enc, s->v[k]);
+#endif
 		if (b->req_id != REQID_NONE)
 			buf_add(&p->enc, s->req_id, 36);
 	}
@@ -172,12 +178,18 @@ decode(struct stage *st, const unsigned char *q, size_t len, struct batch *b)
 			s->series = &m->metrics[ix];
 		else
 			return -EBADMSG;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(s->v, q, nv * sizeof(double));
+		q += nv * sizeof(double);
+#else
 		for (unsigned k = 0; k < nv; k++) {
 			uint64_t u = wire_get_le(q, 8);
 
 			memcpy(&s->v[k], &u, 8);
 			q += 8;
 		}
+#endif
+		s->req_id[0] = '\0';
 		if (b->req_id != REQID_NONE) {
 			memcpy(s->req_id, q, 36);
 			s->req_id[36] = '\0';
@@ -289,11 +301,7 @@ keep(struct stage *st, const struct batch *b)
 			sleep_until_ns(p->probe_ns);
 		replay_some(st, PROBE_CAP_NS);
 	}
-	if (rc < 0)
-		return TGT_FAIL;
-	if (rc == 0)
-		p->c.spooled += b->records;
-	return TGT_SPOOLED;
+	return rc < 0 ? TGT_FAIL : TGT_SPOOLED;
 }
 
 static enum tgt_status
@@ -337,6 +345,7 @@ spool_flush(struct stage *st)
 {
 	struct spool_stage *p = st->priv;
 
+	spool_sync(p->sp, NULL, 0);
 	if (spool_empty(p->sp) || abandon_due())
 		return false;
 	if (p->probe_ns)
@@ -356,8 +365,10 @@ spool_stage_counts(struct stage *st, struct stage_counts *c)
 	struct spool_stage *p = st->priv;
 	struct spool_counts n;
 
+	/* the appends of a group commit count once synced */
+	spool_sync_due(p->sp, NULL, 0);
 	spool_counts(p->sp, &n);
-	c->spooled += p->c.spooled;
+	c->spooled += n.appended;
 	c->replayed += p->c.replayed;
 	c->replayed_points += p->c.replayed_points;
 	c->replay_rejected += p->c.replay_rejected;

@@ -124,7 +124,7 @@ pg_up
 before=$(q "select count(*) from $tbl")
 t2=$(date +%s%3N)
 check "kill -9: the spool holds data" test -n "$(ls "$T_TMP"/sp2/*/*.seg 2>/dev/null)"
-timeout 100 "$TSLOAD" ingest -p 1 -c 2 --duration 3 -t $tbl --spool-dir "$T_TMP/sp2" \
+timeout 100 "$TSLOAD" ingest -p 1 -c 2 --duration 2 -t $tbl --spool-dir "$T_TMP/sp2" \
 	"${common[@]}" --results "$T_TMP/res2b" >k2.out 2>k2.err
 rc=$?
 check_eq "kill -9, second run: exit 0" 0 "$rc"
