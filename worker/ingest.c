@@ -490,11 +490,8 @@ pick_stages(struct wstate *w)
 	spool_full_parse(o->spool_full, &f); /* opts_validate checked it */
 	snprintf(w->spool_dir, sizeof(w->spool_dir), "%s/w%u-t%u",
 	    o->spool_dir, sh->worker, w->t->index);
-	snprintf(w->ident, sizeof(w->ident),
-	    "tsload spool 1 le; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u hosts=%u+%u..%u",
-	    o->model, (unsigned long long)o->host_scale,
-	    (long long)o->instance_seed, o->multi, sh->conf->req_id,
-	    m->first_host, w->t->h0, w->t->h1);
+	opts_spool_ident(
+	    o, m->first_host, w->t->h0, w->t->h1, w->ident, sizeof(w->ident));
 	w->sconf = (struct stage_conf) {
 		.spool_dir   = w->spool_dir,
 		.spool_max   = o->spool_max / (o->processes * o->concurrency),

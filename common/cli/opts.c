@@ -172,8 +172,9 @@ static const struct opt opt_table[] = {
 	    G_TARGET },
 	{ "spool-sync", 0, OPT_BOOL, OFF(spool_sync), "true", 0, 0,
 	    ING | RUN | WRK, NULL,
-	    "fdatasync each spooled batch before counting it (false: a kill "
-	    "of tsload still loses nothing, a machine crash may)",
+	    "fdatasync the spool (group commit: every 4 MiB or 50 ms), "
+	    "counting a batch as spooled once synced; =false: a kill of "
+	    "tsload still loses nothing, a machine crash may",
 	    G_TARGET },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
 	    NULL, "no live progress line", G_OUTPUT },
@@ -790,6 +791,19 @@ model_names(char *out, size_t n)
 	for (; *m && at < n; m++)
 		at += (size_t)snprintf(
 		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
+}
+
+void
+opts_spool_ident(const struct tsl_opts *o, uint32_t first_host, uint32_t h0,
+    uint32_t h1, char *out, size_t n)
+{
+	struct tgt_conf c = opts_tgt_conf(o);
+
+	snprintf(out, n,
+	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u hosts=%u+%u..%u",
+	    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "le" : "be", o->model,
+	    (unsigned long long)o->host_scale, (long long)o->instance_seed,
+	    o->multi, c.req_id, first_host, h0, h1);
 }
 
 /* --spool-*: a policy it knows, and room for a batch in every thread's

@@ -234,30 +234,76 @@ seg_header(const struct spool *sp, unsigned char *h)
 	wire_put_le(h + 12 + il, crc32c(0, h, 12 + il), 4);
 }
 
+/* The identity text of the segment open as fd, into out (n bytes): 0,
+ * -EINVAL when it is not a sound segment header. */
+static int
+seg_ident(int fd, char *out, size_t n)
+{
+	unsigned char h[12], c[4];
+	char         *txt;
+	uint32_t      il;
+	int           rc = -EINVAL;
+
+	if (pread_all(fd, h, sizeof(h), 0) || memcmp(h, SEG_MAGIC, 8))
+		return -EINVAL;
+	il = (uint32_t)wire_get_le(h + 8, 4);
+	if (il > 65536)
+		return -EINVAL;
+	txt = xmalloc(il + 1);
+	if (!pread_all(fd, txt, il, 12) && !pread_all(fd, c, 4, 12 + il)
+	    && wire_get_le(c, 4) == crc32c(crc32c(0, h, 12), txt, il)) {
+		txt[il] = '\0';
+		snprintf(out, n, "%s", txt);
+		rc = 0;
+	}
+	free(txt);
+	return rc;
+}
+
 /* Checks the header of segment fd against the run's identity. */
 static int
 seg_check(struct spool *sp, int fd, const char *path, char *err, size_t errlen)
 {
-	unsigned char *h  = xmalloc(sp->hdr_len);
-	unsigned char *me = xmalloc(sp->hdr_len);
-	int            rc = pread_all(fd, h, sp->hdr_len, 0);
+	char theirs[1024];
 
-	seg_header(sp, me);
-	if (rc == -EAGAIN || (!rc && memcmp(h, me, sp->hdr_len))) {
-		if (!rc && !memcmp(h, SEG_MAGIC, 8))
-			snprintf(err, errlen,
-			    "spool %s was written by a run with other settings (not \"%s\"): replay it with the options of that run, or move it away",
-			    path, sp->ident);
-		else
-			snprintf(err, errlen,
-			    "spool %s: not a tsload spool segment, or its header is damaged: move it away",
-			    path);
-		rc = -EINVAL;
-	} else if (rc) {
-		snprintf(err, errlen, "spool %s: %s", path, strerror(-rc));
+	if (seg_ident(fd, theirs, sizeof(theirs))) {
+		snprintf(err, errlen,
+		    "spool %s: not a tsload spool segment, or its header is damaged: move it away",
+		    path);
+		return -EINVAL;
 	}
-	free(h);
-	free(me);
+	if (strcmp(theirs, sp->ident)) {
+		snprintf(err, errlen,
+		    "spool %s was written by a run with other settings (\"%s\", this run: \"%s\"): replay it with the options of that run, or move it away",
+		    path, theirs, sp->ident);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+spool_ident(const char *dir, char *out, size_t n)
+{
+	DIR           *d = opendir(dir);
+	struct dirent *e;
+	char           best[32] = "", path[4096];
+	int            fd, rc;
+
+	if (!d)
+		return -ENOENT;
+	while ((e = readdir(d)))
+		if (strlen(e->d_name) == 20 && !strcmp(e->d_name + 16, ".seg")
+		    && (!best[0] || strcmp(e->d_name, best) < 0))
+			snprintf(best, sizeof(best), "%s", e->d_name);
+	closedir(d);
+	if (!best[0])
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/%s", dir, best);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	rc = seg_ident(fd, out, n);
+	close(fd);
 	return rc;
 }
 

@@ -108,6 +108,10 @@ void spool_counts(const struct spool *sp, struct spool_counts *c);
 /** Closes the files (the spool stays on disk); sp may be NULL. */
 void spool_close(struct spool *sp);
 
+/** The identity text of the oldest segment in dir, into out: 0,
+ *  -ENOENT when dir holds none, -EINVAL when its header is damaged. */
+int spool_ident(const char *dir, char *out, size_t n);
+
 /** Parses "block", "drop-oldest" or "drop-new". 0 or -EINVAL. */
 int         spool_full_parse(const char *s, enum spool_full *out);
 const char *spool_full_name(enum spool_full f);

@@ -8,7 +8,8 @@
 #      holding exactly Records written, every cycle complete (nothing
 #      generated missing), no duplicate, the closing lines add up;
 #   2. kill -9 of tsload while the spool holds data, then a second run on
-#      the same spool: what the first run spooled is sent, once;
+#      the same spool, of 0.5 s (one cycle: most of the spool is sent at
+#      its end): what the first run spooled is sent, once;
 #   3. drop-oldest with a small cap and the server down to the end: the
 #      spool stays within its cap, the dropped records are counted
 #      exactly (generated = written + left + dropped); then a byte of the
@@ -124,7 +125,7 @@ pg_up
 before=$(q "select count(*) from $tbl")
 t2=$(date +%s%3N)
 check "kill -9: the spool holds data" test -n "$(ls "$T_TMP"/sp2/*/*.seg 2>/dev/null)"
-timeout 100 "$TSLOAD" ingest -p 1 -c 2 --duration 2 -t $tbl --spool-dir "$T_TMP/sp2" \
+timeout 100 "$TSLOAD" ingest -p 1 -c 2 --duration 0.5 -t $tbl --spool-dir "$T_TMP/sp2" \
 	"${common[@]}" --results "$T_TMP/res2b" >k2.out 2>k2.err
 rc=$?
 check_eq "kill -9, second run: exit 0" 0 "$rc"

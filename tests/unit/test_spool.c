@@ -310,6 +310,32 @@ test_other_run(void **state)
 	assert_int_equal(spool_full_parse("drop", &c.full), -EINVAL);
 }
 
+/* Group commit: an append counts once an fdatasync covers it; a close
+ * syncs and counts the rest. */
+static void
+test_group_commit(void **state)
+{
+	struct spool_conf c
+	    = { .dir = dir, .max = 1 << 20, .sync = true, .ident = "id" };
+	struct spool *sp;
+	char          err[256];
+
+	(void)state;
+	assert_int_equal(spool_open(&sp, &c, err, sizeof(err)), 0);
+	assert_int_equal(put(sp, 1), 0);
+	assert_int_equal(put(sp, 2), 0);
+	assert_int_equal(counts(sp).appended, 0); /* not synced yet */
+	assert_int_equal(counts(sp).left, 2 + 3); /* but there to read */
+	assert_int_equal(spool_sync(sp, err, sizeof(err)), 0);
+	assert_int_equal(counts(sp).appended, 2 + 3);
+	assert_int_equal(put(sp, 3), 0);
+	assert_int_equal(counts(sp).appended, 2 + 3);
+	spool_close(sp);
+	sp = open_sp(1 << 20, 0, SPOOL_BLOCK, "id");
+	assert_int_equal(counts(sp).start, 2 + 3 + 4);
+	spool_close(sp);
+}
+
 /* ---- the stage, in front of a target that goes down and up ---- */
 
 static struct series fx_series[3];
@@ -440,6 +466,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_other_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage, setup, teardown),
 	};
 
