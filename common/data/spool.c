@@ -48,7 +48,8 @@ struct spool {
 	bool              peeked;
 	uint64_t          peek_next;
 	uint32_t          peek_records;
-	bool              told; /* the corruption said */
+	bool              told;      /* the corruption said */
+	bool              told_sync; /* a failed fdatasync said */
 	/* group commit: appends not yet fdatasync'd, not yet counted */
 	uint64_t            unsynced;  /* bytes */
 	uint64_t            pend_recs; /* their records */
@@ -668,6 +669,11 @@ spool_sync(struct spool *sp, char *err, size_t errlen)
 		if (err)
 			snprintf(err, errlen, "spool %s: fdatasync: %s",
 			    sp->dir, strerror(-rc));
+		else if (!sp->told_sync)
+			log_warn(
+			    "spool %s: fdatasync: %s (the batches since the last sync are not counted as spooled)",
+			    sp->dir, strerror(-rc));
+		sp->told_sync = true;
 		return rc;
 	}
 	sp->n.appended += sp->pend_recs;

@@ -90,7 +90,8 @@ int spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
  *  (with a line in err when err is not NULL). */
 int spool_sync(struct spool *sp, char *err, size_t errlen);
 /** spool_sync when the oldest unsynced append is 50 ms old or 4 MiB
- *  wait: call it now and then (each batch). */
+ *  wait: call it now and then (each batch). Without err, a failure is
+ *  logged once. */
 int spool_sync_due(struct spool *sp, char *err, size_t errlen);
 /** The oldest record not consumed: 0, or -ENOENT when the spool is
  *  empty, or -errno on an I/O error. Records whose payload fails its

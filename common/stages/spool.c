@@ -312,6 +312,9 @@ spool_write(struct stage *st, const struct batch *b)
 	enum tgt_status     ts;
 
 	replay_some(st, idle);
+	/* the caller reads these for its batch, not for a replayed one */
+	st->ctx->rejected        = 0;
+	st->ctx->rejected_points = 0;
 	if (p->down && (!spool_empty(p->sp) || now_ns() < p->probe_ns))
 		ts = keep(st, b); /* behind the spooled ones */
 	else {
@@ -324,6 +327,9 @@ spool_write(struct stage *st, const struct batch *b)
 			p->attempt = 0;
 		}
 	}
+	/* group commit: the appends of the last 50 ms count once synced (a
+	 * failure is said by the spool; they stay uncounted) */
+	spool_sync_due(p->sp, NULL, 0);
 	p->idle_from = now_ns();
 	return ts;
 }
@@ -365,8 +371,6 @@ spool_stage_counts(struct stage *st, struct stage_counts *c)
 	struct spool_stage *p = st->priv;
 	struct spool_counts n;
 
-	/* the appends of a group commit count once synced */
-	spool_sync_due(p->sp, NULL, 0);
 	spool_counts(p->sp, &n);
 	c->spooled += n.appended;
 	c->replayed += p->c.replayed;
