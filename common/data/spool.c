@@ -24,7 +24,7 @@
 #define SEG_DEF_MAX (64ull << 20)
 /* Group commit: one fdatasync for the appends of up to this many bytes
  * or this long, whichever comes first. */
-#define SYNC_BYTES (4ull << 20)
+#define SYNC_BYTES (16ull << 20)
 #define SYNC_NS (50ull * 1000 * 1000)
 
 struct seg {

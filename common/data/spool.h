@@ -14,7 +14,7 @@
  * record it took survives a kill -9 of the process (the page cache has
  * it). With sync set (--spool-sync, the default) the records are also
  * fdatasync()ed by group commit: one fdatasync for the appends of up to
- * 4 MiB or 50 ms, and a record counts as appended (spool_counts) only
+ * 16 MiB or 50 ms, and a record counts as appended (spool_counts) only
  * once that fdatasync has returned; so what is counted also survives a
  * crash of the machine. The read position is written after each record
  * is consumed, not synced: a kill -9 keeps it; a machine crash may send
@@ -89,7 +89,7 @@ int spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
 /** fdatasyncs the appends not yet synced and counts them. 0 or -errno
  *  (with a line in err when err is not NULL). */
 int spool_sync(struct spool *sp, char *err, size_t errlen);
-/** spool_sync when the oldest unsynced append is 50 ms old or 4 MiB
+/** spool_sync when the oldest unsynced append is 50 ms old or 16 MiB
  *  wait: call it now and then (each batch). Without err, a failure is
  *  logged once. */
 int spool_sync_due(struct spool *sp, char *err, size_t errlen);
