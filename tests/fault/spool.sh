@@ -15,7 +15,8 @@
 #      spool stays within its cap, the dropped records are counted
 #      exactly (generated = written + left + dropped); then a byte of the
 #      spool is damaged: the next run says so once, counts the records
-#      it lost and sends every other one.
+#      it lost and sends every other one;
+#   4. drop-new likewise: the new batches dropped, counted exactly.
 # The kill is PostgreSQL's immediate shutdown (SIGQUIT to the postmaster
 # by its PID): its processes exit at once, as in a crash, and it recovers
 # from its WAL at the restart.
@@ -189,5 +190,23 @@ check "damaged segment: the records add up" not grep -q 'Records do not add up' 
 check_eq "damaged segment: the good records sent (rows = written)" \
 	"$(records_written c.out)" "$(($(q "select count(*) from $tbl") - before))"
 check_eq "damaged segment: no duplicate rows" 0 "$(q "$(dup_sql $tbl)")"
+
+# ---- 4. drop-new under the same cap ----
+tbl=t_dropnew
+timeout 100 "$TSLOAD" ingest -p 1 -c 1 --duration 6 -t $tbl --spool-dir "$T_TMP/sp4" \
+	--spool-max $cap --spool-full drop-new --max-retries 1 \
+	"${common[@]}" --results "$T_TMP/res4" >n.out 2>n.err &
+pid=$!
+sleep 2
+pg_kill
+maxsz=$(watch_spool $pid "$T_TMP/sp4")
+wait $pid
+pg_up
+dropped=$(spool_num 'dropped when full' n.out)
+check "drop-new: records dropped (${dropped:-none})" test "${dropped:-0}" -gt 0
+check "drop-new: the spool stayed within its cap ($maxsz <= $cap + $((cap / 8)) bytes)" test "$maxsz" -le $((cap + cap / 8))
+check "drop-new: the records add up (generated = written + left + dropped)" not grep -q 'Records do not add up' n.out
+check_eq "drop-new: rows = Records written" "$(records_written n.out)" "$(q "select count(*) from $tbl")"
+check_eq "drop-new: what it kept is all still there" "$(spool_num 'records kept' n.out)" "$(spool_num left n.out)"
 
 finish
