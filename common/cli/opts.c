@@ -15,10 +15,12 @@
 #include "log.h"
 #include "parse.h"
 #include "schedule.h"
+#include "spool.h"
 #include "target.h"
 #include "xalloc.h"
 
 /* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
+/* OPT_SIZE: bytes, written as 64M or 2G (parse_size), kept as a number. */
 enum opt_type {
 	OPT_BOOL,
 	OPT_STR,
@@ -26,7 +28,8 @@ enum opt_type {
 	OPT_U64_AUTO,
 	OPT_I64,
 	OPT_SECS,
-	OPT_F64
+	OPT_F64,
+	OPT_SIZE
 };
 
 /* Sections of --help, in this order. */
@@ -233,6 +236,27 @@ static const struct opt opt_table[] = {
 	    "with a rate: skip (and count) a batch or query due more than MS "
 	    "ago (0: never)",
 	    G_PACE },
+	{ "spool-dir", 0, OPT_STR, OFF(spool_dir), "", 0, 0, ING | RUN | WRK,
+	    "DIR",
+	    "keep batches the target cannot take (down, or busy after the "
+	    "retries) in DIR and send them when it answers; a new run on DIR "
+	    "sends what is left",
+	    G_TARGET },
+	{ "spool-max", 0, OPT_SIZE, OFF(spool_max), "1G", 0, 0,
+	    ING | RUN | WRK, "SIZE",
+	    "the spool's cap on disk (64M, 2G), shared evenly by the threads",
+	    G_TARGET },
+	{ "spool-full", 0, OPT_STR, OFF(spool_full), "block", 0, 0,
+	    ING | RUN | WRK, "block|drop-oldest|drop-new",
+	    "when the spool is full: generation waits (back pressure), or "
+	    "the oldest or the new batches are dropped (counted)",
+	    G_TARGET },
+	{ "spool-sync", 0, OPT_BOOL, OFF(spool_sync), "true", 0, 0,
+	    ING | RUN | WRK, NULL,
+	    "fdatasync the spool (group commit: every 16 MiB or 50 ms), "
+	    "counting a batch as spooled once synced; =false: a kill of "
+	    "tsload still loses nothing, a machine crash may",
+	    G_TARGET },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
 	    NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
@@ -363,6 +387,11 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 			*(double *)field(o, r) = d;
 		break;
 	}
+	case OPT_SIZE:
+		rc = parse_size(v, &u, why, sizeof(why));
+		if (!rc)
+			*(uint64_t *)field(o, r) = u;
+		break;
 	case OPT_SECS: {
 		double d;
 
@@ -1066,6 +1095,51 @@ check_continuous(
 	return continuous_check_conf(&mc, err, errlen) ? -EINVAL : 0;
 }
 
+void
+opts_spool_ident(const struct tsl_opts *o, uint32_t first_host, uint32_t h0,
+    uint32_t h1, char *out, size_t n)
+{
+	struct tgt_conf c = opts_tgt_conf(o);
+
+	/* the continuous model's filters and scales change its hosts too */
+	snprintf(out, n,
+	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu hosts=%u+%u..%u",
+	    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "le" : "be", o->model,
+	    (unsigned long long)o->host_scale, (long long)o->instance_seed,
+	    o->multi, c.req_id, o->include_region, o->include_ms,
+	    (unsigned long long)o->region_scale,
+	    (unsigned long long)o->ms_scale, first_host, h0, h1);
+}
+
+/* --spool-*: a policy it knows, and room for a batch in every thread's
+ * share of the cap. */
+static int
+check_spool(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	enum spool_full f;
+	uint64_t        share;
+
+	if (spool_full_parse(o->spool_full, &f)) {
+		snprintf(err, errlen,
+		    "--spool-full: invalid value \"%s\" (expected block, drop-oldest or drop-new)",
+		    o->spool_full);
+		return -EINVAL;
+	}
+	if (!o->spool_dir[0])
+		return 0;
+	share = o->spool_max / (o->processes * o->concurrency);
+	if (share < OPTS_SPOOL_MIN) {
+		snprintf(err, errlen,
+		    "--spool-max: %llu bytes leave %llu to each of the %llu threads, less than the %u a thread's spool needs",
+		    (unsigned long long)o->spool_max,
+		    (unsigned long long)share,
+		    (unsigned long long)(o->processes * o->concurrency),
+		    OPTS_SPOOL_MIN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
@@ -1106,6 +1180,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		if (check_endpoint(o->endpoint,
 		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint",
 		        err, errlen))
+			return -EINVAL;
+		if (check_spool(o, err, errlen))
 			return -EINVAL;
 		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
 		    && o->batch_size > t->max_batch) {
@@ -1216,6 +1292,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		}
 		/* fall through */
 	case OPT_U64:
+	case OPT_SIZE:
 		buf_printf(b, "%llu",
 		    (unsigned long long)*(const uint64_t *)cfield(o, r));
 		break;
@@ -1360,6 +1437,7 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			}
 			/* fall through */
 		case OPT_U64:
+		case OPT_SIZE:
 			rc = json_uint(w, *(const uint64_t *)cfield(o, r));
 			break;
 		case OPT_I64:

@@ -62,6 +62,10 @@ struct tsl_opts {
 	char    *rate_unit;  /* ingest: "points" or "records" */
 	char    *schedule;   /* a schedule file, "" = none */
 	uint64_t max_lag_ms; /* skip work later than this, 0 = never */
+	char    *spool_dir;  /* "" = no spool */
+	uint64_t spool_max;  /* bytes */
+	char    *spool_full; /* block | drop-oldest | drop-new */
+	bool     spool_sync; /* fdatasync every append */
 	char    *connect;    /* worker: coordinator URL */
 	char    *role;       /* worker: "ingest" or "query" */
 	/* query driver */
@@ -95,6 +99,9 @@ struct tsl_opts {
 	uint64_t given[4];       /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */
 };
+
+/* The smallest share of --spool-max one thread's spool may have. */
+enum { OPTS_SPOOL_MIN = 64 * 1024 };
 
 /** Sets every option to its default. */
 void opts_defaults(struct tsl_opts *o);
@@ -138,6 +145,13 @@ bool opts_continuous(const struct tsl_opts *o);
 void opts_host_range(const struct tsl_opts *o, uint32_t *first, uint32_t *end);
 /** Whether --id-start or --id-end narrow the run to part of the model. */
 bool opts_host_range_given(const struct tsl_opts *o);
+
+/** The identity text of the spool of one ingest thread: the options
+ *  its records depend on (model, host scale, instance-name seed, layout,
+ *  request ids) and its hosts (the worker's first host, the thread's
+ *  local range [h0, h1)). A spool made with another text is refused. */
+void opts_spool_ident(const struct tsl_opts *o, uint32_t first_host,
+    uint32_t h0, uint32_t h1, char *out, size_t n);
 
 /** Whether --batch-size is auto: each ingest thread searches for its
  *  best batch size (common/data/batchauto.h); batches across hosts as

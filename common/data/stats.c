@@ -57,6 +57,17 @@ stats_merge(struct stats *dst, const struct stats *src)
 	dst->records += src->records;
 	dst->points += src->points;
 	dst->behind += src->behind;
+	dst->generated += src->generated;
+	dst->lost += src->lost;
+	dst->spooled += src->spooled;
+	dst->replayed += src->replayed;
+	dst->spool_start += src->spool_start;
+	dst->spool_left += src->spool_left;
+	dst->spool_bytes += src->spool_bytes;
+	dst->dropped += src->dropped;
+	dst->corrupt += src->corrupt;
+	dst->corrupt_spans += src->corrupt_spans;
+	dst->spool_blocked += src->spool_blocked;
 	dst->sum += src->sum;
 	dst->sum2 += src->sum2;
 	dst->sum_log += src->sum_log;
