@@ -16,7 +16,15 @@
 #include "xalloc.h"
 
 /* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_U64_AUTO, OPT_I64, OPT_SECS };
+enum opt_type {
+	OPT_BOOL,
+	OPT_STR,
+	OPT_U64,
+	OPT_U64_AUTO,
+	OPT_I64,
+	OPT_SECS,
+	OPT_F64
+};
 
 /* Sections of --help, in this order. */
 enum opt_group {
@@ -53,6 +61,7 @@ struct opt {
 #define WRK CMD_WORKER
 #define QRY CMD_QUERY
 #define RUN CMD_RUN
+#define GEN CMD_GENERATE
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
@@ -74,9 +83,9 @@ static const struct opt opt_table[] = {
 	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile",
 	    G_TARGET },
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "worker processes", G_SHAPE },
+	    ING | QRY | RUN | WRK | GEN, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "threads per worker process",
+	    ING | QRY | RUN | WRK | GEN, "N", "threads per worker process",
 	    G_SHAPE },
 	{ "model", 0, OPT_STR, OFF(model), "perf-scale", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, "NAME",
@@ -127,8 +136,8 @@ static const struct opt opt_table[] = {
 	{ "duration", 0, OPT_SECS, OFF(duration), "0", 0, 31536000,
 	    ING | QRY | RUN | WRK, "SECS",
 	    "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)", G_PACE },
-	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0, ING | RUN | WRK,
-	    "T",
+	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0,
+	    ING | RUN | WRK | GEN, "T",
 	    "first cycle's timestamp, + interval per cycle (default: now); "
 	    "RFC 3339, epoch s or ms, or relative: now, -3d, now-90m",
 	    G_PACE },
@@ -145,8 +154,8 @@ static const struct opt opt_table[] = {
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
 	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
 	    G_PACE },
-	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
-	    NULL, "no live progress line", G_OUTPUT },
+	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0,
+	    ING | QRY | RUN | GEN, NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
 	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
@@ -197,8 +206,39 @@ static const struct opt opt_table[] = {
 	    "query templates, DIR/<dialect>/*.sql; the default is found next "
 	    "to the binary",
 	    G_QUERY },
+	{ "bad-data", 0, OPT_F64, OFF(bad_data), "0", 0, 100, ING | RUN | WRK,
+	    "PCT",
+	    "make PCT % of the records invalid for the target (kinds: BAD "
+	    "DATA below), counted as injected",
+	    G_SHAPE },
+	/* generate: lumberer's options and short forms; its --seed is a
+	 * row of its own (default 4321, short -s) */
+	{ "logtype", 'l', OPT_STR, OFF(logtype), "", 0, 0, GEN,
+	    "apache|cloudfront|cloudflare", "log format (case-insensitive)",
+	    G_SHAPE },
+	{ "iterations", 'i', OPT_I64, OFF(iterations), "1", -9.2e18, 9.2e18,
+	    GEN, "N", "lines to write (<= 0: none)", G_SHAPE },
+	{ "baddata", 'b', OPT_F64, OFF(bad_data), "0", -1e308, 1e308, GEN,
+	    "PCT", "share of corrupted lines in % (<= 0: none, >= 100: all)",
+	    G_SHAPE },
+	{ "realtime", 'r', OPT_BOOL, OFF(realtime), "false", 0, 0, GEN, NULL,
+	    "timestamps: the clock at each new visitor (else --start-time)",
+	    G_SHAPE },
+	{ "seed", 's', OPT_U64, OFF(gen_seed), "4321", 0, 1.8e19, GEN, "N",
+	    "seed of the lines (same seed and --start-time, same lines; 0: "
+	    "random)",
+	    G_SHAPE },
+	{ "visitor-lines", 0, OPT_U64, OFF(visitor_lines), "10000", 0, 1e12,
+	    GEN, "N",
+	    "lines per visitor (IP, user, agent...; 0: one per second of "
+	    "clock, as lumberer, not reproducible)",
+	    G_SHAPE },
+	{ "output", 'o', OPT_STR, OFF(output), "-", 0, 0, GEN, "FILE",
+	    "where the lines go (-: stdout; .gz: gzip, .zst: zstd)",
+	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help", G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN, NULL, "this help",
+	    G_OTHER },
 	{ NULL },
 };
 
@@ -267,6 +307,10 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		if (!rc)
 			*(int64_t *)field(o, r) = i;
 		break;
+	case OPT_F64:
+		rc = parse_double(
+		    v, r->min, r->max, field(o, r), why, sizeof(why));
+		break;
 	case OPT_SECS: {
 		double d;
 
@@ -321,7 +365,8 @@ row_index(const struct opt *r)
 }
 
 static const char *const cmd_names[]
-    = { "ingest", "model", "cleanup", "worker", "query", "run" };
+    = { "ingest", "model", "cleanup", "worker", "query", "run", "generate" };
+enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
  * is started by the coordinator). */
@@ -335,7 +380,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 	if (!shown)
 		shown = cmds;
 	left = (unsigned)__builtin_popcount(shown);
-	for (unsigned i = 0; i < 6 && k < n; i++) {
+	for (unsigned i = 0; i < N_CMDS && k < n; i++) {
 		if (!(shown & (1u << i)))
 			continue;
 		left--;
@@ -349,7 +394,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 static const char *
 cmd_name(unsigned cmd)
 {
-	for (unsigned i = 0; i < 6; i++)
+	for (unsigned i = 0; i < N_CMDS; i++)
 		if (cmd == 1u << i)
 			return cmd_names[i];
 	return "this command";
@@ -899,6 +944,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		    b, "%lld", (long long)*(const int64_t *)cfield(o, r));
 		break;
 	case OPT_SECS:
+	case OPT_F64:
 		buf_printf(b, "%.17g", *(const double *)cfield(o, r));
 		break;
 	}
@@ -1039,6 +1085,7 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			rc = json_int(w, *(const int64_t *)cfield(o, r));
 			break;
 		case OPT_SECS:
+		case OPT_F64:
 			rc = json_double(w, *(const double *)cfield(o, r));
 			break;
 		}
