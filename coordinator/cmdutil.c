@@ -316,11 +316,19 @@ cmd_list_targets(FILE *f)
 	for (const struct model_ops *const *m = model_list(); *m; m++) {
 		const struct param_row *p = (*m)->params;
 
+		unsigned col = 3;
+
 		fprintf(f, "  %s: %s\n   ", (*m)->name, (*m)->help);
 		for (; p && p->name; p++) {
+			/* wrapped under 80 columns */
+			if (col > 3 && col + 3 + strlen(p->name) >= 80) {
+				fputs("\n   ", f);
+				col = 3;
+			}
 			fputs(" --", f);
 			for (const char *c = p->name; *c; c++)
 				fputc(*c == '_' ? '-' : *c, f);
+			col += 3 + (unsigned)strlen(p->name);
 		}
 		fputc('\n', f);
 	}
@@ -333,6 +341,8 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
     const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
     const struct model *m)
 {
+	struct model_conf mc;
+
 	r->o           = o;
 	r->opts_cmd    = opts_cmd;
 	r->start_ms    = e->start_ms;
@@ -349,8 +359,9 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->hosts      = m->total_hosts;
 	r->event_sets = m->total_events;
 	opts_host_range(o, &r->id_start, &r->id_end);
-	r->series = m->ops->series_count(&(struct model_conf) {
-	    .host_scale = (unsigned)o->host_scale, .multi = o->multi });
+	/* the whole conf: the continuous model's filters change the count */
+	mc        = opts_model_conf(o);
+	r->series = m->ops->series_count(&mc);
 }
 
 void

@@ -237,7 +237,7 @@ report_write_json(const struct report_run *r)
 	if (!r->total)
 		goto workers;
 	rc |= json_key(&w, "model") | json_obj_begin(&w);
-	rc |= json_key(&w, "name") | json_str(&w, "perf-scale");
+	rc |= json_key(&w, "name") | json_str(&w, r->o->model);
 	rc |= json_key(&w, "instance_prefix") | json_str(&w, r->prefix);
 	rc |= json_key(&w, "hosts") | json_uint(&w, r->hosts);
 	rc |= json_key(&w, "event_sets") | json_uint(&w, r->event_sets);

@@ -98,6 +98,7 @@ echo "tsload bench on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' 
 printf '%-46s %21s %21s %8s\n' "case" "points/s (spread)" "points/CPU-s (spread)" "RSS MiB"
 u=(--interval-millis 0 --duration "$secs" --batch-writes --batch-size 100)
 bench "null: generation only, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target null:
+bench "null: continuous model's generation, -p 2 -c 2" -p 2 -c 2 --model continuous --host-scale 10 "${u[@]}" --target null:
 # Serialised in memory: null:?format= builds each batch's text and drops it.
 bench "line protocol in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=lp"
 bench "line protocol in memory, multi-measure" -p 2 -c 2 --host-scale 10 "${u[@]}" --multi --target "null:?format=lp"

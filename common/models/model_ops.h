@@ -159,5 +159,6 @@ const struct model_ops *const *model_list(void);
 bool model_ops_valid(const struct model_ops *ops, char *err, size_t n);
 
 extern const struct model_ops model_perf_scale;
+extern const struct model_ops model_continuous;
 
 #endif

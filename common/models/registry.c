@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MODELS(MODEL) MODEL(perf_scale)
+#define MODELS(MODEL) MODEL(perf_scale) MODEL(continuous)
 
 #define MODEL_PTR(x) &model_##x,
 static const struct model_ops *const models[] = { MODELS(MODEL_PTR) NULL };

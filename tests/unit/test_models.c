@@ -12,7 +12,7 @@
 #include "model_ops.h"
 
 /* Every registered model, in registry order. */
-static const char *const expected[] = { "perf-scale" };
+static const char *const expected[] = { "perf-scale", "continuous" };
 
 static void
 test_registry(void **state)
