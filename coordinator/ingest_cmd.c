@@ -40,7 +40,8 @@ print_model(const struct tsl_opts *o, struct model *m)
 		log_err("cannot build the model");
 		return rc;
 	}
-	log_info("Instance name suffix: %s", m->prefix);
+	if (m->prefix[0]) /* the access-log models have none */
+		log_info("Instance name suffix: %s", m->prefix);
 	ops->summary(m, o->interval_ms, o->multi, text, sizeof(text));
 	fputs(text, log_info_stream());
 	fflush(log_info_stream());
