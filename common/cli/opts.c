@@ -789,6 +789,32 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* --bad-data: targets whose encoding has invalid records their server
+ * refuses and counts (README "Bad data"): influx, vm, postgres; and the
+ * file, stdout and null targets in the lp or pgcopy format, which write
+ * them as they are. */
+static int
+check_bad_data(const struct tsl_opts *o, const struct target_ops *t, char *err,
+    size_t errlen)
+{
+	static const char *const servers[] = { "influx", "vm", "postgres" };
+	static const char *const local[]   = { "file", "stdout", "null" };
+	const char              *f         = strstr(o->target, "format=");
+
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, servers[i]))
+			return 0;
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, local[i])
+		    && (!f || !strncmp(f + 7, "lp", 2)
+		        || !strncmp(f + 7, "pgcopy", 6)))
+			return 0;
+	snprintf(err, errlen,
+	    "--bad-data: the %s target has no invalid records tsload can send and count (targets that do: influx, vm, postgres; file, stdout and null with format=lp or pgcopy)",
+	    t->name);
+	return -EINVAL;
+}
+
 /* "perf-scale, ..." of the registered models. */
 static void
 model_names(char *out, size_t n)
@@ -848,6 +874,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			    t->name, t->max_batch);
 			return -EINVAL;
 		}
+		if (o->bad_data > 0 && check_bad_data(o, t, err, errlen))
+			return -EINVAL;
 		if (!o->database[0] || !o->table[0]) {
 			snprintf(err, errlen, "%s must not be empty",
 			    o->database[0] ? "--table-name"

@@ -32,12 +32,13 @@ enum {
 	AL_PER_UNIT = 10, /* visitors per host-scale unit */
 	AL_N_PATHS  = LOGF_N_SEGMENTS + LOGF_N_SEGMENTS * LOGF_N_SEGMENTS,
 	AL_N_DIMS   = 8,
-	AL_NAME_DIM = 1, /* client_ip */
+	AL_NAME_DIM = 1,    /* client_ip */
 	AL_STR_MAX  = 1024, /* a visitor's texts */
 };
 
-static const char *const al_dims[AL_N_DIMS] = { "host", "client_ip",
-	"user_name", "method", "protocol", "referer", "user_agent", "country" };
+static const char *const al_dims[AL_N_DIMS]
+    = { "host", "client_ip", "user_name", "method", "protocol", "referer",
+	      "user_agent", "country" };
 
 /* The 156 paths: "app", ..., "app/app", "app/main", ... */
 static char        al_path_text[AL_N_PATHS][24];
@@ -50,8 +51,8 @@ al_paths_init(void)
 		return;
 	for (unsigned i = 0; i < AL_N_PATHS; i++) {
 		if (i < LOGF_N_SEGMENTS)
-			snprintf(al_path_text[i], sizeof(al_path_text[i]), "%s",
-			    logf_segments[i]);
+			snprintf(al_path_text[i], sizeof(al_path_text[i]),
+			    "%s", logf_segments[i]);
 		else
 			snprintf(al_path_text[i], sizeof(al_path_text[i]),
 			    "%s/%s",
@@ -141,7 +142,8 @@ static bool
 al_plain(const struct dimgroup *g)
 {
 	for (unsigned d = 0; d < AL_N_DIMS; d++)
-		if (d != g->name_at && !model_plain(g->dim[d].p, g->dim[d].len))
+		if (d != g->name_at
+		    && !model_plain(g->dim[d].p, g->dim[d].len))
 			return false;
 	return true;
 }
@@ -197,10 +199,10 @@ al_build(struct model *m, const struct model_conf *c, uint32_t first,
 		g->dim[7]  = al_keep(&at, v->loc);
 		g->plain   = al_plain(g) && model_plain(ip.p, ip.len);
 		*s         = (struct series) { .g = g,
-			        .name                 = ip.p,
-			        .host                 = i,
-			        .name_len             = (uint16_t)ip.len,
-			        .kind                 = 0 };
+			        .name             = ip.p,
+			        .host             = i,
+			        .name_len         = (uint16_t)ip.len,
+			        .kind             = 0 };
 	}
 	free(v);
 	return 0;
@@ -238,10 +240,10 @@ al_values(const struct model *m, const struct series *se, struct model_draw *d,
 	(void)se;
 	d->absent = 0;
 	segs      = 1 + (unsigned)xrng_below(r, 2);
-	v[k++]    = segs == 1 ? (double)xrng_below(r, LOGF_N_SEGMENTS)
-	                      : (double)(LOGF_N_SEGMENTS
-	                         + xrng_below(r, LOGF_N_SEGMENTS
-	                                 * LOGF_N_SEGMENTS));
+	v[k++]    = segs == 1
+	       ? (double)xrng_below(r, LOGF_N_SEGMENTS)
+	       : (double)(LOGF_N_SEGMENTS
+                + xrng_below(r, LOGF_N_SEGMENTS * LOGF_N_SEGMENTS));
 	if (al_has(t, M_QUERY))
 		v[k++] = (double)xrng_below(r, LOGF_N_QUERIES);
 	v[k++] = logf_statuses[xrng_below(r, LOGF_N_STATUSES)];
@@ -308,24 +310,24 @@ static const struct param_row al_params[] = {
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL },
 };
 
-#define AL_MODEL(x, text)                                                   \
-	static int al_build_##x(struct model *m, const struct model_conf *c, \
-	    uint32_t first, uint32_t end)                                    \
-	{                                                                    \
-		return al_build(m, c, first, end, &model_##x);               \
-	}                                                                    \
-	const struct model_ops model_##x = {                                 \
-		.name         = #x,                                          \
-		.version      = MODEL_OPS_VERSION,                           \
-		.help         = text,                                        \
-		.params       = al_params,                                   \
-		.hosts        = al_hosts,                                    \
-		.series_count = al_series_count,                             \
-		.build        = al_build_##x,                                \
-		.free         = al_free,                                     \
-		.cycle        = al_cycle,                                    \
-		.values       = al_values,                                   \
-		.summary      = al_summary,                                  \
+#define AL_MODEL(x, text)                                                     \
+	static int al_build_##x(struct model *m, const struct model_conf *c,  \
+	    uint32_t first, uint32_t end)                                     \
+	{                                                                     \
+		return al_build(m, c, first, end, &model_##x);                \
+	}                                                                     \
+	const struct model_ops model_##x = {                                  \
+		.name         = #x,                                           \
+		.version      = MODEL_OPS_VERSION,                            \
+		.help         = text,                                         \
+		.params       = al_params,                                    \
+		.hosts        = al_hosts,                                     \
+		.series_count = al_series_count,                              \
+		.build        = al_build_##x,                                 \
+		.free         = al_free,                                      \
+		.cycle        = al_cycle,                                     \
+		.values       = al_values,                                    \
+		.summary      = al_summary,                                   \
 	};
 
 AL_MODEL(apache, "Apache access-log requests, 10 visitors per host-scale unit")

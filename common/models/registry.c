@@ -11,8 +11,8 @@
 #include <string.h>
 
 /* apache, cloudfront, cloudflare: the access-log models (accesslog.c) */
-#define MODELS(MODEL)                                                     \
-	MODEL(perf_scale)                                                 \
+#define MODELS(MODEL)                                                         \
+	MODEL(perf_scale)                                                     \
 	MODEL(continuous) MODEL(apache) MODEL(cloudfront) MODEL(cloudflare)
 
 #define MODEL_PTR(x) &model_##x,
