@@ -219,6 +219,8 @@ help:
 	@echo '                     tsload vs each real server'"'"'s own client replaying'
 	@echo '                     the same bytes (BENCH_ONLY=server: only those),'
 	@echo '                     BENCH_OLD=PATH: alternate with an older binary,'
+	@echo '                     tsload generate lines per CPU second (goal: 2M'
+	@echo '                     apache; BENCH_ONLY=generate: only those)'
 	@echo '                     and tsload query against pgbench on PostgreSQL'
 	@echo '  make               build $(TSLOAD) only'
 	@echo '  make install       build, then install the binary to PREFIX/bin, configs/'

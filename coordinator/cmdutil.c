@@ -92,6 +92,17 @@ cmd_usage(unsigned cmd, FILE *f)
 		fprintf(f, "usage: %s\n\n%s", h->synopsis, h->what);
 		opts_usage(cmd, f);
 		fprintf(f, "\nexamples:\n%s", h->examples);
+		if (h->cmd & (CMD_INGEST | CMD_RUN))
+			fprintf(f,
+			    "\nBAD DATA (--bad-data PCT): that share of the records is sent invalid, in\n"
+			    "batches of their own, counted as injected; the server's refusals count as\n"
+			    "rejected (the closing lines and run.json say both). The kinds, drawn evenly:\n"
+			    "  line protocol (influx, vm; file/stdout/null format=lp): no measurement\n"
+			    "      (a leading ','), a timestamp beyond int64\n"
+			    "  pgcopy (postgres; file/stdout/null format=pgcopy): a row of one column,\n"
+			    "      a time beyond bigint, a time that is not a number, invalid UTF-8\n"
+			    "  VictoriaMetrics skips them silently: tsload reads vm_rows_invalid_total\n"
+			    "  around each injected batch (exact with one worker process, -p 1).\n");
 		if (h->targets)
 			cmd_list_targets(f);
 		else

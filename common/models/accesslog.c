@@ -330,8 +330,6 @@ static const struct param_row al_params[] = {
 		.summary      = al_summary,                                   \
 	};
 
-AL_MODEL(apache, "Apache access-log requests, 10 visitors per host-scale unit")
-AL_MODEL(cloudfront,
-    "CloudFront access-log requests (with request_time), 10 visitors per unit")
-AL_MODEL(cloudflare,
-    "Cloudflare access-log requests (no query), 10 visitors per unit")
+AL_MODEL(apache, "Apache access-log requests, 10 visitors per host scale")
+AL_MODEL(cloudfront, "CloudFront access-log requests, with request_time")
+AL_MODEL(cloudflare, "Cloudflare access-log requests, no query")
