@@ -39,6 +39,16 @@ check_eq "every line stamped --start-time" "25000" "$(grep -c '\[06/May/2021:11:
 "$TSLOAD" generate -l cloudflare -i 3 -q --start-time $T0 >"$T_TMP/cf.log"
 check_eq "cloudflare: the same time with Z" "3" "$(grep -c '"EdgeStartTimestamp":"2021-05-06T11:28:29Z"' "$T_TMP/cf.log")"
 
+# -r: each visitor stamped with the clock (here: now, within a minute)
+now=$(date -u +%s)
+"$TSLOAD" generate -l cloudflare -i 3 -q -r --start-time $T0 >"$T_TMP/rt.log"
+t=$(date -u -d "$(sed -n '1s/.*"EdgeStartTimestamp":"\([^"]*\)".*/\1/p' "$T_TMP/rt.log")" +%s)
+check "-r: the clock's time, not --start-time ($t vs $now)" test "$((t - now))" -ge -60 -a "$((t - now))" -le 60
+# --visitor-lines 0: lumberer's one visitor per second of clock; 2000 lines
+# take far less than that
+"$TSLOAD" generate -l apache -i 2000 -q --visitor-lines 0 >"$T_TMP/wall.log"
+check_eq "--visitor-lines 0: one visitor for a short run" 1 "$(cut -d' ' -f1,3 "$T_TMP/wall.log" | sort -u | wc -l)"
+
 # reproducible: same seed and start, same lines, whatever the threads
 gen() { "$TSLOAD" generate -l apache -i 30000 -b 10 -q --start-time $T0 "$@"; }
 gen >"$T_TMP/a1"
