@@ -23,11 +23,14 @@ static const struct cmd_help {
 	bool        targets;
 } cmd_helps[] = {
 	{ CMD_INGEST, "tsload ingest [options]",
-	    "Drives the perf-scale DevOps ingest load into a target (default:\n"
-	    "SQLite in results/ of the current directory).\n",
+	    "Drives the perf-scale DevOps ingest load (or --model continuous, the\n"
+	    "continuous ingestor's) into a target (default: SQLite in results/ of\n"
+	    "the current directory).\n",
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
 	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n"
+	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n"
+	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
 	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n",
 	    true },
@@ -38,7 +41,8 @@ static const struct cmd_help {
 	    "--think-time-milliseconds.\n",
 	    "  tsload query --repetitions 20 --think-time-milliseconds 0\n"
 	    "  tsload query -c 4 --duration 1m --think-time-milliseconds 100\n"
-	    "  tsload query --config my.ini --params fixed --repetitions 5\n",
+	    "  tsload query --config my.ini --params fixed --repetitions 5\n"
+	    "  tsload query --rate 20 -c 4 --params random --duration 1m    (open loop)\n",
 	    true },
 	{ CMD_RUN, "tsload run [options]",
 	    "Ingest (-p/-c) and query (--query-processes/--query-concurrency) at\n"
@@ -49,7 +53,8 @@ static const struct cmd_help {
 	{ CMD_MODEL, "tsload model [options]",
 	    "Prints the summary of --model (as ingest --print-model-summary).\n",
 	    "  tsload model\n"
-	    "  tsload model --host-scale 10 --multi\n",
+	    "  tsload model --host-scale 10 --multi\n"
+	    "  tsload model --model continuous --host-scale 3\n",
 	    false },
 	{ CMD_CLEANUP, "tsload cleanup [options]",
 	    "Drops the table (and database, where the target has one) that ingest\n"

@@ -20,7 +20,7 @@ int coord_generate(int argc, char **argv);
 
 /** Prints the model summary, checks the shape and sets up the target.
  *  @return -1 to go on, or an exit code (0 after --print-model-summary). */
-int ingest_prepare(const struct tsl_opts *o, struct model *m);
+int ingest_prepare(struct tsl_opts *o, struct model *m);
 struct engine;
 /** Prints the seed's closing lines and tsload's resource line; turns
  *  failed writes into exit 1. */

@@ -40,7 +40,8 @@ print_model(const struct tsl_opts *o, struct model *m)
 		log_err("cannot build the model");
 		return rc;
 	}
-	if (m->prefix[0]) /* the access-log models have none */
+	if (!opts_continuous(o)
+	    && m->prefix[0]) /* the perf-scale seed's line */
 		log_info("Instance name suffix: %s", m->prefix);
 	ops->summary(m, o->interval_ms, o->multi, text, sizeof(text));
 	fputs(text, log_info_stream());
@@ -48,8 +49,11 @@ print_model(const struct tsl_opts *o, struct model *m)
 	return 0;
 }
 
+/* Every worker and thread needs a host. The continuous seed works with
+ * fewer threads instead (its -c 10 default meets filtered models of a
+ * few hosts), and says so. */
 static int
-check_shape(const struct tsl_opts *o, char *err, size_t errlen)
+check_shape(struct tsl_opts *o, char *err, size_t errlen)
 {
 	uint32_t first, end;
 	uint64_t hosts, least;
@@ -71,6 +75,12 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 		    (unsigned long long)hosts, which);
 		return -EINVAL;
 	}
+	if (o->concurrency > least && opts_continuous(o)) {
+		log_info(
+		    "Can't have more threads than dimension metrics. Working with %llu thread(s).",
+		    (unsigned long long)least);
+		o->concurrency = least;
+	}
 	if (o->concurrency > least) {
 		snprintf(err, errlen,
 		    "--concurrency: %llu threads per worker, but a worker has only %llu hosts: every thread needs at least one",
@@ -82,7 +92,7 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 }
 
 int
-ingest_prepare(const struct tsl_opts *o, struct model *m)
+ingest_prepare(struct tsl_opts *o, struct model *m)
 {
 	const struct target_ops *ops  = target_find(o->target);
 	struct tgt_conf          conf = opts_tgt_conf(o);
@@ -111,7 +121,8 @@ ingest_finish(struct stats *t, const struct engine *e, int rc)
 {
 	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
 
-	report_closing(log_info_stream(), t, e->secs);
+	report_closing(log_info_stream(), t, e->secs, opts_continuous(e->o));
+	report_open_loop(log_info_stream(), &e->rate[ROLE_INGEST], t, e->secs);
 	log_info(
 	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
@@ -168,6 +179,7 @@ coord_ingest(int argc, char **argv)
 	cmd_collect_workers(&e, &rr);
 	rc       = ingest_finish(t, &e, rc);
 	rr.total = t;
+	rr.rate  = &e.rate[ROLE_INGEST];
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
 	if (report_write_json(&rr)) {
 		rc = 1; /* the file and the reason were said */

@@ -167,4 +167,7 @@ fi
 
 # the query driver against pgbench
 TSLOAD=$TSLOAD bash "$here/bench-query.sh" "$csv"
+
+# open loop: rates and a schedule held, and the schedule lag
+TSLOAD=$TSLOAD bash "$here/bench-rate.sh" "$csv"
 echo "table written to $csv"

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abandon.h"
 #include "backoff.h"
@@ -34,14 +35,18 @@ struct wstate {
 	struct tgt_ctx        ctx;
 	struct xrng           rng;
 	struct model_draw     draw; /* what the model's ->values draws from */
-	struct sample        *s;    /* batch slots */
-	unsigned              cap;  /* slots */
+	struct mt19937        mt;   /* seed-exact mode: CPython's stream */
+	char                  note[512]; /* --dry-run: a sample's debug line */
+	struct sample        *s;         /* batch slots */
+	unsigned              cap;       /* slots */
 	struct batch          b;
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              cycle_records; /* records of the cycles so far */
 	uint64_t              last_throttles;
 	struct pacer          pacer; /* when each cycle is due */
 	struct stage          stage; /* the chain from here to the target */
+	struct sched          sched; /* --rate, --schedule: the thread's */
+	bool                  ended; /* the schedule is over */
 	double                bad_p; /* --bad-data as a probability */
 	struct sample        *bad;   /* injected records waiting: sent in a
 	                                batch of their own (flush_bad) */
@@ -51,20 +56,33 @@ struct wstate {
 /* Injected records a thread keeps before it sends them. */
 enum { BAD_BATCH = 1000 };
 
-/* The pacer the options ask for (pacers/pacer.h). */
-static void
-pick_pacer(struct wstate *w)
+/* The pacer the options ask for (pacers/pacer.h), open loop with a
+ * schedule, each thread taking an equal share of the rate. 0, or -errno
+ * with the reason in err (a schedule file that went bad since the
+ * coordinator read it). */
+static int
+pick_pacer(struct wstate *w, char *err, size_t errlen)
 {
 	const struct ingest_shared *sh = w->t->sh;
 	const struct tsl_opts      *o  = sh->o;
 	struct pacer_conf           c  = {
 		           .interval_ms = o->interval_ms,
+		           .step_ms     = sh->m->ops->step_ms,
+		           .cycles      = o->autostop,
 		           .t0_ms       = sh->t0_ms,
 		           .stop        = &w->t->sh->stop,
 		           .warned_ms   = &w->t->sh->warned_ms,
 		           .rng         = &w->rng,
+		           .share = 1.0 / ((double)sh->workers * sh->threads),
+		           .origin_ns  = sh->origin_ns,
+		           .max_lag_ns = o->max_lag_ms * 1000000u,
 	};
+	int rc = opts_sched(o, &w->sched, err, errlen);
 
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		c.sched = &w->sched;
 	/* opts_validate() has checked both times; relative ones ("-3d",
 	 * "now") are taken from the run's start, the same in every worker. */
 	c.virt
@@ -72,6 +90,7 @@ pick_pacer(struct wstate *w)
 	if (c.virt && o->end_time[0])
 		parse_time_ms(o->end_time, sh->t0_ms, &c.end_ms, NULL, 0);
 	pacer_pick(&w->pacer, &c); /* interval or unpaced always wants */
+	return 0;
 }
 
 void
@@ -200,14 +219,30 @@ write_batch(struct wstate *w)
 {
 	struct ingest_thread  *t     = w->t;
 	const struct tsl_opts *o     = t->sh->o;
-	uint64_t               start = now_ns(), lat = 0, throttles = 0;
+	uint64_t               start = 0, lat = 0, throttles = 0, due;
 	uint64_t               full = 0;
 	enum tgt_status        st   = TGT_FAIL;
+	enum pacer_verdict     v;
 
-	if (!w->b.n || t->stopped)
+	if (!w->b.n || t->stopped || w->ended)
 		goto out;
 	if (w->b.records == w->limit)
 		full = w->b.records;
+	/* open loop: wait until the batch is due (at once without a rate) */
+	v = pacer_batch(&w->pacer,
+	    opts_rate_records(o) ? w->b.records : w->b.points, &due);
+	if (v == PACER_END) {
+		w->ended = true; /* not due before the end: not written */
+		goto out;
+	}
+	if (v == PACER_SKIP) {
+		pthread_mutex_lock(&t->lock);
+		t->st.skipped++;
+		t->st.skipped_points += w->b.points;
+		pthread_mutex_unlock(&t->lock);
+		goto out;
+	}
+	start                  = now_ns();
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
@@ -249,8 +284,11 @@ write_batch(struct wstate *w)
 
 	pthread_mutex_lock(&t->lock);
 	/* A closed pipe writes nothing and fails nothing: the reader left. */
-	if (st != TGT_CLOSED)
+	if (st != TGT_CLOSED) {
 		stats_record(&t->st, lat, st == TGT_OK);
+		if (due)
+			stats_record_open(&t->st, due, start, start + lat);
+	}
 	t->st.throttles += throttles + (w->ctx.throttles - w->last_throttles);
 	w->last_throttles = w->ctx.throttles;
 	t->last           = (uint8_t)st;
@@ -293,6 +331,20 @@ out:
 		resize_batch(w);
 }
 
+/* --dry-run: the model's debug line of the sample just made, on stdout
+ * in one write(2), so that the lines of threads and workers never mix. */
+static void
+print_note(struct wstate *w)
+{
+	size_t n = strnlen(w->note, sizeof(w->note) - 1);
+
+	w->note[n] = '\n';
+	if (write(STDOUT_FILENO, w->note, n + 1) < 0) {
+		/* the reader went away: the run goes on without notes */
+	}
+	w->note[n] = '\0';
+}
+
 /* Fills slot s with a fresh sample of series `se` at time T and returns
  * its number of measures. */
 static unsigned
@@ -307,8 +359,12 @@ make_sample(
 	s->time_ms      = T;
 	s->bad          = 0;
 	w->draw.time_ms = T;
-	n               = m->ops->values(m, se, &w->draw, s->v);
-	s->absent       = w->draw.absent;
+	if (w->draw.note)
+		w->draw.note[0] = '\0';
+	n         = m->ops->values(m, se, &w->draw, s->v);
+	s->absent = w->draw.absent;
+	if (w->draw.note && w->draw.note[0])
+		print_note(w);
 	if (w->b.req_id != REQID_NONE) {
 		gen_uuid4(&w->rng, s->req_id);
 		if (w->b.req_id == REQID_MEASURE)
@@ -446,7 +502,7 @@ emit_series(struct model_emit *e, const struct series *se)
 {
 	struct wstate *w = (struct wstate *)e; /* emit is its first member */
 
-	if (stopping(w->t->sh))
+	if (stopping(w->t->sh) || w->ended)
 		return false;
 	add_sample(w, se, w->ts);
 	return true;
@@ -463,7 +519,7 @@ run_cycles(struct wstate *w)
 	bool                  limited = false; /* bsa_limit called */
 
 	w->emit.series = emit_series;
-	while (!stopping(t->sh) && w->pacer.ops->next(&w->pacer, &cy)) {
+	while (!stopping(t->sh) && !w->ended && pacer_next(&w->pacer, &cy)) {
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);
@@ -519,9 +575,22 @@ ingest_thread_main(void *arg)
 	w.bad_p  = o->bad_data / 100.0;
 	if (w.bad_p > 0)
 		w.bad = xcalloc(BAD_BATCH, sizeof(*w.bad));
-	pick_pacer(&w);
+	/* Seed-exact mode: one worker, one thread and --seed N draw the
+	 * values from CPython's random.seed(N) stream, in the seed's order
+	 * (the continuous model; a model that has no such order ignores
+	 * it). */
+	if (o->seed && o->processes == 1 && o->concurrency == 1) {
+		mt_seed(&w.mt, (int64_t)o->seed);
+		w.draw.mt = &w.mt;
+	}
+	if (o->dry_run) {
+		w.draw.note     = w.note;
+		w.draw.note_len = sizeof(w.note) - 1; /* room for '\n' */
+	}
 
-	rc = w.ctx.ops->init(&w.ctx);
+	rc = pick_pacer(&w, w.ctx.err, sizeof(w.ctx.err));
+	if (!rc)
+		rc = w.ctx.ops->init(&w.ctx);
 	if (!rc)
 		rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
 	if (rc)
@@ -537,6 +606,7 @@ ingest_thread_main(void *arg)
 		run_cycles(&w);
 	stage_chain_fini(&w.stage);
 	w.ctx.ops->fini(&w.ctx);
+	sched_free(&w.sched);
 	free(w.s);
 	free(w.bad);
 	atomic_fetch_add(&sh->finished, 1);

@@ -27,6 +27,9 @@ struct ingest_shared {
 	unsigned               worker;    /* 0-based worker index */
 	int64_t                t0_ms;     /* first cycle's timestamp */
 	uint64_t               seed;      /* value seed of the run */
+	unsigned               workers;   /* ingest workers of the run */
+	unsigned               threads;   /* threads of this worker */
+	uint64_t               origin_ns; /* now_ns() at the run's start */
 	atomic_bool            stop;      /* set: finish the sample, flush */
 	atomic_int_fast64_t    warned_ms; /* last "can't keep up" message */
 	atomic_uint            told; /* TGT_STATE_BITs of outcomes printed */

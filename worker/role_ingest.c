@@ -44,14 +44,17 @@ ingest_setup(struct role_run *r)
 		return -EINVAL;
 	}
 	ingest_shared_init(&ir->sh);
-	ir->shared    = true;
-	ir->sh.o      = r->o;
-	ir->sh.m      = &ir->m;
-	ir->sh.conf   = r->conf;
-	ir->sh.worker = r->as->index;
-	ir->sh.t0_ms  = r->as->t0_ms;
-	ir->sh.seed   = r->as->seed;
-	ir->th        = xcalloc(r->nth, sizeof(*ir->th));
+	ir->shared       = true;
+	ir->sh.o         = r->o;
+	ir->sh.m         = &ir->m;
+	ir->sh.conf      = r->conf;
+	ir->sh.worker    = r->as->index;
+	ir->sh.t0_ms     = r->as->t0_ms;
+	ir->sh.seed      = r->as->seed;
+	ir->sh.workers   = r->as->workers ? r->as->workers : 1;
+	ir->sh.threads   = r->nth;
+	ir->sh.origin_ns = role_origin_ns(r->as->t0_ms);
+	ir->th           = xcalloc(r->nth, sizeof(*ir->th));
 	for (unsigned i = 0; i < r->nth; i++) {
 		uint32_t h0, h1;
 

@@ -5,13 +5,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "continuous.h"
 #include "json.h"
 #include "log.h"
 #include "parse.h"
+#include "schedule.h"
 #include "target.h"
 #include "xalloc.h"
 
@@ -30,6 +33,7 @@ enum opt_type {
 enum opt_group {
 	G_TARGET,
 	G_SHAPE,
+	G_CONT,
 	G_PACE,
 	G_QUERY,
 	G_OUTPUT,
@@ -38,8 +42,9 @@ enum opt_group {
 	G_N
 };
 
-static const char *const group_title[G_N] = { "target", "load shape", "pacing",
-	"query workload", "output", "worker", "other" };
+static const char *const group_title[G_N]
+    = { "target", "load shape", "continuous model (--model continuous only)",
+	      "pacing", "query workload", "output", "worker", "other" };
 
 struct opt {
 	const char   *name;
@@ -51,7 +56,8 @@ struct opt {
 	unsigned      cmds;
 	const char   *meta;
 	const char   *help;
-	unsigned      group; /* enum opt_group */
+	unsigned      group; /* enum opt_group; G_CONT: only the continuous
+	                        model takes it */
 };
 
 #define OFF(f) offsetof(struct tsl_opts, f)
@@ -78,21 +84,31 @@ static const struct opt opt_table[] = {
 	    "AWS region (Timestream targets)", G_TARGET },
 	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "explicit endpoint (Timestream targets)", G_TARGET },
+	    "explicit endpoint (Timestream targets); with --model continuous "
+	    "the region, as in that seed",
+	    G_TARGET },
+	{ "endpoint-url", 0, OPT_STR, OFF(endpoint_url), "", 0, 0,
+	    ING | CLN | QRY | RUN | WRK, "URL",
+	    "explicit endpoint (the continuous seed's spelling; also -url)",
+	    G_TARGET },
 	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile",
 	    G_TARGET },
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
 	    ING | QRY | RUN | WRK | GEN, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	    ING | QRY | RUN | WRK | GEN, "N", "threads per worker process",
+	    ING | QRY | RUN | WRK | GEN, "N",
+	    "threads per worker process (ingest with --model continuous: "
+	    "default 10)",
 	    G_SHAPE },
 	{ "model", 0, OPT_STR, OFF(model), "perf-scale", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, "NAME",
 	    "data model (see MODELS below)", G_SHAPE },
-	{ "host-scale", 0, OPT_U64, OFF(host_scale), "100", 1, 4000,
+	{ "host-scale", 's', OPT_U64, OFF(host_scale), "100", 1, 4000,
 	    ING | MOD | QRY | RUN | WRK, "N",
-	    "hosts = 1000 x N, event sets = 1200 x N", G_SHAPE },
+	    "hosts = 1000 x N, event sets = 1200 x N (continuous: 1010 x N "
+	    "and 1212 x N, default 1)",
+	    G_SHAPE },
 	{ "id-start", 0, OPT_U64, OFF(id_start), "0", 0, 4294967295.0,
 	    ING | RUN | WRK, "N",
 	    "write the model's hosts from N (0-based), so that machines "
@@ -101,6 +117,38 @@ static const struct opt opt_table[] = {
 	{ "id-end", 0, OPT_U64, OFF(id_end), "0", 0, 4294967295.0,
 	    ING | RUN | WRK, "M",
 	    "... up to M, exclusive (0: the model's end)", G_SHAPE },
+	{ "include-region", 0, OPT_STR, OFF(include_region), "", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "LIST",
+	    "only these regions (comma list; default: all 7)", G_CONT },
+	{ "include-ms", 0, OPT_STR, OFF(include_ms), "", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "LIST",
+	    "only these microservices (comma list; default: all 5)", G_CONT },
+	{ "region-scale", 0, OPT_U64, OFF(region_scale), "0", 0, 7,
+	    ING | MOD | QRY | RUN | WRK, "N",
+	    "only the first N regions (0: all)", G_CONT },
+	{ "ms-scale", 0, OPT_U64, OFF(ms_scale), "0", 0, 5,
+	    ING | MOD | QRY | RUN | WRK, "N",
+	    "only the first N microservices (0: all)", G_CONT },
+	{ "missing-cpu", 0, OPT_U64, OFF(missing_cpu), "0", 0, 100,
+	    ING | RUN | WRK, "PCT",
+	    "PCT % of metric samples come without their 8 CPU measures",
+	    G_CONT },
+	{ "sin-signal-cpu", 0, OPT_F64, OFF(sin_snr), "0", 0, INFINITY,
+	    ING | RUN | WRK, "SNR",
+	    "cpu_user is a sine plus noise at this signal-to-noise ratio "
+	    "(>= 100: no noise; 0: off)",
+	    G_CONT },
+	{ "sin-frq-cpu", 0, OPT_STR, OFF(sin_frq), "m", 0, 0, ING | RUN | WRK,
+	    "m|h|d|we|mo|qu|ye",
+	    "the sine's period: minute, hour, day, week, month (30.46 d), "
+	    "quarter, year (365.6 d)",
+	    G_CONT },
+	{ "saw-signal-cpu", 0, OPT_F64, OFF(saw_snr), "0", 0, INFINITY,
+	    ING | RUN | WRK, "SNR",
+	    "cpu_user is a sawtooth plus noise (the sine wins if both)",
+	    G_CONT },
+	{ "saw-frq-cpu", 0, OPT_STR, OFF(saw_frq), "m", 0, 0, ING | RUN | WRK,
+	    "m|h|d|we|mo|qu|ye", "the sawtooth's period", G_CONT },
 	{ "interval-millis", 0, OPT_U64, OFF(interval_ms), "5000", 0, 86400000,
 	    ING | MOD | RUN | WRK, "MS",
 	    "one sample per series every MS (0: as fast as possible)",
@@ -136,6 +184,15 @@ static const struct opt opt_table[] = {
 	{ "duration", 0, OPT_SECS, OFF(duration), "0", 0, 31536000,
 	    ING | QRY | RUN | WRK, "SECS",
 	    "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)", G_PACE },
+	{ "autostop", 0, OPT_U64, OFF(autostop), "0", 0, 1e15, ING | RUN | WRK,
+	    "N",
+	    "each thread stops after N cycles: N values per series (0: no "
+	    "limit)",
+	    G_PACE },
+	{ "dry-run", 0, OPT_BOOL, OFF(dry_run), "false", 0, 0, ING | WRK, NULL,
+	    "generate without writing: the target is null: (nothing is "
+	    "contacted), the model's debug lines are printed",
+	    G_OUTPUT },
 	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0,
 	    ING | RUN | WRK | GEN, "T",
 	    "first cycle's timestamp, + interval per cycle (default: now); "
@@ -149,10 +206,33 @@ static const struct opt opt_table[] = {
 	    "results root: DIR/<run-id>/run.json, timeseries.csv", G_OUTPUT },
 	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK,
 	    "N",
-	    "seed of the generated values (same seed, same data; 0: random)",
+	    "seed of the generated values (same seed, same data; 0: random); "
+	    "with --model continuous, -p 1 and -c 1: CPython's random.seed(N), "
+	    "the seed's values exactly",
 	    G_SHAPE },
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
 	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
+	    G_PACE },
+	{ "rate", 0, OPT_F64, OFF(rate), "0", 0, 1e12, ING | QRY | RUN | WRK,
+	    "N",
+	    "open loop: N data points/s in all (query: queries/s), split over "
+	    "workers and threads; latency also from each batch's intended "
+	    "start (0: closed loop)",
+	    G_PACE },
+	{ "rate-unit", 0, OPT_STR, OFF(rate_unit), "points", 0, 0,
+	    ING | RUN | WRK, "points|records",
+	    "what --rate and --schedule count when ingesting", G_PACE },
+	{ "schedule", 0, OPT_STR, OFF(schedule), "", 0, 0,
+	    ING | QRY | RUN | WRK, "FILE",
+	    "open loop at the rates of a JSON file, re-read when it changes: "
+	    "{\"update_interval\": S, \"schedule\": [R, ...]} (cycling) or "
+	    "{\"steps\": [{\"rate\": R, \"for\": \"30s\"}, {\"ramp_to\": R, "
+	    "\"for\": \"5m\"}, ...]}",
+	    G_PACE },
+	{ "max-lag", 0, OPT_U64, OFF(max_lag_ms), "0", 0, 86400000,
+	    ING | QRY | RUN | WRK, "MS",
+	    "with a rate: skip (and count) a batch or query due more than MS "
+	    "ago (0: never)",
 	    G_PACE },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0,
 	    ING | QRY | RUN | GEN, NULL, "no live progress line", G_OUTPUT },
@@ -307,10 +387,14 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		if (!rc)
 			*(int64_t *)field(o, r) = i;
 		break;
-	case OPT_F64:
-		rc = parse_double(
-		    v, r->min, r->max, field(o, r), why, sizeof(why));
+	case OPT_F64: {
+		double d;
+
+		rc = parse_double(v, r->min, r->max, &d, why, sizeof(why));
+		if (!rc)
+			*(double *)field(o, r) = d;
 		break;
+	}
 	case OPT_SECS: {
 		double d;
 
@@ -356,7 +440,22 @@ opts_free(struct tsl_opts *o)
 }
 
 #define N_ROWS (sizeof(opt_table) / sizeof(opt_table[0]) - 1)
-_Static_assert(N_ROWS <= 64, "tsl_opts.given has one bit per row");
+_Static_assert(N_ROWS <= 64 * sizeof(((struct tsl_opts *)0)->given) / 8,
+    "tsl_opts.given has one bit per row");
+
+/* Marks row i as given. */
+static void
+set_given(struct tsl_opts *o, size_t i)
+{
+	o->given[i / 64] |= 1ull << (i % 64);
+}
+
+/* Whether row i was given. */
+static bool
+is_given(const struct tsl_opts *o, size_t i)
+{
+	return o->given[i / 64] >> (i % 64) & 1;
+}
 
 static unsigned
 row_index(const struct opt *r)
@@ -564,7 +663,7 @@ apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			continue;
 		if (set_value(o, r, v, var, err, errlen))
 			return -EINVAL;
-		o->given |= 1ull << row_index(r);
+		set_given(o, row_index(r));
 	}
 	return 0;
 }
@@ -574,7 +673,7 @@ opts_given(const struct tsl_opts *o, const char *name)
 {
 	for (const struct opt *r = opt_table; r->name; r++)
 		if (!strcmp(r->name, name))
-			return o->given & (1ull << row_index(r));
+			return is_given(o, row_index(r));
 	return false;
 }
 
@@ -584,11 +683,101 @@ static void
 imply_target(struct tsl_opts *o, unsigned cmd)
 {
 	if (cmd == CMD_WORKER || opts_given(o, "target")
-	    || !(opts_given(o, "endpoint") || opts_given(o, "region")))
+	    || !(opts_given(o, "endpoint") || opts_given(o, "region")
+	        || opts_given(o, "endpoint-url")))
 		return;
 	free(o->target);
 	o->target         = xstrdup("timestream://");
 	o->target_implied = true;
+}
+
+bool
+opts_continuous(const struct tsl_opts *o)
+{
+	return o->model && !strcmp(o->model, "continuous");
+}
+
+static void
+set_str(char **field, const char *v)
+{
+	char *copy = xstrdup(v);
+
+	free(*field);
+	*field = copy;
+}
+
+/* What the seeds mean by their options, said once on the command line's
+ * side (a worker gets the outcome as text). The continuous ingestor's
+ * (seed-behaviour.md §1.5): -e/--endpoint and -r/--region are the
+ * region, --endpoint-url/-url the URL; its defaults -c 10 and
+ * --host-scale 1 when not given; its own pacing (--interval-millis 0:
+ * the model's step) unless an interval is given. Any model:
+ * --endpoint-url is --endpoint; --dry-run writes to null:. */
+static int
+seed_meaning(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	if (opts_continuous(o)) {
+		if (opts_given(o, "endpoint")) {
+			if (opts_given(o, "region")
+			    && strcmp(o->region, o->endpoint)) {
+				snprintf(err, errlen,
+				    "-e/--endpoint \"%s\" and -r/--region \"%s\": with --model continuous both name the region; give one",
+				    o->endpoint, o->region);
+				return -EINVAL;
+			}
+			set_str(&o->region, o->endpoint);
+			set_str(&o->endpoint, "");
+		}
+		if (!opts_given(o, "concurrency")
+		    && (cmd & (CMD_INGEST | CMD_RUN)))
+			o->concurrency = 10;
+		if (!opts_given(o, "host-scale"))
+			o->host_scale = 1;
+		if (!opts_given(o, "interval-millis"))
+			o->interval_ms = 0;
+	}
+	if (o->endpoint_url[0]) {
+		if (o->endpoint[0] && strcmp(o->endpoint, o->endpoint_url)) {
+			snprintf(err, errlen,
+			    "--endpoint-url \"%s\" and --endpoint \"%s\" name two endpoints; give one",
+			    o->endpoint_url, o->endpoint);
+			return -EINVAL;
+		}
+		set_str(&o->endpoint, o->endpoint_url);
+	}
+	imply_target(o, cmd);
+	if (o->dry_run) {
+		set_str(&o->target, "null:");
+		o->target_implied = false;
+	}
+	return 0;
+}
+
+/* Long options that a seed spells with one dash (argparse takes any
+ * spelling): the continuous ingestor's -url. */
+static const struct {
+	const char *dash, *name;
+} dash_long[] = { { "url", "endpoint-url" } };
+
+/* The row of a one-dash long option a ("url" or "url=X" after the dash)
+ * for cmd, with its value in *v when given after '='; NULL if none. */
+static const struct opt *
+find_dash_long(const char *a, unsigned cmd, const char **v)
+{
+	size_t n = strcspn(a, "=");
+
+	for (size_t i = 0; i < sizeof(dash_long) / sizeof(dash_long[0]); i++) {
+		if (strlen(dash_long[i].dash) != n
+		    || strncmp(a, dash_long[i].dash, n))
+			continue;
+		for (const struct opt *r = opt_table; r->name; r++)
+			if ((r->cmds & cmd)
+			    && !strcmp(r->name, dash_long[i].name)) {
+				*v = a[n] ? a + n + 1 : NULL;
+				return r;
+			}
+	}
+	return NULL;
 }
 
 static int
@@ -614,6 +803,10 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			if (eq)
 				v = eq + 1;
 			snprintf(from, sizeof(from), "--%s", r->name);
+		} else if (a[0] == '-'
+		    && (r = find_dash_long(a + 1, cmd, &v))) {
+			snprintf(from, sizeof(from), "-%.*s/--%s",
+			    (int)strcspn(a + 1, "="), a + 1, r->name);
 		} else if (a[0] == '-' && a[1] && a[1] != '-') {
 			r = find_short(a[1], cmd);
 			if (!r) {
@@ -636,7 +829,7 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			    targets);
 			return -EINVAL;
 		}
-		o->given |= 1ull << row_index(r);
+		set_given(o, row_index(r));
 		if (r->type == OPT_BOOL && !v) {
 			*(bool *)field(o, r) = true;
 			continue;
@@ -651,8 +844,8 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 		}
 		rc = set_value(o, r, v, from, err, errlen);
 	}
-	if (!rc)
-		imply_target(o, cmd);
+	if (!rc && cmd != CMD_WORKER)
+		rc = seed_meaning(o, cmd, err, errlen);
 	return rc;
 }
 
@@ -684,9 +877,10 @@ scheme_list(char *out, size_t n, unsigned flags)
 }
 
 /* --endpoint: "http[s]://host[:port][/]" and nothing else, so that no
- * user name or password can sit in it (the options go to run.json). */
+ * user name or password can sit in it (the options go to run.json);
+ * name is the option the user gave it as. */
 static int
-check_endpoint(const char *url, char *err, size_t errlen)
+check_endpoint(const char *url, const char *name, char *err, size_t errlen)
 {
 	const char *p = strstr(url, "://");
 	size_t      n;
@@ -696,16 +890,16 @@ check_endpoint(const char *url, char *err, size_t errlen)
 	if (!p
 	    || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
 		snprintf(err, errlen,
-		    "--endpoint: expected http://HOST[:PORT] or "
-		    "https://HOST[:PORT]");
+		    "%s: expected http://HOST[:PORT] or https://HOST[:PORT]",
+		    name);
 		return -EINVAL;
 	}
 	p += 3;
 	n = strcspn(p, "/?#");
 	if (!n || memchr(p, '@', n) || strspn(p + n, "/") != strlen(p + n)) {
 		snprintf(err, errlen,
-		    "--endpoint: expected http[s]://HOST[:PORT], without "
-		    "user, path or query");
+		    "%s: expected http[s]://HOST[:PORT], without user, path or query",
+		    name);
 		return -EINVAL;
 	}
 	return 0;
@@ -815,6 +1009,65 @@ check_bad_data(const struct tsl_opts *o, const struct target_ops *t, char *err,
 	return -EINVAL;
 }
 
+int
+opts_sched(const struct tsl_opts *o, struct sched *s, char *err, size_t errlen)
+{
+	char why[400];
+	int  rc;
+
+	if (o->schedule[0]) {
+		rc = sched_load(s, o->schedule, why, sizeof(why));
+		if (rc)
+			snprintf(err, errlen, "--schedule %s: %s", o->schedule,
+			    why);
+		return rc ? rc : 1;
+	}
+	if (o->rate > 0)
+		return sched_const(s, o->rate) ? -EINVAL : 1;
+	return 0;
+}
+
+bool
+opts_rate_records(const struct tsl_opts *o)
+{
+	return !strcmp(o->rate_unit, "records");
+}
+
+/* --rate, --rate-unit, --schedule (the file read and checked) and
+ * --max-lag. */
+static int
+check_rate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct sched s;
+	int          rc;
+
+	if (strcmp(o->rate_unit, "points")
+	    && strcmp(o->rate_unit, "records")) {
+		snprintf(err, errlen,
+		    "--rate-unit: invalid value \"%.40s\" (expected points or records)",
+		    o->rate_unit);
+		return -EINVAL;
+	}
+	if (o->rate > 0 && o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--rate and --schedule: give one of them (a schedule sets the rate)");
+		return -EINVAL;
+	}
+	if (o->max_lag_ms && !(o->rate > 0) && !o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--max-lag needs --rate or --schedule (without them nothing is late)");
+		return -EINVAL;
+	}
+	if (cmd == CMD_WORKER)
+		return 0; /* the worker reads the file itself */
+	rc = opts_sched(o, &s, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		sched_free(&s);
+	return 0;
+}
+
 /* "perf-scale, ..." of the registered models. */
 static void
 model_names(char *out, size_t n)
@@ -826,6 +1079,50 @@ model_names(char *out, size_t n)
 	for (; *m && at < n; m++)
 		at += (size_t)snprintf(
 		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
+}
+
+/* The period in seconds of a --sin-frq-cpu / --saw-frq-cpu code (the
+ * model's table), 0 for none. */
+static uint32_t
+frq_period(const char *code)
+{
+	uint32_t secs = 0;
+
+	return continuous_period_s(code, &secs) ? 0 : secs;
+}
+
+/* The continuous model's options: given only with it, frequency codes
+ * known, the include lists and the rest as the model checks them. A
+ * worker gets every row as text, so it is not asked. */
+static int
+check_continuous(
+    const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct model_conf mc;
+
+	if (cmd == CMD_WORKER)
+		return 0;
+	if (!opts_continuous(o)) {
+		for (const struct opt *r = opt_table; r->name; r++)
+			if (r->group == G_CONT && (r->cmds & cmd)
+			    && is_given(o, row_index(r))) {
+				snprintf(err, errlen,
+				    "--%s: only --model continuous takes it (the model is %s)",
+				    r->name, o->model);
+				return -EINVAL;
+			}
+		return 0;
+	}
+	if ((cmd & (CMD_INGEST | CMD_RUN))
+	    && (!frq_period(o->sin_frq) || !frq_period(o->saw_frq))) {
+		snprintf(err, errlen,
+		    "--%s-frq-cpu: invalid value \"%s\" (expected m, h, d, we, mo, qu or ye)",
+		    frq_period(o->sin_frq) ? "saw" : "sin",
+		    frq_period(o->sin_frq) ? o->saw_frq : o->sin_frq);
+		return -EINVAL;
+	}
+	mc = opts_model_conf(o);
+	return continuous_check_conf(&mc, err, errlen) ? -EINVAL : 0;
 }
 
 int
@@ -841,6 +1138,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		    o->model, names);
 		return -EINVAL;
 	}
+	if (check_continuous(o, cmd, err, errlen))
+		return -EINVAL;
 	if (cmd
 	    & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY | CMD_RUN)) {
 		t = target_find(o->target);
@@ -863,7 +1162,9 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		}
 		if (t->check && t->check(o->target, err, errlen))
 			return -EINVAL;
-		if (check_endpoint(o->endpoint, err, errlen))
+		if (check_endpoint(o->endpoint,
+		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint",
+		        err, errlen))
 			return -EINVAL;
 		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
 		    && o->batch_size > t->max_batch) {
@@ -896,6 +1197,9 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	    && (check_time_range(o, err, errlen)
 	        || check_host_range(o, err, errlen)))
 		return -EINVAL;
+	if ((cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN | CMD_WORKER))
+	    && check_rate(o, cmd, err, errlen))
+		return -EINVAL;
 	if (o->req_id_dim && !o->add_req_id
 	    && (cmd & (CMD_INGEST | CMD_RUN))) {
 		snprintf(err, errlen,
@@ -909,10 +1213,19 @@ struct model_conf
 opts_model_conf(const struct tsl_opts *o)
 {
 	return (struct model_conf) {
-		.host_scale    = (unsigned)o->host_scale,
-		.instance_seed = o->instance_seed,
-		.multi         = o->multi,
-		.req_id        = opts_tgt_conf(o).req_id,
+		.host_scale     = (unsigned)o->host_scale,
+		.instance_seed  = o->instance_seed,
+		.multi          = o->multi,
+		.req_id         = opts_tgt_conf(o).req_id,
+		.include_region = o->include_region,
+		.include_ms     = o->include_ms,
+		.region_scale   = (unsigned)o->region_scale,
+		.ms_scale       = (unsigned)o->ms_scale,
+		.missing_cpu    = (unsigned)o->missing_cpu,
+		.sin_snr        = o->sin_snr,
+		.saw_snr        = o->saw_snr,
+		.sin_period_s   = frq_period(o->sin_frq),
+		.saw_period_s   = frq_period(o->saw_frq),
 	};
 }
 
@@ -996,7 +1309,8 @@ escape_text(struct buf *b, const char *s)
 	}
 }
 
-/* Undoes escape_text in place. @return 0, or -EINVAL on a bad escape. */
+/* Undoes escape_text in place. @return 0, or -EINVAL on a bad escape.
+ */
 static int
 unescape_text(char *s)
 {
@@ -1125,8 +1439,8 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
  * before HELP_WIDTH. */
 enum { HELP_COL = 32, HELP_WIDTH = 80 };
 
-/* Prints text from column col, wrapped at spaces before HELP_WIDTH, each
- * further line indented to HELP_COL. */
+/* Prints text from column col, wrapped at spaces before HELP_WIDTH,
+ * each further line indented to HELP_COL. */
 static void
 print_wrapped(FILE *f, const char *text, int col)
 {
@@ -1179,7 +1493,8 @@ opts_usage(unsigned cmd, FILE *f)
 				    r->help, r->def);
 			else
 				snprintf(text, sizeof(text), "%s", r->help);
-			/* A long option name gets a line of its own. */
+			/* A long option name gets a line of its own.
+			 */
 			if (n >= HELP_COL - 1)
 				fprintf(f, "%s\n%*s", left, HELP_COL, "");
 			else

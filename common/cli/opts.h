@@ -58,8 +58,13 @@ struct tsl_opts {
 	char    *results;     /* results root directory */
 	uint64_t seed;        /* value seed, 0 = pick one */
 	uint64_t max_retries; /* retries of a throttled batch */
-	char    *connect;     /* worker: coordinator URL */
-	char    *role;        /* worker: "ingest" or "query" */
+	/* open loop */
+	double   rate;       /* units/s for the whole run, 0 = closed loop */
+	char    *rate_unit;  /* ingest: "points" or "records" */
+	char    *schedule;   /* a schedule file, "" = none */
+	uint64_t max_lag_ms; /* skip work later than this, 0 = never */
+	char    *connect;    /* worker: coordinator URL */
+	char    *role;       /* worker: "ingest" or "query" */
 	/* query driver */
 	char    *config;  /* config.ini */
 	char    *log_dir; /* -l */
@@ -75,6 +80,17 @@ struct tsl_opts {
 	char    *queries_dir;   /* configs/queries */
 	double   query_wait;    /* seconds to wait for data to take params */
 	bool     quiet;         /* no live line */
+	/* the continuous model's (seed-behaviour.md §1.5) */
+	char    *endpoint_url;      /* --endpoint-url, -url: the URL there */
+	char    *include_region;    /* comma list, "" = all */
+	char    *include_ms;        /* comma list, "" = all */
+	uint64_t region_scale;      /* the first N regions, 0 = all */
+	uint64_t ms_scale;          /* the first N microservices, 0 = all */
+	uint64_t missing_cpu;       /* % of metric samples without CPU */
+	double   sin_snr, saw_snr;  /* > 0: cpu_user signal, its SNR */
+	char    *sin_frq, *saw_frq; /* m|h|d|we|mo|qu|ye */
+	uint64_t autostop;          /* cycles per thread, 0 = no limit */
+	bool     dry_run;           /* generate, write to null: */
 	/* bad records (ingest --bad-data, generate --baddata), percent */
 	double bad_data;
 	/* generate (lumberer's options, seed-behaviour-2 §1.2) */
@@ -86,7 +102,7 @@ struct tsl_opts {
 	uint64_t visitor_lines; /* lines per visitor; 0: 1 s of clock */
 	bool     help;
 	/* set by opts_parse */
-	uint64_t given;          /* bit per option row: from argv or env */
+	uint64_t given[4];       /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */
 };
 
@@ -109,10 +125,22 @@ bool opts_given(const struct tsl_opts *o, const char *name);
 int opts_validate(
     const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen);
 
+/** The load schedule of --rate or --schedule: 1 with *s set (free it
+ *  with sched_free), 0 when there is none (closed loop), or -errno with
+ *  one line naming the option, the file and the key in err. */
+struct sched;
+int opts_sched(
+    const struct tsl_opts *o, struct sched *s, char *err, size_t errlen);
+/** Whether ingest counts the rate in records (--rate-unit records). */
+bool opts_rate_records(const struct tsl_opts *o);
+
 /** The target settings the options describe. */
 struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
 /** The settings the model reads, from the effective options. */
 struct model_conf opts_model_conf(const struct tsl_opts *o);
+
+/** Whether the run's model is the continuous ingestor's. */
+bool opts_continuous(const struct tsl_opts *o);
 
 /** The hosts this run writes, [*first, *end) of the model's numbering:
  *  --id-start and --id-end, the end 0 meaning the model's host count.

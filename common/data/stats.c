@@ -14,6 +14,8 @@ stats_init(struct stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	hist_init(&s->h);
+	hist_init(&s->hi);
+	hist_init(&s->hl);
 }
 
 void
@@ -37,6 +39,14 @@ stats_record(struct stats *s, uint64_t ns, bool ok)
 }
 
 void
+stats_record_open(
+    struct stats *s, uint64_t due_ns, uint64_t sent_ns, uint64_t end_ns)
+{
+	hist_record(&s->hi, end_ns > due_ns ? end_ns - due_ns : 0);
+	hist_record(&s->hl, sent_ns > due_ns ? sent_ns - due_ns : 0);
+}
+
+void
 stats_merge(struct stats *dst, const struct stats *src)
 {
 	dst->attempts += src->attempts;
@@ -53,6 +63,10 @@ stats_merge(struct stats *dst, const struct stats *src)
 	dst->sum_log += src->sum_log;
 	dst->n_log += src->n_log;
 	hist_merge(&dst->h, &src->h);
+	dst->skipped += src->skipped;
+	dst->skipped_points += src->skipped_points;
+	hist_merge(&dst->hi, &src->hi);
+	hist_merge(&dst->hl, &src->hl);
 }
 
 double

@@ -4,6 +4,11 @@
  * Invariants: attempts = ok + failed; every throttle is a retried attempt
  * not counted in attempts' outcome until it finally succeeds or fails.
  * Latency statistics cover every finished attempt (ok or failed), in ns.
+ *
+ * Open loop (--rate, --schedule) adds two histograms: the latency from
+ * each batch's (query's) intended start, what a user of the database
+ * waits, and the schedule lag, how late the send was; h stays the service
+ * time, from the send. Work skipped for --max-lag is counted, not timed.
  */
 #ifndef TSL_STATS_H
 #define TSL_STATS_H
@@ -28,11 +33,22 @@ struct stats {
 	double      sum_log;   /* of ln(latency in s) over ok, for geomean */
 	uint64_t    n_log;     /* terms in sum_log: ok attempts with ns > 0 */
 	struct hist h;
+	/* open loop */
+	uint64_t skipped;        /* batches (queries) skipped: too late */
+	uint64_t skipped_points; /* their data points (records for a query:
+	                            0) */
+	struct hist hi;          /* latency from the intended start, ns */
+	struct hist hl;          /* schedule lag: send - intended, ns */
 };
 
 void stats_init(struct stats *s);
 /** Records one finished attempt of latency ns. */
 void stats_record(struct stats *s, uint64_t ns, bool ok);
+/** With a rate: the intended-start latency and the lag of the attempt
+ *  just recorded, which was due at due_ns, sent at sent_ns and ended at
+ *  end_ns (now_ns() times). */
+void stats_record_open(
+    struct stats *s, uint64_t due_ns, uint64_t sent_ns, uint64_t end_ns);
 void stats_merge(struct stats *dst, const struct stats *src);
 /** Mean and population standard deviation of latencies in seconds, over
  *  all attempts; 0 when there are none. */

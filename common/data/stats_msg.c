@@ -3,11 +3,54 @@
 
 #include <errno.h>
 
+/* A histogram: its totals and the non-empty buckets. */
+static void
+put_hist(struct buf *b, const struct hist *h)
+{
+	uint32_t used = 0;
+
+	proto_put_u64(b, h->count);
+	proto_put_u64(b, h->clamped);
+	proto_put_u64(b, h->min);
+	proto_put_u64(b, h->max);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		used += h->b[i] != 0;
+	proto_put_u32(b, used);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		if (!h->b[i])
+			continue;
+		proto_put_u32(b, i);
+		proto_put_u64(b, h->b[i]);
+	}
+}
+
+static int
+get_hist(struct proto_rd *rd, struct hist *h)
+{
+	uint32_t used;
+
+	h->count   = proto_get_u64(rd);
+	h->clamped = proto_get_u64(rd);
+	h->min     = proto_get_u64(rd);
+	h->max     = proto_get_u64(rd);
+	used       = proto_get_u32(rd);
+	if (used > HIST_BUCKETS)
+		return -EPROTO;
+	for (uint32_t k = 0; k < used && !rd->bad; k++) {
+		uint32_t i = proto_get_u32(rd);
+		uint64_t c = proto_get_u64(rd);
+
+		if (i >= HIST_BUCKETS)
+			return -EPROTO;
+		h->b[i] = c;
+	}
+	return 0;
+}
+
 void
 proto_put_stats(struct buf *b, const struct proto_stats *m)
 {
-	const struct stats *s    = &m->s;
-	uint32_t            used = 0;
+	const struct stats *s = &m->s;
 
 	proto_put_u64(b, s->attempts);
 	proto_put_u64(b, s->ok);
@@ -22,19 +65,11 @@ proto_put_stats(struct buf *b, const struct proto_stats *m)
 	proto_put_f64(b, s->sum2);
 	proto_put_f64(b, s->sum_log);
 	proto_put_u64(b, s->n_log);
-	proto_put_u64(b, s->h.count);
-	proto_put_u64(b, s->h.clamped);
-	proto_put_u64(b, s->h.min);
-	proto_put_u64(b, s->h.max);
-	for (unsigned i = 0; i < HIST_BUCKETS; i++)
-		used += s->h.b[i] != 0;
-	proto_put_u32(b, used);
-	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		if (!s->h.b[i])
-			continue;
-		proto_put_u32(b, i);
-		proto_put_u64(b, s->h.b[i]);
-	}
+	put_hist(b, &s->h);
+	proto_put_u64(b, s->skipped);
+	proto_put_u64(b, s->skipped_points);
+	put_hist(b, &s->hi);
+	put_hist(b, &s->hl);
 	proto_put_u32(b, m->threads_ok);
 	proto_put_u32(b, m->state);
 	proto_put_str(b, m->err);
@@ -46,7 +81,6 @@ int
 proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
 {
 	struct stats *s = &m->s;
-	uint32_t      used;
 
 	stats_init(s);
 	s->attempts  = proto_get_u64(rd);
@@ -62,21 +96,12 @@ proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
 	s->sum2      = proto_get_f64(rd);
 	s->sum_log   = proto_get_f64(rd);
 	s->n_log     = proto_get_u64(rd);
-	s->h.count   = proto_get_u64(rd);
-	s->h.clamped = proto_get_u64(rd);
-	s->h.min     = proto_get_u64(rd);
-	s->h.max     = proto_get_u64(rd);
-	used         = proto_get_u32(rd);
-	if (used > HIST_BUCKETS)
+	if (get_hist(rd, &s->h))
 		return -EPROTO;
-	for (uint32_t k = 0; k < used && !rd->bad; k++) {
-		uint32_t i = proto_get_u32(rd);
-		uint64_t c = proto_get_u64(rd);
-
-		if (i >= HIST_BUCKETS)
-			return -EPROTO;
-		s->h.b[i] = c;
-	}
+	s->skipped        = proto_get_u64(rd);
+	s->skipped_points = proto_get_u64(rd);
+	if (get_hist(rd, &s->hi) || get_hist(rd, &s->hl))
+		return -EPROTO;
 	m->threads_ok = proto_get_u32(rd);
 	m->state      = proto_get_u32(rd);
 	proto_get_str(rd, m->err, sizeof(m->err));

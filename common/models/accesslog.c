@@ -276,29 +276,22 @@ al_summary(const struct model *m, uint64_t interval_ms, bool multi, char *out,
     size_t outlen)
 {
 	const struct schema_kind *k = &m->schema.kind[0];
-	size_t                    at;
-	int                       n;
+	struct tbuf               b = { out, outlen, 0 };
 
 	(void)multi;
-	n = snprintf(out, outlen,
-	    "%s access-log model: %u visitors (%u per host-scale unit), each one request record per %s\n"
-	    "dimensions: host, client_ip, user_name, method, protocol, referer, user_agent, country; measures:",
+	if (outlen == 0)
+		return -ENOSPC;
+	out[0] = '\0';
+	tbuf_printf(&b,
+	    "%s access-log model: %u visitors (%u per host-scale unit), each one request record per %s\n",
 	    m->ops->name, m->total_hosts, AL_PER_UNIT,
 	    interval_ms ? "interval" : "cycle (unpaced)");
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENOSPC;
-	at = (size_t)n;
-	for (unsigned i = 0; i < k->n_values; i++) {
-		n = snprintf(out + at, outlen - at, " %s", k->m[i].name);
-		if (n < 0 || (size_t)n >= outlen - at)
-			return -ENOSPC;
-		at += (size_t)n;
-	}
-	if (at + 2 > outlen)
-		return -ENOSPC;
-	out[at++] = '\n';
-	out[at]   = '\0';
-	return 0;
+	tbuf_printf(&b,
+	    "dimensions: host, client_ip, user_name, method, protocol, referer, user_agent, country; measures:");
+	for (unsigned i = 0; i < k->n_values; i++)
+		tbuf_printf(&b, " %s", k->m[i].name);
+	tbuf_printf(&b, "\n");
+	return b.err;
 }
 
 static const struct param_row al_params[] = {

@@ -145,6 +145,23 @@ check_eq "query, lost connections: exit 0" 0 $?
 check "query, lost connections: all 12 do-qN.err are empty" \
 	empty_files 12 "$T_TMP"/logs-lost/pg-*-1-[12]/do-q*.err
 
+# 5b. the continuous model (--model continuous): --autostop 5 at
+# host-scale 1 over 2 workers x 2 threads is the seed runbook's (20,200 +
+# 6,060) x 5 = 131,300 rows, exactly 5 values per series, whole seconds
+"$TSLOAD" ingest --model continuous -p 2 -c 2 --autostop 5 -t cont -q \
+	--target "$url" --results "$T_TMP/results" >cont.out 2>cont.err
+check_eq "continuous: exit 0" 0 $?
+check_eq "continuous: 131,300 rows" 131300 "$(q 'select count(*) from cont')"
+check_eq "continuous: Records written 131300" 131300 "$(records_written cont.out)"
+cs="region, cell, silo, availability_zone, microservice_name, instance_name, instance_type, os_version, process_name, jdk_version, measure_name"
+check_eq "continuous: 26,260 series" 26260 \
+	"$(q "select count(*) from (select distinct $cs from cont) x")"
+check_eq "continuous: every series has 5 values at 5 distinct times" 0 \
+	"$(q "select count(*) from (select $cs from cont group by $cs having count(*) != 5 or count(distinct time) != 5) x")"
+check_eq "continuous: whole seconds" 0 \
+	"$(q "select count(*) from cont where time % 1000 != 0")"
+check "continuous: stderr is empty" test ! -s cont.err
+
 # 6. cleanup drops the table
 "$TSLOAD" cleanup -t single --target "$purl" >cl.out 2>&1
 check_eq "cleanup: exit 0" 0 $?
