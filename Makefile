@@ -45,7 +45,7 @@ ifneq ($(filter true 1,$(DEVELOPER)),)
 WARN += $(DEV_WARN)
 endif
 
-PKGS         := libcurl sqlite3 openssl zlib libpq
+PKGS         := libcurl sqlite3 openssl zlib libpq libzstd
 PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # common/ is layered (docs/architecture.md; scripts/check-layers.sh):
@@ -226,6 +226,8 @@ help:
 	@echo '                     tsload vs each real server'"'"'s own client replaying'
 	@echo '                     the same bytes (BENCH_ONLY=server: only those),'
 	@echo '                     BENCH_OLD=PATH: alternate with an older binary,'
+	@echo '                     tsload generate lines per CPU second (goal: 2M'
+	@echo '                     apache; BENCH_ONLY=generate: only those)'
 	@echo '                     and tsload query against pgbench on PostgreSQL,'
 	@echo '                     open loop: --rate 1000000 into null:, 100000 into'
 	@echo '                     sqlite:, 3 schedule steps (achieved %, lag p99;'

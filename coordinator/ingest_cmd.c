@@ -42,7 +42,8 @@ print_model(const struct tsl_opts *o, struct model *m)
 		log_err("cannot build the model");
 		return rc;
 	}
-	if (!opts_continuous(o)) /* the perf-scale seed's line */
+	if (!opts_continuous(o)
+	    && m->prefix[0]) /* the perf-scale seed's line */
 		log_info("Instance name suffix: %s", m->prefix);
 	ops->summary(m, o->interval_ms, o->multi, text, sizeof(text));
 	fputs(text, log_info_stream());

@@ -161,6 +161,11 @@ tsload_lines:
 	    (unsigned long long)t->throttles, (unsigned long long)t->failed,
 	    (unsigned long long)t->rejected, (unsigned long long)t->behind);
 	report_spool(f, t);
+	if (t->injected)
+		fprintf(f,
+		    "Bad records injected (--bad-data): %llu; rejected by the target: %llu\n",
+		    (unsigned long long)t->injected,
+		    (unsigned long long)t->rejected);
 	fprintf(f,
 	    "Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, p99.9 %.3f, max %.3f\n",
 	    stats_mean_s(t) * 1e3, hist_percentile(h, 50) / 1e6,
@@ -288,6 +293,7 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "failed") | json_uint(w, s->failed);
 	rc |= json_key(w, "throttles") | json_uint(w, s->throttles);
 	rc |= json_key(w, "rejected") | json_uint(w, s->rejected);
+	rc |= json_key(w, "injected") | json_uint(w, s->injected);
 	rc |= json_key(w, "records") | json_uint(w, s->records);
 	rc |= json_key(w, "points") | json_uint(w, s->points);
 	rc |= json_key(w, "behind_schedule") | json_uint(w, s->behind);

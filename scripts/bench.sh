@@ -147,6 +147,35 @@ spool_case() {
 if [ -n "${SPOOLBENCH:-}" ] && [ -x "$SPOOLBENCH" ] && wanted "spool"; then
 	spool_case
 fi
+# tsload generate: access-log lines into /dev/null, per wall and CPU
+# second (its own summary line); the goal is >= 2M apache lines per
+# CPU-second (issue 16). RSS column: not measured (0).
+gen_bench() {
+	local name=$1 goal=$2
+	shift 2
+	wanted "$name" || return 0
+	: >"$dir/runs"
+	for _ in $(seq "$runs"); do
+		"$TSLOAD" generate "$@" >/dev/null 2>"$dir/err" || {
+			echo "bench: tsload generate $* failed:" >&2
+			cat "$dir/err" >&2
+			return 1
+		}
+		sed -n 's/.*, \([0-9]*\) lines\/s, CPU .* s, \([0-9]*\) lines per CPU-second.*/\1 \2 \1 0/p' "$dir/err" >>"$dir/runs"
+	done
+	read -r pm pl ph <<<"$(stat 1 "$dir/runs")"
+	read -r cm cl ch <<<"$(stat 2 "$dir/runs")"
+	printf '%-46s %12.0f (%5.1f%%) %12.0f (%5.1f%%) %8s  goal >= %s lines/CPU-s: %s\n' "$name" "$pm" \
+		"$(spread "$pl" "$ph" "$pm")" "$cm" "$(spread "$cl" "$ch" "$cm")" "-" "$goal" \
+		"$(awk -v c="$cm" -v g="$goal" 'BEGIN { print (g == 0 ? "(none)" : c >= g ? "met" : "NOT MET") }')"
+	echo "$name,$runs,$pm,$pl,$ph,$cm,$cl,$ch,$pm,0,,,,,," >>"$csv"
+}
+echo "(generate cases: lines, not points)"
+gen_bench "generate apache, 4M lines, 1 thread" 2000000 -l apache -i 4000000
+gen_bench "generate cloudfront, 2M lines, 1 thread" 0 -l cloudfront -i 2000000
+gen_bench "generate cloudflare, 2M lines, 1 thread" 0 -l cloudflare -i 2000000
+gen_bench "generate apache -b 10, 4M lines, 1 thread" 0 -l apache -i 4000000 -b 10
+gen_bench "generate apache, 8M lines, -c 2" 2000000 -l apache -i 8000000 -c 2
 
 # Timestream WriteRecords (JSON, SigV4-signed, 100 records a call) to the
 # fake endpoint of the tests, which acknowledges at once (it checks every

@@ -52,7 +52,14 @@ struct wstate {
 	struct stage_counts   seen;  /* its counts already in t->st */
 	char                  spool_dir[4096];
 	char                  ident[512];
+	double                bad_p; /* --bad-data as a probability */
+	struct sample        *bad;   /* injected records waiting: sent in a
+	                                batch of their own (flush_bad) */
+	unsigned nbad;
 };
+
+/* Injected records a thread keeps before it sends them. */
+enum { BAD_BATCH = 1000 };
 
 /* The pacer the options ask for (pacers/pacer.h), open loop with a
  * schedule, each thread taking an equal share of the rate. 0, or -errno
@@ -338,6 +345,9 @@ write_batch(struct wstate *w)
 		    ? w->ctx.rejected_points
 		    : w->b.points;
 
+		if (rr == w->b.records)
+			rp = w->b.points; /* nothing of the batch stored */
+
 		t->st.records += w->b.records - rr;
 		t->st.points += w->b.points - rp;
 		t->st.rejected += rr;
@@ -396,6 +406,7 @@ make_sample(
 
 	s->series       = se;
 	s->time_ms      = T;
+	s->bad          = 0;
 	w->draw.time_ms = T;
 	if (w->draw.note)
 		w->draw.note[0] = '\0';
@@ -431,6 +442,53 @@ present_next(const struct sample *s, unsigned first, unsigned nmeas)
 	return first;
 }
 
+/* --bad-data: sends the injected records kept so far as one batch of
+ * their own, after the pending good ones: a server that refuses a whole
+ * batch (PostgreSQL's COPY) then refuses only them, and the target counts
+ * them as rejected. */
+static void
+flush_bad(struct wstate *w)
+{
+	unsigned points = 0;
+
+	if (!w->nbad)
+		return;
+	write_batch(w);
+	for (unsigned i = 0; i < w->nbad; i++)
+		points += w->b.multi ? target_points(&w->bad[i]) : 1;
+	w->b.s       = w->bad;
+	w->b.n       = w->nbad;
+	w->b.records = w->nbad;
+	w->b.points  = points;
+	pthread_mutex_lock(&w->t->lock);
+	w->t->st.injected += w->nbad;
+	pthread_mutex_unlock(&w->t->lock);
+	write_batch(w);
+	w->b.s  = w->s;
+	w->nbad = 0;
+}
+
+/* --bad-data: keeps the sample in slot k as one invalid record (its
+ * first present measure in the single layout, the whole sample in the
+ * multi one), sent by flush_bad at the cycle's end or when BAD_BATCH are
+ * waiting. */
+static void
+add_bad(struct wstate *w, unsigned k, unsigned nmeas)
+{
+	struct sample *s = &w->bad[w->nbad];
+	unsigned       first;
+
+	*s    = w->s[k];
+	first = present_next(s, 0, nmeas);
+	if (first >= nmeas)
+		return; /* every measure left out: no record */
+	s->bad   = (uint8_t)(1 + xrng_below(&w->rng, 255));
+	s->first = w->b.multi ? 0 : (uint8_t)first;
+	s->count = w->b.multi ? (uint8_t)nmeas : 1;
+	if (++w->nbad == BAD_BATCH)
+		flush_bad(w);
+}
+
 /* Generates one sample and adds its records to the batch, writing the
  * batch whenever it is full. In the single-measure layout a sample may be
  * split over two batches (seed §3.2, without its record loss), and
@@ -442,6 +500,11 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	struct sample *s     = &w->s[k];
 	unsigned       nmeas = make_sample(w, s, se, T), first = 0, end;
 
+	if (w->bad_p > 0 && xrng_uniform(&w->rng) < w->bad_p) {
+		w->cycle_records++;
+		add_bad(w, k, nmeas);
+		return;
+	}
 	w->cycle_records += w->b.multi ? 1 : nmeas;
 	if (w->b.multi) {
 		unsigned points;
@@ -514,6 +577,7 @@ run_cycles(struct wstate *w)
 		}
 		m->ops->cycle(m, t->h0, t->h1, &w->emit);
 		write_batch(w); /* a cycle's records never wait for the next */
+		flush_bad(w);
 		/* Batches never span cycles: a size beyond one cycle's
 		 * records is never full. */
 		if (t->bsa && !limited && !stopping(t->sh)) {
@@ -523,6 +587,7 @@ run_cycles(struct wstate *w)
 		}
 	}
 	write_batch(w);
+	flush_bad(w);
 	for (bool more = true; more;) {
 		more = stage_chain_flush(&w->stage);
 		pthread_mutex_lock(&t->lock);
@@ -592,6 +657,9 @@ ingest_thread_main(void *arg)
 	w.b.req_id = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
 	w.draw.r = &w.rng;
+	w.bad_p  = o->bad_data / 100.0;
+	if (w.bad_p > 0)
+		w.bad = xcalloc(BAD_BATCH, sizeof(*w.bad));
 	/* Seed-exact mode: one worker, one thread and --seed N draw the
 	 * values from CPython's random.seed(N) stream, in the seed's order
 	 * (the continuous model; a model that has no such order ignores
@@ -630,6 +698,7 @@ ingest_thread_main(void *arg)
 	w.ctx.ops->fini(&w.ctx);
 	sched_free(&w.sched);
 	free(w.s);
+	free(w.bad);
 	atomic_fetch_add(&sh->finished, 1);
 	return NULL;
 }

@@ -70,6 +70,7 @@ struct opt {
 #define WRK CMD_WORKER
 #define QRY CMD_QUERY
 #define RUN CMD_RUN
+#define GEN CMD_GENERATE
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
@@ -97,9 +98,9 @@ static const struct opt opt_table[] = {
 	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile",
 	    G_TARGET },
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "worker processes", G_SHAPE },
+	    ING | QRY | RUN | WRK | GEN, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N",
+	    ING | QRY | RUN | WRK | GEN, "N",
 	    "threads per worker process (ingest with --model continuous: "
 	    "default 10)",
 	    G_SHAPE },
@@ -195,8 +196,8 @@ static const struct opt opt_table[] = {
 	    "generate without writing: the target is null: (nothing is "
 	    "contacted), the model's debug lines are printed",
 	    G_OUTPUT },
-	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0, ING | RUN | WRK,
-	    "T",
+	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0,
+	    ING | RUN | WRK | GEN, "T",
 	    "first cycle's timestamp, + interval per cycle (default: now); "
 	    "RFC 3339, epoch s or ms, or relative: now, -3d, now-90m",
 	    G_PACE },
@@ -257,8 +258,8 @@ static const struct opt opt_table[] = {
 	    "counting a batch as spooled once synced; =false: a kill of "
 	    "tsload still loses nothing, a machine crash may",
 	    G_TARGET },
-	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
-	    NULL, "no live progress line", G_OUTPUT },
+	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0,
+	    ING | QRY | RUN | GEN, NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
 	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
@@ -309,8 +310,39 @@ static const struct opt opt_table[] = {
 	    "query templates, DIR/<dialect>/*.sql; the default is found next "
 	    "to the binary",
 	    G_QUERY },
+	{ "bad-data", 0, OPT_F64, OFF(bad_data), "0", 0, 100, ING | RUN | WRK,
+	    "PCT",
+	    "make PCT % of the records invalid for the target (kinds: BAD "
+	    "DATA below), counted as injected",
+	    G_SHAPE },
+	/* generate: lumberer's options and short forms; its --seed is a
+	 * row of its own (default 4321, short -s) */
+	{ "logtype", 'l', OPT_STR, OFF(logtype), "", 0, 0, GEN,
+	    "apache|cloudfront|cloudflare", "log format (case-insensitive)",
+	    G_SHAPE },
+	{ "iterations", 'i', OPT_I64, OFF(iterations), "1", -9.2e18, 9.2e18,
+	    GEN, "N", "lines to write (<= 0: none)", G_SHAPE },
+	{ "baddata", 'b', OPT_F64, OFF(bad_data), "0", -1e308, 1e308, GEN,
+	    "PCT", "share of corrupted lines in % (<= 0: none, >= 100: all)",
+	    G_SHAPE },
+	{ "realtime", 'r', OPT_BOOL, OFF(realtime), "false", 0, 0, GEN, NULL,
+	    "timestamps: the clock at each new visitor (else --start-time)",
+	    G_SHAPE },
+	{ "seed", 's', OPT_U64, OFF(gen_seed), "4321", 0, 1.8e19, GEN, "N",
+	    "seed of the lines (same seed and --start-time, same lines; 0: "
+	    "random)",
+	    G_SHAPE },
+	{ "visitor-lines", 0, OPT_U64, OFF(visitor_lines), "10000", 0, 1e12,
+	    GEN, "N",
+	    "lines per visitor (IP, user, agent...; 0: one per second of "
+	    "clock, as lumberer, not reproducible)",
+	    G_SHAPE },
+	{ "output", 'o', OPT_STR, OFF(output), "-", 0, 0, GEN, "FILE",
+	    "where the lines go (-: stdout; .gz: gzip, .zst: zstd)",
+	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help", G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN, NULL, "this help",
+	    G_OTHER },
 	{ NULL },
 };
 
@@ -461,7 +493,8 @@ row_index(const struct opt *r)
 }
 
 static const char *const cmd_names[]
-    = { "ingest", "model", "cleanup", "worker", "query", "run" };
+    = { "ingest", "model", "cleanup", "worker", "query", "run", "generate" };
+enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
  * is started by the coordinator). */
@@ -475,7 +508,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 	if (!shown)
 		shown = cmds;
 	left = (unsigned)__builtin_popcount(shown);
-	for (unsigned i = 0; i < 6 && k < n; i++) {
+	for (unsigned i = 0; i < N_CMDS && k < n; i++) {
 		if (!(shown & (1u << i)))
 			continue;
 		left--;
@@ -489,7 +522,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 static const char *
 cmd_name(unsigned cmd)
 {
-	for (unsigned i = 0; i < 6; i++)
+	for (unsigned i = 0; i < N_CMDS; i++)
 		if (cmd == 1u << i)
 			return cmd_names[i];
 	return "this command";
@@ -979,6 +1012,32 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* --bad-data: targets whose encoding has invalid records their server
+ * refuses and counts (README "Bad data"): influx, vm, postgres; and the
+ * file, stdout and null targets in the lp or pgcopy format, which write
+ * them as they are. */
+static int
+check_bad_data(const struct tsl_opts *o, const struct target_ops *t, char *err,
+    size_t errlen)
+{
+	static const char *const servers[] = { "influx", "vm", "postgres" };
+	static const char *const local[]   = { "file", "stdout", "null" };
+	const char              *f         = strstr(o->target, "format=");
+
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, servers[i]))
+			return 0;
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, local[i])
+		    && (!f || !strncmp(f + 7, "lp", 2)
+		        || !strncmp(f + 7, "pgcopy", 6)))
+			return 0;
+	snprintf(err, errlen,
+	    "--bad-data: the %s target has no invalid records tsload can send and count (targets that do: influx, vm, postgres; file, stdout and null with format=lp or pgcopy)",
+	    t->name);
+	return -EINVAL;
+}
+
 int
 opts_sched(const struct tsl_opts *o, struct sched *s, char *err, size_t errlen)
 {
@@ -1192,6 +1251,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			    t->name, t->max_batch);
 			return -EINVAL;
 		}
+		if (o->bad_data > 0 && check_bad_data(o, t, err, errlen))
+			return -EINVAL;
 		if (!o->database[0] || !o->table[0]) {
 			snprintf(err, errlen, "%s must not be empty",
 			    o->database[0] ? "--table-name"

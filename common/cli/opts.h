@@ -18,12 +18,13 @@
 
 /* Subcommands, as bits: an option row says where it is accepted. */
 enum opts_cmd {
-	CMD_INGEST  = 1u << 0,
-	CMD_MODEL   = 1u << 1,
-	CMD_CLEANUP = 1u << 2,
-	CMD_WORKER  = 1u << 3,
-	CMD_QUERY   = 1u << 4,
-	CMD_RUN     = 1u << 5,
+	CMD_INGEST   = 1u << 0,
+	CMD_MODEL    = 1u << 1,
+	CMD_CLEANUP  = 1u << 2,
+	CMD_WORKER   = 1u << 3,
+	CMD_QUERY    = 1u << 4,
+	CMD_RUN      = 1u << 5,
+	CMD_GENERATE = 1u << 6,
 };
 
 struct tsl_opts {
@@ -94,6 +95,15 @@ struct tsl_opts {
 	char    *sin_frq, *saw_frq; /* m|h|d|we|mo|qu|ye */
 	uint64_t autostop;          /* cycles per thread, 0 = no limit */
 	bool     dry_run;           /* generate, write to null: */
+	/* bad records (ingest --bad-data, generate --baddata), percent */
+	double bad_data;
+	/* generate (lumberer's options, seed-behaviour-2 §1.2) */
+	char    *logtype;       /* apache | cloudfront | cloudflare */
+	int64_t  iterations;    /* lines; <= 0: none */
+	bool     realtime;      /* -r: the clock at each new visitor */
+	uint64_t gen_seed;      /* generate's --seed/-s, default 4321 */
+	char    *output;        /* "-": stdout; .gz, .zst: compressed */
+	uint64_t visitor_lines; /* lines per visitor; 0: 1 s of clock */
 	bool     help;
 	/* set by opts_parse */
 	uint64_t given[4];       /* bit per option row: from argv or env */

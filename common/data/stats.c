@@ -54,6 +54,7 @@ stats_merge(struct stats *dst, const struct stats *src)
 	dst->failed += src->failed;
 	dst->throttles += src->throttles;
 	dst->rejected += src->rejected;
+	dst->injected += src->injected;
 	dst->records += src->records;
 	dst->points += src->points;
 	dst->behind += src->behind;

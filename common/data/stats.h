@@ -24,6 +24,7 @@ struct stats {
 	uint64_t failed;    /* given up (counted, first error kept) */
 	uint64_t throttles; /* retries after busy/throttled answers */
 	uint64_t rejected;  /* records the target rejected */
+	uint64_t injected;  /* --bad-data records sent invalid */
 	uint64_t records;   /* records written (seed counting) */
 	uint64_t points;    /* data points (measure values) written */
 	uint64_t behind;    /* "can't keep up" events */

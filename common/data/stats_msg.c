@@ -57,6 +57,7 @@ proto_put_stats(struct buf *b, const struct proto_stats *m)
 	proto_put_u64(b, s->failed);
 	proto_put_u64(b, s->throttles);
 	proto_put_u64(b, s->rejected);
+	proto_put_u64(b, s->injected);
 	proto_put_u64(b, s->records);
 	proto_put_u64(b, s->points);
 	proto_put_u64(b, s->behind);
@@ -98,6 +99,7 @@ proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
 	s->failed        = proto_get_u64(rd);
 	s->throttles     = proto_get_u64(rd);
 	s->rejected      = proto_get_u64(rd);
+	s->injected      = proto_get_u64(rd);
 	s->records       = proto_get_u64(rd);
 	s->points        = proto_get_u64(rd);
 	s->behind        = proto_get_u64(rd);

@@ -425,3 +425,12 @@ target_points(const struct sample *s)
 	span = s->first >= 32 ? 0 : span << s->first;
 	return s->count - (unsigned)__builtin_popcount(s->absent & span);
 }
+
+bool
+target_batch_bad(const struct batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++)
+		if (!b->s[i].bad)
+			return false;
+	return b->n > 0;
+}
