@@ -81,6 +81,7 @@ UNIT_TESTS := $(patsubst $(BUILD)/tests/unit/%.o,$(BUILD)/tests/%,$(TEST_OBJ))
 TSFAKE     := $(BUILD)/tests/tsfake
 SLOWSINK   := $(BUILD)/tests/slowsink
 MOCKKAFKA  := $(BUILD)/tests/mockkafka
+SPOOLBENCH := $(BUILD)/tests/spoolbench
 
 all: $(TSLOAD)
 
@@ -116,6 +117,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 # The fake Timestream endpoint: a program for the shell tests, a thread
 # in test_timestream.
 $(TSFAKE): $(BUILD)/tests/tools/tsfake_main.o $(BUILD)/tests/tools/tsfake.o $(LIB)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
+
+# make bench's spool case: the spool stage's write and replay speed.
+$(SPOOLBENCH): $(BUILD)/tests/tools/spoolbench.o $(LIB)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
@@ -177,9 +183,10 @@ demo: build
 	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/demo.sh
 
 bench: build
-	$(Q)$(MAKE) --no-print-directory $(TSFAKE) $(MOCKKAFKA)
+	$(Q)$(MAKE) --no-print-directory $(TSFAKE) $(SPOOLBENCH) $(MOCKKAFKA)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
-		MOCKKAFKA=$(abspath $(MOCKKAFKA)) bash scripts/bench.sh
+		SPOOLBENCH=$(abspath $(SPOOLBENCH)) MOCKKAFKA=$(abspath $(MOCKKAFKA)) \
+		bash scripts/bench.sh
 
 SRC_FILES = $(wildcard common/*.[ch] $(addsuffix /*.[ch],$(LAYER_DIRS)) query/*.[ch] \
 	coordinator/*.[ch] worker/*.[ch] tests/unit/*.[ch] tests/tools/*.[ch])
@@ -225,10 +232,13 @@ help:
 	@echo '                     tsload vs each real server'"'"'s own client replaying'
 	@echo '                     the same bytes (BENCH_ONLY=server: only those),'
 	@echo '                     BENCH_OLD=PATH: alternate with an older binary,'
+	@echo '                     tsload generate lines per CPU second (goal: 2M'
+	@echo '                     apache; BENCH_ONLY=generate: only those)'
 	@echo '                     and tsload query against pgbench on PostgreSQL,'
 	@echo '                     open loop: --rate 1000000 into null:, 100000 into'
 	@echo '                     sqlite:, 3 schedule steps (achieved %, lag p99;'
-	@echo '                     BENCH_RATE_SECONDS=60 a case)'
+	@echo '                     BENCH_RATE_SECONDS=60 a case), and the spool'"'"'s'
+	@echo '                     write and replay MB/s vs dd (BENCH_ONLY=spool)'
 	@echo '  make               build $(TSLOAD) only'
 	@echo '  make install       build, then install the binary to PREFIX/bin, configs/'
 	@echo '                     to PREFIX/share/tsload/configs and the man page to'

@@ -64,6 +64,20 @@ static const struct cmd_help {
 	    "  tsload cleanup\n"
 	    "  tsload cleanup --target postgres://tsload@127.0.0.1/bench\n",
 	    false },
+	{ CMD_GENERATE,
+	    "tsload generate -l apache|cloudfront|cloudflare [options]",
+	    "Writes synthetic web-server access-log lines (lumberer's generate):\n"
+	    "Apache combined, CloudFront (each record followed by an empty line) or\n"
+	    "Cloudflare JSON, one visitor (IP, user, agent, ...) per --visitor-lines\n"
+	    "lines, -b PCT % corrupted lines. -p x -c threads; the output is the\n"
+	    "same lines in the same order for a seed and --start-time, whatever the\n"
+	    "thread count. --seed/-s is generate's own (default 4321, as lumberer;\n"
+	    "0: random), not ingest's. A summary line goes to stderr (not with -q).\n",
+	    "  tsload generate --logtype apache --iterations 100000 > apache.log\n"
+	    "  tsload generate -l cloudflare -i 1000 -b 10 --output cf.log.gz\n"
+	    "  tsload generate -l apache -i 10000000 -c 2 -q --output a.log.zst\n"
+	    "  tsload generate -l apache -i 5 --seed 7 --start-time 2021-05-06T11:28:29Z\n",
+	    false },
 	{ CMD_STREAM, "tsload stream SINK [options] [FILE...]",
 	    "Sends every line of the FILEs (or stdin; plain, gzip or zstd) to SINK:\n"
 	    "  kafka    --broker HOST:PORT --topic T [-e KEY=VALUE ...]: a message a\n"
@@ -110,6 +124,17 @@ cmd_usage(unsigned cmd, FILE *f)
 		fprintf(f, "usage: %s\n\n%s", h->synopsis, h->what);
 		opts_usage(cmd, f);
 		fprintf(f, "\nexamples:\n%s", h->examples);
+		if (h->cmd & (CMD_INGEST | CMD_RUN))
+			fprintf(f,
+			    "\nBAD DATA (--bad-data PCT): that share of the records is sent invalid, in\n"
+			    "batches of their own, counted as injected; the server's refusals count as\n"
+			    "rejected (the closing lines and run.json say both). The kinds, drawn evenly:\n"
+			    "  line protocol (influx, vm; file/stdout/null format=lp): no measurement\n"
+			    "      (a leading ','), a timestamp beyond int64\n"
+			    "  pgcopy (postgres; file/stdout/null format=pgcopy): a row of one column,\n"
+			    "      a time beyond bigint, a time that is not a number, invalid UTF-8\n"
+			    "  VictoriaMetrics skips them silently: tsload reads vm_rows_invalid_total\n"
+			    "  around each injected batch (exact with one worker process, -p 1).\n");
 		if (h->targets)
 			cmd_list_targets(f);
 		else

@@ -4,6 +4,7 @@
  * workers through the engine, print the seed's closing lines and write
  * results/<run-id>/run.json.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "log.h"
 #include "model.h"
 #include "model_ops.h"
+#include "spool.h"
 #include "xalloc.h"
 
 static void
@@ -40,12 +42,60 @@ print_model(const struct tsl_opts *o, struct model *m)
 		log_err("cannot build the model");
 		return rc;
 	}
-	if (!opts_continuous(o)) /* the perf-scale seed's line */
+	if (!opts_continuous(o)
+	    && m->prefix[0]) /* the perf-scale seed's line */
 		log_info("Instance name suffix: %s", m->prefix);
 	ops->summary(m, o->interval_ms, o->multi, text, sizeof(text));
 	fputs(text, log_info_stream());
 	fflush(log_info_stream());
 	return 0;
+}
+
+/* --spool-dir: what an earlier run left there is this run's to send:
+ * each DIR/w<worker>-t<thread> must be a thread of this run, with the
+ * settings its records depend on (opts_spool_ident). One line if not. */
+static int
+check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	DIR           *d;
+	struct dirent *e;
+	uint32_t       first, end;
+	int            rc = 0;
+
+	if (!o->spool_dir[0] || !(d = opendir(o->spool_dir)))
+		return 0;
+	opts_host_range(o, &first, &end);
+	while (!rc && (e = readdir(d))) {
+		unsigned w, t;
+		uint32_t f, l, h0, h1;
+		char     sub[4096], theirs[1024], ours[1024], tail;
+
+		if (sscanf(e->d_name, "w%u-t%u%c", &w, &t, &tail) != 2)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", o->spool_dir, e->d_name);
+		snprintf(theirs, sizeof(theirs), "a damaged header");
+		if (spool_ident(sub, theirs, sizeof(theirs)) == -ENOENT)
+			continue; /* nothing left in it */
+		if (w >= o->processes || t >= o->concurrency) {
+			snprintf(err, errlen,
+			    "--spool-dir: %.300s holds what a run with more workers or threads left (-p %llu -c %llu here): run with that run's options, or move it away",
+			    sub, (unsigned long long)o->processes,
+			    (unsigned long long)o->concurrency);
+			rc = -EINVAL;
+			break;
+		}
+		model_shard(end - first, (uint32_t)o->processes, w, &f, &l);
+		model_shard(l - f, (uint32_t)o->concurrency, t, &h0, &h1);
+		opts_spool_ident(o, first + f, h0, h1, ours, sizeof(ours));
+		if (strcmp(theirs, ours)) {
+			snprintf(err, errlen,
+			    "--spool-dir: %.200s was written by a run with other settings (\"%.150s\", this run: \"%.150s\"): run with that run's options, or move it away",
+			    sub, theirs, ours);
+			rc = -EINVAL;
+		}
+	}
+	closedir(d);
+	return rc;
 }
 
 /* Every worker and thread needs a host. The continuous seed works with
@@ -95,7 +145,7 @@ ingest_prepare(struct tsl_opts *o, struct model *m)
 {
 	const struct target_ops *ops  = target_find(o->target);
 	struct tgt_conf          conf = opts_tgt_conf(o);
-	char                     err[512];
+	char                     err[1024];
 
 	if (ops->flags & TGT_F_STDOUT)
 		log_info_to_stderr(true);
@@ -104,7 +154,8 @@ ingest_prepare(struct tsl_opts *o, struct model *m)
 	if (o->print_summary)
 		return 0;
 	conf.schema = &m->schema; /* the tables ->setup creates */
-	if (check_shape(o, err, sizeof(err))) {
+	if (check_shape(o, err, sizeof(err))
+	    || check_spool_dir(o, err, sizeof(err))) {
 		log_err("%s", err);
 		return 2;
 	}

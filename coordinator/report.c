@@ -86,6 +86,48 @@ closing_continuous(FILE *f, const struct stats *t, double secs)
 	    pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
 }
 
+/* Whether a spool was in use: something kept, sent, found or dropped. */
+static bool
+spool_used(const struct stats *t)
+{
+	return t->spooled || t->spool_start || t->spool_left || t->dropped
+	    || t->corrupt || t->corrupt_spans || t->spool_bytes;
+}
+
+/* The spool's totals, and the check that every generated record is
+ * accounted for: written, refused, lost, still spooled or dropped. */
+static void
+report_spool(FILE *f, const struct stats *t)
+{
+	uint64_t in  = t->generated + t->spool_start;
+	uint64_t out = t->records + t->rejected + t->lost + t->spool_left
+	    + t->dropped + t->corrupt;
+
+	if (spool_used(t))
+		fprintf(f,
+		    "Spool: %llu records kept, %llu sent from it, %llu left (%llu bytes), %llu dropped when full, %llu failing their checksum (+%llu damaged spans), %llu from an earlier run, %llu waits for room\n",
+		    (unsigned long long)t->spooled,
+		    (unsigned long long)t->replayed,
+		    (unsigned long long)t->spool_left,
+		    (unsigned long long)t->spool_bytes,
+		    (unsigned long long)t->dropped,
+		    (unsigned long long)t->corrupt,
+		    (unsigned long long)t->corrupt_spans,
+		    (unsigned long long)t->spool_start,
+		    (unsigned long long)t->spool_blocked);
+	if (in != out)
+		fprintf(f,
+		    "Records do not add up: generated %llu + %llu from an earlier spool != written %llu + rejected %llu + lost %llu + left in the spool %llu + dropped %llu + corrupt %llu\n",
+		    (unsigned long long)t->generated,
+		    (unsigned long long)t->spool_start,
+		    (unsigned long long)t->records,
+		    (unsigned long long)t->rejected,
+		    (unsigned long long)t->lost,
+		    (unsigned long long)t->spool_left,
+		    (unsigned long long)t->dropped,
+		    (unsigned long long)t->corrupt);
+}
+
 void
 report_closing(FILE *f, const struct stats *t, double secs, bool continuous)
 {
@@ -118,6 +160,12 @@ tsload_lines:
 	    (unsigned long long)t->points, secs > 0 ? t->points / secs : 0.0,
 	    (unsigned long long)t->throttles, (unsigned long long)t->failed,
 	    (unsigned long long)t->rejected, (unsigned long long)t->behind);
+	report_spool(f, t);
+	if (t->injected)
+		fprintf(f,
+		    "Bad records injected (--bad-data): %llu; rejected by the target: %llu\n",
+		    (unsigned long long)t->injected,
+		    (unsigned long long)t->rejected);
 	fprintf(f,
 	    "Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, p99.9 %.3f, max %.3f\n",
 	    stats_mean_s(t) * 1e3, hist_percentile(h, 50) / 1e6,
@@ -202,12 +250,12 @@ iso_time(char *out, size_t n, int64_t ms)
 }
 
 /* Percentiles of an open-loop histogram, in seconds. */
+/* The keys min, p50 .. p99_9 and max of h, in seconds. */
 static int
-json_hist(struct json_w *w, const struct hist *h)
+json_hist_keys(struct json_w *w, const struct hist *h)
 {
-	int rc = json_obj_begin(w);
+	int rc = 0;
 
-	rc |= json_key(w, "count") | json_uint(w, h->count);
 	rc |= json_key(w, "min")
 	    | json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
 	rc |= json_key(w, "p50")
@@ -220,6 +268,16 @@ json_hist(struct json_w *w, const struct hist *h)
 	    | json_double(w, hist_percentile(h, 99.9) / 1e9);
 	rc |= json_key(w, "max")
 	    | json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	return rc;
+}
+
+static int
+json_hist(struct json_w *w, const struct hist *h)
+{
+	int rc = json_obj_begin(w);
+
+	rc |= json_key(w, "count") | json_uint(w, h->count);
+	rc |= json_hist_keys(w, h);
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -235,9 +293,28 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "failed") | json_uint(w, s->failed);
 	rc |= json_key(w, "throttles") | json_uint(w, s->throttles);
 	rc |= json_key(w, "rejected") | json_uint(w, s->rejected);
+	rc |= json_key(w, "injected") | json_uint(w, s->injected);
 	rc |= json_key(w, "records") | json_uint(w, s->records);
 	rc |= json_key(w, "points") | json_uint(w, s->points);
 	rc |= json_key(w, "behind_schedule") | json_uint(w, s->behind);
+	rc |= json_key(w, "generated") | json_uint(w, s->generated);
+	rc |= json_key(w, "lost") | json_uint(w, s->lost);
+	if (spool_used(s)) {
+		rc |= json_key(w, "spool") | json_obj_begin(w);
+		rc |= json_key(w, "spooled") | json_uint(w, s->spooled);
+		rc |= json_key(w, "replayed") | json_uint(w, s->replayed);
+		rc |= json_key(w, "left") | json_uint(w, s->spool_left);
+		rc |= json_key(w, "left_bytes") | json_uint(w, s->spool_bytes);
+		rc |= json_key(w, "dropped") | json_uint(w, s->dropped);
+		rc |= json_key(w, "corrupt") | json_uint(w, s->corrupt);
+		rc |= json_key(w, "corrupt_spans")
+		    | json_uint(w, s->corrupt_spans);
+		rc |= json_key(w, "from_earlier_run")
+		    | json_uint(w, s->spool_start);
+		rc |= json_key(w, "waits_for_room")
+		    | json_uint(w, s->spool_blocked);
+		rc |= json_obj_end(w);
+	}
 	if (secs > 0) {
 		rc |= json_key(w, "records_per_s")
 		    | json_double(w, s->records / secs);
@@ -247,18 +324,7 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "latency_s") | json_obj_begin(w);
 	rc |= json_key(w, "avg") | json_double(w, stats_mean_s(s));
 	rc |= json_key(w, "stddev") | json_double(w, stats_stddev_s(s));
-	rc |= json_key(w, "min")
-	    | json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
-	rc |= json_key(w, "p50")
-	    | json_double(w, hist_percentile(h, 50) / 1e9);
-	rc |= json_key(w, "p90")
-	    | json_double(w, hist_percentile(h, 90) / 1e9);
-	rc |= json_key(w, "p99")
-	    | json_double(w, hist_percentile(h, 99) / 1e9);
-	rc |= json_key(w, "p99_9")
-	    | json_double(w, hist_percentile(h, 99.9) / 1e9);
-	rc |= json_key(w, "max")
-	    | json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	rc |= json_hist_keys(w, h);
 	rc |= json_obj_end(w);
 	if (!s->hi.count && !s->skipped)
 		return rc; /* closed loop */
@@ -572,7 +638,7 @@ void
 report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
     const char *note)
 {
-	char why[80] = "", batch[48] = "", rl[96], rc[64];
+	char why[80] = "", batch[48] = "", spool[80] = "", rl[96], rc[64];
 
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
@@ -625,13 +691,21 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	else if (k->batch_max)
 		snprintf(batch, sizeof(batch), "  batch %u..%u", k->batch_min,
 		    k->batch_max);
+	if (spool_used(cur) || cur->replayed)
+		snprintf(spool, sizeof(spool),
+		    "  spool %.1f MiB %llu rec, replay %.0f rec/s",
+		    cur->spool_bytes / 1048576.0,
+		    (unsigned long long)cur->spool_left,
+		    dt > 0 ? (cur->replayed - k->last_replayed) / dt : 0.0);
+	k->last_replayed = cur->replayed;
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s\n",
+		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, why, p50, p99, batch, rl);
+		    (unsigned long long)cur->failed, why, p50, p99, batch,
+		    spool, rl);
 		fflush(f);
 	}
 	if (k->csv) {

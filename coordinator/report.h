@@ -93,10 +93,11 @@ int report_write_json(const struct report_run *r);
 
 /* Per-second time series (timeseries.csv) and live line. */
 struct report_tick {
-	FILE        *csv;
-	bool         queries; /* query side: counts executions, not records */
-	uint64_t     last_records, last_points;
-	struct hist *last_h; /* cumulative histogram at the last tick */
+	FILE    *csv;
+	bool     queries; /* query side: counts executions, not records */
+	uint64_t last_records, last_points;
+	uint64_t last_replayed; /* spooled records sent, at the last tick */
+	struct hist *last_h;    /* cumulative histogram at the last tick */
 	double       last_t;
 	char         path[600];
 	int          err;     /* first write error (-errno), 0 if none */

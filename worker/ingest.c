@@ -15,8 +15,9 @@
 #include "log.h"
 #include "model_ops.h"
 #include "pacer.h"
-#include "stage.h"
 #include "parse.h"
+#include "spool.h"
+#include "stage.h"
 #include "rng.h"
 #include "xalloc.h"
 
@@ -47,7 +48,18 @@ struct wstate {
 	struct stage          stage; /* the chain from here to the target */
 	struct sched          sched; /* --rate, --schedule: the thread's */
 	bool                  ended; /* the schedule is over */
+	struct stage_conf     sconf; /* its settings */
+	struct stage_counts   seen;  /* its counts already in t->st */
+	char                  spool_dir[4096];
+	char                  ident[512];
+	double                bad_p; /* --bad-data as a probability */
+	struct sample        *bad;   /* injected records waiting: sent in a
+	                                batch of their own (flush_bad) */
+	unsigned nbad;
 };
+
+/* Injected records a thread keeps before it sends them. */
+enum { BAD_BATCH = 1000 };
 
 /* The pacer the options ask for (pacers/pacer.h), open loop with a
  * schedule, each thread taking an equal share of the rate. 0, or -errno
@@ -177,6 +189,10 @@ tell_first(struct wstate *w, enum tgt_status st, const char *msg)
 	if (st == TGT_FAIL)
 		log_err("thread %u: %.*s write failed: %s", w->t->index + 1,
 		    (int)strcspn(url, ":"), url, msg);
+	else if (st == TGT_SPOOLED)
+		log_warn(
+		    "thread %u: %.*s cannot take batches, keeping them in the spool until it answers: %s",
+		    w->t->index + 1, (int)strcspn(url, ":"), url, msg);
 	else
 		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
 		    w->t->index + 1, (int)strcspn(url, ":"), url,
@@ -199,6 +215,34 @@ resize_batch(struct wstate *w)
 	pthread_mutex_lock(&t->lock);
 	t->batch = w->limit;
 	pthread_mutex_unlock(&t->lock);
+}
+
+/* Brings the chain's counts (the spool's) into the thread's statistics:
+ * replayed records are written records. Caller holds t->lock. */
+static void
+sync_counts(struct wstate *w)
+{
+	struct stats       *st = &w->t->st;
+	struct stage_counts c;
+
+	stage_chain_counts(&w->stage, &c);
+	st->records += c.replayed - w->seen.replayed;
+	st->points += c.replayed_points - w->seen.replayed_points;
+	st->rejected += c.replay_rejected - w->seen.replay_rejected;
+	st->lost += c.replay_failed - w->seen.replay_failed;
+	st->replayed      = c.replayed;
+	st->spooled       = c.spooled;
+	st->spool_start   = c.start;
+	st->spool_left    = c.left;
+	st->spool_bytes   = c.bytes;
+	st->dropped       = c.dropped;
+	st->corrupt       = c.corrupt;
+	st->corrupt_spans = c.corrupt_spans;
+	st->spool_blocked = c.blocked;
+	if (w->t->last == TGT_SPOOLED && c.replayed > w->seen.replayed
+	    && !c.left)
+		w->t->last = TGT_OK; /* up again, the spool sent */
+	w->seen = c;
 }
 
 /* Writes the pending batch, retrying busy, throttled or unreachable
@@ -258,6 +302,11 @@ write_batch(struct wstate *w)
 		if (attempt >= o->max_retries) {
 			char last[sizeof(w->ctx.err)];
 
+			/* a spool takes what the target did not */
+			if (stage_spill(&w->stage, &w->b) == TGT_SPOOLED) {
+				st = TGT_SPOOLED;
+				break;
+			}
 			memcpy(last, w->ctx.err, sizeof(last));
 			snprintf(w->ctx.err, sizeof(w->ctx.err),
 			    "gave up after %llu retries of %s target%s%.180s",
@@ -276,8 +325,10 @@ write_batch(struct wstate *w)
 	tell_first(w, st, w->ctx.err);
 
 	pthread_mutex_lock(&t->lock);
-	/* A closed pipe writes nothing and fails nothing: the reader left. */
-	if (st != TGT_CLOSED) {
+	t->st.generated += w->b.records;
+	/* A closed pipe writes nothing and fails nothing: the reader left;
+	 * a spooled batch is counted by the spool. */
+	if (st != TGT_CLOSED && st != TGT_SPOOLED) {
 		stats_record(&t->st, lat, st == TGT_OK);
 		if (due)
 			stats_record_open(&t->st, due, start, start + lat);
@@ -294,12 +345,17 @@ write_batch(struct wstate *w)
 		    ? w->ctx.rejected_points
 		    : w->b.points;
 
+		if (rr == w->b.records)
+			rp = w->b.points; /* nothing of the batch stored */
+
 		t->st.records += w->b.records - rr;
 		t->st.points += w->b.points - rp;
 		t->st.rejected += rr;
 		if (rr && !t->err[0])
 			snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
 			    t->index + 1, w->ctx.err);
+	} else if (st == TGT_SPOOLED) {
+		/* the spool's counts say where its records went */
 	} else if (target_status_stop(st)) {
 		t->stopped = true;
 		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
@@ -309,6 +365,9 @@ write_batch(struct wstate *w)
 		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
 		    t->index + 1, w->ctx.err[0] ? w->ctx.err : "write failed");
 	}
+	if (st != TGT_OK && st != TGT_SPOOLED)
+		t->st.lost += w->b.records; /* not written, not kept */
+	sync_counts(w);
 	pthread_mutex_unlock(&t->lock);
 	if (target_status_stop(st))
 		atomic_store(&t->sh->stop, true);
@@ -347,6 +406,7 @@ make_sample(
 
 	s->series       = se;
 	s->time_ms      = T;
+	s->bad          = 0;
 	w->draw.time_ms = T;
 	if (w->draw.note)
 		w->draw.note[0] = '\0';
@@ -382,6 +442,53 @@ present_next(const struct sample *s, unsigned first, unsigned nmeas)
 	return first;
 }
 
+/* --bad-data: sends the injected records kept so far as one batch of
+ * their own, after the pending good ones: a server that refuses a whole
+ * batch (PostgreSQL's COPY) then refuses only them, and the target counts
+ * them as rejected. */
+static void
+flush_bad(struct wstate *w)
+{
+	unsigned points = 0;
+
+	if (!w->nbad)
+		return;
+	write_batch(w);
+	for (unsigned i = 0; i < w->nbad; i++)
+		points += w->b.multi ? target_points(&w->bad[i]) : 1;
+	w->b.s       = w->bad;
+	w->b.n       = w->nbad;
+	w->b.records = w->nbad;
+	w->b.points  = points;
+	pthread_mutex_lock(&w->t->lock);
+	w->t->st.injected += w->nbad;
+	pthread_mutex_unlock(&w->t->lock);
+	write_batch(w);
+	w->b.s  = w->s;
+	w->nbad = 0;
+}
+
+/* --bad-data: keeps the sample in slot k as one invalid record (its
+ * first present measure in the single layout, the whole sample in the
+ * multi one), sent by flush_bad at the cycle's end or when BAD_BATCH are
+ * waiting. */
+static void
+add_bad(struct wstate *w, unsigned k, unsigned nmeas)
+{
+	struct sample *s = &w->bad[w->nbad];
+	unsigned       first;
+
+	*s    = w->s[k];
+	first = present_next(s, 0, nmeas);
+	if (first >= nmeas)
+		return; /* every measure left out: no record */
+	s->bad   = (uint8_t)(1 + xrng_below(&w->rng, 255));
+	s->first = w->b.multi ? 0 : (uint8_t)first;
+	s->count = w->b.multi ? (uint8_t)nmeas : 1;
+	if (++w->nbad == BAD_BATCH)
+		flush_bad(w);
+}
+
 /* Generates one sample and adds its records to the batch, writing the
  * batch whenever it is full. In the single-measure layout a sample may be
  * split over two batches (seed §3.2, without its record loss), and
@@ -393,6 +500,11 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	struct sample *s     = &w->s[k];
 	unsigned       nmeas = make_sample(w, s, se, T), first = 0, end;
 
+	if (w->bad_p > 0 && xrng_uniform(&w->rng) < w->bad_p) {
+		w->cycle_records++;
+		add_bad(w, k, nmeas);
+		return;
+	}
 	w->cycle_records += w->b.multi ? 1 : nmeas;
 	if (w->b.multi) {
 		unsigned points;
@@ -465,6 +577,7 @@ run_cycles(struct wstate *w)
 		}
 		m->ops->cycle(m, t->h0, t->h1, &w->emit);
 		write_batch(w); /* a cycle's records never wait for the next */
+		flush_bad(w);
 		/* Batches never span cycles: a size beyond one cycle's
 		 * records is never full. */
 		if (t->bsa && !limited && !stopping(t->sh)) {
@@ -474,6 +587,43 @@ run_cycles(struct wstate *w)
 		}
 	}
 	write_batch(w);
+	flush_bad(w);
+	for (bool more = true; more;) {
+		more = stage_chain_flush(&w->stage);
+		pthread_mutex_lock(&t->lock);
+		sync_counts(w);
+		pthread_mutex_unlock(&t->lock);
+	}
+}
+
+/* --spool-dir: this thread's spool, DIR/w<worker>-t<thread>, with its
+ * share of the cap and the settings its records depend on. */
+static const struct stage_ops *
+pick_stages(struct wstate *w)
+{
+	const struct ingest_shared *sh = w->t->sh;
+	const struct tsl_opts      *o  = sh->o;
+	const struct model         *m  = sh->m;
+	enum spool_full             f  = SPOOL_BLOCK;
+
+	if (!o->spool_dir[0])
+		return &stage_pass;
+	spool_full_parse(o->spool_full, &f); /* opts_validate checked it */
+	snprintf(w->spool_dir, sizeof(w->spool_dir), "%s/w%u-t%u",
+	    o->spool_dir, sh->worker, w->t->index);
+	opts_spool_ident(
+	    o, m->first_host, w->t->h0, w->t->h1, w->ident, sizeof(w->ident));
+	w->sconf = (struct stage_conf) {
+		.spool_dir   = w->spool_dir,
+		.spool_max   = o->spool_max / (o->processes * o->concurrency),
+		.spool_full  = (uint8_t)f,
+		.spool_sync  = o->spool_sync,
+		.ident       = w->ident,
+		.model       = m,
+		.max_retries = o->max_retries,
+		.stop        = &sh->stop,
+	};
+	return &stage_spool;
 }
 
 void *
@@ -507,6 +657,9 @@ ingest_thread_main(void *arg)
 	w.b.req_id = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
 	w.draw.r = &w.rng;
+	w.bad_p  = o->bad_data / 100.0;
+	if (w.bad_p > 0)
+		w.bad = xcalloc(BAD_BATCH, sizeof(*w.bad));
 	/* Seed-exact mode: one worker, one thread and --seed N draw the
 	 * values from CPython's random.seed(N) stream, in the seed's order
 	 * (the continuous model; a model that has no such order ignores
@@ -524,7 +677,8 @@ ingest_thread_main(void *arg)
 	if (!rc)
 		rc = w.ctx.ops->init(&w.ctx);
 	if (!rc)
-		rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
+		rc = stage_chain_init(
+		    &w.stage, pick_stages(&w), &w.ctx, &w.sconf);
 	if (rc)
 		keep_error(t, w.ctx.err[0] ? w.ctx.err : "target init failed");
 	t->init_ok = rc == 0;
@@ -534,12 +688,17 @@ ingest_thread_main(void *arg)
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
 
-	if (t->init_ok)
+	if (t->init_ok) {
+		pthread_mutex_lock(&t->lock);
+		sync_counts(&w); /* what an earlier run left in the spool */
+		pthread_mutex_unlock(&t->lock);
 		run_cycles(&w);
+	}
 	stage_chain_fini(&w.stage);
 	w.ctx.ops->fini(&w.ctx);
 	sched_free(&w.sched);
 	free(w.s);
+	free(w.bad);
 	atomic_fetch_add(&sh->finished, 1);
 	return NULL;
 }

@@ -15,10 +15,12 @@
 #include "log.h"
 #include "parse.h"
 #include "schedule.h"
+#include "spool.h"
 #include "target.h"
 #include "xalloc.h"
 
 /* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
+/* OPT_SIZE: bytes, written as 64M or 2G (parse_size), kept as a number. */
 /* OPT_LIST: text, each further value appended on a line of its own
  * (repeatable options: --broker, -e). */
 enum opt_type {
@@ -29,6 +31,7 @@ enum opt_type {
 	OPT_I64,
 	OPT_SECS,
 	OPT_F64,
+	OPT_SIZE,
 	OPT_LIST
 };
 
@@ -70,6 +73,7 @@ struct opt {
 #define WRK CMD_WORKER
 #define QRY CMD_QUERY
 #define RUN CMD_RUN
+#define GEN CMD_GENERATE
 #define STR CMD_STREAM
 
 /* The worker receives the ingest options as text, so every ingest row is
@@ -129,9 +133,9 @@ static const struct opt opt_table[] = {
 	    "live line is one line on stderr)",
 	    G_OUTPUT },
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "worker processes", G_SHAPE },
+	    ING | QRY | RUN | WRK | GEN, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N",
+	    ING | QRY | RUN | WRK | GEN, "N",
 	    "threads per worker process (ingest with --model continuous: "
 	    "default 10)",
 	    G_SHAPE },
@@ -227,8 +231,8 @@ static const struct opt opt_table[] = {
 	    "generate without writing: the target is null: (nothing is "
 	    "contacted), the model's debug lines are printed",
 	    G_OUTPUT },
-	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0, ING | RUN | WRK,
-	    "T",
+	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0,
+	    ING | RUN | WRK | GEN, "T",
 	    "first cycle's timestamp, + interval per cycle (default: now); "
 	    "RFC 3339, epoch s or ms, or relative: now, -3d, now-90m",
 	    G_PACE },
@@ -268,8 +272,30 @@ static const struct opt opt_table[] = {
 	    "with a rate: skip (and count) a batch or query due more than MS "
 	    "ago (0: never)",
 	    G_PACE },
+	{ "spool-dir", 0, OPT_STR, OFF(spool_dir), "", 0, 0, ING | RUN | WRK,
+	    "DIR",
+	    "keep batches the target cannot take (down, or busy after the "
+	    "retries) in DIR and send them when it answers; a new run on DIR "
+	    "sends what is left",
+	    G_TARGET },
+	{ "spool-max", 0, OPT_SIZE, OFF(spool_max), "1G", 0, 0,
+	    ING | RUN | WRK, "SIZE",
+	    "the spool's cap on disk (64M, 2G), shared evenly by the threads",
+	    G_TARGET },
+	{ "spool-full", 0, OPT_STR, OFF(spool_full), "block", 0, 0,
+	    ING | RUN | WRK, "block|drop-oldest|drop-new",
+	    "when the spool is full: generation waits (back pressure), or "
+	    "the oldest or the new batches are dropped (counted)",
+	    G_TARGET },
+	{ "spool-sync", 0, OPT_BOOL, OFF(spool_sync), "true", 0, 0,
+	    ING | RUN | WRK, NULL,
+	    "fdatasync the spool (group commit: every 16 MiB or 50 ms), "
+	    "counting a batch as spooled once synced; =false: a kill of "
+	    "tsload still loses nothing, a machine crash may",
+	    G_TARGET },
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0,
-	    ING | QRY | RUN | STR, NULL, "no live progress line", G_OUTPUT },
+	    ING | QRY | RUN | GEN | STR, NULL, "no live progress line",
+	    G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
 	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
@@ -320,8 +346,38 @@ static const struct opt opt_table[] = {
 	    "query templates, DIR/<dialect>/*.sql; the default is found next "
 	    "to the binary",
 	    G_QUERY },
+	{ "bad-data", 0, OPT_F64, OFF(bad_data), "0", 0, 100, ING | RUN | WRK,
+	    "PCT",
+	    "make PCT % of the records invalid for the target (kinds: BAD "
+	    "DATA below), counted as injected",
+	    G_SHAPE },
+	/* generate: lumberer's options and short forms; its --seed is a
+	 * row of its own (default 4321, short -s) */
+	{ "logtype", 'l', OPT_STR, OFF(logtype), "", 0, 0, GEN,
+	    "apache|cloudfront|cloudflare", "log format (case-insensitive)",
+	    G_SHAPE },
+	{ "iterations", 'i', OPT_I64, OFF(iterations), "1", -9.2e18, 9.2e18,
+	    GEN, "N", "lines to write (<= 0: none)", G_SHAPE },
+	{ "baddata", 'b', OPT_F64, OFF(bad_data), "0", -1e308, 1e308, GEN,
+	    "PCT", "share of corrupted lines in % (<= 0: none, >= 100: all)",
+	    G_SHAPE },
+	{ "realtime", 'r', OPT_BOOL, OFF(realtime), "false", 0, 0, GEN, NULL,
+	    "timestamps: the clock at each new visitor (else --start-time)",
+	    G_SHAPE },
+	{ "seed", 's', OPT_U64, OFF(gen_seed), "4321", 0, 1.8e19, GEN, "N",
+	    "seed of the lines (same seed and --start-time, same lines; 0: "
+	    "random)",
+	    G_SHAPE },
+	{ "visitor-lines", 0, OPT_U64, OFF(visitor_lines), "10000", 0, 1e12,
+	    GEN, "N",
+	    "lines per visitor (IP, user, agent...; 0: one per second of "
+	    "clock, as lumberer, not reproducible)",
+	    G_SHAPE },
+	{ "output", 'o', OPT_STR, OFF(output), "-", 0, 0, GEN, "FILE",
+	    "where the lines go (-: stdout; .gz: gzip, .zst: zstd)",
+	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK | STR, NULL, "this help",
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR, NULL, "this help",
 	    G_OTHER },
 	{ NULL },
 };
@@ -426,6 +482,11 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 			*(double *)field(o, r) = d;
 		break;
 	}
+	case OPT_SIZE:
+		rc = parse_size(v, &u, why, sizeof(why));
+		if (!rc)
+			*(uint64_t *)field(o, r) = u;
+		break;
 	case OPT_SECS: {
 		double d;
 
@@ -499,8 +560,8 @@ row_index(const struct opt *r)
 	return (unsigned)(r - opt_table);
 }
 
-static const char *const cmd_names[]
-    = { "ingest", "model", "cleanup", "worker", "query", "run", "stream" };
+static const char *const cmd_names[] = { "ingest", "model", "cleanup",
+	"worker", "query", "run", "generate", "stream" };
 enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
@@ -1026,6 +1087,32 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* --bad-data: targets whose encoding has invalid records their server
+ * refuses and counts (README "Bad data"): influx, vm, postgres; and the
+ * file, stdout and null targets in the lp or pgcopy format, which write
+ * them as they are. */
+static int
+check_bad_data(const struct tsl_opts *o, const struct target_ops *t, char *err,
+    size_t errlen)
+{
+	static const char *const servers[] = { "influx", "vm", "postgres" };
+	static const char *const local[]   = { "file", "stdout", "null" };
+	const char              *f         = strstr(o->target, "format=");
+
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, servers[i]))
+			return 0;
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, local[i])
+		    && (!f || !strncmp(f + 7, "lp", 2)
+		        || !strncmp(f + 7, "pgcopy", 6)))
+			return 0;
+	snprintf(err, errlen,
+	    "--bad-data: the %s target has no invalid records tsload can send and count (targets that do: influx, vm, postgres; file, stdout and null with format=lp or pgcopy)",
+	    t->name);
+	return -EINVAL;
+}
+
 int
 opts_sched(const struct tsl_opts *o, struct sched *s, char *err, size_t errlen)
 {
@@ -1142,6 +1229,51 @@ check_continuous(
 	return continuous_check_conf(&mc, err, errlen) ? -EINVAL : 0;
 }
 
+void
+opts_spool_ident(const struct tsl_opts *o, uint32_t first_host, uint32_t h0,
+    uint32_t h1, char *out, size_t n)
+{
+	struct tgt_conf c = opts_tgt_conf(o);
+
+	/* the continuous model's filters and scales change its hosts too */
+	snprintf(out, n,
+	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu hosts=%u+%u..%u",
+	    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "le" : "be", o->model,
+	    (unsigned long long)o->host_scale, (long long)o->instance_seed,
+	    o->multi, c.req_id, o->include_region, o->include_ms,
+	    (unsigned long long)o->region_scale,
+	    (unsigned long long)o->ms_scale, first_host, h0, h1);
+}
+
+/* --spool-*: a policy it knows, and room for a batch in every thread's
+ * share of the cap. */
+static int
+check_spool(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	enum spool_full f;
+	uint64_t        share;
+
+	if (spool_full_parse(o->spool_full, &f)) {
+		snprintf(err, errlen,
+		    "--spool-full: invalid value \"%s\" (expected block, drop-oldest or drop-new)",
+		    o->spool_full);
+		return -EINVAL;
+	}
+	if (!o->spool_dir[0])
+		return 0;
+	share = o->spool_max / (o->processes * o->concurrency);
+	if (share < OPTS_SPOOL_MIN) {
+		snprintf(err, errlen,
+		    "--spool-max: %llu bytes leave %llu to each of the %llu threads, less than the %u a thread's spool needs",
+		    (unsigned long long)o->spool_max,
+		    (unsigned long long)share,
+		    (unsigned long long)(o->processes * o->concurrency),
+		    OPTS_SPOOL_MIN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
@@ -1191,6 +1323,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint",
 		        err, errlen))
 			return -EINVAL;
+		if (check_spool(o, err, errlen))
+			return -EINVAL;
 		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
 		    && o->batch_size > t->max_batch) {
 			snprintf(err, errlen,
@@ -1200,6 +1334,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			    t->name, t->max_batch);
 			return -EINVAL;
 		}
+		if (o->bad_data > 0 && check_bad_data(o, t, err, errlen))
+			return -EINVAL;
 		if (!o->database[0] || !o->table[0]) {
 			snprintf(err, errlen, "%s must not be empty",
 			    o->database[0] ? "--table-name"
@@ -1302,6 +1438,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		}
 		/* fall through */
 	case OPT_U64:
+	case OPT_SIZE:
 		buf_printf(b, "%llu",
 		    (unsigned long long)*(const uint64_t *)cfield(o, r));
 		break;
@@ -1480,6 +1617,7 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			}
 			/* fall through */
 		case OPT_U64:
+		case OPT_SIZE:
 			rc = json_uint(w, *(const uint64_t *)cfield(o, r));
 			break;
 		case OPT_I64:

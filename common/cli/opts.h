@@ -18,13 +18,14 @@
 
 /* Subcommands, as bits: an option row says where it is accepted. */
 enum opts_cmd {
-	CMD_INGEST  = 1u << 0,
-	CMD_MODEL   = 1u << 1,
-	CMD_CLEANUP = 1u << 2,
-	CMD_WORKER  = 1u << 3,
-	CMD_QUERY   = 1u << 4,
-	CMD_RUN     = 1u << 5,
-	CMD_STREAM  = 1u << 6,
+	CMD_INGEST   = 1u << 0,
+	CMD_MODEL    = 1u << 1,
+	CMD_CLEANUP  = 1u << 2,
+	CMD_WORKER   = 1u << 3,
+	CMD_QUERY    = 1u << 4,
+	CMD_RUN      = 1u << 5,
+	CMD_GENERATE = 1u << 6,
+	CMD_STREAM   = 1u << 7,
 };
 
 struct tsl_opts {
@@ -63,6 +64,10 @@ struct tsl_opts {
 	char    *rate_unit;  /* ingest: "points" or "records" */
 	char    *schedule;   /* a schedule file, "" = none */
 	uint64_t max_lag_ms; /* skip work later than this, 0 = never */
+	char    *spool_dir;  /* "" = no spool */
+	uint64_t spool_max;  /* bytes */
+	char    *spool_full; /* block | drop-oldest | drop-new */
+	bool     spool_sync; /* fdatasync every append */
 	char    *connect;    /* worker: coordinator URL */
 	char    *role;       /* worker: "ingest" or "query" */
 	/* query driver */
@@ -106,11 +111,23 @@ struct tsl_opts {
 	char    *sin_frq, *saw_frq; /* m|h|d|we|mo|qu|ye */
 	uint64_t autostop;          /* cycles per thread, 0 = no limit */
 	bool     dry_run;           /* generate, write to null: */
+	/* bad records (ingest --bad-data, generate --baddata), percent */
+	double bad_data;
+	/* generate (lumberer's options, seed-behaviour-2 §1.2) */
+	char    *logtype;       /* apache | cloudfront | cloudflare */
+	int64_t  iterations;    /* lines; <= 0: none */
+	bool     realtime;      /* -r: the clock at each new visitor */
+	uint64_t gen_seed;      /* generate's --seed/-s, default 4321 */
+	char    *output;        /* "-": stdout; .gz, .zst: compressed */
+	uint64_t visitor_lines; /* lines per visitor; 0: 1 s of clock */
 	bool     help;
 	/* set by opts_parse */
 	uint64_t given[4];       /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */
 };
+
+/* The smallest share of --spool-max one thread's spool may have. */
+enum { OPTS_SPOOL_MIN = 64 * 1024 };
 
 /** Sets every option to its default. */
 void opts_defaults(struct tsl_opts *o);
@@ -154,6 +171,13 @@ bool opts_continuous(const struct tsl_opts *o);
 void opts_host_range(const struct tsl_opts *o, uint32_t *first, uint32_t *end);
 /** Whether --id-start or --id-end narrow the run to part of the model. */
 bool opts_host_range_given(const struct tsl_opts *o);
+
+/** The identity text of the spool of one ingest thread: the options
+ *  its records depend on (model, host scale, instance-name seed, layout,
+ *  request ids) and its hosts (the worker's first host, the thread's
+ *  local range [h0, h1)). A spool made with another text is refused. */
+void opts_spool_ident(const struct tsl_opts *o, uint32_t first_host,
+    uint32_t h0, uint32_t h1, char *out, size_t n);
 
 /** Whether --batch-size is auto: each ingest thread searches for its
  *  best batch size (common/data/batchauto.h); batches across hosts as

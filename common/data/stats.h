@@ -19,18 +19,34 @@
 #include "hist.h"
 
 struct stats {
-	uint64_t    attempts;  /* finished write calls (ok + failed) */
-	uint64_t    ok;        /* accepted by the target */
-	uint64_t    failed;    /* given up (counted, first error kept) */
-	uint64_t    throttles; /* retries after busy/throttled answers */
-	uint64_t    rejected;  /* records the target rejected */
-	uint64_t    records;   /* records written (seed counting) */
-	uint64_t    points;    /* data points (measure values) written */
-	uint64_t    behind;    /* "can't keep up" events */
-	double      sum;       /* of latencies, ns */
-	double      sum2;      /* of squared latencies, ns^2 */
-	double      sum_log;   /* of ln(latency in s) over ok, for geomean */
-	uint64_t    n_log;     /* terms in sum_log: ok attempts with ns > 0 */
+	uint64_t attempts;  /* finished write calls (ok + failed) */
+	uint64_t ok;        /* accepted by the target */
+	uint64_t failed;    /* given up (counted, first error kept) */
+	uint64_t throttles; /* retries after busy/throttled answers */
+	uint64_t rejected;  /* records the target rejected */
+	uint64_t injected;  /* --bad-data records sent invalid */
+	uint64_t records;   /* records written (seed counting) */
+	uint64_t points;    /* data points (measure values) written */
+	uint64_t behind;    /* "can't keep up" events */
+	/* Where the generated records went (issue 15): generated +
+	 * spool_start = records + rejected + lost + spool_left + dropped +
+	 * corrupt when the run has ended. records counts what the target
+	 * acknowledged, spooled batches replayed included. */
+	uint64_t    generated;     /* records the model made */
+	uint64_t    lost;          /* records of batches given up */
+	uint64_t    spooled;       /* records kept in a spool */
+	uint64_t    replayed;      /* spooled records the target then took */
+	uint64_t    spool_start;   /* records a spool held at the start */
+	uint64_t    spool_left;    /* records the spool holds now */
+	uint64_t    spool_bytes;   /* bytes of the spool now */
+	uint64_t    dropped;       /* records a full spool dropped */
+	uint64_t    corrupt;       /* spooled records failing their checksum */
+	uint64_t    corrupt_spans; /* damaged spool spans (count unknown) */
+	uint64_t    spool_blocked; /* appends that waited for a full spool */
+	double      sum;           /* of latencies, ns */
+	double      sum2;          /* of squared latencies, ns^2 */
+	double      sum_log; /* of ln(latency in s) over ok, for geomean */
+	uint64_t    n_log;   /* terms in sum_log: ok attempts with ns > 0 */
 	struct hist h;
 	/* open loop */
 	uint64_t skipped;        /* batches (queries) skipped: too late */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "pyfmt.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -446,15 +447,7 @@ cont_schema(struct schema *s, enum req_id_mode req_id)
 		    continuous_metric_names[i], MT_DOUBLE, NULL, 0);
 	if (k < 0 || e)
 		return -EINVAL;
-	k = schema_add_kind(
-	    s, "events", model_event_dim_names, MODEL_N_DIMS, 5);
-	for (i = 0; k >= 0 && !e && i < MODEL_N_EVENTS; i++)
-		e = schema_add_measure(s, (unsigned)k, model_event_names[i],
-		    model_event_types[i],
-		    model_event_types[i] == MT_VARCHAR ? model_end_states
-		                                       : NULL,
-		    model_event_types[i] == MT_VARCHAR ? 6 : 0);
-	if (k < 0 || e)
+	if (model_schema_events(s))
 		return -EINVAL;
 	if (schema_finish(s, req_id))
 		return -EINVAL;
@@ -615,31 +608,6 @@ cont_cycle(
 			return;
 }
 
-struct sumbuf {
-	char  *p;
-	size_t left;
-	int    err;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-sum_line(struct sumbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int     n;
-
-	if (b->err)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p, b->left, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->left) {
-		b->err = -ENOSPC;
-		return;
-	}
-	b->p += n;
-	b->left -= (size_t)n;
-}
-
 /* The seed's start-up lines, then the sizing (interval_ms is not used:
  * the model paces itself, one pass per second at most). */
 static int
@@ -647,7 +615,7 @@ cont_summary(const struct model *m, uint64_t interval_ms, bool multi,
     char *out, size_t outlen)
 {
 	const struct continuous_priv *p = m->priv;
-	struct sumbuf                 b = { out, outlen, 0 };
+	struct tbuf                   b = { out, outlen, 0 };
 	char     regs[160] = "", svcs[96] = "", sm[32], se[32], st[32];
 	char     sms[32], ses[32], sr[32];
 	size_t   u = 0, v = 0;
@@ -666,11 +634,11 @@ cont_summary(const struct model *m, uint64_t interval_ms, bool multi,
 	for (i = 0; i < p->nsvc; i++)
 		v += (size_t)snprintf(svcs + v, sizeof(svcs) - v, "%s'%s'",
 		    i ? ", " : "", model_services[p->svc[i]].name);
-	sum_line(&b,
+	tbuf_printf(&b,
 	    "Generating dimensions for regions [%s] and microservices [%s]\n",
 	    regs, svcs);
-	sum_line(&b, "%" PRIu64 " unique metric dimensions.\n", M);
-	sum_line(&b, "%" PRIu64 " unique event dimensions.\n", E);
+	tbuf_printf(&b, "%" PRIu64 " unique metric dimensions.\n", M);
+	tbuf_printf(&b, "%" PRIu64 " unique event dimensions.\n", E);
 	pyfmt_int_comma(sm, sizeof(sm), (int64_t)M);
 	pyfmt_int_comma(se, sizeof(se), (int64_t)E);
 	pyfmt_int_comma(sms, sizeof(sms), (int64_t)(MODEL_N_METRICS * M));
@@ -678,20 +646,21 @@ cont_summary(const struct model *m, uint64_t interval_ms, bool multi,
 	pyfmt_int_comma(st, sizeof(st),
 	    (int64_t)(MODEL_N_METRICS * M + MODEL_N_EVENTS * E));
 	pyfmt_int_comma(sr, sizeof(sr), (int64_t)(M + E));
-	sum_line(
+	tbuf_printf(
 	    &b, "Hosts: %s (%u silos). Event sets: %s.\n", sm, p->nsilos, se);
-	sum_line(&b,
+	tbuf_printf(&b,
 	    "Time series: %s single-measure (%s metric + %s event), %s multi-measure.\n",
 	    st, sms, ses, sr);
-	sum_line(&b,
+	tbuf_printf(&b,
 	    "Records per pass: %s (%s layout); one pass per second at most, each pass a new second.\n",
 	    multi ? sr : st, multi ? "multi-measure" : "single-measure");
 	if (p->missing_cpu)
-		sum_line(&b,
+		tbuf_printf(&b,
 		    "Missing CPU: %u%% of metric samples without their 8 CPU measures.\n",
 		    p->missing_cpu);
 	if (p->has_sig)
-		sum_line(&b, "cpu_user: %s signal, period %.0f s, SNR %g%s.\n",
+		tbuf_printf(&b,
+		    "cpu_user: %s signal, period %.0f s, SNR %g%s.\n",
 		    p->sig.sine ? "sine" : "sawtooth", p->sig.P, p->sig.snr,
 		    p->sig.snr >= 100 ? " (no noise)" : "");
 	return b.err;

@@ -5,6 +5,7 @@
 
 static const struct stage_ops *const stages[] = {
 	&stage_pass,
+	&stage_spool,
 	NULL,
 };
 
@@ -38,13 +39,45 @@ stage_forward(struct stage *s, const struct batch *b)
 }
 
 int
-stage_chain_init(
-    struct stage *s, const struct stage_ops *ops, struct tgt_ctx *ctx)
+stage_chain_init(struct stage *s, const struct stage_ops *ops,
+    struct tgt_ctx *ctx, const struct stage_conf *conf)
 {
+	static const struct stage_conf none;
+
 	memset(s, 0, sizeof(*s));
-	s->ops = ops;
-	s->ctx = ctx;
+	s->ops  = ops;
+	s->ctx  = ctx;
+	s->conf = conf ? conf : &none;
 	return ops->init ? ops->init(s) : 0;
+}
+
+enum tgt_status
+stage_spill(struct stage *s, const struct batch *b)
+{
+	for (; s; s = s->next)
+		if (s->ops->spill)
+			return s->ops->spill(s, b);
+	return TGT_FAIL;
+}
+
+bool
+stage_chain_flush(struct stage *s)
+{
+	bool more = false;
+
+	for (; s; s = s->next)
+		if (s->ops->flush && s->ops->flush(s))
+			more = true;
+	return more;
+}
+
+void
+stage_chain_counts(struct stage *s, struct stage_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (; s; s = s->next)
+		if (s->ops->counts)
+			s->ops->counts(s, c);
 }
 
 void

@@ -379,6 +379,7 @@ static const struct cv_run CV_RUN_PLAIN = { 42, 1765432109, 0, 0.0, 60, 0.0, 60,
   },
   { 0x1.8500000000000p+8, 0.0 /* numpy: skipped */, 0x1.aa2a3938955c7p+5, 0x1.926f02d35b491p+3, 0x1.07e67bf7c39d4p+6 },
   {
+    NULL,
   } };
 
 /* CV_RUN_SINE: random.seed(7), t = 1765432109, settings {'missing': 50, 'sin': 20.0, 'sinfrq': 'h', 'saw': 5.0, 'sawfrq': 'm'} */
@@ -825,6 +826,7 @@ static const struct cv_run CV_RUN_CLAMP = { 2, 1765432109, 0, 0.0, 60, 0.0, 60, 
   },
   { 0x1.a000000000000p+5, 0.0 /* numpy: skipped */, 0x1.35cf184c83d50p+1, 0x1.3b5d1db5bcf78p+6, 0x1.7b3cd9b460778p+6 },
   {
+    NULL,
   } };
 
 /* CV_PASS_PLAIN: random.seed(2024), t = 1765432109, host scale 1, {'missing': 25, 'sin': 0.0, 'sinfrq': 'm', 'saw': 0.0, 'sawfrq': 'm'} */

@@ -185,6 +185,8 @@ def run(name, seed, hosts, ts, a):
     print("  {")
     for n in notes:
         print("    \"%s\"," % n)
+    if not notes:
+        print("    NULL,")  # ISO C has no empty initialiser braces
     print("  } };")
     print()
 

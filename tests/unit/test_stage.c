@@ -33,9 +33,13 @@ test_registry(void **state)
 	assert_non_null(l[0]);
 	assert_string_equal(l[0]->name, "pass");
 	assert_true(stage_ops_valid(l[0]));
-	assert_null(l[1]); /* exactly one: pass */
+	assert_non_null(l[1]);
+	assert_string_equal(l[1]->name, "spool");
+	assert_true(stage_ops_valid(l[1]));
+	assert_null(l[2]); /* pass and spool */
 	assert_ptr_equal(stage_find("pass"), &stage_pass);
-	assert_null(stage_find("spool"));
+	assert_ptr_equal(stage_find("spool"), &stage_spool);
+	assert_null(stage_find("fan-out"));
 	assert_false(stage_ops_valid(NULL));
 }
 
@@ -48,13 +52,14 @@ test_chain(void **state)
 
 	(void)state;
 	calls = 0;
-	assert_int_equal(stage_chain_init(&s, &stage_pass, &ctx), 0);
+	assert_int_equal(stage_chain_init(&s, &stage_pass, &ctx, NULL), 0);
 	assert_int_equal(stage_write(&s, &b), TGT_RETRY);
 	assert_ptr_equal(seen, &b);
 	assert_int_equal(stage_write(&s, &b), TGT_OK);
 	assert_int_equal(calls, 2);
 	/* two stages: the first hands on to the second, that to the target */
-	assert_int_equal(stage_chain_init(&second, &stage_pass, &ctx), 0);
+	assert_int_equal(
+	    stage_chain_init(&second, &stage_pass, &ctx, NULL), 0);
 	s.next = &second;
 	seen   = NULL;
 	assert_int_equal(stage_write(&s, &b), TGT_OK);
