@@ -195,7 +195,9 @@ if [ -n "${TSFAKE:-}" ] && [ -x "$TSFAKE" ]; then
 fi
 
 # tsload stream kafka FILE against kcat -P, on librdkafka's mock cluster
-TSLOAD=$TSLOAD MOCKKAFKA=${MOCKKAFKA:-} bash "$here/bench-stream.sh" "$csv"
+if wanted "stream kafka"; then
+	TSLOAD=$TSLOAD MOCKKAFKA=${MOCKKAFKA:-} bash "$here/bench-stream.sh" "$csv"
+fi
 
 # PostgreSQL, InfluxDB, VictoriaMetrics and ClickHouse, each against a
 # replay of the same bytes by its own client

@@ -158,9 +158,11 @@ kf_check(const char *url, char *err, size_t errlen)
 
 /* ---- callbacks (from rd_kafka_poll/flush, in the caller's thread) ---- */
 
-/* Where an undelivered message would go to be sent again later: the
- * spool, when one is configured (the spool's work). For now it is
- * counted failed and its first error named. */
+/* The hook for an undelivered line of tsload stream: counted failed and
+ * its error kept. A spool for stream's lines would take it here (stream
+ * has none yet). Ingest's batches need no hook: a batch the cluster never
+ * took returns TGT_UNREACHABLE from ->write, which the spool stage keeps
+ * when --spool-dir is given. */
 static void
 kf_undelivered(struct kf *k, const rd_kafka_message_t *m)
 {
