@@ -256,28 +256,8 @@ silo_at(const struct continuous_priv *p, unsigned s)
 
 /* ---- the build ---- */
 
-/* Bump allocator over the strings; with base NULL it only measures. */
-struct sarena {
-	char  *base;
-	size_t used;
-};
-
-static struct str
-sput(struct sarena *a, const char *s, size_t len)
-{
-	struct str r = { NULL, (uint32_t)len };
-
-	if (a->base) {
-		r.p = a->base + a->used;
-		memcpy(a->base + a->used, s, len);
-		a->base[a->used + len] = '\0';
-	}
-	a->used += len + 1;
-	return r;
-}
-
 __attribute__((format(printf, 2, 3))) static struct str
-sputf(struct sarena *a, const char *fmt, ...)
+sputf(struct model_arena *a, const char *fmt, ...)
 {
 	char    buf[128];
 	va_list ap;
@@ -286,7 +266,7 @@ sputf(struct sarena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return sput(a, buf, len < 0 ? 0 : (size_t)len);
+	return model_arena_put(a, buf, len < 0 ? 0 : (size_t)len);
 }
 
 /* The strings of a build, per selected region / silo / service. */
@@ -303,15 +283,15 @@ struct strs {
 };
 
 static void
-put_strings(struct sarena *a, struct strs *t, const struct continuous_priv *p,
-    unsigned hs)
+put_strings(struct model_arena *a, struct strs *t,
+    const struct continuous_priv *p, unsigned hs)
 {
 	unsigned i, z, s, k;
 
 	for (i = 0; i < p->nreg; i++) {
 		const char *rn = continuous_region(p->reg[i])->name;
 
-		t->region[i] = sput(a, rn, strlen(rn));
+		t->region[i] = model_arena_put(a, rn, strlen(rn));
 		for (z = 0; z < MODEL_N_AZ; z++)
 			t->az[i][z] = sputf(a, "%s-%u", rn, z + 1);
 	}
@@ -327,12 +307,14 @@ put_strings(struct sarena *a, struct strs *t, const struct continuous_priv *p,
 	for (i = 0; i < p->nsvc; i++) {
 		const struct model_service *ms = &model_services[p->svc[i]];
 
-		t->svc[i].name = sput(a, ms->name, strlen(ms->name));
-		t->svc[i].type
-		    = sput(a, ms->instance_type, strlen(ms->instance_type));
-		t->svc[i].os = sput(a, ms->os_version, strlen(ms->os_version));
-		t->svc[i].jdk
-		    = sput(a, ms->jdk_version, strlen(ms->jdk_version));
+		t->svc[i].name
+		    = model_arena_put(a, ms->name, strlen(ms->name));
+		t->svc[i].type = model_arena_put(
+		    a, ms->instance_type, strlen(ms->instance_type));
+		t->svc[i].os = model_arena_put(
+		    a, ms->os_version, strlen(ms->os_version));
+		t->svc[i].jdk = model_arena_put(
+		    a, ms->jdk_version, strlen(ms->jdk_version));
 		for (k = 0; k < ms->per_silo * hs; k++) {
 			struct str in
 			    = sputf(a, "i-%s-%s-%0*u" INSTANCE_SUFFIX,
@@ -343,7 +325,7 @@ put_strings(struct sarena *a, struct strs *t, const struct continuous_priv *p,
 		}
 	}
 	for (i = 0; i < MODEL_N_PROCS; i++)
-		t->proc[i] = sput(
+		t->proc[i] = model_arena_put(
 		    a, model_process_names[i], strlen(model_process_names[i]));
 }
 
@@ -460,7 +442,7 @@ cont_build(
     struct model *m, const struct model_conf *c, uint32_t first, uint32_t end)
 {
 	struct continuous_priv *p;
-	struct sarena           a = { NULL, 0 };
+	struct model_arena      a = { NULL, 0 };
 	struct strs             t;
 	char                    err[256];
 	uint32_t                total, h, e = 0, per_silo, g;
@@ -494,7 +476,7 @@ cont_build(
 	for (j = 0; j < p->nsvc; j++)
 		t.inst[j] = xcalloc(model_services[p->svc[j]].per_silo * hs,
 		    sizeof(struct str));
-	a = (struct sarena) { p->strings, 0 };
+	a = (struct model_arena) { p->strings, 0 };
 	put_strings(&a, &t, p, hs);
 
 	/* Event sets in range. */

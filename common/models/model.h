@@ -98,6 +98,18 @@ struct dimgroup {
 	bool    plain; /* every value and instance name is model_plain() */
 };
 
+/* Bump allocator over a built model's strings (NUL-terminated): with
+ * base NULL it only measures, so a build sizes its one allocation with a
+ * first pass and fills it with a second. */
+struct model_arena {
+	char  *base;
+	size_t used;
+};
+
+/** Appends s[0..len) and a NUL to a (or only counts them, base NULL).
+ *  @return where the copy is ({ NULL, len } when only counting). */
+struct str model_arena_put(struct model_arena *a, const char *s, size_t len);
+
 /** Whether s is made of letters, digits, '-', '.' and '_' only: text
  *  that no output format (line protocol, CSV, JSON, SQL) escapes or
  *  quotes, so encoders may copy it as it is. */

@@ -8,6 +8,8 @@
  */
 #include "model.h"
 
+#include <string.h>
+
 const struct model_region model_regions[MODEL_N_REGIONS] = {
 	{ "us-east-1", 15, 3 },
 	{ "us-east-2", 2, 2 },
@@ -47,4 +49,18 @@ model_silo_at(unsigned s)
 	p.cell = s / model_regions[p.region].silos_per_cell + 1;
 	p.silo = s % model_regions[p.region].silos_per_cell + 1;
 	return p;
+}
+
+struct str
+model_arena_put(struct model_arena *a, const char *s, size_t len)
+{
+	struct str r = { NULL, (uint32_t)len };
+
+	if (a->base) {
+		r.p = a->base + a->used;
+		memcpy(a->base + a->used, s, len);
+		a->base[a->used + len] = '\0';
+	}
+	a->used += len + 1;
+	return r;
 }

@@ -76,26 +76,6 @@ head_len(const char *prefix, unsigned ms, size_t silo_len)
 	    + silo_len + 1;
 }
 
-/* Bump allocator over the arena; with base NULL it only measures. */
-struct arena {
-	char  *base;
-	size_t used;
-};
-
-static struct str
-arena_put(struct arena *a, const char *s, size_t len)
-{
-	struct str r = { NULL, (uint32_t)len };
-
-	if (a->base) {
-		r.p = a->base + a->used;
-		memcpy(a->base + a->used, s, len);
-		a->base[a->used + len] = '\0';
-	}
-	a->used += len + 1;
-	return r;
-}
-
 /* Most distinct constant values: a service's name, type, OS and JDK,
  * and the process names. */
 enum { KONST_MAX = MODEL_N_SERVICES * 4 + MODEL_N_PROCS };
@@ -118,7 +98,7 @@ struct shared {
 
 /* A constant value, stored once however many services share it. */
 static struct str
-put_konst(struct arena *a, struct shared *sh, const char *text)
+put_konst(struct model_arena *a, struct shared *sh, const char *text)
 {
 	unsigned i;
 
@@ -126,23 +106,23 @@ put_konst(struct arena *a, struct shared *sh, const char *text)
 		if (strcmp(sh->ktext[i], text) == 0)
 			return sh->konst[i];
 	sh->ktext[sh->nkonst] = text;
-	sh->konst[sh->nkonst] = arena_put(a, text, strlen(text));
+	sh->konst[sh->nkonst] = model_arena_put(a, text, strlen(text));
 	return sh->konst[sh->nkonst++];
 }
 
 static void
-put_shared(struct arena *a, struct shared *sh)
+put_shared(struct model_arena *a, struct shared *sh)
 {
 	char     buf[64];
 	unsigned r, z, s, c = 0;
 	int      n;
 
 	for (r = 0; r < MODEL_N_REGIONS; r++) {
-		sh->region[r] = arena_put(
+		sh->region[r] = model_arena_put(
 		    a, model_regions[r].name, strlen(model_regions[r].name));
 		for (z = 0; z < MODEL_N_AZ; z++) {
 			n            = az_name(buf, sizeof(buf), r, z);
-			sh->az[r][z] = arena_put(a, buf, (size_t)n);
+			sh->az[r][z] = model_arena_put(a, buf, (size_t)n);
 		}
 	}
 	for (s = 0; s < MODEL_N_SILOS; s++) {
@@ -150,10 +130,10 @@ put_shared(struct arena *a, struct shared *sh)
 
 		if (p.silo == 1) { /* first silo of a new cell */
 			n             = cell_name(buf, sizeof(buf), p);
-			sh->cell[c++] = arena_put(a, buf, (size_t)n);
+			sh->cell[c++] = model_arena_put(a, buf, (size_t)n);
 		}
 		n           = silo_name(buf, sizeof(buf), p);
-		sh->silo[s] = arena_put(a, buf, (size_t)n);
+		sh->silo[s] = model_arena_put(a, buf, (size_t)n);
 	}
 	sh->nkonst = 0;
 	for (r = 0; r < MODEL_N_SERVICES; r++) {
@@ -274,11 +254,11 @@ scale_ok(unsigned hs)
  * local host and event set to fill. s0 is the first silo of the range:
  * groups are numbered from it. */
 struct build {
-	struct model *m;
-	struct shared sh;
-	struct arena  a;
-	uint32_t      h, e;
-	unsigned      s0;
+	struct model      *m;
+	struct shared      sh;
+	struct model_arena a;
+	uint32_t           h, e;
+	unsigned           s0;
 };
 
 /* Kinds of group within a silo, microservice and availability zone: the
@@ -295,7 +275,7 @@ group_index(
 
 /* Writes instance name "{head}{i:08d}.amazonaws.com" at the cursor. */
 static struct str
-put_instance(struct arena *a, const char *head, size_t hl, uint32_t i)
+put_instance(struct model_arena *a, const char *head, size_t hl, uint32_t i)
 {
 	char  *dst = a->base + a->used;
 	size_t len = hl;
