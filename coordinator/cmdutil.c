@@ -339,9 +339,33 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	    .host_scale = (unsigned)o->host_scale, .multi = o->multi });
 }
 
+/* Fan-out: each target's figures, merged over the workers. */
+static void
+collect_targets(const struct engine *e, struct report_run *r)
+{
+	unsigned n = opts_n_targets(e->o);
+
+	if (n < 2 || !e->per_role[ROLE_INGEST])
+		return;
+	r->n_tgt = n;
+	r->tgt   = xcalloc(n, sizeof(*r->tgt));
+	for (unsigned k = 0; k < n; k++) {
+		struct report_target *t = &r->tgt[k];
+
+		target_url_redact(
+		    opts_target(e->o, k), t->url, sizeof(t->url));
+		engine_total_target(e, k, &t->s, &t->state);
+		engine_target_err(e, k, t->err, sizeof(t->err));
+		if (t->err[0])
+			log_warn("target %u %s: first error: %s", k + 1,
+			    t->url, t->err);
+	}
+}
+
 void
 cmd_collect_workers(const struct engine *e, struct report_run *r)
 {
+	collect_targets(e, r);
 	r->nw = e->n;
 	r->w  = xcalloc(e->n ? e->n : 1, sizeof(*r->w));
 	for (unsigned i = 0; i < e->n; i++) {

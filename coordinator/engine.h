@@ -69,8 +69,17 @@ struct engine {
 	unsigned           assigned;
 	uint64_t           t_start, t_stop;
 	struct report_tick tick[ROLE_N];
+	uint64_t           tgt_last_rec[OPTS_TARGETS_MAX]; /* fan-out rates */
+	double             tgt_last_t;
 };
 
+/** Fan-out: the totals of target k (0-based) over the ingest workers, and
+ *  the TGT_STATE_BITs they saw. */
+void engine_total_target(
+    const struct engine *e, unsigned k, struct stats *t, uint32_t *state);
+/** Fan-out: the first error a worker kept for target k ("" if none). */
+void engine_target_err(
+    const struct engine *e, unsigned k, char *err, size_t n);
 /** Makes SIGINT, SIGTERM and SIGHUP ask for a drain (the third forces
  *  the stop) and ignores SIGPIPE. Called first thing by the run commands,
  *  so a signal during set-up gives an empty, clean run. */

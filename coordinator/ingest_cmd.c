@@ -83,34 +83,44 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 int
 ingest_prepare(const struct tsl_opts *o, struct model *m)
 {
-	const struct target_ops *ops  = target_find(o->target);
-	struct tgt_conf          conf = opts_tgt_conf(o);
-	char                     err[512];
+	char err[512];
 
-	if (ops->flags & TGT_F_STDOUT)
-		log_info_to_stderr(true);
+	for (unsigned k = 0; k < opts_n_targets(o); k++)
+		if (target_find(opts_target(o, k))->flags & TGT_F_STDOUT)
+			log_info_to_stderr(true);
 	if (print_model(o, m))
 		return 1;
 	if (o->print_summary)
 		return 0;
-	conf.schema = &m->schema; /* the tables ->setup creates */
 	if (check_shape(o, err, sizeof(err))) {
 		log_err("%s", err);
 		return 2;
 	}
-	if (ops->setup && ops->setup(&conf, err, sizeof(err))) {
-		log_err("target set-up: %s", err);
-		return 1;
+	/* every target of a fan-out gets its tables before any worker */
+	for (unsigned k = 0; k < opts_n_targets(o); k++) {
+		const struct target_ops *ops  = target_find(opts_target(o, k));
+		struct tgt_conf          conf = opts_tgt_conf_at(o, k);
+
+		conf.schema = &m->schema; /* the tables ->setup creates */
+		if (ops->setup && ops->setup(&conf, err, sizeof(err))) {
+			if (opts_n_targets(o) > 1)
+				log_err("target %u set-up: %s", k + 1, err);
+			else
+				log_err("target set-up: %s", err);
+			return 1;
+		}
 	}
 	return -1;
 }
 
 int
-ingest_finish(struct stats *t, const struct engine *e, int rc)
+ingest_finish(struct stats *t, const struct engine *e,
+    const struct report_run *rr, int rc)
 {
 	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
 
 	report_closing(log_info_stream(), t, e->secs);
+	report_closing_targets(log_info_stream(), rr->tgt, rr->n_tgt, e->secs);
 	log_info(
 	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
@@ -165,7 +175,7 @@ coord_ingest(int argc, char **argv)
 	t = xmalloc(sizeof(*t));
 	engine_total(&e, ROLE_INGEST, t);
 	cmd_collect_workers(&e, &rr);
-	rc       = ingest_finish(t, &e, rc);
+	rc       = ingest_finish(t, &e, &rr, rc);
 	rr.total = t;
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
 	if (report_write_json(&rr)) {
@@ -176,6 +186,7 @@ coord_ingest(int argc, char **argv)
 	    (unsigned long long)e.seed, rr.dir, rr.dir);
 out_run:
 	free(rr.w);
+	free(rr.tgt);
 	free(t);
 	engine_free(&e);
 out_model:

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "pyfmt.h"
 #include "qsummary.h"
+#include "target.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -83,6 +84,28 @@ report_closing(FILE *f, const struct stats *t, double secs)
 	    hist_percentile(h, 90) / 1e6, hist_percentile(h, 99) / 1e6,
 	    hist_percentile(h, 99.9) / 1e6,
 	    hist_is_empty(h) ? 0.0 : h->max / 1e6);
+	fflush(f);
+}
+
+void
+report_closing_targets(
+    FILE *f, const struct report_target *tg, unsigned n, double secs)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const struct stats *t = &tg[k].s;
+		char                note[64];
+
+		target_state_note(tg[k].url, tg[k].state, note, sizeof(note));
+		fprintf(f,
+		    "Target %u %s: Records written: %llu. Data points written: %llu (%.0f/s). Failed writes: %llu%s%s%s. Throttled retries: %llu. Write latency ms: p50 %.3f, p99 %.3f\n",
+		    k + 1, tg[k].url, (unsigned long long)t->records,
+		    (unsigned long long)t->points,
+		    secs > 0 ? t->points / secs : 0.0,
+		    (unsigned long long)t->failed, note[0] ? " (" : "", note,
+		    note[0] ? ")" : "", (unsigned long long)t->throttles,
+		    hist_percentile(&t->h, 50) / 1e6,
+		    hist_percentile(&t->h, 99) / 1e6);
+	}
 	fflush(f);
 }
 
@@ -180,6 +203,31 @@ json_query(struct json_w *w, const struct report_run *r)
 	return rc;
 }
 
+/* Fan-out: "targets": one object per target, in --target order, with
+ * its URL, state, first error and statistics. */
+static int
+json_targets(struct json_w *w, const struct report_run *r)
+{
+	int rc = json_key(w, "targets") | json_arr_begin(w);
+
+	for (unsigned k = 0; k < r->n_tgt; k++) {
+		const struct report_target *t = &r->tgt[k];
+		char                        note[64];
+
+		target_state_note(t->url, t->state, note, sizeof(note));
+		rc |= json_obj_begin(w);
+		rc |= json_key(w, "index") | json_uint(w, k + 1);
+		rc |= json_key(w, "url") | json_str(w, t->url);
+		rc |= json_key(w, "state") | json_str(w, note);
+		if (t->err[0])
+			rc |= json_key(w, "first_error") | json_str(w, t->err);
+		rc |= json_stats(w, &t->s, r->secs);
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	return rc;
+}
+
 /* Closes a results file written with stdio, making sure its bytes are on
  * disk: rc is the first error seen while writing (0 if none); returns it,
  * or the first error of fflush, fsync or fclose. A full disk shows here
@@ -248,6 +296,8 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "totals") | json_obj_begin(&w);
 	rc |= json_stats(&w, r->total, r->secs);
 	rc |= json_obj_end(&w);
+	if (r->n_tgt)
+		rc |= json_targets(&w, r);
 workers:
 	rc |= json_key(&w, "workers") | json_arr_begin(&w);
 	for (unsigned i = 0; i < r->nw; i++) {
@@ -397,11 +447,12 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 		    k->batch_max);
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s\n",
+		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, why, p50, p99, batch);
+		    (unsigned long long)cur->failed, why, p50, p99, batch,
+		    k->columns);
 		fflush(f);
 	}
 	if (k->csv) {

@@ -29,6 +29,14 @@ struct report_worker {
 	size_t      batch_len;
 };
 
+/* Fan-out: one target's figures. */
+struct report_target {
+	char         url[512]; /* redacted */
+	struct stats s;
+	uint32_t     state; /* TGT_STATE_BITs its writers saw */
+	char         err[320];
+};
+
 struct report_run {
 	const char            *cmd;      /* "ingest" */
 	char                   id[64];   /* run id */
@@ -41,6 +49,8 @@ struct report_run {
 	uint32_t               id_start, id_end; /* the hosts written */
 	struct report_worker  *w;
 	unsigned               nw;
+	struct report_target  *tgt; /* fan-out: per target, else NULL */
+	unsigned               n_tgt;
 	const struct stats    *total;    /* ingest totals, or NULL */
 	const struct stats    *qtotal;   /* query totals, or NULL */
 	struct qsum           *qsum;     /* per-query summaries, or NULL */
@@ -59,6 +69,10 @@ int report_open_dir(
 /** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
  *  the seed, then tsload's own data-point and latency lines. */
 void report_closing(FILE *f, const struct stats *t, double secs);
+/** Fan-out: one closing line per target, "Target 2 vm://h:8428: Records
+ *  written: N. ...". */
+void report_closing_targets(
+    FILE *f, const struct report_target *tg, unsigned n, double secs);
 /** Writes run.json into r->dir (all of it, or no file: a temporary file
  *  renamed once written and synced). 0, or -errno after one line naming
  *  the file and the reason. */
@@ -77,6 +91,8 @@ struct report_tick {
 	/* --batch-size auto: records per batch now, over every thread
 	 * (0: fixed), set before each tick */
 	uint32_t batch_min, batch_max;
+	/* fan-out: one column per target, appended to the live line */
+	char columns[640];
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries". */
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,

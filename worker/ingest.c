@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "abandon.h"
+#include "fanout.h"
 #include "backoff.h"
 #include "clock.h"
 #include "gen.h"
@@ -74,6 +75,8 @@ ingest_shared_init(struct ingest_shared *sh)
 	atomic_init(&sh->stop, false);
 	atomic_init(&sh->warned_ms, 0);
 	atomic_init(&sh->told, 0);
+	for (unsigned k = 0; k < OPTS_TARGETS_MAX; k++)
+		atomic_init(&sh->told_tgt[k], 0);
 	atomic_init(&sh->finished, 0);
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_cond_init(&sh->cond, NULL);
@@ -96,7 +99,12 @@ ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
 	t->h0    = h0;
 	t->h1    = h1;
 	pthread_mutex_init(&t->lock, NULL);
-	stats_init(&t->st);
+	stats_init(&t->f.st);
+	if (sh->n_tgt > 1) {
+		t->tgt = xcalloc(sh->n_tgt, sizeof(*t->tgt));
+		for (unsigned k = 0; k < sh->n_tgt; k++)
+			stats_init(&t->tgt[k].st);
+	}
 }
 
 void
@@ -107,6 +115,8 @@ ingest_thread_destroy(struct ingest_thread *t)
 		free(t->bsa);
 		t->bsa = NULL;
 	}
+	free(t->tgt);
+	t->tgt = NULL;
 	pthread_mutex_destroy(&t->lock);
 }
 
@@ -116,13 +126,46 @@ ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
 {
 	const uint32_t stop
 	    = TGT_STATE_BIT(TGT_FATAL) | TGT_STATE_BIT(TGT_CLOSED);
+	unsigned n = t->tgt ? t->sh->n_tgt : 1;
 
 	pthread_mutex_lock(&t->lock);
-	stats_merge(dst, &t->st);
-	if (t->err[0] && (!err[0] || (t->stopped && !(*state & stop))))
-		snprintf(err, errlen, "%s", t->err);
-	if (t->last != TGT_OK)
-		*state |= TGT_STATE_BIT(t->last);
+	if (t->tgt)
+		stats_merge(dst, &t->f.st); /* behind schedule */
+	for (unsigned k = 0; k < n; k++) {
+		const struct ingest_figs *f = t->tgt ? &t->tgt[k] : &t->f;
+
+		stats_merge(dst, &f->st);
+		if (f->err[0]
+		    && (!err[0] || (f->stopped && !(*state & stop)))) {
+			if (t->tgt)
+				snprintf(err, errlen, "target %u: %s", k + 1,
+				    f->err);
+			else
+				snprintf(err, errlen, "%s", f->err);
+		}
+		if (f->last != TGT_OK)
+			*state |= TGT_STATE_BIT(f->last);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+void
+ingest_thread_collect_targets(struct ingest_thread *t, struct proto_stats *m)
+{
+	if (!t->tgt)
+		return;
+	m->n_tgt = t->sh->n_tgt;
+	pthread_mutex_lock(&t->lock);
+	for (unsigned k = 0; k < t->sh->n_tgt; k++) {
+		const struct ingest_figs *f = &t->tgt[k];
+		struct proto_tgt         *d = &m->tgt[k];
+
+		stats_merge(&d->s, &f->st);
+		if (f->err[0] && !d->err[0])
+			snprintf(d->err, sizeof(d->err), "%s", f->err);
+		if (f->last != TGT_OK)
+			d->state |= TGT_STATE_BIT(f->last);
+	}
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -136,32 +179,37 @@ static void
 keep_error(struct ingest_thread *t, const char *msg)
 {
 	pthread_mutex_lock(&t->lock);
-	if (!t->err[0])
-		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+	if (!t->f.err[0])
+		snprintf(t->f.err, sizeof(t->f.err), "thread %u: %.230s",
 		    t->index + 1, msg);
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* Prints the first outcome of each kind in this worker when it happens
- * (busy, unreachable, failed); later ones are only counted. What stops
- * the run is said once by the coordinator. */
+void
+ingest_tell(const struct ingest_thread *t, atomic_uint *told, const char *who,
+    int wholen, enum tgt_status st, const char *msg)
+{
+	unsigned bit = TGT_STATE_BIT(st);
+
+	if (st == TGT_OK || target_status_stop(st)
+	    || (atomic_fetch_or(told, bit) & bit))
+		return;
+	if (st == TGT_FAIL)
+		log_err("thread %u: %.*s write failed: %s", t->index + 1,
+		    wholen, who, msg);
+	else
+		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
+		    t->index + 1, wholen, who, target_status_text(st), msg);
+}
+
+/* The single target's outcomes, said as ingest_tell says. */
 static void
 tell_first(struct wstate *w, enum tgt_status st, const char *msg)
 {
 	struct ingest_shared *sh  = w->t->sh;
 	const char           *url = sh->o->target;
-	unsigned              bit = TGT_STATE_BIT(st);
 
-	if (st == TGT_OK || target_status_stop(st)
-	    || (atomic_fetch_or(&sh->told, bit) & bit))
-		return;
-	if (st == TGT_FAIL)
-		log_err("thread %u: %.*s write failed: %s", w->t->index + 1,
-		    (int)strcspn(url, ":"), url, msg);
-	else
-		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
-		    w->t->index + 1, (int)strcspn(url, ":"), url,
-		    target_status_text(st), msg);
+	ingest_tell(w->t, &sh->told, url, (int)strcspn(url, ":"), st, msg);
 }
 
 /* --batch-size auto: takes the automator's size, with room for it (only
@@ -182,49 +230,32 @@ resize_batch(struct wstate *w)
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* Writes the pending batch, retrying busy, throttled or unreachable
- * answers with exponential backoff and full jitter, and records the
- * outcome. The latency covers every attempt, as the seed's covers
- * botocore's retries. A batch that fails after its retries is counted as
- * failed and its records as not written. An outcome that ends the run
- * stops this worker's threads; the coordinator stops the others. */
-static void
-write_batch(struct wstate *w)
+enum tgt_status
+ingest_deliver(struct stage *stage, struct tgt_ctx *ctx, const struct batch *b,
+    struct xrng *rng, uint64_t max_retries, uint64_t *throttles,
+    void (*on_retry)(void *, enum tgt_status), void *arg)
 {
-	struct ingest_thread  *t     = w->t;
-	const struct tsl_opts *o     = t->sh->o;
-	uint64_t               start = now_ns(), lat = 0, throttles = 0;
-	uint64_t               full = 0;
-	enum tgt_status        st   = TGT_FAIL;
+	enum tgt_status st = TGT_FAIL;
 
-	if (!w->b.n || t->stopped)
-		goto out;
-	if (w->b.records == w->limit)
-		full = w->b.records;
-	w->ctx.rejected        = 0;
-	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
-		st = stage_write(&w->stage, &w->b);
+		st = stage_write(stage, b);
 		if (!target_status_retry(st))
 			break;
-		throttles++;
-		tell_first(w, st, w->ctx.err);
-		pthread_mutex_lock(&t->lock);
-		t->last = (uint8_t)st;
-		pthread_mutex_unlock(&t->lock);
+		(*throttles)++;
+		on_retry(arg, st);
 		if (abandon_due()) {
 			/* stopped, and the grace is over: not written */
-			snprintf(w->ctx.err, sizeof(w->ctx.err),
+			snprintf(ctx->err, sizeof(ctx->err),
 			    "write abandoned at the stop after %llu retries",
 			    (unsigned long long)attempt);
 			st = TGT_FAIL;
 			break;
 		}
-		if (attempt >= o->max_retries) {
-			char last[sizeof(w->ctx.err)];
+		if (attempt >= max_retries) {
+			char last[sizeof(ctx->err)];
 
-			memcpy(last, w->ctx.err, sizeof(last));
-			snprintf(w->ctx.err, sizeof(w->ctx.err),
+			memcpy(last, ctx->err, sizeof(last));
+			snprintf(ctx->err, sizeof(ctx->err),
 			    "gave up after %llu retries of %s target%s%.180s",
 			    (unsigned long long)attempt,
 			    st == TGT_UNREACHABLE ? "an unreachable"
@@ -235,44 +266,97 @@ write_batch(struct wstate *w)
 		}
 		sleep_until_ns(now_ns()
 		    + backoff_ns(
-		        &w->rng, BACKOFF_BASE_NS, BACKOFF_CAP_NS, attempt));
+		        rng, BACKOFF_BASE_NS, BACKOFF_CAP_NS, attempt));
 	}
-	lat = now_ns() - start;
-	tell_first(w, st, w->ctx.err);
+	return st;
+}
 
+bool
+ingest_record(struct ingest_thread *t, struct ingest_figs *f,
+    const struct tgt_ctx *ctx, const struct batch *b, enum tgt_status st,
+    uint64_t lat, uint64_t throttles)
+{
 	pthread_mutex_lock(&t->lock);
 	/* A closed pipe writes nothing and fails nothing: the reader left. */
 	if (st != TGT_CLOSED)
-		stats_record(&t->st, lat, st == TGT_OK);
-	t->st.throttles += throttles + (w->ctx.throttles - w->last_throttles);
-	w->last_throttles = w->ctx.throttles;
-	t->last           = (uint8_t)st;
+		stats_record(&f->st, lat, st == TGT_OK);
+	f->st.throttles += throttles;
+	f->last = (uint8_t)st;
 	if (st == TGT_OK) {
 		/* Records the target refused one by one are not written;
 		 * their reasons are kept like a first error. */
-		unsigned rr = w->ctx.rejected < w->b.records ? w->ctx.rejected
-		                                             : w->b.records;
-		unsigned rp = w->ctx.rejected_points < w->b.points
-		    ? w->ctx.rejected_points
-		    : w->b.points;
+		unsigned rr
+		    = ctx->rejected < b->records ? ctx->rejected : b->records;
+		unsigned rp = ctx->rejected_points < b->points
+		    ? ctx->rejected_points
+		    : b->points;
 
-		t->st.records += w->b.records - rr;
-		t->st.points += w->b.points - rp;
-		t->st.rejected += rr;
-		if (rr && !t->err[0])
-			snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
-			    t->index + 1, w->ctx.err);
+		f->st.records += b->records - rr;
+		f->st.points += b->points - rp;
+		f->st.rejected += rr;
+		if (rr && !f->err[0])
+			snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
+			    t->index + 1, ctx->err);
 	} else if (target_status_stop(st)) {
-		t->stopped = true;
-		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+		f->stopped = true;
+		snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
 		    t->index + 1,
-		    w->ctx.err[0] ? w->ctx.err : "the target stopped");
-	} else if (!t->err[0]) {
-		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
-		    t->index + 1, w->ctx.err[0] ? w->ctx.err : "write failed");
+		    ctx->err[0] ? ctx->err : "the target stopped");
+	} else if (!f->err[0]) {
+		snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
+		    t->index + 1, ctx->err[0] ? ctx->err : "write failed");
 	}
 	pthread_mutex_unlock(&t->lock);
-	if (target_status_stop(st))
+	return target_status_stop(st);
+}
+
+/* A retry of the single target: said once, and the state noted. */
+static void
+single_retry(void *arg, enum tgt_status st)
+{
+	struct wstate *w = arg;
+
+	tell_first(w, st, w->ctx.err);
+	pthread_mutex_lock(&w->t->lock);
+	w->t->f.last = (uint8_t)st;
+	pthread_mutex_unlock(&w->t->lock);
+}
+
+/* Writes the pending batch, retrying busy, throttled or unreachable
+ * answers with exponential backoff and full jitter, and records the
+ * outcome. The latency covers every attempt, as the seed's covers
+ * botocore's retries. A batch that fails after its retries is counted as
+ * failed and its records as not written. An outcome that ends the run
+ * stops this worker's threads; the coordinator stops the others. With
+ * several targets the batch is handed to each target's writer instead
+ * (fanout.h), which does the same on its own thread. */
+static void
+write_batch(struct wstate *w)
+{
+	struct ingest_thread *t     = w->t;
+	uint64_t              start = now_ns(), lat = 0, throttles = 0;
+	uint64_t              full = 0;
+	enum tgt_status       st   = TGT_FAIL;
+
+	if (t->fo) {
+		if (w->b.n)
+			fanout_push(t->fo, &w->b);
+		goto out;
+	}
+	if (!w->b.n || t->f.stopped)
+		goto out;
+	if (w->b.records == w->limit)
+		full = w->b.records;
+	w->ctx.rejected        = 0;
+	w->ctx.rejected_points = 0;
+	st  = ingest_deliver(&w->stage, &w->ctx, &w->b, &w->rng,
+	     t->sh->o->max_retries, &throttles, single_retry, w);
+	lat = now_ns() - start;
+	tell_first(w, st, w->ctx.err);
+
+	throttles += w->ctx.throttles - w->last_throttles;
+	w->last_throttles = w->ctx.throttles;
+	if (ingest_record(t, &t->f, &w->ctx, &w->b, st, lat, throttles))
 		atomic_store(&t->sh->stop, true);
 out:
 	w->b.n       = 0;
@@ -404,7 +488,7 @@ run_cycles(struct wstate *w)
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);
-			t->st.behind++;
+			t->f.st.behind++;
 			pthread_mutex_unlock(&t->lock);
 		}
 		m->ops->cycle(m, t->h0, t->h1, &w->emit);
@@ -453,11 +537,16 @@ ingest_thread_main(void *arg)
 	w.draw.r = &w.rng;
 	pick_pacer(&w);
 
-	rc = w.ctx.ops->init(&w.ctx);
-	if (!rc)
-		rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
-	if (rc)
-		keep_error(t, w.ctx.err[0] ? w.ctx.err : "target init failed");
+	if (sh->n_tgt > 1) {
+		rc = fanout_start(t, w.cap); /* errors kept per target */
+	} else {
+		rc = w.ctx.ops->init(&w.ctx);
+		if (!rc)
+			rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
+		if (rc)
+			keep_error(t,
+			    w.ctx.err[0] ? w.ctx.err : "target init failed");
+	}
 	t->init_ok = rc == 0;
 
 	pthread_mutex_lock(&sh->lock);
@@ -467,8 +556,12 @@ ingest_thread_main(void *arg)
 
 	if (t->init_ok)
 		run_cycles(&w);
-	stage_chain_fini(&w.stage);
-	w.ctx.ops->fini(&w.ctx);
+	if (t->fo) {
+		fanout_stop(t); /* writes what is queued */
+	} else {
+		stage_chain_fini(&w.stage);
+		w.ctx.ops->fini(&w.ctx);
+	}
 	free(w.s);
 	atomic_fetch_add(&sh->finished, 1);
 	return NULL;

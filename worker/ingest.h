@@ -17,8 +17,24 @@
 #include "batchauto.h"
 #include "model.h"
 #include "opts.h"
+#include "rng.h"
+#include "stage.h"
 #include "stats.h"
+#include "stats_msg.h"
 #include "target.h"
+
+/* What the writes to one target did, guarded by the thread's lock: the
+ * thread's own with one target; with several (fan-out), one per target,
+ * kept by that target's writer (fanout.h). */
+struct ingest_figs {
+	struct stats st;
+	uint8_t      last;    /* outcome of the last write: enum tgt_status */
+	bool         stopped; /* a write ended the run (fatal, closed) */
+	char         err[TGT_ERR_MAX]; /* first error; the stop's reason
+	                                  once stopped */
+};
+
+struct fanout;
 
 struct ingest_shared {
 	const struct tsl_opts *o;
@@ -30,6 +46,10 @@ struct ingest_shared {
 	atomic_bool            stop;      /* set: finish the sample, flush */
 	atomic_int_fast64_t    warned_ms; /* last "can't keep up" message */
 	atomic_uint            told; /* TGT_STATE_BITs of outcomes printed */
+	/* fan-out: the same per target, and each target's settings */
+	atomic_uint            told_tgt[OPTS_TARGETS_MAX];
+	const struct tgt_conf *tconf; /* n_tgt of them, NULL with one */
+	unsigned               n_tgt;
 	atomic_uint            finished; /* threads that have returned */
 	/* start barrier: threads report after ->init */
 	pthread_mutex_t lock;
@@ -46,15 +66,14 @@ struct ingest_thread {
 	bool                  running; /* pthread_create succeeded */
 	/* --batch-size auto: the thread's search, NULL otherwise; the
 	 * thread's alone until it is joined, then the role's (RESULT) */
-	struct bsa *bsa;
+	struct bsa    *bsa;
+	struct fanout *fo; /* fan-out: the targets' writers, else NULL */
 	/* guarded by lock */
-	pthread_mutex_t lock;
-	struct stats    st;
-	uint8_t         last; /* outcome of the last write: enum tgt_status */
-	bool            stopped; /* a write ended the run (fatal, closed) */
-	uint32_t        batch;   /* --batch-size auto: records per batch now */
-	char            err[TGT_ERR_MAX]; /* first error; the stop's reason
-	                                     once stopped */
+	pthread_mutex_t    lock;
+	struct ingest_figs f;      /* one target: its figures; fan-out:
+	                              only f.st.behind */
+	struct ingest_figs *tgt;   /* fan-out: per target, else NULL */
+	uint32_t            batch; /* --batch-size auto: records per batch */
 } __attribute__((aligned(64)));
 
 void ingest_shared_init(struct ingest_shared *sh);
@@ -70,5 +89,29 @@ void *ingest_thread_main(void *arg);
  *  the run when *state says no other thread stopped it yet. */
 void ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
     uint32_t *state, char *err, size_t errlen);
+/** Fan-out: adds the figures of each target to m->tgt (and sets
+ *  m->n_tgt); nothing with one target. */
+void ingest_thread_collect_targets(
+    struct ingest_thread *t, struct proto_stats *m);
+/** Records the outcome st of writing b (lat ns over `throttles` retries)
+ *  into f, under t's lock: the thread's figures or a target's. `who`
+ *  prefixes the error kept ("thread 1"). @return whether st stops the
+ *  run. */
+bool ingest_record(struct ingest_thread *t, struct ingest_figs *f,
+    const struct tgt_ctx *ctx, const struct batch *b, enum tgt_status st,
+    uint64_t lat, uint64_t throttles);
+/** Prints the first outcome of each kind in this worker (busy,
+ *  unreachable, failed; `told` keeps which were said) when it happens,
+ *  naming the target as who (wholen bytes: "vm", "target 2 vm"); later
+ *  ones are only counted. What stops the run is said once by the
+ *  coordinator. */
+void ingest_tell(const struct ingest_thread *t, atomic_uint *told,
+    const char *who, int wholen, enum tgt_status st, const char *msg);
+/** Writes b through the chain at stage, retrying busy, throttled or
+ *  unreachable answers with backoff up to max_retries times (each retry
+ *  counted in *throttles and told through on_retry); the outcome. */
+enum tgt_status ingest_deliver(struct stage *stage, struct tgt_ctx *ctx,
+    const struct batch *b, struct xrng *rng, uint64_t max_retries,
+    uint64_t *throttles, void (*on_retry)(void *, enum tgt_status), void *arg);
 
 #endif

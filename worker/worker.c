@@ -129,6 +129,8 @@ collect(struct worker *w, struct proto_stats *m)
 {
 	memset(m, 0, sizeof(*m));
 	stats_init(&m->s);
+	for (unsigned k = 0; k < PROTO_TARGETS_MAX; k++)
+		stats_init(&m->tgt[k].s);
 	w->role->collect(&w->run, m);
 }
 

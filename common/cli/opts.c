@@ -309,6 +309,23 @@ opts_free(struct tsl_opts *o)
 			*s = NULL;
 		}
 	}
+	for (unsigned i = 0; i < o->n_more_targets; i++) {
+		free(o->more_targets[i]);
+		o->more_targets[i] = NULL;
+	}
+	o->n_more_targets = 0;
+}
+
+unsigned
+opts_n_targets(const struct tsl_opts *o)
+{
+	return 1 + o->n_more_targets;
+}
+
+const char *
+opts_target(const struct tsl_opts *o, unsigned i)
+{
+	return i == 0 ? o->target : o->more_targets[i - 1];
 }
 
 #define N_ROWS (sizeof(opt_table) / sizeof(opt_table[0]) - 1)
@@ -546,6 +563,32 @@ imply_target(struct tsl_opts *o, unsigned cmd)
 	o->target_implied = true;
 }
 
+/* A second or later --target (fan-out): kept in more_targets. v is the
+ * value of "--target=URL", or NULL when it is the next argument. */
+static int
+add_target(struct tsl_opts *o, unsigned cmd, unsigned nth, const char *v,
+    int i, int argc, const char *const *argv, char *err, size_t errlen)
+{
+	if (!(cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))) {
+		snprintf(err, errlen,
+		    "--target given %u times: only ingest and run write to several targets at once (fan-out); give one --target",
+		    nth);
+		return -EINVAL;
+	}
+	if (nth > OPTS_TARGETS_MAX) {
+		snprintf(err, errlen,
+		    "--target given %u times: at most %u targets at once", nth,
+		    (unsigned)OPTS_TARGETS_MAX);
+		return -EINVAL;
+	}
+	if (!v && i + 1 >= argc) {
+		snprintf(err, errlen, "--target needs a value (URL)");
+		return -EINVAL;
+	}
+	o->more_targets[o->n_more_targets++] = xstrdup(v ? v : argv[i + 1]);
+	return 0;
+}
+
 static int
 parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
     char *err, size_t errlen)
@@ -586,10 +629,12 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			return -EINVAL;
 		}
 		if (r->off == OFF(target) && ++targets > 1) {
-			snprintf(err, errlen,
-			    "--target given %u times: writing to several targets at once (fan-out) does not exist yet; give one --target",
-			    targets);
-			return -EINVAL;
+			rc = add_target(
+			    o, cmd, targets, v, i, argc, argv, err, errlen);
+			if (rc)
+				return rc;
+			i += !v; /* the value was the next argument */
+			continue;
 		}
 		o->given |= 1ull << row_index(r);
 		if (r->type == OPT_BOOL && !v) {
@@ -757,11 +802,48 @@ model_names(char *out, size_t n)
 		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
 }
 
+/* The checks of one --target URL. */
+static int
+check_target(const struct tsl_opts *o, unsigned cmd, const char *url,
+    char *err, size_t errlen)
+{
+	const struct target_ops *t = target_find(url);
+	char                     names[256];
+
+	if (!t) {
+		scheme_list(names, sizeof(names), 0);
+		snprintf(err, errlen,
+		    "--target: unknown scheme in \"%s\" (expected one of: %s)",
+		    url, names);
+		return -EINVAL;
+	}
+	if ((cmd & (CMD_QUERY | CMD_RUN)) && url == o->target
+	    && !(t->flags & TGT_F_QUERY)) {
+		scheme_list(names, sizeof(names), TGT_F_QUERY);
+		snprintf(err, errlen,
+		    "--target: %s: cannot run queries (targets that can: %s)",
+		    t->name, names);
+		return -EINVAL;
+	}
+	if (t->check && t->check(url, err, errlen))
+		return -EINVAL;
+	if (check_endpoint(o->endpoint, err, errlen))
+		return -EINVAL;
+	if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
+	    && o->batch_size > t->max_batch) {
+		snprintf(err, errlen,
+		    "--batch-size: %llu is more than the %zu records a %s write takes (expected 1..%zu)",
+		    (unsigned long long)o->batch_size, t->max_batch, t->name,
+		    t->max_batch);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
-	const struct target_ops *t;
-	char                     names[256];
+	char names[256];
 
 	if (!model_find(o->model)) {
 		model_names(names, sizeof(names));
@@ -772,35 +854,15 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	}
 	if (cmd
 	    & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY | CMD_RUN)) {
-		t = target_find(o->target);
-		if (!t) {
-			scheme_list(names, sizeof(names), 0);
+		for (unsigned i = 0; i < opts_n_targets(o); i++)
+			if (check_target(
+			        o, cmd, opts_target(o, i), err, errlen))
+				return -EINVAL;
+		if (opts_n_targets(o) > 1 && o->batch_writes
+		    && opts_batch_auto(o)) {
 			snprintf(err, errlen,
-			    "--target: unknown scheme in \"%s\" (expected "
-			    "one of: %s)",
-			    o->target, names);
-			return -EINVAL;
-		}
-		if ((cmd & (CMD_QUERY | CMD_RUN))
-		    && !(t->flags & TGT_F_QUERY)) {
-			scheme_list(names, sizeof(names), TGT_F_QUERY);
-			snprintf(err, errlen,
-			    "--target: %s: cannot run queries (targets "
-			    "that can: %s)",
-			    t->name, names);
-			return -EINVAL;
-		}
-		if (t->check && t->check(o->target, err, errlen))
-			return -EINVAL;
-		if (check_endpoint(o->endpoint, err, errlen))
-			return -EINVAL;
-		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
-		    && o->batch_size > t->max_batch) {
-			snprintf(err, errlen,
-			    "--batch-size: %llu is more than the %zu "
-			    "records a %s write takes (expected 1..%zu)",
-			    (unsigned long long)o->batch_size, t->max_batch,
-			    t->name, t->max_batch);
+			    "--batch-size auto with %u targets: the size is searched per target write; give a fixed --batch-size",
+			    opts_n_targets(o));
 			return -EINVAL;
 		}
 		if (!o->database[0] || !o->table[0]) {
@@ -841,6 +903,15 @@ opts_model_conf(const struct tsl_opts *o)
 		.multi         = o->multi,
 		.req_id        = opts_tgt_conf(o).req_id,
 	};
+}
+
+struct tgt_conf
+opts_tgt_conf_at(const struct tsl_opts *o, unsigned i)
+{
+	struct tgt_conf c = opts_tgt_conf(o);
+
+	c.url = opts_target(o, i);
+	return c;
 }
 
 struct tgt_conf
@@ -969,6 +1040,12 @@ opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b)
 		else
 			value_text(o, r, b);
 		buf_addc(b, '\n');
+		for (unsigned i = 0;
+		     r->off == OFF(target) && i < o->n_more_targets; i++) {
+			buf_printf(b, "--%s=", r->name);
+			escape_text(b, o->more_targets[i]);
+			buf_addc(b, '\n');
+		}
 	}
 }
 
@@ -1042,6 +1119,17 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			rc = json_double(w, *(const double *)cfield(o, r));
 			break;
 		}
+	}
+	if (!rc && o->n_more_targets && (cmd & (CMD_INGEST | CMD_RUN))) {
+		rc = json_key(w, "targets") | json_arr_begin(w);
+		for (unsigned i = 0; i < opts_n_targets(o) && !rc; i++) {
+			char shown[1024];
+
+			target_url_redact(
+			    opts_target(o, i), shown, sizeof(shown));
+			rc = json_str(w, shown);
+		}
+		rc |= json_arr_end(w);
 	}
 	return rc;
 }

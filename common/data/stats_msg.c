@@ -3,11 +3,10 @@
 
 #include <errno.h>
 
-void
-proto_put_stats(struct buf *b, const struct proto_stats *m)
+static void
+put_counts(struct buf *b, const struct stats *s)
 {
-	const struct stats *s    = &m->s;
-	uint32_t            used = 0;
+	uint32_t used = 0;
 
 	proto_put_u64(b, s->attempts);
 	proto_put_u64(b, s->ok);
@@ -34,18 +33,12 @@ proto_put_stats(struct buf *b, const struct proto_stats *m)
 		proto_put_u32(b, i);
 		proto_put_u64(b, s->h.b[i]);
 	}
-	proto_put_u32(b, m->threads_ok);
-	proto_put_u32(b, m->state);
-	proto_put_str(b, m->err);
-	proto_put_u32(b, m->batch_min);
-	proto_put_u32(b, m->batch_max);
 }
 
-int
-proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
+static int
+get_counts(struct proto_rd *rd, struct stats *s)
 {
-	struct stats *s = &m->s;
-	uint32_t      used;
+	uint32_t used;
 
 	stats_init(s);
 	s->attempts  = proto_get_u64(rd);
@@ -75,10 +68,47 @@ proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
 			return -EPROTO;
 		s->h.b[i] = c;
 	}
+	return rd->bad ? -EPROTO : 0;
+}
+
+void
+proto_put_stats(struct buf *b, const struct proto_stats *m)
+{
+	put_counts(b, &m->s);
+	proto_put_u32(b, m->threads_ok);
+	proto_put_u32(b, m->state);
+	proto_put_str(b, m->err);
+	proto_put_u32(b, m->batch_min);
+	proto_put_u32(b, m->batch_max);
+	proto_put_u32(b, m->n_tgt);
+	for (uint32_t k = 0; k < m->n_tgt && k < PROTO_TARGETS_MAX; k++) {
+		put_counts(b, &m->tgt[k].s);
+		proto_put_u32(b, m->tgt[k].state);
+		proto_put_str(b, m->tgt[k].err);
+	}
+}
+
+int
+proto_get_stats(struct proto_rd *rd, struct proto_stats *m)
+{
+	int rc = get_counts(rd, &m->s);
+
+	if (rc)
+		return rc;
 	m->threads_ok = proto_get_u32(rd);
 	m->state      = proto_get_u32(rd);
 	proto_get_str(rd, m->err, sizeof(m->err));
 	m->batch_min = proto_get_u32(rd);
 	m->batch_max = proto_get_u32(rd);
+	m->n_tgt     = proto_get_u32(rd);
+	if (m->n_tgt > PROTO_TARGETS_MAX)
+		return -EPROTO;
+	for (uint32_t k = 0; k < m->n_tgt && !rd->bad; k++) {
+		rc = get_counts(rd, &m->tgt[k].s);
+		if (rc)
+			return rc;
+		m->tgt[k].state = proto_get_u32(rd);
+		proto_get_str(rd, m->tgt[k].err, sizeof(m->tgt[k].err));
+	}
 	return rd->bad ? -EPROTO : 0;
 }

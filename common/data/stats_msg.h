@@ -18,6 +18,18 @@
  * worker's log directory could not be written (the run fails). */
 enum { PROTO_S_FILE_ERR = 1u << 16 };
 
+/* Fan-out (--target repeated): at most this many targets, each with its
+ * own figures. */
+enum { PROTO_TARGETS_MAX = 8 };
+
+/* One target of a fan-out: what its writers did, its TGT_STATE_BITs and
+ * its first error. */
+struct proto_tgt {
+	struct stats s;
+	uint32_t     state;
+	char         err[256];
+};
+
 struct proto_stats {
 	struct stats s;
 	uint32_t     threads_ok;
@@ -26,6 +38,9 @@ struct proto_stats {
 	/* --batch-size auto: the smallest and largest records per batch its
 	 * threads write now (0: fixed sizes) */
 	uint32_t batch_min, batch_max;
+	/* fan-out: per target (s above is their sum); 0 with one target */
+	uint32_t         n_tgt;
+	struct proto_tgt tgt[PROTO_TARGETS_MAX];
 };
 
 /** Stats go as counters, sums and the non-empty histogram buckets. */
