@@ -339,14 +339,20 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	    .host_scale = (unsigned)o->host_scale, .multi = o->multi });
 }
 
-/* Fan-out: each target's figures, merged over the workers. */
+/* Fan-out: each target's figures, merged over the workers; with one
+ * target, its cluster's hosts. */
 static void
 collect_targets(const struct engine *e, struct report_run *r)
 {
 	unsigned n = opts_n_targets(e->o);
 
-	if (n < 2 || !e->per_role[ROLE_INGEST])
+	if (!e->per_role[ROLE_INGEST])
 		return;
+	if (n == 1) {
+		r->cluster = xmalloc(sizeof(*r->cluster));
+		engine_hosts(e, -1, r->cluster);
+		return;
+	}
 	r->n_tgt = n;
 	r->tgt   = xcalloc(n, sizeof(*r->tgt));
 	for (unsigned k = 0; k < n; k++) {
@@ -356,6 +362,7 @@ collect_targets(const struct engine *e, struct report_run *r)
 		    opts_target(e->o, k), t->url, sizeof(t->url));
 		engine_total_target(e, k, &t->s, &t->state);
 		engine_target_err(e, k, t->err, sizeof(t->err));
+		engine_hosts(e, (int)k, &t->hosts);
 		if (t->err[0])
 			log_warn("target %u %s: first error: %s", k + 1,
 			    t->url, t->err);

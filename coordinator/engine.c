@@ -136,6 +136,22 @@ engine_total_target(
 }
 
 void
+engine_hosts(const struct engine *e, int k, struct proto_hosts *h)
+{
+	memset(h, 0, sizeof(*h));
+	for (unsigned i = 0; i < e->n; i++) {
+		const struct proto_stats *c = &e->slot[i].cur;
+
+		if (e->slot[i].role != ROLE_INGEST)
+			continue;
+		if (k < 0)
+			proto_hosts_add(h, &c->hosts);
+		else if ((unsigned)k < c->n_tgt)
+			proto_hosts_add(h, &c->tgt[k].hosts);
+	}
+}
+
+void
 engine_target_err(const struct engine *e, unsigned k, char *err, size_t n)
 {
 	err[0] = '\0';
@@ -154,19 +170,22 @@ engine_target_err(const struct engine *e, unsigned k, char *err, size_t n)
 static void
 target_columns(struct engine *e, double el, char *out, size_t n)
 {
-	struct stats *t  = xmalloc(sizeof(*t));
-	size_t        at = 0;
-	unsigned      nt = opts_n_targets(e->o);
+	struct stats       *t  = xmalloc(sizeof(*t));
+	struct proto_hosts *h  = xmalloc(sizeof(*h));
+	size_t              at = 0;
+	unsigned            nt = opts_n_targets(e->o);
 
 	out[0] = '\0';
 	for (unsigned k = 0; k < nt && nt > 1 && at < n; k++) {
 		const char *url = opts_target(e->o, k);
 		uint32_t    st;
-		char        note[64], why[80] = "";
+		char        note[200], why[208] = "";
 		double      dt = el - e->tgt_last_t;
 
 		engine_total_target(e, k, t, &st);
 		target_state_note(url, st, note, sizeof(note));
+		engine_hosts(e, (int)k, h);
+		report_hosts_note(h, wall_ms(), note, sizeof(note));
 		if (note[0])
 			snprintf(why, sizeof(why), " (%s)", note);
 		at += (size_t)snprintf(out + at, n - at,
@@ -179,6 +198,7 @@ target_columns(struct engine *e, double el, char *out, size_t n)
 	}
 	e->tgt_last_t = el;
 	free(t);
+	free(h);
 }
 
 static void
@@ -463,7 +483,7 @@ tick(struct engine *e, double el, bool live)
 
 	for (int r = 0; r < ROLE_N; r++) {
 		uint32_t st = 0;
-		char     note[64];
+		char     note[200];
 
 		if (!e->per_role[r])
 			continue;
@@ -482,11 +502,17 @@ tick(struct engine *e, double el, bool live)
 			if (c->batch_max > e->tick[r].batch_max)
 				e->tick[r].batch_max = c->batch_max;
 		}
-		if (opts_n_targets(e->o) > 1)
+		if (opts_n_targets(e->o) > 1) {
 			note[0] = '\0'; /* said per target */
-		else
+		} else {
+			struct proto_hosts *h = xmalloc(sizeof(*h));
+
 			target_state_note(
 			    e->o->target, st, note, sizeof(note));
+			engine_hosts(e, -1, h);
+			report_hosts_note(h, wall_ms(), note, sizeof(note));
+			free(h);
+		}
 		if (r == ROLE_INGEST)
 			target_columns(e, el, e->tick[r].columns,
 			    sizeof(e->tick[r].columns));

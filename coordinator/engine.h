@@ -77,6 +77,9 @@ struct engine {
  *  the TGT_STATE_BITs they saw. */
 void engine_total_target(
     const struct engine *e, unsigned k, struct stats *t, uint32_t *state);
+/** The hosts of the cluster of target k (0-based, fan-out) or of the one
+ *  target (k < 0), merged over the ingest workers (n = 0: no cluster). */
+void engine_hosts(const struct engine *e, int k, struct proto_hosts *h);
 /** Fan-out: the first error a worker kept for target k ("" if none). */
 void engine_target_err(
     const struct engine *e, unsigned k, char *err, size_t n);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -80,6 +81,31 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* Runs the target's ->setup: on each host of a cluster URL (each is a
+ * server of its own), else on the URL. */
+static int
+setup_target(struct tgt_conf *conf, char *err, size_t errlen)
+{
+	const struct target_ops *ops = target_find(conf->url);
+	struct cluster          *c;
+	const char              *url = conf->url;
+	int                      rc  = 0;
+
+	if (!ops->setup)
+		return 0;
+	if (!(ops->flags & TGT_F_HOSTS) || !cluster_wanted(url))
+		return ops->setup(conf, err, errlen);
+	c  = xmalloc(sizeof(*c));
+	rc = cluster_parse(c, url, err, errlen);
+	for (unsigned i = 0; !rc && i < c->n; i++) {
+		conf->url = c->h[i].url;
+		rc        = ops->setup(conf, err, errlen);
+	}
+	conf->url = url;
+	free(c);
+	return rc;
+}
+
 int
 ingest_prepare(const struct tsl_opts *o, struct model *m)
 {
@@ -98,11 +124,10 @@ ingest_prepare(const struct tsl_opts *o, struct model *m)
 	}
 	/* every target of a fan-out gets its tables before any worker */
 	for (unsigned k = 0; k < opts_n_targets(o); k++) {
-		const struct target_ops *ops  = target_find(opts_target(o, k));
-		struct tgt_conf          conf = opts_tgt_conf_at(o, k);
+		struct tgt_conf conf = opts_tgt_conf_at(o, k);
 
 		conf.schema = &m->schema; /* the tables ->setup creates */
-		if (ops->setup && ops->setup(&conf, err, sizeof(err))) {
+		if (setup_target(&conf, err, sizeof(err))) {
 			if (opts_n_targets(o) > 1)
 				log_err("target %u set-up: %s", k + 1, err);
 			else
@@ -121,6 +146,13 @@ ingest_finish(struct stats *t, const struct engine *e,
 
 	report_closing(log_info_stream(), t, e->secs);
 	report_closing_targets(log_info_stream(), rr->tgt, rr->n_tgt, e->secs);
+	if (rr->cluster && rr->cluster->n) {
+		char shown[1024];
+
+		target_url_redact(e->o->target, shown, sizeof(shown));
+		report_closing_hosts(
+		    log_info_stream(), shown, rr->cluster, wall_ms());
+	}
 	log_info(
 	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
@@ -187,6 +219,7 @@ coord_ingest(int argc, char **argv)
 out_run:
 	free(rr.w);
 	free(rr.tgt);
+	free(rr.cluster);
 	free(t);
 	engine_free(&e);
 out_model:

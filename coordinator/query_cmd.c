@@ -191,6 +191,7 @@ coord_query(int argc, char **argv)
 		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(rr.tgt);
+	free(rr.cluster);
 	free(t);
 	qsum_free(&all);
 	engine_free(&e);
@@ -280,6 +281,7 @@ coord_run(int argc, char **argv)
 		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
 	free(rr.tgt);
+	free(rr.cluster);
 	free(t);
 	free(qt);
 	qsum_free(&all);

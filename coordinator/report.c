@@ -14,6 +14,7 @@
 
 #include "batchauto.h"
 #include "buf.h"
+#include "clock.h"
 #include "fs.h"
 #include "json.h"
 #include "log.h"
@@ -87,6 +88,59 @@ report_closing(FILE *f, const struct stats *t, double secs)
 	fflush(f);
 }
 
+static void
+iso_time(char *out, size_t n, int64_t ms)
+{
+	time_t    s = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+void
+report_hosts_note(
+    const struct proto_hosts *h, int64_t now_ms, char *note, size_t n)
+{
+	size_t at = strlen(note);
+
+	for (unsigned i = 0; i < h->n && at < n; i++) {
+		const struct proto_host *x = &h->h[i];
+
+		if (!x->down_ms)
+			continue;
+		at += (size_t)snprintf(note + at, n - at,
+		    "%s%s down %llds, %llu batches moved", at ? "; " : "",
+		    x->name, (long long)((now_ms - x->down_ms) / 1000),
+		    (unsigned long long)x->moved);
+	}
+}
+
+void
+report_closing_hosts(
+    FILE *f, const char *url, const struct proto_hosts *h, int64_t now_ms)
+{
+	for (unsigned i = 0; i < h->n; i++) {
+		const struct proto_host *x         = &h->h[i];
+		char                     since[96] = "up";
+
+		if (x->down_ms) {
+			iso_time(since, sizeof(since), x->down_ms);
+			snprintf(since + strlen(since),
+			    sizeof(since) - strlen(since), " (%llds ago)",
+			    (long long)((now_ms - x->down_ms) / 1000));
+		}
+		fprintf(f,
+		    "Host %u of %s: %s: batches written: %llu. Taken out: %llu times. Batches moved to other hosts: %llu. Down since: %s\n",
+		    i + 1, url, x->name, (unsigned long long)x->batches,
+		    (unsigned long long)x->downs, (unsigned long long)x->moved,
+		    since);
+	}
+	fflush(f);
+}
+
 void
 report_closing_targets(
     FILE *f, const struct report_target *tg, unsigned n, double secs)
@@ -105,20 +159,9 @@ report_closing_targets(
 		    note[0] ? ")" : "", (unsigned long long)t->throttles,
 		    hist_percentile(&t->h, 50) / 1e6,
 		    hist_percentile(&t->h, 99) / 1e6);
+		report_closing_hosts(f, tg[k].url, &tg[k].hosts, wall_ms());
 	}
 	fflush(f);
-}
-
-static void
-iso_time(char *out, size_t n, int64_t ms)
-{
-	time_t    s = (time_t)(ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&s, &tm);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 static int
@@ -203,6 +246,34 @@ json_query(struct json_w *w, const struct report_run *r)
 	return rc;
 }
 
+/* "hosts": a cluster target's hosts, in URL order. */
+static int
+json_hosts(struct json_w *w, const struct proto_hosts *h)
+{
+	int rc = json_key(w, "hosts") | json_arr_begin(w);
+
+	for (unsigned i = 0; i < h->n; i++) {
+		const struct proto_host *x = &h->h[i];
+		char                     since[48];
+
+		rc |= json_obj_begin(w);
+		rc |= json_key(w, "host") | json_str(w, x->name);
+		rc |= json_key(w, "batches") | json_uint(w, x->batches);
+		rc |= json_key(w, "taken_out") | json_uint(w, x->downs);
+		rc |= json_key(w, "batches_moved") | json_uint(w, x->moved);
+		rc |= json_key(w, "down_since");
+		if (x->down_ms) {
+			iso_time(since, sizeof(since), x->down_ms);
+			rc |= json_str(w, since);
+		} else {
+			rc |= json_null(w);
+		}
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	return rc;
+}
+
 /* Fan-out: "targets": one object per target, in --target order, with
  * its URL, state, first error and statistics. */
 static int
@@ -222,6 +293,8 @@ json_targets(struct json_w *w, const struct report_run *r)
 		if (t->err[0])
 			rc |= json_key(w, "first_error") | json_str(w, t->err);
 		rc |= json_stats(w, &t->s, r->secs);
+		if (t->hosts.n)
+			rc |= json_hosts(w, &t->hosts);
 		rc |= json_obj_end(w);
 	}
 	rc |= json_arr_end(w);
@@ -298,6 +371,8 @@ report_write_json(const struct report_run *r)
 	rc |= json_obj_end(&w);
 	if (r->n_tgt)
 		rc |= json_targets(&w, r);
+	if (r->cluster && r->cluster->n)
+		rc |= json_hosts(&w, r->cluster);
 workers:
 	rc |= json_key(&w, "workers") | json_arr_begin(&w);
 	for (unsigned i = 0; i < r->nw; i++) {

@@ -10,6 +10,7 @@
 
 #include "opts.h"
 #include "stats.h"
+#include "stats_msg.h"
 
 struct qsum;
 
@@ -31,10 +32,11 @@ struct report_worker {
 
 /* Fan-out: one target's figures. */
 struct report_target {
-	char         url[512]; /* redacted */
-	struct stats s;
-	uint32_t     state; /* TGT_STATE_BITs its writers saw */
-	char         err[320];
+	char               url[512]; /* redacted */
+	struct stats       s;
+	uint32_t           state; /* TGT_STATE_BITs its writers saw */
+	char               err[320];
+	struct proto_hosts hosts; /* a cluster's hosts (n = 0: none) */
 };
 
 struct report_run {
@@ -49,7 +51,8 @@ struct report_run {
 	uint32_t               id_start, id_end; /* the hosts written */
 	struct report_worker  *w;
 	unsigned               nw;
-	struct report_target  *tgt; /* fan-out: per target, else NULL */
+	struct report_target  *tgt;     /* fan-out: per target, else NULL */
+	struct proto_hosts    *cluster; /* one cluster target: its hosts */
 	unsigned               n_tgt;
 	const struct stats    *total;    /* ingest totals, or NULL */
 	const struct stats    *qtotal;   /* query totals, or NULL */
@@ -69,6 +72,13 @@ int report_open_dir(
 /** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
  *  the seed, then tsload's own data-point and latency lines. */
 void report_closing(FILE *f, const struct stats *t, double secs);
+/** Appends to note (after "; " when not empty) each host of h that is
+ *  out now: "127.0.0.1:8428 down 12s, 40 batches moved". */
+void report_hosts_note(
+    const struct proto_hosts *h, int64_t now_ms, char *note, size_t n);
+/** One closing line per host of a cluster target named url. */
+void report_closing_hosts(
+    FILE *f, const char *url, const struct proto_hosts *h, int64_t now_ms);
 /** Fan-out: one closing line per target, "Target 2 vm://h:8428: Records
  *  written: N. ...". */
 void report_closing_targets(

@@ -168,9 +168,8 @@ fanout_push(struct fanout *fo, const struct batch *b)
 	}
 }
 
-/* Connects lane k: its target's ->init, then its chain. A disk spool for
- * this target goes into the chain here (stage_chain_init with the spool,
- * its next the pass stage), so it sits in front of this target only. */
+/* Connects lane k: its target and its chain (stage_chain_open, where a
+ * disk spool for this target goes, in front of this target only). */
 static int
 lane_init(struct fanout *fo, unsigned k)
 {
@@ -199,12 +198,10 @@ lane_init(struct fanout *fo, unsigned k)
 	pthread_cond_init(&l->more, NULL);
 	pthread_cond_init(&l->room, NULL);
 	atomic_init(&l->down, false);
-	l->inited = true;
-	rc        = l->ctx.ops->init(&l->ctx);
-	if (!rc) {
-		rc         = stage_chain_init(&l->stage, &stage_pass, &l->ctx);
-		l->chained = rc == 0;
-	}
+	l->inited    = true;
+	l->ctx.hosts = &t->tgt[k].hosts;
+	rc           = stage_chain_open(&l->stage, &l->ctx);
+	l->chained   = true; /* closed whatever the outcome */
 	if (rc) {
 		pthread_mutex_lock(&t->lock);
 		snprintf(t->tgt[k].err, sizeof(t->tgt[k].err),
@@ -267,9 +264,7 @@ fanout_stop(struct ingest_thread *t)
 		if (l->running)
 			pthread_join(l->tid, NULL);
 		if (l->chained)
-			stage_chain_fini(&l->stage);
-		if (l->ctx.ops)
-			l->ctx.ops->fini(&l->ctx);
+			stage_chain_close(&l->stage, &l->ctx);
 		pthread_mutex_destroy(&l->lock);
 		pthread_cond_destroy(&l->more);
 		pthread_cond_destroy(&l->room);

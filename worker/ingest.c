@@ -152,8 +152,12 @@ ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
 void
 ingest_thread_collect_targets(struct ingest_thread *t, struct proto_stats *m)
 {
-	if (!t->tgt)
+	if (!t->tgt) {
+		proto_hosts_add_pub(&m->hosts, &t->f.hosts);
 		return;
+	}
+	for (unsigned k = 0; k < t->sh->n_tgt; k++)
+		proto_hosts_add_pub(&m->tgt[k].hosts, &t->tgt[k].hosts);
 	m->n_tgt = t->sh->n_tgt;
 	pthread_mutex_lock(&t->lock);
 	for (unsigned k = 0; k < t->sh->n_tgt; k++) {
@@ -540,9 +544,8 @@ ingest_thread_main(void *arg)
 	if (sh->n_tgt > 1) {
 		rc = fanout_start(t, w.cap); /* errors kept per target */
 	} else {
-		rc = w.ctx.ops->init(&w.ctx);
-		if (!rc)
-			rc = stage_chain_init(&w.stage, &stage_pass, &w.ctx);
+		w.ctx.hosts = &t->f.hosts;
+		rc          = stage_chain_open(&w.stage, &w.ctx);
 		if (rc)
 			keep_error(t,
 			    w.ctx.err[0] ? w.ctx.err : "target init failed");
@@ -559,8 +562,7 @@ ingest_thread_main(void *arg)
 	if (t->fo) {
 		fanout_stop(t); /* writes what is queued */
 	} else {
-		stage_chain_fini(&w.stage);
-		w.ctx.ops->fini(&w.ctx);
+		stage_chain_close(&w.stage, &w.ctx);
 	}
 	free(w.s);
 	atomic_fetch_add(&sh->finished, 1);

@@ -32,6 +32,8 @@ struct ingest_figs {
 	bool         stopped; /* a write ended the run (fatal, closed) */
 	char         err[TGT_ERR_MAX]; /* first error; the stop's reason
 	                                  once stopped */
+	struct cluster_pub hosts;      /* a cluster target's hosts (atomics,
+	                                  outside the lock) */
 };
 
 struct fanout;

@@ -825,8 +825,19 @@ check_target(const struct tsl_opts *o, unsigned cmd, const char *url,
 		    t->name, names);
 		return -EINVAL;
 	}
-	if (t->check && t->check(url, err, errlen))
+	if ((t->flags & TGT_F_HOSTS) && cluster_wanted(url)) {
+		/* a cluster: its balance, then each host's own URL */
+		struct cluster *c  = xmalloc(sizeof(*c));
+		int             rc = cluster_parse(c, url, err, errlen);
+
+		for (unsigned i = 0; !rc && t->check && i < c->n; i++)
+			rc = t->check(c->h[i].url, err, errlen);
+		free(c);
+		if (rc)
+			return -EINVAL;
+	} else if (t->check && t->check(url, err, errlen)) {
 		return -EINVAL;
+	}
 	if (check_endpoint(o->endpoint, err, errlen))
 		return -EINVAL;
 	if (t->max_batch && o->batch_writes && !opts_batch_auto(o)

@@ -5,6 +5,7 @@
 
 static const struct stage_ops *const stages[] = {
 	&stage_pass,
+	&stage_cluster,
 	NULL,
 };
 
@@ -53,4 +54,25 @@ stage_chain_fini(struct stage *s)
 	for (; s; s = s->next)
 		if (s->ops && s->ops->fini)
 			s->ops->fini(s);
+}
+
+int
+stage_chain_open(struct stage *s, struct tgt_ctx *ctx)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((ctx->ops->flags & TGT_F_HOSTS) && cluster_wanted(ctx->conf->url))
+		return stage_chain_init(s, &stage_cluster, ctx);
+	rc = ctx->ops->init(ctx);
+	if (!rc)
+		rc = stage_chain_init(s, &stage_pass, ctx);
+	return rc;
+}
+
+void
+stage_chain_close(struct stage *s, struct tgt_ctx *ctx)
+{
+	stage_chain_fini(s);
+	ctx->ops->fini(ctx);
 }

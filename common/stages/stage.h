@@ -2,14 +2,21 @@
  * target: a chain of stages, each taking a batch in and handing batches
  * on to the next; the chain ends at the thread's target.
  *
- * A stage is an ops table registered in stage.c (pass now; fan-out and a
- * disk spool are to come): a new stage is one file here plus one line
- * there.
+ * A stage is an ops table registered in stage.c (pass; cluster, which
+ * ends a chain in place of a target whose URL names several hosts; a disk
+ * spool is to come): a new stage is one file here plus one line there.
  *
- * Who calls what: each ingest thread builds its own chain (no stage is
- * shared between threads) with stage_chain_init, after the target's
- * ->init; ->write for every batch, which may block as the target's write
- * does; ->fini once at the end. The batch belongs to the caller and is
+ * Who calls what: each writing thread builds its own chain (no stage is
+ * shared between threads) with stage_chain_open: the ingest thread with
+ * one target; with several (fan-out, worker/fanout.h), each target's
+ * writer thread, one chain per target. ->write for every batch, which may
+ * block as the target's write does; ->fini once at the end
+ * (stage_chain_close).
+ *
+ * Where a spool goes: in front of one target's chain, so in
+ * stage_chain_open: spool -> pass (-> the target) or spool -> cluster
+ * (-> its hosts); with fan-out each target's writer opens its own chain,
+ * so each target gets its own spool. The batch belongs to the caller and is
  * valid only during ->write: a stage that keeps it must copy it.
  */
 #ifndef TSL_STAGE_H
@@ -40,6 +47,7 @@ struct stage_ops {
 };
 
 extern const struct stage_ops stage_pass;
+extern const struct stage_ops stage_cluster;
 
 /** The registered stages, NULL-terminated. */
 const struct stage_ops *const *stage_list(void);
@@ -61,5 +69,13 @@ stage_write(struct stage *s, const struct batch *b)
 }
 /** Ends every stage of the chain. */
 void stage_chain_fini(struct stage *s);
+/** Connects ctx (->conf, ->ops set) and builds its chain in s: a URL of
+ *  one host gets ->init and the pass stage; a cluster URL (cluster.h)
+ *  gets the cluster stage, which connects one ctx per host (ctx itself
+ *  stays unconnected). @return 0, or -errno with the reason in ctx->err;
+ *  stage_chain_close is called either way. */
+int stage_chain_open(struct stage *s, struct tgt_ctx *ctx);
+/** Ends the chain of s and closes ctx (after stage_chain_open). */
+void stage_chain_close(struct stage *s, struct tgt_ctx *ctx);
 
 #endif

@@ -624,7 +624,7 @@ pg_fini(struct tgt_ctx *ctx)
 const struct target_ops target_postgres = {
 	.name    = "postgres",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE | TGT_F_QUERY,
+	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_HOSTS,
 	.usage   = "postgres://[user[:password]@][host][:port][/dbname]"
 	           "[?param=value]",
 	.check   = pg_check,

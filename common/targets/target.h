@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cluster.h"
 #include "model.h"
 #include "outcome.h"
 #include "params.h"
@@ -46,6 +47,8 @@ enum tgt_flags {
 	TGT_F_WRITE  = 1u << 0, /* has ->write */
 	TGT_F_QUERY  = 1u << 1, /* has ->query (query issue) */
 	TGT_F_STDOUT = 1u << 2, /* writes to stdout: logs go to stderr */
+	TGT_F_HOSTS  = 1u << 3, /* a networked target: its URL may name
+	                           a cluster of hosts (cluster.h) */
 };
 
 /* One generated sample of one dimension set, or the part of it that falls
@@ -149,6 +152,9 @@ struct tgt_ctx {
 	                                       last batch refused */
 	unsigned rejected_points;           /* their measure values */
 	char     err[TGT_ERR_MAX];          /* last error message */
+	/* set by the caller, or NULL: where a cluster stage publishes the
+	 * state of its hosts for the reports */
+	struct cluster_pub *hosts;
 };
 
 struct target_ops {
