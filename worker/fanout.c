@@ -51,6 +51,13 @@ lane_retry(void *arg, enum tgt_status st)
 	struct ingest_thread *t = l->fo->t;
 
 	l->retry_st = (uint8_t)st;
+	if (st == TGT_UNREACHABLE && !atomic_load(&l->down)) {
+		/* from now on not waited for: wake a pusher that waits */
+		pthread_mutex_lock(&l->lock);
+		atomic_store(&l->down, true);
+		pthread_cond_broadcast(&l->room);
+		pthread_mutex_unlock(&l->lock);
+	}
 	ingest_tell(t, &t->sh->told_tgt[l->k], l->who, (int)strlen(l->who), st,
 	    l->ctx.err);
 	pthread_mutex_lock(&t->lock);
@@ -78,8 +85,6 @@ lane_write(struct lane *l, const struct batch *b)
 	    l->ctx.err);
 	if (st == TGT_OK)
 		atomic_store(&l->down, false);
-	else if (l->retry_st == TGT_UNREACHABLE)
-		atomic_store(&l->down, true);
 	throttles += l->ctx.throttles - l->last_throttles;
 	l->last_throttles = l->ctx.throttles;
 	if (ingest_record(

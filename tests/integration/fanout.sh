@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Integration: fan-out (--target repeated) and clusters (a URL naming
+# several hosts) against real servers on loopback: two VictoriaMetrics and
+# one PostgreSQL. Fan-out: each server ends with exactly the records its
+# target says it wrote; with one of them killed the others still get every
+# batch and the dead one is called unreachable. Cluster of the two
+# VictoriaMetrics: with one killed no write fails, the dead host is shown
+# with down-since and batches moved, and once restarted on its port it
+# takes batches again; rr spreads batches over both, hash keeps each
+# series on one host. No timed assertions: counts only.
+. "$(dirname "$0")/../lib.sh"
+cd "$T_TMP" || exit 1
+
+start_server vm-local.sh "$T_TMP/vma"
+porta=$(cat "$T_TMP/vma/port")
+start_more vm-local.sh "$T_TMP/vmb"
+portb=$(cat "$T_TMP/vmb/port")
+start_more pg-local.sh "$T_TMP/pg"
+pgurl=$SRV_URL
+va=vm://127.0.0.1:$porta
+vb=vm://127.0.0.1:$portb
+
+q() { psql "$pgurl" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+# held PORT DB: samples VictoriaMetrics on PORT holds with label db=DB,
+# once it stops changing (VM makes rows searchable about a second late)
+held() {
+	local i n last=x
+	for i in $(seq 1 40); do
+		curl -sS -XPOST "http://127.0.0.1:$1/internal/force_flush" >/dev/null
+		n=$(curl -sS "http://127.0.0.1:$1/api/v1/query" \
+			--data-urlencode "query=sum(count_over_time({db=\"$2\"}[2h]))" |
+			sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p')
+		n=${n:-0}
+		[ "$n" = "$last" ] && [ "$n" != 0 ] && break
+		last=$n
+		sleep 0.5
+	done
+	echo "$n"
+}
+# series PORT DB: the sorted label sets of the series of db=DB on PORT
+series() {
+	curl -sS "http://127.0.0.1:$1/api/v1/series" \
+		--data-urlencode "match[]={db=\"$2\"}" --data-urlencode "start=0" |
+		python3 -c 'import json,sys; [print(json.dumps(s, sort_keys=True)) for s in json.load(sys.stdin)["data"]]' |
+		sort
+}
+# samples_since PORT DB T: samples on PORT of db=DB stamped at or after
+# epoch second T
+samples_since() {
+	curl -sS -XPOST "http://127.0.0.1:$1/internal/force_flush" >/dev/null
+	curl -sS "http://127.0.0.1:$1/api/v1/export" \
+		--data-urlencode "match[]={db=\"$2\"}" --data-urlencode "start=$3" |
+		python3 -c 'import json,sys; print(sum(len(json.loads(l)["values"]) for l in sys.stdin if l.strip()))'
+}
+
+# 1. fan-out to three servers: each holds exactly what its target wrote
+"$TSLOAD" ingest -p 2 -c 2 --host-scale 1 --duration 4 --batch-writes \
+	-t fan --target "$va/?db=f1" --target "$vb/?db=f1" --target "$pgurl" \
+	--results "$T_TMP/r1" >f1.out 2>f1.err
+check_eq "fan-out: exit 0" 0 $?
+n1=$(target_number 1 "Records written" f1.out)
+n2=$(target_number 2 "Records written" f1.out)
+n3=$(target_number 3 "Records written" f1.out)
+check "fan-out: target 1 wrote records (${n1:-0})" test "${n1:-0}" -gt 0
+check_eq "fan-out: every target got every batch (1 = 2)" "$n1" "$n2"
+check_eq "fan-out: every target got every batch (1 = 3)" "$n1" "$n3"
+check_eq "fan-out: total = sum of the targets" "$((n1 + n2 + n3))" \
+	"$(sed -n 's/^\[OVERALL\].*Records written: \([0-9]*\).*/\1/p' f1.out)"
+check_eq "fan-out: VictoriaMetrics A holds target 1's records" "$n1" "$(held "$porta" f1)"
+check_eq "fan-out: VictoriaMetrics B holds target 2's records" "$n2" "$(held "$portb" f1)"
+check_eq "fan-out: PostgreSQL holds target 3's records" "$n3" "$(q 'select count(*) from fan')"
+check_eq "fan-out: no failed writes" "0 0 0" \
+	"$(target_number 1 "Failed writes" f1.out) $(target_number 2 "Failed writes" f1.out) $(target_number 3 "Failed writes" f1.out)"
+run=$(ls -d "$T_TMP"/r1/*-ingest-* | head -1)
+check "fan-out: run.json has a section per target" python3 -c "
+import json,sys; j=json.load(open('$run/run.json'))
+t=j['targets']; assert [x['index'] for x in t]==[1,2,3], t
+assert [x['records'] for x in t]==[$n1,$n2,$n3], t
+assert len(j['options']['targets'])==3"
+check "fan-out: the live line has a column per target" \
+	grep -qE '\| 1 vm .* \| 2 vm .* \| 3 postgres ' f1.out
+
+# 2. fan-out with B killed mid-run: A and PostgreSQL still get every
+# batch; B's failures are called unreachable
+(sleep 2; kill -9 "$(cat "$T_TMP/vmb/victoria-metrics.pid")") &
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 6 --interval-millis 1000 \
+	--batch-writes -t fan2 --target "$va/?db=f2" --target "$vb/?db=f2" \
+	--target "$pgurl" --results "$T_TMP/r2" >f2.out 2>f2.err
+rc=$?
+wait
+check_eq "fan-out, one dead: exit 1 (its writes failed)" 1 "$rc"
+n1=$(target_number 1 "Records written" f2.out)
+n2=$(target_number 2 "Records written" f2.out)
+n3=$(target_number 3 "Records written" f2.out)
+check_eq "fan-out, one dead: A and PostgreSQL got the same batches" "$n1" "$n3"
+check "fan-out, one dead: B got fewer ($n2 < $n1)" test "${n2:-0}" -lt "${n1:-0}"
+check_eq "fan-out, one dead: A has no failed writes" 0 "$(target_number 1 "Failed writes" f2.out)"
+check_eq "fan-out, one dead: PostgreSQL has no failed writes" 0 "$(target_number 3 "Failed writes" f2.out)"
+check "fan-out, one dead: B's writes failed" test "$(target_number 2 "Failed writes" f2.out)" -gt 0
+check "fan-out, one dead: B is called unreachable" grep -q "^Target 2 .*(vm unreachable)" f2.out
+check "fan-out, one dead: not busy or throttled" not grep -q "busy or throttled" f2.out f2.err
+check_eq "fan-out, one dead: A holds what target 1 wrote" "$n1" "$(held "$porta" f2)"
+check_eq "fan-out, one dead: PostgreSQL holds what target 3 wrote" "$n3" "$(q 'select count(*) from fan2')"
+check "fan-out, one dead: A kept writing after the kill" \
+	bash -c "grep -E '^\[ +[5-9]s\]' f2.out | grep -qE '\| 1 vm [1-9][0-9]*/s'"
+VM_PORT=$portb start_more vm-local.sh "$T_TMP/vmb"
+
+# 3. cluster A,B with B killed and restarted on its port: no write fails
+(
+	sleep 2
+	kill -9 "$(cat "$T_TMP/vmb/victoria-metrics.pid")"
+	sleep 3
+	date +%s >back.at
+	VM_PORT=$portb bash "$T_SRC/scripts/vm-local.sh" start "$T_TMP/vmb" >/dev/null
+) &
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 10 --interval-millis 1000 \
+	--batch-writes --target "vm://127.0.0.1:$porta,127.0.0.1:$portb/?db=c1" \
+	--results "$T_TMP/r3" >c1.out 2>c1.err
+rc=$?
+wait
+check_eq "cluster, one killed: exit 0" 0 "$rc"
+check_eq "cluster, one killed: no failed writes" 0 "$(failed_writes c1.out)"
+check "cluster, one killed: live line shows B down with batches moved" \
+	grep -qE "127\.0\.0\.1:$portb down [0-9]+s, [0-9]+ batches moved" c1.out
+check "cluster, one killed: B was taken out" \
+	grep -qE "^Host 2 of .*: 127\.0\.0\.1:$portb: .*Taken out: [1-9]" c1.out
+moved=$(sed -n "s/^Host 2 .*Batches moved to other hosts: \([0-9]*\).*/\1/p" c1.out)
+check "cluster, one killed: B's batches moved (${moved:-0})" test "${moved:-0}" -gt 0
+check "cluster, one killed: B is back up at the end" grep -qE "^Host 2 .*Down since: up" c1.out
+since=$(cat back.at)
+got=$(samples_since "$portb" c1 "$since")
+check "cluster, one killed: B took batches after its restart (${got:-0} samples)" test "${got:-0}" -gt 0
+run=$(ls -d "$T_TMP"/r3/*-ingest-* | head -1)
+check "cluster, one killed: run.json has the hosts" python3 -c "
+import json; h=json.load(open('$run/run.json'))['hosts']
+assert [x['host'] for x in h]==['127.0.0.1:$porta','127.0.0.1:$portb'], h
+assert h[1]['taken_out']>0 and h[1]['batches_moved']>0 and h[1]['down_since'] is None, h"
+
+# 4. rr: both hosts take batches, together exactly the records written
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 --batch-writes \
+	--target "vm://127.0.0.1:$porta,127.0.0.1:$portb/?db=rr&balance=rr" \
+	--results "$T_TMP/r4" >rr.out 2>rr.err
+check_eq "rr: exit 0" 0 $?
+a=$(held "$porta" rr)
+b=$(held "$portb" rr)
+check "rr: both hosts hold data ($a, $b)" test "$a" -gt 0 -a "$b" -gt 0
+check_eq "rr: A + B = Records written" "$(records_written rr.out)" "$((a + b))"
+
+# 5. hash: each series on one host only
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 --batch-writes \
+	--target "vm://127.0.0.1:$porta,127.0.0.1:$portb/?db=hh&balance=hash" \
+	--results "$T_TMP/r5" >hh.out 2>hh.err
+check_eq "hash: exit 0" 0 $?
+a=$(held "$porta" hh)
+b=$(held "$portb" hh)
+check_eq "hash: A + B = Records written" "$(records_written hh.out)" "$((a + b))"
+series "$porta" hh >sa
+series "$portb" hh >sb
+check "hash: both hosts hold series ($(wc -l <sa), $(wc -l <sb))" test -s sa -a -s sb
+check_eq "hash: no series on both hosts" 0 "$(comm -12 sa sb | wc -l)"
+
+finish
