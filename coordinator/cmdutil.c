@@ -298,6 +298,18 @@ cmd_list_targets(FILE *f)
 		else if ((*t)->params)
 			params_usage((*t)->params, 6, f);
 	}
+	fprintf(f,
+	    "\nfan-out: --target may be repeated (ingest, run; at most %d targets):\n"
+	    "  every batch goes to every target, each with its own writers, figures\n"
+	    "  and run.json section; an unreachable one does not hold the others.\n",
+	    OPTS_TARGETS_MAX);
+	fprintf(f,
+	    "clusters: a clickhouse, influx, vm or postgres URL may name several\n"
+	    "  hosts, h1:p1,h2:p2 (at most %d), each a server of its own:\n"
+	    "      balance=rr|hash       whole batches in turn (default), or each\n"
+	    "                            series to one host\n"
+	    "  a dead host is taken out, probed with backoff and put back.\n",
+	    CLUSTER_HOSTS_MAX);
 	fprintf(f, "\nmodels (--model NAME), with the options they read:\n");
 	for (const struct model_ops *const *m = model_list(); *m; m++) {
 		const struct param_row *p = (*m)->params;

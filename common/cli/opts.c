@@ -59,7 +59,8 @@ struct opt {
 static const struct opt opt_table[] = {
 	{ "target", 0, OPT_STR, OFF(target), "sqlite:results/tsload.db", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "where to write (see TARGETS below)", G_TARGET },
+	    "where to write (see TARGETS below); repeat it to write every batch to each (fan-out)",
+	    G_TARGET },
 	{ "database-name", 'd', OPT_STR, OFF(database), "devops", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "NAME", "database name", G_TARGET },
 	{ "table-name", 't', OPT_STR, OFF(table), "host_metrics", 0, 0,

@@ -33,8 +33,11 @@ test_registry(void **state)
 	assert_non_null(l[0]);
 	assert_string_equal(l[0]->name, "pass");
 	assert_true(stage_ops_valid(l[0]));
-	assert_null(l[1]); /* exactly one: pass */
+	assert_string_equal(l[1]->name, "cluster");
+	assert_true(stage_ops_valid(l[1]));
+	assert_null(l[2]); /* pass and cluster */
 	assert_ptr_equal(stage_find("pass"), &stage_pass);
+	assert_ptr_equal(stage_find("cluster"), &stage_cluster);
 	assert_null(stage_find("spool"));
 	assert_false(stage_ops_valid(NULL));
 }
