@@ -7,7 +7,8 @@
 # VictoriaMetrics: with one killed no write fails, the dead host is shown
 # with down-since and batches moved, and once restarted on its port it
 # takes batches again; rr spreads batches over both, hash keeps each
-# series on one host. No timed assertions: counts only.
+# series on one host; a cluster of two PostgreSQL servers splits the rows
+# by series. No timed assertions: counts only.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 
@@ -149,7 +150,8 @@ check "rr: both hosts hold data ($a, $b)" test "$a" -gt 0 -a "$b" -gt 0
 check_eq "rr: A + B = Records written" "$(records_written rr.out)" "$((a + b))"
 
 # 5. hash: each series on one host only
-"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 --batch-writes \
+# several cycles: each series is written several times
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 --interval-millis 500 --batch-writes \
 	--target "vm://127.0.0.1:$porta,127.0.0.1:$portb/?db=hh&balance=hash" \
 	--results "$T_TMP/r5" >hh.out 2>hh.err
 check_eq "hash: exit 0" 0 $?
@@ -160,5 +162,30 @@ series "$porta" hh >sa
 series "$portb" hh >sb
 check "hash: both hosts hold series ($(wc -l <sa), $(wc -l <sb))" test -s sa -a -s sb
 check_eq "hash: no series on both hosts" 0 "$(comm -12 sa sb | wc -l)"
+
+# 6. a PostgreSQL cluster (its own connection per host, not libpq's
+# failover), hash balance: the rows split over both, each series' rows on
+# one server only
+start_more pg-local.sh "$T_TMP/pg2"
+pg2=$SRV_URL
+p1=${pgurl##*@}
+p1=${p1%%/*}
+p2=${pg2##*@}
+p2=${p2%%/*}
+q2() { psql "$pg2" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+"$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 --interval-millis 500 --batch-writes -t pgc \
+	--target "postgres://postgres@$p1,$p2/tsload?balance=hash" \
+	--results "$T_TMP/r6" >pc.out 2>pc.err
+check_eq "pg cluster: exit 0" 0 $?
+a=$(q 'select count(*) from pgc')
+b=$(q2 'select count(*) from pgc')
+check "pg cluster: both servers hold rows ($a, $b)" test "$a" -gt 0 -a "$b" -gt 0
+check_eq "pg cluster: rows = Records written" "$(records_written pc.out)" "$((a + b))"
+sel="select distinct coalesce(instance_name, '') || '/' || coalesce(process_name, '') from pgc order by 1"
+q "$sel" >pa
+q2 "$sel" >pb
+check_eq "pg cluster: no series on both servers" 0 "$(comm -12 pa pb | wc -l)"
+check "pg cluster: the closing lines name both hosts" \
+	bash -c "grep -q '^Host 1 of .*: $p1: batches written: [1-9]' pc.out && grep -q '^Host 2 of .*: $p2: batches written: [1-9]' pc.out"
 
 finish
