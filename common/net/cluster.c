@@ -175,12 +175,6 @@ cluster_parse(struct cluster *c, const char *url, char *err, size_t errlen)
 	return 0;
 }
 
-static bool
-usable(const struct cluster_host *h, uint64_t now)
-{
-	return !h->down || now >= h->probe_ns;
-}
-
 bool
 cluster_wanted(const char *url)
 {
@@ -188,6 +182,56 @@ cluster_wanted(const char *url)
 
 	return cluster_count(url) > 1
 	    || (q && (strstr(q, "?balance=") || strstr(q, "&balance=")));
+}
+
+static bool
+usable(const struct host_health *h, uint64_t now)
+{
+	return !h->down || now >= h->probe_ns;
+}
+
+int
+health_pick(
+    const struct host_health *h, unsigned n, unsigned first, uint64_t now)
+{
+	for (unsigned j = 0; j < n; j++) {
+		unsigned i = (first + j) % n;
+
+		if (usable(&h[i], now))
+			return (int)i;
+	}
+	return -1;
+}
+
+unsigned
+health_soonest(const struct host_health *h, unsigned n)
+{
+	unsigned best = 0;
+
+	for (unsigned i = 1; i < n; i++)
+		if (h[i].probe_ns < h[best].probe_ns)
+			best = i;
+	return best;
+}
+
+void
+health_up(struct host_health *h)
+{
+	h->down  = false;
+	h->fails = 0;
+}
+
+void
+health_down(struct host_health *h, uint64_t now, uint64_t hold_ns)
+{
+	if (!h->down)
+		h->down_since_ns = now;
+	h->down     = true;
+	h->probe_ns = now
+	    + (hold_ns
+	            ? hold_ns
+	            : backoff_ceiling(PROBE_BASE_NS, PROBE_CAP_NS, h->fails));
+	h->fails++;
 }
 
 int
@@ -202,33 +246,19 @@ cluster_pick(struct cluster *c, uint64_t key, uint64_t now, unsigned *pref)
 		c->next = (c->next + 1) % c->n;
 	}
 	*pref = first;
-	for (unsigned j = 0; j < c->n; j++) {
-		unsigned i = (first + j) % c->n;
-
-		if (usable(&c->h[i], now))
-			return (int)i;
-	}
-	return -1;
+	return health_pick(c->hl, c->n, first, now);
 }
 
 void
 cluster_up(struct cluster *c, unsigned i)
 {
-	c->h[i].down  = false;
-	c->h[i].fails = 0;
+	health_up(&c->hl[i]);
 }
 
 void
 cluster_down(struct cluster *c, unsigned i, uint64_t now)
 {
-	struct cluster_host *h = &c->h[i];
-
-	if (!h->down)
-		h->down_since_ns = now;
-	h->down = true;
-	h->probe_ns
-	    = now + backoff_ceiling(PROBE_BASE_NS, PROBE_CAP_NS, h->fails);
-	h->fails++;
+	health_down(&c->hl[i], now, 0);
 }
 
 uint64_t
@@ -237,8 +267,8 @@ cluster_next_probe(const struct cluster *c)
 	uint64_t t = UINT64_MAX;
 
 	for (unsigned i = 0; i < c->n; i++)
-		if (c->h[i].down && c->h[i].probe_ns < t)
-			t = c->h[i].probe_ns;
+		if (c->hl[i].down && c->hl[i].probe_ns < t)
+			t = c->hl[i].probe_ns;
 	return t;
 }
 

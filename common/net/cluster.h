@@ -31,17 +31,37 @@ enum {
 
 enum cluster_balance { CLUSTER_RR = 0, CLUSTER_HASH = 1 };
 
-struct cluster_host {
-	char     url[CLUSTER_URL_MAX];   /* naming this host alone */
-	char     name[CLUSTER_NAME_MAX]; /* "h1:8428", for messages */
+/* The health of one host: the one implementation of "taken out, probed
+ * again, put back", used by the cluster stage and by the HTTP client's
+ * own host list (http.h). */
+struct host_health {
 	bool     down;
 	uint64_t down_since_ns; /* now_ns() when it was taken out */
 	uint64_t probe_ns;      /* down: when it may be tried again */
 	unsigned fails;         /* failures in a row: the backoff step */
 };
 
+/** The first of the n hosts of h, in turn from `first`, that is up or
+ *  due for its probe at now; -1 when none is. */
+int health_pick(
+    const struct host_health *h, unsigned n, unsigned first, uint64_t now);
+/** Of the n hosts of h, the one whose probe comes first. */
+unsigned health_soonest(const struct host_health *h, unsigned n);
+/** The host took a request: up (again). */
+void health_up(struct host_health *h);
+/** The host failed at now: out until now + hold_ns, or with hold_ns 0
+ *  for a backoff of 100 ms doubling up to 5 s with each failure in a
+ *  row; down_since_ns stays that of the first. */
+void health_down(struct host_health *h, uint64_t now, uint64_t hold_ns);
+
+struct cluster_host {
+	char url[CLUSTER_URL_MAX];   /* naming this host alone */
+	char name[CLUSTER_NAME_MAX]; /* "h1:8428", for messages */
+};
+
 struct cluster {
 	struct cluster_host  h[CLUSTER_HOSTS_MAX];
+	struct host_health   hl[CLUSTER_HOSTS_MAX]; /* of h[i] */
 	unsigned             n;
 	unsigned             next; /* rr: the host of the next batch */
 	enum cluster_balance bal;

@@ -50,9 +50,10 @@ pub_host(struct stage *s, unsigned i, bool moved, bool ok)
 	if (moved)
 		atomic_fetch_add(&pub->moved[i], 1);
 	atomic_store(&pub->down_ms[i],
-	    p->c.h[i].down ? wall_ms()
-	            - (int64_t)((now_ns() - p->c.h[i].down_since_ns) / 1000000)
-	                   : 0);
+	    p->c.hl[i].down ? wall_ms()
+	            - (int64_t)((now_ns() - p->c.hl[i].down_since_ns)
+	                / 1000000)
+	                    : 0);
 }
 
 /* Connects host i when it is not (at the start, or after its ->init
@@ -83,7 +84,7 @@ static void
 host_down(struct stage *s, unsigned i)
 {
 	struct cl_priv *p   = s->priv;
-	bool            was = p->c.h[i].down;
+	bool            was = p->c.hl[i].down;
 
 	cluster_down(&p->c, i, now_ns());
 	if (!was && s->ctx->hosts)
@@ -146,7 +147,7 @@ rr_write(struct stage *s, const struct batch *b)
 
 		if (i < 0)
 			break;
-		skipped = (unsigned)i != pref && p->c.h[pref].down;
+		skipped = (unsigned)i != pref && p->c.hl[pref].down;
 		last    = host_write(s, (unsigned)i, b);
 		if (last == TGT_OK) {
 			for (int k = 0; k < nf; k++)

@@ -85,8 +85,8 @@ test_health(void **state)
 	i = cluster_pick(&c, 7, t, &pref);
 	assert_int_equal(i, 2); /* moved to the next one up */
 	assert_int_equal(pref, 1);
-	assert_true(c.h[1].down);
-	assert_int_equal(c.h[1].down_since_ns, t);
+	assert_true(c.hl[1].down);
+	assert_int_equal(c.hl[1].down_since_ns, t);
 	/* not probed before its backoff (100 ms the first time) */
 	assert_int_equal(cluster_pick(&c, 7, t + 99000000ull, &pref), 2);
 	assert_int_equal(cluster_next_probe(&c), t + 100000000ull);
@@ -94,9 +94,9 @@ test_health(void **state)
 	/* the probe failed: out again, for twice as long, same down-since */
 	cluster_down(&c, 1, t + 100000000ull);
 	assert_int_equal(cluster_next_probe(&c), t + 300000000ull);
-	assert_int_equal(c.h[1].down_since_ns, t);
+	assert_int_equal(c.hl[1].down_since_ns, t);
 	cluster_up(&c, 1);
-	assert_false(c.h[1].down);
+	assert_false(c.hl[1].down);
 	assert_int_equal(cluster_pick(&c, 7, t, &pref), 1);
 	/* every host out, none due */
 	for (unsigned k = 0; k < 3; k++)
