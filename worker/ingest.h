@@ -91,8 +91,9 @@ void *ingest_thread_main(void *arg);
  *  the run when *state says no other thread stopped it yet. */
 void ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
     uint32_t *state, char *err, size_t errlen);
-/** Fan-out: adds the figures of each target to m->tgt (and sets
- *  m->n_tgt); nothing with one target. */
+/** Adds what is kept per target to m: with one target the hosts of its
+ *  cluster (m->hosts); with several (fan-out) each target's figures and
+ *  hosts (m->tgt, m->n_tgt). */
 void ingest_thread_collect_targets(
     struct ingest_thread *t, struct proto_stats *m);
 /** Records the outcome st of writing b (lat ns over `throttles` retries)
