@@ -82,13 +82,16 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 }
 
 /* Runs the target's ->setup: on each host of a cluster URL (each is a
- * server of its own), else on the URL. */
+ * server of its own), else on the URL. A host that fails is said and left
+ * to the cluster stage, which sets it up when it first reaches it; the
+ * run needs one host set up. */
 static int
 setup_target(struct tgt_conf *conf, char *err, size_t errlen)
 {
 	const struct target_ops *ops = target_find(conf->url);
 	struct cluster          *c;
 	const char              *url = conf->url;
+	unsigned                 ok  = 0;
 	int                      rc  = 0;
 
 	if (!ops->setup)
@@ -99,11 +102,16 @@ setup_target(struct tgt_conf *conf, char *err, size_t errlen)
 	rc = cluster_parse(c, url, err, errlen);
 	for (unsigned i = 0; !rc && i < c->n; i++) {
 		conf->url = c->h[i].url;
-		rc        = ops->setup(conf, err, errlen);
+		if (ops->setup(conf, err, errlen))
+			log_warn(
+			    "cluster host %s: set-up failed (it is set up when first reached): %s",
+			    c->h[i].name, err);
+		else
+			ok++;
 	}
 	conf->url = url;
 	free(c);
-	return rc;
+	return rc ? rc : ok ? 0 : -EIO; /* err: the last host's reason */
 }
 
 int

@@ -12,7 +12,9 @@
  * backs off and tries again), unless part of it was written: then the
  * stage waits for the next probe itself, so no part is written twice.
  * A busy answer (TGT_RETRY) moves the part on too, without taking the
- * host out; a refusal (TGT_FAIL) is the batch's, not the host's.
+ * host out; a refusal (TGT_FAIL) is the batch's, not the host's. A host
+ * that could not be connected at the start gets the target's ->setup
+ * when it is first reached (the coordinator's may have missed it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@ struct cl_priv {
 	struct tgt_conf conf[CLUSTER_HOSTS_MAX];
 	struct tgt_ctx  hc[CLUSTER_HOSTS_MAX];
 	bool            inited[CLUSTER_HOSTS_MAX];
+	bool            tried[CLUSTER_HOSTS_MAX]; /* ->init called once */
 	uint64_t        last_throttles[CLUSTER_HOSTS_MAX];
 	/* hash: the batch's samples regrouped per host, and each one's
 	 * host (-1: written) */
@@ -71,6 +74,11 @@ host_open(struct stage *s, unsigned i)
 		h->ops->fini(h);
 	h->priv = NULL;
 	rc      = h->ops->init(h);
+	/* A host that was out at the start may have missed the run's
+	 * set-up (the coordinator's goes on without it): done here. */
+	if (!rc && p->tried[i] && h->ops->setup)
+		rc = h->ops->setup(h->conf, h->err, sizeof(h->err));
+	p->tried[i] = true;
 	if (rc) {
 		snprintf(s->ctx->err, sizeof(s->ctx->err), "%s", h->err);
 		return rc;
