@@ -184,10 +184,11 @@ sample_counts(const struct batch *b, const struct sample *x, unsigned *rec,
 static enum tgt_status
 hash_write(struct stage *s, const struct batch *b)
 {
-	struct cl_priv *p       = s->priv;
-	unsigned        pending = b->n;
-	bool            wrote   = false;
-	enum tgt_status last    = TGT_UNREACHABLE;
+	struct cl_priv *p             = s->priv;
+	unsigned        pending       = b->n;
+	bool            wrote         = false;
+	enum tgt_status last          = TGT_UNREACHABLE;
+	bool moved[CLUSTER_HOSTS_MAX] = { false }; /* parts moved away */
 
 	if (b->n > p->cap) {
 		p->cap  = b->n;
@@ -197,8 +198,7 @@ hash_write(struct stage *s, const struct batch *b)
 	for (unsigned j = 0; j < b->n; j++)
 		p->dest[j] = 0; /* to be placed */
 	while (pending) {
-		bool     placed                   = false;
-		unsigned moved[CLUSTER_HOSTS_MAX] = { 0 };
+		bool placed = false;
 
 		for (unsigned j = 0; j < b->n; j++) {
 			const struct series *se = b->s[j].series;
@@ -213,7 +213,7 @@ hash_write(struct stage *s, const struct batch *b)
 			p->dest[j] = i < 0 ? 0 : i + 1;
 			placed |= i >= 0;
 			if (i >= 0 && (unsigned)i != pref)
-				moved[pref] = 1;
+				moved[pref] = true;
 		}
 		if (!placed) {
 			uint64_t t = cluster_next_probe(&p->c);
@@ -253,13 +253,14 @@ hash_write(struct stage *s, const struct batch *b)
 			} else if (!target_status_retry(last)) {
 				return last; /* refused: the batch's fault */
 			} else {
-				moved[i] = 1;
+				moved[i] = true;
 			}
 		}
-		for (unsigned i = 0; i < p->c.n; i++)
-			if (moved[i])
-				pub_host(s, i, true, false);
 	}
+	/* a batch counts once as moved away from each host it left */
+	for (unsigned i = 0; i < p->c.n; i++)
+		if (moved[i])
+			pub_host(s, i, true, false);
 	return TGT_OK;
 }
 
