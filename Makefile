@@ -45,7 +45,7 @@ ifneq ($(filter true 1,$(DEVELOPER)),)
 WARN += $(DEV_WARN)
 endif
 
-PKGS         := libcurl sqlite3 openssl zlib libpq
+PKGS         := libcurl sqlite3 openssl zlib libpq libzstd
 PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # common/ is layered (docs/architecture.md; scripts/check-layers.sh):
@@ -80,6 +80,7 @@ TSLOAD     := $(BUILD)/bin/tsload
 UNIT_TESTS := $(patsubst $(BUILD)/tests/unit/%.o,$(BUILD)/tests/%,$(TEST_OBJ))
 TSFAKE     := $(BUILD)/tests/tsfake
 SLOWSINK   := $(BUILD)/tests/slowsink
+SPOOLBENCH := $(BUILD)/tests/spoolbench
 
 all: $(TSLOAD)
 
@@ -115,6 +116,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 # The fake Timestream endpoint: a program for the shell tests, a thread
 # in test_timestream.
 $(TSFAKE): $(BUILD)/tests/tools/tsfake_main.o $(BUILD)/tests/tools/tsfake.o $(LIB)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
+
+# make bench's spool case: the spool stage's write and replay speed.
+$(SPOOLBENCH): $(BUILD)/tests/tools/spoolbench.o $(LIB)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LIBS)
 
@@ -171,8 +177,9 @@ demo: build
 	@TSLOAD=$(abspath $(TSLOAD)) bash scripts/demo.sh
 
 bench: build
-	$(Q)$(MAKE) --no-print-directory $(TSFAKE)
+	$(Q)$(MAKE) --no-print-directory $(TSFAKE) $(SPOOLBENCH)
 	@TSLOAD=$(abspath $(TSLOAD)) TSFAKE=$(abspath $(TSFAKE)) \
+		SPOOLBENCH=$(abspath $(SPOOLBENCH)) \
 		bash scripts/bench.sh
 
 SRC_FILES = $(wildcard common/*.[ch] $(addsuffix /*.[ch],$(LAYER_DIRS)) query/*.[ch] \
@@ -221,7 +228,13 @@ help:
 	@echo '                     fan-out to three servers at once, each at least'
 	@echo '                     10M data points a minute (BENCH_ONLY=fan-out),'
 	@echo '                     BENCH_OLD=PATH: alternate with an older binary,'
-	@echo '                     and tsload query against pgbench on PostgreSQL'
+	@echo '                     tsload generate lines per CPU second (goal: 2M'
+	@echo '                     apache; BENCH_ONLY=generate: only those)'
+	@echo '                     and tsload query against pgbench on PostgreSQL,'
+	@echo '                     open loop: --rate 1000000 into null:, 100000 into'
+	@echo '                     sqlite:, 3 schedule steps (achieved %, lag p99;'
+	@echo '                     BENCH_RATE_SECONDS=60 a case), and the spool'"'"'s'
+	@echo '                     write and replay MB/s vs dd (BENCH_ONLY=spool)'
 	@echo '  make               build $(TSLOAD) only'
 	@echo '  make install       build, then install the binary to PREFIX/bin, configs/'
 	@echo '                     to PREFIX/share/tsload/configs and the man page to'

@@ -23,11 +23,14 @@ static const struct cmd_help {
 	bool        targets;
 } cmd_helps[] = {
 	{ CMD_INGEST, "tsload ingest [options]",
-	    "Drives the perf-scale DevOps ingest load into a target (default:\n"
-	    "SQLite in results/ of the current directory).\n",
+	    "Drives the perf-scale DevOps ingest load (or --model continuous, the\n"
+	    "continuous ingestor's) into a target (default: SQLite in results/ of\n"
+	    "the current directory).\n",
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
 	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n"
+	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n"
+	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
 	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n",
 	    true },
@@ -38,7 +41,8 @@ static const struct cmd_help {
 	    "--think-time-milliseconds.\n",
 	    "  tsload query --repetitions 20 --think-time-milliseconds 0\n"
 	    "  tsload query -c 4 --duration 1m --think-time-milliseconds 100\n"
-	    "  tsload query --config my.ini --params fixed --repetitions 5\n",
+	    "  tsload query --config my.ini --params fixed --repetitions 5\n"
+	    "  tsload query --rate 20 -c 4 --params random --duration 1m    (open loop)\n",
 	    true },
 	{ CMD_RUN, "tsload run [options]",
 	    "Ingest (-p/-c) and query (--query-processes/--query-concurrency) at\n"
@@ -49,7 +53,8 @@ static const struct cmd_help {
 	{ CMD_MODEL, "tsload model [options]",
 	    "Prints the summary of --model (as ingest --print-model-summary).\n",
 	    "  tsload model\n"
-	    "  tsload model --host-scale 10 --multi\n",
+	    "  tsload model --host-scale 10 --multi\n"
+	    "  tsload model --model continuous --host-scale 3\n",
 	    false },
 	{ CMD_CLEANUP, "tsload cleanup [options]",
 	    "Drops the table (and database, where the target has one) that ingest\n"
@@ -58,6 +63,20 @@ static const struct cmd_help {
 	    "2 for a usage error.\n",
 	    "  tsload cleanup\n"
 	    "  tsload cleanup --target postgres://tsload@127.0.0.1/bench\n",
+	    false },
+	{ CMD_GENERATE,
+	    "tsload generate -l apache|cloudfront|cloudflare [options]",
+	    "Writes synthetic web-server access-log lines (lumberer's generate):\n"
+	    "Apache combined, CloudFront (each record followed by an empty line) or\n"
+	    "Cloudflare JSON, one visitor (IP, user, agent, ...) per --visitor-lines\n"
+	    "lines, -b PCT % corrupted lines. -p x -c threads; the output is the\n"
+	    "same lines in the same order for a seed and --start-time, whatever the\n"
+	    "thread count. --seed/-s is generate's own (default 4321, as lumberer;\n"
+	    "0: random), not ingest's. A summary line goes to stderr (not with -q).\n",
+	    "  tsload generate --logtype apache --iterations 100000 > apache.log\n"
+	    "  tsload generate -l cloudflare -i 1000 -b 10 --output cf.log.gz\n"
+	    "  tsload generate -l apache -i 10000000 -c 2 -q --output a.log.zst\n"
+	    "  tsload generate -l apache -i 5 --seed 7 --start-time 2021-05-06T11:28:29Z\n",
 	    false },
 	{ CMD_WORKER, "tsload worker --connect URL",
 	    "A worker process. ingest, query and run start their workers themselves\n"
@@ -78,6 +97,17 @@ cmd_usage(unsigned cmd, FILE *f)
 		fprintf(f, "usage: %s\n\n%s", h->synopsis, h->what);
 		opts_usage(cmd, f);
 		fprintf(f, "\nexamples:\n%s", h->examples);
+		if (h->cmd & (CMD_INGEST | CMD_RUN))
+			fprintf(f,
+			    "\nBAD DATA (--bad-data PCT): that share of the records is sent invalid, in\n"
+			    "batches of their own, counted as injected; the server's refusals count as\n"
+			    "rejected (the closing lines and run.json say both). The kinds, drawn evenly:\n"
+			    "  line protocol (influx, vm; file/stdout/null format=lp): no measurement\n"
+			    "      (a leading ','), a timestamp beyond int64\n"
+			    "  pgcopy (postgres; file/stdout/null format=pgcopy): a row of one column,\n"
+			    "      a time beyond bigint, a time that is not a number, invalid UTF-8\n"
+			    "  VictoriaMetrics skips them silently: tsload reads vm_rows_invalid_total\n"
+			    "  around each injected batch (exact with one worker process, -p 1).\n");
 		if (h->targets)
 			cmd_list_targets(f);
 		else
@@ -314,11 +344,19 @@ cmd_list_targets(FILE *f)
 	for (const struct model_ops *const *m = model_list(); *m; m++) {
 		const struct param_row *p = (*m)->params;
 
+		unsigned col = 3;
+
 		fprintf(f, "  %s: %s\n   ", (*m)->name, (*m)->help);
 		for (; p && p->name; p++) {
+			/* wrapped under 80 columns */
+			if (col > 3 && col + 3 + strlen(p->name) >= 80) {
+				fputs("\n   ", f);
+				col = 3;
+			}
 			fputs(" --", f);
 			for (const char *c = p->name; *c; c++)
 				fputc(*c == '_' ? '-' : *c, f);
+			col += 3 + (unsigned)strlen(p->name);
 		}
 		fputc('\n', f);
 	}
@@ -331,6 +369,8 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
     const struct tsl_opts *o, unsigned opts_cmd, int exit_code,
     const struct model *m)
 {
+	struct model_conf mc;
+
 	r->o           = o;
 	r->opts_cmd    = opts_cmd;
 	r->start_ms    = e->start_ms;
@@ -347,8 +387,9 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->hosts      = m->total_hosts;
 	r->event_sets = m->total_events;
 	opts_host_range(o, &r->id_start, &r->id_end);
-	r->series = m->ops->series_count(&(struct model_conf) {
-	    .host_scale = (unsigned)o->host_scale, .multi = o->multi });
+	/* the whole conf: the continuous model's filters change the count */
+	mc        = opts_model_conf(o);
+	r->series = m->ops->series_count(&mc);
 }
 
 /* Fan-out: each target's figures, merged over the workers; with one

@@ -15,10 +15,12 @@ int coord_query(int argc, char **argv);
 int coord_run(int argc, char **argv);
 int coord_model(int argc, char **argv);
 int coord_cleanup(int argc, char **argv);
+/** tsload generate: access-log lines (lumberer's generate). */
+int coord_generate(int argc, char **argv);
 
 /** Prints the model summary, checks the shape and sets up the target.
  *  @return -1 to go on, or an exit code (0 after --print-model-summary). */
-int ingest_prepare(const struct tsl_opts *o, struct model *m);
+int ingest_prepare(struct tsl_opts *o, struct model *m);
 struct engine;
 /** Prints the seed's closing lines and tsload's resource line; turns
  *  failed writes into exit 1. */

@@ -103,6 +103,8 @@ engine_add_range(struct engine *e, enum role role, unsigned n,
 void
 engine_free(struct engine *e)
 {
+	sched_free(&e->sched);
+	memset(e->rate, 0, sizeof(e->rate));
 	for (unsigned i = 0; i < e->n; i++)
 		free(e->slot[i].extra);
 	free(e->slot);
@@ -179,7 +181,7 @@ target_columns(struct engine *e, double el, char *out, size_t n)
 	for (unsigned k = 0; k < nt && nt > 1 && at < n; k++) {
 		const char *url = opts_target(e->o, k);
 		uint32_t    st;
-		char        note[200], why[208] = "";
+		char        note[200], why[208] = "", spool[40];
 		double      dt = el - e->tgt_last_t;
 
 		engine_total_target(e, k, t, &st);
@@ -188,12 +190,17 @@ target_columns(struct engine *e, double el, char *out, size_t n)
 		report_hosts_note(h, wall_ms(), note, sizeof(note));
 		if (note[0])
 			snprintf(why, sizeof(why), " (%s)", note);
+		if (t->spool_left)
+			snprintf(spool, sizeof(spool), " spool %llu rec",
+			    (unsigned long long)t->spool_left);
+		else
+			spool[0] = '\0';
 		at += (size_t)snprintf(out + at, n - at,
-		    "  | %u %.*s %.0f/s %llu records errors %llu%s", k + 1,
+		    "  | %u %.*s %.0f/s %llu records errors %llu%s%s", k + 1,
 		    (int)strcspn(url, ":"), url,
 		    dt > 0 ? (t->records - e->tgt_last_rec[k]) / dt : 0.0,
 		    (unsigned long long)t->records,
-		    (unsigned long long)t->failed, why);
+		    (unsigned long long)t->failed, spool, why);
 		e->tgt_last_rec[k] = t->records;
 	}
 	e->tgt_last_t = el;
@@ -280,6 +287,10 @@ on_hello(struct engine *e, struct proto_rd *rd)
 	buf_init(&text, 1 << 20);
 	buf_printf(&text, "--role=%s\n", role_names[s->role]);
 	opts_to_text(e->o, e->cmd, &text);
+	/* In `tsload run`, --rate and --schedule pace the ingest side: the
+	 * query workers keep their think time (later lines win). */
+	if (e->cmd == CMD_RUN && s->role == ROLE_QUERY)
+		buf_adds(&text, "--rate=0\n--schedule=\n--max-lag=0\n");
 	buf_cstr(&text);
 	as = (struct proto_assign) {
 		.slot       = idx,
@@ -480,7 +491,11 @@ tick(struct engine *e, double el, bool live)
 {
 	struct stats *t = xmalloc(sizeof(*t));
 	FILE         *f = live && !e->o->quiet ? log_info_stream() : NULL;
+	char          err[512];
 
+	/* the workers say what is wrong with a new file */
+	if (e->sched.n)
+		sched_reload(&e->sched, el, err, sizeof(err));
 	for (int r = 0; r < ROLE_N; r++) {
 		uint32_t st = 0;
 		char     note[200];
@@ -673,6 +688,31 @@ pick_seed(void)
 	return s;
 }
 
+/* Open loop: the schedule of --rate or --schedule, for the ingest side
+ * (in `tsload run` only that side) or the queries of `tsload query`. */
+static int
+open_rates(struct engine *e)
+{
+	char err[512];
+	int  rc = opts_sched(e->o, &e->sched, err, sizeof(err));
+
+	if (rc < 0) {
+		log_err("%s", err);
+		return rc;
+	}
+	if (rc == 0)
+		return 0;
+	if (e->cmd == CMD_QUERY) {
+		e->rate[ROLE_QUERY].s    = &e->sched;
+		e->rate[ROLE_QUERY].unit = RATE_QUERIES;
+	} else {
+		e->rate[ROLE_INGEST].s = &e->sched;
+		e->rate[ROLE_INGEST].unit
+		    = opts_rate_records(e->o) ? RATE_RECORDS : RATE_POINTS;
+	}
+	return 0;
+}
+
 static int
 open_ticks(struct engine *e)
 {
@@ -687,7 +727,7 @@ open_ticks(struct engine *e)
 		    r == ROLE_INGEST ? "timeseries.csv"
 		                     : "query-timeseries.csv");
 		rc = report_tick_open(&e->tick[r], e->dir, name,
-		    r == ROLE_INGEST ? "records" : "queries");
+		    r == ROLE_INGEST ? "records" : "queries", &e->rate[r]);
 		e->tick[r].planned = e->planned[r];
 		if (rc) {
 			log_err("cannot write %s/%s: %s", e->dir, name,
@@ -783,7 +823,7 @@ engine_run(struct engine *e)
 	int         rc;
 
 	engine_catch_signals();
-	if (open_ticks(e))
+	if (open_rates(e) || open_ticks(e))
 		return 1;
 	tmp = tmp && tmp[0] ? tmp : "/tmp";
 	remove_stale_sockets(tmp);

@@ -18,6 +18,7 @@
 #include "proto.h"
 #include "stats_msg.h"
 #include "report.h"
+#include "schedule.h"
 
 enum role { ROLE_INGEST = 0, ROLE_QUERY = 1, ROLE_N };
 
@@ -58,6 +59,10 @@ struct engine {
 	double   cpu_s[ROLE_N]; /* workers' CPU seconds */
 	double   coord_cpu_s;   /* the coordinator's own */
 	long     maxrss_kb;     /* coordinator + all workers */
+	/* open loop: the schedule (as the workers read it) and each role's
+	 * rate (rate[r].s NULL: closed loop) */
+	struct sched       sched;
+	struct report_rate rate[ROLE_N];
 	/* private */
 	nng_socket         sock;
 	char               url[160];

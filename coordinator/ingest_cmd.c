@@ -4,6 +4,7 @@
  * workers through the engine, print the seed's closing lines and write
  * results/<run-id>/run.json.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "model.h"
 #include "model_ops.h"
+#include "spool.h"
 #include "xalloc.h"
 
 static void
@@ -41,15 +43,80 @@ print_model(const struct tsl_opts *o, struct model *m)
 		log_err("cannot build the model");
 		return rc;
 	}
-	log_info("Instance name suffix: %s", m->prefix);
+	if (!opts_continuous(o)
+	    && m->prefix[0]) /* the perf-scale seed's line */
+		log_info("Instance name suffix: %s", m->prefix);
 	ops->summary(m, o->interval_ms, o->multi, text, sizeof(text));
 	fputs(text, log_info_stream());
 	fflush(log_info_stream());
 	return 0;
 }
 
+/* --spool-dir: what an earlier run left there is this run's to send:
+ * each DIR/w<worker>-t<thread> (one target) or DIR/w<W>-t<T>-k<target>
+ * (fan-out, target 0-based) must be a thread and target of this run,
+ * with the settings its records depend on (opts_spool_ident). One line
+ * if not. */
 static int
-check_shape(const struct tsl_opts *o, char *err, size_t errlen)
+check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	DIR           *d;
+	struct dirent *e;
+	uint32_t       first, end;
+	int            rc = 0;
+
+	if (!o->spool_dir[0] || !(d = opendir(o->spool_dir)))
+		return 0;
+	opts_host_range(o, &first, &end);
+	while (!rc && (e = readdir(d))) {
+		unsigned w, t, k = 0, n = opts_n_targets(o);
+		uint32_t f, l, h0, h1;
+		char     sub[4096], theirs[1024], ours[1024], tail;
+		bool     fan
+		    = sscanf(e->d_name, "w%u-t%u-k%u%c", &w, &t, &k, &tail)
+		    == 3;
+
+		if (!fan && sscanf(e->d_name, "w%u-t%u%c", &w, &t, &tail) != 2)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", o->spool_dir, e->d_name);
+		snprintf(theirs, sizeof(theirs), "a damaged header");
+		if (spool_ident(sub, theirs, sizeof(theirs)) == -ENOENT)
+			continue; /* nothing left in it */
+		if (w >= o->processes || t >= o->concurrency) {
+			snprintf(err, errlen,
+			    "--spool-dir: %.300s holds what a run with more workers or threads left (-p %llu -c %llu here): run with that run's options, or move it away",
+			    sub, (unsigned long long)o->processes,
+			    (unsigned long long)o->concurrency);
+			rc = -EINVAL;
+			break;
+		}
+		if (fan != (n > 1) || k >= n) {
+			snprintf(err, errlen,
+			    "--spool-dir: %.300s holds what a run with %s left (%u --target here): run with that run's targets, or move it away",
+			    sub, fan ? "more targets (fan-out)" : "one target",
+			    n);
+			rc = -EINVAL;
+			break;
+		}
+		model_shard(end - first, (uint32_t)o->processes, w, &f, &l);
+		model_shard(l - f, (uint32_t)o->concurrency, t, &h0, &h1);
+		opts_spool_ident(o, first + f, h0, h1, ours, sizeof(ours));
+		if (strcmp(theirs, ours)) {
+			snprintf(err, errlen,
+			    "--spool-dir: %.200s was written by a run with other settings (\"%.150s\", this run: \"%.150s\"): run with that run's options, or move it away",
+			    sub, theirs, ours);
+			rc = -EINVAL;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Every worker and thread needs a host. The continuous seed works with
+ * fewer threads instead (its -c 10 default meets filtered models of a
+ * few hosts), and says so. */
+static int
+check_shape(struct tsl_opts *o, char *err, size_t errlen)
 {
 	uint32_t first, end;
 	uint64_t hosts, least;
@@ -70,6 +137,12 @@ check_shape(const struct tsl_opts *o, char *err, size_t errlen)
 		    (unsigned long long)o->processes,
 		    (unsigned long long)hosts, which);
 		return -EINVAL;
+	}
+	if (o->concurrency > least && opts_continuous(o)) {
+		log_info(
+		    "Can't have more threads than dimension metrics. Working with %llu thread(s).",
+		    (unsigned long long)least);
+		o->concurrency = least;
 	}
 	if (o->concurrency > least) {
 		snprintf(err, errlen,
@@ -115,9 +188,9 @@ setup_target(struct tgt_conf *conf, char *err, size_t errlen)
 }
 
 int
-ingest_prepare(const struct tsl_opts *o, struct model *m)
+ingest_prepare(struct tsl_opts *o, struct model *m)
 {
-	char err[512];
+	char err[1024];
 
 	for (unsigned k = 0; k < opts_n_targets(o); k++)
 		if (target_find(opts_target(o, k))->flags & TGT_F_STDOUT)
@@ -126,7 +199,8 @@ ingest_prepare(const struct tsl_opts *o, struct model *m)
 		return 1;
 	if (o->print_summary)
 		return 0;
-	if (check_shape(o, err, sizeof(err))) {
+	if (check_shape(o, err, sizeof(err))
+	    || check_spool_dir(o, err, sizeof(err))) {
 		log_err("%s", err);
 		return 2;
 	}
@@ -152,7 +226,8 @@ ingest_finish(struct stats *t, const struct engine *e,
 {
 	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
 
-	report_closing(log_info_stream(), t, e->secs);
+	report_closing(log_info_stream(), t, e->secs, opts_continuous(e->o));
+	report_open_loop(log_info_stream(), &e->rate[ROLE_INGEST], t, e->secs);
 	report_closing_targets(log_info_stream(), rr->tgt, rr->n_tgt, e->secs);
 	if (rr->cluster && rr->cluster->n) {
 		char shown[1024];
@@ -217,6 +292,7 @@ coord_ingest(int argc, char **argv)
 	cmd_collect_workers(&e, &rr);
 	rc       = ingest_finish(t, &e, &rr, rc);
 	rr.total = t;
+	rr.rate  = &e.rate[ROLE_INGEST];
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
 	if (report_write_json(&rr)) {
 		rc = 1; /* the file and the reason were said */

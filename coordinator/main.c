@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "run", coord_run, "ingest and query at once, one coordinator" },
 	{ "model", coord_model, "print the model summary and exit" },
 	{ "cleanup", coord_cleanup, "drop the table the ingest created" },
+	{ "generate", coord_generate,
+	    "write access-log lines (apache, cloudfront, cloudflare)" },
 	{ "worker", worker_main,
 	    "a worker process (started by ingest, or by hand)" },
 	{ NULL },
@@ -77,7 +79,7 @@ find_command(const char *name)
 		    near->name);
 	else
 		log_err(
-		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, worker, version, help)",
+		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, generate, worker, version, help)",
 		    name);
 	return NULL;
 }

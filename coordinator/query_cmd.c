@@ -93,6 +93,7 @@ query_finish(const struct tsl_opts *o, const struct engine *e,
 	if (qsum_tps_line(line, sizeof(line), t->attempts, e->secs) > 0)
 		log_info("%s", line);
 	qsum_print_table(all, log_info_stream());
+	report_open_loop(log_info_stream(), &e->rate[ROLE_QUERY], t, e->secs);
 
 	if (target_mkdir_parents(path, err, sizeof(err))) {
 		log_err("%s", err);
@@ -181,6 +182,7 @@ coord_query(int argc, char **argv)
 	frc       = query_finish(&o, &e, &all, t, rr.dir, qcsv, sizeof(qcsv));
 	rc        = rc ? rc : frc;
 	rr.qtotal = t;
+	rr.qrate  = &e.rate[ROLE_QUERY];
 	rr.qsum   = &all;
 	rr.qdir   = o.log_dir;
 	rr.qcsv   = qcsv;
@@ -270,6 +272,7 @@ coord_run(int argc, char **argv)
 	frc       = query_finish(&o, &e, &all, qt, rr.dir, qcsv, sizeof(qcsv));
 	rc        = rc ? rc : frc;
 	rr.total  = t;
+	rr.rate   = &e.rate[ROLE_INGEST];
 	rr.qtotal = qt;
 	rr.qsum   = &all;
 	rr.qdir   = o.log_dir;

@@ -21,6 +21,7 @@
 #include "pyfmt.h"
 #include "qsummary.h"
 #include "target.h"
+#include "schedule.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -52,13 +53,94 @@ pyc(char *out, size_t n, double x, int nd)
 	return out;
 }
 
+/* repr(round(x, nd)): the continuous seed prints numpy's rounded
+ * floats as they are. */
+static const char *
+pyr(char *out, size_t n, double x, int nd)
+{
+	pyfmt_repr(out, n, pyfmt_round(x, nd));
+	return out;
+}
+
+/* The continuous ingestor's closing lines (seed-behaviour.md §5.5): its
+ * statistics over every attempt, latencies in seconds rounded to 3
+ * places, then the time rounded to 2; tsload's records line after. */
+static void
+closing_continuous(FILE *f, const struct stats *t, double secs)
+{
+	char a[48], sd[48], p50[48], p90[48], p99[48], tt[48], tps[48],
+	    rps[48];
+	const struct hist *h = &t->h;
+
+	fprintf(f,
+	    "Total=%llu, Success=%llu, Avg=%s, Stddev=%s, 50thPerc=%s, 90thPerc=%s, 99thPerc=%s\n",
+	    (unsigned long long)t->attempts, (unsigned long long)t->ok,
+	    pyr(a, sizeof(a), stats_mean_s(t), 3),
+	    pyr(sd, sizeof(sd), stats_stddev_s(t), 3),
+	    pyr(p50, sizeof(p50), hist_percentile(h, 50) / 1e9, 3),
+	    pyr(p90, sizeof(p90), hist_percentile(h, 90) / 1e9, 3),
+	    pyr(p99, sizeof(p99), hist_percentile(h, 99) / 1e9, 3));
+	fprintf(f, "Total time to ingest: %s seconds\n",
+	    pyr(tt, sizeof(tt), secs, 2));
+	fprintf(f, "Records written: %llu. TPS: %s, Records/sec: %s\n",
+	    (unsigned long long)t->records,
+	    pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
+	    pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
+}
+
+/* Whether a spool was in use: something kept, sent, found or dropped. */
+static bool
+spool_used(const struct stats *t)
+{
+	return t->spooled || t->spool_start || t->spool_left || t->dropped
+	    || t->corrupt || t->corrupt_spans || t->spool_bytes;
+}
+
+/* The spool's totals, and the check that every generated record is
+ * accounted for: written, refused, lost, still spooled or dropped. */
+static void
+report_spool(FILE *f, const struct stats *t)
+{
+	uint64_t in  = t->generated + t->spool_start;
+	uint64_t out = t->records + t->rejected + t->lost + t->spool_left
+	    + t->dropped + t->corrupt;
+
+	if (spool_used(t))
+		fprintf(f,
+		    "Spool: %llu records kept, %llu sent from it, %llu left (%llu bytes), %llu dropped when full, %llu failing their checksum (+%llu damaged spans), %llu from an earlier run, %llu waits for room\n",
+		    (unsigned long long)t->spooled,
+		    (unsigned long long)t->replayed,
+		    (unsigned long long)t->spool_left,
+		    (unsigned long long)t->spool_bytes,
+		    (unsigned long long)t->dropped,
+		    (unsigned long long)t->corrupt,
+		    (unsigned long long)t->corrupt_spans,
+		    (unsigned long long)t->spool_start,
+		    (unsigned long long)t->spool_blocked);
+	if (in != out)
+		fprintf(f,
+		    "Records do not add up: generated %llu + %llu from an earlier spool != written %llu + rejected %llu + lost %llu + left in the spool %llu + dropped %llu + corrupt %llu\n",
+		    (unsigned long long)t->generated,
+		    (unsigned long long)t->spool_start,
+		    (unsigned long long)t->records,
+		    (unsigned long long)t->rejected,
+		    (unsigned long long)t->lost,
+		    (unsigned long long)t->spool_left,
+		    (unsigned long long)t->dropped,
+		    (unsigned long long)t->corrupt);
+}
+
 void
-report_closing(FILE *f, const struct stats *t, double secs)
+report_closing(FILE *f, const struct stats *t, double secs, bool continuous)
 {
 	char a[48], sd[48], p50[48], p90[48], p99[48], tt[48], tps[48],
 	    rps[48], tot[32], ok[32];
 	const struct hist *h = &t->h;
 
+	if (continuous) {
+		closing_continuous(f, t, secs);
+		goto tsload_lines;
+	}
 	pyfmt_int_comma(tot, sizeof(tot), (int64_t)t->attempts);
 	pyfmt_int_comma(ok, sizeof(ok), (int64_t)t->ok);
 	fprintf(f,
@@ -74,17 +156,86 @@ report_closing(FILE *f, const struct stats *t, double secs)
 	    pyc(tt, sizeof(tt), secs, 2),
 	    pyc(tps, sizeof(tps), secs > 0 ? t->attempts / secs : 0, 2),
 	    pyc(rps, sizeof(rps), secs > 0 ? t->records / secs : 0, 2));
+tsload_lines:
 	fprintf(f,
 	    "Data points written: %llu (%.0f/s). Throttled retries: %llu. Failed writes: %llu. Rejected records: %llu. Behind schedule: %llu\n",
 	    (unsigned long long)t->points, secs > 0 ? t->points / secs : 0.0,
 	    (unsigned long long)t->throttles, (unsigned long long)t->failed,
 	    (unsigned long long)t->rejected, (unsigned long long)t->behind);
+	report_spool(f, t);
+	if (t->injected)
+		fprintf(f,
+		    "Bad records injected (--bad-data): %llu; rejected by the target: %llu\n",
+		    (unsigned long long)t->injected,
+		    (unsigned long long)t->rejected);
 	fprintf(f,
 	    "Write latency ms: avg %.3f, p50 %.3f, p90 %.3f, p99 %.3f, p99.9 %.3f, max %.3f\n",
 	    stats_mean_s(t) * 1e3, hist_percentile(h, 50) / 1e6,
 	    hist_percentile(h, 90) / 1e6, hist_percentile(h, 99) / 1e6,
 	    hist_percentile(h, 99.9) / 1e6,
 	    hist_is_empty(h) ? 0.0 : h->max / 1e6);
+	fflush(f);
+}
+
+double
+report_rate_units(const struct report_rate *r, const struct stats *t)
+{
+	return r->unit == RATE_POINTS ? (double)t->points
+	    : r->unit == RATE_RECORDS ? (double)t->records
+	                              : (double)t->attempts;
+}
+
+static const char *
+unit_name(const struct report_rate *r)
+{
+	return r->unit == RATE_POINTS ? "data points"
+	    : r->unit == RATE_RECORDS ? "records"
+	                              : "queries";
+}
+
+/* The mean target rate over [0, secs). */
+static double
+target_rate(const struct report_rate *r, double secs)
+{
+	return secs > 0 ? sched_units(r->s, secs) / secs : 0;
+}
+
+void
+report_open_loop(
+    FILE *f, const struct report_rate *r, const struct stats *t, double secs)
+{
+	double target, got;
+
+	if (!r || !r->s)
+		return;
+	target = target_rate(r, secs);
+	got    = secs > 0 ? report_rate_units(r, t) / secs : 0;
+	if (r->unit == RATE_QUERIES)
+		fprintf(f,
+		    "Rate: target %.1f queries/s on average, achieved %.1f/s (%.1f%%). Skipped (later than --max-lag): %llu queries\n",
+		    target, got, target > 0 ? 100 * got / target : 0.0,
+		    (unsigned long long)t->skipped);
+	else
+		fprintf(f,
+		    "Rate: target %.0f %s/s on average, achieved %.0f/s (%.1f%%). Skipped (later than --max-lag): %llu batches, %llu data points\n",
+		    target, unit_name(r), got,
+		    target > 0 ? 100 * got / target : 0.0,
+		    (unsigned long long)t->skipped,
+		    (unsigned long long)t->skipped_points);
+	fprintf(f,
+	    "Latency from the intended start ms: p50 %.3f, p90 %.3f, p99 %.3f, p99.9 %.3f, max %.3f\n",
+	    hist_percentile(&t->hi, 50) / 1e6,
+	    hist_percentile(&t->hi, 90) / 1e6,
+	    hist_percentile(&t->hi, 99) / 1e6,
+	    hist_percentile(&t->hi, 99.9) / 1e6,
+	    hist_is_empty(&t->hi) ? 0.0 : t->hi.max / 1e6);
+	fprintf(f,
+	    "Schedule lag ms: p50 %.3f, p90 %.3f, p99 %.3f, p99.9 %.3f, max %.3f\n",
+	    hist_percentile(&t->hl, 50) / 1e6,
+	    hist_percentile(&t->hl, 90) / 1e6,
+	    hist_percentile(&t->hl, 99) / 1e6,
+	    hist_percentile(&t->hl, 99.9) / 1e6,
+	    hist_is_empty(&t->hl) ? 0.0 : t->hl.max / 1e6);
 	fflush(f);
 }
 
@@ -159,9 +310,50 @@ report_closing_targets(
 		    note[0] ? ")" : "", (unsigned long long)t->throttles,
 		    hist_percentile(&t->h, 50) / 1e6,
 		    hist_percentile(&t->h, 99) / 1e6);
+		if (spool_used(t) || t->replayed)
+			fprintf(f,
+			    "Target %u spool: %llu records kept, %llu sent from it, %llu left (%llu bytes), %llu dropped when full, %llu from an earlier run\n",
+			    k + 1, (unsigned long long)t->spooled,
+			    (unsigned long long)t->replayed,
+			    (unsigned long long)t->spool_left,
+			    (unsigned long long)t->spool_bytes,
+			    (unsigned long long)t->dropped,
+			    (unsigned long long)t->spool_start);
 		report_closing_hosts(f, tg[k].url, &tg[k].hosts, wall_ms());
 	}
 	fflush(f);
+}
+
+/* The keys min, p50 .. p99_9 and max of h, in seconds. */
+static int
+json_hist_keys(struct json_w *w, const struct hist *h)
+{
+	int rc = 0;
+
+	rc |= json_key(w, "min")
+	    | json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
+	rc |= json_key(w, "p50")
+	    | json_double(w, hist_percentile(h, 50) / 1e9);
+	rc |= json_key(w, "p90")
+	    | json_double(w, hist_percentile(h, 90) / 1e9);
+	rc |= json_key(w, "p99")
+	    | json_double(w, hist_percentile(h, 99) / 1e9);
+	rc |= json_key(w, "p99_9")
+	    | json_double(w, hist_percentile(h, 99.9) / 1e9);
+	rc |= json_key(w, "max")
+	    | json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	return rc;
+}
+
+static int
+json_hist(struct json_w *w, const struct hist *h)
+{
+	int rc = json_obj_begin(w);
+
+	rc |= json_key(w, "count") | json_uint(w, h->count);
+	rc |= json_hist_keys(w, h);
+	rc |= json_obj_end(w);
+	return rc;
 }
 
 static int
@@ -175,9 +367,28 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "failed") | json_uint(w, s->failed);
 	rc |= json_key(w, "throttles") | json_uint(w, s->throttles);
 	rc |= json_key(w, "rejected") | json_uint(w, s->rejected);
+	rc |= json_key(w, "injected") | json_uint(w, s->injected);
 	rc |= json_key(w, "records") | json_uint(w, s->records);
 	rc |= json_key(w, "points") | json_uint(w, s->points);
 	rc |= json_key(w, "behind_schedule") | json_uint(w, s->behind);
+	rc |= json_key(w, "generated") | json_uint(w, s->generated);
+	rc |= json_key(w, "lost") | json_uint(w, s->lost);
+	if (spool_used(s)) {
+		rc |= json_key(w, "spool") | json_obj_begin(w);
+		rc |= json_key(w, "spooled") | json_uint(w, s->spooled);
+		rc |= json_key(w, "replayed") | json_uint(w, s->replayed);
+		rc |= json_key(w, "left") | json_uint(w, s->spool_left);
+		rc |= json_key(w, "left_bytes") | json_uint(w, s->spool_bytes);
+		rc |= json_key(w, "dropped") | json_uint(w, s->dropped);
+		rc |= json_key(w, "corrupt") | json_uint(w, s->corrupt);
+		rc |= json_key(w, "corrupt_spans")
+		    | json_uint(w, s->corrupt_spans);
+		rc |= json_key(w, "from_earlier_run")
+		    | json_uint(w, s->spool_start);
+		rc |= json_key(w, "waits_for_room")
+		    | json_uint(w, s->spool_blocked);
+		rc |= json_obj_end(w);
+	}
 	if (secs > 0) {
 		rc |= json_key(w, "records_per_s")
 		    | json_double(w, s->records / secs);
@@ -187,18 +398,35 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "latency_s") | json_obj_begin(w);
 	rc |= json_key(w, "avg") | json_double(w, stats_mean_s(s));
 	rc |= json_key(w, "stddev") | json_double(w, stats_stddev_s(s));
-	rc |= json_key(w, "min")
-	    | json_double(w, hist_is_empty(h) ? 0 : h->min / 1e9);
-	rc |= json_key(w, "p50")
-	    | json_double(w, hist_percentile(h, 50) / 1e9);
-	rc |= json_key(w, "p90")
-	    | json_double(w, hist_percentile(h, 90) / 1e9);
-	rc |= json_key(w, "p99")
-	    | json_double(w, hist_percentile(h, 99) / 1e9);
-	rc |= json_key(w, "p99_9")
-	    | json_double(w, hist_percentile(h, 99.9) / 1e9);
-	rc |= json_key(w, "max")
-	    | json_double(w, hist_is_empty(h) ? 0 : h->max / 1e9);
+	rc |= json_hist_keys(w, h);
+	rc |= json_obj_end(w);
+	if (!s->hi.count && !s->skipped)
+		return rc; /* closed loop */
+	rc |= json_key(w, "skipped") | json_uint(w, s->skipped);
+	rc |= json_key(w, "skipped_points") | json_uint(w, s->skipped_points);
+	rc |= json_key(w, "latency_from_intended_s") | json_hist(w, &s->hi);
+	rc |= json_key(w, "schedule_lag_s") | json_hist(w, &s->hl);
+	return rc;
+}
+
+/* The rate asked for and the rate achieved over the run. */
+static int
+json_rate(struct json_w *w, const struct report_rate *r, const struct stats *t,
+    double secs)
+{
+	double target = target_rate(r, secs);
+	double got    = secs > 0 ? report_rate_units(r, t) / secs : 0;
+	char   what[96];
+	int    rc = 0;
+
+	sched_describe(r->s, what, sizeof(what));
+	rc |= json_key(w, "rate") | json_obj_begin(w);
+	rc |= json_key(w, "unit") | json_str(w, unit_name(r));
+	rc |= json_key(w, "schedule") | json_str(w, what);
+	rc |= json_key(w, "target_per_s") | json_double(w, target);
+	rc |= json_key(w, "achieved_per_s") | json_double(w, got);
+	rc |= json_key(w, "achieved_pct")
+	    | json_double(w, target > 0 ? 100 * got / target : 0);
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -218,6 +446,8 @@ json_query(struct json_w *w, const struct report_run *r)
 	rc |= json_key(w, "totals") | json_obj_begin(w);
 	rc |= json_stats(w, r->qtotal, r->secs);
 	rc |= json_obj_end(w);
+	if (r->qrate && r->qrate->s)
+		rc |= json_rate(w, r->qrate, r->qtotal, r->secs);
 	rc |= json_key(w, "per_query") | json_arr_begin(w);
 	for (unsigned i = 0; r->qsum && i < r->qsum->n; i++) {
 		struct qsum_row  *q = &r->qsum->row[i];
@@ -358,7 +588,7 @@ report_write_json(const struct report_run *r)
 	if (!r->total)
 		goto workers;
 	rc |= json_key(&w, "model") | json_obj_begin(&w);
-	rc |= json_key(&w, "name") | json_str(&w, "perf-scale");
+	rc |= json_key(&w, "name") | json_str(&w, r->o->model);
 	rc |= json_key(&w, "instance_prefix") | json_str(&w, r->prefix);
 	rc |= json_key(&w, "hosts") | json_uint(&w, r->hosts);
 	rc |= json_key(&w, "event_sets") | json_uint(&w, r->event_sets);
@@ -373,6 +603,8 @@ report_write_json(const struct report_run *r)
 		rc |= json_targets(&w, r);
 	if (r->cluster && r->cluster->n)
 		rc |= json_hosts(&w, r->cluster);
+	if (r->rate && r->rate->s)
+		rc |= json_rate(&w, r->rate, r->total, r->secs);
 workers:
 	rc |= json_key(&w, "workers") | json_arr_begin(&w);
 	for (unsigned i = 0; i < r->nw; i++) {
@@ -438,32 +670,82 @@ report_tick_flush(struct report_tick *k)
 }
 
 int
-report_tick_open(
-    struct report_tick *k, const char *dir, const char *name, const char *unit)
+report_tick_open(struct report_tick *k, const char *dir, const char *name,
+    const char *unit, const struct report_rate *rate)
 {
 	memset(k, 0, sizeof(*k));
 	k->queries = !strcmp(unit, "queries");
+	k->rate    = rate && rate->s ? rate : NULL;
 	k->last_h  = xmalloc(sizeof(*k->last_h));
+	k->last_hl = xmalloc(sizeof(*k->last_hl));
 	hist_init(k->last_h);
+	hist_init(k->last_hl);
 	snprintf(k->path, sizeof(k->path), "%s/%s", dir, name);
 	k->csv = fopen(k->path, "w");
 	if (!k->csv)
 		return -errno;
 	if (k->queries)
 		fprintf(k->csv,
-		    "time_s,queries,queries_per_s,ok,rows,throttles,errors,p50_ms,p99_ms\n");
+		    "time_s,queries,queries_per_s,ok,rows,throttles,errors,p50_ms,p99_ms%s\n",
+		    k->rate ? ",target_per_s,lag_p99_ms,skipped" : "");
 	else
 		fprintf(k->csv,
-		    "time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms\n");
+		    "time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms%s\n",
+		    k->rate ? ",target_per_s,lag_p99_ms,skipped" : "");
 	report_tick_flush(k);
 	return 0;
+}
+
+/* The last interval's histogram: cur less the one of the previous tick
+ * (last), which becomes cur. */
+static void
+hist_since(struct hist *d, const struct hist *cur, struct hist *last)
+{
+	hist_init(d);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		d->b[i] = cur->b[i] - last->b[i];
+		d->count += d->b[i];
+	}
+	d->min = 0;
+	d->max = cur->max;
+	memcpy(last, cur, sizeof(*cur));
+}
+
+/* Open loop: "  rate 99.8% of 2000/s  lag p99 0.012 ms" for the live
+ * line and ",target,lag,skipped" for the CSV (empty without a rate). */
+static void
+rate_texts(struct report_tick *k, double t, double dt, const struct stats *cur,
+    struct hist *d, char *live, size_t nlive, char *csv, size_t ncsv)
+{
+	double units, target, lag;
+
+	live[0] = csv[0] = '\0';
+	if (!k->rate)
+		return;
+	units  = report_rate_units(k->rate, cur);
+	target = dt > 0
+	    ? (sched_units(k->rate->s, t) - sched_units(k->rate->s, k->last_t))
+	        / dt
+	    : 0;
+	hist_since(d, &cur->hl, k->last_hl);
+	lag = hist_percentile(d, 99) / 1e6;
+	if (target > 0)
+		snprintf(live, nlive,
+		    "  rate %.1f%% of %.0f/s  lag p99 %.3f ms",
+		    dt > 0 ? 100 * (units - k->last_units) / dt / target : 0,
+		    target, lag);
+	else
+		snprintf(live, nlive, "  rate paused  lag p99 %.3f ms", lag);
+	snprintf(csv, ncsv, ",%.1f,%.3f,%llu", target, lag,
+	    (unsigned long long)cur->skipped);
+	k->last_units = units;
 }
 
 void
 report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
     const char *note)
 {
-	char why[80] = "", batch[48] = "";
+	char why[80] = "", batch[48] = "", spool[80] = "", rl[96], rc[64];
 
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
@@ -471,42 +753,38 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 
 	/* The last interval's latencies: today's cumulative histogram less
 	 * the one of the previous tick. */
-	hist_init(d);
-	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		d->b[i] = cur->h.b[i] - k->last_h->b[i];
-		d->count += d->b[i];
-	}
-	d->min = 0;
-	d->max = cur->h.max;
+	hist_since(d, &cur->h, k->last_h);
 	if (note && *note)
 		snprintf(why, sizeof(why), " (%s)", note);
 	p50 = hist_percentile(d, 50) / 1e6;
 	p99 = hist_percentile(d, 99) / 1e6;
+	rate_texts(k, t, dt, cur, d, rl, sizeof(rl), rc, sizeof(rc));
 	if (k->queries) {
 		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
 		if (f && k->planned)
 			fprintf(f,
-			    "[%6.0fs] %10.1f queries/s  %8llu of %llu queries  %8llu ok  %10llu rows  errors %llu  query p50 %.3f ms  p99 %.3f ms\n",
+			    "[%6.0fs] %10.1f queries/s  %8llu of %llu queries  %8llu ok  %10llu rows  errors %llu  query p50 %.3f ms  p99 %.3f ms%s\n",
 			    t, rps, (unsigned long long)cur->attempts,
 			    (unsigned long long)k->planned,
 			    (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
-			    (unsigned long long)cur->failed, p50, p99);
+			    (unsigned long long)cur->failed, p50, p99, rl);
 		else if (f)
 			fprintf(f,
-			    "[%6.0fs] %10.1f queries/s  %8llu queries  %8llu ok  %10llu rows  errors %llu%s  query p50 %.3f ms  p99 %.3f ms\n",
+			    "[%6.0fs] %10.1f queries/s  %8llu queries  %8llu ok  %10llu rows  errors %llu%s  query p50 %.3f ms  p99 %.3f ms%s\n",
 			    t, rps, (unsigned long long)cur->attempts,
 			    (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
-			    (unsigned long long)cur->failed, why, p50, p99);
+			    (unsigned long long)cur->failed, why, p50, p99,
+			    rl);
 		if (k->csv)
 			fprintf(k->csv,
-			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f\n",
+			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f%s\n",
 			    t, (unsigned long long)cur->attempts, rps,
 			    (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
 			    (unsigned long long)cur->throttles,
-			    (unsigned long long)cur->failed, p50, p99);
+			    (unsigned long long)cur->failed, p50, p99, rc);
 		if (f)
 			fflush(f);
 		report_tick_flush(k);
@@ -520,29 +798,35 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	else if (k->batch_max)
 		snprintf(batch, sizeof(batch), "  batch %u..%u", k->batch_min,
 		    k->batch_max);
+	if (spool_used(cur) || cur->replayed)
+		snprintf(spool, sizeof(spool),
+		    "  spool %.1f MiB %llu rec, replay %.0f rec/s",
+		    cur->spool_bytes / 1048576.0,
+		    (unsigned long long)cur->spool_left,
+		    dt > 0 ? (cur->replayed - k->last_replayed) / dt : 0.0);
+	k->last_replayed = cur->replayed;
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s\n",
+		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
 		    (unsigned long long)cur->failed, why, p50, p99, batch,
-		    k->columns);
+		    spool, rl, k->columns);
 		fflush(f);
 	}
 	if (k->csv) {
 		fprintf(k->csv,
-		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f\n", t,
+		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f%s\n", t,
 		    (unsigned long long)cur->records, rps,
 		    (unsigned long long)cur->points, pps,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, p50, p99);
+		    (unsigned long long)cur->failed, p50, p99, rc);
 		report_tick_flush(k);
 	}
 	k->last_records = cur->records;
 	k->last_points  = cur->points;
 out:
-	memcpy(k->last_h, &cur->h, sizeof(cur->h));
 	k->last_t = t;
 	free(d);
 }
@@ -557,6 +841,7 @@ report_tick_close(struct report_tick *k)
 	if (rc)
 		log_err("cannot write %s: %s", k->path, strerror(-rc));
 	free(k->last_h);
+	free(k->last_hl);
 	memset(k, 0, sizeof(*k));
 	return rc;
 }

@@ -13,6 +13,23 @@
 #include "stats_msg.h"
 
 struct qsum;
+struct sched;
+
+/* Open loop (--rate, --schedule): the schedule a side follows and what
+ * its rate counts. */
+enum report_unit { RATE_POINTS, RATE_RECORDS, RATE_QUERIES };
+struct report_rate {
+	struct sched    *s; /* NULL: closed loop */
+	enum report_unit unit;
+};
+/** The units of the rate in totals t (points, records or queries). */
+double report_rate_units(const struct report_rate *r, const struct stats *t);
+/** With a rate: prints the target and the achieved rate over secs, the
+ *  skipped work, and the latency from the intended start and the
+ *  schedule lag (the service time is the seed's latency line). Nothing
+ *  without one. */
+void report_open_loop(
+    FILE *f, const struct report_rate *r, const struct stats *t, double secs);
 
 struct report_worker {
 	const char   *role; /* "ingest" or "query" */
@@ -40,38 +57,43 @@ struct report_target {
 };
 
 struct report_run {
-	const char            *cmd;      /* "ingest" */
-	char                   id[64];   /* run id */
-	char                   dir[512]; /* results/<id> */
-	const struct tsl_opts *o;
-	int64_t                start_ms, end_ms;
-	double                 secs;   /* measured run time */
-	const char            *prefix; /* instance-name prefix */
-	uint64_t               hosts, event_sets, series;
-	uint32_t               id_start, id_end; /* the hosts written */
-	struct report_worker  *w;
-	unsigned               nw;
-	struct report_target  *tgt;     /* fan-out: per target, else NULL */
-	struct proto_hosts    *cluster; /* one cluster target: its hosts */
-	unsigned               n_tgt;
-	const struct stats    *total;    /* ingest totals, or NULL */
-	const struct stats    *qtotal;   /* query totals, or NULL */
-	struct qsum           *qsum;     /* per-query summaries, or NULL */
-	const char            *qdir;     /* query log directory, or NULL */
-	const char            *qcsv;     /* merged query summary, or NULL */
-	unsigned               opts_cmd; /* which options run.json lists */
-	double                 cpu_s[2]; /* ingest, query workers */
-	double                 coord_cpu_s;
-	long                   maxrss_kb; /* coordinator + workers */
-	int                    exit_code;
+	const char               *cmd;      /* "ingest" */
+	char                      id[64];   /* run id */
+	char                      dir[512]; /* results/<id> */
+	const struct tsl_opts    *o;
+	int64_t                   start_ms, end_ms;
+	double                    secs;   /* measured run time */
+	const char               *prefix; /* instance-name prefix */
+	uint64_t                  hosts, event_sets, series;
+	uint32_t                  id_start, id_end; /* the hosts written */
+	struct report_worker     *w;
+	unsigned                  nw;
+	struct report_target     *tgt;     /* fan-out: per target, else NULL */
+	struct proto_hosts       *cluster; /* one cluster target: its hosts */
+	unsigned                  n_tgt;
+	const struct stats       *total;        /* ingest totals, or NULL */
+	const struct stats       *qtotal;       /* query totals, or NULL */
+	const struct report_rate *rate, *qrate; /* open loop, or NULL */
+	struct qsum              *qsum;     /* per-query summaries, or NULL */
+	const char               *qdir;     /* query log directory, or NULL */
+	const char               *qcsv;     /* merged query summary, or NULL */
+	unsigned                  opts_cmd; /* which options run.json lists */
+	double                    cpu_s[2]; /* ingest, query workers */
+	double                    coord_cpu_s;
+	long                      maxrss_kb; /* coordinator + workers */
+	int                       exit_code;
 };
 
 /** Makes <results>/<id>/ with a fresh run id. 0 or -errno (msg in err). */
 int report_open_dir(
     struct report_run *r, const char *results, char *err, size_t errlen);
 /** Prints "[OVERALL] Total=..." and "Total time to ingest: ..." exactly as
- *  the seed, then tsload's own data-point and latency lines. */
-void report_closing(FILE *f, const struct stats *t, double secs);
+ *  the seed (perf-scale), or, for the continuous model, that seed's
+ *  "Total=..., Success=..." and "Total time to ingest: N seconds" and a
+ *  "Records written: N" line; then tsload's own data-point and latency
+ *  lines. */
+void report_closing(
+    FILE *f, const struct stats *t, double secs, bool continuous);
 /** Appends to note (after "; " when not empty) each host of h that is
  *  out now: "127.0.0.1:8428 down 12s, 40 batches moved". */
 void report_hosts_note(
@@ -90,23 +112,29 @@ int report_write_json(const struct report_run *r);
 
 /* Per-second time series (timeseries.csv) and live line. */
 struct report_tick {
-	FILE        *csv;
-	bool         queries; /* query side: counts executions, not records */
-	uint64_t     last_records, last_points;
-	struct hist *last_h; /* cumulative histogram at the last tick */
+	FILE    *csv;
+	bool     queries; /* query side: counts executions, not records */
+	uint64_t last_records, last_points;
+	uint64_t last_replayed; /* spooled records sent, at the last tick */
+	struct hist *last_h;    /* cumulative histogram at the last tick */
 	double       last_t;
 	char         path[600];
 	int          err;     /* first write error (-errno), 0 if none */
 	uint64_t     planned; /* queries in all, 0 = open-ended ("N of M") */
 	/* --batch-size auto: records per batch now, over every thread
 	 * (0: fixed), set before each tick */
-	uint32_t batch_min, batch_max;
+	uint32_t                  batch_min, batch_max;
+	const struct report_rate *rate; /* open loop: target and lag shown */
+	struct hist *last_hl; /* cumulative lag histogram at the last tick */
+	double       last_units; /* of the rate, at the last tick */
 	/* fan-out: one column per target, appended to the live line */
 	char columns[640];
 };
-/** Opens dir/name; unit is "records" (ingest) or "queries". */
+/** Opens dir/name; unit is "records" (ingest) or "queries"; rate: the
+ *  open loop's (NULL or no schedule: closed loop), which adds the target
+ *  rate and the lag p99 to the live line and the CSV. */
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,
-    const char *unit);
+    const char *unit, const struct report_rate *rate);
 /** One tick at t seconds into the run with cumulative totals `cur`:
  *  prints the live line to f (unless NULL) and appends a CSV row. `note`
  *  (NULL or "" for none) says which target is failing and how, e.g.

@@ -49,9 +49,9 @@ static const struct {
 
 int
 qparams_random_model(struct qparams *p, const struct model_ops *ops,
-    double (*u)(void *), void *ctx, unsigned host_scale, const char *prefix)
+    double (*u)(void *), void *ctx, const struct model_conf *c,
+    const char *prefix)
 {
-	struct model_conf c = { .host_scale = host_scale };
 	struct model_host h;
 	struct qparams    q    = *p;
 	size_t            used = 0, n;
@@ -60,7 +60,7 @@ qparams_random_model(struct qparams *p, const struct model_ops *ops,
 
 	if (!ops || !ops->random_host)
 		return -EINVAL;
-	rc = ops->random_host(&c, prefix, u, ctx, &h);
+	rc = ops->random_host(c, prefix, u, ctx, &h);
 	if (rc)
 		return rc;
 	/* Built aside first, so a failure leaves p as it was: the model's
@@ -91,6 +91,7 @@ int
 qparams_random(struct qparams *p, double (*u)(void *), void *ctx,
     unsigned host_scale, const char *prefix)
 {
-	return qparams_random_model(
-	    p, &model_perf_scale, u, ctx, host_scale, prefix);
+	struct model_conf c = { .host_scale = host_scale };
+
+	return qparams_random_model(p, &model_perf_scale, u, ctx, &c, prefix);
 }

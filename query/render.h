@@ -110,12 +110,15 @@ void qparams_fixed(struct qparams *p);
  *  -ENAMETOOLONG (prefix too long for store[]). */
 int qparams_random(struct qparams *p, double (*u)(void *), void *ctx,
     unsigned host_scale, const char *prefix);
-/** The same for any model: its ->random_host's dimensions go to the
- *  fields of the same names. -EINVAL also for a model without one.
+/** The same for any model and its settings c (the run's: host scale,
+ *  the continuous model's filters): its ->random_host's dimensions go to
+ *  the fields of the same names. -EINVAL also for a model without one.
  *  qparams_random() is this for perf-scale. */
 struct model_ops;
+struct model_conf;
 int qparams_random_model(struct qparams *p, const struct model_ops *ops,
-    double (*u)(void *), void *ctx, unsigned host_scale, const char *prefix);
+    double (*u)(void *), void *ctx, const struct model_conf *c,
+    const char *prefix);
 
 /** Sets the value of placeholder name (e.g. from a column of the
  *  parameter query); 0 or -ENOENT for a name that is not a placeholder. */

@@ -98,6 +98,7 @@ echo "tsload bench on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' 
 printf '%-46s %21s %21s %8s\n' "case" "points/s (spread)" "points/CPU-s (spread)" "RSS MiB"
 u=(--interval-millis 0 --duration "$secs" --batch-writes --batch-size 100)
 bench "null: generation only, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target null:
+bench "null: continuous model's generation, -p 2 -c 2" -p 2 -c 2 --model continuous --host-scale 10 "${u[@]}" --target null:
 # Serialised in memory: null:?format= builds each batch's text and drops it.
 bench "line protocol in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=lp"
 bench "line protocol in memory, multi-measure" -p 2 -c 2 --host-scale 10 "${u[@]}" --multi --target "null:?format=lp"
@@ -111,6 +112,70 @@ bench "scaling: lp in memory, host-scale 1" -p 2 -c 2 --host-scale 1 "${u[@]}" -
 bench "scaling: lp in memory, host-scale 100" -p 2 -c 2 --host-scale 100 "${u[@]}" --target "null:?format=lp"
 bench "scaling: lp in memory, host-scale 1000" -p 2 -c 2 --host-scale 1000 "${u[@]}" --target "null:?format=lp"
 bench "memory: host-scale 4000 (4M hosts), -p 2 -c 2" -p 2 -c 2 --host-scale 4000 "${u[@]}" --target null:
+
+# The disk spool (issue 15): the spool stage's write speed (encode,
+# append, group-commit fdatasync) and replay speed (read, CRC check,
+# decode, hand on) in MB/s of spool bytes, against the disk's sequential
+# write speed measured by dd (1 MiB blocks, one fdatasync at the end) in
+# the same directory, run by run. Goal: both >= 50% of dd. CSV: the MB/s
+# in the points_per_s columns, the share of dd in the ratio columns.
+spool_case() {
+	local mib=${BENCH_SPOOL_MIB:-256} ddm w r i
+	: >"$dir/spool-runs"
+	for i in $(seq "$runs"); do
+		ddm=$(dd if=/dev/zero of="$dir/dd.out" bs=1M count="$mib" conv=fdatasync 2>&1 |
+			awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") s = $(i - 1); print $1 / s / 1e6 }')
+		rm -f "$dir/dd.out"
+		rm -rf "$dir/spool"
+		read -r w r _ <<<"$("$SPOOLBENCH" "$dir/spool" "$mib")" || return 1
+		rm -rf "$dir/spool"
+		echo "$ddm $w $r $(awk -v a="$w" -v d="$ddm" 'BEGIN { print a / d }') $(awk -v a="$r" -v d="$ddm" 'BEGIN { print a / d }')" >>"$dir/spool-runs"
+	done
+	read -r dm _ _ <<<"$(stat 1 "$dir/spool-runs")"
+	read -r wm wl wh <<<"$(stat 2 "$dir/spool-runs")"
+	read -r rm rl rh <<<"$(stat 3 "$dir/spool-runs")"
+	read -r wrm wrl wrh <<<"$(stat 4 "$dir/spool-runs")"
+	read -r rrm rrl rrh <<<"$(stat 5 "$dir/spool-runs")"
+	printf '%-46s %9.0f MB/s write (%3.0f%% of dd %.0f MB/s), %.0f MB/s replay (%3.0f%%)%s\n' \
+		"spool: $mib MiB through the spool stage" "$wm" "$(awk -v x="$wrm" 'BEGIN { print 100 * x }')" "$dm" \
+		"$rm" "$(awk -v x="$rrm" 'BEGIN { print 100 * x }')" \
+		"$(awk -v a="$wrm" -v b="$rrm" 'BEGIN { if (a < 0.5 || b < 0.5) print "  BELOW THE 50% GOAL" }')"
+	echo "spool: write MB/s vs dd,$runs,$wm,$wl,$wh,,,,,,,,,$wrm,$wrl,$wrh" >>"$csv"
+	echo "spool: replay MB/s vs dd,$runs,$rm,$rl,$rh,,,,,,,,,$rrm,$rrl,$rrh" >>"$csv"
+	echo "dd: sequential write MB/s,$runs,$dm,,,,,,,,,,,,," >>"$csv"
+}
+if [ -n "${SPOOLBENCH:-}" ] && [ -x "$SPOOLBENCH" ] && wanted "spool"; then
+	spool_case
+fi
+# tsload generate: access-log lines into /dev/null, per wall and CPU
+# second (its own summary line); the goal is >= 2M apache lines per
+# CPU-second (issue 16). RSS column: not measured (0).
+gen_bench() {
+	local name=$1 goal=$2
+	shift 2
+	wanted "$name" || return 0
+	: >"$dir/runs"
+	for _ in $(seq "$runs"); do
+		"$TSLOAD" generate "$@" >/dev/null 2>"$dir/err" || {
+			echo "bench: tsload generate $* failed:" >&2
+			cat "$dir/err" >&2
+			return 1
+		}
+		sed -n 's/.*, \([0-9]*\) lines\/s, CPU .* s, \([0-9]*\) lines per CPU-second.*/\1 \2 \1 0/p' "$dir/err" >>"$dir/runs"
+	done
+	read -r pm pl ph <<<"$(stat 1 "$dir/runs")"
+	read -r cm cl ch <<<"$(stat 2 "$dir/runs")"
+	printf '%-46s %12.0f (%5.1f%%) %12.0f (%5.1f%%) %8s  goal >= %s lines/CPU-s: %s\n' "$name" "$pm" \
+		"$(spread "$pl" "$ph" "$pm")" "$cm" "$(spread "$cl" "$ch" "$cm")" "-" "$goal" \
+		"$(awk -v c="$cm" -v g="$goal" 'BEGIN { print (g == 0 ? "(none)" : c >= g ? "met" : "NOT MET") }')"
+	echo "$name,$runs,$pm,$pl,$ph,$cm,$cl,$ch,$pm,0,,,,,," >>"$csv"
+}
+echo "(generate cases: lines, not points)"
+gen_bench "generate apache, 4M lines, 1 thread" 2000000 -l apache -i 4000000
+gen_bench "generate cloudfront, 2M lines, 1 thread" 0 -l cloudfront -i 2000000
+gen_bench "generate cloudflare, 2M lines, 1 thread" 0 -l cloudflare -i 2000000
+gen_bench "generate apache -b 10, 4M lines, 1 thread" 0 -l apache -i 4000000 -b 10
+gen_bench "generate apache, 8M lines, -c 2" 2000000 -l apache -i 8000000 -c 2
 
 # Timestream WriteRecords (JSON, SigV4-signed, 100 records a call) to the
 # fake endpoint of the tests, which acknowledges at once (it checks every
@@ -140,4 +205,7 @@ fi
 
 # the query driver against pgbench
 TSLOAD=$TSLOAD bash "$here/bench-query.sh" "$csv"
+
+# open loop: rates and a schedule held, and the schedule lag
+TSLOAD=$TSLOAD bash "$here/bench-rate.sh" "$csv"
 echo "table written to $csv"

@@ -7,6 +7,7 @@ pkgs=(
 	gcc make pkg-config
 	libnng-dev libiniparser-dev libcmocka-dev
 	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev zlib1g-dev
+	libzstd-dev
 	sqlite3 procps curl iproute2 python3
 	clang-format
 	clickhouse-server clickhouse-client influxdb victoria-metrics

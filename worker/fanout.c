@@ -14,21 +14,23 @@
 enum { QUEUE_SAMPLES = 8192, QUEUE_MIN = 4, QUEUE_MAX = 64 };
 
 struct lane {
-	struct fanout *fo;
-	unsigned       k;       /* 0-based target index */
-	char           who[48]; /* "target 2 vm", for messages */
-	struct tgt_ctx ctx;
-	struct stage   stage; /* this target's chain */
-	bool           inited, chained;
-	struct xrng    rng;
-	pthread_t      tid;
-	bool           running;
-	uint64_t       last_throttles;
-	uint8_t        retry_st; /* outcome of the last retried attempt */
+	struct fanout      *fo;
+	unsigned            k;       /* 0-based target index */
+	char                who[48]; /* "target 2 vm", for messages */
+	struct tgt_ctx      ctx;
+	struct ingest_chain chain; /* this target's, with its own spool */
+	bool                inited, chained;
+	bool        spooled; /* a spool in front: a full queue is waited for */
+	struct xrng rng;
+	pthread_t   tid;
+	bool        running;
+	uint64_t    last_throttles;
+	uint8_t     retry_st; /* outcome of the last retried attempt */
 	/* the queue: depth slots of cap samples, under lock */
 	pthread_mutex_t lock;
 	pthread_cond_t  more, room;
 	struct batch   *q;
+	uint64_t       *due; /* each queued batch's (open loop), or 0 */
 	struct sample  *slots;
 	unsigned        depth, head, count;
 	bool            closing;
@@ -67,11 +69,11 @@ lane_retry(void *arg, enum tgt_status st)
 
 /* Writes one queued batch to lane l's target and counts it. */
 static void
-lane_write(struct lane *l, const struct batch *b)
+lane_write(struct lane *l, const struct batch *b, uint64_t due)
 {
-	struct ingest_thread *t     = l->fo->t;
-	uint64_t              start = now_ns(), throttles = 0;
+	struct ingest_thread *t    = l->fo->t;
 	bool                  down = atomic_load(&l->down);
+	struct ingest_timing  tm   = { .due = due, .start = now_ns() };
 	enum tgt_status       st;
 
 	if (t->tgt[l->k].stopped)
@@ -79,18 +81,19 @@ lane_write(struct lane *l, const struct batch *b)
 	l->ctx.rejected        = 0;
 	l->ctx.rejected_points = 0;
 	l->retry_st            = TGT_OK;
-	st                     = ingest_deliver(&l->stage, &l->ctx, b, &l->rng,
-            down ? 0 : t->sh->o->max_retries, &throttles, lane_retry, l);
+	st     = ingest_deliver(&l->chain.stage, &l->ctx, b, &l->rng,
+            down ? 0 : t->sh->o->max_retries, &tm.throttles, lane_retry, l);
+	tm.lat = now_ns() - tm.start;
 	ingest_tell(t, &t->sh->told_tgt[l->k], l->who, (int)strlen(l->who), st,
 	    l->ctx.err);
 	if (st == TGT_OK)
 		atomic_store(&l->down, false);
-	throttles += l->ctx.throttles - l->last_throttles;
+	tm.throttles += l->ctx.throttles - l->last_throttles;
 	l->last_throttles = l->ctx.throttles;
-	if (ingest_record(
-	        t, &t->tgt[l->k], &l->ctx, b, st, now_ns() - start, throttles))
+	if (ingest_record(t, &t->tgt[l->k], &l->chain, &l->ctx, b, st, &tm))
 		atomic_store(&t->sh->stop, true);
-	if (st != TGT_OK && l->retry_st == TGT_UNREACHABLE) {
+	if (st != TGT_OK && st != TGT_SPOOLED
+	    && l->retry_st == TGT_UNREACHABLE) {
 		pthread_mutex_lock(&t->lock);
 		t->tgt[l->k].last = TGT_UNREACHABLE; /* dead, not failing */
 		pthread_mutex_unlock(&t->lock);
@@ -104,6 +107,7 @@ lane_main(void *arg)
 
 	for (;;) {
 		struct batch *b;
+		uint64_t      due;
 
 		pthread_mutex_lock(&l->lock);
 		while (!l->count && !l->closing)
@@ -112,10 +116,11 @@ lane_main(void *arg)
 			pthread_mutex_unlock(&l->lock);
 			break;
 		}
-		b = &l->q[l->head]; /* stays taken until written */
+		b   = &l->q[l->head]; /* stays taken until written */
+		due = l->due[l->head];
 		pthread_mutex_unlock(&l->lock);
 
-		lane_write(l, b);
+		lane_write(l, b, due);
 
 		pthread_mutex_lock(&l->lock);
 		l->head = (l->head + 1) % l->depth;
@@ -123,6 +128,9 @@ lane_main(void *arg)
 		pthread_cond_signal(&l->room);
 		pthread_mutex_unlock(&l->lock);
 	}
+	/* the run ends: the spool sends what it holds, while it can */
+	if (!l->fo->t->tgt[l->k].stopped)
+		ingest_chain_flush(l->fo->t, &l->chain, &l->fo->t->tgt[l->k]);
 	return NULL;
 }
 
@@ -134,10 +142,11 @@ lane_drop(struct lane *l, const struct batch *b)
 	struct ingest_thread *t = l->fo->t;
 	struct ingest_figs   *f = &t->tgt[l->k];
 
-	(void)b;
 	pthread_mutex_lock(&t->lock);
 	f->st.attempts++;
 	f->st.failed++;
+	f->st.generated += b->records;
+	f->st.lost += b->records; /* not written, not kept */
 	f->last = TGT_UNREACHABLE;
 	if (!f->err[0])
 		snprintf(f->err, sizeof(f->err),
@@ -147,7 +156,7 @@ lane_drop(struct lane *l, const struct batch *b)
 }
 
 void
-fanout_push(struct fanout *fo, const struct batch *b)
+fanout_push(struct fanout *fo, const struct batch *b, uint64_t due)
 {
 	for (unsigned k = 0; k < fo->n; k++) {
 		struct lane  *l = &fo->lane[k];
@@ -156,16 +165,18 @@ fanout_push(struct fanout *fo, const struct batch *b)
 		if (!l->running)
 			continue;
 		pthread_mutex_lock(&l->lock);
-		while (l->count == l->depth && !atomic_load(&l->down))
+		while (l->count == l->depth
+		    && (l->spooled || !atomic_load(&l->down)))
 			pthread_cond_wait(&l->room, &l->lock);
 		if (l->count == l->depth) {
 			pthread_mutex_unlock(&l->lock);
 			lane_drop(l, b);
 			continue;
 		}
-		d    = &l->q[(l->head + l->count) % l->depth];
-		*d   = *b;
-		d->s = &l->slots[(size_t)(d - l->q) * fo->cap];
+		d                = &l->q[(l->head + l->count) % l->depth];
+		*d               = *b;
+		l->due[d - l->q] = due;
+		d->s             = &l->slots[(size_t)(d - l->q) * fo->cap];
 		memcpy((void *)d->s, b->s, (size_t)b->n * sizeof(*b->s));
 		l->count++;
 		pthread_cond_signal(&l->more);
@@ -198,6 +209,7 @@ lane_init(struct fanout *fo, unsigned k)
 	    : QUEUE_SAMPLES / fo->cap > QUEUE_MAX       ? QUEUE_MAX
 	                                          : QUEUE_SAMPLES / fo->cap;
 	l->q     = xcalloc(l->depth, sizeof(*l->q));
+	l->due   = xcalloc(l->depth, sizeof(*l->due));
 	l->slots = xcalloc((size_t)l->depth * fo->cap, sizeof(*l->slots));
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->more, NULL);
@@ -205,7 +217,8 @@ lane_init(struct fanout *fo, unsigned k)
 	atomic_init(&l->down, false);
 	l->inited    = true;
 	l->ctx.hosts = &t->tgt[k].hosts;
-	rc           = stage_chain_open(&l->stage, &l->ctx);
+	l->spooled   = sh->o->spool_dir[0] != '\0';
+	rc           = ingest_chain_open(t, &l->chain, &l->ctx, k);
 	l->chained   = true; /* closed whatever the outcome */
 	if (rc) {
 		pthread_mutex_lock(&t->lock);
@@ -215,6 +228,9 @@ lane_init(struct fanout *fo, unsigned k)
 		pthread_mutex_unlock(&t->lock);
 		return rc;
 	}
+	pthread_mutex_lock(&t->lock);
+	ingest_chain_sync(&l->chain, &t->tgt[k]); /* an earlier run's spool */
+	pthread_mutex_unlock(&t->lock);
 	rc = -pthread_create(&l->tid, NULL, lane_main, l);
 	if (rc) {
 		pthread_mutex_lock(&t->lock);
@@ -269,11 +285,12 @@ fanout_stop(struct ingest_thread *t)
 		if (l->running)
 			pthread_join(l->tid, NULL);
 		if (l->chained)
-			stage_chain_close(&l->stage, &l->ctx);
+			stage_chain_close(&l->chain.stage, &l->ctx);
 		pthread_mutex_destroy(&l->lock);
 		pthread_cond_destroy(&l->more);
 		pthread_cond_destroy(&l->room);
 		free(l->q);
+		free(l->due);
 		free(l->slots);
 	}
 	free(fo->lane);

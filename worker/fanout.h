@@ -12,7 +12,12 @@
  * (back pressure). A lane whose target is unreachable does not: while it
  * is down its batches are tried once each, and a batch that finds its
  * queue full is counted as failed for that target at once ("dropped"),
- * so the other targets keep their pace. The samples are copied; they
+ * so the other targets keep their pace. With --spool-dir a batch the
+ * target does not take goes to that lane's spool instead (an append to
+ * disk, done at once while the target is down), so the queue drains and a
+ * full one is waited for: nothing is dropped, and the others are held
+ * back only when the spool itself is full under --spool-full block. Each
+ * writer sends its spool at the end. The samples are copied; they
  * point to series of the model, which lives for the run.
  */
 #ifndef TSL_FANOUT_H
@@ -25,9 +30,9 @@
  *  stop it). `cap` is the most samples a batch holds. 0, or -errno with
  *  the reason kept as t's error. */
 int fanout_start(struct ingest_thread *t, unsigned cap);
-/** Hands a copy of b to every target's writer (see above for a full
- *  queue). */
-void fanout_push(struct fanout *fo, const struct batch *b);
+/** Hands a copy of b, due at `due` (open loop; 0: closed loop), to every
+ *  target's writer (see above for a full queue). */
+void fanout_push(struct fanout *fo, const struct batch *b, uint64_t due);
 /** Lets the writers finish what is queued, joins them and closes the
  *  targets; frees t->fo. */
 void fanout_stop(struct ingest_thread *t);

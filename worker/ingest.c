@@ -6,18 +6,20 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abandon.h"
-#include "fanout.h"
 #include "backoff.h"
 #include "clock.h"
+#include "fanout.h"
 #include "gen.h"
 #include "log.h"
 #include "model_ops.h"
 #include "pacer.h"
-#include "stage.h"
 #include "parse.h"
 #include "rng.h"
+#include "spool.h"
+#include "stage.h"
 #include "xalloc.h"
 
 /* 64-bit: an int enumerator overflows when shifted by the attempt count
@@ -35,30 +37,55 @@ struct wstate {
 	struct tgt_ctx        ctx;
 	struct xrng           rng;
 	struct model_draw     draw; /* what the model's ->values draws from */
-	struct sample        *s;    /* batch slots */
-	unsigned              cap;  /* slots */
+	struct mt19937        mt;   /* seed-exact mode: CPython's stream */
+	char                  note[512]; /* --dry-run: a sample's debug line */
+	struct sample        *s;         /* batch slots */
+	unsigned              cap;       /* slots */
 	struct batch          b;
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              cycle_records; /* records of the cycles so far */
 	uint64_t              last_throttles;
-	struct pacer          pacer; /* when each cycle is due */
-	struct stage          stage; /* the chain from here to the target */
+	struct pacer          pacer;   /* when each cycle is due */
+	struct ingest_chain   chain;   /* one target: from here to it */
+	bool                  chained; /* chain opened (to be closed) */
+	struct sched          sched;   /* --rate, --schedule: the thread's */
+	bool                  ended;   /* the schedule is over */
+	double                bad_p;   /* --bad-data as a probability */
+	struct sample        *bad;     /* injected records waiting: sent in a
+	                                  batch of their own (flush_bad) */
+	unsigned nbad;
 };
 
-/* The pacer the options ask for (pacers/pacer.h). */
-static void
-pick_pacer(struct wstate *w)
+/* Injected records a thread keeps before it sends them. */
+enum { BAD_BATCH = 1000 };
+
+/* The pacer the options ask for (pacers/pacer.h), open loop with a
+ * schedule, each thread taking an equal share of the rate. 0, or -errno
+ * with the reason in err (a schedule file that went bad since the
+ * coordinator read it). */
+static int
+pick_pacer(struct wstate *w, char *err, size_t errlen)
 {
 	const struct ingest_shared *sh = w->t->sh;
 	const struct tsl_opts      *o  = sh->o;
 	struct pacer_conf           c  = {
 		           .interval_ms = o->interval_ms,
+		           .step_ms     = sh->m->ops->step_ms,
+		           .cycles      = o->autostop,
 		           .t0_ms       = sh->t0_ms,
 		           .stop        = &w->t->sh->stop,
 		           .warned_ms   = &w->t->sh->warned_ms,
 		           .rng         = &w->rng,
+		           .share = 1.0 / ((double)sh->workers * sh->threads),
+		           .origin_ns  = sh->origin_ns,
+		           .max_lag_ns = o->max_lag_ms * 1000000u,
 	};
+	int rc = opts_sched(o, &w->sched, err, errlen);
 
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		c.sched = &w->sched;
 	/* opts_validate() has checked both times; relative ones ("-3d",
 	 * "now") are taken from the run's start, the same in every worker. */
 	c.virt
@@ -66,6 +93,7 @@ pick_pacer(struct wstate *w)
 	if (c.virt && o->end_time[0])
 		parse_time_ms(o->end_time, sh->t0_ms, &c.end_ms, NULL, 0);
 	pacer_pick(&w->pacer, &c); /* interval or unpaced always wants */
+	return 0;
 }
 
 void
@@ -201,6 +229,10 @@ ingest_tell(const struct ingest_thread *t, atomic_uint *told, const char *who,
 	if (st == TGT_FAIL)
 		log_err("thread %u: %.*s write failed: %s", t->index + 1,
 		    wholen, who, msg);
+	else if (st == TGT_SPOOLED)
+		log_warn(
+		    "thread %u: %.*s cannot take batches, keeping them in the spool until it answers: %s",
+		    t->index + 1, wholen, who, msg);
 	else
 		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
 		    t->index + 1, wholen, who, target_status_text(st), msg);
@@ -258,6 +290,11 @@ ingest_deliver(struct stage *stage, struct tgt_ctx *ctx, const struct batch *b,
 		if (attempt >= max_retries) {
 			char last[sizeof(ctx->err)];
 
+			/* a spool takes what the target did not */
+			if (stage_spill(stage, b) == TGT_SPOOLED) {
+				st = TGT_SPOOLED;
+				break;
+			}
 			memcpy(last, ctx->err, sizeof(last));
 			snprintf(ctx->err, sizeof(ctx->err),
 			    "gave up after %llu retries of %s target%s%.180s",
@@ -275,16 +312,48 @@ ingest_deliver(struct stage *stage, struct tgt_ctx *ctx, const struct batch *b,
 	return st;
 }
 
+void
+ingest_chain_sync(struct ingest_chain *ch, struct ingest_figs *f)
+{
+	struct stats       *st = &f->st;
+	struct stage_counts c;
+
+	stage_chain_counts(&ch->stage, &c);
+	st->records += c.replayed - ch->seen.replayed;
+	st->points += c.replayed_points - ch->seen.replayed_points;
+	st->rejected += c.replay_rejected - ch->seen.replay_rejected;
+	st->lost += c.replay_failed - ch->seen.replay_failed;
+	st->replayed      = c.replayed;
+	st->spooled       = c.spooled;
+	st->spool_start   = c.start;
+	st->spool_left    = c.left;
+	st->spool_bytes   = c.bytes;
+	st->dropped       = c.dropped;
+	st->corrupt       = c.corrupt;
+	st->corrupt_spans = c.corrupt_spans;
+	st->spool_blocked = c.blocked;
+	if (f->last == TGT_SPOOLED && c.replayed > ch->seen.replayed
+	    && !c.left)
+		f->last = TGT_OK; /* up again, the spool sent */
+	ch->seen = c;
+}
+
 bool
 ingest_record(struct ingest_thread *t, struct ingest_figs *f,
-    const struct tgt_ctx *ctx, const struct batch *b, enum tgt_status st,
-    uint64_t lat, uint64_t throttles)
+    struct ingest_chain *ch, const struct tgt_ctx *ctx, const struct batch *b,
+    enum tgt_status st, const struct ingest_timing *tm)
 {
 	pthread_mutex_lock(&t->lock);
-	/* A closed pipe writes nothing and fails nothing: the reader left. */
-	if (st != TGT_CLOSED)
-		stats_record(&f->st, lat, st == TGT_OK);
-	f->st.throttles += throttles;
+	f->st.generated += b->records;
+	/* A closed pipe writes nothing and fails nothing: the reader left;
+	 * a spooled batch is counted by the spool. */
+	if (st != TGT_CLOSED && st != TGT_SPOOLED) {
+		stats_record(&f->st, tm->lat, st == TGT_OK);
+		if (tm->due)
+			stats_record_open(
+			    &f->st, tm->due, tm->start, tm->start + tm->lat);
+	}
+	f->st.throttles += tm->throttles;
 	f->last = (uint8_t)st;
 	if (st == TGT_OK) {
 		/* Records the target refused one by one are not written;
@@ -295,12 +364,16 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
 		    ? ctx->rejected_points
 		    : b->points;
 
+		if (rr == b->records)
+			rp = b->points; /* nothing of the batch stored */
 		f->st.records += b->records - rr;
 		f->st.points += b->points - rp;
 		f->st.rejected += rr;
 		if (rr && !f->err[0])
 			snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
 			    t->index + 1, ctx->err);
+	} else if (st == TGT_SPOOLED) {
+		/* the spool's counts say where its records went */
 	} else if (target_status_stop(st)) {
 		f->stopped = true;
 		snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
@@ -310,8 +383,60 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
 		snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
 		    t->index + 1, ctx->err[0] ? ctx->err : "write failed");
 	}
+	if (st != TGT_OK && st != TGT_SPOOLED)
+		f->st.lost += b->records; /* not written, not kept */
+	ingest_chain_sync(ch, f);
 	pthread_mutex_unlock(&t->lock);
 	return target_status_stop(st);
+}
+
+void
+ingest_chain_flush(
+    struct ingest_thread *t, struct ingest_chain *ch, struct ingest_figs *f)
+{
+	for (bool more = true; more;) {
+		more = stage_chain_flush(&ch->stage);
+		pthread_mutex_lock(&t->lock);
+		ingest_chain_sync(ch, f);
+		pthread_mutex_unlock(&t->lock);
+	}
+}
+
+int
+ingest_chain_open(struct ingest_thread *t, struct ingest_chain *ch,
+    struct tgt_ctx *ctx, unsigned k)
+{
+	const struct ingest_shared *sh = t->sh;
+	const struct tsl_opts      *o  = sh->o;
+	const struct model         *m  = sh->m;
+	enum spool_full             f  = SPOOL_BLOCK;
+
+	memset(&ch->conf, 0, sizeof(ch->conf));
+	if (o->spool_dir[0]) {
+		spool_full_parse(o->spool_full, &f); /* opts_validate did */
+		/* one target keeps the name it always had */
+		if (sh->n_tgt > 1)
+			snprintf(ch->spool_dir, sizeof(ch->spool_dir),
+			    "%s/w%u-t%u-k%u", o->spool_dir, sh->worker,
+			    t->index, k);
+		else
+			snprintf(ch->spool_dir, sizeof(ch->spool_dir),
+			    "%s/w%u-t%u", o->spool_dir, sh->worker, t->index);
+		opts_spool_ident(o, m->first_host, t->h0, t->h1, ch->ident,
+		    sizeof(ch->ident));
+		ch->conf = (struct stage_conf) {
+			.spool_dir   = ch->spool_dir,
+			.spool_max   = opts_spool_share(o),
+			.spool_full  = (uint8_t)f,
+			.spool_sync  = o->spool_sync,
+			.ident       = ch->ident,
+			.model       = m,
+			.max_retries = o->max_retries,
+			.stop        = &sh->stop,
+		};
+	}
+	memset(&ch->seen, 0, sizeof(ch->seen));
+	return stage_chain_open(&ch->stage, ctx, &ch->conf);
 }
 
 /* A retry of the single target: said once, and the state noted. */
@@ -337,38 +462,69 @@ single_retry(void *arg, enum tgt_status st)
 static void
 write_batch(struct wstate *w)
 {
-	struct ingest_thread *t     = w->t;
-	uint64_t              start = now_ns(), lat = 0, throttles = 0;
-	uint64_t              full = 0;
-	enum tgt_status       st   = TGT_FAIL;
+	struct ingest_thread  *t = w->t;
+	const struct tsl_opts *o = t->sh->o;
+	struct ingest_timing   tm;
+	uint64_t               full = 0;
+	enum tgt_status        st   = TGT_FAIL;
+	enum pacer_verdict     v;
 
-	if (t->fo) {
-		if (w->b.n)
-			fanout_push(t->fo, &w->b);
-		goto out;
-	}
-	if (!w->b.n || t->f.stopped)
+	memset(&tm, 0, sizeof(tm));
+	if (!w->b.n || (!t->fo && t->f.stopped) || w->ended)
 		goto out;
 	if (w->b.records == w->limit)
 		full = w->b.records;
+	/* open loop: wait until the batch is due (at once without a rate) */
+	v = pacer_batch(&w->pacer,
+	    opts_rate_records(o) ? w->b.records : w->b.points, &tm.due);
+	if (v == PACER_END) {
+		w->ended = true; /* not due before the end: not written */
+		goto out;
+	}
+	if (v == PACER_SKIP) {
+		pthread_mutex_lock(&t->lock);
+		t->f.st.skipped++;
+		t->f.st.skipped_points += w->b.points;
+		pthread_mutex_unlock(&t->lock);
+		goto out;
+	}
+	if (t->fo) {
+		fanout_push(t->fo, &w->b, tm.due);
+		goto out;
+	}
+	tm.start               = now_ns();
 	w->ctx.rejected        = 0;
 	w->ctx.rejected_points = 0;
-	st  = ingest_deliver(&w->stage, &w->ctx, &w->b, &w->rng,
-	     t->sh->o->max_retries, &throttles, single_retry, w);
-	lat = now_ns() - start;
+	st     = ingest_deliver(&w->chain.stage, &w->ctx, &w->b, &w->rng,
+	        o->max_retries, &tm.throttles, single_retry, w);
+	tm.lat = now_ns() - tm.start;
 	tell_first(w, st, w->ctx.err);
 
-	throttles += w->ctx.throttles - w->last_throttles;
+	tm.throttles += w->ctx.throttles - w->last_throttles;
 	w->last_throttles = w->ctx.throttles;
-	if (ingest_record(t, &t->f, &w->ctx, &w->b, st, lat, throttles))
+	if (ingest_record(t, &t->f, &w->chain, &w->ctx, &w->b, st, &tm))
 		atomic_store(&t->sh->stop, true);
 out:
 	w->b.n       = 0;
 	w->b.records = 0;
 	w->b.points  = 0;
 	if (t->bsa && full && st == TGT_OK
-	    && bsa_report(t->bsa, full, lat, wall_ms() - t->sh->t0_ms))
+	    && bsa_report(t->bsa, full, tm.lat, wall_ms() - t->sh->t0_ms))
 		resize_batch(w);
+}
+
+/* --dry-run: the model's debug line of the sample just made, on stdout
+ * in one write(2), so that the lines of threads and workers never mix. */
+static void
+print_note(struct wstate *w)
+{
+	size_t n = strnlen(w->note, sizeof(w->note) - 1);
+
+	w->note[n] = '\n';
+	if (write(STDOUT_FILENO, w->note, n + 1) < 0) {
+		/* the reader went away: the run goes on without notes */
+	}
+	w->note[n] = '\0';
 }
 
 /* Fills slot s with a fresh sample of series `se` at time T and returns
@@ -383,9 +539,14 @@ make_sample(
 
 	s->series       = se;
 	s->time_ms      = T;
+	s->bad          = 0;
 	w->draw.time_ms = T;
-	n               = m->ops->values(m, se, &w->draw, s->v);
-	s->absent       = w->draw.absent;
+	if (w->draw.note)
+		w->draw.note[0] = '\0';
+	n         = m->ops->values(m, se, &w->draw, s->v);
+	s->absent = w->draw.absent;
+	if (w->draw.note && w->draw.note[0])
+		print_note(w);
 	if (w->b.req_id != REQID_NONE) {
 		gen_uuid4(&w->rng, s->req_id);
 		if (w->b.req_id == REQID_MEASURE)
@@ -414,6 +575,57 @@ present_next(const struct sample *s, unsigned first, unsigned nmeas)
 	return first;
 }
 
+/* --bad-data: sends the injected records kept so far as one batch of
+ * their own, after the pending good ones: a server that refuses a whole
+ * batch (PostgreSQL's COPY) then refuses only them, and the target counts
+ * them as rejected. */
+static void
+flush_bad(struct wstate *w)
+{
+	unsigned points = 0;
+
+	if (!w->nbad)
+		return;
+	write_batch(w);
+	for (unsigned i = 0; i < w->nbad; i++)
+		points += w->b.multi ? target_points(&w->bad[i]) : 1;
+	w->b.s       = w->bad;
+	w->b.n       = w->nbad;
+	w->b.records = w->nbad;
+	w->b.points  = points;
+	pthread_mutex_lock(&w->t->lock);
+	if (w->t->tgt) /* fan-out: every target is sent them */
+		for (unsigned k = 0; k < w->t->sh->n_tgt; k++)
+			w->t->tgt[k].st.injected += w->nbad;
+	else
+		w->t->f.st.injected += w->nbad;
+	pthread_mutex_unlock(&w->t->lock);
+	write_batch(w);
+	w->b.s  = w->s;
+	w->nbad = 0;
+}
+
+/* --bad-data: keeps the sample in slot k as one invalid record (its
+ * first present measure in the single layout, the whole sample in the
+ * multi one), sent by flush_bad at the cycle's end or when BAD_BATCH are
+ * waiting. */
+static void
+add_bad(struct wstate *w, unsigned k, unsigned nmeas)
+{
+	struct sample *s = &w->bad[w->nbad];
+	unsigned       first;
+
+	*s    = w->s[k];
+	first = present_next(s, 0, nmeas);
+	if (first >= nmeas)
+		return; /* every measure left out: no record */
+	s->bad   = (uint8_t)(1 + xrng_below(&w->rng, 255));
+	s->first = w->b.multi ? 0 : (uint8_t)first;
+	s->count = w->b.multi ? (uint8_t)nmeas : 1;
+	if (++w->nbad == BAD_BATCH)
+		flush_bad(w);
+}
+
 /* Generates one sample and adds its records to the batch, writing the
  * batch whenever it is full. In the single-measure layout a sample may be
  * split over two batches (seed §3.2, without its record loss), and
@@ -425,6 +637,11 @@ add_sample(struct wstate *w, const struct series *se, int64_t T)
 	struct sample *s     = &w->s[k];
 	unsigned       nmeas = make_sample(w, s, se, T), first = 0, end;
 
+	if (w->bad_p > 0 && xrng_uniform(&w->rng) < w->bad_p) {
+		w->cycle_records++;
+		add_bad(w, k, nmeas);
+		return;
+	}
 	w->cycle_records += w->b.multi ? 1 : nmeas;
 	if (w->b.multi) {
 		unsigned points;
@@ -471,7 +688,7 @@ emit_series(struct model_emit *e, const struct series *se)
 {
 	struct wstate *w = (struct wstate *)e; /* emit is its first member */
 
-	if (stopping(w->t->sh))
+	if (stopping(w->t->sh) || w->ended)
 		return false;
 	add_sample(w, se, w->ts);
 	return true;
@@ -488,7 +705,7 @@ run_cycles(struct wstate *w)
 	bool                  limited = false; /* bsa_limit called */
 
 	w->emit.series = emit_series;
-	while (!stopping(t->sh) && w->pacer.ops->next(&w->pacer, &cy)) {
+	while (!stopping(t->sh) && !w->ended && pacer_next(&w->pacer, &cy)) {
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);
@@ -497,6 +714,7 @@ run_cycles(struct wstate *w)
 		}
 		m->ops->cycle(m, t->h0, t->h1, &w->emit);
 		write_batch(w); /* a cycle's records never wait for the next */
+		flush_bad(w);
 		/* Batches never span cycles: a size beyond one cycle's
 		 * records is never full. */
 		if (t->bsa && !limited && !stopping(t->sh)) {
@@ -506,6 +724,9 @@ run_cycles(struct wstate *w)
 		}
 	}
 	write_batch(w);
+	flush_bad(w);
+	if (!t->fo) /* fan-out: each target's writer sends its spool */
+		ingest_chain_flush(t, &w->chain, &t->f);
 }
 
 void *
@@ -539,16 +760,34 @@ ingest_thread_main(void *arg)
 	w.b.req_id = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
 	w.draw.r = &w.rng;
-	pick_pacer(&w);
+	w.bad_p  = o->bad_data / 100.0;
+	if (w.bad_p > 0)
+		w.bad = xcalloc(BAD_BATCH, sizeof(*w.bad));
+	/* Seed-exact mode: one worker, one thread and --seed N draw the
+	 * values from CPython's random.seed(N) stream, in the seed's order
+	 * (the continuous model; a model that has no such order ignores
+	 * it). */
+	if (o->seed && o->processes == 1 && o->concurrency == 1) {
+		mt_seed(&w.mt, (int64_t)o->seed);
+		w.draw.mt = &w.mt;
+	}
+	if (o->dry_run) {
+		w.draw.note     = w.note;
+		w.draw.note_len = sizeof(w.note) - 1; /* room for '\n' */
+	}
 
-	if (sh->n_tgt > 1) {
+	rc = pick_pacer(&w, w.ctx.err, sizeof(w.ctx.err));
+	if (rc) {
+		keep_error(t, w.ctx.err);
+	} else if (sh->n_tgt > 1) {
 		rc = fanout_start(t, w.cap); /* errors kept per target */
 	} else {
 		w.ctx.hosts = &t->f.hosts;
-		rc          = stage_chain_open(&w.stage, &w.ctx);
+		rc          = ingest_chain_open(t, &w.chain, &w.ctx, 0);
 		if (rc)
 			keep_error(t,
 			    w.ctx.err[0] ? w.ctx.err : "target init failed");
+		w.chained = true; /* closed whatever the outcome */
 	}
 	t->init_ok = rc == 0;
 
@@ -557,14 +796,22 @@ ingest_thread_main(void *arg)
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
 
-	if (t->init_ok)
+	if (t->init_ok) {
+		if (!t->fo) {
+			pthread_mutex_lock(&t->lock);
+			/* what an earlier run left in the spool */
+			ingest_chain_sync(&w.chain, &t->f);
+			pthread_mutex_unlock(&t->lock);
+		}
 		run_cycles(&w);
-	if (t->fo) {
-		fanout_stop(t); /* writes what is queued */
-	} else {
-		stage_chain_close(&w.stage, &w.ctx);
 	}
+	if (t->fo)
+		fanout_stop(t); /* writes what is queued, sends the spools */
+	else if (w.chained)
+		stage_chain_close(&w.chain.stage, &w.ctx);
+	sched_free(&w.sched);
 	free(w.s);
+	free(w.bad);
 	atomic_fetch_add(&sh->finished, 1);
 	return NULL;
 }

@@ -36,6 +36,26 @@ struct ingest_figs {
 	                                  outside the lock) */
 };
 
+/* One writer's chain to its target (the ingest thread's with one
+ * target, each fan-out lane's with several): the settings of its stages
+ * (a spool's directory and share) and the chain's counts already taken
+ * into its figures. */
+struct ingest_chain {
+	struct stage        stage;
+	struct stage_conf   conf;
+	struct stage_counts seen;
+	char                spool_dir[4096];
+	char                ident[512];
+};
+
+/* When a batch was due and how its write went (ingest_record). */
+struct ingest_timing {
+	uint64_t due;       /* open loop: when it was due (now_ns), else 0 */
+	uint64_t start;     /* its write began (now_ns) */
+	uint64_t lat;       /* ns over every attempt */
+	uint64_t throttles; /* retries */
+};
+
 struct fanout;
 
 struct ingest_shared {
@@ -45,6 +65,9 @@ struct ingest_shared {
 	unsigned               worker;    /* 0-based worker index */
 	int64_t                t0_ms;     /* first cycle's timestamp */
 	uint64_t               seed;      /* value seed of the run */
+	unsigned               workers;   /* ingest workers of the run */
+	unsigned               threads;   /* threads of this worker */
+	uint64_t               origin_ns; /* now_ns() at the run's start */
 	atomic_bool            stop;      /* set: finish the sample, flush */
 	atomic_int_fast64_t    warned_ms; /* last "can't keep up" message */
 	atomic_uint            told; /* TGT_STATE_BITs of outcomes printed */
@@ -96,13 +119,25 @@ void ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
  *  hosts (m->tgt, m->n_tgt). */
 void ingest_thread_collect_targets(
     struct ingest_thread *t, struct proto_stats *m);
-/** Records the outcome st of writing b (lat ns over `throttles` retries)
- *  into f, under t's lock: the thread's figures or a target's. `who`
- *  prefixes the error kept ("thread 1"). @return whether st stops the
- *  run. */
+/** Records the outcome st of writing b (timing tm) into f, under t's
+ *  lock: the thread's figures or a target's, and brings ch's counts (a
+ *  spool's) in. @return whether st stops the run. */
 bool ingest_record(struct ingest_thread *t, struct ingest_figs *f,
-    const struct tgt_ctx *ctx, const struct batch *b, enum tgt_status st,
-    uint64_t lat, uint64_t throttles);
+    struct ingest_chain *ch, const struct tgt_ctx *ctx, const struct batch *b,
+    enum tgt_status st, const struct ingest_timing *tm);
+/** Opens ch to ctx for thread t and its target k (0-based): with
+ *  --spool-dir a spool in front, in DIR/w<W>-t<T> with one target or
+ *  DIR/w<W>-t<T>-k<k> with several, each with its share of --spool-max
+ *  (stage_chain_open; stage_chain_close it either way). 0, or -errno
+ *  with the reason in ctx->err. */
+int ingest_chain_open(struct ingest_thread *t, struct ingest_chain *ch,
+    struct tgt_ctx *ctx, unsigned k);
+/** Brings ch's counts (a spool's) into f; the caller holds t->lock. */
+void ingest_chain_sync(struct ingest_chain *ch, struct ingest_figs *f);
+/** The run ends: sends what ch's stages hold (stage_chain_flush),
+ *  counting into f. */
+void ingest_chain_flush(
+    struct ingest_thread *t, struct ingest_chain *ch, struct ingest_figs *f);
 /** Prints the first outcome of each kind in this worker (busy,
  *  unreachable, failed; `told` keeps which were said) when it happens,
  *  naming the target as who (wholen bytes: "vm", "target 2 vm"); later

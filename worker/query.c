@@ -20,6 +20,7 @@
 #include "fs.h"
 #include "log.h"
 #include "model_ops.h"
+#include "pacer.h"
 #include "rng.h"
 #include "xalloc.h"
 
@@ -50,6 +51,10 @@ struct qrun {
 	uint64_t             exec;
 	time_t               when_s;   /* the second of when */
 	char                 when[24]; /* UTC, as the log lines show it */
+	struct sched         sched;    /* --rate, --schedule: the thread's */
+	struct pacer         pacer;    /* when each query is due */
+	uint64_t             sent_ns;  /* when the last query was sent */
+	bool                 open;     /* open loop: sched and pacer set */
 };
 
 int
@@ -68,6 +73,7 @@ query_shared_init(struct query_shared *sh, const struct tsl_opts *o,
 	sh->conf   = conf;
 	sh->ops    = target_find(o->target);
 	sh->model  = model_find(o->model);
+	sh->mc     = opts_model_conf(o);
 	sh->worker = worker;
 	sh->seed   = seed;
 	sh->end    = o->query_end[0] ? o->query_end
@@ -236,6 +242,8 @@ run_query(struct qrun *r, const char *text, struct tgt_qres *res, uint64_t *ns,
 	const struct query_shared *sh    = r->t->sh;
 	uint64_t                   start = now_ns();
 	enum tgt_status            st;
+
+	r->sent_ns = start;
 
 	for (uint64_t attempt = 0;; attempt++) {
 		res->rows = 0;
@@ -492,7 +500,7 @@ open_files(struct qrun *r)
 
 		if (rand)
 			qparams_random_model(&r->p, sh->model, uniform,
-			    &r->rng, (unsigned)sh->o->host_scale, sh->prefix);
+			    &r->rng, &sh->mc, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err))) {
 			snprintf(
 			    r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
@@ -513,6 +521,29 @@ open_files(struct qrun *r)
 			return -EIO;
 	}
 	return 0;
+}
+
+/* Open loop (--rate, --schedule): a pacer whose batches are queries, the
+ * thread taking an equal share of the rate. 0, or -errno with the reason
+ * in r->ctx.err. */
+static int
+open_loop(struct qrun *r)
+{
+	struct query_shared *sh = r->t->sh;
+	struct pacer_conf    c  = {
+		    .stop       = &sh->stop,
+		    .rng        = &r->rng,
+		    .share      = 1.0 / ((double)sh->workers * sh->threads),
+		    .origin_ns  = sh->origin_ns,
+		    .max_lag_ns = sh->o->max_lag_ms * 1000000u,
+		    .sched      = &r->sched,
+	};
+	int rc = opts_sched(sh->o, &r->sched, r->ctx.err, sizeof(r->ctx.err));
+
+	if (rc <= 0)
+		return rc;
+	r->open = true;
+	return pacer_pick(&r->pacer, &c);
 }
 
 /* Connects, takes parameters and prepares the files: everything that can
@@ -536,7 +567,9 @@ prepare(struct qrun *r)
 		snprintf(r->ctx.err, sizeof(r->ctx.err), "%.250s", err);
 		return rc;
 	}
-	rc = sh->ops->init(&r->ctx);
+	rc = open_loop(r);
+	if (!rc)
+		rc = sh->ops->init(&r->ctx);
 	if (rc)
 		return rc;
 	qparams_init(&r->p, sh->o->database, sh->o->table, sh->end);
@@ -545,8 +578,8 @@ prepare(struct qrun *r)
 	else if (!strcmp(mode, "table"))
 		rc = table_params(r);
 	else
-		rc = qparams_random_model(&r->p, sh->model, uniform, &r->rng,
-		    (unsigned)sh->o->host_scale, sh->prefix);
+		rc = qparams_random_model(
+		    &r->p, sh->model, uniform, &r->rng, &sh->mc, sh->prefix);
 	if (!rc)
 		rc = open_files(r);
 	return rc;
@@ -566,8 +599,10 @@ think_ms(struct qrun *r)
 	return lo + xrng_below(&r->rng, o->think_ms - lo + 1);
 }
 
+/* Runs query i of the workload; due_ns: when it was due (open loop), or
+ * 0. */
 static void
-execute_one(struct qrun *r, unsigned i)
+execute_one(struct qrun *r, unsigned i, uint64_t due_ns)
 {
 	struct query_thread       *t    = r->t;
 	const struct query_shared *sh   = t->sh;
@@ -579,8 +614,8 @@ execute_one(struct qrun *r, unsigned i)
 
 	r->exec++;
 	if (!strcmp(opts_params(sh->o), "random")) {
-		qparams_random_model(&r->p, sh->model, uniform, &r->rng,
-		    (unsigned)sh->o->host_scale, sh->prefix);
+		qparams_random_model(
+		    &r->p, sh->model, uniform, &r->rng, &sh->mc, sh->prefix);
 		if (render_workload(r, i, err, sizeof(err)) == 0)
 			text = r->text.p;
 	}
@@ -597,6 +632,8 @@ execute_one(struct qrun *r, unsigned i)
 
 	pthread_mutex_lock(&t->lock);
 	stats_record(&t->st, ns, st == TGT_OK);
+	if (due_ns)
+		stats_record_open(&t->st, due_ns, r->sent_ns, r->sent_ns + ns);
 	t->st.throttles += thr;
 	if (st == TGT_OK)
 		t->st.records += res.rows;
@@ -608,7 +645,7 @@ execute_one(struct qrun *r, unsigned i)
 	qsum_record(&t->qs, i, st == TGT_OK, ns / 1e9);
 	pthread_mutex_unlock(&t->lock);
 
-	if (st == TGT_OK)
+	if (st == TGT_OK && !r->open) /* with a rate, no think time */
 		nap(sh, think_ms(r) * 1000000ull);
 }
 
@@ -646,10 +683,24 @@ run_loop(struct qrun *r)
 		delay += sh->o->think_random
 		    ? xrng_below(&r->rng, sh->o->think_ms + 1)
 		    : sh->o->think_ms;
-	nap(sh, delay * 1000000ull);
-	while (!stopping(sh) && (!sh->reps || r->exec < sh->reps))
-		execute_one(
-		    r, choose_pick(&sh->wl.choose, xrng_uniform(&r->rng)));
+	if (!r->open)
+		nap(sh, delay * 1000000ull);
+	while (!stopping(sh) && (!sh->reps || r->exec < sh->reps)) {
+		uint64_t           due;
+		enum pacer_verdict v = pacer_batch(&r->pacer, 1, &due);
+		unsigned           i
+		    = choose_pick(&sh->wl.choose, xrng_uniform(&r->rng));
+
+		if (v == PACER_END)
+			break;
+		if (v == PACER_SKIP) {
+			pthread_mutex_lock(&r->t->lock);
+			r->t->st.skipped++;
+			pthread_mutex_unlock(&r->t->lock);
+			continue;
+		}
+		execute_one(r, i, due);
+	}
 	gate(sh, 1, true);
 	count_points(r, "end");
 	write_summary(r);
@@ -699,6 +750,7 @@ query_thread_main(void *arg)
 	}
 	for (unsigned i = 0; i < r.nowned; i++)
 		free(r.owned[i]);
+	sched_free(&r.sched);
 	buf_free(&r.text);
 	buf_free(&r.logb);
 	atomic_fetch_add(&sh->finished, 1);

@@ -26,14 +26,18 @@ struct query_shared {
 	const struct tsl_opts   *o;
 	const struct tgt_conf   *conf;
 	const struct target_ops *ops;
-	const struct model_ops  *model;     /* --model: random hosts */
-	struct qworkload         wl;        /* config.ini and the templates */
-	const char              *end;       /* query end-time expression */
-	char                     exp[256];  /* "<prefix>-<UTC start time>" */
+	const struct model_ops  *model;    /* --model: random hosts */
+	struct model_conf        mc;       /* its settings (opts_model_conf) */
+	struct qworkload         wl;       /* config.ini and the templates */
+	const char              *end;      /* query end-time expression */
+	char                     exp[256]; /* "<prefix>-<UTC start time>" */
 	char                     prefix[9]; /* instance-name prefix */
 	unsigned                 worker;    /* 0-based */
 	uint64_t                 seed;
-	uint64_t                 reps; /* per thread, 0 = until stopped */
+	uint64_t                 reps;      /* per thread, 0 = until stopped */
+	unsigned                 workers;   /* query workers of the run */
+	unsigned                 threads;   /* threads of this worker */
+	uint64_t                 origin_ns; /* now_ns() at the run's start */
 	atomic_bool              stop;
 	atomic_uint              finished; /* threads that have returned */
 	atomic_bool file_err; /* a file of the log directory could not be

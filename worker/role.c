@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 
 static const struct role_ops *const roles[] = {
@@ -84,4 +85,16 @@ role_join_all(struct role_run *r, const struct role_threads *t)
 	for (unsigned i = 0; i < r->nth; i++)
 		if (*running_at(t, i))
 			pthread_join(*tid_at(t, i), NULL);
+}
+
+uint64_t
+role_origin_ns(int64_t t0_ms)
+{
+	uint64_t now = now_ns();
+	int64_t  ago = wall_ms() - t0_ms;
+
+	if (ago <= 0)
+		return now;
+	return (uint64_t)ago * 1000000u < now ? now - (uint64_t)ago * 1000000u
+	                                      : 0;
 }

@@ -84,6 +84,10 @@ unsigned role_spawn(struct role_run *r, const struct role_ops *ops,
 /** Waits until *inited reaches n (under lock, signalled on cond). */
 void role_wait_inited(
     pthread_mutex_t *lock, pthread_cond_t *cond, unsigned *inited, unsigned n);
+/** now_ns() at the run's start t0_ms (wall clock), for the open loop's
+ *  schedule: the same moment in every worker of the machine (never in
+ *  the future). */
+uint64_t role_origin_ns(int64_t t0_ms);
 /** Joins every thread that started. */
 void role_join_all(struct role_run *r, const struct role_threads *t);
 #endif

@@ -45,14 +45,17 @@ ingest_setup(struct role_run *r)
 		return -EINVAL;
 	}
 	ingest_shared_init(&ir->sh);
-	ir->shared    = true;
-	ir->sh.o      = r->o;
-	ir->sh.m      = &ir->m;
-	ir->sh.conf   = r->conf;
-	ir->sh.worker = r->as->index;
-	ir->sh.t0_ms  = r->as->t0_ms;
-	ir->sh.seed   = r->as->seed;
-	ir->sh.n_tgt  = opts_n_targets(r->o);
+	ir->shared       = true;
+	ir->sh.o         = r->o;
+	ir->sh.m         = &ir->m;
+	ir->sh.conf      = r->conf;
+	ir->sh.worker    = r->as->index;
+	ir->sh.t0_ms     = r->as->t0_ms;
+	ir->sh.seed      = r->as->seed;
+	ir->sh.workers   = r->as->workers ? r->as->workers : 1;
+	ir->sh.threads   = r->nth;
+	ir->sh.origin_ns = role_origin_ns(r->as->t0_ms);
+	ir->sh.n_tgt     = opts_n_targets(r->o);
 	if (ir->sh.n_tgt > 1) {
 		ir->tconf = xcalloc(ir->sh.n_tgt, sizeof(*ir->tconf));
 		for (unsigned k = 0; k < ir->sh.n_tgt; k++) {

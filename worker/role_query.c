@@ -42,7 +42,10 @@ query_setup(struct role_run *r)
 		log_err("%s", err);
 		return rc;
 	}
-	qr->th = xcalloc(r->nth, sizeof(*qr->th));
+	qr->sh.workers   = r->as->workers ? r->as->workers : 1;
+	qr->sh.threads   = r->nth;
+	qr->sh.origin_ns = role_origin_ns(r->as->t0_ms);
+	qr->th           = xcalloc(r->nth, sizeof(*qr->th));
 	for (unsigned i = 0; i < r->nth; i++)
 		query_thread_init(&qr->th[i], &qr->sh, i);
 	qr->t = (struct role_threads) {

@@ -106,3 +106,22 @@ buf_cstr(struct buf *b)
 	b->p[b->len] = '\0';
 	return 0;
 }
+
+void
+tbuf_printf(struct tbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int     n;
+
+	if (b->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p, b->left, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->left) {
+		b->err = -ENOSPC;
+		return;
+	}
+	b->p += n;
+	b->left -= (size_t)n;
+}

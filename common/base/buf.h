@@ -36,4 +36,17 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 /** NUL-terminates without counting the NUL in len; 0 or -ENOSPC. */
 int buf_cstr(struct buf *b);
 
+/* Text appended into a fixed array (summary lines): p is where the next
+ * text goes, left the room there. After the first text that does not
+ * fit, err is -ENOSPC and every later append does nothing. */
+struct tbuf {
+	char  *p;
+	size_t left;
+	int    err;
+};
+
+/** Appends printf text to b (see struct tbuf). */
+void tbuf_printf(struct tbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

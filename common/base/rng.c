@@ -153,17 +153,31 @@ mt_shuffle(struct mt19937 *r, uint32_t *x, uint32_t n)
 	}
 }
 
+/* string.ascii_letters + string.digits */
+static const char mt_alnum[] = "abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
 void
 mt_alnum_string(int64_t seed, char *out, unsigned n)
 {
-	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz"
-	                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	struct mt19937    r;
-	unsigned          i;
+	struct mt19937 r;
+	unsigned       i;
 
 	mt_seed(&r, seed);
 	for (i = 0; i < n; i++)
-		out[i] = alpha[(size_t)(mt_random(&r) * 62.0)];
+		out[i] = mt_alnum[(size_t)(mt_random(&r) * 62.0)];
+	out[n] = '\0';
+}
+
+void
+mt_alnum_choice(int64_t seed, char *out, unsigned n)
+{
+	struct mt19937 r;
+	unsigned       i;
+
+	mt_seed(&r, seed);
+	for (i = 0; i < n; i++)
+		out[i] = mt_alnum[mt_randbelow(&r, 62)];
 	out[n] = '\0';
 }
 

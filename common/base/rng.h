@@ -30,6 +30,10 @@ void mt_shuffle(struct mt19937 *r, uint32_t *x, uint32_t n);
  *  writes n characters and a NUL into out (n + 1 bytes). */
 void mt_alnum_string(int64_t seed, char *out, unsigned n);
 
+/** Python random.Random(seed).choice(ascii_letters + digits), n times
+ *  (each a _randbelow(62), unlike choices()): n characters and a NUL. */
+void mt_alnum_choice(int64_t seed, char *out, unsigned n);
+
 struct xrng {
 	uint64_t s[4];
 };

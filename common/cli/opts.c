@@ -5,23 +5,38 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "continuous.h"
 #include "json.h"
 #include "log.h"
 #include "parse.h"
+#include "schedule.h"
+#include "spool.h"
 #include "target.h"
 #include "xalloc.h"
 
 /* OPT_U64_AUTO: a number, or "auto" stored as 0 (--batch-size). */
-enum opt_type { OPT_BOOL, OPT_STR, OPT_U64, OPT_U64_AUTO, OPT_I64, OPT_SECS };
+/* OPT_SIZE: bytes, written as 64M or 2G (parse_size), kept as a number. */
+enum opt_type {
+	OPT_BOOL,
+	OPT_STR,
+	OPT_U64,
+	OPT_U64_AUTO,
+	OPT_I64,
+	OPT_SECS,
+	OPT_F64,
+	OPT_SIZE
+};
 
 /* Sections of --help, in this order. */
 enum opt_group {
 	G_TARGET,
 	G_SHAPE,
+	G_CONT,
 	G_PACE,
 	G_QUERY,
 	G_OUTPUT,
@@ -30,8 +45,9 @@ enum opt_group {
 	G_N
 };
 
-static const char *const group_title[G_N] = { "target", "load shape", "pacing",
-	"query workload", "output", "worker", "other" };
+static const char *const group_title[G_N]
+    = { "target", "load shape", "continuous model (--model continuous only)",
+	      "pacing", "query workload", "output", "worker", "other" };
 
 struct opt {
 	const char   *name;
@@ -43,7 +59,8 @@ struct opt {
 	unsigned      cmds;
 	const char   *meta;
 	const char   *help;
-	unsigned      group; /* enum opt_group */
+	unsigned      group; /* enum opt_group; G_CONT: only the continuous
+	                        model takes it */
 };
 
 #define OFF(f) offsetof(struct tsl_opts, f)
@@ -53,6 +70,7 @@ struct opt {
 #define WRK CMD_WORKER
 #define QRY CMD_QUERY
 #define RUN CMD_RUN
+#define GEN CMD_GENERATE
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
@@ -70,21 +88,31 @@ static const struct opt opt_table[] = {
 	    "AWS region (Timestream targets)", G_TARGET },
 	{ "endpoint", 'e', OPT_STR, OFF(endpoint), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "explicit endpoint (Timestream targets)", G_TARGET },
+	    "explicit endpoint (Timestream targets); with --model continuous "
+	    "the region, as in that seed",
+	    G_TARGET },
+	{ "endpoint-url", 0, OPT_STR, OFF(endpoint_url), "", 0, 0,
+	    ING | CLN | QRY | RUN | WRK, "URL",
+	    "explicit endpoint (the continuous seed's spelling; also -url)",
+	    G_TARGET },
 	{ "profile", 0, OPT_STR, OFF(profile), "", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "NAME", "AWS named profile",
 	    G_TARGET },
 	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "worker processes", G_SHAPE },
+	    ING | QRY | RUN | WRK | GEN, "N", "worker processes", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
-	    ING | QRY | RUN | WRK, "N", "threads per worker process",
+	    ING | QRY | RUN | WRK | GEN, "N",
+	    "threads per worker process (ingest with --model continuous: "
+	    "default 10)",
 	    G_SHAPE },
 	{ "model", 0, OPT_STR, OFF(model), "perf-scale", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, "NAME",
 	    "data model (see MODELS below)", G_SHAPE },
-	{ "host-scale", 0, OPT_U64, OFF(host_scale), "100", 1, 4000,
+	{ "host-scale", 's', OPT_U64, OFF(host_scale), "100", 1, 4000,
 	    ING | MOD | QRY | RUN | WRK, "N",
-	    "hosts = 1000 x N, event sets = 1200 x N", G_SHAPE },
+	    "hosts = 1000 x N, event sets = 1200 x N (continuous: 1010 x N "
+	    "and 1212 x N, default 1)",
+	    G_SHAPE },
 	{ "id-start", 0, OPT_U64, OFF(id_start), "0", 0, 4294967295.0,
 	    ING | RUN | WRK, "N",
 	    "write the model's hosts from N (0-based), so that machines "
@@ -93,6 +121,38 @@ static const struct opt opt_table[] = {
 	{ "id-end", 0, OPT_U64, OFF(id_end), "0", 0, 4294967295.0,
 	    ING | RUN | WRK, "M",
 	    "... up to M, exclusive (0: the model's end)", G_SHAPE },
+	{ "include-region", 0, OPT_STR, OFF(include_region), "", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "LIST",
+	    "only these regions (comma list; default: all 7)", G_CONT },
+	{ "include-ms", 0, OPT_STR, OFF(include_ms), "", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "LIST",
+	    "only these microservices (comma list; default: all 5)", G_CONT },
+	{ "region-scale", 0, OPT_U64, OFF(region_scale), "0", 0, 7,
+	    ING | MOD | QRY | RUN | WRK, "N",
+	    "only the first N regions (0: all)", G_CONT },
+	{ "ms-scale", 0, OPT_U64, OFF(ms_scale), "0", 0, 5,
+	    ING | MOD | QRY | RUN | WRK, "N",
+	    "only the first N microservices (0: all)", G_CONT },
+	{ "missing-cpu", 0, OPT_U64, OFF(missing_cpu), "0", 0, 100,
+	    ING | RUN | WRK, "PCT",
+	    "PCT % of metric samples come without their 8 CPU measures",
+	    G_CONT },
+	{ "sin-signal-cpu", 0, OPT_F64, OFF(sin_snr), "0", 0, INFINITY,
+	    ING | RUN | WRK, "SNR",
+	    "cpu_user is a sine plus noise at this signal-to-noise ratio "
+	    "(>= 100: no noise; 0: off)",
+	    G_CONT },
+	{ "sin-frq-cpu", 0, OPT_STR, OFF(sin_frq), "m", 0, 0, ING | RUN | WRK,
+	    "m|h|d|we|mo|qu|ye",
+	    "the sine's period: minute, hour, day, week, month (30.46 d), "
+	    "quarter, year (365.6 d)",
+	    G_CONT },
+	{ "saw-signal-cpu", 0, OPT_F64, OFF(saw_snr), "0", 0, INFINITY,
+	    ING | RUN | WRK, "SNR",
+	    "cpu_user is a sawtooth plus noise (the sine wins if both)",
+	    G_CONT },
+	{ "saw-frq-cpu", 0, OPT_STR, OFF(saw_frq), "m", 0, 0, ING | RUN | WRK,
+	    "m|h|d|we|mo|qu|ye", "the sawtooth's period", G_CONT },
 	{ "interval-millis", 0, OPT_U64, OFF(interval_ms), "5000", 0, 86400000,
 	    ING | MOD | RUN | WRK, "MS",
 	    "one sample per series every MS (0: as fast as possible)",
@@ -128,8 +188,17 @@ static const struct opt opt_table[] = {
 	{ "duration", 0, OPT_SECS, OFF(duration), "0", 0, 31536000,
 	    ING | QRY | RUN | WRK, "SECS",
 	    "stop after SECS (10, 90s, 5m, 2h; 0: at SIGINT)", G_PACE },
-	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0, ING | RUN | WRK,
-	    "T",
+	{ "autostop", 0, OPT_U64, OFF(autostop), "0", 0, 1e15, ING | RUN | WRK,
+	    "N",
+	    "each thread stops after N cycles: N values per series (0: no "
+	    "limit)",
+	    G_PACE },
+	{ "dry-run", 0, OPT_BOOL, OFF(dry_run), "false", 0, 0, ING | WRK, NULL,
+	    "generate without writing: the target is null: (nothing is "
+	    "contacted), the model's debug lines are printed",
+	    G_OUTPUT },
+	{ "start-time", 0, OPT_STR, OFF(start_time), "", 0, 0,
+	    ING | RUN | WRK | GEN, "T",
 	    "first cycle's timestamp, + interval per cycle (default: now); "
 	    "RFC 3339, epoch s or ms, or relative: now, -3d, now-90m",
 	    G_PACE },
@@ -141,13 +210,57 @@ static const struct opt opt_table[] = {
 	    "results root: DIR/<run-id>/run.json, timeseries.csv", G_OUTPUT },
 	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK,
 	    "N",
-	    "seed of the generated values (same seed, same data; 0: random)",
+	    "seed of the generated values (same seed, same data; 0: random); "
+	    "with --model continuous, -p 1 and -c 1: CPython's random.seed(N), "
+	    "the seed's values exactly",
 	    G_SHAPE },
 	{ "max-retries", 0, OPT_U64, OFF(max_retries), "10", 0, 1000000,
 	    ING | RUN | WRK, "N", "retries of a throttled or busy batch",
 	    G_PACE },
-	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0, ING | QRY | RUN,
-	    NULL, "no live progress line", G_OUTPUT },
+	{ "rate", 0, OPT_F64, OFF(rate), "0", 0, 1e12, ING | QRY | RUN | WRK,
+	    "N",
+	    "open loop: N data points/s in all (query: queries/s), split over "
+	    "workers and threads; latency also from each batch's intended "
+	    "start (0: closed loop)",
+	    G_PACE },
+	{ "rate-unit", 0, OPT_STR, OFF(rate_unit), "points", 0, 0,
+	    ING | RUN | WRK, "points|records",
+	    "what --rate and --schedule count when ingesting", G_PACE },
+	{ "schedule", 0, OPT_STR, OFF(schedule), "", 0, 0,
+	    ING | QRY | RUN | WRK, "FILE",
+	    "open loop at the rates of a JSON file, re-read when it changes: "
+	    "{\"update_interval\": S, \"schedule\": [R, ...]} (cycling) or "
+	    "{\"steps\": [{\"rate\": R, \"for\": \"30s\"}, {\"ramp_to\": R, "
+	    "\"for\": \"5m\"}, ...]}",
+	    G_PACE },
+	{ "max-lag", 0, OPT_U64, OFF(max_lag_ms), "0", 0, 86400000,
+	    ING | QRY | RUN | WRK, "MS",
+	    "with a rate: skip (and count) a batch or query due more than MS "
+	    "ago (0: never)",
+	    G_PACE },
+	{ "spool-dir", 0, OPT_STR, OFF(spool_dir), "", 0, 0, ING | RUN | WRK,
+	    "DIR",
+	    "keep batches the target cannot take (down, or busy after the "
+	    "retries) in DIR and send them when it answers; a new run on DIR "
+	    "sends what is left",
+	    G_TARGET },
+	{ "spool-max", 0, OPT_SIZE, OFF(spool_max), "1G", 0, 0,
+	    ING | RUN | WRK, "SIZE",
+	    "the spool's cap on disk (64M, 2G), shared evenly by the threads (and targets)",
+	    G_TARGET },
+	{ "spool-full", 0, OPT_STR, OFF(spool_full), "block", 0, 0,
+	    ING | RUN | WRK, "block|drop-oldest|drop-new",
+	    "when the spool is full: generation waits (back pressure), or "
+	    "the oldest or the new batches are dropped (counted)",
+	    G_TARGET },
+	{ "spool-sync", 0, OPT_BOOL, OFF(spool_sync), "true", 0, 0,
+	    ING | RUN | WRK, NULL,
+	    "fdatasync the spool (group commit: every 16 MiB or 50 ms), "
+	    "counting a batch as spooled once synced; =false: a kill of "
+	    "tsload still loses nothing, a machine crash may",
+	    G_TARGET },
+	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0,
+	    ING | QRY | RUN | GEN, NULL, "no live progress line", G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
 	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
@@ -198,8 +311,39 @@ static const struct opt opt_table[] = {
 	    "query templates, DIR/<dialect>/*.sql; the default is found next "
 	    "to the binary",
 	    G_QUERY },
+	{ "bad-data", 0, OPT_F64, OFF(bad_data), "0", 0, 100, ING | RUN | WRK,
+	    "PCT",
+	    "make PCT % of the records invalid for the target (kinds: BAD "
+	    "DATA below), counted as injected",
+	    G_SHAPE },
+	/* generate: lumberer's options and short forms; its --seed is a
+	 * row of its own (default 4321, short -s) */
+	{ "logtype", 'l', OPT_STR, OFF(logtype), "", 0, 0, GEN,
+	    "apache|cloudfront|cloudflare", "log format (case-insensitive)",
+	    G_SHAPE },
+	{ "iterations", 'i', OPT_I64, OFF(iterations), "1", -9.2e18, 9.2e18,
+	    GEN, "N", "lines to write (<= 0: none)", G_SHAPE },
+	{ "baddata", 'b', OPT_F64, OFF(bad_data), "0", -1e308, 1e308, GEN,
+	    "PCT", "share of corrupted lines in % (<= 0: none, >= 100: all)",
+	    G_SHAPE },
+	{ "realtime", 'r', OPT_BOOL, OFF(realtime), "false", 0, 0, GEN, NULL,
+	    "timestamps: the clock at each new visitor (else --start-time)",
+	    G_SHAPE },
+	{ "seed", 's', OPT_U64, OFF(gen_seed), "4321", 0, 1.8e19, GEN, "N",
+	    "seed of the lines (same seed and --start-time, same lines; 0: "
+	    "random)",
+	    G_SHAPE },
+	{ "visitor-lines", 0, OPT_U64, OFF(visitor_lines), "10000", 0, 1e12,
+	    GEN, "N",
+	    "lines per visitor (IP, user, agent...; 0: one per second of "
+	    "clock, as lumberer, not reproducible)",
+	    G_SHAPE },
+	{ "output", 'o', OPT_STR, OFF(output), "-", 0, 0, GEN, "FILE",
+	    "where the lines go (-: stdout; .gz: gzip, .zst: zstd)",
+	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK, NULL, "this help", G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN, NULL, "this help",
+	    G_OTHER },
 	{ NULL },
 };
 
@@ -268,6 +412,19 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		if (!rc)
 			*(int64_t *)field(o, r) = i;
 		break;
+	case OPT_F64: {
+		double d;
+
+		rc = parse_double(v, r->min, r->max, &d, why, sizeof(why));
+		if (!rc)
+			*(double *)field(o, r) = d;
+		break;
+	}
+	case OPT_SIZE:
+		rc = parse_size(v, &u, why, sizeof(why));
+		if (!rc)
+			*(uint64_t *)field(o, r) = u;
+		break;
 	case OPT_SECS: {
 		double d;
 
@@ -323,6 +480,13 @@ opts_n_targets(const struct tsl_opts *o)
 	return 1 + o->n_more_targets;
 }
 
+uint64_t
+opts_spool_share(const struct tsl_opts *o)
+{
+	return o->spool_max
+	    / (o->processes * o->concurrency * opts_n_targets(o));
+}
+
 const char *
 opts_target(const struct tsl_opts *o, unsigned i)
 {
@@ -330,7 +494,22 @@ opts_target(const struct tsl_opts *o, unsigned i)
 }
 
 #define N_ROWS (sizeof(opt_table) / sizeof(opt_table[0]) - 1)
-_Static_assert(N_ROWS <= 64, "tsl_opts.given has one bit per row");
+_Static_assert(N_ROWS <= 64 * sizeof(((struct tsl_opts *)0)->given) / 8,
+    "tsl_opts.given has one bit per row");
+
+/* Marks row i as given. */
+static void
+set_given(struct tsl_opts *o, size_t i)
+{
+	o->given[i / 64] |= 1ull << (i % 64);
+}
+
+/* Whether row i was given. */
+static bool
+is_given(const struct tsl_opts *o, size_t i)
+{
+	return o->given[i / 64] >> (i % 64) & 1;
+}
 
 static unsigned
 row_index(const struct opt *r)
@@ -339,7 +518,8 @@ row_index(const struct opt *r)
 }
 
 static const char *const cmd_names[]
-    = { "ingest", "model", "cleanup", "worker", "query", "run" };
+    = { "ingest", "model", "cleanup", "worker", "query", "run", "generate" };
+enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
  * is started by the coordinator). */
@@ -353,7 +533,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 	if (!shown)
 		shown = cmds;
 	left = (unsigned)__builtin_popcount(shown);
-	for (unsigned i = 0; i < 6 && k < n; i++) {
+	for (unsigned i = 0; i < N_CMDS && k < n; i++) {
 		if (!(shown & (1u << i)))
 			continue;
 		left--;
@@ -367,7 +547,7 @@ cmds_text(unsigned cmds, char *out, size_t n)
 static const char *
 cmd_name(unsigned cmd)
 {
-	for (unsigned i = 0; i < 6; i++)
+	for (unsigned i = 0; i < N_CMDS; i++)
 		if (cmd == 1u << i)
 			return cmd_names[i];
 	return "this command";
@@ -537,7 +717,7 @@ apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			continue;
 		if (set_value(o, r, v, var, err, errlen))
 			return -EINVAL;
-		o->given |= 1ull << row_index(r);
+		set_given(o, row_index(r));
 	}
 	return 0;
 }
@@ -547,7 +727,7 @@ opts_given(const struct tsl_opts *o, const char *name)
 {
 	for (const struct opt *r = opt_table; r->name; r++)
 		if (!strcmp(r->name, name))
-			return o->given & (1ull << row_index(r));
+			return is_given(o, row_index(r));
 	return false;
 }
 
@@ -557,7 +737,8 @@ static void
 imply_target(struct tsl_opts *o, unsigned cmd)
 {
 	if (cmd == CMD_WORKER || opts_given(o, "target")
-	    || !(opts_given(o, "endpoint") || opts_given(o, "region")))
+	    || !(opts_given(o, "endpoint") || opts_given(o, "region")
+	        || opts_given(o, "endpoint-url")))
 		return;
 	free(o->target);
 	o->target         = xstrdup("timestream://");
@@ -590,6 +771,95 @@ add_target(struct tsl_opts *o, unsigned cmd, unsigned nth, const char *v,
 	return 0;
 }
 
+bool
+opts_continuous(const struct tsl_opts *o)
+{
+	return o->model && !strcmp(o->model, "continuous");
+}
+
+static void
+set_str(char **field, const char *v)
+{
+	char *copy = xstrdup(v);
+
+	free(*field);
+	*field = copy;
+}
+
+/* What the seeds mean by their options, said once on the command line's
+ * side (a worker gets the outcome as text). The continuous ingestor's
+ * (seed-behaviour.md §1.5): -e/--endpoint and -r/--region are the
+ * region, --endpoint-url/-url the URL; its defaults -c 10 and
+ * --host-scale 1 when not given; its own pacing (--interval-millis 0:
+ * the model's step) unless an interval is given. Any model:
+ * --endpoint-url is --endpoint; --dry-run writes to null:. */
+static int
+seed_meaning(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	if (opts_continuous(o)) {
+		if (opts_given(o, "endpoint")) {
+			if (opts_given(o, "region")
+			    && strcmp(o->region, o->endpoint)) {
+				snprintf(err, errlen,
+				    "-e/--endpoint \"%s\" and -r/--region \"%s\": with --model continuous both name the region; give one",
+				    o->endpoint, o->region);
+				return -EINVAL;
+			}
+			set_str(&o->region, o->endpoint);
+			set_str(&o->endpoint, "");
+		}
+		if (!opts_given(o, "concurrency")
+		    && (cmd & (CMD_INGEST | CMD_RUN)))
+			o->concurrency = 10;
+		if (!opts_given(o, "host-scale"))
+			o->host_scale = 1;
+		if (!opts_given(o, "interval-millis"))
+			o->interval_ms = 0;
+	}
+	if (o->endpoint_url[0]) {
+		if (o->endpoint[0] && strcmp(o->endpoint, o->endpoint_url)) {
+			snprintf(err, errlen,
+			    "--endpoint-url \"%s\" and --endpoint \"%s\" name two endpoints; give one",
+			    o->endpoint_url, o->endpoint);
+			return -EINVAL;
+		}
+		set_str(&o->endpoint, o->endpoint_url);
+	}
+	imply_target(o, cmd);
+	if (o->dry_run) {
+		set_str(&o->target, "null:");
+		o->target_implied = false;
+	}
+	return 0;
+}
+
+/* Long options that a seed spells with one dash (argparse takes any
+ * spelling): the continuous ingestor's -url. */
+static const struct {
+	const char *dash, *name;
+} dash_long[] = { { "url", "endpoint-url" } };
+
+/* The row of a one-dash long option a ("url" or "url=X" after the dash)
+ * for cmd, with its value in *v when given after '='; NULL if none. */
+static const struct opt *
+find_dash_long(const char *a, unsigned cmd, const char **v)
+{
+	size_t n = strcspn(a, "=");
+
+	for (size_t i = 0; i < sizeof(dash_long) / sizeof(dash_long[0]); i++) {
+		if (strlen(dash_long[i].dash) != n
+		    || strncmp(a, dash_long[i].dash, n))
+			continue;
+		for (const struct opt *r = opt_table; r->name; r++)
+			if ((r->cmds & cmd)
+			    && !strcmp(r->name, dash_long[i].name)) {
+				*v = a[n] ? a + n + 1 : NULL;
+				return r;
+			}
+	}
+	return NULL;
+}
+
 static int
 parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
     char *err, size_t errlen)
@@ -613,6 +883,10 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			if (eq)
 				v = eq + 1;
 			snprintf(from, sizeof(from), "--%s", r->name);
+		} else if (a[0] == '-'
+		    && (r = find_dash_long(a + 1, cmd, &v))) {
+			snprintf(from, sizeof(from), "-%.*s/--%s",
+			    (int)strcspn(a + 1, "="), a + 1, r->name);
 		} else if (a[0] == '-' && a[1] && a[1] != '-') {
 			r = find_short(a[1], cmd);
 			if (!r) {
@@ -637,7 +911,7 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			i += !v; /* the value was the next argument */
 			continue;
 		}
-		o->given |= 1ull << row_index(r);
+		set_given(o, row_index(r));
 		if (r->type == OPT_BOOL && !v) {
 			*(bool *)field(o, r) = true;
 			continue;
@@ -652,8 +926,8 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 		}
 		rc = set_value(o, r, v, from, err, errlen);
 	}
-	if (!rc)
-		imply_target(o, cmd);
+	if (!rc && cmd != CMD_WORKER)
+		rc = seed_meaning(o, cmd, err, errlen);
 	return rc;
 }
 
@@ -685,9 +959,10 @@ scheme_list(char *out, size_t n, unsigned flags)
 }
 
 /* --endpoint: "http[s]://host[:port][/]" and nothing else, so that no
- * user name or password can sit in it (the options go to run.json). */
+ * user name or password can sit in it (the options go to run.json);
+ * name is the option the user gave it as. */
 static int
-check_endpoint(const char *url, char *err, size_t errlen)
+check_endpoint(const char *url, const char *name, char *err, size_t errlen)
 {
 	const char *p = strstr(url, "://");
 	size_t      n;
@@ -697,16 +972,16 @@ check_endpoint(const char *url, char *err, size_t errlen)
 	if (!p
 	    || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
 		snprintf(err, errlen,
-		    "--endpoint: expected http://HOST[:PORT] or "
-		    "https://HOST[:PORT]");
+		    "%s: expected http://HOST[:PORT] or https://HOST[:PORT]",
+		    name);
 		return -EINVAL;
 	}
 	p += 3;
 	n = strcspn(p, "/?#");
 	if (!n || memchr(p, '@', n) || strspn(p + n, "/") != strlen(p + n)) {
 		snprintf(err, errlen,
-		    "--endpoint: expected http[s]://HOST[:PORT], without "
-		    "user, path or query");
+		    "%s: expected http[s]://HOST[:PORT], without user, path or query",
+		    name);
 		return -EINVAL;
 	}
 	return 0;
@@ -790,6 +1065,91 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* --bad-data: targets whose encoding has invalid records their server
+ * refuses and counts (README "Bad data"): influx, vm, postgres; and the
+ * file, stdout and null targets in the lp or pgcopy format, which write
+ * them as they are. */
+static int
+check_bad_data(
+    const char *url, const struct target_ops *t, char *err, size_t errlen)
+{
+	static const char *const servers[] = { "influx", "vm", "postgres" };
+	static const char *const local[]   = { "file", "stdout", "null" };
+	const char              *f         = strstr(url, "format=");
+
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, servers[i]))
+			return 0;
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(t->name, local[i])
+		    && (!f || !strncmp(f + 7, "lp", 2)
+		        || !strncmp(f + 7, "pgcopy", 6)))
+			return 0;
+	snprintf(err, errlen,
+	    "--bad-data: the %s target has no invalid records tsload can send and count (targets that do: influx, vm, postgres; file, stdout and null with format=lp or pgcopy)",
+	    t->name);
+	return -EINVAL;
+}
+
+int
+opts_sched(const struct tsl_opts *o, struct sched *s, char *err, size_t errlen)
+{
+	char why[400];
+	int  rc;
+
+	if (o->schedule[0]) {
+		rc = sched_load(s, o->schedule, why, sizeof(why));
+		if (rc)
+			snprintf(err, errlen, "--schedule %s: %s", o->schedule,
+			    why);
+		return rc ? rc : 1;
+	}
+	if (o->rate > 0)
+		return sched_const(s, o->rate) ? -EINVAL : 1;
+	return 0;
+}
+
+bool
+opts_rate_records(const struct tsl_opts *o)
+{
+	return !strcmp(o->rate_unit, "records");
+}
+
+/* --rate, --rate-unit, --schedule (the file read and checked) and
+ * --max-lag. */
+static int
+check_rate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct sched s;
+	int          rc;
+
+	if (strcmp(o->rate_unit, "points")
+	    && strcmp(o->rate_unit, "records")) {
+		snprintf(err, errlen,
+		    "--rate-unit: invalid value \"%.40s\" (expected points or records)",
+		    o->rate_unit);
+		return -EINVAL;
+	}
+	if (o->rate > 0 && o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--rate and --schedule: give one of them (a schedule sets the rate)");
+		return -EINVAL;
+	}
+	if (o->max_lag_ms && !(o->rate > 0) && !o->schedule[0]) {
+		snprintf(err, errlen,
+		    "--max-lag needs --rate or --schedule (without them nothing is late)");
+		return -EINVAL;
+	}
+	if (cmd == CMD_WORKER)
+		return 0; /* the worker reads the file itself */
+	rc = opts_sched(o, &s, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		sched_free(&s);
+	return 0;
+}
+
 /* "perf-scale, ..." of the registered models. */
 static void
 model_names(char *out, size_t n)
@@ -801,6 +1161,105 @@ model_names(char *out, size_t n)
 	for (; *m && at < n; m++)
 		at += (size_t)snprintf(
 		    out + at, n - at, "%s%s", at ? ", " : "", (*m)->name);
+}
+
+/* The period in seconds of a --sin-frq-cpu / --saw-frq-cpu code (the
+ * model's table), 0 for none. */
+static uint32_t
+frq_period(const char *code)
+{
+	uint32_t secs = 0;
+
+	return continuous_period_s(code, &secs) ? 0 : secs;
+}
+
+/* The continuous model's options: given only with it, frequency codes
+ * known, the include lists and the rest as the model checks them. A
+ * worker gets every row as text, so it is not asked. */
+static int
+check_continuous(
+    const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct model_conf mc;
+
+	if (cmd == CMD_WORKER)
+		return 0;
+	if (!opts_continuous(o)) {
+		for (const struct opt *r = opt_table; r->name; r++)
+			if (r->group == G_CONT && (r->cmds & cmd)
+			    && is_given(o, row_index(r))) {
+				snprintf(err, errlen,
+				    "--%s: only --model continuous takes it (the model is %s)",
+				    r->name, o->model);
+				return -EINVAL;
+			}
+		return 0;
+	}
+	if ((cmd & (CMD_INGEST | CMD_RUN))
+	    && (!frq_period(o->sin_frq) || !frq_period(o->saw_frq))) {
+		snprintf(err, errlen,
+		    "--%s-frq-cpu: invalid value \"%s\" (expected m, h, d, we, mo, qu or ye)",
+		    frq_period(o->sin_frq) ? "saw" : "sin",
+		    frq_period(o->sin_frq) ? o->saw_frq : o->sin_frq);
+		return -EINVAL;
+	}
+	mc = opts_model_conf(o);
+	return continuous_check_conf(&mc, err, errlen) ? -EINVAL : 0;
+}
+
+void
+opts_spool_ident(const struct tsl_opts *o, uint32_t first_host, uint32_t h0,
+    uint32_t h1, char *out, size_t n)
+{
+	struct tgt_conf c = opts_tgt_conf(o);
+
+	/* the continuous model's filters and scales change its hosts too */
+	snprintf(out, n,
+	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu hosts=%u+%u..%u",
+	    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "le" : "be", o->model,
+	    (unsigned long long)o->host_scale, (long long)o->instance_seed,
+	    o->multi, c.req_id, o->include_region, o->include_ms,
+	    (unsigned long long)o->region_scale,
+	    (unsigned long long)o->ms_scale, first_host, h0, h1);
+}
+
+/* --spool-*: a policy it knows, and room for a batch in every thread's
+ * share of the cap. */
+static int
+check_spool(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	enum spool_full f;
+	uint64_t        share;
+
+	if (spool_full_parse(o->spool_full, &f)) {
+		snprintf(err, errlen,
+		    "--spool-full: invalid value \"%s\" (expected block, drop-oldest or drop-new)",
+		    o->spool_full);
+		return -EINVAL;
+	}
+	if (!o->spool_dir[0])
+		return 0;
+	share = opts_spool_share(o);
+	if (share < OPTS_SPOOL_MIN && opts_n_targets(o) > 1) {
+		snprintf(err, errlen,
+		    "--spool-max: %llu bytes leave %llu to each of the %llu spools (threads times %u targets), less than the %u a spool needs",
+		    (unsigned long long)o->spool_max,
+		    (unsigned long long)share,
+		    (unsigned long long)(o->processes * o->concurrency
+		        * opts_n_targets(o)),
+		    opts_n_targets(o), OPTS_SPOOL_MIN);
+		return -EINVAL;
+	}
+	if (share < OPTS_SPOOL_MIN) {
+		snprintf(err, errlen,
+		    "--spool-max: %llu bytes leave %llu to each of the %llu threads, less than the %u a thread's spool needs",
+		    (unsigned long long)o->spool_max,
+		    (unsigned long long)share,
+		    (unsigned long long)(o->processes * o->concurrency),
+		    OPTS_SPOOL_MIN);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* The checks of one --target URL. */
@@ -839,7 +1298,9 @@ check_target(const struct tsl_opts *o, unsigned cmd, const char *url,
 	} else if (t->check && t->check(url, err, errlen)) {
 		return -EINVAL;
 	}
-	if (check_endpoint(o->endpoint, err, errlen))
+	if (check_endpoint(o->endpoint,
+	        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint", err,
+	        errlen))
 		return -EINVAL;
 	if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
 	    && o->batch_size > t->max_batch) {
@@ -849,6 +1310,8 @@ check_target(const struct tsl_opts *o, unsigned cmd, const char *url,
 		    t->max_batch);
 		return -EINVAL;
 	}
+	if (o->bad_data > 0 && check_bad_data(url, t, err, errlen))
+		return -EINVAL;
 	return 0;
 }
 
@@ -864,6 +1327,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		    o->model, names);
 		return -EINVAL;
 	}
+	if (check_continuous(o, cmd, err, errlen))
+		return -EINVAL;
 	if (cmd
 	    & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY | CMD_RUN)) {
 		for (unsigned i = 0; i < opts_n_targets(o); i++)
@@ -877,6 +1342,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			    opts_n_targets(o));
 			return -EINVAL;
 		}
+		if (check_spool(o, err, errlen))
+			return -EINVAL;
 		if (!o->database[0] || !o->table[0]) {
 			snprintf(err, errlen, "%s must not be empty",
 			    o->database[0] ? "--table-name"
@@ -897,6 +1364,9 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	    && (check_time_range(o, err, errlen)
 	        || check_host_range(o, err, errlen)))
 		return -EINVAL;
+	if ((cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN | CMD_WORKER))
+	    && check_rate(o, cmd, err, errlen))
+		return -EINVAL;
 	if (o->req_id_dim && !o->add_req_id
 	    && (cmd & (CMD_INGEST | CMD_RUN))) {
 		snprintf(err, errlen,
@@ -910,10 +1380,19 @@ struct model_conf
 opts_model_conf(const struct tsl_opts *o)
 {
 	return (struct model_conf) {
-		.host_scale    = (unsigned)o->host_scale,
-		.instance_seed = o->instance_seed,
-		.multi         = o->multi,
-		.req_id        = opts_tgt_conf(o).req_id,
+		.host_scale     = (unsigned)o->host_scale,
+		.instance_seed  = o->instance_seed,
+		.multi          = o->multi,
+		.req_id         = opts_tgt_conf(o).req_id,
+		.include_region = o->include_region,
+		.include_ms     = o->include_ms,
+		.region_scale   = (unsigned)o->region_scale,
+		.ms_scale       = (unsigned)o->ms_scale,
+		.missing_cpu    = (unsigned)o->missing_cpu,
+		.sin_snr        = o->sin_snr,
+		.saw_snr        = o->saw_snr,
+		.sin_period_s   = frq_period(o->sin_frq),
+		.saw_period_s   = frq_period(o->saw_frq),
 	};
 }
 
@@ -974,6 +1453,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		}
 		/* fall through */
 	case OPT_U64:
+	case OPT_SIZE:
 		buf_printf(b, "%llu",
 		    (unsigned long long)*(const uint64_t *)cfield(o, r));
 		break;
@@ -982,6 +1462,7 @@ value_text(const struct tsl_opts *o, const struct opt *r, struct buf *b)
 		    b, "%lld", (long long)*(const int64_t *)cfield(o, r));
 		break;
 	case OPT_SECS:
+	case OPT_F64:
 		buf_printf(b, "%.17g", *(const double *)cfield(o, r));
 		break;
 	}
@@ -1005,7 +1486,8 @@ escape_text(struct buf *b, const char *s)
 	}
 }
 
-/* Undoes escape_text in place. @return 0, or -EINVAL on a bad escape. */
+/* Undoes escape_text in place. @return 0, or -EINVAL on a bad escape.
+ */
 static int
 unescape_text(char *s)
 {
@@ -1122,12 +1604,14 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			}
 			/* fall through */
 		case OPT_U64:
+		case OPT_SIZE:
 			rc = json_uint(w, *(const uint64_t *)cfield(o, r));
 			break;
 		case OPT_I64:
 			rc = json_int(w, *(const int64_t *)cfield(o, r));
 			break;
 		case OPT_SECS:
+		case OPT_F64:
 			rc = json_double(w, *(const double *)cfield(o, r));
 			break;
 		}
@@ -1150,8 +1634,8 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
  * before HELP_WIDTH. */
 enum { HELP_COL = 32, HELP_WIDTH = 80 };
 
-/* Prints text from column col, wrapped at spaces before HELP_WIDTH, each
- * further line indented to HELP_COL. */
+/* Prints text from column col, wrapped at spaces before HELP_WIDTH,
+ * each further line indented to HELP_COL. */
 static void
 print_wrapped(FILE *f, const char *text, int col)
 {
@@ -1204,7 +1688,8 @@ opts_usage(unsigned cmd, FILE *f)
 				    r->help, r->def);
 			else
 				snprintf(text, sizeof(text), "%s", r->help);
-			/* A long option name gets a line of its own. */
+			/* A long option name gets a line of its own.
+			 */
 			if (n >= HELP_COL - 1)
 				fprintf(f, "%s\n%*s", left, HELP_COL, "");
 			else

@@ -22,12 +22,13 @@ enum { OPTS_TARGETS_MAX = PROTO_TARGETS_MAX };
 
 /* Subcommands, as bits: an option row says where it is accepted. */
 enum opts_cmd {
-	CMD_INGEST  = 1u << 0,
-	CMD_MODEL   = 1u << 1,
-	CMD_CLEANUP = 1u << 2,
-	CMD_WORKER  = 1u << 3,
-	CMD_QUERY   = 1u << 4,
-	CMD_RUN     = 1u << 5,
+	CMD_INGEST   = 1u << 0,
+	CMD_MODEL    = 1u << 1,
+	CMD_CLEANUP  = 1u << 2,
+	CMD_WORKER   = 1u << 3,
+	CMD_QUERY    = 1u << 4,
+	CMD_RUN      = 1u << 5,
+	CMD_GENERATE = 1u << 6,
 };
 
 struct tsl_opts {
@@ -61,8 +62,17 @@ struct tsl_opts {
 	char    *results;     /* results root directory */
 	uint64_t seed;        /* value seed, 0 = pick one */
 	uint64_t max_retries; /* retries of a throttled batch */
-	char    *connect;     /* worker: coordinator URL */
-	char    *role;        /* worker: "ingest" or "query" */
+	/* open loop */
+	double   rate;       /* units/s for the whole run, 0 = closed loop */
+	char    *rate_unit;  /* ingest: "points" or "records" */
+	char    *schedule;   /* a schedule file, "" = none */
+	uint64_t max_lag_ms; /* skip work later than this, 0 = never */
+	char    *spool_dir;  /* "" = no spool */
+	uint64_t spool_max;  /* bytes */
+	char    *spool_full; /* block | drop-oldest | drop-new */
+	bool     spool_sync; /* fdatasync every append */
+	char    *connect;    /* worker: coordinator URL */
+	char    *role;       /* worker: "ingest" or "query" */
 	/* query driver */
 	char    *config;  /* config.ini */
 	char    *log_dir; /* -l */
@@ -78,15 +88,38 @@ struct tsl_opts {
 	char    *queries_dir;   /* configs/queries */
 	double   query_wait;    /* seconds to wait for data to take params */
 	bool     quiet;         /* no live line */
+	/* the continuous model's (seed-behaviour.md §1.5) */
+	char    *endpoint_url;      /* --endpoint-url, -url: the URL there */
+	char    *include_region;    /* comma list, "" = all */
+	char    *include_ms;        /* comma list, "" = all */
+	uint64_t region_scale;      /* the first N regions, 0 = all */
+	uint64_t ms_scale;          /* the first N microservices, 0 = all */
+	uint64_t missing_cpu;       /* % of metric samples without CPU */
+	double   sin_snr, saw_snr;  /* > 0: cpu_user signal, its SNR */
+	char    *sin_frq, *saw_frq; /* m|h|d|we|mo|qu|ye */
+	uint64_t autostop;          /* cycles per thread, 0 = no limit */
+	bool     dry_run;           /* generate, write to null: */
+	/* bad records (ingest --bad-data, generate --baddata), percent */
+	double bad_data;
+	/* generate (lumberer's options, seed-behaviour-2 §1.2) */
+	char    *logtype;       /* apache | cloudfront | cloudflare */
+	int64_t  iterations;    /* lines; <= 0: none */
+	bool     realtime;      /* -r: the clock at each new visitor */
+	uint64_t gen_seed;      /* generate's --seed/-s, default 4321 */
+	char    *output;        /* "-": stdout; .gz, .zst: compressed */
+	uint64_t visitor_lines; /* lines per visitor; 0: 1 s of clock */
 	bool     help;
 	/* set by opts_parse */
-	uint64_t given;          /* bit per option row: from argv or env */
+	uint64_t given[4];       /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */
 	/* --target repeated (fan-out): the second and later ones, in the
 	 * order given; `target` is the first */
 	char    *more_targets[OPTS_TARGETS_MAX - 1];
 	unsigned n_more_targets;
 };
+
+/* The smallest share of --spool-max one thread's spool may have. */
+enum { OPTS_SPOOL_MIN = 64 * 1024 };
 
 /** Sets every option to its default. */
 void opts_defaults(struct tsl_opts *o);
@@ -104,6 +137,8 @@ int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
     const char *const *argv, char *err, size_t errlen);
 /** How many targets the run writes to (1 unless --target is repeated). */
 unsigned opts_n_targets(const struct tsl_opts *o);
+/** --spool-max's share of one spool: one per thread and target. */
+uint64_t opts_spool_share(const struct tsl_opts *o);
 /** Target i (0-based, i < opts_n_targets) of the run. */
 const char *opts_target(const struct tsl_opts *o, unsigned i);
 /** The target settings for target i of the run (opts_tgt_conf with that
@@ -115,10 +150,22 @@ bool opts_given(const struct tsl_opts *o, const char *name);
 int opts_validate(
     const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen);
 
+/** The load schedule of --rate or --schedule: 1 with *s set (free it
+ *  with sched_free), 0 when there is none (closed loop), or -errno with
+ *  one line naming the option, the file and the key in err. */
+struct sched;
+int opts_sched(
+    const struct tsl_opts *o, struct sched *s, char *err, size_t errlen);
+/** Whether ingest counts the rate in records (--rate-unit records). */
+bool opts_rate_records(const struct tsl_opts *o);
+
 /** The target settings the options describe. */
 struct tgt_conf opts_tgt_conf(const struct tsl_opts *o);
 /** The settings the model reads, from the effective options. */
 struct model_conf opts_model_conf(const struct tsl_opts *o);
+
+/** Whether the run's model is the continuous ingestor's. */
+bool opts_continuous(const struct tsl_opts *o);
 
 /** The hosts this run writes, [*first, *end) of the model's numbering:
  *  --id-start and --id-end, the end 0 meaning the model's host count.
@@ -126,6 +173,13 @@ struct model_conf opts_model_conf(const struct tsl_opts *o);
 void opts_host_range(const struct tsl_opts *o, uint32_t *first, uint32_t *end);
 /** Whether --id-start or --id-end narrow the run to part of the model. */
 bool opts_host_range_given(const struct tsl_opts *o);
+
+/** The identity text of the spool of one ingest thread: the options
+ *  its records depend on (model, host scale, instance-name seed, layout,
+ *  request ids) and its hosts (the worker's first host, the thread's
+ *  local range [h0, h1)). A spool made with another text is refused. */
+void opts_spool_ident(const struct tsl_opts *o, uint32_t first_host,
+    uint32_t h0, uint32_t h1, char *out, size_t n);
 
 /** Whether --batch-size is auto: each ingest thread searches for its
  *  best batch size (common/data/batchauto.h); batches across hosts as

@@ -14,6 +14,8 @@ stats_init(struct stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	hist_init(&s->h);
+	hist_init(&s->hi);
+	hist_init(&s->hl);
 }
 
 void
@@ -37,6 +39,14 @@ stats_record(struct stats *s, uint64_t ns, bool ok)
 }
 
 void
+stats_record_open(
+    struct stats *s, uint64_t due_ns, uint64_t sent_ns, uint64_t end_ns)
+{
+	hist_record(&s->hi, end_ns > due_ns ? end_ns - due_ns : 0);
+	hist_record(&s->hl, sent_ns > due_ns ? sent_ns - due_ns : 0);
+}
+
+void
 stats_merge(struct stats *dst, const struct stats *src)
 {
 	dst->attempts += src->attempts;
@@ -44,14 +54,30 @@ stats_merge(struct stats *dst, const struct stats *src)
 	dst->failed += src->failed;
 	dst->throttles += src->throttles;
 	dst->rejected += src->rejected;
+	dst->injected += src->injected;
 	dst->records += src->records;
 	dst->points += src->points;
 	dst->behind += src->behind;
+	dst->generated += src->generated;
+	dst->lost += src->lost;
+	dst->spooled += src->spooled;
+	dst->replayed += src->replayed;
+	dst->spool_start += src->spool_start;
+	dst->spool_left += src->spool_left;
+	dst->spool_bytes += src->spool_bytes;
+	dst->dropped += src->dropped;
+	dst->corrupt += src->corrupt;
+	dst->corrupt_spans += src->corrupt_spans;
+	dst->spool_blocked += src->spool_blocked;
 	dst->sum += src->sum;
 	dst->sum2 += src->sum2;
 	dst->sum_log += src->sum_log;
 	dst->n_log += src->n_log;
 	hist_merge(&dst->h, &src->h);
+	dst->skipped += src->skipped;
+	dst->skipped_points += src->skipped_points;
+	hist_merge(&dst->hi, &src->hi);
+	hist_merge(&dst->hl, &src->hl);
 }
 
 double

@@ -5,61 +5,37 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A histogram: its totals and the non-empty buckets. */
 static void
-put_counts(struct buf *b, const struct stats *s)
+put_hist(struct buf *b, const struct hist *h)
 {
 	uint32_t used = 0;
 
-	proto_put_u64(b, s->attempts);
-	proto_put_u64(b, s->ok);
-	proto_put_u64(b, s->failed);
-	proto_put_u64(b, s->throttles);
-	proto_put_u64(b, s->rejected);
-	proto_put_u64(b, s->records);
-	proto_put_u64(b, s->points);
-	proto_put_u64(b, s->behind);
-	proto_put_f64(b, s->sum);
-	proto_put_f64(b, s->sum2);
-	proto_put_f64(b, s->sum_log);
-	proto_put_u64(b, s->n_log);
-	proto_put_u64(b, s->h.count);
-	proto_put_u64(b, s->h.clamped);
-	proto_put_u64(b, s->h.min);
-	proto_put_u64(b, s->h.max);
+	proto_put_u64(b, h->count);
+	proto_put_u64(b, h->clamped);
+	proto_put_u64(b, h->min);
+	proto_put_u64(b, h->max);
 	for (unsigned i = 0; i < HIST_BUCKETS; i++)
-		used += s->h.b[i] != 0;
+		used += h->b[i] != 0;
 	proto_put_u32(b, used);
 	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		if (!s->h.b[i])
+		if (!h->b[i])
 			continue;
 		proto_put_u32(b, i);
-		proto_put_u64(b, s->h.b[i]);
+		proto_put_u64(b, h->b[i]);
 	}
 }
 
 static int
-get_counts(struct proto_rd *rd, struct stats *s)
+get_hist(struct proto_rd *rd, struct hist *h)
 {
 	uint32_t used;
 
-	stats_init(s);
-	s->attempts  = proto_get_u64(rd);
-	s->ok        = proto_get_u64(rd);
-	s->failed    = proto_get_u64(rd);
-	s->throttles = proto_get_u64(rd);
-	s->rejected  = proto_get_u64(rd);
-	s->records   = proto_get_u64(rd);
-	s->points    = proto_get_u64(rd);
-	s->behind    = proto_get_u64(rd);
-	s->sum       = proto_get_f64(rd);
-	s->sum2      = proto_get_f64(rd);
-	s->sum_log   = proto_get_f64(rd);
-	s->n_log     = proto_get_u64(rd);
-	s->h.count   = proto_get_u64(rd);
-	s->h.clamped = proto_get_u64(rd);
-	s->h.min     = proto_get_u64(rd);
-	s->h.max     = proto_get_u64(rd);
-	used         = proto_get_u32(rd);
+	h->count   = proto_get_u64(rd);
+	h->clamped = proto_get_u64(rd);
+	h->min     = proto_get_u64(rd);
+	h->max     = proto_get_u64(rd);
+	used       = proto_get_u32(rd);
 	if (used > HIST_BUCKETS)
 		return -EPROTO;
 	for (uint32_t k = 0; k < used && !rd->bad; k++) {
@@ -68,8 +44,79 @@ get_counts(struct proto_rd *rd, struct stats *s)
 
 		if (i >= HIST_BUCKETS)
 			return -EPROTO;
-		s->h.b[i] = c;
+		h->b[i] = c;
 	}
+	return 0;
+}
+
+static void
+put_counts(struct buf *b, const struct stats *s)
+{
+	proto_put_u64(b, s->attempts);
+	proto_put_u64(b, s->ok);
+	proto_put_u64(b, s->failed);
+	proto_put_u64(b, s->throttles);
+	proto_put_u64(b, s->rejected);
+	proto_put_u64(b, s->injected);
+	proto_put_u64(b, s->records);
+	proto_put_u64(b, s->points);
+	proto_put_u64(b, s->behind);
+	proto_put_u64(b, s->generated);
+	proto_put_u64(b, s->lost);
+	proto_put_u64(b, s->spooled);
+	proto_put_u64(b, s->replayed);
+	proto_put_u64(b, s->spool_start);
+	proto_put_u64(b, s->spool_left);
+	proto_put_u64(b, s->spool_bytes);
+	proto_put_u64(b, s->dropped);
+	proto_put_u64(b, s->corrupt);
+	proto_put_u64(b, s->corrupt_spans);
+	proto_put_u64(b, s->spool_blocked);
+	proto_put_f64(b, s->sum);
+	proto_put_f64(b, s->sum2);
+	proto_put_f64(b, s->sum_log);
+	proto_put_u64(b, s->n_log);
+	put_hist(b, &s->h);
+	proto_put_u64(b, s->skipped);
+	proto_put_u64(b, s->skipped_points);
+	put_hist(b, &s->hi);
+	put_hist(b, &s->hl);
+}
+
+static int
+get_counts(struct proto_rd *rd, struct stats *s)
+{
+	stats_init(s);
+	s->attempts      = proto_get_u64(rd);
+	s->ok            = proto_get_u64(rd);
+	s->failed        = proto_get_u64(rd);
+	s->throttles     = proto_get_u64(rd);
+	s->rejected      = proto_get_u64(rd);
+	s->injected      = proto_get_u64(rd);
+	s->records       = proto_get_u64(rd);
+	s->points        = proto_get_u64(rd);
+	s->behind        = proto_get_u64(rd);
+	s->generated     = proto_get_u64(rd);
+	s->lost          = proto_get_u64(rd);
+	s->spooled       = proto_get_u64(rd);
+	s->replayed      = proto_get_u64(rd);
+	s->spool_start   = proto_get_u64(rd);
+	s->spool_left    = proto_get_u64(rd);
+	s->spool_bytes   = proto_get_u64(rd);
+	s->dropped       = proto_get_u64(rd);
+	s->corrupt       = proto_get_u64(rd);
+	s->corrupt_spans = proto_get_u64(rd);
+	s->spool_blocked = proto_get_u64(rd);
+	s->sum           = proto_get_f64(rd);
+	s->sum2          = proto_get_f64(rd);
+	s->sum_log       = proto_get_f64(rd);
+	s->n_log         = proto_get_u64(rd);
+	if (get_hist(rd, &s->h))
+		return -EPROTO;
+	s->skipped        = proto_get_u64(rd);
+	s->skipped_points = proto_get_u64(rd);
+	if (get_hist(rd, &s->hi) || get_hist(rd, &s->hl))
+		return -EPROTO;
 	return rd->bad ? -EPROTO : 0;
 }
 

@@ -343,6 +343,30 @@ lp_put(
 	return w;
 }
 
+/* --bad-data: spoils the line [line, line + n) that lp_put wrote for an
+ * injected sample (room for LP_SPOIL_MAX more bytes), as InfluxDB and
+ * VictoriaMetrics both refuse: 0 no measurement (a leading ','), 1 a
+ * timestamp out of the int64 range. @return the new length. */
+enum { LP_SPOIL_MAX = 24 };
+static size_t
+lp_spoil(char *line, size_t n, const struct sample *s)
+{
+	static const char far[] = "99999999999999999999\n";
+	size_t            sp;
+
+	if (!n)
+		return 0;
+	if (target_bad_variant(s, 2) == 0) {
+		memmove(line + 1, line, n);
+		line[0] = ',';
+		return n + 1;
+	}
+	for (sp = n - 1; sp > 0 && line[sp - 1] != ' '; sp--)
+		;
+	memcpy(line + sp, far, sizeof(far) - 1);
+	return sp + sizeof(far) - 1;
+}
+
 int
 lp_encode(struct lp_enc *e, struct buf *out, const struct batch *b,
     unsigned *next, size_t limit)
@@ -352,12 +376,16 @@ lp_encode(struct lp_enc *e, struct buf *out, const struct batch *b,
 	int      rc;
 
 	for (i = *next; i < b->n; i++) {
-		rc = buf_reserve(out, lp_bound(&b->s[i], b));
+		rc = buf_reserve(out, lp_bound(&b->s[i], b) + LP_SPOIL_MAX);
 		if (rc)
 			break;
 		before   = out->len;
 		out->len = (size_t)(lp_put(e, out->p + out->len, &b->s[i], b)
 		    - out->p);
+		if (b->s[i].bad)
+			out->len = before
+			    + lp_spoil(
+			        out->p + before, out->len - before, &b->s[i]);
 		if (out->len > limit && before > start) {
 			out->len = before; /* goes into the next body */
 			break;

@@ -177,6 +177,37 @@ pgc_multi(char *w, const struct sample *s, unsigned n, bool req)
 	return w;
 }
 
+/* --bad-data: spoils the row [row, row + n) of an injected sample (room
+ * for PGC_SPOIL_MAX more bytes) so that COPY refuses it: 0 one column
+ * (22P04), 1 a time beyond bigint (22003), 2 a time that is no number
+ * (22P02), 3 invalid UTF-8 in the first dimension (22021).
+ * @return the new length. */
+enum { PGC_SPOIL_MAX = 32 };
+static size_t
+pgc_spoil(char *row, size_t n, const struct sample *s)
+{
+	static const char *const head[]
+	    = { NULL, "99999999999999999999", "not-a-number", NULL };
+	unsigned v   = target_bad_variant(s, 4);
+	size_t   tab = 0, h;
+
+	if (v == 0) {
+		memcpy(row, "bad-data\n", 9);
+		return 9;
+	}
+	while (tab < n && row[tab] != '\t')
+		tab++;
+	if (v == 3) {
+		memmove(row + tab + 2, row + tab + 1, n - tab - 1);
+		row[tab + 1] = (char)0xff;
+		return n + 1;
+	}
+	h = strlen(head[v]);
+	memmove(row + h, row + tab, n - tab);
+	memcpy(row, head[v], h);
+	return n - tab + h;
+}
+
 long
 pgcopy_batch(struct buf *b, const struct batch *bt)
 {
@@ -196,7 +227,7 @@ pgcopy_batch(struct buf *b, const struct batch *bt)
 		        + sk->schema->n_mcols * PGC_VAL_MAX + 2
 		                 : (end > s->first ? end - s->first : 0)
 		        * (pre + PGC_ROW_FIX);
-		if (buf_reserve(b, need) != 0)
+		if (buf_reserve(b, need + PGC_SPOIL_MAX) != 0)
 			return -ENOSPC;
 		w = b->p + b->len;
 		if (bt->multi) {
@@ -208,6 +239,10 @@ pgcopy_batch(struct buf *b, const struct batch *bt)
 			    bt->req_id == REQID_DIMENSION && s->req_id[0],
 			    &rows);
 		}
+		if (s->bad && w > b->p + b->len)
+			w = b->p + b->len
+			    + pgc_spoil(b->p + b->len,
+			        (size_t)(w - (b->p + b->len)), s);
 		b->len = (size_t)(w - b->p);
 	}
 	return rows;

@@ -238,13 +238,17 @@ tsj_value(char *w, const struct tgt_measure *m)
 	return tsjson_str(w, m->s, m->len);
 }
 
-/* "Time":"<ms>","TimeUnit":"MILLISECONDS"} and the separator. */
+/* "Time":"<t>","TimeUnit":"MILLISECONDS"} (or "SECONDS" when the
+ * schema's timestamps are whole seconds) and the separator. */
 static char *
-tsj_time(char *w, const char *ms, size_t ms_len, char sep)
+tsj_time(char *w, const char *t, size_t t_len, bool secs, char sep)
 {
-	w    = TSJ_PUTL(w, "\"Time\":\"");
-	w    = tsj_put(w, ms, ms_len);
-	w    = TSJ_PUTL(w, "\",\"TimeUnit\":\"MILLISECONDS\"}");
+	w = TSJ_PUTL(w, "\"Time\":\"");
+	w = tsj_put(w, t, t_len);
+	if (secs)
+		w = TSJ_PUTL(w, "\",\"TimeUnit\":\"SECONDS\"}");
+	else
+		w = TSJ_PUTL(w, "\",\"TimeUnit\":\"MILLISECONDS\"}");
 	*w++ = sep;
 	return w;
 }
@@ -255,9 +259,11 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 {
 	struct tgt_measure m;
 	char               ms[FMT_NUM_MAX], tail[80];
-	size_t   ms_len = fmt_i64(ms, s->time_ms), pre_len = 0, tail_len;
-	char    *pre = w, *values;
-	unsigned i, first, end;
+	bool               secs = s->series->g->sk->schema->seconds;
+	size_t ms_len  = fmt_i64(ms, secs ? s->time_ms / 1000 : s->time_ms),
+	       pre_len = 0, tail_len;
+	char                       *pre = w, *values;
+	unsigned                    i, first, end;
 	const struct tsj_kind_keys *kk = tsj_keys_of(s);
 
 	tsj_range(s, b, &first, &end);
@@ -291,10 +297,10 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 		w = tsj_put(
 		    w, s->series->g->sk->name, s->series->g->sk->name_len);
 		w = TSJ_PUTL(w, "\",\"MeasureValueType\":\"MULTI\",");
-		return tsj_time(w, ms, ms_len, sep);
+		return tsj_time(w, ms, ms_len, secs, sep);
 	}
 	/* what follows the type: the same for each record of s */
-	tail_len = (size_t)(tsj_time(tail, ms, ms_len, sep) - tail);
+	tail_len = (size_t)(tsj_time(tail, ms, ms_len, secs, sep) - tail);
 	values   = w;
 	for (i = first; i < end; i++) {
 		target_measure(s, i, &m);

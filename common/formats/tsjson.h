@@ -12,6 +12,8 @@
  *            "MeasureValueType":"MULTI","Time":"<ms>",
  *            "TimeUnit":"MILLISECONDS"}
  *
+ * When the schema's timestamps are whole seconds (schema.seconds: the
+ * continuous model), "Time" is epoch seconds and "TimeUnit" "SECONDS".
  * Each dimension is {"Name":..,"Value":..,"DimensionValueType":"VARCHAR"}.
  * Names come from the sample's schema kind (a multi record's MeasureName
  * is the kind's name).

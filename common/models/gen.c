@@ -36,17 +36,21 @@ gen_metrics(struct xrng *r, enum cpu_class cpu, double v[MODEL_N_METRICS])
 		v[i] = 100.0 * xrng_uniform(r);
 }
 
+unsigned
+gen_end_state(double u)
+{
+	unsigned s = 0;
+
+	while (s < 5 && u >= end_state_cdf[s])
+		s++;
+	return s;
+}
+
 void
 gen_events(struct xrng *r, double v[MODEL_N_EVENTS])
 {
-	double u;
-	int    s = 0;
-
 	v[0] = (double)xrng_below(r, 501); /* randint(0, 500) */
-	u    = xrng_uniform(r);
-	while (s < 5 && u >= end_state_cdf[s])
-		s++;
-	v[1] = s;
+	v[1] = gen_end_state(xrng_uniform(r));
 	v[2] = 100.0 * xrng_uniform(r);
 	v[3] = 100.0 * xrng_uniform(r);
 	v[4] = 100.0 * xrng_uniform(r);

@@ -14,6 +14,9 @@
 void gen_metrics(
     struct xrng *r, enum cpu_class cpu, double v[MODEL_N_METRICS]);
 void gen_events(struct xrng *r, double v[MODEL_N_EVENTS]);
+/** task_end_state's index (model_end_states) for u uniform in [0, 1):
+ *  numpy's choice over model_end_state_p. */
+unsigned gen_end_state(double u);
 /** A random (version 4) UUID as 36 characters plus NUL. */
 void gen_uuid4(struct xrng *r, char out[37]);
 

@@ -182,6 +182,10 @@ struct model {
 	struct schema schema;
 };
 
+/** Adds the "events" kind (the seed's event dimensions and the 5
+ *  events, both models') to s. @return 0 or -EINVAL. */
+int model_schema_events(struct schema *s);
+
 /** Builds perf-scale's schema: kinds "metrics" and "events" with the
  *  dimension and measure names above in sending order, request ids as
  *  req_id says. @return 0 or -EINVAL. */

@@ -80,6 +80,25 @@ const char *const model_end_states[6] = {
 const double model_end_state_p[6] = { 0.2, 0.7, 0.01, 0.07, 0.01, 0.01 };
 
 int
+model_schema_events(struct schema *s)
+{
+	int      k, e = 0;
+	unsigned i;
+
+	k = schema_add_kind(
+	    s, "events", model_event_dim_names, MODEL_N_DIMS, 5);
+	for (i = 0; k >= 0 && !e && i < MODEL_N_EVENTS; i++)
+		e = schema_add_measure(s, (unsigned)k, model_event_names[i],
+		    model_event_types[i],
+		    model_event_types[i] == MT_VARCHAR ? model_end_states
+		                                       : NULL,
+		    model_event_types[i] == MT_VARCHAR ? 6 : 0);
+	if (k < 0 || e)
+		return -EINVAL;
+	return 0;
+}
+
+int
 model_schema(struct schema *s, enum req_id_mode req_id)
 {
 	int      k, e = 0;
@@ -93,15 +112,7 @@ model_schema(struct schema *s, enum req_id_mode req_id)
 		    s, (unsigned)k, model_metric_names[i], MT_DOUBLE, NULL, 0);
 	if (k < 0 || e)
 		return -EINVAL;
-	k = schema_add_kind(
-	    s, "events", model_event_dim_names, MODEL_N_DIMS, 5);
-	for (i = 0; k >= 0 && !e && i < MODEL_N_EVENTS; i++)
-		e = schema_add_measure(s, (unsigned)k, model_event_names[i],
-		    model_event_types[i],
-		    model_event_types[i] == MT_VARCHAR ? model_end_states
-		                                       : NULL,
-		    model_event_types[i] == MT_VARCHAR ? 6 : 0);
-	if (k < 0 || e)
+	if (model_schema_events(s))
 		return -EINVAL;
 	return schema_finish(s, req_id);
 }

@@ -159,5 +159,9 @@ const struct model_ops *const *model_list(void);
 bool model_ops_valid(const struct model_ops *ops, char *err, size_t n);
 
 extern const struct model_ops model_perf_scale;
+extern const struct model_ops model_continuous;
+extern const struct model_ops model_apache; /* accesslog.c */
+extern const struct model_ops model_cloudfront;
+extern const struct model_ops model_cloudflare;
 
 #endif

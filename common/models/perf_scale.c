@@ -20,6 +20,7 @@
 
 #include "gen.h"
 #include "model_ops.h"
+#include "buf.h"
 #include "pyfmt.h"
 #include "rng.h"
 #include "xalloc.h"
@@ -564,42 +565,17 @@ py_round0(double x)
 	return (int64_t)pyfmt_round(x, 0);
 }
 
-struct sumbuf {
-	char  *p;
-	size_t left;
-	int    err;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-sum_line(struct sumbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int     n;
-
-	if (b->err)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p, b->left, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->left) {
-		b->err = -ENOSPC;
-		return;
-	}
-	b->p += n;
-	b->left -= (size_t)n;
-}
-
 int
 model_summary(const struct model *m, uint64_t interval_ms, bool multi,
     char *out, size_t outlen)
 {
-	struct sumbuf b = { out, outlen, 0 };
-	char          sm[32], se[32], sts[32], sdps[32], smps[32], sdph[32];
-	char          svol[40], sgbh[40], sgbd[40], styr[40], savg[40];
-	uint64_t      M = m->total_hosts, E = m->total_events;
-	unsigned      dm, de, nmb, neb;
-	double        inv, rowm, rowe, vol, gbh, gbd, tby, avg;
-	int64_t       ts, dps, mps, nms, nes;
+	struct tbuf b = { out, outlen, 0 };
+	char        sm[32], se[32], sts[32], sdps[32], smps[32], sdph[32];
+	char        svol[40], sgbh[40], sgbd[40], styr[40], savg[40];
+	uint64_t    M = m->total_hosts, E = m->total_events;
+	unsigned    dm, de, nmb, neb;
+	double      inv, rowm, rowe, vol, gbh, gbd, tby, avg;
+	int64_t     ts, dps, mps, nms, nes;
 
 	if (outlen == 0)
 		return -ENOSPC;
@@ -610,10 +586,11 @@ model_summary(const struct model *m, uint64_t interval_ms, bool multi,
 
 	pyfmt_int_comma(sm, sizeof(sm), (int64_t)M);
 	pyfmt_int_comma(se, sizeof(se), (int64_t)E);
-	sum_line(&b, "Dimensions for metrics: %s\n", sm);
-	sum_line(&b, "Dimensions for events: %s\n", se);
-	sum_line(&b, "Dimension bytes: Events: %u, Metrics: %u\n", de, dm);
-	sum_line(&b, "Bytes for names: Metrics: %u, Events: %u\n", nmb, neb);
+	tbuf_printf(&b, "Dimensions for metrics: %s\n", sm);
+	tbuf_printf(&b, "Dimensions for events: %s\n", se);
+	tbuf_printf(&b, "Dimension bytes: Events: %u, Metrics: %u\n", de, dm);
+	tbuf_printf(
+	    &b, "Bytes for names: Metrics: %u, Events: %u\n", nmb, neb);
 
 	/* Bytes per data point (single) or per row (multi), as the seed
 	 * computes them: the name average is numpy's float mean. */
@@ -636,13 +613,13 @@ model_summary(const struct model *m, uint64_t interval_ms, bool multi,
 		avg = np_round2(
 		    (pm * M * rowm + pe * E * rowe) / (pm * M + pe * E));
 		pyfmt_repr(savg, sizeof(savg), avg);
-		sum_line(&b, "avg row size: %s Bytes\n", savg);
-		sum_line(&b,
+		tbuf_printf(&b, "avg row size: %s Bytes\n", savg);
+		tbuf_printf(&b,
 		    "Number of timeseries: %s. Avg. data points per "
 		    "second: unpaced. Avg. no. of metrics per second: "
 		    "unpaced Avg. data points per hour: unpaced\n",
 		    sts);
-		sum_line(&b,
+		tbuf_printf(&b,
 		    "Avg. Ingestion volume: unpaced MB/s. Data size "
 		    "per hour: unpaced GB. Data size per day: "
 		    "unpaced GB. Data size per year: unpaced TB\n");
@@ -687,13 +664,13 @@ model_summary(const struct model *m, uint64_t interval_ms, bool multi,
 	pyfmt_float_comma(sgbh, sizeof(sgbh), gbh);
 	pyfmt_float_comma(sgbd, sizeof(sgbd), gbd);
 	pyfmt_float_comma(styr, sizeof(styr), tby);
-	sum_line(&b, "avg row size: %s Bytes\n", savg);
-	sum_line(&b,
+	tbuf_printf(&b, "avg row size: %s Bytes\n", savg);
+	tbuf_printf(&b,
 	    "Number of timeseries: %s. Avg. data points per second: %s. "
 	    "Avg. no. of metrics per second: %s Avg. data points per "
 	    "hour: %s\n",
 	    sts, sdps, smps, sdph);
-	sum_line(&b,
+	tbuf_printf(&b,
 	    "Avg. Ingestion volume: %s MB/s. Data size per hour: %s GB. "
 	    "Data size per day: %s GB. Data size per year: %s TB\n",
 	    svol, sgbh, sgbd, styr);

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MODELS(MODEL) MODEL(perf_scale)
+/* apache, cloudfront, cloudflare: the access-log models (accesslog.c) */
+#define MODELS(MODEL)                                                         \
+	MODEL(perf_scale)                                                     \
+	MODEL(continuous) MODEL(apache) MODEL(cloudfront) MODEL(cloudflare)
 
 #define MODEL_PTR(x) &model_##x,
 static const struct model_ops *const models[] = { MODELS(MODEL_PTR) NULL };

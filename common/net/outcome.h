@@ -23,6 +23,9 @@
  *                   error on a file): counted as failed, the run stops
  *   TGT_CLOSED      the reader went away (EPIPE on stdout or a FIFO): not
  *                   written, not a failure, the run stops (exit 0)
+ *   TGT_SPOOLED     not written now: the spool stage kept the batch for
+ *                   later (or a full spool dropped it); not a failure,
+ *                   the stage counts its records
  * Every outcome but TGT_OK leaves a one-line reason in ctx->err. */
 enum tgt_status {
 	TGT_OK          = 0,
@@ -31,7 +34,8 @@ enum tgt_status {
 	TGT_UNREACHABLE = 3,
 	TGT_FATAL       = 4,
 	TGT_CLOSED      = 5,
-	TGT_N_STATUS    = 6,
+	TGT_SPOOLED     = 6,
+	TGT_N_STATUS    = 7,
 };
 
 /** Whether an outcome is tried again after a pause (busy, throttled or

@@ -110,17 +110,17 @@ lph_close(struct lph *l)
 	l->wpath = NULL;
 }
 
-/* Lines a 400 answer says were refused: InfluxDB's "dropped=N" of a
- * partial write, else one per "unable to parse"; 0 when the answer is
- * about the request as a whole. */
+/* Lines a 400 answer says were refused: one per "unable to parse" (lines
+ * InfluxDB could not read; a partial write of the others says
+ * "dropped=0" for them), plus the "dropped=N" points it read but did not
+ * store (a field type conflict); 0 when the answer is about the request
+ * as a whole. */
 static unsigned
 lph_refused(const char *body)
 {
 	const char *p = strstr(body, "dropped=");
-	unsigned    n = 0;
+	unsigned    n = p ? (unsigned)strtoul(p + 8, NULL, 10) : 0;
 
-	if (p)
-		return (unsigned)strtoul(p + 8, NULL, 10);
 	for (p = body; (p = strstr(p, "unable to parse")) != NULL; p++)
 		n++;
 	return n;

@@ -66,6 +66,7 @@ struct pg_priv {
 	/* cancels the command in flight when a stop abandons it */
 	PGcancel           *cancel;
 	struct abandon_hook hook;
+	char                state[6]; /* SQLSTATE of the last failure */
 };
 
 /* ---- URL and messages ---- */
@@ -461,6 +462,7 @@ pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
 	    = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	unsigned i;
 
+	snprintf(p->state, sizeof(p->state), "%s", state ? state : "");
 	pg_msg(ctx->err, sizeof(ctx->err), &p->u, NULL,
 	    msg ? msg : PQerrorMessage(p->conn));
 	/* a lost session whose server takes a new one is a plain retry */
@@ -520,6 +522,7 @@ pg_write(struct tgt_ctx *ctx, const struct batch *b)
 {
 	struct pg_priv *p = ctx->priv;
 	long            rows;
+	enum tgt_status st;
 
 	ctx->rejected = 0;
 	if (!pg_revive(ctx, p))
@@ -534,7 +537,17 @@ pg_write(struct tgt_ctx *ctx, const struct batch *b)
 	}
 	if (!rows)
 		return TGT_OK;
-	return pg_copy(ctx, p, b->multi, rows);
+	p->state[0] = '\0';
+	st          = pg_copy(ctx, p, b->multi, rows);
+	/* --bad-data: the COPY of injected records alone, refused for its
+	 * data (class 22): they are rejected, the run goes on */
+	if (st == TGT_FAIL && !strncmp(p->state, "22", 2)
+	    && target_batch_bad(b)) {
+		ctx->rejected        = b->records;
+		ctx->rejected_points = b->points;
+		return TGT_OK;
+	}
+	return st;
 }
 
 /* Hands the rows of a result to res->row, when it asks for them. */

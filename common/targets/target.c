@@ -288,6 +288,8 @@ target_status_text(enum tgt_status st)
 		return "stopped by a write error";
 	case TGT_CLOSED:
 		return "closed by its reader";
+	case TGT_SPOOLED:
+		return "down, spooling";
 	case TGT_FAIL:
 	default:
 		return "failing";
@@ -298,9 +300,9 @@ void
 target_state_note(const char *url, uint32_t state, char *out, size_t outlen)
 {
 	/* the worst first: what stops the run, then what loses batches */
-	static const enum tgt_status order[]
-	    = { TGT_FATAL, TGT_CLOSED, TGT_UNREACHABLE, TGT_FAIL, TGT_RETRY };
-	size_t n = strcspn(url, ":");
+	static const enum tgt_status order[] = { TGT_FATAL, TGT_CLOSED,
+		TGT_UNREACHABLE, TGT_SPOOLED, TGT_FAIL, TGT_RETRY };
+	size_t                       n       = strcspn(url, ":");
 
 	if (!outlen)
 		return;
@@ -422,4 +424,13 @@ target_points(const struct sample *s)
 	/* the absent bits within [first, first + count) */
 	span = s->first >= 32 ? 0 : span << s->first;
 	return s->count - (unsigned)__builtin_popcount(s->absent & span);
+}
+
+bool
+target_batch_bad(const struct batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++)
+		if (!b->s[i].bad)
+			return false;
+	return b->n > 0;
 }

@@ -61,6 +61,10 @@ struct sample {
 	int64_t              time_ms; /* epoch milliseconds */
 	uint8_t              first;
 	uint8_t              count;
+	/* --bad-data: 0, or 1 + a variant number; an encoder that can make
+	 * the record invalid for its server does (target_bad_kind), the
+	 * ingest loop sends such a record in a batch of its own */
+	uint8_t bad;
 	/* Bit i set: measure i has no value in this sample (a model left it
 	 * out: the continuous model's missing CPU). The single layout never
 	 * hands such a measure to a target (the ingest loop splits around
@@ -80,6 +84,14 @@ target_absent(const struct sample *s, unsigned i)
 	return i < 32 && (s->absent >> i & 1u);
 }
 
+/** The variant of an injected (--bad-data) record among an encoder's n
+ *  kinds of invalid record. */
+static inline unsigned
+target_bad_variant(const struct sample *s, unsigned n)
+{
+	return (unsigned)(s->bad - 1) % n;
+}
+
 /** Measure values s holds in a batch: count, less the absent measures
  *  in [first, first + count) (the points of a multi-layout record). */
 unsigned target_points(const struct sample *s);
@@ -95,6 +107,10 @@ struct batch {
 	bool                 multi;
 	uint8_t              req_id; /* enum req_id_mode */
 };
+
+/** Whether every sample of b is an injected (--bad-data) one: the
+ *  batches the ingest loop sends them in. */
+bool target_batch_bad(const struct batch *b);
 
 /* Settings every target sees, from the effective options. */
 struct tgt_conf {

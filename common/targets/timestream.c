@@ -12,12 +12,13 @@
  *   timestream+https://HOST:PORT discovery (--endpoint URL means the same)
  *
  * Parameters: common=1 puts the dimensions into CommonAttributes when
- * every record of a call shares them; timeout=SECS bounds a request;
- * max_pages=N bounds the pages of one query (default 10000: an endpoint
- * that answers a new NextToken for ever fails the query instead of
- * looping); discovery_endpoint=URL sends DescribeEndpoints there instead
- * of AWS and uses the addresses it returns with URL's scheme (tests,
- * proxies).
+ * every record of a call shares them (always so for a model stamped in
+ * seconds, the continuous one: one call per series sample, as its seed);
+ * timeout=SECS bounds a request; max_pages=N bounds the pages of one query
+ * (default 10000: an endpoint that answers a new NextToken for ever fails the
+ * query instead of looping); discovery_endpoint=URL sends DescribeEndpoints
+ * there instead of AWS and uses the addresses it returns with URL's scheme
+ * (tests, proxies).
  *
  * Write path: ->setup creates the database and the table (Conflict =
  * there already), ->write is one WriteRecords of at most 100 records.
@@ -583,8 +584,11 @@ ts_write(struct tgt_ctx *ctx, const struct batch *b)
 
 	ctx->rejected        = 0;
 	ctx->rejected_points = 0;
+	/* The continuous seed (seconds) always sends CommonAttributes. */
 	if (tsjson_write_records(&c->body, ctx->conf->database,
-	        ctx->conf->table, b, c->cfg.common)) {
+	        ctx->conf->table, b,
+	        c->cfg.common
+	            || (b->n && b->s[0].series->g->sk->schema->seconds))) {
 		snprintf(ctx->err, sizeof(ctx->err),
 		    "timestream: a batch of %u records exceeds %d MiB",
 		    b->records, TS_BODY_MAX >> 20);

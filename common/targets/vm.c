@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,11 +426,63 @@ vm_init(struct tgt_ctx *ctx)
 	    l, "vm", VM_PORT, ctx->conf, ctx->err, sizeof(ctx->err));
 }
 
+/* VictoriaMetrics answers 204 to lines it cannot read and skips them,
+ * counting them in vm_rows_invalid_total{type="influx"} of /metrics.
+ * An injected (--bad-data) batch is sent between two readings of that
+ * counter, one thread of the process at a time: its increase is what the
+ * server refused (exact when this process alone sends bad lines to the
+ * server: one worker process). */
+static pthread_mutex_t vm_bad_lock = PTHREAD_MUTEX_INITIALIZER;
+#define VM_BAD_WAIT_NS (5000ULL * 1000 * 1000)
+
+/* The counter, or -1 when /metrics does not say it. */
+static long long
+vm_invalid(struct lph *l, char *err, size_t errlen)
+{
+	static const char key[] = "vm_rows_invalid_total{type=\"influx\"} ";
+	struct http_req   r     = { .method = "GET", .path = "/metrics" };
+	const char       *p;
+
+	if (http_request(&l->h, &r, err, errlen) != TGT_OK || !l->h.resp.p)
+		return -1;
+	p = strstr(l->h.resp.p, key);
+	return p ? strtoll(p + sizeof(key) - 1, NULL, 10) : -1;
+}
+
 static enum tgt_status
 vm_write(struct tgt_ctx *ctx, const struct batch *b)
 {
-	return lph_write(
-	    ctx->priv, b, &ctx->rejected, ctx->err, sizeof(ctx->err));
+	struct lph     *l = ctx->priv;
+	long long       before, after;
+	enum tgt_status st;
+
+	if (!target_batch_bad(b))
+		return lph_write(
+		    l, b, &ctx->rejected, ctx->err, sizeof(ctx->err));
+	pthread_mutex_lock(&vm_bad_lock);
+	before = vm_invalid(l, ctx->err, sizeof(ctx->err));
+	st     = lph_write(l, b, &ctx->rejected, ctx->err, sizeof(ctx->err));
+	after  = -1;
+	/* the server counts a little later (about a second): wait for it */
+	for (uint64_t until = now_ns() + VM_BAD_WAIT_NS;
+	     st == TGT_OK && before >= 0;) {
+		after = vm_invalid(l, ctx->err, sizeof(ctx->err));
+		if (after < 0 || after >= before + b->records
+		    || now_ns() >= until)
+			break;
+		sleep_until_ns(now_ns() + 20000000ULL);
+	}
+	pthread_mutex_unlock(&vm_bad_lock);
+	if (st == TGT_OK && after >= before && before >= 0) {
+		ctx->rejected
+		    = (unsigned)(after - before < b->records ? after - before
+		                                             : b->records);
+		ctx->rejected_points = ctx->rejected ? b->points : 0;
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "vm: %u injected lines skipped (vm_rows_invalid_total)",
+		    ctx->rejected);
+	}
+	return st;
 }
 
 /* Runs each ";"-separated query of text in turn. */

@@ -128,4 +128,22 @@ check_eq "a bad database name: exit 2" 2 $?
 "$TSLOAD" ingest --duration 1 --target "influx://127.0.0.1:$port/?gzip=2" >badgz.out 2>&1
 check_eq "gzip=2: exit 2" 2 $?
 check "the server is still up" curl -sf -o /dev/null "$http/ping"
+# "INJECTED REJECTED" of the closing line of --bad-data
+bad_counts() { sed -n 's/^Bad records injected (--bad-data): \([0-9]*\); rejected by the target: \([0-9]*\)$/\1 \2/p' "$1"; }
+
+# --bad-data: InfluxDB refuses each injected line (no measurement, or a
+# timestamp beyond int64: "unable to parse"); tsload counts exactly those
+# as rejected, and the server holds every other point. 2200 records a
+# cycle x 3 cycles, 5 %: 330 +- 89 (5 sd) injected.
+"$TSLOAD" ingest -c 2 --host-scale 1 --multi --bad-data 5 --interval-millis 1000 \
+	--start-time 2021-05-06T11:00:00Z --end-time 2021-05-06T11:00:03Z \
+	--target "$url/?db=ibad" --results "$T_TMP/results" >bad.out 2>bad.err
+check_eq "--bad-data 5: exit 0" 0 $?
+read -r inj rej <<<"$(bad_counts bad.out)"
+check "--bad-data 5: ${inj:-0} injected of 6600, within 330 +- 89" test "${inj:-0}" -ge 241 -a "${inj:-0}" -le 419
+check_eq "--bad-data: rejected = injected" "$inj" "$rej"
+check_eq "--bad-data: the closing line's Rejected records" "$inj" "$(closing_number 'Rejected records' bad.out)"
+check_eq "--bad-data: written + rejected = every record" 6600 "$(($(records_written bad.out) + ${rej:-0}))"
+check_eq "--bad-data: the server holds every point written" "$(points_written bad.out)" "$(held ibad)"
+check "--bad-data: run.json says injected" grep -q "\"injected\": *$inj" "$(ls -t "$T_TMP"/results/*/run.json | head -1)"
 finish

@@ -145,6 +145,23 @@ check_eq "query, lost connections: exit 0" 0 $?
 check "query, lost connections: all 12 do-qN.err are empty" \
 	empty_files 12 "$T_TMP"/logs-lost/pg-*-1-[12]/do-q*.err
 
+# 5b. the continuous model (--model continuous): --autostop 5 at
+# host-scale 1 over 2 workers x 2 threads is the seed runbook's (20,200 +
+# 6,060) x 5 = 131,300 rows, exactly 5 values per series, whole seconds
+"$TSLOAD" ingest --model continuous -p 2 -c 2 --autostop 5 -t cont -q \
+	--target "$url" --results "$T_TMP/results" >cont.out 2>cont.err
+check_eq "continuous: exit 0" 0 $?
+check_eq "continuous: 131,300 rows" 131300 "$(q 'select count(*) from cont')"
+check_eq "continuous: Records written 131300" 131300 "$(records_written cont.out)"
+cs="region, cell, silo, availability_zone, microservice_name, instance_name, instance_type, os_version, process_name, jdk_version, measure_name"
+check_eq "continuous: 26,260 series" 26260 \
+	"$(q "select count(*) from (select distinct $cs from cont) x")"
+check_eq "continuous: every series has 5 values at 5 distinct times" 0 \
+	"$(q "select count(*) from (select $cs from cont group by $cs having count(*) != 5 or count(distinct time) != 5) x")"
+check_eq "continuous: whole seconds" 0 \
+	"$(q "select count(*) from cont where time % 1000 != 0")"
+check "continuous: stderr is empty" test ! -s cont.err
+
 # 6. cleanup drops the table
 "$TSLOAD" cleanup -t single --target "$purl" >cl.out 2>&1
 check_eq "cleanup: exit 0" 0 $?
@@ -237,8 +254,40 @@ check_eq "ranges: 1000 hosts, none twice, all series x 4 cycles" "1000|104000" \
 check_eq "ranges: the same series as one full run" 0 \
 	"$(q "select count(*) from (select instance_name, process_name, measure_name from bfill2 except select instance_name, process_name, measure_name from bfill) x")"
 
+# "INJECTED REJECTED" of the closing line of --bad-data
+bad_counts() { sed -n 's/^Bad records injected (--bad-data): \([0-9]*\); rejected by the target: \([0-9]*\)$/\1 \2/p' "$1"; }
+
+# --bad-data: each injected row breaks COPY (one column 22P04, a time
+# beyond bigint 22003, a time that is no number 22P02, invalid UTF-8
+# 22021); COPY refuses its whole batch, so injected rows go in batches of
+# their own and the target counts them as rejected. Both layouts.
+for lay in single multi; do
+	flag=
+	[ $lay = multi ] && flag=--multi
+	"$TSLOAD" ingest -c 2 --host-scale 1 $flag --bad-data 5 --interval-millis 1000 \
+		--start-time 2021-05-06T11:00:00Z --end-time 2021-05-06T11:00:03Z -t bad_$lay \
+		--target "$url" --results "$T_TMP/results" >bad.out 2>bad.err
+	check_eq "--bad-data ($lay): exit 0" 0 $?
+	read -r inj rej <<<"$(bad_counts bad.out)"
+	check "--bad-data ($lay): ${inj:-0} injected, within 330 +- 89" test "${inj:-0}" -ge 241 -a "${inj:-0}" -le 419
+	check_eq "--bad-data ($lay): rejected = injected" "$inj" "$rej"
+	check_eq "--bad-data ($lay): rows = records written" "$(records_written bad.out)" "$(q "select count(*) from bad_$lay")"
+done
+# each kind alone is refused for its data (class 22), as stdout:
+# writes them
+"$TSLOAD" ingest --host-scale 1 --bad-data 50 --interval-millis 1000 \
+	--start-time 2021-05-06T11:00:00Z --end-time 2021-05-06T11:00:01Z \
+	--target 'stdout:?format=pgcopy' -q --results "$T_TMP/results" >bad.pg 2>/dev/null
+for kind in '^bad-data$' '^99999999999999999999	' '^not-a-number	' $'^[0-9]*\t\xff'; do
+	LC_ALL=C grep -a -m1 -E "$kind" bad.pg >one.pg
+	check "pgcopy bad row /$kind/ exists" test -s one.pg
+	check "pgcopy bad row /$kind/: COPY refuses it (SQLSTATE 22)" \
+		bash -c "psql '$url' -Xq -v VERBOSITY=verbose -c '\\copy bad_single from one.pg' 2>&1 | grep -q 'ERROR:  22'"
+done
+
 bash "$src/scripts/pg-local.sh" stop "$pgdir"
 check_eq "server stopped: exit 0" 0 $?
 check "server stopped: directory removed" test ! -e "$pgdir"
 check "server stopped: port closed" not bash -c "ss -Hltn 'sport = :$port' | grep -q ."
+
 finish

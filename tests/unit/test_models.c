@@ -12,7 +12,8 @@
 #include "model_ops.h"
 
 /* Every registered model, in registry order. */
-static const char *const expected[] = { "perf-scale" };
+static const char *const expected[]
+    = { "perf-scale", "continuous", "apache", "cloudfront", "cloudflare" };
 
 static void
 test_registry(void **state)

@@ -283,7 +283,8 @@ test_unknown_option_hints(void **state)
 	}
 }
 
-/* Fan-out does not exist yet: a second --target is refused, not lost. */
+/* Fan-out: every --target kept; a second one where fan-out does not
+ * apply is refused, not lost. */
 static void
 test_repeated_target(void **state)
 {
@@ -381,6 +382,100 @@ test_implied_timestream(void **state)
 	assert_int_equal(
 	    opts_parse(&o, CMD_WORKER, 3, region, err, sizeof(err)), 0);
 	assert_string_equal(o.target, "sqlite:results/tsload.db");
+	opts_free(&o);
+}
+
+/* The continuous seed's meanings (seed-behaviour.md §1.5): -e and -r are
+ * the region, -url/--endpoint-url the URL, -s the host scale, its
+ * defaults -c 10 and --host-scale 1, its own pacing; a worker takes what
+ * it is sent as it is. */
+static void
+test_continuous_seed_line(void **state)
+{
+	const char *seed[] = { "ingest", "--model", "continuous", "-c", "1",
+		"-s", "2", "-d", "testDb", "-t", "testTable", "-e",
+		"us-east-1", "-url",
+		"https://ingest-cell2.timestream.us-east-1.amazonaws.com" };
+	const char *bare[] = { "ingest", "--model=continuous", "-r",
+		"eu-west-1", "-url=http://127.0.0.1:9", "--sin-frq-cpu", "qu",
+		"--sin-signal-cpu", "20.5", "--missing-cpu", "30",
+		"--include-region", "us-east-1,eu-central-1" };
+	const char *two[]  = { "ingest", "--model", "continuous", "-e",
+		 "us-east-1", "-r", "eu-west-1" };
+	const char *same[] = { "ingest", "--model", "continuous", "-e",
+		"us-east-1", "-r", "us-east-1", "--interval-millis", "1000" };
+	const char *perf[] = { "ingest", "-e", "http://127.0.0.1:9",
+		"--include-ms", "apollo" };
+	const char *dry[]  = { "ingest", "--model", "continuous", "--dry-run",
+		 "-e", "us-east-1", "--target", "sqlite:x.db" };
+	struct tsl_opts   o, w;
+	struct model_conf mc;
+	struct buf        text;
+	char              err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), 15, seed), 0);
+	assert_true(opts_continuous(&o));
+	assert_string_equal(o.region, "us-east-1");
+	assert_string_equal(o.endpoint,
+	    "https://ingest-cell2.timestream.us-east-1.amazonaws.com");
+	assert_string_equal(o.target, "timestream://");
+	assert_int_equal(o.concurrency, 1);
+	assert_int_equal(o.host_scale, 2);
+	assert_int_equal(o.interval_ms, 0); /* the model's step */
+	/* a worker parses the text as it is: no second remapping */
+	buf_init(&text, 1 << 20);
+	opts_to_text(&o, CMD_INGEST, &text);
+	buf_cstr(&text);
+	opts_defaults(&w);
+	assert_int_equal(
+	    opts_parse_text(&w, CMD_WORKER, text.p, err, sizeof(err)), 0);
+	assert_string_equal(w.region, "us-east-1");
+	assert_string_equal(w.endpoint, o.endpoint);
+	assert_string_equal(w.target, "timestream://");
+	assert_int_equal(w.concurrency, 1);
+	if (opts_validate(&w, CMD_WORKER, err, sizeof(err)))
+		fail_msg("%s", err);
+	opts_free(&w);
+	buf_free(&text);
+	opts_free(&o);
+
+	assert_int_equal(parse(&o, err, sizeof(err), 13, bare), 0);
+	assert_int_equal(o.concurrency, 10);
+	assert_int_equal(o.host_scale, 1);
+	assert_string_equal(o.region, "eu-west-1");
+	assert_string_equal(o.endpoint, "http://127.0.0.1:9");
+	mc = opts_model_conf(&o);
+	assert_int_equal(mc.sin_period_s, 7895232);
+	assert_int_equal(mc.saw_period_s, 60);
+	assert_true(mc.sin_snr == 20.5);
+	assert_int_equal(mc.missing_cpu, 30);
+	assert_string_equal(mc.include_region, "us-east-1,eu-central-1");
+	opts_free(&o);
+
+	assert_int_equal(parse(&o, err, sizeof(err), 7, two), -EINVAL);
+	assert_non_null(strstr(err, "both name the region"));
+	assert_int_equal(parse(&o, err, sizeof(err), 9, same), 0);
+	assert_string_equal(o.region, "us-east-1");
+	assert_int_equal(o.interval_ms, 1000);
+	assert_int_equal(o.concurrency, 10);
+	opts_free(&o);
+
+	/* perf-scale: --endpoint stays a URL, continuous options refused */
+	assert_int_equal(parse(&o, err, sizeof(err), 5, perf), 0);
+	assert_string_equal(o.endpoint, "http://127.0.0.1:9");
+	assert_int_equal(o.host_scale, 100);
+	assert_int_equal(o.concurrency, 1);
+	assert_int_equal(
+	    opts_validate(&o, CMD_INGEST, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+	    "--include-ms: only --model continuous takes it (the model is "
+	    "perf-scale)");
+	opts_free(&o);
+
+	/* --dry-run: null:, whatever the target */
+	assert_int_equal(parse(&o, err, sizeof(err), 8, dry), 0);
+	assert_string_equal(o.target, "null:");
 	opts_free(&o);
 }
 
@@ -492,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_unknown_option_hints),
 		cmocka_unit_test(test_repeated_target),
 		cmocka_unit_test(test_implied_timestream),
+		cmocka_unit_test(test_continuous_seed_line),
 		cmocka_unit_test(test_batch_auto),
 		cmocka_unit_test(test_host_range),
 	};

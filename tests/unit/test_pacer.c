@@ -33,19 +33,19 @@ static void
 test_registry(void **state)
 {
 	static const char *const want[]
-	    = { "backfill", "unpaced", "interval" };
+	    = { "backfill", "step", "rate", "unpaced", "interval" };
 	const struct pacer_ops *const *l = pacer_list();
 	size_t                         n = 0;
 
 	(void)state;
 	for (; l[n]; n++) {
-		assert_true(n < 3);
+		assert_true(n < 5);
 		assert_string_equal(l[n]->name, want[n]);
 		assert_true(pacer_ops_valid(l[n]));
 		assert_ptr_equal(pacer_find(want[n]), l[n]);
 	}
-	assert_int_equal(n, 3);
-	assert_null(pacer_find("rate"));
+	assert_int_equal(n, 5);
+	assert_null(pacer_find("seed"));
 }
 
 static void
@@ -69,6 +69,91 @@ test_pick(void **state)
 	c.end_ms = 0; /* a start without an end is paced as usual */
 	assert_int_equal(pacer_pick(&p, &c), 0);
 	assert_string_equal(p.ops->name, "unpaced");
+	/* a model with its own step: when no interval or time is asked */
+	c         = conf(0);
+	c.step_ms = 1000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "step");
+	c.interval_ms = 5000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "interval");
+	c          = conf(0);
+	c.step_ms  = 1000;
+	c.virt     = true;
+	c.start_ms = 1000;
+	c.end_ms   = 2000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "backfill");
+}
+
+/* Step pacing: every cycle a new step of the wall clock, a multiple of
+ * step_ms, strictly after the last; never behind. 5 ms steps, so the
+ * test waits a few ms per cycle. */
+static void
+test_step(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(0);
+	int64_t            last, before;
+
+	(void)state;
+	c.step_ms = 5;
+	pacer_pick(&p, &c);
+	before = wall_ms();
+	assert_true(pacer_next(&p, &cy));
+	assert_int_equal(cy.stamp_ms % 5, 0);
+	assert_true(cy.stamp_ms <= before + 5 && cy.stamp_ms > before - 5);
+	last = cy.stamp_ms;
+	for (int i = 0; i < 20; i++) {
+		assert_true(pacer_next(&p, &cy));
+		assert_int_equal(cy.stamp_ms % 5, 0);
+		assert_true(cy.stamp_ms >= last + 5);
+		assert_false(cy.behind);
+		/* the wall clock has reached the step it carries */
+		assert_true(wall_ms() >= cy.stamp_ms);
+		last = cy.stamp_ms;
+	}
+	/* a stop while waiting for the next second returns false */
+	c         = conf(0);
+	c.step_ms = 1000;
+	pacer_pick(&p, &c);
+	assert_true(pacer_next(&p, &cy));
+	atomic_store(&stop, true);
+	assert_false(pacer_next(&p, &cy));
+}
+
+/* --autostop N: N cycles of any pacer, then no more. */
+static void
+test_cycles(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(0);
+	int                n;
+
+	(void)state;
+	c.cycles = 3;
+	pacer_pick(&p, &c);
+	for (n = 0; pacer_next(&p, &cy); n++)
+		assert_true(n < 3);
+	assert_int_equal(n, 3);
+	c          = conf(1000);
+	c.cycles   = 2;
+	c.virt     = true;
+	c.start_ms = 0;
+	c.end_ms   = 100000;
+	pacer_pick(&p, &c);
+	for (n = 0; pacer_next(&p, &cy); n++)
+		assert_int_equal(cy.stamp_ms, n * 1000);
+	assert_int_equal(n, 2);
+	c         = conf(0);
+	c.step_ms = 2;
+	c.cycles  = 4;
+	pacer_pick(&p, &c);
+	for (n = 0; pacer_next(&p, &cy); n++)
+		;
+	assert_int_equal(n, 4);
 }
 
 /* start + k x interval for every cycle before the end, then the end. */
@@ -170,6 +255,117 @@ test_interval(void **state)
 	assert_false(p.ops->next(&p, &cy));
 }
 
+/* Open loop: the rate pacer wants any schedule (a backfill keeps its
+ * cycles); batches are due one after another at the schedule's count,
+ * each thread at its share; the end of the steps and a stop end it. */
+static void
+test_open_loop(void **state)
+{
+	struct pacer       p;
+	struct pacer_cycle cy;
+	struct pacer_conf  c = conf(5000);
+	struct sched       s;
+	uint64_t           due, first;
+	const char        *steps = "{\"steps\": [{\"rate\": 1000000, \"for\": "
+	                           "0.002}]}";
+
+	(void)state;
+	assert_int_equal(sched_const(&s, 1e6), 0);
+	c.sched     = &s;
+	c.share     = 0.5; /* one of two threads: 500000/s */
+	c.origin_ns = now_ns();
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "rate");
+	assert_true(p.ops->next(&p, &cy));
+	assert_true(cy.due_ns >= c.origin_ns);
+	assert_int_equal(pacer_batch(&p, 100, &first), PACER_GO);
+	assert_int_equal(first, cy.due_ns); /* the cycle's first batch */
+	/* batch k of 100 units at 500000/s: 200 us apart, from the count
+	 * (no drift however the batches are cut) */
+	for (int k = 1; k <= 20; k++) {
+		assert_int_equal(pacer_batch(&p, 100, &due), PACER_GO);
+		assert_true(due + 2 >= first + (uint64_t)k * 200000u);
+		assert_true(due <= first + (uint64_t)k * 200000u + 2);
+	}
+	/* a backfill with a rate keeps its own cycles */
+	c.virt     = true;
+	c.start_ms = 1000;
+	c.end_ms   = 2000;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "backfill");
+	/* --start-time without an end: start + k x interval, back to back */
+	c.end_ms = 0;
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_string_equal(p.ops->name, "rate");
+	for (int k = 0; k < 3; k++) {
+		assert_true(p.ops->next(&p, &cy));
+		assert_int_equal(cy.stamp_ms, 1000 + 5000 * k);
+	}
+	c.virt = false;
+	/* stamps from the clock: never twice the same millisecond */
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	assert_true(p.ops->next(&p, &cy));
+	for (int k = 0; k < 50; k++) {
+		int64_t last = cy.stamp_ms;
+
+		assert_true(p.ops->next(&p, &cy));
+		assert_true(cy.stamp_ms > last);
+	}
+	/* a stop ends it */
+	assert_int_equal(pacer_pick(&p, &c), 0);
+	atomic_store(&stop, true);
+	assert_int_equal(pacer_batch(&p, 100, &due), PACER_END);
+	assert_false(p.ops->next(&p, &cy));
+	atomic_store(&stop, false);
+	sched_free(&s);
+	/* steps: 2000 units, then the end (4 batches of 500) */
+	assert_int_equal(sched_parse(&s, steps, strlen(steps), NULL, 0), 0);
+	c.share     = 1;
+	c.origin_ns = now_ns();
+	pacer_pick(&p, &c);
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(pacer_batch(&p, 500, &due), PACER_GO);
+	assert_int_equal(pacer_batch(&p, 500, &due), PACER_END);
+	sched_free(&s);
+	/* closed loop: at once, due 0 */
+	c = conf(0);
+	pacer_pick(&p, &c);
+	assert_int_equal(pacer_batch(&p, 100, &due), PACER_GO);
+	assert_int_equal(due, 0);
+}
+
+/* --max-lag: a batch due longer ago than that is skipped, and counted in
+ * the schedule all the same (the next one is not later for it). */
+static void
+test_max_lag(void **state)
+{
+	struct pacer      p;
+	struct pacer_conf c = conf(5000);
+	struct sched      s;
+	uint64_t          due, d2;
+
+	(void)state;
+	assert_int_equal(sched_const(&s, 1000), 0);
+	c.sched      = &s;
+	c.share      = 1;
+	c.max_lag_ns = 1;
+	/* the thread began at the start of the run, 10 s ago: its first
+	 * batches are long due */
+	c.origin_ns = now_ns() - 10000000000ull;
+	pacer_pick(&p, &c);
+	p.begun   = true;
+	p.start_u = 0;
+	assert_int_equal(pacer_batch(&p, 1000, &due), PACER_SKIP);
+	assert_int_equal(due, c.origin_ns);
+	assert_int_equal(pacer_batch(&p, 1000, &d2), PACER_SKIP);
+	assert_int_equal(d2 - due, 1000000000ull); /* 1000 units later */
+	c.max_lag_ns = 0; /* no limit: late, but sent */
+	pacer_pick(&p, &c);
+	p.begun = true;
+	assert_int_equal(pacer_batch(&p, 1000, &due), PACER_GO);
+	sched_free(&s);
+}
+
 int
 main(void)
 {
@@ -179,6 +375,10 @@ main(void)
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_unpaced_never_twice),
 		cmocka_unit_test(test_interval),
+		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_open_loop),
+		cmocka_unit_test(test_max_lag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

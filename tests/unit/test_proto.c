@@ -118,10 +118,15 @@ test_stats_roundtrip(void **state)
 	in->s.throttles = 5;
 	in->s.rejected  = 6;
 	in->s.behind    = 7;
-	in->threads_ok  = 2;
-	in->batch_min   = 354;
-	in->batch_max   = 421;
-	in->state       = TGT_STATE_BIT(TGT_UNREACHABLE) | PROTO_S_FILE_ERR;
+	/* open loop: the intended-start latency and the lag travel too */
+	for (uint64_t v = 7; v < 3000000000ull; v = v * 5 + 3)
+		stats_record_open(&in->s, 1000, 1000 + v / 3, 1000 + v);
+	in->s.skipped        = 8;
+	in->s.skipped_points = 9;
+	in->threads_ok       = 2;
+	in->batch_min        = 354;
+	in->batch_max        = 421;
+	in->state = TGT_STATE_BIT(TGT_UNREACHABLE) | PROTO_S_FILE_ERR;
 	strcpy(in->err, "thread 1: sqlite x.db: disk I/O error");
 	/* a cluster's hosts, and two fan-out targets with their own */
 	in->hosts.n = 2;

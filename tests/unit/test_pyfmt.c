@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "pyfmt.h"
+#include "pyround.h"
+#include "rng.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -161,6 +163,49 @@ test_round(void **state)
 	assert_true(pyfmt_round(INFINITY, 2) == INFINITY);
 }
 
+/* py_round(), the fast one, on the same cases and on ties (CPython 3.11:
+ * round(2.675, 2) = 2.67, round(0.125, 2) = 0.12, round(0.375, 2) = 0.38,
+ * round(1.005, 2) = 1.0, round(-0.001, 2) = -0.0), and against
+ * pyfmt_round() on values and (near) ties of 0..4 places. */
+static void
+test_py_round(void **state)
+{
+	struct xrng r;
+	unsigned    i;
+
+	(void)state;
+	for (i = 0; i < N_ELEMS(round_cases); i++) {
+		double got = py_round(round_cases[i].x, round_cases[i].nd);
+
+		assert_true(got == round_cases[i].want);
+		assert_int_equal(signbit(got), signbit(round_cases[i].want));
+	}
+	assert_true(py_round(2.675, 2) == 2.67);
+	assert_true(py_round(0.125, 2) == 0.12);
+	assert_true(py_round(0.375, 2) == 0.38);
+	assert_true(py_round(1.005, 2) == 1.0);
+	assert_true(py_round(2.5, 0) == 2.0 && py_round(3.5, 0) == 4.0);
+	assert_true(py_round(12.34565, 4) == 12.3456);
+	assert_true(signbit(py_round(-0.001, 2)));
+	assert_true(py_round(1e300, 2) == 1e300);
+	assert_true(isnan(py_round(NAN, 2)));
+	xrng_seed(&r, 11, 0);
+	for (i = 0; i < 300000; i++) {
+		double x  = (xrng_uniform(&r) - 0.3) * 300;
+		int    nd = (int)(i % 5);
+
+		if (i % 3 == 1) /* k/100 + 0.005: ties of the decimal text */
+			x = floor(x * 100) / 100 + 0.005;
+		else if (i % 3 == 2) /* one ulp off a tie of 4 places */
+			x = nextafter(floor(x * 10000) / 10000 + 0.00005,
+			    (i & 8) ? 1e9 : -1e9);
+		if (py_round(x, nd) != pyfmt_round(x, nd)
+		    || signbit(py_round(x, nd)) != signbit(pyfmt_round(x, nd)))
+			fail_msg("round(%.17g, %d): fast %.17g, exact %.17g",
+			    x, nd, py_round(x, nd), pyfmt_round(x, nd));
+	}
+}
+
 static void
 test_repr(void **state)
 {
@@ -228,6 +273,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round),
+		cmocka_unit_test(test_py_round),
 		cmocka_unit_test(test_repr),
 		cmocka_unit_test(test_float_comma),
 		cmocka_unit_test(test_int_comma),

@@ -40,10 +40,14 @@ test_registry(void **state)
 	assert_true(stage_ops_valid(l[0]));
 	assert_string_equal(l[1]->name, "cluster");
 	assert_true(stage_ops_valid(l[1]));
-	assert_null(l[2]); /* pass and cluster */
+	assert_non_null(l[2]);
+	assert_string_equal(l[2]->name, "spool");
+	assert_true(stage_ops_valid(l[2]));
+	assert_null(l[3]); /* pass, cluster and spool */
 	assert_ptr_equal(stage_find("pass"), &stage_pass);
 	assert_ptr_equal(stage_find("cluster"), &stage_cluster);
-	assert_null(stage_find("spool"));
+	assert_ptr_equal(stage_find("spool"), &stage_spool);
+	assert_null(stage_find("fan-out"));
 	assert_false(stage_ops_valid(NULL));
 }
 
@@ -56,13 +60,14 @@ test_chain(void **state)
 
 	(void)state;
 	calls = 0;
-	assert_int_equal(stage_chain_init(&s, &stage_pass, &ctx), 0);
+	assert_int_equal(stage_chain_init(&s, &stage_pass, &ctx, NULL), 0);
 	assert_int_equal(stage_write(&s, &b), TGT_RETRY);
 	assert_ptr_equal(seen, &b);
 	assert_int_equal(stage_write(&s, &b), TGT_OK);
 	assert_int_equal(calls, 2);
 	/* two stages: the first hands on to the second, that to the target */
-	assert_int_equal(stage_chain_init(&second, &stage_pass, &ctx), 0);
+	assert_int_equal(
+	    stage_chain_init(&second, &stage_pass, &ctx, NULL), 0);
 	s.next = &second;
 	seen   = NULL;
 	assert_int_equal(stage_write(&s, &b), TGT_OK);
@@ -138,7 +143,7 @@ test_cluster(void **state)
 	}
 	memset(got, 0, sizeof(got));
 	/* rr: whole batches in turn */
-	assert_int_equal(stage_chain_open(&s, &ctx), 0);
+	assert_int_equal(stage_chain_open(&s, &ctx, NULL), 0);
 	assert_int_equal(atomic_load(&pub->n), 2);
 	for (unsigned k = 0; k < 4; k++)
 		assert_int_equal(stage_write(&s, &b), TGT_OK);
@@ -173,7 +178,7 @@ test_cluster(void **state)
 	memset(names, 0, sizeof(names));
 	memset(pub, 0, sizeof(*pub));
 	ctx.conf = &hh;
-	assert_int_equal(stage_chain_open(&s, &ctx), 0);
+	assert_int_equal(stage_chain_open(&s, &ctx, NULL), 0);
 	for (unsigned k = 0; k < 3; k++)
 		assert_int_equal(stage_write(&s, &b), TGT_OK);
 	assert_int_equal(got[0] + got[1], 30);

@@ -165,11 +165,13 @@ test_constant(void **state)
 static void
 bump(struct stats *s, uint64_t k)
 {
-	s->throttles = k;
-	s->rejected  = 2 * k;
-	s->records   = 3 * k;
-	s->points    = 4 * k;
-	s->behind    = 5 * k;
+	s->throttles      = k;
+	s->rejected       = 2 * k;
+	s->records        = 3 * k;
+	s->points         = 4 * k;
+	s->behind         = 5 * k;
+	s->skipped        = 6 * k;
+	s->skipped_points = 7 * k;
 }
 
 static void
@@ -191,6 +193,8 @@ test_merge_union(void **state)
 		ok = x % 7 != 0;
 		stats_record(i % 2 ? a : b, ns, ok);
 		stats_record(u, ns, ok);
+		stats_record_open(i % 2 ? a : b, 100, 100 + ns / 3, 100 + ns);
+		stats_record_open(u, 100, 100 + ns / 3, 100 + ns);
 	}
 	bump(a, 1);
 	bump(b, 2);
@@ -213,6 +217,10 @@ test_merge_union(void **state)
 	assert_close(a->sum_log, u->sum_log, 1e-12);
 	assert_close(stats_stddev_s(a), stats_stddev_s(u), 1e-9);
 	assert_memory_equal(&a->h, &u->h, sizeof(u->h));
+	assert_memory_equal(&a->hi, &u->hi, sizeof(u->hi));
+	assert_memory_equal(&a->hl, &u->hl, sizeof(u->hl));
+	assert_int_equal(a->skipped, u->skipped);
+	assert_int_equal(a->skipped_points, u->skipped_points);
 	free(a);
 	free(b);
 	free(u);

@@ -683,6 +683,76 @@ test_write_faults(void **state)
 	fx_stop(&x);
 }
 
+/* A model stamped in whole seconds (schema.seconds: the continuous one)
+ * writes as its seed does (seed-behaviour.md §5.4): one call per series
+ * sample, the dimensions in CommonAttributes even without ?common=1,
+ * records of exactly MeasureName, MeasureValue, MeasureValueType, Time
+ * (epoch seconds) and TimeUnit SECONDS; checked against botocore's
+ * model. The fixture's schema is perf-scale's, flagged for the test. */
+static void
+test_seconds_shape(void **state)
+{
+	static const char *const keys[] = { "MeasureName", "MeasureValue",
+		"MeasureValueType", "Time", "TimeUnit" };
+	struct tsfake_opts       o      = { .keep = true, .secret = SECRET };
+	struct fixture           x;
+	struct sample            s[2];
+	struct batch             b;
+	struct tsfake_req        r;
+	struct jsonr_doc        *doc;
+	const struct jsonr_val  *root, *recs, *ca;
+	char                     err[128];
+
+	(void)state;
+	fx_schema.seconds = true;
+	env_creds(false);
+	fx_start(&x, &o, "timestream+http://127.0.0.1:PORT/");
+	fx_init(&x);
+	metric_sample(&s[0], 0, MODEL_N_METRICS);
+	b = (struct batch) { .s = s, .n = 1, .records = 20, .points = 20 };
+	assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
+	last_req(x.f, "WriteRecords", &r);
+	check_op('w', "WriteRecords", r.body, r.len, true);
+	assert_int_equal(
+	    jsonr_parse(r.body, r.len, &doc, err, sizeof(err)), 0);
+	root = jsonr_root(doc);
+	ca   = jsonr_get(root, "CommonAttributes");
+	assert_non_null(ca);
+	assert_int_equal(jsonr_len(ca), 1); /* Dimensions only */
+	assert_int_equal(jsonr_len(jsonr_get(ca, "Dimensions")), 8);
+	recs = jsonr_get(root, "Records");
+	assert_int_equal(jsonr_len(recs), 20);
+	for (size_t i = 0; i < 20; i++) {
+		const struct jsonr_val *rec = jsonr_at(recs, i);
+
+		assert_int_equal(jsonr_len(rec), 5);
+		for (size_t k = 0; k < 5; k++)
+			assert_non_null(jsonr_get(rec, keys[k]));
+		assert_string_equal(jsonr_get_str(rec, "Time"), "1700000000");
+		assert_string_equal(jsonr_get_str(rec, "TimeUnit"), "SECONDS");
+	}
+	jsonr_free(doc);
+	tsfake_req_free(&r);
+
+	/* an events sample: 5 records, the same shape */
+	event_sample_at(&s[0], 0, MODEL_N_EVENTS, 1700000042000);
+	b = (struct batch) { .s = s, .n = 1, .records = 5, .points = 5 };
+	assert_int_equal(x.ctx.ops->write(&x.ctx, &b), TGT_OK);
+	last_req(x.f, "WriteRecords", &r);
+	assert_int_equal(
+	    jsonr_parse(r.body, r.len, &doc, err, sizeof(err)), 0);
+	recs = jsonr_get(jsonr_root(doc), "Records");
+	assert_int_equal(jsonr_len(recs), 5);
+	assert_string_equal(
+	    jsonr_get_str(jsonr_at(recs, 4), "Time"), "1700000042");
+	assert_non_null(jsonr_get(jsonr_root(doc), "CommonAttributes"));
+	jsonr_free(doc);
+	tsfake_req_free(&r);
+	check_kept(x.f, "us-east-1");
+	fx_stop(&x);
+	fx_schema.seconds = false;
+}
+
 /* Row callback: keeps the first row's values and the column count. */
 struct rows_seen {
 	unsigned n, ncol;
@@ -1119,6 +1189,7 @@ main(void)
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_setup_cleanup),
 		cmocka_unit_test(test_write_faults),
+		cmocka_unit_test(test_seconds_shape),
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_user_agent_client_token),
 		cmocka_unit_test(test_query_page_bound),

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# --spool-*: bad values are one line and exit 2; a spool directory that
+# an earlier run with other settings (or more threads) left is refused
+# before anything starts; a run whose target never fails keeps nothing,
+# and its closing lines add up. (Runs with a server going down:
+# tests/fault/spool.sh; the segment format: tests/unit/test_spool.c.)
+. "$(dirname "$0")/../lib.sh"
+cd "$T_TMP" || exit 1
+
+# one_line_exit2 NAME REGEX ARGS...: exit 2 and exactly one stderr line
+one_line_exit2() {
+	local name=$1 re=$2 rc
+	shift 2
+	"$TSLOAD" ingest "$@" >out 2>err
+	rc=$?
+	check_eq "$name: exit 2" 2 "$rc"
+	check_eq "$name: one line" 1 "$(grep -c . err)"
+	check "$name: names it" grep -qE "$re" err
+}
+one_line_exit2 "bad --spool-full" '^tsload: error: --spool-full: invalid value "sometimes" \(expected block, drop-oldest or drop-new\)$' \
+	--spool-full sometimes --target null:
+one_line_exit2 "bad --spool-max" '^tsload: error: --spool-max: invalid value "10Q"' \
+	--spool-max 10Q --target null:
+one_line_exit2 "--spool-max too small for the threads" '^tsload: error: --spool-max: 102400 bytes leave 51200 to each of the 2 threads, less than the 65536' \
+	--spool-dir sp --spool-max 100K -c 2 --host-scale 1 --target null:
+
+# a segment whose header says another run made it
+mkdir -p foreign/w0-t0 more/w1-t0
+python3 - <<'PY'
+import struct
+def crc32c(data, crc=0):
+    crc ^= 0xffffffff
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+assert crc32c(b"123456789") == 0xE3069283
+ident = b"tsload spool 1 le; model=perf-scale host-scale=7"
+h = b"TSLSPL01" + struct.pack("<I", len(ident)) + ident
+h += struct.pack("<I", crc32c(h))
+for d in ("foreign/w0-t0", "more/w1-t0"):
+    open(d + "/0000000000000001.seg", "wb").write(h)
+PY
+one_line_exit2 "spool of other settings" '^tsload: error: --spool-dir: foreign/w0-t0 was written by a run with other settings \("tsload spool 1 le; model=perf-scale host-scale=7", this run: "tsload spool 1 [lb]e; model=perf-scale host-scale=1 .*"\): run with that run.s options, or move it away$' \
+	--spool-dir foreign --host-scale 1 --duration 1 --target null:
+one_line_exit2 "spool of more workers" '^tsload: error: --spool-dir: more/w1-t0 holds what a run with more workers or threads left \(-p 1 -c 1 here\)' \
+	--spool-dir more --host-scale 1 --duration 1 --target null:
+
+# nothing goes wrong: nothing kept, no spool line, the records add up
+"$TSLOAD" ingest --spool-dir ok -p 2 -c 2 --host-scale 1 --interval-millis 0 --duration 1 \
+	--batch-writes --target null: --results res >out 2>err
+check_eq "a healthy run: exit 0" 0 "$?"
+check "a healthy run: no spool line" not grep -q '^Spool:' out
+check "a healthy run: the records add up" not grep -q 'do not add up' out
+check_eq "a healthy run: no segment" "" "$(find ok -name '*.seg')"
+check "a healthy run: run.json totals: generated = records, nothing lost" \
+	python3 -c 'import json, sys; t = json.load(open(sys.argv[1]))["totals"]; sys.exit(not (t["generated"] == t["records"] > 0 and t["lost"] == 0 and "spool" not in t))' "$(ls res/*/run.json)"
+finish
