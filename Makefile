@@ -231,6 +231,8 @@ help:
 	@echo '                     a case, median and spread; results/bench-*.csv);'
 	@echo '                     tsload vs each real server'"'"'s own client replaying'
 	@echo '                     the same bytes (BENCH_ONLY=server: only those),'
+	@echo '                     fan-out to three servers at once, each at least'
+	@echo '                     10M data points a minute (BENCH_ONLY=fan-out),'
 	@echo '                     BENCH_OLD=PATH: alternate with an older binary,'
 	@echo '                     tsload generate lines per CPU second (goal: 2M'
 	@echo '                     apache; BENCH_ONLY=generate: only those),'

@@ -355,6 +355,18 @@ cmd_list_targets(FILE *f)
 		else if ((*t)->params)
 			params_usage((*t)->params, 6, f);
 	}
+	fprintf(f,
+	    "\nfan-out: --target may be repeated (ingest, run; at most %d targets):\n"
+	    "  every batch goes to every target, each with its own writers, figures\n"
+	    "  and run.json section; an unreachable one does not hold the others.\n",
+	    OPTS_TARGETS_MAX);
+	fprintf(f,
+	    "clusters: a clickhouse, influx, vm or postgres URL may name several\n"
+	    "  hosts, h1:p1,h2:p2 (at most %d), each a server of its own:\n"
+	    "      balance=rr|hash       whole batches in turn (default), or each\n"
+	    "                            series to one host\n"
+	    "  a dead host is taken out, probed with backoff and put back.\n",
+	    CLUSTER_HOSTS_MAX);
 	fprintf(f, "\nmodels (--model NAME), with the options they read:\n");
 	for (const struct model_ops *const *m = model_list(); *m; m++) {
 		const struct param_row *p = (*m)->params;
@@ -407,9 +419,40 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->series = m->ops->series_count(&mc);
 }
 
+/* Fan-out: each target's figures, merged over the workers; with one
+ * target, its cluster's hosts. */
+static void
+collect_targets(const struct engine *e, struct report_run *r)
+{
+	unsigned n = opts_n_targets(e->o);
+
+	if (!e->per_role[ROLE_INGEST])
+		return;
+	if (n == 1) {
+		r->cluster = xmalloc(sizeof(*r->cluster));
+		engine_hosts(e, -1, r->cluster);
+		return;
+	}
+	r->n_tgt = n;
+	r->tgt   = xcalloc(n, sizeof(*r->tgt));
+	for (unsigned k = 0; k < n; k++) {
+		struct report_target *t = &r->tgt[k];
+
+		target_url_redact(
+		    opts_target(e->o, k), t->url, sizeof(t->url));
+		engine_total_target(e, k, &t->s, &t->state);
+		engine_target_err(e, k, t->err, sizeof(t->err));
+		engine_hosts(e, (int)k, &t->hosts);
+		if (t->err[0])
+			log_warn("target %u %s: first error: %s", k + 1,
+			    t->url, t->err);
+	}
+}
+
 void
 cmd_collect_workers(const struct engine *e, struct report_run *r)
 {
+	collect_targets(e, r);
 	r->nw = e->n;
 	r->w  = xcalloc(e->n ? e->n : 1, sizeof(*r->w));
 	for (unsigned i = 0; i < e->n; i++) {

@@ -25,6 +25,7 @@ int ingest_prepare(struct tsl_opts *o, struct model *m);
 struct engine;
 /** Prints the seed's closing lines and tsload's resource line; turns
  *  failed writes into exit 1. */
-int ingest_finish(struct stats *t, const struct engine *e, int rc);
+int ingest_finish(struct stats *t, const struct engine *e,
+    const struct report_run *rr, int rc);
 
 #endif

@@ -74,8 +74,20 @@ struct engine {
 	unsigned           assigned;
 	uint64_t           t_start, t_stop;
 	struct report_tick tick[ROLE_N];
+	uint64_t           tgt_last_rec[OPTS_TARGETS_MAX]; /* fan-out rates */
+	double             tgt_last_t;
 };
 
+/** Fan-out: the totals of target k (0-based) over the ingest workers, and
+ *  the TGT_STATE_BITs they saw. */
+void engine_total_target(
+    const struct engine *e, unsigned k, struct stats *t, uint32_t *state);
+/** The hosts of the cluster of target k (0-based, fan-out) or of the one
+ *  target (k < 0), merged over the ingest workers (n = 0: no cluster). */
+void engine_hosts(const struct engine *e, int k, struct proto_hosts *h);
+/** Fan-out: the first error a worker kept for target k ("" if none). */
+void engine_target_err(
+    const struct engine *e, unsigned k, char *err, size_t n);
 /** Makes SIGINT, SIGTERM and SIGHUP ask for a drain (the third forces
  *  the stop) and ignores SIGPIPE. Called first thing by the run commands,
  *  so a signal during set-up gives an empty, clean run. */

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -52,8 +53,10 @@ print_model(const struct tsl_opts *o, struct model *m)
 }
 
 /* --spool-dir: what an earlier run left there is this run's to send:
- * each DIR/w<worker>-t<thread> must be a thread of this run, with the
- * settings its records depend on (opts_spool_ident). One line if not. */
+ * each DIR/w<worker>-t<thread> (one target) or DIR/w<W>-t<T>-k<target>
+ * (fan-out, target 0-based) must be a thread and target of this run,
+ * with the settings its records depend on (opts_spool_ident). One line
+ * if not. */
 static int
 check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
 {
@@ -66,11 +69,14 @@ check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
 		return 0;
 	opts_host_range(o, &first, &end);
 	while (!rc && (e = readdir(d))) {
-		unsigned w, t;
+		unsigned w, t, k = 0, n = opts_n_targets(o);
 		uint32_t f, l, h0, h1;
 		char     sub[4096], theirs[1024], ours[1024], tail;
+		bool     fan
+		    = sscanf(e->d_name, "w%u-t%u-k%u%c", &w, &t, &k, &tail)
+		    == 3;
 
-		if (sscanf(e->d_name, "w%u-t%u%c", &w, &t, &tail) != 2)
+		if (!fan && sscanf(e->d_name, "w%u-t%u%c", &w, &t, &tail) != 2)
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", o->spool_dir, e->d_name);
 		snprintf(theirs, sizeof(theirs), "a damaged header");
@@ -81,6 +87,14 @@ check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
 			    "--spool-dir: %.300s holds what a run with more workers or threads left (-p %llu -c %llu here): run with that run's options, or move it away",
 			    sub, (unsigned long long)o->processes,
 			    (unsigned long long)o->concurrency);
+			rc = -EINVAL;
+			break;
+		}
+		if (fan != (n > 1) || k >= n) {
+			snprintf(err, errlen,
+			    "--spool-dir: %.300s holds what a run with %s left (%u --target here): run with that run's targets, or move it away",
+			    sub, fan ? "more targets (fan-out)" : "one target",
+			    n);
 			rc = -EINVAL;
 			break;
 		}
@@ -140,39 +154,88 @@ check_shape(struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* Runs the target's ->setup: on each host of a cluster URL (each is a
+ * server of its own), else on the URL. A host that fails is said and left
+ * to the cluster stage, which sets it up when it first reaches it; the
+ * run needs one host set up. */
+static int
+setup_target(struct tgt_conf *conf, char *err, size_t errlen)
+{
+	const struct target_ops *ops = target_find(conf->url);
+	struct cluster          *c;
+	const char              *url = conf->url;
+	unsigned                 ok  = 0;
+	int                      rc  = 0;
+
+	if (!ops->setup)
+		return 0;
+	if (!(ops->flags & TGT_F_HOSTS) || !cluster_wanted(url))
+		return ops->setup(conf, err, errlen);
+	c  = xmalloc(sizeof(*c));
+	rc = cluster_parse(c, url, err, errlen);
+	for (unsigned i = 0; !rc && i < c->n; i++) {
+		conf->url = c->h[i].url;
+		if (ops->setup(conf, err, errlen))
+			log_warn(
+			    "cluster host %s: set-up failed (it is set up when first reached): %s",
+			    c->h[i].name, err);
+		else
+			ok++;
+	}
+	conf->url = url;
+	free(c);
+	return rc ? rc : ok ? 0 : -EIO; /* err: the last host's reason */
+}
+
 int
 ingest_prepare(struct tsl_opts *o, struct model *m)
 {
-	const struct target_ops *ops  = target_find(o->target);
-	struct tgt_conf          conf = opts_tgt_conf(o);
-	char                     err[1024];
+	char err[1024];
 
-	if (ops->flags & TGT_F_STDOUT)
-		log_info_to_stderr(true);
+	for (unsigned k = 0; k < opts_n_targets(o); k++)
+		if (target_find(opts_target(o, k))->flags & TGT_F_STDOUT)
+			log_info_to_stderr(true);
 	if (print_model(o, m))
 		return 1;
 	if (o->print_summary)
 		return 0;
-	conf.schema = &m->schema; /* the tables ->setup creates */
 	if (check_shape(o, err, sizeof(err))
 	    || check_spool_dir(o, err, sizeof(err))) {
 		log_err("%s", err);
 		return 2;
 	}
-	if (ops->setup && ops->setup(&conf, err, sizeof(err))) {
-		log_err("target set-up: %s", err);
-		return 1;
+	/* every target of a fan-out gets its tables before any worker */
+	for (unsigned k = 0; k < opts_n_targets(o); k++) {
+		struct tgt_conf conf = opts_tgt_conf_at(o, k);
+
+		conf.schema = &m->schema; /* the tables ->setup creates */
+		if (setup_target(&conf, err, sizeof(err))) {
+			if (opts_n_targets(o) > 1)
+				log_err("target %u set-up: %s", k + 1, err);
+			else
+				log_err("target set-up: %s", err);
+			return 1;
+		}
 	}
 	return -1;
 }
 
 int
-ingest_finish(struct stats *t, const struct engine *e, int rc)
+ingest_finish(struct stats *t, const struct engine *e,
+    const struct report_run *rr, int rc)
 {
 	double cpu = e->cpu_s[ROLE_INGEST] + e->coord_cpu_s;
 
 	report_closing(log_info_stream(), t, e->secs, opts_continuous(e->o));
 	report_open_loop(log_info_stream(), &e->rate[ROLE_INGEST], t, e->secs);
+	report_closing_targets(log_info_stream(), rr->tgt, rr->n_tgt, e->secs);
+	if (rr->cluster && rr->cluster->n) {
+		char shown[1024];
+
+		target_url_redact(e->o->target, shown, sizeof(shown));
+		report_closing_hosts(
+		    log_info_stream(), shown, rr->cluster, wall_ms());
+	}
 	log_info(
 	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
@@ -227,7 +290,7 @@ coord_ingest(int argc, char **argv)
 	t = xmalloc(sizeof(*t));
 	engine_total(&e, ROLE_INGEST, t);
 	cmd_collect_workers(&e, &rr);
-	rc       = ingest_finish(t, &e, rc);
+	rc       = ingest_finish(t, &e, &rr, rc);
 	rr.total = t;
 	rr.rate  = &e.rate[ROLE_INGEST];
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);
@@ -239,6 +302,8 @@ coord_ingest(int argc, char **argv)
 	    (unsigned long long)e.seed, rr.dir, rr.dir);
 out_run:
 	free(rr.w);
+	free(rr.tgt);
+	free(rr.cluster);
 	free(t);
 	engine_free(&e);
 out_model:

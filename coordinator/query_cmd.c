@@ -192,6 +192,8 @@ coord_query(int argc, char **argv)
 	else
 		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
+	free(rr.tgt);
+	free(rr.cluster);
 	free(t);
 	qsum_free(&all);
 	engine_free(&e);
@@ -263,7 +265,7 @@ coord_run(int argc, char **argv)
 	engine_total(&e, ROLE_QUERY, qt);
 	cmd_collect_workers(&e, &rr);
 	log_info("== ingest");
-	rc = ingest_finish(t, &e, rc);
+	rc = ingest_finish(t, &e, &rr, rc);
 	log_info("== query");
 	init_qsum(&all, &o);
 	merge_latencies(&e, &all);
@@ -281,6 +283,8 @@ coord_run(int argc, char **argv)
 	else
 		log_info("results: %s/run.json", rr.dir);
 	free(rr.w);
+	free(rr.tgt);
+	free(rr.cluster);
 	free(t);
 	free(qt);
 	qsum_free(&all);

@@ -14,11 +14,13 @@
 
 #include "batchauto.h"
 #include "buf.h"
+#include "clock.h"
 #include "fs.h"
 #include "json.h"
 #include "log.h"
 #include "pyfmt.h"
 #include "qsummary.h"
+#include "target.h"
 #include "schedule.h"
 #include "version.h"
 #include "xalloc.h"
@@ -249,7 +251,79 @@ iso_time(char *out, size_t n, int64_t ms)
 	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
-/* Percentiles of an open-loop histogram, in seconds. */
+void
+report_hosts_note(
+    const struct proto_hosts *h, int64_t now_ms, char *note, size_t n)
+{
+	size_t at = strlen(note);
+
+	for (unsigned i = 0; i < h->n && at < n; i++) {
+		const struct proto_host *x = &h->h[i];
+
+		if (!x->down_ms)
+			continue;
+		at += (size_t)snprintf(note + at, n - at,
+		    "%s%s down %llds, %llu batches moved", at ? "; " : "",
+		    x->name, (long long)((now_ms - x->down_ms) / 1000),
+		    (unsigned long long)x->moved);
+	}
+}
+
+void
+report_closing_hosts(
+    FILE *f, const char *url, const struct proto_hosts *h, int64_t now_ms)
+{
+	for (unsigned i = 0; i < h->n; i++) {
+		const struct proto_host *x         = &h->h[i];
+		char                     since[96] = "up";
+
+		if (x->down_ms) {
+			iso_time(since, sizeof(since), x->down_ms);
+			snprintf(since + strlen(since),
+			    sizeof(since) - strlen(since), " (%llds ago)",
+			    (long long)((now_ms - x->down_ms) / 1000));
+		}
+		fprintf(f,
+		    "Host %u of %s: %s: batches written: %llu. Taken out: %llu times. Batches moved to other hosts: %llu. Down since: %s\n",
+		    i + 1, url, x->name, (unsigned long long)x->batches,
+		    (unsigned long long)x->downs, (unsigned long long)x->moved,
+		    since);
+	}
+	fflush(f);
+}
+
+void
+report_closing_targets(
+    FILE *f, const struct report_target *tg, unsigned n, double secs)
+{
+	for (unsigned k = 0; k < n; k++) {
+		const struct stats *t = &tg[k].s;
+		char                note[64];
+
+		target_state_note(tg[k].url, tg[k].state, note, sizeof(note));
+		fprintf(f,
+		    "Target %u %s: Records written: %llu. Data points written: %llu (%.0f/s). Failed writes: %llu%s%s%s. Throttled retries: %llu. Write latency ms: p50 %.3f, p99 %.3f\n",
+		    k + 1, tg[k].url, (unsigned long long)t->records,
+		    (unsigned long long)t->points,
+		    secs > 0 ? t->points / secs : 0.0,
+		    (unsigned long long)t->failed, note[0] ? " (" : "", note,
+		    note[0] ? ")" : "", (unsigned long long)t->throttles,
+		    hist_percentile(&t->h, 50) / 1e6,
+		    hist_percentile(&t->h, 99) / 1e6);
+		if (spool_used(t) || t->replayed)
+			fprintf(f,
+			    "Target %u spool: %llu records kept, %llu sent from it, %llu left (%llu bytes), %llu dropped when full, %llu from an earlier run\n",
+			    k + 1, (unsigned long long)t->spooled,
+			    (unsigned long long)t->replayed,
+			    (unsigned long long)t->spool_left,
+			    (unsigned long long)t->spool_bytes,
+			    (unsigned long long)t->dropped,
+			    (unsigned long long)t->spool_start);
+		report_closing_hosts(f, tg[k].url, &tg[k].hosts, wall_ms());
+	}
+	fflush(f);
+}
+
 /* The keys min, p50 .. p99_9 and max of h, in seconds. */
 static int
 json_hist_keys(struct json_w *w, const struct hist *h)
@@ -402,6 +476,61 @@ json_query(struct json_w *w, const struct report_run *r)
 	return rc;
 }
 
+/* "hosts": a cluster target's hosts, in URL order. */
+static int
+json_hosts(struct json_w *w, const struct proto_hosts *h)
+{
+	int rc = json_key(w, "hosts") | json_arr_begin(w);
+
+	for (unsigned i = 0; i < h->n; i++) {
+		const struct proto_host *x = &h->h[i];
+		char                     since[48];
+
+		rc |= json_obj_begin(w);
+		rc |= json_key(w, "host") | json_str(w, x->name);
+		rc |= json_key(w, "batches") | json_uint(w, x->batches);
+		rc |= json_key(w, "taken_out") | json_uint(w, x->downs);
+		rc |= json_key(w, "batches_moved") | json_uint(w, x->moved);
+		rc |= json_key(w, "down_since");
+		if (x->down_ms) {
+			iso_time(since, sizeof(since), x->down_ms);
+			rc |= json_str(w, since);
+		} else {
+			rc |= json_null(w);
+		}
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	return rc;
+}
+
+/* Fan-out: "targets": one object per target, in --target order, with
+ * its URL, state, first error and statistics. */
+static int
+json_targets(struct json_w *w, const struct report_run *r)
+{
+	int rc = json_key(w, "targets") | json_arr_begin(w);
+
+	for (unsigned k = 0; k < r->n_tgt; k++) {
+		const struct report_target *t = &r->tgt[k];
+		char                        note[64];
+
+		target_state_note(t->url, t->state, note, sizeof(note));
+		rc |= json_obj_begin(w);
+		rc |= json_key(w, "index") | json_uint(w, k + 1);
+		rc |= json_key(w, "url") | json_str(w, t->url);
+		rc |= json_key(w, "state") | json_str(w, note);
+		if (t->err[0])
+			rc |= json_key(w, "first_error") | json_str(w, t->err);
+		rc |= json_stats(w, &t->s, r->secs);
+		if (t->hosts.n)
+			rc |= json_hosts(w, &t->hosts);
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	return rc;
+}
+
 /* Closes a results file written with stdio, making sure its bytes are on
  * disk: rc is the first error seen while writing (0 if none); returns it,
  * or the first error of fflush, fsync or fclose. A full disk shows here
@@ -496,6 +625,10 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "totals") | json_obj_begin(&w);
 	rc |= json_stats(&w, r->total, r->secs);
 	rc |= json_obj_end(&w);
+	if (r->n_tgt)
+		rc |= json_targets(&w, r);
+	if (r->cluster && r->cluster->n)
+		rc |= json_hosts(&w, r->cluster);
 	if (r->rate && r->rate->s)
 		rc |= json_rate(&w, r->rate, r->total, r->secs);
 workers:
@@ -700,12 +833,12 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	k->last_replayed = cur->replayed;
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s\n",
+		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s\n",
 		    t, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
 		    (unsigned long long)cur->failed, why, p50, p99, batch,
-		    spool, rl);
+		    spool, rl, k->columns);
 		fflush(f);
 	}
 	if (k->csv) {

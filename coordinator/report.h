@@ -10,6 +10,7 @@
 
 #include "opts.h"
 #include "stats.h"
+#include "stats_msg.h"
 
 struct qsum;
 struct sched;
@@ -46,6 +47,15 @@ struct report_worker {
 	size_t      batch_len;
 };
 
+/* Fan-out: one target's figures. */
+struct report_target {
+	char               url[512]; /* redacted */
+	struct stats       s;
+	uint32_t           state; /* TGT_STATE_BITs its writers saw */
+	char               err[320];
+	struct proto_hosts hosts; /* a cluster's hosts (n = 0: none) */
+};
+
 struct report_run {
 	const char               *cmd;      /* "ingest" */
 	char                      id[64];   /* run id */
@@ -58,6 +68,9 @@ struct report_run {
 	uint32_t                  id_start, id_end; /* the hosts written */
 	struct report_worker     *w;
 	unsigned                  nw;
+	struct report_target     *tgt;     /* fan-out: per target, else NULL */
+	struct proto_hosts       *cluster; /* one cluster target: its hosts */
+	unsigned                  n_tgt;
 	const struct stats       *total;        /* ingest totals, or NULL */
 	const struct stats       *qtotal;       /* query totals, or NULL */
 	const struct report_rate *rate, *qrate; /* open loop, or NULL */
@@ -86,6 +99,17 @@ void report_closing(
  *  naming the file and the reason. */
 int report_save(
     const char *dir, const char *name, const char *text, size_t len);
+/** Appends to note (after "; " when not empty) each host of h that is
+ *  out now: "127.0.0.1:8428 down 12s, 40 batches moved". */
+void report_hosts_note(
+    const struct proto_hosts *h, int64_t now_ms, char *note, size_t n);
+/** One closing line per host of a cluster target named url. */
+void report_closing_hosts(
+    FILE *f, const char *url, const struct proto_hosts *h, int64_t now_ms);
+/** Fan-out: one closing line per target, "Target 2 vm://h:8428: Records
+ *  written: N. ...". */
+void report_closing_targets(
+    FILE *f, const struct report_target *tg, unsigned n, double secs);
 /** Writes run.json into r->dir (all of it, or no file: a temporary file
  *  renamed once written and synced). 0, or -errno after one line naming
  *  the file and the reason. */
@@ -108,6 +132,8 @@ struct report_tick {
 	const struct report_rate *rate; /* open loop: target and lag shown */
 	struct hist *last_hl; /* cumulative lag histogram at the last tick */
 	double       last_units; /* of the rate, at the last tick */
+	/* fan-out: one column per target, appended to the live line */
+	char columns[640];
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries"; rate: the
  *  open loop's (NULL or no schedule: closed loop), which adds the target

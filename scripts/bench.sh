@@ -204,6 +204,10 @@ fi
 # shellcheck source-path=SCRIPTDIR source=bench-servers.sh
 . "$here/bench-servers.sh"
 
+# fan-out: one run writing to three servers at once
+# shellcheck source-path=SCRIPTDIR source=bench-fanout.sh
+. "$here/bench-fanout.sh"
+
 # the query driver against pgbench
 TSLOAD=$TSLOAD bash "$here/bench-query.sh" "$csv"
 

@@ -7,6 +7,9 @@
 #              DIR/port and DIR/victoria-metrics.pid hold the same
 #   stop DIR   stops that server by its PID
 #
+# VM_PORT=N start DIR listens on port N (one try): a test restarts a
+# killed server where its clients still look for it.
+#
 # Flags for benchmarking (see README): -retentionPeriod=100y (the default
 # month silently drops older timestamps), -search.latencyOffset=0s (the
 # default 30 s hides just-written points from queries),
@@ -41,7 +44,7 @@ start)
 	# Up to three tries, each on a fresh port: another process may take
 	# the port between the check and the bind.
 	for try in 1 2 3; do
-		port=$(srv_free_port)
+		port=${VM_PORT:-$(srv_free_port)}
 		victoria-metrics -storageDataPath="$dir/data" \
 			-httpListenAddr="127.0.0.1:$port" -retentionPeriod=100y \
 			-search.latencyOffset=0s -dedup.minScrapeInterval=1ms \
@@ -57,7 +60,7 @@ start)
 		tail -5 "$dir/victoria-metrics.log" >&2
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		[ "$try" -eq 3 ] && exit 1
+		[ "$try" -eq 3 ] || [ -n "${VM_PORT:-}" ] && exit 1
 	done
 	echo "vm://127.0.0.1:$port $pid"
 	;;

@@ -8,11 +8,16 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tsload-test.XXXXXX")
 T_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # On exit: stop the server of start_server, if any, and remove T_TMP.
 t_exit() {
+	local m
 	if [ -n "${T_SRV_DIR:-}" ]; then
 		bash "$T_SRC/scripts/$T_SRV_SCRIPT" stop "$T_SRV_DIR" >/dev/null
 	fi
+	for m in "${T_MORE[@]}"; do
+		bash "$T_SRC/scripts/${m%% *}" stop "${m#* }" >/dev/null 2>&1
+	done
 	rm -rf "$T_TMP"
 }
+T_MORE=()
 trap t_exit EXIT
 
 ok() { T_PASS=$((T_PASS + 1)); echo "ok   $*"; }
@@ -59,6 +64,23 @@ start_server() {
 	[ "$SRV_DEPS" -eq 0 ] ||
 		why="$why(install-deps.sh failed: $(tail -1 "$T_TMP/deps.out"))"
 	bad "$script start: ${why:-no URL printed}"
+	finish
+	exit 1
+}
+
+# start_more SCRIPT DIR: one more server (after start_server), stopped at
+# exit too; sets SRV_URL and SRV_PID; a server that does not start ends
+# the suite with one FAIL line. VM_PORT=N start_more ... restarts a
+# VictoriaMetrics on its old port.
+start_more() {
+	local out
+	T_MORE+=("$1 $2")
+	if out=$(bash "$T_SRC/scripts/$1" start "$2" 2>"$T_TMP/start.err") &&
+		[ -n "$out" ]; then
+		read -r SRV_URL SRV_PID <<<"$out"
+		return 0
+	fi
+	bad "$1 start: $(tail -3 "$T_TMP/start.err" | tr '\n' ' ')"
 	finish
 	exit 1
 }
@@ -159,5 +181,8 @@ points_written() { closing_number "Data points written" "$1"; }
 failed_writes() { closing_number "Failed writes" "$1"; }
 # throttled_retries FILE: N of "Throttled retries: N."
 throttled_retries() { closing_number "Throttled retries" "$1"; }
+# target_number K LABEL FILE: N of "LABEL: N" in the closing line of
+# target K of a fan-out ("Target K URL: Records written: N. ...")
+target_number() { sed -n "s/^Target $1 .* $2: \([0-9]*\).*/\1/p" "$3" | tail -1; }
 # merged_summary FILE: the path a query run's closing line names
 merged_summary() { sed -n 's/.*merged summary: //p' "$1"; }

@@ -11,14 +11,15 @@
 #include "abandon.h"
 #include "backoff.h"
 #include "clock.h"
+#include "fanout.h"
 #include "gen.h"
 #include "log.h"
 #include "model_ops.h"
 #include "pacer.h"
 #include "parse.h"
+#include "rng.h"
 #include "spool.h"
 #include "stage.h"
-#include "rng.h"
 #include "xalloc.h"
 
 /* 64-bit: an int enumerator overflows when shifted by the attempt count
@@ -44,17 +45,14 @@ struct wstate {
 	unsigned              limit; /* records per batch, 0: one sample */
 	uint64_t              cycle_records; /* records of the cycles so far */
 	uint64_t              last_throttles;
-	struct pacer          pacer; /* when each cycle is due */
-	struct stage          stage; /* the chain from here to the target */
-	struct sched          sched; /* --rate, --schedule: the thread's */
-	bool                  ended; /* the schedule is over */
-	struct stage_conf     sconf; /* its settings */
-	struct stage_counts   seen;  /* its counts already in t->st */
-	char                  spool_dir[4096];
-	char                  ident[512];
-	double                bad_p; /* --bad-data as a probability */
-	struct sample        *bad;   /* injected records waiting: sent in a
-	                                batch of their own (flush_bad) */
+	struct pacer          pacer;   /* when each cycle is due */
+	struct ingest_chain   chain;   /* one target: from here to it */
+	bool                  chained; /* chain opened (to be closed) */
+	struct sched          sched;   /* --rate, --schedule: the thread's */
+	bool                  ended;   /* the schedule is over */
+	double                bad_p;   /* --bad-data as a probability */
+	struct sample        *bad;     /* injected records waiting: sent in a
+	                                  batch of their own (flush_bad) */
 	unsigned nbad;
 };
 
@@ -105,6 +103,8 @@ ingest_shared_init(struct ingest_shared *sh)
 	atomic_init(&sh->stop, false);
 	atomic_init(&sh->warned_ms, 0);
 	atomic_init(&sh->told, 0);
+	for (unsigned k = 0; k < OPTS_TARGETS_MAX; k++)
+		atomic_init(&sh->told_tgt[k], 0);
 	atomic_init(&sh->finished, 0);
 	pthread_mutex_init(&sh->lock, NULL);
 	pthread_cond_init(&sh->cond, NULL);
@@ -127,7 +127,12 @@ ingest_thread_init(struct ingest_thread *t, struct ingest_shared *sh,
 	t->h0    = h0;
 	t->h1    = h1;
 	pthread_mutex_init(&t->lock, NULL);
-	stats_init(&t->st);
+	stats_init(&t->f.st);
+	if (sh->n_tgt > 1) {
+		t->tgt = xcalloc(sh->n_tgt, sizeof(*t->tgt));
+		for (unsigned k = 0; k < sh->n_tgt; k++)
+			stats_init(&t->tgt[k].st);
+	}
 }
 
 void
@@ -138,6 +143,8 @@ ingest_thread_destroy(struct ingest_thread *t)
 		free(t->bsa);
 		t->bsa = NULL;
 	}
+	free(t->tgt);
+	t->tgt = NULL;
 	pthread_mutex_destroy(&t->lock);
 }
 
@@ -147,13 +154,50 @@ ingest_thread_collect(struct ingest_thread *t, struct stats *dst,
 {
 	const uint32_t stop
 	    = TGT_STATE_BIT(TGT_FATAL) | TGT_STATE_BIT(TGT_CLOSED);
+	unsigned n = t->tgt ? t->sh->n_tgt : 1;
 
 	pthread_mutex_lock(&t->lock);
-	stats_merge(dst, &t->st);
-	if (t->err[0] && (!err[0] || (t->stopped && !(*state & stop))))
-		snprintf(err, errlen, "%s", t->err);
-	if (t->last != TGT_OK)
-		*state |= TGT_STATE_BIT(t->last);
+	if (t->tgt)
+		stats_merge(dst, &t->f.st); /* behind schedule */
+	for (unsigned k = 0; k < n; k++) {
+		const struct ingest_figs *f = t->tgt ? &t->tgt[k] : &t->f;
+
+		stats_merge(dst, &f->st);
+		if (f->err[0]
+		    && (!err[0] || (f->stopped && !(*state & stop)))) {
+			if (t->tgt)
+				snprintf(err, errlen, "target %u: %s", k + 1,
+				    f->err);
+			else
+				snprintf(err, errlen, "%s", f->err);
+		}
+		if (f->last != TGT_OK)
+			*state |= TGT_STATE_BIT(f->last);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+void
+ingest_thread_collect_targets(struct ingest_thread *t, struct proto_stats *m)
+{
+	if (!t->tgt) {
+		proto_hosts_add_pub(&m->hosts, &t->f.hosts);
+		return;
+	}
+	for (unsigned k = 0; k < t->sh->n_tgt; k++)
+		proto_hosts_add_pub(&m->tgt[k].hosts, &t->tgt[k].hosts);
+	m->n_tgt = t->sh->n_tgt;
+	pthread_mutex_lock(&t->lock);
+	for (unsigned k = 0; k < t->sh->n_tgt; k++) {
+		const struct ingest_figs *f = &t->tgt[k];
+		struct proto_tgt         *d = &m->tgt[k];
+
+		stats_merge(&d->s, &f->st);
+		if (f->err[0] && !d->err[0])
+			snprintf(d->err, sizeof(d->err), "%s", f->err);
+		if (f->last != TGT_OK)
+			d->state |= TGT_STATE_BIT(f->last);
+	}
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -167,36 +211,41 @@ static void
 keep_error(struct ingest_thread *t, const char *msg)
 {
 	pthread_mutex_lock(&t->lock);
-	if (!t->err[0])
-		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+	if (!t->f.err[0])
+		snprintf(t->f.err, sizeof(t->f.err), "thread %u: %.230s",
 		    t->index + 1, msg);
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* Prints the first outcome of each kind in this worker when it happens
- * (busy, unreachable, failed); later ones are only counted. What stops
- * the run is said once by the coordinator. */
+void
+ingest_tell(const struct ingest_thread *t, atomic_uint *told, const char *who,
+    int wholen, enum tgt_status st, const char *msg)
+{
+	unsigned bit = TGT_STATE_BIT(st);
+
+	if (st == TGT_OK || target_status_stop(st)
+	    || (atomic_fetch_or(told, bit) & bit))
+		return;
+	if (st == TGT_FAIL)
+		log_err("thread %u: %.*s write failed: %s", t->index + 1,
+		    wholen, who, msg);
+	else if (st == TGT_SPOOLED)
+		log_warn(
+		    "thread %u: %.*s cannot take batches, keeping them in the spool until it answers: %s",
+		    t->index + 1, wholen, who, msg);
+	else
+		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
+		    t->index + 1, wholen, who, target_status_text(st), msg);
+}
+
+/* The single target's outcomes, said as ingest_tell says. */
 static void
 tell_first(struct wstate *w, enum tgt_status st, const char *msg)
 {
 	struct ingest_shared *sh  = w->t->sh;
 	const char           *url = sh->o->target;
-	unsigned              bit = TGT_STATE_BIT(st);
 
-	if (st == TGT_OK || target_status_stop(st)
-	    || (atomic_fetch_or(&sh->told, bit) & bit))
-		return;
-	if (st == TGT_FAIL)
-		log_err("thread %u: %.*s write failed: %s", w->t->index + 1,
-		    (int)strcspn(url, ":"), url, msg);
-	else if (st == TGT_SPOOLED)
-		log_warn(
-		    "thread %u: %.*s cannot take batches, keeping them in the spool until it answers: %s",
-		    w->t->index + 1, (int)strcspn(url, ":"), url, msg);
-	else
-		log_warn("thread %u: %.*s %s, retrying with backoff: %s",
-		    w->t->index + 1, (int)strcspn(url, ":"), url,
-		    target_status_text(st), msg);
+	ingest_tell(w->t, &sh->told, url, (int)strcspn(url, ":"), st, msg);
 }
 
 /* --batch-size auto: takes the automator's size, with room for it (only
@@ -217,98 +266,37 @@ resize_batch(struct wstate *w)
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* Brings the chain's counts (the spool's) into the thread's statistics:
- * replayed records are written records. Caller holds t->lock. */
-static void
-sync_counts(struct wstate *w)
+enum tgt_status
+ingest_deliver(struct stage *stage, struct tgt_ctx *ctx, const struct batch *b,
+    struct xrng *rng, uint64_t max_retries, uint64_t *throttles,
+    void (*on_retry)(void *, enum tgt_status), void *arg)
 {
-	struct stats       *st = &w->t->st;
-	struct stage_counts c;
+	enum tgt_status st = TGT_FAIL;
 
-	stage_chain_counts(&w->stage, &c);
-	st->records += c.replayed - w->seen.replayed;
-	st->points += c.replayed_points - w->seen.replayed_points;
-	st->rejected += c.replay_rejected - w->seen.replay_rejected;
-	st->lost += c.replay_failed - w->seen.replay_failed;
-	st->replayed      = c.replayed;
-	st->spooled       = c.spooled;
-	st->spool_start   = c.start;
-	st->spool_left    = c.left;
-	st->spool_bytes   = c.bytes;
-	st->dropped       = c.dropped;
-	st->corrupt       = c.corrupt;
-	st->corrupt_spans = c.corrupt_spans;
-	st->spool_blocked = c.blocked;
-	if (w->t->last == TGT_SPOOLED && c.replayed > w->seen.replayed
-	    && !c.left)
-		w->t->last = TGT_OK; /* up again, the spool sent */
-	w->seen = c;
-}
-
-/* Writes the pending batch, retrying busy, throttled or unreachable
- * answers with exponential backoff and full jitter, and records the
- * outcome. The latency covers every attempt, as the seed's covers
- * botocore's retries. A batch that fails after its retries is counted as
- * failed and its records as not written. An outcome that ends the run
- * stops this worker's threads; the coordinator stops the others. */
-static void
-write_batch(struct wstate *w)
-{
-	struct ingest_thread  *t     = w->t;
-	const struct tsl_opts *o     = t->sh->o;
-	uint64_t               start = 0, lat = 0, throttles = 0, due;
-	uint64_t               full = 0;
-	enum tgt_status        st   = TGT_FAIL;
-	enum pacer_verdict     v;
-
-	if (!w->b.n || t->stopped || w->ended)
-		goto out;
-	if (w->b.records == w->limit)
-		full = w->b.records;
-	/* open loop: wait until the batch is due (at once without a rate) */
-	v = pacer_batch(&w->pacer,
-	    opts_rate_records(o) ? w->b.records : w->b.points, &due);
-	if (v == PACER_END) {
-		w->ended = true; /* not due before the end: not written */
-		goto out;
-	}
-	if (v == PACER_SKIP) {
-		pthread_mutex_lock(&t->lock);
-		t->st.skipped++;
-		t->st.skipped_points += w->b.points;
-		pthread_mutex_unlock(&t->lock);
-		goto out;
-	}
-	start                  = now_ns();
-	w->ctx.rejected        = 0;
-	w->ctx.rejected_points = 0;
 	for (uint64_t attempt = 0;; attempt++) {
-		st = stage_write(&w->stage, &w->b);
+		st = stage_write(stage, b);
 		if (!target_status_retry(st))
 			break;
-		throttles++;
-		tell_first(w, st, w->ctx.err);
-		pthread_mutex_lock(&t->lock);
-		t->last = (uint8_t)st;
-		pthread_mutex_unlock(&t->lock);
+		(*throttles)++;
+		on_retry(arg, st);
 		if (abandon_due()) {
 			/* stopped, and the grace is over: not written */
-			snprintf(w->ctx.err, sizeof(w->ctx.err),
+			snprintf(ctx->err, sizeof(ctx->err),
 			    "write abandoned at the stop after %llu retries",
 			    (unsigned long long)attempt);
 			st = TGT_FAIL;
 			break;
 		}
-		if (attempt >= o->max_retries) {
-			char last[sizeof(w->ctx.err)];
+		if (attempt >= max_retries) {
+			char last[sizeof(ctx->err)];
 
 			/* a spool takes what the target did not */
-			if (stage_spill(&w->stage, &w->b) == TGT_SPOOLED) {
+			if (stage_spill(stage, b) == TGT_SPOOLED) {
 				st = TGT_SPOOLED;
 				break;
 			}
-			memcpy(last, w->ctx.err, sizeof(last));
-			snprintf(w->ctx.err, sizeof(w->ctx.err),
+			memcpy(last, ctx->err, sizeof(last));
+			snprintf(ctx->err, sizeof(ctx->err),
 			    "gave up after %llu retries of %s target%s%.180s",
 			    (unsigned long long)attempt,
 			    st == TGT_UNREACHABLE ? "an unreachable"
@@ -319,64 +307,209 @@ write_batch(struct wstate *w)
 		}
 		sleep_until_ns(now_ns()
 		    + backoff_ns(
-		        &w->rng, BACKOFF_BASE_NS, BACKOFF_CAP_NS, attempt));
+		        rng, BACKOFF_BASE_NS, BACKOFF_CAP_NS, attempt));
 	}
-	lat = now_ns() - start;
-	tell_first(w, st, w->ctx.err);
+	return st;
+}
 
+void
+ingest_chain_sync(struct ingest_chain *ch, struct ingest_figs *f)
+{
+	struct stats       *st = &f->st;
+	struct stage_counts c;
+
+	stage_chain_counts(&ch->stage, &c);
+	st->records += c.replayed - ch->seen.replayed;
+	st->points += c.replayed_points - ch->seen.replayed_points;
+	st->rejected += c.replay_rejected - ch->seen.replay_rejected;
+	st->lost += c.replay_failed - ch->seen.replay_failed;
+	st->replayed      = c.replayed;
+	st->spooled       = c.spooled;
+	st->spool_start   = c.start;
+	st->spool_left    = c.left;
+	st->spool_bytes   = c.bytes;
+	st->dropped       = c.dropped;
+	st->corrupt       = c.corrupt;
+	st->corrupt_spans = c.corrupt_spans;
+	st->spool_blocked = c.blocked;
+	if (f->last == TGT_SPOOLED && c.replayed > ch->seen.replayed
+	    && !c.left)
+		f->last = TGT_OK; /* up again, the spool sent */
+	ch->seen = c;
+}
+
+bool
+ingest_record(struct ingest_thread *t, struct ingest_figs *f,
+    struct ingest_chain *ch, const struct tgt_ctx *ctx, const struct batch *b,
+    enum tgt_status st, const struct ingest_timing *tm)
+{
 	pthread_mutex_lock(&t->lock);
-	t->st.generated += w->b.records;
+	f->st.generated += b->records;
 	/* A closed pipe writes nothing and fails nothing: the reader left;
 	 * a spooled batch is counted by the spool. */
 	if (st != TGT_CLOSED && st != TGT_SPOOLED) {
-		stats_record(&t->st, lat, st == TGT_OK);
-		if (due)
-			stats_record_open(&t->st, due, start, start + lat);
+		stats_record(&f->st, tm->lat, st == TGT_OK);
+		if (tm->due)
+			stats_record_open(
+			    &f->st, tm->due, tm->start, tm->start + tm->lat);
 	}
-	t->st.throttles += throttles + (w->ctx.throttles - w->last_throttles);
-	w->last_throttles = w->ctx.throttles;
-	t->last           = (uint8_t)st;
+	f->st.throttles += tm->throttles;
+	f->last = (uint8_t)st;
 	if (st == TGT_OK) {
 		/* Records the target refused one by one are not written;
 		 * their reasons are kept like a first error. */
-		unsigned rr = w->ctx.rejected < w->b.records ? w->ctx.rejected
-		                                             : w->b.records;
-		unsigned rp = w->ctx.rejected_points < w->b.points
-		    ? w->ctx.rejected_points
-		    : w->b.points;
+		unsigned rr
+		    = ctx->rejected < b->records ? ctx->rejected : b->records;
+		unsigned rp = ctx->rejected_points < b->points
+		    ? ctx->rejected_points
+		    : b->points;
 
-		if (rr == w->b.records)
-			rp = w->b.points; /* nothing of the batch stored */
-
-		t->st.records += w->b.records - rr;
-		t->st.points += w->b.points - rp;
-		t->st.rejected += rr;
-		if (rr && !t->err[0])
-			snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
-			    t->index + 1, w->ctx.err);
+		if (rr == b->records)
+			rp = b->points; /* nothing of the batch stored */
+		f->st.records += b->records - rr;
+		f->st.points += b->points - rp;
+		f->st.rejected += rr;
+		if (rr && !f->err[0])
+			snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
+			    t->index + 1, ctx->err);
 	} else if (st == TGT_SPOOLED) {
 		/* the spool's counts say where its records went */
 	} else if (target_status_stop(st)) {
-		t->stopped = true;
-		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
+		f->stopped = true;
+		snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
 		    t->index + 1,
-		    w->ctx.err[0] ? w->ctx.err : "the target stopped");
-	} else if (!t->err[0]) {
-		snprintf(t->err, sizeof(t->err), "thread %u: %.230s",
-		    t->index + 1, w->ctx.err[0] ? w->ctx.err : "write failed");
+		    ctx->err[0] ? ctx->err : "the target stopped");
+	} else if (!f->err[0]) {
+		snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
+		    t->index + 1, ctx->err[0] ? ctx->err : "write failed");
 	}
 	if (st != TGT_OK && st != TGT_SPOOLED)
-		t->st.lost += w->b.records; /* not written, not kept */
-	sync_counts(w);
+		f->st.lost += b->records; /* not written, not kept */
+	ingest_chain_sync(ch, f);
 	pthread_mutex_unlock(&t->lock);
-	if (target_status_stop(st))
+	return target_status_stop(st);
+}
+
+void
+ingest_chain_flush(
+    struct ingest_thread *t, struct ingest_chain *ch, struct ingest_figs *f)
+{
+	for (bool more = true; more;) {
+		more = stage_chain_flush(&ch->stage);
+		pthread_mutex_lock(&t->lock);
+		ingest_chain_sync(ch, f);
+		pthread_mutex_unlock(&t->lock);
+	}
+}
+
+int
+ingest_chain_open(struct ingest_thread *t, struct ingest_chain *ch,
+    struct tgt_ctx *ctx, unsigned k)
+{
+	const struct ingest_shared *sh = t->sh;
+	const struct tsl_opts      *o  = sh->o;
+	const struct model         *m  = sh->m;
+	enum spool_full             f  = SPOOL_BLOCK;
+
+	memset(&ch->conf, 0, sizeof(ch->conf));
+	if (o->spool_dir[0]) {
+		spool_full_parse(o->spool_full, &f); /* opts_validate did */
+		/* one target keeps the name it always had */
+		if (sh->n_tgt > 1)
+			snprintf(ch->spool_dir, sizeof(ch->spool_dir),
+			    "%s/w%u-t%u-k%u", o->spool_dir, sh->worker,
+			    t->index, k);
+		else
+			snprintf(ch->spool_dir, sizeof(ch->spool_dir),
+			    "%s/w%u-t%u", o->spool_dir, sh->worker, t->index);
+		opts_spool_ident(o, m->first_host, t->h0, t->h1, ch->ident,
+		    sizeof(ch->ident));
+		ch->conf = (struct stage_conf) {
+			.spool_dir   = ch->spool_dir,
+			.spool_max   = opts_spool_share(o),
+			.spool_full  = (uint8_t)f,
+			.spool_sync  = o->spool_sync,
+			.ident       = ch->ident,
+			.model       = m,
+			.max_retries = o->max_retries,
+			.stop        = &sh->stop,
+		};
+	}
+	memset(&ch->seen, 0, sizeof(ch->seen));
+	return stage_chain_open(&ch->stage, ctx, &ch->conf);
+}
+
+/* A retry of the single target: said once, and the state noted. */
+static void
+single_retry(void *arg, enum tgt_status st)
+{
+	struct wstate *w = arg;
+
+	tell_first(w, st, w->ctx.err);
+	pthread_mutex_lock(&w->t->lock);
+	w->t->f.last = (uint8_t)st;
+	pthread_mutex_unlock(&w->t->lock);
+}
+
+/* Writes the pending batch, retrying busy, throttled or unreachable
+ * answers with exponential backoff and full jitter, and records the
+ * outcome. The latency covers every attempt, as the seed's covers
+ * botocore's retries. A batch that fails after its retries is counted as
+ * failed and its records as not written. An outcome that ends the run
+ * stops this worker's threads; the coordinator stops the others. With
+ * several targets the batch is handed to each target's writer instead
+ * (fanout.h), which does the same on its own thread. */
+static void
+write_batch(struct wstate *w)
+{
+	struct ingest_thread  *t = w->t;
+	const struct tsl_opts *o = t->sh->o;
+	struct ingest_timing   tm;
+	uint64_t               full = 0;
+	enum tgt_status        st   = TGT_FAIL;
+	enum pacer_verdict     v;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!w->b.n || (!t->fo && t->f.stopped) || w->ended)
+		goto out;
+	if (w->b.records == w->limit)
+		full = w->b.records;
+	/* open loop: wait until the batch is due (at once without a rate) */
+	v = pacer_batch(&w->pacer,
+	    opts_rate_records(o) ? w->b.records : w->b.points, &tm.due);
+	if (v == PACER_END) {
+		w->ended = true; /* not due before the end: not written */
+		goto out;
+	}
+	if (v == PACER_SKIP) {
+		pthread_mutex_lock(&t->lock);
+		t->f.st.skipped++;
+		t->f.st.skipped_points += w->b.points;
+		pthread_mutex_unlock(&t->lock);
+		goto out;
+	}
+	if (t->fo) {
+		fanout_push(t->fo, &w->b, tm.due);
+		goto out;
+	}
+	tm.start               = now_ns();
+	w->ctx.rejected        = 0;
+	w->ctx.rejected_points = 0;
+	st     = ingest_deliver(&w->chain.stage, &w->ctx, &w->b, &w->rng,
+	        o->max_retries, &tm.throttles, single_retry, w);
+	tm.lat = now_ns() - tm.start;
+	tell_first(w, st, w->ctx.err);
+
+	tm.throttles += w->ctx.throttles - w->last_throttles;
+	w->last_throttles = w->ctx.throttles;
+	if (ingest_record(t, &t->f, &w->chain, &w->ctx, &w->b, st, &tm))
 		atomic_store(&t->sh->stop, true);
 out:
 	w->b.n       = 0;
 	w->b.records = 0;
 	w->b.points  = 0;
 	if (t->bsa && full && st == TGT_OK
-	    && bsa_report(t->bsa, full, lat, wall_ms() - t->sh->t0_ms))
+	    && bsa_report(t->bsa, full, tm.lat, wall_ms() - t->sh->t0_ms))
 		resize_batch(w);
 }
 
@@ -461,7 +594,11 @@ flush_bad(struct wstate *w)
 	w->b.records = w->nbad;
 	w->b.points  = points;
 	pthread_mutex_lock(&w->t->lock);
-	w->t->st.injected += w->nbad;
+	if (w->t->tgt) /* fan-out: every target is sent them */
+		for (unsigned k = 0; k < w->t->sh->n_tgt; k++)
+			w->t->tgt[k].st.injected += w->nbad;
+	else
+		w->t->f.st.injected += w->nbad;
 	pthread_mutex_unlock(&w->t->lock);
 	write_batch(w);
 	w->b.s  = w->s;
@@ -572,7 +709,7 @@ run_cycles(struct wstate *w)
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);
-			t->st.behind++;
+			t->f.st.behind++;
 			pthread_mutex_unlock(&t->lock);
 		}
 		m->ops->cycle(m, t->h0, t->h1, &w->emit);
@@ -588,42 +725,8 @@ run_cycles(struct wstate *w)
 	}
 	write_batch(w);
 	flush_bad(w);
-	for (bool more = true; more;) {
-		more = stage_chain_flush(&w->stage);
-		pthread_mutex_lock(&t->lock);
-		sync_counts(w);
-		pthread_mutex_unlock(&t->lock);
-	}
-}
-
-/* --spool-dir: this thread's spool, DIR/w<worker>-t<thread>, with its
- * share of the cap and the settings its records depend on. */
-static const struct stage_ops *
-pick_stages(struct wstate *w)
-{
-	const struct ingest_shared *sh = w->t->sh;
-	const struct tsl_opts      *o  = sh->o;
-	const struct model         *m  = sh->m;
-	enum spool_full             f  = SPOOL_BLOCK;
-
-	if (!o->spool_dir[0])
-		return &stage_pass;
-	spool_full_parse(o->spool_full, &f); /* opts_validate checked it */
-	snprintf(w->spool_dir, sizeof(w->spool_dir), "%s/w%u-t%u",
-	    o->spool_dir, sh->worker, w->t->index);
-	opts_spool_ident(
-	    o, m->first_host, w->t->h0, w->t->h1, w->ident, sizeof(w->ident));
-	w->sconf = (struct stage_conf) {
-		.spool_dir   = w->spool_dir,
-		.spool_max   = o->spool_max / (o->processes * o->concurrency),
-		.spool_full  = (uint8_t)f,
-		.spool_sync  = o->spool_sync,
-		.ident       = w->ident,
-		.model       = m,
-		.max_retries = o->max_retries,
-		.stop        = &sh->stop,
-	};
-	return &stage_spool;
+	if (!t->fo) /* fan-out: each target's writer sends its spool */
+		ingest_chain_flush(t, &w->chain, &t->f);
 }
 
 void *
@@ -674,13 +777,18 @@ ingest_thread_main(void *arg)
 	}
 
 	rc = pick_pacer(&w, w.ctx.err, sizeof(w.ctx.err));
-	if (!rc)
-		rc = w.ctx.ops->init(&w.ctx);
-	if (!rc)
-		rc = stage_chain_init(
-		    &w.stage, pick_stages(&w), &w.ctx, &w.sconf);
-	if (rc)
-		keep_error(t, w.ctx.err[0] ? w.ctx.err : "target init failed");
+	if (rc) {
+		keep_error(t, w.ctx.err);
+	} else if (sh->n_tgt > 1) {
+		rc = fanout_start(t, w.cap); /* errors kept per target */
+	} else {
+		w.ctx.hosts = &t->f.hosts;
+		rc          = ingest_chain_open(t, &w.chain, &w.ctx, 0);
+		if (rc)
+			keep_error(t,
+			    w.ctx.err[0] ? w.ctx.err : "target init failed");
+		w.chained = true; /* closed whatever the outcome */
+	}
 	t->init_ok = rc == 0;
 
 	pthread_mutex_lock(&sh->lock);
@@ -689,13 +797,18 @@ ingest_thread_main(void *arg)
 	pthread_mutex_unlock(&sh->lock);
 
 	if (t->init_ok) {
-		pthread_mutex_lock(&t->lock);
-		sync_counts(&w); /* what an earlier run left in the spool */
-		pthread_mutex_unlock(&t->lock);
+		if (!t->fo) {
+			pthread_mutex_lock(&t->lock);
+			/* what an earlier run left in the spool */
+			ingest_chain_sync(&w.chain, &t->f);
+			pthread_mutex_unlock(&t->lock);
+		}
 		run_cycles(&w);
 	}
-	stage_chain_fini(&w.stage);
-	w.ctx.ops->fini(&w.ctx);
+	if (t->fo)
+		fanout_stop(t); /* writes what is queued, sends the spools */
+	else if (w.chained)
+		stage_chain_close(&w.chain.stage, &w.ctx);
 	sched_free(&w.sched);
 	free(w.s);
 	free(w.bad);

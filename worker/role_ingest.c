@@ -15,7 +15,8 @@ struct ingest_role {
 	struct model          m;
 	struct ingest_shared  sh;
 	struct ingest_thread *th;
-	struct role_threads   t; /* th, for role_spawn and role_join_all */
+	struct role_threads   t;     /* th, for role_spawn and role_join_all */
+	struct tgt_conf      *tconf; /* fan-out: each target's settings */
 	bool                  shared; /* sh initialised */
 };
 
@@ -54,7 +55,17 @@ ingest_setup(struct role_run *r)
 	ir->sh.workers   = r->as->workers ? r->as->workers : 1;
 	ir->sh.threads   = r->nth;
 	ir->sh.origin_ns = role_origin_ns(r->as->t0_ms);
-	ir->th           = xcalloc(r->nth, sizeof(*ir->th));
+	ir->sh.n_tgt     = opts_n_targets(r->o);
+	if (ir->sh.n_tgt > 1) {
+		ir->tconf = xcalloc(ir->sh.n_tgt, sizeof(*ir->tconf));
+		for (unsigned k = 0; k < ir->sh.n_tgt; k++) {
+			ir->tconf[k]        = *r->conf;
+			ir->tconf[k].url    = opts_target(r->o, k);
+			ir->tconf[k].schema = &ir->m.schema;
+		}
+		ir->sh.tconf = ir->tconf;
+	}
+	ir->th = xcalloc(r->nth, sizeof(*ir->th));
 	for (unsigned i = 0; i < r->nth; i++) {
 		uint32_t h0, h1;
 
@@ -115,6 +126,7 @@ ingest_collect(struct role_run *r, struct proto_stats *m)
 
 		ingest_thread_collect(
 		    t, &m->s, &m->state, m->err, sizeof(m->err));
+		ingest_thread_collect_targets(t, m);
 		m->threads_ok += t->init_ok;
 		pthread_mutex_lock(&t->lock);
 		b = t->batch;
@@ -155,6 +167,7 @@ ingest_destroy(struct role_run *r)
 		for (unsigned i = 0; i < r->nth; i++)
 			ingest_thread_destroy(&ir->th[i]);
 	free(ir->th);
+	free(ir->tconf);
 	if (ir->shared)
 		ingest_shared_destroy(&ir->sh);
 	model_release(&ir->m);

@@ -16,6 +16,7 @@ struct query_role {
 	struct query_thread *th;
 	struct role_threads  t;      /* th, for role_spawn and role_join_all */
 	bool                 shared; /* sh initialised */
+	char url[CLUSTER_URL_MAX];   /* the target URL without balance= */
 };
 
 static int
@@ -30,6 +31,10 @@ query_setup(struct role_run *r)
 		log_err("an assignment of 0 query threads");
 		return -EINVAL;
 	}
+	/* A cluster's hosts are queried through the HTTP client's own host
+	 * list; balance= is for ingest. */
+	if (!cluster_strip(r->conf->url, qr->url, sizeof(qr->url)))
+		r->conf->url = qr->url;
 	rc         = query_shared_init(&qr->sh, r->o, r->conf, r->as->index,
 	            r->as->t0_ms, r->as->seed, err, sizeof(err));
 	qr->shared = true;

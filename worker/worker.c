@@ -129,6 +129,8 @@ collect(struct worker *w, struct proto_stats *m)
 {
 	memset(m, 0, sizeof(*m));
 	stats_init(&m->s);
+	for (unsigned k = 0; k < PROTO_TARGETS_MAX; k++)
+		stats_init(&m->tgt[k].s);
 	w->role->collect(&w->run, m);
 }
 
@@ -173,8 +175,9 @@ setup_run(struct worker *w)
 		    w->o.role);
 		return -EINVAL;
 	}
-	if (target_find(w->o.target)->flags & TGT_F_STDOUT)
-		log_info_to_stderr(true);
+	for (unsigned k = 0; k < opts_n_targets(&w->o); k++)
+		if (target_find(opts_target(&w->o, k))->flags & TGT_F_STDOUT)
+			log_info_to_stderr(true);
 	w->conf = opts_tgt_conf(&w->o);
 	w->run  = (struct role_run) {
 		 .o    = &w->o,

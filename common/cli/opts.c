@@ -81,7 +81,8 @@ struct opt {
 static const struct opt opt_table[] = {
 	{ "target", 0, OPT_STR, OFF(target), "sqlite:results/tsload.db", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "URL",
-	    "where to write (see TARGETS below)", G_TARGET },
+	    "where to write (see TARGETS below); repeat it to write every batch to each (fan-out)",
+	    G_TARGET },
 	{ "database-name", 'd', OPT_STR, OFF(database), "devops", 0, 0,
 	    ING | CLN | QRY | RUN | WRK, "NAME", "database name", G_TARGET },
 	{ "table-name", 't', OPT_STR, OFF(table), "host_metrics", 0, 0,
@@ -280,7 +281,7 @@ static const struct opt opt_table[] = {
 	    G_TARGET },
 	{ "spool-max", 0, OPT_SIZE, OFF(spool_max), "1G", 0, 0,
 	    ING | RUN | WRK, "SIZE",
-	    "the spool's cap on disk (64M, 2G), shared evenly by the threads",
+	    "the spool's cap on disk (64M, 2G), shared evenly by the threads (and targets)",
 	    G_TARGET },
 	{ "spool-full", 0, OPT_STR, OFF(spool_full), "block", 0, 0,
 	    ING | RUN | WRK, "block|drop-oldest|drop-new",
@@ -534,6 +535,30 @@ opts_free(struct tsl_opts *o)
 	free(o->args);
 	o->args  = NULL;
 	o->nargs = 0;
+	for (unsigned i = 0; i < o->n_more_targets; i++) {
+		free(o->more_targets[i]);
+		o->more_targets[i] = NULL;
+	}
+	o->n_more_targets = 0;
+}
+
+unsigned
+opts_n_targets(const struct tsl_opts *o)
+{
+	return 1 + o->n_more_targets;
+}
+
+uint64_t
+opts_spool_share(const struct tsl_opts *o)
+{
+	return o->spool_max
+	    / (o->processes * o->concurrency * opts_n_targets(o));
+}
+
+const char *
+opts_target(const struct tsl_opts *o, unsigned i)
+{
+	return i == 0 ? o->target : o->more_targets[i - 1];
 }
 
 #define N_ROWS (sizeof(opt_table) / sizeof(opt_table[0]) - 1)
@@ -790,6 +815,32 @@ imply_target(struct tsl_opts *o, unsigned cmd)
 	o->target_implied = true;
 }
 
+/* A second or later --target (fan-out): kept in more_targets. v is the
+ * value of "--target=URL", or NULL when it is the next argument. */
+static int
+add_target(struct tsl_opts *o, unsigned cmd, unsigned nth, const char *v,
+    int i, int argc, const char *const *argv, char *err, size_t errlen)
+{
+	if (!(cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))) {
+		snprintf(err, errlen,
+		    "--target given %u times: only ingest and run write to several targets at once (fan-out); give one --target",
+		    nth);
+		return -EINVAL;
+	}
+	if (nth > OPTS_TARGETS_MAX) {
+		snprintf(err, errlen,
+		    "--target given %u times: at most %u targets at once", nth,
+		    (unsigned)OPTS_TARGETS_MAX);
+		return -EINVAL;
+	}
+	if (!v && i + 1 >= argc) {
+		snprintf(err, errlen, "--target needs a value (URL)");
+		return -EINVAL;
+	}
+	o->more_targets[o->n_more_targets++] = xstrdup(v ? v : argv[i + 1]);
+	return 0;
+}
+
 bool
 opts_continuous(const struct tsl_opts *o)
 {
@@ -928,10 +979,12 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 			return -EINVAL;
 		}
 		if (r->off == OFF(target) && ++targets > 1) {
-			snprintf(err, errlen,
-			    "--target given %u times: writing to several targets at once (fan-out) does not exist yet; give one --target",
-			    targets);
-			return -EINVAL;
+			rc = add_target(
+			    o, cmd, targets, v, i, argc, argv, err, errlen);
+			if (rc)
+				return rc;
+			i += !v; /* the value was the next argument */
+			continue;
 		}
 		set_given(o, row_index(r));
 		if (r->type == OPT_BOOL && !v) {
@@ -1092,12 +1145,12 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
  * file, stdout and null targets in the lp or pgcopy format, which write
  * them as they are. */
 static int
-check_bad_data(const struct tsl_opts *o, const struct target_ops *t, char *err,
-    size_t errlen)
+check_bad_data(
+    const char *url, const struct target_ops *t, char *err, size_t errlen)
 {
 	static const char *const servers[] = { "influx", "vm", "postgres" };
 	static const char *const local[]   = { "file", "stdout", "null" };
-	const char              *f         = strstr(o->target, "format=");
+	const char              *f         = strstr(url, "format=");
 
 	for (size_t i = 0; i < 3; i++)
 		if (!strcmp(t->name, servers[i]))
@@ -1261,7 +1314,17 @@ check_spool(const struct tsl_opts *o, char *err, size_t errlen)
 	}
 	if (!o->spool_dir[0])
 		return 0;
-	share = o->spool_max / (o->processes * o->concurrency);
+	share = opts_spool_share(o);
+	if (share < OPTS_SPOOL_MIN && opts_n_targets(o) > 1) {
+		snprintf(err, errlen,
+		    "--spool-max: %llu bytes leave %llu to each of the %llu spools (threads times %u targets), less than the %u a spool needs",
+		    (unsigned long long)o->spool_max,
+		    (unsigned long long)share,
+		    (unsigned long long)(o->processes * o->concurrency
+		        * opts_n_targets(o)),
+		    opts_n_targets(o), OPTS_SPOOL_MIN);
+		return -EINVAL;
+	}
 	if (share < OPTS_SPOOL_MIN) {
 		snprintf(err, errlen,
 		    "--spool-max: %llu bytes leave %llu to each of the %llu threads, less than the %u a thread's spool needs",
@@ -1274,11 +1337,71 @@ check_spool(const struct tsl_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* The checks of one --target URL. */
+static int
+check_target(const struct tsl_opts *o, unsigned cmd, const char *url,
+    char *err, size_t errlen)
+{
+	const struct target_ops *t = target_find(url);
+	char                     names[256];
+
+	if (!t) {
+		scheme_list(names, sizeof(names), 0);
+		snprintf(err, errlen,
+		    "--target: unknown scheme in \"%s\" (expected one of: %s)",
+		    url, names);
+		return -EINVAL;
+	}
+	if ((cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))
+	    && !(t->flags & TGT_F_WRITE)) {
+		scheme_list(names, sizeof(names), TGT_F_WRITE);
+		snprintf(err, errlen,
+		    "--target: %s: takes only the lines of tsload stream (targets ingest writes: %s)",
+		    t->name, names);
+		return -EINVAL;
+	}
+	if ((cmd & (CMD_QUERY | CMD_RUN)) && url == o->target
+	    && !(t->flags & TGT_F_QUERY)) {
+		scheme_list(names, sizeof(names), TGT_F_QUERY);
+		snprintf(err, errlen,
+		    "--target: %s: cannot run queries (targets that can: %s)",
+		    t->name, names);
+		return -EINVAL;
+	}
+	if ((t->flags & TGT_F_HOSTS) && cluster_wanted(url)) {
+		/* a cluster: its balance, then each host's own URL */
+		struct cluster *c  = xmalloc(sizeof(*c));
+		int             rc = cluster_parse(c, url, err, errlen);
+
+		for (unsigned i = 0; !rc && t->check && i < c->n; i++)
+			rc = t->check(c->h[i].url, err, errlen);
+		free(c);
+		if (rc)
+			return -EINVAL;
+	} else if (t->check && t->check(url, err, errlen)) {
+		return -EINVAL;
+	}
+	if (check_endpoint(o->endpoint,
+	        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint", err,
+	        errlen))
+		return -EINVAL;
+	if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
+	    && o->batch_size > t->max_batch) {
+		snprintf(err, errlen,
+		    "--batch-size: %llu is more than the %zu records a %s write takes (expected 1..%zu)",
+		    (unsigned long long)o->batch_size, t->max_batch, t->name,
+		    t->max_batch);
+		return -EINVAL;
+	}
+	if (o->bad_data > 0 && check_bad_data(url, t, err, errlen))
+		return -EINVAL;
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
-	const struct target_ops *t;
-	char                     names[256];
+	char names[256];
 
 	if (!model_find(o->model)) {
 		model_names(names, sizeof(names));
@@ -1291,50 +1414,18 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		return -EINVAL;
 	if (cmd
 	    & (CMD_INGEST | CMD_CLEANUP | CMD_WORKER | CMD_QUERY | CMD_RUN)) {
-		t = target_find(o->target);
-		if (!t) {
-			scheme_list(names, sizeof(names), 0);
+		for (unsigned i = 0; i < opts_n_targets(o); i++)
+			if (check_target(
+			        o, cmd, opts_target(o, i), err, errlen))
+				return -EINVAL;
+		if (opts_n_targets(o) > 1 && o->batch_writes
+		    && opts_batch_auto(o)) {
 			snprintf(err, errlen,
-			    "--target: unknown scheme in \"%s\" (expected "
-			    "one of: %s)",
-			    o->target, names);
+			    "--batch-size auto with %u targets: the size is searched per target write; give a fixed --batch-size",
+			    opts_n_targets(o));
 			return -EINVAL;
 		}
-		if ((cmd & (CMD_INGEST | CMD_RUN | CMD_WORKER))
-		    && !(t->flags & TGT_F_WRITE)) {
-			scheme_list(names, sizeof(names), TGT_F_WRITE);
-			snprintf(err, errlen,
-			    "--target: %s: takes only the lines of tsload stream (targets ingest writes: %s)",
-			    t->name, names);
-			return -EINVAL;
-		}
-		if ((cmd & (CMD_QUERY | CMD_RUN))
-		    && !(t->flags & TGT_F_QUERY)) {
-			scheme_list(names, sizeof(names), TGT_F_QUERY);
-			snprintf(err, errlen,
-			    "--target: %s: cannot run queries (targets "
-			    "that can: %s)",
-			    t->name, names);
-			return -EINVAL;
-		}
-		if (t->check && t->check(o->target, err, errlen))
-			return -EINVAL;
-		if (check_endpoint(o->endpoint,
-		        o->endpoint_url[0] ? "--endpoint-url" : "--endpoint",
-		        err, errlen))
-			return -EINVAL;
 		if (check_spool(o, err, errlen))
-			return -EINVAL;
-		if (t->max_batch && o->batch_writes && !opts_batch_auto(o)
-		    && o->batch_size > t->max_batch) {
-			snprintf(err, errlen,
-			    "--batch-size: %llu is more than the %zu "
-			    "records a %s write takes (expected 1..%zu)",
-			    (unsigned long long)o->batch_size, t->max_batch,
-			    t->name, t->max_batch);
-			return -EINVAL;
-		}
-		if (o->bad_data > 0 && check_bad_data(o, t, err, errlen))
 			return -EINVAL;
 		if (!o->database[0] || !o->table[0]) {
 			snprintf(err, errlen, "%s must not be empty",
@@ -1387,6 +1478,15 @@ opts_model_conf(const struct tsl_opts *o)
 		.sin_period_s   = frq_period(o->sin_frq),
 		.saw_period_s   = frq_period(o->saw_frq),
 	};
+}
+
+struct tgt_conf
+opts_tgt_conf_at(const struct tsl_opts *o, unsigned i)
+{
+	struct tgt_conf c = opts_tgt_conf(o);
+
+	c.url = opts_target(o, i);
+	return c;
 }
 
 struct tgt_conf
@@ -1519,6 +1619,12 @@ opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b)
 		else
 			value_text(o, r, b);
 		buf_addc(b, '\n');
+		for (unsigned i = 0;
+		     r->off == OFF(target) && i < o->n_more_targets; i++) {
+			buf_printf(b, "--%s=", r->name);
+			escape_text(b, o->more_targets[i]);
+			buf_addc(b, '\n');
+		}
 	}
 }
 
@@ -1628,6 +1734,17 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 			rc = json_double(w, *(const double *)cfield(o, r));
 			break;
 		}
+	}
+	if (!rc && o->n_more_targets && (cmd & (CMD_INGEST | CMD_RUN))) {
+		rc = json_key(w, "targets") | json_arr_begin(w);
+		for (unsigned i = 0; i < opts_n_targets(o) && !rc; i++) {
+			char shown[1024];
+
+			target_url_redact(
+			    opts_target(o, i), shown, sizeof(shown));
+			rc = json_str(w, shown);
+		}
+		rc |= json_arr_end(w);
 	}
 	return rc;
 }

@@ -14,7 +14,11 @@
 
 #include "buf.h"
 #include "model_ops.h"
+#include "stats_msg.h"
 #include "target.h"
+
+/* --target may be repeated (fan-out): at most this many targets. */
+enum { OPTS_TARGETS_MAX = PROTO_TARGETS_MAX };
 
 /* Subcommands, as bits: an option row says where it is accepted. */
 enum opts_cmd {
@@ -124,6 +128,10 @@ struct tsl_opts {
 	/* set by opts_parse */
 	uint64_t given[4];       /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */
+	/* --target repeated (fan-out): the second and later ones, in the
+	 * order given; `target` is the first */
+	char    *more_targets[OPTS_TARGETS_MAX - 1];
+	unsigned n_more_targets;
 };
 
 /* The smallest share of --spool-max one thread's spool may have. */
@@ -135,13 +143,23 @@ void opts_free(struct tsl_opts *o);
 
 /** Applies TSLOAD_* variables (warning about unknown ones), then argv
  *  (argv[0] is the subcommand), for subcommand cmd. Long options may be
- *  abbreviated as with argparse; --target may be given once. Without
+ *  abbreviated as with argparse; --target may be repeated (fan-out,
+ *  ingest and run only). Without
  *  --target, --endpoint or --region imply timestream://. @return 0, or
  *  -EINVAL with a one-line reason naming the option and the accepted
  *  values (or the nearest option name) in err, and o freed (as by
  *  opts_free; freeing it again is harmless). */
 int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
     const char *const *argv, char *err, size_t errlen);
+/** How many targets the run writes to (1 unless --target is repeated). */
+unsigned opts_n_targets(const struct tsl_opts *o);
+/** --spool-max's share of one spool: one per thread and target. */
+uint64_t opts_spool_share(const struct tsl_opts *o);
+/** Target i (0-based, i < opts_n_targets) of the run. */
+const char *opts_target(const struct tsl_opts *o, unsigned i);
+/** The target settings for target i of the run (opts_tgt_conf with that
+ *  target's URL). */
+struct tgt_conf opts_tgt_conf_at(const struct tsl_opts *o, unsigned i);
 /** Whether the long option name came from argv or the environment. */
 bool opts_given(const struct tsl_opts *o, const char *name);
 /** Cross-option checks after parsing (batch size range, ...). */

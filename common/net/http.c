@@ -368,21 +368,13 @@ http_host_failed(int cc, long status)
 static unsigned
 http_pick(struct http *h, uint64_t now, bool *up)
 {
-	unsigned i, k, best = 0;
+	int i = health_pick(h->hl, h->nhost, h->next, now);
 
-	for (k = 0; k < h->nhost; k++) {
-		i = (h->next + k) % h->nhost;
-		if (h->host[i].down_until <= now) {
-			*up     = true;
-			h->next = (i + 1) % h->nhost;
-			return i;
-		}
-		if (h->host[i].down_until < h->host[best].down_until)
-			best = i;
-	}
-	*up     = false;
-	h->next = (best + 1) % h->nhost;
-	return best;
+	*up = i >= 0;
+	if (i < 0)
+		i = (int)health_soonest(h->hl, h->nhost);
+	h->next = ((unsigned)i + 1) % h->nhost;
+	return (unsigned)i;
 }
 
 static void
@@ -507,10 +499,11 @@ http_request(
 		http_perform(h, i, r, body, len, hdrs);
 		st = http_map(h->cc, h->status);
 		if (!http_host_failed(h->cc, h->status)) {
-			h->host[i].down_until = 0;
+			health_up(&h->hl[i]);
 			break;
 		}
-		h->host[i].down_until = now_ns() + h->o.down_ms * 1000000ull;
+		health_down(
+		    &h->hl[i], now_ns(), (uint64_t)h->o.down_ms * 1000000ull);
 		h->host[i].fails++;
 	}
 	curl_slist_free_all(hdrs);

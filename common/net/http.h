@@ -5,9 +5,11 @@
  * kept alive and reused between requests, plus the thread's view of the
  * target's hosts. A URL may name several hosts, "influx://h1:8086,h2:8086/
  * ?db=x": requests go round-robin over them; a host that fails to answer
- * (refused, reset, timed out, 502/503/504) is taken out for down_ms and
- * the request moves on to the next host, so the rest carry on. When every
- * host is out, the one that comes back first is tried anyway.
+ * (refused, reset, timed out, 502/503/504) is taken out for down_ms (its
+ * health kept by cluster.h's host_health) and the request moves on to the
+ * next host, so the rest carry on. When every host is out, the one that
+ * comes back first is tried anyway. (Ingest writes a cluster URL through
+ * the cluster stage, one single-host client per host; queries use this.)
  *
  * Outcomes map to enum tgt_status (http_map): 2xx done; 408, 429, 5xx and
  * timeouts retry (busy); a connection refused, reset or closed without an
@@ -23,6 +25,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "cluster.h"
 #include "outcome.h"
 
 enum {
@@ -46,26 +49,26 @@ struct http_opts {
 
 /* One host of the set. */
 struct http_host {
-	char    *base;       /* "http://h1:8086", no trailing slash */
-	uint64_t down_until; /* now_ns() before which it is out; 0 = up */
-	uint64_t fails;      /* times it was taken out */
+	char    *base;  /* "http://h1:8086", no trailing slash */
+	uint64_t fails; /* times it was taken out */
 };
 
 struct http {
-	void            *curl; /* CURL * */
-	struct http_opts o;
-	struct http_host host[HTTP_HOSTS_MAX];
-	unsigned         nhost;
-	unsigned         next;      /* round-robin position */
-	unsigned         last;      /* host of the last request */
-	struct buf       resp;      /* body of the last response (NUL-ended) */
-	struct buf       gz;        /* gzip of the last request body */
-	struct buf       url;       /* URL of the last request */
-	long             status;    /* HTTP status, 0 if none came */
-	int              cc;        /* CURLcode of the last request */
-	uint64_t         connects;  /* new connections made */
-	uint64_t         failovers; /* requests moved to another host */
-	char             cerr[256]; /* curl's message of the last request */
+	void              *curl; /* CURL * */
+	struct http_opts   o;
+	struct http_host   host[HTTP_HOSTS_MAX];
+	struct host_health hl[HTTP_HOSTS_MAX]; /* of host[i] (cluster.h) */
+	unsigned           nhost;
+	unsigned           next;   /* round-robin position */
+	unsigned           last;   /* host of the last request */
+	struct buf         resp;   /* body of the last response (NUL-ended) */
+	struct buf         gz;     /* gzip of the last request body */
+	struct buf         url;    /* URL of the last request */
+	long               status; /* HTTP status, 0 if none came */
+	int                cc;     /* CURLcode of the last request */
+	uint64_t           connects;  /* new connections made */
+	uint64_t           failovers; /* requests moved to another host */
+	char               cerr[256]; /* curl's message of the last request */
 };
 
 /* A request. path is appended to the host's base URL ("/write?db=x"). */

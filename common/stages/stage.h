@@ -2,16 +2,24 @@
  * target: a chain of stages, each taking a batch in and handing batches
  * on to the next; the chain ends at the thread's target.
  *
- * A stage is an ops table registered in stage.c (pass, spool; fan-out is
- * to come): a new stage is one file here plus one line there.
+ * A stage is an ops table registered in stage.c (pass; spool; cluster,
+ * which ends a chain in place of a target whose URL names several hosts):
+ * a new stage is one file here plus one line there.
  *
- * Who calls what: each ingest thread builds its own chain (no stage is
- * shared between threads) with stage_chain_init, after the target's
- * ->init; ->write for every batch, which may block as the target's write
- * does; ->spill for a batch the caller gave up on after its retries;
- * ->flush once when the run ends (a spool sends what it holds); ->fini
- * once at the end. The batch belongs to the caller and is valid only
- * during ->write: a stage that keeps it must copy it.
+ * Who calls what: each writing thread builds its own chain (no stage is
+ * shared between threads) with stage_chain_open: the ingest thread with
+ * one target; with several (fan-out, worker/fanout.h), each target's
+ * writer thread, one chain per target. ->write for every batch, which may
+ * block as the target's write does; ->spill for a batch the caller gave
+ * up on after its retries; ->flush once when the run ends (a spool sends
+ * what it holds); ->fini once at the end (stage_chain_close).
+ *
+ * Where a spool goes: in front of one target's chain, so in
+ * stage_chain_open: spool (-> the target) or spool -> cluster (-> its
+ * hosts); with fan-out each target's writer opens its own chain with its
+ * own stage_conf, so each target gets its own spool. The batch belongs to
+ * the caller and is valid only during ->write: a stage that keeps it must
+ * copy it.
  */
 #ifndef TSL_STAGE_H
 #define TSL_STAGE_H
@@ -60,6 +68,8 @@ struct stage {
 	struct stage            *next; /* NULL: the last, writing to ctx */
 	struct tgt_ctx          *ctx;  /* the target the chain ends at */
 	const struct stage_conf *conf; /* never NULL after init */
+	bool                     own;  /* next was allocated by
+	                                  stage_chain_open */
 };
 
 struct stage_ops {
@@ -87,6 +97,7 @@ struct stage_ops {
 };
 
 extern const struct stage_ops stage_pass;
+extern const struct stage_ops stage_cluster;
 extern const struct stage_ops stage_spool;
 
 /** The registered stages, NULL-terminated. */
@@ -118,5 +129,16 @@ stage_write(struct stage *s, const struct batch *b)
 }
 /** Ends every stage of the chain. */
 void stage_chain_fini(struct stage *s);
+/** Connects ctx (->conf, ->ops set) and builds its chain in s: a URL of
+ *  one host gets ->init and the pass stage; a cluster URL (cluster.h)
+ *  gets the cluster stage, which connects one ctx per host (ctx itself
+ *  stays unconnected). With conf->spool_dir set, a spool stage goes in
+ *  front (spool -> the target, spool -> cluster). conf (NULL: none) is
+ *  kept and must outlive the chain. @return 0, or -errno with the reason
+ *  in ctx->err; stage_chain_close is called either way. */
+int stage_chain_open(
+    struct stage *s, struct tgt_ctx *ctx, const struct stage_conf *conf);
+/** Ends the chain of s and closes ctx (after stage_chain_open). */
+void stage_chain_close(struct stage *s, struct tgt_ctx *ctx);
 
 #endif

@@ -672,7 +672,7 @@ ch_fini(struct tgt_ctx *ctx)
 const struct target_ops target_clickhouse = {
 	.name    = "clickhouse",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE | TGT_F_QUERY,
+	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_HOSTS,
 	.usage   = "clickhouse://HOST[:PORT][,HOST[:PORT]...][/]",
 	.params  = ch_params,
 	.check   = ch_check,

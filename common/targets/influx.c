@@ -388,7 +388,7 @@ ix_fini(struct tgt_ctx *ctx)
 const struct target_ops target_influx = {
 	.name    = "influx",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_LINES,
+	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_LINES | TGT_F_HOSTS,
 	.usage   = "influx://HOST:PORT[,HOST:PORT...][/]",
 	.params  = lph_params,
 	.check   = ix_check,

@@ -16,7 +16,9 @@
  * works, TGT_UNREACHABLE when the server refuses or is gone (the caller
  * backs off and writes it again either way; a batch whose COMMIT raced the
  * loss may then be written twice). Serialization failures, deadlocks and
- * "too many connections" / "cannot connect now" are TGT_RETRY (busy);
+ * "too many connections" are TGT_RETRY (busy); a server that is shutting
+ * down or starting up (57P0x) is TGT_UNREACHABLE, named so, as is one
+ * that refuses connections (a dead server is not busy);
  * anything else fails with the server's message. The password never
  * appears in a message: a message that quotes the URL shows it redacted.
  */
@@ -454,8 +456,7 @@ pg_lost(PGconn *conn, const PGresult *r)
 static enum tgt_status
 pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
 {
-	static const char *const again[]
-	    = { "40001", "40P01", "53300", "57P03", NULL };
+	static const char *const again[] = { "40001", "40P01", "53300", NULL };
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg
 	    = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -470,6 +471,10 @@ pg_failed(struct tgt_ctx *ctx, struct pg_priv *p, const PGresult *r)
 	for (i = 0; state && again[i]; i++)
 		if (!strcmp(state, again[i]))
 			return TGT_RETRY;
+	/* 57P0x: the server is shutting down, crashed or starting up: it is
+	 * down, not busy */
+	if (state && !strncmp(state, "57P0", 4))
+		return TGT_UNREACHABLE;
 	return TGT_FAIL;
 }
 
@@ -637,7 +642,7 @@ pg_fini(struct tgt_ctx *ctx)
 const struct target_ops target_postgres = {
 	.name    = "postgres",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE | TGT_F_QUERY,
+	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_HOSTS,
 	.usage   = "postgres://[user[:password]@][host][:port][/dbname]"
 	           "[?param=value]",
 	.check   = pg_check,

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cluster.h"
 #include "model.h"
 #include "outcome.h"
 #include "params.h"
@@ -47,6 +48,8 @@ enum tgt_flags {
 	TGT_F_QUERY  = 1u << 1, /* has ->query (query issue) */
 	TGT_F_STDOUT = 1u << 2, /* writes to stdout: logs go to stderr */
 	TGT_F_LINES  = 1u << 3, /* has ->lines: a sink of tsload stream */
+	TGT_F_HOSTS  = 1u << 4, /* a networked target: its URL may name
+	                           a cluster of hosts (cluster.h) */
 };
 
 /* Text lines handed to ->lines (tsload stream): n lines in data[0..len),
@@ -188,6 +191,9 @@ struct tgt_ctx {
 	unsigned               rejected_points;  /* their measure values */
 	char                   err[TGT_ERR_MAX]; /* last error message */
 	struct tgt_line_counts lines; /* ->lines sinks: kept by the sink */
+	/* set by the caller, or NULL: where a cluster stage publishes the
+	 * state of its hosts for the reports */
+	struct cluster_pub *hosts;
 };
 
 struct target_ops {

@@ -533,7 +533,7 @@ vm_fini(struct tgt_ctx *ctx)
 const struct target_ops target_vm = {
 	.name    = "vm",
 	.version = TARGET_OPS_VERSION,
-	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_LINES,
+	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_LINES | TGT_F_HOSTS,
 	.usage   = "vm://HOST:PORT[,HOST:PORT...][/]",
 	.params  = lph_params,
 	.check   = vm_check,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # --spool-*: bad values are one line and exit 2; a spool directory that
-# an earlier run with other settings (or more threads) left is refused
+# an earlier run with other settings (or more threads, or another number
+# of targets) left is refused
 # before anything starts; a run whose target never fails keeps nothing,
 # and its closing lines add up. (Runs with a server going down:
 # tests/fault/spool.sh; the segment format: tests/unit/test_spool.c.)
@@ -25,7 +26,7 @@ one_line_exit2 "--spool-max too small for the threads" '^tsload: error: --spool-
 	--spool-dir sp --spool-max 100K -c 2 --host-scale 1 --target null:
 
 # a segment whose header says another run made it
-mkdir -p foreign/w0-t0 more/w1-t0
+mkdir -p foreign/w0-t0 more/w1-t0 fan/w0-t0-k1 single/w0-t0
 python3 - <<'PY'
 import struct
 def crc32c(data, crc=0):
@@ -39,13 +40,19 @@ assert crc32c(b"123456789") == 0xE3069283
 ident = b"tsload spool 1 le; model=perf-scale host-scale=7"
 h = b"TSLSPL01" + struct.pack("<I", len(ident)) + ident
 h += struct.pack("<I", crc32c(h))
-for d in ("foreign/w0-t0", "more/w1-t0"):
+for d in ("foreign/w0-t0", "more/w1-t0", "fan/w0-t0-k1", "single/w0-t0"):
     open(d + "/0000000000000001.seg", "wb").write(h)
 PY
 one_line_exit2 "spool of other settings" '^tsload: error: --spool-dir: foreign/w0-t0 was written by a run with other settings \("tsload spool 1 le; model=perf-scale host-scale=7", this run: "tsload spool 1 [lb]e; model=perf-scale host-scale=1 .*"\): run with that run.s options, or move it away$' \
 	--spool-dir foreign --host-scale 1 --duration 1 --target null:
 one_line_exit2 "spool of more workers" '^tsload: error: --spool-dir: more/w1-t0 holds what a run with more workers or threads left \(-p 1 -c 1 here\)' \
 	--spool-dir more --host-scale 1 --duration 1 --target null:
+one_line_exit2 "spool of a fan-out, one target here" '^tsload: error: --spool-dir: fan/w0-t0-k1 holds what a run with more targets \(fan-out\) left \(1 --target here\)' \
+	--spool-dir fan --host-scale 1 --duration 1 --target null:
+one_line_exit2 "spool of one target, a fan-out here" '^tsload: error: --spool-dir: single/w0-t0 holds what a run with one target left \(2 --target here\)' \
+	--spool-dir single --host-scale 1 --duration 1 --target null: --target null:
+one_line_exit2 "--spool-max too small for the targets" '^tsload: error: --spool-max: 204800 bytes leave 51200 to each of the 4 spools \(threads times 2 targets\), less than the 65536' \
+	--spool-dir sp --spool-max 200K -c 2 --host-scale 1 --target null: --target null:
 
 # nothing goes wrong: nothing kept, no spool line, the records add up
 "$TSLOAD" ingest --spool-dir ok -p 2 -c 2 --host-scale 1 --interval-millis 0 --duration 1 \
@@ -56,4 +63,13 @@ check "a healthy run: the records add up" not grep -q 'do not add up' out
 check_eq "a healthy run: no segment" "" "$(find ok -name '*.seg')"
 check "a healthy run: run.json totals: generated = records, nothing lost" \
 	python3 -c 'import json, sys; t = json.load(open(sys.argv[1]))["totals"]; sys.exit(not (t["generated"] == t["records"] > 0 and t["lost"] == 0 and "spool" not in t))' "$(ls res/*/run.json)"
+# fan-out: each target its own spool directory, a healthy run keeps
+# nothing and adds up
+"$TSLOAD" ingest --spool-dir fanok -p 1 -c 2 --host-scale 1 --interval-millis 0 --duration 1 \
+	--batch-writes --target null: --target null: --results resf >out 2>err
+check_eq "a healthy fan-out: exit 0" 0 "$?"
+check "a healthy fan-out: a spool per thread and target" \
+	test -d fanok/w0-t0-k0 -a -d fanok/w0-t0-k1 -a -d fanok/w0-t1-k0 -a -d fanok/w0-t1-k1 -a ! -e fanok/w0-t0
+check "a healthy fan-out: the records add up" not grep -q 'do not add up' out
+check "a healthy fan-out: no spool lines" not grep -qE '^(Target [0-9]+ )?[Ss]pool:' out
 finish

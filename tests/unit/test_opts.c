@@ -283,23 +283,66 @@ test_unknown_option_hints(void **state)
 	}
 }
 
-/* Fan-out does not exist yet: a second --target is refused, not lost. */
+/* Fan-out: every --target kept; a second one where fan-out does not
+ * apply is refused, not lost. */
 static void
 test_repeated_target(void **state)
 {
 	const char *argv[]
-	    = { "ingest", "--target", "null:", "--target=file:/x" };
-	struct tsl_opts o;
+	    = { "ingest", "--target", "null:", "--target=file:/x", "--target",
+		      "vm://a:1,b:2/?db=x&balance=hash" };
+	const char *nine[]
+	    = { "ingest", "--target=null:", "--target=null:", "--target=null:",
+		      "--target=null:", "--target=null:", "--target=null:",
+		      "--target=null:", "--target=null:", "--target=null:" };
+	const char     *bad[] = { "ingest", "--target", "null:", "--target",
+		    "vm://a:1,b:2/?balance=random" };
+	struct tsl_opts o, back;
+	struct buf      b;
 	char            err[256];
 
 	(void)state;
-	assert_int_not_equal(parse(&o, err, sizeof(err), 4, argv), 0);
+	/* fan-out: every --target kept, in order, and sent to workers */
+	assert_int_equal(parse(&o, err, sizeof(err), 6, argv), 0);
+	assert_int_equal(opts_n_targets(&o), 3);
+	assert_string_equal(opts_target(&o, 0), "null:");
+	assert_string_equal(opts_target(&o, 1), "file:/x");
+	assert_string_equal(
+	    opts_target(&o, 2), "vm://a:1,b:2/?db=x&balance=hash");
+	assert_string_equal(opts_tgt_conf_at(&o, 1).url, "file:/x");
+	assert_int_equal(opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
+	buf_init(&b, 1 << 20);
+	opts_to_text(&o, CMD_INGEST, &b);
+	buf_cstr(&b);
+	opts_defaults(&back);
+	assert_int_equal(
+	    opts_parse_text(&back, CMD_WORKER, b.p, err, sizeof(err)), 0);
+	assert_int_equal(opts_n_targets(&back), 3);
+	assert_string_equal(opts_target(&back, 2), opts_target(&o, 2));
+	opts_free(&back);
+	buf_free(&b);
+	opts_free(&o);
+	/* only ingest and run fan out */
+	opts_defaults(&o);
+	assert_int_not_equal(
+	    opts_parse(&o, CMD_QUERY, 4, argv, err, sizeof(err)), 0);
 	assert_string_equal(err,
-	    "--target given 2 times: writing to several targets at once (fan-out) does not exist yet; give one --target");
+	    "--target given 2 times: only ingest and run write to several targets at once (fan-out); give one --target");
+	assert_int_not_equal(parse(&o, err, sizeof(err), 10, nine), 0);
+	assert_string_equal(
+	    err, "--target given 9 times: at most 8 targets at once");
+	/* each target is checked, a cluster's balance too */
+	assert_int_equal(parse(&o, err, sizeof(err), 5, bad), 0);
+	assert_int_not_equal(
+	    opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
+	assert_string_equal(
+	    err, "--target: balance=random: expected rr or hash");
+	opts_free(&o);
 	/* the environment's target and one --target are fine */
 	setenv("TSLOAD_TARGET", "null:", 1);
 	assert_int_equal(parse(&o, err, sizeof(err), 3, argv), 0);
 	assert_string_equal(o.target, "null:");
+	assert_int_equal(opts_n_targets(&o), 1);
 	unsetenv("TSLOAD_TARGET");
 	opts_free(&o);
 }

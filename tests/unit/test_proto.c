@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "proto.h"
@@ -127,6 +128,22 @@ test_stats_roundtrip(void **state)
 	in->batch_max        = 421;
 	in->state = TGT_STATE_BIT(TGT_UNREACHABLE) | PROTO_S_FILE_ERR;
 	strcpy(in->err, "thread 1: sqlite x.db: disk I/O error");
+	/* a cluster's hosts, and two fan-out targets with their own */
+	in->hosts.n = 2;
+	strcpy(in->hosts.h[1].name, "127.0.0.1:8429");
+	in->hosts.h[1].batches = 11;
+	in->hosts.h[1].moved   = 12;
+	in->hosts.h[1].downs   = 13;
+	in->hosts.h[1].down_ms = 1700000000123;
+	in->n_tgt              = 2;
+	for (unsigned k = 0; k < 2; k++) {
+		stats_init(&in->tgt[k].s);
+		stats_record(&in->tgt[k].s, 1000 * (k + 1), k == 0);
+		in->tgt[k].s.records = 100 + k;
+		in->tgt[k].state     = TGT_STATE_BIT(TGT_UNREACHABLE) << k;
+		sprintf(in->tgt[k].err, "target %u error", k + 1);
+	}
+	in->tgt[1].hosts = in->hosts;
 	buf_init(&b, PROTO_MAX_MSG);
 	proto_begin(&b, MSG_RESULT, 1, 0);
 	proto_put_stats(&b, in);
@@ -139,6 +156,15 @@ test_stats_roundtrip(void **state)
 	assert_int_equal(out->batch_max, 421);
 	assert_int_equal(out->state, in->state);
 	assert_string_equal(out->err, in->err);
+	assert_memory_equal(&out->hosts, &in->hosts, sizeof(in->hosts));
+	assert_int_equal(out->n_tgt, 2);
+	for (unsigned k = 0; k < 2; k++) {
+		assert_memory_equal(
+		    &in->tgt[k].s, &out->tgt[k].s, sizeof(in->tgt[k].s));
+		assert_int_equal(out->tgt[k].state, in->tgt[k].state);
+		assert_string_equal(out->tgt[k].err, in->tgt[k].err);
+	}
+	assert_memory_equal(&out->tgt[1].hosts, &in->hosts, sizeof(in->hosts));
 
 	/* every truncation of the payload is detected */
 	for (size_t cut = PROTO_HDR_LEN; cut < b.len; cut += 7) {
