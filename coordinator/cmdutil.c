@@ -264,6 +264,7 @@ cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 	    o, cmd, argc, (const char *const *)argv, err, sizeof(err));
 	if (!rc && o->help) {
 		usage(stdout);
+		opts_free(o);
 		return 0;
 	}
 	if (!rc)
@@ -274,6 +275,7 @@ cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 		rc = check_dialect_dir(o, cmd, err, sizeof(err));
 	if (rc) {
 		log_err("%s", err);
+		opts_free(o);
 		return 2;
 	}
 	if (o->target_implied)

@@ -13,7 +13,8 @@
 /** Parses and validates the options of cmd; --config and --queries-dir
  *  left at their defaults are taken from next to the binary (an install's
  *  share/tsload/configs or the checkout's configs). @return -1 to go on,
- *  or the exit code to return now (0 after --help, 2 on bad usage). */
+ *  or the exit code to return now (0 after --help, 2 on bad usage), o
+ *  then freed already (opts_free() may be called again). */
 int cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
     void (*usage)(FILE *));
 /** Prints the --help of subcommand cmd (synopsis, grouped options,
