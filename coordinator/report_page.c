@@ -201,11 +201,11 @@ gp_head(struct buf *b, const char *name, const char *title, const char *xlabel,
     const char *ylabel)
 {
 	buf_printf(b,
-	    "set terminal pngcairo size 960,420 font 'sans,10' noenhanced\n"
+	    "set terminal pngcairo size 960,460 font 'sans,10' noenhanced\n"
 	    "set output '%s.png'\n"
 	    "set datafile separator ','\n"
 	    "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n"
-	    "set grid lc rgb '#dddddd'\nset key outside right top\n"
+	    "set grid lc rgb '#dddddd'\nset key below\n"
 	    "set border 3\nset tics nomirror\n",
 	    name, title, xlabel, ylabel);
 }
@@ -478,9 +478,9 @@ static const char css[]
     = "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1d2330;background:#f5f6f8}"
       "header{background:#1f3b57;color:#fff;padding:18px 32px}header h1{margin:0;font-size:24px}"
       "header p{margin:4px 0 0;opacity:.85}main{max-width:1040px;margin:0 auto;padding:8px 24px 40px}"
-      "section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:12px 20px;margin:18px 0}"
+      "section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);padding:12px 20px;margin:18px 0;overflow-x:auto}"
       "h2{font-size:18px;margin:6px 0 10px}table{border-collapse:collapse;width:100%;font-size:13px}"
-      "th,td{padding:4px 8px;border-bottom:1px solid #e4e7ec;text-align:right;white-space:nowrap}"
+      "th,td{padding:4px 6px;border-bottom:1px solid #e4e7ec;text-align:right;white-space:nowrap}"
       "th:first-child,td:first-child{text-align:left}th{background:#f0f2f5}"
       "code,pre{font:12px ui-monospace,monospace;background:#f0f2f5;border-radius:4px}"
       "pre{padding:8px;white-space:pre-wrap;word-break:break-all}"

@@ -182,18 +182,20 @@ runjson() {
 import json, sys
 j = json.load(open(sys.argv[1]))
 def hsum(h): return sum(c for _, c in h["buckets"])
-ok = j["hist_scheme"] == {"unit": "ns", "sub_bits": 7, "groups": 38, "buckets": 4992}
+got = [j["hist_scheme"] == {"unit": "ns", "sub_bits": 7, "groups": 38, "buckets": 4992}]
 if sys.argv[2] == "ingest":
     t = j["totals"]
-    ok &= hsum(t["latency_hist"]) == t["latency_hist"]["count"] == t["attempts"]
-    ok &= j["value_seed"] == 99 and j["rate"]["target_per_s"] == 400
-    ok &= all(hsum(w["latency_hist"]) == w["attempts"] for w in j["workers"])
+    got += [hsum(t["latency_hist"]) == t["latency_hist"]["count"] == t["attempts"] > 0,
+            j["value_seed"] == 99, j["rate"]["target_per_s"] == 400,
+            all(hsum(w["latency_hist"]) == w["attempts"] for w in j["workers"])]
 else:
     q = j["queries"]
-    ok &= hsum(q["totals"]["latency_hist"]) == q["totals"]["attempts"]
-    ok &= all(hsum(p["latency_hist"]) == p["ok"] for p in q["per_query"])
-    ok &= j["value_seed"] > 0 and j["command_line"].startswith("tsload query ")
-sys.exit(0 if ok else 1)
+    got += [hsum(q["totals"]["latency_hist"]) == q["totals"]["attempts"] > 0,
+            all(hsum(p["latency_hist"]) == p["ok"] for p in q["per_query"]),
+            j["value_seed"] > 0, j["command_line"].startswith("tsload query ")]
+if not all(got):
+    print("run.json checks:", got, json.dumps(j.get("totals", j.get("queries")))[:600], file=sys.stderr)
+sys.exit(0 if all(got) else 1)
 PY
 }
 check "ingest run.json: latency_hist adds up to the attempts, value_seed 99, target rate 400" runjson "$ing/run.json" ingest
