@@ -30,7 +30,7 @@ static const struct command commands[] = {
 	{ "stream", coord_stream,
 	    "send the lines of files or stdin to kafka, s3, kinesis, ..." },
 	{ "report", coord_report,
-	    "merge runs into report/index.html with plots (and the seed's -d/-p/-o)" },
+	    "merge runs into report/index.html with plots (or the seed's -d)" },
 	{ "worker", worker_main,
 	    "a worker process (started by ingest, or by hand)" },
 	{ NULL },
