@@ -497,10 +497,13 @@ td_ms(struct buf *b, double ms)
 static void
 group_table(struct buf *b, const struct runset *s, bool queries)
 {
-	bool any = false;
+	bool any = false, spool = false, sched = false;
 
-	for (unsigned i = 0; i < s->ng; i++)
+	for (unsigned i = 0; i < s->ng; i++) {
 		any |= !strcmp(s->g[i].kind, "query") == queries;
+		spool |= s->g[i].spooled || s->g[i].replayed;
+		sched |= s->g[i].behind || s->g[i].skipped;
+	}
 	if (!any)
 		return;
 	buf_adds(b, "<table><tr><th>");
@@ -508,7 +511,12 @@ group_table(struct buf *b, const struct runset *s, bool queries)
 	buf_adds(b,
 	    "</th><th>runs</th><th>requests</th><th>ok</th><th>failed</th><th>throttles</th>"
 	    "<th>per second</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th>"
-	    "<th>p99.99 ms</th><th>max ms</th></tr>\n");
+	    "<th>p99.99 ms</th><th>max ms</th>");
+	if (spool)
+		buf_adds(b, "<th>spooled</th><th>replayed</th>");
+	if (sched)
+		buf_adds(b, "<th>behind schedule</th><th>skipped</th>");
+	buf_adds(b, "</tr>\n");
 	for (unsigned i = 0; i < s->ng; i++) {
 		const struct runset_group *g = &s->g[i];
 		double secs                  = g->runs ? g->secs / g->runs : 0;
@@ -530,6 +538,14 @@ group_table(struct buf *b, const struct runset *s, bool queries)
 		for (size_t k = 0; k < 5; k++)
 			td_ms(b, pct_ms(g->h, summary_pcts[k]));
 		td_ms(b, hist_is_empty(g->h) ? 0 : g->h->max / 1e6);
+		if (spool)
+			buf_printf(b, "<td>%llu</td><td>%llu</td>",
+			    (unsigned long long)g->spooled,
+			    (unsigned long long)g->replayed);
+		if (sched)
+			buf_printf(b, "<td>%llu</td><td>%llu</td>",
+			    (unsigned long long)g->behind,
+			    (unsigned long long)g->skipped);
 		buf_adds(b, "</tr>\n");
 	}
 	buf_adds(b, "</table>\n");

@@ -48,6 +48,8 @@ for name, vals, fail in (("runA", a, 3), ("runB", b, 5)):
     totals = {"attempts": len(vals) + fail, "ok": len(vals), "failed": fail, "throttles": 1,
               "records": len(vals) * 10, "points": len(vals) * 100,
               "latency_s": {}, "latency_hist": hist(vals)}
+    if name == "runB":
+        totals["spool"] = {"spooled": 7, "replayed": 6}
     j = {"tool": "tsload", "version": "fixture", "command": "ingest", "run_id": name,
          "host": "host-" + name, "start": "2026-01-01T00:00:00Z", "seconds": 10.0,
          "exit_code": 0, "command_line": "tsload ingest --fixture " + name, "value_seed": 42,
@@ -96,6 +98,9 @@ check "index.html names both machines and command lines" \
 for p in rate latency spectrum errors; do
 	check "plot $p.png is a PNG" bash -c "head -c 8 runA/report/$p.png | od -An -c | grep -q 'P   N   G'"
 done
+check "spool use in summary.json (run B spooled 7)" json_has runA/report/summary.json spooled 7
+check "spool use in summary.json (run B replayed 6)" json_has runA/report/summary.json replayed 6
+check "spool columns on the page" grep -q "<th>spooled</th>" runA/report/index.html
 check "the spectrum's data goes to 99.999 %" grep -q '^99.99900,' runA/report/spectrum.dat
 check "page needs no network (no http:// or https:// reference)" not grep -qE 'https?://' runA/report/index.html
 # a results directory: every run in it
