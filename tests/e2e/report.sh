@@ -108,6 +108,13 @@ mkdir root && cp -r runA runB root/ && rm -rf root/runA/report
 "$TSLOAD" report root >root.out 2>&1
 check "a results directory reports every run in it" merged root/report/summary.json ingest
 
+# without gnuplot: the tables, and the page says what to install
+mkdir nognu && cp -r runA runB nognu/ && rm -rf nognu/runA/report
+PATH=/nonexistent "$TSLOAD" report nognu/runA nognu/runB >ng.out 2>&1
+check_eq "no gnuplot on PATH: exit 0" 0 $?
+check "the page says to install gnuplot-nox" grep -q "gnuplot-nox" nognu/runA/report/index.html
+check "and still has the merged figures" merged nognu/runA/report/summary.json ingest
+
 # bad input: exit 2 with one line naming the file
 mkdir broken && echo '{"tool": "tsload"' >broken/run.json
 "$TSLOAD" report broken >b.out 2>&1
