@@ -160,11 +160,12 @@ read_logs(struct qthreads *q, const char *dir, char *err, size_t errlen)
 
 /* nftw has no user pointer: the walk's state, one walk at a time. */
 static struct walk {
-	struct qthreads *q;
-	const char      *pattern, *skip;
-	char            *err;
-	size_t           errlen;
-	int              rc;
+	struct qthreads   *q;
+	const char        *pattern;
+	const char *const *skip;
+	char              *err;
+	size_t             errlen;
+	int                rc;
 } walk;
 
 static int
@@ -177,8 +178,9 @@ visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	(void)st;
 	if (type != FTW_F || fnmatch(walk.pattern, base, 0))
 		return 0;
-	if (walk.skip && !strcmp(path, walk.skip))
-		return 0;
+	for (const char *const *k = walk.skip; k && *k; k++)
+		if (!strcmp(path, *k))
+			return 0;
 	rc = read_csv(walk.q, path, walk.err, walk.errlen);
 	snprintf(dir, sizeof(dir), "%.*s", ftw->base ? ftw->base - 1 : 1,
 	    ftw->base ? path : ".");
@@ -190,7 +192,7 @@ visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 
 int
 qthreads_load(struct qthreads *q, const char *dir, const char *pattern,
-    const char *skip, char *err, size_t errlen)
+    const char *const *skip, char *err, size_t errlen)
 {
 	walk = (struct walk) { q, pattern, skip, err, errlen, 0 };
 	if (nftw(dir, visit, 16, FTW_PHYS) < 0) {

@@ -29,11 +29,12 @@ struct qthreads {
 void qthreads_init(struct qthreads *q);
 void qthreads_free(struct qthreads *q);
 /** Reads every file under dir (recursively) whose name matches the glob
- *  pattern, except `skip` (an output file; NULL: none), and the
+ *  pattern, except the files of `skip` (the outputs, a NULL-terminated
+ *  list; NULL: none), and the
  *  do-qN.log files of its directory. 0, or -errno with one line in err
  *  (-ENOENT: no file matched). */
 int qthreads_load(struct qthreads *q, const char *dir, const char *pattern,
-    const char *skip, char *err, size_t errlen);
+    const char *const *skip, char *err, size_t errlen);
 /** Appends the seed's output: its header and, per key in the order first
  *  seen, the column means rounded to 3 places, as Python's csv.writer
  *  writes floats (11586.5, 4.0). A column no file had a value in is left

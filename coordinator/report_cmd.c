@@ -81,15 +81,28 @@ thread_groups(struct runset *rs, struct qthreads *qt)
 static int
 per_thread(const struct tsl_opts *o, struct qthreads *qt)
 {
-	char       out[PATH_MAX], mean[PATH_MAX + 16], err[PATH_MAX + 200];
-	struct buf b;
-	int        rc = 0;
+	char        out[PATH_MAX], mean[PATH_MAX + 16], err[PATH_MAX + 200];
+	const char *skip[3] = { NULL, NULL, NULL };
+	struct buf  b;
+	int         rc = 0;
 
 	out[0] = '\0';
 	if (o->rep_output[0])
 		join(out, sizeof(out), o->rep_dir, o->rep_output);
-	if (qthreads_load(qt, o->rep_dir, o->rep_pattern, out[0] ? out : NULL,
-	        err, sizeof(err))) {
+	/* --seed-compat's file: FILE-seed-mean.csv, or DIR/seed-mean.csv */
+	if (out[0]) {
+		size_t n = strlen(out);
+
+		snprintf(mean, sizeof(mean), "%.*s-seed-mean.csv",
+		    (int)(n > 4 && !strcmp(out + n - 4, ".csv") ? n - 4 : n),
+		    out);
+	} else {
+		join(mean, sizeof(mean), o->rep_dir, "seed-mean.csv");
+	}
+	skip[0] = out[0] ? out : mean;
+	skip[1] = mean;
+	if (qthreads_load(
+	        qt, o->rep_dir, o->rep_pattern, skip, err, sizeof(err))) {
 		log_err("report: %s", err);
 		return 2;
 	}
@@ -103,17 +116,6 @@ per_thread(const struct tsl_opts *o, struct qthreads *qt)
 			    qt->files, out);
 	}
 	if (!rc && o->seed_compat) {
-		size_t n;
-
-		snprintf(
-		    mean, sizeof(mean), "%s", out[0] ? out : "seed-mean.csv");
-		n = strlen(mean);
-		if (out[0] && n > 4 && !strcmp(mean + n - 4, ".csv"))
-			mean[n - 4] = '\0';
-		if (out[0])
-			strcat(mean, "-seed-mean.csv");
-		else
-			join(mean, sizeof(mean), o->rep_dir, "seed-mean.csv");
 		buf_reset(&b);
 		if (qthreads_mean_csv(qt, &b) || save_path(mean, &b))
 			rc = 1;

@@ -176,8 +176,8 @@ check "-o: the exact merge in the seed's columns ($want...)" grep -q "^$want" th
 mean=$(python3 -c 'import json; print(json.load(open("expected-threads.json"))["mean_row"])')
 check "--seed-compat: the seed's column means ($mean)" \
 	bash -c "tr -d '\r' <threads/merged-seed-mean.csv | grep -qx '$mean'"
-"$TSLOAD" report -d threads -p '*-summary.csv' -o merged.csv >t2.out 2>&1
-check "a second run does not read its own output (still 2 files)" grep -q "Processed 2 files" t2.out
+"$TSLOAD" report -d threads -p '*.csv' -o merged.csv --seed-compat >t2.out 2>&1
+check "a second run with -p '*.csv' does not read its own outputs (still 2 files)" grep -q "Processed 2 files" t2.out
 
 # ---- 3. real runs: run.json's histograms, seed and rate; per-second
 # query latencies
