@@ -105,6 +105,23 @@ static const struct cmd_help {
 	    "  tsload stream kinesis --stream log-stream a.log.zst\n"
 	    "  tsload stream vm://127.0.0.1:8428 metrics.lp.gz\n",
 	    false },
+	{ CMD_REPORT,
+	    "tsload report [options] DIR... | -d DIR [-p GLOB] [-o FILE]",
+	    "Reads run directories (results/<run-id>/, or a results directory: every\n"
+	    "run in it), merges their figures from the latency histograms stored in\n"
+	    "run.json (exact: percentiles of all requests together, never averages of\n"
+	    "percentiles) and writes DIR/report/index.html with plots drawn by gnuplot\n"
+	    "(rate and latency over time, the percentile spectrum to 99.999 %, latency\n"
+	    "by query, errors and throttles, schedule lag), and report/summary.json with\n"
+	    "the merged figures. With -d it does the seed's summarize_results.py job on\n"
+	    "per-thread query results: the latencies come from the do-qN.log files next\n"
+	    "to each CSV, -o gets the merged summary in the seed's columns, and\n"
+	    "--seed-compat also writes the seed's column means (FILE-seed-mean.csv).\n"
+	    "Exit 0, or 2 when a directory or file cannot be read or is not tsload's.\n",
+	    "  tsload report results/20261207-060427-query-19200\n"
+	    "  tsload report host1/results/RUN host2/results/RUN   (merged)\n"
+	    "  tsload report -d logs -p '*-summary.csv' -o summary.csv --seed-compat\n",
+	    false },
 	{ CMD_WORKER, "tsload worker --connect URL",
 	    "A worker process. ingest, query and run start their workers themselves\n"
 	    "(tsload worker --connect ipc://...): the worker joins the coordinator at\n"
@@ -410,6 +427,7 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->cpu_s[1]    = e->cpu_s[ROLE_QUERY];
 	r->coord_cpu_s = e->coord_cpu_s;
 	r->maxrss_kb   = e->maxrss_kb;
+	r->value_seed  = e->seed;
 	if (!m)
 		return;
 	r->prefix     = m->prefix;

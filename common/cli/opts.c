@@ -75,6 +75,7 @@ struct opt {
 #define RUN CMD_RUN
 #define GEN CMD_GENERATE
 #define STR CMD_STREAM
+#define REP CMD_REPORT
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
@@ -377,9 +378,22 @@ static const struct opt opt_table[] = {
 	{ "output", 'o', OPT_STR, OFF(output), "-", 0, 0, GEN, "FILE",
 	    "where the lines go (-: stdout; .gz: gzip, .zst: zstd)",
 	    G_OUTPUT },
+	{ "directory", 'd', OPT_STR, OFF(rep_dir), "", 0, 0, REP, "DIR",
+	    "per-thread query CSVs under DIR (the seed's summarize_results.py; the latencies come from the do-qN.log files beside them)",
+	    G_OUTPUT },
+	{ "pattern", 'p', OPT_STR, OFF(rep_pattern), "*.csv", 0, 0, REP,
+	    "GLOB", "with -d: the per-thread CSVs, searched recursively",
+	    G_OUTPUT },
+	{ "output-file", 'o', OPT_STR, OFF(rep_output), "", 0, 0, REP, "FILE",
+	    "with -d: the merged query summary (relative: under -d's DIR, as the seed)",
+	    G_OUTPUT },
+	{ "seed-compat", 0, OPT_BOOL, OFF(seed_compat), "false", 0, 0, REP,
+	    NULL,
+	    "also write the seed's column means of the per-thread CSVs (averaged percentiles, not percentiles)",
+	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR, NULL, "this help",
-	    G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP, NULL,
+	    "this help", G_OTHER },
 	{ NULL },
 };
 
@@ -968,7 +982,8 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 				v = a + 2;
 			snprintf(from, sizeof(from), "-%c/--%s", r->shortname,
 			    r->name);
-		} else if (cmd == CMD_STREAM) { /* SINK [FILE...] */
+		} else if (cmd == CMD_STREAM || cmd == CMD_REPORT) {
+			/* SINK [FILE...], DIR... */
 			o->args = xrealloc(
 			    o->args, (o->nargs + 1) * sizeof(*o->args));
 			o->args[o->nargs++] = xstrdup(a);
