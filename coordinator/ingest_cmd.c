@@ -291,6 +291,7 @@ coord_ingest(int argc, char **argv)
 	engine_total(&e, ROLE_INGEST, t);
 	cmd_collect_workers(&e, &rr);
 	rc       = ingest_finish(t, &e, &rr, rc);
+	rc       = cmd_thresholds(&e, &rr, t, NULL, rc);
 	rr.total = t;
 	rr.rate  = &e.rate[ROLE_INGEST];
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);

@@ -14,6 +14,7 @@
 
 struct qsum;
 struct sched;
+struct thr_set;
 
 /* Open loop (--rate, --schedule): the schedule a side follows and what
  * its rate counts. */
@@ -82,6 +83,7 @@ struct report_run {
 	double                    coord_cpu_s;
 	long                      maxrss_kb; /* coordinator + workers */
 	int                       exit_code;
+	const struct thr_set     *thr; /* --threshold results, or NULL */
 };
 
 /** Makes <results>/<id>/ with a fresh run id. 0 or -errno (msg in err). */
