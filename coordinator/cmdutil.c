@@ -447,6 +447,7 @@ cmd_fill_run(struct report_run *r, const struct engine *e,
 	r->cpu_s[1]    = e->cpu_s[ROLE_QUERY];
 	r->coord_cpu_s = e->coord_cpu_s;
 	r->maxrss_kb   = e->maxrss_kb;
+	r->value_seed  = e->seed;
 	if (!m)
 		return;
 	r->prefix     = m->prefix;

@@ -276,6 +276,7 @@ coord_run(int argc, char **argv)
 	rr.total  = t;
 	rr.rate   = &e.rate[ROLE_INGEST];
 	rr.qtotal = qt;
+	rr.qrate  = &e.rate[ROLE_QUERY];
 	rr.qsum   = &all;
 	rr.qdir   = o.log_dir;
 	rr.qcsv   = qcsv;

@@ -346,6 +346,31 @@ json_hist_keys(struct json_w *w, const struct hist *h)
 	return rc;
 }
 
+/* The histogram itself, for merging runs exactly (docs/run-json.md):
+ * {"count", "clamped", "min_ns", "max_ns", "buckets": [[index, count],
+ * ...]} with the non-empty buckets in index order. */
+static int
+json_hist_sparse(struct json_w *w, const struct hist *h)
+{
+	int rc = json_obj_begin(w);
+
+	rc |= json_key(w, "count") | json_uint(w, h->count);
+	rc |= json_key(w, "clamped") | json_uint(w, h->clamped);
+	rc |= json_key(w, "min_ns")
+	    | json_uint(w, hist_is_empty(h) ? 0 : h->min);
+	rc |= json_key(w, "max_ns") | json_uint(w, h->max);
+	rc |= json_key(w, "buckets") | json_arr_begin(w);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		if (!h->b[i])
+			continue;
+		rc |= json_arr_begin(w) | json_uint(w, i)
+		    | json_uint(w, h->b[i]) | json_arr_end(w);
+	}
+	rc |= json_arr_end(w);
+	rc |= json_obj_end(w);
+	return rc;
+}
+
 static int
 json_hist(struct json_w *w, const struct hist *h)
 {
@@ -401,6 +426,7 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "stddev") | json_double(w, stats_stddev_s(s));
 	rc |= json_hist_keys(w, h);
 	rc |= json_obj_end(w);
+	rc |= json_key(w, "latency_hist") | json_hist_sparse(w, h);
 	if (!s->hi.count && !s->skipped)
 		return rc; /* closed loop */
 	rc |= json_key(w, "skipped") | json_uint(w, s->skipped);
@@ -429,6 +455,21 @@ json_rate(struct json_w *w, const struct report_rate *r, const struct stats *t,
 	rc |= json_key(w, "achieved_pct")
 	    | json_double(w, target > 0 ? 100 * got / target : 0);
 	rc |= json_obj_end(w);
+	return rc;
+}
+
+/* A query's successful latencies (seconds) as a histogram. */
+static int
+json_qhist(struct json_w *w, const struct qsum_row *q)
+{
+	struct hist *h = xmalloc(sizeof(*h));
+	int          rc;
+
+	hist_init(h);
+	for (uint64_t i = 0; i < q->ok; i++)
+		hist_record(h, (uint64_t)llround(q->lat[i] * 1e9));
+	rc = json_hist_sparse(w, h);
+	free(h);
 	return rc;
 }
 
@@ -470,6 +511,7 @@ json_query(struct json_w *w, const struct report_run *r)
 			rc |= json_key(w, "geomean_s")
 			    | json_double(w, st.geomean);
 		}
+		rc |= json_key(w, "latency_hist") | json_qhist(w, q);
 		rc |= json_obj_end(w);
 	}
 	rc |= json_arr_end(w);
@@ -598,6 +640,14 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "end") | json_str(&w, t1);
 	rc |= json_key(&w, "seconds") | json_double(&w, r->secs);
 	rc |= json_key(&w, "exit_code") | json_int(&w, r->exit_code);
+	rc |= json_key(&w, "value_seed") | json_uint(&w, r->value_seed);
+	/* how a latency_hist bucket index becomes nanoseconds (hist.h) */
+	rc |= json_key(&w, "hist_scheme") | json_obj_begin(&w);
+	rc |= json_key(&w, "unit") | json_str(&w, "ns");
+	rc |= json_key(&w, "sub_bits") | json_uint(&w, HIST_SUB_BITS);
+	rc |= json_key(&w, "groups") | json_uint(&w, HIST_GROUPS);
+	rc |= json_key(&w, "buckets") | json_uint(&w, HIST_BUCKETS);
+	rc |= json_obj_end(&w);
 	rc |= json_key(&w, "resources") | json_obj_begin(&w);
 	rc |= json_key(&w, "cpu_s_ingest_workers")
 	    | json_double(&w, r->cpu_s[0]);
@@ -730,13 +780,7 @@ report_tick_open(struct report_tick *k, const char *dir, const char *name,
 static void
 hist_since(struct hist *d, const struct hist *cur, struct hist *last)
 {
-	hist_init(d);
-	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		d->b[i] = cur->b[i] - last->b[i];
-		d->count += d->b[i];
-	}
-	d->min = 0;
-	d->max = cur->max;
+	hist_diff(d, cur, last);
 	memcpy(last, cur, sizeof(*cur));
 }
 

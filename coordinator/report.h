@@ -81,7 +81,8 @@ struct report_run {
 	unsigned                  opts_cmd; /* which options run.json lists */
 	double                    cpu_s[2]; /* ingest, query workers */
 	double                    coord_cpu_s;
-	long                      maxrss_kb; /* coordinator + workers */
+	long                      maxrss_kb;  /* coordinator + workers */
+	uint64_t                  value_seed; /* the one the workers used */
 	int                       exit_code;
 	const struct thr_set     *thr; /* --threshold results, or NULL */
 };

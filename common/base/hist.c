@@ -76,6 +76,35 @@ hist_merge(struct hist *dst, const struct hist *src)
 		dst->max = src->max;
 }
 
+void
+hist_diff(struct hist *d, const struct hist *cur, const struct hist *prev)
+{
+	uint64_t lo, hi;
+	int      first = -1, last = -1;
+
+	hist_init(d);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		d->b[i] = cur->b[i] - prev->b[i];
+		d->count += d->b[i];
+		if (d->b[i]) {
+			if (first < 0)
+				first = (int)i;
+			last = (int)i;
+		}
+	}
+	d->clamped = cur->clamped - prev->clamped;
+	if (first < 0)
+		return;
+	hist_bucket_range((unsigned)first, &lo, &hi);
+	d->min = lo + (hi - lo) / 2;
+	hist_bucket_range((unsigned)last, &lo, &hi);
+	d->max = lo + (hi - lo) / 2;
+	if (d->min < cur->min)
+		d->min = cur->min;
+	if (d->max > cur->max)
+		d->max = cur->max;
+}
+
 bool
 hist_is_empty(const struct hist *h)
 {

@@ -43,6 +43,13 @@ void hist_record(struct hist *h, uint64_t v);
 /** dst += src, bucket by bucket. */
 void hist_merge(struct hist *dst, const struct hist *src);
 bool hist_is_empty(const struct hist *h);
+/** d = cur - prev, bucket by bucket (prev: an earlier state of cur), for
+ *  the values recorded in between. d's min and max are the midpoints of
+ *  its lowest and highest non-empty buckets (within 0.39 %), kept within cur's
+ * exact min and max, so that its percentiles are those values' and not 0 or
+ * cur's max (clamped is cur's less prev's). */
+void hist_diff(
+    struct hist *d, const struct hist *cur, const struct hist *prev);
 /** Value at percentile p (0..100]: with rank = ceil(p/100 * count), at
  *  least 1, the midpoint of the bucket holding the rank-th smallest value,
  *  clamped to [min, max]. Rank 1 gives min and rank count gives max

@@ -332,6 +332,47 @@ test_clamp(void **state)
 	free(h);
 }
 
+/* One interval's values out of a cumulative histogram: a second with one
+ * 5 ms query after many 1 ms ones reads 5 ms at p50 and p99 (it read 0:
+ * the difference had min 0, and rank 1 returns min). */
+static void
+test_diff_interval(void **state)
+{
+	struct hist *cur = new_hist(), *prev = new_hist(), *d = new_hist();
+	uint64_t     p50, p99;
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		hist_record(cur, 1000000);
+	hist_record(cur, 900); /* the run's min, before the interval */
+	memcpy(prev, cur, sizeof(*cur));
+	hist_record(cur, 5000000);
+	hist_diff(d, cur, prev);
+	assert_int_equal(d->count, 1);
+	p50 = hist_percentile(d, 50);
+	p99 = hist_percentile(d, 99);
+	assert_true(p50 > 4980000 && p50 < 5020000);
+	assert_int_equal(p50, p99);
+	/* two values: p50 the lower, p99 the higher, each within 0.4 % */
+	memcpy(prev, cur, sizeof(*cur));
+	hist_record(cur, 2000000);
+	hist_record(cur, 3000000);
+	hist_diff(d, cur, prev);
+	assert_int_equal(d->count, 2);
+	assert_true(hist_percentile(d, 50) > 1992000
+	    && hist_percentile(d, 50) < 2008000);
+	assert_true(hist_percentile(d, 99) > 2988000
+	    && hist_percentile(d, 99) < 3012000);
+	/* nothing in between: empty */
+	memcpy(prev, cur, sizeof(*cur));
+	hist_diff(d, cur, prev);
+	assert_true(hist_is_empty(d));
+	assert_int_equal(hist_percentile(d, 50), 0);
+	free(cur);
+	free(prev);
+	free(d);
+}
+
 int
 main(void)
 {
@@ -345,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_percentile_extremes),
 		cmocka_unit_test(test_merge_union),
 		cmocka_unit_test(test_clamp),
+		cmocka_unit_test(test_diff_interval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
