@@ -137,6 +137,15 @@ thr_setup(struct thr_set *s, const struct tsl_opts *o, unsigned cmd, char *err,
 	return 0;
 }
 
+bool
+thr_judges_errors(const struct thr_set *s)
+{
+	for (unsigned i = 0; i < s->n; i++)
+		if (strstr(s->t[i].figure, "errors"))
+			return true;
+	return false;
+}
+
 /* The side of f in a run with totals ing and qry; "rate" and the counts
  * of S_ANY read the ingest side when there is one (rate) or both. */
 static const struct stats *

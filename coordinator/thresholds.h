@@ -34,6 +34,9 @@ struct thr_set {
  *  accepted in err. */
 int thr_setup(struct thr_set *s, const struct tsl_opts *o, unsigned cmd,
     char *err, size_t errlen);
+/** Whether a threshold bounds the errors (errors, write_errors,
+ *  query_errors): failed writes then do not fail the run by themselves. */
+bool thr_judges_errors(const struct thr_set *s);
 /** Checks every threshold on the totals (ing, qry: NULL when the run has
  *  no such side) of a run of secs seconds. @return how many failed. */
 unsigned thr_eval(struct thr_set *s, const struct stats *ing,

@@ -390,8 +390,8 @@ static const struct opt opt_table[] = {
 	    "where the lines go (-: stdout; .gz: gzip, .zst: zstd)",
 	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR, NULL, "this help",
-	    G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | CMP, NULL,
+	    "this help", G_OTHER },
 	{ NULL },
 };
 
@@ -598,7 +598,7 @@ row_index(const struct opt *r)
 }
 
 static const char *const cmd_names[] = { "ingest", "model", "cleanup",
-	"worker", "query", "run", "generate", "stream" };
+	"worker", "query", "run", "generate", "stream", "compare" };
 enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
