@@ -123,7 +123,7 @@ static const struct cmd_help {
 	    "queries_per_s, write_p50, write_p90, write_p99, query_p50, query_p90,\n"
 	    "query_p99, errors, query_errors, cpu_per_record (us). Exit 0, 4 when a\n"
 	    "--fail-if holds, 2 for bad usage or a directory that is not a run.\n",
-	    "  tsload compare results/20261207-060328-ingest-1 results/20261207-061000-ingest-2\n"
+	    "  tsload compare results/20261207-060328-ingest-1 results/20261207-0610*\n"
 	    "  tsload compare base new --fail-if 'write_p99 > +10%' --fail-if 'rate < -5%'\n",
 	    false },
 	{ CMD_WORKER, "tsload worker --connect URL",

@@ -47,7 +47,7 @@ usage(FILE *f)
 	    "  %-10s the help of COMMAND (= tsload COMMAND --help)\n",
 	    "version", "help CMD");
 	fprintf(f,
-	    "\nExit codes: 0 success, 1 the run failed, 2 bad usage or configuration, 3 a --threshold failed, 4 a compare --fail-if held.\n");
+	    "\nExit codes: 0 success, 1 the run failed, 2 bad usage or configuration,\n3 a --threshold failed, 4 a compare --fail-if held.\n");
 }
 
 static int
