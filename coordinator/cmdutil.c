@@ -126,6 +126,23 @@ static const struct cmd_help {
 	    "  tsload compare results/20261207-060328-ingest-1 results/20261207-0610*\n"
 	    "  tsload compare base new --fail-if 'write_p99 > +10%' --fail-if 'rate < -5%'\n",
 	    false },
+	{ CMD_REPORT,
+	    "tsload report [options] DIR... | -d DIR [-p GLOB] [-o FILE]",
+	    "Reads run directories (results/<run-id>/, or a results directory: every\n"
+	    "run in it), merges their figures from the latency histograms stored in\n"
+	    "run.json (exact: percentiles of all requests together, never averages of\n"
+	    "percentiles) and writes DIR/report/index.html with plots drawn by gnuplot\n"
+	    "(rate and latency over time, the percentile spectrum to 99.999 %, latency\n"
+	    "by query, errors and throttles, schedule lag), and report/summary.json with\n"
+	    "the merged figures. With -d it does the seed's summarize_results.py job on\n"
+	    "per-thread query results: the latencies come from the do-qN.log files next\n"
+	    "to each CSV, -o gets the merged summary in the seed's columns, and\n"
+	    "--seed-compat also writes the seed's column means (FILE-seed-mean.csv).\n"
+	    "Exit 0, or 2 when a directory or file cannot be read or is not tsload's.\n",
+	    "  tsload report results/20261207-060427-query-19200\n"
+	    "  tsload report host1/results/RUN host2/results/RUN   (merged)\n"
+	    "  tsload report -d logs -p '*-summary.csv' -o summary.csv --seed-compat\n",
+	    false },
 	{ CMD_WORKER, "tsload worker --connect URL",
 	    "A worker process. ingest, query and run start their workers themselves\n"
 	    "(tsload worker --connect ipc://...): the worker joins the coordinator at\n"

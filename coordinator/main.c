@@ -7,6 +7,7 @@
 #include "coord.h"
 #include "log.h"
 #include "parse.h"
+#include "report.h"
 #include "version.h"
 #include "worker.h"
 
@@ -30,6 +31,8 @@ static const struct command commands[] = {
 	    "send the lines of files or stdin to kafka, s3, kinesis, ..." },
 	{ "compare", coord_compare,
 	    "runs side by side, with verdicts and a --fail-if CI gate" },
+	{ "report", coord_report,
+	    "merge runs into report/index.html with plots (or the seed's -d)" },
 	{ "worker", worker_main,
 	    "a worker process (started by ingest, or by hand)" },
 	{ NULL },
@@ -83,7 +86,7 @@ find_command(const char *name)
 		    near->name);
 	else
 		log_err(
-		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, generate, stream, compare, worker, version, help)",
+		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, generate, stream, report, compare, worker, version, help)",
 		    name);
 	return NULL;
 }
@@ -140,5 +143,6 @@ main(int argc, char **argv)
 		return 2;
 	if (c->run == worker_main && wants_help(argc - 1, argv + 1))
 		return command_help(c);
+	report_set_command_line(argc, argv);
 	return c->run(argc - 1, argv + 1);
 }

@@ -616,6 +616,54 @@ report_save(const char *dir, const char *name, const char *text, size_t len)
 	return rc;
 }
 
+static char command_line[4096];
+
+void
+report_set_command_line(int argc, char *const *argv)
+{
+	size_t n = 0;
+
+	command_line[0] = '\0';
+	for (int i = 0; i < argc && n < sizeof(command_line) - 1; i++) {
+		const char *a     = i ? argv[i] : "tsload";
+		bool        plain = *a != '\0';
+
+		for (const char *p = a; *p; p++)
+			if (!strchr(
+			        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,/:@%+",
+			        *p))
+				plain = false;
+		if (plain) {
+			n += (size_t)snprintf(command_line + n,
+			    sizeof(command_line) - n, "%s%s", i ? " " : "", a);
+			continue;
+		}
+		/* 'it'\''s' */
+		if (i && n < sizeof(command_line) - 1)
+			command_line[n++] = ' ';
+		if (n < sizeof(command_line) - 1)
+			command_line[n++] = '\'';
+		for (const char *p = a; *p && n < sizeof(command_line) - 6;
+		     p++) {
+			if (*p == '\'') {
+				memcpy(command_line + n, "'\\''", 4);
+				n += 4;
+			} else {
+				command_line[n++] = *p;
+			}
+		}
+		if (n < sizeof(command_line) - 1)
+			command_line[n++] = '\'';
+		command_line[n] = '\0';
+	}
+}
+
+const char *
+report_command_line(void)
+{
+	return command_line;
+}
+
 int
 report_write_json(const struct report_run *r)
 {
@@ -640,6 +688,7 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "end") | json_str(&w, t1);
 	rc |= json_key(&w, "seconds") | json_double(&w, r->secs);
 	rc |= json_key(&w, "exit_code") | json_int(&w, r->exit_code);
+	rc |= json_key(&w, "command_line") | json_str(&w, command_line);
 	rc |= json_key(&w, "value_seed") | json_uint(&w, r->value_seed);
 	/* how a latency_hist bucket index becomes nanoseconds (hist.h) */
 	rc |= json_key(&w, "hist_scheme") | json_obj_begin(&w);

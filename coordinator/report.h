@@ -113,6 +113,11 @@ void report_closing_hosts(
  *  written: N. ...". */
 void report_closing_targets(
     FILE *f, const struct report_target *tg, unsigned n, double secs);
+/** Keeps the command line (argv[0] and the subcommand on), shell-quoted,
+ *  for run.json's "command_line". */
+void report_set_command_line(int argc, char *const *argv);
+/** The command line kept ( before report_set_command_line). */
+const char *report_command_line(void);
 /** Writes run.json into r->dir (all of it, or no file: a temporary file
  *  renamed once written and synced). 0, or -errno after one line naming
  *  the file and the reason. */

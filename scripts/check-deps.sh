@@ -27,6 +27,8 @@ probes=(
 	"sqlite3|c:sqlite3"
 	"procps|c:pgrep"
 	"python3|c:python3"
+	"gnuplot-nox|c:gnuplot"
+	"chromium|c:chromium"
 )
 
 have_headers() {

@@ -30,3 +30,8 @@ echo "  database:        $db (table host_metrics)"
 echo "  ingest summary:  $ingest/run.json, per second: $ingest/timeseries.csv"
 echo "  query summary:   $qsum (merged from every thread), $query/run.json"
 echo "  per-thread logs: $qlogs-<process>-<thread>/ (do-qN.sql/.log/.err, summary CSV)"
+
+echo
+echo "== report: both runs merged into one page (plots by gnuplot)"
+"$TSLOAD" report "$ingest" "$query"
+echo "  open it:         $ingest/report/index.html"

@@ -10,6 +10,7 @@ pkgs=(
 	librdkafka-dev libzstd-dev kcat
 	sqlite3 procps curl iproute2 python3
 	clang-format
+	gnuplot-nox chromium
 	clickhouse-server clickhouse-client influxdb victoria-metrics
 	postgresql-15
 )

@@ -11,4 +11,10 @@
  *  err (when err is not NULL), PREFIX being the one that failed. */
 int fs_mkdir_p(const char *dir, char *err, size_t errlen);
 
+/** Reads the whole file at path into a new NUL-terminated string (*out,
+ *  its length in *len when len is not NULL), at most max bytes. 0, or
+ *  -errno (-EFBIG: larger than max) with "PATH: reason" in err. */
+int fs_read_all(const char *path, size_t max, char **out, size_t *len,
+    char *err, size_t errlen);
+
 #endif

@@ -76,6 +76,7 @@ struct opt {
 #define GEN CMD_GENERATE
 #define STR CMD_STREAM
 #define CMP CMD_COMPARE
+#define REP CMD_REPORT
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
@@ -389,8 +390,21 @@ static const struct opt opt_table[] = {
 	{ "output", 'o', OPT_STR, OFF(output), "-", 0, 0, GEN, "FILE",
 	    "where the lines go (-: stdout; .gz: gzip, .zst: zstd)",
 	    G_OUTPUT },
+	{ "directory", 'd', OPT_STR, OFF(rep_dir), "", 0, 0, REP, "DIR",
+	    "per-thread query CSVs under DIR (the seed's summarize_results.py; the latencies come from the do-qN.log files beside them)",
+	    G_OUTPUT },
+	{ "pattern", 'p', OPT_STR, OFF(rep_pattern), "*.csv", 0, 0, REP,
+	    "GLOB", "with -d: the per-thread CSVs, searched recursively",
+	    G_OUTPUT },
+	{ "output-file", 'o', OPT_STR, OFF(rep_output), "", 0, 0, REP, "FILE",
+	    "with -d: the merged query summary (relative: under -d's DIR, as the seed)",
+	    G_OUTPUT },
+	{ "seed-compat", 0, OPT_BOOL, OFF(seed_compat), "false", 0, 0, REP,
+	    NULL,
+	    "also write the seed's column means of the per-thread CSVs (averaged percentiles, not percentiles)",
+	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | CMP, NULL,
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP | CMP, NULL,
 	    "this help", G_OTHER },
 	{ NULL },
 };
@@ -598,7 +612,7 @@ row_index(const struct opt *r)
 }
 
 static const char *const cmd_names[] = { "ingest", "model", "cleanup",
-	"worker", "query", "run", "generate", "stream", "compare" };
+	"worker", "query", "run", "generate", "stream", "report", "compare" };
 enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
@@ -980,9 +994,8 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 				v = a + 2;
 			snprintf(from, sizeof(from), "-%c/--%s", r->shortname,
 			    r->name);
-		} else if (cmd
-		    & (CMD_STREAM
-		        | CMD_COMPARE)) { /* SINK [FILE...], DIR... */
+		} else if (cmd & (CMD_STREAM | CMD_REPORT | CMD_COMPARE)) {
+			/* SINK [FILE...], DIR... */
 			o->args = xrealloc(
 			    o->args, (o->nargs + 1) * sizeof(*o->args));
 			o->args[o->nargs++] = xstrdup(a);

@@ -30,7 +30,8 @@ enum opts_cmd {
 	CMD_RUN      = 1u << 5,
 	CMD_GENERATE = 1u << 6,
 	CMD_STREAM   = 1u << 7,
-	CMD_COMPARE  = 1u << 8,
+	CMD_REPORT   = 1u << 8,
+	CMD_COMPARE  = 1u << 9,
 };
 
 struct tsl_opts {
@@ -105,8 +106,8 @@ struct tsl_opts {
 	char    *ks_stream;  /* --stream: Kinesis stream name */
 	char    *path;       /* --path: filesystem sink directory */
 	char    *compressor; /* -z/--compressor: filesystem sink files */
-	/* stream: SINK [FILE...]; compare: DIR...; the arguments that are
-	 * not options */
+	/* stream: SINK [FILE...]; report, compare: DIR...; the arguments that
+	 * are not options */
 	char   **args;
 	unsigned nargs;
 	/* the continuous model's (seed-behaviour.md §1.5) */
@@ -129,7 +130,12 @@ struct tsl_opts {
 	uint64_t gen_seed;      /* generate's --seed/-s, default 4321 */
 	char    *output;        /* "-": stdout; .gz, .zst: compressed */
 	uint64_t visitor_lines; /* lines per visitor; 0: 1 s of clock */
-	bool     help;
+	/* report (the seed's summarize_results.py options, and its own) */
+	char *rep_dir;     /* -d/--directory: per-thread query CSVs */
+	char *rep_pattern; /* -p/--pattern: their glob */
+	char *rep_output;  /* -o/--output-file: merged summary CSV */
+	bool  seed_compat; /* also the seed's column-mean CSV */
+	bool  help;
 	/* set by opts_parse */
 	uint64_t given[4];       /* bit per option row: from argv or env */
 	bool     target_implied; /* timestream:// from --endpoint/--region */

@@ -1,0 +1,201 @@
+/* report_cmd.c - `tsload report DIR... | -d DIR`: run directories and the
+ * seed's per-thread query results merged into report/index.html and
+ * report/summary.json (report_page.c), and the seed's summarize_results.py
+ * outputs (-o, --seed-compat).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdutil.h"
+#include "coord.h"
+#include "fs.h"
+#include "log.h"
+#include "report.h"
+#include "report_page.h"
+#include "xalloc.h"
+
+static void
+report_usage(FILE *f)
+{
+	cmd_usage(CMD_REPORT, f);
+}
+
+/* dir/name, or name when it is absolute (os.path.join's rule). */
+static void
+join(char *out, size_t n, const char *dir, const char *name)
+{
+	if (name[0] == '/')
+		snprintf(out, n, "%s", name);
+	else
+		snprintf(out, n, "%s/%s", dir, name);
+}
+
+/* Writes text to path (its directory and file name split for
+ * report_save). */
+static int
+save_path(const char *path, struct buf *b)
+{
+	char        dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return report_save(".", path, b->p ? b->p : "", b->len);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return report_save(
+	    dir[0] ? dir : "/", slash + 1, b->p ? b->p : "", b->len);
+}
+
+/* The per-thread executions as groups of the report ("do-qN", or
+ * "threads do-qN" next to runs that have their own do-qN). */
+static int
+thread_groups(struct runset *rs, struct qthreads *qt)
+{
+	bool runs = rs->n > 0;
+
+	for (unsigned i = 0; i < qt->qs.n; i++) {
+		struct qsum_row     *r = &qt->qs.row[i];
+		struct runset_group *g;
+		char                 name[32];
+
+		snprintf(name, sizeof(name), "%sdo-q%u",
+		    runs ? "threads " : "", r->id);
+		g = runset_group(rs, name, "query");
+		if (!g)
+			return -ENOSPC;
+		g->attempts += r->total;
+		g->ok += r->ok;
+		g->failed += r->total - r->ok;
+		g->runs = 1;
+		for (uint64_t k = 0; k < r->ok; k++)
+			hist_record(g->h, (uint64_t)llround(r->lat[k] * 1e9));
+	}
+	return 0;
+}
+
+/* -d: reads the per-thread results and writes -o (the exact merge) and
+ * with --seed-compat the seed's column means. 0, or 2 (said). */
+static int
+per_thread(const struct tsl_opts *o, struct qthreads *qt)
+{
+	char       out[PATH_MAX], mean[PATH_MAX + 16], err[PATH_MAX + 200];
+	struct buf b;
+	int        rc = 0;
+
+	out[0] = '\0';
+	if (o->rep_output[0])
+		join(out, sizeof(out), o->rep_dir, o->rep_output);
+	if (qthreads_load(qt, o->rep_dir, o->rep_pattern, out[0] ? out : NULL,
+	        err, sizeof(err))) {
+		log_err("report: %s", err);
+		return 2;
+	}
+	buf_init(&b, 64u << 20);
+	if (out[0]) {
+		if (qsum_csv(&qt->qs, &b) || buf_adds(&b, "\n")
+		    || save_path(out, &b))
+			rc = 1;
+		else
+			printf("Processed %u files. Summary written to: %s\n",
+			    qt->files, out);
+	}
+	if (!rc && o->seed_compat) {
+		size_t n;
+
+		snprintf(
+		    mean, sizeof(mean), "%s", out[0] ? out : "seed-mean.csv");
+		n = strlen(mean);
+		if (out[0] && n > 4 && !strcmp(mean + n - 4, ".csv"))
+			mean[n - 4] = '\0';
+		if (out[0])
+			strcat(mean, "-seed-mean.csv");
+		else
+			join(mean, sizeof(mean), o->rep_dir, "seed-mean.csv");
+		buf_reset(&b);
+		if (qthreads_mean_csv(qt, &b) || save_path(mean, &b))
+			rc = 1;
+		else
+			printf(
+			    "seed-compatible column means (averaged percentiles, as summarize_results.py): %s\n",
+			    mean);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int
+coord_report(int argc, char **argv)
+{
+	struct tsl_opts    o;
+	struct runset     *rs = NULL;
+	struct qthreads   *qt = NULL;
+	struct report_page page;
+	char               out[PATH_MAX], err[PATH_MAX + 200];
+	unsigned           nplots = 0;
+	int rc = cmd_parse(&o, CMD_REPORT, argc, argv, report_usage);
+
+	if (rc >= 0)
+		return rc;
+	if (!o.nargs && !o.rep_dir[0]) {
+		log_err(
+		    "report: give run directories (tsload report results/<run-id>) or -d DIR (per-thread query results)");
+		opts_free(&o);
+		return 2;
+	}
+	if (!o.rep_dir[0] && (o.rep_output[0] || o.seed_compat)) {
+		log_err(
+		    "report: -o/--output-file and --seed-compat go with -d DIR (per-thread query results)");
+		opts_free(&o);
+		return 2;
+	}
+	rs = xmalloc(sizeof(*rs));
+	runset_init(rs);
+	rc = 0;
+	for (unsigned i = 0; !rc && i < o.nargs; i++)
+		if (runset_add_dir(rs, o.args[i], err, sizeof(err))) {
+			log_err("report: %s", err);
+			rc = 2;
+		}
+	if (!rc && o.rep_dir[0]) {
+		qt = xmalloc(sizeof(*qt));
+		qthreads_init(qt);
+		rc = per_thread(&o, qt);
+		if (!rc && thread_groups(rs, qt)) {
+			log_err("report: too many queries to plot");
+			rc = 2;
+		}
+	}
+	if (rc)
+		goto out;
+	join(out, sizeof(out), o.nargs ? o.args[0] : o.rep_dir, "report");
+	if (fs_mkdir_p(out, err, sizeof(err))) {
+		log_err("report: %s", err);
+		rc = 1;
+		goto out;
+	}
+	page = (struct report_page) { .rs = rs,
+		.qt                       = qt,
+		.out                      = out,
+		.cmdline                  = report_command_line(),
+		.gnuplot                  = "gnuplot" };
+	if (report_page_summary(&page) || report_page_html(&page, &nplots)) {
+		rc = 1;
+		goto out;
+	}
+	printf(
+	    "report: %s/index.html (%u run%s, %u plot%s; figures in %s/summary.json)\n",
+	    out, rs->n, rs->n == 1 ? "" : "s", nplots, nplots == 1 ? "" : "s",
+	    out);
+out:
+	if (qt) {
+		qthreads_free(qt);
+		free(qt);
+	}
+	runset_free(rs);
+	free(rs);
+	opts_free(&o);
+	return rc;
+}
