@@ -10,6 +10,7 @@
 #include "bootstrap.h"
 #include "cmdutil.h"
 #include "coord.h"
+#include "fs.h"
 #include "jsonr.h"
 #include "log.h"
 #include "xalloc.h"
@@ -45,35 +46,8 @@ static const struct fig_def {
 #define ACCEPTED_FIGURES                                                      \
 	"rate, records_per_s, points_per_s, queries_per_s, write_p50, write_p90, write_p99, query_p50, query_p90, query_p99, errors, query_errors, cpu_per_record"
 
-/* The whole file at path, NUL-ended, into *out. 0 or -errno. */
-static int
-read_all(const char *path, char **out, size_t *len)
-{
-	FILE  *f = fopen(path, "rb");
-	char  *b = NULL;
-	size_t n = 0, cap = 0, k;
-
-	if (!f)
-		return -errno;
-	do {
-		if (n + 65536 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536 * 2;
-			b   = xrealloc(b, cap);
-		}
-		k = fread(b + n, 1, cap - n - 1, f);
-		n += k;
-	} while (k > 0);
-	if (ferror(f)) {
-		fclose(f);
-		free(b);
-		return -EIO;
-	}
-	fclose(f);
-	b[n] = '\0';
-	*out = b;
-	*len = n;
-	return 0;
-}
+/* The largest run.json or CSV read (a day of seconds is ~5 MB). */
+enum { CMP_FILE_MAX = 256 << 20 };
 
 static double
 num(const struct jsonr_val *obj, const char *key)
@@ -266,16 +240,18 @@ compare_load(const char *dir, struct cmp_run *r, char *err, size_t errlen)
 	memset(r, 0, sizeof(*r));
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
-	rc = read_all(path, &json, &len);
+	rc = fs_read_all(path, CMP_FILE_MAX, &json, &len, why, sizeof(why));
 	if (rc) {
-		snprintf(err, errlen, "%s: %s (not a run directory?)", path,
-		    strerror(-rc));
+		snprintf(err, errlen, "%s (not a run directory?)", why);
 		return rc;
 	}
+	/* the CSVs are optional: without them, no verdicts */
 	snprintf(path, sizeof(path), "%s/timeseries.csv", dir);
-	read_all(path, &csv, &n);
+	if (fs_read_all(path, CMP_FILE_MAX, &csv, &n, why, sizeof(why)))
+		csv = NULL;
 	snprintf(path, sizeof(path), "%s/query-timeseries.csv", dir);
-	read_all(path, &qcsv, &n);
+	if (fs_read_all(path, CMP_FILE_MAX, &qcsv, &n, why, sizeof(why)))
+		qcsv = NULL;
 	rc = compare_load_text(r, json, len, csv, qcsv, why, sizeof(why));
 	if (rc)
 		snprintf(err, errlen, "%s/run.json: %s", dir, why);
