@@ -52,6 +52,14 @@ check "abort-on-fail: FAIL line" grep -qE '^Threshold errors==0: FAIL \(errors [
 secs=$(python3 -c 'import json,glob,sys; print(json.load(open(glob.glob("abort/*/run.json")[0]))["seconds"])')
 check "abort-on-fail: ended before --duration ($secs s of 60)" python3 -c "import sys; sys.exit(0 if $secs < 50 else 1)"
 
+# 4b. query runs: query figures, rate in queries/s
+"$TSLOAD" ingest --target sqlite:q.db --host-scale 1 --duration 1 -q --results res >/dev/null 2>&1
+q() { "$TSLOAD" query --target sqlite:q.db --repetitions 2 --think-time-milliseconds 0 -q --results qres "$@" >q.out 2>q.err; echo $?; }
+check_eq "query: query_p99<10s, errors==0, rate>0 pass: exit 0" 0 "$(q --threshold 'query_p99<10s' --threshold errors==0 --threshold 'rate>0')"
+check "query: the rate is queries/s" grep -qE '^Threshold rate>0: pass \(rate [0-9.]+/s\)$' q.out
+check_eq "query: query_p50<0.000001ms fails: exit 3" 3 "$(q --threshold 'query_p50<0.000001ms')"
+check_eq "query: a write figure is refused: exit 2" 2 "$(q --threshold 'write_p99<1ms')"
+
 # 5. bad expressions: exit 2, one line naming --threshold
 bad_thr() { # NAME PATTERN ARGS...
 	local name=$1 pat=$2
