@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "qconfig.h"
+#include "thresholds.h"
 #include "xalloc.h"
 
 /* What --help says of each subcommand: synopsis, what it does, and two
@@ -105,6 +106,26 @@ static const struct cmd_help {
 	    "  tsload stream kinesis --stream log-stream a.log.zst\n"
 	    "  tsload stream vm://127.0.0.1:8428 metrics.lp.gz\n",
 	    false },
+	{ CMD_COMPARE, "tsload compare DIR DIR... [--fail-if EXPR]...",
+	    "Shows runs (results/<run-id> directories of ingest, query or run) side by\n"
+	    "side: rate, latency p50/p90/p99, errors and CPU per record (ingest),\n"
+	    "queries/s and latency (query), each run's change from the first (absolute\n"
+	    "and %) and a verdict: a 95% bootstrap interval (1000 resamples, fixed\n"
+	    "seed) of the difference of the means of the per-second samples of\n"
+	    "timeseries.csv (query-timeseries.csv); \"faster\" or \"slower\" when it\n"
+	    "excludes 0, else \"no significant change\". p50 uses the per-second p50\n"
+	    "column, p90 and p99 the per-second p99 column (the CSV has no raw\n"
+	    "latencies); errors use the errors of each second; CPU per record has one\n"
+	    "value per run (no verdict).\n"
+	    "--fail-if FIGURE OP CHANGE compares the last run with the first: CHANGE is\n"
+	    "relative (+10%, -5%) or absolute in the figure's units (2ms, 100 for a\n"
+	    "rate, 0 for errors). Figures: rate, records_per_s, points_per_s,\n"
+	    "queries_per_s, write_p50, write_p90, write_p99, query_p50, query_p90,\n"
+	    "query_p99, errors, query_errors, cpu_per_record (us). Exit 0, 4 when a\n"
+	    "--fail-if holds, 2 for bad usage or a directory that is not a run.\n",
+	    "  tsload compare results/20261207-060328-ingest-1 results/20261207-0610*\n"
+	    "  tsload compare base new --fail-if 'write_p99 > +10%' --fail-if 'rate < -5%'\n",
+	    false },
 	{ CMD_REPORT,
 	    "tsload report [options] DIR... | -d DIR [-p GLOB] [-o FILE]",
 	    "Reads run directories (results/<run-id>/, or a results directory: every\n"
@@ -152,6 +173,18 @@ cmd_usage(unsigned cmd, FILE *f)
 			    "      a time beyond bigint, a time that is not a number, invalid UTF-8\n"
 			    "  VictoriaMetrics skips them silently: tsload reads vm_rows_invalid_total\n"
 			    "  around each injected batch (exact with one worker process, -p 1).\n");
+		if (h->cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN))
+			fprintf(f,
+			    "\nTHRESHOLDS (--threshold EXPR, repeatable): FIGURE OP VALUE, checked on the\n"
+			    "run's totals at the end, listed in the closing lines and run.json; a failed\n"
+			    "one makes the exit code 3. OP: < <= > >= == !=. VALUE: N, Nms, Ns, Nus\n"
+			    "(latency; a bare N is ms), N%% (errors, throttles: of the attempts),\n"
+			    "N*target (rates: N times --rate). FIGURE: rate (--rate's unit; queries/s\n"
+			    "for query), records_per_s, points_per_s, queries_per_s, write_avg, write_p50,\n"
+			    "write_p90, write_p99, write_p999, write_max, query_avg ... query_max,\n"
+			    "errors, write_errors, query_errors, throttles. --abort-on-fail stops the run\n"
+			    "as soon as a count bounded above (errors==0, throttles<100) has failed.\n"
+			    "Exit codes: 0 success, 1 the run failed, 2 bad usage, 3 a threshold failed.\n");
 		if (h->targets)
 			cmd_list_targets(f);
 		else
@@ -290,6 +323,12 @@ cmd_parse(struct tsl_opts *o, unsigned cmd, int argc, char **argv,
 		rc = opts_validate(o, cmd, err, sizeof(err));
 	if (!rc)
 		rc = check_dialect_dir(o, cmd, err, sizeof(err));
+	if (!rc && (cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN))) {
+		struct thr_set *t = xmalloc(sizeof(*t));
+
+		rc = thr_setup(t, o, cmd, err, sizeof(err));
+		free(t);
+	}
 	if (rc) {
 		log_err("%s", err);
 		opts_free(o);
@@ -501,4 +540,21 @@ cmd_collect_workers(const struct engine *e, struct report_run *r)
 			log_warn("%s worker %u: first error: %s", x->role,
 			    x->index + 1, x->err);
 	}
+}
+
+int
+cmd_thresholds(struct engine *e, struct report_run *rr,
+    const struct stats *ing, const struct stats *qry, int rc)
+{
+	unsigned failed;
+
+	if (!e->thr.n)
+		return rc;
+	failed  = thr_eval(&e->thr, ing, qry, e->secs);
+	rr->thr = &e->thr;
+	thr_print(&e->thr, log_info_stream());
+	fflush(log_info_stream());
+	if (failed)
+		log_err("%u of %u thresholds failed", failed, e->thr.n);
+	return !rc && failed ? THR_EXIT : rc;
 }

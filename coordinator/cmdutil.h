@@ -35,4 +35,12 @@ void cmd_fill_run(struct report_run *r, const struct engine *e,
  *  warns once per worker about its first error. */
 void cmd_collect_workers(const struct engine *e, struct report_run *r);
 
+/** --threshold: checks the thresholds of e on the totals (ing, qry:
+ *  NULL when the run has no such side), prints them as closing lines and
+ *  points rr at them for run.json. @return rc, or THR_EXIT (3) when rc
+ *  is 0 and a threshold failed. */
+struct stats;
+int cmd_thresholds(struct engine *e, struct report_run *rr,
+    const struct stats *ing, const struct stats *qry, int rc);
+
 #endif

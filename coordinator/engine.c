@@ -63,10 +63,13 @@ void
 engine_init(
     struct engine *e, const struct tsl_opts *o, unsigned cmd, const char *dir)
 {
+	char err[256];
+
 	memset(e, 0, sizeof(*e));
 	e->o   = o;
 	e->cmd = cmd;
 	e->dir = dir;
+	thr_setup(&e->thr, o, cmd, err, sizeof(err)); /* cmd_parse checked */
 }
 
 void
@@ -536,6 +539,27 @@ tick(struct engine *e, double el, bool live)
 	free(t);
 }
 
+/* --abort-on-fail: stops the run once a threshold that can only get
+ * worse has failed on the live totals. */
+static void
+check_thresholds(struct engine *e)
+{
+	struct stats *t[ROLE_N] = { NULL };
+
+	if (!e->thr.abort_on_fail || !e->thr.n || e->stopping)
+		return;
+	for (int r = 0; r < ROLE_N; r++)
+		if (e->per_role[r]) {
+			t[r] = xmalloc(sizeof(*t[r]));
+			engine_total(e, (enum role)r, t[r]);
+		}
+	if (thr_doomed(&e->thr, t[ROLE_INGEST], t[ROLE_QUERY], e->thr.aborted,
+	        sizeof(e->thr.aborted)))
+		begin_stop(e, e->thr.aborted);
+	for (int r = 0; r < ROLE_N; r++)
+		free(t[r]);
+}
+
 /* Acts on the signals that came since the last look: the first starts
  * the drain, a second one is only acknowledged (`timeout` signals the
  * process and then its group), the third stops the workers at once.
@@ -628,6 +652,7 @@ serve(struct engine *e)
 		}
 		if (now_ns() >= next) {
 			tick(e, el, true);
+			check_thresholds(e);
 			next += 1000000000ull;
 			if (next < now_ns())
 				next = now_ns() + 1000000000ull;

@@ -19,6 +19,7 @@
 #include "stats_msg.h"
 #include "report.h"
 #include "schedule.h"
+#include "thresholds.h"
 
 enum role { ROLE_INGEST = 0, ROLE_QUERY = 1, ROLE_N };
 
@@ -63,6 +64,7 @@ struct engine {
 	 * rate (rate[r].s NULL: closed loop) */
 	struct sched       sched;
 	struct report_rate rate[ROLE_N];
+	struct thr_set     thr; /* --threshold, --abort-on-fail */
 	/* private */
 	nng_socket         sock;
 	char               url[160];

@@ -240,7 +240,11 @@ ingest_finish(struct stats *t, const struct engine *e,
 	    "tsload CPU: %.2f s (workers %.2f s, coordinator %.2f s), %.0f data points per CPU-second. Peak memory: %.1f MiB (coordinator + workers)",
 	    cpu, e->cpu_s[ROLE_INGEST], e->coord_cpu_s,
 	    cpu > 0 ? t->points / cpu : 0.0, e->maxrss_kb / 1024.0);
-	if (t->failed && !rc) {
+	/* a --threshold on errors judges them instead (exit 3 or 0) */
+	if (t->failed && !rc && thr_judges_errors(&e->thr))
+		log_warn("%llu writes failed (judged by --threshold)",
+		    (unsigned long long)t->failed);
+	else if (t->failed && !rc) {
 		log_err("%llu writes failed", (unsigned long long)t->failed);
 		rc = 1;
 	}
@@ -291,6 +295,7 @@ coord_ingest(int argc, char **argv)
 	engine_total(&e, ROLE_INGEST, t);
 	cmd_collect_workers(&e, &rr);
 	rc       = ingest_finish(t, &e, &rr, rc);
+	rc       = cmd_thresholds(&e, &rr, t, NULL, rc);
 	rr.total = t;
 	rr.rate  = &e.rate[ROLE_INGEST];
 	cmd_fill_run(&rr, &e, &o, CMD_INGEST, rc, &m);

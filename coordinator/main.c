@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	    "write access-log lines (apache, cloudfront, cloudflare)" },
 	{ "stream", coord_stream,
 	    "send the lines of files or stdin to kafka, s3, kinesis, ..." },
+	{ "compare", coord_compare,
+	    "runs side by side, with verdicts and a --fail-if CI gate" },
 	{ "report", coord_report,
 	    "merge runs into report/index.html with plots (or the seed's -d)" },
 	{ "worker", worker_main,
@@ -48,7 +50,7 @@ usage(FILE *f)
 	    "  %-10s the help of COMMAND (= tsload COMMAND --help)\n",
 	    "version", "help CMD");
 	fprintf(f,
-	    "\nExit codes: 0 success, 1 the run failed, 2 bad usage or configuration.\n");
+	    "\nExit codes: 0 success, 1 the run failed, 2 bad usage or configuration,\n3 a --threshold failed, 4 a compare --fail-if held.\n");
 }
 
 static int
@@ -84,7 +86,7 @@ find_command(const char *name)
 		    near->name);
 	else
 		log_err(
-		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, generate, stream, report, worker, version, help)",
+		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, generate, stream, report, compare, worker, version, help)",
 		    name);
 	return NULL;
 }

@@ -181,6 +181,7 @@ coord_query(int argc, char **argv)
 	cmd_collect_workers(&e, &rr);
 	frc       = query_finish(&o, &e, &all, t, rr.dir, qcsv, sizeof(qcsv));
 	rc        = rc ? rc : frc;
+	rc        = cmd_thresholds(&e, &rr, NULL, t, rc);
 	rr.qtotal = t;
 	rr.qrate  = &e.rate[ROLE_QUERY];
 	rr.qsum   = &all;
@@ -271,6 +272,7 @@ coord_run(int argc, char **argv)
 	merge_latencies(&e, &all);
 	frc       = query_finish(&o, &e, &all, qt, rr.dir, qcsv, sizeof(qcsv));
 	rc        = rc ? rc : frc;
+	rc        = cmd_thresholds(&e, &rr, t, qt, rc);
 	rr.total  = t;
 	rr.rate   = &e.rate[ROLE_INGEST];
 	rr.qtotal = qt;

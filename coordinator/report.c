@@ -21,6 +21,7 @@
 #include "pyfmt.h"
 #include "qsummary.h"
 #include "target.h"
+#include "thresholds.h"
 #include "schedule.h"
 #include "version.h"
 #include "xalloc.h"
@@ -708,6 +709,8 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "options") | json_obj_begin(&w);
 	rc |= opts_to_json(r->o, r->opts_cmd, &w);
 	rc |= json_obj_end(&w);
+	if (r->thr && r->thr->n)
+		rc |= json_key(&w, "thresholds") | thr_json(r->thr, &w);
 	if (r->qtotal)
 		rc |= json_query(&w, r);
 	if (!r->total)

@@ -14,6 +14,7 @@
 
 struct qsum;
 struct sched;
+struct thr_set;
 
 /* Open loop (--rate, --schedule): the schedule a side follows and what
  * its rate counts. */
@@ -83,6 +84,7 @@ struct report_run {
 	long                      maxrss_kb;  /* coordinator + workers */
 	uint64_t                  value_seed; /* the one the workers used */
 	int                       exit_code;
+	const struct thr_set     *thr; /* --threshold results, or NULL */
 };
 
 /** Makes <results>/<id>/ with a fresh run id. 0 or -errno (msg in err). */

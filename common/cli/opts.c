@@ -75,6 +75,7 @@ struct opt {
 #define RUN CMD_RUN
 #define GEN CMD_GENERATE
 #define STR CMD_STREAM
+#define CMP CMD_COMPARE
 #define REP CMD_REPORT
 
 /* The worker receives the ingest options as text, so every ingest row is
@@ -298,6 +299,17 @@ static const struct opt opt_table[] = {
 	{ "quiet", 'q', OPT_BOOL, OFF(quiet), "false", 0, 0,
 	    ING | QRY | RUN | GEN | STR, NULL, "no live progress line",
 	    G_OUTPUT },
+	{ "threshold", 0, OPT_LIST, OFF(thresholds), "", 0, 0, ING | QRY | RUN,
+	    "EXPR",
+	    "fail the run (exit 3) unless FIGURE OP VALUE holds at the end: write_p99<50ms, rate>=0.95*target, errors==0 (repeatable; see THRESHOLDS)",
+	    G_OUTPUT },
+	{ "abort-on-fail", 0, OPT_BOOL, OFF(abort_on_fail), "false", 0, 0,
+	    ING | QRY | RUN, NULL,
+	    "with --threshold: stop as soon as one that can only get worse (errors, throttles bounded above) has failed",
+	    G_OUTPUT },
+	{ "fail-if", 0, OPT_LIST, OFF(fail_if), "", 0, 0, CMP, "EXPR",
+	    "exit 4 when the last run's change from the first holds: write_p99>+10%, rate<-5%, write_p99>2ms (repeatable)",
+	    G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",
 	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
@@ -392,7 +404,7 @@ static const struct opt opt_table[] = {
 	    "also write the seed's column means of the per-thread CSVs (averaged percentiles, not percentiles)",
 	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP, NULL,
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP | CMP, NULL,
 	    "this help", G_OTHER },
 	{ NULL },
 };
@@ -600,7 +612,7 @@ row_index(const struct opt *r)
 }
 
 static const char *const cmd_names[] = { "ingest", "model", "cleanup",
-	"worker", "query", "run", "generate", "stream" };
+	"worker", "query", "run", "generate", "stream", "report", "compare" };
 enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it
@@ -982,7 +994,7 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 				v = a + 2;
 			snprintf(from, sizeof(from), "-%c/--%s", r->shortname,
 			    r->name);
-		} else if (cmd == CMD_STREAM || cmd == CMD_REPORT) {
+		} else if (cmd & (CMD_STREAM | CMD_REPORT | CMD_COMPARE)) {
 			/* SINK [FILE...], DIR... */
 			o->args = xrealloc(
 			    o->args, (o->nargs + 1) * sizeof(*o->args));

@@ -31,6 +31,7 @@ enum opts_cmd {
 	CMD_GENERATE = 1u << 6,
 	CMD_STREAM   = 1u << 7,
 	CMD_REPORT   = 1u << 8,
+	CMD_COMPARE  = 1u << 9,
 };
 
 struct tsl_opts {
@@ -90,6 +91,9 @@ struct tsl_opts {
 	char    *queries_dir;   /* configs/queries */
 	double   query_wait;    /* seconds to wait for data to take params */
 	bool     quiet;         /* no live line */
+	char    *thresholds;    /* --threshold, one a line */
+	bool     abort_on_fail; /* stop once a threshold cannot pass */
+	char    *fail_if;       /* compare --fail-if, one a line */
 	/* stream: the seed's sink options */
 	char    *brokers;    /* --broker, one a line (repeatable) */
 	char    *topic;      /* --topic */
@@ -102,8 +106,8 @@ struct tsl_opts {
 	char    *ks_stream;  /* --stream: Kinesis stream name */
 	char    *path;       /* --path: filesystem sink directory */
 	char    *compressor; /* -z/--compressor: filesystem sink files */
-	/* stream: SINK [FILE...]; report: DIR...; the arguments that are
-	 * not options */
+	/* stream: SINK [FILE...]; report, compare: DIR...; the arguments that
+	 * are not options */
 	char   **args;
 	unsigned nargs;
 	/* the continuous model's (seed-behaviour.md §1.5) */

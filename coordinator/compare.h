@@ -1,0 +1,72 @@
+/* compare.h - tsload compare: runs side by side, each run's change from
+ * the first with a noise-aware verdict (a bootstrap interval of the
+ * difference of the means of the per-second samples), and --fail-if, a
+ * CI gate on the last run's change from the first. `tsload report A B`
+ * may call compare_runs() for several directories.
+ */
+#ifndef TSL_COMPARE_H
+#define TSL_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "thresh.h"
+
+/* Exit code of compare when a --fail-if holds. */
+enum { COMPARE_EXIT_GATE = 4, COMPARE_RESAMPLES = 1000 };
+#define COMPARE_CONF 0.95
+#define COMPARE_SEED 20261207u /* fixed: the same runs, the same output */
+
+enum cmp_verdict { CMP_NONE, CMP_SAME, CMP_BETTER, CMP_WORSE, CMP_FEW };
+
+/* One figure of one run: the run's total and its per-second samples. */
+struct cmp_fig {
+	bool    have;
+	double  value;
+	double *x; /* per-second samples, NULL: none */
+	size_t  n;
+};
+
+enum { CMP_FIGS = 12 };
+
+struct cmp_run {
+	char           dir[512];
+	char           run_id[64];
+	char           command[16];
+	struct cmp_fig f[CMP_FIGS];
+};
+
+/* The difference of run b from run a in one figure. */
+struct cmp_diff {
+	double           abs, pct; /* b - a; its % of a (NAN: a is 0) */
+	double           lo, hi;   /* bootstrap interval of the means */
+	enum cmp_verdict v;
+};
+
+/** Reads dir/run.json and its per-second CSVs into r. 0, or -errno with
+ *  one line naming the file and what is wrong in err. */
+int compare_load(const char *dir, struct cmp_run *r, char *err, size_t errlen);
+/** Reads a run from the text of run.json and the CSVs (NULL: none). */
+int  compare_load_text(struct cmp_run *r, const char *json, size_t len,
+     const char *csv, const char *qcsv, char *err, size_t errlen);
+void compare_free(struct cmp_run *r);
+/** Figure i of b against a (both must have it). */
+void compare_diff(const struct cmp_run *a, const struct cmp_run *b, unsigned i,
+    struct cmp_diff *d);
+/** The index of a figure name ("rate" is points_per_s, or queries_per_s
+ *  for a run without ingest), or -1. */
+int compare_figure(const struct cmp_run *r, const char *name);
+/** Prints the runs side by side and each one's change from the first. */
+void compare_print(FILE *f, const struct cmp_run *r, unsigned n);
+/** The --fail-if expressions (one a line) on the last run against the
+ *  first: prints each, returns how many hold, or -EINVAL after one line
+ *  in err naming the expression and what is accepted. */
+int compare_gate(FILE *f, const struct cmp_run *r, unsigned n,
+    const char *fail_if, char *err, size_t errlen);
+/** Loads, prints and gates dirs[0..n): 0, 2 (bad usage or a directory
+ *  that is not a run) or COMPARE_EXIT_GATE. */
+int compare_runs(FILE *f, char *const *dirs, unsigned n, const char *fail_if);
+
+#endif
