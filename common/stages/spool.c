@@ -159,7 +159,8 @@ decode(struct stage *st, const unsigned char *q, size_t len, struct batch *b)
 
 		if (end - q < SAMPLE_FIX)
 			return -EBADMSG;
-		memset(s, 0, sizeof(*s));
+		/* every field set below: no memset of the whole slot */
+		s->bad     = 0;
 		kind       = q[0];
 		s->first   = q[1];
 		s->count   = q[2];
@@ -178,6 +179,8 @@ decode(struct stage *st, const unsigned char *q, size_t len, struct batch *b)
 			s->series = &m->metrics[ix];
 		else
 			return -EBADMSG;
+		memset(
+		    s->v + nv, 0, (SCHEMA_MAX_VALUES - nv) * sizeof(double));
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		memcpy(s->v, q, nv * sizeof(double));
 		q += nv * sizeof(double);
