@@ -23,11 +23,12 @@ held() {
 	curl -sS "$http/api/v1/query" --data-urlencode "query=sum(count_over_time({db=\"$1\"}[1h]))" |
 		sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p'
 }
-# the same once it reaches $2, or after 10 s: VM buffers incoming rows
-# for about a second before they can be searched
+# the same once it reaches $2, or after 30 s: VM buffers incoming rows
+# for about a second before they can be searched (longer on a loaded
+# machine, and just after a restart)
 held_when() {
 	local i n
-	for i in $(seq 1 50); do
+	for i in $(seq 1 150); do
 		n=$(held "$1")
 		[ "$n" = "$2" ] && break
 		sleep 0.2
