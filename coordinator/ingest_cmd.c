@@ -52,6 +52,20 @@ print_model(const struct tsl_opts *o, struct model *m)
 	return 0;
 }
 
+/* Where identity texts a and b first differ, backed up to the start of
+ * that word: the part a refusal shows. */
+static size_t
+ident_diff(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	while (i && a[i - 1] != ' ')
+		i--;
+	return i;
+}
+
 /* --spool-dir: what an earlier run left there is this run's to send:
  * each DIR/w<worker>-t<thread> (one target) or DIR/w<W>-t<T>-k<target>
  * (fan-out, target 0-based) must be a thread and target of this run,
@@ -100,11 +114,14 @@ check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
 		}
 		model_shard(end - first, (uint32_t)o->processes, w, &f, &l);
 		model_shard(l - f, (uint32_t)o->concurrency, t, &h0, &h1);
-		opts_spool_ident(o, first + f, h0, h1, ours, sizeof(ours));
+		opts_spool_ident(o, k, first + f, h0, h1, ours, sizeof(ours));
 		if (strcmp(theirs, ours)) {
+			size_t at = ident_diff(theirs, ours);
+
 			snprintf(err, errlen,
-			    "--spool-dir: %.200s was written by a run with other settings (\"%.150s\", this run: \"%.150s\"): run with that run's options, or move it away",
-			    sub, theirs, ours);
+			    "--spool-dir: %.200s was written by a run with other settings (\"%s%.150s\", this run: \"%s%.150s\"): run with that run's options, or move it away",
+			    sub, at ? "..." : "", theirs + at, at ? "..." : "",
+			    ours + at);
 			rc = -EINVAL;
 		}
 	}

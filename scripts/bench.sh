@@ -117,7 +117,9 @@ bench "memory: host-scale 4000 (4M hosts), -p 2 -c 2" -p 2 -c 2 --host-scale 400
 # append, group-commit fdatasync) and replay speed (read, CRC check,
 # decode, hand on) in MB/s of spool bytes, against the disk's sequential
 # write speed measured by dd (1 MiB blocks, one fdatasync at the end) in
-# the same directory, run by run. Goal: both >= 50% of dd. CSV: the MB/s
+# the same directory, run by run; the replay is timed from the first
+# batch the target takes (not the wait for the stage's next probe of a
+# target that was down, up to 2 s). Goal: both >= 50% of dd. CSV: the MB/s
 # in the points_per_s columns, the share of dd in the ratio columns.
 spool_case() {
 	local mib=${BENCH_SPOOL_MIB:-256} ddm w r i

@@ -7,6 +7,10 @@
 #              DIR/port and DIR/influxd.pid hold the same
 #   stop DIR   stops that server by its PID
 #
+# INFLUX_PORT=N start DIR listens on port N (one try), on the data DIR
+# already holds: a test restarts a killed server where its clients still
+# look for it.
+#
 # Settings for benchmarking: no body size limit beyond the default 25 MB
 # (tsload splits bigger batches), no series or tag-value limits (large
 # --host-scale), no _internal monitoring, no query log, tsi1 index.
@@ -36,7 +40,7 @@ start)
 	# Three tries, each on fresh ports: on a loaded machine a port taken
 	# between the check and the bind, or a slow first start, is retried.
 	for try in 1 2 3; do
-		port=$(srv_free_port)
+		port=${INFLUX_PORT:-$(srv_free_port)}
 		rpc=$(srv_free_port)
 		mkdir -p "$dir/data/meta" "$dir/data/data" "$dir/data/wal"
 		cat >"$dir/influxdb.conf" <<CONF
@@ -74,7 +78,7 @@ CONF
 		tail -5 "$dir/influxd.log" >&2
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		[ "$try" -eq 3 ] && exit 1
+		[ "$try" -eq 3 ] || [ -n "${INFLUX_PORT:-}" ] && exit 1
 	done
 	echo "influx://127.0.0.1:$port $pid"
 	;;

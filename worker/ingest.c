@@ -422,7 +422,7 @@ ingest_chain_open(struct ingest_thread *t, struct ingest_chain *ch,
 		else
 			snprintf(ch->spool_dir, sizeof(ch->spool_dir),
 			    "%s/w%u-t%u", o->spool_dir, sh->worker, t->index);
-		opts_spool_ident(o, m->first_host, t->h0, t->h1, ch->ident,
+		opts_spool_ident(o, k, m->first_host, t->h0, t->h1, ch->ident,
 		    sizeof(ch->ident));
 		ch->conf = (struct stage_conf) {
 			.spool_dir   = ch->spool_dir,

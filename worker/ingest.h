@@ -45,7 +45,7 @@ struct ingest_chain {
 	struct stage_conf   conf;
 	struct stage_counts seen;
 	char                spool_dir[4096];
-	char                ident[512];
+	char                ident[1024];
 };
 
 /* When a batch was due and how its write went (ingest_record). */

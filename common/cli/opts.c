@@ -1309,20 +1309,47 @@ check_continuous(
 	return continuous_check_conf(&mc, err, errlen) ? -EINVAL : 0;
 }
 
-void
-opts_spool_ident(const struct tsl_opts *o, uint32_t first_host, uint32_t h0,
-    uint32_t h1, char *out, size_t n)
+/* The target URL as a spool's identity names it: no user name or
+ * password before the host, password= in the query as "***". */
+static void
+spool_target_text(const char *url, char *out, size_t n)
 {
-	struct tgt_conf c = opts_tgt_conf(o);
+	char        red[1024];
+	const char *auth, *end, *at = NULL;
 
-	/* the continuous model's filters and scales change its hosts too */
+	target_url_redact(url, red, sizeof(red));
+	auth = strstr(red, "://");
+	if (auth) {
+		auth += 3;
+		end = auth + strcspn(auth, "/?#");
+		for (const char *q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+	}
+	if (at)
+		snprintf(out, n, "%.*s%s", (int)(auth - red), red, at + 1);
+	else
+		snprintf(out, n, "%s", red);
+}
+
+void
+opts_spool_ident(const struct tsl_opts *o, unsigned k, uint32_t first_host,
+    uint32_t h0, uint32_t h1, char *out, size_t n)
+{
+	struct tgt_conf c = opts_tgt_conf_at(o, k);
+	char            tgt[1024];
+
+	spool_target_text(opts_target(o, k), tgt, sizeof(tgt));
+	/* the continuous model's filters and scales change its hosts too;
+	 * the target says where the records go (a fan-out in another order
+	 * must not send them elsewhere) */
 	snprintf(out, n,
-	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu hosts=%u+%u..%u",
+	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu hosts=%u+%u..%u target=%.300s",
 	    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "le" : "be", o->model,
 	    (unsigned long long)o->host_scale, (long long)o->instance_seed,
 	    o->multi, c.req_id, o->include_region, o->include_ms,
 	    (unsigned long long)o->region_scale,
-	    (unsigned long long)o->ms_scale, first_host, h0, h1);
+	    (unsigned long long)o->ms_scale, first_host, h0, h1, tgt);
 }
 
 /* --spool-*: a policy it knows, and room for a batch in every thread's

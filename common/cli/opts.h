@@ -203,10 +203,11 @@ bool opts_host_range_given(const struct tsl_opts *o);
 
 /** The identity text of the spool of one ingest thread: the options
  *  its records depend on (model, host scale, instance-name seed, layout,
- *  request ids) and its hosts (the worker's first host, the thread's
- *  local range [h0, h1)). A spool made with another text is refused. */
-void opts_spool_ident(const struct tsl_opts *o, uint32_t first_host,
-    uint32_t h0, uint32_t h1, char *out, size_t n);
+ *  request ids), its hosts (the worker's first host, the thread's
+ *  local range [h0, h1)) and target k's URL without credentials. A
+ *  spool made with another text is refused. */
+void opts_spool_ident(const struct tsl_opts *o, unsigned k,
+    uint32_t first_host, uint32_t h0, uint32_t h1, char *out, size_t n);
 
 /** Whether --batch-size is auto: each ingest thread searches for its
  *  best batch size (common/data/batchauto.h); batches across hosts as

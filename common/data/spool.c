@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -41,15 +42,20 @@ struct spool {
 	size_t            nseg, capseg;
 	int               wfd; /* the last segment, -1: none open */
 	int               rfd; /* the reader's segment, -1: none open */
-	int               pfd; /* DIR/read, -1: not open yet */
-	uint64_t          rseq, roff;
-	unsigned char    *buf; /* payload read back */
-	size_t            bufcap;
-	bool              peeked;
-	uint64_t          peek_next;
-	uint32_t          peek_records;
-	bool              told;      /* the corruption said */
-	bool              told_sync; /* a failed fdatasync said */
+	/* the reader's segment mapped (no copy of what is read back), its
+	 * first maplen bytes; NULL: not mapped, or mmap failed (pread
+	 * into buf instead) */
+	const unsigned char *map;
+	size_t               maplen;
+	int                  pfd; /* DIR/read, -1: not open yet */
+	uint64_t             rseq, roff;
+	unsigned char       *buf; /* payload read back */
+	size_t               bufcap;
+	bool                 peeked;
+	uint64_t             peek_next;
+	uint32_t             peek_records;
+	bool                 told;      /* the corruption said */
+	bool                 told_sync; /* a failed fdatasync said */
 	/* group commit: appends not yet fdatasync'd, not yet counted */
 	uint64_t            unsynced;  /* bytes */
 	uint64_t            pend_recs; /* their records */
@@ -487,6 +493,10 @@ spool_open(
 static void
 reader_close(struct spool *sp)
 {
+	if (sp->map)
+		munmap((void *)(uintptr_t)sp->map, sp->maplen);
+	sp->map    = NULL;
+	sp->maplen = 0;
 	if (sp->rfd >= 0)
 		close(sp->rfd);
 	sp->rfd    = -1;
@@ -724,6 +734,56 @@ reader_seg(struct spool *sp)
 	return 0;
 }
 
+/* Bytes [off, off + n) of the reader's segment, size bytes long now:
+ * from its mapping (mapped again when the writer made it longer), or,
+ * when it cannot be mapped, read into buf. NULL with *rc set on error. */
+static const unsigned char *
+reader_bytes(struct spool *sp, uint64_t off, size_t n, uint64_t size, int *rc)
+{
+	if (off + n > sp->maplen && size <= SIZE_MAX) {
+		void *m;
+
+		if (sp->map)
+			munmap((void *)(uintptr_t)sp->map, sp->maplen);
+		sp->map    = NULL;
+		sp->maplen = 0;
+		m          = mmap(
+		             NULL, (size_t)size, PROT_READ, MAP_SHARED, sp->rfd, 0);
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)size, MADV_SEQUENTIAL);
+			sp->map    = m;
+			sp->maplen = (size_t)size;
+		}
+	}
+	if (sp->map && off + n <= sp->maplen)
+		return sp->map + off;
+	if (n > sp->bufcap) {
+		sp->bufcap = n;
+		sp->buf    = xrealloc(sp->buf, n);
+	}
+	*rc = pread_all(sp->rfd, sp->buf, n, off);
+	return *rc ? NULL : sp->buf;
+}
+
+/* rec_at() for the reader's segment, through reader_bytes(). */
+static int
+reader_rec_at(struct spool *sp, uint64_t off, uint64_t size, struct rec_hdr *r)
+{
+	const unsigned char *h;
+	int                  rc = 0;
+
+	if (off + SPOOL_REC_HDR > size)
+		return -EAGAIN;
+	h = reader_bytes(sp, off, SPOOL_REC_HDR, size, &rc);
+	if (!h)
+		return rc;
+	if (!rec_decode(h, r))
+		return -EBADMSG;
+	if (off + SPOOL_REC_HDR + r->len > size)
+		return -EAGAIN;
+	return 0;
+}
+
 int
 spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
     size_t errlen)
@@ -731,9 +791,10 @@ spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
 	(void)err;
 	(void)errlen;
 	for (;;) {
-		struct seg    *s;
-		struct rec_hdr r;
-		int            rc;
+		struct seg          *s;
+		struct rec_hdr       r = { 0 };
+		const unsigned char *pl;
+		int                  rc = 0;
 
 		if (reader_seg(sp) < 0)
 			return sp->nseg ? -EIO : -ENOENT;
@@ -744,7 +805,7 @@ spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
 			seg_drop_oldest(sp, false);
 			continue;
 		}
-		rc = rec_at(sp->rfd, sp->roff, s->bytes, &r);
+		rc = reader_rec_at(sp, sp->roff, s->bytes, &r);
 		if (rc == -EAGAIN || rc == -EBADMSG) {
 			tell_corrupt(
 			    sp, s->seq, sp->roff, "a damaged record header");
@@ -757,15 +818,11 @@ spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
 		}
 		if (rc)
 			return rc;
-		if (r.len > sp->bufcap) {
-			sp->bufcap = r.len;
-			sp->buf    = xrealloc(sp->buf, r.len);
-		}
-		rc = pread_all(
-		    sp->rfd, sp->buf, r.len, sp->roff + SPOOL_REC_HDR);
-		if (rc)
+		pl = reader_bytes(
+		    sp, sp->roff + SPOOL_REC_HDR, r.len, s->bytes, &rc);
+		if (!pl)
 			return rc == -EAGAIN ? -EIO : rc;
-		if (crc32c(0, sp->buf, r.len) != r.pcrc) {
+		if (crc32c(0, pl, r.len) != r.pcrc) {
 			tell_corrupt(sp, s->seq, sp->roff,
 			    "a record failing its checksum");
 			if (warned)
@@ -781,7 +838,7 @@ spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
 		sp->peeked       = true;
 		sp->peek_next    = sp->roff + SPOOL_REC_HDR + r.len;
 		sp->peek_records = r.records;
-		out->p           = sp->buf;
+		out->p           = pl;
 		out->len         = r.len;
 		out->records     = r.records;
 		out->points      = r.points;

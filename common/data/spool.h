@@ -64,7 +64,8 @@ struct spool_counts {
 	uint64_t blocked;       /* appends refused because it was full */
 };
 
-/* A record read back (spool_peek): valid until the next call. */
+/* A record read back (spool_peek): valid until the next call of a
+ * spool_ function on the same spool (p may point into a mapping). */
 struct spool_rec {
 	const void *p;
 	size_t      len;

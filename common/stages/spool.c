@@ -105,18 +105,20 @@ encode(struct stage *st, const struct batch *b)
 		const struct sample *s  = &b->s[i];
 		int64_t              ix = series_index(m, s->series);
 		unsigned             nv = (unsigned)s->first + s->count;
+		unsigned char        f[SAMPLE_FIX]; /* one append, not seven */
 
 		if (ix < 0)
 			return -EINVAL;
 		if (nv > SCHEMA_MAX_VALUES)
 			nv = SCHEMA_MAX_VALUES;
-		put_le(&p->enc, s->series->kind, 1);
-		put_le(&p->enc, s->first, 1);
-		put_le(&p->enc, s->count, 1);
-		put_le(&p->enc, nv, 1);
-		put_le(&p->enc, (uint64_t)ix, 4);
-		put_le(&p->enc, (uint64_t)s->time_ms, 8);
-		put_le(&p->enc, s->absent, 4);
+		f[0] = (unsigned char)s->series->kind;
+		f[1] = s->first;
+		f[2] = s->count;
+		f[3] = (unsigned char)nv;
+		wire_put_le(f + 4, (uint64_t)ix, 4);
+		wire_put_le(f + 8, (uint64_t)s->time_ms, 8);
+		wire_put_le(f + 16, s->absent, 4);
+		buf_add(&p->enc, f, sizeof(f));
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		buf_add(&p->enc, s->v, nv * sizeof(double)); /* as they are */
 #else
@@ -159,7 +161,8 @@ decode(struct stage *st, const unsigned char *q, size_t len, struct batch *b)
 
 		if (end - q < SAMPLE_FIX)
 			return -EBADMSG;
-		memset(s, 0, sizeof(*s));
+		/* every field set below: no memset of the whole slot */
+		s->bad     = 0;
 		kind       = q[0];
 		s->first   = q[1];
 		s->count   = q[2];
@@ -178,6 +181,8 @@ decode(struct stage *st, const unsigned char *q, size_t len, struct batch *b)
 			s->series = &m->metrics[ix];
 		else
 			return -EBADMSG;
+		memset(
+		    s->v + nv, 0, (SCHEMA_MAX_VALUES - nv) * sizeof(double));
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		memcpy(s->v, q, nv * sizeof(double));
 		q += nv * sizeof(double);

@@ -43,7 +43,7 @@ h += struct.pack("<I", crc32c(h))
 for d in ("foreign/w0-t0", "more/w1-t0", "fan/w0-t0-k1", "single/w0-t0"):
     open(d + "/0000000000000001.seg", "wb").write(h)
 PY
-one_line_exit2 "spool of other settings" '^tsload: error: --spool-dir: foreign/w0-t0 was written by a run with other settings \("tsload spool 1 le; model=perf-scale host-scale=7", this run: "tsload spool 1 [lb]e; model=perf-scale host-scale=1 .*"\): run with that run.s options, or move it away$' \
+one_line_exit2 "spool of other settings" '^tsload: error: --spool-dir: foreign/w0-t0 was written by a run with other settings \("...host-scale=7", this run: "...host-scale=1 .*"\): run with that run.s options, or move it away$' \
 	--spool-dir foreign --host-scale 1 --duration 1 --target null:
 one_line_exit2 "spool of more workers" '^tsload: error: --spool-dir: more/w1-t0 holds what a run with more workers or threads left \(-p 1 -c 1 here\)' \
 	--spool-dir more --host-scale 1 --duration 1 --target null:
@@ -53,6 +53,48 @@ one_line_exit2 "spool of one target, a fan-out here" '^tsload: error: --spool-di
 	--spool-dir single --host-scale 1 --duration 1 --target null: --target null:
 one_line_exit2 "--spool-max too small for the targets" '^tsload: error: --spool-max: 204800 bytes leave 51200 to each of the 4 spools \(threads times 2 targets\), less than the 65536' \
 	--spool-dir sp --spool-max 200K -c 2 --host-scale 1 --target null: --target null:
+
+# the spool's identity names its target: a fan-out whose unreachable
+# target 2 spooled, run again with the targets the other way round, is
+# refused (the spool would go to the wrong target); the same order is not
+down=http://127.0.0.1:9/x
+"$TSLOAD" ingest --spool-dir order --host-scale 1 --interval-millis 0 --duration 1 \
+	--target null: --target "$down" >out 2>err
+check_eq "an unreachable fan-out target: exit 0" 0 "$?"
+check "an unreachable fan-out target: its lane spooled" test -n "$(find order/w0-t0-k1 -name '*.seg')"
+one_line_exit2 "a fan-out spool, targets in another order" '^tsload: error: --spool-dir: order/w0-t0-k[01] was written by a run with other settings \("\.\.\.target=(null:|http://127\.0\.0\.1:9/x)", this run: "\.\.\.target=(http://127\.0\.0\.1:9/x|null:)"\): run' \
+	--spool-dir order --host-scale 1 --interval-millis 0 --duration 1 --target "$down" --target null:
+"$TSLOAD" ingest --spool-dir order --host-scale 1 --interval-millis 0 --duration 1 \
+	--target null: --target "$down" >out 2>err
+check_eq "a fan-out spool, targets in the same order: exit 0" 0 "$?"
+# one target: a spool of another target, and one written before the
+# identity named the target, are refused
+"$TSLOAD" ingest --spool-dir one --host-scale 1 --interval-millis 0 --duration 1 \
+	--target "$down" >out 2>err
+check_eq "an unreachable target: exit 0" 0 "$?"
+one_line_exit2 "a spool of another target" '^tsload: error: --spool-dir: one/w0-t0 was written by a run with other settings \("\.\.\.target=http://127\.0\.0\.1:9/x", this run: "\.\.\.target=http://127\.0\.0\.1:8/x"\): run' \
+	--spool-dir one --host-scale 1 --interval-millis 0 --duration 1 --target http://127.0.0.1:8/x
+python3 - one/w0-t0 <<'PY'
+import glob, struct, sys
+# rewrite the header of the oldest segment without " target=...", as
+# spools were written before the identity named the target
+p = sorted(glob.glob(sys.argv[1] + "/*.seg"))[0]
+b = open(p, "rb").read()
+il = struct.unpack("<I", b[8:12])[0]
+ident = b[12:12 + il].split(b" target=")[0]
+def crc32c(data, crc=0):
+    crc ^= 0xffffffff
+    for x in data:
+        crc ^= x
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+h = b"TSLSPL01" + struct.pack("<I", len(ident)) + ident
+h += struct.pack("<I", crc32c(h))
+open(p, "wb").write(h + b[12 + il + 4:])
+PY
+one_line_exit2 "a spool from before the identity named the target" '^tsload: error: --spool-dir: one/w0-t0 was written by a run with other settings \("\.\.\.hosts=0\+0\.\.1000", this run: "\.\.\.hosts=0\+0\.\.1000 target=http://127\.0\.0\.1:9/x"\): run' \
+	--spool-dir one --host-scale 1 --interval-millis 0 --duration 1 --target "$down"
 
 # nothing goes wrong: nothing kept, no spool line, the records add up
 "$TSLOAD" ingest --spool-dir ok -p 2 -c 2 --host-scale 1 --interval-millis 0 --duration 1 \

@@ -104,6 +104,47 @@ test_crc32c(void **state)
 	assert_int_equal(crc32c(0, "", 0), 0);
 }
 
+/* Bit by bit: the reference for the fast paths. */
+static uint32_t
+crc_bits(uint32_t crc, const unsigned char *p, size_t n)
+{
+	crc = ~crc;
+	while (n--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = crc & 1 ? crc >> 1 ^ 0x82f63b78u : crc >> 1;
+	}
+	return ~crc;
+}
+
+/* Long buffers (the blocks checksummed three at once, their remainder),
+ * at odd offsets, in one call and in pieces. */
+static void
+test_crc32c_long(void **state)
+{
+	static const size_t lens[]
+	    = { 12287, 12288, 12289, 24576 + 17, 45000, 100003 };
+	unsigned char *b = malloc(100003 + 8);
+	uint32_t       x = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < 100003 + 8; i++) {
+		x    = x * 1103515245u + 12345u;
+		b[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		for (size_t off = 0; off < 8; off += 3) {
+			uint32_t want = crc_bits(7, b + off, lens[i]);
+			size_t   half = lens[i] / 3;
+
+			assert_int_equal(crc32c(7, b + off, lens[i]), want);
+			assert_int_equal(crc32c(crc32c(7, b + off, half),
+			                     b + off + half, lens[i] - half),
+			    want);
+		}
+	free(b);
+}
+
 /* In order, across segments and a reopen; the read position kept. */
 static void
 test_roundtrip(void **state)
@@ -458,6 +499,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32c),
+		cmocka_unit_test(test_crc32c_long),
 		cmocka_unit_test_setup_teardown(
 		    test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
