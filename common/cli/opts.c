@@ -1315,17 +1315,10 @@ static void
 spool_target_text(const char *url, char *out, size_t n)
 {
 	char        red[1024];
-	const char *auth, *end, *at = NULL;
+	const char *auth, *at;
 
 	target_url_redact(url, red, sizeof(red));
-	auth = strstr(red, "://");
-	if (auth) {
-		auth += 3;
-		end = auth + strcspn(auth, "/?#");
-		for (const char *q = auth; q < end; q++)
-			if (*q == '@')
-				at = q;
-	}
+	at = target_url_userinfo(red, &auth);
 	if (at)
 		snprintf(out, n, "%.*s%s", (int)(auth - red), red, at + 1);
 	else

@@ -163,19 +163,30 @@ target_url_path(const char *url, char *out, size_t outlen)
 /* Calls fn for each password of url as written, in order: the user
  * info's after ':' and each password= value of the query string; pw
  * points into url. */
+const char *
+target_url_userinfo(const char *url, const char **auth)
+{
+	const char *end, *at = NULL;
+
+	*auth = strstr(url, "://");
+	if (!*auth)
+		return NULL;
+	*auth += 3;
+	end = *auth + strcspn(*auth, "/?#");
+	for (const char *q = *auth; q < end; q++)
+		if (*q == '@')
+			at = q;
+	return at;
+}
+
 static void
 target_url_passwords(const char *url,
     void (*fn)(const char *pw, size_t n, void *arg), void *arg)
 {
-	const char *auth = strstr(url, "://"), *end, *at = NULL, *colon;
+	const char *auth, *at = target_url_userinfo(url, &auth), *colon;
 
-	if (auth) {
-		auth += 3;
-		end = auth + strcspn(auth, "/?#");
-		for (const char *q = auth; q < end; q++)
-			if (*q == '@')
-				at = q;
-		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (at) {
+		colon = memchr(auth, ':', (size_t)(at - auth));
 		if (colon)
 			fn(colon + 1, (size_t)(at - colon - 1), arg);
 	}

@@ -279,6 +279,9 @@ int target_url_path(const char *url, char *out, size_t outlen);
  *  "scheme://user:password@host" and the value of a password= parameter
  *  replaced by "***"; cut to outlen - 1 bytes. */
 void target_url_redact(const char *url, char *out, size_t outlen);
+/** The '@' ending the "user[:password]" before the host of url, or NULL
+ *  when there is none; *auth is where that part begins (after "://"). */
+const char *target_url_userinfo(const char *url, const char **auth);
 /** Redacts a message that may quote the target URL (as written, or
  *  spelt "postgresql:" as libpq echoes it): every occurrence of that URL
  *  is replaced by its target_url_redact() form, and a quoted "TOKEN" that
