@@ -19,7 +19,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "ingest", coord_ingest,
-	    "drive the perf-scale DevOps ingest load into a target" },
+	    "ingest a model's data (perf-scale, continuous, logs) into targets" },
 	{ "query", coord_query,
 	    "run the weighted query workload of config.ini" },
 	{ "run", coord_run, "ingest and query at once, one coordinator" },
