@@ -618,6 +618,25 @@ report_save(const char *dir, const char *name, const char *text, size_t len)
 
 static char command_line[4096];
 
+/* An argument as run.json may show it: a URL's password (user info or
+ * password=) as "***", also in --opt=URL. */
+static const char *
+redact_arg(const char *a, char *out, size_t n)
+{
+	const char *eq = strchr(a, '=');
+	size_t      k;
+
+	if (!strstr(a, "://"))
+		return a;
+	k = a[0] == '-' && eq && eq < strstr(a, "://") ? (size_t)(eq + 1 - a)
+	                                               : 0;
+	if (k >= n)
+		return a;
+	memcpy(out, a, k);
+	target_url_redact(a + k, out + k, n - k);
+	return out;
+}
+
 void
 report_set_command_line(int argc, char *const *argv)
 {
@@ -625,8 +644,10 @@ report_set_command_line(int argc, char *const *argv)
 
 	command_line[0] = '\0';
 	for (int i = 0; i < argc && n < sizeof(command_line) - 1; i++) {
-		const char *a     = i ? argv[i] : "tsload";
-		bool        plain = *a != '\0';
+		char        red[1024];
+		const char *a
+		    = i ? redact_arg(argv[i], red, sizeof(red)) : "tsload";
+		bool plain = *a != '\0';
 
 		for (const char *p = a; *p; p++)
 			if (!strchr(

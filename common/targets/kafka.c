@@ -20,7 +20,8 @@
  * after 10 s and exited 0).
  *
  * Producer settings: bootstrap.servers from the URL, linger.ms 50 (the
- * seed's), statistics.interval.ms 100, SASL_USERNAME and SASL_PASSWORD
+ * seed's), statistics.interval.ms 100, enable.idempotence true (a retry
+ * after an error is not stored twice), SASL_USERNAME and SASL_PASSWORD
  * from the environment when both are set (the seed's), then every
  * "key=value" line of conf->client_conf (stream -e) verbatim.
  */
@@ -263,6 +264,10 @@ kf_conf(struct kf *k, const struct tgt_conf *tc, rd_kafka_conf_t *conf,
 		return -EINVAL;
 	snprintf(v, sizeof(v), "%d", KF_STATS_MS);
 	if (kf_set(conf, "statistics.interval.ms", v, err, errlen))
+		return -EINVAL;
+	/* a retried produce request is not written twice, and order holds
+	 * per partition (-e enable.idempotence=false turns it off) */
+	if (kf_set(conf, "enable.idempotence", "true", err, errlen))
 		return -EINVAL;
 	if (u && *u && pw && *pw
 	    && (kf_set(conf, "sasl.username", u, err, errlen)
