@@ -23,10 +23,9 @@
 #include "xalloc.h"
 
 enum {
-	IDX_WIDTH        = 4,     /* {:04} of the instance index */
-	PREFIX_SEED      = 12345, /* generateRandomAlphaNumericString */
-	CPU_SHUFFLE_SEED = 12345, /* utilizationRand */
-	GK_N             = 3,     /* group kinds: metrics, 2 processes */
+	IDX_WIDTH   = 4,     /* {:04} of the instance index */
+	PREFIX_SEED = 12345, /* generateRandomAlphaNumericString */
+	GK_N        = 3,     /* group kinds: metrics, 2 processes */
 };
 
 #define INSTANCE_SUFFIX ".amazonaws.com"
@@ -383,36 +382,6 @@ fill_groups(struct model *m, const struct continuous_priv *p,
 	}
 }
 
-/* Marks the high/low CPU hosts of [first, first + n) as the seed does
- * over the whole model: Random(12345).shuffle(range(total)); low the
- * first int(0.2 total), high the last int(0.2 total) (every host when
- * that is 0); high is checked first. */
-static void
-mark_cpu(struct series *metrics, uint32_t first, uint32_t n, uint32_t total)
-{
-	struct mt19937 r;
-	uint32_t      *ids, q, i;
-
-	q = (uint32_t)(0.2 * (double)total);
-	if (q == 0) {
-		for (i = 0; i < n; i++)
-			metrics[i].cpu = CPU_HIGH;
-		return;
-	}
-	ids = xmalloc((size_t)total * sizeof(*ids));
-	for (i = 0; i < total; i++)
-		ids[i] = i;
-	mt_seed(&r, CPU_SHUFFLE_SEED);
-	mt_shuffle(&r, ids, total);
-	for (i = 0; i < q; i++)
-		if (ids[i] - first < n)
-			metrics[ids[i] - first].cpu = CPU_LOW;
-	for (i = total - q; i < total; i++)
-		if (ids[i] - first < n)
-			metrics[ids[i] - first].cpu = CPU_HIGH;
-	free(ids);
-}
-
 /* Kinds "metrics" and "events": the continuous orders, perf-scale's event
  * measures. */
 static int
@@ -533,7 +502,7 @@ cont_build(
 	m->host_events[m->n_metrics] = e;
 	for (j = 0; j < p->nsvc; j++)
 		free(t.inst[j]);
-	mark_cpu(m->metrics, first, m->n_metrics, total);
+	model_mark_cpu(m->metrics, first, m->n_metrics, total);
 	return 0;
 }
 

@@ -137,6 +137,16 @@ series_dim(const struct series *s, unsigned d)
 	return s->g->dim[d];
 }
 
+/** Marks the high/low CPU hosts (series.cpu) of hosts [first, first + n)
+ *  of a list of total hosts, held in metrics[0..n), as the seed does:
+ *  Random(12345).shuffle(range(total)), low the first int(0.2 total),
+ *  high the last int(0.2 total), every host high when that is 0 (§2.6).
+ *  Perf-scale shuffles each process's own list (first 0, total n), the
+ *  continuous model the whole model's. */
+void model_mark_cpu(
+    struct series *metrics, uint32_t first, uint32_t n, uint32_t total);
+enum { MODEL_CPU_SHUFFLE_SEED = 12345 }; /* the seed's utilizationRand */
+
 extern const char *const model_metric_names[MODEL_N_METRICS]; /* send order */
 extern const char *const model_event_names[MODEL_N_EVENTS];
 extern const enum measure_type model_event_types[MODEL_N_EVENTS];

@@ -8,7 +8,11 @@
  */
 #include "model.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "rng.h"
+#include "xalloc.h"
 
 const struct model_region model_regions[MODEL_N_REGIONS] = {
 	{ "us-east-1", 15, 3 },
@@ -63,4 +67,35 @@ model_arena_put(struct model_arena *a, const char *s, size_t len)
 	}
 	a->used += len + 1;
 	return r;
+}
+
+/* Marks the high/low CPU hosts of [first, first + n) of a list of
+ * total hosts as the seed does: Random(12345).shuffle(range(total)); low the
+ * first int(0.2 total), high the last int(0.2 total) (every host when
+ * that is 0); high is checked first. */
+void
+model_mark_cpu(
+    struct series *metrics, uint32_t first, uint32_t n, uint32_t total)
+{
+	struct mt19937 r;
+	uint32_t      *ids, q, i;
+
+	q = (uint32_t)(0.2 * (double)total);
+	if (q == 0) {
+		for (i = 0; i < n; i++)
+			metrics[i].cpu = CPU_HIGH;
+		return;
+	}
+	ids = xmalloc((size_t)total * sizeof(*ids));
+	for (i = 0; i < total; i++)
+		ids[i] = i;
+	mt_seed(&r, MODEL_CPU_SHUFFLE_SEED);
+	mt_shuffle(&r, ids, total);
+	for (i = 0; i < q; i++)
+		if (ids[i] - first < n)
+			metrics[ids[i] - first].cpu = CPU_LOW;
+	for (i = total - q; i < total; i++)
+		if (ids[i] - first < n)
+			metrics[ids[i] - first].cpu = CPU_HIGH;
+	free(ids);
 }

@@ -30,8 +30,6 @@
 
 enum {
 	IDX_WIDTH = 8, /* {:08} of the instance index */
-	/* seed used for the high/low CPU shuffle (model.py) */
-	CPU_SHUFFLE_SEED = 12345,
 };
 
 #define INSTANCE_SUFFIX ".amazonaws.com"
@@ -202,33 +200,6 @@ index_width(uint32_t i)
 		n++;
 	}
 	return n < IDX_WIDTH ? IDX_WIDTH : n;
-}
-
-/* Marks high/low CPU hosts like the seed: shuffle of the local ids with
- * Random(12345); the first int(0.2n) are low, the last int(0.2n) high,
- * and when int(0.2n) is 0 the slice [-0:] makes every host high. */
-static void
-mark_cpu(struct series *metrics, uint32_t n)
-{
-	struct mt19937 r;
-	uint32_t      *ids, q, i;
-
-	q = (uint32_t)(0.2 * (double)n);
-	if (q == 0) {
-		for (i = 0; i < n; i++)
-			metrics[i].cpu = CPU_HIGH;
-		return;
-	}
-	ids = xmalloc((size_t)n * sizeof(*ids));
-	for (i = 0; i < n; i++)
-		ids[i] = i;
-	mt_seed(&r, CPU_SHUFFLE_SEED);
-	mt_shuffle(&r, ids, n);
-	for (i = 0; i < q; i++)
-		metrics[ids[i]].cpu = CPU_LOW;
-	for (i = n - q; i < n; i++) /* high wins: it is checked first */
-		metrics[ids[i]].cpu = CPU_HIGH;
-	free(ids);
 }
 
 /* Large models are mostly page faults: ask for transparent huge pages
@@ -472,7 +443,8 @@ model_build(struct model *m, unsigned host_scale, int64_t instance_seed,
 		}
 	}
 	m->host_events[nm] = b.e;
-	mark_cpu(m->metrics, nm);
+	/* the seed shuffles each process's own list (§2.6) */
+	model_mark_cpu(m->metrics, 0, nm, nm);
 	return 0;
 }
 
