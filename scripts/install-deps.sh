@@ -13,6 +13,7 @@ pkgs=(
 	gnuplot-nox chromium
 	clickhouse-server clickhouse-client influxdb victoria-metrics
 	postgresql-15
+	prometheus graphite-carbon libsnappy-dev libprotobuf-c-dev protobuf-c-compiler
 )
 
 missing=()
