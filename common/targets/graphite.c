@@ -114,10 +114,12 @@ gr_open(struct gr *g, const char *url, char *err, size_t errlen)
 	return rc;
 }
 
+/* Ends the connection, waiting up to wait_ms for the server to read
+ * what was sent. */
 static void
-gr_close(struct gr *g)
+gr_close(struct gr *g, long wait_ms)
 {
-	(void)tcp_close(&g->t, GR_CLOSE_MS);
+	(void)tcp_close(&g->t, wait_ms);
 	tcp_fini(&g->t);
 	gph_enc_free(&g->enc);
 	buf_free(&g->body);
@@ -135,7 +137,7 @@ gr_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	rc     = gr_open(&g, conf->url, err, errlen);
 	if (!rc && tcp_send(&g.t, "", 0, err, errlen) != TGT_OK)
 		rc = -ECONNREFUSED;
-	gr_close(&g);
+	gr_close(&g, 0);
 	return rc;
 }
 
@@ -188,7 +190,7 @@ gr_fini(struct tgt_ctx *ctx)
 
 	if (!g)
 		return;
-	gr_close(g);
+	gr_close(g, GR_CLOSE_MS);
 	free(g);
 	ctx->priv = NULL;
 }
