@@ -27,7 +27,9 @@
 # calls hold 100). Text values (task_end_state) are data points for the
 # protocols that carry text; Graphite and OpenTSDB leave them out, and
 # every figure is per data point written. A row whose server is missing
-# says so and the others go on. CSV (optional): the table, written there.
+# says so and the others go on. MATRIX_ONLY="Graphite|remote" runs only
+# the rows whose protocol contains one of the words. CSV (optional): the
+# table, written there.
 set -euo pipefail
 : "${TSLOAD:=build/bin/tsload}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -96,11 +98,23 @@ printf '%-30s %-24s %9s %8s %10s %10s %9s %9s\n' protocol receiver points bytes/
 	"tsload µs" "server µs" "ack p50" "ack p99"
 [ -n "$netns" ] || echo "(no network namespace: run as root with unshare for bytes/pt)"
 
+# want NAME...: whether MATRIX_ONLY takes a row named one of NAMEs
+want() {
+	local a n w
+	[ -n "${MATRIX_ONLY:-}" ] || return 0
+	IFS='|' read -ra w <<<"$MATRIX_ONLY"
+	for n in "$@"; do
+		for a in "${w[@]}"; do [[ $n == *"$a"* ]] && return 0; done
+	done
+	return 1
+}
+
 # row PROTOCOL RECEIVER URL [BATCH]: the data set to URL in batches of
 # BATCH records (5000), MATRIX_RUNS times (3), the receiver at $srv_pid;
 # prints the medians of the runs
 row() {
 	local proto=$1 recv=$2 url=$3 bs=${4:-5000} b0 b1 c0 c1 out json i
+	want "$proto" || return 0
 	: >"$dir/row"
 	for i in $(seq "${MATRIX_RUNS:-3}"); do
 		srv_quiet
@@ -145,7 +159,9 @@ have() { command -v "$1" >/dev/null; }
 
 # VictoriaMetrics: line protocol, Graphite, OpenTSDB (HTTP and telnet),
 # and remote write when this tsload has promrw://
-if have victoria-metrics; then
+if ! want "line protocol" "remote write" Graphite OpenTSDB; then
+	:
+elif have victoria-metrics; then
 	for try in 1 2 3; do
 		gp=$(srv_free_port) op=$(srv_free_port) tp=$(srv_free_port)
 		if out=$(VM_ARGS="-graphiteListenAddr=127.0.0.1:$gp -opentsdbHTTPListenAddr=127.0.0.1:$op -opentsdbListenAddr=127.0.0.1:$tp" \
@@ -174,7 +190,9 @@ fi
 
 # Timestream's JSON (WriteRecords, SigV4-signed) to the fake endpoint of
 # the tests, which acknowledges at once
-if [ -n "${TSFAKE:-}" ] && [ -x "$TSFAKE" ]; then
+if ! want JSON; then
+	:
+elif [ -n "${TSFAKE:-}" ] && [ -x "$TSFAKE" ]; then
 	secret='benchSecret/0123456789ABCDEFGHIJklmnopqrst'
 	"$TSFAKE" --port-file "$dir/tsport" --stats-file "$dir/tsstats" --secret "$secret" &
 	srv_pid=$!
@@ -189,7 +207,7 @@ else
 	echo "matrix: no TSFAKE: the JSON row is left out"
 fi
 
-if [ -n "${PGBIN:-}" ] || ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+if want PostgreSQL && { [ -n "${PGBIN:-}" ] || ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; }; then
 	if url=$(bash "$here/pg-local.sh" start "$dir/pg" 2>"$dir/pg.err"); then
 		stops+=("bash '$here/pg-local.sh' stop '$dir/pg'")
 		srv_pid=$(head -1 "$dir/pg/pglocal/data/postmaster.pid")
@@ -201,7 +219,7 @@ if [ -n "${PGBIN:-}" ] || ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
 	fi
 fi
 
-if have clickhouse-server; then
+if want ClickHouse && have clickhouse-server; then
 	if out=$(bash "$here/ch-local.sh" start "$dir/ch" 2>"$dir/ch.err"); then
 		read -r url srv_pid <<<"$out"
 		stops+=("bash '$here/ch-local.sh' stop '$dir/ch'")

@@ -29,8 +29,8 @@ dir=$(cd "$2" && pwd)
 # Polls host:port until a TCP connect succeeds, for up to SECS seconds;
 # fails early if PID dies.
 wait_tcp() {
-	local port=$1 secs=$2 pid=$3 i
-	for i in $(seq 1 $((secs * 20))); do
+	local port=$1 secs=$2 pid=$3
+	for _ in $(seq 1 $((secs * 20))); do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			return 0
 		fi

@@ -25,7 +25,7 @@ for try in 1 2 3; do
 	gp=$(srv_free_port) op=$(srv_free_port) tp=$(srv_free_port)
 	VM_ARGS="-graphiteListenAddr=127.0.0.1:$gp -opentsdbHTTPListenAddr=127.0.0.1:$op -opentsdbListenAddr=127.0.0.1:$tp"
 	export VM_ARGS
-	if out=$(bash "$src/scripts/vm-local.sh" start "$srv" 2>"$T_TMP/vm.err"); then
+	if bash "$src/scripts/vm-local.sh" start "$srv" >/dev/null 2>"$T_TMP/vm.err"; then
 		break
 	fi
 	[ "$try" -lt 3 ] || { bad "victoria-metrics did not start: $(tail -1 "$T_TMP/vm.err")"; finish; exit 1; }
@@ -44,8 +44,8 @@ held() {
 # the same once it reaches $2, or after 30 s (VM makes rows searchable
 # about a second after it takes them)
 held_when() {
-	local i n
-	for i in $(seq 1 150); do
+	local n
+	for _ in $(seq 1 150); do
 		n=$(held "$1")
 		[ "$n" = "$2" ] && break
 		sleep 0.2
@@ -109,8 +109,8 @@ if cout=$(bash "$src/scripts/carbon-local.sh" start "$csrv" 2>"$T_TMP/carbon.err
 	# points in the whisper files under $1 once they reach $2 (carbon
 	# writes its cache out a little later), or after 60 s
 	whisper_points() {
-		local i n
-		for i in $(seq 1 120); do
+		local n
+		for _ in $(seq 1 120); do
 			n=$("$py" - "$1" <<'PY'
 import os, sys, whisper
 n = 0
