@@ -7,9 +7,10 @@ tests/integration/graphite.sh (stdlib only).
       A plaintext line receiver (Graphite, OpenTSDB telnet): counts the
       lines it reads and the connections it accepts. --idle-close closes a
       connection that has been quiet for MS ms (the client must notice and
-      connect again); --gap-at N stops listening once N lines are in, for
-      SECS seconds (connections refused meanwhile), then listens again on
-      the same port. S holds "lines connections" after every change.
+      connect again); --gap-at N closes every connection and stops
+      listening once N lines are in and the connections are quiet (between
+      two batches), for SECS seconds (connections refused meanwhile), then
+      listens again on the same port. S holds "lines connections" after every change.
 
   fakesink.py otsdb --port-file F --stats-file S --refuse SUFFIX
       An OpenTSDB /api/put?details endpoint: stores every point but those
@@ -84,7 +85,11 @@ def lines(a):
                 if (now - st[1]) * 1000 >= a.idle_close and not st[0]:
                     s.close()
                     del conns[s]
-        if a.gap_at and not gapped and total >= a.gap_at:
+        # the gap starts between two batches: every connection quiet for
+        # 200 ms with no part line, so no batch is cut in two
+        quiet = all((now - st[1]) >= 0.2 and not st[0]
+                    for st in conns.values())
+        if a.gap_at and not gapped and total >= a.gap_at and quiet:
             gapped = True
             srv.close()
             for s in list(conns):
