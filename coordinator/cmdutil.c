@@ -419,8 +419,9 @@ cmd_list_targets(FILE *f)
 	    "  and run.json section; an unreachable one does not hold the others.\n",
 	    OPTS_TARGETS_MAX);
 	fprintf(f,
-	    "clusters: a clickhouse, influx, vm or postgres URL may name several\n"
-	    "  hosts, h1:p1,h2:p2 (at most %d), each a server of its own:\n"
+	    "clusters: a clickhouse, influx, vm, postgres, graphite or opentsdb URL\n"
+	    "  may name several hosts, h1:p1,h2:p2 (at most %d), each a server of\n"
+	    "  its own:\n"
 	    "      balance=rr|hash       whole batches in turn (default), or each\n"
 	    "                            series to one host\n"
 	    "  a dead host is taken out, probed with backoff and put back.\n",
