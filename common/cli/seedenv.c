@@ -251,6 +251,11 @@ seedenv_translate(const char *(*get)(const char *name), int64_t now_ms,
 		put(o, "table-name", "TABLE_NAME", "%s", table);
 	if (host_target(get, o, err, n))
 		return -EINVAL;
+	/* the seed's Prometheus exporter: always on, port 8000, every
+	 * interface (options of the /metrics endpoint; skipped by a tsload
+	 * built without it) */
+	put(o, "metrics-port", "MODEL_PATH", "8000");
+	put(o, "metrics-addr", "MODEL_PATH", "0.0.0.0");
 	if (shards)
 		note(o,
 		    "SHARDS=%.20s: CrateDB's table shards; tsload does not create CrateDB tables, ignored",
