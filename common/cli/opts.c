@@ -1473,16 +1473,19 @@ opts_spool_ident(const struct tsl_opts *o, unsigned k, uint32_t first_host,
 	char            tgt[1024];
 
 	spool_target_text(opts_target(o, k), tgt, sizeof(tgt));
-	/* the continuous model's filters and scales change its hosts too;
+	/* the continuous model's filters and scales change its hosts too,
+	 * as the datagen model's file does;
 	 * the target says where the records go (a fan-out in another order
 	 * must not send them elsewhere) */
 	snprintf(out, n,
-	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu hosts=%u+%u..%u target=%.300s",
+	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu%s%.200s hosts=%u+%u..%u target=%.300s",
 	    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "le" : "be", o->model,
 	    (unsigned long long)o->host_scale, (long long)o->instance_seed,
 	    o->multi, c.req_id, o->include_region, o->include_ms,
 	    (unsigned long long)o->region_scale,
-	    (unsigned long long)o->ms_scale, first_host, h0, h1, tgt);
+	    (unsigned long long)o->ms_scale,
+	    o->model_file[0] ? " model-file=" : "", o->model_file, first_host,
+	    h0, h1, tgt);
 }
 
 /* --spool-*: a policy it knows, and room for a batch in every thread's

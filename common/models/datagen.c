@@ -305,8 +305,7 @@ dg_summary(const struct model *m, uint64_t interval_ms, bool multi, char *out,
 const struct model_ops model_datagen = {
 	.name    = "datagen",
 	.version = MODEL_OPS_VERSION,
-	.help    = "the CrateDB data generator's channels, from --model-file "
-	           "FILE (its data-model JSON)",
+	.help    = "the CrateDB data generator's channels (--model-file FILE)",
 	.hosts   = dg_hosts,
 	.series_count = dg_series_count,
 	.build        = dg_build,
