@@ -196,7 +196,14 @@ ingest_pacing(const char *(*get)(const char *), int64_t now_ms,
 		return -EINVAL;
 	}
 	put(o, "interval-millis", "INGEST_DELTA", "%.0f", nearbyint(ms));
+	inv = 1 / delta;
 	if (!fast) {
+		/* ticks on the wall clock stamped on the delta grid, so that
+		 * pods started apart write the same stamps (the generator's
+		 * round_half_even(now / delta) * delta) */
+		last = nearbyint((double)now_ms / 1000 * inv) / inv;
+		put(o, "start-time", "INGEST_DELTA", "%lld",
+		    (long long)nearbyint(last * 1000));
 		if (size)
 			put(o, "autostop", "INGEST_SIZE", "%llu",
 			    (unsigned long long)size);
@@ -204,7 +211,6 @@ ingest_pacing(const char *(*get)(const char *), int64_t now_ms,
 	}
 	/* the seed's last <- round_half_even((last + delta) / delta) * delta,
 	 * its ts_ms = trunc(last * 1000) */
-	inv   = 1 / delta;
 	last  = nearbyint((ts + delta) * inv) / inv;
 	start = (int64_t)(last * 1000);
 	put(o, "start-time", "INGEST_TS", "%lld", (long long)start);

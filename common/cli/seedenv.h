@@ -12,6 +12,7 @@
  *                 inclusive channel ids; defaults 1 and 500)
  *   INGEST_MODE   1/fast: backfill, --start-time and --end-time;
  *                 0/consecutive: --interval-millis on the wall clock,
+ *                 stamped on the delta grid from now (--start-time),
  *                 --autostop INGEST_SIZE (default 1)
  *   INGEST_SIZE   values per channel (0: endless; default 1000)
  *   INGEST_DELTA  --interval-millis (seconds, default 0.5)

@@ -137,6 +137,7 @@ check_eq "INGEST_MODE=0: exit 0" 0 $?
 read -r n k lo hi <<<"$(q c.db 'select count(*), count(distinct time), min(time), max(time) from temperature' | tr '|' ' ')"
 check_eq "INGEST_MODE=0: 10 channels x 2 ticks x 2 sensors" "40 2" "$n $k"
 check_eq "INGEST_MODE=0: ticks INGEST_DELTA apart" 100 "$((hi - lo))"
+check_eq "INGEST_MODE=0: stamps on the INGEST_DELTA grid" 0 "$((lo % 100))"
 
 # 5. SIGTERM, as Kubernetes stops a pod: the run stops, what was written
 # is counted and reported, exit 0 (well within the grace period).

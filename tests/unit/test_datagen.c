@@ -484,12 +484,14 @@ test_seedenv(void **state)
 	    "postgres://crate:p%40ss@crate.example:5432/");
 	assert_int_equal(s.n_notes, 2); /* port 4200, SHARDS */
 
-	env_table = steady;
+	env_table = steady; /* now 1600000001.3 s: the 2 s grid's ...002 */
 	assert_int_equal(
-	    seedenv_translate(fake_get, 0, &s, err, sizeof(err)), 0);
+	    seedenv_translate(fake_get, 1600000001300, &s, err, sizeof(err)),
+	    0);
 	assert_string_equal(val_of(&s, "interval-millis"), "2000");
 	assert_string_equal(val_of(&s, "autostop"), "7");
-	assert_null(val_of(&s, "start-time"));
+	assert_string_equal(val_of(&s, "start-time"), "1600000002000");
+	assert_null(val_of(&s, "end-time"));
 	assert_string_equal(val_of(&s, "id-start"), "0");
 	assert_string_equal(val_of(&s, "id-end"), "500");
 	assert_string_equal(val_of(&s, "target"), "postgres://u@db:5433/doc");
