@@ -965,6 +965,23 @@ datagen_meaning(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	}
 	if (!opts_given(o, "table-name") && (cmd & (CMD_INGEST | CMD_RUN)))
 		set_str(&o->table, s.model);
+	/* a worker's channels of distinct non-id tags are its dimension
+	 * groups, at most DG_MAX_GROUPS (at most the hierarchy's size) */
+	{
+		uint64_t end = o->id_end ? o->id_end : s.hierarchy;
+		uint64_t n   = end > o->id_start ? end - o->id_start : 0;
+		uint64_t k   = o->shard_count * o->processes;
+
+		n = k ? (n + k - 1) / k : n;
+		if ((n < s.hierarchy ? n : s.hierarchy) > DG_MAX_GROUPS) {
+			snprintf(err, errlen,
+			    "--model-file %s: a worker would hold up to %llu combinations of the tags (at most %u): use more -p or --shard-count, or a narrower --id-start/--id-end",
+			    o->model_file, (unsigned long long)n,
+			    (unsigned)DG_MAX_GROUPS);
+			dg_spec_free(&s);
+			return -EINVAL;
+		}
+	}
 	dg_spec_free(&s);
 	return 0;
 }

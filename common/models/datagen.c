@@ -25,7 +25,7 @@
 #include "model_ops.h"
 #include "xalloc.h"
 
-enum { DG_NAME_MAX = 11, DG_MAX_GROUPS = 65536 };
+enum { DG_NAME_MAX = 11 };
 
 struct dg_priv {
 	struct dg_spec   spec;

@@ -24,6 +24,7 @@ enum {
 	DG_MAX_TAGS    = 8,  /* with the id tag: a series' dimensions */
 	DG_MAX_SENSORS = 21, /* SCHEMA_MAX_VALUES */
 	DG_MAX_FILE    = 1 << 20,
+	DG_MAX_GROUPS  = 65536, /* distinct non-id tag values of a build */
 };
 
 enum dg_sensor_type { DG_FLOAT = 0, DG_BOOL = 1 };
