@@ -3,8 +3,9 @@
 
   check-manifests.py --tsload BIN FILE.yaml...   check; exit 1 on a fault
   check-manifests.py --env FILE.yaml... JOB       the env of JOB's container
-                                                  as KEY=VALUE lines (Secret
-                                                  references resolved)
+                                                  as KEY=VALUE lines for sh
+                                                  (quoted; Secret references
+                                                  resolved)
 
 Checked: every document parses and is a known kind with a name and the
 app labels; every Job's pod has restartPolicy Never, requests and limits,
@@ -19,6 +20,7 @@ of that subcommand (from BIN's --help), the data generator's variables
 (from the --help paragraph), JOB_COMPLETION_INDEX, libpq's PGPASSWORD.
 """
 import re
+import shlex
 import subprocess
 import sys
 
@@ -205,10 +207,11 @@ def print_env(files, job):
         if d.get("kind") == "Job" and d["metadata"]["name"] == job:
             for var, e in env_of(container(d)).items():
                 if "value" in e:
-                    print(f"{var}={e['value']}")
+                    val = str(e["value"])
                 else:
                     ref = e["valueFrom"]["secretKeyRef"]
-                    print(f"{var}={secrets[ref['name']][ref['key']]}")
+                    val = str(secrets[ref["name"]][ref["key"]])
+                print(f"{var}={shlex.quote(val)}")
             return 0
     print(f"no Job {job}", file=sys.stderr)
     return 1
