@@ -25,7 +25,8 @@ static const struct cmd_help {
 } cmd_helps[] = {
 	{ CMD_INGEST, "tsload ingest [options]",
 	    "Drives the perf-scale DevOps ingest load (or --model continuous, the\n"
-	    "continuous ingestor's) into a target (default: SQLite in results/ of\n"
+	    "continuous ingestor's, or --model-file FILE, the CrateDB data\n"
+	    "generator's channels) into a target (default: SQLite in results/ of\n"
 	    "the current directory).\n",
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
@@ -33,7 +34,10 @@ static const struct cmd_help {
 	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n"
 	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
-	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n",
+	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n"
+	    "  tsload ingest --model-file temperature.json --interval-millis 500 \\\n"
+	    "      --shard-count 4 --shard-index 0    (pod 0 of 4; in an Indexed Job\n"
+	    "      the index is $JOB_COMPLETION_INDEX)\n",
 	    true },
 	{ CMD_QUERY, "tsload query [options]",
 	    "Runs the weighted query workload of config.ini (do-q1 .. do-q6)\n"
@@ -185,6 +189,16 @@ cmd_usage(unsigned cmd, FILE *f)
 			    "errors, write_errors, query_errors, throttles. --abort-on-fail stops the run\n"
 			    "as soon as a count bounded above (errors==0, throttles<100) has failed.\n"
 			    "Exit codes: 0 success, 1 the run failed, 2 bad usage, 3 a threshold failed.\n");
+		if (h->cmd & (CMD_INGEST | CMD_RUN))
+			fprintf(f,
+			    "\nTHE DATA GENERATOR'S ENVIRONMENT: when MODEL_PATH is set, the CrateDB data\n"
+			    "generator's variables are options too (for those no TSLOAD_* variable or\n"
+			    "argument gives): MODEL_PATH (--model-file), ID_START and ID_END (1-based\n"
+			    "inclusive channel ids: --id-start ID_START-1 --id-end ID_END), INGEST_MODE\n"
+			    "(1 fast: a backfill from INGEST_TS + INGEST_DELTA; 0 consecutive: every\n"
+			    "INGEST_DELTA seconds on the clock), INGEST_SIZE (values per channel, 0:\n"
+			    "endless), INGEST_DELTA, INGEST_TS, TABLE_NAME, HOST, USERNAME and PASSWORD\n"
+			    "(--target postgres://USERNAME:PASSWORD@HOST:5432/), SHARDS (ignored).\n");
 		if (h->targets)
 			cmd_list_targets(f);
 		else
