@@ -226,23 +226,5 @@ enum tgt_status
 lph_post_form(struct lph *l, const char *path, const char *const *kv,
     char *err, size_t errlen)
 {
-	struct http_req r
-	    = { .path = path, .ctype = "application/x-www-form-urlencoded" };
-	unsigned i;
-
-	buf_reset(&l->body);
-	for (i = 0; kv[i] && kv[i + 1]; i += 2) {
-		if ((i && buf_addc(&l->body, '&'))
-		    || http_urlencode(&l->body, kv[i], strlen(kv[i]))
-		    || buf_addc(&l->body, '=')
-		    || http_urlencode(
-		        &l->body, kv[i + 1], strlen(kv[i + 1]))) {
-			snprintf(
-			    err, errlen, "%s: request too long", l->h.o.name);
-			return TGT_FAIL;
-		}
-	}
-	r.body = l->body.p ? l->body.p : "";
-	r.len  = l->body.len;
-	return http_request(&l->h, &r, err, errlen);
+	return http_post_form(&l->h, &l->body, path, kv, err, errlen);
 }
