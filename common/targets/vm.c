@@ -1,14 +1,17 @@
 /* vm.c - the vm:// target: VictoriaMetrics (single node) over HTTP.
  *
  *   vm://HOST:PORT[,HOST:PORT...][/?db=NAME][&gzip=1][&precision=ms]
- *       [&max_body=BYTES]
+ *       [&max_body=BYTES][&protocol=lp|rw][&max_samples=N]
  *
  * Writes the line protocol of common/lp.c to POST /write?db=NAME: VM
  * names each series {measurement}_{field} (metrics_cpu_user,
  * events_gc_pause), keeps the tags as labels and adds db="NAME", so runs
- * with different -d (or db=) live side by side. Queries are PromQL /
- * MetricsQL (promq.h); every query gets extra_label=db=NAME, so templates
- * never name the db. cleanup deletes the series of db="NAME".
+ * with different -d (or db=) live side by side. protocol=rw sends the
+ * same series as Prometheus remote write to /api/v1/write (rwhttp.h:
+ * bodies of at most max_samples samples and max_body protobuf bytes,
+ * label db="NAME"); tsload stream still sends line protocol. Queries are
+ * PromQL / MetricsQL (promq.h); every query gets extra_label=db=NAME, so
+ * templates never name the db. cleanup deletes the series of db="NAME".
  */
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +23,7 @@
 #include "lphttp.h"
 #include "log.h"
 #include "promq.h"
+#include "rwhttp.h"
 #include "xalloc.h"
 
 enum { VM_PORT = 8428 };
@@ -44,6 +48,8 @@ vm_setup(const struct tgt_conf *conf, char *err, size_t errlen)
 	int             rc;
 
 	rc = lph_open(&l, "vm", VM_PORT, conf, err, errlen);
+	if (!rc && l.u.protocol == 1 && conf->schema)
+		rc = prw_schema_check("vm", conf->schema, err, errlen);
 	if (!rc && http_request(&l.h, &r, err, errlen) != TGT_OK)
 		rc = -EIO;
 	lph_close(&l);
@@ -70,14 +76,28 @@ vm_cleanup(const struct tgt_conf *conf, char *err, size_t errlen)
 	return rc;
 }
 
+/* A thread's connection: the line protocol one (first: lph_lines takes
+ * the priv as a struct lph), and the remote write sender of
+ * protocol=rw on the same HTTP handle. */
+struct vm_conn {
+	struct lph l;
+	struct rwh rw;
+	bool       rw_on;
+};
+
 static int
 vm_init(struct tgt_ctx *ctx)
 {
-	struct lph *l = xcalloc(1, sizeof(*l));
+	struct vm_conn *c = xcalloc(1, sizeof(*c));
+	int             rc;
 
-	ctx->priv = l;
-	return lph_open(
-	    l, "vm", VM_PORT, ctx->conf, ctx->err, sizeof(ctx->err));
+	ctx->priv = c;
+	rc        = lph_open(
+	           &c->l, "vm", VM_PORT, ctx->conf, ctx->err, sizeof(ctx->err));
+	c->rw_on = c->l.u.protocol == 1;
+	rwh_init(&c->rw, &c->l.h, "/api/v1/write", c->l.u.db,
+	    c->l.u.max_samples, (size_t)c->l.u.max_body);
+	return rc;
 }
 
 /* VictoriaMetrics answers 204 to lines it cannot read and skips them,
@@ -106,10 +126,15 @@ vm_invalid(struct lph *l, char *err, size_t errlen)
 static enum tgt_status
 vm_write(struct tgt_ctx *ctx, const struct batch *b)
 {
-	struct lph     *l = ctx->priv;
+	struct vm_conn *c = ctx->priv;
+	struct lph     *l = &c->l;
 	long long       before, after;
 	enum tgt_status st;
 
+	/* remote write: an injected body is refused with a 400 */
+	if (c->rw_on)
+		return rwh_write(&c->rw, b, &ctx->rejected,
+		    &ctx->rejected_points, ctx->err, sizeof(ctx->err));
 	if (!target_batch_bad(b))
 		return lph_write(
 		    l, b, &ctx->rejected, ctx->err, sizeof(ctx->err));
@@ -142,7 +167,7 @@ vm_write(struct tgt_ctx *ctx, const struct batch *b)
 static enum tgt_status
 vm_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 {
-	struct lph *l = ctx->priv;
+	struct lph *l = &((struct vm_conn *)ctx->priv)->l;
 	char        label[LPH_DB_MAX + 8];
 
 	snprintf(label, sizeof(label), "db=%s", l->u.db);
@@ -153,12 +178,13 @@ vm_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 static void
 vm_fini(struct tgt_ctx *ctx)
 {
-	struct lph *l = ctx->priv;
+	struct vm_conn *c = ctx->priv;
 
-	if (!l)
+	if (!c)
 		return;
-	lph_close(l);
-	free(l);
+	rwh_fini(&c->rw);
+	lph_close(&c->l);
+	free(c);
 	ctx->priv = NULL;
 }
 
@@ -167,13 +193,13 @@ const struct target_ops target_vm = {
 	.version = TARGET_OPS_VERSION,
 	.flags   = TGT_F_WRITE | TGT_F_QUERY | TGT_F_LINES | TGT_F_HOSTS,
 	.usage   = "vm://HOST:PORT[,HOST:PORT...][/]",
-	.params  = lph_params,
+	.params  = lph_vm_params,
 	.check   = vm_check,
 	.setup   = vm_setup,
 	.init    = vm_init,
 	.write   = vm_write,
 	.lines   = lph_lines,
-	.dialect = "promql",
+	.dialect = "metricsql",
 	.query   = vm_query,
 	.fini    = vm_fini,
 	.cleanup = vm_cleanup,
