@@ -18,12 +18,13 @@
 #include "format.h"
 #include "lp.h"
 #include "pg_copy.h"
+#include "promrw.h"
 #include "series_fixture.h"
 #include "tsjson.h"
 
 /* The registry, exactly and in order. */
 static const char *const want_names[]
-    = { "lp", "json", "csv", "pgcopy", "chtsv", NULL };
+    = { "lp", "json", "csv", "pgcopy", "chtsv", "promrw", NULL };
 
 static void
 test_registry_exact(void **state)
@@ -46,13 +47,13 @@ test_registry_exact(void **state)
 	}
 	assert_null(want_names[i]);
 	assert_null(format_names[i]);
-	assert_int_equal(i, 5);
+	assert_int_equal(i, 6);
 	assert_null(format_find("xml"));
 	assert_null(format_find("LP"));
 	assert_null(format_find(""));
 
 	assert_int_equal(format_names_join(err, sizeof(err), "|"), 0);
-	assert_string_equal(err, "lp|json|csv|pgcopy|chtsv");
+	assert_string_equal(err, "lp|json|csv|pgcopy|chtsv|promrw");
 	assert_int_equal(format_names_join(err, 8, "|"), -ENOSPC);
 }
 
@@ -171,6 +172,16 @@ direct(const char *name, const struct batch *b, struct buf *out)
 		assert_true(pgcopy_batch(out, b) > 0);
 	} else if (strcmp(name, "chtsv") == 0) {
 		assert_int_equal(chtsv_batch(out, b), 0);
+	} else if (strcmp(name, "promrw") == 0) {
+		struct prw_enc  pe;
+		struct prw_part part;
+
+		prw_enc_init(&pe, NULL);
+		prw_plan(&pe, b);
+		assert_int_equal(
+		    prw_body(&pe, out, UINT32_MAX, SIZE_MAX, &part), 0);
+		assert_true(prw_done(&pe));
+		prw_enc_free(&pe);
 	} else {
 		fail_msg("no direct encoder for %s", name);
 	}
