@@ -505,6 +505,7 @@ const struct format_ops format_promrw = {
 	.desc    = "Prometheus remote write 1.0 request bodies (snappy "
 	           "protobuf), one per batch",
 	.ctype   = "application/x-protobuf",
+	.binary  = true,
 	.init    = prw_fmt_init,
 	.fini    = prw_fmt_fini,
 	.encode  = prw_fmt_encode,
