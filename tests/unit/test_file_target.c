@@ -553,7 +553,7 @@ test_bad_urls(void **state)
 	    -EINVAL);
 	assert_string_equal(err,
 	    "file: format: invalid value \"xml\" (expected lp, "
-	    "json, csv, pgcopy or chtsv)");
+	    "json, csv, pgcopy, chtsv or promrw)");
 	assert_int_equal(
 	    target_stdout.check("stdout:?format=LP", err, sizeof(err)),
 	    -EINVAL);
