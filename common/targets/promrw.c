@@ -63,17 +63,17 @@ prwt_parse(const char *url, struct prwt_params *p, char *path, char *err,
 	size_t      n;
 	int         rc;
 
-	rc = params_parse_url(prwt_params, p, url, err, errlen);
-	if (!rc)
-		rc = http_check_url(url, err, errlen);
-	if (rc)
-		return rc;
 	if (!a || strncmp(url, "promrw", 6) != 0) {
 		snprintf(err, errlen,
 		    "promrw: expected promrw://HOST:PORT[/PATH] in \"%s\"",
 		    url);
 		return -EINVAL;
 	}
+	rc = params_parse_url(prwt_params, p, url, err, errlen);
+	if (!rc)
+		rc = http_check_url(url, err, errlen);
+	if (rc)
+		return rc;
 	s = a + 3 + strcspn(a + 3, "/?#");
 	n = *s == '/' ? strcspn(s, "?#") : 0;
 	if (n <= 1) {
