@@ -45,7 +45,7 @@ ifneq ($(filter true 1,$(DEVELOPER)),)
 WARN += $(DEV_WARN)
 endif
 
-PKGS         := libcurl sqlite3 openssl zlib libpq rdkafka libzstd
+PKGS         := libcurl sqlite3 openssl zlib libpq rdkafka libzstd snappy
 PKG_CFLAGS    = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # common/ is layered (docs/architecture.md; scripts/check-layers.sh):

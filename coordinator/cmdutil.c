@@ -175,6 +175,8 @@ cmd_usage(unsigned cmd, FILE *f)
 			    "      (a leading ','), a timestamp beyond int64\n"
 			    "  pgcopy (postgres; file/stdout/null format=pgcopy): a row of one column,\n"
 			    "      a time beyond bigint, a time that is not a number, invalid UTF-8\n"
+			    "  remote write (promrw, vm protocol=rw; format=promrw): a sample whose\n"
+			    "      timestamp has an invalid wire type: the request is refused (400)\n"
 			    "  VictoriaMetrics skips them silently: tsload reads vm_rows_invalid_total\n"
 			    "  around each injected batch (exact with one worker process, -p 1).\n");
 		if (h->cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN))

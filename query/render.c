@@ -68,6 +68,7 @@ static const struct {
 	{ "clickhouse", RENDER_END_CLICKHOUSE },
 	{ "influxql", RENDER_END_INFLUXQL },
 	{ "promql", RENDER_END_PROMQL },
+	{ "metricsql", RENDER_END_PROMQL },
 	{ "postgres", RENDER_END_POSTGRES },
 };
 

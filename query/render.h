@@ -27,8 +27,9 @@ struct render_seg;
 #define RENDER_END_TIMESTREAM "now()"
 #define RENDER_END_SQLITE "CAST(strftime('%s','now') AS INTEGER) * 1000"
 #define RENDER_END_CLICKHOUSE "toInt64(toUnixTimestamp(now())) * 1000"
-/* InfluxQL: a time expression; PromQL: "now" or epoch seconds, read by
- * the vm target from the template's "# tsload: end=..." line. */
+/* InfluxQL: a time expression; PromQL and MetricsQL: "now" or epoch
+ * seconds, read by the promrw and vm targets (promq.c) from the
+ * template's "# tsload: end=..." line. */
 #define RENDER_END_INFLUXQL "now()"
 #define RENDER_END_PROMQL "now"
 /* PostgreSQL's time column is BIGINT epoch milliseconds too. */

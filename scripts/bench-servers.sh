@@ -24,6 +24,7 @@
 #   the median and the lowest and highest pair.
 
 conns=4 # -p 2 -c 2 and as many replay clients
+curl_extra=() # more headers of the curl replay's requests
 srv_cases=0
 
 # The single-layout column list of pgcopy_columns() and chtsv_columns().
@@ -38,11 +39,41 @@ srv_opts() {
 	opts=(-p 2 -c 2 --host-scale "$1" --interval-millis 0 --batch-writes --batch-size "$bs")
 }
 
+# gen_chunks_rw BATCH NEED: NEED remote write bodies of BATCH records
+# each in $data/chunks: the very bodies the promrw target sends, kept by
+# tests/tools/rwfake.py (save mode) while tsload writes to it with
+# ${opts[@]} and --autostop, each thread's cycle being one batch.
+gen_chunks_rw() {
+	local bs=$1 need=$2 fd fpid
+	rm -rf "$data/chunks" "$dir/rwfake"
+	mkdir -p "$dir/rwfake"
+	python3 "$here/../tests/tools/rwfake.py" "$dir/rwfake" save &
+	fpid=$!
+	for _ in $(seq 100); do [ -s "$dir/rwfake/port" ] && break; sleep 0.05; done
+	"$TSLOAD" ingest --quiet --results "$dir/results" "${opts[@]}" --autostop $(((need + conns - 1) / conns)) \
+		--target "promrw://127.0.0.1:$(cat "$dir/rwfake/port")" >"$dir/out" 2>"$dir/err" || {
+		echo "bench: writing the replay bodies failed:" >&2
+		cat "$dir/err" >&2
+		kill "$fpid"
+		return 1
+	}
+	kill "$fpid"
+	wait "$fpid" 2>/dev/null || true
+	fd=$dir/rwfake/bodies
+	mv "$fd" "$data/chunks"
+	find "$data/chunks" -type f | sort | tail -n +$((need + 1)) | xargs -r rm -f
+}
+
 # gen_chunks FORMAT BATCH NEED: NEED files of BATCH records each in
 # $data/chunks, written by tsload to file:?format=FORMAT with ${opts[@]}
-# in pieces of half a second (each piece at its own time stamps).
+# in pieces of half a second (each piece at its own time stamps); format
+# promrw: gen_chunks_rw.
 gen_chunks() {
 	local fmt=$1 bs=$2 need=$3 k=0 last
+	if [ "$fmt" = promrw ]; then
+		gen_chunks_rw "$bs" "$need"
+		return
+	fi
 	rm -rf "$data/chunks"
 	mkdir -p "$data/chunks"
 	while [ "$(find "$data/chunks" -type f | wc -l)" -lt "$need" ]; do
@@ -101,6 +132,7 @@ curl_entry() {
 	[ "$2" = 1 ] || echo next
 	printf 'url = "%s"\nrequest = "POST"\nupload-file = "%s"\n' "$curl_url" "$1"
 	printf 'header = "Content-Type: %s"\nheader = "Expect:"\n' "$curl_type"
+	for h in "${curl_extra[@]}"; do printf 'header = "%s"\n' "$h"; done
 	printf 'output = "/dev/null"\nsilent\nshow-error\nwrite-out = "%%{http_code} %%{num_connects}\\n"\n'
 }
 curl_client() { curl --noproxy '*' -K "$1"; }
@@ -269,6 +301,22 @@ if srv_case "$name"; then
 	curl_type="text/plain; charset=utf-8"
 	srv_opts 1 6500
 	server_bench "$name" "$url/?precision=ns" lp replay_curl
+	srv_stop
+fi
+
+# Remote write: the bodies the promrw target sent (rwfake.py kept them),
+# replayed by curl with the same headers; goal: ratio >= 0.9 (issue 19).
+name="server: VictoriaMetrics remote write vs curl"
+if srv_case "$name"; then
+	out=$(bash "$here/vm-local.sh" start "$dir/vm")
+	read -r url srv_pid <<<"$out"
+	srv_start "bash '$here/vm-local.sh' stop '$dir/vm'"
+	curl_url="http://${url#vm://}/api/v1/write"
+	curl_type="application/x-protobuf"
+	curl_extra=("Content-Encoding: snappy" "X-Prometheus-Remote-Write-Version: 0.1.0" "User-Agent: tsload/0.1.0")
+	srv_opts 1 6500
+	server_bench "$name" "promrw://${url#vm://}/api/v1/write" promrw replay_curl
+	curl_extra=()
 	srv_stop
 fi
 

@@ -104,6 +104,21 @@ bench "line protocol in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" -
 bench "line protocol in memory, multi-measure" -p 2 -c 2 --host-scale 10 "${u[@]}" --multi --target "null:?format=lp"
 bench "JSON records in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=json"
 bench "CSV in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=csv"
+# Remote write 1.0 bodies (protobuf + snappy, one per batch) in memory;
+# goal >= 5M samples per tsload CPU-second (issue 19).
+goal_line() {
+	local cm
+	cm=$(tail -1 "$csv" | cut -d, -f6)
+	printf '%-46s goal >= %s points/CPU-s: %s\n' "" "$2" \
+		"$(awk -v c="$cm" -v g="$2" 'BEGIN { print (c >= g ? "met" : "NOT MET") }')"
+}
+if wanted "remote write in memory"; then
+	bench "remote write in memory, -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "null:?format=promrw"
+	goal_line "remote write in memory" 5000000
+	bench "remote write in memory, batches of 6500" -p 2 -c 2 --host-scale 10 --interval-millis 0 \
+		--duration "$secs" --batch-writes --batch-size 6500 --target "null:?format=promrw"
+	goal_line "remote write in memory" 5000000
+fi
 bench "line protocol to /dev/null (file:), -p 2 -c 2" -p 2 -c 2 --host-scale 10 "${u[@]}" --target "file:/dev/null?format=lp"
 bench "sqlite:, -p 1 -c 1" -p 1 -c 1 --host-scale 1 "${u[@]}" --target "sqlite:$dir/a.db"
 bench "sqlite:, -p 2 -c 2" -p 2 -c 2 --host-scale 1 "${u[@]}" --target "sqlite:$dir/b.db"

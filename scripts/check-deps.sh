@@ -21,6 +21,7 @@ probes=(
 	"libpq-dev|pc:libpq"
 	"librdkafka-dev|pc:rdkafka"
 	"libzstd-dev|pc:libzstd"
+	"libsnappy-dev|pc:snappy"
 	"libnng-dev|h:nng/nng.h"
 	"libiniparser-dev|h:iniparser.h"
 	"libcmocka-dev|h:stdarg.h stddef.h stdint.h setjmp.h cmocka.h"

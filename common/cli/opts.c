@@ -1325,27 +1325,29 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
 }
 
 /* --bad-data: targets whose encoding has invalid records their server
- * refuses and counts (README "Bad data"): influx, vm, postgres; and the
- * file, stdout and null targets in the lp or pgcopy format, which write
- * them as they are. */
+ * refuses and counts (README "Bad data"): influx, vm, postgres, promrw;
+ * and the file, stdout and null targets in the lp, pgcopy or promrw
+ * format, which write them as they are. */
 static int
 check_bad_data(
     const char *url, const struct target_ops *t, char *err, size_t errlen)
 {
-	static const char *const servers[] = { "influx", "vm", "postgres" };
-	static const char *const local[]   = { "file", "stdout", "null" };
-	const char              *f         = strstr(url, "format=");
+	static const char *const servers[]
+	    = { "influx", "vm", "postgres", "promrw" };
+	static const char *const local[] = { "file", "stdout", "null" };
+	const char              *f       = strstr(url, "format=");
 
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		if (!strcmp(t->name, servers[i]))
 			return 0;
 	for (size_t i = 0; i < 3; i++)
 		if (!strcmp(t->name, local[i])
 		    && (!f || !strncmp(f + 7, "lp", 2)
-		        || !strncmp(f + 7, "pgcopy", 6)))
+		        || !strncmp(f + 7, "pgcopy", 6)
+		        || !strncmp(f + 7, "promrw", 6)))
 			return 0;
 	snprintf(err, errlen,
-	    "--bad-data: the %s target has no invalid records tsload can send and count (targets that do: influx, vm, postgres; file, stdout and null with format=lp or pgcopy)",
+	    "--bad-data: the %s target has no invalid records tsload can send and count (targets that do: influx, vm, postgres, promrw; file, stdout and null with format=lp, pgcopy or promrw)",
 	    t->name);
 	return -EINVAL;
 }

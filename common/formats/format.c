@@ -17,7 +17,8 @@
 	FORMAT(chtsv)                                                         \
 	FORMAT(graphite)                                                      \
 	FORMAT(opentsdb)                                                      \
-	FORMAT(opentsdbtelnet)
+	FORMAT(opentsdbtelnet)                                                \
+	FORMAT(promrw)
 
 #define FORMAT_DECLARE(x) extern const struct format_ops format_##x;
 #define FORMAT_OPS(x) &format_##x,

@@ -44,6 +44,10 @@ struct format_ops {
 	int         version; /* FORMAT_OPS_VERSION */
 	const char *desc;    /* what it is, one line, for listings */
 	const char *ctype;   /* the Content-Type of an HTTP body of it */
+	/* Not lines of text but one binary body per batch (promrw):
+	 * targets that cut a batch's text into lines or POST it as it is
+	 * (kafka, http) refuse it. */
+	bool binary;
 
 	/* Optional (NULL: none). Appends the text that starts a file of
 	 * this format for schema sc and a layout (multi: one row per

@@ -512,6 +512,30 @@ http_request(
 	return st;
 }
 
+enum tgt_status
+http_post_form(struct http *h, struct buf *body, const char *path,
+    const char *const *kv, char *err, size_t errlen)
+{
+	struct http_req r
+	    = { .path = path, .ctype = "application/x-www-form-urlencoded" };
+	unsigned i;
+
+	buf_reset(body);
+	for (i = 0; kv[i] && kv[i + 1]; i += 2) {
+		if ((i && buf_addc(body, '&'))
+		    || http_urlencode(body, kv[i], strlen(kv[i]))
+		    || buf_addc(body, '=')
+		    || http_urlencode(body, kv[i + 1], strlen(kv[i + 1]))) {
+			snprintf(
+			    err, errlen, "%s: request too long", h->o.name);
+			return TGT_FAIL;
+		}
+	}
+	r.body = body->p ? body->p : "";
+	r.len  = body->len;
+	return http_request(h, &r, err, errlen);
+}
+
 /* ---- instance metadata (awscreds_http_fn) ---- */
 
 static size_t

@@ -101,6 +101,11 @@ void http_fini(struct http *h);
 enum tgt_status http_request(
     struct http *h, const struct http_req *r, char *err, size_t errlen);
 
+/** POSTs an application/x-www-form-urlencoded body, built in body from
+ *  name, value pairs (NULL-ended), to path. The answer is in h. */
+enum tgt_status http_post_form(struct http *h, struct buf *body,
+    const char *path, const char *const *kv, char *err, size_t errlen);
+
 /** The outcome of a request that ended with curl code cc (a CURLcode)
  *  and HTTP status (0 if none). */
 enum tgt_status http_map(int cc, long status);

@@ -62,6 +62,12 @@ hp_parse(
 		rc = http_check_url(url, err, errlen);
 	if (rc)
 		return rc;
+	if (format_find(format_names[p->format])->binary) {
+		snprintf(err, errlen,
+		    "http: format=%s is a binary body without its headers (use promrw:// for remote write)",
+		    format_names[p->format]);
+		return -EINVAL;
+	}
 	s += 3;
 	end   = s + strcspn(s, "?#");
 	slash = memchr(s, '/', (size_t)(end - s));

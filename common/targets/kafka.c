@@ -115,6 +115,12 @@ kf_parse_url(const char *url, struct kf_cfg *c, char *err, size_t errlen)
 	rc = params_parse_url(kf_params, &c->p, url, err, errlen);
 	if (rc)
 		return rc;
+	if (format_find(format_names[c->p.format])->binary) {
+		snprintf(err, errlen,
+		    "kafka: format=%s is not lines of text (use lp, json or csv)",
+		    format_names[c->p.format]);
+		return -EINVAL;
+	}
 	slash = strchr(p, '/');
 	end   = p + strcspn(p, "?#");
 	if (!slash || slash > end || slash == p) {

@@ -31,19 +31,37 @@ lph_name_ok(const char *s)
 	return true;
 }
 
-const struct param_row lph_params[] = {
-	{ "db", PARAM_STR, PARAM_FIELD(struct lph_url, db), NULL, 0, 0, NULL,
-	    "NAME", "database (default: -d)" },
-	{ "gzip", PARAM_BOOL, PARAM_FIELD(struct lph_url, gzip), "0", 0, 0,
-	    NULL, NULL, "gzip request bodies" },
-	{ "precision", PARAM_ENUM, PARAM_FIELD(struct lph_url, prec), "ms", 0,
-	    0, lp_precision_names, NULL, "timestamps written" },
-	/* InfluxDB refuses bodies over 25 MB by default */
-	{ "max_body", PARAM_SIZE, PARAM_FIELD(struct lph_url, max_body),
-	    "20000000", 4096, LPH_BODY_CAP, NULL, NULL,
-	    "most bytes of one request body" },
-	{ "timeout", PARAM_SECS, PARAM_FIELD(struct lph_url, timeout), "120",
-	    0.001, 3600, NULL, "SECS", "longest request" },
+/* The rows influx:// and vm:// share. */
+#define LPH_ROWS                                                              \
+	{ "db", PARAM_STR, PARAM_FIELD(struct lph_url, db), NULL, 0, 0, NULL, \
+		"NAME", "database (default: -d)" },                           \
+	    { "gzip", PARAM_BOOL, PARAM_FIELD(struct lph_url, gzip), "0", 0,  \
+		    0, NULL, NULL, "gzip request bodies" },                   \
+	    { "precision", PARAM_ENUM, PARAM_FIELD(struct lph_url, prec),     \
+		    "ms", 0, 0, lp_precision_names, NULL,                     \
+		    "timestamps written" }, /* InfluxDB refuses bodies over   \
+	                                       25 MB by default */            \
+	    { "max_body", PARAM_SIZE, PARAM_FIELD(struct lph_url, max_body),  \
+		    "20000000", 4096, LPH_BODY_CAP, NULL, NULL,               \
+		    "most bytes of one request body" },                       \
+	{                                                                     \
+		"timeout", PARAM_SECS, PARAM_FIELD(struct lph_url, timeout),  \
+		    "120", 0.001, 3600, NULL, "SECS", "longest request"       \
+	}
+
+const struct param_row lph_params[] = { LPH_ROWS, { NULL } };
+
+const char *const lph_protocols[] = { "lp", "rw", NULL };
+
+const struct param_row lph_vm_params[] = {
+	LPH_ROWS,
+	{ "protocol", PARAM_ENUM, PARAM_FIELD(struct lph_url, protocol), "lp",
+	    0, 0, lph_protocols, NULL,
+	    "line protocol to /write, or remote write to /api/v1/write "
+	    "(max_body: its protobuf bytes)" },
+	{ "max_samples", PARAM_UINT, PARAM_FIELD(struct lph_url, max_samples),
+	    "10000", 1, 100000000, NULL, "N",
+	    "protocol=rw: most samples of one request" },
 	{ NULL },
 };
 
@@ -54,7 +72,10 @@ lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
 	int sn = (int)strcspn(url, ":");
 	int rc;
 
-	rc = params_parse_url(lph_params, u, url, err, errlen);
+	memset(u, 0, sizeof(*u));
+	rc = params_parse_url(
+	    strncmp(url, "vm:", 3) == 0 ? lph_vm_params : lph_params, u, url,
+	    err, errlen);
 	if (!rc)
 		rc = http_check_url(url, err, errlen);
 	if (rc)
@@ -226,23 +247,5 @@ enum tgt_status
 lph_post_form(struct lph *l, const char *path, const char *const *kv,
     char *err, size_t errlen)
 {
-	struct http_req r
-	    = { .path = path, .ctype = "application/x-www-form-urlencoded" };
-	unsigned i;
-
-	buf_reset(&l->body);
-	for (i = 0; kv[i] && kv[i + 1]; i += 2) {
-		if ((i && buf_addc(&l->body, '&'))
-		    || http_urlencode(&l->body, kv[i], strlen(kv[i]))
-		    || buf_addc(&l->body, '=')
-		    || http_urlencode(
-		        &l->body, kv[i + 1], strlen(kv[i + 1]))) {
-			snprintf(
-			    err, errlen, "%s: request too long", l->h.o.name);
-			return TGT_FAIL;
-		}
-	}
-	r.body = l->body.p ? l->body.p : "";
-	r.len  = l->body.len;
-	return http_request(&l->h, &r, err, errlen);
+	return http_post_form(&l->h, &l->body, path, kv, err, errlen);
 }

@@ -24,10 +24,16 @@ struct lph_url {
 	int      prec;           /* enum lp_precision: timestamps written */
 	uint64_t max_body;       /* most bytes of one POST */
 	double   timeout;        /* seconds: longest request */
+	/* vm:// only */
+	int      protocol;    /* index in lph_protocols: 0 lp, 1 rw */
+	unsigned max_samples; /* protocol=rw: samples of one request */
 };
 
-/* The ?key=value parameters of influx:// and vm:// URLs. */
+/* The ?key=value parameters of influx:// URLs; vm:// adds protocol=
+ * (lph_protocols: "lp", "rw") and max_samples=. */
 extern const struct param_row lph_params[];
+extern const struct param_row lph_vm_params[];
+extern const char *const      lph_protocols[];
 
 /* A thread's connection. */
 struct lph {

@@ -21,6 +21,7 @@ static const struct target_ops *const target_table[] = {
 	&target_clickhouse,
 	&target_influx,
 	&target_vm,
+	&target_promrw,
 	&target_postgres,
 	&target_file,
 	&target_stdout,

@@ -340,6 +340,7 @@ extern const struct target_ops target_sqlite;
 extern const struct target_ops target_clickhouse;
 extern const struct target_ops target_influx;
 extern const struct target_ops target_vm;
+extern const struct target_ops target_promrw;
 extern const struct target_ops target_postgres;
 extern const struct target_ops target_timestream;
 extern const struct target_ops target_timestream_http;

@@ -14,7 +14,7 @@ set -u
 : "${TSLOAD:?TSLOAD must point at the tsload binary}"
 here=$(cd "$(dirname "$0")" && pwd)
 
-FORMATS="lp json csv pgcopy chtsv"
+FORMATS="lp json csv pgcopy chtsv promrw"
 START=2026-01-01T00:00:00Z
 END=2026-01-01T00:00:10Z # cycles at +0 s and +5 s
 

@@ -98,7 +98,7 @@ printf '[default]\nrepetitions = 1\n[query_distribution]\ndo-q6 = 100\n' >q6.ini
 "$TSLOAD" query --config q6.ini --target "$url/?db=vtest" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" >q6.out 2>q6.err
 check_eq "a query PromQL cannot express: exit 2" 2 $?
-check "... saying so in one line" test "$(grep -c 'do-q6 has no promql version' q6.err)" = 1
+check "... saying so in one line" test "$(grep -c 'do-q6 has no metricsql version' q6.err)" = 1
 
 # 4. cleanup deletes the series of one db label only
 "$TSLOAD" cleanup --target "$url/?db=vtest" >clean.out 2>&1

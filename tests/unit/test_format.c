@@ -20,12 +20,13 @@
 #include "format.h"
 #include "lp.h"
 #include "pg_copy.h"
+#include "promrw.h"
 #include "series_fixture.h"
 #include "tsjson.h"
 
 /* The registry, exactly and in order. */
 static const char *const want_names[] = { "lp", "json", "csv", "pgcopy",
-	"chtsv", "graphite", "opentsdb", "opentsdbtelnet", NULL };
+	"chtsv", "graphite", "opentsdb", "opentsdbtelnet", "promrw", NULL };
 
 static void
 test_registry_exact(void **state)
@@ -48,14 +49,14 @@ test_registry_exact(void **state)
 	}
 	assert_null(want_names[i]);
 	assert_null(format_names[i]);
-	assert_int_equal(i, 8);
+	assert_int_equal(i, 9);
 	assert_null(format_find("xml"));
 	assert_null(format_find("LP"));
 	assert_null(format_find(""));
 
 	assert_int_equal(format_names_join(err, sizeof(err), "|"), 0);
-	assert_string_equal(
-	    err, "lp|json|csv|pgcopy|chtsv|graphite|opentsdb|opentsdbtelnet");
+	assert_string_equal(err,
+	    "lp|json|csv|pgcopy|chtsv|graphite|opentsdb|opentsdbtelnet|promrw");
 	assert_int_equal(format_names_join(err, 8, "|"), -ENOSPC);
 }
 
@@ -189,6 +190,16 @@ direct(const char *name, const struct batch *b, struct buf *out)
 		    otsdb_encode(&o, out, b, &next, SIZE_MAX, NULL), 0);
 		assert_int_equal(next, b->n);
 		otsdb_enc_free(&o);
+	} else if (strcmp(name, "promrw") == 0) {
+		struct prw_enc  pe;
+		struct prw_part part;
+
+		prw_enc_init(&pe, NULL);
+		prw_plan(&pe, b);
+		assert_int_equal(
+		    prw_body(&pe, out, UINT32_MAX, SIZE_MAX, &part), 0);
+		assert_true(prw_done(&pe));
+		prw_enc_free(&pe);
 	} else {
 		fail_msg("no direct encoder for %s", name);
 	}

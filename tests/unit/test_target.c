@@ -19,7 +19,7 @@
 /* The registry holds exactly these targets, in this order (--help lists
  * them so): a target added or lost must change this list. */
 static const char *const registered[] = { "sqlite", "clickhouse", "influx",
-	"vm", "postgres", "file", "stdout", "null", "timestream",
+	"vm", "promrw", "postgres", "file", "stdout", "null", "timestream",
 	"timestream+http", "timestream+https", "kinesis", "s3", "kafka",
 	"http", "https", "dir", "graphite", "opentsdb" };
 

@@ -1,10 +1,21 @@
 # tsload: end={end} range=1h step=1m
-WITH (
-    host = {{region="{region}", cell="{cell}", silo="{silo}",
+label_replace(
+    sum(sum_over_time(metrics_cpu_user{{db="{db}", region="{region}", cell="{cell}", silo="{silo}",
         availability_zone="{availability_zone}",
         microservice_name="{microservice_name}",
-        instance_type="{instance_type}", os_version="{os_version}"}},
-    avg1m(m) = sum(sum_over_time(m[1m])) / sum(count_over_time(m[1m]))
-)
-label_set(avg1m(metrics_cpu_user{{host}}), "stat", "avg_cpu_user")
-or label_set(avg1m(metrics_cpu_system{{host}}), "stat", "avg_cpu_system")
+        instance_type="{instance_type}", os_version="{os_version}"}}[1m]))
+    / sum(count_over_time(metrics_cpu_user{{db="{db}", region="{region}", cell="{cell}", silo="{silo}",
+        availability_zone="{availability_zone}",
+        microservice_name="{microservice_name}",
+        instance_type="{instance_type}", os_version="{os_version}"}}[1m])),
+    "stat", "avg_cpu_user", "", "")
+or label_replace(
+    sum(sum_over_time(metrics_cpu_system{{db="{db}", region="{region}", cell="{cell}", silo="{silo}",
+        availability_zone="{availability_zone}",
+        microservice_name="{microservice_name}",
+        instance_type="{instance_type}", os_version="{os_version}"}}[1m]))
+    / sum(count_over_time(metrics_cpu_system{{db="{db}", region="{region}", cell="{cell}", silo="{silo}",
+        availability_zone="{availability_zone}",
+        microservice_name="{microservice_name}",
+        instance_type="{instance_type}", os_version="{os_version}"}}[1m])),
+    "stat", "avg_cpu_system", "", "")

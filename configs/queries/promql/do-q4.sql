@@ -1,13 +1,29 @@
 # tsload: end={end} range=3h step=1h
-WITH (
-    f = {{microservice_name="{microservice_name}"}},
-    by_group(x) = sum by (region, silo, cell, microservice_name) (x),
-    max_group(x) = max by (region, silo, cell, microservice_name) (x),
-    stats(m, name) = label_set(by_group(count_over_time(m[1h])),
-            "stat", "num_" + name + "_samples")
-        or label_set(by_group(sum_over_time(m[1h]))
-            / by_group(count_over_time(m[1h])), "stat", "avg_" + name)
-        or label_set(max_group(max_over_time(m[1h])), "stat", "max_" + name)
-)
-stats(metrics_cpu_user{{f}}, "cpu_user")
-or stats(metrics_memory_used{{f}}, "memory_used")
+label_replace(
+    sum by (region, silo, cell, microservice_name)
+        (count_over_time(metrics_cpu_user{{db="{db}", microservice_name="{microservice_name}"}}[1h])),
+    "stat", "num_cpu_user_samples", "", "")
+or label_replace(
+    sum by (region, silo, cell, microservice_name)
+        (sum_over_time(metrics_cpu_user{{db="{db}", microservice_name="{microservice_name}"}}[1h]))
+    / sum by (region, silo, cell, microservice_name)
+        (count_over_time(metrics_cpu_user{{db="{db}", microservice_name="{microservice_name}"}}[1h])),
+    "stat", "avg_cpu_user", "", "")
+or label_replace(
+    max by (region, silo, cell, microservice_name)
+        (max_over_time(metrics_cpu_user{{db="{db}", microservice_name="{microservice_name}"}}[1h])),
+    "stat", "max_cpu_user", "", "")
+or label_replace(
+    sum by (region, silo, cell, microservice_name)
+        (count_over_time(metrics_memory_used{{db="{db}", microservice_name="{microservice_name}"}}[1h])),
+    "stat", "num_memory_used_samples", "", "")
+or label_replace(
+    sum by (region, silo, cell, microservice_name)
+        (sum_over_time(metrics_memory_used{{db="{db}", microservice_name="{microservice_name}"}}[1h]))
+    / sum by (region, silo, cell, microservice_name)
+        (count_over_time(metrics_memory_used{{db="{db}", microservice_name="{microservice_name}"}}[1h])),
+    "stat", "avg_memory_used", "", "")
+or label_replace(
+    max by (region, silo, cell, microservice_name)
+        (max_over_time(metrics_memory_used{{db="{db}", microservice_name="{microservice_name}"}}[1h])),
+    "stat", "max_memory_used", "", "")
