@@ -705,7 +705,9 @@ run_cycles(struct wstate *w)
 	bool                  limited = false; /* bsa_limit called */
 
 	w->emit.series = emit_series;
-	while (!stopping(t->sh) && !w->ended && pacer_next(&w->pacer, &cy)) {
+	/* --replay: nothing generated, the spool sent (below) */
+	while (!t->sh->o->replay[0] && !stopping(t->sh) && !w->ended
+	    && pacer_next(&w->pacer, &cy)) {
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);

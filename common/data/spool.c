@@ -800,7 +800,7 @@ spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
 			return sp->nseg ? -EIO : -ENOENT;
 		s = &sp->segs[0];
 		if (sp->roff >= s->bytes) {
-			if (sp->nseg == 1)
+			if (sp->nseg == 1 && sp->wfd >= 0)
 				return -ENOENT; /* read up to the writer */
 			seg_drop_oldest(sp, false);
 			continue;
