@@ -193,6 +193,10 @@ ingest_thread_collect_targets(struct ingest_thread *t, struct proto_stats *m)
 		struct proto_tgt         *d = &m->tgt[k];
 
 		stats_merge(&d->s, &f->st);
+		/* a batch skipped for --max-lag is skipped before the fan-out:
+		 * for every target (counted once in the totals) */
+		d->s.skipped += t->f.st.skipped;
+		d->s.skipped_points += t->f.st.skipped_points;
 		if (f->err[0] && !d->err[0])
 			snprintf(d->err, sizeof(d->err), "%s", f->err);
 		if (f->last != TGT_OK)

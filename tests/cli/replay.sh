@@ -83,6 +83,29 @@ check "replay: run.json spool totals" \
 check_eq "replay of a sent spool: exit 0" 0 "$?"
 check "replay of a sent spool: says nothing is left" grep -q '^--replay sp: nothing left in the spool$' d.out
 
+# fan-out: target 2 down; per-target figures in the closing lines and
+# run.json; the replay sends target 2's spool to it (target 1 had
+# nothing left: null: in its place)
+kill "$sink"
+wait "$sink" 2>/dev/null
+"$TSLOAD" ingest --spool-dir spf -p 1 -c 2 --host-scale 1 --interval-millis 1000 --duration 2 \
+	--batch-writes --batch-size 500 --rate 20000 --max-lag 1 --target null: --target "$url" \
+	--results resf -q >f.out 2>f.err
+check_eq "fan-out, target 2 down: exit 0" 0 "$?"
+fkept=$(sed -n 's/^Target 2 spool: \([0-9]*\) records kept, .* failing their checksum (+0 damaged spans), 0 from an earlier run, 0 waits for room$/\1/p' f.out)
+check "fan-out, target 2 down: its spool line, every figure (${fkept:-none})" test "${fkept:-0}" -gt 0
+check "fan-out, target 2 down: no spool line for target 1" not grep -q '^Target 1 spool:' f.out
+check "fan-out: run.json per target: spool, lost, skipped as the totals'" \
+	python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); t = r["targets"]; sys.exit(not ("spool" not in t[0] and t[1]["spool"]["spooled"] == int(sys.argv[2]) and t[0]["lost"] == t[1]["lost"] == 0 and t[0].get("skipped", 0) == t[1].get("skipped", 0) == r["totals"].get("skipped", 0)))' "$(ls resf/*/run.json)" "$fkept"
+rm -f lines.txt
+sink_up
+"$TSLOAD" stream --replay spf --results resf2 -q >g.out 2>g.err
+check_eq "fan-out replay: exit 0" 0 "$?"
+check "fan-out replay: target 1 had nothing left" grep -q '^--replay spf: nothing left for target 1: null: in its place$' g.out
+check_eq "fan-out replay: target 2 wrote what it kept" "$fkept" "$(target_number 2 'Records written' g.out)"
+check_eq "fan-out replay: the sink got each once" "$fkept" "$(sort -u lines.txt | grep -c .)"
+check_eq "fan-out replay: no segment left" 0 "$(segs spf)"
+
 # kill -9 of a run while it spools; the replay sends what it held, once
 kill "$sink"
 wait "$sink" 2>/dev/null
