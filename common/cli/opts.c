@@ -297,7 +297,7 @@ static const struct opt opt_table[] = {
 	    G_TARGET },
 	{ "spool-sync", 0, OPT_BOOL, OFF(spool_sync), "true", 0, 0,
 	    ING | RUN | WRK, NULL,
-	    "fdatasync the spool (group commit: every 16 MiB or 50 ms), "
+	    "fdatasync the spool (group commit: every 64 MiB or 50 ms), "
 	    "counting a batch as spooled once synced; =false: a kill of "
 	    "tsload still loses nothing, a machine crash may",
 	    G_TARGET },

@@ -24,8 +24,11 @@
 #define SEG_DEF_MAX (64ull << 20)
 /* Group commit: one fdatasync for the appends of up to this many bytes
  * or this long, whichever comes first. */
-#define SYNC_BYTES (16ull << 20)
+#define SYNC_BYTES (64ull << 20)
 #define SYNC_NS (50ull * 1000 * 1000)
+/* Writeback of the appends is started (not waited for) every this many
+ * bytes, between the group commit's fdatasyncs. */
+#define KICK_BYTES (1u << 20)
 /* The reader's read-ahead: one pread of this much, or of a record. */
 #define READ_AHEAD (4u << 20)
 
@@ -57,9 +60,10 @@ struct spool {
 	bool           told;      /* the corruption said */
 	bool           told_sync; /* a failed fdatasync said */
 	/* group commit: appends not yet fdatasync'd, not yet counted */
-	uint64_t            unsynced;  /* bytes */
-	uint64_t            pend_recs; /* their records */
-	uint64_t            first_ns;  /* when the oldest was written */
+	uint64_t unsynced;  /* bytes */
+	uint64_t unkicked;  /* of them, not yet handed to writeback */
+	uint64_t pend_recs; /* their records */
+	uint64_t first_ns;  /* when the oldest was written */
 	struct spool_counts n;
 };
 
@@ -664,6 +668,15 @@ spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
 	if (!sp->unsynced)
 		sp->first_ns = now_ns();
 	sp->unsynced += need;
+	sp->unkicked += need;
+	if (sp->unkicked >= KICK_BYTES) {
+		/* start writing these back now, without waiting: the
+		 * group's fdatasync then finds most of them on disk, and the
+		 * disk works while the next batches are encoded */
+		sync_file_range(sp->wfd, (off64_t)(l->bytes - sp->unkicked),
+		    (off64_t)sp->unkicked, SYNC_FILE_RANGE_WRITE);
+		sp->unkicked = 0;
+	}
 	sp->pend_recs += records;
 	return spool_sync_due(sp, err, errlen);
 }
@@ -688,6 +701,7 @@ spool_sync(struct spool *sp, char *err, size_t errlen)
 	}
 	sp->n.appended += sp->pend_recs;
 	sp->unsynced  = 0;
+	sp->unkicked  = 0;
 	sp->pend_recs = 0;
 	return 0;
 }
