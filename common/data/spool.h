@@ -68,7 +68,7 @@ struct spool_counts {
 };
 
 /* A record read back (spool_peek): valid until the next call of a
- * spool_ function on the same spool (p may point into a mapping). */
+ * spool_ function on the same spool (p points into its read-ahead). */
 struct spool_rec {
 	const void *p;
 	size_t      len;
