@@ -101,7 +101,12 @@ static const struct cmd_help {
 	    "seed's schedule file (cycling) or of {\"steps\": ...}, re-read when it\n"
 	    "changes. SIGINT stops reading, sends what was read and waits for every\n"
 	    "delivery. Exit 0 when every line read was stored or delivered, 1\n"
-	    "otherwise; run.json goes to --results.\n",
+	    "otherwise; run.json goes to --results.\n"
+	    "tsload stream --replay DIR [ingest options] sends what is left in the\n"
+	    "spool DIR of an ingest run (--spool-dir) and exits: -p, -c, the model\n"
+	    "and the --targets as the spool names them, an option given winning (a\n"
+	    "password, which the spool does not keep; --table-name); exit 1 when\n"
+	    "the target did not take all of it.\n",
 	    "  tsload stream kafka --broker 127.0.0.1:9092 --topic my-topic apache.log\n"
 	    "  tsload stream kafka --broker b:9092 --topic t --rate 1 apache.log\n"
 	    "  tsload stream kafka --broker b:9092 --topic t --schedule sched.json a.log\n"

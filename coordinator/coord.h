@@ -16,6 +16,8 @@ int coord_run(int argc, char **argv);
 int coord_model(int argc, char **argv);
 int coord_cleanup(int argc, char **argv);
 int coord_stream(int argc, char **argv);
+/** tsload stream --replay DIR: the spool in DIR sent (replay_cmd.c). */
+int coord_replay(int argc, char **argv);
 /** tsload compare DIR DIR...: compare.c. */
 int coord_compare(int argc, char **argv);
 /* report: run directories into report/index.html (report_cmd.c) */

@@ -311,7 +311,13 @@ coord_ingest(int argc, char **argv)
 	t = xmalloc(sizeof(*t));
 	engine_total(&e, ROLE_INGEST, t);
 	cmd_collect_workers(&e, &rr);
-	rc       = ingest_finish(t, &e, &rr, rc);
+	rc = ingest_finish(t, &e, &rr, rc);
+	if (o.replay[0] && t->spool_left && !rc) {
+		log_err(
+		    "--replay: %llu records left in the spool %s: their target did not take them (run --replay again once it answers)",
+		    (unsigned long long)t->spool_left, o.replay);
+		rc = 1;
+	}
 	rc       = cmd_thresholds(&e, &rr, t, NULL, rc);
 	rr.total = t;
 	rr.rate  = &e.rate[ROLE_INGEST];

@@ -97,19 +97,24 @@ spool_used(const struct stats *t)
 	    || t->corrupt || t->corrupt_spans || t->spool_bytes;
 }
 
-/* The spool's totals, and the check that every generated record is
- * accounted for: written, refused, lost, still spooled or dropped. */
+/* The spool's figures after `what` ("Spool", or "Target 2 spool"), and
+ * the check that every generated record is accounted for: written,
+ * refused, lost, still spooled, dropped or corrupt ("Records do not add
+ * up", or "Target 2 records do not add up"). */
 static void
-report_spool(FILE *f, const struct stats *t)
+report_spool(FILE *f, const char *what, const struct stats *t)
 {
+	/* "Target 2 " of "Target 2 spool"; nothing of "Spool" */
+	size_t tl = strncmp(what, "Target ", 7) ? 0 : strcspn(what, "s");
+
 	uint64_t in  = t->generated + t->spool_start;
 	uint64_t out = t->records + t->rejected + t->lost + t->spool_left
 	    + t->dropped + t->corrupt;
 
 	if (spool_used(t))
 		fprintf(f,
-		    "Spool: %llu records kept, %llu sent from it, %llu left (%llu bytes), %llu dropped when full, %llu failing their checksum (+%llu damaged spans), %llu from an earlier run, %llu waits for room\n",
-		    (unsigned long long)t->spooled,
+		    "%s: %llu records kept, %llu sent from it, %llu left (%llu bytes), %llu dropped when full, %llu failing their checksum (+%llu damaged spans), %llu from an earlier run, %llu waits for room\n",
+		    what, (unsigned long long)t->spooled,
 		    (unsigned long long)t->replayed,
 		    (unsigned long long)t->spool_left,
 		    (unsigned long long)t->spool_bytes,
@@ -120,7 +125,8 @@ report_spool(FILE *f, const struct stats *t)
 		    (unsigned long long)t->spool_blocked);
 	if (in != out)
 		fprintf(f,
-		    "Records do not add up: generated %llu + %llu from an earlier spool != written %llu + rejected %llu + lost %llu + left in the spool %llu + dropped %llu + corrupt %llu\n",
+		    "%.*s%s do not add up: generated %llu + %llu from an earlier spool != written %llu + rejected %llu + lost %llu + left in the spool %llu + dropped %llu + corrupt %llu\n",
+		    (int)tl, what, tl ? "records" : "Records",
 		    (unsigned long long)t->generated,
 		    (unsigned long long)t->spool_start,
 		    (unsigned long long)t->records,
@@ -163,7 +169,7 @@ tsload_lines:
 	    (unsigned long long)t->points, secs > 0 ? t->points / secs : 0.0,
 	    (unsigned long long)t->throttles, (unsigned long long)t->failed,
 	    (unsigned long long)t->rejected, (unsigned long long)t->behind);
-	report_spool(f, t);
+	report_spool(f, "Spool", t);
 	if (t->injected)
 		fprintf(f,
 		    "Bad records injected (--bad-data): %llu; rejected by the target: %llu\n",
@@ -299,7 +305,7 @@ report_closing_targets(
 {
 	for (unsigned k = 0; k < n; k++) {
 		const struct stats *t = &tg[k].s;
-		char                note[64];
+		char                note[64], what[32];
 
 		target_state_note(tg[k].url, tg[k].state, note, sizeof(note));
 		fprintf(f,
@@ -311,15 +317,13 @@ report_closing_targets(
 		    note[0] ? ")" : "", (unsigned long long)t->throttles,
 		    hist_percentile(&t->h, 50) / 1e6,
 		    hist_percentile(&t->h, 99) / 1e6);
-		if (spool_used(t) || t->replayed)
+		if (t->skipped || t->lost)
 			fprintf(f,
-			    "Target %u spool: %llu records kept, %llu sent from it, %llu left (%llu bytes), %llu dropped when full, %llu from an earlier run\n",
-			    k + 1, (unsigned long long)t->spooled,
-			    (unsigned long long)t->replayed,
-			    (unsigned long long)t->spool_left,
-			    (unsigned long long)t->spool_bytes,
-			    (unsigned long long)t->dropped,
-			    (unsigned long long)t->spool_start);
+			    "Target %u: %llu records lost (neither written nor kept), %llu batches skipped for --max-lag (before the fan-out: the same for every target)\n",
+			    k + 1, (unsigned long long)t->lost,
+			    (unsigned long long)t->skipped);
+		snprintf(what, sizeof(what), "Target %u spool", k + 1);
+		report_spool(f, what, t);
 		report_closing_hosts(f, tg[k].url, &tg[k].hosts, wall_ms());
 	}
 	fflush(f);

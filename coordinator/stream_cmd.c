@@ -454,6 +454,11 @@ coord_stream(int argc, char **argv)
 	char              url[STREAM_URL_MAX], err[512];
 	int               code, failed = 0;
 
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--replay")
+		    || !strncmp(argv[i], "--replay=", 9))
+			return coord_replay(
+			    argc, argv); /* a spool, not lines */
 	code = cmd_parse(&o, CMD_STREAM, argc, argv, stream_usage);
 	if (code >= 0)
 		return code;

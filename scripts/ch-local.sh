@@ -7,6 +7,10 @@
 #                           5678") once GET /ping answers "Ok."
 #   ch-local.sh stop DIR    stops that server by its PID and removes DIR
 #
+# CH_RESTART=1 ch-local.sh start DIR starts the server of DIR again (after
+# it was killed) on the same ports, with its data: a restart, not a new
+# server.
+#
 # Users: "default" without a password and "tsload" with password "tsload",
 # both from loopback only. Nothing outside DIR is touched.
 set -euo pipefail
@@ -140,6 +144,20 @@ start() {
 	dir=$(cd "$dir" && pwd)
 	if [ -e "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
 		echo "ch-local: a server already runs from $dir" >&2
+		exit 1
+	fi
+	if [ -n "${CH_RESTART:-}" ] && [ -f "$dir/config.xml" ]; then
+		http=$(cat "$dir/port")
+		(cd "$dir" && exec clickhouse-server \
+			--config-file="$dir/config.xml" \
+			>>"$dir/log/stdout.log" 2>&1 </dev/null) &
+		pid=$!
+		echo "$pid" >"$dir/pid"
+		if wait_ready "$http" "$pid"; then
+			echo "http://127.0.0.1:$http $pid"
+			return 0
+		fi
+		echo "ch-local: clickhouse-server did not come back on port $http" >&2
 		exit 1
 	fi
 	for try in 1 2 3; do

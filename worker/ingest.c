@@ -193,6 +193,10 @@ ingest_thread_collect_targets(struct ingest_thread *t, struct proto_stats *m)
 		struct proto_tgt         *d = &m->tgt[k];
 
 		stats_merge(&d->s, &f->st);
+		/* a batch skipped for --max-lag is skipped before the fan-out:
+		 * for every target (counted once in the totals) */
+		d->s.skipped += t->f.st.skipped;
+		d->s.skipped_points += t->f.st.skipped_points;
 		if (f->err[0] && !d->err[0])
 			snprintf(d->err, sizeof(d->err), "%s", f->err);
 		if (f->last != TGT_OK)
@@ -705,7 +709,9 @@ run_cycles(struct wstate *w)
 	bool                  limited = false; /* bsa_limit called */
 
 	w->emit.series = emit_series;
-	while (!stopping(t->sh) && !w->ended && pacer_next(&w->pacer, &cy)) {
+	/* --replay: nothing generated, the spool sent (below) */
+	while (!t->sh->o->replay[0] && !stopping(t->sh) && !w->ended
+	    && pacer_next(&w->pacer, &cy)) {
 		w->ts = cy.stamp_ms;
 		if (cy.behind) {
 			pthread_mutex_lock(&t->lock);

@@ -298,6 +298,11 @@ static const struct opt opt_table[] = {
 	    "retries) in DIR and send them when it answers; a new run on DIR "
 	    "sends what is left",
 	    G_TARGET },
+	{ "replay", 0, OPT_STR, OFF(replay), "", 0, 0, ING | STR | WRK, "DIR",
+	    "send what is left in the spool DIR to its target(s), generate "
+	    "nothing, and exit (stream: with the model, threads and targets "
+	    "the spool names)",
+	    G_TARGET },
 	{ "spool-max", 0, OPT_SIZE, OFF(spool_max), "1G", 0, 0,
 	    ING | RUN | WRK, "SIZE",
 	    "the spool's cap on disk (64M, 2G), shared evenly by the threads (and targets)",
@@ -309,7 +314,7 @@ static const struct opt opt_table[] = {
 	    G_TARGET },
 	{ "spool-sync", 0, OPT_BOOL, OFF(spool_sync), "true", 0, 0,
 	    ING | RUN | WRK, NULL,
-	    "fdatasync the spool (group commit: every 16 MiB or 50 ms), "
+	    "fdatasync the spool (group commit: every 64 MiB or 50 ms), "
 	    "counting a batch as spooled once synced; =false: a kill of "
 	    "tsload still loses nothing, a machine crash may",
 	    G_TARGET },
@@ -1016,6 +1021,23 @@ shard_meaning(struct tsl_opts *o, char *err, size_t errlen)
  * --host-scale 1 when not given; its own pacing (--interval-millis 0:
  * the model's step) unless an interval is given. Any model:
  * --endpoint-url is --endpoint; --dry-run writes to null:. */
+/* --replay DIR sends the spool in DIR: it is the run's --spool-dir. */
+static int
+replay_dir(struct tsl_opts *o, char *err, size_t errlen)
+{
+	if (!o->replay || !o->replay[0])
+		return 0;
+	if (o->spool_dir[0] && strcmp(o->spool_dir, o->replay)) {
+		snprintf(err, errlen,
+		    "--replay %s and --spool-dir %s: the spool replayed is the --replay one; give one of them",
+		    o->replay, o->spool_dir);
+		return -EINVAL;
+	}
+	free(o->spool_dir);
+	o->spool_dir = xstrdup(o->replay);
+	return 0;
+}
+
 static int
 seed_meaning(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
@@ -1160,6 +1182,8 @@ parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
 	}
 	if (!rc && cmd != CMD_WORKER)
 		rc = seed_meaning(o, cmd, err, errlen);
+	if (!rc)
+		rc = replay_dir(o, err, errlen);
 	return rc;
 }
 

@@ -74,6 +74,7 @@ struct tsl_opts {
 	char    *schedule;   /* a schedule file, "" = none */
 	uint64_t max_lag_ms; /* skip work later than this, 0 = never */
 	char    *spool_dir;  /* "" = no spool */
+	char    *replay; /* --replay DIR: send the spool, generate nothing */
 	uint64_t spool_max;  /* bytes */
 	char    *spool_full; /* block | drop-oldest | drop-new */
 	bool     spool_sync; /* fdatasync every append */

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -25,8 +24,13 @@
 #define SEG_DEF_MAX (64ull << 20)
 /* Group commit: one fdatasync for the appends of up to this many bytes
  * or this long, whichever comes first. */
-#define SYNC_BYTES (16ull << 20)
+#define SYNC_BYTES (64ull << 20)
 #define SYNC_NS (50ull * 1000 * 1000)
+/* Writeback of the appends is started (not waited for) every this many
+ * bytes, between the group commit's fdatasyncs. */
+#define KICK_BYTES (1u << 20)
+/* The reader's read-ahead: one pread of this much, or of a record. */
+#define READ_AHEAD (4u << 20)
 
 struct seg {
 	uint64_t seq;
@@ -42,24 +46,24 @@ struct spool {
 	size_t            nseg, capseg;
 	int               wfd; /* the last segment, -1: none open */
 	int               rfd; /* the reader's segment, -1: none open */
-	/* the reader's segment mapped (no copy of what is read back), its
-	 * first maplen bytes; NULL: not mapped, or mmap failed (pread
-	 * into buf instead) */
-	const unsigned char *map;
-	size_t               maplen;
-	int                  pfd; /* DIR/read, -1: not open yet */
-	uint64_t             rseq, roff;
-	unsigned char       *buf; /* payload read back */
-	size_t               bufcap;
-	bool                 peeked;
-	uint64_t             peek_next;
-	uint32_t             peek_records;
-	bool                 told;      /* the corruption said */
-	bool                 told_sync; /* a failed fdatasync said */
+	/* read-ahead of the reader's segment: its bytes [woff, woff +
+	 * wlen), read by pread (not mapped: a segment cut short by someone
+	 * else is then a short read, not a SIGBUS) */
+	unsigned char *win;
+	size_t         wcap, wlen;
+	uint64_t       woff;
+	int            pfd; /* DIR/read, -1: not open yet */
+	uint64_t       rseq, roff;
+	bool           peeked;
+	uint64_t       peek_next;
+	uint32_t       peek_records;
+	bool           told;      /* the corruption said */
+	bool           told_sync; /* a failed fdatasync said */
 	/* group commit: appends not yet fdatasync'd, not yet counted */
-	uint64_t            unsynced;  /* bytes */
-	uint64_t            pend_recs; /* their records */
-	uint64_t            first_ns;  /* when the oldest was written */
+	uint64_t unsynced;  /* bytes */
+	uint64_t unkicked;  /* of them, not yet handed to writeback */
+	uint64_t pend_recs; /* their records */
+	uint64_t first_ns;  /* when the oldest was written */
 	struct spool_counts n;
 };
 
@@ -493,10 +497,7 @@ spool_open(
 static void
 reader_close(struct spool *sp)
 {
-	if (sp->map)
-		munmap((void *)(uintptr_t)sp->map, sp->maplen);
-	sp->map    = NULL;
-	sp->maplen = 0;
+	sp->wlen = 0;
 	if (sp->rfd >= 0)
 		close(sp->rfd);
 	sp->rfd    = -1;
@@ -504,7 +505,8 @@ reader_close(struct spool *sp)
 }
 
 /* Deletes the oldest segment, counting the records left in it as
- * dropped (drop) or as nothing (read to its end). */
+ * dropped (drop) or, read to its end, as corrupt: records whose bytes
+ * were damaged or cut off (none when it was sound). */
 static void
 seg_drop_oldest(struct spool *sp, bool drop)
 {
@@ -525,6 +527,8 @@ seg_drop_oldest(struct spool *sp, bool drop)
 	unlink(path);
 	if (drop)
 		sp->n.dropped += sp->segs[0].recs;
+	else
+		sp->n.corrupt += sp->segs[0].recs;
 	sp->n.left -= sp->segs[0].recs;
 	sp->n.bytes -= sp->segs[0].bytes;
 	memmove(sp->segs, sp->segs + 1, --sp->nseg * sizeof(*sp->segs));
@@ -664,6 +668,15 @@ spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
 	if (!sp->unsynced)
 		sp->first_ns = now_ns();
 	sp->unsynced += need;
+	sp->unkicked += need;
+	if (sp->unkicked >= KICK_BYTES) {
+		/* start writing these back now, without waiting: the
+		 * group's fdatasync then finds most of them on disk, and the
+		 * disk works while the next batches are encoded */
+		sync_file_range(sp->wfd, (off64_t)(l->bytes - sp->unkicked),
+		    (off64_t)sp->unkicked, SYNC_FILE_RANGE_WRITE);
+		sp->unkicked = 0;
+	}
 	sp->pend_recs += records;
 	return spool_sync_due(sp, err, errlen);
 }
@@ -688,6 +701,7 @@ spool_sync(struct spool *sp, char *err, size_t errlen)
 	}
 	sp->n.appended += sp->pend_recs;
 	sp->unsynced  = 0;
+	sp->unkicked  = 0;
 	sp->pend_recs = 0;
 	return 0;
 }
@@ -734,35 +748,68 @@ reader_seg(struct spool *sp)
 	return 0;
 }
 
-/* Bytes [off, off + n) of the reader's segment, size bytes long now:
- * from its mapping (mapped again when the writer made it longer), or,
- * when it cannot be mapped, read into buf. NULL with *rc set on error. */
+/* Bytes [off, off + n) of the reader's segment, size bytes long as the
+ * spool knows it: from the read-ahead, refilled by one pread of up to
+ * READ_AHEAD bytes. NULL with *rc set on error: -EAGAIN when the file
+ * holds fewer bytes (cut short by someone else). */
 static const unsigned char *
 reader_bytes(struct spool *sp, uint64_t off, size_t n, uint64_t size, int *rc)
 {
-	if (off + n > sp->maplen && size <= SIZE_MAX) {
-		void *m;
+	size_t want = n > READ_AHEAD ? n : READ_AHEAD, got = 0;
 
-		if (sp->map)
-			munmap((void *)(uintptr_t)sp->map, sp->maplen);
-		sp->map    = NULL;
-		sp->maplen = 0;
-		m          = mmap(
-		             NULL, (size_t)size, PROT_READ, MAP_SHARED, sp->rfd, 0);
-		if (m != MAP_FAILED) {
-			madvise(m, (size_t)size, MADV_SEQUENTIAL);
-			sp->map    = m;
-			sp->maplen = (size_t)size;
+	if (off >= sp->woff && off + n <= sp->woff + sp->wlen)
+		return sp->win + (off - sp->woff);
+	if (off + want > size)
+		want = size > off + n ? (size_t)(size - off) : n;
+	if (want > sp->wcap) {
+		free(sp->win);
+		sp->wcap = want;
+		sp->win  = xmalloc(want);
+	}
+	sp->wlen = 0;
+	while (got < want) {
+		ssize_t r = pread(
+		    sp->rfd, sp->win + got, want - got, (off_t)(off + got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*rc = -errno;
+			return NULL;
 		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
 	}
-	if (sp->map && off + n <= sp->maplen)
-		return sp->map + off;
-	if (n > sp->bufcap) {
-		sp->bufcap = n;
-		sp->buf    = xrealloc(sp->buf, n);
+	sp->woff = off;
+	sp->wlen = got;
+	if (got < n) {
+		*rc = -EAGAIN;
+		return NULL;
 	}
-	*rc = pread_all(sp->rfd, sp->buf, n, off);
-	return *rc ? NULL : sp->buf;
+	return sp->win;
+}
+
+/* The reader's segment is shorter on disk than the spool wrote it (cut
+ * by someone else): said once, its size taken as it is now; the records
+ * cut off are counted as corrupt once it is read to its new end. */
+static bool
+reader_cut_short(struct spool *sp, struct seg *s, bool *warned)
+{
+	struct stat st;
+	char        what[96];
+
+	if (fstat(sp->rfd, &st) || (uint64_t)st.st_size >= s->bytes)
+		return false;
+	snprintf(what, sizeof(what), "its end cut off (%llu bytes written)",
+	    (unsigned long long)s->bytes);
+	tell_corrupt(sp, s->seq, (uint64_t)st.st_size, what);
+	if (warned)
+		*warned = true;
+	sp->n.bytes -= s->bytes - (uint64_t)st.st_size;
+	s->bytes = (uint64_t)st.st_size;
+	sp->wlen = 0;
+	return true;
 }
 
 /* rec_at() for the reader's segment, through reader_bytes(). */
@@ -800,12 +847,14 @@ spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
 			return sp->nseg ? -EIO : -ENOENT;
 		s = &sp->segs[0];
 		if (sp->roff >= s->bytes) {
-			if (sp->nseg == 1)
+			if (sp->nseg == 1 && sp->wfd >= 0)
 				return -ENOENT; /* read up to the writer */
 			seg_drop_oldest(sp, false);
 			continue;
 		}
 		rc = reader_rec_at(sp, sp->roff, s->bytes, &r);
+		if (rc == -EAGAIN && reader_cut_short(sp, s, warned))
+			continue;
 		if (rc == -EAGAIN || rc == -EBADMSG) {
 			tell_corrupt(
 			    sp, s->seq, sp->roff, "a damaged record header");
@@ -820,6 +869,8 @@ spool_peek(struct spool *sp, struct spool_rec *out, bool *warned, char *err,
 			return rc;
 		pl = reader_bytes(
 		    sp, sp->roff + SPOOL_REC_HDR, r.len, s->bytes, &rc);
+		if (!pl && rc == -EAGAIN && reader_cut_short(sp, s, warned))
+			continue;
 		if (!pl)
 			return rc == -EAGAIN ? -EIO : rc;
 		if (crc32c(0, pl, r.len) != r.pcrc) {
@@ -885,7 +936,7 @@ spool_close(struct spool *sp)
 	if (sp->pfd >= 0)
 		close(sp->pfd);
 	free(sp->segs);
-	free(sp->buf);
+	free(sp->win);
 	free(sp->dir);
 	free(sp->ident);
 	free(sp);

@@ -14,11 +14,14 @@
  * record it took survives a kill -9 of the process (the page cache has
  * it). With sync set (--spool-sync, the default) the records are also
  * fdatasync()ed by group commit: one fdatasync for the appends of up to
- * 16 MiB or 50 ms, and a record counts as appended (spool_counts) only
- * once that fdatasync has returned; so what is counted also survives a
- * crash of the machine. The read position is written after each record
- * is consumed, not synced: a kill -9 keeps it; a machine crash may send
- * records again (duplicates, never loss).
+ * 64 MiB (a segment's default size) or 50 ms, and at a segment's end;
+ * a record counts as appended (spool_counts) only once that fdatasync
+ * has returned, so what is counted also survives a crash of the machine.
+ * Between them, the writeback of each MiB appended is started at once
+ * (sync_file_range, not waited for): the disk writes while the next
+ * records are made, and the fdatasync finds little left to write. The read
+ * position is written after each record is consumed, not synced: a kill -9
+ * keeps it; a machine crash may send records again (duplicates, never loss).
  *
  * Cap: the segment files together never exceed max bytes; a full spool
  * refuses (block), drops the new record (drop-new) or deletes its
@@ -65,7 +68,7 @@ struct spool_counts {
 };
 
 /* A record read back (spool_peek): valid until the next call of a
- * spool_ function on the same spool (p may point into a mapping). */
+ * spool_ function on the same spool (p points into its read-ahead). */
 struct spool_rec {
 	const void *p;
 	size_t      len;
@@ -90,7 +93,7 @@ int spool_append(struct spool *sp, const void *p, size_t len, uint32_t records,
 /** fdatasyncs the appends not yet synced and counts them. 0 or -errno
  *  (with a line in err when err is not NULL). */
 int spool_sync(struct spool *sp, char *err, size_t errlen);
-/** spool_sync when the oldest unsynced append is 50 ms old or 16 MiB
+/** spool_sync when the oldest unsynced append is 50 ms old or 64 MiB
  *  wait: call it now and then (each batch). Without err, a failure is
  *  logged once. */
 int spool_sync_due(struct spool *sp, char *err, size_t errlen);

@@ -239,7 +239,7 @@ replay_one(struct stage *st)
 	st->ctx->rejected        = 0;
 	st->ctx->rejected_points = 0;
 	ts                       = stage_forward(st, &b);
-	if (target_status_stop(ts))
+	if (target_status_stop(ts) || (ts != TGT_OK && abandon_due()))
 		return false; /* kept: the run stops, the next one sends it */
 	if (target_status_retry(ts)) {
 		went_down(p, ts == TGT_UNREACHABLE);

@@ -10,7 +10,8 @@
 #      lines add up;
 #   2. kill -9 of tsload while the spool holds data, then a second run on
 #      the same spool, of 0.5 s (one cycle: most of the spool is sent at
-#      its end): what the first run spooled is sent, once;
+#      its end): what the first run spooled is sent, once; and again
+#      with the spool sent by `tsload stream --replay` alone;
 #   3. drop-oldest with a small cap and the server down to the end: the
 #      spool stays within its cap, the dropped records are counted
 #      exactly (generated = written + left + dropped); then a byte of the
@@ -146,6 +147,34 @@ check "kill -9, second run: the records add up" not grep -q 'Records do not add 
 check_eq "kill -9: no duplicate rows" 0 "$(q "$(dup_sql $tbl)")"
 check_eq "kill -9: no series of the first run misses a cycle" 0 "$(q "$(gap_sql $tbl "time < $t2")")"
 check_eq "kill -9: nothing left in the spool" 0 "$(spool_num left k2.out)"
+
+# ---- 2b. the same, sent by tsload stream --replay ----
+# -p, -c and the model come from the spool; the URL's user name and the
+# table name are given (the spool keeps neither)
+tbl=t_replay
+"$TSLOAD" ingest -p 1 -c 2 --duration 60 -t $tbl --spool-dir "$T_TMP/sp2r" \
+	"${common[@]}" --results "$T_TMP/res2r" >r1.out 2>r1.err &
+pid=$!
+sleep 3
+pg_kill
+sleep 4
+{
+	kill -9 $(pgrep -P $pid) $pid
+	wait $pid
+} 2>/dev/null
+pg_up
+before=$(q "select count(*) from $tbl")
+check "kill -9, replay: the spool holds data" test -n "$(ls "$T_TMP"/sp2r/*/*.seg 2>/dev/null)"
+timeout 100 "$TSLOAD" stream --replay "$T_TMP/sp2r" -t $tbl --target "$url" \
+	--results "$T_TMP/res2rb" >r2.out 2>r2.err
+check_eq "kill -9, stream --replay: exit 0" 0 "$?"
+found=$(spool_num 'from an earlier run' r2.out)
+check "kill -9, stream --replay: found the killed run's records (${found:-none})" test "${found:-0}" -gt 0
+check_eq "kill -9, stream --replay: Records written = found" "$found" "$(records_written r2.out)"
+check_eq "kill -9, stream --replay: the table grew by them" "$found" "$(($(q "select count(*) from $tbl") - before))"
+check_eq "kill -9, stream --replay: no duplicate rows" 0 "$(q "$(dup_sql $tbl)")"
+check_eq "kill -9, stream --replay: no series misses a cycle" 0 "$(q "$(gap_sql $tbl)")"
+check_eq "kill -9, stream --replay: no segment left" "" "$(ls "$T_TMP"/sp2r/*/*.seg 2>/dev/null)"
 
 # ---- 3. drop-oldest under a small cap, then a damaged segment ----
 tbl=t_drop
