@@ -25,6 +25,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "metrics.h"
 #include "model.h"
 #include "sigstop.h"
 #include "spawn.h"
@@ -103,9 +104,26 @@ engine_add_range(struct engine *e, enum role role, unsigned n,
 	e->per_role[role] += n;
 }
 
+/* --metrics-linger: the final figures stay up for a last scrape. */
+static void
+linger(struct engine *e)
+{
+	uint64_t end = now_ns() + (uint64_t)(e->o->metrics_linger * 1e9);
+	int      n   = sig_count;
+
+	if (!e->metrics || e->o->metrics_linger <= 0)
+		return;
+	log_info("metrics: serving the final figures for %g s more",
+	    e->o->metrics_linger);
+	while (now_ns() < end && sig_count == n)
+		sleep_until_ns(now_ns() + 50 * 1000 * 1000);
+}
+
 void
 engine_free(struct engine *e)
 {
+	linger(e);
+	metrics_stop(e);
 	sched_free(&e->sched);
 	memset(e->rate, 0, sizeof(e->rate));
 	for (unsigned i = 0; i < e->n; i++)
@@ -652,6 +670,7 @@ serve(struct engine *e)
 		}
 		if (now_ns() >= next) {
 			tick(e, el, true);
+			metrics_update(e);
 			check_thresholds(e);
 			next += 1000000000ull;
 			if (next < now_ns())
@@ -848,7 +867,7 @@ engine_run(struct engine *e)
 	int         rc;
 
 	engine_catch_signals();
-	if (open_rates(e) || open_ticks(e))
+	if (open_rates(e) || open_ticks(e) || metrics_start(e))
 		return 1;
 	tmp = tmp && tmp[0] ? tmp : "/tmp";
 	remove_stale_sockets(tmp);
@@ -898,6 +917,7 @@ engine_run(struct engine *e)
 	unlink(e->ipc_path);
 	buf_free(&e->msg);
 	tick(e, e->secs, false);
+	metrics_update(e); /* the final figures, those of run.json */
 	for (int r = 0; r < ROLE_N; r++)
 		if (report_tick_close(&e->tick[r]))
 			e->failed = true; /* a results file is missing */

@@ -871,7 +871,9 @@ rate_texts(struct report_tick *k, double t, double dt, const struct stats *cur,
 	        / dt
 	    : 0;
 	hist_since(d, &cur->hl, k->last_hl);
-	lag = hist_percentile(d, 99) / 1e6;
+	lag           = hist_percentile(d, 99) / 1e6;
+	k->target_now = target;
+	k->lag_p99_ms = lag;
 	if (target > 0)
 		snprintf(live, nlive,
 		    "  rate %.1f%% of %.0f/s  lag p99 %.3f ms",
@@ -904,6 +906,7 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	rate_texts(k, t, dt, cur, d, rl, sizeof(rl), rc, sizeof(rc));
 	if (k->queries) {
 		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
+		k->rate_now = rps;
 		if (f && k->planned)
 			fprintf(f,
 			    "[%6.0fs] %10.1f queries/s  %8llu of %llu queries  %8llu ok  %10llu rows  errors %llu  query p50 %.3f ms  p99 %.3f ms%s\n",
@@ -934,8 +937,9 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 		k->last_records = cur->attempts;
 		goto out;
 	}
-	rps = dt > 0 ? (cur->records - k->last_records) / dt : 0;
-	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
+	rps         = dt > 0 ? (cur->records - k->last_records) / dt : 0;
+	pps         = dt > 0 ? (cur->points - k->last_points) / dt : 0;
+	k->rate_now = rps;
 	if (k->batch_max == k->batch_min && k->batch_max)
 		snprintf(batch, sizeof(batch), "  batch %u", k->batch_max);
 	else if (k->batch_max)

@@ -142,6 +142,9 @@ struct report_tick {
 	double       last_units; /* of the rate, at the last tick */
 	/* fan-out: one column per target, appended to the live line */
 	char columns[640];
+	/* the last tick's figures, for /metrics: records/s (queries/s),
+	 * and with a rate its target now and the lag p99 */
+	double rate_now, target_now, lag_p99_ms;
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries"; rate: the
  *  open loop's (NULL or no schedule: closed loop), which adds the target
