@@ -332,6 +332,28 @@ on_hello(struct engine *e, struct proto_rd *rd)
 	e->assigned++;
 }
 
+/* The first error of a side, said once, as soon as a worker reports it.
+ * Ingest workers say their failed writes themselves (ingest_tell); the
+ * coordinator says the rest: failed queries and rejected records. */
+static void
+tell_first_error(struct engine *e, const struct slot *s)
+{
+	const struct stats *t = &s->cur.s;
+	char                who[48];
+
+	if (e->told_err[s->role] || !s->cur.err[0])
+		return;
+	if (s->role == ROLE_QUERY && t->failed) {
+		log_warn("%s: first failed query: %s",
+		    name_of(e, s, who, sizeof(who)), s->cur.err);
+		e->told_err[s->role] = true;
+	} else if (s->role == ROLE_INGEST && t->rejected && !t->failed) {
+		log_warn("%s: first rejected records: %s",
+		    name_of(e, s, who, sizeof(who)), s->cur.err);
+		e->told_err[s->role] = true;
+	}
+}
+
 static void
 on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 {
@@ -359,6 +381,7 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 	}
 	if (s->cur.state & PROTO_S_FILE_ERR)
 		e->failed = true; /* said by the worker */
+	tell_first_error(e, s);
 	/* A write that ends the run (a closed pipe, a write error) stops
 	 * every worker, with its reason on one line. */
 	if (s->cur.state
@@ -510,9 +533,11 @@ query_workers_done(const struct engine *e)
 static void
 tick(struct engine *e, double el, bool live)
 {
-	struct stats *t = xmalloc(sizeof(*t));
-	FILE         *f = live && !e->o->quiet ? log_info_stream() : NULL;
-	char          err[512];
+	struct stats *t   = xmalloc(sizeof(*t));
+	FILE         *f   = live && !e->o->quiet ? log_info_stream() : NULL;
+	bool          tty = f && log_live_tty();
+	char          err[512], line[1100];
+	size_t        at;
 
 	/* the workers say what is wrong with a new file */
 	if (e->sched.n)
@@ -552,9 +577,20 @@ tick(struct engine *e, double el, bool live)
 		if (r == ROLE_INGEST)
 			target_columns(e, el, e->tick[r].columns,
 			    sizeof(e->tick[r].columns));
-		report_tick(&e->tick[r], el, t, f, note);
+		report_tick(&e->tick[r], el, t, tty ? NULL : f, note);
 	}
 	free(t);
+	if (!tty)
+		return;
+	/* a terminal: one line for both sides, rewritten every second */
+	at = (size_t)snprintf(line, sizeof(line), "[%4.0fs] ", el);
+	for (int r = 0; r < ROLE_N && at < sizeof(line); r++)
+		if (e->per_role[r])
+			at += (size_t)snprintf(line + at, sizeof(line) - at,
+			    "%s%s",
+			    r && e->per_role[ROLE_INGEST] ? "  |  " : "",
+			    e->tick[r].live);
+	log_live(line);
 }
 
 /* --abort-on-fail: stops the run once a threshold that can only get
@@ -773,6 +809,9 @@ open_ticks(struct engine *e)
 		rc = report_tick_open(&e->tick[r], e->dir, name,
 		    r == ROLE_INGEST ? "records" : "queries", &e->rate[r]);
 		e->tick[r].planned = e->planned[r];
+		if (e->per_role[ROLE_INGEST] && e->per_role[ROLE_QUERY])
+			snprintf(e->tick[r].label, sizeof(e->tick[r].label),
+			    "%s", role_names[r]);
 		if (rc) {
 			log_err("cannot write %s/%s: %s", e->dir, name,
 			    strerror(-rc));
@@ -908,6 +947,7 @@ engine_run(struct engine *e)
 		e->slot[i].pid = pid;
 	}
 	serve(e);
+	log_live_end(); /* what follows starts on a line of its own */
 	finish_children(e);
 	note_dead(e);
 	account(e);
