@@ -103,6 +103,54 @@ json_threads(struct json_w *w, struct qthreads *qt)
 	return rc;
 }
 
+/* "comparison": each figure of the first run, its value in every run
+ * and each later run's change with its interval and verdict. */
+static int
+json_comparison(struct json_w *w, const struct report_page *p)
+{
+	const struct cmp_run *r = p->cmp;
+	int rc = json_key(w, "comparison") | json_obj_begin(w);
+
+	rc |= json_key(w, "runs") | json_arr_begin(w);
+	for (unsigned k = 0; k < p->ncmp; k++)
+		rc |= json_str(w, r[k].dir);
+	rc |= json_arr_end(w);
+	rc |= json_key(w, "figures") | json_arr_begin(w);
+	for (unsigned i = 0; i < CMP_FIGS; i++) {
+		if (!r[0].f[i].have)
+			continue;
+		rc |= json_obj_begin(w);
+		rc |= json_kv_str(w, "figure", compare_fig_name(i));
+		rc |= json_key(w, "values") | json_arr_begin(w);
+		for (unsigned k = 0; k < p->ncmp; k++)
+			rc |= r[k].f[i].have ? json_double(w, r[k].f[i].value)
+			                     : json_null(w);
+		rc |= json_arr_end(w);
+		rc |= json_key(w, "changes") | json_arr_begin(w);
+		for (unsigned k = 1; k < p->ncmp; k++) {
+			struct cmp_diff d;
+
+			if (!r[k].f[i].have)
+				continue;
+			compare_diff(&r[0], &r[k], i, &d);
+			rc |= json_obj_begin(w);
+			rc |= json_kv_uint(w, "run", k + 1);
+			rc |= json_kv_double(w, "change", d.abs);
+			rc |= json_kv_double(w, "change_pct", d.pct);
+			rc |= json_kv_double(w, "ci_low", d.lo);
+			rc |= json_kv_double(w, "ci_high", d.hi);
+			rc |= json_kv_str(
+			    w, "verdict", compare_verdict_text(i, d.v));
+			rc |= json_obj_end(w);
+		}
+		rc |= json_arr_end(w);
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	rc |= json_obj_end(w);
+	return rc;
+}
+
 int
 report_page_summary(const struct report_page *p)
 {
@@ -136,6 +184,8 @@ report_page_summary(const struct report_page *p)
 	rc |= json_arr_end(&w);
 	if (p->qt)
 		rc |= json_threads(&w, p->qt);
+	if (p->ncmp >= 2)
+		rc |= json_comparison(&w, p);
 	rc |= json_obj_end(&w);
 	rc |= json_w_finish(&w);
 	if (rc) {
@@ -486,7 +536,7 @@ static const char css[]
       "pre{padding:8px;white-space:pre-wrap;word-break:break-all}"
       "img{max-width:100%;display:block;margin:6px 0}figcaption{color:#566;font-size:13px}"
       ".note{color:#8a5a00}dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0}"
-      "dt{color:#566}dd{margin:0}";
+      "dt{color:#566}dd{margin:0}.v3{color:#b00020;font-weight:600}.v2{color:#0a7a2f;font-weight:600}";
 
 static void
 td_ms(struct buf *b, double ms)
@@ -577,6 +627,73 @@ threads_table(struct buf *b, struct qthreads *qt)
 	buf_adds(b, "</table></section>\n");
 }
 
+/* Two runs or more: the figures side by side, and each later run's
+ * change from the first with its verdict (tsload compare's). */
+static void
+comparison_section(struct buf *b, const struct report_page *p)
+{
+	const struct cmp_run *r = p->cmp;
+	char                  v[128], lo[64], hi[64];
+
+	buf_adds(b,
+	    "<section><h2>Comparison</h2><p>Each run against the first, [1], as <code>tsload compare</code> shows them: the run's figure, its change from [1] and a verdict that allows for noise (a 95 % bootstrap interval of the difference of the means of the per-second samples: &ldquo;faster&rdquo; or &ldquo;slower&rdquo; only when it excludes 0).</p>\n<table><tr><th>figure</th>");
+	for (unsigned k = 0; k < p->ncmp; k++) {
+		buf_printf(b, "<th>[%u]</th>", k + 1);
+		if (k)
+			buf_printf(b,
+			    "<th>change</th><th>95%% interval</th><th>verdict [%u]</th>",
+			    k + 1);
+	}
+	buf_adds(b, "</tr>\n");
+	for (unsigned i = 0; i < CMP_FIGS; i++) {
+		if (!r[0].f[i].have)
+			continue;
+		buf_printf(b, "<tr><td>%s</td>", compare_fig_name(i));
+		for (unsigned k = 0; k < p->ncmp; k++) {
+			struct cmp_diff d;
+
+			if (!r[k].f[i].have) {
+				buf_adds(b,
+				    k ? "<td>-</td><td></td><td></td><td></td>"
+				      : "<td>-</td>");
+				continue;
+			}
+			compare_show(i, r[k].f[i].value, false, v, sizeof(v));
+			buf_adds(b, "<td>");
+			esc(b, v);
+			buf_adds(b, "</td>");
+			if (!k)
+				continue;
+			compare_diff(&r[0], &r[k], i, &d);
+			compare_show(i, d.abs, true, v, sizeof(v));
+			if (isnan(d.pct))
+				buf_printf(b, "<td>%s (new)</td>", v);
+			else
+				buf_printf(
+				    b, "<td>%s (%+.1f%%)</td>", v, d.pct);
+			if (isnan(d.lo)) {
+				buf_adds(b, "<td></td>");
+			} else {
+				compare_show(i, d.lo, true, lo, sizeof(lo));
+				compare_show(i, d.hi, true, hi, sizeof(hi));
+				buf_printf(b, "<td>%s .. %s</td>", lo, hi);
+			}
+			buf_printf(b, "<td class=v%d>%s</td>", (int)d.v,
+			    compare_verdict_text(i, d.v));
+		}
+		buf_adds(b, "</tr>\n");
+	}
+	buf_adds(b, "</table><p>");
+	for (unsigned k = 0; k < p->ncmp; k++) {
+		buf_printf(b, "%s[%u] ", k ? "<br>" : "", k + 1);
+		esc(b, r[k].dir);
+		buf_adds(b, " (");
+		esc(b, r[k].command);
+		buf_adds(b, ")");
+	}
+	buf_adds(b, "</p></section>\n");
+}
+
 static void
 runs_section(struct buf *b, const struct runset *s)
 {
@@ -644,6 +761,8 @@ report_page_html(const struct report_page *p, unsigned *nplots)
 	buf_adds(&b, " on ");
 	esc(&b, host);
 	buf_printf(&b, " by tsload %s</p></header><main>\n", TSLOAD_VERSION);
+	if (p->ncmp >= 2)
+		comparison_section(&b, p);
 	if (s->ng) {
 		buf_adds(&b,
 		    "<section><h2>Summary</h2><p>Merged from the histograms stored in each run.json: the percentiles are those of all requests together (within 0.4 %), not averages.</p>\n");

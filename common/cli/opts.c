@@ -336,7 +336,7 @@ static const struct opt opt_table[] = {
 	    ING | QRY | RUN, NULL,
 	    "with --threshold: stop as soon as one that can only get worse (errors, throttles bounded above) has failed",
 	    G_OUTPUT },
-	{ "fail-if", 0, OPT_LIST, OFF(fail_if), "", 0, 0, CMP, "EXPR",
+	{ "fail-if", 0, OPT_LIST, OFF(fail_if), "", 0, 0, CMP | REP, "EXPR",
 	    "exit 4 when the last run's change from the first holds: write_p99>+10%, rate<-5%, write_p99>2ms (repeatable)",
 	    G_OUTPUT },
 	{ "connect", 0, OPT_STR, OFF(connect), "", 0, 0, WRK, "URL",

@@ -103,6 +103,32 @@ check "spool use in summary.json (run B replayed 6)" json_has runA/report/summar
 check "spool columns on the page" grep -q "<th>spooled</th>" runA/report/index.html
 check "the spectrum's data goes to 99.999 %" grep -q '^99.99900,' runA/report/spectrum.dat
 check "page needs no network (no http:// or https:// reference)" not grep -qE 'https?://' runA/report/index.html
+# two runs: the comparison too, with tsload compare's verdicts (B's
+# latencies are 10 times A's, its rate the same)
+check "the comparison is printed" grep -q '^\[2\] against \[1\]: change' rep.out
+"$TSLOAD" compare runA runB >cmp.out 2>&1
+check_eq "the same verdicts as tsload compare" \
+	"$(grep -E '^(records_per_s|write_p50|write_p99|errors) ' cmp.out)" \
+	"$(grep -E '^(records_per_s|write_p50|write_p99|errors) ' rep.out)"
+verdict() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+f = [x for x in s["comparison"]["figures"] if x["figure"] == sys.argv[2]][0]
+print(f["changes"][0]["verdict"])
+PY
+}
+check_eq "summary.json: write_p50 of B against A: slower" slower "$(verdict runA/report/summary.json write_p50)"
+check_eq "summary.json: records/s: no significant change" "no significant change" \
+	"$(verdict runA/report/summary.json records_per_s)"
+check "the page has the comparison, with the verdict" \
+	bash -c 'grep -q "<h2>Comparison</h2>" runA/report/index.html && grep -q "<td>write_p50</td>.*slower</td>" runA/report/index.html'
+"$TSLOAD" report runA runB --fail-if 'errors > 1' >gate.out 2>gate.err
+check_eq "report --fail-if that holds (errors 3 -> 5): exit 4, as compare" 4 $?
+check "and the page is written all the same" grep -q "^report: runA/report/index.html" gate.out
+"$TSLOAD" report runA --fail-if 'write_p99 > +10%' >g1.out 2>&1
+check_eq "report --fail-if with one run: exit 2" 2 $?
+check "one line saying why" bash -c "[ \$(wc -l <g1.out) -eq 1 ] && grep -q 'two runs or more' g1.out"
 # a results directory: every run in it
 mkdir root && cp -r runA runB root/ && rm -rf root/runA/report
 "$TSLOAD" report root >root.out 2>&1
