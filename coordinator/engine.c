@@ -579,6 +579,15 @@ tick(struct engine *e, double el, bool live)
 			    sizeof(e->tick[r].columns));
 		report_tick(&e->tick[r], el, t, tty ? NULL : f, note);
 	}
+	/* fan-out: each target's row of its own time series */
+	for (unsigned k = 0; e->per_role[ROLE_INGEST]
+	     && k < opts_n_targets(e->o) && opts_n_targets(e->o) > 1;
+	     k++) {
+		uint32_t st;
+
+		engine_total_target(e, k, t, &st);
+		report_tick(&e->ttick[k], el, t, NULL, NULL);
+	}
 	free(t);
 	if (!tty)
 		return;
@@ -793,6 +802,31 @@ open_rates(struct engine *e)
 	return 0;
 }
 
+/* Fan-out: timeseries-target-N.csv, the columns of timeseries.csv for
+ * target N alone. */
+static int
+open_target_ticks(struct engine *e)
+{
+	unsigned nt = opts_n_targets(e->o);
+
+	for (unsigned k = 0; e->per_role[ROLE_INGEST] && nt > 1 && k < nt;
+	     k++) {
+		char name[64];
+		int  rc;
+
+		snprintf(
+		    name, sizeof(name), "timeseries-target-%u.csv", k + 1);
+		rc = report_tick_open(
+		    &e->ttick[k], e->dir, name, "records", NULL);
+		if (rc) {
+			log_err("cannot write %s/%s: %s", e->dir, name,
+			    strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int
 open_ticks(struct engine *e)
 {
@@ -818,7 +852,7 @@ open_ticks(struct engine *e)
 			return rc;
 		}
 	}
-	return 0;
+	return open_target_ticks(e);
 }
 
 /* True when nobody listens on the unix socket at path any more. */
@@ -961,6 +995,9 @@ engine_run(struct engine *e)
 	for (int r = 0; r < ROLE_N; r++)
 		if (report_tick_close(&e->tick[r]))
 			e->failed = true; /* a results file is missing */
+	for (unsigned k = 0; k < OPTS_TARGETS_MAX; k++)
+		if (e->ttick[k].csv && report_tick_close(&e->ttick[k]))
+			e->failed = true;
 	/* The handlers stay: a late signal must not lose run.json. */
 	return e->failed ? 1 : 0;
 }

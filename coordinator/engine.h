@@ -76,6 +76,8 @@ struct engine {
 	unsigned           assigned;
 	uint64_t           t_start, t_stop;
 	struct report_tick tick[ROLE_N];
+	/* fan-out: timeseries-target-N.csv, one per target */
+	struct report_tick ttick[OPTS_TARGETS_MAX];
 	struct httpsrv    *metrics;          /* --metrics-port, or NULL */
 	bool               told_err[ROLE_N]; /* first error said */
 	uint64_t           tgt_last_rec[OPTS_TARGETS_MAX]; /* fan-out rates */

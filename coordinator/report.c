@@ -433,6 +433,9 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "skipped_points") | json_uint(w, s->skipped_points);
 	rc |= json_key(w, "latency_from_intended_s") | json_hist(w, &s->hi);
 	rc |= json_key(w, "schedule_lag_s") | json_hist(w, &s->hl);
+	rc |= json_key(w, "latency_from_intended_hist")
+	    | json_hist_sparse(w, &s->hi);
+	rc |= json_key(w, "schedule_lag_hist") | json_hist_sparse(w, &s->hl);
 	return rc;
 }
 
@@ -839,7 +842,7 @@ report_tick_open(struct report_tick *k, const char *dir, const char *name,
 		    k->rate ? ",target_per_s,lag_p99_ms,skipped" : "");
 	else
 		fprintf(k->csv,
-		    "time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms%s\n",
+		    "time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms,behind%s\n",
 		    k->rate ? ",target_per_s,lag_p99_ms,skipped" : "");
 	report_tick_flush(k);
 	return 0;
@@ -989,11 +992,12 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	    (unsigned long long)cur->failed, why, p99, rb, batch, spool);
 	if (k->csv) {
 		fprintf(k->csv,
-		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f%s\n", t,
+		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f,%llu%s\n", t,
 		    (unsigned long long)cur->records, rps,
 		    (unsigned long long)cur->points, pps,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, p50, p99, rc);
+		    (unsigned long long)cur->failed, p50, p99,
+		    (unsigned long long)cur->behind, rc);
 		report_tick_flush(k);
 	}
 	k->last_records = cur->records;

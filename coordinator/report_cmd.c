@@ -140,6 +140,8 @@ coord_report(int argc, char **argv)
 	char               out[PATH_MAX], err[PATH_MAX + 200];
 	unsigned           nplots = 0;
 	int                gate   = 0;
+	bool               same   = true; /* all runs of one command */
+	unsigned           other  = 0;    /* else the first that is not */
 	int rc = cmd_parse(&o, CMD_REPORT, argc, argv, report_usage);
 
 	if (rc >= 0)
@@ -178,8 +180,21 @@ coord_report(int argc, char **argv)
 		    "report: --fail-if needs two runs or more (tsload report A B --fail-if EXPR)");
 		rc = 2;
 	}
-	/* two runs or more: each against the first, as tsload compare */
-	if (!rc && rs->n >= 2) {
+	/* two runs or more of one command: each against the first, as
+	 * tsload compare (an ingest and a query run are not compared) */
+	for (unsigned i = 1; !rc && same && i < rs->n; i++)
+		if (strcmp(rs->run[i].command, rs->run[0].command)) {
+			same  = false;
+			other = i;
+		}
+	if (!rc && o.fail_if[0] && !same) {
+		log_err(
+		    "report: --fail-if compares runs of one command; %s is a %s run, %s a %s run",
+		    rs->run[0].dir, rs->run[0].command, rs->run[other].dir,
+		    rs->run[other].command);
+		rc = 2;
+	}
+	if (!rc && rs->n >= 2 && same) {
 		const char *dirs[RUNSET_MAX_RUNS];
 
 		for (unsigned i = 0; i < rs->n; i++)

@@ -65,6 +65,14 @@ json_group(struct json_w *w, const struct runset_group *g)
 	    w, "max_ms", hist_is_empty(g->h) ? 0 : g->h->max / 1e6);
 	if (g->target_per_s > 0)
 		rc |= json_kv_double(w, "target_per_s", g->target_per_s);
+	if (!hist_is_empty(g->hi)) {
+		rc |= json_kv_uint(w, "intended_count", g->hi->count);
+		rc |= json_kv_double(w, "intended_p50_ms", pct_ms(g->hi, 50));
+		rc |= json_kv_double(w, "intended_p99_ms", pct_ms(g->hi, 99));
+		rc |= json_kv_uint(w, "lag_count", g->hl->count);
+		rc |= json_kv_double(w, "lag_p50_ms", pct_ms(g->hl, 50));
+		rc |= json_kv_double(w, "lag_p99_ms", pct_ms(g->hl, 99));
+	}
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -342,6 +350,36 @@ gp_series(struct buf *b, const struct runset *s, const char *icol,
 	return n;
 }
 
+/* Fan-out: one series per run and target, column col of
+ * timeseries-target-N.csv; as gp_series. */
+static unsigned
+gp_target_series(struct buf *b, const struct runset *s, const char *col,
+    const char *style, unsigned n)
+{
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct runset_run *r = &s->run[i];
+
+		for (unsigned k = 0; k < r->n_tts; k++) {
+			char label[300], what[120], path[700];
+
+			snprintf(path, sizeof(path),
+			    "%s/timeseries-target-%u.csv", r->dir, k + 1);
+			if (!has_column(path, col))
+				continue;
+			snprintf(what, sizeof(what), "target %u %s", k + 1,
+			    k < 8 ? r->tgt_url[k] : "");
+			run_label(s, i, what, label, sizeof(label));
+			buf_adds(b, n ? ", \\\n  " : "plot ");
+			gp_str(b, path);
+			buf_printf(
+			    b, " using 1:'%s' with %s title ", col, style);
+			gp_str(b, label);
+			n++;
+		}
+	}
+	return n;
+}
+
 struct plot {
 	char name[32];
 	char title[96];
@@ -395,6 +433,61 @@ spectrum(const struct report_page *p, const char *name, bool queries,
 	return cols;
 }
 
+/* Open loop: the spectrum of the latency from the intended start and of
+ * the schedule lag of each role and target that has them. 0 when none. */
+static unsigned
+spectrum_open(const struct report_page *p, const char *name, struct buf *dat,
+    struct buf *gp)
+{
+	const struct runset *s = p->rs;
+	const struct hist   *h[2 * RUNSET_MAX_GROUPS];
+	char                 label[2 * RUNSET_MAX_GROUPS][100];
+	unsigned             cols = 0;
+
+	for (unsigned g = 0; g < s->ng; g++) {
+		if (!strcmp(s->g[g].kind, "query"))
+			continue;
+		if (!hist_is_empty(s->g[g].hi)) {
+			h[cols] = s->g[g].hi;
+			snprintf(label[cols++], sizeof(label[0]),
+			    "%.70s from the intended start", s->g[g].name);
+		}
+		if (!hist_is_empty(s->g[g].hl)) {
+			h[cols] = s->g[g].hl;
+			snprintf(label[cols++], sizeof(label[0]),
+			    "%.70s schedule lag", s->g[g].name);
+		}
+	}
+	if (!cols)
+		return 0;
+	buf_adds(dat, "percentile,x");
+	for (unsigned c = 0; c < cols; c++)
+		buf_printf(dat, ",%s", label[c]);
+	buf_addc(dat, '\n');
+	for (unsigned i = 0; i < REPORT_SPECTRUM_POINTS; i++) {
+		double pc = report_spectrum_pct(i);
+
+		buf_printf(dat, "%.5f,%.6g", pc, 1.0 / (1.0 - pc / 100.0));
+		for (unsigned c = 0; c < cols; c++)
+			buf_printf(dat, ",%.6f", pct_ms(h[c], i ? pc : 0));
+		buf_addc(dat, '\n');
+	}
+	gp_head(gp, name,
+	    "Open loop: latency from the intended start and schedule lag",
+	    "percentile", "ms");
+	buf_adds(gp,
+	    "set logscale x\nset xrange [1:100000]\n"
+	    "set xtics ('0%%' 1, '90%%' 10, '99%%' 100, '99.9%%' 1000, '99.99%%' 10000, '99.999%%' 100000)\n");
+	for (unsigned c = 0; c < cols; c++) {
+		buf_adds(gp, c ? ", \\\n  " : "plot ");
+		buf_printf(gp, "'%s.dat' using 2:%u with lines lw 2%s title ",
+		    name, c + 3, strstr(label[c], "lag") ? " dt 2" : "");
+		gp_str(gp, label[c]);
+	}
+	buf_addc(gp, '\n');
+	return cols;
+}
+
 /* Writes name.gp (and name.dat if any) and runs gnuplot. */
 static int
 draw(const struct report_page *p, const char *name, struct buf *gp,
@@ -412,6 +505,16 @@ draw(const struct report_page *p, const char *name, struct buf *gp,
 	if ((rc = save(p, f, gp)))
 		return rc;
 	return gnuplot(p, name);
+}
+
+/* Whether any run fell behind its interval. */
+static bool
+behind_any(const struct runset *s)
+{
+	for (unsigned g = 0; g < s->ng; g++)
+		if (s->g[g].behind)
+			return true;
+	return false;
 }
 
 /* All the plots; their list in pl (*n of them). 1: no gnuplot. */
@@ -492,6 +595,41 @@ plots(const struct report_page *p, struct plot *pl, unsigned *n)
 			PLOT("lag", "Schedule lag",
 			    "Open loop: how late requests were sent against their schedule (p99 per second).");
 		}
+	}
+	buf_reset(&gp);
+	buf_reset(&dat);
+	if (!rc && spectrum_open(p, "openloop", &dat, &gp))
+		PLOT("openloop",
+		    "Latency from the intended start and schedule lag",
+		    "Open loop, every percentile of the merged histograms: the latency from each request's intended start (solid; what a user of the database waits, queueing included) and how late it was sent (dashed).");
+	buf_reset(&gp);
+	buf_reset(&dat);
+	if (!rc && behind_any(s)) {
+		gp_head(&gp, "behind", "Behind schedule",
+		    "seconds into the run", "count (cumulative)");
+		if (gp_series(&gp, s, "behind", NULL, "behind schedule",
+		        "lines lw 2", 0)) {
+			buf_addc(&gp, '\n');
+			PLOT("behind", "Behind schedule",
+			    "Closed loop with --interval-millis: the times a thread fell more than 5 % of an interval behind (\"Can't keep up\") and jumped to the present, counted from the start.");
+		}
+	}
+	buf_reset(&gp);
+	gp_head(&gp, "target_rate", "Rate per target", "seconds into the run",
+	    "records per second");
+	if (!rc
+	    && gp_target_series(&gp, s, "records_per_s", "lines lw 2", 0)) {
+		buf_addc(&gp, '\n');
+		PLOT("target_rate", "Rate per target",
+		    "Fan-out (--target repeated): the records each target acknowledged per second, from timeseries-target-N.csv.");
+	}
+	buf_reset(&gp);
+	gp_head(&gp, "target_latency", "Latency per target",
+	    "seconds into the run", "latency (ms)");
+	if (!rc && gp_target_series(&gp, s, "p99_ms", "lines lw 2", 0)) {
+		buf_addc(&gp, '\n');
+		PLOT("target_latency", "Latency per target",
+		    "Fan-out: the per-second p99 write latency of each target.");
 	}
 #undef PLOT
 	buf_free(&gp);
@@ -728,7 +866,7 @@ int
 report_page_html(const struct report_page *p, unsigned *nplots)
 {
 	const struct runset *s = p->rs;
-	struct plot          pl[8];
+	struct plot          pl[16];
 	struct buf           b;
 	char                 host[128] = "", when[40];
 	time_t               now       = time(NULL);

@@ -211,6 +211,6 @@ check "query --rate: live line" grep -Eq 'rate [0-9]+ of 20 queries/s \([0-9.]+%
 check "closed loop: no rate line" not grep -q '^Rate:' o10
 check "closed loop: no rate in run.json" not grep -q '"latency_from_intended_s"\|"rate": {' "$(json_of r10)"
 check "closed loop: the CSV as before" \
-	grep -qx 'time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms' \
+	grep -qx 'time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms,behind' \
 	"$(dirname "$(json_of r10)")/timeseries.csv"
 finish
