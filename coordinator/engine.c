@@ -855,6 +855,22 @@ open_ticks(struct engine *e)
 	return open_target_ticks(e);
 }
 
+/* Closes every time series; 0, or -errno when one could not be written
+ * (said). */
+static int
+close_ticks(struct engine *e)
+{
+	int rc = 0;
+
+	for (int r = 0; r < ROLE_N; r++)
+		if (report_tick_close(&e->tick[r]))
+			rc = -EIO;
+	for (unsigned k = 0; k < OPTS_TARGETS_MAX; k++)
+		if (report_tick_close(&e->ttick[k]))
+			rc = -EIO;
+	return rc;
+}
+
 /* True when nobody listens on the unix socket at path any more. */
 static bool
 socket_dead(const char *path)
@@ -940,8 +956,12 @@ engine_run(struct engine *e)
 	int         rc;
 
 	engine_catch_signals();
-	if (open_rates(e) || open_ticks(e) || metrics_start(e))
+	if (open_rates(e) || metrics_start(e))
 		return 1;
+	if (open_ticks(e)) {
+		close_ticks(e); /* those opened before the failure */
+		return 1;
+	}
 	tmp = tmp && tmp[0] ? tmp : "/tmp";
 	remove_stale_sockets(tmp);
 	snprintf(e->ipc_path, sizeof(e->ipc_path), "%s/tsload-%d.ipc", tmp,
@@ -992,12 +1012,8 @@ engine_run(struct engine *e)
 	buf_free(&e->msg);
 	tick(e, e->secs, false);
 	metrics_update(e); /* the final figures, those of run.json */
-	for (int r = 0; r < ROLE_N; r++)
-		if (report_tick_close(&e->tick[r]))
-			e->failed = true; /* a results file is missing */
-	for (unsigned k = 0; k < OPTS_TARGETS_MAX; k++)
-		if (e->ttick[k].csv && report_tick_close(&e->ttick[k]))
-			e->failed = true;
+	if (close_ticks(e))
+		e->failed = true; /* a results file is missing */
 	/* The handlers stay: a late signal must not lose run.json. */
 	return e->failed ? 1 : 0;
 }
