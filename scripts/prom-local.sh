@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # prom-local.sh start|stop DIR - a Prometheus server (Debian package
-# prometheus) for tests: config, data and log in DIR, HTTP on a free
-# loopback port, scraping every second the targets of PROM_SCRAPE.
+# prometheus, 2.42) receiving remote write, for tests and benchmarks: a
+# config without scrape jobs (only what is written is stored), data and
+# log in DIR, HTTP on a free loopback port.
 #
-#   PROM_SCRAPE="HOST:PORT ..." start DIR
-#              prints "http://127.0.0.1:PORT PID" once /-/ready answers;
+#   start DIR  prints "promrw://127.0.0.1:PORT PID" once /-/ready answers;
 #              DIR/port and DIR/prometheus.pid hold the same
 #   stop DIR   stops that server by its PID
+#
+# PROM_PORT=N start DIR listens on port N (one try). PROM_OOO=10m sets
+# the out-of-order window (storage.tsdb.out_of_order_time_window; default
+# none: an older sample of a series is refused, 400 out of order sample).
+# PROM_SCRAPE="HOST:PORT ..." adds a scrape job "tsload" of those targets'
+# /metrics, scraped every second (tests/integration/metrics.sh: tsload's
+# --metrics-port).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server-lib.sh"
 
 usage() {
-	echo "usage: PROM_SCRAPE='HOST:PORT ...' $0 start|stop DIR" >&2
+	echo "usage: $0 start|stop DIR" >&2
 	exit 2
 }
 [ $# -eq 2 ] || usage
@@ -31,22 +38,29 @@ start)
 		echo "prom-local: already running in $dir" >&2
 		exit 1
 	fi
-	{
-		printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n'
-		printf 'scrape_configs:\n  - job_name: tsload\n    static_configs:\n      - targets: ['
-		sep=
-		for t in ${PROM_SCRAPE:-}; do
-			printf "%s'%s'" "$sep" "$t"
-			sep=', '
-		done
-		printf ']\n'
-	} >"$dir/prometheus.yml"
 	mkdir -p "$dir/data"
+	{
+		printf 'global:\n  scrape_interval: 15s\n'
+		if [ -n "${PROM_OOO:-}" ]; then
+			printf 'storage:\n  tsdb:\n    out_of_order_time_window: %s\n' "$PROM_OOO"
+		fi
+		if [ -n "${PROM_SCRAPE:-}" ]; then
+			printf 'scrape_configs:\n  - job_name: tsload\n'
+			printf '    scrape_interval: 1s\n    scrape_timeout: 1s\n'
+			printf '    static_configs:\n      - targets:\n'
+			for t in $PROM_SCRAPE; do
+				printf "          - '%s'\n" "$t"
+			done
+		fi
+	} >"$dir/prometheus.yml"
+	# Up to three tries, each on a fresh port: another process may take
+	# the port between the check and the bind.
 	for try in 1 2 3; do
-		port=$(srv_free_port)
+		port=${PROM_PORT:-$(srv_free_port)}
 		prometheus --config.file="$dir/prometheus.yml" \
 			--storage.tsdb.path="$dir/data" \
-			--web.listen-address="127.0.0.1:$port" --log.level=warn \
+			--web.listen-address="127.0.0.1:$port" \
+			--web.enable-remote-write-receiver --log.level=warn \
 			</dev/null >"$dir/prometheus.log" 2>&1 &
 		pid=$!
 		echo "$pid" >"$dir/prometheus.pid"
@@ -58,9 +72,9 @@ start)
 		tail -5 "$dir/prometheus.log" >&2
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
-		[ "$try" -eq 3 ] && exit 1
+		[ "$try" -eq 3 ] || [ -n "${PROM_PORT:-}" ] && exit 1
 	done
-	echo "http://127.0.0.1:$port $pid"
+	echo "promrw://127.0.0.1:$port $pid"
 	;;
 stop)
 	srv_stop "$dir" prometheus

@@ -10,7 +10,7 @@
 cd "$T_TMP" || exit 1
 mport=$(srv_free_port)
 PROM_SCRAPE="127.0.0.1:$mport" start_server prom-local.sh "$T_TMP/prom"
-api=$SRV_URL/api/v1
+api=http://127.0.0.1:$(cat "$T_TMP/prom/port")/api/v1
 
 # query EXPR: the value of an instant PromQL query with one result
 query() {
