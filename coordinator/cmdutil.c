@@ -33,6 +33,7 @@ static const struct cmd_help {
 	    "  tsload ingest -d db -t tbl -r us-east-1    (the seed's line: Timestream)\n"
 	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n"
 	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
+	    "  tsload ingest --duration 10m --metrics-port 9464    (Prometheus /metrics)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
 	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n"
 	    "  tsload ingest --model-file temperature.json --interval-millis 500 \\\n"
@@ -142,14 +143,19 @@ static const struct cmd_help {
 	    "run.json (exact: percentiles of all requests together, never averages of\n"
 	    "percentiles) and writes DIR/report/index.html with plots drawn by gnuplot\n"
 	    "(rate and latency over time, the percentile spectrum to 99.999 %, latency\n"
-	    "by query, errors and throttles, schedule lag), and report/summary.json with\n"
-	    "the merged figures. With -d it does the seed's summarize_results.py job on\n"
+	    "by query, errors and throttles, schedule lag and the latency from the\n"
+	    "intended start, behind schedule, rate and latency per target), and\n"
+	    "report/summary.json with the merged figures. Two runs or more of one\n"
+	    "command are also compared as tsload compare does (the same verdicts,\n"
+	    "printed and on the page); --fail-if gates them (exit 4).\n"
+	    "With -d it does the seed's summarize_results.py job on\n"
 	    "per-thread query results: the latencies come from the do-qN.log files next\n"
 	    "to each CSV, -o gets the merged summary in the seed's columns, and\n"
 	    "--seed-compat also writes the seed's column means (FILE-seed-mean.csv).\n"
 	    "Exit 0, or 2 when a directory or file cannot be read or is not tsload's.\n",
 	    "  tsload report results/20261207-060427-query-19200\n"
 	    "  tsload report host1/results/RUN host2/results/RUN   (merged)\n"
+	    "  tsload report base new --fail-if 'write_p99 > +10%'   (compared)\n"
 	    "  tsload report -d logs -p '*-summary.csv' -o summary.csv --seed-compat\n",
 	    false },
 	{ CMD_WORKER, "tsload worker --connect URL",

@@ -300,8 +300,14 @@ compare_diff(const struct cmp_run *a, const struct cmp_run *b, unsigned i,
 		d->v = CMP_SAME;
 }
 
-static const char *
-verdict(unsigned i, enum cmp_verdict v)
+const char *
+compare_fig_name(unsigned i)
+{
+	return defs[i].name;
+}
+
+const char *
+compare_verdict_text(unsigned i, enum cmp_verdict v)
 {
 	bool count = defs[i].kind == K_COUNT;
 
@@ -320,10 +326,8 @@ verdict(unsigned i, enum cmp_verdict v)
 	return "-";
 }
 
-/* A value of figure i for people, in its display unit; sign: with a
- * + or - (a change). */
-static void
-show(unsigned i, double x, bool sign, char *out, size_t n)
+void
+compare_show(unsigned i, double x, bool sign, char *out, size_t n)
 {
 	const char *sg = sign && x >= 0 ? "+" : "";
 
@@ -366,7 +370,8 @@ compare_print(FILE *f, const struct cmp_run *r, unsigned n)
 		fprintf(f, "%-16s", defs[i].name);
 		for (unsigned k = 0; k < n; k++) {
 			if (r[k].f[i].have)
-				show(i, r[k].f[i].value, false, v, sizeof(v));
+				compare_show(
+				    i, r[k].f[i].value, false, v, sizeof(v));
 			else
 				snprintf(v, sizeof(v), "-");
 			fprintf(f, " %18s", v);
@@ -384,22 +389,24 @@ compare_print(FILE *f, const struct cmp_run *r, unsigned n)
 			if (!r[0].f[i].have || !r[k].f[i].have)
 				continue;
 			compare_diff(&r[0], &r[k], i, &d);
-			show(i, d.abs, true, v, sizeof(v));
+			compare_show(i, d.abs, true, v, sizeof(v));
 			if (isnan(d.pct))
 				snprintf(pct, sizeof(pct), "(new)");
 			else
 				snprintf(pct, sizeof(pct), "(%+.1f%%)", d.pct);
 			if (isnan(d.lo)) {
 				fprintf(f, "%-16s %18s %10s %-32s %s\n",
-				    defs[i].name, v, pct, "", verdict(i, d.v));
+				    defs[i].name, v, pct, "",
+				    compare_verdict_text(i, d.v));
 				continue;
 			}
-			show(i, d.lo, true, lo, sizeof(lo));
-			show(i, d.hi, true, hi, sizeof(hi));
+			compare_show(i, d.lo, true, lo, sizeof(lo));
+			compare_show(i, d.hi, true, hi, sizeof(hi));
 			snprintf(lo + strlen(lo), sizeof(lo) - strlen(lo),
 			    " .. %s", hi);
 			fprintf(f, "%-16s %18s %10s [%-30s] %s\n",
-			    defs[i].name, v, pct, lo, verdict(i, d.v));
+			    defs[i].name, v, pct, lo,
+			    compare_verdict_text(i, d.v));
 		}
 	}
 }
@@ -468,15 +475,15 @@ gate_one(FILE *f, const struct cmp_run *a, const struct cmp_run *b,
 		     : t.value;
 		if (defs[i].kind == K_CPU)
 			bound /= 1e6; /* written in us */
-		show((unsigned)i, d.abs, true, c, sizeof(c));
+		compare_show((unsigned)i, d.abs, true, c, sizeof(c));
 	}
 	holds = isnan(change) ? t.op == TH_GT || t.op == TH_GE || t.op == TH_NE
 	                      : thresh_holds(t.op, change, bound);
-	show((unsigned)i, a->f[i].value, false, x, sizeof(x));
-	show((unsigned)i, b->f[i].value, false, y, sizeof(y));
+	compare_show((unsigned)i, a->f[i].value, false, x, sizeof(x));
+	compare_show((unsigned)i, b->f[i].value, false, y, sizeof(y));
 	fprintf(f, "fail-if %s: %s (%s %s -> %s, %s; %s)\n", t.text,
 	    holds ? "HOLDS" : "does not hold", defs[i].name, x, y, c,
-	    verdict((unsigned)i, d.v));
+	    compare_verdict_text((unsigned)i, d.v));
 	return holds;
 }
 
@@ -511,33 +518,61 @@ compare_gate(FILE *f, const struct cmp_run *r, unsigned n, const char *fail_if,
 }
 
 int
-compare_runs(FILE *f, char *const *dirs, unsigned n, const char *fail_if)
+compare_load_runs(const char *const *dirs, unsigned n, struct cmp_run **out)
 {
 	struct cmp_run *r = xcalloc(n, sizeof(*r));
 	char            err[1024];
-	int             rc = 0, held;
 
-	for (unsigned k = 0; k < n && !rc; k++)
+	for (unsigned k = 0; k < n; k++)
 		if (compare_load(dirs[k], &r[k], err, sizeof(err))) {
 			log_err("compare: %s", err);
-			rc = 2;
+			compare_free_runs(r, n);
+			*out = NULL;
+			return 2;
 		}
-	if (!rc) {
-		compare_print(f, r, n);
-		held = compare_gate(f, r, n, fail_if, err, sizeof(err));
-		fflush(f);
-		if (held < 0) {
-			log_err("%s", err);
-			rc = 2;
-		} else if (held > 0) {
-			log_err("%d --fail-if condition%s held: exit %d", held,
-			    held == 1 ? "" : "s", COMPARE_EXIT_GATE);
-			rc = COMPARE_EXIT_GATE;
-		}
-	}
-	for (unsigned k = 0; k < n; k++)
+	*out = r;
+	return 0;
+}
+
+void
+compare_free_runs(struct cmp_run *r, unsigned n)
+{
+	for (unsigned k = 0; r && k < n; k++)
 		compare_free(&r[k]);
 	free(r);
+}
+
+int
+compare_show_gate(
+    FILE *f, const struct cmp_run *r, unsigned n, const char *fail_if)
+{
+	char err[1024];
+	int  held;
+
+	compare_print(f, r, n);
+	held = compare_gate(f, r, n, fail_if, err, sizeof(err));
+	fflush(f);
+	if (held < 0) {
+		log_err("%s", err);
+		return 2;
+	}
+	if (held > 0) {
+		log_err("%d --fail-if condition%s held: exit %d", held,
+		    held == 1 ? "" : "s", COMPARE_EXIT_GATE);
+		return COMPARE_EXIT_GATE;
+	}
+	return 0;
+}
+
+int
+compare_runs(FILE *f, char *const *dirs, unsigned n, const char *fail_if)
+{
+	struct cmp_run *r;
+	int rc = compare_load_runs((const char *const *)dirs, n, &r);
+
+	if (!rc)
+		rc = compare_show_gate(f, r, n, fail_if);
+	compare_free_runs(r, n);
 	return rc;
 }
 

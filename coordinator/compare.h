@@ -58,6 +58,14 @@ void compare_diff(const struct cmp_run *a, const struct cmp_run *b, unsigned i,
 /** The index of a figure name ("rate" is points_per_s, or queries_per_s
  *  for a run without ingest), or -1. */
 int compare_figure(const struct cmp_run *r, const char *name);
+/** The name of figure i ("write_p99"). */
+const char *compare_fig_name(unsigned i);
+/** A value of figure i for people, in its display unit ("12.3/s",
+ *  "4.5 ms"); sign: with a + or - (a change). */
+void compare_show(unsigned i, double x, bool sign, char *out, size_t n);
+/** The verdict v on figure i in words ("faster", "more errors", "no
+ *  significant change"; "-" for none). */
+const char *compare_verdict_text(unsigned i, enum cmp_verdict v);
 /** Prints the runs side by side and each one's change from the first. */
 void compare_print(FILE *f, const struct cmp_run *r, unsigned n);
 /** The --fail-if expressions (one a line) on the last run against the
@@ -65,6 +73,15 @@ void compare_print(FILE *f, const struct cmp_run *r, unsigned n);
  *  in err naming the expression and what is accepted. */
 int compare_gate(FILE *f, const struct cmp_run *r, unsigned n,
     const char *fail_if, char *err, size_t errlen);
+/** Loads dirs[0..n) into *out (free it with compare_free_runs). 0, or 2
+ *  after one line naming the directory and what is wrong. */
+int compare_load_runs(
+    const char *const *dirs, unsigned n, struct cmp_run **out);
+void compare_free_runs(struct cmp_run *r, unsigned n);
+/** Prints runs r[0..n) side by side and gates them: 0, 2 (a bad
+ *  expression, said) or COMPARE_EXIT_GATE. */
+int compare_show_gate(
+    FILE *f, const struct cmp_run *r, unsigned n, const char *fail_if);
 /** Loads, prints and gates dirs[0..n): 0, 2 (bad usage or a directory
  *  that is not a run) or COMPARE_EXIT_GATE. */
 int compare_runs(FILE *f, char *const *dirs, unsigned n, const char *fail_if);

@@ -25,6 +25,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "metrics.h"
 #include "model.h"
 #include "sigstop.h"
 #include "spawn.h"
@@ -103,9 +104,26 @@ engine_add_range(struct engine *e, enum role role, unsigned n,
 	e->per_role[role] += n;
 }
 
+/* --metrics-linger: the final figures stay up for a last scrape. */
+static void
+linger(struct engine *e)
+{
+	uint64_t end = now_ns() + (uint64_t)(e->o->metrics_linger * 1e9);
+	int      n   = sig_count;
+
+	if (!e->metrics || e->o->metrics_linger <= 0)
+		return;
+	log_info("metrics: serving the final figures for %g s more",
+	    e->o->metrics_linger);
+	while (now_ns() < end && sig_count == n)
+		sleep_until_ns(now_ns() + 50 * 1000 * 1000);
+}
+
 void
 engine_free(struct engine *e)
 {
+	linger(e);
+	metrics_stop(e);
 	sched_free(&e->sched);
 	memset(e->rate, 0, sizeof(e->rate));
 	for (unsigned i = 0; i < e->n; i++)
@@ -314,6 +332,28 @@ on_hello(struct engine *e, struct proto_rd *rd)
 	e->assigned++;
 }
 
+/* The first error of a side, said once, as soon as a worker reports it.
+ * Ingest workers say their failed writes themselves (ingest_tell); the
+ * coordinator says the rest: failed queries and rejected records. */
+static void
+tell_first_error(struct engine *e, const struct slot *s)
+{
+	const struct stats *t = &s->cur.s;
+	char                who[48];
+
+	if (e->told_err[s->role] || !s->cur.err[0])
+		return;
+	if (s->role == ROLE_QUERY && t->failed) {
+		log_warn("%s: first failed query: %s",
+		    name_of(e, s, who, sizeof(who)), s->cur.err);
+		e->told_err[s->role] = true;
+	} else if (s->role == ROLE_INGEST && t->rejected && !t->failed) {
+		log_warn("%s: first rejected records: %s",
+		    name_of(e, s, who, sizeof(who)), s->cur.err);
+		e->told_err[s->role] = true;
+	}
+}
+
 static void
 on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 {
@@ -341,6 +381,7 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 	}
 	if (s->cur.state & PROTO_S_FILE_ERR)
 		e->failed = true; /* said by the worker */
+	tell_first_error(e, s);
 	/* A write that ends the run (a closed pipe, a write error) stops
 	 * every worker, with its reason on one line. */
 	if (s->cur.state
@@ -492,9 +533,11 @@ query_workers_done(const struct engine *e)
 static void
 tick(struct engine *e, double el, bool live)
 {
-	struct stats *t = xmalloc(sizeof(*t));
-	FILE         *f = live && !e->o->quiet ? log_info_stream() : NULL;
-	char          err[512];
+	struct stats *t   = xmalloc(sizeof(*t));
+	FILE         *f   = live && !e->o->quiet ? log_info_stream() : NULL;
+	bool          tty = f && log_live_tty();
+	char          err[512], line[1100];
+	size_t        at;
 
 	/* the workers say what is wrong with a new file */
 	if (e->sched.n)
@@ -534,9 +577,29 @@ tick(struct engine *e, double el, bool live)
 		if (r == ROLE_INGEST)
 			target_columns(e, el, e->tick[r].columns,
 			    sizeof(e->tick[r].columns));
-		report_tick(&e->tick[r], el, t, f, note);
+		report_tick(&e->tick[r], el, t, tty ? NULL : f, note);
+	}
+	/* fan-out: each target's row of its own time series */
+	for (unsigned k = 0; e->per_role[ROLE_INGEST]
+	     && k < opts_n_targets(e->o) && opts_n_targets(e->o) > 1;
+	     k++) {
+		uint32_t st;
+
+		engine_total_target(e, k, t, &st);
+		report_tick(&e->ttick[k], el, t, NULL, NULL);
 	}
 	free(t);
+	if (!tty)
+		return;
+	/* a terminal: one line for both sides, rewritten every second */
+	at = (size_t)snprintf(line, sizeof(line), "[%4.0fs] ", el);
+	for (int r = 0; r < ROLE_N && at < sizeof(line); r++)
+		if (e->per_role[r])
+			at += (size_t)snprintf(line + at, sizeof(line) - at,
+			    "%s%s",
+			    r && e->per_role[ROLE_INGEST] ? "  |  " : "",
+			    e->tick[r].live);
+	log_live(line);
 }
 
 /* --abort-on-fail: stops the run once a threshold that can only get
@@ -652,6 +715,7 @@ serve(struct engine *e)
 		}
 		if (now_ns() >= next) {
 			tick(e, el, true);
+			metrics_update(e);
 			check_thresholds(e);
 			next += 1000000000ull;
 			if (next < now_ns())
@@ -738,6 +802,31 @@ open_rates(struct engine *e)
 	return 0;
 }
 
+/* Fan-out: timeseries-target-N.csv, the columns of timeseries.csv for
+ * target N alone. */
+static int
+open_target_ticks(struct engine *e)
+{
+	unsigned nt = opts_n_targets(e->o);
+
+	for (unsigned k = 0; e->per_role[ROLE_INGEST] && nt > 1 && k < nt;
+	     k++) {
+		char name[64];
+		int  rc;
+
+		snprintf(
+		    name, sizeof(name), "timeseries-target-%u.csv", k + 1);
+		rc = report_tick_open(
+		    &e->ttick[k], e->dir, name, "records", NULL);
+		if (rc) {
+			log_err("cannot write %s/%s: %s", e->dir, name,
+			    strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int
 open_ticks(struct engine *e)
 {
@@ -754,13 +843,32 @@ open_ticks(struct engine *e)
 		rc = report_tick_open(&e->tick[r], e->dir, name,
 		    r == ROLE_INGEST ? "records" : "queries", &e->rate[r]);
 		e->tick[r].planned = e->planned[r];
+		if (e->per_role[ROLE_INGEST] && e->per_role[ROLE_QUERY])
+			snprintf(e->tick[r].label, sizeof(e->tick[r].label),
+			    "%s", role_names[r]);
 		if (rc) {
 			log_err("cannot write %s/%s: %s", e->dir, name,
 			    strerror(-rc));
 			return rc;
 		}
 	}
-	return 0;
+	return open_target_ticks(e);
+}
+
+/* Closes every time series; 0, or -errno when one could not be written
+ * (said). */
+static int
+close_ticks(struct engine *e)
+{
+	int rc = 0;
+
+	for (int r = 0; r < ROLE_N; r++)
+		if (report_tick_close(&e->tick[r]))
+			rc = -EIO;
+	for (unsigned k = 0; k < OPTS_TARGETS_MAX; k++)
+		if (report_tick_close(&e->ttick[k]))
+			rc = -EIO;
+	return rc;
 }
 
 /* True when nobody listens on the unix socket at path any more. */
@@ -848,8 +956,12 @@ engine_run(struct engine *e)
 	int         rc;
 
 	engine_catch_signals();
-	if (open_rates(e) || open_ticks(e))
+	if (open_rates(e) || metrics_start(e))
 		return 1;
+	if (open_ticks(e)) {
+		close_ticks(e); /* those opened before the failure */
+		return 1;
+	}
 	tmp = tmp && tmp[0] ? tmp : "/tmp";
 	remove_stale_sockets(tmp);
 	snprintf(e->ipc_path, sizeof(e->ipc_path), "%s/tsload-%d.ipc", tmp,
@@ -889,6 +1001,7 @@ engine_run(struct engine *e)
 		e->slot[i].pid = pid;
 	}
 	serve(e);
+	log_live_end(); /* what follows starts on a line of its own */
 	finish_children(e);
 	note_dead(e);
 	account(e);
@@ -898,9 +1011,9 @@ engine_run(struct engine *e)
 	unlink(e->ipc_path);
 	buf_free(&e->msg);
 	tick(e, e->secs, false);
-	for (int r = 0; r < ROLE_N; r++)
-		if (report_tick_close(&e->tick[r]))
-			e->failed = true; /* a results file is missing */
+	metrics_update(e); /* the final figures, those of run.json */
+	if (close_ticks(e))
+		e->failed = true; /* a results file is missing */
 	/* The handlers stay: a late signal must not lose run.json. */
 	return e->failed ? 1 : 0;
 }

@@ -76,6 +76,10 @@ struct engine {
 	unsigned           assigned;
 	uint64_t           t_start, t_stop;
 	struct report_tick tick[ROLE_N];
+	/* fan-out: timeseries-target-N.csv, one per target */
+	struct report_tick ttick[OPTS_TARGETS_MAX];
+	struct httpsrv    *metrics;          /* --metrics-port, or NULL */
+	bool               told_err[ROLE_N]; /* first error said */
 	uint64_t           tgt_last_rec[OPTS_TARGETS_MAX]; /* fan-out rates */
 	double             tgt_last_t;
 };
@@ -110,6 +114,8 @@ void engine_add_range(struct engine *e, enum role role, unsigned n,
 int engine_run(struct engine *e);
 /** Sums the statistics of every slot of a role. */
 void engine_total(const struct engine *e, enum role role, struct stats *t);
+/** Frees the engine; with --metrics-port, first serves the final figures
+ *  --metrics-linger seconds more (a signal ends that early). */
 void engine_free(struct engine *e);
 
 #endif

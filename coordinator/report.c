@@ -437,6 +437,9 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_key(w, "skipped_points") | json_uint(w, s->skipped_points);
 	rc |= json_key(w, "latency_from_intended_s") | json_hist(w, &s->hi);
 	rc |= json_key(w, "schedule_lag_s") | json_hist(w, &s->hl);
+	rc |= json_key(w, "latency_from_intended_hist")
+	    | json_hist_sparse(w, &s->hi);
+	rc |= json_key(w, "schedule_lag_hist") | json_hist_sparse(w, &s->hl);
 	return rc;
 }
 
@@ -843,7 +846,7 @@ report_tick_open(struct report_tick *k, const char *dir, const char *name,
 		    k->rate ? ",target_per_s,lag_p99_ms,skipped" : "");
 	else
 		fprintf(k->csv,
-		    "time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms%s\n",
+		    "time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms,behind%s\n",
 		    k->rate ? ",target_per_s,lag_p99_ms,skipped" : "");
 	report_tick_flush(k);
 	return 0;
@@ -858,15 +861,17 @@ hist_since(struct hist *d, const struct hist *cur, struct hist *last)
 	memcpy(last, cur, sizeof(*cur));
 }
 
-/* Open loop: "  rate 99.8% of 2000/s  lag p99 0.012 ms" for the live
- * line and ",target,lag,skipped" for the CSV (empty without a rate). */
+/* Open loop: "  rate 1996 of 2000 points/s (99.8%)  lag p99 0.012 ms" for
+ * the live line and ",target,lag,skipped" for the CSV (empty without a
+ * rate). */
 static void
 rate_texts(struct report_tick *k, double t, double dt, const struct stats *cur,
-    struct hist *d, char *live, size_t nlive, char *csv, size_t ncsv)
+    struct hist *d, char *live, size_t nlive, char *csv, size_t ncsv,
+    char *brief, size_t nbrief)
 {
-	double units, target, lag;
+	double units, target, lag, got;
 
-	live[0] = csv[0] = '\0';
+	live[0] = csv[0] = brief[0] = '\0';
 	if (!k->rate)
 		return;
 	units  = report_rate_units(k->rate, cur);
@@ -874,15 +879,26 @@ rate_texts(struct report_tick *k, double t, double dt, const struct stats *cur,
 	    ? (sched_units(k->rate->s, t) - sched_units(k->rate->s, k->last_t))
 	        / dt
 	    : 0;
+	got    = dt > 0 ? (units - k->last_units) / dt : 0;
 	hist_since(d, &cur->hl, k->last_hl);
-	lag = hist_percentile(d, 99) / 1e6;
+	lag           = hist_percentile(d, 99) / 1e6;
+	k->target_now = target;
+	k->lag_p99_ms = lag;
 	if (target > 0)
 		snprintf(live, nlive,
-		    "  rate %.1f%% of %.0f/s  lag p99 %.3f ms",
-		    dt > 0 ? 100 * (units - k->last_units) / dt / target : 0,
-		    target, lag);
+		    "  rate %.0f of %.0f %s/s (%.1f%%)  lag p99 %.3f ms", got,
+		    target,
+		    k->rate->unit == RATE_POINTS        ? "points"
+		        : k->rate->unit == RATE_RECORDS ? "records"
+		                                        : "queries",
+		    100 * got / target, lag);
 	else
 		snprintf(live, nlive, "  rate paused  lag p99 %.3f ms", lag);
+	if (target > 0)
+		snprintf(brief, nbrief, " rate %.1f%% of %.0f/s lag %.3fms",
+		    100 * got / target, target, lag);
+	else
+		snprintf(brief, nbrief, " rate paused lag %.3fms", lag);
 	snprintf(csv, ncsv, ",%.1f,%.3f,%llu", target, lag,
 	    (unsigned long long)cur->skipped);
 	k->last_units = units;
@@ -892,7 +908,8 @@ void
 report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
     const char *note)
 {
-	char why[80] = "", batch[48] = "", spool[80] = "", rl[96], rc[64];
+	char why[80] = "", batch[48] = "", spool[80] = "", rl[128], rc[64],
+	     role[16] = "", rb[80], thr[32] = "";
 
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
@@ -903,27 +920,36 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	hist_since(d, &cur->h, k->last_h);
 	if (note && *note)
 		snprintf(why, sizeof(why), " (%s)", note);
+	if (k->label[0])
+		snprintf(role, sizeof(role), " %s", k->label);
 	p50 = hist_percentile(d, 50) / 1e6;
 	p99 = hist_percentile(d, 99) / 1e6;
-	rate_texts(k, t, dt, cur, d, rl, sizeof(rl), rc, sizeof(rc));
+	rate_texts(
+	    k, t, dt, cur, d, rl, sizeof(rl), rc, sizeof(rc), rb, sizeof(rb));
+	if (cur->throttles)
+		snprintf(thr, sizeof(thr), " thr %llu",
+		    (unsigned long long)cur->throttles);
 	if (k->queries) {
+		char of[32] = "";
+
 		rps = dt > 0 ? (cur->attempts - k->last_records) / dt : 0;
-		if (f && k->planned)
+		k->rate_now = rps;
+		if (k->planned)
+			snprintf(of, sizeof(of), " of %llu",
+			    (unsigned long long)k->planned);
+		if (f)
 			fprintf(f,
-			    "[%6.0fs] %10.1f queries/s  %8llu of %llu queries  %8llu ok  %10llu rows  errors %llu  query p50 %.3f ms  p99 %.3f ms%s\n",
-			    t, rps, (unsigned long long)cur->attempts,
-			    (unsigned long long)k->planned,
-			    (unsigned long long)cur->ok,
-			    (unsigned long long)cur->records,
-			    (unsigned long long)cur->failed, p50, p99, rl);
-		else if (f)
-			fprintf(f,
-			    "[%6.0fs] %10.1f queries/s  %8llu queries  %8llu ok  %10llu rows  errors %llu%s  query p50 %.3f ms  p99 %.3f ms%s\n",
-			    t, rps, (unsigned long long)cur->attempts,
-			    (unsigned long long)cur->ok,
+			    "[%6.0fs]%s %10.1f queries/s  %8llu%s queries  %8llu ok  %10llu rows  errors %llu%s  query p50 %.3f ms  p99 %.3f ms%s\n",
+			    t, role, rps, (unsigned long long)cur->attempts,
+			    of, (unsigned long long)cur->ok,
 			    (unsigned long long)cur->records,
 			    (unsigned long long)cur->failed, why, p50, p99,
 			    rl);
+		snprintf(k->live, sizeof(k->live),
+		    "%s%.1f q/s %llu%s q%s err %llu%s p99 %.3fms%s",
+		    k->label[0] ? "query " : "", rps,
+		    (unsigned long long)cur->attempts, of, thr,
+		    (unsigned long long)cur->failed, why, p99, rb);
 		if (k->csv)
 			fprintf(k->csv,
 			    "%.3f,%llu,%.2f,%llu,%llu,%llu,%llu,%.3f,%.3f%s\n",
@@ -938,8 +964,9 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 		k->last_records = cur->attempts;
 		goto out;
 	}
-	rps = dt > 0 ? (cur->records - k->last_records) / dt : 0;
-	pps = dt > 0 ? (cur->points - k->last_points) / dt : 0;
+	rps         = dt > 0 ? (cur->records - k->last_records) / dt : 0;
+	pps         = dt > 0 ? (cur->points - k->last_points) / dt : 0;
+	k->rate_now = rps;
 	if (k->batch_max == k->batch_min && k->batch_max)
 		snprintf(batch, sizeof(batch), "  batch %u", k->batch_max);
 	else if (k->batch_max)
@@ -954,21 +981,27 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 	k->last_replayed = cur->replayed;
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs] %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s\n",
-		    t, rps, (unsigned long long)cur->records,
+		    "[%6.0fs]%s %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s\n",
+		    t, role, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
 		    (unsigned long long)cur->failed, why, p50, p99, batch,
 		    spool, rl, k->columns);
 		fflush(f);
 	}
+	snprintf(k->live, sizeof(k->live),
+	    "%s%.0f rec/s %llu rec%s err %llu%s p99 %.3fms%s%s%s",
+	    k->label[0] ? "ingest " : "", rps,
+	    (unsigned long long)cur->records, thr,
+	    (unsigned long long)cur->failed, why, p99, rb, batch, spool);
 	if (k->csv) {
 		fprintf(k->csv,
-		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f%s\n", t,
+		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f,%llu%s\n", t,
 		    (unsigned long long)cur->records, rps,
 		    (unsigned long long)cur->points, pps,
 		    (unsigned long long)cur->throttles,
-		    (unsigned long long)cur->failed, p50, p99, rc);
+		    (unsigned long long)cur->failed, p50, p99,
+		    (unsigned long long)cur->behind, rc);
 		report_tick_flush(k);
 	}
 	k->last_records = cur->records;

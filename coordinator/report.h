@@ -142,6 +142,14 @@ struct report_tick {
 	double       last_units; /* of the rate, at the last tick */
 	/* fan-out: one column per target, appended to the live line */
 	char columns[640];
+	/* the last tick's figures, for /metrics: records/s (queries/s),
+	 * and with a rate its target now and the lag p99 */
+	double rate_now, target_now, lag_p99_ms;
+	/* `tsload run`: "ingest" or "query", shown on each side's line */
+	char label[8];
+	/* the same tick as a shorter text, for the one refreshing line on a
+	 * terminal (log_live): the roles' texts side by side */
+	char live[512];
 };
 /** Opens dir/name; unit is "records" (ingest) or "queries"; rate: the
  *  open loop's (NULL or no schedule: closed loop), which adds the target
@@ -149,7 +157,8 @@ struct report_tick {
 int report_tick_open(struct report_tick *k, const char *dir, const char *name,
     const char *unit, const struct report_rate *rate);
 /** One tick at t seconds into the run with cumulative totals `cur`:
- *  prints the live line to f (unless NULL) and appends a CSV row. `note`
+ *  prints the live line to f (unless NULL; a pipe's line), keeps a
+ *  shorter one in k->live (a terminal's) and appends a CSV row. `note`
  *  (NULL or "" for none) says which target is failing and how, e.g.
  *  "postgres unreachable", after the error count. */
 void report_tick(struct report_tick *k, double t, const struct stats *cur,

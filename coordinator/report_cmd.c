@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmdutil.h"
+#include "compare.h"
 #include "coord.h"
 #include "fs.h"
 #include "log.h"
@@ -135,8 +136,12 @@ coord_report(int argc, char **argv)
 	struct runset     *rs = NULL;
 	struct qthreads   *qt = NULL;
 	struct report_page page;
+	struct cmp_run    *cmp = NULL;
 	char               out[PATH_MAX], err[PATH_MAX + 200];
 	unsigned           nplots = 0;
+	int                gate   = 0;
+	bool               same   = true; /* all runs of one command */
+	unsigned           other  = 0;    /* else the first that is not */
 	int rc = cmd_parse(&o, CMD_REPORT, argc, argv, report_usage);
 
 	if (rc >= 0)
@@ -170,6 +175,37 @@ coord_report(int argc, char **argv)
 			rc = 2;
 		}
 	}
+	if (!rc && o.fail_if[0] && rs->n < 2) {
+		log_err(
+		    "report: --fail-if needs two runs or more (tsload report A B --fail-if EXPR)");
+		rc = 2;
+	}
+	/* two runs or more of one command: each against the first, as
+	 * tsload compare (an ingest and a query run are not compared) */
+	for (unsigned i = 1; !rc && same && i < rs->n; i++)
+		if (strcmp(rs->run[i].command, rs->run[0].command)) {
+			same  = false;
+			other = i;
+		}
+	if (!rc && o.fail_if[0] && !same) {
+		log_err(
+		    "report: --fail-if compares runs of one command; %s is a %s run, %s a %s run",
+		    rs->run[0].dir, rs->run[0].command, rs->run[other].dir,
+		    rs->run[other].command);
+		rc = 2;
+	}
+	if (!rc && rs->n >= 2 && same) {
+		const char *dirs[RUNSET_MAX_RUNS];
+
+		for (unsigned i = 0; i < rs->n; i++)
+			dirs[i] = rs->run[i].dir;
+		rc = compare_load_runs(dirs, rs->n, &cmp);
+		if (!rc)
+			gate
+			    = compare_show_gate(stdout, cmp, rs->n, o.fail_if);
+		if (gate == 2)
+			rc = 2;
+	}
 	if (rc)
 		goto out;
 	join(out, sizeof(out), o.nargs ? o.args[0] : o.rep_dir, "report");
@@ -182,7 +218,9 @@ coord_report(int argc, char **argv)
 		.qt                       = qt,
 		.out                      = out,
 		.cmdline                  = report_command_line(),
-		.gnuplot                  = "gnuplot" };
+		.gnuplot                  = "gnuplot",
+		.cmp                      = cmp,
+		.ncmp                     = cmp ? rs->n : 0 };
 	if (report_page_summary(&page) || report_page_html(&page, &nplots)) {
 		rc = 1;
 		goto out;
@@ -191,7 +229,9 @@ coord_report(int argc, char **argv)
 	    "report: %s/index.html (%u run%s, %u plot%s; figures in %s/summary.json)\n",
 	    out, rs->n, rs->n == 1 ? "" : "s", nplots, nplots == 1 ? "" : "s",
 	    out);
+	rc = gate; /* COMPARE_EXIT_GATE when a --fail-if held */
 out:
+	compare_free_runs(cmp, rs->n);
 	if (qt) {
 		qthreads_free(qt);
 		free(qt);

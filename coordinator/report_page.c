@@ -65,6 +65,14 @@ json_group(struct json_w *w, const struct runset_group *g)
 	    w, "max_ms", hist_is_empty(g->h) ? 0 : g->h->max / 1e6);
 	if (g->target_per_s > 0)
 		rc |= json_kv_double(w, "target_per_s", g->target_per_s);
+	if (!hist_is_empty(g->hi)) {
+		rc |= json_kv_uint(w, "intended_count", g->hi->count);
+		rc |= json_kv_double(w, "intended_p50_ms", pct_ms(g->hi, 50));
+		rc |= json_kv_double(w, "intended_p99_ms", pct_ms(g->hi, 99));
+		rc |= json_kv_uint(w, "lag_count", g->hl->count);
+		rc |= json_kv_double(w, "lag_p50_ms", pct_ms(g->hl, 50));
+		rc |= json_kv_double(w, "lag_p99_ms", pct_ms(g->hl, 99));
+	}
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -96,6 +104,54 @@ json_threads(struct json_w *w, struct qthreads *qt)
 			rc |= json_kv_double(w, "p99_s", st.p99);
 			rc |= json_kv_double(w, "geomean_s", st.geomean);
 		}
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	rc |= json_obj_end(w);
+	return rc;
+}
+
+/* "comparison": each figure of the first run, its value in every run
+ * and each later run's change with its interval and verdict. */
+static int
+json_comparison(struct json_w *w, const struct report_page *p)
+{
+	const struct cmp_run *r = p->cmp;
+	int rc = json_key(w, "comparison") | json_obj_begin(w);
+
+	rc |= json_key(w, "runs") | json_arr_begin(w);
+	for (unsigned k = 0; k < p->ncmp; k++)
+		rc |= json_str(w, r[k].dir);
+	rc |= json_arr_end(w);
+	rc |= json_key(w, "figures") | json_arr_begin(w);
+	for (unsigned i = 0; i < CMP_FIGS; i++) {
+		if (!r[0].f[i].have)
+			continue;
+		rc |= json_obj_begin(w);
+		rc |= json_kv_str(w, "figure", compare_fig_name(i));
+		rc |= json_key(w, "values") | json_arr_begin(w);
+		for (unsigned k = 0; k < p->ncmp; k++)
+			rc |= r[k].f[i].have ? json_double(w, r[k].f[i].value)
+			                     : json_null(w);
+		rc |= json_arr_end(w);
+		rc |= json_key(w, "changes") | json_arr_begin(w);
+		for (unsigned k = 1; k < p->ncmp; k++) {
+			struct cmp_diff d;
+
+			if (!r[k].f[i].have)
+				continue;
+			compare_diff(&r[0], &r[k], i, &d);
+			rc |= json_obj_begin(w);
+			rc |= json_kv_uint(w, "run", k + 1);
+			rc |= json_kv_double(w, "change", d.abs);
+			rc |= json_kv_double(w, "change_pct", d.pct);
+			rc |= json_kv_double(w, "ci_low", d.lo);
+			rc |= json_kv_double(w, "ci_high", d.hi);
+			rc |= json_kv_str(
+			    w, "verdict", compare_verdict_text(i, d.v));
+			rc |= json_obj_end(w);
+		}
+		rc |= json_arr_end(w);
 		rc |= json_obj_end(w);
 	}
 	rc |= json_arr_end(w);
@@ -136,6 +192,8 @@ report_page_summary(const struct report_page *p)
 	rc |= json_arr_end(&w);
 	if (p->qt)
 		rc |= json_threads(&w, p->qt);
+	if (p->ncmp >= 2)
+		rc |= json_comparison(&w, p);
 	rc |= json_obj_end(&w);
 	rc |= json_w_finish(&w);
 	if (rc) {
@@ -292,6 +350,36 @@ gp_series(struct buf *b, const struct runset *s, const char *icol,
 	return n;
 }
 
+/* Fan-out: one series per run and target, column col of
+ * timeseries-target-N.csv; as gp_series. */
+static unsigned
+gp_target_series(struct buf *b, const struct runset *s, const char *col,
+    const char *style, unsigned n)
+{
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct runset_run *r = &s->run[i];
+
+		for (unsigned k = 0; k < r->n_tts; k++) {
+			char label[300], what[120], path[700];
+
+			snprintf(path, sizeof(path),
+			    "%s/timeseries-target-%u.csv", r->dir, k + 1);
+			if (!has_column(path, col))
+				continue;
+			snprintf(what, sizeof(what), "target %u %s", k + 1,
+			    k < 8 ? r->tgt_url[k] : "");
+			run_label(s, i, what, label, sizeof(label));
+			buf_adds(b, n ? ", \\\n  " : "plot ");
+			gp_str(b, path);
+			buf_printf(
+			    b, " using 1:'%s' with %s title ", col, style);
+			gp_str(b, label);
+			n++;
+		}
+	}
+	return n;
+}
+
 struct plot {
 	char name[32];
 	char title[96];
@@ -345,6 +433,61 @@ spectrum(const struct report_page *p, const char *name, bool queries,
 	return cols;
 }
 
+/* Open loop: the spectrum of the latency from the intended start and of
+ * the schedule lag of each role and target that has them. 0 when none. */
+static unsigned
+spectrum_open(const struct report_page *p, const char *name, struct buf *dat,
+    struct buf *gp)
+{
+	const struct runset *s = p->rs;
+	const struct hist   *h[2 * RUNSET_MAX_GROUPS];
+	char                 label[2 * RUNSET_MAX_GROUPS][100];
+	unsigned             cols = 0;
+
+	for (unsigned g = 0; g < s->ng; g++) {
+		if (!strcmp(s->g[g].kind, "query"))
+			continue;
+		if (!hist_is_empty(s->g[g].hi)) {
+			h[cols] = s->g[g].hi;
+			snprintf(label[cols++], sizeof(label[0]),
+			    "%.70s from the intended start", s->g[g].name);
+		}
+		if (!hist_is_empty(s->g[g].hl)) {
+			h[cols] = s->g[g].hl;
+			snprintf(label[cols++], sizeof(label[0]),
+			    "%.70s schedule lag", s->g[g].name);
+		}
+	}
+	if (!cols)
+		return 0;
+	buf_adds(dat, "percentile,x");
+	for (unsigned c = 0; c < cols; c++)
+		buf_printf(dat, ",%s", label[c]);
+	buf_addc(dat, '\n');
+	for (unsigned i = 0; i < REPORT_SPECTRUM_POINTS; i++) {
+		double pc = report_spectrum_pct(i);
+
+		buf_printf(dat, "%.5f,%.6g", pc, 1.0 / (1.0 - pc / 100.0));
+		for (unsigned c = 0; c < cols; c++)
+			buf_printf(dat, ",%.6f", pct_ms(h[c], i ? pc : 0));
+		buf_addc(dat, '\n');
+	}
+	gp_head(gp, name,
+	    "Open loop: latency from the intended start and schedule lag",
+	    "percentile", "ms");
+	buf_adds(gp,
+	    "set logscale x\nset xrange [1:100000]\n"
+	    "set xtics ('0%%' 1, '90%%' 10, '99%%' 100, '99.9%%' 1000, '99.99%%' 10000, '99.999%%' 100000)\n");
+	for (unsigned c = 0; c < cols; c++) {
+		buf_adds(gp, c ? ", \\\n  " : "plot ");
+		buf_printf(gp, "'%s.dat' using 2:%u with lines lw 2%s title ",
+		    name, c + 3, strstr(label[c], "lag") ? " dt 2" : "");
+		gp_str(gp, label[c]);
+	}
+	buf_addc(gp, '\n');
+	return cols;
+}
+
 /* Writes name.gp (and name.dat if any) and runs gnuplot. */
 static int
 draw(const struct report_page *p, const char *name, struct buf *gp,
@@ -362,6 +505,16 @@ draw(const struct report_page *p, const char *name, struct buf *gp,
 	if ((rc = save(p, f, gp)))
 		return rc;
 	return gnuplot(p, name);
+}
+
+/* Whether any run fell behind its interval. */
+static bool
+behind_any(const struct runset *s)
+{
+	for (unsigned g = 0; g < s->ng; g++)
+		if (s->g[g].behind)
+			return true;
+	return false;
 }
 
 /* All the plots; their list in pl (*n of them). 1: no gnuplot. */
@@ -443,6 +596,41 @@ plots(const struct report_page *p, struct plot *pl, unsigned *n)
 			    "Open loop: how late requests were sent against their schedule (p99 per second).");
 		}
 	}
+	buf_reset(&gp);
+	buf_reset(&dat);
+	if (!rc && spectrum_open(p, "openloop", &dat, &gp))
+		PLOT("openloop",
+		    "Latency from the intended start and schedule lag",
+		    "Open loop, every percentile of the merged histograms: the latency from each request's intended start (solid; what a user of the database waits, queueing included) and how late it was sent (dashed).");
+	buf_reset(&gp);
+	buf_reset(&dat);
+	if (!rc && behind_any(s)) {
+		gp_head(&gp, "behind", "Behind schedule",
+		    "seconds into the run", "count (cumulative)");
+		if (gp_series(&gp, s, "behind", NULL, "behind schedule",
+		        "lines lw 2", 0)) {
+			buf_addc(&gp, '\n');
+			PLOT("behind", "Behind schedule",
+			    "Closed loop with --interval-millis: the times a thread fell more than 5 % of an interval behind (\"Can't keep up\") and jumped to the present, counted from the start.");
+		}
+	}
+	buf_reset(&gp);
+	gp_head(&gp, "target_rate", "Rate per target", "seconds into the run",
+	    "records per second");
+	if (!rc
+	    && gp_target_series(&gp, s, "records_per_s", "lines lw 2", 0)) {
+		buf_addc(&gp, '\n');
+		PLOT("target_rate", "Rate per target",
+		    "Fan-out (--target repeated): the records each target acknowledged per second, from timeseries-target-N.csv.");
+	}
+	buf_reset(&gp);
+	gp_head(&gp, "target_latency", "Latency per target",
+	    "seconds into the run", "latency (ms)");
+	if (!rc && gp_target_series(&gp, s, "p99_ms", "lines lw 2", 0)) {
+		buf_addc(&gp, '\n');
+		PLOT("target_latency", "Latency per target",
+		    "Fan-out: the per-second p99 write latency of each target.");
+	}
 #undef PLOT
 	buf_free(&gp);
 	buf_free(&dat);
@@ -486,7 +674,7 @@ static const char css[]
       "pre{padding:8px;white-space:pre-wrap;word-break:break-all}"
       "img{max-width:100%;display:block;margin:6px 0}figcaption{color:#566;font-size:13px}"
       ".note{color:#8a5a00}dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0}"
-      "dt{color:#566}dd{margin:0}";
+      "dt{color:#566}dd{margin:0}.v3{color:#b00020;font-weight:600}.v2{color:#0a7a2f;font-weight:600}";
 
 static void
 td_ms(struct buf *b, double ms)
@@ -577,6 +765,73 @@ threads_table(struct buf *b, struct qthreads *qt)
 	buf_adds(b, "</table></section>\n");
 }
 
+/* Two runs or more: the figures side by side, and each later run's
+ * change from the first with its verdict (tsload compare's). */
+static void
+comparison_section(struct buf *b, const struct report_page *p)
+{
+	const struct cmp_run *r = p->cmp;
+	char                  v[128], lo[64], hi[64];
+
+	buf_adds(b,
+	    "<section><h2>Comparison</h2><p>Each run against the first, [1], as <code>tsload compare</code> shows them: the run's figure, its change from [1] and a verdict that allows for noise (a 95 % bootstrap interval of the difference of the means of the per-second samples: &ldquo;faster&rdquo; or &ldquo;slower&rdquo; only when it excludes 0).</p>\n<table><tr><th>figure</th>");
+	for (unsigned k = 0; k < p->ncmp; k++) {
+		buf_printf(b, "<th>[%u]</th>", k + 1);
+		if (k)
+			buf_printf(b,
+			    "<th>change</th><th>95%% interval</th><th>verdict [%u]</th>",
+			    k + 1);
+	}
+	buf_adds(b, "</tr>\n");
+	for (unsigned i = 0; i < CMP_FIGS; i++) {
+		if (!r[0].f[i].have)
+			continue;
+		buf_printf(b, "<tr><td>%s</td>", compare_fig_name(i));
+		for (unsigned k = 0; k < p->ncmp; k++) {
+			struct cmp_diff d;
+
+			if (!r[k].f[i].have) {
+				buf_adds(b,
+				    k ? "<td>-</td><td></td><td></td><td></td>"
+				      : "<td>-</td>");
+				continue;
+			}
+			compare_show(i, r[k].f[i].value, false, v, sizeof(v));
+			buf_adds(b, "<td>");
+			esc(b, v);
+			buf_adds(b, "</td>");
+			if (!k)
+				continue;
+			compare_diff(&r[0], &r[k], i, &d);
+			compare_show(i, d.abs, true, v, sizeof(v));
+			if (isnan(d.pct))
+				buf_printf(b, "<td>%s (new)</td>", v);
+			else
+				buf_printf(
+				    b, "<td>%s (%+.1f%%)</td>", v, d.pct);
+			if (isnan(d.lo)) {
+				buf_adds(b, "<td></td>");
+			} else {
+				compare_show(i, d.lo, true, lo, sizeof(lo));
+				compare_show(i, d.hi, true, hi, sizeof(hi));
+				buf_printf(b, "<td>%s .. %s</td>", lo, hi);
+			}
+			buf_printf(b, "<td class=v%d>%s</td>", (int)d.v,
+			    compare_verdict_text(i, d.v));
+		}
+		buf_adds(b, "</tr>\n");
+	}
+	buf_adds(b, "</table><p>");
+	for (unsigned k = 0; k < p->ncmp; k++) {
+		buf_printf(b, "%s[%u] ", k ? "<br>" : "", k + 1);
+		esc(b, r[k].dir);
+		buf_adds(b, " (");
+		esc(b, r[k].command);
+		buf_adds(b, ")");
+	}
+	buf_adds(b, "</p></section>\n");
+}
+
 static void
 runs_section(struct buf *b, const struct runset *s)
 {
@@ -611,7 +866,7 @@ int
 report_page_html(const struct report_page *p, unsigned *nplots)
 {
 	const struct runset *s = p->rs;
-	struct plot          pl[8];
+	struct plot          pl[16];
 	struct buf           b;
 	char                 host[128] = "", when[40];
 	time_t               now       = time(NULL);
@@ -644,6 +899,8 @@ report_page_html(const struct report_page *p, unsigned *nplots)
 	buf_adds(&b, " on ");
 	esc(&b, host);
 	buf_printf(&b, " by tsload %s</p></header><main>\n", TSLOAD_VERSION);
+	if (p->ncmp >= 2)
+		comparison_section(&b, p);
 	if (s->ng) {
 		buf_adds(&b,
 		    "<section><h2>Summary</h2><p>Merged from the histograms stored in each run.json: the percentiles are those of all requests together (within 0.4 %), not averages.</p>\n");

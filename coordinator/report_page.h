@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "compare.h"
 #include "qthreads.h"
 #include "runset.h"
 
@@ -24,6 +25,9 @@ struct report_page {
 	const char          *out; /* the report directory */
 	const char          *cmdline; /* of this `tsload report` */
 	const char          *gnuplot; /* program, "gnuplot" unless set */
+	/* two runs or more: each against the first (compare.h), or NULL */
+	const struct cmp_run *cmp;
+	unsigned              ncmp;
 };
 
 /** Writes summary.json. 0 or -errno after one line naming the file. */

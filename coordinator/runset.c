@@ -27,8 +27,11 @@ runset_free(struct runset *s)
 {
 	for (unsigned i = 0; i < s->n; i++)
 		free(s->run[i].options);
-	for (unsigned i = 0; i < s->ng; i++)
+	for (unsigned i = 0; i < s->ng; i++) {
 		free(s->g[i].h);
+		free(s->g[i].hi);
+		free(s->g[i].hl);
+	}
 	memset(s, 0, sizeof(*s));
 }
 
@@ -51,8 +54,12 @@ runset_group(struct runset *s, const char *name, const char *kind)
 	g = &s->g[s->ng++];
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	snprintf(g->kind, sizeof(g->kind), "%s", kind);
-	g->h = xmalloc(sizeof(*g->h));
+	g->h  = xmalloc(sizeof(*g->h));
+	g->hi = xmalloc(sizeof(*g->hi));
+	g->hl = xmalloc(sizeof(*g->hl));
 	hist_init(g->h);
+	hist_init(g->hi);
+	hist_init(g->hl);
 	return g;
 }
 
@@ -152,7 +159,16 @@ add_stats(struct runset *s, const char *name, const char *kind,
 		    name);
 		return -EINVAL;
 	}
-	return add_hist(g->h, lh, why, n);
+	if (add_hist(g->h, lh, why, n))
+		return -EINVAL;
+	/* open loop (older runs have percentiles only: no spectrum) */
+	lh = jsonr_get(o, "latency_from_intended_hist");
+	if (lh && add_hist(g->hi, lh, why, n))
+		return -EINVAL;
+	lh = jsonr_get(o, "schedule_lag_hist");
+	if (lh && add_hist(g->hl, lh, why, n))
+		return -EINVAL;
+	return 0;
 }
 
 /* A per_query entry: counts and its histogram. */
@@ -270,6 +286,14 @@ runset_add_json(struct runset *s, const char *dir, const char *text,
 	r->options   = options_text(jsonr_get(j, "options"));
 	r->ts        = exists(dir, "timeseries.csv");
 	r->qts       = exists(dir, "query-timeseries.csv");
+	for (unsigned k = 1; k <= 8; k++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "timeseries-target-%u.csv", k);
+		if (!exists(dir, name))
+			break;
+		r->n_tts = k;
+	}
 	s->n++;
 	if (jsonr_get(j, "totals"))
 		rc = add_stats(s, "ingest", "role", jsonr_get(j, "totals"),
@@ -282,6 +306,9 @@ runset_add_json(struct runset *s, const char *dir, const char *text,
 
 		snprintf(name, sizeof(name), "target %zu %.60s", i + 1,
 		    url ? url : "");
+		if (i < 8)
+			snprintf(r->tgt_url[i], sizeof(r->tgt_url[i]), "%s",
+			    url ? url : "");
 		rc = add_stats(
 		    s, name, "target", t, NULL, secs, why, sizeof(why));
 	}

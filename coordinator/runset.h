@@ -19,6 +19,8 @@ struct runset_group {
 	char name[80];  /* "ingest", "query", "target 2 vm://..", "do-q1" */
 	char kind[8];   /* "role", "target", "query" */
 	struct hist *h; /* merged latencies */
+	/* open loop: latency from the intended start, schedule lag */
+	struct hist *hi, *hl;
 	uint64_t     attempts, ok, failed, throttles, records, points;
 	uint64_t     behind, skipped, spooled, replayed, lost;
 	double       secs; /* summed run time of the runs it came from */
@@ -36,6 +38,8 @@ struct runset_run {
 	uint64_t value_seed;
 	int      exit_code;
 	bool     ts, qts; /* timeseries.csv, query-timeseries.csv are there */
+	unsigned n_tts;   /* fan-out: timeseries-target-1.csv .. N */
+	char     tgt_url[8][80]; /* fan-out: the targets' URLs */
 };
 
 struct runset {

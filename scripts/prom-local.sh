@@ -11,6 +11,9 @@
 # PROM_PORT=N start DIR listens on port N (one try). PROM_OOO=10m sets
 # the out-of-order window (storage.tsdb.out_of_order_time_window; default
 # none: an older sample of a series is refused, 400 out of order sample).
+# PROM_SCRAPE="HOST:PORT ..." adds a scrape job "tsload" of those targets'
+# /metrics, scraped every second (tests/integration/metrics.sh: tsload's
+# --metrics-port).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server-lib.sh"
@@ -40,6 +43,14 @@ start)
 		printf 'global:\n  scrape_interval: 15s\n'
 		if [ -n "${PROM_OOO:-}" ]; then
 			printf 'storage:\n  tsdb:\n    out_of_order_time_window: %s\n' "$PROM_OOO"
+		fi
+		if [ -n "${PROM_SCRAPE:-}" ]; then
+			printf 'scrape_configs:\n  - job_name: tsload\n'
+			printf '    scrape_interval: 1s\n    scrape_timeout: 1s\n'
+			printf '    static_configs:\n      - targets:\n'
+			for t in $PROM_SCRAPE; do
+				printf "          - '%s'\n" "$t"
+			done
 		fi
 	} >"$dir/prometheus.yml"
 	# Up to three tries, each on a fresh port: another process may take

@@ -6,10 +6,16 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 static char log_who[64] = "tsload";
 static bool info_stderr;
+/* the live line shown on a terminal now ("" when none) */
+static char live_text[1024];
+static bool live_shown;
 
 void
 log_set_who(const char *who)
@@ -115,6 +121,88 @@ log_escape(char *out, size_t outlen, const char *in, size_t n, size_t max)
 	return o;
 }
 
+static bool
+can_rewrite(FILE *f)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(fileno(f)) && !(term && !strcmp(term, "dumb"));
+}
+
+bool
+log_live_tty(void)
+{
+	return can_rewrite(log_info_stream());
+}
+
+/* The live line, cut to the width of the terminal (one column spare, so
+ * that it never wraps). */
+static void
+live_draw(void)
+{
+	FILE          *f = log_info_stream();
+	struct winsize ws;
+	size_t         w = 80, n = strlen(live_text), cols = 0, i = 0;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		w = ws.ws_col;
+	/* count characters, not the bytes of UTF-8 */
+	while (i < n && cols < w - 1) {
+		size_t k = log_utf8_len(live_text + i, n - i);
+
+		i += k ? k : 1;
+		cols++;
+	}
+	fprintf(f, "\r%.*s\033[K", (int)i, live_text);
+	fflush(f);
+	live_shown = true;
+}
+
+void
+log_live(const char *text)
+{
+	FILE *f = log_info_stream();
+
+	if (!can_rewrite(f)) {
+		fprintf(f, "%s\n", text);
+		fflush(f);
+		return;
+	}
+	snprintf(live_text, sizeof(live_text), "%s", text);
+	live_draw();
+}
+
+void
+log_live_end(void)
+{
+	FILE *f = log_info_stream();
+
+	if (!live_shown)
+		return;
+	fputc('\n', f);
+	fflush(f);
+	live_shown   = false;
+	live_text[0] = '\0';
+}
+
+/* A message to f: on a terminal it first clears the line it starts on
+ * (a live line of this process or another's); this process's live line
+ * is drawn again below it. */
+static void
+put_line(FILE *f, const char *line)
+{
+	bool tty = can_rewrite(f);
+
+	if (tty && live_shown)
+		fflush(log_info_stream());
+	fprintf(f, "%s%s\n", tty ? "\r\033[K" : "", line);
+	fflush(f);
+	if (live_shown) {
+		live_shown = false;
+		live_draw();
+	}
+}
+
 static void
 vlog(FILE *f, const char *level, const char *fmt, va_list ap)
 {
@@ -125,8 +213,7 @@ vlog(FILE *f, const char *level, const char *fmt, va_list ap)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = 0;
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	fprintf(f, "%s\n", line);
-	fflush(f);
+	put_line(f, line);
 }
 
 void
@@ -154,10 +241,17 @@ log_info(const char *fmt, ...)
 {
 	va_list ap;
 	FILE   *f = log_info_stream();
+	char    line[4096];
 
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	if (!live_shown && !can_rewrite(f)) {
+		/* a pipe or a file: any length, as it is */
+		vfprintf(f, fmt, ap);
+		fputc('\n', f);
+		fflush(f);
+	} else {
+		vsnprintf(line, sizeof(line), fmt, ap);
+		put_line(f, line);
+	}
 	va_end(ap);
-	fputc('\n', f);
-	fflush(f);
 }

@@ -33,6 +33,18 @@ size_t log_utf8_len(const char *s, size_t n);
 size_t log_escape(
     char *out, size_t outlen, const char *in, size_t n, size_t max);
 
+/** Whether the info stream is a terminal that can rewrite a line (a tty,
+ *  and TERM is not "dumb"). */
+bool log_live_tty(void);
+/** The live line: on a terminal (log_live_tty) one line rewritten in
+ *  place ("\r", the text cut to the terminal's width, clear to the end
+ *  of the line); else the text and a newline. While it is shown, the
+ *  other messages first clear it and then draw it again below them. */
+void log_live(const char *text);
+/** Ends the live line: a newline after it on a terminal, so that what
+ *  follows starts on a line of its own (it stays visible). */
+void log_live_end(void);
+
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

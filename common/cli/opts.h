@@ -88,16 +88,19 @@ struct tsl_opts {
 	uint64_t think_ms;
 	bool     think_random;
 	bool     fixed_params;
-	char    *params;        /* table | fixed | random */
-	uint64_t repetitions;   /* 0 = config.ini's */
-	uint64_t q_processes;   /* run: query workers */
-	uint64_t q_concurrency; /* run: threads per query worker */
-	char    *queries_dir;   /* configs/queries */
-	double   query_wait;    /* seconds to wait for data to take params */
-	bool     quiet;         /* no live line */
-	char    *thresholds;    /* --threshold, one a line */
-	bool     abort_on_fail; /* stop once a threshold cannot pass */
-	char    *fail_if;       /* compare --fail-if, one a line */
+	char    *params;         /* table | fixed | random */
+	uint64_t repetitions;    /* 0 = config.ini's */
+	uint64_t q_processes;    /* run: query workers */
+	uint64_t q_concurrency;  /* run: threads per query worker */
+	char    *queries_dir;    /* configs/queries */
+	double   query_wait;     /* seconds to wait for data to take params */
+	bool     quiet;          /* no live line */
+	char    *thresholds;     /* --threshold, one a line */
+	bool     abort_on_fail;  /* stop once a threshold cannot pass */
+	char    *fail_if;        /* compare --fail-if, one a line */
+	uint64_t metrics_port;   /* /metrics on this port, 0 = off */
+	char    *metrics_addr;   /* ... on this address */
+	double   metrics_linger; /* seconds to serve after the run */
 	/* stream: the seed's sink options */
 	char    *brokers;    /* --broker, one a line (repeatable) */
 	char    *topic;      /* --topic */

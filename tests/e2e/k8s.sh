@@ -57,7 +57,9 @@ pod() { # pod I [ARG...]: pod I of the Indexed Job
 		export PATH=$POD_PATH JOB_COMPLETION_INDEX=$i
 		export TSLOAD_TARGET=sqlite:$T_TMP/pod$i.db TSLOAD_MODEL_FILE=$MODEL
 		export TSLOAD_END_TIME=1600163745 TSLOAD_RESULTS=$T_TMP/res
-		unset TSLOAD_METRICS_PORT TSLOAD_METRICS_ADDR # not in this tsload yet
+		# /metrics on port 8000 of every interface is for pods; here
+		# another test may hold that port
+		unset TSLOAD_METRICS_PORT TSLOAD_METRICS_ADDR
 		exec "$K8S/entrypoint.sh" "$@"
 	) >"pod$i.out" 2>"pod$i.err"
 }
@@ -87,6 +89,10 @@ check "index 4 of 4: one line" grep -q "error: --shard-index: 4 is not below --s
 
 # 3. The seed's own Job (seed-job.yaml, the image changed): its variables,
 # the command line giving the target (no CrateDB here) and a short run.
+# MODEL_PATH turns the seed's exporter on (--metrics-port 8000 on every
+# interface); TSLOAD_METRICS_PORT=0 wins and keeps these runs off a port
+# that another test may hold.
+export TSLOAD_METRICS_PORT=0
 "${CHECK[@]}" --env "$K8S"/seed-job.yaml dg-1 >seed.env
 seedpod() {
 	(

@@ -42,7 +42,7 @@ check "rate 2000: the closing line says it" within "$(rate_pct o1)" 50 150
 check "rate 2000: latency from the intended start" grep -q '^Latency from the intended start ms: p50 ' o1
 check "rate 2000: schedule lag" grep -q '^Schedule lag ms: p50 ' o1
 check "rate 2000: live line, achieved in % of the target and lag p99" \
-	grep -Eq 'rate [0-9.]+% of 2000/s  lag p99 [0-9.]+ ms$' o1
+	grep -Eq 'rate [0-9]+ of 2000 points/s \([0-9.]+%\)  lag p99 [0-9.]+ ms$' o1
 j=$(json_of r1)
 check_eq "rate 2000: run.json unit" "data points" "$(jget "$j" rate unit)"
 check "rate 2000: run.json target" within "$(jget "$j" rate target_per_s)" 1999.9 2000.1
@@ -174,13 +174,13 @@ echo '{"update_interval": 1, "schedule": [0]}' >live.json
 rpid=$!
 check "replaced schedule: paused at first" wait_for o11 '^\[ +1s\] .* 0 points '
 echo '{"update_interval": 1, "schedule": [3000]}' >live.new && mv live.new live.json
-check "replaced schedule: the new rate is taken" wait_for o11 ' [1-9][0-9]* points .*rate [0-9.]+% of 3000/s'
+check "replaced schedule: the new rate is taken" wait_for o11 ' [1-9][0-9]* points .*rate [0-9]+ of 3000 points/s'
 echo '{"update_interval": 1, "schedule": [3000, "x"]}' >live.new && mv live.new live.json
 check "replaced schedule: a bad version is said" wait_for e11 'the schedule in force is kept'
 n=$(grep -c '^\[' o11)
 check "replaced schedule: two more live lines" wait_lines o11 $((n + 2))
 check "replaced schedule: the rate in force is kept" \
-	grep -Eq 'rate [0-9.]+% of 3000/s' <<<"$(grep '^\[' o11 | tail -1)"
+	grep -Eq 'rate [0-9]+ of 3000 points/s' <<<"$(grep '^\[' o11 | tail -1)"
 kill -INT $rpid
 wait $rpid
 check_eq "replaced schedule: exit 0" 0 $?
@@ -204,13 +204,13 @@ check_eq "query --rate: unit" queries "$(jget "$j" queries rate unit)"
 check "query --rate: intended-start latency of every query" \
 	test "$(jget "$j" queries totals latency_from_intended_s count)" = "$(jget "$j" queries totals attempts)"
 check "query --rate: closing line" grep -q '^Rate: target 20.0 queries/s on average, achieved ' o9
-check "query --rate: live line" grep -Eq 'rate [0-9.]+% of 20/s  lag p99 ' o9
+check "query --rate: live line" grep -Eq 'rate [0-9]+ of 20 queries/s \([0-9.]+%\)  lag p99 ' o9
 
 # 9. without a rate nothing changes: no open-loop keys, lines or columns
 "$TSLOAD" ingest --target null: --host-scale 1 --duration 1 --results r10 >o10 2>e10
 check "closed loop: no rate line" not grep -q '^Rate:' o10
 check "closed loop: no rate in run.json" not grep -q '"latency_from_intended_s"\|"rate": {' "$(json_of r10)"
 check "closed loop: the CSV as before" \
-	grep -qx 'time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms' \
+	grep -qx 'time_s,records,records_per_s,points,points_per_s,throttles,errors,p50_ms,p99_ms,behind' \
 	"$(dirname "$(json_of r10)")/timeseries.csv"
 finish

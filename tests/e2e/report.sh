@@ -103,6 +103,32 @@ check "spool use in summary.json (run B replayed 6)" json_has runA/report/summar
 check "spool columns on the page" grep -q "<th>spooled</th>" runA/report/index.html
 check "the spectrum's data goes to 99.999 %" grep -q '^99.99900,' runA/report/spectrum.dat
 check "page needs no network (no http:// or https:// reference)" not grep -qE 'https?://' runA/report/index.html
+# two runs: the comparison too, with tsload compare's verdicts (B's
+# latencies are 10 times A's, its rate the same)
+check "the comparison is printed" grep -q '^\[2\] against \[1\]: change' rep.out
+"$TSLOAD" compare runA runB >cmp.out 2>&1
+check_eq "the same verdicts as tsload compare" \
+	"$(grep -E '^(records_per_s|write_p50|write_p99|errors) ' cmp.out)" \
+	"$(grep -E '^(records_per_s|write_p50|write_p99|errors) ' rep.out)"
+verdict() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+f = [x for x in s["comparison"]["figures"] if x["figure"] == sys.argv[2]][0]
+print(f["changes"][0]["verdict"])
+PY
+}
+check_eq "summary.json: write_p50 of B against A: slower" slower "$(verdict runA/report/summary.json write_p50)"
+check_eq "summary.json: records/s: no significant change" "no significant change" \
+	"$(verdict runA/report/summary.json records_per_s)"
+check "the page has the comparison, with the verdict" \
+	bash -c 'grep -q "<h2>Comparison</h2>" runA/report/index.html && grep -q "<td>write_p50</td>.*slower</td>" runA/report/index.html'
+"$TSLOAD" report runA runB --fail-if 'errors > 1' >gate.out 2>gate.err
+check_eq "report --fail-if that holds (errors 3 -> 5): exit 4, as compare" 4 $?
+check "and the page is written all the same" grep -q "^report: runA/report/index.html" gate.out
+"$TSLOAD" report runA --fail-if 'write_p99 > +10%' >g1.out 2>&1
+check_eq "report --fail-if with one run: exit 2" 2 $?
+check "one line saying why" bash -c "[ \$(wc -l <g1.out) -eq 1 ] && grep -q 'two runs or more' g1.out"
 # a results directory: every run in it
 mkdir root && cp -r runA runB root/ && rm -rf root/runA/report
 "$TSLOAD" report root >root.out 2>&1
@@ -198,6 +224,10 @@ got = [j["hist_scheme"] == {"unit": "ns", "sub_bits": 7, "groups": 38, "buckets"
 if sys.argv[2] == "ingest":
     t = j["totals"]
     got += [hsum(t["latency_hist"]) == t["latency_hist"]["count"] == t["attempts"] > 0,
+            hsum(t["latency_from_intended_hist"]) == t["latency_from_intended_hist"]["count"]
+            == t["latency_from_intended_s"]["count"] > 0,
+            hsum(t["schedule_lag_hist"]) == t["schedule_lag_hist"]["count"]
+            == t["schedule_lag_s"]["count"] > 0,
             j["value_seed"] == 99, abs(j["rate"]["target_per_s"] - 400) < 0.5,
             all(hsum(w["latency_hist"]) == w["attempts"] for w in j["workers"])]
 else:
@@ -210,7 +240,7 @@ if not all(got):
 sys.exit(0 if all(got) else 1)
 PY
 }
-check "ingest run.json: latency_hist adds up to the attempts, value_seed 99, target rate 400" runjson "$ing/run.json" ingest
+check "ingest run.json: latency_hist adds up to the attempts, intended-start and lag histograms stored, value_seed 99, target rate 400" runjson "$ing/run.json" ingest
 cat >q.ini <<'EOF'
 [default]
 repetitions = 6
@@ -232,6 +262,62 @@ check_eq "report of a real ingest and query: exit 0" 0 $?
 page=$ing/report/index.html
 check "per-query plot" test -s "$ing/report/queries.png"
 check "schedule lag plot (--rate)" test -s "$ing/report/lag.png"
+check "an ingest and a query run are not compared" not grep -q 'against \[1\]' r.out
+check "intended-start and lag spectrum plot (--rate)" test -s "$ing/report/openloop.png"
+# the merged lag p99 in summary.json = the one computed here from run.json's buckets
+check "summary.json: lag and intended-start p99 from run.json's histograms" python3 - "$ing" <<'PY'
+import json, math, sys
+d = sys.argv[1]
+t = json.load(open(d + "/run.json"))["totals"]
+g = [x for x in json.load(open(d + "/report/summary.json"))["merged"] if x["name"] == "ingest"][0]
+def brange(i):
+    if i < 256: return i, i
+    sh = i // 128 - 1; lo = (i % 128 + 128) << sh
+    return lo, lo + (1 << sh) - 1
+def pct(h, p):
+    n = h["count"]; r = min(max(math.ceil(p / 100 * n - 1e-9), 1), n)
+    if r == 1: return h["min_ns"]
+    if r == n: return h["max_ns"]
+    run = 0
+    for i, c in h["buckets"]:
+        run += c
+        if run >= r:
+            lo, hi = brange(i)
+            return min(max(lo + (hi - lo) // 2, h["min_ns"]), h["max_ns"])
+ok = abs(g["lag_p99_ms"] - pct(t["schedule_lag_hist"], 99) / 1e6) < 1e-6 and \
+     abs(g["intended_p99_ms"] - pct(t["latency_from_intended_hist"], 99) / 1e6) < 1e-6 and \
+     g["lag_count"] == t["schedule_lag_hist"]["count"]
+sys.exit(0 if ok else 1)
+PY
+
+# behind schedule: a cycle of 26,000 records every millisecond cannot be
+# kept up with; the count goes into timeseries.csv and its plot
+"$TSLOAD" ingest -q --host-scale 1 --interval-millis 1 --duration 2 --target null: \
+	--results "$T_TMP/bh" >bh.out 2>bh.err
+bh=$(ls -d "$T_TMP"/bh/*-ingest-* | head -1)
+check_eq "behind schedule: the last row of timeseries.csv has run.json's count" \
+	"$(python3 -c "import json; print(json.load(open('$bh/run.json'))['totals']['behind_schedule'])")" \
+	"$(tail -1 "$bh/timeseries.csv" | cut -d, -f10)"
+"$TSLOAD" report "$bh" >bhr.out 2>&1
+check "behind schedule: plotted" test -s "$bh/report/behind.png"
+
+# fan-out: a time series per target, plotted per target
+"$TSLOAD" ingest -q --host-scale 1 --rate 500 --duration 3 --target "file:$T_TMP/fo.lp" \
+	--target null: --results "$T_TMP/fo" >fo.out 2>&1
+check_eq "fan-out run: exit 0" 0 $?
+fo=$(ls -d "$T_TMP"/fo/*-ingest-* | head -1)
+for k in 1 2; do
+	check_eq "timeseries-target-$k.csv: its last row's records = run.json targets[$((k - 1))]" \
+		"$(python3 -c "import json; print(json.load(open('$fo/run.json'))['targets'][$k-1]['records'])")" \
+		"$(tail -1 "$fo/timeseries-target-$k.csv" | cut -d, -f2)"
+done
+"$TSLOAD" report "$fo" >fr.out 2>&1
+check_eq "report of a fan-out run: exit 0" 0 $?
+check "rate per target plot" test -s "$fo/report/target_rate.png"
+check "latency per target plot" test -s "$fo/report/target_latency.png"
+check "the rate plot has a line per target" \
+	bash -c "grep -c 'timeseries-target-[12].csv' '$fo/report/target_rate.gp' | grep -qx 2"
+
 
 # ---- 4. the page in headless Chromium
 chrome() {
@@ -261,7 +347,8 @@ check "screenshot is not blank ($colours distinct samples, $(stat -c %s shot.png
 	test "${colours:-0}" -gt 50 -a "$(stat -c %s shot.png)" -gt 20000
 chrome --dump-dom "file://$page" >dom.html
 for t in "tsload report" "Summary" "Rate over time" "Latency over time" "Percentile spectrum" \
-	"Latency by query" "Errors and throttles" "Schedule lag" "Queries" "Runs"; do
+	"Latency by query" "Errors and throttles" "Schedule lag" \
+	"Latency from the intended start and schedule lag" "Queries" "Runs"; do
 	check "the page shows \"$t\"" grep -q ">$t<" dom.html
 done
 check "the page states the machine and version" grep -q "<dt>machine</dt><dd>$(hostname)" dom.html

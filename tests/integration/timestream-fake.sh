@@ -63,6 +63,8 @@ check "faults: run.json counts the throttles" json_has "$run/run.json" throttles
 check "faults: run.json counts the rejected" json_has "$run/run.json" rejected 3
 check "faults: run.json keeps the rejection reason" \
 	grep -q '"first_error": "thread 1: timestream WriteRecords: 3 of [0-9]* records rejected: record 0: ' "$run/run.json"
+check "faults: the coordinator says the first rejected records, once" \
+	bash -c "grep -c '^tsload: warning: worker 1: first rejected records: thread 1: timestream WriteRecords: 3 of' err1 | grep -qx 1"
 check_eq "faults: data points = records (single-measure)" "$n" \
 	"$(sed -n 's/^Data points written: \([0-9]*\) .*/\1/p' out1)"
 
