@@ -767,7 +767,7 @@ ingest_thread_main(void *arg)
 	 * values from CPython's random.seed(N) stream, in the seed's order
 	 * (the continuous model; a model that has no such order ignores
 	 * it). */
-	if (o->seed && o->processes == 1 && o->concurrency == 1) {
+	if (o->seed && opts_workers(o) == 1 && o->concurrency == 1) {
 		mt_seed(&w.mt, (int64_t)o->seed);
 		w.draw.mt = &w.mt;
 	}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "abandon.h"
+#include "auth.h"
 #include "clock.h"
 #include "ipc.h"
 #include "log.h"
@@ -29,6 +30,7 @@
 
 enum {
 	REPLY_TIMEOUT_MS = 10000, /* coordinator silent this long: gone */
+	READY_EVERY_NS   = 200 * 1000 * 1000, /* joined: ask for the start */
 	REPORT_EVERY_NS  = 1000 * 1000 * 1000,
 	WATCH_EVERY_NS   = 50 * 1000 * 1000, /* coordinator-loss checks */
 };
@@ -54,6 +56,8 @@ struct worker {
 	struct tgt_conf        conf;
 	const struct role_ops *role; /* NULL until the options are read */
 	struct role_run        run;
+	const char            *url;   /* the coordinator's */
+	const char            *token; /* --token, TSLOAD_TOKEN; "" = none */
 };
 
 /* Sends the message in w->msg and waits for the reply; returns its flags
@@ -80,12 +84,27 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
 		nng_free(*reply, *len);
 		return -EPROTO;
 	}
+	if (h.type == MSG_REFUSE) {
+		char why[256], shown[300];
+
+		proto_get_str(rd, why, sizeof(why));
+		log_escape(shown, sizeof(shown), why, strlen(why), 250);
+		log_err("refused by the coordinator at %s: %s", w->url, shown);
+		nng_free(*reply, *len);
+		return -EACCES;
+	}
 	if (h.type == MSG_ACK && (h.flags & PROTO_F_STOP)
 	    && want == MSG_ASSIGN) {
 		/* The run stopped while this worker started: nothing to do. */
 		nng_free(*reply, *len);
 		return -ECANCELED;
 	}
+	/* Joining over tcp://: a challenge, or "wait for the start". */
+	if (want == MSG_ASSIGN
+	    && (h.type == MSG_CHALLENGE
+	        || (h.type == MSG_ACK && (h.flags & PROTO_F_WAIT))))
+		return h.type == MSG_CHALLENGE ? PROTO_F_CHALLENGE
+		                               : PROTO_F_WAIT;
 	if (h.type != want) {
 		log_err("coordinator answered message type %u, expected %u",
 		    h.type, (unsigned)want);
@@ -93,6 +112,45 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
 		return -EPROTO;
 	}
 	return h.flags;
+}
+
+/* Answers the coordinator's challenge (auth.h): checks its proof, then
+ * sends the response, or says why not (no token, its proof is wrong) so
+ * that the coordinator can say so too. The reply to that is the next
+ * step's (wait, ASSIGN or REFUSE). */
+static int
+answer(struct worker *w, const struct proto_hello *hello,
+    struct proto_rd *rd, void **reply, size_t *len)
+{
+	uint8_t     nonce[AUTH_NONCE_LEN], proof[AUTH_MAC_LEN];
+	uint8_t     want[AUTH_MAC_LEN], mac[AUTH_MAC_LEN] = { 0 };
+	char        id[100];
+	const char *note = "";
+
+	proto_get_bytes(rd, nonce, sizeof(nonce));
+	proto_get_bytes(rd, proof, sizeof(proof));
+	nng_free(*reply, *len);
+	if (!w->token[0]) {
+		note = "no-token";
+		log_err("the coordinator at %s asks for the run's token: give --token or TSLOAD_TOKEN",
+		    w->url);
+	} else {
+		auth_proof(w->token, hello->nonce, want);
+		if (!auth_equal(proof, want)) {
+			note = "bad-proof";
+			log_err("the coordinator at %s does not hold this worker's token (wrong token)",
+			    w->url);
+		}
+	}
+	if (!note[0]) {
+		snprintf(id, sizeof(id), "%s:%u", hello->host, hello->pid);
+		auth_response(w->token, nonce, id, mac);
+	}
+	proto_begin(&w->msg, MSG_AUTH, UINT32_MAX, 0);
+	proto_put_bytes(&w->msg, mac, sizeof(mac));
+	proto_put_str(&w->msg, note);
+	proto_end(&w->msg);
+	return note[0] ? -EACCES : 0;
 }
 
 static int
@@ -106,10 +164,31 @@ say_hello(struct worker *w)
 
 	gethostname(hello.host, sizeof(hello.host) - 1);
 	snprintf(hello.version, sizeof(hello.version), "%s", TSLOAD_VERSION);
+	if (auth_nonce(hello.nonce))
+		return -EIO;
 	proto_begin(&w->msg, MSG_HELLO, UINT32_MAX, 0);
 	proto_put_hello(&w->msg, &hello);
 	proto_end(&w->msg);
 	rc = exchange(w, MSG_ASSIGN, &rd, &reply, &len);
+	if (rc == PROTO_F_CHALLENGE) {
+		int bad = answer(w, &hello, &rd, &reply, &len);
+
+		/* refused at once, or the coordinator says why next */
+		rc = exchange(w, MSG_ASSIGN, &rd, &reply, &len);
+		if (bad && rc >= 0) {
+			nng_free(reply, len);
+			rc = bad;
+		}
+	}
+	/* Joined: ask for the start until every remote worker is there. */
+	while (rc == PROTO_F_WAIT && !got_signal) {
+		sleep_until_ns(now_ns() + READY_EVERY_NS);
+		proto_begin(&w->msg, MSG_READY, UINT32_MAX, 0);
+		proto_end(&w->msg);
+		rc = exchange(w, MSG_ASSIGN, &rd, &reply, &len);
+	}
+	if (rc == PROTO_F_WAIT)
+		return -ECANCELED; /* a signal while waiting */
 	if (rc < 0)
 		return rc;
 	rc = proto_get_assign(&rd, &w->as);
@@ -317,13 +396,52 @@ catch_signals(void)
 	sigstop_catch(on_signal);
 }
 
+static void
+usage(FILE *f)
+{
+	fputs("usage: tsload worker --connect URL [--token SECRET]\n"
+	      "\n"
+	      "Joins a coordinator, takes its assignment (a shard of the model's\n"
+	      "hosts, or a share of the queries, and every run option) and runs it,\n"
+	      "reporting statistics every second and its result at the end.\n"
+	      "The coordinator starts its local workers itself (ipc://); on another\n"
+	      "host, start one by hand for a coordinator run with --listen and\n"
+	      "--remote-workers N:\n"
+	      "\n"
+	      "  --connect URL     the coordinator: tcp://HOST:PORT (or ipc://PATH)\n"
+	      "  --token SECRET    the run's shared secret, as the coordinator's\n"
+	      "                    --token (better: TSLOAD_TOKEN, not seen in ps);\n"
+	      "                    proved by challenge and response, never sent\n"
+	      "  -h, --help        this help\n"
+	      "\n"
+	      "TSLOAD_CONNECT and TSLOAD_TOKEN stand for the options. The worker waits\n"
+	      "for the coordinator to come up, and for the start once it has joined.\n"
+	      "Paths in the run's options (--target file:..., --config, --log-dir,\n"
+	      "--spool-dir) are this host's. Exit status: 0 when its result was\n"
+	      "delivered, 1 when refused (token, version), when the coordinator is\n"
+	      "lost, or on an error; 2 for a usage error.\n"
+	      "\n"
+	      "  TSLOAD_TOKEN=s3cret tsload worker --connect tcp://10.0.0.1:7400\n",
+	    f);
+}
+
+/* Frees the coordinator's URL and the token, wiping the secret. */
+static void
+forget(char *url, char *token)
+{
+	if (token)
+		explicit_bzero(token, strlen(token));
+	free(token);
+	free(url);
+}
+
 int
 worker_main(int argc, char **argv)
 {
 	struct worker       w;
 	struct watch        watch;
 	struct proto_stats *m;
-	char                err[256], who[48];
+	char                err[256], who[48], *url = NULL, *token = NULL;
 	int                 rc;
 
 	memset(&w, 0, sizeof(w));
@@ -338,16 +456,16 @@ worker_main(int argc, char **argv)
 	}
 	if (rc || w.o.help) {
 		if (rc)
-			log_err(
-			    "%s (usage: tsload worker --connect URL)", err);
+			log_err("%s (usage: tsload worker --connect URL [--token SECRET])",
+			    err);
 		else
-			printf("usage: tsload worker --connect URL\n\n"
-			       "Joins a coordinator (ipc:// or tcp://), takes "
-			       "its assignment and runs it.\n");
+			usage(stdout);
 		opts_free(&w.o);
 		return rc ? 2 : 0;
 	}
 	catch_signals();
+	w.url   = url = xstrdup(w.o.connect);
+	w.token = token = xstrdup(w.o.token);
 
 	buf_init(&w.msg, PROTO_MAX_MSG);
 	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS);
@@ -361,11 +479,13 @@ worker_main(int argc, char **argv)
 	watch_start(&watch, w.sock, w.o.connect);
 	opts_free(&w.o);
 	rc = say_hello(&w);
-	if (rc == -ECANCELED) { /* stopped before it began: a clean end */
+	if (rc == -ECANCELED || rc == -EACCES) {
+		/* stopped before it began (a clean end), or refused (said) */
 		watch_stop(&watch);
 		ipc_close(w.sock);
 		buf_free(&w.msg);
-		return 0;
+		forget(url, token);
+		return rc == -EACCES ? 1 : 0;
 	}
 	if (!rc) {
 		snprintf(who, sizeof(who), "tsload worker %u", w.index + 1);
@@ -395,9 +515,13 @@ worker_main(int argc, char **argv)
 		watch_stop(&watch);
 		ipc_close(w.sock);
 		buf_free(&w.msg);
+		forget(url, token);
 		return 1;
 	}
 
+	/* the coordinator's --worker-timeout bounds its silence too */
+	if (w.o.worker_timeout * 1000 > REPLY_TIMEOUT_MS)
+		ipc_set_timeout(w.sock, (int)(w.o.worker_timeout * 1000));
 	w.role->start(&w.run);
 	rc = report_loop(&w);
 	join_threads(&w);
@@ -418,5 +542,6 @@ worker_main(int argc, char **argv)
 	watch_stop(&watch);
 	ipc_close(w.sock);
 	buf_free(&w.msg);
+	forget(url, token);
 	return rc ? 1 : 0;
 }
