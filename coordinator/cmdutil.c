@@ -530,6 +530,7 @@ cmd_collect_workers(const struct engine *e, struct report_run *r)
 			x->batch_len = s->extra_len;
 		}
 		snprintf(x->host, sizeof(x->host), "%s", s->host);
+		snprintf(x->addr, sizeof(x->addr), "%s", s->addr);
 		snprintf(x->fate, sizeof(x->fate), "%s", s->fate);
 		snprintf(x->err, sizeof(x->err), "%s", s->cur.err);
 		/* the reason of a stop was said when the run stopped */
