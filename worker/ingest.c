@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "fanout.h"
 #include "gen.h"
+#include "latlog.h"
 #include "log.h"
 #include "model_ops.h"
 #include "pacer.h"
@@ -349,6 +350,7 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
 	 * a spooled batch is counted by the spool. */
 	if (st != TGT_CLOSED && st != TGT_SPOOLED) {
 		stats_record(&f->st, tm->lat, st == TGT_OK);
+		latlog_write(tm->lat);
 		if (tm->due)
 			stats_record_open(
 			    &f->st, tm->due, tm->start, tm->start + tm->lat);

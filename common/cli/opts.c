@@ -779,8 +779,10 @@ env_name(const struct opt *r, char *var, size_t n)
 	var[k] = '\0';
 }
 
-/* Variables TSLOAD_* that are not options: the unit tests' source dir. */
-static const char *const env_other[] = { "TSLOAD_SRCDIR", NULL };
+/* Variables TSLOAD_* that are not options: the unit tests' source dir,
+ * the raw latencies of worker/latlog.h. */
+static const char *const env_other[]
+    = { "TSLOAD_SRCDIR", "TSLOAD_TEST_LATENCIES", NULL };
 
 /* Warns about each TSLOAD_<NAME> variable that names no option, with the
  * nearest one (a typo in a pod spec must not go unseen). */
