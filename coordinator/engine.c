@@ -82,8 +82,7 @@ engine_add(struct engine *e, enum role role, unsigned local, unsigned remote,
 
 void
 engine_add_range(struct engine *e, enum role role, unsigned local,
-    unsigned remote, uint32_t threads, uint32_t first_host,
-    uint32_t end_host)
+    unsigned remote, uint32_t threads, uint32_t first_host, uint32_t end_host)
 {
 	unsigned n = local + remote;
 
@@ -347,7 +346,8 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd,
 	if (h->worker >= e->n || e->slot[h->worker].state == SLOT_SPAWNED
 	    || e->slot[h->worker].state == SLOT_DEAD
 	    || !engine_pipe_ok(e, &e->slot[h->worker], pipe)) {
-		/* not started, lost already, or not this worker's connection */
+		/* not started, lost already, or not this worker's connection
+		 */
 		engine_reply(e, h->worker, PROTO_F_STOP);
 		return;
 	}
@@ -378,6 +378,15 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd,
 		snprintf(why, sizeof(why), "%s: %s",
 		    engine_name(e, s, who, sizeof(who)), s->cur.err);
 		engine_begin_stop(e, why);
+	}
+	if (h->type == MSG_RESULT) {
+		double   cpu = proto_get_f64(rd);
+		uint64_t rss = proto_get_u64(rd);
+
+		if (s->remote) { /* a local one is measured by wait4 */
+			s->cpu_s     = cpu;
+			s->maxrss_kb = (long)rss;
+		}
 	}
 	if (h->type == MSG_RESULT && s->state == SLOT_RUNNING) {
 		s->state = SLOT_DONE;
@@ -530,7 +539,8 @@ engine_lost(struct engine *e, struct slot *s, const char *why)
 		    (unsigned long long)s->cur.s.attempts);
 	engine_name(e, s, who, sizeof(who));
 	if (go_on) {
-		log_warn("%s %s: %s; going on without it (--on-worker-loss continue)",
+		log_warn(
+		    "%s %s: %s; going on without it (--on-worker-loss continue)",
 		    who, why, what);
 		return;
 	}
@@ -958,8 +968,8 @@ engine_run(struct engine *e)
 	if (e->o->listen[0]) {
 		rc = ipc_listen_more(e->sock, e->o->listen, &e->tcp_listener);
 		if (rc) {
-			log_err("--listen %s: %s", e->o->listen,
-			    nng_strerror(rc));
+			log_err(
+			    "--listen %s: %s", e->o->listen, nng_strerror(rc));
 			ipc_close(e->sock);
 			unlink(e->ipc_path);
 			buf_free(&e->msg);

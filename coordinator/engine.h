@@ -35,22 +35,22 @@ enum slot_state {
 };
 
 struct slot {
-	enum slot_state    state;
-	enum role          role;
-	unsigned           rindex; /* 0-based index within its role */
-	uint32_t           first_host, end_host; /* ingest shard */
-	uint32_t           threads;
-	pid_t              pid;
-	bool               remote;  /* joins over --listen (tcp://) */
-	uint32_t           pipe;    /* remote: its connection */
-	char               addr[64]; /* remote: its address, "10.0.0.2:41234" */
-	bool               reaped;
-	bool               died;    /* ended before its result */
-	int64_t            last_ms; /* wall time of its last report */
-	char               host[64];
-	char               fate[128]; /* how it ended, when it died */
-	struct proto_stats cur;       /* latest cumulative totals */
-	void              *extra;     /* role payload of the RESULT */
+	enum slot_state state;
+	enum role       role;
+	unsigned        rindex; /* 0-based index within its role */
+	uint32_t        first_host, end_host; /* ingest shard */
+	uint32_t        threads;
+	pid_t           pid;
+	bool            remote;   /* joins over --listen (tcp://) */
+	uint32_t        pipe;     /* remote: its connection */
+	char            addr[64]; /* remote: its address, "10.0.0.2:41234" */
+	bool            reaped;
+	bool            died;    /* ended before its result */
+	int64_t         last_ms; /* wall time of its last report */
+	char            host[64];
+	char            fate[128]; /* how it ended, when it died */
+	struct proto_stats cur;    /* latest cumulative totals */
+	void              *extra;  /* role payload of the RESULT */
 	size_t             extra_len;
 	double             cpu_s;     /* user + sys, from wait4 */
 	long               maxrss_kb; /* peak resident set */
@@ -78,15 +78,15 @@ struct engine {
 	struct report_rate rate[ROLE_N];
 	struct thr_set     thr; /* --threshold, --abort-on-fail */
 	/* private */
-	nng_socket         sock;
-	char               url[160];
-	char               ipc_path[128];
-	struct buf         msg;
-	uint32_t           tcp_listener; /* --listen's, 0 = none */
-	struct ipc_gone    gone;         /* connections that closed */
-	struct engine_pend *pend;        /* remote workers challenged */
-	unsigned           n_pend;
-	unsigned           n_remote;
+	nng_socket          sock;
+	char                url[160];
+	char                ipc_path[128];
+	struct buf          msg;
+	uint32_t            tcp_listener; /* --listen's, 0 = none */
+	struct ipc_gone     gone;         /* connections that closed */
+	struct engine_pend *pend;         /* remote workers challenged */
+	unsigned            n_pend;
+	unsigned            n_remote;
 	bool               started; /* the run began (remote workers joined) */
 	bool               stopping;
 	int                sigs_seen; /* signals acted on */
@@ -124,8 +124,7 @@ void engine_add(struct engine *e, enum role role, unsigned local,
 /** The same for ingest workers sharing hosts [first_host, end_host) of
  *  the model (--id-start, --id-end): contiguous shards of that range. */
 void engine_add_range(struct engine *e, enum role role, unsigned local,
-    unsigned remote, uint32_t threads, uint32_t first_host,
-    uint32_t end_host);
+    unsigned remote, uint32_t threads, uint32_t first_host, uint32_t end_host);
 /** Runs the workers to the end. @return 0, or 1 when the run failed (the
  *  reasons were printed). Totals stay in the slots. */
 int engine_run(struct engine *e);

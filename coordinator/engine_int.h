@@ -31,7 +31,8 @@ bool engine_signals(struct engine *e);
 bool remote_pipe(const struct engine *e, uint32_t pipe);
 /** Whether a message about slot s may come by connection pipe: a remote
  *  slot's by its own connection only, a local slot's never by tcp. */
-bool engine_pipe_ok(const struct engine *e, const struct slot *s, uint32_t pipe);
+bool engine_pipe_ok(
+    const struct engine *e, const struct slot *s, uint32_t pipe);
 void remote_hello(struct engine *e, struct proto_rd *rd, uint32_t pipe);
 void remote_auth(struct engine *e, struct proto_rd *rd, uint32_t pipe);
 void remote_ready(struct engine *e, uint32_t pipe);

@@ -304,8 +304,9 @@ coord_ingest(int argc, char **argv)
 	log_info(
 	    "run %s: %llu worker%s x %llu thread%s, %u hosts%s, results in %s",
 	    rr.id, (unsigned long long)opts_workers(&o),
-	    opts_workers(&o) == 1 ? "" : "s", (unsigned long long)o.concurrency,
-	    o.concurrency == 1 ? "" : "s", end - first, range, rr.dir);
+	    opts_workers(&o) == 1 ? "" : "s",
+	    (unsigned long long)o.concurrency, o.concurrency == 1 ? "" : "s",
+	    end - first, range, rr.dir);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));

@@ -170,8 +170,9 @@ coord_query(int argc, char **argv)
 	log_info(
 	    "query run %s: %llu worker%s x %llu thread%s, %s, params %s, target %s",
 	    rr.id, (unsigned long long)opts_workers(&o),
-	    opts_workers(&o) == 1 ? "" : "s", (unsigned long long)o.concurrency,
-	    o.concurrency == 1 ? "" : "s", o.config, opts_params(&o), shown);
+	    opts_workers(&o) == 1 ? "" : "s",
+	    (unsigned long long)o.concurrency, o.concurrency == 1 ? "" : "s",
+	    o.config, opts_params(&o), shown);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));

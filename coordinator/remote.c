@@ -64,8 +64,8 @@ remote_refuse(
 
 	ipc_pipe_addr(pipe, addr, sizeof(addr));
 	clean(h, sizeof(h), host);
-	log_err("refused a worker at %s%s%s%s: %s", addr, h[0] ? " (host " : "",
-	    h, h[0] ? ")" : "", why);
+	log_err("refused a worker at %s%s%s%s: %s", addr,
+	    h[0] ? " (host " : "", h, h[0] ? ")" : "", why);
 	proto_begin(&e->msg, MSG_REFUSE, UINT32_MAX, 0);
 	proto_put_str(&e->msg, why);
 	proto_end(&e->msg);
@@ -166,7 +166,8 @@ remote_hello(struct engine *e, struct proto_rd *rd, uint32_t pipe)
 	p->at_ms = wall_ms();
 	if (auth_nonce(p->nonce)) {
 		pend_drop(e, p);
-		remote_refuse(e, pipe, h.host, "the coordinator has no random bytes");
+		remote_refuse(
+		    e, pipe, h.host, "the coordinator has no random bytes");
 		return;
 	}
 	auth_proof(e->o->token, h.nonce, proof);
@@ -234,7 +235,8 @@ remote_ready(struct engine *e, uint32_t pipe)
 	struct slot *s = remote_pipe(e, pipe) ? slot_of_pipe(e, pipe) : NULL;
 
 	if (!s) {
-		remote_refuse(e, pipe, "", "READY from a worker that has not joined");
+		remote_refuse(
+		    e, pipe, "", "READY from a worker that has not joined");
 		return;
 	}
 	s->last_ms = wall_ms();
@@ -331,7 +333,8 @@ remote_join(struct engine *e)
 {
 	uint64_t t0 = now_ns();
 
-	log_info("waiting for %u remote worker%s at %s (tsload worker --connect tcp://THIS-HOST:PORT, same --token)",
+	log_info(
+	    "waiting for %u remote worker%s at %s (tsload worker --connect tcp://THIS-HOST:PORT, same --token)",
 	    e->n_remote, e->n_remote == 1 ? "" : "s", e->o->listen);
 	while (joined(e) < e->n_remote) {
 		if (engine_serve_one(e) || engine_signals(e))
@@ -341,7 +344,8 @@ remote_join(struct engine *e)
 			break;
 		if (e->o->join_timeout > 0
 		    && (now_ns() - t0) / 1e9 > e->o->join_timeout) {
-			log_err("%u of %u remote workers did not join at %s within %.0f s (--join-timeout)",
+			log_err(
+			    "%u of %u remote workers did not join at %s within %.0f s (--join-timeout)",
 			    e->n_remote - joined(e), e->n_remote, e->o->listen,
 			    e->o->join_timeout);
 			e->failed = true;

@@ -13,14 +13,14 @@ static FILE           *out; /* flushed by exit() */
 static void
 open_log(void)
 {
-	const char *dir = getenv("TSLOAD_TEST_LATENCIES");
+	const char *dir      = getenv("TSLOAD_TEST_LATENCIES");
 	char        host[64] = "", path[4096];
 
 	if (!dir || !dir[0])
 		return;
 	gethostname(host, sizeof(host) - 1);
-	snprintf(path, sizeof(path), "%s/lat-%s-%d.txt", dir, host,
-	    (int)getpid());
+	snprintf(
+	    path, sizeof(path), "%s/lat-%s-%d.txt", dir, host, (int)getpid());
 	out = fopen(path, "w");
 }
 

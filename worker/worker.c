@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "abandon.h"
@@ -30,7 +31,7 @@
 
 enum {
 	REPLY_TIMEOUT_MS = 10000, /* coordinator silent this long: gone */
-	READY_EVERY_NS   = 200 * 1000 * 1000, /* joined: ask for the start */
+	READY_EVERY_NS   = 20 * 1000 * 1000, /* joined: ask for the start */
 	REPORT_EVERY_NS  = 1000 * 1000 * 1000,
 	WATCH_EVERY_NS   = 50 * 1000 * 1000, /* coordinator-loss checks */
 };
@@ -38,7 +39,7 @@ enum {
 static volatile sig_atomic_t got_signal;
 /* The connection to the coordinator closed (set by nng's pipe event),
  * and the watcher's verdict that the coordinator is gone. */
-static atomic_bool pipe_lost, coord_gone;
+static atomic_bool pipe_lost, coord_gone, pipe_up;
 
 static void
 on_signal(int sig)
@@ -119,8 +120,8 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
  * that the coordinator can say so too. The reply to that is the next
  * step's (wait, ASSIGN or REFUSE). */
 static int
-answer(struct worker *w, const struct proto_hello *hello,
-    struct proto_rd *rd, void **reply, size_t *len)
+answer(struct worker *w, const struct proto_hello *hello, struct proto_rd *rd,
+    void **reply, size_t *len)
 {
 	uint8_t     nonce[AUTH_NONCE_LEN], proof[AUTH_MAC_LEN];
 	uint8_t     want[AUTH_MAC_LEN], mac[AUTH_MAC_LEN] = { 0 };
@@ -132,13 +133,15 @@ answer(struct worker *w, const struct proto_hello *hello,
 	nng_free(*reply, *len);
 	if (!w->token[0]) {
 		note = "no-token";
-		log_err("the coordinator at %s asks for the run's token: give --token or TSLOAD_TOKEN",
+		log_err(
+		    "the coordinator at %s asks for the run's token: give --token or TSLOAD_TOKEN",
 		    w->url);
 	} else {
 		auth_proof(w->token, hello->nonce, want);
 		if (!auth_equal(proof, want)) {
 			note = "bad-proof";
-			log_err("the coordinator at %s does not hold this worker's token (wrong token)",
+			log_err(
+			    "the coordinator at %s does not hold this worker's token (wrong token)",
 			    w->url);
 		}
 	}
@@ -213,6 +216,12 @@ collect(struct worker *w, struct proto_stats *m)
 	w->role->collect(&w->run, m);
 }
 
+static double
+tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + tv->tv_usec / 1e6;
+}
+
 /* Sends STATS (or the final RESULT); returns the reply flags or < 0. */
 static int
 report(struct worker *w, enum proto_type type, struct proto_stats *m)
@@ -225,6 +234,16 @@ report(struct worker *w, enum proto_type type, struct proto_stats *m)
 	collect(w, m);
 	proto_begin(&w->msg, type, w->slot, 0);
 	proto_put_stats(&w->msg, m);
+	if (type == MSG_RESULT) {
+		struct rusage ru;
+
+		/* what this process used, for a coordinator on another host
+		 * (a local one has wait4's figures) */
+		getrusage(RUSAGE_SELF, &ru);
+		proto_put_f64(
+		    &w->msg, tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime));
+		proto_put_u64(&w->msg, (uint64_t)ru.ru_maxrss);
+	}
 	if (type == MSG_RESULT && w->role->put_result)
 		w->role->put_result(&w->run, &w->msg);
 	proto_end(&w->msg);
@@ -352,6 +371,26 @@ watch_main(void *arg)
 	return NULL;
 }
 
+/* A worker on another host may start before its coordinator (pods start
+ * in any order): it waits for the connection as long as it takes, saying
+ * so once, until a signal. @return 0, or -ECANCELED on a signal. */
+static int
+wait_for_coordinator(const char *url, const atomic_bool *up)
+{
+	uint64_t said = now_ns() + 2000000000ull;
+
+	while (!atomic_load(up)) {
+		if (got_signal)
+			return -ECANCELED;
+		if (said && now_ns() > said) {
+			log_info("waiting for the coordinator at %s", url);
+			said = 0;
+		}
+		sleep_until_ns(now_ns() + 20 * 1000 * 1000);
+	}
+	return 0;
+}
+
 /* A local coordinator's pid, from its socket ipc://DIR/tsload-PID.ipc;
  * 0 for any other URL. */
 static pid_t
@@ -399,29 +438,30 @@ catch_signals(void)
 static void
 usage(FILE *f)
 {
-	fputs("usage: tsload worker --connect URL [--token SECRET]\n"
-	      "\n"
-	      "Joins a coordinator, takes its assignment (a shard of the model's\n"
-	      "hosts, or a share of the queries, and every run option) and runs it,\n"
-	      "reporting statistics every second and its result at the end.\n"
-	      "The coordinator starts its local workers itself (ipc://); on another\n"
-	      "host, start one by hand for a coordinator run with --listen and\n"
-	      "--remote-workers N:\n"
-	      "\n"
-	      "  --connect URL     the coordinator: tcp://HOST:PORT (or ipc://PATH)\n"
-	      "  --token SECRET    the run's shared secret, as the coordinator's\n"
-	      "                    --token (better: TSLOAD_TOKEN, not seen in ps);\n"
-	      "                    proved by challenge and response, never sent\n"
-	      "  -h, --help        this help\n"
-	      "\n"
-	      "TSLOAD_CONNECT and TSLOAD_TOKEN stand for the options. The worker waits\n"
-	      "for the coordinator to come up, and for the start once it has joined.\n"
-	      "Paths in the run's options (--target file:..., --config, --log-dir,\n"
-	      "--spool-dir) are this host's. Exit status: 0 when its result was\n"
-	      "delivered, 1 when refused (token, version), when the coordinator is\n"
-	      "lost, or on an error; 2 for a usage error.\n"
-	      "\n"
-	      "  TSLOAD_TOKEN=s3cret tsload worker --connect tcp://10.0.0.1:7400\n",
+	fputs(
+	    "usage: tsload worker --connect URL [--token SECRET]\n"
+	    "\n"
+	    "Joins a coordinator, takes its assignment (a shard of the model's\n"
+	    "hosts, or a share of the queries, and every run option) and runs it,\n"
+	    "reporting statistics every second and its result at the end.\n"
+	    "The coordinator starts its local workers itself (ipc://); on another\n"
+	    "host, start one by hand for a coordinator run with --listen and\n"
+	    "--remote-workers N:\n"
+	    "\n"
+	    "  --connect URL     the coordinator: tcp://HOST:PORT (or ipc://PATH)\n"
+	    "  --token SECRET    the run's shared secret, as the coordinator's\n"
+	    "                    --token (better: TSLOAD_TOKEN, not seen in ps);\n"
+	    "                    proved by challenge and response, never sent\n"
+	    "  -h, --help        this help\n"
+	    "\n"
+	    "TSLOAD_CONNECT and TSLOAD_TOKEN stand for the options. The worker waits\n"
+	    "for the coordinator to come up, and for the start once it has joined.\n"
+	    "Paths in the run's options (--target file:..., --config, --log-dir,\n"
+	    "--spool-dir) are this host's. Exit status: 0 when its result was\n"
+	    "delivered, 1 when refused (token, version), when the coordinator is\n"
+	    "lost, or on an error; 2 for a usage error.\n"
+	    "\n"
+	    "  TSLOAD_TOKEN=s3cret tsload worker --connect tcp://10.0.0.1:7400\n",
 	    f);
 }
 
@@ -456,7 +496,8 @@ worker_main(int argc, char **argv)
 	}
 	if (rc || w.o.help) {
 		if (rc)
-			log_err("%s (usage: tsload worker --connect URL [--token SECRET])",
+			log_err(
+			    "%s (usage: tsload worker --connect URL [--token SECRET])",
 			    err);
 		else
 			usage(stdout);
@@ -464,11 +505,11 @@ worker_main(int argc, char **argv)
 		return rc ? 2 : 0;
 	}
 	catch_signals();
-	w.url   = url = xstrdup(w.o.connect);
+	w.url = url = xstrdup(w.o.connect);
 	w.token = token = xstrdup(w.o.token);
 
 	buf_init(&w.msg, PROTO_MAX_MSG);
-	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS);
+	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS, &pipe_up);
 	if (rc) {
 		log_err("cannot reach coordinator %s: %s", w.o.connect,
 		    nng_strerror(rc));
@@ -478,7 +519,10 @@ worker_main(int argc, char **argv)
 	}
 	watch_start(&watch, w.sock, w.o.connect);
 	opts_free(&w.o);
-	rc = say_hello(&w);
+	rc = strncmp(url, "ipc://", 6) ? wait_for_coordinator(url, &pipe_up)
+	                               : 0;
+	if (!rc)
+		rc = say_hello(&w);
 	if (rc == -ECANCELED || rc == -EACCES) {
 		/* stopped before it began (a clean end), or refused (said) */
 		watch_stop(&watch);

@@ -1016,8 +1016,8 @@ static int
 parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
     char *err, size_t errlen)
 {
-	int      rc = cmd == CMD_WORKER ? apply_worker_env(o, err, errlen)
-	                                : apply_env(o, cmd, err, errlen);
+	int      rc      = cmd == CMD_WORKER ? apply_worker_env(o, err, errlen)
+	                                     : apply_env(o, cmd, err, errlen);
 	unsigned targets = 0;
 
 	for (int i = 1; i < argc && !rc; i++) {
@@ -1508,8 +1508,8 @@ check_remote(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
 	if (!(cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN))) {
 		if (cmd == CMD_GENERATE && !o->processes) {
-			snprintf(err, errlen,
-			    "--processes: 0 (expected 1..4096)");
+			snprintf(
+			    err, errlen, "--processes: 0 (expected 1..4096)");
 			return -EINVAL;
 		}
 		return 0;

@@ -35,8 +35,16 @@ ipc_listen(nng_socket *s, const char *url)
 	return rc;
 }
 
+static void
+ipc_on_added(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	(void)p;
+	(void)ev;
+	atomic_store((atomic_bool *)arg, true);
+}
+
 int
-ipc_dial(nng_socket *s, const char *url, int timeout_ms)
+ipc_dial(nng_socket *s, const char *url, int timeout_ms, atomic_bool *up)
 {
 	int rc = nng_req0_open(s);
 
@@ -48,6 +56,9 @@ ipc_dial(nng_socket *s, const char *url, int timeout_ms)
 		rc = nng_socket_set_ms(*s, NNG_OPT_REQ_RESENDTIME, 5000);
 	if (!rc)
 		rc = ipc_set_timeout(*s, timeout_ms);
+	if (!rc)
+		rc = nng_pipe_notify(
+		    *s, NNG_PIPE_EV_ADD_POST, ipc_on_added, up);
 	if (!rc)
 		rc = nng_dial(*s, url, NULL, NNG_FLAG_NONBLOCK);
 	if (rc)

@@ -20,8 +20,9 @@
 /** Opens a REP socket listening on url. 0 or an nng error number. */
 int ipc_listen(nng_socket *s, const char *url);
 /** Opens a REQ socket and dials url in the background (retrying until the
- *  listener is there); replies wait at most timeout_ms. */
-int ipc_dial(nng_socket *s, const char *url, int timeout_ms);
+ *  listener is there); replies wait at most timeout_ms; *up is set once
+ *  connected. */
+int ipc_dial(nng_socket *s, const char *url, int timeout_ms, atomic_bool *up);
 /** Sends the message in b. */
 int ipc_send(nng_socket s, const struct buf *b);
 /** Receives one message into an nng allocation; free with nng_free.
@@ -48,7 +49,7 @@ enum { IPC_GONE_MAX = 256 };
 struct ipc_gone {
 	pthread_mutex_t mu;
 	uint32_t        id[IPC_GONE_MAX];
-	unsigned        n; /* overflow drops the newest (a flood of strangers) */
+	unsigned n; /* overflow drops the newest (a flood of strangers) */
 };
 /** Starts queueing the connections of s that close into q. */
 int ipc_watch_gone(nng_socket s, struct ipc_gone *q);

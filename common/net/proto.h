@@ -12,7 +12,8 @@
  *   READY                       -> ACK (PROTO_F_WAIT) until every remote
  *                                  worker joined, then ASSIGN
  *   STATS (cumulative totals)   -> ACK (flags: PROTO_F_STOP)   every second
- *   RESULT (totals, first err)  -> ACK                          once, at end
+ *   RESULT (totals, CPU s, RSS,  -> ACK                         once, at end
+ *           role payload)
  *   ERROR (reason)              -> ACK        when the worker cannot start
  *
  * STATS and RESULT carry cumulative totals, so a repeated message (nng's

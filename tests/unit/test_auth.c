@@ -23,7 +23,7 @@ test_hmac_vector(void **state)
 		0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08, 0x95,
 		0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
 		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43 };
-	uint8_t mac[AUTH_MAC_LEN];
+	uint8_t              mac[AUTH_MAC_LEN];
 
 	(void)state;
 	/* split anywhere: the MAC is over a || b */
@@ -75,9 +75,9 @@ test_version(void **state)
 static void
 test_token_stays_home(void **state)
 {
-	const char *argv[] = { "ingest", "--target", "null:", "--listen",
-		"tcp://127.0.0.1:7400", "--remote-workers", "2", "--token",
-		"s3cret" };
+	const char     *argv[] = { "ingest", "--target", "null:", "--listen",
+		    "tcp://127.0.0.1:7400", "--remote-workers", "2", "--token",
+		    "s3cret" };
 	struct tsl_opts o;
 	struct buf      text, js;
 	struct json_w   w;
@@ -85,8 +85,8 @@ test_token_stays_home(void **state)
 
 	(void)state;
 	opts_defaults(&o);
-	assert_int_equal(opts_parse(&o, CMD_INGEST, 9, argv, err, sizeof(err)),
-	    0);
+	assert_int_equal(
+	    opts_parse(&o, CMD_INGEST, 9, argv, err, sizeof(err)), 0);
 	assert_int_equal(opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
 	assert_int_equal(opts_workers(&o), 3);
 	buf_init(&text, 1 << 20);
@@ -118,13 +118,19 @@ test_remote_options(void **state)
 		const char *says;
 	} bad[] = {
 		{ 3, { "ingest", "--remote-workers", "2" }, "--listen" },
-		{ 5, { "ingest", "--remote-workers", "2", "--listen", "10.0.0.1:7" },
+		{ 5,
+		    { "ingest", "--remote-workers", "2", "--listen",
+		        "10.0.0.1:7" },
 		    "tcp://ADDR:PORT" },
-		{ 5, { "ingest", "--remote-workers", "2", "--listen", "tcp://0.0.0.0:7400" },
+		{ 5,
+		    { "ingest", "--remote-workers", "2", "--listen",
+		        "tcp://0.0.0.0:7400" },
 		    "--token or TSLOAD_TOKEN" },
-		{ 3, { "ingest", "--listen", "tcp://0.0.0.0:7400" }, "--remote-workers N" },
+		{ 3, { "ingest", "--listen", "tcp://0.0.0.0:7400" },
+		    "--remote-workers N" },
 		{ 3, { "ingest", "-p", "0" }, "needs a worker" },
-		{ 3, { "query", "--on-worker-loss", "maybe" }, "fail or continue" },
+		{ 3, { "query", "--on-worker-loss", "maybe" },
+		    "fail or continue" },
 	};
 	struct tsl_opts o;
 	char            err[256];
@@ -132,12 +138,12 @@ test_remote_options(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		unsigned cmd = !strcmp(bad[i].argv[0], "query") ? CMD_QUERY
-		                                                 : CMD_INGEST;
+		                                                : CMD_INGEST;
 
 		opts_defaults(&o);
 		err[0] = '\0';
-		if (!opts_parse(&o, cmd, bad[i].argc, bad[i].argv, err,
-		        sizeof(err))) {
+		if (!opts_parse(
+		        &o, cmd, bad[i].argc, bad[i].argv, err, sizeof(err))) {
 			assert_int_not_equal(
 			    opts_validate(&o, cmd, err, sizeof(err)), 0);
 			opts_free(&o);
