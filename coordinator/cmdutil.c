@@ -33,7 +33,8 @@ static const struct cmd_help {
 	    "  tsload ingest --model continuous -c 1 --target null: --autostop 5\n"
 	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
-	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n",
+	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n"
+	    "  tsload ingest --listen tcp://0.0.0.0:7400 --remote-workers 2 --token s3cret\n",
 	    true },
 	{ CMD_QUERY, "tsload query [options]",
 	    "Runs the weighted query workload of config.ini (do-q1 .. do-q6)\n"
@@ -143,12 +144,23 @@ static const struct cmd_help {
 	    "  tsload report host1/results/RUN host2/results/RUN   (merged)\n"
 	    "  tsload report -d logs -p '*-summary.csv' -o summary.csv --seed-compat\n",
 	    false },
-	{ CMD_WORKER, "tsload worker --connect URL",
-	    "A worker process. ingest, query and run start their workers themselves\n"
-	    "(tsload worker --connect ipc://...): the worker joins the coordinator at\n"
-	    "URL, takes its assignment (the options come from the coordinator) and runs\n"
-	    "it. There is no reason to start one by hand yet.\n",
-	    "  tsload worker --connect ipc:///tmp/tsload-1234.ipc\n", false },
+	{ CMD_WORKER, "tsload worker --connect URL [--token SECRET]",
+	    "A worker process. ingest, query and run start their local workers\n"
+	    "themselves (tsload worker --connect ipc://...). On another host, start\n"
+	    "one by hand (or as a pod) for a coordinator run with --listen and\n"
+	    "--remote-workers N: it waits for the coordinator to come up, proves it\n"
+	    "holds the run's token (challenge and response; the token is never sent)\n"
+	    "and checks the coordinator's proof in turn, waits for the start, takes\n"
+	    "its assignment (a shard of the hosts, or a share of the queries, and\n"
+	    "every run option: the options below are all it needs) and runs it.\n"
+	    "Paths in the run's options (file: targets, --config, --log-dir,\n"
+	    "--spool-dir) are this host's. TSLOAD_CONNECT and TSLOAD_TOKEN are the\n"
+	    "only variables it reads. Exit 0 once its result is delivered; 1 when\n"
+	    "refused (no token, a wrong token, another version), when its\n"
+	    "coordinator is lost, or on an error.\n",
+	    "  TSLOAD_TOKEN=s3cret tsload worker --connect tcp://10.0.0.1:7400\n"
+	    "  tsload worker --connect tcp://coordinator.bench:7400 --token s3cret\n",
+	    false },
 };
 
 void
@@ -187,7 +199,7 @@ cmd_usage(unsigned cmd, FILE *f)
 			    "Exit codes: 0 success, 1 the run failed, 2 bad usage, 3 a threshold failed.\n");
 		if (h->targets)
 			cmd_list_targets(f);
-		else
+		else if (cmd != CMD_WORKER) /* it reads two, said above */
 			fprintf(f,
 			    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
 	}

@@ -435,36 +435,6 @@ catch_signals(void)
 	sigstop_catch(on_signal);
 }
 
-static void
-usage(FILE *f)
-{
-	fputs(
-	    "usage: tsload worker --connect URL [--token SECRET]\n"
-	    "\n"
-	    "Joins a coordinator, takes its assignment (a shard of the model's\n"
-	    "hosts, or a share of the queries, and every run option) and runs it,\n"
-	    "reporting statistics every second and its result at the end.\n"
-	    "The coordinator starts its local workers itself (ipc://); on another\n"
-	    "host, start one by hand for a coordinator run with --listen and\n"
-	    "--remote-workers N:\n"
-	    "\n"
-	    "  --connect URL     the coordinator: tcp://HOST:PORT (or ipc://PATH)\n"
-	    "  --token SECRET    the run's shared secret, as the coordinator's\n"
-	    "                    --token (better: TSLOAD_TOKEN, not seen in ps);\n"
-	    "                    proved by challenge and response, never sent\n"
-	    "  -h, --help        this help\n"
-	    "\n"
-	    "TSLOAD_CONNECT and TSLOAD_TOKEN stand for the options. The worker waits\n"
-	    "for the coordinator to come up, and for the start once it has joined.\n"
-	    "Paths in the run's options (--target file:..., --config, --log-dir,\n"
-	    "--spool-dir) are this host's. Exit status: 0 when its result was\n"
-	    "delivered, 1 when refused (token, version), when the coordinator is\n"
-	    "lost, or on an error; 2 for a usage error.\n"
-	    "\n"
-	    "  TSLOAD_TOKEN=s3cret tsload worker --connect tcp://10.0.0.1:7400\n",
-	    f);
-}
-
 /* Frees the coordinator's URL and the token, wiping the secret. */
 static void
 forget(char *url, char *token)
@@ -499,8 +469,9 @@ worker_main(int argc, char **argv)
 			log_err(
 			    "%s (usage: tsload worker --connect URL [--token SECRET])",
 			    err);
-		else
-			usage(stdout);
+		else /* tsload worker --help is main.c's */
+			printf(
+			    "usage: tsload worker --connect URL [--token SECRET]\n");
 		opts_free(&w.o);
 		return rc ? 2 : 0;
 	}

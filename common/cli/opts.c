@@ -1953,6 +1953,10 @@ opts_usage(unsigned cmd, FILE *f)
 
 			if (!(r->cmds & cmd) || r->group != g)
 				continue;
+			/* a worker gets the rest from its coordinator */
+			if (cmd == CMD_WORKER && r->off != OFF(connect)
+			    && r->off != OFF(token) && r->off != OFF(help))
+				continue;
 			if (!title)
 				fprintf(f, "\n%s:\n", group_title[g]);
 			title = true;
