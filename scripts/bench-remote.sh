@@ -25,7 +25,7 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/tsload-benchx.XXXXXX")
 . "$here/netns-lib.sh"
 nsp=tslb$$
 trap 'nsh_down "$nsp"; rm -rf "$dir"' EXIT
-printf '\n%-46s %21s\n' "remote workers (${secs} s x ${runs} runs)" "points/s (spread)"
+printf '\n%-46s %21s %21s\n' "remote workers (${secs} s x ${runs} runs)" "points/s (spread)" "points/CPU-s"
 if ! nsh_up "$nsp" 3 2>"$dir/err"; then
 	echo "remote workers: skipped, no network namespaces ($(tail -1 "$dir/err"); root and iproute2 needed)"
 	exit 0
@@ -33,8 +33,13 @@ fi
 u=(--host-scale 10 -c 2 --interval-millis 0 --duration "$secs" --batch-writes
 	--batch-size 100 --target null: --quiet --results "$dir/results")
 export TSLOAD_TOKEN=bench-$RANDOM$RANDOM
-# points/s of the closing line "Data points written: N (R/s)"
-pps() { sed -n 's/^Data points written: [0-9]* (\([0-9]*\)\/s).*/\1/p' "$1"; }
+# "points/s points/CPU-s" of the closing lines "Data points written: N
+# (R/s)" and "tsload CPU: ..., P data points per CPU-second" (the remote
+# workers report their own CPU time)
+pps() {
+	echo "$(sed -n 's/^Data points written: [0-9]* (\([0-9]*\)\/s).*/\1/p' "$1")" \
+		"$(sed -n 's/^tsload CPU: .* \([0-9]*\) data points per CPU-second.*/\1/p' "$1")"
+}
 one_host() {
 	"$TSLOAD" ingest -p 3 "${u[@]}" >"$dir/out" 2>"$dir/err" || {
 		echo "bench-remote: tsload ingest -p 3 failed:" >&2
@@ -67,18 +72,20 @@ for _ in $(seq "$runs"); do
 	one_host >>"$dir/one"
 	three_hosts >>"$dir/three"
 done
-# median min max of a file of numbers
-mmm() { sort -g "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'; }
-read -r om ol oh <<<"$(mmm "$dir/one")"
-read -r tm tl th <<<"$(mmm "$dir/three")"
+# median min max of column $2 of file $1
+mmm() { sort -g -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+read -r om ol oh <<<"$(mmm "$dir/one" 1)"
+read -r tm tl th <<<"$(mmm "$dir/three" 1)"
+read -r oc _ _ <<<"$(mmm "$dir/one" 2)"
+read -r tc _ _ <<<"$(mmm "$dir/three" 2)"
 spread() { awk -v l="$1" -v h="$2" -v m="$3" 'BEGIN { print m ? 100 * (h - l) / m : 0 }'; }
 ratio=$(awk -v a="$tm" -v b="$om" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.9 ? "met" : "NOT MET") }')
-printf '%-46s %12.0f (%5.1f%%)\n' "null: -p 3 -c 2, one host" "$om" "$(spread "$ol" "$oh" "$om")"
-printf '%-46s %12.0f (%5.1f%%)  %.1f%% of one host, goal >= 90%%: %s\n' \
-	"null: 3 hosts (netns) x -p 1 -c 2" "$tm" "$(spread "$tl" "$th" "$tm")" \
+printf '%-46s %12.0f (%5.1f%%) %12.0f\n' "null: -p 3 -c 2, one host" "$om" "$(spread "$ol" "$oh" "$om")" "$oc"
+printf '%-46s %12.0f (%5.1f%%) %12.0f  %.1f%% of one host, goal >= 90%%: %s\n' \
+	"null: 3 hosts (netns) x -p 1 -c 2" "$tm" "$(spread "$tl" "$th" "$tm")" "$tc" \
 	"$(awk -v r="$ratio" 'BEGIN { print 100 * r }')" "$verdict"
 if [ -n "$csv" ]; then
-	echo "remote: null: -p 3 -c 2 one host,$runs,$om,$ol,$oh,,,,,,,,,,," >>"$csv"
-	echo "remote: null: 3 netns hosts x -p 1 -c 2,$runs,$tm,$tl,$th,,,,,,,,,$ratio,," >>"$csv"
+	echo "remote: null: -p 3 -c 2 one host,$runs,$om,$ol,$oh,$oc,,,,,,,,,," >>"$csv"
+	echo "remote: null: 3 netns hosts x -p 1 -c 2,$runs,$tm,$tl,$th,$tc,,,,,,,,$ratio,," >>"$csv"
 fi
