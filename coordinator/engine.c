@@ -434,6 +434,18 @@ handle(struct engine *e, void *m, size_t len, uint32_t pipe)
 		engine_reply(e, UINT32_MAX, PROTO_F_STOP);
 		return;
 	}
+	/* Over tcp:// only a worker that joined may speak for its slot: a
+	 * stranger's STATS or ERROR must not touch the run. */
+	if (remote && h.type != MSG_HELLO && h.type != MSG_AUTH
+	    && h.type != MSG_READY
+	    && (h.worker >= e->n
+	        || !engine_pipe_ok(e, &e->slot[h.worker], pipe))) {
+		if (h.worker < e->n && e->slot[h.worker].state == SLOT_DEAD)
+			engine_reply(e, h.worker, PROTO_F_STOP); /* lost */
+		else
+			remote_refuse(e, pipe, "", "not a worker of this run");
+		return;
+	}
 	switch (h.type) {
 	case MSG_HELLO:
 		if (remote)

@@ -333,7 +333,7 @@ static const struct opt opt_table[] = {
 	    G_WORKER },
 	{ "worker-timeout", 0, OPT_SECS, OFF(worker_timeout), "10", 1, 3600,
 	    ING | QRY | RUN | WRK, "SECS",
-	    "a remote worker (or, for a worker, its coordinator) silent this long is lost",
+	    "a remote worker silent this long is lost (a worker gives its coordinator this long, 10 s at least)",
 	    G_WORKER },
 	{ "join-timeout", 0, OPT_SECS, OFF(join_timeout), "600", 0, 31536000,
 	    ING | QRY | RUN, "SECS",
