@@ -138,6 +138,8 @@ worker w2 nb2 TSLOAD_TOKEN=not-$TOKEN
 ends "$WPID" 30
 check_eq "a worker with a wrong token: exit 1" 1 $?
 check "it says refused: wrong token" grep -q "refused by the coordinator at $URL: wrong token" "$T_TMP/nb2.out"
+check_eq "a stranger's ERROR for slot 0 is refused (REFUSE, type 9)" 9 \
+	"$(on w2 python3 "$T_SRC/tests/tools/stranger.py" "$(addr c)" "$PORT" 2>&1 & wait $!)"
 worker w1 nb3
 ends "$WPID" 60
 check_eq "then a worker with the token joins and finishes: exit 0" 0 $?
@@ -147,6 +149,8 @@ check "the coordinator names the worker without the token by its address" \
 	grep -q "refused a worker at $(addr w1):[0-9]* (host [^)]*): no token" "$T_TMP/b.out"
 check "... and the one with the wrong token" \
 	grep -q "refused a worker at $(addr w2):[0-9]* (host [^)]*): wrong token" "$T_TMP/b.out"
+check "... and the stranger, which did not fail the run" \
+	grep -q "refused a worker at $(addr w2):[0-9]*: not a worker of this run" "$T_TMP/b.out"
 check "the token is in no output and no run.json" \
 	not grep -rqF "$TOKEN" "$T_TMP"/*.out "$T_TMP/res"
 
@@ -185,8 +189,10 @@ worker w2 wd2
 wd2=$WPID
 joined d 2
 sleep 1
-kill -9 "$wd2"
-wait "$wd2" 2>/dev/null
+{
+	kill -9 "$wd2"
+	wait "$wd2"
+} 2>/dev/null
 ends "$CPID" 90
 check_eq "--on-worker-loss continue: a killed worker, the run ends with exit 0" 0 $?
 check "it says what was lost and that it goes on" \
