@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # netns-lib.sh - hosts made of network namespaces, for the remote-worker
 # test (tests/integration/remote.sh) and bench case (bench-remote.sh).
 # Sourced. Needs root and iproute2.
@@ -38,7 +39,7 @@ nsh_down() {
 }
 
 nsh_up() {
-	local p=$1 n=$2 i name
+	local p=$1 n=$2 name up
 	NSH_P=$p
 	ip netns add "$p-sw" || return 1
 	ip -n "$p-sw" link add br0 type bridge || return 1
@@ -56,11 +57,13 @@ nsh_up() {
 		ip -n "$p-sw" link set "${p}${name}b" up
 	done
 	# each link up (veth carrier) before anyone connects
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
+		up=1
 		for name in c $(seq -f 'w%g' 1 "$n"); do
-			ip -n "$p-$name" link show e0 | grep -q 'state UP' || continue 2
+			ip -n "$p-$name" link show e0 | grep -q 'state UP' || up=0
 		done
-		return 0
+		[ "$up" = 1 ] && return 0
+		sleep 0.1
 	done
 	return 1
 }

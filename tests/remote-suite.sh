@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # remote-suite.sh - the checks of workers on other hosts (--listen,
 # tsload worker --connect tcp://), sourced after lib.sh by
 # tests/e2e/remote.sh (every "host" on 127.0.0.1) and
