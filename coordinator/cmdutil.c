@@ -25,7 +25,8 @@ static const struct cmd_help {
 } cmd_helps[] = {
 	{ CMD_INGEST, "tsload ingest [options]",
 	    "Drives the perf-scale DevOps ingest load (or --model continuous, the\n"
-	    "continuous ingestor's) into a target (default: SQLite in results/ of\n"
+	    "continuous ingestor's, or --model-file FILE, the CrateDB data\n"
+	    "generator's channels) into a target (default: SQLite in results/ of\n"
 	    "the current directory).\n",
 	    "  tsload ingest --host-scale 1 --duration 30s\n"
 	    "  tsload ingest --target null: -p 2 -c 4 --duration 10\n"
@@ -34,7 +35,10 @@ static const struct cmd_help {
 	    "  tsload ingest --target null: --rate 100000 --duration 30    (open loop)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
 	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n"
-	    "  tsload ingest --listen tcp://0.0.0.0:7400 --remote-workers 2 --token s3cret\n",
+	    "  tsload ingest --listen tcp://0.0.0.0:7400 --remote-workers 2 --token s3cret\n"
+	    "  tsload ingest --model-file temperature.json --interval-millis 500 \\\n"
+	    "      --shard-count 4 --shard-index 0    (pod 0 of 4; in an Indexed Job\n"
+	    "      the index is $JOB_COMPLETION_INDEX)\n",
 	    true },
 	{ CMD_QUERY, "tsload query [options]",
 	    "Runs the weighted query workload of config.ini (do-q1 .. do-q6)\n"
@@ -197,6 +201,16 @@ cmd_usage(unsigned cmd, FILE *f)
 			    "errors, write_errors, query_errors, throttles. --abort-on-fail stops the run\n"
 			    "as soon as a count bounded above (errors==0, throttles<100) has failed.\n"
 			    "Exit codes: 0 success, 1 the run failed, 2 bad usage, 3 a threshold failed.\n");
+		if (h->cmd & (CMD_INGEST | CMD_RUN))
+			fprintf(f,
+			    "\nTHE DATA GENERATOR'S ENVIRONMENT: when MODEL_PATH is set, the CrateDB data\n"
+			    "generator's variables are options too (for those no TSLOAD_* variable or\n"
+			    "argument gives): MODEL_PATH (--model-file), ID_START and ID_END (1-based\n"
+			    "inclusive channel ids: --id-start ID_START-1 --id-end ID_END), INGEST_MODE\n"
+			    "(1 fast: a backfill from INGEST_TS + INGEST_DELTA; 0 consecutive: every\n"
+			    "INGEST_DELTA seconds on the clock), INGEST_SIZE (values per channel, 0:\n"
+			    "endless), INGEST_DELTA, INGEST_TS, TABLE_NAME, HOST, USERNAME and PASSWORD\n"
+			    "(--target postgres://USERNAME:PASSWORD@HOST:5432/), SHARDS (ignored).\n");
 		if (h->targets)
 			cmd_list_targets(f);
 		else if (cmd != CMD_WORKER) /* it reads two, said above */
@@ -431,8 +445,9 @@ cmd_list_targets(FILE *f)
 	    "  and run.json section; an unreachable one does not hold the others.\n",
 	    OPTS_TARGETS_MAX);
 	fprintf(f,
-	    "clusters: a clickhouse, influx, vm or postgres URL may name several\n"
-	    "  hosts, h1:p1,h2:p2 (at most %d), each a server of its own:\n"
+	    "clusters: a clickhouse, influx, vm, postgres, graphite or opentsdb URL\n"
+	    "  may name several hosts, h1:p1,h2:p2 (at most %d), each a server of\n"
+	    "  its own:\n"
 	    "      balance=rr|hash       whole batches in turn (default), or each\n"
 	    "                            series to one host\n"
 	    "  a dead host is taken out, probed with backoff and put back.\n",

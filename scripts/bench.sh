@@ -206,6 +206,15 @@ fi
 # shellcheck source-path=SCRIPTDIR source=bench-servers.sh
 . "$here/bench-servers.sh"
 
+# the protocol matrix (issue 19): one data set over every protocol, bytes
+# and CPU per data point, acknowledgement latency
+if wanted "matrix"; then
+	echo
+	echo "protocol matrix: one data set (perf-scale, --seed 1, 1000 hosts x 20 passes) over each protocol"
+	TSLOAD=$TSLOAD TSFAKE=${TSFAKE:-} bash "$here/bench-matrix.sh" "${csv%.csv}-matrix.csv" ||
+		echo "bench: the protocol matrix failed" >&2
+fi
+
 # fan-out: one run writing to three servers at once
 # shellcheck source-path=SCRIPTDIR source=bench-fanout.sh
 . "$here/bench-fanout.sh"

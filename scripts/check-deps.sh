@@ -9,7 +9,7 @@ missing=()
 need() { missing+=("$1"); }
 
 # package | probe: pc:MODULE (pkg-config), h:HEADER (preprocessed with
-# $CC $CPPFLAGS) or c:COMMAND (on PATH)
+# $CC $CPPFLAGS), c:COMMAND (on PATH) or py:MODULE (python3 imports it)
 probes=(
 	"gcc|c:${cc%% *}"
 	"make|c:make"
@@ -27,6 +27,7 @@ probes=(
 	"sqlite3|c:sqlite3"
 	"procps|c:pgrep"
 	"python3|c:python3"
+	"python3-yaml|py:yaml"
 	"gnuplot-nox|c:gnuplot"
 	"chromium|c:chromium"
 )
@@ -45,6 +46,7 @@ for p in "${probes[@]}"; do
 	pc:*) pkg-config --exists "${probe#pc:}" 2>/dev/null || need "$pkg" ;;
 	h:*) have_headers ${probe#h:} || need "$pkg" ;;
 	c:*) command -v "${probe#c:}" >/dev/null 2>&1 || need "$pkg" ;;
+	py:*) python3 -c "import ${probe#py:}" >/dev/null 2>&1 || need "$pkg" ;;
 	esac
 done
 

@@ -8,7 +8,7 @@ pkgs=(
 	libnng-dev libiniparser-dev libcmocka-dev
 	libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev zlib1g-dev
 	librdkafka-dev libzstd-dev kcat
-	sqlite3 procps curl iproute2 python3
+	sqlite3 procps curl iproute2 python3 python3-yaml
 	clang-format
 	gnuplot-nox chromium
 	clickhouse-server clickhouse-client influxdb victoria-metrics

@@ -8,7 +8,9 @@
 #   stop DIR   stops that server by its PID
 #
 # VM_PORT=N start DIR listens on port N (one try): a test restarts a
-# killed server where its clients still look for it.
+# killed server where its clients still look for it. VM_ARGS="-flag=v ..."
+# adds flags (the Graphite and OpenTSDB listeners of tests/integration/
+# graphite.sh, on ports of their own).
 #
 # Flags for benchmarking (see README): -retentionPeriod=100y (the default
 # month silently drops older timestamps), -search.latencyOffset=0s (the
@@ -48,7 +50,7 @@ start)
 		victoria-metrics -storageDataPath="$dir/data" \
 			-httpListenAddr="127.0.0.1:$port" -retentionPeriod=100y \
 			-search.latencyOffset=0s -dedup.minScrapeInterval=1ms \
-			-search.disableCache -loggerLevel=WARN \
+			-search.disableCache -loggerLevel=WARN ${VM_ARGS:-} \
 			</dev/null >"$dir/victoria-metrics.log" 2>&1 &
 		pid=$!
 		echo "$pid" >"$dir/victoria-metrics.pid"

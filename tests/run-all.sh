@@ -6,7 +6,7 @@
 #                Timestream endpoint
 #   e2e          tests/e2e/*.sh: whole runs on the embedded targets
 #   integration  tests/integration/*.sh: real servers on loopback, started
-#                by the suites
+#                by the suites; TSLOAD_TEST_JOBS of them at once (default 2)
 #   fault        tests/fault/*.sh: dead servers, full disks, closed pipes
 # make check is unit,cli,e2e (no packages, no servers). A tier whose folder
 # does not exist is skipped. Ends with one summary line "N passed, N failed"
@@ -54,7 +54,50 @@ summary() {
 }
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+plogs=$(mktemp -d)
+trap 'rm -rf "$log" "$plogs"' EXIT
+
+# Integration suites start their own servers on free loopback ports and
+# share nothing, so they run TSLOAD_TEST_JOBS at a time (default 2). Each
+# suite's output is held until it ends and then printed whole, so the log
+# reads as if they had run one after the other.
+jobs=${TSLOAD_TEST_JOBS:-2}
+case $jobs in '' | *[!0-9]* | 0) echo "run-all.sh: TSLOAD_TEST_JOBS must be a positive number, not \"$jobs\"" >&2; exit 2 ;; esac
+
+# finish_one PID: wait for a suite started by run_parallel, print its log.
+finish_one() {
+	local pid=$1 f=$plogs/$1
+	wait "$pid"
+	echo "== $(cat "$f.name")"
+	cat "$f.log"
+	summary "$f.log"
+	echo "   ($(($(cat "$f.end") - $(cat "$f.start"))) s)"
+}
+
+# run_parallel TIER: every suite of TIER, $jobs at a time.
+run_parallel() {
+	local suite pid running=() next
+	for suite in "$here/$1"/*.sh; do
+		[ -f "$suite" ] || continue
+		while [ ${#running[@]} -ge "$jobs" ]; do
+			wait -n 2>/dev/null || true
+			next=()
+			for pid in "${running[@]}"; do
+				if [ -f "$plogs/$pid.end" ]; then finish_one "$pid"; else next+=("$pid"); fi
+			done
+			running=("${next[@]}")
+		done
+		(
+			f=$plogs/$BASHPID
+			echo "$SECONDS" >"$f.start"
+			echo "$1/$(basename "$suite")" >"$f.name"
+			bash "$suite" >"$f.log" 2>&1
+			echo "$SECONDS" >"$f.end"
+		) &
+		running+=("$!")
+	done
+	for pid in "${running[@]}"; do finish_one "$pid"; done
+}
 for tier in $all_tiers; do
 	wanted "$tier" || continue
 	if [ "$tier" = unit ]; then
@@ -62,6 +105,10 @@ for tier in $all_tiers; do
 		bash "$here/run-unit.sh" "$@" | tee "$log"
 		summary "$log"
 		echo "   ($((SECONDS - start)) s)"
+		continue
+	fi
+	if [ "$tier" = integration ] && [ "$jobs" -gt 1 ]; then
+		run_parallel "$tier"
 		continue
 	fi
 	for suite in "$here/$tier"/*.sh; do

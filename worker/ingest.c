@@ -371,7 +371,7 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
 		f->st.records += b->records - rr;
 		f->st.points += b->points - rp;
 		f->st.rejected += rr;
-		if (rr && !f->err[0])
+		if ((rr || rp) && !f->err[0])
 			snprintf(f->err, sizeof(f->err), "thread %u: %.230s",
 			    t->index + 1, ctx->err);
 	} else if (st == TGT_SPOOLED) {

@@ -451,3 +451,23 @@ fmt_double(char *out, double v)
 	end = fmt_layout(w, fmt_shortest(m | 1ULL << 52, be - 1075));
 	return (size_t)(end - out);
 }
+
+size_t
+fmt_ms_as_secs(char *out, int64_t ms)
+{
+	int64_t sec = ms / 1000, rem = ms % 1000;
+	size_t  n;
+
+	if (rem < 0) { /* before 1970: the second below, and a fraction */
+		sec--;
+		rem += 1000;
+	}
+	n = fmt_i64(out, sec);
+	if (rem) {
+		out[n++] = '.';
+		out[n++] = (char)('0' + rem / 100);
+		out[n++] = (char)('0' + rem / 10 % 10);
+		out[n++] = (char)('0' + rem % 10);
+	}
+	return n;
+}

@@ -19,5 +19,8 @@ size_t fmt_u64(char *out, uint64_t v);
  *  "0.1", "50.0", "-2.5", "0.0001", "1e-05", "3.2e-05", "1e+16",
  *  "1234567890123456.0"; "nan", "inf", "-inf"; "-0.0". */
 size_t fmt_double(char *out, double v);
+/** Epoch milliseconds as seconds: "1700000000", or "1700000000.250"
+ *  when ms is not a whole second (Graphite, OpenTSDB telnet). */
+size_t fmt_ms_as_secs(char *out, int64_t ms);
 
 #endif

@@ -11,10 +11,12 @@
 
 #include "clock.h"
 #include "continuous.h"
+#include "datagen.h"
 #include "json.h"
 #include "log.h"
 #include "parse.h"
 #include "schedule.h"
+#include "seedenv.h"
 #include "spool.h"
 #include "target.h"
 #include "xalloc.h"
@@ -159,6 +161,21 @@ static const struct opt opt_table[] = {
 	{ "id-end", 0, OPT_U64, OFF(id_end), "0", 0, 4294967295.0,
 	    ING | RUN | WRK, "M",
 	    "... up to M, exclusive (0: the model's end)", G_SHAPE },
+	{ "shard-index", 0, OPT_U64, OFF(shard_index), "0", 0, 4095, ING | RUN,
+	    "I",
+	    "with --shard-count: write part I (0-based) of the hosts; "
+	    "default: $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod)",
+	    G_SHAPE },
+	{ "shard-count", 0, OPT_U64, OFF(shard_count), "1", 1, 4096, ING | RUN,
+	    "N",
+	    "split the hosts (--id-start..--id-end) into N contiguous parts, "
+	    "one per machine or pod",
+	    G_SHAPE },
+	{ "model-file", 0, OPT_STR, OFF(model_file), "", 0, 0,
+	    ING | MOD | QRY | RUN | WRK, "FILE",
+	    "the data generator's data-model JSON (tags, metrics): implies "
+	    "--model datagen",
+	    G_SHAPE },
 	{ "include-region", 0, OPT_STR, OFF(include_region), "", 0, 0,
 	    ING | MOD | QRY | RUN | WRK, "LIST",
 	    "only these regions (comma list; default: all 7)", G_CONT },
@@ -829,6 +846,43 @@ warn_unknown_env(void)
 	}
 }
 
+static const char *
+env_get(const char *name)
+{
+	return getenv(name);
+}
+
+/* The data generator's variables (seedenv.h), for the options that no
+ * TSLOAD_* variable gave. */
+static int
+apply_seed_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct seedenv se;
+
+	if (!(cmd & (CMD_INGEST | CMD_RUN)))
+		return 0;
+	if (seedenv_translate(env_get, wall_ms(), &se, err, errlen))
+		return -EINVAL;
+	for (unsigned i = 0; i < se.n; i++) {
+		const struct opt *r;
+		char              from[96];
+
+		for (r = opt_table; r->name; r++)
+			if ((r->cmds & cmd) && !strcmp(r->name, se.kv[i].opt))
+				break;
+		if (!r->name || is_given(o, row_index(r)))
+			continue;
+		snprintf(
+		    from, sizeof(from), "%s (as --%s)", se.kv[i].var, r->name);
+		if (set_value(o, r, se.kv[i].val, from, err, errlen))
+			return -EINVAL;
+		set_given(o, row_index(r));
+	}
+	for (unsigned i = 0; i < se.n_notes; i++)
+		log_info("%s", se.note[i]);
+	return 0;
+}
+
 static int
 apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
@@ -847,7 +901,7 @@ apply_env(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			return -EINVAL;
 		set_given(o, row_index(r));
 	}
-	return 0;
+	return apply_seed_env(o, cmd, err, errlen);
 }
 
 /* Two rows may share a name in disjoint commands (--config: query's
@@ -916,6 +970,79 @@ set_str(char **field, const char *v)
 	*field = copy;
 }
 
+/* --model-file implies --model datagen, which needs it; the file is read
+ * here (a bad one is one line, exit 2), and names the table unless
+ * --table-name does (the seed's default table is the model key). */
+static int
+datagen_meaning(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	struct dg_spec s;
+
+	if (o->model_file[0] && !opts_given(o, "model"))
+		set_str(&o->model, "datagen");
+	if (strcmp(o->model, "datagen")) {
+		if (!o->model_file[0])
+			return 0;
+		snprintf(err, errlen,
+		    "--model-file: only --model datagen reads it (the model is %s)",
+		    o->model);
+		return -EINVAL;
+	}
+	if (!o->model_file[0]) {
+		snprintf(err, errlen,
+		    "--model datagen needs --model-file FILE (the data generator's data-model JSON)");
+		return -EINVAL;
+	}
+	if (dg_spec_load(&s, o->model_file, err, errlen)) {
+		dg_spec_free(&s);
+		return -EINVAL;
+	}
+	if (!opts_given(o, "table-name") && (cmd & (CMD_INGEST | CMD_RUN)))
+		set_str(&o->table, s.model);
+	/* a worker's channels of distinct non-id tags are its dimension
+	 * groups, at most DG_MAX_GROUPS (at most the hierarchy's size) */
+	{
+		uint64_t end = o->id_end ? o->id_end : s.hierarchy;
+		uint64_t n   = end > o->id_start ? end - o->id_start : 0;
+		uint64_t k   = o->shard_count * o->processes;
+
+		n = k ? (n + k - 1) / k : n;
+		if ((n < s.hierarchy ? n : s.hierarchy) > DG_MAX_GROUPS) {
+			snprintf(err, errlen,
+			    "--model-file %s: a worker would hold up to %llu combinations of the tags (at most %u): use more -p or --shard-count, or a narrower --id-start/--id-end",
+			    o->model_file, (unsigned long long)n,
+			    (unsigned)DG_MAX_GROUPS);
+			dg_spec_free(&s);
+			return -EINVAL;
+		}
+	}
+	dg_spec_free(&s);
+	return 0;
+}
+
+/* --shard-count N: the shard is --shard-index, or Kubernetes'
+ * JOB_COMPLETION_INDEX (an Indexed Job's pod). */
+static int
+shard_meaning(struct tsl_opts *o, char *err, size_t errlen)
+{
+	const char *ix = getenv("JOB_COMPLETION_INDEX");
+	char        why[160];
+
+	if (o->shard_count < 2 || opts_given(o, "shard-index"))
+		return 0;
+	if (!ix) {
+		snprintf(err, errlen,
+		    "--shard-count %llu needs --shard-index (or JOB_COMPLETION_INDEX, which Kubernetes sets in an Indexed Job's pods)",
+		    (unsigned long long)o->shard_count);
+		return -EINVAL;
+	}
+	if (parse_u64(ix, 0, 4095, &o->shard_index, why, sizeof(why))) {
+		snprintf(err, errlen, "JOB_COMPLETION_INDEX: %s", why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* What the seeds mean by their options, said once on the command line's
  * side (a worker gets the outcome as text). The continuous ingestor's
  * (seed-behaviour.md §1.5): -e/--endpoint and -r/--region are the
@@ -955,6 +1082,9 @@ seed_meaning(struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 		}
 		set_str(&o->endpoint, o->endpoint_url);
 	}
+	if (datagen_meaning(o, cmd, err, errlen)
+	    || shard_meaning(o, err, errlen))
+		return -EINVAL;
 	imply_target(o, cmd);
 	if (o->dry_run) {
 		set_str(&o->target, "null:");
@@ -1187,14 +1317,22 @@ opts_host_range(const struct tsl_opts *o, uint32_t *first, uint32_t *end)
 	const struct model_ops *m  = model_find(o->model);
 	uint32_t                n  = m ? m->hosts(&mc) : 0;
 
+	uint32_t a, b;
+
 	*first = (uint32_t)o->id_start;
 	*end   = o->id_end ? (uint32_t)o->id_end : n;
+	if (o->shard_count > 1 && *end > *first
+	    && !model_shard(*end - *first, (uint32_t)o->shard_count,
+	        (uint32_t)o->shard_index, &a, &b)) {
+		*end   = *first + b;
+		*first = *first + a;
+	}
 }
 
 bool
 opts_host_range_given(const struct tsl_opts *o)
 {
-	return o->id_start || o->id_end;
+	return o->id_start || o->id_end || o->shard_count > 1;
 }
 
 /* --id-start and --id-end: a non-empty range of the model's hosts. */
@@ -1211,6 +1349,25 @@ check_host_range(const struct tsl_opts *o, char *err, size_t errlen)
 		    (unsigned long long)o->id_end, (unsigned long long)n,
 		    o->model, (unsigned long long)n);
 		return -EINVAL;
+	}
+	if (o->shard_count > 1) {
+		uint64_t from = o->id_start, to = o->id_end ? o->id_end : n;
+
+		if (o->shard_index >= o->shard_count) {
+			snprintf(err, errlen,
+			    "--shard-index: %llu is not below --shard-count %llu",
+			    (unsigned long long)o->shard_index,
+			    (unsigned long long)o->shard_count);
+			return -EINVAL;
+		}
+		if (to > from && o->shard_count > to - from) {
+			snprintf(err, errlen,
+			    "--shard-count: %llu parts of %llu hosts leave some empty (expected 1..%llu)",
+			    (unsigned long long)o->shard_count,
+			    (unsigned long long)(to - from),
+			    (unsigned long long)(to - from));
+			return -EINVAL;
+		}
 	}
 	opts_host_range(o, &first, &end);
 	if (first >= end) {
@@ -1390,16 +1547,19 @@ opts_spool_ident(const struct tsl_opts *o, unsigned k, uint32_t first_host,
 	char            tgt[1024];
 
 	spool_target_text(opts_target(o, k), tgt, sizeof(tgt));
-	/* the continuous model's filters and scales change its hosts too;
+	/* the continuous model's filters and scales change its hosts too,
+	 * as the datagen model's file does;
 	 * the target says where the records go (a fan-out in another order
 	 * must not send them elsewhere) */
 	snprintf(out, n,
-	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu hosts=%u+%u..%u target=%.300s",
+	    "tsload spool 1 %s; model=%s host-scale=%llu instance-name-seed=%lld multi=%d req-id=%u include-region=%.100s include-ms=%.100s region-scale=%llu ms-scale=%llu%s%.200s hosts=%u+%u..%u target=%.300s",
 	    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "le" : "be", o->model,
 	    (unsigned long long)o->host_scale, (long long)o->instance_seed,
 	    o->multi, c.req_id, o->include_region, o->include_ms,
 	    (unsigned long long)o->region_scale,
-	    (unsigned long long)o->ms_scale, first_host, h0, h1, tgt);
+	    (unsigned long long)o->ms_scale,
+	    o->model_file[0] ? " model-file=" : "", o->model_file, first_host,
+	    h0, h1, tgt);
 }
 
 /* --spool-*: a policy it knows, and room for a batch in every thread's
@@ -1635,6 +1795,10 @@ opts_model_conf(const struct tsl_opts *o)
 		.saw_snr        = o->saw_snr,
 		.sin_period_s   = frq_period(o->sin_frq),
 		.saw_period_s   = frq_period(o->saw_frq),
+		.model_file
+		= o->model_file && o->model_file[0] ? o->model_file : NULL,
+		.channels
+		= o->id_end > UINT32_MAX ? UINT32_MAX : (uint32_t)o->id_end,
 	};
 }
 

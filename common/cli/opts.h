@@ -45,8 +45,11 @@ struct tsl_opts {
 	uint64_t processes;
 	char    *model; /* --model: a registered model's name */
 	uint64_t host_scale;
-	uint64_t id_start; /* first host of the run (0-based) */
-	uint64_t id_end;   /* end of its hosts, exclusive; 0: the model's */
+	uint64_t id_start;    /* first host of the run (0-based) */
+	uint64_t id_end;      /* end of its hosts, exclusive; 0: the model's */
+	uint64_t shard_index; /* this machine's part of [id_start, id_end) */
+	uint64_t shard_count; /* ... of so many (1: all of it) */
+	char    *model_file;  /* --model-file: the datagen model's JSON */
 	uint64_t interval_ms;
 	bool     batch_writes;
 	uint64_t batch_size; /* 0: --batch-size auto */

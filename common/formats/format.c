@@ -14,7 +14,10 @@
 	FORMAT(json)                                                          \
 	FORMAT(csv)                                                           \
 	FORMAT(pgcopy)                                                        \
-	FORMAT(chtsv)
+	FORMAT(chtsv)                                                         \
+	FORMAT(graphite)                                                      \
+	FORMAT(opentsdb)                                                      \
+	FORMAT(opentsdbtelnet)
 
 #define FORMAT_DECLARE(x) extern const struct format_ops format_##x;
 #define FORMAT_OPS(x) &format_##x,

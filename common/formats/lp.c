@@ -111,21 +111,6 @@ lp_str(char *w, const char *s, size_t n)
 	return w;
 }
 
-/* The measures [*first, *end) of s that go into this batch. */
-static void
-lp_span(const struct sample *s, const struct batch *b, unsigned *first,
-    unsigned *end)
-{
-	unsigned n = schema_n_measures(s->series->g->sk, b->req_id);
-
-	*first = b->multi ? 0 : s->first;
-	*end   = b->multi ? n : (unsigned)s->first + s->count;
-	if (*end > n)
-		*end = n;
-	if (*first > *end)
-		*first = *end;
-}
-
 size_t
 lp_bound(const struct sample *s, const struct batch *b)
 {
@@ -133,7 +118,7 @@ lp_bound(const struct sample *s, const struct batch *b)
 	unsigned first, end, d;
 	size_t   lines;
 
-	lp_span(s, b, &first, &end);
+	target_span(s, b, &first, &end);
 	lines = b->multi ? 1 : end - first;
 	for (d = 0; d < s->series->g->sk->n_dims; d++)
 		dims += series_dim(s->series, d).len;
@@ -287,7 +272,7 @@ lp_put(
 	unsigned                  i, first, end;
 	unsigned                  ki = k->index;
 
-	lp_span(s, b, &first, &end);
+	target_span(s, b, &first, &end);
 	if (e->kind[ki].k != k)
 		lp_keys_make(e, k);
 	/* Measurement and tags, written once and copied for each line. */

@@ -158,21 +158,6 @@ tsj_key(char *w, const struct tsj_kind_keys *kk, unsigned i, bool multi)
 	return w + key->len;
 }
 
-/* The measures [*first, *end) of s that this batch holds. */
-static void
-tsj_range(const struct sample *s, const struct batch *b, unsigned *first,
-    unsigned *end)
-{
-	unsigned n = schema_n_measures(s->series->g->sk, b->req_id);
-
-	*first = b->multi ? 0 : s->first;
-	*end   = b->multi ? n : (unsigned)s->first + s->count;
-	if (*end > n)
-		*end = n;
-	if (*first > *end)
-		*first = *end;
-}
-
 static bool
 tsj_req_dim(const struct sample *s, const struct batch *b)
 {
@@ -186,7 +171,7 @@ tsjson_bound(const struct sample *s, const struct batch *b)
 	unsigned d, first, end;
 	size_t   recs;
 
-	tsj_range(s, b, &first, &end);
+	target_span(s, b, &first, &end);
 	recs = b->multi ? 1 : end - first;
 	for (d = 0; d < s->series->g->sk->n_dims; d++)
 		dims += series_dim(s->series, d).len;
@@ -266,7 +251,7 @@ tsjson_sample(char *w, const struct sample *s, const struct batch *b,
 	unsigned                    i, first, end;
 	const struct tsj_kind_keys *kk = tsj_keys_of(s);
 
-	tsj_range(s, b, &first, &end);
+	target_span(s, b, &first, &end);
 	/* The record's head, written once and copied for each measure. */
 	*w++ = '{';
 	if (dims) {

@@ -45,6 +45,11 @@ struct model_conf {
 	unsigned    missing_cpu;      /* % of metric samples without CPU */
 	double      sin_snr, saw_snr; /* > 0: cpu_user signal */
 	uint32_t    sin_period_s, saw_period_s; /* its period, seconds */
+	/* The data generator's (datagen.h): its model file, and the
+	 * channels asked for (--id-end), when more than one pass over its
+	 * tag hierarchy */
+	const char *model_file;
+	uint32_t    channels;
 };
 
 /* What ->values draws from and reports, one per ingest thread; the model
@@ -163,5 +168,6 @@ extern const struct model_ops model_continuous;
 extern const struct model_ops model_apache; /* accesslog.c */
 extern const struct model_ops model_cloudfront;
 extern const struct model_ops model_cloudflare;
+extern const struct model_ops model_datagen; /* datagen.c */
 
 #endif

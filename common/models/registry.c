@@ -13,7 +13,8 @@
 /* apache, cloudfront, cloudflare: the access-log models (accesslog.c) */
 #define MODELS(MODEL)                                                         \
 	MODEL(perf_scale)                                                     \
-	MODEL(continuous) MODEL(apache) MODEL(cloudfront) MODEL(cloudflare)
+	MODEL(continuous)                                                     \
+	MODEL(apache) MODEL(cloudfront) MODEL(cloudflare) MODEL(datagen)
 
 #define MODEL_PTR(x) &model_##x,
 static const struct model_ops *const models[] = { MODELS(MODEL_PTR) NULL };

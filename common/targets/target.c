@@ -34,6 +34,8 @@ static const struct target_ops *const target_table[] = {
 	&target_http,
 	&target_https,
 	&target_dir,
+	&target_graphite,
+	&target_opentsdb,
 	NULL,
 };
 
@@ -438,6 +440,20 @@ target_measure(const struct sample *s, unsigned i, struct tgt_measure *m)
 			m->len = 0;
 		}
 	}
+}
+
+void
+target_span(const struct sample *s, const struct batch *b, unsigned *first,
+    unsigned *end)
+{
+	unsigned n = schema_n_measures(s->series->g->sk, b->req_id);
+
+	*first = b->multi ? 0 : s->first;
+	*end   = b->multi ? n : (unsigned)s->first + s->count;
+	if (*end > n)
+		*end = n;
+	if (*first > *end)
+		*first = *end;
 }
 
 unsigned

@@ -115,6 +115,14 @@ target_bad_variant(const struct sample *s, unsigned n)
  *  in [first, first + count) (the points of a multi-layout record). */
 unsigned target_points(const struct sample *s);
 
+struct batch;
+
+/** The measures [*first, *end) of s that batch b holds: all of its
+ *  kind's measure list (multi layout) or [first, first + count), within
+ *  the list. */
+void target_span(const struct sample *s, const struct batch *b,
+    unsigned *first, unsigned *end);
+
 /* A batch handed to ->write. Owned by the caller; valid only during the
  * call. `records` counts as the seed does: one per measure (single) or one
  * per sample (multi); `points` counts measure values. */
@@ -342,5 +350,7 @@ extern const struct target_ops target_kafka;
 extern const struct target_ops target_http;
 extern const struct target_ops target_https;
 extern const struct target_ops target_dir;
+extern const struct target_ops target_graphite;
+extern const struct target_ops target_opentsdb;
 
 #endif

@@ -18,7 +18,7 @@ cases=(
 	"bad duration|ingest --duration 5x|--duration: invalid value \"5x\""
 	"unknown target|ingest --target mysql://x|--target: unknown scheme in \"mysql://x\""
 	"bad file format|ingest --target file:/tmp/x?format=xml|format"
-	"bad null format|ingest --target null:?format=xml|null: format: invalid value \"xml\" \(expected lp, json, csv, pgcopy or chtsv\)"
+	"bad null format|ingest --target null:?format=xml|null: format: invalid value \"xml\" \(expected lp, json, csv, pgcopy, chtsv, graphite, opentsdb or opentsdbtelnet\)"
 	"negative kinesis shards|ingest --endpoint http://127.0.0.1:9 --region us-east-1 --target kinesis://s?shards=-18446744073709551615|^tsload: error: kinesis: shards: invalid value \"-18446744073709551615\" \(expected an integer 1\.\.10000\)$"
 	"trailing junk in a URL number|ingest --target influx://127.0.0.1:9/?db=x&max_body=10x|^tsload: error: influx: max_body: invalid value \"10x\" \(expected a size such as"
 	"unknown URL parameter|ingest --endpoint http://127.0.0.1:9 --region us-east-1 --target kinesis://s?shard=2|^tsload: error: kinesis: unknown parameter \"shard\" \(did you mean \"shards\"\? accepted: shards, timeout\)$"

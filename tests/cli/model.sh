@@ -46,5 +46,5 @@ check_eq "--model perf-scale is the default" "$want" "$got"
 err=$("$TSLOAD" model --model nope 2>&1 >/dev/null)
 check_eq "--model nope: exit 2" 2 $?
 check_eq "--model nope: names the models" \
-	'tsload: error: --model: unknown model "nope" (expected one of: perf-scale, continuous, apache, cloudfront, cloudflare)' "$err"
+	'tsload: error: --model: unknown model "nope" (expected one of: perf-scale, continuous, apache, cloudfront, cloudflare, datagen)' "$err"
 finish

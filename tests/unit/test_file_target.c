@@ -553,7 +553,8 @@ test_bad_urls(void **state)
 	    -EINVAL);
 	assert_string_equal(err,
 	    "file: format: invalid value \"xml\" (expected lp, "
-	    "json, csv, pgcopy or chtsv)");
+	    "json, csv, pgcopy, chtsv, graphite, opentsdb or "
+	    "opentsdbtelnet)");
 	assert_int_equal(
 	    target_stdout.check("stdout:?format=LP", err, sizeof(err)),
 	    -EINVAL);

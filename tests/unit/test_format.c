@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "chtsv.h"
+#include "graphite.h"
+#include "otsdb.h"
 #include "format.h"
 #include "lp.h"
 #include "pg_copy.h"
@@ -22,8 +24,8 @@
 #include "tsjson.h"
 
 /* The registry, exactly and in order. */
-static const char *const want_names[]
-    = { "lp", "json", "csv", "pgcopy", "chtsv", NULL };
+static const char *const want_names[] = { "lp", "json", "csv", "pgcopy",
+	"chtsv", "graphite", "opentsdb", "opentsdbtelnet", NULL };
 
 static void
 test_registry_exact(void **state)
@@ -46,13 +48,14 @@ test_registry_exact(void **state)
 	}
 	assert_null(want_names[i]);
 	assert_null(format_names[i]);
-	assert_int_equal(i, 5);
+	assert_int_equal(i, 8);
 	assert_null(format_find("xml"));
 	assert_null(format_find("LP"));
 	assert_null(format_find(""));
 
 	assert_int_equal(format_names_join(err, sizeof(err), "|"), 0);
-	assert_string_equal(err, "lp|json|csv|pgcopy|chtsv");
+	assert_string_equal(
+	    err, "lp|json|csv|pgcopy|chtsv|graphite|opentsdb|opentsdbtelnet");
 	assert_int_equal(format_names_join(err, 8, "|"), -ENOSPC);
 }
 
@@ -171,6 +174,21 @@ direct(const char *name, const struct batch *b, struct buf *out)
 		assert_true(pgcopy_batch(out, b) > 0);
 	} else if (strcmp(name, "chtsv") == 0) {
 		assert_int_equal(chtsv_batch(out, b), 0);
+	} else if (strcmp(name, "graphite") == 0) {
+		struct gph_enc g;
+
+		gph_enc_init(&g, NULL);
+		assert_int_equal(gph_encode(&g, out, b, &next, SIZE_MAX), 0);
+		assert_int_equal(next, b->n);
+		gph_enc_free(&g);
+	} else if (strncmp(name, "opentsdb", 8) == 0) {
+		struct otsdb_enc o;
+
+		otsdb_enc_init(&o, name[8] ? OTSDB_TELNET : OTSDB_JSON, NULL);
+		assert_int_equal(
+		    otsdb_encode(&o, out, b, &next, SIZE_MAX, NULL), 0);
+		assert_int_equal(next, b->n);
+		otsdb_enc_free(&o);
 	} else {
 		fail_msg("no direct encoder for %s", name);
 	}

@@ -12,8 +12,8 @@
 #include "model_ops.h"
 
 /* Every registered model, in registry order. */
-static const char *const expected[]
-    = { "perf-scale", "continuous", "apache", "cloudfront", "cloudflare" };
+static const char *const expected[] = { "perf-scale", "continuous", "apache",
+	"cloudfront", "cloudflare", "datagen" };
 
 static void
 test_registry(void **state)

@@ -571,6 +571,48 @@ test_host_range(void **state)
 	opts_free(&o);
 }
 
+/* --shard-count/--shard-index (default JOB_COMPLETION_INDEX): part I of
+ * N of the run's range, the first ones a host larger; together all. */
+static void
+test_shards(void **state)
+{
+	const char *sh[] = { "ingest", "--host-scale", "1", "--id-start", "10",
+		"--shard-count", "3" };
+	const char *ix[] = { "ingest", "--host-scale", "1", "--shard-count",
+		"3", "--shard-index", "3" };
+	struct tsl_opts o;
+	uint32_t        first, end, next = 10;
+	char            err[256], v[8];
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		snprintf(v, sizeof(v), "%u", i);
+		setenv("JOB_COMPLETION_INDEX", v, 1);
+		assert_int_equal(parse(&o, err, sizeof(err), 7, sh), 0);
+		assert_int_equal(
+		    opts_validate(&o, CMD_INGEST, err, sizeof(err)), 0);
+		assert_true(opts_host_range_given(&o));
+		opts_host_range(&o, &first, &end);
+		assert_int_equal(first, next); /* 990 hosts: 330 each */
+		assert_int_equal(end - first, 330);
+		next = end;
+		opts_free(&o);
+	}
+	assert_int_equal(next, 1000);
+	setenv("JOB_COMPLETION_INDEX", "x", 1);
+	assert_int_equal(parse(&o, err, sizeof(err), 7, sh), -EINVAL);
+	assert_non_null(strstr(err, "JOB_COMPLETION_INDEX: "));
+	unsetenv("JOB_COMPLETION_INDEX");
+	assert_int_equal(parse(&o, err, sizeof(err), 7, sh), -EINVAL);
+	assert_non_null(strstr(err, "--shard-count 3 needs --shard-index"));
+	assert_int_equal(parse(&o, err, sizeof(err), 7, ix), 0);
+	assert_int_equal(
+	    opts_validate(&o, CMD_INGEST, err, sizeof(err)), -EINVAL);
+	assert_non_null(
+	    strstr(err, "--shard-index: 3 is not below --shard-count 3"));
+	opts_free(&o);
+}
+
 /* stream: the seed's short forms (-e librdkafka setting, -p position,
  * -c linecount), --broker and -e repeatable, SINK and FILEs as arguments;
  * -e and -r stay --endpoint and --region for ingest. */
@@ -649,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_continuous_seed_line),
 		cmocka_unit_test(test_batch_auto),
 		cmocka_unit_test(test_host_range),
+		cmocka_unit_test(test_shards),
 		cmocka_unit_test(test_stream_options),
 	};
 

@@ -429,7 +429,7 @@ test_target_tables(void **state)
 		free(text);
 	}
 	/* all but postgres, whose parameters are libpq's */
-	assert_int_equal(with, 16);
+	assert_int_equal(with, 18);
 }
 
 int

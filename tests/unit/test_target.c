@@ -18,10 +18,10 @@
 
 /* The registry holds exactly these targets, in this order (--help lists
  * them so): a target added or lost must change this list. */
-static const char *const registered[]
-    = { "sqlite", "clickhouse", "influx", "vm", "postgres", "file", "stdout",
-	      "null", "timestream", "timestream+http", "timestream+https",
-	      "kinesis", "s3", "kafka", "http", "https", "dir" };
+static const char *const registered[] = { "sqlite", "clickhouse", "influx",
+	"vm", "postgres", "file", "stdout", "null", "timestream",
+	"timestream+http", "timestream+https", "kinesis", "s3", "kafka",
+	"http", "https", "dir", "graphite", "opentsdb" };
 
 static void
 test_registered_valid(void **state)
