@@ -36,6 +36,7 @@ static const struct cmd_help {
 	    "  tsload ingest --duration 10m --metrics-port 9464    (Prometheus /metrics)\n"
 	    "  tsload ingest --start-time -3d --end-time now --interval-millis 60000\n"
 	    "  tsload ingest --host-scale 1 --id-end 500 --batch-size auto  (machine 1 of 2)\n"
+	    "  tsload ingest --listen tcp://0.0.0.0:7400 --remote-workers 2 --token s3cret\n"
 	    "  tsload ingest --model-file temperature.json --interval-millis 500 \\\n"
 	    "      --shard-count 4 --shard-index 0    (pod 0 of 4; in an Indexed Job\n"
 	    "      the index is $JOB_COMPLETION_INDEX)\n",
@@ -158,12 +159,23 @@ static const struct cmd_help {
 	    "  tsload report base new --fail-if 'write_p99 > +10%'   (compared)\n"
 	    "  tsload report -d logs -p '*-summary.csv' -o summary.csv --seed-compat\n",
 	    false },
-	{ CMD_WORKER, "tsload worker --connect URL",
-	    "A worker process. ingest, query and run start their workers themselves\n"
-	    "(tsload worker --connect ipc://...): the worker joins the coordinator at\n"
-	    "URL, takes its assignment (the options come from the coordinator) and runs\n"
-	    "it. There is no reason to start one by hand yet.\n",
-	    "  tsload worker --connect ipc:///tmp/tsload-1234.ipc\n", false },
+	{ CMD_WORKER, "tsload worker --connect URL [--token SECRET]",
+	    "A worker process. ingest, query and run start their local workers\n"
+	    "themselves (tsload worker --connect ipc://...). On another host, start\n"
+	    "one by hand (or as a pod) for a coordinator run with --listen and\n"
+	    "--remote-workers N: it waits for the coordinator to come up, proves it\n"
+	    "holds the run's token (challenge and response; the token is never sent)\n"
+	    "and checks the coordinator's proof in turn, waits for the start, takes\n"
+	    "its assignment (a shard of the hosts, or a share of the queries, and\n"
+	    "every run option: the options below are all it needs) and runs it.\n"
+	    "Paths in the run's options (file: targets, --config, --log-dir,\n"
+	    "--spool-dir) are this host's. TSLOAD_CONNECT and TSLOAD_TOKEN are the\n"
+	    "only variables it reads. Exit 0 once its result is delivered; 1 when\n"
+	    "refused (no token, a wrong token, another version), when its\n"
+	    "coordinator is lost, or on an error.\n",
+	    "  TSLOAD_TOKEN=s3cret tsload worker --connect tcp://10.0.0.1:7400\n"
+	    "  tsload worker --connect tcp://coordinator.bench:7400 --token s3cret\n",
+	    false },
 };
 
 void
@@ -214,7 +226,7 @@ cmd_usage(unsigned cmd, FILE *f)
 			    "(--target postgres://USERNAME:PASSWORD@HOST:5432/), SHARDS (ignored).\n");
 		if (h->targets)
 			cmd_list_targets(f);
-		else
+		else if (cmd != CMD_WORKER) /* it reads two, said above */
 			fprintf(f,
 			    "\nEvery option can also be set as TSLOAD_<NAME>, e.g. TSLOAD_HOST_SCALE=2.\n");
 	}
@@ -558,6 +570,7 @@ cmd_collect_workers(const struct engine *e, struct report_run *r)
 			x->batch_len = s->extra_len;
 		}
 		snprintf(x->host, sizeof(x->host), "%s", s->host);
+		snprintf(x->addr, sizeof(x->addr), "%s", s->addr);
 		snprintf(x->fate, sizeof(x->fate), "%s", s->fate);
 		snprintf(x->err, sizeof(x->err), "%s", s->cur.err);
 		/* the reason of a stop was said when the run stopped */

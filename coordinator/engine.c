@@ -5,6 +5,7 @@
  * The coordinator only answers; workers drive the exchange (REQ/REP).
  */
 #include "engine.h"
+#include "engine_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -74,16 +75,18 @@ engine_init(
 }
 
 void
-engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
-    uint32_t hosts)
+engine_add(struct engine *e, enum role role, unsigned local, unsigned remote,
+    uint32_t threads, uint32_t hosts)
 {
-	engine_add_range(e, role, n, threads, 0, hosts);
+	engine_add_range(e, role, local, remote, threads, 0, hosts);
 }
 
 void
-engine_add_range(struct engine *e, enum role role, unsigned n,
-    uint32_t threads, uint32_t first_host, uint32_t end_host)
+engine_add_range(struct engine *e, enum role role, unsigned local,
+    unsigned remote, uint32_t threads, uint32_t first_host, uint32_t end_host)
 {
+	unsigned n = local + remote;
+
 	e->slot = xrealloc(e->slot, (e->n + n) * sizeof(*e->slot));
 	for (unsigned i = 0; i < n; i++) {
 		struct slot *s = &e->slot[e->n + i];
@@ -92,6 +95,8 @@ engine_add_range(struct engine *e, enum role role, unsigned n,
 		s->role    = role;
 		s->rindex  = i;
 		s->threads = threads;
+		s->remote  = i >= local;
+		s->state   = s->remote ? SLOT_WAITING : SLOT_SPAWNED;
 		stats_init(&s->cur.s);
 		if (role == ROLE_INGEST) {
 			model_shard(end_host - first_host, n, i,
@@ -101,6 +106,7 @@ engine_add_range(struct engine *e, enum role role, unsigned n,
 		}
 	}
 	e->n += n;
+	e->n_remote += remote;
 	e->per_role[role] += n;
 }
 
@@ -128,6 +134,9 @@ engine_free(struct engine *e)
 	memset(e->rate, 0, sizeof(e->rate));
 	for (unsigned i = 0; i < e->n; i++)
 		free(e->slot[i].extra);
+	free(e->pend);
+	e->pend   = NULL;
+	e->n_pend = 0;
 	free(e->slot);
 	e->slot = NULL;
 	e->n    = 0;
@@ -229,8 +238,8 @@ target_columns(struct engine *e, double el, char *out, size_t n)
 	free(h);
 }
 
-static void
-begin_stop(struct engine *e, const char *why)
+void
+engine_begin_stop(struct engine *e, const char *why)
 {
 	if (e->stopping)
 		return;
@@ -240,36 +249,43 @@ begin_stop(struct engine *e, const char *why)
 		log_info("stopping: %s", why);
 }
 
-static void
-fail(struct engine *e)
+void
+engine_fail(struct engine *e)
 {
 	e->failed = true;
-	begin_stop(e, NULL);
+	engine_begin_stop(e, NULL);
 }
 
 static struct slot *
 slot_of_pid(struct engine *e, pid_t pid)
 {
 	for (unsigned i = 0; i < e->n; i++)
-		if (e->slot[i].pid == pid)
+		if (!e->slot[i].remote && e->slot[i].pid > 0
+		    && e->slot[i].pid == pid)
 			return &e->slot[i];
 	return NULL;
 }
 
-/* A worker is named by its role and its 1-based number within the role. */
-static const char *
-name_of(const struct engine *e, const struct slot *s, char *out, size_t n)
+/* A worker is named by its role and its 1-based number within the role;
+ * a remote one also by its address and host name. */
+const char *
+engine_name(const struct engine *e, const struct slot *s, char *out, size_t n)
 {
+	int k;
+
 	if (e->per_role[ROLE_QUERY] && e->per_role[ROLE_INGEST])
-		snprintf(out, n, "%s worker %u", role_names[s->role],
+		k = snprintf(out, n, "%s worker %u", role_names[s->role],
 		    s->rindex + 1);
 	else
-		snprintf(out, n, "worker %u", s->rindex + 1);
+		k = snprintf(out, n, "worker %u", s->rindex + 1);
+	if (s->remote && s->addr[0] && k > 0 && (size_t)k < n)
+		snprintf(out + k, n - (size_t)k, " at %s (host %s)", s->addr,
+		    s->host);
 	return out;
 }
 
-static void
-reply(struct engine *e, uint32_t worker, uint16_t flags)
+void
+engine_reply(struct engine *e, uint32_t worker, uint16_t flags)
 {
 	proto_begin(&e->msg, MSG_ACK, worker, flags);
 	proto_end(&e->msg);
@@ -279,32 +295,38 @@ reply(struct engine *e, uint32_t worker, uint16_t flags)
 static void
 on_hello(struct engine *e, struct proto_rd *rd)
 {
-	struct proto_hello  h;
-	struct proto_assign as;
-	struct slot        *s;
-	struct buf          text;
-	uint32_t            idx;
+	struct proto_hello h;
+	struct slot       *s;
 
 	if (proto_get_hello(rd, &h)) {
 		log_err("truncated HELLO from a worker");
-		reply(e, UINT32_MAX, PROTO_F_STOP);
+		engine_reply(e, UINT32_MAX, PROTO_F_STOP);
 		return;
 	}
 	s = slot_of_pid(e, (pid_t)h.pid);
 	if (s && s->state == SLOT_SPAWNED && e->stopping) {
 		/* Stopped during start-up: released with nothing to do. */
 		s->state = SLOT_DONE;
-		reply(e, UINT32_MAX, PROTO_F_STOP);
+		engine_reply(e, UINT32_MAX, PROTO_F_STOP);
 		return;
 	}
 	if (!s || s->state != SLOT_SPAWNED || e->stopping) {
 		/* Not one of ours, a repeat, or too late: tell it to go. */
-		reply(e, UINT32_MAX, PROTO_F_STOP);
+		engine_reply(e, UINT32_MAX, PROTO_F_STOP);
 		return;
 	}
-	idx      = (uint32_t)(s - e->slot);
-	s->state = SLOT_RUNNING;
 	snprintf(s->host, sizeof(s->host), "%s", h.host);
+	engine_assign(e, s);
+}
+
+void
+engine_assign(struct engine *e, struct slot *s)
+{
+	struct proto_assign as;
+	struct buf          text;
+	uint32_t            idx = (uint32_t)(s - e->slot);
+
+	s->state = SLOT_RUNNING;
 	buf_init(&text, 1 << 20);
 	buf_printf(&text, "--role=%s\n", role_names[s->role]);
 	opts_to_text(e->o, e->cmd, &text);
@@ -339,7 +361,7 @@ static void
 tell_first_error(struct engine *e, const struct slot *s)
 {
 	const struct stats *t = &s->cur.s;
-	char                who[48];
+	char                who[160];
 
 	if (e->told_err[s->role] || !s->cur.err[0])
 		return;
@@ -355,29 +377,34 @@ tell_first_error(struct engine *e, const struct slot *s)
 }
 
 static void
-on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
+on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd,
+    uint32_t pipe)
 {
 	struct slot *s;
-	char         who[48];
+	char         who[160];
 
-	if (h->worker >= e->n || e->slot[h->worker].state == SLOT_SPAWNED) {
-		reply(e, h->worker, PROTO_F_STOP);
+	if (h->worker >= e->n || e->slot[h->worker].state == SLOT_SPAWNED
+	    || e->slot[h->worker].state == SLOT_DEAD
+	    || !engine_pipe_ok(e, &e->slot[h->worker], pipe)) {
+		/* not started, lost already, or not this worker's connection
+		 */
+		engine_reply(e, h->worker, PROTO_F_STOP);
 		return;
 	}
 	s          = &e->slot[h->worker];
 	s->last_ms = wall_ms();
 	if (proto_get_stats(rd, &s->cur)) {
 		log_err("%s sent truncated statistics",
-		    name_of(e, s, who, sizeof(who)));
-		reply(e, h->worker, PROTO_F_STOP);
+		    engine_name(e, s, who, sizeof(who)));
+		engine_reply(e, h->worker, PROTO_F_STOP);
 		return;
 	}
 	if (s->cur.threads_ok < s->threads && !e->failed) {
 		log_err("%s: %u of %u threads could not start: %s",
-		    name_of(e, s, who, sizeof(who)),
+		    engine_name(e, s, who, sizeof(who)),
 		    s->threads - s->cur.threads_ok, s->threads,
 		    s->cur.err[0] ? s->cur.err : "no reason given");
-		fail(e);
+		engine_fail(e);
 	}
 	if (s->cur.state & PROTO_S_FILE_ERR)
 		e->failed = true; /* said by the worker */
@@ -390,8 +417,17 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 		char why[sizeof(s->cur.err) + 64];
 
 		snprintf(why, sizeof(why), "%s: %s",
-		    name_of(e, s, who, sizeof(who)), s->cur.err);
-		begin_stop(e, why);
+		    engine_name(e, s, who, sizeof(who)), s->cur.err);
+		engine_begin_stop(e, why);
+	}
+	if (h->type == MSG_RESULT) {
+		double   cpu = proto_get_f64(rd);
+		uint64_t rss = proto_get_u64(rd);
+
+		if (s->remote) { /* a local one is measured by wait4 */
+			s->cpu_s     = cpu;
+			s->maxrss_kb = (long)rss;
+		}
 	}
 	if (h->type == MSG_RESULT && s->state == SLOT_RUNNING) {
 		s->state = SLOT_DONE;
@@ -400,53 +436,80 @@ on_stats(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
 		s->extra     = xmalloc(s->extra_len + 1);
 		memcpy(s->extra, rd->p + rd->off, s->extra_len);
 	}
-	reply(e, h->worker, e->stopping ? PROTO_F_STOP : 0);
+	engine_reply(e, h->worker, e->stopping ? PROTO_F_STOP : 0);
 }
 
 static void
-on_error(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd)
+on_error(struct engine *e, const struct proto_hdr *h, struct proto_rd *rd,
+    uint32_t pipe)
 {
-	char why[256], who[48] = "a worker";
+	char why[256], who[160] = "a worker";
 
 	proto_get_str(rd, why, sizeof(why));
-	if (h->worker < e->n) {
+	if (h->worker < e->n && engine_pipe_ok(e, &e->slot[h->worker], pipe)) {
 		struct slot *s = &e->slot[h->worker];
 
 		if (s->state == SLOT_RUNNING)
 			s->state = SLOT_DEAD;
-		name_of(e, s, who, sizeof(who));
+		engine_name(e, s, who, sizeof(who));
 	}
 	log_err("%s: %s", who, why);
-	fail(e);
-	reply(e, h->worker, PROTO_F_STOP);
+	engine_fail(e);
+	engine_reply(e, h->worker, PROTO_F_STOP);
 }
 
 static void
-handle(struct engine *e, void *m, size_t len)
+handle(struct engine *e, void *m, size_t len, uint32_t pipe)
 {
 	struct proto_hdr h;
 	struct proto_rd  rd;
 	char             err[160];
+	bool             remote = remote_pipe(e, pipe);
 
 	if (proto_open(m, len, &h, &rd, err, sizeof(err))) {
+		if (remote) {
+			remote_refuse(e, pipe, "", err);
+			return;
+		}
 		log_err("ignoring a message: %s", err);
-		reply(e, UINT32_MAX, PROTO_F_STOP);
+		engine_reply(e, UINT32_MAX, PROTO_F_STOP);
+		return;
+	}
+	/* Over tcp:// only a worker that joined may speak for its slot: a
+	 * stranger's STATS or ERROR must not touch the run. */
+	if (remote && h.type != MSG_HELLO && h.type != MSG_AUTH
+	    && h.type != MSG_READY
+	    && (h.worker >= e->n
+	        || !engine_pipe_ok(e, &e->slot[h.worker], pipe))) {
+		if (h.worker < e->n && e->slot[h.worker].state == SLOT_DEAD)
+			engine_reply(e, h.worker, PROTO_F_STOP); /* lost */
+		else
+			remote_refuse(e, pipe, "", "not a worker of this run");
 		return;
 	}
 	switch (h.type) {
 	case MSG_HELLO:
-		on_hello(e, &rd);
+		if (remote)
+			remote_hello(e, &rd, pipe);
+		else
+			on_hello(e, &rd);
+		break;
+	case MSG_AUTH:
+		remote_auth(e, &rd, pipe);
+		break;
+	case MSG_READY:
+		remote_ready(e, pipe);
 		break;
 	case MSG_STATS:
 	case MSG_RESULT:
-		on_stats(e, &h, &rd);
+		on_stats(e, &h, &rd, pipe);
 		break;
 	case MSG_ERROR:
-		on_error(e, &h, &rd);
+		on_error(e, &h, &rd, pipe);
 		break;
 	default:
 		log_err("ignoring a message of unknown type %u", h.type);
-		reply(e, h.worker, PROTO_F_STOP);
+		engine_reply(e, h.worker, PROTO_F_STOP);
 	}
 }
 
@@ -483,7 +546,6 @@ reap(struct engine *e)
 	struct rusage ru;
 	int           status;
 	pid_t         pid;
-	char          who[48];
 
 	while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
 		struct slot *s = slot_of_pid(e, pid);
@@ -496,15 +558,47 @@ reap(struct engine *e)
 		if (s->state == SLOT_DONE)
 			continue;
 		spawn_describe(status, s->fate, sizeof(s->fate));
-		s->died = true;
-		if (s->state != SLOT_DEAD)
-			log_err("%s (pid %d) %s before it delivered its "
-			        "result",
-			    name_of(e, s, who, sizeof(who)), (int)pid,
-			    s->fate);
+		if (s->state != SLOT_DEAD) {
+			char why[sizeof(s->fate) + 64];
+
+			snprintf(why, sizeof(why),
+			    "(pid %d) %s before it delivered its result",
+			    (int)pid, s->fate);
+			engine_lost(e, s, why);
+		}
+		s->died  = true;
 		s->state = SLOT_DEAD;
-		fail(e);
 	}
+}
+
+void
+engine_lost(struct engine *e, struct slot *s, const char *why)
+{
+	char who[160], what[160];
+	bool go_on = !strcmp(e->o->on_loss, "continue");
+
+	s->state = SLOT_DEAD;
+	s->died  = true;
+	if (!s->fate[0])
+		snprintf(s->fate, sizeof(s->fate), "%s", why);
+	if (s->role == ROLE_INGEST)
+		snprintf(what, sizeof(what),
+		    "its shard was hosts %u..%u; the %llu records it had reported are counted",
+		    s->first_host, s->end_host - 1,
+		    (unsigned long long)s->cur.s.records);
+	else
+		snprintf(what, sizeof(what),
+		    "the %llu queries it had reported are counted",
+		    (unsigned long long)s->cur.s.attempts);
+	engine_name(e, s, who, sizeof(who));
+	if (go_on) {
+		log_warn(
+		    "%s %s: %s; going on without it (--on-worker-loss continue)",
+		    who, why, what);
+		return;
+	}
+	log_err("%s %s: %s", who, why, what);
+	engine_fail(e);
 }
 
 static bool
@@ -618,7 +712,7 @@ check_thresholds(struct engine *e)
 		}
 	if (thr_doomed(&e->thr, t[ROLE_INGEST], t[ROLE_QUERY], e->thr.aborted,
 	        sizeof(e->thr.aborted)))
-		begin_stop(e, e->thr.aborted);
+		engine_begin_stop(e, e->thr.aborted);
 	for (int r = 0; r < ROLE_N; r++)
 		free(t[r]);
 }
@@ -642,7 +736,7 @@ signals(struct engine *e)
 		    sig_last == SIGINT       ? "SIGINT"
 		        : sig_last == SIGHUP ? "SIGHUP"
 		                             : "SIGTERM");
-		begin_stop(e, why);
+		engine_begin_stop(e, why);
 	}
 	if (n >= FORCE_SIGNALS) {
 		log_err("interrupted %d times: stopping the workers now", n);
@@ -670,6 +764,31 @@ stdout_closed(void)
 	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
+int
+engine_serve_one(struct engine *e)
+{
+	void    *m;
+	size_t   len;
+	uint32_t pipe = 0;
+	int      rc   = ipc_recv_from(e->sock, &m, &len, &pipe);
+
+	if (rc == 0) {
+		handle(e, m, len, pipe);
+		nng_free(m, len);
+	} else if (rc != NNG_ETIMEDOUT) {
+		log_err("coordinator socket: %s", nng_strerror(rc));
+		e->failed = true;
+		return -EIO;
+	}
+	return 0;
+}
+
+bool
+engine_signals(struct engine *e)
+{
+	return signals(e);
+}
+
 /* Serve messages, tick every second, stop when due. */
 static void
 serve(struct engine *e)
@@ -677,41 +796,33 @@ serve(struct engine *e)
 	uint64_t next = e->t_start + 1000000000ull;
 
 	for (;;) {
-		void  *m;
-		size_t len;
-		int    rc = ipc_recv(e->sock, &m, &len);
 		double el;
 
-		if (rc == 0) {
-			handle(e, m, len);
-			nng_free(m, len);
-		} else if (rc != NNG_ETIMEDOUT) {
-			log_err("coordinator socket: %s", nng_strerror(rc));
-			e->failed = true;
+		if (engine_serve_one(e))
 			break;
-		}
 		reap(e);
+		remote_check(e);
 		el = (now_ns() - e->t_start) / 1e9;
 		if (signals(e))
 			break;
 		if (!e->stopping && stdout_closed()) {
 			/* `tsload ... | head`: drain, then talk on stderr */
 			log_info_to_stderr(true);
-			begin_stop(e, "standard output was closed");
+			engine_begin_stop(e, "standard output was closed");
 		}
 		if (e->o->duration > 0 && el >= e->o->duration)
-			begin_stop(e, NULL);
+			engine_begin_stop(e, NULL);
 		/* A query-only run ends when its repetitions are done; a mixed
 		 * run stops its ingest then too. A backfill (--end-time) ends
 		 * when every worker has sent its result. */
 		if (query_workers_done(e) || all_finished(e))
-			begin_stop(e, NULL);
+			engine_begin_stop(e, NULL);
 		if (!e->stopping && e->assigned < e->n
 		    && el > HELLO_TIMEOUT_S) {
 			log_err("%u of %u workers did not say hello within "
 			        "%d s",
 			    e->n - e->assigned, e->n, HELLO_TIMEOUT_S);
-			fail(e);
+			engine_fail(e);
 		}
 		if (now_ns() >= next) {
 			tick(e, el, true);
@@ -925,7 +1036,7 @@ remove_stale_sockets(const char *tmp)
 static void
 note_dead(const struct engine *e)
 {
-	char who[48], when[32];
+	char who[160], when[32];
 
 	for (unsigned i = 0; i < e->n; i++) {
 		const struct slot *s = &e->slot[i];
@@ -937,13 +1048,13 @@ note_dead(const struct engine *e)
 		if (!s->last_ms) {
 			log_warn(
 			    "%s died before its first report: nothing it did is counted",
-			    name_of(e, s, who, sizeof(who)));
+			    engine_name(e, s, who, sizeof(who)));
 			continue;
 		}
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%H:%M:%S", &tm);
 		log_warn("%s died: its %s after %s.%03d UTC are not counted",
-		    name_of(e, s, who, sizeof(who)),
+		    engine_name(e, s, who, sizeof(who)),
 		    s->role == ROLE_INGEST ? "writes" : "queries", when,
 		    (int)(s->last_ms % 1000));
 	}
@@ -976,10 +1087,29 @@ engine_run(struct engine *e)
 		return 1;
 	}
 	ipc_set_timeout(e->sock, 100);
-
-	e->seed     = e->o->seed ? e->o->seed : pick_seed();
+	ipc_watch_gone(e->sock, &e->gone);
+	e->seed = e->o->seed ? e->o->seed : pick_seed();
+	if (e->o->listen[0]) {
+		rc = ipc_listen_more(e->sock, e->o->listen, &e->tcp_listener);
+		if (rc) {
+			log_err(
+			    "--listen %s: %s", e->o->listen, nng_strerror(rc));
+			ipc_close(e->sock);
+			unlink(e->ipc_path);
+			buf_free(&e->msg);
+			return 1;
+		}
+	}
+	/* The run's clock starts once every remote worker has joined. */
+	if (e->n_remote && remote_join(e)) {
+		e->start_ms = wall_ms();
+		e->t_start  = now_ns();
+		e->forced   = true;
+		goto out;
+	}
 	e->start_ms = wall_ms();
 	e->t_start  = now_ns();
+	e->started  = true;
 	/* A signal during the set-up: an empty run, no worker started. */
 	signals(e);
 	for (unsigned i = 0; i < e->n; i++) {
@@ -989,18 +1119,21 @@ engine_run(struct engine *e)
 			e->slot[i].state = SLOT_DONE;
 			continue;
 		}
+		if (e->slot[i].remote)
+			continue; /* joined already; ASSIGN at its READY */
 		pid = spawn_worker(e->url);
 
 		if (pid < 0) {
 			log_err("cannot start worker %u: %s", i + 1,
 			    strerror((int)-pid));
 			e->slot[i].state = SLOT_DEAD;
-			fail(e);
+			engine_fail(e);
 			continue;
 		}
 		e->slot[i].pid = pid;
 	}
 	serve(e);
+out:
 	log_live_end(); /* what follows starts on a line of its own */
 	finish_children(e);
 	note_dead(e);

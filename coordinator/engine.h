@@ -23,22 +23,34 @@
 
 enum role { ROLE_INGEST = 0, ROLE_QUERY = 1, ROLE_N };
 
-enum slot_state { SLOT_SPAWNED, SLOT_RUNNING, SLOT_DONE, SLOT_DEAD };
+/* A local slot starts SPAWNED; a remote one WAITING for a worker to
+ * join at --listen, then JOINED (authenticated, waiting for the start). */
+enum slot_state {
+	SLOT_SPAWNED,
+	SLOT_RUNNING,
+	SLOT_DONE,
+	SLOT_DEAD,
+	SLOT_WAITING,
+	SLOT_JOINED,
+};
 
 struct slot {
-	enum slot_state    state;
-	enum role          role;
-	unsigned           rindex; /* 0-based index within its role */
-	uint32_t           first_host, end_host; /* ingest shard */
-	uint32_t           threads;
-	pid_t              pid;
-	bool               reaped;
-	bool               died;    /* ended before its result */
-	int64_t            last_ms; /* wall time of its last report */
-	char               host[64];
-	char               fate[128]; /* how it ended, when it died */
-	struct proto_stats cur;       /* latest cumulative totals */
-	void              *extra;     /* role payload of the RESULT */
+	enum slot_state state;
+	enum role       role;
+	unsigned        rindex; /* 0-based index within its role */
+	uint32_t        first_host, end_host; /* ingest shard */
+	uint32_t        threads;
+	pid_t           pid;
+	bool            remote;   /* joins over --listen (tcp://) */
+	uint32_t        pipe;     /* remote: its connection */
+	char            addr[64]; /* remote: its address, "10.0.0.2:41234" */
+	bool            reaped;
+	bool            died;    /* ended before its result */
+	int64_t         last_ms; /* wall time of its last report */
+	char            host[64];
+	char            fate[128]; /* how it ended, when it died */
+	struct proto_stats cur;    /* latest cumulative totals */
+	void              *extra;  /* role payload of the RESULT */
 	size_t             extra_len;
 	double             cpu_s;     /* user + sys, from wait4 */
 	long               maxrss_kb; /* peak resident set */
@@ -66,10 +78,16 @@ struct engine {
 	struct report_rate rate[ROLE_N];
 	struct thr_set     thr; /* --threshold, --abort-on-fail */
 	/* private */
-	nng_socket         sock;
-	char               url[160];
-	char               ipc_path[128];
-	struct buf         msg;
+	nng_socket          sock;
+	char                url[160];
+	char                ipc_path[128];
+	struct buf          msg;
+	uint32_t            tcp_listener; /* --listen's, 0 = none */
+	struct ipc_gone     gone;         /* connections that closed */
+	struct engine_pend *pend;         /* remote workers challenged */
+	unsigned            n_pend;
+	unsigned            n_remote;
+	bool               started; /* the run began (remote workers joined) */
 	bool               stopping;
 	int                sigs_seen; /* signals acted on */
 	bool               forced;    /* stop without waiting for results */
@@ -101,14 +119,16 @@ void engine_catch_signals(void);
 /** Prepares an engine for options o and subcommand cmd. */
 void engine_init(
     struct engine *e, const struct tsl_opts *o, unsigned cmd, const char *dir);
-/** Adds `n` workers of a role with `threads` threads each; ingest workers
- *  get contiguous shards of `hosts`. */
-void engine_add(struct engine *e, enum role role, unsigned n, uint32_t threads,
-    uint32_t hosts);
+/** Adds `local` workers of a role that the coordinator starts and
+ *  `remote` ones that join at --listen, with `threads` threads each;
+ *  ingest workers get contiguous shards of `hosts`, the local ones
+ *  first. */
+void engine_add(struct engine *e, enum role role, unsigned local,
+    unsigned remote, uint32_t threads, uint32_t hosts);
 /** The same for ingest workers sharing hosts [first_host, end_host) of
  *  the model (--id-start, --id-end): contiguous shards of that range. */
-void engine_add_range(struct engine *e, enum role role, unsigned n,
-    uint32_t threads, uint32_t first_host, uint32_t end_host);
+void engine_add_range(struct engine *e, enum role role, unsigned local,
+    unsigned remote, uint32_t threads, uint32_t first_host, uint32_t end_host);
 /** Runs the workers to the end. @return 0, or 1 when the run failed (the
  *  reasons were printed). Totals stay in the slots. */
 int engine_run(struct engine *e);

@@ -96,10 +96,10 @@ check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
 		snprintf(theirs, sizeof(theirs), "a damaged header");
 		if (spool_ident(sub, theirs, sizeof(theirs)) == -ENOENT)
 			continue; /* nothing left in it */
-		if (w >= o->processes || t >= o->concurrency) {
+		if (w >= opts_workers(o) || t >= o->concurrency) {
 			snprintf(err, errlen,
 			    "--spool-dir: %.300s holds what a run with more workers or threads left (-p %llu -c %llu here): run with that run's options, or move it away",
-			    sub, (unsigned long long)o->processes,
+			    sub, (unsigned long long)opts_workers(o),
 			    (unsigned long long)o->concurrency);
 			rc = -EINVAL;
 			break;
@@ -112,7 +112,7 @@ check_spool_dir(const struct tsl_opts *o, char *err, size_t errlen)
 			rc = -EINVAL;
 			break;
 		}
-		model_shard(end - first, (uint32_t)o->processes, w, &f, &l);
+		model_shard(end - first, (uint32_t)opts_workers(o), w, &f, &l);
 		model_shard(l - f, (uint32_t)o->concurrency, t, &h0, &h1);
 		opts_spool_ident(o, k, first + f, h0, h1, ours, sizeof(ours));
 		if (strcmp(theirs, ours)) {
@@ -141,17 +141,17 @@ check_shape(struct tsl_opts *o, char *err, size_t errlen)
 
 	opts_host_range(o, &first, &end);
 	hosts = end - first;
-	least = hosts / o->processes;
+	least = hosts / opts_workers(o);
 	if (opts_host_range_given(o))
 		snprintf(which, sizeof(which), "hosts %u..%u of the model",
 		    first, end - 1);
 	else
 		snprintf(which, sizeof(which), "host-scale %llu",
 		    (unsigned long long)o->host_scale);
-	if (o->processes > hosts) {
+	if (opts_workers(o) > hosts) {
 		snprintf(err, errlen,
 		    "--processes: %llu workers for %llu hosts (%s): every worker needs at least one host",
-		    (unsigned long long)o->processes,
+		    (unsigned long long)opts_workers(o),
 		    (unsigned long long)hosts, which);
 		return -EINVAL;
 	}
@@ -297,15 +297,16 @@ coord_ingest(int argc, char **argv)
 	opts_host_range(&o, &first, &end);
 	engine_init(&e, &o, CMD_INGEST, rr.dir);
 	engine_add_range(&e, ROLE_INGEST, (unsigned)o.processes,
-	    (uint32_t)o.concurrency, first, end);
+	    (unsigned)o.remote_workers, (uint32_t)o.concurrency, first, end);
 	if (opts_host_range_given(&o))
 		snprintf(range, sizeof(range), " [%u, %u) of %u", first, end,
 		    m.total_hosts);
 	log_info(
 	    "run %s: %llu worker%s x %llu thread%s, %u hosts%s, results in %s",
-	    rr.id, (unsigned long long)o.processes,
-	    o.processes == 1 ? "" : "s", (unsigned long long)o.concurrency,
-	    o.concurrency == 1 ? "" : "s", end - first, range, rr.dir);
+	    rr.id, (unsigned long long)opts_workers(&o),
+	    opts_workers(&o) == 1 ? "" : "s",
+	    (unsigned long long)o.concurrency, o.concurrency == 1 ? "" : "s",
+	    end - first, range, rr.dir);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));

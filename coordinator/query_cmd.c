@@ -162,16 +162,17 @@ coord_query(int argc, char **argv)
 		goto out;
 	}
 	engine_init(&e, &o, CMD_QUERY, rr.dir);
-	engine_add(
-	    &e, ROLE_QUERY, (unsigned)o.processes, (uint32_t)o.concurrency, 0);
+	engine_add(&e, ROLE_QUERY, (unsigned)o.processes,
+	    (unsigned)o.remote_workers, (uint32_t)o.concurrency, 0);
 	e.planned[ROLE_QUERY]
-	    = cmd_query_plan(&o, o.processes * o.concurrency);
+	    = cmd_query_plan(&o, opts_workers(&o) * o.concurrency);
 	target_url_redact(o.target, shown, sizeof(shown));
 	log_info(
 	    "query run %s: %llu worker%s x %llu thread%s, %s, params %s, target %s",
-	    rr.id, (unsigned long long)o.processes,
-	    o.processes == 1 ? "" : "s", (unsigned long long)o.concurrency,
-	    o.concurrency == 1 ? "" : "s", o.config, opts_params(&o), shown);
+	    rr.id, (unsigned long long)opts_workers(&o),
+	    opts_workers(&o) == 1 ? "" : "s",
+	    (unsigned long long)o.concurrency, o.concurrency == 1 ? "" : "s",
+	    o.config, opts_params(&o), shown);
 	rc = engine_run(&e);
 
 	t = xmalloc(sizeof(*t));
@@ -247,14 +248,14 @@ coord_run(int argc, char **argv)
 	engine_init(&e, &o, CMD_RUN, rr.dir);
 	opts_host_range(&o, &first, &end);
 	engine_add_range(&e, ROLE_INGEST, (unsigned)o.processes,
-	    (uint32_t)o.concurrency, first, end);
-	engine_add(&e, ROLE_QUERY, (unsigned)o.q_processes,
+	    (unsigned)o.remote_workers, (uint32_t)o.concurrency, first, end);
+	engine_add(&e, ROLE_QUERY, (unsigned)o.q_processes, 0,
 	    (uint32_t)o.q_concurrency, 0);
 	e.planned[ROLE_QUERY]
 	    = cmd_query_plan(&o, o.q_processes * o.q_concurrency);
 	log_info(
 	    "run %s: ingest %llu x %llu, query %llu x %llu, results in %s",
-	    rr.id, (unsigned long long)o.processes,
+	    rr.id, (unsigned long long)opts_workers(&o),
 	    (unsigned long long)o.concurrency,
 	    (unsigned long long)o.q_processes,
 	    (unsigned long long)o.q_concurrency, rr.dir);

@@ -771,6 +771,8 @@ workers:
 		rc |= json_key(&w, "index") | json_uint(&w, x->index + 1);
 		rc |= json_key(&w, "pid") | json_int(&w, x->pid);
 		rc |= json_key(&w, "host") | json_str(&w, x->host);
+		if (x->addr[0]) /* a remote worker (--listen) */
+			rc |= json_key(&w, "address") | json_str(&w, x->addr);
 		rc |= json_key(&w, "first_host")
 		    | json_uint(&w, x->first_host);
 		rc |= json_key(&w, "end_host") | json_uint(&w, x->end_host);

@@ -37,6 +37,7 @@ struct report_worker {
 	unsigned      index;
 	int           pid;
 	char          host[64];
+	char          addr[64]; /* a remote worker's address, else "" */
 	uint32_t      first_host, end_host;
 	bool          done;      /* delivered its result */
 	char          fate[128]; /* how it ended when it did not */

@@ -239,4 +239,9 @@ TSLOAD=$TSLOAD bash "$here/bench-query.sh" "$csv"
 
 # open loop: rates and a schedule held, and the schedule lag
 TSLOAD=$TSLOAD bash "$here/bench-rate.sh" "$csv"
+
+# remote workers: 3 hosts in network namespaces against one host (root)
+if wanted "remote"; then
+	TSLOAD=$TSLOAD BENCH_SECONDS=$secs BENCH_RUNS=$runs bash "$here/bench-remote.sh" "$csv"
+fi
 echo "table written to $csv"

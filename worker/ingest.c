@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "fanout.h"
 #include "gen.h"
+#include "latlog.h"
 #include "log.h"
 #include "model_ops.h"
 #include "pacer.h"
@@ -353,6 +354,7 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
 	 * a spooled batch is counted by the spool. */
 	if (st != TGT_CLOSED && st != TGT_SPOOLED) {
 		stats_record(&f->st, tm->lat, st == TGT_OK);
+		latlog_write(tm->lat);
 		if (tm->due)
 			stats_record_open(
 			    &f->st, tm->due, tm->start, tm->start + tm->lat);
@@ -773,7 +775,7 @@ ingest_thread_main(void *arg)
 	 * values from CPython's random.seed(N) stream, in the seed's order
 	 * (the continuous model; a model that has no such order ignores
 	 * it). */
-	if (o->seed && o->processes == 1 && o->concurrency == 1) {
+	if (o->seed && opts_workers(o) == 1 && o->concurrency == 1) {
 		mt_seed(&w.mt, (int64_t)o->seed);
 		w.draw.mt = &w.mt;
 	}

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "abandon.h"
+#include "auth.h"
 #include "clock.h"
 #include "ipc.h"
 #include "log.h"
@@ -29,6 +31,7 @@
 
 enum {
 	REPLY_TIMEOUT_MS = 10000, /* coordinator silent this long: gone */
+	READY_EVERY_NS   = 20 * 1000 * 1000, /* joined: ask for the start */
 	REPORT_EVERY_NS  = 1000 * 1000 * 1000,
 	WATCH_EVERY_NS   = 50 * 1000 * 1000, /* coordinator-loss checks */
 };
@@ -36,7 +39,7 @@ enum {
 static volatile sig_atomic_t got_signal;
 /* The connection to the coordinator closed (set by nng's pipe event),
  * and the watcher's verdict that the coordinator is gone. */
-static atomic_bool pipe_lost, coord_gone;
+static atomic_bool pipe_lost, coord_gone, pipe_up;
 
 static void
 on_signal(int sig)
@@ -54,6 +57,8 @@ struct worker {
 	struct tgt_conf        conf;
 	const struct role_ops *role; /* NULL until the options are read */
 	struct role_run        run;
+	const char            *url;   /* the coordinator's */
+	const char            *token; /* --token, TSLOAD_TOKEN; "" = none */
 };
 
 /* Sends the message in w->msg and waits for the reply; returns its flags
@@ -80,12 +85,27 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
 		nng_free(*reply, *len);
 		return -EPROTO;
 	}
+	if (h.type == MSG_REFUSE) {
+		char why[256], shown[300];
+
+		proto_get_str(rd, why, sizeof(why));
+		log_escape(shown, sizeof(shown), why, strlen(why), 250);
+		log_err("refused by the coordinator at %s: %s", w->url, shown);
+		nng_free(*reply, *len);
+		return -EACCES;
+	}
 	if (h.type == MSG_ACK && (h.flags & PROTO_F_STOP)
 	    && want == MSG_ASSIGN) {
 		/* The run stopped while this worker started: nothing to do. */
 		nng_free(*reply, *len);
 		return -ECANCELED;
 	}
+	/* Joining over tcp://: a challenge, or "wait for the start". */
+	if (want == MSG_ASSIGN
+	    && (h.type == MSG_CHALLENGE
+	        || (h.type == MSG_ACK && (h.flags & PROTO_F_WAIT))))
+		return h.type == MSG_CHALLENGE ? PROTO_F_CHALLENGE
+		                               : PROTO_F_WAIT;
 	if (h.type != want) {
 		log_err("coordinator answered message type %u, expected %u",
 		    h.type, (unsigned)want);
@@ -93,6 +113,47 @@ exchange(struct worker *w, enum proto_type want, struct proto_rd *rd,
 		return -EPROTO;
 	}
 	return h.flags;
+}
+
+/* Answers the coordinator's challenge (auth.h): checks its proof, then
+ * sends the response, or says why not (no token, its proof is wrong) so
+ * that the coordinator can say so too. The reply to that is the next
+ * step's (wait, ASSIGN or REFUSE). */
+static int
+answer(struct worker *w, const struct proto_hello *hello, struct proto_rd *rd,
+    void **reply, size_t *len)
+{
+	uint8_t     nonce[AUTH_NONCE_LEN], proof[AUTH_MAC_LEN];
+	uint8_t     want[AUTH_MAC_LEN], mac[AUTH_MAC_LEN] = { 0 };
+	char        id[100];
+	const char *note = "";
+
+	proto_get_bytes(rd, nonce, sizeof(nonce));
+	proto_get_bytes(rd, proof, sizeof(proof));
+	nng_free(*reply, *len);
+	if (!w->token[0]) {
+		note = "no-token";
+		log_err(
+		    "the coordinator at %s asks for the run's token: give --token or TSLOAD_TOKEN",
+		    w->url);
+	} else {
+		auth_proof(w->token, hello->nonce, want);
+		if (!auth_equal(proof, want)) {
+			note = "bad-proof";
+			log_err(
+			    "the coordinator at %s does not hold this worker's token (wrong token)",
+			    w->url);
+		}
+	}
+	if (!note[0]) {
+		snprintf(id, sizeof(id), "%s:%u", hello->host, hello->pid);
+		auth_response(w->token, nonce, id, mac);
+	}
+	proto_begin(&w->msg, MSG_AUTH, UINT32_MAX, 0);
+	proto_put_bytes(&w->msg, mac, sizeof(mac));
+	proto_put_str(&w->msg, note);
+	proto_end(&w->msg);
+	return note[0] ? -EACCES : 0;
 }
 
 static int
@@ -106,10 +167,31 @@ say_hello(struct worker *w)
 
 	gethostname(hello.host, sizeof(hello.host) - 1);
 	snprintf(hello.version, sizeof(hello.version), "%s", TSLOAD_VERSION);
+	if (auth_nonce(hello.nonce))
+		return -EIO;
 	proto_begin(&w->msg, MSG_HELLO, UINT32_MAX, 0);
 	proto_put_hello(&w->msg, &hello);
 	proto_end(&w->msg);
 	rc = exchange(w, MSG_ASSIGN, &rd, &reply, &len);
+	if (rc == PROTO_F_CHALLENGE) {
+		int bad = answer(w, &hello, &rd, &reply, &len);
+
+		/* refused at once, or the coordinator says why next */
+		rc = exchange(w, MSG_ASSIGN, &rd, &reply, &len);
+		if (bad && rc >= 0) {
+			nng_free(reply, len);
+			rc = bad;
+		}
+	}
+	/* Joined: ask for the start until every remote worker is there. */
+	while (rc == PROTO_F_WAIT && !got_signal) {
+		sleep_until_ns(now_ns() + READY_EVERY_NS);
+		proto_begin(&w->msg, MSG_READY, UINT32_MAX, 0);
+		proto_end(&w->msg);
+		rc = exchange(w, MSG_ASSIGN, &rd, &reply, &len);
+	}
+	if (rc == PROTO_F_WAIT)
+		return -ECANCELED; /* a signal while waiting */
 	if (rc < 0)
 		return rc;
 	rc = proto_get_assign(&rd, &w->as);
@@ -134,6 +216,12 @@ collect(struct worker *w, struct proto_stats *m)
 	w->role->collect(&w->run, m);
 }
 
+static double
+tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + tv->tv_usec / 1e6;
+}
+
 /* Sends STATS (or the final RESULT); returns the reply flags or < 0. */
 static int
 report(struct worker *w, enum proto_type type, struct proto_stats *m)
@@ -146,6 +234,16 @@ report(struct worker *w, enum proto_type type, struct proto_stats *m)
 	collect(w, m);
 	proto_begin(&w->msg, type, w->slot, 0);
 	proto_put_stats(&w->msg, m);
+	if (type == MSG_RESULT) {
+		struct rusage ru;
+
+		/* what this process used, for a coordinator on another host
+		 * (a local one has wait4's figures) */
+		getrusage(RUSAGE_SELF, &ru);
+		proto_put_f64(
+		    &w->msg, tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime));
+		proto_put_u64(&w->msg, (uint64_t)ru.ru_maxrss);
+	}
 	if (type == MSG_RESULT && w->role->put_result)
 		w->role->put_result(&w->run, &w->msg);
 	proto_end(&w->msg);
@@ -273,6 +371,26 @@ watch_main(void *arg)
 	return NULL;
 }
 
+/* A worker on another host may start before its coordinator (pods start
+ * in any order): it waits for the connection as long as it takes, saying
+ * so once, until a signal. @return 0, or -ECANCELED on a signal. */
+static int
+wait_for_coordinator(const char *url, const atomic_bool *up)
+{
+	uint64_t said = now_ns() + 2000000000ull;
+
+	while (!atomic_load(up)) {
+		if (got_signal)
+			return -ECANCELED;
+		if (said && now_ns() > said) {
+			log_info("waiting for the coordinator at %s", url);
+			said = 0;
+		}
+		sleep_until_ns(now_ns() + 20 * 1000 * 1000);
+	}
+	return 0;
+}
+
 /* A local coordinator's pid, from its socket ipc://DIR/tsload-PID.ipc;
  * 0 for any other URL. */
 static pid_t
@@ -317,13 +435,23 @@ catch_signals(void)
 	sigstop_catch(on_signal);
 }
 
+/* Frees the coordinator's URL and the token, wiping the secret. */
+static void
+forget(char *url, char *token)
+{
+	if (token)
+		explicit_bzero(token, strlen(token));
+	free(token);
+	free(url);
+}
+
 int
 worker_main(int argc, char **argv)
 {
 	struct worker       w;
 	struct watch        watch;
 	struct proto_stats *m;
-	char                err[256], who[48];
+	char                err[256], who[48], *url = NULL, *token = NULL;
 	int                 rc;
 
 	memset(&w, 0, sizeof(w));
@@ -339,18 +467,20 @@ worker_main(int argc, char **argv)
 	if (rc || w.o.help) {
 		if (rc)
 			log_err(
-			    "%s (usage: tsload worker --connect URL)", err);
-		else
-			printf("usage: tsload worker --connect URL\n\n"
-			       "Joins a coordinator (ipc:// or tcp://), takes "
-			       "its assignment and runs it.\n");
+			    "%s (usage: tsload worker --connect URL [--token SECRET])",
+			    err);
+		else /* tsload worker --help is main.c's */
+			printf(
+			    "usage: tsload worker --connect URL [--token SECRET]\n");
 		opts_free(&w.o);
 		return rc ? 2 : 0;
 	}
 	catch_signals();
+	w.url = url = xstrdup(w.o.connect);
+	w.token = token = xstrdup(w.o.token);
 
 	buf_init(&w.msg, PROTO_MAX_MSG);
-	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS);
+	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS, &pipe_up);
 	if (rc) {
 		log_err("cannot reach coordinator %s: %s", w.o.connect,
 		    nng_strerror(rc));
@@ -360,12 +490,17 @@ worker_main(int argc, char **argv)
 	}
 	watch_start(&watch, w.sock, w.o.connect);
 	opts_free(&w.o);
-	rc = say_hello(&w);
-	if (rc == -ECANCELED) { /* stopped before it began: a clean end */
+	rc = strncmp(url, "ipc://", 6) ? wait_for_coordinator(url, &pipe_up)
+	                               : 0;
+	if (!rc)
+		rc = say_hello(&w);
+	if (rc == -ECANCELED || rc == -EACCES) {
+		/* stopped before it began (a clean end), or refused (said) */
 		watch_stop(&watch);
 		ipc_close(w.sock);
 		buf_free(&w.msg);
-		return 0;
+		forget(url, token);
+		return rc == -EACCES ? 1 : 0;
 	}
 	if (!rc) {
 		snprintf(who, sizeof(who), "tsload worker %u", w.index + 1);
@@ -395,9 +530,13 @@ worker_main(int argc, char **argv)
 		watch_stop(&watch);
 		ipc_close(w.sock);
 		buf_free(&w.msg);
+		forget(url, token);
 		return 1;
 	}
 
+	/* the coordinator's --worker-timeout bounds its silence too */
+	if (w.o.worker_timeout * 1000 > REPLY_TIMEOUT_MS)
+		ipc_set_timeout(w.sock, (int)(w.o.worker_timeout * 1000));
 	w.role->start(&w.run);
 	rc = report_loop(&w);
 	join_threads(&w);
@@ -418,5 +557,6 @@ worker_main(int argc, char **argv)
 	watch_stop(&watch);
 	ipc_close(w.sock);
 	buf_free(&w.msg);
+	forget(url, token);
 	return rc ? 1 : 0;
 }

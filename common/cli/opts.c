@@ -137,8 +137,9 @@ static const struct opt opt_table[] = {
 	    "the seed's progress-bar line offset: accepted, no effect (the "
 	    "live line is one line on stderr)",
 	    G_OUTPUT },
-	{ "processes", 'p', OPT_U64, OFF(processes), "1", 1, 4096,
-	    ING | QRY | RUN | WRK | GEN, "N", "worker processes", G_SHAPE },
+	{ "processes", 'p', OPT_U64, OFF(processes), "1", 0, 4096,
+	    ING | QRY | RUN | WRK | GEN, "N",
+	    "worker processes (0: remote workers only)", G_SHAPE },
 	{ "concurrency", 'c', OPT_U64, OFF(concurrency), "1", 1, 4096,
 	    ING | QRY | RUN | WRK | GEN, "N",
 	    "threads per worker process (ingest with --model continuous: "
@@ -348,6 +349,30 @@ static const struct opt opt_table[] = {
 	    "coordinator to join (ipc:// or tcp://)", G_WORKER },
 	{ "role", 0, OPT_STR, OFF(role), "ingest", 0, 0, WRK, "ROLE",
 	    "set by the coordinator: ingest or query", G_WORKER },
+	{ "listen", 0, OPT_STR, OFF(listen), "", 0, 0, ING | QRY | RUN,
+	    "tcp://ADDR:PORT",
+	    "also take workers from other hosts here (tsload worker --connect tcp://HOST:PORT); needs --token",
+	    G_WORKER },
+	{ "remote-workers", 0, OPT_U64, OFF(remote_workers), "0", 0, 4096,
+	    ING | QRY | RUN | WRK, "N",
+	    "wait for N workers to join at --listen before starting; they get shards after the -p local ones (run: ingest workers)",
+	    G_WORKER },
+	{ "token", 0, OPT_STR, OFF(token), "", 0, 0, ING | QRY | RUN | WRK,
+	    "SECRET",
+	    "the secret workers and coordinator share (challenge and response, never sent; better TSLOAD_TOKEN)",
+	    G_WORKER },
+	{ "on-worker-loss", 0, OPT_STR, OFF(on_loss), "fail", 0, 0,
+	    ING | QRY | RUN, "fail|continue",
+	    "a worker that dies or goes silent fails the run (exit 1), or the run goes on without its shard",
+	    G_WORKER },
+	{ "worker-timeout", 0, OPT_SECS, OFF(worker_timeout), "10", 1, 3600,
+	    ING | QRY | RUN | WRK, "SECS",
+	    "a remote worker silent this long is lost (a worker gives its coordinator this long, 10 s at least)",
+	    G_WORKER },
+	{ "join-timeout", 0, OPT_SECS, OFF(join_timeout), "600", 0, 31536000,
+	    ING | QRY | RUN, "SECS",
+	    "how long to wait for the --remote-workers to join (0: for ever)",
+	    G_WORKER },
 	{ "config", 0, OPT_STR, OFF(config), "configs/config.ini", 0, 0,
 	    QRY | RUN | WRK, "FILE",
 	    "query workload (seed config.ini format); the default is found "
@@ -609,10 +634,17 @@ opts_n_targets(const struct tsl_opts *o)
 }
 
 uint64_t
+opts_workers(const struct tsl_opts *o)
+{
+	return o->processes + o->remote_workers;
+}
+
+uint64_t
 opts_spool_share(const struct tsl_opts *o)
 {
-	return o->spool_max
-	    / (o->processes * o->concurrency * opts_n_targets(o));
+	uint64_t w = opts_workers(o) ? opts_workers(o) : 1;
+
+	return o->spool_max / (w * o->concurrency * opts_n_targets(o));
 }
 
 const char *
@@ -781,8 +813,10 @@ env_name(const struct opt *r, char *var, size_t n)
 	var[k] = '\0';
 }
 
-/* Variables TSLOAD_* that are not options: the unit tests' source dir. */
-static const char *const env_other[] = { "TSLOAD_SRCDIR", NULL };
+/* Variables TSLOAD_* that are not options: the unit tests' source dir,
+ * the raw latencies of worker/latlog.h. */
+static const char *const env_other[]
+    = { "TSLOAD_SRCDIR", "TSLOAD_TEST_LATENCIES", NULL };
 
 /* Warns about each TSLOAD_<NAME> variable that names no option, with the
  * nearest one (a typo in a pod spec must not go unseen). */
@@ -1120,11 +1154,34 @@ find_dash_long(const char *a, unsigned cmd, const char **v)
 	return NULL;
 }
 
+/* A worker takes from the environment only what joining needs (the
+ * coordinator sends the rest): TSLOAD_CONNECT and TSLOAD_TOKEN. */
+static int
+apply_worker_env(struct tsl_opts *o, char *err, size_t errlen)
+{
+	for (const struct opt *r = opt_table; r->name; r++) {
+		char        var[80];
+		const char *v;
+
+		if (r->off != OFF(connect) && r->off != OFF(token))
+			continue;
+		env_name(r, var, sizeof(var));
+		v = getenv(var);
+		if (!v)
+			continue;
+		if (set_value(o, r, v, var, err, errlen))
+			return -EINVAL;
+		set_given(o, row_index(r));
+	}
+	return 0;
+}
+
 static int
 parse_args(struct tsl_opts *o, unsigned cmd, int argc, const char *const *argv,
     char *err, size_t errlen)
 {
-	int      rc = cmd == CMD_WORKER ? 0 : apply_env(o, cmd, err, errlen);
+	int      rc      = cmd == CMD_WORKER ? apply_worker_env(o, err, errlen)
+	                                     : apply_env(o, cmd, err, errlen);
 	unsigned targets = 0;
 
 	for (int i = 1; i < argc && !rc; i++) {
@@ -1565,7 +1622,7 @@ check_spool(const struct tsl_opts *o, char *err, size_t errlen)
 		    "--spool-max: %llu bytes leave %llu to each of the %llu spools (threads times %u targets), less than the %u a spool needs",
 		    (unsigned long long)o->spool_max,
 		    (unsigned long long)share,
-		    (unsigned long long)(o->processes * o->concurrency
+		    (unsigned long long)(opts_workers(o) * o->concurrency
 		        * opts_n_targets(o)),
 		    opts_n_targets(o), OPTS_SPOOL_MIN);
 		return -EINVAL;
@@ -1575,7 +1632,7 @@ check_spool(const struct tsl_opts *o, char *err, size_t errlen)
 		    "--spool-max: %llu bytes leave %llu to each of the %llu threads, less than the %u a thread's spool needs",
 		    (unsigned long long)o->spool_max,
 		    (unsigned long long)share,
-		    (unsigned long long)(o->processes * o->concurrency),
+		    (unsigned long long)(opts_workers(o) * o->concurrency),
 		    OPTS_SPOOL_MIN);
 		return -EINVAL;
 	}
@@ -1643,11 +1700,65 @@ check_target(const struct tsl_opts *o, unsigned cmd, const char *url,
 	return 0;
 }
 
+/* --listen, --remote-workers, --token, --on-worker-loss and -p 0. */
+static int
+check_remote(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
+{
+	if (!(cmd & (CMD_INGEST | CMD_QUERY | CMD_RUN))) {
+		if (cmd == CMD_GENERATE && !o->processes) {
+			snprintf(
+			    err, errlen, "--processes: 0 (expected 1..4096)");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (strcmp(o->on_loss, "fail") && strcmp(o->on_loss, "continue")) {
+		snprintf(err, errlen,
+		    "--on-worker-loss: invalid value \"%s\" (expected fail or continue)",
+		    o->on_loss);
+		return -EINVAL;
+	}
+	if (!o->processes && !o->remote_workers) {
+		snprintf(err, errlen,
+		    "--processes: 0 local workers and no --remote-workers: the run needs a worker");
+		return -EINVAL;
+	}
+	if (o->remote_workers && !o->listen[0]) {
+		snprintf(err, errlen,
+		    "--remote-workers %llu: give --listen tcp://ADDR:PORT for them to join",
+		    (unsigned long long)o->remote_workers);
+		return -EINVAL;
+	}
+	if (!o->listen[0])
+		return 0;
+	if (strncmp(o->listen, "tcp://", 6) || !strchr(o->listen + 6, ':')) {
+		snprintf(err, errlen,
+		    "--listen: \"%s\" is not tcp://ADDR:PORT (e.g. tcp://0.0.0.0:7400)",
+		    o->listen);
+		return -EINVAL;
+	}
+	if (!o->remote_workers) {
+		snprintf(err, errlen,
+		    "--listen %s: say how many workers join there with --remote-workers N",
+		    o->listen);
+		return -EINVAL;
+	}
+	if (!o->token[0]) {
+		snprintf(err, errlen,
+		    "--listen %s: workers from other hosts need a shared secret: --token or TSLOAD_TOKEN",
+		    o->listen);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 {
 	char names[256];
 
+	if (check_remote(o, cmd, err, errlen))
+		return -EINVAL;
 	if (!model_find(o->model)) {
 		model_names(names, sizeof(names));
 		snprintf(err, errlen,
@@ -1860,7 +1971,8 @@ opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b)
 {
 	for (const struct opt *r = opt_table; r->name; r++) {
 		if (!(r->cmds & cmd) || !(r->cmds & CMD_WORKER)
-		    || r->off == OFF(help) || r->off == OFF(connect))
+		    || r->off == OFF(help) || r->off == OFF(connect)
+		    || r->off == OFF(token))
 			continue;
 		buf_printf(b, "--%s=", r->name);
 		if (r->type == OPT_STR)
@@ -1959,6 +2071,10 @@ opts_to_json(const struct tsl_opts *o, unsigned cmd, struct json_w *w)
 				rc = json_str(w, shown);
 				break;
 			}
+			if (r->off == OFF(token)) { /* the secret stays out */
+				rc = json_str(w, o->token[0] ? "***" : "");
+				break;
+			}
 			rc = json_str(w, *(char *const *)cfield(o, r));
 			break;
 		case OPT_LIST:
@@ -2038,6 +2154,10 @@ opts_usage(unsigned cmd, FILE *f)
 			int  n;
 
 			if (!(r->cmds & cmd) || r->group != g)
+				continue;
+			/* a worker gets the rest from its coordinator */
+			if (cmd == CMD_WORKER && r->off != OFF(connect)
+			    && r->off != OFF(token) && r->off != OFF(help))
 				continue;
 			if (!title)
 				fprintf(f, "\n%s:\n", group_title[g]);

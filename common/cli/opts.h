@@ -80,6 +80,13 @@ struct tsl_opts {
 	bool     spool_sync; /* fdatasync every append */
 	char    *connect;    /* worker: coordinator URL */
 	char    *role;       /* worker: "ingest" or "query" */
+	/* remote workers (coordinator/engine.c, common/net/auth.h) */
+	char    *listen;         /* tcp://ADDR:PORT, "" = local workers only */
+	uint64_t remote_workers; /* workers that join over --listen */
+	char    *token;          /* shared secret; never sent, never saved */
+	char    *on_loss;        /* --on-worker-loss: fail | continue */
+	double   worker_timeout; /* seconds without a message: lost */
+	double   join_timeout;   /* seconds to wait for remote workers */
 	/* query driver */
 	char    *config;  /* config.ini */
 	char    *log_dir; /* -l */
@@ -169,6 +176,9 @@ void opts_free(struct tsl_opts *o);
  *  opts_free; freeing it again is harmless). */
 int opts_parse(struct tsl_opts *o, unsigned cmd, int argc,
     const char *const *argv, char *err, size_t errlen);
+/** The workers of the run's first role: -p local ones plus
+ *  --remote-workers (ingest and run: the ingest side; query: queries). */
+uint64_t opts_workers(const struct tsl_opts *o);
 /** How many targets the run writes to (1 unless --target is repeated). */
 unsigned opts_n_targets(const struct tsl_opts *o);
 /** --spool-max's share of one spool: one per thread and target. */

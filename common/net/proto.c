@@ -186,6 +186,7 @@ proto_put_hello(struct buf *b, const struct proto_hello *m)
 	proto_put_u32(b, m->pid);
 	proto_put_str(b, m->host);
 	proto_put_str(b, m->version);
+	proto_put_bytes(b, m->nonce, sizeof(m->nonce));
 }
 
 int
@@ -194,6 +195,7 @@ proto_get_hello(struct proto_rd *rd, struct proto_hello *m)
 	m->pid = proto_get_u32(rd);
 	proto_get_str(rd, m->host, sizeof(m->host));
 	proto_get_str(rd, m->version, sizeof(m->version));
+	proto_get_bytes(rd, m->nonce, sizeof(m->nonce));
 	return rd->bad ? -EPROTO : 0;
 }
 
@@ -231,4 +233,21 @@ proto_assign_free(struct proto_assign *m)
 {
 	free(m->options);
 	m->options = NULL;
+}
+
+void
+proto_put_bytes(struct buf *b, const void *p, size_t n)
+{
+	(void)buf_add(b, p, n);
+}
+
+void
+proto_get_bytes(struct proto_rd *rd, void *out, size_t n)
+{
+	const uint8_t *p = take(rd, n);
+
+	if (p)
+		memcpy(out, p, n);
+	else
+		memset(out, 0, n);
 }

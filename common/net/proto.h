@@ -6,8 +6,14 @@
  *
  *   worker                         coordinator
  *   HELLO (pid, host, version)  -> ASSIGN (index, hosts, seeds, options)
+ *   over tcp:// (a worker on another host), first auth.h's exchange:
+ *   HELLO (..., nonce)          -> CHALLENGE (nonce, proof) or REFUSE
+ *   AUTH (response)             -> ACK (PROTO_F_WAIT) or REFUSE (why)
+ *   READY                       -> ACK (PROTO_F_WAIT) until every remote
+ *                                  worker joined, then ASSIGN
  *   STATS (cumulative totals)   -> ACK (flags: PROTO_F_STOP)   every second
- *   RESULT (totals, first err)  -> ACK                          once, at end
+ *   RESULT (totals, CPU s, RSS,  -> ACK                         once, at end
+ *           role payload)
  *   ERROR (reason)              -> ACK        when the worker cannot start
  *
  * STATS and RESULT carry cumulative totals, so a repeated message (nng's
@@ -24,7 +30,7 @@
 
 enum {
 	PROTO_MAGIC   = 0x5453, /* "TS" */
-	PROTO_VERSION = 1,
+	PROTO_VERSION = 2,
 	PROTO_HDR_LEN = 16,
 	PROTO_MAX_MSG = 4 << 20,
 };
@@ -36,10 +42,17 @@ enum proto_type {
 	MSG_ACK    = 4,
 	MSG_RESULT = 5,
 	MSG_ERROR  = 6,
+	/* remote workers (tcp://) */
+	MSG_CHALLENGE = 7,
+	MSG_AUTH      = 8,
+	MSG_REFUSE    = 9,
+	MSG_READY     = 10,
 };
 
 enum proto_flags {
 	PROTO_F_STOP = 1u << 0, /* ACK: stop generating, drain, send RESULT */
+	PROTO_F_WAIT = 1u << 1, /* ACK: joined; ask again (READY) shortly */
+	PROTO_F_CHALLENGE = 1u << 8, /* not on the wire: a worker's note */
 };
 
 struct proto_hdr {
@@ -55,6 +68,7 @@ struct proto_hello {
 	uint32_t pid;
 	char     host[64];
 	char     version[32];
+	uint8_t  nonce[32]; /* the worker's challenge (auth.h) */
 };
 
 /* What a worker is to do. `options` is the effective command line, one
@@ -110,4 +124,7 @@ int  proto_get_hello(struct proto_rd *rd, struct proto_hello *m);
 void proto_put_assign(struct buf *b, const struct proto_assign *m);
 int  proto_get_assign(struct proto_rd *rd, struct proto_assign *m);
 void proto_assign_free(struct proto_assign *m);
+/** Raw bytes of a fixed length (nonces, MACs); short: zeros. */
+void proto_put_bytes(struct buf *b, const void *p, size_t n);
+void proto_get_bytes(struct proto_rd *rd, void *out, size_t n);
 #endif

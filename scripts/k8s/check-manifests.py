@@ -35,7 +35,8 @@ OTHER_VARS = {
 # Options the manifests use that other work adds to tsload; until a
 # binary has them they are reported, not failed:
 #   --metrics-port, --metrics-addr   the /metrics endpoint
-#   --listen, --remote-workers, --token   remote workers (branch remote)
+#   --listen, --remote-workers, --token   remote workers (a binary
+#                                         before them)
 PENDING = {
     "TSLOAD_METRICS_PORT",
     "TSLOAD_METRICS_ADDR",
@@ -141,10 +142,9 @@ def check(tsload, files):
         cmd = subcommand(c)
         if cmd not in names:
             names[cmd] = env_names(tsload, cmd)
+        # tsload worker --help lists the two it reads (--connect, --token):
+        # the rest comes from the coordinator
         known = names[cmd] | OTHER_VARS
-        if cmd == "worker":
-            # tsload worker takes its options from the coordinator
-            known = OTHER_VARS
         for var, e in env_of(c).items():
             if var in PENDING and var not in names[cmd]:
                 print(f"note: {at}: {var} is for an option this tsload does not have yet")

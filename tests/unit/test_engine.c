@@ -45,7 +45,7 @@ test_backfill_totals(void **state)
 	(void)state;
 	parse(&o, 14, argv);
 	engine_init(&e, &o, CMD_INGEST, dir);
-	engine_add(&e, ROLE_INGEST, 2, 2, 1000);
+	engine_add(&e, ROLE_INGEST, 2, 0, 2, 1000);
 	assert_int_equal(e.slot[0].first_host, 0);
 	assert_int_equal(e.slot[0].end_host, 500);
 	assert_int_equal(e.slot[1].first_host, 500);
@@ -79,7 +79,7 @@ test_duration_stop(void **state)
 	(void)state;
 	parse(&o, 12, argv);
 	engine_init(&e, &o, CMD_INGEST, dir);
-	engine_add(&e, ROLE_INGEST, 2, 1, 1000);
+	engine_add(&e, ROLE_INGEST, 2, 0, 1, 1000);
 	assert_int_equal(engine_run(&e), 0);
 	engine_total(&e, ROLE_INGEST, &t);
 	assert_true(t.records > 0);

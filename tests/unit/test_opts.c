@@ -75,7 +75,7 @@ test_bad_input(void **state)
 	} cases[] = {
 		{ { "--processes", "four" },
 		    "--processes: invalid value \"four\"" },
-		{ { "-p", "0" }, "-p/--processes" },
+		{ { "-p", "4097" }, "-p/--processes" },
 		{ { "--host-scale", "1.5" }, "--host-scale: invalid value" },
 		{ { "--interval-millis", "-1" }, "--interval-millis" },
 		{ { "--nope" }, "unknown option --nope" },
