@@ -367,11 +367,11 @@ tell_first_error(struct engine *e, const struct slot *s)
 		return;
 	if (s->role == ROLE_QUERY && t->failed) {
 		log_warn("%s: first failed query: %s",
-		    name_of(e, s, who, sizeof(who)), s->cur.err);
+		    engine_name(e, s, who, sizeof(who)), s->cur.err);
 		e->told_err[s->role] = true;
 	} else if (s->role == ROLE_INGEST && t->rejected && !t->failed) {
 		log_warn("%s: first rejected records: %s",
-		    name_of(e, s, who, sizeof(who)), s->cur.err);
+		    engine_name(e, s, who, sizeof(who)), s->cur.err);
 		e->told_err[s->role] = true;
 	}
 }
