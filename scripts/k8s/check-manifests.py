@@ -32,18 +32,6 @@ OTHER_VARS = {
     "JOB_COMPLETION_INDEX",  # the default of --shard-index
     "PGPASSWORD",  # libpq, in the postgres: target
 }
-# Options the manifests use that other work adds to tsload; until a
-# binary has them they are reported, not failed:
-#   --metrics-port, --metrics-addr   the /metrics endpoint
-#   --listen, --remote-workers, --token   remote workers (a binary
-#                                         before them)
-PENDING = {
-    "TSLOAD_METRICS_PORT",
-    "TSLOAD_METRICS_ADDR",
-    "TSLOAD_LISTEN",
-    "TSLOAD_REMOTE_WORKERS",
-    "TSLOAD_TOKEN",
-}
 
 faults = []
 
@@ -146,9 +134,7 @@ def check(tsload, files):
         # the rest comes from the coordinator
         known = names[cmd] | OTHER_VARS
         for var, e in env_of(c).items():
-            if var in PENDING and var not in names[cmd]:
-                print(f"note: {at}: {var} is for an option this tsload does not have yet")
-            elif var not in known:
+            if var not in known:
                 fault(at, f"env {var} is not a variable tsload {cmd} reads")
             ref = (e.get("valueFrom") or {}).get("secretKeyRef")
             if ref and ref.get("key") not in secrets.get(ref.get("name"), ()):
