@@ -1,0 +1,209 @@
+/* verify_read.c - the queries of tsload verify, in each target's own
+ * language, through the target's ->query (the query side's path).
+ *
+ * SQL targets (sqlite, postgres, clickhouse) hold the union table of
+ * schema.h: one row per measure (single layout) with the value in
+ * measure_value_double, _bigint or _varchar. The tolerance is what the
+ * write path keeps of a double: SQLite and PostgreSQL bind or copy all
+ * 17 digits, ClickHouse's TabSeparated too; 1e-12 leaves room for a
+ * server's own text conversion.
+ */
+#include "verify_read.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+enum { TRIES = 5, RETRY_US = 200000 };
+
+struct dialect_row {
+	const char *scheme, *hour;
+	double      tolerance;
+};
+
+static const struct dialect_row dialects[] = {
+	{ "sqlite", "time / 3600000", 1e-12 },
+	{ "postgres", "time / 3600000", 1e-12 },
+	{ "postgresql", "time / 3600000", 1e-12 },
+	{ "clickhouse", "intDiv(time, 3600000)", 1e-12 },
+	{ NULL, NULL, 0 },
+};
+
+int
+verify_dialect_find(
+    struct verify_dialect *d, const char *url, char *err, size_t errlen)
+{
+	size_t n = strcspn(url, ":");
+
+	memset(d, 0, sizeof(*d));
+	for (const struct dialect_row *r = dialects; r->scheme; r++)
+		if (strlen(r->scheme) == n && !strncmp(url, r->scheme, n)) {
+			d->ops       = target_find(url);
+			d->hour      = r->hour;
+			d->tolerance = r->tolerance;
+			if (d->ops && d->ops->query)
+				return 0;
+		}
+	snprintf(err, errlen,
+	    "--target %.*s: verify reads back sqlite:, postgres:// and clickhouse:// targets",
+	    (int)n, url);
+	return -EINVAL;
+}
+
+/* A string literal of SQL: quotes doubled (model names have none). */
+static void
+sql_str(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_addc(b, '\'');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+/* Runs text, retrying a busy target. */
+static int
+run(struct tgt_ctx *ctx, const char *text,
+    void (*row)(void *, unsigned, const char *const *, const char *const *),
+    void *arg)
+{
+	for (unsigned i = 0; i < TRIES; i++) {
+		struct tgt_qres res = { 0 };
+		enum tgt_status st;
+
+		res.row     = row;
+		res.row_arg = arg;
+		st          = ctx->ops->query(ctx, text, &res);
+		if (st == TGT_OK)
+			return 0;
+		if (st != TGT_RETRY)
+			break;
+		usleep(RETRY_US);
+	}
+	if (!ctx->err[0])
+		snprintf(ctx->err, sizeof(ctx->err), "query failed");
+	return -EIO;
+}
+
+static double
+num(const char *s, bool *ok)
+{
+	char  *end;
+	double d;
+
+	if (!s || !*s) {
+		*ok = false;
+		return 0;
+	}
+	d   = strtod(s, &end);
+	*ok = *end == '\0';
+	return *ok ? d : 0;
+}
+
+struct agg_ctx {
+	void (*cb)(void *, const struct verify_agg *);
+	void *arg;
+};
+
+static void
+agg_row(
+    void *arg, unsigned ncol, const char *const *names, const char *const *v)
+{
+	struct agg_ctx   *c = arg;
+	struct verify_agg a;
+	bool              ok;
+
+	(void)names;
+	if (ncol < 8)
+		return;
+	a.inst    = v[0] ? v[0] : "";
+	a.proc    = v[1] ? v[1] : "";
+	a.measure = v[2] ? v[2] : "";
+	a.hour    = (int64_t)num(v[3], &ok);
+	a.n       = (uint64_t)num(v[4], &ok);
+	a.sum     = num(v[5], &ok);
+	a.min     = num(v[6], &ok);
+	a.max     = num(v[7], &ok);
+	c->cb(c->arg, &a);
+}
+
+/* A point as a number: the value, or the length of a text */
+#define VAL                                                                   \
+	"coalesce(measure_value_double, measure_value_bigint, "               \
+	"length(measure_value_varchar))"
+
+int
+verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    int64_t t0, int64_t t1, void (*cb)(void *, const struct verify_agg *),
+    void *arg)
+{
+	struct agg_ctx c = { cb, arg };
+	struct buf     q;
+	int            rc;
+
+	buf_init(&q, 1 << 16);
+	buf_printf(&q,
+	    "SELECT instance_name, coalesce(process_name, ''), measure_name, %s, count(*), sum(" VAL
+	    "), min(" VAL "), max(" VAL
+	    ") FROM \"%s\" WHERE time >= %lld AND time < %lld GROUP BY instance_name, coalesce(process_name, ''), measure_name, %s",
+	    d->hour, ctx->conf->table, (long long)t0, (long long)t1, d->hour);
+	rc = buf_cstr(&q) ? -ENOMEM : run(ctx, q.p, agg_row, &c);
+	buf_free(&q);
+	return rc;
+}
+
+struct row_ctx {
+	void (*cb)(void *, const struct verify_row *);
+	void *arg;
+};
+
+static void
+one_row(
+    void *arg, unsigned ncol, const char *const *names, const char *const *v)
+{
+	struct row_ctx   *c = arg;
+	struct verify_row r;
+	bool              ok;
+
+	(void)names;
+	if (ncol < 3)
+		return;
+	r.t     = (int64_t)num(v[0], &ok);
+	r.v     = num(v[1], &r.has_v);
+	r.has_v = r.has_v && !v[2]; /* a text's value is its length */
+	r.text  = v[2];
+	c->cb(c->arg, &r);
+}
+
+int
+verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const char *inst, const char *proc, const char *measure, int64_t t0,
+    int64_t t1, void (*cb)(void *, const struct verify_row *), void *arg)
+{
+	struct row_ctx c = { cb, arg };
+	struct buf     q;
+	int            rc;
+
+	(void)d;
+	buf_init(&q, 1 << 16);
+	buf_printf(&q,
+	    "SELECT time, " VAL
+	    ", measure_value_varchar FROM \"%s\" WHERE instance_name = ",
+	    ctx->conf->table);
+	sql_str(&q, inst);
+	buf_adds(&q, " AND coalesce(process_name, '') = ");
+	sql_str(&q, proc);
+	buf_adds(&q, " AND measure_name = ");
+	sql_str(&q, measure);
+	buf_printf(&q, " AND time >= %lld AND time < %lld", (long long)t0,
+	    (long long)t1);
+	rc = buf_cstr(&q) ? -ENOMEM : run(ctx, q.p, one_row, &c);
+	buf_free(&q);
+	return rc;
+}
