@@ -74,6 +74,8 @@ struct vstate {
 	struct vcell         *cell;
 	uint64_t              n_cells;
 	struct verify_dialect dl;
+	struct verify_dims    dims;                  /* naming a series */
+	uint8_t               dcol[VERIFY_DIMS_MAX]; /* their union index */
 	struct tgt_conf       conf;
 	struct tgt_ctx        ctx;
 	bool                  ctx_open;
@@ -153,20 +155,8 @@ load_opts(struct vstate *s, const struct jsonr_val *opts, const char *url)
 
 /* ---- the series ---- */
 
-static uint32_t
-key_hash(const char *inst, const char *proc)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *inst; inst++)
-		h = (h ^ (unsigned char)*inst) * 16777619u;
-	h = (h ^ 0x1f) * 16777619u;
-	for (; *proc; proc++)
-		h = (h ^ (unsigned char)*proc) * 16777619u;
-	return h;
-}
-
-/* The process name of an event set ("" for a host's metrics). */
+/* The process name of an event set ("" for a host's metrics), for the
+ * names verify shows. */
 static struct str
 ser_proc(const struct series *se)
 {
@@ -178,23 +168,59 @@ ser_proc(const struct series *se)
 	return (struct str) { "", 0 };
 }
 
-static bool
-ser_is(const struct vser *v, const char *inst, const char *proc)
+/* The series' values of the dimension columns (s->dims): "" where its
+ * kind has none. */
+static void
+ser_vals(const struct vstate *s, const struct series *se, struct str *out)
 {
-	struct str p = ser_proc(v->se);
+	const struct schema_kind *k = se->g->sk;
 
-	return !strcmp(v->se->name, inst) && strlen(proc) == p.len
-	    && !memcmp(p.p, proc, p.len);
+	for (unsigned i = 0; i < s->dims.n; i++) {
+		out[i] = (struct str) { "", 0 };
+		for (unsigned d = 0; d < k->n_dims; d++)
+			if (k->dcol[d] == s->dcol[i])
+				out[i] = series_dim(se, d);
+	}
+}
+
+static uint32_t
+hash_bytes(uint32_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return (h ^ 0x1f) * 16777619u;
+}
+
+static uint32_t
+hash_strs(const struct str *v, unsigned n)
+{
+	uint32_t h = 2166136261u;
+
+	for (unsigned i = 0; i < n; i++)
+		h = hash_bytes(h, v[i].p, v[i].len);
+	return h;
 }
 
 static struct vser *
-ser_find(struct vstate *s, const char *inst, const char *proc)
+ser_find(struct vstate *s, const char *const *dim)
 {
-	uint32_t i = key_hash(inst, proc) & s->hash_mask;
+	struct str want[VERIFY_DIMS_MAX], have[VERIFY_DIMS_MAX];
+	uint32_t   i;
 
-	for (; s->hash[i]; i = (i + 1) & s->hash_mask)
-		if (ser_is(&s->ser[s->hash[i] - 1], inst, proc))
-			return &s->ser[s->hash[i] - 1];
+	for (unsigned d = 0; d < s->dims.n; d++)
+		want[d] = (struct str) { dim[d], (uint32_t)strlen(dim[d]) };
+	i = hash_strs(want, s->dims.n) & s->hash_mask;
+	for (; s->hash[i]; i = (i + 1) & s->hash_mask) {
+		struct vser *v  = &s->ser[s->hash[i] - 1];
+		bool         eq = true;
+
+		ser_vals(s, v->se, have);
+		for (unsigned d = 0; eq && d < s->dims.n; d++)
+			eq = have[d].len == want[d].len
+			    && !memcmp(have[d].p, want[d].p, want[d].len);
+		if (eq)
+			return v;
+	}
 	return NULL;
 }
 
@@ -202,43 +228,62 @@ static void
 ser_add(struct vstate *s, const struct model *m, const struct series *se)
 {
 	struct vser *v = &s->ser[s->n_ser];
-	struct str   p = ser_proc(se);
-	char         proc[64];
+	struct str   val[VERIFY_DIMS_MAX];
 	uint32_t     i;
 
-	snprintf(proc, sizeof(proc), "%.*s", (int)p.len, p.p);
 	v->m     = m;
 	v->se    = se;
 	v->cell0 = s->n_cells;
 	s->n_cells
 	    += (uint64_t)schema_n_measures(se->g->sk, s->conf.req_id) * s->nh;
-	i = key_hash(se->name, proc) & s->hash_mask;
+	ser_vals(s, se, val);
+	i = hash_strs(val, s->dims.n) & s->hash_mask;
 	while (s->hash[i])
 		i = (i + 1) & s->hash_mask;
 	s->hash[i] = ++s->n_ser;
 }
 
-/* Counts an unexpected series once, whatever rows name it. */
+/* Counts an unexpected series once, whatever rows name it (the set holds
+ * its joined dimension values; past 512 of them only points are
+ * counted); it is shown as its instance and process. */
 static void
-extra_add(struct vstate *s, const char *inst, const char *proc, uint64_t n)
+extra_add(struct vstate *s, const char *const *dim, uint64_t n)
 {
-	uint32_t i;
-	char     name[160];
+	struct str key[VERIFY_DIMS_MAX];
+	struct buf j;
+	uint32_t   i;
+	char       name[160] = "";
 
-	snprintf(name, sizeof(name), "%s%s%s", inst, proc[0] ? "/" : "", proc);
+	for (unsigned d = 0; d < s->dims.n; d++) {
+		key[d] = (struct str) { dim[d], (uint32_t)strlen(dim[d]) };
+		if (!strcmp(s->dims.col[d], MODEL_DIM_INSTANCE_NAME))
+			snprintf(name, sizeof(name), "%.150s", dim[d]);
+	}
+	for (unsigned d = 0; d < s->dims.n; d++)
+		if (!strcmp(s->dims.col[d], MODEL_DIM_PROCESS_NAME)
+		    && dim[d][0])
+			snprintf(name + strlen(name),
+			    sizeof(name) - strlen(name), "/%s", dim[d]);
 	s->res->total.extra_points += n;
 	if (!s->extra) {
 		s->extra_mask = 1023;
 		s->extra      = xcalloc(s->extra_mask + 1, sizeof(char *));
 	}
-	i = key_hash(name, "") & s->extra_mask;
+	buf_init(&j, 1 << 16);
+	for (unsigned d = 0; d < s->dims.n; d++)
+		buf_printf(&j, "%s\x1f", dim[d]);
+	buf_cstr(&j);
+	i = hash_strs(key, s->dims.n) & s->extra_mask;
 	for (; s->extra[i]; i = (i + 1) & s->extra_mask)
-		if (!strcmp(s->extra[i], name))
+		if (!strcmp(s->extra[i], j.p)) {
+			buf_free(&j);
 			return;
-	if (s->n_extra * 2 >= s->extra_mask)
-		return; /* counted as points only past 512 names */
-	s->extra[i] = xstrdup(name);
-	s->n_extra++;
+		}
+	if (s->n_extra * 2 < s->extra_mask) {
+		s->extra[i] = xstrdup(j.p);
+		s->n_extra++;
+	}
+	buf_free(&j);
 	s->res->total.extra_series++;
 	if (!s->res->example_extra[0])
 		snprintf(s->res->example_extra, sizeof(s->res->example_extra),
@@ -279,6 +324,15 @@ build_series(struct vstate *s)
 			return -EINVAL;
 		}
 		total += s->shard[w].n_metrics + s->shard[w].n_events;
+	}
+	for (unsigned c = 0; c < s->shard[0].schema.n_dcols; c++) {
+		const char *col = s->shard[0].schema.dcol[c];
+
+		if (strcmp(col, MODEL_DIM_REQUEST_ID)
+		    && s->dims.n < VERIFY_DIMS_MAX) {
+			s->dcol[s->dims.n]       = (uint8_t)c;
+			s->dims.col[s->dims.n++] = col;
+		}
 	}
 	for (cap = 2; cap < (uint64_t)total * 2; cap *= 2)
 		;
@@ -396,14 +450,14 @@ static void
 got_agg(void *arg, const struct verify_agg *a)
 {
 	struct vstate            *s = arg;
-	struct vser              *v = ser_find(s, a->inst, a->proc);
+	struct vser              *v = ser_find(s, a->dim);
 	const struct schema_kind *k;
 	struct vcell             *x;
 	int                       m;
 	int64_t                   h = a->hour - s->h0;
 
 	if (!v) {
-		extra_add(s, a->inst, a->proc, a->n);
+		extra_add(s, a->dim, a->n);
 		return;
 	}
 	k = v->se->g->sk;
@@ -519,21 +573,27 @@ diff_cell(struct vstate *s, const struct vser *v, unsigned m, uint32_t h)
 	struct vcell *x  = &s->cell[v->cell0 + (uint64_t)m * s->nh + h];
 	int64_t       t0 = (s->h0 + h) * (int64_t)HOUR_MS, t1 = t0 + HOUR_MS;
 	struct verify_counts c = { 0 };
-	struct str           p = ser_proc(v->se);
-	char                 proc[64];
+	struct str           sv[VERIFY_DIMS_MAX];
+	char                 vbuf[VERIFY_DIMS_MAX][160];
+	const char          *val_s[VERIFY_DIMS_MAX];
 	double               val[SCHEMA_MAX_VALUES + 1];
 	uint64_t             kk;
 	size_t               i = 0;
 	int                  rc;
 
-	snprintf(proc, sizeof(proc), "%.*s", (int)p.len, p.p);
+	ser_vals(s, v->se, sv);
+	for (unsigned d = 0; d < s->dims.n; d++) {
+		snprintf(
+		    vbuf[d], sizeof(vbuf[d]), "%.*s", (int)sv[d].len, sv[d].p);
+		val_s[d] = vbuf[d];
+	}
 	if (x->gn == 0) { /* nothing stored: all missing, no rows to read */
 		c.missing = x->n;
 		goto out;
 	}
 	s->n_rows = 0;
 	s->res->row_queries++;
-	rc = verify_read_rows(&s->dl, &s->ctx, v->se->name, proc, k->m[m].name,
+	rc = verify_read_rows(&s->dl, &s->ctx, &s->dims, val_s, k->m[m].name,
 	    t0, t1, got_row, s);
 	if (rc)
 		return rc;
@@ -737,7 +797,7 @@ verify_run(const char *url, const char *run_dir, struct verify_result *res,
 			snprintf(s.err, sizeof(s.err), "%s", s.ctx.err);
 	}
 	if (!rc)
-		rc = verify_read_aggs(&s.dl, &s.ctx, s.start,
+		rc = verify_read_aggs(&s.dl, &s.ctx, &s.dims, s.start,
 		    stamp(&s, s.cycles - 1) + 1, got_agg, &s);
 	if (!rc)
 		rc = compare_all(&s);

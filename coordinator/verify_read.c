@@ -108,7 +108,8 @@ num(const char *s, bool *ok)
 
 struct agg_ctx {
 	void (*cb)(void *, const struct verify_agg *);
-	void *arg;
+	void    *arg;
+	unsigned n; /* dimension columns */
 };
 
 static void
@@ -117,19 +118,22 @@ agg_row(
 {
 	struct agg_ctx   *c = arg;
 	struct verify_agg a;
+	const char       *dim[VERIFY_DIMS_MAX];
+	unsigned          n = c->n;
 	bool              ok;
 
 	(void)names;
-	if (ncol < 8)
+	if (ncol < n + 6)
 		return;
-	a.inst    = v[0] ? v[0] : "";
-	a.proc    = v[1] ? v[1] : "";
-	a.measure = v[2] ? v[2] : "";
-	a.hour    = (int64_t)num(v[3], &ok);
-	a.n       = (uint64_t)num(v[4], &ok);
-	a.sum     = num(v[5], &ok);
-	a.min     = num(v[6], &ok);
-	a.max     = num(v[7], &ok);
+	for (unsigned i = 0; i < n; i++)
+		dim[i] = v[i] ? v[i] : "";
+	a.dim     = dim;
+	a.measure = v[n] ? v[n] : "";
+	a.hour    = (int64_t)num(v[n + 1], &ok);
+	a.n       = (uint64_t)num(v[n + 2], &ok);
+	a.sum     = num(v[n + 3], &ok);
+	a.min     = num(v[n + 4], &ok);
+	a.max     = num(v[n + 5], &ok);
 	c->cb(c->arg, &a);
 }
 
@@ -138,21 +142,34 @@ agg_row(
 	"coalesce(measure_value_double, measure_value_bigint, "               \
 	"length(measure_value_varchar))"
 
+/* "coalesce(c1, ''), coalesce(c2, ''), ..." */
+static void
+dim_list(struct buf *q, const struct verify_dims *dims)
+{
+	for (unsigned i = 0; i < dims->n; i++)
+		buf_printf(
+		    q, "%scoalesce(%s, '')", i ? ", " : "", dims->col[i]);
+}
+
 int
 verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
-    int64_t t0, int64_t t1, void (*cb)(void *, const struct verify_agg *),
-    void *arg)
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg)
 {
-	struct agg_ctx c = { cb, arg };
+	struct agg_ctx c = { cb, arg, dims->n };
 	struct buf     q;
 	int            rc;
 
 	buf_init(&q, 1 << 16);
+	buf_adds(&q, "SELECT ");
+	dim_list(&q, dims);
 	buf_printf(&q,
-	    "SELECT instance_name, coalesce(process_name, ''), measure_name, %s, count(*), sum(" VAL
-	    "), min(" VAL "), max(" VAL
-	    ") FROM \"%s\" WHERE time >= %lld AND time < %lld GROUP BY instance_name, coalesce(process_name, ''), measure_name, %s",
-	    d->hour, ctx->conf->table, (long long)t0, (long long)t1, d->hour);
+	    ", measure_name, %s, count(*), sum(" VAL "), min(" VAL
+	    "), max(" VAL
+	    ") FROM \"%s\" WHERE time >= %lld AND time < %lld GROUP BY ",
+	    d->hour, ctx->conf->table, (long long)t0, (long long)t1);
+	dim_list(&q, dims);
+	buf_printf(&q, ", measure_name, %s", d->hour);
 	rc = buf_cstr(&q) ? -ENOMEM : run(ctx, q.p, agg_row, &c);
 	buf_free(&q);
 	return rc;
@@ -183,8 +200,9 @@ one_row(
 
 int
 verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
-    const char *inst, const char *proc, const char *measure, int64_t t0,
-    int64_t t1, void (*cb)(void *, const struct verify_row *), void *arg)
+    const struct verify_dims *dims, const char *const *val,
+    const char *measure, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_row *), void *arg)
 {
 	struct row_ctx c = { cb, arg };
 	struct buf     q;
@@ -194,13 +212,13 @@ verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	buf_init(&q, 1 << 16);
 	buf_printf(&q,
 	    "SELECT time, " VAL
-	    ", measure_value_varchar FROM \"%s\" WHERE instance_name = ",
+	    ", measure_value_varchar FROM \"%s\" WHERE measure_name = ",
 	    ctx->conf->table);
-	sql_str(&q, inst);
-	buf_adds(&q, " AND coalesce(process_name, '') = ");
-	sql_str(&q, proc);
-	buf_adds(&q, " AND measure_name = ");
 	sql_str(&q, measure);
+	for (unsigned i = 0; i < dims->n; i++) {
+		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
+		sql_str(&q, val[i]);
+	}
 	buf_printf(&q, " AND time >= %lld AND time < %lld", (long long)t0,
 	    (long long)t1);
 	rc = buf_cstr(&q) ? -ENOMEM : run(ctx, q.p, one_row, &c);

@@ -11,14 +11,24 @@
 
 #include "target.h"
 
-/* One aggregate row: a series (instance, process or ""), a measure and an
- * hour (time / 3600000) with its count, sum, min and max (0 when the
- * measure is text). */
+/* The dimension columns that name a series (the union table's, without
+ * request_id), and one series' values of them ("" where its kind has
+ * none). */
+enum { VERIFY_DIMS_MAX = 32 };
+struct verify_dims {
+	unsigned    n;
+	const char *col[VERIFY_DIMS_MAX];
+};
+
+/* One aggregate row: a series (its dimension values), a measure and an
+ * hour (time / 3600000) with its count, sum, min and max of the values
+ * (a text's length). */
 struct verify_agg {
-	const char *inst, *proc, *measure;
-	int64_t     hour;
-	uint64_t    n;
-	double      sum, min, max;
+	const char *const *dim; /* n of verify_dims */
+	const char        *measure;
+	int64_t            hour;
+	uint64_t           n;
+	double             sum, min, max;
 };
 
 /* One stored point: its time, numeric value (has_v) or text. */
@@ -41,11 +51,13 @@ int verify_dialect_find(
     struct verify_dialect *d, const char *url, char *err, size_t errlen);
 /** Every aggregate of [t0, t1) ms. 0 or -EIO with ctx->err. */
 int verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
-    int64_t t0, int64_t t1, void (*cb)(void *, const struct verify_agg *),
-    void *arg);
-/** The points of one series and measure in [t0, t1) ms. 0 or -EIO. */
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg);
+/** The points of one series (dimension values val) and measure in
+ *  [t0, t1) ms. 0 or -EIO. */
 int verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
-    const char *inst, const char *proc, const char *measure, int64_t t0,
-    int64_t t1, void (*cb)(void *, const struct verify_row *), void *arg);
+    const struct verify_dims *dims, const char *const *val,
+    const char *measure, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_row *), void *arg);
 
 #endif
