@@ -21,16 +21,25 @@
 enum { TRIES = 5, RETRY_US = 200000 };
 
 struct dialect_row {
-	const char *scheme, *hour;
+	const char *scheme, *hour, *val;
 	double      tolerance;
 };
 
+/* A point as a number: the value, or the length of a text */
+#define SQL_VAL                                                               \
+	"coalesce(measure_value_double, measure_value_bigint, "               \
+	"length(measure_value_varchar))"
+/* ClickHouse has no supertype of Float64 and Int64 */
+#define CH_VAL                                                                \
+	"coalesce(measure_value_double, toFloat64(measure_value_bigint), "    \
+	"toFloat64(length(measure_value_varchar)))"
+
 static const struct dialect_row dialects[] = {
-	{ "sqlite", "time / 3600000", 1e-12 },
-	{ "postgres", "time / 3600000", 1e-12 },
-	{ "postgresql", "time / 3600000", 1e-12 },
-	{ "clickhouse", "intDiv(time, 3600000)", 1e-12 },
-	{ NULL, NULL, 0 },
+	{ "sqlite", "time / 3600000", SQL_VAL, 1e-12 },
+	{ "postgres", "time / 3600000", SQL_VAL, 1e-12 },
+	{ "postgresql", "time / 3600000", SQL_VAL, 1e-12 },
+	{ "clickhouse", "intDiv(time, 3600000)", CH_VAL, 1e-12 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 int
@@ -44,6 +53,7 @@ verify_dialect_find(
 		if (strlen(r->scheme) == n && !strncmp(url, r->scheme, n)) {
 			d->ops       = target_find(url);
 			d->hour      = r->hour;
+			d->val       = r->val;
 			d->tolerance = r->tolerance;
 			if (d->ops && d->ops->query)
 				return 0;
@@ -137,11 +147,6 @@ agg_row(
 	c->cb(c->arg, &a);
 }
 
-/* A point as a number: the value, or the length of a text */
-#define VAL                                                                   \
-	"coalesce(measure_value_double, measure_value_bigint, "               \
-	"length(measure_value_varchar))"
-
 /* "coalesce(c1, ''), coalesce(c2, ''), ..." */
 static void
 dim_list(struct buf *q, const struct verify_dims *dims)
@@ -164,10 +169,9 @@ verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	buf_adds(&q, "SELECT ");
 	dim_list(&q, dims);
 	buf_printf(&q,
-	    ", measure_name, %s, count(*), sum(" VAL "), min(" VAL
-	    "), max(" VAL
-	    ") FROM \"%s\" WHERE time >= %lld AND time < %lld GROUP BY ",
-	    d->hour, ctx->conf->table, (long long)t0, (long long)t1);
+	    ", measure_name, %s, count(*), sum(%s), min(%s), max(%s) FROM \"%s\" WHERE time >= %lld AND time < %lld GROUP BY ",
+	    d->hour, d->val, d->val, d->val, ctx->conf->table, (long long)t0,
+	    (long long)t1);
 	dim_list(&q, dims);
 	buf_printf(&q, ", measure_name, %s", d->hour);
 	rc = buf_cstr(&q) ? -ENOMEM : run(ctx, q.p, agg_row, &c);
@@ -208,12 +212,10 @@ verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	struct buf     q;
 	int            rc;
 
-	(void)d;
 	buf_init(&q, 1 << 16);
 	buf_printf(&q,
-	    "SELECT time, " VAL
-	    ", measure_value_varchar FROM \"%s\" WHERE measure_name = ",
-	    ctx->conf->table);
+	    "SELECT time, %s, measure_value_varchar FROM \"%s\" WHERE measure_name = ",
+	    d->val, ctx->conf->table);
 	sql_str(&q, measure);
 	for (unsigned i = 0; i < dims->n; i++) {
 		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);

@@ -41,8 +41,10 @@ struct verify_row {
 
 struct verify_dialect {
 	const struct target_ops *ops;
-	const char              *hour;      /* SQL: the hour of `time` */
-	double                   tolerance; /* relative, of the wire format */
+	const char              *hour; /* SQL: the hour of `time` */
+	const char              *val;  /* SQL: a point's number (a text's
+	                                  length) */
+	double tolerance;              /* relative, of the wire format */
 };
 
 /** The dialect of target url: 0, or -EINVAL with one line in err (a

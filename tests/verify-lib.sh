@@ -37,9 +37,14 @@ v_tamper() {
 	chg=$(v_where disk_io_reads "$3")
 	case $V_DIALECT in
 	clickhouse)
-		q "ALTER TABLE \"host_metrics\" DELETE WHERE $del SETTINGS mutations_sync = 2"
+		q "ALTER TABLE \"host_metrics\" DELETE WHERE $del"
 		q "INSERT INTO \"host_metrics\" SELECT * FROM \"host_metrics\" WHERE $dup"
-		q "ALTER TABLE \"host_metrics\" UPDATE measure_value_double = measure_value_double + 0.5 WHERE $chg SETTINGS mutations_sync = 2"
+		q "ALTER TABLE \"host_metrics\" UPDATE measure_value_double = measure_value_double + 0.5 WHERE $chg"
+		# mutations run in the background (no mutations_sync in 18.16)
+		for _ in $(seq 300); do
+			[ "$(q "SELECT count() FROM system.mutations WHERE is_done = 0")" = 0 ] && break
+			sleep 0.1
+		done
 		;;
 	*)
 		q "DELETE FROM \"host_metrics\" WHERE $del"
