@@ -123,9 +123,9 @@ static const struct cmd_help {
 	    "not values. Results go to run.json (\"verify\"). Exit 0: the target holds\n"
 	    "exactly what was written; 1: a difference; 2: bad usage, or a run or\n"
 	    "target verify cannot read. ingest --verify does the same at its end.\n",
-	    "  tsload ingest --host-scale 1 --start-time -1h --end-time now --target sqlite:a.db\n"
+	    "  tsload ingest -s 1 --start-time -1h --end-time now --target sqlite:a.db\n"
 	    "  tsload verify --target sqlite:a.db --results results/20261207-101417-ingest-1\n"
-	    "  tsload ingest --start-time now --autostop 10 --target postgres://h/db --verify\n",
+	    "  tsload ingest --start-time now --autostop 10 --target postgres://h/d --verify\n",
 	    false },
 	{ CMD_COMPARE, "tsload compare DIR DIR... [--fail-if EXPR]...",
 	    "Shows runs (results/<run-id> directories of ingest, query or run) side by\n"

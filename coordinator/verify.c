@@ -102,6 +102,7 @@ opt_arg(const struct jsonr_val *v, const char *name, char *out, size_t n)
 {
 	double   d;
 	int64_t  i;
+	uint64_t u;
 	bool     b;
 	int      k;
 	unsigned t = jsonr_type(v);
@@ -110,6 +111,8 @@ opt_arg(const struct jsonr_val *v, const char *name, char *out, size_t n)
 		k = snprintf(out, n, "--%s=%s", name, jsonr_str(v));
 	else if (!jsonr_bool(v, &b))
 		k = snprintf(out, n, "--%s=%s", name, b ? "true" : "false");
+	else if (!jsonr_u64(v, &u))
+		k = snprintf(out, n, "--%s=%llu", name, (unsigned long long)u);
 	else if (!jsonr_i64(v, &i))
 		k = snprintf(out, n, "--%s=%lld", name, (long long)i);
 	else if (!jsonr_num(v, &d))
@@ -683,7 +686,8 @@ load_run(struct vstate *s, const char *url, const char *dir)
 	struct jsonr_doc       *doc = NULL;
 	const struct jsonr_val *root, *ts;
 	const char             *cmd;
-	int64_t                 start = 0, step = 0, cycles = 0, seed = 0;
+	int64_t                 start = 0, step = 0, cycles = 0;
+	uint64_t                seed = 0;
 	int                     rc;
 
 	snprintf(path, sizeof(path), "%s/run.json", dir);
@@ -705,7 +709,7 @@ load_run(struct vstate *s, const char *url, const char *dir)
 	} else if (!ts || jsonr_get_i64(ts, "start_ms", &start)
 	    || jsonr_get_i64(ts, "step_ms", &step)
 	    || jsonr_get_i64(ts, "cycles", &cycles) || step <= 0 || cycles <= 0
-	    || jsonr_get_i64(root, "value_seed", &seed)) {
+	    || jsonr_u64(jsonr_get(root, "value_seed"), &seed)) {
 		snprintf(s->err, sizeof(s->err),
 		    "--results %s: run.json has no \"timestamps\": verify needs a run with --start-time and --end-time or --autostop (no --rate), whose times are known",
 		    dir);
@@ -716,7 +720,7 @@ load_run(struct vstate *s, const char *url, const char *dir)
 	s->start  = start;
 	s->step   = (uint64_t)step;
 	s->cycles = (uint64_t)cycles;
-	s->seed   = (uint64_t)seed;
+	s->seed   = seed;
 	jsonr_free(doc);
 	return rc;
 }

@@ -412,8 +412,8 @@ static const struct opt opt_table[] = {
 	    "also write the seed's column means of the per-thread CSVs (averaged percentiles, not percentiles)",
 	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP | CMP, NULL,
-	    "this help", G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP | CMP | VER,
+	    NULL, "this help", G_OTHER },
 	{ NULL },
 };
 
@@ -619,8 +619,9 @@ row_index(const struct opt *r)
 	return (unsigned)(r - opt_table);
 }
 
-static const char *const cmd_names[] = { "ingest", "model", "cleanup",
-	"worker", "query", "run", "generate", "stream", "report", "compare" };
+static const char *const cmd_names[]
+    = { "ingest", "model", "cleanup", "worker", "query", "run", "generate",
+	      "stream", "report", "compare", "verify" };
 enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it

@@ -43,6 +43,12 @@ v_run cont --model continuous --interval-millis 1000 --end-time 2026-01-01T00:00
 check_eq "continuous -p 2 -c 2: ingest --verify exits 0" 0 "$V_RC"
 check "continuous -p 2 -c 2: values_checked true" json_has "$V_DIR/run.json" values_checked true
 
+# A value seed above INT64_MAX (a random one often is) reads back exactly.
+rm -f v.db
+v_run bigseed --seed 18000000000000000000 --end-time 2026-01-01T00:00:10Z --verify
+check_eq "seed 18000000000000000000: ingest --verify exits 0" 0 "$V_RC"
+check "seed 18000000000000000000: in run.json" json_has "$V_DIR/run.json" value_seed 18000000000000000000
+
 # What verify refuses: one line, exit 2.
 refuses() { # refuses NAME WANT-IN-MESSAGE ARGS...
 	local name=$1 want=$2 out rc
