@@ -249,7 +249,7 @@ static const struct opt opt_table[] = {
 	{ "results", 0, OPT_STR, OFF(run_dir), "", 0, 0, VER, "RUNDIR",
 	    "the run to check: its directory (results/<run-id>), with run.json",
 	    G_OUTPUT },
-	{ "verify", 0, OPT_BOOL, OFF(verify), "false", 0, 0, ING | RUN | WRK,
+	{ "verify", 0, OPT_BOOL, OFF(verify), "false", 0, 0, ING | WRK,
 	    NULL,
 	    "at the end, check what the target holds against what was generated (tsload verify); exit 1 on a difference",
 	    G_OUTPUT },

@@ -92,7 +92,7 @@ struct tsl_opts {
 	char    *queries_dir;   /* configs/queries */
 	double   query_wait;    /* seconds to wait for data to take params */
 	bool     quiet;         /* no live line */
-	bool     verify;        /* ingest, run: tsload verify at the end */
+	bool     verify;        /* ingest: tsload verify at the end */
 	char    *run_dir;       /* verify --results: the run's directory */
 	char    *thresholds;    /* --threshold, one a line */
 	bool     abort_on_fail; /* stop once a threshold cannot pass */
