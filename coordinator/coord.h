@@ -20,6 +20,11 @@ int coord_stream(int argc, char **argv);
 int coord_replay(int argc, char **argv);
 /** tsload compare DIR DIR...: compare.c. */
 int coord_compare(int argc, char **argv);
+/** tsload verify --target URL --results RUNDIR: verify_cmd.c. */
+int coord_verify(int argc, char **argv);
+/** Verifies target url against run dir, says the summary and adds it to
+ *  the run's run.json. 0 same, 1 differences, 2 cannot verify. */
+int verify_and_report(const char *url, const char *dir);
 /* report: run directories into report/index.html (report_cmd.c) */
 int coord_report(int argc, char **argv);
 /** tsload generate: access-log lines (lumberer's generate). */

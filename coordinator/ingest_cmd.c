@@ -329,6 +329,11 @@ coord_ingest(int argc, char **argv)
 	}
 	log_info("value seed %llu; results: %s/run.json, %s/timeseries.csv",
 	    (unsigned long long)e.seed, rr.dir, rr.dir);
+	if (o.verify) { /* the run's own answer first, then the check's */
+		int vr = verify_and_report(o.target, rr.dir);
+
+		rc = rc ? rc : vr;
+	}
 out_run:
 	free(rr.w);
 	free(rr.tgt);

@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	    "send the lines of files or stdin to kafka, s3, kinesis, ..." },
 	{ "compare", coord_compare,
 	    "runs side by side, with verdicts and a --fail-if CI gate" },
+	{ "verify", coord_verify,
+	    "check what a target holds against what a run wrote" },
 	{ "report", coord_report,
 	    "merge runs into report/index.html with plots (or the seed's -d)" },
 	{ "worker", worker_main,
@@ -86,7 +88,7 @@ find_command(const char *name)
 		    near->name);
 	else
 		log_err(
-		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, generate, stream, report, compare, worker, version, help)",
+		    "unknown command \"%s\" (expected one of: ingest, query, run, model, cleanup, generate, stream, report, compare, verify, worker, version, help)",
 		    name);
 	return NULL;
 }

@@ -752,6 +752,13 @@ report_write_json(const struct report_run *r)
 	rc |= json_key(&w, "id_start") | json_uint(&w, r->id_start);
 	rc |= json_key(&w, "id_end") | json_uint(&w, r->id_end);
 	rc |= json_obj_end(&w);
+	if (r->grid) { /* what tsload verify regenerates */
+		rc |= json_key(&w, "timestamps") | json_obj_begin(&w);
+		rc |= json_kv_int(&w, "start_ms", r->grid_start_ms);
+		rc |= json_kv_uint(&w, "step_ms", r->grid_step_ms);
+		rc |= json_kv_uint(&w, "cycles", r->grid_cycles);
+		rc |= json_obj_end(&w);
+	}
 	rc |= json_key(&w, "totals") | json_obj_begin(&w);
 	rc |= json_stats(&w, r->total, r->secs);
 	rc |= json_obj_end(&w);

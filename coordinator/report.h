@@ -84,8 +84,15 @@ struct report_run {
 	double                    coord_cpu_s;
 	long                      maxrss_kb;  /* coordinator + workers */
 	uint64_t                  value_seed; /* the one the workers used */
-	int                       exit_code;
-	const struct thr_set     *thr; /* --threshold results, or NULL */
+	/* The timestamps of the run when they are known in advance
+	 * (--start-time with --end-time or --autostop, no --rate): cycle k
+	 * of every thread is grid_start_ms + k * grid_step_ms, k <
+	 * grid_cycles; what tsload verify regenerates. grid false: not. */
+	bool                  grid;
+	int64_t               grid_start_ms;
+	uint64_t              grid_step_ms, grid_cycles;
+	int                   exit_code;
+	const struct thr_set *thr; /* --threshold results, or NULL */
 };
 
 /** Makes <results>/<id>/ with a fresh run id. 0 or -errno (msg in err). */

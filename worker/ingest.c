@@ -767,8 +767,9 @@ ingest_thread_main(void *arg)
 	w.b.multi  = o->multi;
 	w.b.req_id = sh->conf->req_id;
 	xrng_seed(&w.rng, sh->seed, ((uint64_t)sh->worker << 20) | t->index);
-	w.draw.r = &w.rng;
-	w.bad_p  = o->bad_data / 100.0;
+	w.draw.r    = &w.rng;
+	w.draw.seed = sh->seed;
+	w.bad_p     = o->bad_data / 100.0;
 	if (w.bad_p > 0)
 		w.bad = xcalloc(BAD_BATCH, sizeof(*w.bad));
 	/* Seed-exact mode: one worker, one thread and --seed N draw the

@@ -19,6 +19,7 @@ struct jsonr_val {
 	enum jsonr_type   type;
 	bool              b;      /* JSONR_BOOL */
 	bool              is_int; /* JSONR_NUM without fraction, fits i64 */
+	bool              is_u64; /* JSONR_NUM: digits only, fit u64 */
 	const char       *key;    /* member name inside an object, else NULL */
 	struct jsonr_val *next;   /* next sibling in the parent */
 	size_t            len;    /* string bytes, container entries */
@@ -26,6 +27,7 @@ struct jsonr_val {
 	struct jsonr_val *head;   /* JSONR_ARR / JSONR_OBJ: first entry */
 	double            num;    /* JSONR_NUM */
 	int64_t           i64;    /* JSONR_NUM when is_int */
+	uint64_t          u64;    /* JSONR_NUM when is_u64 */
 };
 
 /* One arena block; data follows, aligned for any value. */
@@ -123,6 +125,23 @@ digits_i64(const char *s, size_t n, int64_t *out)
 	return true;
 }
 
+/* Exact uint64 from digits, or false on a sign or overflow. */
+static bool
+digits_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		unsigned d = (unsigned)(s[k] - '0');
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
 /* The value of the number in b->text (checked by the scanner), which
  * started at byte at. */
 static int
@@ -139,6 +158,7 @@ number_value(struct builder *b, struct jsonr_val *v, size_t at)
 	if (errno == ERANGE && (v->num > 1 || v->num < -1))
 		return jsonr_fail(&b->s, at, -EINVAL, "number out of range");
 	v->is_int = !strpbrk(t, ".eE") && digits_i64(t, n, &v->i64);
+	v->is_u64 = digits_u64(t, n, &v->u64);
 	return 0;
 }
 
@@ -348,6 +368,17 @@ jsonr_i64(const struct jsonr_val *v, int64_t *out)
 	if (!v->is_int)
 		return -ERANGE;
 	*out = v->i64;
+	return 0;
+}
+
+int
+jsonr_u64(const struct jsonr_val *v, uint64_t *out)
+{
+	if (!jsonr_is(v, JSONR_NUM))
+		return -EINVAL;
+	if (!v->is_u64)
+		return -ERANGE;
+	*out = v->u64;
 	return 0;
 }
 

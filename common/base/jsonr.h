@@ -148,6 +148,9 @@ int jsonr_num(const struct jsonr_val *v, double *out);
 /** Number as an exact integer: 0, -EINVAL when v is not a number, -ERANGE
  *  when it has a fraction or exponent or does not fit. */
 int jsonr_i64(const struct jsonr_val *v, int64_t *out);
+/** A number of digits only that fits uint64 (a seed): 0, -EINVAL (not a
+ *  number) or -ERANGE. */
+int jsonr_u64(const struct jsonr_val *v, uint64_t *out);
 /** Boolean: 0, or -EINVAL when v is not true or false. */
 int jsonr_bool(const struct jsonr_val *v, bool *out);
 

@@ -1,4 +1,5 @@
-/* rng.c - CPython-exact MT19937 and the xoshiro256** value generator.
+/* rng.c - CPython-exact MT19937, the xoshiro256** stream and the
+ * counter-based value generator.
  *
  * The MT part must match random.Random bit for bit (instance-name prefix,
  * high/low CPU shuffle); the xrng part only needs to be fast and good.
@@ -185,11 +186,7 @@ mt_alnum_choice(int64_t seed, char *out, unsigned n)
 static uint64_t
 splitmix64(uint64_t *x)
 {
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return rng_mix64(*x += RNG_GAMMA);
 }
 
 void
@@ -207,8 +204,7 @@ xrng_seed(struct xrng *r, uint64_t seed, uint64_t stream)
 }
 
 #ifdef __SIZEOF_INT128__
-/* A GNU extension: -pedantic accepts it behind __extension__. */
-__extension__ typedef unsigned __int128 u128;
+typedef rng_u128 u128; /* rng.h's */
 #endif
 
 uint64_t
@@ -236,4 +232,18 @@ xrng_below(struct xrng *r, uint64_t n)
 	while (v < lim);
 	return v % n;
 #endif
+}
+
+uint64_t
+crng_below(struct crng *r, uint64_t n)
+{
+	/* Rejection: accept values below the largest multiple of n (the
+	 * draws stay a function of the key: a rejection takes the next
+	 * index). */
+	uint64_t lim = -n % n, v;
+
+	do
+		v = crng_next(r);
+	while (v < lim);
+	return v % n;
 }

@@ -4,7 +4,9 @@
  * init_by_array seeding, 53-bit random(), _randbelow, shuffle), because the
  * seed tool derives instance names and the high/low CPU hosts from it.
  * struct xrng (xoshiro256**, seeded through splitmix64) is the fast
- * generator for metric values: one per thread, independent streams.
+ * per-thread stream (pacing jitter, request ids, log lines); struct crng
+ * (counter-based wyrand) draws the metric values, so that each one
+ * can be recomputed from its sample's key.
  */
 #ifndef TSL_RNG_H
 #define TSL_RNG_H
@@ -72,5 +74,76 @@ xrng_uniform(struct xrng *r)
 }
 /** Uniform integer in [0, n) without modulo bias; n > 0. */
 uint64_t xrng_below(struct xrng *r, uint64_t n);
+
+/* crng: a counter-based generator. Draw i (from 1) of key k is wyrand's
+ * output for the counter k + i * P0 (one 64 x 64 -> 128-bit multiply,
+ * folded), so every draw is a pure function of its key and its index: a
+ * sample's values can be recomputed from (run seed, series, timestamp)
+ * alone, in any order and on any machine (tsload verify). The draws of a
+ * sample are independent of each other, not a serial chain. */
+struct crng {
+	uint64_t k; /* the key, crng_key() */
+	uint64_t i; /* draws taken */
+};
+
+#define RNG_GAMMA 0x9e3779b97f4a7c15ULL
+#define CRNG_P0 0xa0761d6478bd642fULL
+#define CRNG_P1 0xe7037ed1a0b428dbULL
+
+/** splitmix64's output function: a bijective 64-bit mix. */
+static inline uint64_t
+rng_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/** The key of one sample: one mix of seed, series and timestamp, each
+ *  scaled by its own odd constant (wyrand's draws then scatter it). */
+static inline uint64_t
+crng_key(uint64_t seed, uint64_t series, int64_t time_ms)
+{
+	return rng_mix64((seed * RNG_GAMMA) ^ (series * 0xd1b54a32d192ed03ULL)
+	    ^ ((uint64_t)time_ms * 0xaef17502108ef2d9ULL));
+}
+
+/** Starts the draws of key k. */
+static inline void
+crng_init(struct crng *r, uint64_t k)
+{
+	r->k = k;
+	r->i = 0;
+}
+
+#ifdef __SIZEOF_INT128__
+/* A GNU extension: -pedantic accepts it behind __extension__. */
+__extension__ typedef unsigned __int128 rng_u128;
+
+static inline uint64_t
+crng_next(struct crng *r)
+{
+	uint64_t s = r->k + ++r->i * CRNG_P0;
+	rng_u128 m = (rng_u128)s * (s ^ CRNG_P1);
+
+	return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+#else
+static inline uint64_t
+crng_next(struct crng *r)
+{
+	return rng_mix64(r->k + ++r->i * RNG_GAMMA);
+}
+#endif
+
+/** Uniform double in [0, 1) with 53 bits. */
+static inline double
+crng_uniform(struct crng *r)
+{
+	return (double)(crng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/** Uniform integer in [0, n) without modulo bias; n > 0. */
+uint64_t crng_below(struct crng *r, uint64_t n);
 
 #endif

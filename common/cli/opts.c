@@ -79,12 +79,13 @@ struct opt {
 #define STR CMD_STREAM
 #define CMP CMD_COMPARE
 #define REP CMD_REPORT
+#define VER CMD_VERIFY
 
 /* The worker receives the ingest options as text, so every ingest row is
  * also a worker row. */
 static const struct opt opt_table[] = {
 	{ "target", 0, OPT_STR, OFF(target), "sqlite:results/tsload.db", 0, 0,
-	    ING | CLN | QRY | RUN | WRK, "URL",
+	    ING | CLN | QRY | RUN | WRK | VER, "URL",
 	    "where to write (see TARGETS below); repeat it to write every batch to each (fan-out)",
 	    G_TARGET },
 	{ "database-name", 'd', OPT_STR, OFF(database), "devops", 0, 0,
@@ -263,6 +264,12 @@ static const struct opt opt_table[] = {
 	{ "results", 0, OPT_STR, OFF(results), "results", 0, 0,
 	    ING | QRY | RUN | WRK | STR, "DIR",
 	    "results root: DIR/<run-id>/run.json, timeseries.csv", G_OUTPUT },
+	{ "results", 0, OPT_STR, OFF(run_dir), "", 0, 0, VER, "RUNDIR",
+	    "the run to check: its directory (results/<run-id>), with run.json",
+	    G_OUTPUT },
+	{ "verify", 0, OPT_BOOL, OFF(verify), "false", 0, 0, ING | WRK, NULL,
+	    "at the end, check what the target holds against what was generated (tsload verify); exit 1 on a difference",
+	    G_OUTPUT },
 	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK,
 	    "N",
 	    "seed of the generated values (same seed, same data; 0: random); "
@@ -463,8 +470,8 @@ static const struct opt opt_table[] = {
 	    "also write the seed's column means of the per-thread CSVs (averaged percentiles, not percentiles)",
 	    G_OUTPUT },
 	{ "help", 'h', OPT_BOOL, OFF(help), "false", 0, 0,
-	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP | CMP, NULL,
-	    "this help", G_OTHER },
+	    ING | MOD | CLN | QRY | RUN | WRK | GEN | STR | REP | CMP | VER,
+	    NULL, "this help", G_OTHER },
 	{ NULL },
 };
 
@@ -677,8 +684,9 @@ row_index(const struct opt *r)
 	return (unsigned)(r - opt_table);
 }
 
-static const char *const cmd_names[] = { "ingest", "model", "cleanup",
-	"worker", "query", "run", "generate", "stream", "report", "compare" };
+static const char *const cmd_names[]
+    = { "ingest", "model", "cleanup", "worker", "query", "run", "generate",
+	      "stream", "report", "compare", "verify" };
 enum { N_CMDS = sizeof(cmd_names) / sizeof(cmd_names[0]) };
 
 /* "query and run" for the subcommands of cmds (the worker left out: it

@@ -32,6 +32,7 @@ enum opts_cmd {
 	CMD_STREAM   = 1u << 7,
 	CMD_REPORT   = 1u << 8,
 	CMD_COMPARE  = 1u << 9,
+	CMD_VERIFY   = 1u << 10,
 };
 
 struct tsl_opts {
@@ -102,6 +103,8 @@ struct tsl_opts {
 	char    *queries_dir;    /* configs/queries */
 	double   query_wait;     /* seconds to wait for data to take params */
 	bool     quiet;          /* no live line */
+	bool     verify;         /* ingest: tsload verify at the end */
+	char    *run_dir;        /* verify --results: the run's directory */
 	char    *thresholds;     /* --threshold, one a line */
 	bool     abort_on_fail;  /* stop once a threshold cannot pass */
 	char    *fail_if;        /* compare --fail-if, one a line */

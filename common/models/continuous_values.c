@@ -4,10 +4,12 @@
  *
  * Every draw the seed takes from Python's `random` is taken in the seed's
  * order, from d->mt (CPython's MT19937, seed-exact runs) or else from the
- * thread's xrng with the same formulas. values() is instantiated twice
+ * sample's counter-based crng (keyed by seed, series and timestamp, so
+ * that tsload verify can recompute it; a gauss pair never spans two
+ * samples) with the same formulas. values() is instantiated twice
  * (always_inline on a constant `exact`), so the hot path has no per-draw
- * branch. task_end_state is numpy's in the seed (not seeded): always the
- * xrng.
+ * branch. task_end_state is numpy's in the seed (not seeded): the
+ * thread's xrng in seed-exact runs, else the crng.
  *
  * Draw order (the seed's code, which the reference's table follows):
  * cpu_user (signal noise, gauss or 100 U), the six round(U, 2), then
@@ -55,7 +57,7 @@ static const double two_pi = 2.0 * 3.141592653589793;
 ALWAYS_INLINE double
 u01(struct model_draw *d, bool exact)
 {
-	return exact ? mt_random(d->mt) : xrng_uniform(d->r);
+	return exact ? mt_random(d->mt) : crng_uniform(&d->c);
 }
 
 /* random.gauss(mu, sigma) of CPython 3.11: Box-Muller, the second value
@@ -219,8 +221,9 @@ ALWAYS_INLINE void
 events(struct model_draw *d, double *v, bool exact)
 {
 	v[0] = exact ? (double)mt_randbelow(d->mt, 501) /* randint(0, 500) */
-	             : (double)xrng_below(d->r, 501);
-	v[1] = gen_end_state(xrng_uniform(d->r)); /* numpy: never exact */
+	             : (double)crng_below(&d->c, 501);
+	/* numpy's in the seed: never exact */
+	v[1] = gen_end_state(exact ? xrng_uniform(d->r) : crng_uniform(&d->c));
 	v[2] = 100.0 * u01(d, exact);
 	v[3] = 100.0 * u01(d, exact);
 	v[4] = 100.0 * u01(d, exact);
@@ -233,6 +236,11 @@ continuous_values(const struct model *m, const struct series *se,
 	d->absent = 0;
 	if (d->note && d->note_len)
 		d->note[0] = '\0';
+	if (!d->mt) { /* the sample's own draws, gauss pairs included */
+		crng_init(&d->c,
+		    crng_key(d->seed, gen_series_key(m, se), d->time_ms));
+		d->has_gauss = false;
+	}
 	if (se->kind == SERIES_METRICS) {
 		if (d->mt)
 			metrics(m, se, d, v, true);

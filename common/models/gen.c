@@ -1,7 +1,8 @@
 /* gen.c - the random values of one host sample or event set.
  *
  * Distributions follow the seed (§2.4, §2.5); the bits come from the
- * per-thread xrng, so this is on the hot path: no allocation, no printf.
+ * sample's counter-based crng (keyed by seed, series and timestamp), so
+ * any value can be recomputed. On the hot path: no allocation, no printf.
  */
 #include "gen.h"
 
@@ -10,30 +11,30 @@
 static const double end_state_cdf[5] = { 0.2, 0.9, 0.91, 0.98, 0.99 };
 
 void
-gen_metrics(struct xrng *r, enum cpu_class cpu, double v[MODEL_N_METRICS])
+gen_metrics(struct crng *r, enum cpu_class cpu, double v[MODEL_N_METRICS])
 {
 	double other = 0.0;
 	int    i;
 
 	switch (cpu) {
 	case CPU_HIGH:
-		v[0] = 85.0 + 10.0 * xrng_uniform(r);
+		v[0] = 85.0 + 10.0 * crng_uniform(r);
 		break;
 	case CPU_LOW:
-		v[0] = 10.0 * xrng_uniform(r);
+		v[0] = 10.0 * crng_uniform(r);
 		break;
 	default:
-		v[0] = 35.0 + 30.0 * xrng_uniform(r);
+		v[0] = 35.0 + 30.0 * crng_uniform(r);
 		break;
 	}
 	/* cpu_system, cpu_steal, cpu_iowait, cpu_nice, cpu_hi, cpu_si */
 	for (i = 1; i <= 6; i++) {
-		v[i] = xrng_uniform(r);
+		v[i] = crng_uniform(r);
 		other += v[i];
 	}
 	v[7] = 100 - v[0] - other; /* cpu_idle, as the seed computes it */
 	for (i = 8; i < MODEL_N_METRICS; i++)
-		v[i] = 100.0 * xrng_uniform(r);
+		v[i] = 100.0 * crng_uniform(r);
 }
 
 unsigned
@@ -47,13 +48,25 @@ gen_end_state(double u)
 }
 
 void
-gen_events(struct xrng *r, double v[MODEL_N_EVENTS])
+gen_events(struct crng *r, double v[MODEL_N_EVENTS])
 {
-	v[0] = (double)xrng_below(r, 501); /* randint(0, 500) */
-	v[1] = gen_end_state(xrng_uniform(r));
-	v[2] = 100.0 * xrng_uniform(r);
-	v[3] = 100.0 * xrng_uniform(r);
-	v[4] = 100.0 * xrng_uniform(r);
+	v[0] = (double)crng_below(r, 501); /* randint(0, 500) */
+	v[1] = gen_end_state(crng_uniform(r));
+	v[2] = 100.0 * crng_uniform(r);
+	v[3] = 100.0 * crng_uniform(r);
+	v[4] = 100.0 * crng_uniform(r);
+}
+
+uint64_t
+gen_series_key(const struct model *m, const struct series *se)
+{
+	uint64_t host = (uint64_t)m->first_host + se->host;
+	uint64_t proc = 0;
+
+	if (se->kind == SERIES_EVENTS)
+		proc = 1 + (uint64_t)(se - m->events)
+		    - m->host_events[se->host];
+	return host << 3 | proc;
 }
 
 void

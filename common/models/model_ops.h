@@ -56,7 +56,10 @@ struct model_conf {
  * may keep state across samples in it (CPython's gauss keeps its second
  * value). The thread zeroes it once, then sets r, mt and note. */
 struct model_draw {
-	struct xrng    *r;   /* the thread's stream */
+	struct xrng *r;      /* the thread's stream */
+	uint64_t     seed;   /* the run's value seed: keys c */
+	struct crng  c;      /* the sample's draws: the model keys it with
+	                      * crng_key(seed, gen_series_key(), time_ms) */
 	struct mt19937 *mt;  /* seed-exact mode (one thread, --seed): draw
 	                      * from CPython's sequence instead; else NULL */
 	double   gauss_next; /* CPython random.gauss()'s kept value */
@@ -130,8 +133,9 @@ struct model_ops {
 
 	/* Fills v (room for SCHEMA_MAX_VALUES) with the values of one
 	 * sample of se at d->time_ms, as its kind's measures say, drawn
-	 * from d (d->mt when set, else d->r); sets d->absent (0 unless
-	 * measures are left out) and d->note when asked.
+	 * from d (d->mt when set; else a metric model draws from d->c keyed
+	 * by the sample, so values can be recomputed); sets d->absent (0
+	 * unless measures are left out) and d->note when asked.
 	 * @return the number of values (the kind's n_values). Ingest
 	 * thread, once per sample: no allocation, no printf. */
 	unsigned (*values)(const struct model *m, const struct series *se,

@@ -685,13 +685,13 @@ static unsigned
 ps_values(const struct model *m, const struct series *se, struct model_draw *d,
     double *v)
 {
-	(void)m;
 	d->absent = 0;
+	crng_init(&d->c, crng_key(d->seed, gen_series_key(m, se), d->time_ms));
 	if (se->kind == SERIES_METRICS) {
-		gen_metrics(d->r, (enum cpu_class)se->cpu, v);
+		gen_metrics(&d->c, (enum cpu_class)se->cpu, v);
 		return MODEL_N_METRICS;
 	}
-	gen_events(d->r, v);
+	gen_events(&d->c, v);
 	return MODEL_N_EVENTS;
 }
 

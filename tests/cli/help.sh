@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 
-for sub in ingest query run model cleanup worker compare; do
+for sub in ingest query run model cleanup worker compare verify; do
 	out=$("$TSLOAD" $sub --help 2>&1)
 	check_eq "$sub --help: exit 0" 0 $?
 	check "$sub --help: usage line" grep -q "^usage: tsload $sub" <<<"$out"

@@ -36,13 +36,19 @@ check_eq "backfill: 26000 series in each of 5 cycles" 130000 "$(wc -l <a.lp)"
 check_eq "backfill: stderr is empty" "" "$(cat a.lp.stderr)"
 check_eq "backfill: Records written" 130000 "$(records_written a.lp.stdout)"
 
-# -p 2 -c 2 writes the same series at the same times as -p 1 -c 1; their
-# values differ (each thread draws from its own stream), so only the keys
-# (series, field, time) are compared.
+# -p 2 -c 2 writes the same series at the same times as -p 1 -c 1; cpu_user
+# differs (the seed draws the high/low CPU hosts per process), so only the
+# keys (series, field, time) are compared.
 keys() { awk '{ split($2, f, "="); print $1, f[1], $3 }' "$1" | sort | sha256sum; }
 run b.lp -p 2 -c 2 --start-time 1767225600 --end-time 2026-01-01T00:00:20.001Z
 check_eq "-p 2 -c 2 exits 0" 0 $?
 check_eq "-p 2 -c 2: the same series and times as -p 1 -c 1" "$(keys a.lp)" "$(keys b.lp)"
+# Values are a function of (seed, series, time, measure): -p 1 -c 3 (one
+# process, so the same high/low CPU hosts) writes the very same lines.
+run d.lp -p 1 -c 3 --start-time 1767225600 --end-time 2026-01-01T00:00:20.001Z
+check_eq "-p 1 -c 3 exits 0" 0 $?
+check_eq "-p 1 -c 3: the same lines, values included, as -p 1 -c 1" \
+	"$(sort a.lp | sha256sum)" "$(sort d.lp | sha256sum)"
 
 # Paced with --start-time: the wall clock paces, the virtual one stamps.
 run c.lp -p 1 -c 1 --interval-millis 200 --start-time 2026-01-01T00:00:00Z --duration 1

@@ -414,8 +414,9 @@ test_noise_bounds(void **state)
 	model_release(&m);
 }
 
-/* The fast path (xrng) draws the seed's distributions: means within a
- * few standard errors over 30,300 samples (seeded, so deterministic). */
+/* The fast path (the per-sample crng) draws the seed's distributions:
+ * means within a few standard errors over 30,300 samples of 30 cycles
+ * (seeded, so deterministic). */
 static void
 test_fast_stats(void **state)
 {
@@ -431,10 +432,13 @@ test_fast_stats(void **state)
 	build(&m, &c, 0, 0);
 	xrng_seed(&r, 77, 0);
 	draw_init(&d, &r, NULL);
+	d.seed = 77;
 	for (k = 0; k < 30; k++)
 		for (i = 0; i < m.n_metrics; i++, samples++) {
 			const struct series *se = &m.metrics[i];
 
+			/* a cycle a second: each sample its own values */
+			d.time_ms = 1765432080000LL + k * 1000LL;
 			model_continuous.values(&m, se, &d, v);
 			sum[se->cpu] += v[0];
 			n[se->cpu]++;
@@ -461,6 +465,7 @@ test_fast_stats(void **state)
 	assert_true(fabs(lat / samples - 12) < 0.5);
 	assert_true(idle / samples > 40 && idle / samples < 60);
 	for (i = 0; i < 20000; i++) {
+		d.time_ms = 1765432080000LL + (i / m.n_events) * 1000LL;
 		model_continuous.values(&m, &m.events[i % m.n_events], &d, v);
 		assert_true(v[0] >= 0 && v[0] <= 500 && v[0] == floor(v[0]));
 		ev += v[0];

@@ -305,7 +305,7 @@ test_accessors(void **state)
 	static const char text[]
 	    = "{\"s\":\"x\",\"i\":-7,\"f\":100.0,\"e\":1e2,\"t\":true,"
 	      "\"n\":null,\"a\":[10,20,30],\"o\":{},\"dup\":1,\"dup\":2,"
-	      "\"big\":18446744073709551616}";
+	      "\"big\":18446744073709551616,\"seed\":18446744073709551615}";
 	struct jsonr_doc       *doc;
 	const struct jsonr_val *r, *v;
 	int64_t                 i64 = 0;
@@ -318,7 +318,7 @@ test_accessors(void **state)
 	    jsonr_parse(text, strlen(text), &doc, err, sizeof(err)), 0);
 	r = jsonr_root(doc);
 	assert_true(jsonr_is(r, JSONR_OBJ));
-	assert_int_equal(jsonr_len(r), 11);
+	assert_int_equal(jsonr_len(r), 12);
 	assert_string_equal(jsonr_get_str(r, "s"), "x");
 	assert_int_equal(jsonr_get_i64(r, "i", &i64), 0);
 	assert_int_equal(i64, -7);
@@ -329,6 +329,17 @@ test_accessors(void **state)
 	assert_int_equal(jsonr_get_i64(r, "big", &i64), -ERANGE);
 	assert_int_equal(jsonr_num(jsonr_get(r, "big"), &d), 0);
 	assert_true(d == 18446744073709551616.0);
+	{ /* unsigned 64 bits: a seed above INT64_MAX, exactly */
+		uint64_t u = 0;
+
+		assert_int_equal(jsonr_u64(jsonr_get(r, "seed"), &u), 0);
+		assert_true(u == UINT64_MAX);
+		assert_int_equal(jsonr_u64(jsonr_get(r, "big"), &u), -ERANGE);
+		assert_int_equal(jsonr_u64(jsonr_get(r, "i"), &u), -ERANGE);
+		assert_int_equal(jsonr_u64(jsonr_get(r, "f"), &u), -ERANGE);
+		assert_int_equal(jsonr_u64(jsonr_get(r, "s"), &u), -EINVAL);
+		assert_int_equal(jsonr_u64(jsonr_get(r, "e"), &u), -ERANGE);
+	}
 	assert_int_equal(jsonr_get_i64(r, "s", &i64), -EINVAL);
 	assert_int_equal(jsonr_get_i64(r, "missing", &i64), -EINVAL);
 	assert_int_equal(jsonr_bool(jsonr_get(r, "t"), &b), 0);

@@ -73,9 +73,10 @@ test_valid(void **state)
 }
 
 struct counter {
-	struct model_emit e;
-	uint64_t          metrics, events, values, stop_after;
-	struct xrng       r;
+	struct model_emit   e;
+	uint64_t            metrics, events, values, stop_after;
+	struct xrng         r;
+	const struct model *m;
 };
 
 static bool
@@ -84,7 +85,7 @@ count_series(struct model_emit *e, const struct series *se)
 	struct counter   *c = (struct counter *)e;
 	double            v[SCHEMA_MAX_VALUES];
 	struct model_draw d = { .r = &c->r };
-	unsigned          n = model_perf_scale.values(NULL, se, &d, v);
+	unsigned          n = model_perf_scale.values(c->m, se, &d, v);
 
 	assert_int_equal(n, se->g->sk->n_values);
 	c->values += n;
@@ -119,6 +120,7 @@ test_perf_scale_cycle(void **state)
 
 	memset(&k, 0, sizeof(k));
 	k.e.series = count_series;
+	k.m        = &m;
 	xrng_seed(&k.r, 1, 0);
 	ops->cycle(&m, 0, m.n_metrics, &k.e);
 	assert_int_equal(k.metrics, 1000);
@@ -127,6 +129,7 @@ test_perf_scale_cycle(void **state)
 
 	memset(&k, 0, sizeof(k));
 	k.e.series   = count_series;
+	k.m          = &m;
 	k.stop_after = 10;
 	ops->cycle(&m, 0, m.n_metrics, &k.e);
 	assert_int_equal(k.metrics + k.events, 10);

@@ -1,0 +1,229 @@
+/* verify_read.c - the queries of tsload verify, in each target's own
+ * language, through the target's ->query (the query side's path).
+ *
+ * SQL targets (sqlite, postgres, clickhouse) hold the union table of
+ * schema.h: one row per measure (single layout) with the value in
+ * measure_value_double, _bigint or _varchar. The tolerance is what the
+ * write path keeps of a double: SQLite and PostgreSQL bind or copy all
+ * 17 digits, ClickHouse's TabSeparated too; 1e-12 leaves room for a
+ * server's own text conversion.
+ */
+#include "verify_read.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+enum { TRIES = 5, RETRY_US = 200000 };
+
+struct dialect_row {
+	const char *scheme, *hour, *val;
+	double      tolerance;
+};
+
+/* A point as a number: the value, or the length of a text */
+#define SQL_VAL                                                               \
+	"coalesce(measure_value_double, measure_value_bigint, "               \
+	"length(measure_value_varchar))"
+/* ClickHouse has no supertype of Float64 and Int64 */
+#define CH_VAL                                                                \
+	"coalesce(measure_value_double, toFloat64(measure_value_bigint), "    \
+	"toFloat64(length(measure_value_varchar)))"
+
+static const struct dialect_row dialects[] = {
+	{ "sqlite", "time / 3600000", SQL_VAL, 1e-12 },
+	{ "postgres", "time / 3600000", SQL_VAL, 1e-12 },
+	{ "postgresql", "time / 3600000", SQL_VAL, 1e-12 },
+	{ "clickhouse", "intDiv(time, 3600000)", CH_VAL, 1e-12 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+int
+verify_dialect_find(
+    struct verify_dialect *d, const char *url, char *err, size_t errlen)
+{
+	size_t n = strcspn(url, ":");
+
+	memset(d, 0, sizeof(*d));
+	for (const struct dialect_row *r = dialects; r->scheme; r++)
+		if (strlen(r->scheme) == n && !strncmp(url, r->scheme, n)) {
+			d->ops       = target_find(url);
+			d->hour      = r->hour;
+			d->val       = r->val;
+			d->tolerance = r->tolerance;
+			if (d->ops && d->ops->query)
+				return 0;
+		}
+	snprintf(err, errlen,
+	    "--target %.*s: verify reads back sqlite:, postgres:// and clickhouse:// targets",
+	    (int)n, url);
+	return -EINVAL;
+}
+
+/* A string literal of SQL: quotes doubled (model names have none). */
+static void
+sql_str(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_addc(b, '\'');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+/* Runs text, retrying a busy target. */
+static int
+run(struct tgt_ctx *ctx, const char *text,
+    void (*row)(void *, unsigned, const char *const *, const char *const *),
+    void *arg)
+{
+	for (unsigned i = 0; i < TRIES; i++) {
+		struct tgt_qres res = { 0 };
+		enum tgt_status st;
+
+		res.row     = row;
+		res.row_arg = arg;
+		st          = ctx->ops->query(ctx, text, &res);
+		if (st == TGT_OK)
+			return 0;
+		if (st != TGT_RETRY)
+			break;
+		usleep(RETRY_US);
+	}
+	if (!ctx->err[0])
+		snprintf(ctx->err, sizeof(ctx->err), "query failed");
+	return -EIO;
+}
+
+static double
+num(const char *s, bool *ok)
+{
+	char  *end;
+	double d;
+
+	if (!s || !*s) {
+		*ok = false;
+		return 0;
+	}
+	d   = strtod(s, &end);
+	*ok = *end == '\0';
+	return *ok ? d : 0;
+}
+
+struct agg_ctx {
+	void (*cb)(void *, const struct verify_agg *);
+	void    *arg;
+	unsigned n; /* dimension columns */
+};
+
+static void
+agg_row(
+    void *arg, unsigned ncol, const char *const *names, const char *const *v)
+{
+	struct agg_ctx   *c = arg;
+	struct verify_agg a;
+	const char       *dim[VERIFY_DIMS_MAX];
+	unsigned          n = c->n;
+	bool              ok;
+
+	(void)names;
+	if (ncol < n + 6)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		dim[i] = v[i] ? v[i] : "";
+	a.dim     = dim;
+	a.measure = v[n] ? v[n] : "";
+	a.hour    = (int64_t)num(v[n + 1], &ok);
+	a.n       = (uint64_t)num(v[n + 2], &ok);
+	a.sum     = num(v[n + 3], &ok);
+	a.min     = num(v[n + 4], &ok);
+	a.max     = num(v[n + 5], &ok);
+	c->cb(c->arg, &a);
+}
+
+/* "coalesce(c1, ''), coalesce(c2, ''), ..." */
+static void
+dim_list(struct buf *q, const struct verify_dims *dims)
+{
+	for (unsigned i = 0; i < dims->n; i++)
+		buf_printf(
+		    q, "%scoalesce(%s, '')", i ? ", " : "", dims->col[i]);
+}
+
+int
+verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg)
+{
+	struct agg_ctx c = { cb, arg, dims->n };
+	struct buf     q;
+	int            rc;
+
+	buf_init(&q, 1 << 16);
+	buf_adds(&q, "SELECT ");
+	dim_list(&q, dims);
+	buf_printf(&q,
+	    ", measure_name, %s, count(*), sum(%s), min(%s), max(%s) FROM \"%s\" WHERE time >= %lld AND time < %lld GROUP BY ",
+	    d->hour, d->val, d->val, d->val, ctx->conf->table, (long long)t0,
+	    (long long)t1);
+	dim_list(&q, dims);
+	buf_printf(&q, ", measure_name, %s", d->hour);
+	rc = buf_cstr(&q) ? -ENOMEM : run(ctx, q.p, agg_row, &c);
+	buf_free(&q);
+	return rc;
+}
+
+struct row_ctx {
+	void (*cb)(void *, const struct verify_row *);
+	void *arg;
+};
+
+static void
+one_row(
+    void *arg, unsigned ncol, const char *const *names, const char *const *v)
+{
+	struct row_ctx   *c = arg;
+	struct verify_row r;
+	bool              ok;
+
+	(void)names;
+	if (ncol < 3)
+		return;
+	r.t     = (int64_t)num(v[0], &ok);
+	r.v     = num(v[1], &r.has_v);
+	r.has_v = r.has_v && !v[2]; /* a text's value is its length */
+	r.text  = v[2];
+	c->cb(c->arg, &r);
+}
+
+int
+verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, const char *const *val,
+    const char *measure, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_row *), void *arg)
+{
+	struct row_ctx c = { cb, arg };
+	struct buf     q;
+	int            rc;
+
+	buf_init(&q, 1 << 16);
+	buf_printf(&q,
+	    "SELECT time, %s, measure_value_varchar FROM \"%s\" WHERE measure_name = ",
+	    d->val, ctx->conf->table);
+	sql_str(&q, measure);
+	for (unsigned i = 0; i < dims->n; i++) {
+		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
+		sql_str(&q, val[i]);
+	}
+	buf_printf(&q, " AND time >= %lld AND time < %lld", (long long)t0,
+	    (long long)t1);
+	rc = buf_cstr(&q) ? -ENOMEM : run(ctx, q.p, one_row, &c);
+	buf_free(&q);
+	return rc;
+}

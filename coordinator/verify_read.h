@@ -1,0 +1,65 @@
+/* verify_read.h - how tsload verify reads a target back, per query
+ * dialect: the aggregates per series, measure and hour of a time range,
+ * and the rows of one series, measure and hour.
+ */
+#ifndef TSL_VERIFY_READ_H
+#define TSL_VERIFY_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "target.h"
+
+/* The dimension columns that name a series (the union table's, without
+ * request_id), and one series' values of them ("" where its kind has
+ * none). */
+enum { VERIFY_DIMS_MAX = 32 };
+struct verify_dims {
+	unsigned    n;
+	const char *col[VERIFY_DIMS_MAX];
+};
+
+/* One aggregate row: a series (its dimension values), a measure and an
+ * hour (time / 3600000) with its count, sum, min and max of the values
+ * (a text's length). */
+struct verify_agg {
+	const char *const *dim; /* n of verify_dims */
+	const char        *measure;
+	int64_t            hour;
+	uint64_t           n;
+	double             sum, min, max;
+};
+
+/* One stored point: its time, numeric value (has_v) or text. */
+struct verify_row {
+	int64_t     t;
+	double      v;
+	bool        has_v;
+	const char *text;
+};
+
+struct verify_dialect {
+	const struct target_ops *ops;
+	const char              *hour; /* SQL: the hour of `time` */
+	const char              *val;  /* SQL: a point's number (a text's
+	                                  length) */
+	double tolerance;              /* relative, of the wire format */
+};
+
+/** The dialect of target url: 0, or -EINVAL with one line in err (a
+ *  target verify cannot read back). */
+int verify_dialect_find(
+    struct verify_dialect *d, const char *url, char *err, size_t errlen);
+/** Every aggregate of [t0, t1) ms. 0 or -EIO with ctx->err. */
+int verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg);
+/** The points of one series (dimension values val) and measure in
+ *  [t0, t1) ms. 0 or -EIO. */
+int verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, const char *const *val,
+    const char *measure, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_row *), void *arg);
+
+#endif
