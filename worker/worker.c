@@ -185,13 +185,16 @@ say_hello(struct worker *w)
 	}
 	/* Joined: ask for the start until every remote worker is there. */
 	while (rc == PROTO_F_WAIT && !got_signal) {
+		nng_free(reply, len); /* the "wait" answer carries nothing */
 		sleep_until_ns(now_ns() + READY_EVERY_NS);
 		proto_begin(&w->msg, MSG_READY, UINT32_MAX, 0);
 		proto_end(&w->msg);
 		rc = exchange(w, MSG_ASSIGN, &rd, &reply, &len);
 	}
-	if (rc == PROTO_F_WAIT)
+	if (rc == PROTO_F_WAIT) {
+		nng_free(reply, len);
 		return -ECANCELED; /* a signal while waiting */
+	}
 	if (rc < 0)
 		return rc;
 	rc = proto_get_assign(&rd, &w->as);
