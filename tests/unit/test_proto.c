@@ -54,7 +54,7 @@ test_header_is_little_endian(void **state)
 	proto_end(&b);
 	assert_int_equal(b.len, PROTO_HDR_LEN + 4);
 	assert_memory_equal(b.p,
-	    "\x53\x54\x02\x00\x03\x00\x01\x00"
+	    "\x53\x54\x03\x00\x03\x00\x01\x00"
 	    "\x04\x03\x02\x01\x04\x00\x00\x00"
 	    "\xdd\xcc\xbb\xaa",
 	    20);
