@@ -180,7 +180,8 @@ static const struct cmd_help {
 	    "  tsload report base new --fail-if 'write_p99 > +10%'   (compared)\n"
 	    "  tsload report -d logs -p '*-summary.csv' -o summary.csv --seed-compat\n",
 	    false },
-	{ CMD_WORKER, "tsload worker --connect URL [--token SECRET]",
+	{ CMD_WORKER,
+	    "tsload worker --connect URL [--token SECRET] [--shard-index I]",
 	    "A worker process. ingest, query and run start their local workers\n"
 	    "themselves (tsload worker --connect ipc://...). On another host, start\n"
 	    "one by hand (or as a pod) for a coordinator run with --listen and\n"
@@ -190,12 +191,18 @@ static const struct cmd_help {
 	    "its assignment (a shard of the hosts, or a share of the queries, and\n"
 	    "every run option: the options below are all it needs) and runs it.\n"
 	    "Paths in the run's options (file: targets, --config, --log-dir,\n"
-	    "--spool-dir) are this host's. TSLOAD_CONNECT and TSLOAD_TOKEN are the\n"
-	    "only variables it reads. Exit 0 once its result is delivered; 1 when\n"
-	    "refused (no token, a wrong token, another version), when its\n"
-	    "coordinator is lost, or on an error.\n",
+	    "--spool-dir) are this host's. Remote workers take the coordinator's\n"
+	    "remote slots (shards) in join order; with --shard-index I (or\n"
+	    "JOB_COMPLETION_INDEX, which Kubernetes sets in an Indexed Job's pods)\n"
+	    "this one takes remote slot I, 0-based, and is refused when another\n"
+	    "holds it or I is not below --remote-workers. TSLOAD_CONNECT,\n"
+	    "TSLOAD_TOKEN, TSLOAD_SHARD_INDEX and JOB_COMPLETION_INDEX are the only\n"
+	    "variables it reads. Exit 0 once its result is delivered; 1 when\n"
+	    "refused (no token, a wrong token, another version, its index taken\n"
+	    "or out of range), when its coordinator is lost, or on an error.\n",
 	    "  TSLOAD_TOKEN=s3cret tsload worker --connect tcp://10.0.0.1:7400\n"
-	    "  tsload worker --connect tcp://coordinator.bench:7400 --token s3cret\n",
+	    "  tsload worker --connect tcp://coordinator.bench:7400 --token s3cret\n"
+	    "  tsload worker --connect tcp://10.0.0.1:7400 --shard-index 1   (slot 1)\n",
 	    false },
 };
 

@@ -31,6 +31,7 @@ struct engine_pend {
 	uint8_t  nonce[AUTH_NONCE_LEN];
 	char     id[100]; /* "host:pid", what its response covers */
 	char     host[64];
+	uint32_t want; /* remote slot asked for, or PROTO_ANY */
 	int64_t  at_ms;
 };
 
@@ -90,6 +91,48 @@ free_slot(struct engine *e)
 	return NULL;
 }
 
+/* Remote slot i (0-based among the remote slots), or NULL. */
+static struct slot *
+remote_nth(struct engine *e, uint32_t i)
+{
+	for (unsigned k = 0; k < e->n; k++)
+		if (e->slot[k].remote && i-- == 0)
+			return &e->slot[k];
+	return NULL;
+}
+
+/* The slot a worker asking for want gets: remote slot want when free,
+ * else any free one in join order (want PROTO_ANY); NULL: refused, why
+ * says so naming the index and the worker's address. */
+static struct slot *
+pick_slot(struct engine *e, uint32_t pipe, uint32_t want, char *why, size_t n)
+{
+	struct slot *s;
+	char         addr[64], who[160];
+
+	if (want == PROTO_ANY) {
+		s = free_slot(e);
+		if (!s)
+			snprintf(why, n,
+			    "the run has its %u remote workers already",
+			    e->n_remote);
+		return s;
+	}
+	ipc_pipe_addr(pipe, addr, sizeof(addr));
+	s = remote_nth(e, want);
+	if (!s)
+		snprintf(why, n,
+		    "--shard-index %u (asked by the worker at %s) is out of range: the run has %u remote workers, 0 to %u",
+		    want, addr, e->n_remote, e->n_remote - 1);
+	else if (s->state != SLOT_WAITING) {
+		snprintf(why, n,
+		    "--shard-index %u (asked by the worker at %s) is taken by %s",
+		    want, addr, engine_name(e, s, who, sizeof(who)));
+		s = NULL;
+	}
+	return s;
+}
+
 static unsigned
 joined(const struct engine *e)
 {
@@ -140,7 +183,7 @@ remote_hello(struct engine *e, struct proto_rd *rd, uint32_t pipe)
 	struct proto_hello  h;
 	struct engine_pend *p;
 	uint8_t             proof[AUTH_MAC_LEN];
-	char                why[160];
+	char                why[320];
 
 	if (proto_get_hello(rd, &h)) {
 		remote_refuse(e, pipe, "", "truncated HELLO");
@@ -154,13 +197,14 @@ remote_hello(struct engine *e, struct proto_rd *rd, uint32_t pipe)
 		engine_reply(e, UINT32_MAX, PROTO_F_STOP);
 		return;
 	}
-	if (!free_slot(e)) {
-		snprintf(why, sizeof(why),
-		    "the run has its %u remote workers already", e->n_remote);
+	/* which slot is said after the token: not to strangers */
+	if (h.want == PROTO_ANY
+	    && !pick_slot(e, pipe, h.want, why, sizeof(why))) {
 		remote_refuse(e, pipe, h.host, why);
 		return;
 	}
-	p = pend_new(e, pipe);
+	p       = pend_new(e, pipe);
+	p->want = h.want;
 	snprintf(p->host, sizeof(p->host), "%s", h.host);
 	snprintf(p->id, sizeof(p->id), "%s:%u", h.host, h.pid);
 	p->at_ms = wall_ms();
@@ -184,7 +228,8 @@ remote_auth(struct engine *e, struct proto_rd *rd, uint32_t pipe)
 	struct engine_pend *p = pend_of(e, pipe);
 	struct slot        *s;
 	uint8_t             mac[AUTH_MAC_LEN], want[AUTH_MAC_LEN];
-	char                note[32], host[64], who[160];
+	char                note[32], host[64], who[160], why[320];
+	uint32_t            asked;
 
 	if (!p || !remote_pipe(e, pipe)) {
 		remote_refuse(e, pipe, "", "AUTH without a HELLO first");
@@ -194,6 +239,7 @@ remote_auth(struct engine *e, struct proto_rd *rd, uint32_t pipe)
 	proto_get_str(rd, note, sizeof(note));
 	auth_response(e->o->token, p->nonce, p->id, want);
 	snprintf(host, sizeof(host), "%s", p->host);
+	asked = p->want;
 	if (rd->bad || !strcmp(note, "no-token")) {
 		pend_drop(e, p);
 		remote_refuse(e, pipe, host,
@@ -207,13 +253,14 @@ remote_auth(struct engine *e, struct proto_rd *rd, uint32_t pipe)
 		return;
 	}
 	pend_drop(e, p);
-	s = e->stopping ? NULL : free_slot(e);
+	if (e->stopping) {
+		engine_reply(e, UINT32_MAX, PROTO_F_STOP);
+		return;
+	}
+	/* the slot is picked now that the worker holds the token */
+	s = pick_slot(e, pipe, asked, why, sizeof(why));
 	if (!s) {
-		if (e->stopping)
-			engine_reply(e, UINT32_MAX, PROTO_F_STOP);
-		else
-			remote_refuse(e, pipe, host,
-			    "the run has its remote workers already");
+		remote_refuse(e, pipe, host, why);
 		return;
 	}
 	s->pipe    = pipe;

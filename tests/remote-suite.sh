@@ -26,13 +26,14 @@ coord() {
 	CPID=$!
 }
 # worker HOST NAME [VAR=VALUE...]: a worker in the background on HOST
-# (with the run's token unless VAR=VALUE says otherwise), its output in
-# NAME.out; WPID
+# (with the run's token unless VAR=VALUE says otherwise, and the options
+# in the array WARGS), its output in NAME.out; WPID
+WARGS=()
 worker() {
 	local host=$1 name=$2
 	shift 2
 	on "$host" env TSLOAD_TOKEN="$TOKEN" "$@" "$TSLOAD" worker --connect "$URL" \
-		>"$T_TMP/$name.out" 2>&1 &
+		"${WARGS[@]}" >"$T_TMP/$name.out" 2>&1 &
 	WPID=$!
 }
 # ends PID SECS: the exit status of PID, waiting at most SECS (then it is
@@ -207,3 +208,66 @@ w = json.load(open(sys.argv[1]))["workers"]
 sys.exit(0 if not w[2]["result_delivered"] and "lost" in w[2]["fate"]
          and w[0]["result_delivered"] and w[1]["result_delivered"] else 1)
 PY
+
+# ---- 5. --shard-index (JOB_COMPLETION_INDEX): remote slot I whatever the
+# join order; a taken index and one out of range are refused
+coord e ingest --target "file:$T_TMP/e.lp" -p 0 -c 1 --host-scale 1 --remote-workers 2 \
+	--autostop 2 --interval-millis 0 --seed 7 --start-time 2026-01-01T00:00:00Z
+worker w2 we2 JOB_COMPLETION_INDEX=1
+we2=$WPID
+joined e 1
+WARGS=(--shard-index 0)
+worker w1 we1 JOB_COMPLETION_INDEX=1
+we1=$WPID
+WARGS=()
+ends "$CPID" 120
+check_eq "two workers asking for slots 1 and 0, in that order: the coordinator exits 0" 0 $?
+ends "$we1" 30
+check_eq "the worker with --shard-index 0 exits 0" 0 $?
+ends "$we2" 30
+check_eq "the worker with JOB_COMPLETION_INDEX=1 exits 0" 0 $?
+first=$(sed -n 's/.*worker \([0-9]*\) at \([0-9.]*:[0-9]*\) (host [^)]*) joined (1 of 2 remote workers).*/\1 \2/p' "$T_TMP/e.out")
+check_eq "the first to join (index 1) is worker 2" 2 "${first%% *}"
+check "run.json: the first to join has shard 1 (hosts 500..999), the second shard 0 (0..499)" \
+	python3 - "$(runjson e)" "${first#* }" "$(addr w1)" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["workers"]
+ok = len(w) == 2
+ok &= (w[0]["first_host"], w[0]["end_host"]) == (0, 500)
+ok &= (w[1]["first_host"], w[1]["end_host"]) == (500, 1000)
+ok &= w[1]["address"] == sys.argv[2]
+ok &= w[0]["address"].rsplit(":", 1)[0] == sys.argv[3] and w[0]["address"] != sys.argv[2]
+ok &= all(x["result_delivered"] and x["records"] > 0 for x in w)
+sys.exit(0 if ok else 1)
+PY
+
+coord f ingest --target null: -p 0 -c 1 --host-scale 1 --remote-workers 2 \
+	--autostop 1 --interval-millis 0 --join-timeout 120
+WARGS=(--shard-index 0)
+worker w1 wf1
+wf1=$WPID
+joined f 1
+worker w2 wf2
+ends "$WPID" 30
+check_eq "a second worker asking for a taken index: exit 1" 1 $?
+check "it says the index is taken, by whom, and its own address" \
+	grep -q "refused by the coordinator at $URL: --shard-index 0 (asked by the worker at $(addr w2):[0-9]*) is taken by worker 1 at $(addr w1):[0-9]*" "$T_TMP/wf2.out"
+WARGS=()
+worker w2 wf3 JOB_COMPLETION_INDEX=2
+ends "$WPID" 30
+check_eq "a worker asking for index 2 of --remote-workers 2: exit 1" 1 $?
+check "it says the index is out of range, and its own address" \
+	grep -q "refused by the coordinator at $URL: --shard-index 2 (asked by the worker at $(addr w2):[0-9]*) is out of range: the run has 2 remote workers, 0 to 1" "$T_TMP/wf3.out"
+worker w2 wf4
+wf4=$WPID
+ends "$CPID" 60
+check_eq "then a worker asking for no index takes the free slot, the run exits 0" 0 $?
+ends "$wf1" 30
+check_eq "the worker with index 0 exits 0" 0 $?
+ends "$wf4" 30
+check_eq "the worker without an index exits 0" 0 $?
+check "the coordinator names the taken index and the refused worker's address" \
+	grep -q "refused a worker at $(addr w2):[0-9]* (host [^)]*): --shard-index 0 (asked by the worker at $(addr w2):[0-9]*) is taken by worker 1" "$T_TMP/f.out"
+check "... and the index out of range" \
+	grep -q "refused a worker at $(addr w2):[0-9]* (host [^)]*): --shard-index 2 (asked by the worker at $(addr w2):[0-9]*) is out of range" "$T_TMP/f.out"
+check "the token is in no output" not grep -rqF "$TOKEN" "$T_TMP"/*.out

@@ -59,6 +59,7 @@ struct worker {
 	struct role_run        run;
 	const char            *url;   /* the coordinator's */
 	const char            *token; /* --token, TSLOAD_TOKEN; "" = none */
+	uint32_t want; /* --shard-index, JOB_COMPLETION_INDEX, or PROTO_ANY */
 };
 
 /* Sends the message in w->msg and waits for the reply; returns its flags
@@ -159,11 +160,12 @@ answer(struct worker *w, const struct proto_hello *hello, struct proto_rd *rd,
 static int
 say_hello(struct worker *w)
 {
-	struct proto_hello hello = { .pid = (uint32_t)getpid() };
-	struct proto_rd    rd;
-	void              *reply;
-	size_t             len;
-	int                rc;
+	struct proto_hello hello
+	    = { .pid = (uint32_t)getpid(), .want = w->want };
+	struct proto_rd rd;
+	void           *reply;
+	size_t          len;
+	int             rc;
 
 	gethostname(hello.host, sizeof(hello.host) - 1);
 	snprintf(hello.version, sizeof(hello.version), "%s", TSLOAD_VERSION);
@@ -470,17 +472,19 @@ worker_main(int argc, char **argv)
 	if (rc || w.o.help) {
 		if (rc)
 			log_err(
-			    "%s (usage: tsload worker --connect URL [--token SECRET])",
+			    "%s (usage: tsload worker --connect URL [--token SECRET] [--shard-index I])",
 			    err);
 		else /* tsload worker --help is main.c's */
 			printf(
-			    "usage: tsload worker --connect URL [--token SECRET]\n");
+			    "usage: tsload worker --connect URL [--token SECRET] [--shard-index I]\n");
 		opts_free(&w.o);
 		return rc ? 2 : 0;
 	}
 	catch_signals();
 	w.url = url = xstrdup(w.o.connect);
 	w.token = token = xstrdup(w.o.token);
+	w.want = opts_given(&w.o, "shard-index") ? (uint32_t)w.o.shard_index
+	                                         : PROTO_ANY;
 
 	buf_init(&w.msg, PROTO_MAX_MSG);
 	rc = ipc_dial(&w.sock, w.o.connect, REPLY_TIMEOUT_MS, &pipe_up);

@@ -162,9 +162,10 @@ static const struct opt opt_table[] = {
 	{ "id-end", 0, OPT_U64, OFF(id_end), "0", 0, 4294967295.0,
 	    ING | RUN | WRK, "M",
 	    "... up to M, exclusive (0: the model's end)", G_SHAPE },
-	{ "shard-index", 0, OPT_U64, OFF(shard_index), "0", 0, 4095, ING | RUN,
-	    "I",
+	{ "shard-index", 0, OPT_U64, OFF(shard_index), "0", 0, 4095,
+	    ING | RUN | WRK, "I",
 	    "with --shard-count: write part I (0-based) of the hosts; "
+	    "tsload worker: take remote slot I (0-based) of the coordinator's --remote-workers; "
 	    "default: $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod)",
 	    G_SHAPE },
 	{ "shard-count", 0, OPT_U64, OFF(shard_count), "1", 1, 4096, ING | RUN,
@@ -1163,7 +1164,8 @@ find_dash_long(const char *a, unsigned cmd, const char **v)
 }
 
 /* A worker takes from the environment only what joining needs (the
- * coordinator sends the rest): TSLOAD_CONNECT and TSLOAD_TOKEN. */
+ * coordinator sends the rest): TSLOAD_CONNECT, TSLOAD_TOKEN and the slot
+ * it asks for, TSLOAD_SHARD_INDEX or JOB_COMPLETION_INDEX. */
 static int
 apply_worker_env(struct tsl_opts *o, char *err, size_t errlen)
 {
@@ -1171,9 +1173,13 @@ apply_worker_env(struct tsl_opts *o, char *err, size_t errlen)
 		char        var[80];
 		const char *v;
 
-		if (r->off != OFF(connect) && r->off != OFF(token))
+		if (r->off != OFF(connect) && r->off != OFF(token)
+		    && r->off != OFF(shard_index))
 			continue;
 		env_name(r, var, sizeof(var));
+		/* an Indexed Job's pod asks for its slot by its index */
+		if (r->off == OFF(shard_index) && !getenv(var))
+			snprintf(var, sizeof(var), "JOB_COMPLETION_INDEX");
 		v = getenv(var);
 		if (!v)
 			continue;
@@ -1980,7 +1986,7 @@ opts_to_text(const struct tsl_opts *o, unsigned cmd, struct buf *b)
 	for (const struct opt *r = opt_table; r->name; r++) {
 		if (!(r->cmds & cmd) || !(r->cmds & CMD_WORKER)
 		    || r->off == OFF(help) || r->off == OFF(connect)
-		    || r->off == OFF(token))
+		    || r->off == OFF(token) || r->off == OFF(shard_index))
 			continue;
 		buf_printf(b, "--%s=", r->name);
 		if (r->type == OPT_STR)
@@ -2165,7 +2171,8 @@ opts_usage(unsigned cmd, FILE *f)
 				continue;
 			/* a worker gets the rest from its coordinator */
 			if (cmd == CMD_WORKER && r->off != OFF(connect)
-			    && r->off != OFF(token) && r->off != OFF(help))
+			    && r->off != OFF(token) && r->off != OFF(help)
+			    && r->off != OFF(shard_index))
 				continue;
 			if (!title)
 				fprintf(f, "\n%s:\n", group_title[g]);

@@ -187,6 +187,7 @@ proto_put_hello(struct buf *b, const struct proto_hello *m)
 	proto_put_str(b, m->host);
 	proto_put_str(b, m->version);
 	proto_put_bytes(b, m->nonce, sizeof(m->nonce));
+	proto_put_u32(b, m->want);
 }
 
 int
@@ -196,6 +197,7 @@ proto_get_hello(struct proto_rd *rd, struct proto_hello *m)
 	proto_get_str(rd, m->host, sizeof(m->host));
 	proto_get_str(rd, m->version, sizeof(m->version));
 	proto_get_bytes(rd, m->nonce, sizeof(m->nonce));
+	m->want = proto_get_u32(rd);
 	return rd->bad ? -EPROTO : 0;
 }
 

@@ -5,7 +5,8 @@
  * message with another magic or version is refused with a clear error.
  *
  *   worker                         coordinator
- *   HELLO (pid, host, version)  -> ASSIGN (index, hosts, seeds, options)
+ *   HELLO (pid, host, version,  -> ASSIGN
+ *          slot asked for)       (index, hosts, seeds, options)
  *   over tcp:// (a worker on another host), first auth.h's exchange:
  *   HELLO (..., nonce)          -> CHALLENGE (nonce, proof) or REFUSE
  *   AUTH (response)             -> ACK (PROTO_F_WAIT) or REFUSE (why)
@@ -30,10 +31,12 @@
 
 enum {
 	PROTO_MAGIC   = 0x5453, /* "TS" */
-	PROTO_VERSION = 2,
+	PROTO_VERSION = 3, /* 3: HELLO carries the slot a worker asks for */
 	PROTO_HDR_LEN = 16,
 	PROTO_MAX_MSG = 4 << 20,
 };
+
+#define PROTO_ANY UINT32_MAX /* HELLO: no slot asked for */
 
 enum proto_type {
 	MSG_HELLO  = 1,
@@ -69,6 +72,8 @@ struct proto_hello {
 	char     host[64];
 	char     version[32];
 	uint8_t  nonce[32]; /* the worker's challenge (auth.h) */
+	uint32_t
+	    want; /* remote slot asked for (--shard-index), or PROTO_ANY */
 };
 
 /* What a worker is to do. `options` is the effective command line, one

@@ -13,7 +13,9 @@ the Prometheus scrape annotations for /metrics on port 8000 and that
 container port; an Indexed Job's completions equal its parallelism and
 its shard count (TSLOAD_SHARD_COUNT for ingest pods, the coordinator's
 TSLOAD_REMOTE_WORKERS for worker pods, whose --connect names the
-coordinator's Service and port, which selects the coordinator's pod);
+coordinator's Service and port, which selects the coordinator's pod); a
+worker Job is Indexed and gives its pods no one --shard-index (each asks
+for remote slot JOB_COMPLETION_INDEX);
 every secretKeyRef names a key of a Secret in the files; and every
 environment variable set is one tsload reads: TSLOAD_<NAME> of an option
 of that subcommand (from BIN's --help), the data generator's variables
@@ -130,8 +132,8 @@ def check(tsload, files):
         cmd = subcommand(c)
         if cmd not in names:
             names[cmd] = env_names(tsload, cmd)
-        # tsload worker --help lists the two it reads (--connect, --token):
-        # the rest comes from the coordinator
+        # tsload worker --help lists the three it reads (--connect,
+        # --token, --shard-index): the rest comes from the coordinator
         known = names[cmd] | OTHER_VARS
         for var, e in env_of(c).items():
             if var not in known:
@@ -139,6 +141,11 @@ def check(tsload, files):
             ref = (e.get("valueFrom") or {}).get("secretKeyRef")
             if ref and ref.get("key") not in secrets.get(ref.get("name"), ()):
                 fault(at, f"env {var}: no Secret {ref.get('name')} with key {ref.get('key')}")
+        if cmd == "worker" and spec.get("completionMode") != "Indexed":
+            fault(at, "worker Job not Indexed: each pod takes remote slot JOB_COMPLETION_INDEX")
+        if cmd == "worker" and ("TSLOAD_SHARD_INDEX" in env_of(c)
+                                or "--shard-index" in [str(a) for a in c.get("args", [])]):
+            fault(at, "worker pods given one --shard-index: each takes its own, JOB_COMPLETION_INDEX")
         if spec.get("completionMode") == "Indexed":
             n = spec.get("completions")
             if spec.get("parallelism") != n:

@@ -41,6 +41,8 @@ broken "Secret key" tsload-datagen.yaml 's/key: password/key: passwd/' "no Secre
 broken "no limits" tsload-datagen.yaml '/limits:/,/memory: 1Gi/d' "no resources.limits"
 broken "worker count" tsload-coordinated.yaml '/TSLOAD_REMOTE_WORKERS/{n;s/"4"/"5"/}' "completions 4 != the coordinator's TSLOAD_REMOTE_WORKERS 5"
 broken "connect" tsload-coordinated.yaml 's#tcp://tsload-coordinator:7800"#tcp://tsload-coord:7800"#' "names no Service tsload-coord"
+broken "workers not Indexed" tsload-coordinated.yaml '/completionMode: Indexed/d' "worker Job not Indexed: each pod takes remote slot JOB_COMPLETION_INDEX"
+broken "one index for all workers" tsload-coordinated.yaml 's#"tcp://tsload-coordinator:7800"]#"tcp://tsload-coordinator:7800", "--shard-index", "0"]#' "worker pods given one --shard-index"
 broken "kind" tsload-datagen.yaml 's/^kind: Job/kind: CronJob/' "kind 'CronJob' is not one of"
 
 # 2. The pods of tsload-datagen.yaml, here: the manifest's environment
@@ -86,6 +88,50 @@ check "no JOB_COMPLETION_INDEX: one line naming it" grep -q "^tsload: error: --s
 pod 4
 check_eq "index 4 of 4: exit 2" 2 $?
 check "index 4 of 4: one line" grep -q "error: --shard-index: 4 is not below --shard-count 4" pod4.err
+
+# 2b. tsload-coordinated.yaml, here: the coordinator's environment, and
+# its 4 worker pods started one by one from the last index to the first;
+# pod I takes remote slot I (JOB_COMPLETION_INDEX), so shard I.
+"${CHECK[@]}" --env "$K8S"/*.yaml tsload-coordinator >coord.env
+"${CHECK[@]}" --env "$K8S"/*.yaml tsload-workers >workers.env
+CPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(
+	set -a
+	. ./coord.env
+	set +a
+	unset TSLOAD_METRICS_PORT TSLOAD_METRICS_ADDR TSLOAD_DURATION
+	export PATH=$POD_PATH TSLOAD_LISTEN=tcp://127.0.0.1:$CPORT TSLOAD_MODEL_FILE=$MODEL
+	export TSLOAD_TARGET=null: TSLOAD_RESULTS=$T_TMP/cres TSLOAD_AUTOSTOP=1 TSLOAD_INTERVAL_MILLIS=0
+	exec "$K8S/entrypoint.sh" ingest -q
+) >coord.out 2>&1 &
+cpid=$!
+wpids=()
+for i in 3 2 1 0; do
+	(
+		set -a
+		. ./workers.env
+		set +a
+		export PATH=$POD_PATH JOB_COMPLETION_INDEX=$i
+		exec "$K8S/entrypoint.sh" worker --connect "tcp://127.0.0.1:$CPORT"
+	) >"wpod$i.out" 2>&1 &
+	wpids+=($!)
+	for _ in $(seq 1 300); do
+		grep -q "($((4 - i)) of 4 remote workers)" coord.out && break
+		sleep 0.1
+	done
+done
+wait $cpid
+check_eq "coordinated: the coordinator exits 0" 0 $?
+for p in "${wpids[@]}"; do wait "$p"; done
+check_eq "coordinated: pods joined from index 3 to 0 are workers 4, 3, 2, 1" "4 3 2 1" \
+	"$(sed -n 's/.*worker \([0-9]*\) at .* joined ([0-9] of 4 remote workers).*/\1/p' coord.out | tr '\n' ' ' | sed 's/ $//')"
+check "coordinated: run.json's workers are shards 0..3 of the 2000 hosts, each with a result" \
+	python3 - "$(ls "$T_TMP"/cres/*/run.json)" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["workers"]
+ok = [(x["first_host"], x["end_host"]) for x in w] == [(0, 500), (500, 1000), (1000, 1500), (1500, 2000)]
+sys.exit(0 if ok and all(x["result_delivered"] for x in w) else 1)
+PY
 
 # 3. The seed's own Job (seed-job.yaml, the image changed): its variables,
 # the command line giving the target (no CrateDB here) and a short run.

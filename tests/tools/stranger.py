@@ -7,16 +7,23 @@ tsload ERROR message (proto.h: 16-byte little-endian header) claiming to
 be slot 0. Prints the type of the reply: 9 (REFUSE) is what a coordinator
 must answer; it must not fail its run on such a message.
 """
+import os
+import re
 import socket
 import struct
 import sys
+
+# the protocol's version, from proto.h (a stranger of another version is
+# refused for that, before what this one tests)
+with open(os.path.join(os.path.dirname(__file__), "../../common/net/proto.h")) as f:
+    version = int(re.search(r"PROTO_VERSION\s*=\s*(\d+)", f.read()).group(1))
 
 host, port = sys.argv[1], int(sys.argv[2])
 s = socket.create_connection((host, port), timeout=10)
 s.sendall(b"\x00SP\x00" + struct.pack(">HH", 0x30, 0))  # SP header, REQ0
 s.recv(8)
 why = b"forged by a stranger"
-body = struct.pack("<HHHHII", 0x5453, 2, 6, 0, 0, 4 + len(why))
+body = struct.pack("<HHHHII", 0x5453, version, 6, 0, 0, 4 + len(why))
 body += struct.pack("<I", len(why)) + why
 msg = struct.pack(">I", 0x80000001) + body
 s.sendall(struct.pack(">Q", len(msg)) + msg)

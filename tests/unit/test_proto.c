@@ -17,7 +17,7 @@
 static void
 test_hello_roundtrip(void **state)
 {
-	struct proto_hello in = { .pid = 4242 }, out;
+	struct proto_hello in = { .pid = 4242, .want = 3 }, out;
 	struct proto_hdr   h;
 	struct proto_rd    rd;
 	struct buf         b;
@@ -36,6 +36,7 @@ test_hello_roundtrip(void **state)
 	assert_int_equal(h.len, b.len - PROTO_HDR_LEN);
 	assert_int_equal(proto_get_hello(&rd, &out), 0);
 	assert_int_equal(out.pid, 4242);
+	assert_int_equal(out.want, 3);
 	assert_string_equal(out.host, "node-7");
 	assert_string_equal(out.version, "9.9.9");
 	buf_free(&b);
@@ -53,7 +54,7 @@ test_header_is_little_endian(void **state)
 	proto_end(&b);
 	assert_int_equal(b.len, PROTO_HDR_LEN + 4);
 	assert_memory_equal(b.p,
-	    "\x53\x54\x02\x00\x03\x00\x01\x00"
+	    "\x53\x54\x03\x00\x03\x00\x01\x00"
 	    "\x04\x03\x02\x01\x04\x00\x00\x00"
 	    "\xdd\xcc\xbb\xaa",
 	    20);
