@@ -270,8 +270,18 @@ add_all(struct vstate *s, const uint8_t *cand, unsigned n)
 		s->dcol[i]     = cand[i];
 		s->dims.col[i] = sc->dcol[cand[i]];
 	}
-	s->dims.kind[0] = sc->kind[0].name;
-	s->dims.kind[1] = sc->kind[1].name;
+	s->dims.kind[0]  = sc->kind[0].name;
+	s->dims.kind[1]  = sc->kind[1].name;
+	s->dims.n_metric = 0;
+	for (unsigned k = 0; k < 2; k++) {
+		const struct schema_kind *sk = &sc->kind[k];
+		unsigned nm = schema_n_measures(sk, s->conf.req_id);
+
+		for (unsigned m = 0; m < nm && s->dims.n_metric < 48; m++)
+			snprintf(s->dims.metric[s->dims.n_metric++],
+			    sizeof(s->dims.metric[0]), "%s_%s", sk->name,
+			    sk->m[m].name);
+	}
 	memset(s->hash, 0, ((size_t)s->hash_mask + 1) * sizeof(uint32_t));
 	s->n_ser   = 0;
 	s->n_cells = 0;

@@ -19,6 +19,10 @@ struct verify_dims {
 	unsigned    n;
 	const char *col[VERIFY_DIMS_MAX];
 	const char *kind[2]; /* the measurements (kinds) of the model */
+	/* PromQL: the metric names KIND_MEASURE, queried one at a time so
+	 * that an answer stays small */
+	unsigned n_metric;
+	char     metric[2 * 24][64];
 };
 
 /* One aggregate row: a series (its dimension values), a measure and an
