@@ -8,7 +8,8 @@
 #
 #   scripts/bench-verify.sh [CSV]   also appends its rows to CSV
 #
-# Environment: TSLOAD, BENCH_VERIFY_SCALE (host-scale, default 10).
+# Environment: TSLOAD, BENCH_VERIFY_SCALE (host-scale, default 10),
+# BENCH_VERIFY_SKIP_PG=1 (VictoriaMetrics only).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -57,11 +58,13 @@ echo
 echo "verify (issue 20): a run of host-scale $scale x 40 cycles written, then verified; goal: verify < write"
 printf '%-16s %10s %12s %11s %8s  %s\n' server points "write s" "verify s" ratio result
 
-out=$(bash "$here/pg-local.sh" start "$dir/pg")
-stops+=(pg-local.sh)
-pg=${out%% *}
-psql "$pg" -XAtq -c 'DROP TABLE IF EXISTS "host_metrics"' >/dev/null 2>&1
-one postgres "$pg"
+if [ -z "${BENCH_VERIFY_SKIP_PG:-}" ]; then
+	out=$(bash "$here/pg-local.sh" start "$dir/pg")
+	stops+=(pg-local.sh)
+	pg=${out%% *}
+	psql "$pg" -XAtq -c 'DROP TABLE IF EXISTS "host_metrics"' >/dev/null 2>&1
+	one postgres "$pg"
+fi
 
 out=$(bash "$here/vm-local.sh" start "$dir/vm")
 stops+=(vm-local.sh)
