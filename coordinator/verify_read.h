@@ -18,6 +18,11 @@ enum { VERIFY_DIMS_MAX = 32 };
 struct verify_dims {
 	unsigned    n;
 	const char *col[VERIFY_DIMS_MAX];
+	const char *kind[2]; /* the measurements (kinds) of the model */
+	/* PromQL: the metric names KIND_MEASURE, queried one at a time so
+	 * that an answer stays small */
+	unsigned n_metric;
+	char     metric[2 * 24][64];
 };
 
 /* One aggregate row: a series (its dimension values), a measure and an
@@ -39,8 +44,20 @@ struct verify_row {
 	const char *text;
 };
 
+/* The query language of a dialect. */
+enum verify_lang { VL_SQL, VL_PROMQL, VL_INFLUXQL };
+
+/* What a target keeps of a text value (a word, a request id). */
+enum verify_text {
+	VT_LENGTH, /* the text: aggregates see its length (SQL) */
+	VT_ZERO,   /* the number 0 (VictoriaMetrics stores no text) */
+	VT_COUNT,  /* the text, but aggregates count it only (InfluxQL) */
+};
+
 struct verify_dialect {
 	const struct target_ops *ops;
+	enum verify_lang         lang;
+	enum verify_text         text;
 	const char              *hour; /* SQL: the hour of `time` */
 	const char              *val;  /* SQL: a point's number (a text's
 	                                  length) */
@@ -58,7 +75,20 @@ int verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
 /** The points of one series (dimension values val) and measure in
  *  [t0, t1) ms. 0 or -EIO. */
 int verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
-    const struct verify_dims *dims, const char *const *val,
+    const struct verify_dims *dims, const char *const *val, const char *kind,
+    const char *measure, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_row *), void *arg);
+
+/* The dialects of verify_read_ts.c (PromQL, InfluxQL), called by the two
+ * above; run is verify_read.c's query with retries. */
+int verify_run_query(struct tgt_ctx *ctx, const char *text,
+    void (*row)(void *, unsigned, const char *const *, const char *const *),
+    void *arg);
+int verify_ts_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg);
+int verify_ts_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, const char *const *val, const char *kind,
     const char *measure, int64_t t0, int64_t t1,
     void (*cb)(void *, const struct verify_row *), void *arg);
 

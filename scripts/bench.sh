@@ -240,6 +240,12 @@ TSLOAD=$TSLOAD bash "$here/bench-query.sh" "$csv"
 # open loop: rates and a schedule held, and the schedule lag
 TSLOAD=$TSLOAD bash "$here/bench-rate.sh" "$csv"
 
+# verify (issue 20): a 10.4M-point run on PostgreSQL and VictoriaMetrics,
+# written then verified; goal: verify takes less time than writing
+if wanted "verify"; then
+	TSLOAD=$TSLOAD bash "$here/bench-verify.sh" "$csv" || echo "bench: the verify case failed" >&2
+fi
+
 # remote workers: 3 hosts in network namespaces against one host (root)
 if wanted "remote"; then
 	TSLOAD=$TSLOAD BENCH_SECONDS=$secs BENCH_RUNS=$runs bash "$here/bench-remote.sh" "$csv"

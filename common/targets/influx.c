@@ -23,7 +23,8 @@
 
 enum {
 	IX_PORT = 8086,
-	IX_COLS = 64, /* columns handed to a row callback */
+	IX_COLS
+	= 256, /* columns handed to a row callback (verify: 4 per field) */
 };
 
 /* ---- the JSON answer of /query ---- */
