@@ -246,6 +246,25 @@ report_open_loop(
 	fflush(f);
 }
 
+void
+report_freshness(FILE *f, unsigned k, const struct stats *t)
+{
+	char who[32] = "";
+
+	if (!t->hf.count && !t->fresh_lost)
+		return;
+	if (k)
+		snprintf(who, sizeof(who), "Target %u ", k);
+	fprintf(f,
+	    "%sFreshness (ack to visible) ms: p50 %.3f, p99 %.3f, max %.3f over %llu probes; not visible within %u s: %llu\n",
+	    who, hist_percentile(&t->hf, 50) / 1e6,
+	    hist_percentile(&t->hf, 99) / 1e6,
+	    hist_is_empty(&t->hf) ? 0.0 : t->hf.max / 1e6,
+	    (unsigned long long)t->hf.count, (unsigned)STATS_FRESH_CAP_S,
+	    (unsigned long long)t->fresh_lost);
+	fflush(f);
+}
+
 static void
 iso_time(char *out, size_t n, int64_t ms)
 {
@@ -431,6 +450,15 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_hist_keys(w, h);
 	rc |= json_obj_end(w);
 	rc |= json_key(w, "latency_hist") | json_hist_sparse(w, h);
+	if (s->hf.count || s->fresh_lost) {
+		rc |= json_key(w, "freshness") | json_obj_begin(w);
+		rc |= json_key(w, "count") | json_uint(w, s->hf.count);
+		rc |= json_key(w, "not_visible") | json_uint(w, s->fresh_lost);
+		rc |= json_hist_keys(w, &s->hf);
+		rc |= json_obj_end(w);
+		rc |= json_key(w, "freshness_hist")
+		    | json_hist_sparse(w, &s->hf);
+	}
 	if (!s->hi.count && !s->skipped)
 		return rc; /* closed loop */
 	rc |= json_key(w, "skipped") | json_uint(w, s->skipped);

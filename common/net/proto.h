@@ -30,7 +30,7 @@
 
 enum {
 	PROTO_MAGIC   = 0x5453, /* "TS" */
-	PROTO_VERSION = 2,
+	PROTO_VERSION = 3,      /* 3: freshness in the stats */
 	PROTO_HDR_LEN = 16,
 	PROTO_MAX_MSG = 4 << 20,
 };
