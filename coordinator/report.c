@@ -946,7 +946,7 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
     const char *note)
 {
 	char why[80] = "", batch[48] = "", spool[80] = "", rl[128], rc[64],
-	     role[16] = "", rb[80], thr[32] = "";
+	     role[16] = "", rb[80], thr[32] = "", fresh[48] = "";
 
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
@@ -1016,21 +1016,25 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 		    (unsigned long long)cur->spool_left,
 		    dt > 0 ? (cur->replayed - k->last_replayed) / dt : 0.0);
 	k->last_replayed = cur->replayed;
+	if (cur->hf.count) /* --freshness: so far */
+		snprintf(fresh, sizeof(fresh), "  fresh p50 %.0f ms",
+		    hist_percentile(&cur->hf, 50) / 1e6);
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs]%s %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s\n",
+		    "[%6.0fs]%s %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s%s\n",
 		    t, role, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
 		    (unsigned long long)cur->failed, why, p50, p99, batch,
-		    spool, rl, k->columns);
+		    spool, fresh, rl, k->columns);
 		fflush(f);
 	}
 	snprintf(k->live, sizeof(k->live),
-	    "%s%.0f rec/s %llu rec%s err %llu%s p99 %.3fms%s%s%s",
+	    "%s%.0f rec/s %llu rec%s err %llu%s p99 %.3fms%s%s%s%s",
 	    k->label[0] ? "ingest " : "", rps,
 	    (unsigned long long)cur->records, thr,
-	    (unsigned long long)cur->failed, why, p99, rb, batch, spool);
+	    (unsigned long long)cur->failed, why, p99, rb, batch, spool,
+	    fresh);
 	if (k->csv) {
 		fprintf(k->csv,
 		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f,%llu%s\n", t,

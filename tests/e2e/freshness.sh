@@ -2,7 +2,7 @@
 # --freshness on SQLite (no server): the probe measures ack-to-visible for
 # one target and for each of a fan-out's, every probe is seen (no timing
 # asserted: SQLite shows a committed row at once, the figure is the poll
-# and the machine), run.json and the closing line carry it; targets
+# and the machine), run.json, the progress and closing lines carry it; targets
 # without a query path are refused in one line (exit 2).
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
@@ -31,6 +31,7 @@ check_eq "one target: every probe visible" 0 "$(fresh "$d" totals freshness not_
 check_eq "one target: freshness_hist counts the probes" "$n" "$(fresh "$d" totals freshness_hist count)"
 check "one target: p50 is a time" python3 -c "import sys; sys.exit(not float('$(fresh "$d" totals freshness p50)') > 0)"
 check "one target: the closing line" grep -q "^Freshness (ack to visible) ms: p50 [0-9.]*, p99 [0-9.]*, max [0-9.]* over $n probes; not visible within 60 s: 0" one.out
+check "one target: the progress line shows it" grep -q "  fresh p50 [0-9]* ms" one.out
 
 # fan-out: each target has its own probes
 "$TSLOAD" ingest --target "sqlite:$T_TMP/a.db" --target "sqlite:$T_TMP/b.db" \
