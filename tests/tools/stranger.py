@@ -16,7 +16,7 @@ s = socket.create_connection((host, port), timeout=10)
 s.sendall(b"\x00SP\x00" + struct.pack(">HH", 0x30, 0))  # SP header, REQ0
 s.recv(8)
 why = b"forged by a stranger"
-body = struct.pack("<HHHHII", 0x5453, 2, 6, 0, 0, 4 + len(why))
+body = struct.pack("<HHHHII", 0x5453, 3, 6, 0, 0, 4 + len(why))  # PROTO_VERSION 3
 body += struct.pack("<I", len(why)) + why
 msg = struct.pack(">I", 0x80000001) + body
 s.sendall(struct.pack(">Q", len(msg)) + msg)
