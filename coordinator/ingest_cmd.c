@@ -246,6 +246,12 @@ ingest_finish(struct stats *t, const struct engine *e,
 	report_closing(log_info_stream(), t, e->secs, opts_continuous(e->o));
 	report_open_loop(log_info_stream(), &e->rate[ROLE_INGEST], t, e->secs);
 	report_closing_targets(log_info_stream(), rr->tgt, rr->n_tgt, e->secs);
+	if (rr->n_tgt > 1)
+		for (unsigned k = 0; k < rr->n_tgt; k++)
+			report_freshness(
+			    log_info_stream(), k + 1, &rr->tgt[k].s);
+	else
+		report_freshness(log_info_stream(), 0, t);
 	if (rr->cluster && rr->cluster->n) {
 		char shown[1024];
 

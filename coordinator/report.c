@@ -246,6 +246,25 @@ report_open_loop(
 	fflush(f);
 }
 
+void
+report_freshness(FILE *f, unsigned k, const struct stats *t)
+{
+	char who[32] = "";
+
+	if (!t->hf.count && !t->fresh_lost)
+		return;
+	if (k)
+		snprintf(who, sizeof(who), "Target %u ", k);
+	fprintf(f,
+	    "%sFreshness (ack to visible) ms: p50 %.3f, p99 %.3f, max %.3f over %llu probes; not visible within %u s: %llu\n",
+	    who, hist_percentile(&t->hf, 50) / 1e6,
+	    hist_percentile(&t->hf, 99) / 1e6,
+	    hist_is_empty(&t->hf) ? 0.0 : t->hf.max / 1e6,
+	    (unsigned long long)t->hf.count, (unsigned)STATS_FRESH_CAP_S,
+	    (unsigned long long)t->fresh_lost);
+	fflush(f);
+}
+
 static void
 iso_time(char *out, size_t n, int64_t ms)
 {
@@ -431,6 +450,15 @@ json_stats(struct json_w *w, const struct stats *s, double secs)
 	rc |= json_hist_keys(w, h);
 	rc |= json_obj_end(w);
 	rc |= json_key(w, "latency_hist") | json_hist_sparse(w, h);
+	if (s->hf.count || s->fresh_lost) {
+		rc |= json_key(w, "freshness") | json_obj_begin(w);
+		rc |= json_key(w, "count") | json_uint(w, s->hf.count);
+		rc |= json_key(w, "not_visible") | json_uint(w, s->fresh_lost);
+		rc |= json_hist_keys(w, &s->hf);
+		rc |= json_obj_end(w);
+		rc |= json_key(w, "freshness_hist")
+		    | json_hist_sparse(w, &s->hf);
+	}
 	if (!s->hi.count && !s->skipped)
 		return rc; /* closed loop */
 	rc |= json_key(w, "skipped") | json_uint(w, s->skipped);
@@ -918,7 +946,7 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
     const char *note)
 {
 	char why[80] = "", batch[48] = "", spool[80] = "", rl[128], rc[64],
-	     role[16] = "", rb[80], thr[32] = "";
+	     role[16] = "", rb[80], thr[32] = "", fresh[48] = "";
 
 	struct hist *d  = xmalloc(sizeof(*d));
 	double       dt = t - k->last_t;
@@ -988,21 +1016,25 @@ report_tick(struct report_tick *k, double t, const struct stats *cur, FILE *f,
 		    (unsigned long long)cur->spool_left,
 		    dt > 0 ? (cur->replayed - k->last_replayed) / dt : 0.0);
 	k->last_replayed = cur->replayed;
+	if (cur->hf.count) /* --freshness: so far */
+		snprintf(fresh, sizeof(fresh), "  fresh p50 %.0f ms",
+		    hist_percentile(&cur->hf, 50) / 1e6);
 	if (f) {
 		fprintf(f,
-		    "[%6.0fs]%s %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s\n",
+		    "[%6.0fs]%s %10.0f records/s  %12llu records  %13llu points  throttles %llu  errors %llu%s  write p50 %.3f ms  p99 %.3f ms%s%s%s%s%s\n",
 		    t, role, rps, (unsigned long long)cur->records,
 		    (unsigned long long)cur->points,
 		    (unsigned long long)cur->throttles,
 		    (unsigned long long)cur->failed, why, p50, p99, batch,
-		    spool, rl, k->columns);
+		    spool, fresh, rl, k->columns);
 		fflush(f);
 	}
 	snprintf(k->live, sizeof(k->live),
-	    "%s%.0f rec/s %llu rec%s err %llu%s p99 %.3fms%s%s%s",
+	    "%s%.0f rec/s %llu rec%s err %llu%s p99 %.3fms%s%s%s%s",
 	    k->label[0] ? "ingest " : "", rps,
 	    (unsigned long long)cur->records, thr,
-	    (unsigned long long)cur->failed, why, p99, rb, batch, spool);
+	    (unsigned long long)cur->failed, why, p99, rb, batch, spool,
+	    fresh);
 	if (k->csv) {
 		fprintf(k->csv,
 		    "%.3f,%llu,%.1f,%llu,%.1f,%llu,%llu,%.3f,%.3f,%llu%s\n", t,

@@ -12,6 +12,7 @@
 #include "backoff.h"
 #include "clock.h"
 #include "fanout.h"
+#include "fresh.h"
 #include "gen.h"
 #include "latlog.h"
 #include "log.h"
@@ -393,6 +394,9 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
 		f->st.lost += b->records; /* not written, not kept */
 	ingest_chain_sync(ch, f);
 	pthread_mutex_unlock(&t->lock);
+	if (st == TGT_OK && !ctx->rejected)
+		fresh_offer(atomic_load(&t->sh->fresh),
+		    t->tgt ? (unsigned)(f - t->tgt) : 0, b, now_ns());
 	return target_status_stop(st);
 }
 

@@ -76,6 +76,8 @@ struct ingest_shared {
 	const struct tgt_conf *tconf; /* n_tgt of them, NULL with one */
 	unsigned               n_tgt;
 	atomic_uint            finished; /* threads that have returned */
+	/* --freshness in worker 0, else NULL: set after the writers start */
+	struct fresh *_Atomic fresh;
 	/* start barrier: threads report after ->init */
 	pthread_mutex_t lock;
 	pthread_cond_t  cond;

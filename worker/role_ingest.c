@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "fresh.h"
 #include "ingest.h"
 #include "log.h"
 #include "model_ops.h"
@@ -89,6 +90,19 @@ ingest_start(struct role_run *r)
 	unsigned            started = role_spawn(r, &role_ingest, &ir->t);
 
 	role_wait_inited(&ir->sh.lock, &ir->sh.cond, &ir->sh.inited, started);
+	if (r->o->freshness && !r->o->dry_run && ir->sh.worker == 0
+	    && started) {
+		char err[TGT_ERR_MAX + 64];
+
+		/* a probe that cannot connect leaves the run without
+		 * freshness, said once; the writes go on */
+		struct fresh *fr;
+
+		if (fresh_open(&fr, &ir->sh, &ir->th[0], err, sizeof(err)))
+			log_warn("%s", err);
+		else
+			atomic_store(&ir->sh.fresh, fr);
+	}
 }
 
 static void
@@ -113,6 +127,7 @@ ingest_join(struct role_run *r)
 	struct ingest_role *ir = r->priv;
 
 	role_join_all(r, &ir->t);
+	fresh_close(atomic_exchange(&ir->sh.fresh, NULL));
 }
 
 static void

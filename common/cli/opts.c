@@ -271,6 +271,14 @@ static const struct opt opt_table[] = {
 	{ "verify", 0, OPT_BOOL, OFF(verify), "false", 0, 0, ING | WRK, NULL,
 	    "at the end, check what the target holds against what was generated (tsload verify); exit 1 on a difference",
 	    G_OUTPUT },
+	{ "freshness", 0, OPT_BOOL, OFF(freshness), "false", 0, 0,
+	    ING | RUN | WRK, NULL,
+	    "probe how soon acknowledged writes are visible in a query of each target (sqlite, postgres, clickhouse, vm, promrw): ack to visible per target",
+	    G_OUTPUT },
+	{ "freshness-interval", 0, OPT_SECS, OFF(freshness_interval), "1",
+	    0.01, 3600, ING | RUN | WRK, "SECS",
+	    "with --freshness: start a probe at most every SECS per target",
+	    G_OUTPUT },
 	{ "seed", 0, OPT_U64, OFF(seed), "0", 0, 1.8e19, ING | QRY | RUN | WRK,
 	    "N",
 	    "seed of the generated values (same seed, same data; 0: random); "
@@ -1616,6 +1624,35 @@ opts_spool_ident(const struct tsl_opts *o, unsigned k, uint32_t first_host,
 
 /* --spool-*: a policy it knows, and room for a batch in every thread's
  * share of the cap. */
+/* --freshness: every target can be probed with a point query in its own
+ * language (the dialects the worker's probe speaks, fresh.c). */
+static int
+check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
+{
+	static const char *const ok[]
+	    = { "sqlite", "postgres", "clickhouse", "metricsql", "promql" };
+
+	if (!o->freshness)
+		return 0;
+	for (unsigned i = 0; i < opts_n_targets(o); i++) {
+		const char              *url   = opts_target(o, i);
+		const struct target_ops *ops   = target_find(url);
+		bool                     found = false;
+
+		for (size_t j = 0;
+		     ops && ops->dialect && j < sizeof(ok) / sizeof(ok[0]);
+		     j++)
+			found |= !strcmp(ops->dialect, ok[j]);
+		if (!found) {
+			snprintf(err, errlen,
+			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm:// and promrw:// targets)",
+			    (int)strcspn(url, ":"), url);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int
 check_spool(const struct tsl_opts *o, char *err, size_t errlen)
 {
@@ -1795,6 +1832,8 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 			    opts_n_targets(o));
 			return -EINVAL;
 		}
+		if (check_freshness(o, err, errlen))
+			return -EINVAL;
 		if (check_spool(o, err, errlen))
 			return -EINVAL;
 		if (!o->database[0] || !o->table[0]) {

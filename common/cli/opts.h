@@ -96,14 +96,16 @@ struct tsl_opts {
 	uint64_t think_ms;
 	bool     think_random;
 	bool     fixed_params;
-	char    *params;         /* table | fixed | random */
-	uint64_t repetitions;    /* 0 = config.ini's */
-	uint64_t q_processes;    /* run: query workers */
-	uint64_t q_concurrency;  /* run: threads per query worker */
-	char    *queries_dir;    /* configs/queries */
-	double   query_wait;     /* seconds to wait for data to take params */
-	bool     quiet;          /* no live line */
-	bool     verify;         /* ingest: tsload verify at the end */
+	char    *params;        /* table | fixed | random */
+	uint64_t repetitions;   /* 0 = config.ini's */
+	uint64_t q_processes;   /* run: query workers */
+	uint64_t q_concurrency; /* run: threads per query worker */
+	char    *queries_dir;   /* configs/queries */
+	double   query_wait;    /* seconds to wait for data to take params */
+	bool     quiet;         /* no live line */
+	bool     verify;        /* ingest: tsload verify at the end */
+	bool     freshness;     /* ingest: probe ack-to-visible times */
+	double   freshness_interval; /* seconds between probes */
 	char    *run_dir;        /* verify --results: the run's directory */
 	char    *thresholds;     /* --threshold, one a line */
 	bool     abort_on_fail;  /* stop once a threshold cannot pass */

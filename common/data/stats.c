@@ -16,6 +16,7 @@ stats_init(struct stats *s)
 	hist_init(&s->h);
 	hist_init(&s->hi);
 	hist_init(&s->hl);
+	hist_init(&s->hf);
 }
 
 void
@@ -78,6 +79,8 @@ stats_merge(struct stats *dst, const struct stats *src)
 	dst->skipped_points += src->skipped_points;
 	hist_merge(&dst->hi, &src->hi);
 	hist_merge(&dst->hl, &src->hl);
+	hist_merge(&dst->hf, &src->hf);
+	dst->fresh_lost += src->fresh_lost;
 }
 
 double

@@ -54,7 +54,13 @@ struct stats {
 	                            0) */
 	struct hist hi;          /* latency from the intended start, ns */
 	struct hist hl;          /* schedule lag: send - intended, ns */
+	/* --freshness: acknowledged write to visible in a query, ns, and
+	 * the probes still not visible after STATS_FRESH_CAP_S */
+	struct hist hf;
+	uint64_t    fresh_lost;
 };
+
+enum { STATS_FRESH_CAP_S = 60 };
 
 void stats_init(struct stats *s);
 /** Records one finished attempt of latency ns. */

@@ -81,6 +81,8 @@ put_counts(struct buf *b, const struct stats *s)
 	proto_put_u64(b, s->skipped_points);
 	put_hist(b, &s->hi);
 	put_hist(b, &s->hl);
+	put_hist(b, &s->hf);
+	proto_put_u64(b, s->fresh_lost);
 }
 
 static int
@@ -115,8 +117,10 @@ get_counts(struct proto_rd *rd, struct stats *s)
 		return -EPROTO;
 	s->skipped        = proto_get_u64(rd);
 	s->skipped_points = proto_get_u64(rd);
-	if (get_hist(rd, &s->hi) || get_hist(rd, &s->hl))
+	if (get_hist(rd, &s->hi) || get_hist(rd, &s->hl)
+	    || get_hist(rd, &s->hf))
 		return -EPROTO;
+	s->fresh_lost = proto_get_u64(rd);
 	return rd->bad ? -EPROTO : 0;
 }
 

@@ -31,7 +31,8 @@
 
 enum {
 	PROTO_MAGIC   = 0x5453, /* "TS" */
-	PROTO_VERSION = 3, /* 3: HELLO carries the slot a worker asks for */
+	PROTO_VERSION = 4, /* 3: HELLO carries the slot a worker asks for; 4:
+	                      freshness in the stats */
 	PROTO_HDR_LEN = 16,
 	PROTO_MAX_MSG = 4 << 20,
 };

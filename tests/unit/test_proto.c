@@ -54,7 +54,7 @@ test_header_is_little_endian(void **state)
 	proto_end(&b);
 	assert_int_equal(b.len, PROTO_HDR_LEN + 4);
 	assert_memory_equal(b.p,
-	    "\x53\x54\x03\x00\x03\x00\x01\x00"
+	    "\x53\x54\x04\x00\x03\x00\x01\x00"
 	    "\x04\x03\x02\x01\x04\x00\x00\x00"
 	    "\xdd\xcc\xbb\xaa",
 	    20);
@@ -124,10 +124,14 @@ test_stats_roundtrip(void **state)
 		stats_record_open(&in->s, 1000, 1000 + v / 3, 1000 + v);
 	in->s.skipped        = 8;
 	in->s.skipped_points = 9;
-	in->threads_ok       = 2;
-	in->batch_min        = 354;
-	in->batch_max        = 421;
-	in->state = TGT_STATE_BIT(TGT_UNREACHABLE) | PROTO_S_FILE_ERR;
+	/* --freshness: ack-to-visible times and the points never seen */
+	for (uint64_t v = 3000000; v < 60000000000ull; v = v * 7 + 1)
+		hist_record(&in->s.hf, v);
+	in->s.fresh_lost = 10;
+	in->threads_ok   = 2;
+	in->batch_min    = 354;
+	in->batch_max    = 421;
+	in->state        = TGT_STATE_BIT(TGT_UNREACHABLE) | PROTO_S_FILE_ERR;
 	strcpy(in->err, "thread 1: sqlite x.db: disk I/O error");
 	/* a cluster's hosts, and two fan-out targets with their own */
 	in->hosts.n = 2;
