@@ -123,21 +123,28 @@ else
 	bad "no fake endpoint at $TSFAKE (make builds it with the tests)"
 fi
 
-# 6. the seed's schedule, cycling: 2000/s for 2 s, a pause of 2 s (a rate
-# of 0), again. Whenever a second passes in the pause, no more than the
-# first 4000 points (and one batch) have been written.
-echo '{"update_interval": 2, "schedule": [2000, 0]}' >cyc.json
+# 6. the seed's schedule, cycling: 2000/s for 4 s, a pause of 4 s, again
+# (rates of 2 s: 2000, 2000, 0, 0). Counts, not instants: no row before
+# the pause ends has more than the first 8000 points (and one batch); a
+# row whose interval the schedule has all in the pause shows no new
+# points (the workers report once a second: the 4 s leave room for a late
+# tick); the run ends with more points than that row. A worker that
+# starts late on a busy machine begins where the schedule is, so 4 s on
+# before the pause leave room for that too.
+echo '{"update_interval": 2, "schedule": [2000, 2000, 0, 0]}' >cyc.json
 "$TSLOAD" ingest --target null: --host-scale 1 --batch-writes --batch-size 100 \
-	--schedule cyc.json --duration 5 --results r6 >o6 2>e6
+	--schedule cyc.json --duration 10 --results r6 >o6 2>e6
 check_eq "schedule cycling: exit 0" 0 $?
 csv=$(dirname "$(json_of r6)")/timeseries.csv
-check "schedule cycling: in the pause, at most the first 4000 points" \
-	awk -F, 'NR > 1 && $1 >= 2.1 && $1 <= 3.9 && $4 > 4100 { bad = 1 } END { exit bad }' "$csv"
-check "schedule cycling: the pause was seen" \
-	awk -F, 'NR > 1 && $1 >= 2.1 && $1 <= 3.9 { n++ } END { exit !n }' "$csv"
-check "schedule cycling: and the rate came back ($(points_written o6) points)" \
-	test "$(points_written o6)" -ge 2000 -a "$(points_written o6)" -le 6100
-check_eq "schedule cycling: run.json" "2 rates of 2 s, cycling" "$(jget "$(json_of r6)" rate schedule)"
+check "schedule cycling: before the pause ends, at most the first 8000 points" \
+	awk -F, 'NR > 1 && $1 <= 7.9 && $4 > 8100 { bad = 1 } END { exit bad }' "$csv"
+# the points of the first row of target 0 with no new points, or nothing
+paused=$(awk -F, 'NR > 2 && $11 == 0 && $4 == last && $4 > 0 { print $4; exit } { last = $4 }' "$csv")
+check "schedule cycling: the pause was seen (a row of target 0 with no new points: ${paused:-none})" \
+	test -n "$paused"
+check "schedule cycling: and the rate came back ($(points_written o6) points, ${paused:-none} in the pause)" \
+	test "$(points_written o6)" -gt "$((${paused:-999999} + 100))" -a "$(points_written o6)" -le 12100
+check_eq "schedule cycling: run.json" "4 rates of 2 s, cycling" "$(jget "$(json_of r6)" rate schedule)"
 
 # 7. steps end the run by themselves: 1000/s for 1 s, a pause of 2 s,
 # 2000/s for 1 s; no --duration (timeout: a guard, should they not end)
@@ -190,7 +197,9 @@ check_eq "replaced schedule: the bad version said once (2 threads)" 1 \
 	"$(grep -c 'live.json: "schedule"\[1\] must be a rate, a number from 0 to 1e12; the schedule in force is kept' e11)"
 
 # 8. tsload query --rate: 20 queries/s over 2 threads, with the default
-# 30 s think time (which a rate replaces): 50..150 %
+# 30 s think time (which a rate replaces): 15..150 %. The 30 s think time
+# would give 2 queries (3 %) and no pacing hundreds of times more; on a
+# busy machine (load 16-21) sqlite's queries and a late start gave 36-39 %.
 db=$T_TMP/q.db
 "$TSLOAD" ingest -q --host-scale 1 --interval-millis 1000 --duration 2 --batch-writes \
 	--target "sqlite:$db" --results r8 >/dev/null 2>&1
@@ -198,8 +207,8 @@ db=$T_TMP/q.db
 	-l logs --results r9 >o9 2>e9
 check_eq "query --rate: exit 0" 0 $?
 j=$(json_of r9)
-check "query --rate: 50..150 % of 20 queries/s ($(jget "$j" queries rate achieved_per_s)/s)" \
-	within "$(jget "$j" queries rate achieved_pct)" 50 150
+check "query --rate: 15..150 % of 20 queries/s ($(jget "$j" queries rate achieved_per_s)/s)" \
+	within "$(jget "$j" queries rate achieved_pct)" 15 150
 check_eq "query --rate: unit" queries "$(jget "$j" queries rate unit)"
 check "query --rate: intended-start latency of every query" \
 	test "$(jget "$j" queries totals latency_from_intended_s count)" = "$(jget "$j" queries totals attempts)"
