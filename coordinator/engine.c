@@ -819,8 +819,8 @@ serve(struct engine *e)
 			engine_begin_stop(e, NULL);
 		if (!e->stopping && e->assigned < e->n
 		    && el > HELLO_TIMEOUT_S) {
-			log_err("%u of %u workers did not say hello within "
-			        "%d s",
+			log_err(
+			    "%u of %u workers did not say hello within %d s",
 			    e->n - e->assigned, e->n, HELLO_TIMEOUT_S);
 			engine_fail(e);
 		}
@@ -837,8 +837,8 @@ serve(struct engine *e)
 		if (e->stopping
 		    && now_ns() - e->t_stop
 		        > DRAIN_TIMEOUT_S * 1000000000ull) {
-			log_err("workers did not finish within %d s of the "
-			        "stop",
+			log_err(
+			    "workers did not finish within %d s of the stop",
 			    DRAIN_TIMEOUT_S);
 			e->failed = true;
 			break;

@@ -553,8 +553,8 @@ worker_main(int argc, char **argv)
 	else
 		collect(&w, m);
 	if (rc)
-		log_err("result not delivered: %llu records written by this "
-		        "worker",
+		log_err(
+		    "result not delivered: %llu records written by this worker",
 		    (unsigned long long)m->s.records);
 	free(m);
 

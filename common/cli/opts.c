@@ -595,8 +595,7 @@ set_value(struct tsl_opts *o, const struct opt *r, const char *v,
 		rc = parse_duration(v, &d, why, sizeof(why));
 		if (!rc && (d < r->min || d > r->max)) {
 			snprintf(why, sizeof(why),
-			    "invalid value \"%s\" (expected %g..%g "
-			    "seconds)",
+			    "invalid value \"%s\" (expected %g..%g seconds)",
 			    v, r->min, r->max);
 			rc = -EINVAL;
 		}
@@ -1847,8 +1846,7 @@ opts_validate(const struct tsl_opts *o, unsigned cmd, char *err, size_t errlen)
 	    && strcmp(o->params, "table") && strcmp(o->params, "fixed")
 	    && strcmp(o->params, "random")) {
 		snprintf(err, errlen,
-		    "--params: invalid value \"%s\" (expected table, "
-		    "fixed or random)",
+		    "--params: invalid value \"%s\" (expected table, fixed or random)",
 		    o->params);
 		return -EINVAL;
 	}

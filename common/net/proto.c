@@ -82,9 +82,7 @@ proto_open(const void *msg, size_t len, struct proto_hdr *h,
 
 	if (len < PROTO_HDR_LEN) {
 		snprintf(err, errlen,
-		    "message of %zu bytes is shorter than "
-		    "the header",
-		    len);
+		    "message of %zu bytes is shorter than the header", len);
 		return -EPROTO;
 	}
 	h->magic   = (uint16_t)wire_get_le(p, 2);
@@ -100,8 +98,7 @@ proto_open(const void *msg, size_t len, struct proto_hdr *h,
 	}
 	if (h->version != PROTO_VERSION) {
 		snprintf(err, errlen,
-		    "protocol version %u, this tsload "
-		    "speaks version %u",
+		    "protocol version %u, this tsload speaks version %u",
 		    h->version, PROTO_VERSION);
 		return -EPROTO;
 	}

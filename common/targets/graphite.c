@@ -76,15 +76,13 @@ gr_parse(const char *url, struct gr_params *p, char *err, size_t errlen)
 	s += strcspn(s, "/?#");
 	if (*s == '/' && s[1] && s[1] != '?' && s[1] != '#') {
 		snprintf(err, errlen,
-		    "graphite: takes no path (\"%.*s\"); use ?prefix= for the "
-		    "first parts of the metric names",
+		    "graphite: takes no path (\"%.*s\"); use ?prefix= for the first parts of the metric names",
 		    (int)strcspn(s, "?#"), s);
 		return -EINVAL;
 	}
 	if (!gph_prefix_ok(p->prefix)) {
 		snprintf(err, errlen,
-		    "graphite: invalid prefix \"%s\" (dotted parts of letters, "
-		    "digits, - and _)",
+		    "graphite: invalid prefix \"%s\" (dotted parts of letters, digits, - and _)",
 		    p->prefix);
 		return -EINVAL;
 	}
@@ -177,8 +175,7 @@ gr_write(struct tgt_ctx *ctx, const struct batch *b)
 	ctx->rejected_points = g->enc.skip_points;
 	if (g->enc.skip_points)
 		snprintf(ctx->err, sizeof(ctx->err),
-		    "graphite: %u text values not sent (Graphite carries "
-		    "numbers only)",
+		    "graphite: %u text values not sent (Graphite carries numbers only)",
 		    g->enc.skip_points);
 	return TGT_OK;
 }

@@ -147,8 +147,7 @@ kf_parse_url(const char *url, struct kf_cfg *c, char *err, size_t errlen)
 		            "XYZ0123456789._-",
 		        *t)) {
 			snprintf(err, errlen,
-			    "kafka: topic \"%s\": only letters, digits, '.', "
-			    "'_' and '-' are allowed",
+			    "kafka: topic \"%s\": only letters, digits, '.', '_' and '-' are allowed",
 			    c->topic);
 			return -EINVAL;
 		}

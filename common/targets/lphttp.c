@@ -82,8 +82,7 @@ lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
 		return rc;
 	if (strncmp(url + sn, "://", 3) != 0) {
 		snprintf(err, errlen,
-		    "%.*s: expected %.*s://HOST:PORT[,HOST:"
-		    "PORT...][/?db=NAME]",
+		    "%.*s: expected %.*s://HOST:PORT[,HOST:PORT...][/?db=NAME]",
 		    sn, url, sn, url);
 		return -EINVAL;
 	}
@@ -91,8 +90,7 @@ lph_url_parse(const char *url, const char *def_db, struct lph_url *u,
 		snprintf(u->db, sizeof(u->db), "%s", def_db ? def_db : "");
 	if (!lph_name_ok(u->db)) {
 		snprintf(err, errlen,
-		    "%.*s: invalid database name \"%s\" (letters, digits, "
-		    "_ - .)",
+		    "%.*s: invalid database name \"%s\" (letters, digits, _ - .)",
 		    sn, url, u->db);
 		return -EINVAL;
 	}
@@ -164,8 +162,7 @@ lph_write(struct lph *l, const struct batch *b, unsigned *rejected, char *err,
 		rc = lp_encode(&l->enc, &l->body, b, &next, l->u.max_body);
 		if (rc) {
 			snprintf(err, errlen,
-			    "%s: a sample does not fit in "
-			    "a request body",
+			    "%s: a sample does not fit in a request body",
 			    l->h.o.name);
 			return TGT_FAIL;
 		}

@@ -78,8 +78,7 @@ ot_parse(const char *url, struct ot_params *p, char *err, size_t errlen)
 	rc = params_parse_url(ot_params, p, url, err, errlen);
 	if (!rc && !s) {
 		snprintf(err, errlen,
-		    "opentsdb: expected opentsdb://HOST[:PORT][/][?mode=http|"
-		    "telnet]");
+		    "opentsdb: expected opentsdb://HOST[:PORT][/][?mode=http|telnet]");
 		return -EINVAL;
 	}
 	if (!rc)
@@ -90,8 +89,7 @@ ot_parse(const char *url, struct ot_params *p, char *err, size_t errlen)
 	s += strcspn(s, "/?#");
 	if (*s == '/' && s[1] && s[1] != '?' && s[1] != '#') {
 		snprintf(err, errlen,
-		    "opentsdb: takes no path (\"%.*s\"); use ?prefix= for the "
-		    "first part of the metric names",
+		    "opentsdb: takes no path (\"%.*s\"); use ?prefix= for the first part of the metric names",
 		    (int)strcspn(s, "?#"), s);
 		return -EINVAL;
 	}
@@ -299,8 +297,7 @@ ot_write(struct tgt_ctx *ctx, const struct batch *b)
 		    pts, shown);
 	} else if (o->enc.skip_points)
 		snprintf(ctx->err, sizeof(ctx->err),
-		    "opentsdb: %u text values not sent (OpenTSDB carries "
-		    "numbers only)",
+		    "opentsdb: %u text values not sent (OpenTSDB carries numbers only)",
 		    o->enc.skip_points);
 	return TGT_OK;
 }

@@ -264,8 +264,7 @@ bad_end:
 	return -EINVAL;
 bad:
 	snprintf(err, errlen,
-	    "%s: bad directive \"%s\" (expected # tsload: end=now|SECS "
-	    "range=DUR step=DUR)",
+	    "%s: bad directive \"%s\" (expected # tsload: end=now|SECS range=DUR step=DUR)",
 	    who, tok);
 	return -EINVAL;
 }

@@ -106,8 +106,7 @@ target_ops_valid(const struct target_ops *ops, char *err, size_t n)
 	if ((ops->flags & TGT_F_QUERY)
 	    && (!ops->query || !ops->dialect || !ops->init || !ops->fini)) {
 		snprintf(err, n,
-		    "target %s: TGT_F_QUERY needs query, dialect, init and "
-		    "fini",
+		    "target %s: TGT_F_QUERY needs query, dialect, init and fini",
 		    name);
 		return false;
 	}
