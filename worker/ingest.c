@@ -349,6 +349,8 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
     struct ingest_chain *ch, const struct tgt_ctx *ctx, const struct batch *b,
     enum tgt_status st, const struct ingest_timing *tm)
 {
+	struct fresh *fr;
+
 	pthread_mutex_lock(&t->lock);
 	f->st.generated += b->records;
 	/* A closed pipe writes nothing and fails nothing: the reader left;
@@ -394,9 +396,11 @@ ingest_record(struct ingest_thread *t, struct ingest_figs *f,
 		f->st.lost += b->records; /* not written, not kept */
 	ingest_chain_sync(ch, f);
 	pthread_mutex_unlock(&t->lock);
-	if (st == TGT_OK && !ctx->rejected)
-		fresh_offer(atomic_load(&t->sh->fresh),
-		    t->tgt ? (unsigned)(f - t->tgt) : 0, b, now_ns());
+	fr = atomic_load(&t->sh->fresh);
+	if (fr && st == TGT_OK
+	    && !ctx->rejected) /* no clock read without it */
+		fresh_offer(
+		    fr, t->tgt ? (unsigned)(f - t->tgt) : 0, b, now_ns());
 	return target_status_stop(st);
 }
 
