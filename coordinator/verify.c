@@ -459,9 +459,9 @@ agg_value(const struct vstate *s, const struct schema_kind *k, unsigned m,
 {
 	unsigned w;
 
+	/* remote write's number: a word's index, a request id 0 */
 	if (s->dl.text == VT_INDEX && is_text(k, m))
-		return m < k->n_values ? val[m]
-		                       : 0; /* remote write's number */
+		return m < k->n_values ? val[m] : 0;
 	if (s->dl.text != VT_LENGTH && is_text(k, m))
 		return 0; /* VictoriaMetrics' 0; InfluxQL counts texts only */
 	if (m >= k->n_values)
