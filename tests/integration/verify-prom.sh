@@ -9,7 +9,8 @@
 # suite counted from the server and that one series. Prometheus keeps no
 # duplicate (a sample sent again at a series' last time is dropped,
 # another value there refused) and no text (remote write carries a word's
-# index). The run writes recent data: Prometheus refuses samples more
+# index). The same run through promrw:// to VictoriaMetrics verifies
+# too. The run writes recent data: Prometheus refuses samples more
 # than an hour older than the newest it holds (out of bounds), and keeps
 # 15 days by default. Last, a --query.max-samples below what one query of
 # verify loads makes verify fail with Prometheus' reason, exit 2.
@@ -99,6 +100,28 @@ check_eq "its 3 points" 3 "$(v_json "$V_DIR" unexpected_series_points)"
 check "the summary line says missing $n_del, duplicated 0, changed 0" \
 	grep -q "missing $n_del, duplicated 0, changed 0," "$T_TMP/bad.out"
 check "run.json names the series' measure" json_has "$V_DIR/run.json" measure '"cpu_user"'
+
+# promrw:// to VictoriaMetrics, whose ranges leave out their left end
+# ([1h] there): the same run verifies with no difference, the point at
+# the hour's last millisecond in its hour only
+start_more vm-local.sh "$T_TMP/vm"
+vhttp=http://127.0.0.1:$(cat "$T_TMP/vm/port")
+rm -rf "$T_TMP/vres2"
+"$TSLOAD" ingest -q -p 2 -c 2 --host-scale 1 --seed 7 --batch-writes \
+	--target "promrw://${vhttp#http://}" -d pv --results "$T_TMP/vres2" \
+	--start-time "$(date -u -d @$((H - 31)) +%FT%T).999Z" \
+	--end-time "$(date -u -d @$((H + 29)) +%FT%T).999Z" >"$T_TMP/vm.out" 2>&1
+check_eq "promrw:// to VictoriaMetrics: the run exits 0" 0 $?
+for _ in $(seq 150); do
+	curl -sS -XPOST "$vhttp/internal/force_flush" >/dev/null
+	[ "$(curl -sS "$vhttp/api/v1/query" --data-urlencode 'query=sum(count_over_time({db="pv"}[3h]))' \
+		--data-urlencode "time=$((H + 3600))" | sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p')" = 312000 ] && break
+	sleep 0.2
+done
+"$TSLOAD" verify --target "promrw://${vhttp#http://}" --results "$(ls -d "$T_TMP"/vres2/*/ | head -1)" >"$T_TMP/vm-verify.out" 2>&1
+check_eq "promrw:// to VictoriaMetrics: verify exits 0" 0 $?
+check "... the target holds what was written" \
+	grep -q "verify: the target holds exactly what was written" "$T_TMP/vm-verify.out"
 
 # (c) Prometheus' limit on the samples one query loads: verify reads one
 # metric name and hour at a time (here 1,000 series x 6 points); below
