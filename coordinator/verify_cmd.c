@@ -18,6 +18,7 @@
 #include "log.h"
 #include "opts.h"
 #include "verify.h"
+#include "verify_show.h"
 
 enum { RUN_JSON_MAX = 64 << 20 };
 
@@ -79,11 +80,10 @@ add_to_run_json(
 static void
 say_counts(const char *what, const struct verify_counts *c)
 {
-	log_info("verify %s: %" PRIu64 " points expected, %" PRIu64
-	         " found; missing %" PRIu64 ", duplicated %" PRIu64
-	         ", changed %" PRIu64 ", at unexpected times %" PRIu64,
-	    what, c->expected, c->found, c->missing, c->duplicated, c->changed,
-	    c->unexpected);
+	char line[320];
+
+	verify_counts_text(c, line, sizeof(line));
+	log_info("verify %s: %s", what, line);
 }
 
 int
@@ -114,9 +114,8 @@ verify_and_report(const char *url, const char *dir)
 		    "verify: seed-exact run (CPython's one sequential stream): counts, times and series checked, values not");
 	log_info("verify: %s in %.2f s (%" PRIu64 " aggregate cells, %" PRIu64
 	         " differing, %" PRIu64 " row reads)",
-	    verify_differs(r) ? "DIFFERENCES"
-	                      : "the target holds exactly what was written",
-	    r->seconds, r->cells, r->cells_bad, r->row_queries);
+	    verify_verdict(verify_differs(r)), r->seconds, r->cells,
+	    r->cells_bad, r->row_queries);
 	rc = add_to_run_json(dir, r, url) ? 2 : verify_differs(r) ? 1 : 0;
 	free(r);
 	return rc;
