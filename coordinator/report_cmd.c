@@ -137,9 +137,11 @@ static void
 print_checks(FILE *f, const struct runset *rs)
 {
 	for (unsigned i = 0; i < rs->n; i++)
-		if (rs->run[i].verify)
+		if (rs->run[i].verify) {
+			fputc('\n', f);
 			verify_show_print(
 			    f, rs->run[i].verify, rs->run[i].run_id, 10);
+		}
 	for (unsigned g = 0; g < rs->ng; g++) {
 		char who[96];
 

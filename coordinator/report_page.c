@@ -120,6 +120,42 @@ json_threads(struct json_w *w, struct qthreads *qt)
 	return rc;
 }
 
+/* The comparison's "freshness" (per role or target, each run's p50 and
+ * p99 in ms, null where a run has none) and "verify" (each run's
+ * "holds", "differs" or null). */
+static int
+json_cmp_checks(struct json_w *w, const struct cmp_run *r, unsigned n)
+{
+	unsigned rows = compare_fresh_rows(r, n);
+	int      rc   = json_key(w, "freshness") | json_arr_begin(w);
+
+	for (unsigned t = 0; t < rows; t++) {
+		rc |= json_obj_begin(w);
+		rc |= json_kv_str(
+		    w, "name", t < r[0].n_fresh ? r[0].fresh[t].name : "");
+		for (int p = 0; p < 2; p++) {
+			rc |= json_key(w, p ? "p99_ms" : "p50_ms")
+			    | json_arr_begin(w);
+			for (unsigned k = 0; k < n; k++)
+				rc |= t < r[k].n_fresh ? json_double(w,
+				          (p ? r[k].fresh[t].p99
+				             : r[k].fresh[t].p50)
+				              * 1e3)
+				                       : json_null(w);
+			rc |= json_arr_end(w);
+		}
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	rc |= json_key(w, "verify") | json_arr_begin(w);
+	for (unsigned k = 0; k < n; k++)
+		rc |= r[k].verify == CMP_VERIFY_NONE
+		    ? json_null(w)
+		    : json_str(w, compare_verify_word(&r[k]));
+	rc |= json_arr_end(w);
+	return rc;
+}
+
 /* "comparison": each figure of the first run, its value in every run
  * and each later run's change with its interval and verdict. */
 static int
@@ -164,6 +200,7 @@ json_comparison(struct json_w *w, const struct report_page *p)
 		rc |= json_obj_end(w);
 	}
 	rc |= json_arr_end(w);
+	rc |= json_cmp_checks(w, r, p->ncmp);
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -706,7 +743,7 @@ static const char css[]
       ".note{color:#8a5a00}dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0}"
       "dt{color:#566}dd{margin:0}.v3{color:#b00020;font-weight:600}.v2{color:#0a7a2f;font-weight:600}"
       "h3{font-size:15px;margin:14px 0 6px}.verdict{font-size:16px;margin:4px 0 10px}"
-      "td.l,th.l{text-align:left}td.series{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:17em;font:12px ui-monospace,monospace}";
+      "td.l,th.l{text-align:left}td.w{white-space:normal}td.series{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:17em;font:12px ui-monospace,monospace}";
 
 static void
 td_ms(struct buf *b, double ms)
@@ -797,6 +834,71 @@ threads_table(struct buf *b, struct qthreads *qt)
 	buf_adds(b, "</table></section>\n");
 }
 
+/* The comparison's rows of one value per run, without an interval or a
+ * verdict: each role's or target's freshness p50 and p99 (and its change
+ * from [1]), and tsload verify's answer of each run. */
+static void
+cmp_checks_rows(struct buf *b, const struct cmp_run *r, unsigned n)
+{
+	unsigned rows = compare_fresh_rows(r, n);
+	bool     ver  = false;
+
+	for (unsigned t = 0; t < rows; t++)
+		for (int p = 0; p < 2; p++) {
+			const char *name
+			    = t < r[0].n_fresh ? r[0].fresh[t].name : "";
+
+			buf_printf(
+			    b, "<tr><td>freshness %s ", p ? "p99" : "p50");
+			esc(b, name);
+			buf_adds(b, "</td>");
+			for (unsigned k = 0; k < n; k++) {
+				double x, a;
+
+				if (t >= r[k].n_fresh) {
+					buf_adds(b,
+					    k ? "<td>-</td><td></td><td></td><td></td>"
+					      : "<td>-</td>");
+					continue;
+				}
+				x = p ? r[k].fresh[t].p99 : r[k].fresh[t].p50;
+				buf_printf(b, "<td>%.4g ms</td>", x * 1e3);
+				if (!k)
+					continue;
+				if (t >= r[0].n_fresh) {
+					buf_adds(
+					    b, "<td></td><td></td><td>-</td>");
+					continue;
+				}
+				a = p ? r[0].fresh[t].p99 : r[0].fresh[t].p50;
+				buf_printf(b, "<td>%+.4g ms", (x - a) * 1e3);
+				if (a > 0)
+					buf_printf(b, " (%+.1f%%)",
+					    100 * (x - a) / a);
+				buf_adds(b, "</td><td></td><td>-</td>");
+			}
+			buf_adds(b, "</tr>\n");
+		}
+	for (unsigned k = 0; k < n; k++)
+		ver |= r[k].verify != CMP_VERIFY_NONE;
+	if (!ver)
+		return;
+	buf_adds(b, "<tr><td>verify</td>");
+	for (unsigned k = 0; k < n; k++) {
+		buf_printf(b, "<td class=\"v%d w\">%s",
+		    r[k].verify == CMP_VERIFY_DIFFERS     ? 3
+		        : r[k].verify == CMP_VERIFY_HOLDS ? 2
+		                                          : 0,
+		    compare_verify_word(&r[k]));
+		if (r[k].verify_what[0]) {
+			buf_adds(b, ": ");
+			esc(b, r[k].verify_what);
+		}
+		buf_adds(b, k ? "</td><td></td><td></td><td></td>" : "</td>");
+	}
+	buf_adds(b, "</tr>\n");
+}
+
 /* Two runs or more: the figures side by side, and each later run's
  * change from the first with its verdict (tsload compare's). */
 static void
@@ -853,6 +955,7 @@ comparison_section(struct buf *b, const struct report_page *p)
 		}
 		buf_adds(b, "</tr>\n");
 	}
+	cmp_checks_rows(b, r, p->ncmp);
 	buf_adds(b, "</table><p>");
 	for (unsigned k = 0; k < p->ncmp; k++) {
 		buf_printf(b, "%s[%u] ", k ? "<br>" : "", k + 1);
