@@ -93,6 +93,9 @@ check "compare: the verify row" grep -qE "^verify +holds +differs$" cmp.out
 check "compare: what differs" grep -q "^verify \[2\]: the target differs: missing 7, duplicated 5, changed 3, unexpected series 1$" cmp.out
 check "compare: freshness p50 and p99 side by side" \
 	bash -c "grep -qE '^fresh_p50 +[0-9.]+ ms +[0-9.]+ ms$' cmp.out && grep -qE '^fresh_p99 +[0-9.]+ ms +[0-9.]+ ms$' cmp.out"
+want=$(python3 -c "import json; f = json.load(open('$T_TMP/clean/run.json'))['totals']['freshness']; print('%.4g ms +%.4g ms' % (f['p50'] * 1e3, f['p99'] * 1e3))")
+check "compare: [1]'s p50 and p99 are run.json's (${want% +*}, ${want#* +})" \
+	bash -c "grep -qE '^fresh_p50 +${want% +*} ' cmp.out && grep -qE '^fresh_p99 +${want#* +} ' cmp.out"
 check "compare: freshness change, no verdict" grep -qE "^fresh_p99 +[-+][0-9.e+-]+ ms +\((new|[-+][0-9.]+%)\) +-$" cmp.out
 "$TSLOAD" report "$T_TMP/clean" "$V_DIR" >ab.out 2>&1
 check_eq "report A B: exit 0" 0 $?
