@@ -5,7 +5,6 @@
  * or the target cannot be verified.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,18 +103,19 @@ verify_and_report(const char *url, const char *dir)
 	for (unsigned k = 0; k < 2; k++)
 		say_counts(r->kind_name[k], &r->kind[k]);
 	if (r->total.extra_series)
-		log_info("verify: %" PRIu64
-		         " series the run did not write (%" PRIu64
-		         " points), e.g. %s",
-		    r->total.extra_series, r->total.extra_points,
+		log_info(
+		    "verify: %llu series the run did not write (%llu points), e.g. %s",
+		    (unsigned long long)r->total.extra_series,
+		    (unsigned long long)r->total.extra_points,
 		    r->example_extra);
 	if (r->counts_only)
 		log_info(
 		    "verify: seed-exact run (CPython's one sequential stream): counts, times and series checked, values not");
-	log_info("verify: %s in %.2f s (%" PRIu64 " aggregate cells, %" PRIu64
-	         " differing, %" PRIu64 " row reads)",
-	    verify_verdict(verify_differs(r)), r->seconds, r->cells,
-	    r->cells_bad, r->row_queries);
+	log_info(
+	    "verify: %s in %.2f s (%llu aggregate cells, %llu differing, %llu row reads)",
+	    verify_verdict(verify_differs(r)), r->seconds,
+	    (unsigned long long)r->cells, (unsigned long long)r->cells_bad,
+	    (unsigned long long)r->row_queries);
 	rc = add_to_run_json(dir, r, url) ? 2 : verify_differs(r) ? 1 : 0;
 	free(r);
 	return rc;

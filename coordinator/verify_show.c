@@ -3,7 +3,6 @@
 #include "verify_show.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -22,11 +21,10 @@ void
 verify_counts_text(const struct verify_counts *c, char *out, size_t n)
 {
 	snprintf(out, n,
-	    "%" PRIu64 " points expected, %" PRIu64 " found; missing %" PRIu64
-	    ", duplicated %" PRIu64 ", changed %" PRIu64
-	    ", at unexpected times %" PRIu64,
-	    c->expected, c->found, c->missing, c->duplicated, c->changed,
-	    c->unexpected);
+	    "%llu points expected, %llu found; missing %llu, duplicated %llu, changed %llu, at unexpected times %llu",
+	    (unsigned long long)c->expected, (unsigned long long)c->found,
+	    (unsigned long long)c->missing, (unsigned long long)c->duplicated,
+	    (unsigned long long)c->changed, (unsigned long long)c->unexpected);
 }
 
 void
@@ -45,8 +43,9 @@ verify_brief(const struct verify_result *r, char *out, size_t n)
 	out[0] = '\0';
 	for (size_t i = 0; i < sizeof(f) / sizeof(*f) && k < n; i++)
 		if (f[i].x)
-			k += (size_t)snprintf(out + k, n - k, "%s%s %" PRIu64,
-			    k ? ", " : "", f[i].what, f[i].x);
+			k += (size_t)snprintf(out + k, n - k, "%s%s %llu",
+			    k ? ", " : "", f[i].what,
+			    (unsigned long long)f[i].x);
 }
 
 static uint64_t
@@ -159,10 +158,9 @@ verify_show_print(
 		verify_counts_text(&r->kind[k], line, sizeof(line));
 		fprintf(f, "  %s: %s\n", r->kind_name[k], line);
 	}
-	fprintf(f,
-	    "  series the run did not write: %" PRIu64 " (%" PRIu64
-	    " points)%s%s\n",
-	    r->total.extra_series, r->total.extra_points,
+	fprintf(f, "  series the run did not write: %llu (%llu points)%s%s\n",
+	    (unsigned long long)r->total.extra_series,
+	    (unsigned long long)r->total.extra_points,
 	    r->example_extra[0] ? ", e.g. " : "", r->example_extra);
 	if (r->counts_only)
 		fprintf(f,
@@ -172,13 +170,15 @@ verify_show_print(
 		    "  values compared within a relative difference of %g\n",
 		    r->tolerance);
 	fprintf(f,
-	    "  checked in %.2f s: %" PRIu64 " aggregate cells, %" PRIu64
-	    " differing, %" PRIu64 " row reads\n",
-	    r->seconds, r->cells, r->cells_bad, r->row_queries);
+	    "  checked in %.2f s: %llu aggregate cells, %llu differing, %llu row reads\n",
+	    r->seconds, (unsigned long long)r->cells,
+	    (unsigned long long)r->cells_bad,
+	    (unsigned long long)r->row_queries);
 	if (!r->n_diff)
 		return;
-	fprintf(f, "  first differing cells (%u of %" PRIu64 "):\n",
-	    r->n_diff < max_rows ? r->n_diff : max_rows, r->cells_bad);
+	fprintf(f, "  first differing cells (%u of %llu):\n",
+	    r->n_diff < max_rows ? r->n_diff : max_rows,
+	    (unsigned long long)r->cells_bad);
 	fprintf(f, "    %-20s %-11s %-22s %8s %10s %8s %10s  %s\n", "hour",
 	    "measurement", "measure", "missing", "duplicated", "changed",
 	    "unexpected", "series");
@@ -188,9 +188,11 @@ verify_show_print(
 
 		verify_hour_text(d->hour_ms, h, sizeof(h));
 		fprintf(f,
-		    "    %-20s %-11s %-22s %8" PRIu64 " %10" PRIu64
-		    " %8" PRIu64 " %10" PRIu64 "  %s\n",
-		    h, d->measurement, d->measure, d->c.missing,
-		    d->c.duplicated, d->c.changed, d->c.unexpected, d->series);
+		    "    %-20s %-11s %-22s %8llu %10llu %8llu %10llu  %s\n", h,
+		    d->measurement, d->measure,
+		    (unsigned long long)d->c.missing,
+		    (unsigned long long)d->c.duplicated,
+		    (unsigned long long)d->c.changed,
+		    (unsigned long long)d->c.unexpected, d->series);
 	}
 }
