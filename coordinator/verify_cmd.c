@@ -16,6 +16,7 @@
 #include "jsonr.h"
 #include "log.h"
 #include "opts.h"
+#include "report.h"
 #include "verify.h"
 #include "verify_show.h"
 
@@ -27,14 +28,13 @@ static int
 add_to_run_json(
     const char *dir, const struct verify_result *r, const char *url)
 {
-	char              path[1100], tmp[1110], err[300];
+	char              path[1100], err[300];
 	char             *text = NULL;
 	size_t            len, cut;
 	struct buf        b;
 	struct json_w     w;
 	struct jsonr_doc *doc = NULL;
 	const char       *old;
-	FILE             *f;
 	int               rc;
 
 	snprintf(path, sizeof(path), "%s/run.json", dir);
@@ -63,14 +63,13 @@ add_to_run_json(
 	buf_adds(&b, ",\n  \"verify\": ");
 	json_w_init(&w, &b, false);
 	rc = json_obj_begin(&w) | verify_json(&w, r, url) | json_obj_end(&w);
-	buf_adds(&b, "\n}\n");
+	buf_adds(&b, "\n}");
 	free(text);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = rc ? NULL : fopen(tmp, "w");
-	if (!f || fwrite(b.p, 1, b.len, f) != b.len || fclose(f)
-	    || rename(tmp, path)) {
-		rc = -errno;
-		log_err("verify: %s: cannot write it again", path);
+	if (rc) {
+		log_err("verify: %s: too large to write it again", path);
+		rc = -ENOSPC;
+	} else { /* as run.json is written: synced, renamed, said if not */
+		rc = report_save(dir, "run.json", b.p, b.len);
 	}
 	buf_free(&b);
 	return rc;
