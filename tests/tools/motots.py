@@ -50,11 +50,13 @@ usage:
 import argparse
 import copy
 import json
+import os
 import re
 import sqlite3
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -495,7 +497,6 @@ def serve(a):
     if a.port_file:
         with open(a.port_file + ".tmp", "w") as f:
             f.write("%d\n" % srv.server_port)
-        import os
         os.rename(a.port_file + ".tmp", a.port_file)
     srv.serve_forever()
 
