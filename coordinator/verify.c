@@ -888,6 +888,8 @@ verify_run(const char *url, const char *run_dir, struct verify_result *res,
 		s.ctx.conf = &s.conf;
 		rc         = s.ctx.ops->init(&s.ctx);
 		s.ctx_open = true;
+		if (!rc)
+			rc = verify_read_session(&s.dl, &s.ctx);
 		if (rc)
 			snprintf(s.err, sizeof(s.err), "%s", s.ctx.err);
 	}

@@ -61,13 +61,17 @@ struct verify_dialect {
 	const char              *hour; /* SQL: the hour of `time` */
 	const char              *val;  /* SQL: a point's number (a text's
 	                                  length) */
-	double tolerance;              /* relative, of the wire format */
+	double      tolerance;         /* relative, of the wire format */
+	const char *session; /* SQL: settings of the session, or NULL */
 };
 
 /** The dialect of target url: 0, or -EINVAL with one line in err (a
  *  target verify cannot read back). */
 int verify_dialect_find(
     struct verify_dialect *d, const char *url, char *err, size_t errlen);
+/** Sets up a new connection ctx for verify's queries (the dialect's
+ *  session settings). 0 or -EIO with ctx->err. */
+int verify_read_session(const struct verify_dialect *d, struct tgt_ctx *ctx);
 /** Every aggregate of [t0, t1) ms. 0 or -EIO with ctx->err. */
 int verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
     const struct verify_dims *dims, int64_t t0, int64_t t1,
