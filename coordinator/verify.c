@@ -894,7 +894,7 @@ verify_run(const char *url, const char *run_dir, struct verify_result *res,
 			snprintf(s.err, sizeof(s.err), "%s", s.ctx.err);
 	}
 	if (!rc)
-		rc = verify_read_aggs(&s.dl, &s.ctx, &s.dims, s.start,
+		rc = verify_read_par(&s.dl, &s.ctx, &s.dims, s.start,
 		    stamp(&s, s.cycles - 1) + 1, got_agg, &s);
 	if (!rc)
 		rc = compare_all(&s);

@@ -63,6 +63,7 @@ struct verify_dialect {
 	                                  length) */
 	double      tolerance;         /* relative, of the wire format */
 	const char *session; /* SQL: settings of the session, or NULL */
+	unsigned    conns;   /* connections verify_read_par reads over */
 };
 
 /** The dialect of target url: 0, or -EINVAL with one line in err (a
@@ -74,6 +75,13 @@ int verify_dialect_find(
 int verify_read_session(const struct verify_dialect *d, struct tgt_ctx *ctx);
 /** Every aggregate of [t0, t1) ms. 0 or -EIO with ctx->err. */
 int verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg);
+/** verify_read_aggs over d->conns connections at once (ctx the first,
+ *  the others opened like it), slices of [t0, t1) each: a cell may come
+ *  back in several rows, to be merged; cb is called by one thread at a
+ *  time. 0 or -EIO with ctx->err. */
+int verify_read_par(const struct verify_dialect *d, struct tgt_ctx *ctx,
     const struct verify_dims *dims, int64_t t0, int64_t t1,
     void (*cb)(void *, const struct verify_agg *), void *arg);
 /** The points of one series (dimension values val) and measure in
