@@ -11,7 +11,6 @@
  * under a load of 11-14: one connection 28-32 s, two 13-19 s; on a table with
  * statistics (where one query gets parallel workers) 14-16 s and 15-21 s.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
