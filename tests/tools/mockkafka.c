@@ -8,6 +8,10 @@
  *       (default 4); --produce-errors makes the next N Produce requests
  *       fail (NOT_LEADER_FOR_PARTITION and a disconnect, alternating),
  *       which a producer retries; --down takes every broker down.
+ *       The mock checks the sequence numbers of a transactional producer
+ *       only: an idempotent one keeps exactly once and in order through
+ *       these errors only with one request in flight per connection
+ *       (max.in.flight.requests.per.connection=1; see tests/e2e/stream.sh).
  *
  *   mockkafka count BOOTSTRAPS TOPIC
  *       Consumes TOPIC from the beginning to the end of every partition and
