@@ -85,6 +85,82 @@ start_more() {
 	exit 1
 }
 
+# start_local SCRIPT DIR SCHEME PATH: start_server SCRIPT DIR for a
+# server that SCRIPT puts on a free loopback port (written to DIR/port),
+# then checks that SCRIPT printed SCHEME://127.0.0.1:PORT, that
+# http://127.0.0.1:PORT/PATH answers and that the port is bound on
+# loopback only. Sets SRV_PORT and SRV_HTTP (http://127.0.0.1:PORT).
+start_local() {
+	local script=$1 dir=$2 scheme=$3 path=$4
+	start_server "$script" "$dir"
+	SRV_PORT=$(cat "$dir/port")
+	SRV_HTTP=http://127.0.0.1:$SRV_PORT
+	check "$script prints $scheme://127.0.0.1:PORT PID" \
+		test "$SRV_URL" = "$scheme://127.0.0.1:$SRV_PORT"
+	check "the server answers /$path" curl -sf -o /dev/null "$SRV_HTTP/$path"
+	check "it listens on loopback only" \
+		not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$SRV_PORT '"
+}
+
+# The query runs of the server suites: all.ini (query_ini) run with the
+# templates of configs/queries, logs in $T_TMP/logs/PREFIX-*, results in
+# $T_TMP/results, stdout and stderr in PREFIX.out and PREFIX.err.
+# query_ini REPS Q...: writes all.ini: regular mode, REPS repetitions, 2
+# retries, do-qQ for each Q, drawn alike
+query_ini() {
+	local reps=$1 q
+	shift
+	printf '[default]\nquery_mode = regular\nrepetitions = %s\nretries = 2\n\n[query_distribution]\n' "$reps" >all.ini
+	for q in "$@"; do echo "do-q$q = $((100 / $#))" >>all.ini; done
+}
+# query_run PREFIX ARGS...: tsload query with all.ini and ARGS (the
+# target, -p, -c, --repetitions, ...), no think time
+query_run() {
+	local prefix=$1
+	shift
+	"$TSLOAD" query --config all.ini --think-time-milliseconds 0 \
+		--queries-dir "$T_SRC/configs/queries" -l "$T_TMP/logs" \
+		--run-prefix "$prefix" --results "$T_TMP/results" "$@" \
+		>"$prefix.out" 2>"$prefix.err"
+}
+# check_queries LABEL PREFIX ARGS...: query_run with -p 1 -c 2 and every
+# query of all.ini, then checks: exit 0, nothing on stderr, each query ran
+# and returned rows every time in both threads, every .err file empty
+check_queries() {
+	local label=$1 prefix=$2 rc q n qs
+	shift 2
+	query_run "$prefix" -p 1 -c 2 "$@"
+	rc=$?
+	check_eq "$label: exit 0" 0 "$rc"
+	check "$label: nothing on stderr" test ! -s "$prefix.err"
+	qs=$(sed -n 's/^do-q\([0-9]*\) = .*/\1/p' all.ini)
+	for q in $qs; do
+		n=$(cat "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
+		check "do-q$q ran" test "$n" -gt 0
+		check "do-q$q returned rows every time" \
+			no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q$q.log
+	done
+	# a .err per query and per count query (begin, end), per thread
+	n=$((2 * ($(wc -w <<<"$qs") + 2)))
+	check "all $n .err files are empty" empty_files "$n" "$T_TMP"/logs/"$prefix"-*-1-[12]/*.err
+}
+# check_query_rows LABEL PREFIX ARGS...: query_run with -p 1 -c 1 and
+# ARGS; checks exit 0 and rows every time in each query's log
+check_query_rows() {
+	local label=$1 prefix=$2 rc
+	shift 2
+	query_run "$prefix" -p 1 -c 1 "$@"
+	rc=$?
+	check_eq "$label: exit 0" 0 "$rc"
+	check "$label: rows every time" no_line "$(grep -c '^do-q' all.ini)" \
+		'Rows: (0|None)$' "$T_TMP"/logs/"$prefix"-*-1-1/do-q*.log
+}
+# query_count PREFIX: what the count query (numDatapoints) of thread 1
+# of check_queries' run PREFIX found at its start
+query_count() {
+	awk 'NR == 2 { print $2 }' "$(ls -d "$T_TMP"/logs/"$1"-*-1-1)/numDatapoints-begin-result.txt"
+}
+
 # Checks over the files a run wrote. A glob that matches nothing stays one
 # literal name of a missing file, and grep on a missing file fails with 2:
 # so each checks that its files are there before it looks inside, and
