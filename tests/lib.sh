@@ -102,6 +102,20 @@ start_local() {
 		not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$SRV_PORT '"
 }
 
+# free_port: a TCP port nothing listens on (scripts/server-lib.sh)
+free_port() { bash -c ". '$T_SRC/scripts/server-lib.sh'; srv_free_port"; }
+# check_refused LABEL TARGET REGEX: an ingest to TARGET, a port nothing
+# listens on, exits 1 with one line on stderr that matches REGEX (grep)
+check_refused() {
+	local label=$1 target=$2 re=$3 rc
+	"$TSLOAD" ingest --duration 2 --host-scale 1 --target "$target" \
+		--results "$T_TMP/results" >refused.out 2>refused.err
+	rc=$?
+	check_eq "$label: exit 1" 1 "$rc"
+	check_eq "$label: one line on stderr" 1 "$(wc -l <refused.err)"
+	check "$label: it names the target and the reason" grep -q "$re" refused.err
+}
+
 # The query runs of the server suites: all.ini (query_ini) run with the
 # templates of configs/queries, logs in $T_TMP/logs/PREFIX-*, results in
 # $T_TMP/results, stdout and stderr in PREFIX.out and PREFIX.err.
@@ -135,10 +149,10 @@ check_queries() {
 	check "$label: nothing on stderr" test ! -s "$prefix.err"
 	qs=$(sed -n 's/^do-q\([0-9]*\) = .*/\1/p' all.ini)
 	for q in $qs; do
-		n=$(cat "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
+		n=$(cat "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q"$q".log 2>/dev/null | wc -l)
 		check "do-q$q ran" test "$n" -gt 0
 		check "do-q$q returned rows every time" \
-			no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q$q.log
+			no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q"$q".log
 	done
 	# a .err per query and per count query (begin, end), per thread
 	n=$((2 * ($(wc -w <<<"$qs") + 2)))

@@ -71,13 +71,9 @@ check_eq "its series are gone" "" "$(held vtest)"
 check "the other db's are still there" test "$(held vmulti)" -gt 0
 
 # 5. failures: one line, exit 1, no crash
-dead=$(bash -c ". '$src/scripts/server-lib.sh'; srv_free_port")
-"$TSLOAD" ingest --duration 2 --host-scale 1 --target "vm://127.0.0.1:$dead" \
-	--results "$T_TMP/results" >refused.out 2>refused.err
-check_eq "connection refused: exit 1" 1 $?
-check_eq "connection refused: one line on stderr" 1 "$(wc -l <refused.err)"
-check "it names the URL and the reason" \
-	grep -q "vm http://127.0.0.1:$dead/health: .*onnect" refused.err
+dead=$(free_port)
+check_refused "connection refused" "vm://127.0.0.1:$dead" \
+	"vm http://127.0.0.1:$dead/health: .*onnect"
 "$TSLOAD" query --config all.ini --target "vm://127.0.0.1:$dead" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" \
 	--results "$T_TMP/results" >qrefused.out 2>qrefused.err
