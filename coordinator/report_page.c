@@ -272,13 +272,7 @@ gp_head(struct buf *b, const char *name, const char *title, const char *xlabel,
 static void
 gp_str(struct buf *b, const char *s)
 {
-	buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_addc(b, '\'');
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '\'');
+	buf_add_quoted(b, s, strlen(s));
 }
 
 /* A label for run i ("run 2 (host)" when several, else its role). */

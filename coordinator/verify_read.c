@@ -75,19 +75,6 @@ verify_dialect_find(
 	return -EINVAL;
 }
 
-/* A string literal of SQL: quotes doubled (model names have none). */
-static void
-sql_str(struct buf *b, const char *s)
-{
-	buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_addc(b, '\'');
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '\'');
-}
-
 /* Runs text, retrying a busy target. */
 int
 verify_run_query(struct tgt_ctx *ctx, const char *text,
@@ -232,10 +219,10 @@ verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	buf_printf(&q,
 	    "SELECT time, %s, measure_value_varchar FROM \"%s\" WHERE measure_name = ",
 	    d->val, ctx->conf->table);
-	sql_str(&q, measure);
+	buf_add_quoted(&q, measure, strlen(measure));
 	for (unsigned i = 0; i < dims->n; i++) {
 		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
-		sql_str(&q, val[i]);
+		buf_add_quoted(&q, val[i], strlen(val[i]));
 	}
 	buf_printf(&q, " AND time >= %lld AND time < %lld", (long long)t0,
 	    (long long)t1);
