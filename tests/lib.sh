@@ -258,6 +258,20 @@ sys.exit(0 if walk(json.load(open(path, encoding="utf-8"))) else 1)
 PY
 }
 
+# run_value RUNDIR KEY...: the value under KEY... (an index for a list) in
+# RUNDIR/run.json, "none" for a missing or empty object
+run_value() {
+	python3 - "$@" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1] + "/run.json"))
+for k in sys.argv[2:]:
+    o = o[int(k)] if isinstance(o, list) else o.get(k, {})
+print(o if not isinstance(o, dict) or o else "none")
+PY
+}
+# last_run: the newest run folder under $T_TMP/results
+last_run() { ls -td "$T_TMP"/results/*/ | head -1; }
+
 # Parsers of a run's closing lines (its stdout in FILE, the last run's
 # lines when there are several); each prints the number, or nothing when
 # the line is not there.
