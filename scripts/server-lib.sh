@@ -10,6 +10,8 @@
 #   srv_wait_tcp PORT SECS PID  polls 127.0.0.1:PORT until it accepts
 #   srv_start WHO NAME DIR PORT READY LAUNCH  starts a server, three tries
 #   srv_stop DIR NAME         stops the server whose PID is in DIR/NAME.pid
+#   srv_ticks PID             CPU clock ticks the server PID has used
+#   srv_quiet PID             waits until the server PID is nearly idle
 
 srv_usage() {
 	echo "usage: $0 start|stop DIR" >&2
@@ -143,4 +145,30 @@ srv_stop() {
 	fi
 	rm -f "$dir/$name.pid"
 	echo "$name stopped (PID $pid)"
+}
+
+# srv_ticks PID: CPU clock ticks server PID has used: its own, its
+# children's that ended, and those of its children still running.
+srv_ticks() {
+	local p
+	{
+		awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"
+		for p in $(pgrep -P "$1"); do
+			awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
+		done
+	} | awk '{ t += $1 } END { print t }'
+}
+
+# srv_quiet PID: waits (up to 15 s) until server PID has used less than
+# a tenth of a core for half a second: what one benchmark phase left it
+# to do (flushes, merges) is not done during the next.
+srv_quiet() {
+	local a b i hz
+	hz=$(getconf CLK_TCK)
+	for i in $(seq 30); do
+		a=$(srv_ticks "$1")
+		sleep 0.5
+		b=$(srv_ticks "$1")
+		[ $((b - a)) -gt $((hz / 20)) ] || return 0
+	done
 }
