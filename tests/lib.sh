@@ -272,6 +272,18 @@ PY
 # last_run: the newest run folder under $T_TMP/results
 last_run() { ls -td "$T_TMP"/results/*/ | head -1; }
 
+# exit2_line NAME REGEX ARGS...: tsload ARGS exits 2 with exactly one
+# line on stderr, which matches REGEX (grep -E); its output in out and err
+exit2_line() {
+	local name=$1 re=$2 rc
+	shift 2
+	"$TSLOAD" "$@" >out 2>err
+	rc=$?
+	check_eq "$name: exit 2" 2 "$rc"
+	check_eq "$name: one line" 1 "$(grep -c . err)"
+	check "$name: names it" grep -qE "$re" err
+}
+
 # Parsers of a run's closing lines (its stdout in FILE, the last run's
 # lines when there are several); each prints the number, or nothing when
 # the line is not there.
@@ -288,5 +300,8 @@ throttled_retries() { closing_number "Throttled retries" "$1"; }
 # target_number K LABEL FILE: N of "LABEL: N" in the closing line of
 # target K of a fan-out ("Target K URL: Records written: N. ...")
 target_number() { sed -n "s/^Target $1 .* $2: \([0-9]*\).*/\1/p" "$3" | tail -1; }
+# spool_num FIELD FILE: N of "... N FIELD" in the "Spool: ..." line
+# ("records kept", "left", "from an earlier run")
+spool_num() { sed -n "/^Spool:/{s/^Spool:/ /;s/.*[ (]\([0-9]*\) $1.*/\1/p}" "$2" | tail -1; }
 # merged_summary FILE: the path a query run's closing line names
 merged_summary() { sed -n 's/.*merged summary: //p' "$1"; }
