@@ -459,6 +459,9 @@ agg_value(const struct vstate *s, const struct schema_kind *k, unsigned m,
 {
 	unsigned w;
 
+	/* remote write's number: a word's index, a request id 0 */
+	if (s->dl.text == VT_INDEX && is_text(k, m))
+		return m < k->n_values ? val[m] : 0;
 	if (s->dl.text != VT_LENGTH && is_text(k, m))
 		return 0; /* VictoriaMetrics' 0; InfluxQL counts texts only */
 	if (m >= k->n_values)
@@ -602,6 +605,8 @@ row_holds(const struct vstate *s, const struct schema_kind *k, unsigned m,
 	if (k->m[m].type == MT_VARCHAR && s->dl.text == VT_ZERO)
 		return r->has_v
 		    && r->v == 0; /* VictoriaMetrics keeps no text */
+	if (k->m[m].type == MT_VARCHAR && s->dl.text == VT_INDEX)
+		return r->has_v && r->v == y; /* the word's index */
 	if (k->m[m].type == MT_VARCHAR)
 		return r->has_text && y >= 0 && y < k->m[m].n_words
 		    && !strcmp(r->text, k->m[m].words[(unsigned)y]);

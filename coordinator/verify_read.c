@@ -48,6 +48,8 @@ static const struct dialect_row dialects[] = {
 	 * came back off by more than 1e-12 relative, none by 1e-11 */
 	{ "vm", NULL, NULL, 1e-11, VL_PROMQL, VT_ZERO },
 	{ "influx", NULL, NULL, 1e-12, VL_INFLUXQL, VT_COUNT },
+	/* remote write: a double's 8 bytes; 1e-11 for VictoriaMetrics */
+	{ "promrw", NULL, NULL, 1e-11, VL_PROMQL, VT_INDEX },
 	{ NULL, NULL, NULL, 0, VL_SQL, VT_LENGTH },
 };
 
@@ -66,11 +68,15 @@ verify_dialect_find(
 			d->tolerance = r->tolerance;
 			d->lang      = r->lang;
 			d->text      = r->text;
+			/* vm://?protocol=rw sends remote write, as promrw://
+			 */
+			if (d->lang == VL_PROMQL && strstr(url, "protocol=rw"))
+				d->text = VT_INDEX;
 			if (d->ops && d->ops->query)
 				return 0;
 		}
 	snprintf(err, errlen,
-	    "--target %.*s: verify reads back sqlite:, postgres://, clickhouse://, vm:// and influx:// targets",
+	    "--target %.*s: verify reads back sqlite:, postgres://, clickhouse://, vm://, influx:// and promrw:// targets",
 	    (int)n, url);
 	return -EINVAL;
 }

@@ -345,8 +345,8 @@ opts_spool_ident(const struct tsl_opts *o, unsigned k, uint32_t first_host,
 static int
 check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 {
-	static const char *const ok[]
-	    = { "sqlite", "postgres", "clickhouse", "metricsql", "promql" };
+	static const char *const ok[] = { "sqlite", "postgres", "clickhouse",
+		"metricsql", "promql", "influxql" };
 
 	if (!o->freshness)
 		return 0;
@@ -361,7 +361,7 @@ check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 			found |= !strcmp(ops->dialect, ok[j]);
 		if (!found) {
 			snprintf(err, errlen,
-			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm:// and promrw:// targets)",
+			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm://, promrw:// and influx:// targets)",
 			    (int)strcspn(url, ":"), url);
 			return -EINVAL;
 		}
