@@ -1066,6 +1066,10 @@ verify_page_run(struct buf *b, const struct runset_run *run, bool several)
 		esc(b, r->example_extra);
 		buf_adds(b, "</code>");
 	}
+	if (r->cells_inconsistent)
+		buf_printf(b,
+		    "</dd><dt>aggregates against rows</dt><dd>%llu cells whose aggregates differ while their rows hold what was written: the target's answers disagree",
+		    (unsigned long long)r->cells_inconsistent);
 	buf_adds(b,
 	    "</dd></dl>\n<table><tr><th>points</th><th>expected</th><th>found</th><th>missing</th><th>duplicated</th><th>changed</th><th>at unexpected times</th></tr>\n");
 	verify_counts_row(b, "all", &r->total);

@@ -714,6 +714,12 @@ diff_cell(struct vstate *s, const struct vser *v, unsigned m, uint32_t h)
 		i = j;
 		kk++;
 	}
+	/* found counts what the rows show, not the aggregate */
+	s->res->kind[v->se->kind == SERIES_EVENTS].found += s->n_rows - x->gn;
+	if (!c.missing && !c.duplicated && !c.changed && !c.unexpected) {
+		s->res->cells_inconsistent++;
+		return 0;
+	}
 out:
 	add_counts(&s->res->kind[v->se->kind == SERIES_EVENTS], &c);
 	list_cell(s, v, m, h, &c);
@@ -918,7 +924,7 @@ verify_differs(const struct verify_result *r)
 	const struct verify_counts *t = &r->total;
 
 	return t->missing || t->duplicated || t->changed || t->unexpected
-	    || t->extra_series || t->extra_points;
+	    || t->extra_series || t->extra_points || r->cells_inconsistent;
 }
 
 static int
@@ -954,6 +960,7 @@ verify_json(struct json_w *w, const struct verify_result *r, const char *url)
 	rc |= json_kv_uint(w, "cells", r->cells);
 	rc |= json_kv_uint(w, "cells_differing", r->cells_bad);
 	rc |= json_kv_uint(w, "row_reads", r->row_queries);
+	rc |= json_kv_uint(w, "cells_inconsistent", r->cells_inconsistent);
 	rc |= json_key(w, "totals") | json_obj_begin(w);
 	rc |= json_counts(w, &r->total, true);
 	rc |= json_obj_end(w);

@@ -107,6 +107,10 @@ verify_and_report(const char *url, const char *dir)
 		    (unsigned long long)r->total.extra_series,
 		    (unsigned long long)r->total.extra_points,
 		    r->example_extra);
+	if (r->cells_inconsistent)
+		log_info(
+		    "verify: %llu cells whose aggregates differ while their rows hold what was written: the target's answers disagree (a query window or server fault)",
+		    (unsigned long long)r->cells_inconsistent);
 	if (r->counts_only)
 		log_info(
 		    "verify: seed-exact run (CPython's one sequential stream): counts, times and series checked, values not");

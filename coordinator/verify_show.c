@@ -100,9 +100,10 @@ verify_show_read(const struct jsonr_val *v, struct verify_shown *out,
 	r->counts_only = !checked;
 	jsonr_num(jsonr_get(v, "tolerance"), &r->tolerance);
 	jsonr_num(jsonr_get(v, "seconds"), &r->seconds);
-	r->cells       = u64(v, "cells");
-	r->cells_bad   = u64(v, "cells_differing");
-	r->row_queries = u64(v, "row_reads");
+	r->cells              = u64(v, "cells");
+	r->cells_bad          = u64(v, "cells_differing");
+	r->row_queries        = u64(v, "row_reads");
+	r->cells_inconsistent = u64(v, "cells_inconsistent");
 	for (e = jsonr_first(jsonr_get(v, "measurements")); e && k < 2;
 	     e = jsonr_next(e), k++) {
 		snprintf(r->kind_name[k], sizeof(r->kind_name[k]), "%s",
@@ -174,6 +175,10 @@ verify_show_print(
 	    r->seconds, (unsigned long long)r->cells,
 	    (unsigned long long)r->cells_bad,
 	    (unsigned long long)r->row_queries);
+	if (r->cells_inconsistent)
+		fprintf(f,
+		    "  %llu cells whose aggregates differ while their rows hold what was written: the target's answers disagree\n",
+		    (unsigned long long)r->cells_inconsistent);
 	if (!r->n_diff)
 		return;
 	fprintf(f, "  first differing cells (%u of %llu):\n",

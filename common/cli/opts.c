@@ -220,7 +220,7 @@ const struct opt opt_table[] = {
 	    G_OUTPUT },
 	{ "freshness", 0, OPT_BOOL, OFF(freshness), "false", 0, 0,
 	    ING | RUN | WRK, NULL,
-	    "probe how soon acknowledged writes are visible in a query of each target (sqlite, postgres, clickhouse, vm, promrw, influx): ack to visible per target",
+	    "probe how soon acknowledged writes are visible in a query of each target (sqlite, postgres, clickhouse, vm, promrw, influx, timestream): ack to visible per target",
 	    G_OUTPUT },
 	{ "freshness-interval", 0, OPT_SECS, OFF(freshness_interval), "1",
 	    0.01, 3600, ING | RUN | WRK, "SECS",

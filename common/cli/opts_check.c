@@ -346,7 +346,7 @@ static int
 check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 {
 	static const char *const ok[] = { "sqlite", "postgres", "clickhouse",
-		"metricsql", "promql", "influxql" };
+		"metricsql", "promql", "influxql", "timestream" };
 
 	if (!o->freshness)
 		return 0;
@@ -361,7 +361,7 @@ check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 			found |= !strcmp(ops->dialect, ok[j]);
 		if (!found) {
 			snprintf(err, errlen,
-			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm://, promrw:// and influx:// targets)",
+			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm://, promrw://, influx:// and timestream:// targets)",
 			    (int)strcspn(url, ":"), url);
 			return -EINVAL;
 		}

@@ -29,12 +29,13 @@ fill(struct verify_result *r)
 	r->kind[1] = (struct verify_counts) { 72000, 72000, 0, 0, 0, 0, 0, 0 };
 	strcpy(r->kind_name[0], "metrics");
 	strcpy(r->kind_name[1], "events");
-	r->tolerance   = 1e-11;
-	r->cells       = 26000;
-	r->cells_bad   = 17;
-	r->row_queries = 15;
-	r->seconds     = 0.75;
-	r->counts_only = true;
+	r->tolerance          = 1e-11;
+	r->cells              = 26000;
+	r->cells_bad          = 17;
+	r->row_queries        = 15;
+	r->cells_inconsistent = 2;
+	r->seconds            = 0.75;
+	r->counts_only        = true;
 	strcpy(r->example_extra, "i-nosuch");
 	r->n_diff = 2;
 	strcpy(r->diff[0].series, "i-a/proc");
@@ -90,7 +91,7 @@ test_round_trip(void **state)
 	assert_true(v->r.counts_only);
 	assert_true(v->r.tolerance == 1e-11 && v->r.seconds == 0.75);
 	assert_true(v->r.cells == 26000 && v->r.cells_bad == 17
-	    && v->r.row_queries == 15);
+	    && v->r.row_queries == 15 && v->r.cells_inconsistent == 2);
 	assert_string_equal(v->r.example_extra, "i-nosuch");
 	assert_int_equal(v->r.n_diff, 2);
 	for (unsigned i = 0; i < 2; i++) {
