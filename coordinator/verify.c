@@ -899,11 +899,13 @@ verify_run(const char *url, const char *run_dir, struct verify_result *res,
 		s.ctx.conf = &s.conf;
 		rc         = s.ctx.ops->init(&s.ctx);
 		s.ctx_open = true;
+		if (!rc)
+			rc = verify_read_session(&s.dl, &s.ctx);
 		if (rc)
 			snprintf(s.err, sizeof(s.err), "%s", s.ctx.err);
 	}
 	if (!rc)
-		rc = verify_read_aggs(&s.dl, &s.ctx, &s.dims, s.start,
+		rc = verify_read_par(&s.dl, &s.ctx, &s.dims, s.start,
 		    stamp(&s, s.cycles - 1) + 1, got_agg, &s);
 	if (!rc)
 		rc = compare_all(&s);

@@ -71,14 +71,26 @@ struct verify_dialect {
 	const char *time_ms, *time_of, *varchar;
 	bool        db_table;
 	double      tolerance; /* relative, of the wire format */
+	const char *session;   /* SQL: settings of the session, or NULL */
+	unsigned    conns;     /* connections verify_read_par reads over */
 };
 
 /** The dialect of target url: 0, or -EINVAL with one line in err (a
  *  target verify cannot read back). */
 int verify_dialect_find(
     struct verify_dialect *d, const char *url, char *err, size_t errlen);
+/** Sets up a new connection ctx for verify's queries (the dialect's
+ *  session settings). 0 or -EIO with ctx->err. */
+int verify_read_session(const struct verify_dialect *d, struct tgt_ctx *ctx);
 /** Every aggregate of [t0, t1) ms. 0 or -EIO with ctx->err. */
 int verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg);
+/** verify_read_aggs over d->conns connections at once (ctx the first,
+ *  the others opened like it), slices of [t0, t1) each: a cell may come
+ *  back in several rows, to be merged; cb is called by one thread at a
+ *  time. 0 or -EIO with ctx->err. */
+int verify_read_par(const struct verify_dialect *d, struct tgt_ctx *ctx,
     const struct verify_dims *dims, int64_t t0, int64_t t1,
     void (*cb)(void *, const struct verify_agg *), void *arg);
 /** The points of one series (dimension values val) and measure in

@@ -14,6 +14,21 @@ V_URL=$SRV_URL
 q() { psql "$V_URL" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 q 'DROP TABLE IF EXISTS "host_metrics"'
 v_suite
+# a run over three hours: PostgreSQL's aggregates are read in hour slices
+# over 2 connections (verify_par.c); 2 points deleted in the second hour
+# are counted, no more
+q 'DROP TABLE IF EXISTS "host_metrics"'
+v_run hours --end-time 2026-01-01T02:10:00Z --interval-millis 600000
+check_eq "postgres, 3 hours: the run is written" 0 "$V_RC"
+"$TSLOAD" verify --target "$V_URL" --results "$V_DIR" >"$T_TMP/hours.out" 2>&1
+check_eq "postgres, 3 hours: a clean run verifies, exit 0" 0 $?
+check_eq "postgres, 3 hours: 338,000 points found" 338000 "$(v_json "$V_DIR" found_points)"
+q "DELETE FROM \"host_metrics\" WHERE measure_name = 'cpu_user' AND time = 1767229800000 AND instance_name IN (SELECT instance_name FROM \"host_metrics\" WHERE measure_name = 'cpu_user' AND time = 1767229800000 ORDER BY instance_name LIMIT 2)"
+"$TSLOAD" verify --target "$V_URL" --results "$V_DIR" >"$T_TMP/hours-bad.out" 2>&1
+check_eq "postgres, 3 hours: verify after a delete exits 1" 1 $?
+check_eq "postgres, 3 hours: 2 missing" 2 "$(v_json "$V_DIR" missing)"
+check_eq "postgres, 3 hours: nothing else differs" 0 \
+	"$(($(v_json "$V_DIR" duplicated) + $(v_json "$V_DIR" changed) + $(v_json "$V_DIR" unexpected_times)))"
 
 start_more ch-local.sh "$T_TMP/ch"
 V_DIALECT=clickhouse
