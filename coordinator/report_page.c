@@ -322,13 +322,7 @@ gp_head(struct buf *b, const char *name, const char *title, const char *xlabel,
 static void
 gp_str(struct buf *b, const char *s)
 {
-	buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_addc(b, '\'');
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '\'');
+	buf_add_quoted(b, s, strlen(s));
 }
 
 /* A label for run i ("run 2 (host)" when several, else its role). */
@@ -362,6 +356,18 @@ has_column(const char *path, const char *col)
 	return false;
 }
 
+/* Series n of a plot line: column col of the CSV at path, drawn with
+ * style, titled label. */
+static void
+gp_plot(struct buf *b, unsigned n, const char *path, const char *col,
+    const char *style, const char *label)
+{
+	buf_adds(b, n ? ", \\\n  " : "plot ");
+	gp_str(b, path);
+	buf_printf(b, " using 1:'%s' with %s title ", col, style);
+	gp_str(b, label);
+}
+
 /* One series per run and side: column icol of timeseries.csv (ingest)
  * and qcol of query-timeseries.csv, after `n` series already on the plot
  * line (0: this starts it). Returns the series on the line now; the
@@ -389,12 +395,7 @@ gp_series(struct buf *b, const struct runset *s, const char *icol,
 				snprintf(label + strlen(label),
 				    sizeof(label) - strlen(label), " %s",
 				    what);
-			buf_adds(b, n ? ", \\\n  " : "plot ");
-			gp_str(b, path);
-			buf_printf(
-			    b, " using 1:'%s' with %s title ", col, style);
-			gp_str(b, label);
-			n++;
+			gp_plot(b, n++, path, col, style, label);
 		}
 	}
 	return n;
@@ -419,12 +420,7 @@ gp_target_series(struct buf *b, const struct runset *s, const char *col,
 			snprintf(what, sizeof(what), "target %u %s", k + 1,
 			    k < 8 ? r->tgt_url[k] : "");
 			run_label(s, i, what, label, sizeof(label));
-			buf_adds(b, n ? ", \\\n  " : "plot ");
-			gp_str(b, path);
-			buf_printf(
-			    b, " using 1:'%s' with %s title ", col, style);
-			gp_str(b, label);
-			n++;
+			gp_plot(b, n++, path, col, style, label);
 		}
 	}
 	return n;

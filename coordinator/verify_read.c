@@ -147,19 +147,6 @@ verify_dialect_find(
 	return -EINVAL;
 }
 
-/* A string literal of SQL: quotes doubled (model names have none). */
-static void
-sql_str(struct buf *b, const char *s)
-{
-	buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_addc(b, '\'');
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '\'');
-}
-
 /* A time of ms as the dialect's time column compares with it. */
 static void
 sql_time(struct buf *q, const struct verify_dialect *d, int64_t t)
@@ -337,10 +324,10 @@ verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	buf_printf(&q, "SELECT %s, %s, %s", d->time_ms, d->val, d->varchar);
 	sql_from(&q, d, ctx, t0, t1);
 	buf_adds(&q, " AND measure_name = ");
-	sql_str(&q, measure);
+	buf_add_quoted(&q, measure, strlen(measure));
 	for (unsigned i = 0; i < dims->n; i++) {
 		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
-		sql_str(&q, val[i]);
+		buf_add_quoted(&q, val[i], strlen(val[i]));
 	}
 	rc = buf_cstr(&q) ? -ENOMEM : verify_run_query(ctx, q.p, one_row, &c);
 	buf_free(&q);

@@ -72,27 +72,6 @@ lo_bytes() {
 	fi
 }
 
-# CPU ticks of $srv_pid and its children (ended and running)
-srv_ticks() {
-	local p
-	{
-		awk '{ print $14 + $15 + $16 + $17 }' "/proc/$srv_pid/stat"
-		for p in $(pgrep -P "$srv_pid"); do
-			awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
-		done
-	} | awk '{ t += $1 } END { print t }'
-}
-# waits (up to 15 s) until the server uses under a tenth of a core
-srv_quiet() {
-	local a b
-	for _ in $(seq 30); do
-		a=$(srv_ticks)
-		sleep 0.5
-		b=$(srv_ticks)
-		[ $((b - a)) -gt $((hz / 20)) ] || return 0
-	done
-}
-
 [ -z "$csv" ] || echo "protocol,receiver,points,bytes_per_point,tsload_cpu_us_per_point,server_cpu_us_per_point,ack_p50_ms,ack_p99_ms" >"$csv"
 printf '%-30s %-24s %9s %8s %10s %10s %9s %9s\n' protocol receiver points bytes/pt \
 	"tsload µs" "server µs" "ack p50" "ack p99"
@@ -117,17 +96,17 @@ row() {
 	want "$proto" || return 0
 	: >"$dir/row"
 	for i in $(seq "${MATRIX_RUNS:-3}"); do
-		srv_quiet
+		srv_quiet "$srv_pid"
 		b0=$(lo_bytes)
-		c0=$(srv_ticks)
+		c0=$(srv_ticks "$srv_pid")
 		out=$dir/run.out.$i
 		if ! "$TSLOAD" ingest --quiet --results "$dir/results" "${data[@]}" --batch-size "$bs" \
 			--target "$url" >"$out" 2>"$dir/run.err"; then
 			printf '%-30s %-24s failed: %s\n' "$proto" "$recv" "$(tail -1 "$dir/run.err")"
 			return 0
 		fi
-		srv_quiet
-		c1=$(srv_ticks)
+		srv_quiet "$srv_pid"
+		c1=$(srv_ticks "$srv_pid")
 		b1=$(lo_bytes)
 		json=$(sed -n 's/.*results: \([^,]*run\.json\).*/\1/p' "$out" | tail -1)
 		echo "$json $out $((b1 - b0)) $((c1 - c0))" >>"$dir/row"

@@ -23,6 +23,9 @@
 #   pair of runs (noise from other processes moves both); the table shows
 #   the median and the lowest and highest pair.
 
+# shellcheck source-path=SCRIPTDIR source=server-lib.sh
+. "$here/server-lib.sh" # srv_ticks, srv_quiet
+
 conns=4 # -p 2 -c 2 and as many replay clients
 curl_extra=() # more headers of the curl replay's requests
 srv_cases=0
@@ -173,32 +176,6 @@ replay_psql() {
 	}
 }
 
-# srv_ticks: CPU clock ticks the server ($srv_pid) has used: its own, its
-# children's that ended, and those of its children still running.
-srv_ticks() {
-	local p
-	{
-		awk '{ print $14 + $15 + $16 + $17 }' "/proc/$srv_pid/stat"
-		for p in $(pgrep -P "$srv_pid"); do
-			awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
-		done
-	} | awk '{ t += $1 } END { print t }'
-}
-
-# srv_quiet: waits (up to 15 s) until the server has used less than a
-# tenth of a core for half a second: what one phase left it to do
-# (flushes, merges) is not done during the next.
-srv_quiet() {
-	local a b i hz
-	hz=$(getconf CLK_TCK)
-	for i in $(seq 30); do
-		a=$(srv_ticks)
-		sleep 0.5
-		b=$(srv_ticks)
-		[ $((b - a)) -gt $((hz / 20)) ] || return 0
-	done
-}
-
 # server_bench NAME TARGET FORMAT REPLAY: the case of one running server
 # (opts and bs set by srv_opts, its PID in srv_pid; REPLAY is replay_curl
 # or replay_psql).
@@ -208,7 +185,7 @@ server_bench() {
 	: >"$dir/replays"
 	one "${opts[@]}" --duration 2 --target "$tgt" >/dev/null
 	for _ in $(seq "$runs"); do
-		srv_quiet
+		srv_quiet "$srv_pid"
 		one "${opts[@]}" --duration "$secs" --target "$tgt" >>"$dir/runs"
 		# As many records as this run wrote, in whole rounds of one
 		# batch per client, generated now: their time stamps are newer
@@ -218,7 +195,7 @@ server_bench() {
 			n = int($3 * s / b / c + 0.999) * c
 			print (n > c ? n : c) }')
 		gen_chunks "$fmt" "$bs" "$need"
-		srv_quiet
+		srv_quiet "$srv_pid"
 		t=$("$replay")
 		awk -v n="$need" -v b="$bs" -v t="$t" 'BEGIN { print n * b / t }' >>"$dir/replays"
 	done
@@ -259,10 +236,10 @@ srv_case() {
 	srv_cases=$((srv_cases + 1))
 }
 
-# srv_start STOP_COMMAND: a server is up; the exit trap stops it unless
-# srv_stop does first.
-srv_start() { on_exit+=("$1 >/dev/null 2>&1"); }
-srv_stop() {
+# case_up STOP_COMMAND: a server is up; the exit trap stops it unless
+# case_down does first.
+case_up() { on_exit+=("$1 >/dev/null 2>&1"); }
+case_down() {
 	eval "${on_exit[-1]}" || true
 	unset 'on_exit[-1]'
 }
@@ -271,37 +248,37 @@ name="server: PostgreSQL 15 COPY vs psql \\copy"
 if srv_case "$name"; then
 	chmod 711 "$dir" # the server runs as the postgres user
 	url=$(bash "$here/pg-local.sh" start "$dir/pg")
-	srv_start "bash '$here/pg-local.sh' stop '$dir/pg'"
+	case_up "bash '$here/pg-local.sh' stop '$dir/pg'"
 	srv_pid=$(head -1 "$dir/pg/pglocal/data/postmaster.pid")
 	psql_url=$url psql_table=host_metrics
 	srv_opts 1 6500
 	server_bench "$name" "$url" pgcopy replay_psql
-	srv_stop
+	case_down
 fi
 
 name="server: InfluxDB 1.6 line protocol vs curl"
 if srv_case "$name"; then
 	out=$(bash "$here/influx-local.sh" start "$dir/influx")
 	read -r url srv_pid <<<"$out"
-	srv_start "bash '$here/influx-local.sh' stop '$dir/influx'"
+	case_up "bash '$here/influx-local.sh' stop '$dir/influx'"
 	# precision=ns: the bodies are byte for byte the file's lines
 	curl_url="http://${url#influx://}/write?db=devops&precision=ns"
 	curl_type="text/plain; charset=utf-8"
 	srv_opts 1 6500
 	server_bench "$name" "$url/?precision=ns" lp replay_curl
-	srv_stop
+	case_down
 fi
 
 name="server: VictoriaMetrics line protocol vs curl"
 if srv_case "$name"; then
 	out=$(bash "$here/vm-local.sh" start "$dir/vm")
 	read -r url srv_pid <<<"$out"
-	srv_start "bash '$here/vm-local.sh' stop '$dir/vm'"
+	case_up "bash '$here/vm-local.sh' stop '$dir/vm'"
 	curl_url="http://${url#vm://}/write?db=devops&precision=ns"
 	curl_type="text/plain; charset=utf-8"
 	srv_opts 1 6500
 	server_bench "$name" "$url/?precision=ns" lp replay_curl
-	srv_stop
+	case_down
 fi
 
 # Remote write: the bodies the promrw target sent (rwfake.py kept them),
@@ -310,26 +287,26 @@ name="server: VictoriaMetrics remote write vs curl"
 if srv_case "$name"; then
 	out=$(bash "$here/vm-local.sh" start "$dir/vm")
 	read -r url srv_pid <<<"$out"
-	srv_start "bash '$here/vm-local.sh' stop '$dir/vm'"
+	case_up "bash '$here/vm-local.sh' stop '$dir/vm'"
 	curl_url="http://${url#vm://}/api/v1/write"
 	curl_type="application/x-protobuf"
 	curl_extra=("Content-Encoding: snappy" "X-Prometheus-Remote-Write-Version: 0.1.0" "User-Agent: tsload/0.1.0")
 	srv_opts 1 6500
 	server_bench "$name" "promrw://${url#vm://}/api/v1/write" promrw replay_curl
 	curl_extra=()
-	srv_stop
+	case_down
 fi
 
 name="server: ClickHouse 18.16 TSV INSERT vs curl"
 if srv_case "$name"; then
 	out=$(bash "$here/ch-local.sh" start "$dir/ch")
 	read -r url srv_pid <<<"$out"
-	srv_start "bash '$here/ch-local.sh' stop '$dir/ch'"
+	case_up "bash '$here/ch-local.sh' stop '$dir/ch'"
 	sql="INSERT INTO host_metrics ($single_cols) FORMAT TabSeparated"
 	curl_url="$url/?database=devops&query=${sql// /%20}"
 	curl_type="text/tab-separated-values; charset=UTF-8"
 	# each INSERT makes a part: batches of 26000 rows
 	srv_opts 4 26000
 	server_bench "$name" "clickhouse://${url#http://}/?db=devops" chtsv replay_curl
-	srv_stop
+	case_down
 fi

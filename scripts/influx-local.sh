@@ -18,32 +18,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server-lib.sh"
 
-usage() {
-	echo "usage: $0 start|stop DIR" >&2
-	exit 2
-}
-[ $# -eq 2 ] || usage
-cmd=$1
-mkdir -p "$2"
-dir=$(cd "$2" && pwd)
+srv_args "$@"
 
-case $cmd in
-start)
-	command -v influxd >/dev/null || {
-		echo "influx-local: influxd not found (apt-get install influxdb)" >&2
-		exit 1
-	}
-	if [ -f "$dir/influxd.pid" ] && kill -0 "$(cat "$dir/influxd.pid")" 2>/dev/null; then
-		echo "influx-local: already running in $dir (PID $(cat "$dir/influxd.pid"))" >&2
-		exit 1
-	fi
-	# Three tries, each on fresh ports: on a loaded machine a port taken
-	# between the check and the bind, or a slow first start, is retried.
-	for try in 1 2 3; do
-		port=${INFLUX_PORT:-$(srv_free_port)}
-		rpc=$(srv_free_port)
-		mkdir -p "$dir/data/meta" "$dir/data/data" "$dir/data/wal"
-		cat >"$dir/influxdb.conf" <<CONF
+# InfluxDB on 127.0.0.1:$1 (its RPC on a free port), in the background
+# (srv_start's LAUNCH)
+influx_launch() {
+	local port=$1 rpc
+	rpc=$(srv_free_port)
+	mkdir -p "$dir/data/meta" "$dir/data/data" "$dir/data/wal"
+	cat >"$dir/influxdb.conf" <<CONF
 reporting-enabled = false
 bind-address = "127.0.0.1:$rpc"
 [meta]
@@ -65,27 +48,20 @@ bind-address = "127.0.0.1:$rpc"
 [subscriber]
   enabled = false
 CONF
-		influxd -config "$dir/influxdb.conf" </dev/null >"$dir/influxd.log" 2>&1 &
-		pid=$!
-		echo "$pid" >"$dir/influxd.pid"
-		echo "$port" >"$dir/port"
-		if srv_wait_http "http://127.0.0.1:$port/ping" 60 "$pid"; then
-			break
-		fi
-		state="exited"
-		kill -0 "$pid" 2>/dev/null && state="still running"
-		echo "influx-local: influxd (PID $pid, $state) did not answer on 127.0.0.1:$port (try $try); last log lines:" >&2
-		tail -5 "$dir/influxd.log" >&2
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		[ "$try" -eq 3 ] || [ -n "${INFLUX_PORT:-}" ] && exit 1
-	done
-	echo "influx://127.0.0.1:$port $pid"
+	influxd -config "$dir/influxdb.conf" </dev/null >"$dir/influxd.log" 2>&1 &
+}
+
+case $cmd in
+start)
+	srv_need influx-local influxd influxdb
+	srv_not_running influx-local influxd "$dir"
+	srv_start influx-local influxd "$dir" "${INFLUX_PORT:-}" /ping influx_launch
+	echo "influx://127.0.0.1:$SRV_PORT $SRV_PID"
 	;;
 stop)
 	srv_stop "$dir" influxd
 	;;
 *)
-	usage
+	srv_usage
 	;;
 esac

@@ -20,26 +20,22 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server-lib.sh"
 
-usage() {
-	echo "usage: $0 start|stop DIR" >&2
-	exit 2
+srv_args "$@"
+
+# Prometheus on 127.0.0.1:$1, in the background (srv_start's LAUNCH)
+prom_launch() {
+	prometheus --config.file="$dir/prometheus.yml" \
+		--storage.tsdb.path="$dir/data" \
+		--web.listen-address="127.0.0.1:$1" \
+		--web.enable-remote-write-receiver --log.level=warn \
+		${PROM_FLAGS:-} \
+		</dev/null >"$dir/prometheus.log" 2>&1 &
 }
-[ $# -eq 2 ] || usage
-cmd=$1
-mkdir -p "$2"
-dir=$(cd "$2" && pwd)
 
 case $cmd in
 start)
-	command -v prometheus >/dev/null || {
-		echo "prom-local: prometheus not found (apt-get install prometheus)" >&2
-		exit 1
-	}
-	if [ -f "$dir/prometheus.pid" ] &&
-		kill -0 "$(cat "$dir/prometheus.pid")" 2>/dev/null; then
-		echo "prom-local: already running in $dir" >&2
-		exit 1
-	fi
+	srv_need prom-local prometheus prometheus
+	srv_not_running prom-local prometheus "$dir"
 	mkdir -p "$dir/data"
 	{
 		printf 'global:\n  scrape_interval: 15s\n'
@@ -55,34 +51,13 @@ start)
 			done
 		fi
 	} >"$dir/prometheus.yml"
-	# Up to three tries, each on a fresh port: another process may take
-	# the port between the check and the bind.
-	for try in 1 2 3; do
-		port=${PROM_PORT:-$(srv_free_port)}
-		prometheus --config.file="$dir/prometheus.yml" \
-			--storage.tsdb.path="$dir/data" \
-			--web.listen-address="127.0.0.1:$port" \
-			--web.enable-remote-write-receiver --log.level=warn \
-			${PROM_FLAGS:-} \
-			</dev/null >"$dir/prometheus.log" 2>&1 &
-		pid=$!
-		echo "$pid" >"$dir/prometheus.pid"
-		echo "$port" >"$dir/port"
-		if srv_wait_http "http://127.0.0.1:$port/-/ready" 60 "$pid"; then
-			break
-		fi
-		echo "prom-local: prometheus did not answer on 127.0.0.1:$port (try $try); last log lines:" >&2
-		tail -5 "$dir/prometheus.log" >&2
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		[ "$try" -eq 3 ] || [ -n "${PROM_PORT:-}" ] && exit 1
-	done
-	echo "promrw://127.0.0.1:$port $pid"
+	srv_start prom-local prometheus "$dir" "${PROM_PORT:-}" /-/ready prom_launch
+	echo "promrw://127.0.0.1:$SRV_PORT $SRV_PID"
 	;;
 stop)
 	srv_stop "$dir" prometheus
 	;;
 *)
-	usage
+	srv_usage
 	;;
 esac

@@ -22,54 +22,29 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server-lib.sh"
 
-usage() {
-	echo "usage: $0 start|stop DIR" >&2
-	exit 2
+srv_args "$@"
+
+# VictoriaMetrics on 127.0.0.1:$1, in the background (srv_start's LAUNCH)
+vm_launch() {
+	victoria-metrics -storageDataPath="$dir/data" \
+		-httpListenAddr="127.0.0.1:$1" -retentionPeriod=100y \
+		-search.latencyOffset=0s -dedup.minScrapeInterval=1ms \
+		-search.disableCache -loggerLevel=WARN ${VM_ARGS:-} \
+		</dev/null >"$dir/victoria-metrics.log" 2>&1 &
 }
-[ $# -eq 2 ] || usage
-cmd=$1
-mkdir -p "$2"
-dir=$(cd "$2" && pwd)
 
 case $cmd in
 start)
-	command -v victoria-metrics >/dev/null || {
-		echo "vm-local: victoria-metrics not found (apt-get install victoria-metrics)" >&2
-		exit 1
-	}
-	if [ -f "$dir/victoria-metrics.pid" ] &&
-		kill -0 "$(cat "$dir/victoria-metrics.pid")" 2>/dev/null; then
-		echo "vm-local: already running in $dir" >&2
-		exit 1
-	fi
+	srv_need vm-local victoria-metrics victoria-metrics
+	srv_not_running vm-local victoria-metrics "$dir"
 	mkdir -p "$dir/data"
-	# Up to three tries, each on a fresh port: another process may take
-	# the port between the check and the bind.
-	for try in 1 2 3; do
-		port=${VM_PORT:-$(srv_free_port)}
-		victoria-metrics -storageDataPath="$dir/data" \
-			-httpListenAddr="127.0.0.1:$port" -retentionPeriod=100y \
-			-search.latencyOffset=0s -dedup.minScrapeInterval=1ms \
-			-search.disableCache -loggerLevel=WARN ${VM_ARGS:-} \
-			</dev/null >"$dir/victoria-metrics.log" 2>&1 &
-		pid=$!
-		echo "$pid" >"$dir/victoria-metrics.pid"
-		echo "$port" >"$dir/port"
-		if srv_wait_http "http://127.0.0.1:$port/health" 60 "$pid"; then
-			break
-		fi
-		echo "vm-local: victoria-metrics did not answer on 127.0.0.1:$port (try $try); last log lines:" >&2
-		tail -5 "$dir/victoria-metrics.log" >&2
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		[ "$try" -eq 3 ] || [ -n "${VM_PORT:-}" ] && exit 1
-	done
-	echo "vm://127.0.0.1:$port $pid"
+	srv_start vm-local victoria-metrics "$dir" "${VM_PORT:-}" /health vm_launch
+	echo "vm://127.0.0.1:$SRV_PORT $SRV_PID"
 	;;
 stop)
 	srv_stop "$dir" victoria-metrics
 	;;
 *)
-	usage
+	srv_usage
 	;;
 esac

@@ -85,6 +85,96 @@ start_more() {
 	exit 1
 }
 
+# start_local SCRIPT DIR SCHEME PATH: start_server SCRIPT DIR for a
+# server that SCRIPT puts on a free loopback port (written to DIR/port),
+# then checks that SCRIPT printed SCHEME://127.0.0.1:PORT, that
+# http://127.0.0.1:PORT/PATH answers and that the port is bound on
+# loopback only. Sets SRV_PORT and SRV_HTTP (http://127.0.0.1:PORT).
+start_local() {
+	local script=$1 dir=$2 scheme=$3 path=$4
+	start_server "$script" "$dir"
+	SRV_PORT=$(cat "$dir/port")
+	SRV_HTTP=http://127.0.0.1:$SRV_PORT
+	check "$script prints $scheme://127.0.0.1:PORT PID" \
+		test "$SRV_URL" = "$scheme://127.0.0.1:$SRV_PORT"
+	check "the server answers /$path" curl -sf -o /dev/null "$SRV_HTTP/$path"
+	check "it listens on loopback only" \
+		not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$SRV_PORT '"
+}
+
+# free_port: a TCP port nothing listens on (scripts/server-lib.sh)
+free_port() { bash -c ". '$T_SRC/scripts/server-lib.sh'; srv_free_port"; }
+# check_refused LABEL TARGET REGEX: an ingest to TARGET, a port nothing
+# listens on, exits 1 with one line on stderr that matches REGEX (grep)
+check_refused() {
+	local label=$1 target=$2 re=$3 rc
+	"$TSLOAD" ingest --duration 2 --host-scale 1 --target "$target" \
+		--results "$T_TMP/results" >refused.out 2>refused.err
+	rc=$?
+	check_eq "$label: exit 1" 1 "$rc"
+	check_eq "$label: one line on stderr" 1 "$(wc -l <refused.err)"
+	check "$label: it names the target and the reason" grep -q "$re" refused.err
+}
+
+# The query runs of the server suites: all.ini (query_ini) run with the
+# templates of configs/queries, logs in $T_TMP/logs/PREFIX-*, results in
+# $T_TMP/results, stdout and stderr in PREFIX.out and PREFIX.err.
+# query_ini REPS Q...: writes all.ini: regular mode, REPS repetitions, 2
+# retries, do-qQ for each Q, drawn alike
+query_ini() {
+	local reps=$1 q
+	shift
+	printf '[default]\nquery_mode = regular\nrepetitions = %s\nretries = 2\n\n[query_distribution]\n' "$reps" >all.ini
+	for q in "$@"; do echo "do-q$q = $((100 / $#))" >>all.ini; done
+}
+# query_run PREFIX ARGS...: tsload query with all.ini and ARGS (the
+# target, -p, -c, --repetitions, ...), no think time
+query_run() {
+	local prefix=$1
+	shift
+	"$TSLOAD" query --config all.ini --think-time-milliseconds 0 \
+		--queries-dir "$T_SRC/configs/queries" -l "$T_TMP/logs" \
+		--run-prefix "$prefix" --results "$T_TMP/results" "$@" \
+		>"$prefix.out" 2>"$prefix.err"
+}
+# check_queries LABEL PREFIX ARGS...: query_run with -p 1 -c 2 and every
+# query of all.ini, then checks: exit 0, nothing on stderr, each query ran
+# and returned rows every time in both threads, every .err file empty
+check_queries() {
+	local label=$1 prefix=$2 rc q n qs
+	shift 2
+	query_run "$prefix" -p 1 -c 2 "$@"
+	rc=$?
+	check_eq "$label: exit 0" 0 "$rc"
+	check "$label: nothing on stderr" test ! -s "$prefix.err"
+	qs=$(sed -n 's/^do-q\([0-9]*\) = .*/\1/p' all.ini)
+	for q in $qs; do
+		n=$(cat "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q"$q".log 2>/dev/null | wc -l)
+		check "do-q$q ran" test "$n" -gt 0
+		check "do-q$q returned rows every time" \
+			no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/"$prefix"-*-1-[12]/do-q"$q".log
+	done
+	# a .err per query and per count query (begin, end), per thread
+	n=$((2 * ($(wc -w <<<"$qs") + 2)))
+	check "all $n .err files are empty" empty_files "$n" "$T_TMP"/logs/"$prefix"-*-1-[12]/*.err
+}
+# check_query_rows LABEL PREFIX ARGS...: query_run with -p 1 -c 1 and
+# ARGS; checks exit 0 and rows every time in each query's log
+check_query_rows() {
+	local label=$1 prefix=$2 rc
+	shift 2
+	query_run "$prefix" -p 1 -c 1 "$@"
+	rc=$?
+	check_eq "$label: exit 0" 0 "$rc"
+	check "$label: rows every time" no_line "$(grep -c '^do-q' all.ini)" \
+		'Rows: (0|None)$' "$T_TMP"/logs/"$prefix"-*-1-1/do-q*.log
+}
+# query_count PREFIX: what the count query (numDatapoints) of thread 1
+# of check_queries' run PREFIX found at its start
+query_count() {
+	awk 'NR == 2 { print $2 }' "$(ls -d "$T_TMP"/logs/"$1"-*-1-1)/numDatapoints-begin-result.txt"
+}
+
 # Checks over the files a run wrote. A glob that matches nothing stays one
 # literal name of a missing file, and grep on a missing file fails with 2:
 # so each checks that its files are there before it looks inside, and
@@ -168,6 +258,32 @@ sys.exit(0 if walk(json.load(open(path, encoding="utf-8"))) else 1)
 PY
 }
 
+# run_value RUNDIR KEY...: the value under KEY... (an index for a list) in
+# RUNDIR/run.json, "none" for a missing or empty object
+run_value() {
+	python3 - "$@" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1] + "/run.json"))
+for k in sys.argv[2:]:
+    o = o[int(k)] if isinstance(o, list) else o.get(k, {})
+print(o if not isinstance(o, dict) or o else "none")
+PY
+}
+# last_run: the newest run folder under $T_TMP/results
+last_run() { ls -td "$T_TMP"/results/*/ | head -1; }
+
+# exit2_line NAME REGEX ARGS...: tsload ARGS exits 2 with exactly one
+# line on stderr, which matches REGEX (grep -E); its output in out and err
+exit2_line() {
+	local name=$1 re=$2 rc
+	shift 2
+	"$TSLOAD" "$@" >out 2>err
+	rc=$?
+	check_eq "$name: exit 2" 2 "$rc"
+	check_eq "$name: one line" 1 "$(grep -c . err)"
+	check "$name: names it" grep -qE "$re" err
+}
+
 # Parsers of a run's closing lines (its stdout in FILE, the last run's
 # lines when there are several); each prints the number, or nothing when
 # the line is not there.
@@ -184,5 +300,8 @@ throttled_retries() { closing_number "Throttled retries" "$1"; }
 # target_number K LABEL FILE: N of "LABEL: N" in the closing line of
 # target K of a fan-out ("Target K URL: Records written: N. ...")
 target_number() { sed -n "s/^Target $1 .* $2: \([0-9]*\).*/\1/p" "$3" | tail -1; }
+# spool_num FIELD FILE: N of "... N FIELD" in the "Spool: ..." line
+# ("records kept", "left", "from an earlier run")
+spool_num() { sed -n "/^Spool:/{s/^Spool:/ /;s/.*[ (]\([0-9]*\) $1.*/\1/p}" "$2" | tail -1; }
 # merged_summary FILE: the path a query run's closing line names
 merged_summary() { sed -n 's/.*merged summary: //p' "$1"; }

@@ -97,18 +97,6 @@ fresh_offer(
 
 /* ---- the point queries ---- */
 
-static void
-sql_str(struct buf *q, const char *s, size_t n)
-{
-	buf_addc(q, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			buf_addc(q, '\'');
-		buf_addc(q, s[i]);
-	}
-	buf_addc(q, '\'');
-}
-
 /* SELECT count(*) of the point's series at its time (SQL, ClickHouse) */
 static void
 q_sql(struct buf *q, const struct slot *sl)
@@ -121,7 +109,7 @@ q_sql(struct buf *q, const struct slot *sl)
 		struct str v = series_dim(sl->se, d);
 
 		buf_printf(q, " AND %s = ", k->schema->dcol[k->dcol[d]]);
-		sql_str(q, v.p, v.len);
+		buf_add_quoted(q, v.p, v.len);
 	}
 }
 
@@ -139,7 +127,7 @@ q_timestream(struct buf *q, const struct slot *sl)
 		struct str v = series_dim(sl->se, d);
 
 		buf_printf(q, " AND %s = ", k->dim[d]);
-		sql_str(q, v.p, v.len);
+		buf_add_quoted(q, v.p, v.len);
 	}
 }
 

@@ -76,6 +76,17 @@ buf_addc(struct buf *b, char c)
 }
 
 int
+buf_add_quoted(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int    rc = buf_addc(b, '\'');
+
+	for (i = 0; i < n && !rc; i++)
+		rc = s[i] == '\'' ? buf_add(b, "''", 2) : buf_addc(b, s[i]);
+	return rc ? rc : buf_addc(b, '\'');
+}
+
+int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -31,6 +31,9 @@ int buf_reserve(struct buf *b, size_t n);
 int buf_add(struct buf *b, const void *p, size_t n);
 int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
+/** Appends s[0..n) in single quotes, each ' in it doubled: a string
+ *  literal of SQL or gnuplot. 0 or -ENOSPC. */
+int buf_add_quoted(struct buf *b, const char *s, size_t n);
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /** NUL-terminates without counting the NUL in len; 0 or -ENOSPC. */

@@ -7,20 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dpoint.h"
 #include "fmt.h"
 #include "xalloc.h"
 
 enum {
 	GPH_LINE_FIX = 160, /* a line's bytes besides the path's parts */
 	GPH_MEAS_MAX = 64,  /* a measure's name, as written */
-};
-
-struct gph_group {
-	const struct dimgroup *g;
-	uint16_t               pre_len; /* prefix, measurement, parts
-	                                   before the name, and a '.' */
-	uint16_t post_len;              /* the parts after the name */
-	char     text[];                /* pre, then post */
 };
 
 /* Bytes a part keeps as they are: letters, digits, '-', '_'. */
@@ -70,48 +63,31 @@ void
 gph_enc_init(struct gph_enc *e, const char *prefix)
 {
 	memset(e, 0, sizeof(*e));
-	if (prefix && *prefix) {
-		e->prefix_len = strnlen(prefix, GPH_PREFIX_MAX - 2);
-		memcpy(e->prefix, prefix, e->prefix_len);
-		e->prefix[e->prefix_len++] = '.';
-	}
+	e->prefix_len = dp_prefix_set(e->prefix, GPH_PREFIX_MAX, prefix);
 }
 
 void
 gph_enc_free(struct gph_enc *e)
 {
-	unsigned i;
-
-	for (i = 0; i < e->n_g; i++)
-		free(e->g[i]);
-	free(e->g);
-	e->g   = NULL;
-	e->n_g = 0;
+	dp_groups_free(&e->groups);
 }
 
-static struct gph_group *
+/* The path of g's series before the name (prefix, measurement, parts
+ * before the name, and a '.') and after it (the parts after). */
+static const struct dp_group *
 gph_group_of(struct gph_enc *e, const struct dimgroup *g)
 {
 	const struct schema_kind *k = g->sk;
-	struct gph_group         *t;
+	struct dp_group          *t = dp_group_find(&e->groups, g);
 	size_t                    n = e->prefix_len + k->name_len + 8;
 	char                     *w;
 	unsigned                  d;
 
-	if (g->id < e->n_g && e->g[g->id] && e->g[g->id]->g == g)
-		return e->g[g->id];
-	if (g->id >= e->n_g) {
-		unsigned cap
-		    = g->id + 1u > 2 * e->n_g ? g->id + 1u : 2 * e->n_g;
-
-		e->g = xrealloc(e->g, cap * sizeof(*e->g));
-		memset(e->g + e->n_g, 0, (cap - e->n_g) * sizeof(*e->g));
-		e->n_g = cap;
-	}
+	if (t)
+		return t;
 	for (d = 0; d < k->n_dims; d++)
 		n += g->dim[d].len + 2;
-	free(e->g[g->id]);
-	t = xmalloc(sizeof(*t) + n);
+	t = dp_group_new(&e->groups, g, n);
 	w = t->text;
 	memcpy(w, e->prefix, e->prefix_len);
 	w += e->prefix_len;
@@ -127,8 +103,6 @@ gph_group_of(struct gph_enc *e, const struct dimgroup *g)
 		w    = gph_part(w, g->dim[d].p, g->dim[d].len);
 	}
 	t->post_len = (uint16_t)(w - t->text - t->pre_len);
-	t->g        = g;
-	e->g[g->id] = t;
 	return t;
 }
 
@@ -163,14 +137,14 @@ static char *
 gph_put(
     struct gph_enc *e, char *w, const struct sample *s, const struct batch *b)
 {
-	const struct series    *se = s->series;
-	const struct gph_group *t  = gph_group_of(e, se->g);
-	char                    ts[FMT_NUM_MAX + 8], *path, *start = w;
-	size_t                  path_len, ts_len;
-	unsigned                i, first, end, skipped = 0;
-	struct tgt_measure      m;
+	const struct series   *se = s->series;
+	const struct dp_group *t  = gph_group_of(e, se->g);
+	char                   ts[FMT_NUM_MAX + 8], *path;
+	size_t                 path_len, ts_len;
+	struct dp_walk         wk;
+	struct tgt_measure     m;
 
-	target_span(s, b, &first, &end);
+	dp_walk_init(&wk, s, b);
 	ts_len = (size_t)(gph_time(ts, s->time_ms) - ts);
 	/* the series' path once, copied for each measure */
 	path = w;
@@ -186,14 +160,7 @@ gph_put(
 	*w++     = '.';
 	path_len = (size_t)(w - path);
 	w        = path; /* the first line starts here */
-	for (i = first; i < end; i++) {
-		if (target_absent(s, i))
-			continue;
-		target_measure(s, i, &m);
-		if (m.type == MT_VARCHAR) {
-			skipped++;
-			continue;
-		}
+	while (dp_walk_next(&wk, &m)) {
 		if (w != path)
 			memcpy(w, path, path_len); /* the first line's */
 		w += path_len;
@@ -204,11 +171,7 @@ gph_put(
 		memcpy(w, ts, ts_len);
 		w += ts_len;
 	}
-	e->skip_points += skipped;
-	if (!b->multi)
-		e->skip_records += skipped;
-	else if (w == start && skipped)
-		e->skip_records++;
+	dp_walk_count(&wk, b, &e->skip_points, &e->skip_records);
 	return w;
 }
 

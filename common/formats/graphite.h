@@ -26,21 +26,19 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "dpoint.h"
 #include "format.h"
 #include "target.h"
 
 enum { GPH_PREFIX_MAX = 128 };
 
-/* The dotted path before and after the series' name of one dimension
- * group, made on first use and kept. */
-struct gph_group;
-
 /* One thread's encoder. */
 struct gph_enc {
-	char               prefix[GPH_PREFIX_MAX]; /* "" or "tsload." */
-	size_t             prefix_len;
-	struct gph_group **g; /* by dimgroup id */
-	unsigned           n_g;
+	char   prefix[GPH_PREFIX_MAX]; /* "" or "tsload." */
+	size_t prefix_len;
+	/* the dotted path before and after the series' name of each
+	 * dimension group, made on first use and kept */
+	struct dp_groups groups;
 	/* of the samples gph_encode appended since the caller zeroed
 	 * them: text values left out, and the records of those samples
 	 * left out whole (single layout: each text value is a record;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dpoint.h"
 #include "fmt.h"
 #include "xalloc.h"
 
@@ -16,13 +17,6 @@ enum {
 	/* a sample's tags: a group's (16-bit lengths), the name's, the
 	 * request id's */
 	OTSDB_TAGS_MAX = 4 * 65536 + 256,
-};
-
-struct otsdb_group {
-	const struct dimgroup *g;
-	uint16_t               pre_len;  /* tags before the name's */
-	uint16_t               post_len; /* tags after it */
-	char                   text[];   /* pre, then post */
 };
 
 /* Bytes OpenTSDB takes in a name or a tag: letters, digits, "-_./". */
@@ -85,52 +79,34 @@ void
 otsdb_enc_init(struct otsdb_enc *e, enum otsdb_mode mode, const char *prefix)
 {
 	memset(e, 0, sizeof(*e));
-	e->mode = mode;
-	if (prefix && *prefix) {
-		e->prefix_len = strnlen(prefix, OTSDB_PREFIX_MAX - 2);
-		memcpy(e->prefix, prefix, e->prefix_len);
-		e->prefix[e->prefix_len++] = '.';
-	}
-	e->tags = xmalloc(OTSDB_TAGS_MAX);
+	e->mode       = mode;
+	e->prefix_len = dp_prefix_set(e->prefix, OTSDB_PREFIX_MAX, prefix);
+	e->tags       = xmalloc(OTSDB_TAGS_MAX);
 }
 
 void
 otsdb_enc_free(struct otsdb_enc *e)
 {
-	unsigned i;
-
-	for (i = 0; i < e->n_g; i++)
-		free(e->g[i]);
-	free(e->g);
+	dp_groups_free(&e->groups);
 	free(e->tags);
 	e->tags = NULL;
-	e->g    = NULL;
-	e->n_g  = 0;
 }
 
-static struct otsdb_group *
+/* The tags of g's series before the name's and after it. */
+static const struct dp_group *
 otsdb_group_of(struct otsdb_enc *e, const struct dimgroup *g)
 {
 	const struct schema_kind *k = g->sk;
-	struct otsdb_group       *t;
+	struct dp_group          *t = dp_group_find(&e->groups, g);
 	size_t                    n = 8;
 	char                     *w;
 	unsigned                  d;
 
-	if (g->id < e->n_g && e->g[g->id] && e->g[g->id]->g == g)
-		return e->g[g->id];
-	if (g->id >= e->n_g) {
-		unsigned cap
-		    = g->id + 1u > 2 * e->n_g ? g->id + 1u : 2 * e->n_g;
-
-		e->g = xrealloc(e->g, cap * sizeof(*e->g));
-		memset(e->g + e->n_g, 0, (cap - e->n_g) * sizeof(*e->g));
-		e->n_g = cap;
-	}
+	if (t)
+		return t;
 	for (d = 0; d < k->n_dims; d++)
 		n += strlen(k->dim[d]) + g->dim[d].len + 8;
-	free(e->g[g->id]);
-	t = xmalloc(sizeof(*t) + n);
+	t = dp_group_new(&e->groups, g, n);
 	w = t->text;
 	for (d = 0; d < g->name_at && d < k->n_dims; d++)
 		w = otsdb_tag(w, e->mode, k->dim[d], strlen(k->dim[d]),
@@ -140,8 +116,6 @@ otsdb_group_of(struct otsdb_enc *e, const struct dimgroup *g)
 		w = otsdb_tag(w, e->mode, k->dim[d], strlen(k->dim[d]),
 		    g->dim[d].p, g->dim[d].len);
 	t->post_len = (uint16_t)(w - t->text - t->pre_len);
-	t->g        = g;
-	e->g[g->id] = t;
 	return t;
 }
 
@@ -168,10 +142,10 @@ static char *
 otsdb_tags(struct otsdb_enc *e, char *w, const struct sample *s,
     const struct batch *b)
 {
-	const struct series      *se    = s->series;
-	const struct otsdb_group *t     = otsdb_group_of(e, se->g);
-	const char               *dn    = se->g->sk->dim[se->g->name_at];
-	char                     *start = w;
+	const struct series   *se    = s->series;
+	const struct dp_group *t     = otsdb_group_of(e, se->g);
+	const char            *dn    = se->g->sk->dim[se->g->name_at];
+	char                  *start = w;
 
 	memcpy(w, t->text, t->pre_len);
 	w += t->pre_len;
@@ -208,21 +182,13 @@ otsdb_put(struct otsdb_enc *e, char *w, const struct sample *s,
 	const struct schema_kind *k        = s->series->g->sk;
 	char                     *tags     = e->tags, ts[FMT_NUM_MAX];
 	size_t                    tags_len = 0, ts_len;
-	unsigned                  i, first, end, skipped = 0;
+	struct dp_walk            wk;
 	struct tgt_measure        m;
 
-	*n = 0;
-	target_span(s, b, &first, &end);
+	dp_walk_init(&wk, s, b);
 	ts_len = otsdb_time(ts, e->mode, s->time_ms);
-	for (i = first; i < end; i++) {
-		if (target_absent(s, i))
-			continue;
-		target_measure(s, i, &m);
-		if (m.type == MT_VARCHAR) {
-			skipped++;
-			continue;
-		}
-		if (!*n) /* the tags once, at the first point */
+	while (dp_walk_next(&wk, &m)) {
+		if (wk.points == 1) /* the tags once, at the first point */
 			tags_len = (size_t)(otsdb_tags(e, tags, s, b) - tags);
 		if (e->mode == OTSDB_TELNET) {
 			memcpy(w, "put ", 4);
@@ -263,13 +229,9 @@ otsdb_put(struct otsdb_enc *e, char *w, const struct sample *s,
 			*w++ = '}';
 			*w++ = '}';
 		}
-		(*n)++;
 	}
-	e->skip_points += skipped;
-	if (!b->multi)
-		e->skip_records += skipped;
-	else if (!*n && skipped)
-		e->skip_records++;
+	dp_walk_count(&wk, b, &e->skip_points, &e->skip_records);
+	*n = wk.points;
 	return w;
 }
 

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "dpoint.h"
 #include "format.h"
 #include "target.h"
 
@@ -32,18 +33,15 @@ enum { OTSDB_PREFIX_MAX = 128 };
 
 enum otsdb_mode { OTSDB_JSON = 0, OTSDB_TELNET = 1 };
 
-/* The tags of one dimension group before and after the series' name,
- * made on first use and kept. */
-struct otsdb_group;
-
 /* One thread's encoder. */
 struct otsdb_enc {
-	enum otsdb_mode      mode;
-	char                 prefix[OTSDB_PREFIX_MAX]; /* "" or "tsload." */
-	size_t               prefix_len;
-	struct otsdb_group **g; /* by dimgroup id */
-	unsigned             n_g;
-	char                *tags; /* a sample's tags, written once */
+	enum otsdb_mode mode;
+	char            prefix[OTSDB_PREFIX_MAX]; /* "" or "tsload." */
+	size_t          prefix_len;
+	/* the tags of each dimension group before and after the series'
+	 * name, made on first use and kept */
+	struct dp_groups groups;
+	char            *tags; /* a sample's tags, written once */
 	/* as gph_enc's: text values left out, records left out whole */
 	unsigned skip_points;
 	unsigned skip_records;

@@ -42,34 +42,41 @@ total_of(const struct dg_spec *s, const struct model_conf *c)
 	return c->channels > s->hierarchy ? c->channels : s->hierarchy;
 }
 
+/* The channels the model file of c makes (0 when it does not load), and
+ * its sensors in *sensors. */
 static uint32_t
-dg_hosts(const struct model_conf *c)
+dg_file_total(const struct model_conf *c, unsigned *sensors)
 {
 	struct dg_spec s;
 	char           err[256];
 	uint32_t       n = 0;
 
 	memset(&s, 0, sizeof(s));
+	*sensors = 0;
 	if (c->model_file
-	    && !dg_spec_load(&s, c->model_file, err, sizeof(err)))
-		n = total_of(&s, c);
+	    && !dg_spec_load(&s, c->model_file, err, sizeof(err))) {
+		n        = total_of(&s, c);
+		*sensors = s.n_sensors;
+	}
 	dg_spec_free(&s);
 	return n;
+}
+
+static uint32_t
+dg_hosts(const struct model_conf *c)
+{
+	unsigned sensors;
+
+	return dg_file_total(c, &sensors);
 }
 
 static uint64_t
 dg_series_count(const struct model_conf *c)
 {
-	struct dg_spec s;
-	char           err[256];
-	uint64_t       n = 0;
+	unsigned sensors;
+	uint64_t n = dg_file_total(c, &sensors);
 
-	memset(&s, 0, sizeof(s));
-	if (c->model_file
-	    && !dg_spec_load(&s, c->model_file, err, sizeof(err)))
-		n = (uint64_t)total_of(&s, c) * (c->multi ? 1 : s.n_sensors);
-	dg_spec_free(&s);
-	return n;
+	return n * (c->multi ? 1 : sensors);
 }
 
 /* qsort_r order of channels by their tag value indices. */

@@ -16,6 +16,35 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "http.h"
+#include "params.h"
+
+int
+tcp_url_parse(const char *url, const struct param_row *t, void *cfg,
+    const char *name, const char *usage, char *err, size_t errlen)
+{
+	const char *s = strstr(url, "://");
+	int         rc;
+
+	rc = params_parse_url(t, cfg, url, err, errlen);
+	if (!rc && !s) {
+		snprintf(err, errlen, "%s: expected %s", name, usage);
+		return -EINVAL;
+	}
+	if (!rc)
+		rc = http_check_url(url, err, errlen);
+	if (rc)
+		return rc;
+	s += 3;
+	s += strcspn(s, "/?#");
+	if (*s == '/' && s[1] && s[1] != '?' && s[1] != '#') {
+		snprintf(err, errlen,
+		    "%s: takes no path (\"%.*s\"); use ?prefix= for the first part of the metric names",
+		    name, (int)strcspn(s, "?#"), s);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 int
 tcp_init(struct tcp *t, const char *url, const struct tcp_opts *o, char *err,

@@ -25,6 +25,8 @@
 #include "buf.h"
 #include "outcome.h"
 
+struct param_row;
+
 enum {
 	TCP_HOST_MAX   = 256,
 	TCP_CONNECT_MS = 5000,    /* default connect timeout */
@@ -49,6 +51,16 @@ struct tcp {
 	uint64_t        connects; /* connections made */
 	uint64_t        drops;    /* connections found lost */
 };
+
+/** Reads the URL of a line-protocol target
+ *  ("scheme://HOST[:PORT][,HOST[:PORT]...][/][?key=value&...]"): its
+ *  parameters into cfg by table t (params_parse_url), its hosts checked
+ *  (http_check_url), and no path, for the metric names' first part goes
+ *  in ?prefix=. name starts the messages ("graphite"); usage is the form
+ *  named when url has no "://" ("graphite://HOST[:PORT][/][?prefix=P]").
+ *  @return 0, or -EINVAL with the reason in err. */
+int tcp_url_parse(const char *url, const struct param_row *t, void *cfg,
+    const char *name, const char *usage, char *err, size_t errlen);
 
 /** Prepares t for the first host of url ("scheme://host[:port][,...]
  *  [/][?...]"; IPv6 in brackets). Connects on the first send.

@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "graphite.h"
-#include "http.h"
 #include "tcp.h"
 #include "xalloc.h"
 
@@ -59,34 +58,16 @@ struct gr {
 static int
 gr_parse(const char *url, struct gr_params *p, char *err, size_t errlen)
 {
-	const char *s = strstr(url, "://");
-	int         rc;
+	int rc = tcp_url_parse(url, gr_params, p, "graphite",
+	    "graphite://HOST[:PORT][/][?prefix=P]", err, errlen);
 
-	rc = params_parse_url(gr_params, p, url, err, errlen);
-	if (!rc && !s) {
-		snprintf(err, errlen,
-		    "graphite: expected graphite://HOST[:PORT][/][?prefix=P]");
-		return -EINVAL;
-	}
-	if (!rc)
-		rc = http_check_url(url, err, errlen);
-	if (rc)
-		return rc;
-	s += 3;
-	s += strcspn(s, "/?#");
-	if (*s == '/' && s[1] && s[1] != '?' && s[1] != '#') {
-		snprintf(err, errlen,
-		    "graphite: takes no path (\"%.*s\"); use ?prefix= for the first parts of the metric names",
-		    (int)strcspn(s, "?#"), s);
-		return -EINVAL;
-	}
-	if (!gph_prefix_ok(p->prefix)) {
+	if (!rc && !gph_prefix_ok(p->prefix)) {
 		snprintf(err, errlen,
 		    "graphite: invalid prefix \"%s\" (dotted parts of letters, digits, - and _)",
 		    p->prefix);
 		return -EINVAL;
 	}
-	return 0;
+	return rc;
 }
 
 static int

@@ -72,34 +72,16 @@ struct ot {
 static int
 ot_parse(const char *url, struct ot_params *p, char *err, size_t errlen)
 {
-	const char *s = strstr(url, "://");
-	int         rc;
+	int rc = tcp_url_parse(url, ot_params, p, "opentsdb",
+	    "opentsdb://HOST[:PORT][/][?mode=http|telnet]", err, errlen);
 
-	rc = params_parse_url(ot_params, p, url, err, errlen);
-	if (!rc && !s) {
-		snprintf(err, errlen,
-		    "opentsdb: expected opentsdb://HOST[:PORT][/][?mode=http|telnet]");
-		return -EINVAL;
-	}
-	if (!rc)
-		rc = http_check_url(url, err, errlen);
-	if (rc)
-		return rc;
-	s += 3;
-	s += strcspn(s, "/?#");
-	if (*s == '/' && s[1] && s[1] != '?' && s[1] != '#') {
-		snprintf(err, errlen,
-		    "opentsdb: takes no path (\"%.*s\"); use ?prefix= for the first part of the metric names",
-		    (int)strcspn(s, "?#"), s);
-		return -EINVAL;
-	}
-	if (!otsdb_prefix_ok(p->prefix)) {
+	if (!rc && !otsdb_prefix_ok(p->prefix)) {
 		snprintf(err, errlen,
 		    "opentsdb: invalid prefix \"%s\" (letters, digits, - _ . /)",
 		    p->prefix);
 		return -EINVAL;
 	}
-	return 0;
+	return rc;
 }
 
 static int

@@ -8,16 +8,8 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 
-one_line_exit2() {
-	local name=$1 re=$2 rc
-	shift 2
-	"$TSLOAD" stream "$@" >out 2>err
-	rc=$?
-	check_eq "$name: exit 2" 2 "$rc"
-	check_eq "$name: one line" 1 "$(grep -c . err)"
-	check "$name: names it" grep -qE "$re" err
-}
-spool_num() { sed -n "/^Spool:/{s/^Spool:/ /;s/.*[ (]\([0-9]*\) $1.*/\1/p}" "$2" | tail -1; }
+# one_line_exit2 NAME REGEX ARGS...: tsload stream ARGS (exit2_line)
+one_line_exit2() { exit2_line "$1" "$2" stream "${@:3}"; }
 segs() { find "$1" -name '*.seg' | wc -l; }
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

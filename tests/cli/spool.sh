@@ -8,16 +8,8 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 
-# one_line_exit2 NAME REGEX ARGS...: exit 2 and exactly one stderr line
-one_line_exit2() {
-	local name=$1 re=$2 rc
-	shift 2
-	"$TSLOAD" ingest "$@" >out 2>err
-	rc=$?
-	check_eq "$name: exit 2" 2 "$rc"
-	check_eq "$name: one line" 1 "$(grep -c . err)"
-	check "$name: names it" grep -qE "$re" err
-}
+# one_line_exit2 NAME REGEX ARGS...: tsload ingest ARGS (exit2_line)
+one_line_exit2() { exit2_line "$1" "$2" ingest "${@:3}"; }
 one_line_exit2 "bad --spool-full" '^tsload: error: --spool-full: invalid value "sometimes" \(expected block, drop-oldest or drop-new\)$' \
 	--spool-full sometimes --target null:
 one_line_exit2 "bad --spool-max" '^tsload: error: --spool-max: invalid value "10Q"' \

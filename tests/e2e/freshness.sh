@@ -7,29 +7,16 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TMP" || exit 1
 
-# fresh RUNDIR [KEY...]: a value of run.json's freshness object under
-# the path KEY... (totals, or targets 0)
-fresh() {
-	python3 - "$@" <<'PY'
-import json, sys
-o = json.load(open(sys.argv[1] + "/run.json"))
-for k in sys.argv[2:]:
-    o = o[int(k)] if isinstance(o, list) else o.get(k, {})
-print(o if not isinstance(o, dict) or o else "none")
-PY
-}
-last_run() { ls -td "$T_TMP"/results/*/ | head -1; }
-
 "$TSLOAD" ingest --target "sqlite:$T_TMP/f.db" --host-scale 1 --duration 3 \
 	--interval-millis 500 --freshness --freshness-interval 0.2 \
 	--results "$T_TMP/results" >one.out 2>&1
 check_eq "one target: exit 0" 0 $?
 d=$(last_run)
-n=$(fresh "$d" totals freshness count)
+n=$(run_value "$d" totals freshness count)
 check "one target: probes measured ($n)" test "${n:-0}" -gt 0
-check_eq "one target: every probe visible" 0 "$(fresh "$d" totals freshness not_visible)"
-check_eq "one target: freshness_hist counts the probes" "$n" "$(fresh "$d" totals freshness_hist count)"
-check "one target: p50 is a time" python3 -c "import sys; sys.exit(not float('$(fresh "$d" totals freshness p50)') > 0)"
+check_eq "one target: every probe visible" 0 "$(run_value "$d" totals freshness not_visible)"
+check_eq "one target: freshness_hist counts the probes" "$n" "$(run_value "$d" totals freshness_hist count)"
+check "one target: p50 is a time" python3 -c "import sys; sys.exit(not float('$(run_value "$d" totals freshness p50)') > 0)"
 check "one target: the closing line" grep -q "^Freshness (ack to visible) ms: p50 [0-9.]*, p99 [0-9.]*, max [0-9.]* over $n probes; not visible within 60 s: 0" one.out
 check "one target: the progress line shows it" grep -q "  fresh p50 [0-9]* ms" one.out
 
@@ -40,9 +27,9 @@ check "one target: the progress line shows it" grep -q "  fresh p50 [0-9]* ms" o
 check_eq "two targets: exit 0" 0 $?
 d=$(last_run)
 for k in 0 1; do
-	n=$(fresh "$d" targets $k freshness count)
+	n=$(run_value "$d" targets $k freshness count)
 	check "two targets: target $((k + 1)) probed ($n)" test "${n:-0}" -gt 0
-	check_eq "two targets: target $((k + 1)) every probe visible" 0 "$(fresh "$d" targets $k freshness not_visible)"
+	check_eq "two targets: target $((k + 1)) every probe visible" 0 "$(run_value "$d" targets $k freshness not_visible)"
 	check "two targets: target $((k + 1)) closing line" grep -q "^Target $((k + 1)) Freshness (ack to visible) ms: " two.out
 done
 
@@ -50,7 +37,7 @@ done
 "$TSLOAD" ingest --target "sqlite:$T_TMP/c.db" --host-scale 1 --duration 1 \
 	--results "$T_TMP/results" >none.out 2>&1
 check_eq "no --freshness: exit 0" 0 $?
-check_eq "no --freshness: no freshness in run.json" none "$(fresh "$(last_run)" totals freshness)"
+check_eq "no --freshness: no freshness in run.json" none "$(run_value "$(last_run)" totals freshness)"
 check "no --freshness: no closing line" not grep -q "Freshness" none.out
 
 # targets without a query path

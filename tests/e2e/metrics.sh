@@ -92,7 +92,11 @@ check_eq "--metrics-port 70000: one line" 1 "$(wc -l <<<"$out")"
 check "--metrics-port 70000: names the option" grep -q -- '--metrics-port' <<<"$out"
 python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(20)' "$port" &
 busy=$!
-sleep 0.5
+# bound once ss lists it (a fixed sleep loses the race on a busy machine)
+for _ in $(seq 1 200); do
+	[ -n "$(ss -Htln "sport = :$port" 2>/dev/null)" ] && break
+	sleep 0.05
+done
 "$TSLOAD" ingest --host-scale 1 --duration 1 --target null: --metrics-port "$port" \
 	--results res2 >busy.out 2>busy.err
 check_eq "a port in use: exit 1" 1 $?

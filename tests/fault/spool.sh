@@ -29,8 +29,6 @@ cd "$T_TMP" || exit 1
 
 json_ok() { python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$1"; }
 run_json() { ls "$1"/*/run.json 2>/dev/null | head -1; }
-# spool_num FIELD FILE: a number of the "Spool: ..." closing line
-spool_num() { sed -n "/^Spool:/{s/^Spool:/ /;s/.*[ (]\([0-9]*\) $1.*/\1/p}" "$2" | tail -1; }
 # watch_spool PID DIR: the most bytes DIR's segments held while PID ran
 watch_spool() {
 	local most=0 sz

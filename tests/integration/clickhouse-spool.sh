@@ -20,7 +20,6 @@ start_server ch-local.sh "$chdir"
 churl=$SRV_URL
 port=${churl##*:}
 ch() { curl -sS --noproxy '*' "http://127.0.0.1:$port/" --data-binary "$1"; }
-spool_num() { sed -n "/^Spool:/{s/^Spool:/ /;s/.*[ (]\([0-9]*\) $1.*/\1/p}" "$2" | tail -1; }
 run_json() { ls "$1"/*/run.json 2>/dev/null | head -1; }
 json_total() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["totals"][sys.argv[2]])' "$1" "$2"; }
 # ch_kill [SIGNAL]: the server by its PID (KILL); waits until it is gone

@@ -7,23 +7,13 @@ cd "$T_TMP" || exit 1
 start_server ch-local.sh "$T_TMP/ch"
 port=${SRV_URL##*:}
 
-fresh() {
-	python3 - "$@" <<'PY'
-import json, sys
-o = json.load(open(sys.argv[1] + "/run.json"))
-for k in sys.argv[2:]:
-    o = o[int(k)] if isinstance(o, list) else o.get(k, {})
-print(o if not isinstance(o, dict) or o else "none")
-PY
-}
-
 "$TSLOAD" ingest --target "clickhouse://127.0.0.1:$port/?db=fresh" \
 	--host-scale 1 --duration 4 --interval-millis 1000 --freshness \
 	--freshness-interval 0.5 --results "$T_TMP/results" >run.out 2>&1
 check_eq "clickhouse: exit 0" 0 $?
-d=$(ls -td "$T_TMP"/results/*/ | head -1)
-n=$(fresh "$d" totals freshness count)
+d=$(last_run)
+n=$(run_value "$d" totals freshness count)
 check "clickhouse: probes measured ($n)" test "${n:-0}" -gt 0
-check_eq "clickhouse: every probe visible" 0 "$(fresh "$d" totals freshness not_visible)"
+check_eq "clickhouse: every probe visible" 0 "$(run_value "$d" totals freshness not_visible)"
 check "clickhouse: the closing line" grep -q "^Freshness (ack to visible) ms: p50 " run.out
 finish

@@ -14,16 +14,6 @@ cd "$T_TMP" || exit 1
 VM_ARGS="-search.latencyOffset=2s" start_server vm-local.sh "$T_TMP/vm"
 port=$(cat "$T_TMP/vm/port")
 
-fresh() {
-	python3 - "$@" <<'PY'
-import json, sys
-o = json.load(open(sys.argv[1] + "/run.json"))
-for k in sys.argv[2:]:
-    o = o[int(k)] if isinstance(o, list) else o.get(k, {})
-print(o if not isinstance(o, dict) or o else "none")
-PY
-}
-last_run() { ls -td "$T_TMP"/results/*/ | head -1; }
 at_least() { python3 -c "import sys; sys.exit(not float('$1') >= float('$2'))"; }
 
 for t in "$SRV_URL/?db=fresh" "promrw://127.0.0.1:$port/api/v1/write"; do
@@ -38,10 +28,10 @@ for t in "$SRV_URL/?db=fresh" "promrw://127.0.0.1:$port/api/v1/write"; do
 		--results "$T_TMP/results" >run.out 2>&1
 	check_eq "$t: exit 0" 0 $?
 	d=$(last_run)
-	n=$(fresh "$d" totals freshness count)
-	p50=$(fresh "$d" totals freshness p50)
+	n=$(run_value "$d" totals freshness count)
+	p50=$(run_value "$d" totals freshness p50)
 	check "$t: probes measured ($n)" test "${n:-0}" -gt 0
-	check_eq "$t: every probe visible" 0 "$(fresh "$d" totals freshness not_visible)"
+	check_eq "$t: every probe visible" 0 "$(run_value "$d" totals freshness not_visible)"
 	check "$t: p50 $p50 s >= 1.5 s (latencyOffset 2 s)" at_least "${p50:-0}" 1.5
 	check "$t: the closing line" grep -q "^Freshness (ack to visible) ms: p50 " run.out
 done

@@ -206,10 +206,7 @@ check "... the reason is kept, with the server's answer" grep -q 'data points re
 # 7. a dead port: one line naming the host and the reason, exit 1
 dead=$(srv_free_port)
 for u in "graphite://127.0.0.1:$dead" "opentsdb://127.0.0.1:$dead" "opentsdb://127.0.0.1:$dead?mode=telnet"; do
-	"$TSLOAD" ingest --duration 2 --host-scale 1 --target "$u" --results "$T_TMP/results" >dead.out 2>dead.err
-	check_eq "$u refused: exit 1" 1 $?
-	check_eq "$u refused: one line on stderr" 1 "$(wc -l <dead.err)"
-	check "$u refused: it names the host and the reason" grep -q "127.0.0.1:$dead: connect: Connection refused" dead.err
+	check_refused "$u refused" "$u" "127.0.0.1:$dead: connect: Connection refused"
 done
 "$TSLOAD" ingest --duration 1 --target "graphite://127.0.0.1:$dead/x" >path.out 2>path.err
 check_eq "graphite URL with a path: exit 2" 2 $?

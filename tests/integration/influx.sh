@@ -9,15 +9,8 @@
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 srv=$T_TMP/influx
-start_server influx-local.sh "$srv"
-url=$SRV_URL
-port=$(cat "$srv/port")
-http=http://127.0.0.1:$port
-check "influx-local.sh prints influx://127.0.0.1:PORT PID" \
-	test "$url" = "influx://127.0.0.1:$port"
-check "the server answers /ping" curl -sf -o /dev/null "$http/ping"
-check "it listens on loopback only" \
-	not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$port '"
+start_local influx-local.sh "$srv" influx ping
+url=$SRV_URL port=$SRV_PORT http=$SRV_HTTP
 
 # points the server holds in db $1: the sum of count(*) over every field
 held() {
@@ -58,7 +51,7 @@ check_eq "server holds the data points written (multi)" "$w" "$(held imulti)"
 
 # 3. a cluster URL with a host that is down: the rest carry on. Bodies
 # of at most 4 KiB: each batch of 1000 records goes out in many parts.
-dead=$(bash -c ". '$src/scripts/server-lib.sh'; srv_free_port")
+dead=$(free_port)
 "$TSLOAD" ingest -p 1 -c 2 --host-scale 1 --duration 3 --batch-writes \
 	--batch-size 1000 \
 	--target "influx://127.0.0.1:$dead,127.0.0.1:$port/?db=icluster&max_body=4096" \
@@ -67,39 +60,10 @@ check_eq "ingest with a dead host in the cluster: exit 0" 0 $?
 check_eq "every point reached the live host" "$(points_written cluster.out)" "$(held icluster)"
 
 # 4. every InfluxQL query, both layouts, parameters from the data
-cat >all.ini <<'INI'
-[default]
-query_mode = regular
-repetitions = 60
-retries = 2
-
-[query_distribution]
-do-q1 = 25
-do-q2 = 25
-do-q4 = 25
-do-q6 = 25
-INI
-"$TSLOAD" query --config all.ini -p 1 -c 2 --think-time-milliseconds 0 \
-	--queries-dir "$src/configs/queries" --target "$url/?db=itest" \
-	-l "$T_TMP/logs" --run-prefix ix --results "$T_TMP/results" >q.out 2>q.err
-check_eq "query: exit 0" 0 $?
-check "query: nothing on stderr" test ! -s q.err
-for q in 1 2 4 6; do
-	n=$(cat "$T_TMP"/logs/ix-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
-	check "do-q$q ran" test "$n" -gt 0
-	check "do-q$q returned rows every time" \
-		no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/ix-*-1-[12]/do-q$q.log
-done
-check "all 12 .err files are empty" empty_files 12 "$T_TMP"/logs/ix-*-1-[12]/*.err
-one=$(ls -d "$T_TMP"/logs/ix-*-1-1)
-check_eq "count query: the points of the last 15 minutes" \
-	"$(held itest)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
-"$TSLOAD" query --config all.ini --repetitions 8 --multi -p 1 -c 1 \
-	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
-	--target "$url/?db=imulti" -l "$T_TMP/logs" --run-prefix ixm \
-	--results "$T_TMP/results" >qm.out 2>qm.err
-check_eq "query (multi): exit 0" 0 $?
-check "query (multi): rows every time" no_line 4 'Rows: (0|None)$' "$T_TMP"/logs/ixm-*-1-1/do-q*.log
+query_ini 60 1 2 4 6
+check_queries query ix --target "$url/?db=itest"
+check_eq "count query: the points of the last 15 minutes" "$(held itest)" "$(query_count ix)"
+check_query_rows "query (multi)" ixm --repetitions 8 --multi --target "$url/?db=imulti"
 printf '[default]\nrepetitions = 1\n[query_distribution]\ndo-q3 = 100\n' >q3.ini
 "$TSLOAD" query --config q3.ini --target "$url/?db=itest" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" >q3.out 2>q3.err
@@ -121,12 +85,8 @@ check_eq "cleanup of a missing database: says so" \
 	"nothing to drop: database itest does not exist on http://127.0.0.1:$port" "$(cat clean2.out)"
 
 # 6. failures: one line, exit 1, no crash
-"$TSLOAD" ingest --duration 2 --host-scale 1 --target "influx://127.0.0.1:$dead/?db=x" \
-	--results "$T_TMP/results" >refused.out 2>refused.err
-check_eq "connection refused: exit 1" 1 $?
-check_eq "connection refused: one line on stderr" 1 "$(wc -l <refused.err)"
-check "it names the URL and the reason" \
-	grep -q "influx http://127.0.0.1:$dead/query: .*onnect" refused.err
+check_refused "connection refused" "influx://127.0.0.1:$dead/?db=x" \
+	"influx http://127.0.0.1:$dead/query: .*onnect"
 "$TSLOAD" query --config all.ini --target "influx://127.0.0.1:$dead/?db=x" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" \
 	--results "$T_TMP/results" >qrefused.out 2>qrefused.err

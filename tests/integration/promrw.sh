@@ -9,14 +9,8 @@
 . "$(dirname "$0")/../lib.sh"
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
-start_server prom-local.sh "$T_TMP/prom"
-url=$SRV_URL
-port=$(cat "$T_TMP/prom/port")
-http=http://127.0.0.1:$port
-check "prom-local.sh prints promrw://127.0.0.1:PORT PID" test "$url" = "promrw://127.0.0.1:$port"
-check "the server is ready" curl -sf -o /dev/null "$http/-/ready"
-check "it listens on loopback only" \
-	not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$port '"
+start_local prom-local.sh "$T_TMP/prom" promrw -/ready
+url=$SRV_URL http=$SRV_HTTP
 
 # query PROMQL at the HTTP API URL $2: the value of its one sample
 value() {
@@ -67,42 +61,12 @@ check_eq "Prometheus holds the samples written (multi)" "$w" "$(held pmulti)"
 
 # 3. every promql query against Prometheus; the end 400 s ahead so that
 # do-q5's 5-minute subquery steps cover the few seconds of data
-cat >all.ini <<'INI'
-[default]
-query_mode = regular
-repetitions = 20
-retries = 2
-
-[query_distribution]
-do-q1 = 20
-do-q2 = 20
-do-q3 = 20
-do-q4 = 20
-do-q5 = 20
-INI
+query_ini 20 1 2 3 4 5
 end=$(($(date +%s) + 400))
-"$TSLOAD" query --config all.ini -p 1 -c 2 --think-time-milliseconds 0 \
-	--queries-dir "$src/configs/queries" --target "$url" -d psingle \
-	--query-end-time "$end" -l "$T_TMP/logs" --run-prefix prom \
-	--results "$T_TMP/results" >q.out 2>q.err
-check_eq "query (Prometheus): exit 0" 0 $?
-check "query: nothing on stderr" test ! -s q.err
-for q in 1 2 3 4 5; do
-	n=$(cat "$T_TMP"/logs/prom-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
-	check "do-q$q ran" test "$n" -gt 0
-	check "do-q$q returned rows every time" \
-		no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/prom-*-1-[12]/do-q$q.log
-done
-check "all .err files are empty" empty_files 14 "$T_TMP"/logs/prom-*-1-[12]/*.err
-one=$(ls -d "$T_TMP"/logs/prom-*-1-1)
-check_eq "count query: the samples of the last 15 minutes" \
-	"$(held psingle)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
-"$TSLOAD" query --config all.ini --repetitions 5 --multi -p 1 -c 1 \
-	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
-	--target "$url" -d pmulti --query-end-time "$end" -l "$T_TMP/logs" \
-	--run-prefix promm --results "$T_TMP/results" >qm.out 2>qm.err
-check_eq "query (multi): exit 0" 0 $?
-check "query (multi): rows every time" no_line 5 'Rows: (0|None)$' "$T_TMP"/logs/promm-*-1-1/do-q*.log
+check_queries "query (Prometheus)" prom --target "$url" -d psingle --query-end-time "$end"
+check_eq "count query: the samples of the last 15 minutes" "$(held psingle)" "$(query_count prom)"
+check_query_rows "query (multi)" promm --repetitions 5 --multi --target "$url" -d pmulti \
+	--query-end-time "$end"
 
 # 4. Prometheus' quirks: a sample more than 1 h older than the head's
 # newest is refused (400 out of bounds), the whole request with it; the
@@ -142,25 +106,15 @@ check_eq "VictoriaMetrics holds the samples written (promrw://)" "$w" "$(vheld_w
 check_eq "vm://?protocol=rw: exit 0" 0 $?
 w=$(points_written vr.out)
 check_eq "VictoriaMetrics holds the samples written (vm://?protocol=rw)" "$w" "$(vheld_when vrw "$w")"
-"$TSLOAD" query --config all.ini --repetitions 5 -p 1 -c 1 --think-time-milliseconds 0 \
-	--queries-dir "$src/configs/queries" --target "promrw://127.0.0.1:$vport" -d vprw \
-	--query-end-time "$end" -l "$T_TMP/logs" --run-prefix vmp --results "$T_TMP/results" >vq.out 2>vq.err
-check_eq "promql queries against VictoriaMetrics: exit 0" 0 $?
-check "... rows every time" no_line 5 'Rows: (0|None)$' "$T_TMP"/logs/vmp-*-1-1/do-q*.log
-"$TSLOAD" query --config all.ini --repetitions 5 -p 1 -c 1 --think-time-milliseconds 0 \
-	--queries-dir "$src/configs/queries" --target "vm://127.0.0.1:$vport/?protocol=rw&db=vrw" \
-	--multi --query-end-time "$end" -l "$T_TMP/logs" --run-prefix vmr --results "$T_TMP/results" >vrq.out 2>vrq.err
-check_eq "metricsql queries on what vm://?protocol=rw wrote: exit 0" 0 $?
-check "... rows every time" no_line 5 'Rows: (0|None)$' "$T_TMP"/logs/vmr-*-1-1/do-q*.log
+check_query_rows "promql queries against VictoriaMetrics" vmp --repetitions 5 \
+	--target "promrw://127.0.0.1:$vport" -d vprw --query-end-time "$end"
+check_query_rows "metricsql queries on what vm://?protocol=rw wrote" vmr --repetitions 5 \
+	--target "vm://127.0.0.1:$vport/?protocol=rw&db=vrw" --multi --query-end-time "$end"
 
 # 6. a refused connection: one line naming the URL, exit 1
-dead=$(bash -c ". '$src/scripts/server-lib.sh'; srv_free_port")
-"$TSLOAD" ingest --duration 2 --host-scale 1 --target "promrw://127.0.0.1:$dead" \
-	--results "$T_TMP/results" >refused.out 2>refused.err
-check_eq "connection refused: exit 1" 1 $?
-check_eq "connection refused: one line on stderr" 1 "$(wc -l <refused.err)"
-check "it names the URL and the reason" \
-	grep -q "promrw http://127.0.0.1:$dead/api/v1/write: .*onnect" refused.err
+dead=$(free_port)
+check_refused "connection refused" "promrw://127.0.0.1:$dead" \
+	"promrw http://127.0.0.1:$dead/api/v1/write: .*onnect"
 
 # 7. the fake receiver: 400, 500, 429, and the required headers
 fake() {

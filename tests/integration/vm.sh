@@ -8,14 +8,8 @@
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$T_TMP" || exit 1
 srv=$T_TMP/vm
-start_server vm-local.sh "$srv"
-url=$SRV_URL
-port=$(cat "$srv/port")
-http=http://127.0.0.1:$port
-check "vm-local.sh prints vm://127.0.0.1:PORT PID" test "$url" = "vm://127.0.0.1:$port"
-check "the server answers /health" curl -sf -o /dev/null "$http/health"
-check "it listens on loopback only" \
-	not bash -c "ss -Htln | grep -v '127.0.0.1:' | grep -q ':$port '"
+start_local vm-local.sh "$srv" vm health
+url=$SRV_URL port=$SRV_PORT http=$SRV_HTTP
 
 # samples the server holds with label db=$1
 held() {
@@ -58,42 +52,12 @@ check_eq "server holds the data points written (multi)" "$w" "$(held_when vmulti
 
 # 3. every PromQL query. The end is 400 s ahead so that do-q5's
 # 5-minute subquery steps cover the few seconds of data.
-cat >all.ini <<'INI'
-[default]
-query_mode = regular
-repetitions = 60
-retries = 2
-
-[query_distribution]
-do-q1 = 20
-do-q2 = 20
-do-q3 = 20
-do-q4 = 20
-do-q5 = 20
-INI
+query_ini 60 1 2 3 4 5
 end=$(($(date +%s) + 400))
-"$TSLOAD" query --config all.ini -p 1 -c 2 --think-time-milliseconds 0 \
-	--queries-dir "$src/configs/queries" --target "$url/?db=vtest" \
-	--query-end-time "$end" -l "$T_TMP/logs" --run-prefix vm \
-	--results "$T_TMP/results" >q.out 2>q.err
-check_eq "query: exit 0" 0 $?
-check "query: nothing on stderr" test ! -s q.err
-for q in 1 2 3 4 5; do
-	n=$(cat "$T_TMP"/logs/vm-*-1-[12]/do-q$q.log 2>/dev/null | wc -l)
-	check "do-q$q ran" test "$n" -gt 0
-	check "do-q$q returned rows every time" \
-		no_line 2 'Rows: (0|None)$' "$T_TMP"/logs/vm-*-1-[12]/do-q$q.log
-done
-check "all 14 .err files are empty" empty_files 14 "$T_TMP"/logs/vm-*-1-[12]/*.err
-one=$(ls -d "$T_TMP"/logs/vm-*-1-1)
-check_eq "count query: the points of the last 15 minutes" \
-	"$(held vtest)" "$(awk 'NR == 2 { print $2 }' "$one/numDatapoints-begin-result.txt")"
-"$TSLOAD" query --config all.ini --repetitions 10 --multi -p 1 -c 1 \
-	--think-time-milliseconds 0 --queries-dir "$src/configs/queries" \
-	--target "$url" -d vmulti --query-end-time "$end" -l "$T_TMP/logs" \
-	--run-prefix vmm --results "$T_TMP/results" >qm.out 2>qm.err
-check_eq "query (multi): exit 0" 0 $?
-check "query (multi): rows every time" no_line 5 'Rows: (0|None)$' "$T_TMP"/logs/vmm-*-1-1/do-q*.log
+check_queries query vm --target "$url/?db=vtest" --query-end-time "$end"
+check_eq "count query: the points of the last 15 minutes" "$(held vtest)" "$(query_count vm)"
+check_query_rows "query (multi)" vmm --repetitions 10 --multi --target "$url" -d vmulti \
+	--query-end-time "$end"
 printf '[default]\nrepetitions = 1\n[query_distribution]\ndo-q6 = 100\n' >q6.ini
 "$TSLOAD" query --config q6.ini --target "$url/?db=vtest" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" >q6.out 2>q6.err
@@ -107,13 +71,9 @@ check_eq "its series are gone" "" "$(held vtest)"
 check "the other db's are still there" test "$(held vmulti)" -gt 0
 
 # 5. failures: one line, exit 1, no crash
-dead=$(bash -c ". '$src/scripts/server-lib.sh'; srv_free_port")
-"$TSLOAD" ingest --duration 2 --host-scale 1 --target "vm://127.0.0.1:$dead" \
-	--results "$T_TMP/results" >refused.out 2>refused.err
-check_eq "connection refused: exit 1" 1 $?
-check_eq "connection refused: one line on stderr" 1 "$(wc -l <refused.err)"
-check "it names the URL and the reason" \
-	grep -q "vm http://127.0.0.1:$dead/health: .*onnect" refused.err
+dead=$(free_port)
+check_refused "connection refused" "vm://127.0.0.1:$dead" \
+	"vm http://127.0.0.1:$dead/health: .*onnect"
 "$TSLOAD" query --config all.ini --target "vm://127.0.0.1:$dead" \
 	--queries-dir "$src/configs/queries" -l "$T_TMP/logs" \
 	--results "$T_TMP/results" >qrefused.out 2>qrefused.err

@@ -1,6 +1,6 @@
 /* test_graphite.c - the Graphite and OpenTSDB encoders (paths, tags,
  * times, text measures left out and counted, batches split by size),
- * fmt_ms_as_secs, and the host part of a TCP target's URL. The targets
+ * fmt_ms_as_secs, and a TCP target's URL (its checks, its host). The targets
  * against real receivers: tests/integration/graphite.sh.
  */
 #include <setjmp.h>
@@ -17,6 +17,7 @@
 #include "fmt.h"
 #include "graphite.h"
 #include "otsdb.h"
+#include "params.h"
 #include "series_fixture.h"
 #include "tcp.h"
 
@@ -237,6 +238,55 @@ test_tcp_host(void **state)
 	tcp_fini(&t);
 }
 
+struct url_cfg {
+	char prefix[32];
+};
+
+static const struct param_row url_rows[] = {
+	{ "prefix", PARAM_STR, PARAM_FIELD(struct url_cfg, prefix), NULL, 0, 0,
+	    NULL, "P", "first part" },
+	{ NULL },
+};
+
+/* tcp_url_parse: the URL checks graphite:// and opentsdb:// share. */
+static void
+test_tcp_url_parse(void **state)
+{
+	static const char *const ok[]
+	    = { "graphite://h1:9", "graphite://h/", "graphite://h/?prefix=a.b",
+		      "graphite://h1,h2:5?prefix=x", "graphite://h/#x", NULL };
+	static const char *const bad[][2] = {
+		{ "graphite:h", "graphite: expected graphite://H" },
+		{ "graphite://h/x?prefix=p",
+		    "graphite: takes no path (\"/x\"); use ?prefix=" },
+		{ "graphite://h?nope=1", "nope" },
+		{ "graphite://h:99999", "h:99999" },
+	};
+	struct url_cfg c;
+	char           err[256];
+	size_t         i;
+
+	(void)state;
+	for (i = 0; ok[i]; i++)
+		assert_int_equal(tcp_url_parse(ok[i], url_rows, &c, "graphite",
+		                     "graphite://H", err, sizeof(err)),
+		    0);
+	assert_int_equal(tcp_url_parse("graphite://h?prefix=a.b", url_rows, &c,
+	                     "graphite", "graphite://H", err, sizeof(err)),
+	    0);
+	assert_string_equal(c.prefix, "a.b");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(
+		    tcp_url_parse(bad[i][0], url_rows, &c, "graphite",
+		        "graphite://H", err, sizeof(err)),
+		    -EINVAL);
+		if (!strstr(err, bad[i][1]))
+			fail_msg("%s: \"%s\" lacks \"%s\"", bad[i][0], err,
+			    bad[i][1]);
+	}
+}
+
 int
 main(void)
 {
@@ -247,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_opentsdb_json),
 		cmocka_unit_test(test_opentsdb_telnet),
 		cmocka_unit_test(test_tcp_host),
+		cmocka_unit_test(test_tcp_url_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
