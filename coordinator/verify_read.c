@@ -425,7 +425,7 @@ multi_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 				m = &dims->mcol[k][i];
 	if (!m) {
 		snprintf(ctx->err, sizeof(ctx->err),
-		    "verify: no column of measure %s of %s", measure, kind);
+		    "no column of measure %s of %s", measure, kind);
 		return -EINVAL;
 	}
 	buf_init(&q, 1 << 16);
