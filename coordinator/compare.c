@@ -13,6 +13,7 @@
 #include "fs.h"
 #include "jsonr.h"
 #include "log.h"
+#include "verify_show.h"
 #include "xalloc.h"
 
 enum kind { K_RATE, K_LAT, K_COUNT, K_CPU };
@@ -186,6 +187,75 @@ totals(struct cmp_run *r, const struct jsonr_val *root,
 	}
 }
 
+/* The freshness of one figures object o (named name) when it has one. */
+static void
+fresh_of(struct cmp_run *r, const struct jsonr_val *o, const char *name)
+{
+	const struct jsonr_val *f = jsonr_get(o, "freshness");
+	struct cmp_fresh       *x;
+
+	if (!f || r->n_fresh == CMP_FRESH_MAX)
+		return;
+	x = &r->fresh[r->n_fresh++];
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	x->p50 = num(f, "p50");
+	x->p99 = num(f, "p99");
+}
+
+/* run.json's "verify" (verify_show.c reads it) and each role's or
+ * target's freshness. 0, or -EINVAL with the reason in err. */
+static int
+checks(
+    struct cmp_run *r, const struct jsonr_val *root, char *err, size_t errlen)
+{
+	const struct jsonr_val *v = jsonr_get(root, "targets");
+	struct verify_shown    *vs;
+	int                     rc = 0;
+
+	for (size_t i = 0; i < jsonr_len(v); i++) {
+		const struct jsonr_val *t   = jsonr_at(v, i);
+		const char             *url = jsonr_get_str(t, "url");
+		char                    name[80];
+
+		snprintf(name, sizeof(name), "target %zu %.60s", i + 1,
+		    url ? url : "");
+		fresh_of(r, t, name);
+	}
+	if (!r->n_fresh)
+		fresh_of(r, jsonr_get(root, "totals"), "ingest");
+	v = jsonr_get(root, "verify");
+	if (!v)
+		return 0;
+	vs = xmalloc(sizeof(*vs));
+	rc = verify_show_read(v, vs, err, errlen);
+	if (!rc) {
+		r->verify
+		    = vs->differs ? CMP_VERIFY_DIFFERS : CMP_VERIFY_HOLDS;
+		verify_brief(&vs->r, r->verify_what, sizeof(r->verify_what));
+	}
+	free(vs);
+	return rc;
+}
+
+const char *
+compare_verify_word(const struct cmp_run *r)
+{
+	return r->verify == CMP_VERIFY_HOLDS  ? "holds"
+	    : r->verify == CMP_VERIFY_DIFFERS ? "differs"
+	                                      : "-";
+}
+
+unsigned
+compare_fresh_rows(const struct cmp_run *r, unsigned n)
+{
+	unsigned m = 0;
+
+	for (unsigned k = 0; k < n; k++)
+		if (r[k].n_fresh > m)
+			m = r[k].n_fresh;
+	return m;
+}
+
 int
 compare_load_text(struct cmp_run *r, const char *json, size_t len,
     const char *csv, const char *qcsv, char *err, size_t errlen)
@@ -216,6 +286,10 @@ compare_load_text(struct cmp_run *r, const char *json, size_t len,
 		totals(r, root, t, false);
 	if (q)
 		totals(r, root, q, true);
+	if (checks(r, root, err, errlen)) {
+		jsonr_free(doc);
+		return -EINVAL;
+	}
 	jsonr_free(doc);
 	if (!t && !q) {
 		snprintf(err, errlen,
@@ -350,6 +424,94 @@ compare_show(unsigned i, double x, bool sign, char *out, size_t n)
 	}
 }
 
+/* "fresh_p50 t2" for row t of the freshness (t2: the second target),
+ * "fresh_p50" when the runs have one row. */
+static void
+fresh_label(char *out, size_t n, const char *what, unsigned t, unsigned rows)
+{
+	if (rows > 1)
+		snprintf(out, n, "fresh_%s t%u", what, t + 1);
+	else
+		snprintf(out, n, "fresh_%s", what);
+}
+
+/* The freshness rows and verify's verdicts side by side (one value per
+ * run: no verdict), each row's name explained below the table. */
+static void
+print_checks(FILE *f, const struct cmp_run *r, unsigned n)
+{
+	unsigned rows = compare_fresh_rows(r, n);
+	bool     ver  = false;
+	char     v[64], label[32];
+
+	for (unsigned t = 0; t < rows; t++)
+		for (int p = 0; p < 2; p++) {
+			fresh_label(
+			    label, sizeof(label), p ? "p99" : "p50", t, rows);
+			fprintf(f, "%-16s", label);
+			for (unsigned k = 0; k < n; k++) {
+				const struct cmp_fresh *x = &r[k].fresh[t];
+
+				if (t < r[k].n_fresh)
+					snprintf(v, sizeof(v), "%.4g ms",
+					    (p ? x->p99 : x->p50) * 1e3);
+				else
+					snprintf(v, sizeof(v), "-");
+				fprintf(f, " %18s", v);
+			}
+			fprintf(f, "\n");
+		}
+	for (unsigned k = 0; k < n; k++)
+		ver |= r[k].verify != CMP_VERIFY_NONE;
+	if (ver) {
+		fprintf(f, "%-16s", "verify");
+		for (unsigned k = 0; k < n; k++)
+			fprintf(f, " %18s", compare_verify_word(&r[k]));
+		fprintf(f, "\n");
+	}
+	for (unsigned t = 0; rows > 1 && t < rows; t++)
+		for (unsigned k = 0; k < n; k++)
+			if (t < r[k].n_fresh) {
+				fprintf(
+				    f, "t%u: %s\n", t + 1, r[k].fresh[t].name);
+				break;
+			}
+	if (rows)
+		fprintf(f,
+		    "fresh_*: --freshness, acknowledged write to visible (one figure per run: no interval, no verdict)\n");
+	for (unsigned k = 0; k < n; k++)
+		if (r[k].verify == CMP_VERIFY_DIFFERS)
+			fprintf(f, "verify [%u]: the target differs: %s\n",
+			    k + 1, r[k].verify_what);
+}
+
+/* Each freshness row's change of run b from run a: no interval. */
+static void
+print_fresh_change(
+    FILE *f, const struct cmp_run *a, const struct cmp_run *b, unsigned rows)
+{
+	for (unsigned t = 0; t < rows; t++)
+		for (int p = 0; p < 2; p++) {
+			double x, y;
+			char   label[32], v[48], pct[32];
+
+			if (t >= a->n_fresh || t >= b->n_fresh)
+				continue;
+			x = p ? a->fresh[t].p99 : a->fresh[t].p50;
+			y = p ? b->fresh[t].p99 : b->fresh[t].p50;
+			fresh_label(
+			    label, sizeof(label), p ? "p99" : "p50", t, rows);
+			snprintf(v, sizeof(v), "%+.4g ms", (y - x) * 1e3);
+			if (x > 0)
+				snprintf(pct, sizeof(pct), "(%+.1f%%)",
+				    100 * (y - x) / x);
+			else
+				snprintf(pct, sizeof(pct), "(new)");
+			fprintf(f, "%-16s %18s %10s %-32s %s\n", label, v, pct,
+			    "", "-");
+		}
+}
+
 void
 compare_print(FILE *f, const struct cmp_run *r, unsigned n)
 {
@@ -378,6 +540,7 @@ compare_print(FILE *f, const struct cmp_run *r, unsigned n)
 		}
 		fprintf(f, "\n");
 	}
+	print_checks(f, r, n);
 	for (unsigned k = 1; k < n; k++) {
 		fprintf(f,
 		    "\n[%u] against [1]: change, its 95%% bootstrap interval (mean of the per-second samples), verdict\n",
@@ -408,6 +571,7 @@ compare_print(FILE *f, const struct cmp_run *r, unsigned n)
 			    defs[i].name, v, pct, lo,
 			    compare_verdict_text(i, d.v));
 		}
+		print_fresh_change(f, &r[0], &r[k], compare_fresh_rows(r, n));
 	}
 }
 

@@ -31,11 +31,28 @@ struct cmp_fig {
 
 enum { CMP_FIGS = 12 };
 
+/* --freshness of one role or target: run.json's freshness p50 and p99
+ * (seconds); one value per run, no per-second samples: no verdict. */
+enum { CMP_FRESH_MAX = 8 };
+struct cmp_fresh {
+	char   name[80]; /* "ingest", or "target 2 vm://.." (fan-out) */
+	double p50, p99;
+};
+
+/* tsload verify's answer in run.json: none, or the target holds what
+ * was written, or it differs. */
+enum cmp_verify { CMP_VERIFY_NONE, CMP_VERIFY_HOLDS, CMP_VERIFY_DIFFERS };
+
 struct cmp_run {
 	char           dir[512];
 	char           run_id[64];
 	char           command[16];
 	struct cmp_fig f[CMP_FIGS];
+	/* not compared with verdicts, shown side by side */
+	struct cmp_fresh fresh[CMP_FRESH_MAX];
+	unsigned         n_fresh;
+	enum cmp_verify  verify;
+	char             verify_what[200]; /* "missing 7, changed 3" */
 };
 
 /* The difference of run b from run a in one figure. */
@@ -66,6 +83,10 @@ void compare_show(unsigned i, double x, bool sign, char *out, size_t n);
 /** The verdict v on figure i in words ("faster", "more errors", "no
  *  significant change"; "-" for none). */
 const char *compare_verdict_text(unsigned i, enum cmp_verdict v);
+/** "holds", "differs" or "-": run r's verify in a word. */
+const char *compare_verify_word(const struct cmp_run *r);
+/** The most freshness rows (roles, targets) of runs r[0..n). */
+unsigned compare_fresh_rows(const struct cmp_run *r, unsigned n);
 /** Prints the runs side by side and each one's change from the first. */
 void compare_print(FILE *f, const struct cmp_run *r, unsigned n);
 /** The --fail-if expressions (one a line) on the last run against the

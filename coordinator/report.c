@@ -247,22 +247,28 @@ report_open_loop(
 }
 
 void
+report_freshness_of(
+    FILE *f, const char *who, const struct hist *h, uint64_t lost)
+{
+	if (!h->count && !lost)
+		return;
+	fprintf(f,
+	    "%sFreshness (ack to visible) ms: p50 %.3f, p99 %.3f, max %.3f over %llu probes; not visible within %u s: %llu\n",
+	    who, hist_percentile(h, 50) / 1e6, hist_percentile(h, 99) / 1e6,
+	    hist_is_empty(h) ? 0.0 : h->max / 1e6,
+	    (unsigned long long)h->count, (unsigned)STATS_FRESH_CAP_S,
+	    (unsigned long long)lost);
+	fflush(f);
+}
+
+void
 report_freshness(FILE *f, unsigned k, const struct stats *t)
 {
 	char who[32] = "";
 
-	if (!t->hf.count && !t->fresh_lost)
-		return;
 	if (k)
 		snprintf(who, sizeof(who), "Target %u ", k);
-	fprintf(f,
-	    "%sFreshness (ack to visible) ms: p50 %.3f, p99 %.3f, max %.3f over %llu probes; not visible within %u s: %llu\n",
-	    who, hist_percentile(&t->hf, 50) / 1e6,
-	    hist_percentile(&t->hf, 99) / 1e6,
-	    hist_is_empty(&t->hf) ? 0.0 : t->hf.max / 1e6,
-	    (unsigned long long)t->hf.count, (unsigned)STATS_FRESH_CAP_S,
-	    (unsigned long long)t->fresh_lost);
-	fflush(f);
+	report_freshness_of(f, who, &t->hf, t->fresh_lost);
 }
 
 static void

@@ -117,13 +117,17 @@ void report_hosts_note(
 /** One closing line per host of a cluster target named url. */
 void report_closing_hosts(
     FILE *f, const char *url, const struct proto_hosts *h, int64_t now_ms);
-/** Fan-out: one closing line per target, "Target 2 vm://h:8428: Records
- *  written: N. ...". */
 /* How long a probe's point took to be visible after its write was
  * acknowledged (--freshness), one line; nothing without probes. */
 /** "[Target K ]Freshness (ack to visible) ms: p50 .., p99 .., max .." of
  *  t; k 0: the run's single target. */
 void report_freshness(FILE *f, unsigned k, const struct stats *t);
+/** The same line for histogram h and lost probes never seen, after who
+ *  ("Target 2 ", "ingest: "; "" for none). */
+void report_freshness_of(
+    FILE *f, const char *who, const struct hist *h, uint64_t lost);
+/** Fan-out: one closing line per target, "Target 2 vm://h:8428: Records
+ *  written: N. ...". */
 void report_closing_targets(
     FILE *f, const struct report_target *tg, unsigned n, double secs);
 /** Keeps the command line (argv[0] and the subcommand on), shell-quoted,

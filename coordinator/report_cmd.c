@@ -17,6 +17,7 @@
 #include "log.h"
 #include "report.h"
 #include "report_page.h"
+#include "verify_show.h"
 #include "xalloc.h"
 
 static void
@@ -129,6 +130,26 @@ per_thread(const struct tsl_opts *o, struct qthreads *qt)
 	return rc;
 }
 
+/* What a terminal should see of the page too: each run's tsload verify
+ * (the verdict, counts and first differing cells) and each role's and
+ * target's freshness. */
+static void
+print_checks(FILE *f, const struct runset *rs)
+{
+	for (unsigned i = 0; i < rs->n; i++)
+		if (rs->run[i].verify) {
+			fputc('\n', f);
+			verify_show_print(
+			    f, rs->run[i].verify, rs->run[i].run_id, 10);
+		}
+	for (unsigned g = 0; g < rs->ng; g++) {
+		char who[96];
+
+		snprintf(who, sizeof(who), "%.80s: ", rs->g[g].name);
+		report_freshness_of(f, who, rs->g[g].hf, rs->g[g].fresh_lost);
+	}
+}
+
 int
 coord_report(int argc, char **argv)
 {
@@ -208,6 +229,7 @@ coord_report(int argc, char **argv)
 	}
 	if (rc)
 		goto out;
+	print_checks(stdout, rs);
 	join(out, sizeof(out), o.nargs ? o.args[0] : o.rep_dir, "report");
 	if (fs_mkdir_p(out, err, sizeof(err))) {
 		log_err("report: %s", err);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "report.h"
 #include "spawn.h"
+#include "verify_show.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -65,6 +66,14 @@ json_group(struct json_w *w, const struct runset_group *g)
 	    w, "max_ms", hist_is_empty(g->h) ? 0 : g->h->max / 1e6);
 	if (g->target_per_s > 0)
 		rc |= json_kv_double(w, "target_per_s", g->target_per_s);
+	if (g->hf->count || g->fresh_lost) { /* --freshness */
+		rc |= json_kv_uint(w, "fresh_count", g->hf->count);
+		rc |= json_kv_uint(w, "fresh_not_visible", g->fresh_lost);
+		rc |= json_kv_double(w, "fresh_p50_ms", pct_ms(g->hf, 50));
+		rc |= json_kv_double(w, "fresh_p99_ms", pct_ms(g->hf, 99));
+		rc |= json_kv_double(w, "fresh_max_ms",
+		    hist_is_empty(g->hf) ? 0 : g->hf->max / 1e6);
+	}
 	if (!hist_is_empty(g->hi)) {
 		rc |= json_kv_uint(w, "intended_count", g->hi->count);
 		rc |= json_kv_double(w, "intended_p50_ms", pct_ms(g->hi, 50));
@@ -108,6 +117,42 @@ json_threads(struct json_w *w, struct qthreads *qt)
 	}
 	rc |= json_arr_end(w);
 	rc |= json_obj_end(w);
+	return rc;
+}
+
+/* The comparison's "freshness" (per role or target, each run's p50 and
+ * p99 in ms, null where a run has none) and "verify" (each run's
+ * "holds", "differs" or null). */
+static int
+json_cmp_checks(struct json_w *w, const struct cmp_run *r, unsigned n)
+{
+	unsigned rows = compare_fresh_rows(r, n);
+	int      rc   = json_key(w, "freshness") | json_arr_begin(w);
+
+	for (unsigned t = 0; t < rows; t++) {
+		rc |= json_obj_begin(w);
+		rc |= json_kv_str(
+		    w, "name", t < r[0].n_fresh ? r[0].fresh[t].name : "");
+		for (int p = 0; p < 2; p++) {
+			rc |= json_key(w, p ? "p99_ms" : "p50_ms")
+			    | json_arr_begin(w);
+			for (unsigned k = 0; k < n; k++)
+				rc |= t < r[k].n_fresh ? json_double(w,
+				          (p ? r[k].fresh[t].p99
+				             : r[k].fresh[t].p50)
+				              * 1e3)
+				                       : json_null(w);
+			rc |= json_arr_end(w);
+		}
+		rc |= json_obj_end(w);
+	}
+	rc |= json_arr_end(w);
+	rc |= json_key(w, "verify") | json_arr_begin(w);
+	for (unsigned k = 0; k < n; k++)
+		rc |= r[k].verify == CMP_VERIFY_NONE
+		    ? json_null(w)
+		    : json_str(w, compare_verify_word(&r[k]));
+	rc |= json_arr_end(w);
 	return rc;
 }
 
@@ -155,6 +200,7 @@ json_comparison(struct json_w *w, const struct report_page *p)
 		rc |= json_obj_end(w);
 	}
 	rc |= json_arr_end(w);
+	rc |= json_cmp_checks(w, r, p->ncmp);
 	rc |= json_obj_end(w);
 	return rc;
 }
@@ -183,6 +229,10 @@ report_page_summary(const struct report_page *p)
 		rc |= json_kv_str(&w, "command", r->command);
 		rc |= json_kv_double(&w, "seconds", r->seconds);
 		rc |= json_kv_uint(&w, "value_seed", r->value_seed);
+		if (r->verify) /* as run.json has it */
+			rc |= json_key(&w, "verify") | json_obj_begin(&w)
+			    | verify_json(&w, &r->verify->r, r->verify->target)
+			    | json_obj_end(&w);
 		rc |= json_obj_end(&w);
 	}
 	rc |= json_arr_end(&w);
@@ -386,51 +436,79 @@ struct plot {
 	char caption[400];
 };
 
-/* The percentile spectrum of the groups of kind (NULL: roles and
- * targets) into name.dat and name.gp. 0 when there is nothing. */
+/* One line of a percentile spectrum: a histogram and its title. */
+struct curve {
+	const struct hist *h;
+	char               label[128];
+	bool               dashed;
+};
+
+/* The percentile spectrum (0 % to 99.999 %, as HdrHistogram draws it)
+ * of c[0..n) into name.dat and name.gp; n: 0 (nothing) or more. */
 static unsigned
-spectrum(const struct report_page *p, const char *name, bool queries,
-    struct buf *dat, struct buf *gp)
+spectrum_plot(const char *name, const char *title, const char *ylabel,
+    const struct curve *c, unsigned n, struct buf *dat, struct buf *gp)
 {
-	const struct runset *s    = p->rs;
-	unsigned             cols = 0, col[RUNSET_MAX_GROUPS];
-
-	for (unsigned g = 0; g < s->ng; g++) {
-		bool q = !strcmp(s->g[g].kind, "query");
-
-		if (q == queries && !hist_is_empty(s->g[g].h))
-			col[cols++] = g;
-	}
-	if (!cols)
+	if (!n)
 		return 0;
 	buf_adds(dat, "percentile,x");
-	for (unsigned c = 0; c < cols; c++)
-		buf_printf(dat, ",%s", s->g[col[c]].name);
+	for (unsigned k = 0; k < n; k++)
+		buf_printf(dat, ",%s", c[k].label);
 	buf_addc(dat, '\n');
 	for (unsigned i = 0; i < REPORT_SPECTRUM_POINTS; i++) {
 		double pc = report_spectrum_pct(i);
 
 		buf_printf(dat, "%.5f,%.6g", pc, 1.0 / (1.0 - pc / 100.0));
-		for (unsigned c = 0; c < cols; c++)
-			buf_printf(
-			    dat, ",%.6f", pct_ms(s->g[col[c]].h, i ? pc : 0));
+		for (unsigned k = 0; k < n; k++)
+			buf_printf(dat, ",%.6f", pct_ms(c[k].h, i ? pc : 0));
 		buf_addc(dat, '\n');
 	}
-	gp_head(gp, name,
-	    queries ? "Latency by query, percentile spectrum"
-	            : "Latency percentile spectrum (all requests, merged)",
-	    "percentile", "latency (ms)");
+	gp_head(gp, name, title, "percentile", ylabel);
 	buf_adds(gp,
 	    "set logscale x\nset xrange [1:100000]\n"
 	    "set xtics ('0%%' 1, '90%%' 10, '99%%' 100, '99.9%%' 1000, '99.99%%' 10000, '99.999%%' 100000)\n");
-	for (unsigned c = 0; c < cols; c++) {
-		buf_adds(gp, c ? ", \\\n  " : "plot ");
-		buf_printf(gp, "'%s.dat' using 2:%u with lines lw 2 title ",
-		    name, c + 3);
-		gp_str(gp, s->g[col[c]].name);
+	for (unsigned k = 0; k < n; k++) {
+		buf_adds(gp, k ? ", \\\n  " : "plot ");
+		buf_printf(gp, "'%s.dat' using 2:%u with lines lw 2%s title ",
+		    name, k + 3, c[k].dashed ? " dt 2" : "");
+		gp_str(gp, c[k].label);
 	}
 	buf_addc(gp, '\n');
-	return cols;
+	return n;
+}
+
+/* Appends group g's histogram h (when it has any) to c[*n] as "NAME
+ * what" (what "" for the name alone). */
+static void
+curve_add(struct curve *c, unsigned *n, const struct runset_group *g,
+    const struct hist *h, const char *what, bool dashed)
+{
+	if (hist_is_empty(h))
+		return;
+	c[*n].h      = h;
+	c[*n].dashed = dashed;
+	snprintf(c[*n].label, sizeof(c[0].label), "%.80s%s%s", g->name,
+	    what[0] ? " " : "", what);
+	(*n)++;
+}
+
+/* The latency spectrum of the queries (queries) or of the roles and
+ * targets. 0 when there is nothing. */
+static unsigned
+spectrum(const struct report_page *p, const char *name, bool queries,
+    struct buf *dat, struct buf *gp)
+{
+	const struct runset *s = p->rs;
+	struct curve         c[RUNSET_MAX_GROUPS];
+	unsigned             n = 0;
+
+	for (unsigned g = 0; g < s->ng; g++)
+		if (!strcmp(s->g[g].kind, "query") == queries)
+			curve_add(c, &n, &s->g[g], s->g[g].h, "", false);
+	return spectrum_plot(name,
+	    queries ? "Latency by query, percentile spectrum"
+	            : "Latency percentile spectrum (all requests, merged)",
+	    "latency (ms)", c, n, dat, gp);
 }
 
 /* Open loop: the spectrum of the latency from the intended start and of
@@ -440,52 +518,36 @@ spectrum_open(const struct report_page *p, const char *name, struct buf *dat,
     struct buf *gp)
 {
 	const struct runset *s = p->rs;
-	const struct hist   *h[2 * RUNSET_MAX_GROUPS];
-	char                 label[2 * RUNSET_MAX_GROUPS][100];
-	unsigned             cols = 0;
+	struct curve         c[2 * RUNSET_MAX_GROUPS];
+	unsigned             n = 0;
 
 	for (unsigned g = 0; g < s->ng; g++) {
 		if (!strcmp(s->g[g].kind, "query"))
 			continue;
-		if (!hist_is_empty(s->g[g].hi)) {
-			h[cols] = s->g[g].hi;
-			snprintf(label[cols++], sizeof(label[0]),
-			    "%.70s from the intended start", s->g[g].name);
-		}
-		if (!hist_is_empty(s->g[g].hl)) {
-			h[cols] = s->g[g].hl;
-			snprintf(label[cols++], sizeof(label[0]),
-			    "%.70s schedule lag", s->g[g].name);
-		}
+		curve_add(c, &n, &s->g[g], s->g[g].hi,
+		    "from the intended start", false);
+		curve_add(c, &n, &s->g[g], s->g[g].hl, "schedule lag", true);
 	}
-	if (!cols)
-		return 0;
-	buf_adds(dat, "percentile,x");
-	for (unsigned c = 0; c < cols; c++)
-		buf_printf(dat, ",%s", label[c]);
-	buf_addc(dat, '\n');
-	for (unsigned i = 0; i < REPORT_SPECTRUM_POINTS; i++) {
-		double pc = report_spectrum_pct(i);
-
-		buf_printf(dat, "%.5f,%.6g", pc, 1.0 / (1.0 - pc / 100.0));
-		for (unsigned c = 0; c < cols; c++)
-			buf_printf(dat, ",%.6f", pct_ms(h[c], i ? pc : 0));
-		buf_addc(dat, '\n');
-	}
-	gp_head(gp, name,
+	return spectrum_plot(name,
 	    "Open loop: latency from the intended start and schedule lag",
-	    "percentile", "ms");
-	buf_adds(gp,
-	    "set logscale x\nset xrange [1:100000]\n"
-	    "set xtics ('0%%' 1, '90%%' 10, '99%%' 100, '99.9%%' 1000, '99.99%%' 10000, '99.999%%' 100000)\n");
-	for (unsigned c = 0; c < cols; c++) {
-		buf_adds(gp, c ? ", \\\n  " : "plot ");
-		buf_printf(gp, "'%s.dat' using 2:%u with lines lw 2%s title ",
-		    name, c + 3, strstr(label[c], "lag") ? " dt 2" : "");
-		gp_str(gp, label[c]);
-	}
-	buf_addc(gp, '\n');
-	return cols;
+	    "ms", c, n, dat, gp);
+}
+
+/* --freshness: the spectrum of the time from an acknowledged write to
+ * visible, per role and target. 0 when no run probed. */
+static unsigned
+spectrum_fresh(const struct report_page *p, const char *name, struct buf *dat,
+    struct buf *gp)
+{
+	const struct runset *s = p->rs;
+	struct curve         c[RUNSET_MAX_GROUPS];
+	unsigned             n = 0;
+
+	for (unsigned g = 0; g < s->ng; g++)
+		curve_add(c, &n, &s->g[g], s->g[g].hf, "", false);
+	return spectrum_plot(name,
+	    "Freshness: acknowledged write to visible in a query, percentile spectrum",
+	    "freshness (ms)", c, n, dat, gp);
 }
 
 /* Writes name.gp (and name.dat if any) and runs gnuplot. */
@@ -604,6 +666,11 @@ plots(const struct report_page *p, struct plot *pl, unsigned *n)
 		    "Open loop, every percentile of the merged histograms: the latency from each request's intended start (solid; what a user of the database waits, queueing included) and how late it was sent (dashed).");
 	buf_reset(&gp);
 	buf_reset(&dat);
+	if (!rc && spectrum_fresh(p, "freshness", &dat, &gp))
+		PLOT("freshness", "Freshness",
+		    "--freshness: every percentile of the time from an acknowledged write to the moment a query sees it, per role and target (all runs merged).");
+	buf_reset(&gp);
+	buf_reset(&dat);
 	if (!rc && behind_any(s)) {
 		gp_head(&gp, "behind", "Behind schedule",
 		    "seconds into the run", "count (cumulative)");
@@ -674,7 +741,9 @@ static const char css[]
       "pre{padding:8px;white-space:pre-wrap;word-break:break-all}"
       "img{max-width:100%;display:block;margin:6px 0}figcaption{color:#566;font-size:13px}"
       ".note{color:#8a5a00}dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0}"
-      "dt{color:#566}dd{margin:0}.v3{color:#b00020;font-weight:600}.v2{color:#0a7a2f;font-weight:600}";
+      "dt{color:#566}dd{margin:0}.v3{color:#b00020;font-weight:600}.v2{color:#0a7a2f;font-weight:600}"
+      "h3{font-size:15px;margin:14px 0 6px}.verdict{font-size:16px;margin:4px 0 10px}"
+      "td.l,th.l{text-align:left}td.w{white-space:normal}td.series{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:17em;font:12px ui-monospace,monospace}";
 
 static void
 td_ms(struct buf *b, double ms)
@@ -765,6 +834,71 @@ threads_table(struct buf *b, struct qthreads *qt)
 	buf_adds(b, "</table></section>\n");
 }
 
+/* The comparison's rows of one value per run, without an interval or a
+ * verdict: each role's or target's freshness p50 and p99 (and its change
+ * from [1]), and tsload verify's answer of each run. */
+static void
+cmp_checks_rows(struct buf *b, const struct cmp_run *r, unsigned n)
+{
+	unsigned rows = compare_fresh_rows(r, n);
+	bool     ver  = false;
+
+	for (unsigned t = 0; t < rows; t++)
+		for (int p = 0; p < 2; p++) {
+			const char *name
+			    = t < r[0].n_fresh ? r[0].fresh[t].name : "";
+
+			buf_printf(
+			    b, "<tr><td>freshness %s ", p ? "p99" : "p50");
+			esc(b, name);
+			buf_adds(b, "</td>");
+			for (unsigned k = 0; k < n; k++) {
+				double x, a;
+
+				if (t >= r[k].n_fresh) {
+					buf_adds(b,
+					    k ? "<td>-</td><td></td><td></td><td></td>"
+					      : "<td>-</td>");
+					continue;
+				}
+				x = p ? r[k].fresh[t].p99 : r[k].fresh[t].p50;
+				buf_printf(b, "<td>%.4g ms</td>", x * 1e3);
+				if (!k)
+					continue;
+				if (t >= r[0].n_fresh) {
+					buf_adds(
+					    b, "<td></td><td></td><td>-</td>");
+					continue;
+				}
+				a = p ? r[0].fresh[t].p99 : r[0].fresh[t].p50;
+				buf_printf(b, "<td>%+.4g ms", (x - a) * 1e3);
+				if (a > 0)
+					buf_printf(b, " (%+.1f%%)",
+					    100 * (x - a) / a);
+				buf_adds(b, "</td><td></td><td>-</td>");
+			}
+			buf_adds(b, "</tr>\n");
+		}
+	for (unsigned k = 0; k < n; k++)
+		ver |= r[k].verify != CMP_VERIFY_NONE;
+	if (!ver)
+		return;
+	buf_adds(b, "<tr><td>verify</td>");
+	for (unsigned k = 0; k < n; k++) {
+		buf_printf(b, "<td class=\"v%d w\">%s",
+		    r[k].verify == CMP_VERIFY_DIFFERS     ? 3
+		        : r[k].verify == CMP_VERIFY_HOLDS ? 2
+		                                          : 0,
+		    compare_verify_word(&r[k]));
+		if (r[k].verify_what[0]) {
+			buf_adds(b, ": ");
+			esc(b, r[k].verify_what);
+		}
+		buf_adds(b, k ? "</td><td></td><td></td><td></td>" : "</td>");
+	}
+	buf_adds(b, "</tr>\n");
+}
+
 /* Two runs or more: the figures side by side, and each later run's
  * change from the first with its verdict (tsload compare's). */
 static void
@@ -821,6 +955,7 @@ comparison_section(struct buf *b, const struct report_page *p)
 		}
 		buf_adds(b, "</tr>\n");
 	}
+	cmp_checks_rows(b, r, p->ncmp);
 	buf_adds(b, "</table><p>");
 	for (unsigned k = 0; k < p->ncmp; k++) {
 		buf_printf(b, "%s[%u] ", k ? "<br>" : "", k + 1);
@@ -830,6 +965,165 @@ comparison_section(struct buf *b, const struct report_page *p)
 		buf_adds(b, ")");
 	}
 	buf_adds(b, "</p></section>\n");
+}
+
+/* The figure of plot name when it was drawn (a section's own plot). */
+static void
+plot_figure(struct buf *b, const struct plot *pl, unsigned n, const char *name)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (strcmp(pl[i].name, name))
+			continue;
+		buf_printf(
+		    b, "<figure><img src=\"%s.png\" alt=\"", pl[i].name);
+		esc(b, pl[i].title);
+		buf_adds(b, "\"><figcaption>");
+		esc(b, pl[i].caption);
+		buf_adds(b, "</figcaption></figure>\n");
+	}
+}
+
+/* --freshness: per role and target, the probes and their percentiles,
+ * with the spectrum plot. Nothing when no run probed. */
+static void
+fresh_section(
+    struct buf *b, const struct runset *s, const struct plot *pl, unsigned npl)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < s->ng; i++)
+		any |= s->g[i].hf->count || s->g[i].fresh_lost;
+	if (!any)
+		return;
+	buf_printf(b,
+	    "<section id=freshness><h2>Freshness</h2><p>How soon written data can be queried (<code>--freshness</code>): the time from the acknowledgement of a probe's write to the first query that sees it, per role and target, merged over the runs. A probe not seen within %u s is counted as not visible, not timed.</p>\n"
+	    "<table><tr><th>role / target</th><th>probes</th><th>not visible</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>p99.99 ms</th><th>max ms</th></tr>\n",
+	    (unsigned)STATS_FRESH_CAP_S);
+	for (unsigned i = 0; i < s->ng; i++) {
+		const struct runset_group *g = &s->g[i];
+
+		if (!g->hf->count && !g->fresh_lost)
+			continue;
+		buf_adds(b, "<tr><td>");
+		esc(b, g->name);
+		buf_printf(b, "</td><td>%llu</td><td>%llu</td>",
+		    (unsigned long long)g->hf->count,
+		    (unsigned long long)g->fresh_lost);
+		for (size_t k = 0; k < 5; k++)
+			td_ms(b, pct_ms(g->hf, summary_pcts[k]));
+		td_ms(b, hist_is_empty(g->hf) ? 0 : g->hf->max / 1e6);
+		buf_adds(b, "</tr>\n");
+	}
+	buf_adds(b, "</table>\n");
+	plot_figure(b, pl, npl, "freshness");
+	buf_adds(b, "</section>\n");
+}
+
+/* One row of verify counts: what, then expected .. unexpected times. */
+static void
+verify_counts_row(
+    struct buf *b, const char *what, const struct verify_counts *c)
+{
+	buf_adds(b, "<tr><td>");
+	esc(b, what);
+	buf_printf(b,
+	    "</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td></tr>\n",
+	    (unsigned long long)c->expected, (unsigned long long)c->found,
+	    (unsigned long long)c->missing, (unsigned long long)c->duplicated,
+	    (unsigned long long)c->changed, (unsigned long long)c->unexpected);
+}
+
+/* One run's tsload verify: the verdict, what was checked, the counts
+ * per measurement and the first differing cells. */
+static void
+verify_page_run(struct buf *b, const struct runset_run *run, bool several)
+{
+	const struct verify_shown  *v = run->verify;
+	const struct verify_result *r = &v->r;
+
+	if (several) {
+		buf_adds(b, "<h3>");
+		esc(b, run->run_id);
+		buf_adds(b, "</h3>");
+	}
+	buf_printf(b, "<p class=\"verdict v%d\">", v->differs ? 3 : 2);
+	esc(b, verify_verdict(v->differs));
+	buf_adds(b, "</p>\n<dl><dt>target</dt><dd>");
+	esc(b, v->target);
+	buf_adds(b, "</dd><dt>values</dt><dd>");
+	if (r->counts_only)
+		buf_adds(b,
+		    "not compared (seed-exact run): counts, times and series only");
+	else
+		buf_printf(b, "compared within a relative difference of %g",
+		    r->tolerance);
+	buf_printf(b,
+	    "</dd><dt>checked</dt><dd>in %.2f s: %llu aggregate cells (series &times; measure &times; hour), %llu differing, %llu row reads</dd>"
+	    "<dt>series the run did not write</dt><dd>%llu (%llu points)",
+	    r->seconds, (unsigned long long)r->cells,
+	    (unsigned long long)r->cells_bad,
+	    (unsigned long long)r->row_queries,
+	    (unsigned long long)r->total.extra_series,
+	    (unsigned long long)r->total.extra_points);
+	if (r->example_extra[0]) {
+		buf_adds(b, ", e.g. <code>");
+		esc(b, r->example_extra);
+		buf_adds(b, "</code>");
+	}
+	if (r->cells_inconsistent)
+		buf_printf(b,
+		    "</dd><dt>aggregates against rows</dt><dd>%llu cells whose aggregates differ while their rows hold what was written: the target's answers disagree",
+		    (unsigned long long)r->cells_inconsistent);
+	buf_adds(b,
+	    "</dd></dl>\n<table><tr><th>points</th><th>expected</th><th>found</th><th>missing</th><th>duplicated</th><th>changed</th><th>at unexpected times</th></tr>\n");
+	verify_counts_row(b, "all", &r->total);
+	for (unsigned k = 0; k < 2; k++)
+		if (r->kind_name[k][0])
+			verify_counts_row(b, r->kind_name[k], &r->kind[k]);
+	buf_adds(b, "</table>\n");
+	if (!r->n_diff)
+		return;
+	buf_printf(b,
+	    "<h3>First differing cells (%u of %llu)</h3>\n<table><tr><th>hour (UTC)</th><th class=l>measurement</th><th class=l>measure</th><th>missing</th><th>duplicated</th><th>changed</th><th>at unexpected times</th><th class=l>series</th></tr>\n",
+	    r->n_diff, (unsigned long long)r->cells_bad);
+	for (unsigned i = 0; i < r->n_diff; i++) {
+		const struct verify_diff *d = &r->diff[i];
+		char                      h[32];
+
+		verify_hour_text(d->hour_ms, h, sizeof(h));
+		buf_printf(b, "<tr><td>%s</td><td class=l>", h);
+		esc(b, d->measurement);
+		buf_adds(b, "</td><td class=l>");
+		esc(b, d->measure);
+		buf_printf(b,
+		    "</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td class=series>",
+		    (unsigned long long)d->c.missing,
+		    (unsigned long long)d->c.duplicated,
+		    (unsigned long long)d->c.changed,
+		    (unsigned long long)d->c.unexpected);
+		esc(b, d->series);
+		buf_adds(b, "</td></tr>\n");
+	}
+	buf_adds(b, "</table>\n");
+}
+
+/* tsload verify's answers (run.json's "verify"); nothing when no run
+ * has one. */
+static void
+verify_section(struct buf *b, const struct runset *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->n; i++)
+		n += s->run[i].verify != NULL;
+	if (!n)
+		return;
+	buf_adds(b,
+	    "<section id=verify><h2>What the database holds (tsload verify)</h2><p>The run's data regenerated from its seed and compared with what the target returns: aggregates (count, sum, min, max) per series, measure and hour, then the rows of the cells that differ. Points are measure values at a time; <i>missing</i>: written, not stored; <i>duplicated</i>: the extra copies; <i>changed</i>: stored with another value; <i>at unexpected times</i>: in a run's series at a time never written.</p>\n");
+	for (unsigned i = 0; i < s->n; i++)
+		if (s->run[i].verify)
+			verify_page_run(b, &s->run[i], s->n > 1);
+	buf_adds(b, "</section>\n");
 }
 
 static void
@@ -911,7 +1205,11 @@ report_page_html(const struct report_page *p, unsigned *nplots)
 		buf_printf(&b,
 		    "<section class=note><h2>No plots</h2><p>%s was not found: install gnuplot (Debian: gnuplot-nox) and run tsload report again.</p></section>\n",
 		    p->gnuplot);
+	verify_section(&b, s);
+	fresh_section(&b, s, pl, *nplots);
 	for (unsigned i = 0; i < *nplots; i++) {
+		if (!strcmp(pl[i].name, "freshness"))
+			continue; /* in its section */
 		buf_adds(&b, "<section><h2>");
 		esc(&b, pl[i].title);
 		buf_printf(

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "fs.h"
 #include "jsonr.h"
+#include "verify_show.h"
 #include "xalloc.h"
 
 enum { RUNSET_JSON_MAX = 256u << 20 };
@@ -25,12 +26,15 @@ runset_init(struct runset *s)
 void
 runset_free(struct runset *s)
 {
-	for (unsigned i = 0; i < s->n; i++)
+	for (unsigned i = 0; i < s->n; i++) {
 		free(s->run[i].options);
+		free(s->run[i].verify);
+	}
 	for (unsigned i = 0; i < s->ng; i++) {
 		free(s->g[i].h);
 		free(s->g[i].hi);
 		free(s->g[i].hl);
+		free(s->g[i].hf);
 	}
 	memset(s, 0, sizeof(*s));
 }
@@ -57,9 +61,11 @@ runset_group(struct runset *s, const char *name, const char *kind)
 	g->h  = xmalloc(sizeof(*g->h));
 	g->hi = xmalloc(sizeof(*g->hi));
 	g->hl = xmalloc(sizeof(*g->hl));
+	g->hf = xmalloc(sizeof(*g->hf));
 	hist_init(g->h);
 	hist_init(g->hi);
 	hist_init(g->hl);
+	hist_init(g->hf);
 	return g;
 }
 
@@ -73,16 +79,18 @@ get_u64(const struct jsonr_val *o, const char *key)
 	return (uint64_t)v;
 }
 
-/* latency_hist into h (added to what h has). */
+/* A histogram of run.json (key: its name, for the messages) into h
+ * (added to what h has). */
 static int
-add_hist(struct hist *h, const struct jsonr_val *lh, char *why, size_t n)
+add_hist(struct hist *h, const struct jsonr_val *lh, const char *key,
+    char *why, size_t n)
 {
 	const struct jsonr_val *b = jsonr_get(lh, "buckets"), *e;
 	struct hist            *x;
 	uint64_t                sum = 0;
 
 	if (!b || !jsonr_is(b, JSONR_ARR)) {
-		snprintf(why, n, "latency_hist has no \"buckets\" list");
+		snprintf(why, n, "%s has no \"buckets\" list", key);
 		return -EINVAL;
 	}
 	x = xmalloc(sizeof(*x));
@@ -94,7 +102,7 @@ add_hist(struct hist *h, const struct jsonr_val *lh, char *why, size_t n)
 		    || jsonr_i64(jsonr_at(e, 1), &c) || i < 0
 		    || i >= HIST_BUCKETS || c < 0) {
 			snprintf(why, n,
-			    "latency_hist bucket is not [index < %d, count >= 0]",
+			    "%s bucket is not [index < %d, count >= 0]", key,
 			    HIST_BUCKETS);
 			free(x);
 			return -EINVAL;
@@ -110,7 +118,7 @@ add_hist(struct hist *h, const struct jsonr_val *lh, char *why, size_t n)
 	}
 	if (sum != get_u64(lh, "count")) {
 		snprintf(why, n,
-		    "latency_hist buckets add up to %llu, not its count %llu",
+		    "%s buckets add up to %llu, not its count %llu", key,
 		    (unsigned long long)sum,
 		    (unsigned long long)get_u64(lh, "count"));
 		free(x);
@@ -159,14 +167,19 @@ add_stats(struct runset *s, const char *name, const char *kind,
 		    name);
 		return -EINVAL;
 	}
-	if (add_hist(g->h, lh, why, n))
+	if (add_hist(g->h, lh, "latency_hist", why, n))
 		return -EINVAL;
 	/* open loop (older runs have percentiles only: no spectrum) */
 	lh = jsonr_get(o, "latency_from_intended_hist");
-	if (lh && add_hist(g->hi, lh, why, n))
+	if (lh && add_hist(g->hi, lh, "latency_from_intended_hist", why, n))
 		return -EINVAL;
 	lh = jsonr_get(o, "schedule_lag_hist");
-	if (lh && add_hist(g->hl, lh, why, n))
+	if (lh && add_hist(g->hl, lh, "schedule_lag_hist", why, n))
+		return -EINVAL;
+	/* --freshness */
+	g->fresh_lost += get_u64(jsonr_get(o, "freshness"), "not_visible");
+	lh = jsonr_get(o, "freshness_hist");
+	if (lh && add_hist(g->hf, lh, "freshness_hist", why, n))
 		return -EINVAL;
 	return 0;
 }
@@ -192,7 +205,8 @@ add_query(struct runset *s, const struct jsonr_val *q, double secs, char *why,
 		snprintf(why, n, "%s has no latency_hist", name);
 		return -EINVAL;
 	}
-	return add_hist(g->h, jsonr_get(q, "latency_hist"), why, n);
+	return add_hist(
+	    g->h, jsonr_get(q, "latency_hist"), "latency_hist", why, n);
 }
 
 static void
@@ -295,7 +309,12 @@ runset_add_json(struct runset *s, const char *dir, const char *text,
 		r->n_tts = k;
 	}
 	s->n++;
-	if (jsonr_get(j, "totals"))
+	v = jsonr_get(j, "verify");
+	if (v) {
+		r->verify = xmalloc(sizeof(*r->verify));
+		rc        = verify_show_read(v, r->verify, why, sizeof(why));
+	}
+	if (!rc && jsonr_get(j, "totals"))
 		rc = add_stats(s, "ingest", "role", jsonr_get(j, "totals"),
 		    jsonr_get(j, "rate"), secs, why, sizeof(why));
 	v = jsonr_get(j, "targets");

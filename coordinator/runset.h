@@ -12,6 +12,8 @@
 
 #include "hist.h"
 
+struct verify_shown;
+
 enum { RUNSET_MAX_RUNS = 64, RUNSET_MAX_GROUPS = 48 };
 
 /* What one name (a role, a target, a query) adds up to. */
@@ -21,6 +23,10 @@ struct runset_group {
 	struct hist *h; /* merged latencies */
 	/* open loop: latency from the intended start, schedule lag */
 	struct hist *hi, *hl;
+	/* --freshness: acknowledged write to visible, and the probes never
+	 * seen (run.json's freshness_hist, freshness.not_visible) */
+	struct hist *hf;
+	uint64_t     fresh_lost;
 	uint64_t     attempts, ok, failed, throttles, records, points;
 	uint64_t     behind, skipped, spooled, replayed, lost;
 	double       secs; /* summed run time of the runs it came from */
@@ -40,6 +46,8 @@ struct runset_run {
 	bool     ts, qts; /* timeseries.csv, query-timeseries.csv are there */
 	unsigned n_tts;   /* fan-out: timeseries-target-1.csv .. N */
 	char     tgt_url[8][80]; /* fan-out: the targets' URLs */
+	/* tsload verify's answer (run.json's "verify"), or NULL */
+	struct verify_shown *verify;
 };
 
 struct runset {

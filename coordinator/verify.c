@@ -481,6 +481,9 @@ agg_value(const struct vstate *s, const struct schema_kind *k, unsigned m,
 {
 	unsigned w;
 
+	/* remote write's number: a word's index, a request id 0 */
+	if (s->dl.text == VT_INDEX && is_text(k, m))
+		return m < k->n_values ? val[m] : 0;
 	if (s->dl.text != VT_LENGTH && is_text(k, m))
 		return 0; /* VictoriaMetrics' 0; InfluxQL counts texts only */
 	if (m >= k->n_values)
@@ -624,6 +627,8 @@ row_holds(const struct vstate *s, const struct schema_kind *k, unsigned m,
 	if (k->m[m].type == MT_VARCHAR && s->dl.text == VT_ZERO)
 		return r->has_v
 		    && r->v == 0; /* VictoriaMetrics keeps no text */
+	if (k->m[m].type == MT_VARCHAR && s->dl.text == VT_INDEX)
+		return r->has_v && r->v == y; /* the word's index */
 	if (k->m[m].type == MT_VARCHAR)
 		return r->has_text && y >= 0 && y < k->m[m].n_words
 		    && !strcmp(r->text, k->m[m].words[(unsigned)y]);
@@ -730,6 +735,12 @@ diff_cell(struct vstate *s, const struct vser *v, unsigned m, uint32_t h)
 		}
 		i = j;
 		kk++;
+	}
+	/* found counts what the rows show, not the aggregate */
+	s->res->kind[v->se->kind == SERIES_EVENTS].found += s->n_rows - x->gn;
+	if (!c.missing && !c.duplicated && !c.changed && !c.unexpected) {
+		s->res->cells_inconsistent++;
+		return 0;
 	}
 out:
 	add_counts(&s->res->kind[v->se->kind == SERIES_EVENTS], &c);
@@ -887,7 +898,7 @@ verify_run(const char *url, const char *run_dir, struct verify_result *res,
 	}
 	if (!rc && s.conf.multi && !verify_reads_multi(&s.dl)) {
 		snprintf(s.err, sizeof(s.err),
-		    "--target %.40s: verify reads the multi-measure layout (the run used --multi) back from sqlite:, postgres://, clickhouse://, vm:// and influx:// only",
+		    "--target %.40s: verify reads the multi-measure layout (the run used --multi) back from sqlite:, postgres://, clickhouse://, vm://, influx:// and promrw:// only",
 		    s.conf.url);
 		rc = -EINVAL;
 	}
@@ -936,7 +947,7 @@ verify_differs(const struct verify_result *r)
 	const struct verify_counts *t = &r->total;
 
 	return t->missing || t->duplicated || t->changed || t->unexpected
-	    || t->extra_series || t->extra_points;
+	    || t->extra_series || t->extra_points || r->cells_inconsistent;
 }
 
 static int
@@ -972,6 +983,7 @@ verify_json(struct json_w *w, const struct verify_result *r, const char *url)
 	rc |= json_kv_uint(w, "cells", r->cells);
 	rc |= json_kv_uint(w, "cells_differing", r->cells_bad);
 	rc |= json_kv_uint(w, "row_reads", r->row_queries);
+	rc |= json_kv_uint(w, "cells_inconsistent", r->cells_inconsistent);
 	rc |= json_key(w, "totals") | json_obj_begin(w);
 	rc |= json_counts(w, &r->total, true);
 	rc |= json_obj_end(w);

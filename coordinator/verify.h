@@ -50,7 +50,11 @@ struct verify_result {
 	double   tolerance;        /* relative, of the target's wire format */
 	uint64_t cells, cells_bad; /* aggregate cells, those that differ */
 	uint64_t row_queries;      /* row reads of differing cells */
-	double   seconds;
+	/* cells whose aggregates differ while their rows hold exactly what
+	 * was written: the target's two answers disagree (a query window or
+	 * server fault), so verify cannot vouch for them */
+	uint64_t           cells_inconsistent;
+	double             seconds;
 	struct verify_diff diff[VERIFY_DIFFS_MAX];
 	unsigned           n_diff;
 	char example_extra[160]; /* one unexpected series' name */

@@ -5,7 +5,6 @@
  * or the target cannot be verified.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,9 @@
 #include "jsonr.h"
 #include "log.h"
 #include "opts.h"
+#include "report.h"
 #include "verify.h"
+#include "verify_show.h"
 
 enum { RUN_JSON_MAX = 64 << 20 };
 
@@ -27,14 +28,13 @@ static int
 add_to_run_json(
     const char *dir, const struct verify_result *r, const char *url)
 {
-	char              path[1100], tmp[1110], err[300];
+	char              path[1100], err[300];
 	char             *text = NULL;
 	size_t            len, cut;
 	struct buf        b;
 	struct json_w     w;
 	struct jsonr_doc *doc = NULL;
 	const char       *old;
-	FILE             *f;
 	int               rc;
 
 	snprintf(path, sizeof(path), "%s/run.json", dir);
@@ -63,14 +63,13 @@ add_to_run_json(
 	buf_adds(&b, ",\n  \"verify\": ");
 	json_w_init(&w, &b, false);
 	rc = json_obj_begin(&w) | verify_json(&w, r, url) | json_obj_end(&w);
-	buf_adds(&b, "\n}\n");
+	buf_adds(&b, "\n}");
 	free(text);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = rc ? NULL : fopen(tmp, "w");
-	if (!f || fwrite(b.p, 1, b.len, f) != b.len || fclose(f)
-	    || rename(tmp, path)) {
-		rc = -errno;
-		log_err("verify: %s: cannot write it again", path);
+	if (rc) {
+		log_err("verify: %s: too large to write it again", path);
+		rc = -ENOSPC;
+	} else { /* as run.json is written: synced, renamed, said if not */
+		rc = report_save(dir, "run.json", b.p, b.len);
 	}
 	buf_free(&b);
 	return rc;
@@ -79,11 +78,10 @@ add_to_run_json(
 static void
 say_counts(const char *what, const struct verify_counts *c)
 {
-	log_info("verify %s: %" PRIu64 " points expected, %" PRIu64
-	         " found; missing %" PRIu64 ", duplicated %" PRIu64
-	         ", changed %" PRIu64 ", at unexpected times %" PRIu64,
-	    what, c->expected, c->found, c->missing, c->duplicated, c->changed,
-	    c->unexpected);
+	char line[320];
+
+	verify_counts_text(c, line, sizeof(line));
+	log_info("verify %s: %s", what, line);
 }
 
 int
@@ -104,19 +102,23 @@ verify_and_report(const char *url, const char *dir)
 	for (unsigned k = 0; k < 2; k++)
 		say_counts(r->kind_name[k], &r->kind[k]);
 	if (r->total.extra_series)
-		log_info("verify: %" PRIu64
-		         " series the run did not write (%" PRIu64
-		         " points), e.g. %s",
-		    r->total.extra_series, r->total.extra_points,
+		log_info(
+		    "verify: %llu series the run did not write (%llu points), e.g. %s",
+		    (unsigned long long)r->total.extra_series,
+		    (unsigned long long)r->total.extra_points,
 		    r->example_extra);
+	if (r->cells_inconsistent)
+		log_info(
+		    "verify: %llu cells whose aggregates differ while their rows hold what was written: the target's answers disagree (a query window or server fault)",
+		    (unsigned long long)r->cells_inconsistent);
 	if (r->counts_only)
 		log_info(
 		    "verify: seed-exact run (CPython's one sequential stream): counts, times and series checked, values not");
-	log_info("verify: %s in %.2f s (%" PRIu64 " aggregate cells, %" PRIu64
-	         " differing, %" PRIu64 " row reads)",
-	    verify_differs(r) ? "DIFFERENCES"
-	                      : "the target holds exactly what was written",
-	    r->seconds, r->cells, r->cells_bad, r->row_queries);
+	log_info(
+	    "verify: %s in %.2f s (%llu aggregate cells, %llu differing, %llu row reads)",
+	    verify_verdict(verify_differs(r)), r->seconds,
+	    (unsigned long long)r->cells, (unsigned long long)r->cells_bad,
+	    (unsigned long long)r->row_queries);
 	rc = add_to_run_json(dir, r, url) ? 2 : verify_differs(r) ? 1 : 0;
 	free(r);
 	return rc;

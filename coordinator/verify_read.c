@@ -72,6 +72,8 @@ static const struct dialect_row dialects[] = {
 	 * came back off by more than 1e-12 relative, none by 1e-11 */
 	{ "vm", NULL, NULL, 1e-11, VL_PROMQL, VT_ZERO, NULL },
 	{ "influx", NULL, NULL, 1e-12, VL_INFLUXQL, VT_COUNT, NULL },
+	/* remote write: a double's 8 bytes; 1e-11 for VictoriaMetrics */
+	{ "promrw", NULL, NULL, 1e-11, VL_PROMQL, VT_INDEX, NULL },
 	{ NULL, NULL, NULL, 0, VL_SQL, VT_LENGTH, NULL },
 };
 
@@ -91,11 +93,15 @@ verify_dialect_find(
 			d->lang      = r->lang;
 			d->text      = r->text;
 			d->mval      = r->mval;
+			/* vm://?protocol=rw sends remote write, as promrw://
+			 */
+			if (d->lang == VL_PROMQL && strstr(url, "protocol=rw"))
+				d->text = VT_INDEX;
 			if (d->ops && d->ops->query)
 				return 0;
 		}
 	snprintf(err, errlen,
-	    "--target %.*s: verify reads back sqlite:, postgres://, clickhouse://, vm:// and influx:// targets",
+	    "--target %.*s: verify reads back sqlite:, postgres://, clickhouse://, vm://, influx:// and promrw:// targets",
 	    (int)n, url);
 	return -EINVAL;
 }
@@ -106,7 +112,8 @@ verify_reads_multi(const struct verify_dialect *d)
 	/* SQL: the builder below, with the dialect's column expressions;
 	 * line protocol: --multi writes one line per sample with every
 	 * field, and the server stores the very points of the single
-	 * layout's line per field */
+	 * layout's line per field; remote write sends a sample per
+	 * measure in either layout */
 	return d->mval || d->lang == VL_PROMQL || d->lang == VL_INFLUXQL;
 }
 

@@ -63,6 +63,7 @@ enum verify_text {
 	VT_LENGTH, /* the text: aggregates see its length (SQL) */
 	VT_ZERO,   /* the number 0 (VictoriaMetrics stores no text) */
 	VT_COUNT,  /* the text, but aggregates count it only (InfluxQL) */
+	VT_INDEX,  /* the index of its word, a request id 0 (remote write) */
 };
 
 struct verify_dialect {

@@ -1,12 +1,21 @@
 /* verify_read_ts.c - tsload verify's queries for the time-series
  * languages, through the target's ->query like the SQL ones.
  *
- * PromQL (vm://): a series is {__name__="KIND_MEASURE", tags...}; one
- * instant query per hour and aggregate (count_over_time, sum_, min_,
- * max_over_time over [1h] at the hour's last millisecond, which covers
- * exactly [hour, hour + 1h)), joined here per series and measure; the
- * rows of a cell are the range selector's raw samples. VictoriaMetrics
- * keeps no text: a string field is stored as 0.
+ * PromQL (vm://, promrw://): a series is {__name__="KIND_MEASURE",
+ * tags...}; per hour and metric name, one instant query per aggregate
+ * (count_over_time, sum_, min_, max_over_time) at the hour's last
+ * millisecond, joined here per series; the rows of a cell are the range
+ * selector's raw samples. The window covers exactly [hour, hour + 1h):
+ * [1h] where a range leaves out its left end (VictoriaMetrics,
+ * Prometheus 3), [3599999ms] where it holds it (Prometheus 2), which a
+ * probe query tells apart once. Range functions use no lookback delta,
+ * and remote write carries no staleness markers. The metric names the
+ * model does not have are listed first (last_over_time keeps the name,
+ * the other functions drop it; Prometheus refuses a count_over_time of
+ * several names). vm:// adds db="NAME" to every query itself
+ * (extra_label), promrw:// queries name it. Neither server keeps a text:
+ * VictoriaMetrics stores a string field as 0, remote write sends a word's
+ * index.
  *
  * InfluxQL (influx://): one query per measurement (kind), count(*),
  * sum(*), min(*) and max(*) GROUP BY time(1h) and the dimension tags;
@@ -27,7 +36,7 @@ enum { HOUR_MS = 3600000, AGGS = 4 };
 
 static const char *const pq_fn[AGGS] = { "count", "sum", "min", "max" };
 
-/* ---- one hour's aggregates of PromQL, joined by series and measure ---- */
+/* ---- one hour's aggregates of PromQL, joined by series ---- */
 
 struct pq_cell {
 	char  *key; /* dims, then the measure, each ending in \x1f */
@@ -41,7 +50,15 @@ struct pq_join {
 	uint32_t                  n, mask; /* cells; open addressing */
 	uint32_t                 *slot;    /* cell index + 1 */
 	unsigned                  agg;     /* the query being read */
+	const char               *name;    /* its metric name */
 	struct buf                key;
+};
+
+/* How a server is asked: the db label the queries name (promrw://; vm://
+ * adds it itself: NULL), the range that covers exactly one hour. */
+struct pq_ask {
+	const char *db;
+	const char *window;
 };
 
 static uint32_t
@@ -116,8 +133,7 @@ static void
 pq_agg_row(
     void *arg, unsigned ncol, const char *const *names, const char *const *v)
 {
-	struct pq_join *j    = arg;
-	const char     *name = "";
+	struct pq_join *j = arg;
 	struct pq_cell *c;
 	char           *end;
 	double          x;
@@ -136,10 +152,7 @@ pq_agg_row(
 				val = v[i];
 		buf_printf(&j->key, "%s\x1f", val);
 	}
-	for (unsigned i = 2; i < ncol; i++)
-		if (!strcmp(names[i], "__name__") && v[i])
-			name = v[i];
-	buf_printf(&j->key, "%s\x1f", pq_measure(j->dims, name));
+	buf_printf(&j->key, "%s\x1f", pq_measure(j->dims, j->name));
 	if (buf_cstr(&j->key))
 		return;
 	c              = join_get(j, j->key.p);
@@ -178,16 +191,119 @@ pq_emit(struct pq_join *j, int64_t                       h,
 	}
 }
 
-/* {__name__=~"(KIND0|KIND1)_.+",__name__!~"NAME|NAME|..."}: the
- * series of names the model does not have */
+/* A PromQL label value: quotes and backslashes escaped. */
 static void
-pq_others(struct buf *q, const struct verify_dims *dims)
+pq_str(struct buf *b, const char *s)
 {
-	buf_printf(q, "{__name__=~\"(%s|%s)_.+\",__name__!~\"", dims->kind[0],
-	    dims->kind[1]);
-	for (unsigned m = 0; m < dims->n_metric; m++)
-		buf_printf(q, "%s%s", m ? "|" : "", dims->metric[m]);
-	buf_adds(q, "\"}");
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+/* {__name__="NAME",db="DB"} with the range, of the names the model does
+ * not have when name is NULL: __name__=~"(KIND0|KIND1)_.+" and
+ * __name__!~"NAME|NAME|..." */
+static void
+pq_sel(struct buf *q, const struct verify_dims *dims, const struct pq_ask *a,
+    const char *name)
+{
+	if (name) {
+		buf_adds(q, "{__name__=");
+		pq_str(q, name);
+	} else {
+		buf_printf(q, "{__name__=~\"(%s|%s)_.+\",__name__!~\"",
+		    dims->kind[0], dims->kind[1]);
+		for (unsigned m = 0; m < dims->n_metric; m++)
+			buf_printf(q, "%s%s", m ? "|" : "", dims->metric[m]);
+		buf_addc(q, '"');
+	}
+	if (a->db) {
+		buf_adds(q, ",db=");
+		pq_str(q, a->db);
+	}
+	buf_printf(q, "}[%s]", a->window);
+}
+
+/* "# tsload: end=" the last millisecond of hour h */
+static void
+pq_end(struct buf *q, int64_t h)
+{
+	buf_printf(q, "# tsload: end=%.3f\n",
+	    (double)((h + 1) * HOUR_MS - 1) / 1000.0);
+}
+
+/* The four aggregates of metric name in hour h, joined in j. */
+static int
+pq_name_aggs(struct tgt_ctx *ctx, struct pq_join *j, struct buf *q,
+    const struct pq_ask *a, int64_t h, const char *name)
+{
+	int rc = 0;
+
+	join_reset(j);
+	j->name = name;
+	for (j->agg = 0; !rc && j->agg < AGGS; j->agg++) {
+		buf_reset(q);
+		pq_end(q, h);
+		buf_printf(q, "%s_over_time(", pq_fn[j->agg]);
+		pq_sel(q, j->dims, a, name);
+		buf_addc(q, ')');
+		rc = buf_cstr(q) ? -ENOMEM
+		                 : verify_run_query(ctx, q->p, pq_agg_row, j);
+	}
+	return rc;
+}
+
+/* Collects the distinct __name__ of an answer, NUL-separated. */
+static void
+pq_name_row(
+    void *arg, unsigned ncol, const char *const *names, const char *const *v)
+{
+	struct buf *b = arg;
+
+	for (unsigned i = 2; i < ncol; i++) {
+		if (strcmp(names[i], "__name__") || !v[i] || !*v[i])
+			continue;
+		for (size_t o = 0; o < b->len; o += strlen(b->p + o) + 1)
+			if (!strcmp(b->p + o, v[i]))
+				return;
+		buf_add(b, v[i], strlen(v[i]) + 1);
+	}
+}
+
+static void
+pq_count_row(
+    void *arg, unsigned ncol, const char *const *names, const char *const *v)
+{
+	(void)names;
+	if (ncol && v[0])
+		*(double *)arg = strtod(v[0], NULL);
+}
+
+/* The window of one hour: a subquery [2s:1s] at a whole second has 3
+ * steps where a range holds its left end (Prometheus 2), 2 where it
+ * does not (Prometheus 3, VictoriaMetrics). */
+static int
+pq_window(struct tgt_ctx *ctx, struct pq_ask *a)
+{
+	static const char probe[]
+	    = "# tsload: end=1000000000\ncount_over_time(vector(1)[2s:1s])";
+	double n  = 0;
+	int    rc = verify_run_query(ctx, probe, pq_count_row, &n);
+
+	if (rc)
+		return rc;
+	if (n == 3 || n == 2) {
+		a->window = n == 3 ? "3599999ms" : "1h";
+		return 0;
+	}
+	snprintf(ctx->err, sizeof(ctx->err),
+	    "PromQL count_over_time(vector(1)[2s:1s]) answered %g (expected 2 or 3 subquery steps)",
+	    n);
+	return -EIO;
 }
 
 static int
@@ -195,33 +311,38 @@ pq_aggs(struct tgt_ctx *ctx, const struct verify_dims *dims, int64_t t0,
     int64_t t1, void (*cb)(void *, const struct verify_agg *), void *arg)
 {
 	struct pq_join j = { .dims = dims };
-	struct buf     q;
-	int            rc = 0;
+	struct pq_ask  a = { NULL, NULL };
+	struct buf     q, names;
+	int            rc;
 
+	if (!strcmp(ctx->ops->dialect, "promql"))
+		a.db = ctx->conf->database;
 	buf_init(&q, 1 << 16);
+	buf_init(&names, 1 << 16);
 	buf_init(&j.key, 1 << 16);
+	rc = pq_window(ctx, &a);
 	for (int64_t h = t0 / HOUR_MS; !rc && h <= (t1 - 1) / HOUR_MS; h++) {
 		/* one metric name at a time (an answer of every series of a
 		 * large run passes the HTTP client's limit), then the names
 		 * the model does not have */
-		for (unsigned m = 0; !rc && m <= dims->n_metric; m++) {
-			join_reset(&j);
-			for (j.agg = 0; !rc && j.agg < AGGS; j.agg++) {
-				buf_reset(&q);
-				buf_printf(&q,
-				    "# tsload: end=%.3f\n%s_over_time(",
-				    (double)((h + 1) * HOUR_MS - 1) / 1000.0,
-				    pq_fn[j.agg]);
-				if (m < dims->n_metric)
-					buf_printf(&q, "{__name__=\"%s\"}",
-					    dims->metric[m]);
-				else
-					pq_others(&q, dims);
-				buf_adds(&q, "[1h]) keep_metric_names");
-				rc = buf_cstr(&q) ? -ENOMEM
-				                  : verify_run_query(ctx, q.p,
-				                      pq_agg_row, &j);
-			}
+		for (unsigned m = 0; !rc && m < dims->n_metric; m++) {
+			rc = pq_name_aggs(ctx, &j, &q, &a, h, dims->metric[m]);
+			if (!rc)
+				pq_emit(&j, h, cb, arg);
+		}
+		buf_reset(&names);
+		buf_reset(&q);
+		pq_end(&q, h);
+		buf_adds(&q, "last_over_time(");
+		pq_sel(&q, dims, &a, NULL);
+		buf_addc(&q, ')');
+		if (!rc)
+			rc = buf_cstr(&q)
+			    ? -ENOMEM
+			    : verify_run_query(ctx, q.p, pq_name_row, &names);
+		for (size_t o = 0; !rc && o < names.len;
+		     o += strlen(names.p + o) + 1) {
+			rc = pq_name_aggs(ctx, &j, &q, &a, h, names.p + o);
 			if (!rc)
 				pq_emit(&j, h, cb, arg);
 		}
@@ -230,6 +351,7 @@ pq_aggs(struct tgt_ctx *ctx, const struct verify_dims *dims, int64_t t0,
 	free(j.cell);
 	free(j.slot);
 	buf_free(&j.key);
+	buf_free(&names);
 	buf_free(&q);
 	return rc;
 }
@@ -272,19 +394,6 @@ ts_row(
 	c->cb(c->arg, &r);
 }
 
-/* A PromQL label value: quotes and backslashes escaped. */
-static void
-pq_str(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_addc(b, '\\');
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '"');
-}
-
 /* An InfluxQL string literal ('...') or identifier ("..."). */
 static void
 iq_str(struct buf *b, char quote, const char *s)
@@ -313,6 +422,10 @@ verify_ts_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 		/* the raw samples of (t1 - 1h, t1 - 1ms] = [t0, t1) */
 		buf_printf(&q, "# tsload: end=%.3f\n{__name__=\"%s_%s\"",
 		    (double)(t1 - 1) / 1000.0, kind, measure);
+		if (!strcmp(ctx->ops->dialect, "promql")) {
+			buf_adds(&q, ",db=");
+			pq_str(&q, ctx->conf->database);
+		}
 		for (unsigned i = 0; i < dims->n; i++) {
 			buf_printf(&q, ",%s=", dims->col[i]);
 			pq_str(&q, val[i]);

@@ -5,10 +5,15 @@
 #   scripts/pg-local.sh start DIR   prints the URL, e.g.
 #                                   postgres://postgres@127.0.0.1:41234/tsload
 #   scripts/pg-local.sh stop DIR    stops it by PID and removes DIR/pglocal
+#   scripts/pg-local.sh crash DIR   stops it at once, as a crash would
+#                                   (pg_ctl stop -m immediate), data kept
+#   scripts/pg-local.sh restart DIR starts it again on its data and port
 #
 # Everything lives in DIR/pglocal (data directory, log, unix socket). The
 # server listens on 127.0.0.1 only, on a free port picked here, with trust
 # authentication and fsync off (a benchmark scratch server, not a store).
+# PG_ARGS="-c name=value ..." adds server settings (kept for restart):
+# tests/integration/verify-loss.sh makes a crash lose commits with them.
 # PostgreSQL refuses to run as root: as root the server runs as the
 # `postgres` user (or a system user `tsload`, created when neither exists),
 # so DIR must be reachable by that user (DIR itself is made a+x here).
@@ -22,7 +27,7 @@ die() {
 	exit 1
 }
 
-[ $# -eq 2 ] || die "usage: $0 start|stop DIR"
+[ $# -eq 2 ] || die "usage: $0 start|stop|crash|restart DIR"
 cmd=$1
 dir=$2
 top=$dir/pglocal
@@ -82,11 +87,10 @@ start() {
 		die "initdb failed, see $top/run/initdb.log"
 
 	local port tries ok=
+	echo "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_ARGS:-}" >"$top/opts"
 	for tries in 1 2 3; do
 		port=$(free_port)
-		if as_user "$PGBIN/pg_ctl" -D "$top/data" -l "$top/run/pg.log" -w -t "$READY_S" \
-			-o "-c listen_addresses=127.0.0.1 -p $port -k $top/run -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-			start >/dev/null 2>&1; then
+		if pg_start "$port"; then
 			ok=1
 			break
 		fi
@@ -95,16 +99,43 @@ start() {
 	done
 	[ -n "$ok" ] || die "server did not start, see $top/run/pg.log"
 	echo "$port" >"$top/port"
-
-	local i
-	for i in $(seq 1 $((READY_S * 10))); do
-		pg_isready -q -h 127.0.0.1 -p "$port" -t 1 && break
-		[ "$i" -lt $((READY_S * 10)) ] || die "not ready after ${READY_S} s, see $top/run/pg.log"
-		sleep 0.1
-	done
+	wait_ready "$port"
 	psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
 		-v ON_ERROR_STOP=1 -c 'CREATE DATABASE tsload' >/dev/null ||
 		die "cannot create database tsload"
+	echo "postgres://postgres@127.0.0.1:$port/tsload"
+}
+
+# pg_start PORT: the server of $top on PORT, with the settings of $top/opts
+pg_start() {
+	as_user "$PGBIN/pg_ctl" -D "$top/data" -l "$top/run/pg.log" -w -t "$READY_S" \
+		-o "-c listen_addresses=127.0.0.1 -p $1 -k $top/run $(cat "$top/opts")" \
+		start >/dev/null 2>&1
+}
+
+wait_ready() {
+	local i
+	for i in $(seq 1 $((READY_S * 10))); do
+		pg_isready -q -h 127.0.0.1 -p "$1" -t 1 && return 0
+		[ "$i" -lt $((READY_S * 10)) ] || die "not ready after ${READY_S} s, see $top/run/pg.log"
+		sleep 0.1
+	done
+}
+
+crash() {
+	[ -d "$top" ] || die "no server in $dir"
+	pick_user
+	as_user "$PGBIN/pg_ctl" -D "$top/data" -m immediate -w -t 20 stop >/dev/null 2>&1 ||
+		die "pg_ctl stop -m immediate failed, see $top/run/pg.log"
+}
+
+restart() {
+	local port
+	[ -f "$top/port" ] || die "no server in $dir"
+	pick_user
+	port=$(cat "$top/port")
+	pg_start "$port" || die "server did not start again on port $port, see $top/run/pg.log"
+	wait_ready "$port"
 	echo "postgres://postgres@127.0.0.1:$port/tsload"
 }
 
@@ -131,5 +162,7 @@ stop() {
 case $cmd in
 start) start ;;
 stop) stop ;;
-*) die "usage: $0 start|stop DIR" ;;
+crash) crash ;;
+restart) restart ;;
+*) die "usage: $0 start|stop|crash|restart DIR" ;;
 esac

@@ -13,7 +13,9 @@
 # none: an older sample of a series is refused, 400 out of order sample).
 # PROM_SCRAPE="HOST:PORT ..." adds a scrape job "tsload" of those targets'
 # /metrics, scraped every second (tests/integration/metrics.sh: tsload's
-# --metrics-port).
+# --metrics-port). PROM_FLAGS="--web.enable-admin-api ..." adds flags
+# to the server's command line (tests/integration/verify-prom.sh: the
+# admin API's delete_series, a lower --query.max-samples).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server-lib.sh"
@@ -61,6 +63,7 @@ start)
 			--storage.tsdb.path="$dir/data" \
 			--web.listen-address="127.0.0.1:$port" \
 			--web.enable-remote-write-receiver --log.level=warn \
+			${PROM_FLAGS:-} \
 			</dev/null >"$dir/prometheus.log" 2>&1 &
 		pid=$!
 		echo "$pid" >"$dir/prometheus.pid"

@@ -160,6 +160,46 @@ q_prom(struct buf *q, const struct slot *sl, bool db)
 	buf_adds(q, "})");
 }
 
+/* An InfluxQL identifier ("...") or string literal ('...'). */
+static void
+iq_str(struct buf *q, char quote, const char *s, size_t n)
+{
+	buf_addc(q, quote);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == quote || s[i] == '\\')
+			buf_addc(q, '\\');
+		buf_addc(q, s[i]);
+	}
+	buf_addc(q, quote);
+}
+
+/* count() of the point's field at its time (InfluxQL): an empty tag
+ * matches the series that lack it, as line protocol leaves it out;
+ * precision=s stores the whole second. */
+static void
+q_influx(struct buf *q, const struct slot *sl)
+{
+	const struct schema_kind *k = sl->se->g->sk;
+	const char               *p = strstr(sl->ctx.conf->url, "precision=s");
+	int64_t                   t = sl->t_ms;
+
+	if (p && (!p[11] || p[11] == '&'))
+		t = t / 1000 * 1000;
+	buf_adds(q, "SELECT count(");
+	iq_str(q, '"', k->m[sl->meas].name, strlen(k->m[sl->meas].name));
+	buf_adds(q, ") FROM ");
+	iq_str(q, '"', k->name, strlen(k->name));
+	buf_printf(q, " WHERE time = %lldms", (long long)t);
+	for (unsigned d = 0; d < k->n_dims; d++) {
+		struct str v = series_dim(sl->se, d);
+
+		buf_adds(q, " AND ");
+		iq_str(q, '"', k->dim[d], strlen(k->dim[d]));
+		buf_adds(q, " = ");
+		iq_str(q, '\'', v.p, v.len);
+	}
+}
+
 struct seen {
 	bool    prom;
 	int64_t t_ms;
@@ -196,6 +236,8 @@ poll_once(struct slot *sl)
 	buf_reset(&sl->q);
 	if (prom)
 		q_prom(&sl->q, sl, !strcmp(dl, "promql"));
+	else if (!strcmp(dl, "influxql"))
+		q_influx(&sl->q, sl);
 	else
 		q_sql(&sl->q, sl);
 	if (buf_cstr(&sl->q))

@@ -273,7 +273,7 @@ static const struct opt opt_table[] = {
 	    G_OUTPUT },
 	{ "freshness", 0, OPT_BOOL, OFF(freshness), "false", 0, 0,
 	    ING | RUN | WRK, NULL,
-	    "probe how soon acknowledged writes are visible in a query of each target (sqlite, postgres, clickhouse, vm, promrw): ack to visible per target",
+	    "probe how soon acknowledged writes are visible in a query of each target (sqlite, postgres, clickhouse, vm, promrw, influx): ack to visible per target",
 	    G_OUTPUT },
 	{ "freshness-interval", 0, OPT_SECS, OFF(freshness_interval), "1",
 	    0.01, 3600, ING | RUN | WRK, "SECS",
@@ -1628,8 +1628,8 @@ opts_spool_ident(const struct tsl_opts *o, unsigned k, uint32_t first_host,
 static int
 check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 {
-	static const char *const ok[]
-	    = { "sqlite", "postgres", "clickhouse", "metricsql", "promql" };
+	static const char *const ok[] = { "sqlite", "postgres", "clickhouse",
+		"metricsql", "promql", "influxql" };
 
 	if (!o->freshness)
 		return 0;
@@ -1644,7 +1644,7 @@ check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 			found |= !strcmp(ops->dialect, ok[j]);
 		if (!found) {
 			snprintf(err, errlen,
-			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm:// and promrw:// targets)",
+			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm://, promrw:// and influx:// targets)",
 			    (int)strcspn(url, ":"), url);
 			return -EINVAL;
 		}

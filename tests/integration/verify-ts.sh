@@ -174,4 +174,20 @@ V_URL="$SRV_URL/?db=vm"
 v_run mix --multi --verify
 check_eq "influx --multi: a clean run verifies, exit 0" 0 "$V_RC"
 check_eq "influx --multi: run.json verify: 312,000 points found" 312000 "$(v_json "$V_DIR" found_points)"
+
+# --freshness on InfluxDB: the probe's InfluxQL count() of the point's
+# field at its time and tags. InfluxDB shows a point once it acknowledged
+# it: p50 is about one poll (a figure shown, not bounded: a busy machine
+# makes it longer)
+"$TSLOAD" ingest --target "$SRV_URL/?db=fresh" --host-scale 1 --duration 6 \
+	--interval-millis 1000 --freshness --results "$T_TMP/fres" >fresh.out 2>&1
+check_eq "influx --freshness: exit 0" 0 $?
+f_run=$(ls -d "$T_TMP"/fres/*/ | head -1)
+f_json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1] + "run.json"))["totals"]["freshness"][sys.argv[2]])' "$f_run" "$1"; }
+n=$(f_json count)
+p50=$(f_json p50)
+check "influx --freshness: probes measured ($n)" test "${n:-0}" -gt 0
+check_eq "influx --freshness: every probe visible" 0 "$(f_json not_visible)"
+check "influx --freshness: p50 $p50 s, more than 0" python3 -c "import sys; sys.exit(not 0 < float('$p50'))"
+check "influx --freshness: the closing line" grep -q "^Freshness (ack to visible) ms: p50 " fresh.out
 finish

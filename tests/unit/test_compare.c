@@ -90,6 +90,56 @@ test_bad(void **state)
 	assert_non_null(strstr(err, "JSON"));
 }
 
+/* Freshness per target (fan-out) or from the totals (one target), and
+ * verify's verdict, read for the rows shown side by side. */
+static void
+test_checks(void **state)
+{
+	static const char fan[]
+	    = "{\"command\": \"ingest\", \"totals\": {\"freshness\": {\"p50\": 9, \"p99\": 9}},"
+	      " \"targets\": [{\"url\": \"vm://a:8428\", \"freshness\": {\"p50\": 0.5, \"p99\": 1.5}},"
+	      " {\"url\": \"sqlite:x.db\"},"
+	      " {\"url\": \"sqlite:y.db\", \"freshness\": {\"p50\": 0.001, \"p99\": 0.002}}],"
+	      " \"verify\": {\"differs\": true, \"totals\": {\"missing\": 2, \"changed\": 1}}}";
+	static const char one[]
+	    = "{\"command\": \"ingest\", \"totals\": {\"freshness\": {\"p50\": 0.25, \"p99\": 0.75}},"
+	      " \"verify\": {\"differs\": false, \"totals\": {}}}";
+	static const char bad[]
+	    = "{\"command\": \"ingest\", \"totals\": {}, \"verify\": {}}";
+	struct cmp_run r;
+	char           err[256];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(compare_load_text(&r, fan, strlen(fan), NULL, NULL,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(r.n_fresh, 2); /* the targets that probed */
+	assert_string_equal(r.fresh[0].name, "target 1 vm://a:8428");
+	assert_string_equal(r.fresh[1].name, "target 3 sqlite:y.db");
+	assert_true(r.fresh[0].p50 == 0.5 && r.fresh[0].p99 == 1.5);
+	assert_true(r.fresh[1].p99 == 0.002);
+	assert_int_equal(r.verify, CMP_VERIFY_DIFFERS);
+	assert_string_equal(compare_verify_word(&r), "differs");
+	assert_string_equal(r.verify_what, "missing 2, changed 1");
+	compare_free(&r);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(compare_load_text(&r, one, strlen(one), NULL, NULL,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(r.n_fresh, 1);
+	assert_string_equal(r.fresh[0].name, "ingest");
+	assert_true(r.fresh[0].p50 == 0.25 && r.fresh[0].p99 == 0.75);
+	assert_string_equal(compare_verify_word(&r), "holds");
+	compare_free(&r);
+	memset(&r, 0, sizeof(r));
+	assert_string_equal(compare_verify_word(&r), "-");
+	assert_int_not_equal(compare_load_text(&r, bad, strlen(bad), NULL,
+	                         NULL, err, sizeof(err)),
+	    0);
+	assert_non_null(strstr(err, "verify"));
+}
+
 /* Two runs from the same fixture, b's samples scaled. */
 static void
 test_diff(void **state)
@@ -138,6 +188,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_diff),
 	};
