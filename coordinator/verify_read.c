@@ -11,6 +11,17 @@
  * write path keeps of a double: SQLite and PostgreSQL bind or copy all
  * 17 digits, ClickHouse's TabSeparated too; 1e-12 leaves room for a
  * server's own text conversion.
+ *
+ * Timestream's table has the same shape under other names: the
+ * dimensions as columns, measure_name, measure_value::double, ::bigint,
+ * ::varchar, and time a timestamp (to_milliseconds and from_milliseconds
+ * convert; the continuous model's whole seconds are whole milliseconds
+ * there too), in "database"."table". WriteRecords carries the shortest
+ * text that reads back as the same double (fmt_double): 1e-12. It cannot
+ * hold a duplicate: a record written again at the same dimensions,
+ * measure and time is the same record (or refused when its value
+ * differs, or replaces it with a higher Version), so "duplicated" is 0
+ * on Timestream itself.
  */
 #include "verify_read.h"
 
@@ -32,6 +43,19 @@ struct dialect_row {
 	int (*mval)(struct buf *q, const char *col, unsigned t);
 };
 
+/* The names of a SQL table where they differ from the union table's:
+ * per target dialect (target_ops.dialect), Timestream's. */
+struct sql_names {
+	const char *dialect, *time_ms, *time_of, *varchar;
+	bool        db_table;
+};
+
+static const struct sql_names sql_names[] = {
+	{ "timestream", "to_milliseconds(time)", "from_milliseconds",
+	    "measure_value::varchar", true },
+	{ NULL, "time", NULL, "measure_value_varchar", false }, /* union */
+};
+
 /* A point as a number: the value, or the length of a text */
 #define SQL_VAL                                                               \
 	"coalesce(measure_value_double, measure_value_bigint, "               \
@@ -40,6 +64,11 @@ struct dialect_row {
 #define CH_VAL                                                                \
 	"coalesce(measure_value_double, toFloat64(measure_value_bigint), "    \
 	"toFloat64(length(measure_value_varchar)))"
+/* Timestream: the same, in its column names and types */
+#define TS_VAL                                                                \
+	"coalesce(measure_value::double, CAST(measure_value::bigint AS "      \
+	"double), CAST(length(measure_value::varchar) AS double))"
+#define TS_HOUR "to_milliseconds(time) / 3600000"
 
 /* A measure column of the multi layout as a point's number: the column,
  * a text's length */
@@ -74,8 +103,28 @@ static const struct dialect_row dialects[] = {
 	{ "influx", NULL, NULL, 1e-12, VL_INFLUXQL, VT_COUNT, NULL },
 	/* remote write: a double's 8 bytes; 1e-11 for VictoriaMetrics */
 	{ "promrw", NULL, NULL, 1e-11, VL_PROMQL, VT_INDEX, NULL },
+	/* Timestream: its multi-measure records not read (mval NULL) */
+	{ "timestream", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH, NULL },
+	{ "timestream+http", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH, NULL },
+	{ "timestream+https", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH,
+	    NULL },
 	{ NULL, NULL, NULL, 0, VL_SQL, VT_LENGTH, NULL },
 };
+
+/* Sets d's table names from its target's dialect. */
+static void
+sql_names_of(struct verify_dialect *d)
+{
+	const struct sql_names *nm = sql_names;
+
+	while (nm->dialect
+	    && !(d->ops->dialect && !strcmp(nm->dialect, d->ops->dialect)))
+		nm++;
+	d->time_ms  = nm->time_ms;
+	d->time_of  = nm->time_of;
+	d->varchar  = nm->varchar;
+	d->db_table = nm->db_table;
+}
 
 int
 verify_dialect_find(
@@ -97,11 +146,13 @@ verify_dialect_find(
 			 */
 			if (d->lang == VL_PROMQL && strstr(url, "protocol=rw"))
 				d->text = VT_INDEX;
-			if (d->ops && d->ops->query)
+			if (d->ops && d->ops->query) {
+				sql_names_of(d);
 				return 0;
+			}
 		}
 	snprintf(err, errlen,
-	    "--target %.*s: verify reads back sqlite:, postgres://, clickhouse://, vm://, influx:// and promrw:// targets",
+	    "--target %.*s: verify reads back sqlite:, postgres://, clickhouse://, vm://, influx://, promrw:// and timestream:// targets",
 	    (int)n, url);
 	return -EINVAL;
 }
@@ -128,6 +179,32 @@ sql_str(struct buf *b, const char *s)
 		buf_addc(b, *s);
 	}
 	buf_addc(b, '\'');
+}
+
+/* A time of ms as the dialect's time column compares with it. */
+static void
+sql_time(struct buf *q, const struct verify_dialect *d, int64_t t)
+{
+	if (d->time_of)
+		buf_printf(q, "%s(%lld)", d->time_of, (long long)t);
+	else
+		buf_printf(q, "%lld", (long long)t);
+}
+
+/* " FROM <table> WHERE time >= t0 AND time < t1" */
+static void
+sql_from(struct buf *q, const struct verify_dialect *d,
+    const struct tgt_ctx *ctx, int64_t t0, int64_t t1)
+{
+	if (d->db_table)
+		buf_printf(q, " FROM \"%s\".\"%s\"", ctx->conf->database,
+		    ctx->conf->table);
+	else
+		buf_printf(q, " FROM \"%s\"", ctx->conf->table);
+	buf_adds(q, " WHERE time >= ");
+	sql_time(q, d, t0);
+	buf_adds(q, " AND time < ");
+	sql_time(q, d, t1);
 }
 
 /* Runs text, retrying a busy target. */
@@ -234,9 +311,10 @@ verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	buf_adds(&q, "SELECT ");
 	dim_list(&q, dims);
 	buf_printf(&q,
-	    ", measure_name, %s, count(*), sum(%s), min(%s), max(%s) FROM \"%s\" WHERE time >= %lld AND time < %lld GROUP BY ",
-	    d->hour, d->val, d->val, d->val, ctx->conf->table, (long long)t0,
-	    (long long)t1);
+	    ", measure_name, %s, count(*), sum(%s), min(%s), max(%s)", d->hour,
+	    d->val, d->val, d->val);
+	sql_from(&q, d, ctx, t0, t1);
+	buf_adds(&q, " GROUP BY ");
 	dim_list(&q, dims);
 	buf_printf(&q, ", measure_name, %s", d->hour);
 	rc = buf_cstr(&q) ? -ENOMEM : verify_run_query(ctx, q.p, agg_row, &c);
@@ -284,16 +362,14 @@ verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 		return multi_rows(
 		    d, ctx, dims, val, kind, measure, t0, t1, cb, arg);
 	buf_init(&q, 1 << 16);
-	buf_printf(&q,
-	    "SELECT time, %s, measure_value_varchar FROM \"%s\" WHERE measure_name = ",
-	    d->val, ctx->conf->table);
+	buf_printf(&q, "SELECT %s, %s, %s", d->time_ms, d->val, d->varchar);
+	sql_from(&q, d, ctx, t0, t1);
+	buf_adds(&q, " AND measure_name = ");
 	sql_str(&q, measure);
 	for (unsigned i = 0; i < dims->n; i++) {
 		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
 		sql_str(&q, val[i]);
 	}
-	buf_printf(&q, " AND time >= %lld AND time < %lld", (long long)t0,
-	    (long long)t1);
 	rc = buf_cstr(&q) ? -ENOMEM : verify_run_query(ctx, q.p, one_row, &c);
 	buf_free(&q);
 	return rc;
@@ -388,11 +464,10 @@ multi_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
 			        c.m[i].col, v.p, v.p, v.p))
 				rc = -ENOMEM;
 		}
-		buf_printf(&q,
-		    " FROM \"%s\" WHERE measure_name = ", ctx->conf->table);
+		sql_from(&q, d, ctx, t0, t1);
+		buf_adds(&q, " AND measure_name = ");
 		sql_str(&q, dims->kind[k]);
-		buf_printf(&q, " AND time >= %lld AND time < %lld GROUP BY ",
-		    (long long)t0, (long long)t1);
+		buf_adds(&q, " GROUP BY ");
 		dim_list(&q, dims);
 		buf_printf(&q, ", %s", d->hour);
 		if (!rc)
@@ -436,18 +511,17 @@ multi_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 		return -EINVAL;
 	}
 	buf_init(&q, 1 << 16);
-	buf_adds(&q, "SELECT time, ");
+	buf_printf(&q, "SELECT %s, ", d->time_ms);
 	mcol_val(d, &q, m);
-	buf_printf(&q, ", %s FROM \"%s\" WHERE measure_name = ",
-	    m->type == MT_VARCHAR ? m->col : "NULL", ctx->conf->table);
+	buf_printf(&q, ", %s", m->type == MT_VARCHAR ? m->col : "NULL");
+	sql_from(&q, d, ctx, t0, t1);
+	buf_adds(&q, " AND measure_name = ");
 	sql_str(&q, kind);
 	buf_printf(&q, " AND %s IS NOT NULL", m->col);
 	for (unsigned i = 0; i < dims->n; i++) {
 		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
 		sql_str(&q, val[i]);
 	}
-	buf_printf(&q, " AND time >= %lld AND time < %lld", (long long)t0,
-	    (long long)t1);
 	rc = buf_cstr(&q) ? -ENOMEM : verify_run_query(ctx, q.p, one_row, &c);
 	buf_free(&q);
 	return rc;

@@ -73,7 +73,15 @@ struct verify_dialect {
 	const char              *hour; /* SQL: the hour of `time` */
 	const char              *val;  /* SQL: a point's number (a text's
 	                                  length) */
-	double tolerance;              /* relative, of the wire format */
+	/* SQL: the names of the table, the union table's or Timestream's:
+	 * the time in ms ("time", "to_milliseconds(time)"), the function
+	 * that makes a ms literal a time (NULL: the number itself), the text
+	 * column, and whether the table is named "database"."table". The
+	 * multi-measure layouts keep these (values in columns named by
+	 * measure, measure_name the measurement's) */
+	const char *time_ms, *time_of, *varchar;
+	bool        db_table;
+	double      tolerance; /* relative, of the wire format */
 	/* SQL, multi layout: appends a measure column col of type t (enum
 	 * measure_type) as a point's number (a text's length); NULL: the
 	 * dialect cannot read the multi layout's columns */

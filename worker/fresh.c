@@ -125,6 +125,24 @@ q_sql(struct buf *q, const struct slot *sl)
 	}
 }
 
+/* The same in Timestream's SQL: its "database"."table", time a timestamp
+ * (the point's whole seconds, in the continuous model, are whole ms). */
+static void
+q_timestream(struct buf *q, const struct slot *sl)
+{
+	const struct schema_kind *k = sl->se->g->sk;
+
+	buf_printf(q,
+	    "SELECT count(*) FROM \"%s\".\"%s\" WHERE time = from_milliseconds(%lld)",
+	    sl->ctx.conf->database, sl->ctx.conf->table, (long long)sl->t_ms);
+	for (unsigned d = 0; d < k->n_dims; d++) {
+		struct str v = series_dim(sl->se, d);
+
+		buf_printf(q, " AND %s = ", k->dim[d]);
+		sql_str(q, v.p, v.len);
+	}
+}
+
 static void
 prom_str(struct buf *q, const char *s, size_t n)
 {
@@ -238,6 +256,8 @@ poll_once(struct slot *sl)
 		q_prom(&sl->q, sl, !strcmp(dl, "promql"));
 	else if (!strcmp(dl, "influxql"))
 		q_influx(&sl->q, sl);
+	else if (!strcmp(dl, "timestream"))
+		q_timestream(&sl->q, sl);
 	else
 		q_sql(&sl->q, sl);
 	if (buf_cstr(&sl->q))

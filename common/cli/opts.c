@@ -273,7 +273,7 @@ static const struct opt opt_table[] = {
 	    G_OUTPUT },
 	{ "freshness", 0, OPT_BOOL, OFF(freshness), "false", 0, 0,
 	    ING | RUN | WRK, NULL,
-	    "probe how soon acknowledged writes are visible in a query of each target (sqlite, postgres, clickhouse, vm, promrw, influx): ack to visible per target",
+	    "probe how soon acknowledged writes are visible in a query of each target (sqlite, postgres, clickhouse, vm, promrw, influx, timestream): ack to visible per target",
 	    G_OUTPUT },
 	{ "freshness-interval", 0, OPT_SECS, OFF(freshness_interval), "1",
 	    0.01, 3600, ING | RUN | WRK, "SECS",
@@ -1629,7 +1629,7 @@ static int
 check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 {
 	static const char *const ok[] = { "sqlite", "postgres", "clickhouse",
-		"metricsql", "promql", "influxql" };
+		"metricsql", "promql", "influxql", "timestream" };
 
 	if (!o->freshness)
 		return 0;
@@ -1644,7 +1644,7 @@ check_freshness(const struct tsl_opts *o, char *err, size_t errlen)
 			found |= !strcmp(ops->dialect, ok[j]);
 		if (!found) {
 			snprintf(err, errlen,
-			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm://, promrw:// and influx:// targets)",
+			    "--freshness: target %.*s: has no query to probe (freshness probes sqlite:, postgres://, clickhouse://, vm://, promrw://, influx:// and timestream:// targets)",
 			    (int)strcspn(url, ":"), url);
 			return -EINVAL;
 		}

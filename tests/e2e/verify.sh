@@ -75,7 +75,7 @@ refuses() { # refuses NAME WANT-IN-MESSAGE ARGS...
 }
 refuses "no --results" "verify needs --results RUNDIR" --target "$V_URL"
 refuses "no run.json" "run.json" --target "$V_URL" --results "$T_TMP/nowhere"
-refuses "a file: target" "verify reads back sqlite:, postgres://, clickhouse://, vm://, influx:// and promrw://" --target "file:$T_TMP/x.lp" --results "$V_DIR"
+refuses "a file: target" "verify reads back sqlite:, postgres://, clickhouse://, vm://, influx://, promrw:// and timestream://" --target "file:$T_TMP/x.lp" --results "$V_DIR"
 rm -rf "$T_TMP/vres"
 "$TSLOAD" ingest -q --host-scale 1 --target "$V_URL" --results "$T_TMP/vres" --interval-millis 0 --autostop 2 >/dev/null 2>&1
 refuses "a run on the wall clock" "verify needs a run with --start-time" --target "$V_URL" --results "$(ls -d "$T_TMP"/vres/*/ | head -1)"
