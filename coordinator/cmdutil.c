@@ -132,11 +132,13 @@ static const struct cmd_help {
 	    "relative, 1e-11 on vm:// and promrw://) and points at times the run never\n"
 	    "wrote; rows of series the model does not have are counted apart.\n"
 	    "The run needs known times: --start-time with --end-time or --autostop,\n"
-	    "no --rate; the single-measure layout. In the continuous model's\n"
-	    "seed-exact mode (-p 1 -c 1 --seed N) counts, times and series are checked,\n"
-	    "not values. Results go to run.json (\"verify\"). Exit 0: the target holds\n"
-	    "exactly what was written; 1: a difference; 2: bad usage, or a run or\n"
-	    "target verify cannot read. ingest --verify does the same at its end.\n",
+	    "no --rate; either layout (--multi, not on Timestream yet: a row missing\n"
+	    "or duplicated counts each of its measures, a NULL cell one point). In\n"
+	    "the continuous model's seed-exact mode (-p 1 -c 1 --seed N) counts, times\n"
+	    "and series are checked, not values. Results go to run.json (\"verify\").\n"
+	    "Exit 0: the target holds exactly what was written; 1: a difference; 2: bad\n"
+	    "usage, or a run or target verify cannot read. ingest --verify does the\n"
+	    "same at its end.\n",
 	    "  tsload ingest -s 1 --start-time -1h --end-time now --target sqlite:a.db\n"
 	    "  tsload verify --target sqlite:a.db --results results/20261207-101417-ingest-1\n"
 	    "  tsload ingest --start-time now --autostop 10 --target postgres://h/d --verify\n",

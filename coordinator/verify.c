@@ -258,6 +258,27 @@ ser_add(struct vstate *s, const struct model *m, const struct series *se)
 	return true;
 }
 
+/* The multi layout's columns of kind k's measures (s->dims.mcol[k]): a
+ * request_id measure is in the request_id column. */
+static void
+mcols_of(struct vstate *s, const struct schema *sc, unsigned k)
+{
+	const struct schema_kind *sk = &sc->kind[k];
+	unsigned                  nm = schema_n_measures(sk, s->conf.req_id);
+
+	s->dims.multi     = s->conf.multi;
+	s->dims.n_mcol[k] = nm;
+	for (unsigned m = 0; m < nm; m++) {
+		struct verify_mcol *c = &s->dims.mcol[k][m];
+
+		c->measure = sk->m[m].name;
+		c->col     = sk->m[m].mcol == SCHEMA_NONE
+		        ? sc->dcol[sc->dcol_req_id]
+		        : sc->mcol[sk->m[m].mcol];
+		c->type    = sk->m[m].type;
+	}
+}
+
 /* Every series of every shard, named by the first n of the candidate
  * dimension columns; false when two share a name. */
 static bool
@@ -281,6 +302,7 @@ add_all(struct vstate *s, const uint8_t *cand, unsigned n)
 			snprintf(s->dims.metric[s->dims.n_metric++],
 			    sizeof(s->dims.metric[0]), "%s_%s", sk->name,
 			    sk->m[m].name);
+		mcols_of(s, sc, k);
 	}
 	memset(s->hash, 0, ((size_t)s->hash_mask + 1) * sizeof(uint32_t));
 	s->n_ser   = 0;
@@ -869,15 +891,16 @@ verify_run(const char *url, const char *run_dir, struct verify_result *res,
 	memset(res, 0, sizeof(*res));
 	s.res = res;
 	rc    = load_run(&s, url, run_dir);
-	if (!rc && s.o.multi) {
-		snprintf(s.err, sizeof(s.err),
-		    "verify reads the single-measure layout only (the run used --multi)");
-		rc = -EINVAL;
-	}
 	if (!rc) {
 		s.conf = opts_tgt_conf(&s.o);
 		rc     = verify_dialect_find(
 		        &s.dl, s.conf.url, s.err, sizeof(s.err));
+	}
+	if (!rc && s.conf.multi && !verify_reads_multi(&s.dl)) {
+		snprintf(s.err, sizeof(s.err),
+		    "--target %.40s: verify cannot read this target's multi-measure layout yet (the run used --multi); it reads --multi runs back from sqlite:, postgres://, clickhouse://, vm://, influx:// and promrw://",
+		    s.conf.url);
+		rc = -EINVAL;
 	}
 	if (!rc) {
 		int64_t last = stamp(&s, s.cycles - 1);

@@ -3,7 +3,11 @@
  *
  * SQL targets (sqlite, postgres, clickhouse) hold the union table of
  * schema.h: one row per measure (single layout) with the value in
- * measure_value_double, _bigint or _varchar. The tolerance is what the
+ * measure_value_double, _bigint or _varchar; with --multi one row per
+ * series and time, measure_name the kind's name and a column per measure
+ * (a measure missing from a sample is NULL), read with one GROUP BY per
+ * kind that aggregates every measure column and is split into one
+ * aggregate per measure here. The tolerance is what the
  * write path keeps of a double: SQLite and PostgreSQL bind or copy all
  * 17 digits, ClickHouse's TabSeparated too; 1e-12 leaves room for a
  * server's own text conversion.
@@ -36,6 +40,7 @@ struct dialect_row {
 	double           tolerance;
 	enum verify_lang lang;
 	enum verify_text text;
+	int (*mval)(struct buf *q, const char *col, unsigned t);
 };
 
 /* The names of a SQL table where they differ from the union table's:
@@ -79,24 +84,45 @@ static const struct sql_names sql_names[] = {
  * run) in one process: verify_read_par's connections share the work */
 enum { PG_CONNS = 2 };
 
+/* A measure column of the multi layout as a point's number: the column,
+ * a text's length */
+static int
+sql_mval(struct buf *q, const char *col, unsigned t)
+{
+	return buf_printf(q, t == MT_VARCHAR ? "length(%s)" : "%s", col);
+}
+
+/* ClickHouse sums Int64 with wrap-around, Float64 does not */
+static int
+ch_mval(struct buf *q, const char *col, unsigned t)
+{
+	return buf_printf(q,
+	    t == MT_VARCHAR ? "toFloat64(length(%s))" : "toFloat64(%s)", col);
+}
+
 static const struct dialect_row dialects[] = {
-	{ "sqlite", "time / 3600000", SQL_VAL, 1e-12, VL_SQL, VT_LENGTH },
-	{ "postgres", "time / 3600000", SQL_VAL, 1e-12, VL_SQL, VT_LENGTH },
-	{ "postgresql", "time / 3600000", SQL_VAL, 1e-12, VL_SQL, VT_LENGTH },
+	{ "sqlite", "time / 3600000", SQL_VAL, 1e-12, VL_SQL, VT_LENGTH,
+	    sql_mval },
+	{ "postgres", "time / 3600000", SQL_VAL, 1e-12, VL_SQL, VT_LENGTH,
+	    sql_mval },
+	{ "postgresql", "time / 3600000", SQL_VAL, 1e-12, VL_SQL, VT_LENGTH,
+	    sql_mval },
 	{ "clickhouse", "intDiv(time, 3600000)", CH_VAL, 1e-12, VL_SQL,
-	    VT_LENGTH },
+	    VT_LENGTH, ch_mval },
 	/* line protocol: the shortest text that reads back as the same
 	 * double (fmt_double). VictoriaMetrics keeps a float64 as a decimal
 	 * mantissa and exponent: measured, 3 of 240,000 perf-scale values
 	 * came back off by more than 1e-12 relative, none by 1e-11 */
-	{ "vm", NULL, NULL, 1e-11, VL_PROMQL, VT_ZERO },
-	{ "influx", NULL, NULL, 1e-12, VL_INFLUXQL, VT_COUNT },
+	{ "vm", NULL, NULL, 1e-11, VL_PROMQL, VT_ZERO, NULL },
+	{ "influx", NULL, NULL, 1e-12, VL_INFLUXQL, VT_COUNT, NULL },
 	/* remote write: a double's 8 bytes; 1e-11 for VictoriaMetrics */
-	{ "promrw", NULL, NULL, 1e-11, VL_PROMQL, VT_INDEX },
-	{ "timestream", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH },
-	{ "timestream+http", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH },
-	{ "timestream+https", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH },
-	{ NULL, NULL, NULL, 0, VL_SQL, VT_LENGTH },
+	{ "promrw", NULL, NULL, 1e-11, VL_PROMQL, VT_INDEX, NULL },
+	/* Timestream: its multi-measure records not read (mval NULL) */
+	{ "timestream", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH, NULL },
+	{ "timestream+http", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH, NULL },
+	{ "timestream+https", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH,
+	    NULL },
+	{ NULL, NULL, NULL, 0, VL_SQL, VT_LENGTH, NULL },
 };
 
 /* Sets d's table names from its target's dialect. */
@@ -129,6 +155,7 @@ verify_dialect_find(
 			d->tolerance = r->tolerance;
 			d->lang      = r->lang;
 			d->text      = r->text;
+			d->mval      = r->mval;
 			/* vm://?protocol=rw sends remote write, as promrw://
 			 */
 			if (d->lang == VL_PROMQL && strstr(url, "protocol=rw"))
@@ -145,6 +172,17 @@ verify_dialect_find(
 	    "--target %.*s: verify reads back sqlite:, postgres://, clickhouse://, vm://, influx://, promrw:// and timestream:// targets",
 	    (int)n, url);
 	return -EINVAL;
+}
+
+bool
+verify_reads_multi(const struct verify_dialect *d)
+{
+	/* SQL: the builder below, with the dialect's column expressions;
+	 * line protocol: --multi writes one line per sample with every
+	 * field, and the server stores the very points of the single
+	 * layout's line per field; remote write sends a sample per
+	 * measure in either layout */
+	return d->mval || d->lang == VL_PROMQL || d->lang == VL_INFLUXQL;
 }
 
 /* A time of ms as the dialect's time column compares with it. */
@@ -258,6 +296,14 @@ dim_list(struct buf *q, const struct verify_dims *dims)
 		    q, "%scoalesce(%s, '')", i ? ", " : "", dims->col[i]);
 }
 
+static int multi_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg);
+static int multi_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, const char *const *val, const char *kind,
+    const char *measure, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_row *), void *arg);
+
 int
 verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
     const struct verify_dims *dims, int64_t t0, int64_t t1,
@@ -269,6 +315,8 @@ verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
 
 	if (d->lang != VL_SQL)
 		return verify_ts_aggs(d, ctx, dims, t0, t1, cb, arg);
+	if (dims->multi)
+		return multi_aggs(d, ctx, dims, t0, t1, cb, arg);
 	buf_init(&q, 1 << 16);
 	buf_adds(&q, "SELECT ");
 	dim_list(&q, dims);
@@ -320,11 +368,166 @@ verify_read_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	if (d->lang != VL_SQL)
 		return verify_ts_rows(
 		    d, ctx, dims, val, kind, measure, t0, t1, cb, arg);
+	if (dims->multi)
+		return multi_rows(
+		    d, ctx, dims, val, kind, measure, t0, t1, cb, arg);
 	buf_init(&q, 1 << 16);
 	buf_printf(&q, "SELECT %s, %s, %s", d->time_ms, d->val, d->varchar);
 	sql_from(&q, d, ctx, t0, t1);
 	buf_adds(&q, " AND measure_name = ");
 	buf_add_quoted(&q, measure, strlen(measure));
+	for (unsigned i = 0; i < dims->n; i++) {
+		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
+		buf_add_quoted(&q, val[i], strlen(val[i]));
+	}
+	rc = buf_cstr(&q) ? -ENOMEM : verify_run_query(ctx, q.p, one_row, &c);
+	buf_free(&q);
+	return rc;
+}
+
+/* ---- the multi-measure layout (--multi) ---- */
+
+/* Appends measure column m as a point's number (the dialect's). */
+static int
+mcol_val(
+    const struct verify_dialect *d, struct buf *q, const struct verify_mcol *m)
+{
+	return d->mval ? d->mval(q, m->col, m->type) : -EINVAL;
+}
+
+/* A kind's widest GROUP BY row fits in a row callback's columns. */
+_Static_assert(
+    VERIFY_DIMS_MAX + 1 + 4 * (SCHEMA_MAX_VALUES + 1) <= TGT_ROW_COLS_MAX,
+    "a multi-layout aggregate row has more columns than a target hands out");
+
+struct magg_ctx {
+	void (*cb)(void *, const struct verify_agg *);
+	void                     *arg;
+	unsigned                  n; /* dimension columns */
+	const struct verify_mcol *m; /* the kind's measures */
+	unsigned                  nm;
+	unsigned                  short_rows; /* with fewer columns */
+};
+
+/* One row of a kind's GROUP BY: the series, the hour, then count, sum,
+ * min and max of each measure column, one aggregate each. */
+static void
+magg_row(
+    void *arg, unsigned ncol, const char *const *names, const char *const *v)
+{
+	struct magg_ctx  *c = arg;
+	struct verify_agg a;
+	const char       *dim[VERIFY_DIMS_MAX];
+	unsigned          n = c->n;
+	bool              ok;
+
+	(void)names;
+	if (ncol < n + 1 + 4 * c->nm) {
+		c->short_rows++;
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		dim[i] = v[i] ? v[i] : "";
+	a.dim  = dim;
+	a.hour = (int64_t)num(v[n], &ok);
+	for (unsigned i = 0; i < c->nm; i++) {
+		const char *const *x = v + n + 1 + 4 * i;
+
+		a.measure = c->m[i].measure;
+		a.n       = (uint64_t)num(x[0], &ok);
+		if (!a.n)
+			continue; /* NULL in every row of the group */
+		a.sum = num(x[1], &ok);
+		a.min = num(x[2], &ok);
+		a.max = num(x[3], &ok);
+		c->cb(c->arg, &a);
+	}
+}
+
+/* Per kind: SELECT <series>, <hour>, count(c), sum(v), min(v), max(v)
+ * of every measure column c (v its number) ... WHERE measure_name =
+ * '<kind>' AND <time range> GROUP BY <series>, <hour>. */
+static int
+multi_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_agg *), void *arg)
+{
+	int rc = 0;
+
+	for (unsigned k = 0; k < 2 && !rc; k++) {
+		struct magg_ctx c
+		    = { cb, arg, dims->n, dims->mcol[k], dims->n_mcol[k], 0 };
+		struct buf q, v;
+
+		if (!c.nm)
+			continue;
+		buf_init(&q, 1 << 16);
+		buf_init(&v, 1 << 12);
+		buf_adds(&q, "SELECT ");
+		dim_list(&q, dims);
+		buf_printf(&q, ", %s", d->hour);
+		for (unsigned i = 0; !rc && i < c.nm; i++) {
+			buf_reset(&v);
+			if (mcol_val(d, &v, &c.m[i]) || buf_cstr(&v)
+			    || buf_printf(&q,
+			        ", count(%s), sum(%s), min(%s), max(%s)",
+			        c.m[i].col, v.p, v.p, v.p))
+				rc = -ENOMEM;
+		}
+		sql_from(&q, d, ctx, t0, t1);
+		buf_adds(&q, " AND measure_name = ");
+		buf_add_quoted(&q, dims->kind[k], strlen(dims->kind[k]));
+		buf_adds(&q, " GROUP BY ");
+		dim_list(&q, dims);
+		buf_printf(&q, ", %s", d->hour);
+		if (!rc)
+			rc = buf_cstr(&q)
+			    ? -ENOMEM
+			    : verify_run_query(ctx, q.p, magg_row, &c);
+		if (!rc && c.short_rows) {
+			snprintf(ctx->err, sizeof(ctx->err),
+			    "the target answered %u rows of %s with fewer than the %u columns asked for",
+			    c.short_rows, dims->kind[k],
+			    dims->n + 1 + 4 * c.nm);
+			rc = -EIO;
+		}
+		buf_free(&v);
+		buf_free(&q);
+	}
+	return rc;
+}
+
+/* SELECT time, <number>, <the text or NULL> ... WHERE measure_name =
+ * '<kind>' AND <column> IS NOT NULL AND <series> AND <time range>. */
+static int
+multi_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
+    const struct verify_dims *dims, const char *const *val, const char *kind,
+    const char *measure, int64_t t0, int64_t t1,
+    void (*cb)(void *, const struct verify_row *), void *arg)
+{
+	const struct verify_mcol *m = NULL;
+	struct row_ctx            c = { cb, arg };
+	struct buf                q;
+	int                       rc;
+
+	for (unsigned k = 0; k < 2; k++)
+		for (unsigned i = 0;
+		     !strcmp(dims->kind[k], kind) && i < dims->n_mcol[k]; i++)
+			if (!strcmp(dims->mcol[k][i].measure, measure))
+				m = &dims->mcol[k][i];
+	if (!m) {
+		snprintf(ctx->err, sizeof(ctx->err),
+		    "no column of measure %s of %s", measure, kind);
+		return -EINVAL;
+	}
+	buf_init(&q, 1 << 16);
+	buf_printf(&q, "SELECT %s, ", d->time_ms);
+	mcol_val(d, &q, m);
+	buf_printf(&q, ", %s", m->type == MT_VARCHAR ? m->col : "NULL");
+	sql_from(&q, d, ctx, t0, t1);
+	buf_adds(&q, " AND measure_name = ");
+	buf_add_quoted(&q, kind, strlen(kind));
+	buf_printf(&q, " AND %s IS NOT NULL", m->col);
 	for (unsigned i = 0; i < dims->n; i++) {
 		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
 		buf_add_quoted(&q, val[i], strlen(val[i]));

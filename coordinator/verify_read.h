@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "target.h"
 
 /* The dimension columns that name a series (the union table's, without
@@ -23,6 +24,16 @@ struct verify_dims {
 	 * that an answer stays small */
 	unsigned n_metric;
 	char     metric[2 * 24][64];
+	/* The run's layout. --multi: a row holds one series at one time,
+	 * measure_name its kind's name, one column per measure (a
+	 * request_id measure in the request_id column); per kind, its
+	 * measures' names, columns and types (enum measure_type) */
+	bool     multi;
+	unsigned n_mcol[2];
+	struct verify_mcol {
+		const char *measure, *col;
+		unsigned    type;
+	} mcol[2][SCHEMA_MAX_VALUES + 1];
 };
 
 /* One aggregate row: a series (its dimension values), a measure and an
@@ -73,6 +84,10 @@ struct verify_dialect {
 	double      tolerance; /* relative, of the wire format */
 	const char *session;   /* SQL: settings of the session, or NULL */
 	unsigned    conns;     /* connections verify_read_par reads over */
+	/* SQL, multi layout: appends a measure column col of type t (enum
+	 * measure_type) as a point's number (a text's length); NULL: the
+	 * dialect cannot read the multi layout's columns */
+	int (*mval)(struct buf *q, const char *col, unsigned t);
 };
 
 /** The dialect of target url: 0, or -EINVAL with one line in err (a
@@ -82,6 +97,8 @@ int verify_dialect_find(
 /** Sets up a new connection ctx for verify's queries (the dialect's
  *  session settings). 0 or -EIO with ctx->err. */
 int verify_read_session(const struct verify_dialect *d, struct tgt_ctx *ctx);
+/** Whether d reads a run written with --multi (dims->multi) back. */
+bool verify_reads_multi(const struct verify_dialect *d);
 /** Every aggregate of [t0, t1) ms. 0 or -EIO with ctx->err. */
 int verify_read_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
     const struct verify_dims *dims, int64_t t0, int64_t t1,

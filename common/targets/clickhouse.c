@@ -37,8 +37,8 @@ enum {
 	CH_BODY_MAX = 1 << 30, /* largest batch body */
 	CH_PATH_MAX = 8192,    /* request path with its parameters */
 	CH_SQL_MAX  = 1 << 16,
-	CH_MAXC     = 64,   /* columns handed to the row callback */
-	CH_GRANULE  = 8192, /* index_granularity */
+	CH_MAXC    = TGT_ROW_COLS_MAX, /* columns handed to the row callback */
+	CH_GRANULE = 8192,             /* index_granularity */
 	CH_MS_PER_D = 86400000,
 };
 

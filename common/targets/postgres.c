@@ -41,9 +41,9 @@ enum {
 	PG_IDENT_MAX  = 63, /* NAMEDATALEN - 1 */
 	PG_QIDENT_MAX = 2 * PG_IDENT_MAX + 3,
 	PG_SQL_MAX    = 1 << 16,
-	PG_BUF_MAX    = 256 << 20, /* most bytes of one batch's COPY data
-	                              (an int for PQputCopyData) */
-	PG_COLS_MAX   = 64,        /* columns handed to a row callback */
+	PG_BUF_MAX    = 256 << 20,      /* most bytes of one batch's COPY data
+	                                   (an int for PQputCopyData) */
+	PG_COLS_MAX = TGT_ROW_COLS_MAX, /* columns handed to a row callback */
 	PG_CONN_TRIES = 5, /* connects in ->init when the server is busy */
 };
 

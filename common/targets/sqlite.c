@@ -578,7 +578,7 @@ sq_query(struct tgt_ctx *ctx, const char *text, struct tgt_qres *res)
 			break;
 		res->rows++;
 		if (res->row) {
-			enum { MAXC = 32 };
+			enum { MAXC = TGT_ROW_COLS_MAX };
 			const char *names[MAXC], *vals[MAXC];
 			unsigned    n = (unsigned)sqlite3_column_count(st);
 

@@ -161,8 +161,10 @@ struct tgt_conf {
 };
 
 /* What one query returned. `row`, when set, is called for every row with
- * the column names and values as text (NULL for SQL NULL); the parameter
- * query uses it. */
+ * the column names and values as text (NULL for SQL NULL), at most
+ * TGT_ROW_COLS_MAX of them; the parameter query and tsload verify use it
+ * (verify's widest: a kind's 22 measure columns x 4 aggregates). */
+enum { TGT_ROW_COLS_MAX = 256 };
 struct tgt_qres {
 	uint64_t rows;
 	char     query_id[64]; /* "" when the target has none */

@@ -2,7 +2,8 @@
 # tsload verify on SQLite (no server): a clean run verifies; rows deleted,
 # duplicated and changed with sqlite3 are counted exactly; a series the
 # run never wrote, a text value changed, the seed-exact continuous mode
-# (counts only), and the runs and targets verify refuses (exit 2).
+# (counts only), the runs and targets verify refuses (exit 2), and the
+# same for the multi-measure layout (--multi).
 . "$(dirname "$0")/../lib.sh"
 . "$T_SRC/tests/verify-lib.sh"
 cd "$T_TMP" || exit 1
@@ -81,6 +82,20 @@ refuses "a run on the wall clock" "verify needs a run with --start-time" --targe
 rm -rf "$T_TMP/vres"
 "$TSLOAD" ingest -q --model-file "$T_SRC/configs/datagen/temperature.json" --target "sqlite:$T_TMP/dg.db" --results "$T_TMP/vres" --start-time 2024-01-01T00:00:00Z --autostop 5 >/dev/null 2>&1
 refuses "the data generator's random walk" "verify recomputes perf-scale and continuous runs only" --target "sqlite:$T_TMP/dg.db" --results "$(ls -d "$T_TMP"/vres/*/ | head -1)"
-v_run multi --multi
-refuses "a multi-measure run" "single-measure layout only" --target "$V_URL" --results "$V_DIR"
+
+# The multi-measure layout: a row per series and time, a column per measure.
+rm -f v.db
+v_suite_multi
+# A text value changed in a multi row: one point changed more.
+q "UPDATE host_metrics SET task_end_state = 'NO_SUCH_STATE' WHERE rowid = (SELECT min(rowid) FROM host_metrics WHERE task_end_state IS NOT NULL)"
+"$TSLOAD" verify --target "$V_URL" --results "$V_DIR" >mtext.out 2>&1
+check_eq "--multi: a changed text value: 4 changed now" 4 "$(v_json "$V_DIR" changed)"
+# The request id as a measure is the request_id column of a multi row.
+rm -f v.db
+v_run mreq --multi --add-req-id --verify
+check_eq "--multi --add-req-id: ingest --verify exits 0" 0 "$V_RC"
+check_eq "--multi --add-req-id: 338,400 points found (a request id per row)" 338400 "$(v_json "$V_DIR" found_points)"
+q "UPDATE host_metrics SET request_id = NULL WHERE rowid = 5"
+"$TSLOAD" verify --target "$V_URL" --results "$V_DIR" >mreq.out 2>&1
+check_eq "--multi --add-req-id: a request id set NULL: 1 missing" 1 "$(v_json "$V_DIR" missing)"
 finish

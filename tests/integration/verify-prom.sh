@@ -10,7 +10,8 @@
 # duplicate (a sample sent again at a series' last time is dropped,
 # another value there refused) and no text (remote write carries a word's
 # index). The same run through promrw:// to VictoriaMetrics verifies
-# too. The run writes recent data: Prometheus refuses samples more
+# too, and so does a --multi run (a sample per measure in either
+# layout). The run writes recent data: Prometheus refuses samples more
 # than an hour older than the newest it holds (out of bounds), and keeps
 # 15 days by default. Last, a --query.max-samples below what one query of
 # verify loads makes verify fail with Prometheus' reason, exit 2.
@@ -122,6 +123,24 @@ done
 check_eq "promrw:// to VictoriaMetrics: verify exits 0" 0 $?
 check "... the target holds what was written" \
 	grep -q "verify: the target holds exactly what was written" "$T_TMP/vm-verify.out"
+# the same run with --multi (remote write sends a sample per measure in
+# either layout): the same series stored, the same check
+rm -rf "$T_TMP/vres3"
+"$TSLOAD" ingest -q -p 2 -c 2 --host-scale 1 --seed 7 --batch-writes --multi \
+	--target "promrw://${vhttp#http://}" -d pm --results "$T_TMP/vres3" \
+	--start-time "$(date -u -d @$((H - 31)) +%FT%T).999Z" \
+	--end-time "$(date -u -d @$((H + 29)) +%FT%T).999Z" >"$T_TMP/vmm.out" 2>&1
+check_eq "promrw:// --multi to VictoriaMetrics: the run exits 0" 0 $?
+for _ in $(seq 150); do
+	curl -sS -XPOST "$vhttp/internal/force_flush" >/dev/null
+	[ "$(curl -sS "$vhttp/api/v1/query" --data-urlencode 'query=sum(count_over_time({db="pm"}[3h]))' \
+		--data-urlencode "time=$((H + 3600))" | sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p')" = 312000 ] && break
+	sleep 0.2
+done
+m_dir=$(ls -d "$T_TMP"/vres3/*/ | head -1)
+"$TSLOAD" verify --target "promrw://${vhttp#http://}" --results "$m_dir" >"$T_TMP/vmm-verify.out" 2>&1
+check_eq "promrw:// --multi to VictoriaMetrics: verify exits 0" 0 $?
+check_eq "... 312,000 points found" 312000 "$(v_json "${m_dir%/}" found_points)"
 
 # (c) Prometheus' limit on the samples one query loads: verify reads one
 # metric name and hour at a time (here 1,000 series x 6 points); below

@@ -106,4 +106,11 @@ check_eq "freshness: every probe visible" 0 "$(fresh "$d" totals freshness not_v
 check "freshness: p50 $p50 s >= 1.5 s (records hidden 2 s)" at_least "${p50:-0}" 1.5
 check "freshness: the closing line" grep -q "^Freshness (ack to visible) ms: p50 " fresh.out
 check "freshness: no probe query failed" not grep -q "probe query failed" fresh.out
+
+# Multi-measure records (--multi) are not read back yet: refused, one line
+v_run multi -d vmulti --multi
+out=$("$TSLOAD" verify --target "$V_URL" --results "$V_DIR" 2>&1)
+check_eq "--multi: verify exits 2" 2 $?
+check_eq "--multi: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+check "--multi: says it cannot read the multi-measure layout" grep -qF "cannot read this target's multi-measure layout yet" <<<"$out"
 finish

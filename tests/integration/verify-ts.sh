@@ -123,6 +123,20 @@ else
 	check_eq "vm -9: verify exits 0 (nothing lost)" 0 "$k_rc"
 fi
 
+# (e) --multi: one line per sample with all its fields, which the server
+# stores as the very series of the single layout's line per field: the
+# same check reads it back
+V_URL="$SRV_URL/?db=vm"
+v_run mvm --multi
+for _ in $(seq 150); do
+	vmflush
+	[ "$(vmcount '{db="vm"}')" = 312000 ] && break
+	sleep 0.2
+done
+"$TSLOAD" verify --target "$V_URL" --results "$V_DIR" >>"$T_TMP/mvm.out" 2>&1
+check_eq "vm --multi: a clean run verifies, exit 0" 0 $?
+check_eq "vm --multi: run.json verify: 312,000 points found" 312000 "$(v_json "$V_DIR" found_points)"
+
 # ---- InfluxDB ----
 start_more influx-local.sh "$T_TMP/ix"
 ihttp=http://127.0.0.1:${SRV_URL##*:}
@@ -154,6 +168,12 @@ PY
 curl -sS "$ihttp/write?db=vv&precision=ms" --data-binary @lines.txt
 check "influx: deleted points counted (a host's 2 cycles of metrics)" test "${n_del:-0}" -gt 20
 v_bad influx "$n_del" 3 1 1
+
+# --multi: one line per sample, the same points stored (see vm (e))
+V_URL="$SRV_URL/?db=vm"
+v_run mix --multi --verify
+check_eq "influx --multi: a clean run verifies, exit 0" 0 "$V_RC"
+check_eq "influx --multi: run.json verify: 312,000 points found" 312000 "$(v_json "$V_DIR" found_points)"
 
 # --freshness on InfluxDB: the probe's InfluxQL count() of the point's
 # field at its time and tags. InfluxDB shows a point once it acknowledged
