@@ -256,6 +256,18 @@ num(const char *s, bool *ok)
 	return *ok ? d : 0;
 }
 
+/* count, sum, min, max of an aggregate row, from x[0] .. x[3] */
+static void
+agg_nums(struct verify_agg *a, const char *const *x)
+{
+	bool ok;
+
+	a->n   = (uint64_t)num(x[0], &ok);
+	a->sum = num(x[1], &ok);
+	a->min = num(x[2], &ok);
+	a->max = num(x[3], &ok);
+}
+
 struct agg_ctx {
 	void (*cb)(void *, const struct verify_agg *);
 	void    *arg;
@@ -280,10 +292,7 @@ agg_row(
 	a.dim     = dim;
 	a.measure = v[n] ? v[n] : "";
 	a.hour    = (int64_t)num(v[n + 1], &ok);
-	a.n       = (uint64_t)num(v[n + 2], &ok);
-	a.sum     = num(v[n + 3], &ok);
-	a.min     = num(v[n + 4], &ok);
-	a.max     = num(v[n + 5], &ok);
+	agg_nums(&a, v + n + 2);
 	c->cb(c->arg, &a);
 }
 
@@ -434,13 +443,9 @@ magg_row(
 		const char *const *x = v + n + 1 + 4 * i;
 
 		a.measure = c->m[i].measure;
-		a.n       = (uint64_t)num(x[0], &ok);
-		if (!a.n)
-			continue; /* NULL in every row of the group */
-		a.sum = num(x[1], &ok);
-		a.min = num(x[2], &ok);
-		a.max = num(x[3], &ok);
-		c->cb(c->arg, &a);
+		agg_nums(&a, x);
+		if (a.n) /* else NULL in every row of the group */
+			c->cb(c->arg, &a);
 	}
 }
 

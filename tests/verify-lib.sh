@@ -28,6 +28,14 @@ v_keys() {
 }
 # v_where MEASURE N: the rows v_keys names
 v_where() { echo "measure_name = '$1' AND time = 1767225610000 AND instance_name IN ($(v_keys "$1" "$2"))"; }
+# v_ch_mutations: waits for ClickHouse's mutations (they run in the
+# background: no mutations_sync in 18.16)
+v_ch_mutations() {
+	for _ in $(seq 300); do
+		[ "$(q "SELECT count() FROM system.mutations WHERE is_done = 0")" = 0 ] && return
+		sleep 0.1
+	done
+}
 # v_tamper N M K: deletes N rows, duplicates M, changes K, behind tsload's
 # back, each in a point of its own (cpu_user, memory_used, disk_io_reads)
 v_tamper() {
@@ -40,11 +48,7 @@ v_tamper() {
 		q "ALTER TABLE \"host_metrics\" DELETE WHERE $del"
 		q "INSERT INTO \"host_metrics\" SELECT * FROM \"host_metrics\" WHERE $dup"
 		q "ALTER TABLE \"host_metrics\" UPDATE measure_value_double = measure_value_double + 0.5 WHERE $chg"
-		# mutations run in the background (no mutations_sync in 18.16)
-		for _ in $(seq 300); do
-			[ "$(q "SELECT count() FROM system.mutations WHERE is_done = 0")" = 0 ] && break
-			sleep 0.1
-		done
+		v_ch_mutations
 		;;
 	*)
 		q "DELETE FROM \"host_metrics\" WHERE $del"
@@ -111,10 +115,7 @@ v_mtamper() {
 		q "INSERT INTO \"host_metrics\" SELECT * FROM \"host_metrics\" WHERE $dup"
 		q "ALTER TABLE \"host_metrics\" UPDATE cpu_user = cpu_user + 0.5 WHERE $chg"
 		q "ALTER TABLE \"host_metrics\" UPDATE task_end_state = NULL WHERE $one"
-		for _ in $(seq 300); do
-			[ "$(q "SELECT count() FROM system.mutations WHERE is_done = 0")" = 0 ] && break
-			sleep 0.1
-		done
+		v_ch_mutations
 		;;
 	*)
 		q "DELETE FROM \"host_metrics\" WHERE $del"
