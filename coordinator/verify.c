@@ -898,7 +898,7 @@ verify_run(const char *url, const char *run_dir, struct verify_result *res,
 	}
 	if (!rc && s.conf.multi && !verify_reads_multi(&s.dl)) {
 		snprintf(s.err, sizeof(s.err),
-		    "--target %.40s: verify cannot read this target's multi-measure layout yet (the run used --multi); it reads --multi runs back from sqlite:, postgres://, clickhouse://, vm://, influx:// and promrw://",
+		    "--target %.40s: verify cannot read this target's multi-measure layout yet (the run used --multi); it reads --multi runs back from sqlite:, postgres://, clickhouse://, timestream://, vm://, influx:// and promrw://",
 		    s.conf.url);
 		rc = -EINVAL;
 	}

@@ -21,7 +21,10 @@
  * hold a duplicate: a record written again at the same dimensions,
  * measure and time is the same record (or refused when its value
  * differs, or replaces it with a higher Version), so "duplicated" is 0
- * on Timestream itself.
+ * on Timestream itself. With --multi a record is MeasureValueType MULTI,
+ * MeasureName the kind's name and a MeasureValue per measure, which
+ * Timestream keeps as columns named by measure: the builder below reads
+ * them as on the union table, the names in double quotes.
  */
 #include "verify_read.h"
 
@@ -47,13 +50,14 @@ struct dialect_row {
  * per target dialect (target_ops.dialect), Timestream's. */
 struct sql_names {
 	const char *dialect, *time_ms, *time_of, *varchar;
-	bool        db_table;
+	bool        db_table, quote_cols;
 };
 
 static const struct sql_names sql_names[] = {
 	{ "timestream", "to_milliseconds(time)", "from_milliseconds",
-	    "measure_value::varchar", true },
-	{ NULL, "time", NULL, "measure_value_varchar", false }, /* union */
+	    "measure_value::varchar", true, true },
+	{ NULL, "time", NULL, "measure_value_varchar", false,
+	    false }, /* union */
 };
 
 /* A point as a number: the value, or the length of a text */
@@ -92,6 +96,19 @@ sql_mval(struct buf *q, const char *col, unsigned t)
 	return buf_printf(q, t == MT_VARCHAR ? "length(%s)" : "%s", col);
 }
 
+/* Timestream: a multi-measure record's values are columns named by
+ * measure (quoted: a measure may be named as a keyword), of its types
+ * double, bigint, varchar; sum() of a bigint stays a bigint */
+static int
+ts_mval(struct buf *q, const char *col, unsigned t)
+{
+	if (t == MT_VARCHAR)
+		return buf_printf(q, "CAST(length(\"%s\") AS double)", col);
+	if (t == MT_DOUBLE)
+		return buf_printf(q, "\"%s\"", col);
+	return buf_printf(q, "CAST(\"%s\" AS double)", col);
+}
+
 /* ClickHouse sums Int64 with wrap-around, Float64 does not */
 static int
 ch_mval(struct buf *q, const char *col, unsigned t)
@@ -117,11 +134,14 @@ static const struct dialect_row dialects[] = {
 	{ "influx", NULL, NULL, 1e-12, VL_INFLUXQL, VT_COUNT, NULL },
 	/* remote write: a double's 8 bytes; 1e-11 for VictoriaMetrics */
 	{ "promrw", NULL, NULL, 1e-11, VL_PROMQL, VT_INDEX, NULL },
-	/* Timestream: its multi-measure records not read (mval NULL) */
-	{ "timestream", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH, NULL },
-	{ "timestream+http", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH, NULL },
+	/* Timestream: --multi's records are MeasureName the kind's name
+	 * and MeasureValues named by measure (tsjson.c), so its table has
+	 * the union table's multi-layout names */
+	{ "timestream", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH, ts_mval },
+	{ "timestream+http", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH,
+	    ts_mval },
 	{ "timestream+https", TS_HOUR, TS_VAL, 1e-12, VL_SQL, VT_LENGTH,
-	    NULL },
+	    ts_mval },
 	{ NULL, NULL, NULL, 0, VL_SQL, VT_LENGTH, NULL },
 };
 
@@ -134,10 +154,11 @@ sql_names_of(struct verify_dialect *d)
 	while (nm->dialect
 	    && !(d->ops->dialect && !strcmp(nm->dialect, d->ops->dialect)))
 		nm++;
-	d->time_ms  = nm->time_ms;
-	d->time_of  = nm->time_of;
-	d->varchar  = nm->varchar;
-	d->db_table = nm->db_table;
+	d->time_ms    = nm->time_ms;
+	d->time_of    = nm->time_of;
+	d->varchar    = nm->varchar;
+	d->db_table   = nm->db_table;
+	d->quote_cols = nm->quote_cols;
 }
 
 int
@@ -404,6 +425,14 @@ mcol_val(
 	return d->mval ? d->mval(q, m->col, m->type) : -EINVAL;
 }
 
+/* Appends measure column m's name, quoted where the dialect wants. */
+static int
+mcol_name(
+    const struct verify_dialect *d, struct buf *q, const struct verify_mcol *m)
+{
+	return buf_printf(q, d->quote_cols ? "\"%s\"" : "%s", m->col);
+}
+
 /* A kind's widest GROUP BY row fits in a row callback's columns. */
 _Static_assert(
     VERIFY_DIMS_MAX + 1 + 4 * (SCHEMA_MAX_VALUES + 1) <= TGT_ROW_COLS_MAX,
@@ -474,9 +503,10 @@ multi_aggs(const struct verify_dialect *d, struct tgt_ctx *ctx,
 		for (unsigned i = 0; !rc && i < c.nm; i++) {
 			buf_reset(&v);
 			if (mcol_val(d, &v, &c.m[i]) || buf_cstr(&v)
-			    || buf_printf(&q,
-			        ", count(%s), sum(%s), min(%s), max(%s)",
-			        c.m[i].col, v.p, v.p, v.p))
+			    || buf_adds(&q, ", count(")
+			    || mcol_name(d, &q, &c.m[i])
+			    || buf_printf(&q, "), sum(%s), min(%s), max(%s)",
+			        v.p, v.p, v.p))
 				rc = -ENOMEM;
 		}
 		sql_from(&q, d, ctx, t0, t1);
@@ -528,11 +558,17 @@ multi_rows(const struct verify_dialect *d, struct tgt_ctx *ctx,
 	buf_init(&q, 1 << 16);
 	buf_printf(&q, "SELECT %s, ", d->time_ms);
 	mcol_val(d, &q, m);
-	buf_printf(&q, ", %s", m->type == MT_VARCHAR ? m->col : "NULL");
+	buf_adds(&q, ", ");
+	if (m->type == MT_VARCHAR)
+		mcol_name(d, &q, m);
+	else
+		buf_adds(&q, "NULL");
 	sql_from(&q, d, ctx, t0, t1);
 	buf_adds(&q, " AND measure_name = ");
 	buf_add_quoted(&q, kind, strlen(kind));
-	buf_printf(&q, " AND %s IS NOT NULL", m->col);
+	buf_adds(&q, " AND ");
+	mcol_name(d, &q, m);
+	buf_adds(&q, " IS NOT NULL");
 	for (unsigned i = 0; i < dims->n; i++) {
 		buf_printf(&q, " AND coalesce(%s, '') = ", dims->col[i]);
 		buf_add_quoted(&q, val[i], strlen(val[i]));

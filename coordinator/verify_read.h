@@ -78,9 +78,10 @@ struct verify_dialect {
 	 * that makes a ms literal a time (NULL: the number itself), the text
 	 * column, and whether the table is named "database"."table". The
 	 * multi-measure layouts keep these (values in columns named by
-	 * measure, measure_name the measurement's) */
+	 * measure, measure_name the measurement's; quote_cols: those
+	 * columns named in double quotes) */
 	const char *time_ms, *time_of, *varchar;
-	bool        db_table;
+	bool        db_table, quote_cols;
 	double      tolerance; /* relative, of the wire format */
 	const char *session;   /* SQL: settings of the session, or NULL */
 	unsigned    conns;     /* connections verify_read_par reads over */

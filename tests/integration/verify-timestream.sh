@@ -13,7 +13,9 @@
 # CommonAttributes) verifies clean. --freshness probes with a Query for
 # the acknowledged point; the harness is told to hide records younger
 # than 2 s, and the probe must measure at least that (a lower bound
-# only: a busy machine makes it longer, never shorter).
+# only: a busy machine makes it longer, never shorter). A --multi run
+# (multi-measure records, a column per measure) verifies clean, and
+# records deleted and values changed in it are reported exactly.
 . "$(dirname "$0")/../lib.sh"
 . "$T_SRC/tests/verify-lib.sh"
 cd "$T_TMP" || exit 1
@@ -107,10 +109,35 @@ check "freshness: p50 $p50 s >= 1.5 s (records hidden 2 s)" at_least "${p50:-0}"
 check "freshness: the closing line" grep -q "^Freshness (ack to visible) ms: p50 " fresh.out
 check "freshness: no probe query failed" not grep -q "probe query failed" fresh.out
 
-# Multi-measure records (--multi) are not read back yet: refused, one line
-v_run multi -d vmulti --multi
-out=$("$TSLOAD" verify --target "$V_URL" --results "$V_DIR" 2>&1)
-check_eq "--multi: verify exits 2" 2 $?
-check_eq "--multi: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
-check "--multi: says it cannot read the multi-measure layout" grep -qF "cannot read this target's multi-measure layout yet" <<<"$out"
+# 6. --multi: a record per sample, MeasureValueType MULTI, MeasureName the
+# kind ('metrics': 20 MeasureValues, 'events': 5), a column per measure
+v_kjson() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1] + "/run.json"))["verify"]["measurements"][sys.argv[2]][sys.argv[3]])' "$1" "$2" "$3"
+}
+mts config --visible-after-ms 0 >/dev/null # records visible at once again
+refused0=$(mstat refused)
+v_run mclean -d vmulti --multi --verify
+check_eq "--multi: ingest --verify of a clean run exits 0" 0 "$V_RC"
+check "--multi: says the target holds what was written" \
+	grep -q "verify: the target holds exactly what was written" mclean.out
+check_eq "--multi: run.json verify: 312,000 points expected" 312000 "$(v_json "$V_DIR" expected_points)"
+check_eq "--multi: run.json verify: all found" 312000 "$(v_json "$V_DIR" found_points)"
+check_eq "--multi: no query refused by the harness" "$refused0" "$(mstat refused)"
+# 7 metrics records deleted (00:00:10), 3 cpu_user values changed (00:00:30)
+mts tamper --db vmulti --table host_metrics delete 7 --measure metrics --time-ms 1767225610000 >/dev/null
+mts tamper --db vmulti --table host_metrics change 3 --measure metrics --value cpu_user --time-ms 1767225630000 >/dev/null
+"$TSLOAD" verify --target "$V_URL" --results "$V_DIR" >mbad.out 2>&1
+check_eq "--multi tampered: verify exits 1" 1 $?
+check_eq "--multi tampered: 7 records deleted: 7 x 20 = 140 missing" 140 "$(v_json "$V_DIR" missing)"
+check_eq "--multi tampered: metrics: 140 missing" 140 "$(v_kjson "$V_DIR" metrics missing)"
+check_eq "--multi tampered: events: none missing" 0 "$(v_kjson "$V_DIR" events missing)"
+check_eq "--multi tampered: 3 cpu_user values changed: 3 changed" 3 "$(v_json "$V_DIR" changed)"
+check_eq "--multi tampered: none duplicated" 0 "$(v_json "$V_DIR" duplicated)"
+check_eq "--multi tampered: no point at an unexpected time" 0 "$(v_json "$V_DIR" unexpected_times)"
+check_eq "--multi tampered: no unexpected series" 0 "$(v_json "$V_DIR" unexpected_series)"
+check_eq "--multi tampered: found = 312,000 - 140" 311860 "$(v_json "$V_DIR" found_points)"
+check "--multi tampered: the summary line says missing 140, duplicated 0, changed 3" \
+	grep -q "verify metrics: .*missing 140, duplicated 0, changed 3," mbad.out
+check "--multi tampered: run.json names the changed measure" json_has "$V_DIR/run.json" measure '"cpu_user"'
+check_eq "--multi tampered: no query refused by the harness" "$refused0" "$(mstat refused)"
 finish

@@ -34,8 +34,10 @@ a delay the test sets, not one Timestream has.
 The control endpoints change the store behind tsload's back (the
 Timestream API cannot delete a record):
   POST /motots/tamper {"db","table","op":"delete"|"duplicate"|"change",
-                       "n","measure","time_ms"[,"add"]}
-       the first n records of measure at time_ms, in instance_name order
+                       "n","measure","time_ms"[,"add"][,"value"]}
+       the first n records of measure (a multi-measure record's
+       MeasureName) at time_ms, in instance_name order; "change" of a
+       multi-measure record changes its MeasureValue named "value"
   POST /motots/config {"visible_after_ms"}  the delay of --visible-after-ms
   GET  /motots/stats  {"queries","pages","refused"}
 
@@ -43,7 +45,7 @@ usage:
   motots.py serve [--port N] [--port-file F] [--page-rows N]
                   [--visible-after-ms MS]
   motots.py tamper --port N --db D --table T OP N --measure M --time-ms T
-                   [--add X]
+                   [--add X] [--value NAME]
   motots.py config --port N --visible-after-ms MS
   motots.py stats --port N
 """
@@ -445,16 +447,27 @@ def tamper(store, req):
         elif req["op"] == "change":
             add = float(req.get("add", 0.5))
             for r in sel:
-                if r["MeasureValueType"] == "DOUBLE":
-                    r["MeasureValue"] = repr(float(r["MeasureValue"]) + add)
-                elif r["MeasureValueType"] == "BIGINT":
-                    r["MeasureValue"] = str(int(r["MeasureValue"]) + int(add))
+                if r["MeasureValueType"] == "MULTI":
+                    mv = [m for m in r["MeasureValues"] if m["Name"] == req.get("value")]
+                    if not mv:
+                        return 409, {"error": "no MeasureValue %r in a MULTI record" % req.get("value")}
+                    changed(mv[0], "Type", "Value", add)
                 else:
-                    r["MeasureValue"] = r["MeasureValue"] + "x"
+                    changed(r, "MeasureValueType", "MeasureValue", add)
         else:
             return 400, {"error": "op %r" % req["op"]}
         store.forget()
         return 200, {"done": n}
+
+
+def changed(r, type_key, value_key, add):
+    """Adds add to r's value (a text gets an "x")."""
+    if r[type_key] == "DOUBLE":
+        r[value_key] = repr(float(r[value_key]) + add)
+    elif r[type_key] == "BIGINT":
+        r[value_key] = str(int(r[value_key]) + int(add))
+    else:
+        r[value_key] = r[value_key] + "x"
 
 
 def control(store, environ):
@@ -529,6 +542,7 @@ def main():
     t.add_argument("--measure", required=True)
     t.add_argument("--time-ms", type=int, required=True)
     t.add_argument("--add", type=float, default=0.5)
+    t.add_argument("--value", help="the MeasureValue a change of a multi-measure record changes")
     c = sub.add_parser("config")
     c.add_argument("--port", type=int, required=True)
     c.add_argument("--visible-after-ms", type=float, required=True)
@@ -540,7 +554,8 @@ def main():
     elif a.cmd == "tamper":
         print(json.dumps(call(a.port, "/motots/tamper", {
             "db": a.db, "table": a.table, "op": a.op, "n": a.n,
-            "measure": a.measure, "time_ms": a.time_ms, "add": a.add})))
+            "measure": a.measure, "time_ms": a.time_ms, "add": a.add,
+            "value": a.value})))
     elif a.cmd == "config":
         print(json.dumps(call(a.port, "/motots/config", {"visible_after_ms": a.visible_after_ms})))
     else:
