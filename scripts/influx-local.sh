@@ -7,7 +7,7 @@
 #              DIR/port and DIR/influxd.pid hold the same
 #   stop DIR   stops that server by its PID
 #
-# INFLUX_PORT=N start DIR listens on port N (one try), on the data DIR
+# INFLUX_PORT=N start DIR listens on port N (up to three tries, its other ports fresh each time), on the data DIR
 # already holds: a test restarts a killed server where its clients still
 # look for it.
 #

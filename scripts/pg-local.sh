@@ -18,6 +18,7 @@
 # `postgres` user (or a system user `tsload`, created when neither exists),
 # so DIR must be reachable by that user (DIR itself is made a+x here).
 set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/server-lib.sh"
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 READY_S=60
@@ -54,18 +55,8 @@ pick_user() {
 	fi
 }
 
-# A TCP port nobody listens on (checked again by the server's bind).
-free_port() {
-	local p i
-	for i in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free port found"
-}
+# A TCP port no socket uses, outside the ephemeral range (server-lib.sh).
+free_port() { srv_free_port || die "no free port found"; }
 
 start() {
 	[ -x "$PGBIN/initdb" ] || die "PostgreSQL server binaries not found (install postgresql-15: scripts/install-deps.sh)"

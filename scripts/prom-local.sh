@@ -8,7 +8,7 @@
 #              DIR/port and DIR/prometheus.pid hold the same
 #   stop DIR   stops that server by its PID
 #
-# PROM_PORT=N start DIR listens on port N (one try). PROM_OOO=10m sets
+# PROM_PORT=N start DIR listens on port N (up to three tries, its other ports fresh each time). PROM_OOO=10m sets
 # the out-of-order window (storage.tsdb.out_of_order_time_window; default
 # none: an older sample of a series is refused, 400 out of order sample).
 # PROM_SCRAPE="HOST:PORT ..." adds a scrape job "tsload" of those targets'

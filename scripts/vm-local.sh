@@ -7,7 +7,7 @@
 #              DIR/port and DIR/victoria-metrics.pid hold the same
 #   stop DIR   stops that server by its PID
 #
-# VM_PORT=N start DIR listens on port N (one try): a test restarts a
+# VM_PORT=N start DIR listens on port N (up to three tries, its other ports fresh each time): a test restarts a
 # killed server where its clients still look for it. VM_ARGS="-flag=v ..."
 # adds flags (the Graphite and OpenTSDB listeners of tests/integration/
 # graphite.sh, on ports of their own).

@@ -177,11 +177,7 @@ check_eq "cleanup of a missing table: says so" \
 	"nothing to drop: table single does not exist in database tsload" "$(cat cl2.out)"
 
 # 7. errors: exit 1 (or 2 for usage) with one line naming the target
-free=
-for i in $(seq 1 50); do
-	p=$((20000 + RANDOM % 40000))
-	ss -Hltn "sport = :$p" | grep -q . || { free=$p; break; }
-done
+free=$(free_port)
 "$TSLOAD" ingest -q --duration 2 --host-scale 1 \
 	--target "postgres://postgres:$secret@127.0.0.1:$free/tsload" \
 	--results "$T_TMP/results" >r.out 2>r.err
